@@ -1,0 +1,7 @@
+//! Evaluation: values, operators, Java method emulation and the tree walker.
+
+pub mod methods;
+pub mod number;
+pub mod ops;
+pub mod render;
+pub mod value;

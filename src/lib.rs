@@ -1,0 +1,182 @@
+//! # apigw-vtl
+//!
+//! Velocity (VTL) mapping templates rendered the way Amazon API Gateway renders
+//! them: Apache Velocity 1.7 semantics (whitespace, Java `toString`, Java numbers)
+//! plus API Gateway's own changes (null references render as empty text).
+//!
+//! ```
+//! use apigw_vtl::{Context, Template};
+//!
+//! let template = Template::parse("#set($n = 2)Hello $name x$n!").unwrap();
+//! let mut ctx = Context::new();
+//! ctx.insert_json("name", serde_json::json!("Ada"));
+//! assert_eq!(template.render(&ctx).unwrap(), "Hello Ada x2!");
+//! ```
+//!
+//! A [`Template`] is immutable, `Send + Sync`: parse once, render from many threads.
+
+pub mod error;
+pub mod eval;
+pub mod syntax;
+
+use std::sync::Arc;
+
+pub use error::{Error, ParseError, RenderError, RenderErrorKind};
+pub use eval::value::{HostObject, Value};
+pub use syntax::span::{LineCol, Span};
+
+/// How null and undefined references print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NullMode {
+    /// API Gateway: as empty text; `null == ""` is true; `#macro` and
+    /// `#evaluate` are not executed and print as written.
+    #[default]
+    ApiGateway,
+    /// Stock Velocity 1.7: a null reference prints its source text (`$missing`);
+    /// `#macro` and `#evaluate` run.
+    Velocity,
+}
+
+/// Limits that bound every render. All are checked; exceeding one is an error
+/// except `foreach_max`, which stops the loop as API Gateway does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Iterations per `#foreach` (API Gateway: 1000). The loop stops there.
+    pub foreach_max: usize,
+    /// Bytes of output (default 64 MiB).
+    pub output_max: usize,
+    /// Nesting of evaluation: macro calls, `#evaluate`, interpolated strings, `#define` (default 64).
+    pub depth_max: usize,
+    /// Template source size in bytes (API Gateway: 300 KB = 307,200 bytes).
+    pub template_max: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            foreach_max: 1000,
+            output_max: 64 << 20,
+            depth_max: 64,
+            template_max: 300 * 1024,
+        }
+    }
+}
+
+/// Options of one render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    pub null_mode: NullMode,
+    pub limits: Limits,
+}
+
+/// Variables a template renders against. Thread-safe; converted into
+/// per-render [`Value`]s when a render starts.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    vars: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl Context {
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// A context whose variables are the members of a JSON object.
+    /// Anything but an object gives an empty context.
+    pub fn from_json(json: serde_json::Value) -> Context {
+        let mut ctx = Context::new();
+        if let serde_json::Value::Object(map) = json {
+            for (k, v) in map {
+                ctx.vars.insert(k, v);
+            }
+        }
+        ctx
+    }
+
+    /// Sets variable `name` to a JSON value. Objects become ordered maps that print
+    /// as `{k=v}`, arrays become JSON arrays that print as compact JSON, as
+    /// API Gateway's json-smart values do.
+    pub fn insert_json(&mut self, name: &str, value: serde_json::Value) {
+        self.vars.insert(name.to_string(), value);
+    }
+
+    pub(crate) fn vars(&self) -> &indexmap::IndexMap<String, serde_json::Value> {
+        &self.vars
+    }
+}
+
+/// A parsed template: immutable, cheap to share (`Arc` inside), `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Template {
+    inner: Arc<TemplateInner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct TemplateInner {
+    pub(crate) source: Arc<str>,
+    pub(crate) body: syntax::ast::Block,
+}
+
+impl Template {
+    /// Parses `source`.
+    pub fn parse(source: &str) -> Result<Template, ParseError> {
+        let body = syntax::parse(source)?;
+        Ok(Template {
+            inner: Arc::new(TemplateInner {
+                source: Arc::from(source),
+                body,
+            }),
+        })
+    }
+
+    /// The source text.
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+
+    /// The syntax tree.
+    pub fn ast(&self) -> &syntax::ast::Block {
+        &self.inner.body
+    }
+
+    /// Renders with API Gateway's defaults.
+    pub fn render(&self, ctx: &Context) -> Result<String, RenderError> {
+        self.render_with(ctx, &RenderOptions::default())
+    }
+
+    /// Renders with the given options.
+    pub fn render_with(&self, ctx: &Context, opts: &RenderOptions) -> Result<String, RenderError> {
+        let mut out = String::new();
+        eval::render::render(&self.inner, ctx, opts, &mut out)?;
+        Ok(out)
+    }
+
+    /// Renders into any `fmt::Write`.
+    pub fn render_to<W: std::fmt::Write>(
+        &self,
+        ctx: &Context,
+        opts: &RenderOptions,
+        w: &mut W,
+    ) -> Result<(), RenderError> {
+        let s = self.render_with(ctx, opts)?;
+        w.write_str(&s).map_err(|_| RenderError {
+            kind: RenderErrorKind::Write,
+            message: "the output writer failed".into(),
+            span: Span::default(),
+            pos: LineCol { line: 1, column: 1 },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn template_is_send_and_sync() {
+        assert_send_sync::<Template>();
+        assert_send_sync::<Context>();
+    }
+}

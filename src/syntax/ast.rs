@@ -1,0 +1,203 @@
+//! The syntax tree of a Velocity 1.7 template. Every node carries its [`Span`].
+//!
+//! Whitespace that Velocity 1.7 swallows around directives is already removed
+//! by the parser: a [`Node::Text`] holds exactly the bytes the engine writes.
+
+use super::span::Span;
+use num_bigint::BigInt;
+
+/// A sequence of nodes rendered one after the other.
+pub type Block = Vec<Node>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// Literal output (escapes such as `\#` already resolved where 1.7 resolves them).
+    Text(Span, Box<str>),
+    /// `$a`, `$!a`, `${a.b()}` … written into the output.
+    Ref(Box<Reference>),
+    /// `#set($target = value)`.
+    Set {
+        span: Span,
+        target: Box<Reference>,
+        value: Expr,
+    },
+    /// `#if(c) … #elseif(c) … #else … #end`.
+    If {
+        span: Span,
+        branches: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    /// `#foreach($var in iterable) … #end`.
+    Foreach {
+        span: Span,
+        var: Box<str>,
+        var_span: Span,
+        iterable: Expr,
+        body: Block,
+    },
+    /// `#break` (optionally `#break($foreach)`; the scope argument is kept as written).
+    Break(Span),
+    /// `#stop`.
+    Stop(Span),
+    /// `#macro(name $p1 $p2) … #end`. `span` covers the whole definition, body included.
+    Macro {
+        span: Span,
+        name: Box<str>,
+        params: Vec<Box<str>>,
+        body: Block,
+    },
+    /// `#name(args…)` or `#name` for a name that is no built-in directive.
+    /// `span` covers the call as written (the text printed when nothing is called).
+    MacroCall {
+        span: Span,
+        name: Box<str>,
+        args: Vec<Expr>,
+    },
+    /// `#define($name) … #end`.
+    Define {
+        span: Span,
+        name: Box<str>,
+        body: Block,
+    },
+    /// `#evaluate(expr)`. `span` covers the directive as written.
+    Evaluate { span: Span, arg: Expr },
+    /// `#include(…)` / `#parse(…)`: parsed, refused at render time.
+    Include {
+        span: Span,
+        kind: IncludeKind,
+        args: Vec<Expr>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncludeKind {
+    Include,
+    Parse,
+}
+
+/// A reference: `$root` followed by any chain of `.prop`, `.method(args)`, `[index]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// The whole reference as written, from the first backslash (if any) to the last char.
+    pub span: Span,
+    /// The identifier after `$`, `$!`, `${`, `$!{`.
+    pub root: Box<str>,
+    pub root_span: Span,
+    pub parts: Vec<RefPart>,
+    /// `$!a` / `$!{a}`: a null value renders as empty text.
+    pub silent: bool,
+    /// `${a}` / `$!{a}`.
+    pub formal: bool,
+    /// Backslashes immediately in front of `$` that belong to this reference
+    /// (Velocity 1.7 decides escaping from their count and from whether the
+    /// reference is defined at render time).
+    pub backslashes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefPart {
+    /// `.name` — getter, `get("name")` on maps, or `isName` for booleans.
+    Property(Span, Box<str>),
+    /// `.name(args…)`.
+    Method(Span, Box<str>, Vec<Expr>),
+    /// `[expr]`.
+    Index(Span, Expr),
+}
+
+impl RefPart {
+    pub fn span(&self) -> Span {
+        match self {
+            RefPart::Property(s, _) | RefPart::Method(s, _, _) | RefPart::Index(s, _) => *s,
+        }
+    }
+}
+
+/// An integer literal, typed as Velocity 1.7 types it: `Integer`, else `Long`, else `BigInteger`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntLit {
+    Int(i32),
+    Long(i64),
+    Big(BigInt),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Ref(Box<Reference>),
+    /// A string literal. `interpolated` is `Some` for a double-quoted string
+    /// containing `$` or `#`: its body parsed as a template (rendered at evaluation).
+    Str {
+        span: Span,
+        value: Box<str>,
+        interpolated: Option<Block>,
+    },
+    Int(Span, IntLit),
+    Float(Span, f64),
+    Bool(Span, bool),
+    /// `[a, b, c]`.
+    List(Span, Vec<Expr>),
+    /// `[from..to]`.
+    Range(Span, Box<Expr>, Box<Expr>),
+    /// `{k: v, …}`.
+    Map(Span, Vec<(Expr, Expr)>),
+    Unary(Span, UnaryOp, Box<Expr>),
+    Binary(Span, BinOp, Box<Expr>, Box<Expr>),
+    /// `( expr )` kept so that truthiness of literals stays as 1.7 has it.
+    Paren(Span, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Ref(r) => r.span,
+            Expr::Str { span, .. } => *span,
+            Expr::Int(s, _)
+            | Expr::Float(s, _)
+            | Expr::Bool(s, _)
+            | Expr::List(s, _)
+            | Expr::Range(s, _, _)
+            | Expr::Map(s, _)
+            | Expr::Unary(s, _, _)
+            | Expr::Binary(s, _, _, _)
+            | Expr::Paren(s, _) => *s,
+        }
+    }
+}
+
+impl Node {
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Text(s, _) | Node::Break(s) | Node::Stop(s) => *s,
+            Node::Ref(r) => r.span,
+            Node::Set { span, .. }
+            | Node::If { span, .. }
+            | Node::Foreach { span, .. }
+            | Node::Macro { span, .. }
+            | Node::MacroCall { span, .. }
+            | Node::Define { span, .. }
+            | Node::Evaluate { span, .. }
+            | Node::Include { span, .. } => *span,
+        }
+    }
+}
