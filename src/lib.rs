@@ -49,6 +49,10 @@ pub struct Limits {
     pub depth_max: usize,
     /// Template source size in bytes (API Gateway: 300 KB = 307,200 bytes).
     pub template_max: usize,
+    /// Elements of one `[a..b]` range (default 1,000,000).
+    pub range_max: usize,
+    /// Evaluation steps of one render: nodes and expressions visited (default 50,000,000).
+    pub steps_max: u64,
 }
 
 impl Default for Limits {
@@ -58,6 +62,8 @@ impl Default for Limits {
             output_max: 64 << 20,
             depth_max: 64,
             template_max: 300 * 1024,
+            range_max: 1_000_000,
+            steps_max: 50_000_000,
         }
     }
 }
@@ -118,8 +124,24 @@ pub(crate) struct TemplateInner {
 }
 
 impl Template {
-    /// Parses `source`.
+    /// Parses `source`, refusing templates over API Gateway's 300 KB.
     pub fn parse(source: &str) -> Result<Template, ParseError> {
+        Template::parse_with(source, &Limits::default())
+    }
+
+    /// Parses `source`, refusing templates over `limits.template_max` bytes.
+    pub fn parse_with(source: &str, limits: &Limits) -> Result<Template, ParseError> {
+        if source.len() > limits.template_max {
+            return Err(ParseError::new(
+                source,
+                Span::new(0, 0),
+                format!(
+                    "template is {} bytes, over the limit of {} bytes (API Gateway allows 300 KB)",
+                    source.len(),
+                    limits.template_max
+                ),
+            ));
+        }
         let body = syntax::parse(source)?;
         Ok(Template {
             inner: Arc::new(TemplateInner {

@@ -1,8 +1,7 @@
+//! The `apigw-vtl` command line: a thin layer over the library.
+
+mod cli;
+
 fn main() {
-    std::process::exit(apigw_vtl_cli::run());
-}
-mod apigw_vtl_cli {
-    pub fn run() -> i32 {
-        0
-    }
+    std::process::exit(cli::run());
 }

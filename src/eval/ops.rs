@@ -2,6 +2,10 @@
 
 use super::value::Value;
 use crate::syntax::ast::BinOp;
+use num_bigint::BigInt;
+use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
+use std::cmp::Ordering;
+use std::rc::Rc;
 
 /// Truthiness of a value that came from a reference or an operator:
 /// null and `false` are false, everything else is true.
@@ -13,19 +17,415 @@ pub fn truthy(v: &Value) -> bool {
     }
 }
 
-/// `+ - * / %`. `literal(true)` / `literal(false)` give the source text of the
-/// left / right operand (1.7 concatenates it when one side is null and the other a string).
-/// `Ok(Value::Null)` where 1.7 yields null (non-numbers, division by zero).
-pub fn arith(op: BinOp, l: &Value, r: &Value, literal: &dyn Fn(bool) -> String) -> Result<Value, String> {
-    let _ = literal;
-    match (op, l, r) {
-        (BinOp::Add, Value::Int(a), Value::Int(b)) => Ok(Value::Long(*a as i64 + *b as i64)),
-        _ => Ok(Value::Null),
+/// A number operand, as `MathUtils` classifies it.
+#[derive(Clone, Copy)]
+enum Num<'a> {
+    Int(i32),
+    Long(i64),
+    Big(&'a BigInt),
+    Double(f64),
+}
+
+fn as_num(v: &Value) -> Option<Num<'_>> {
+    match v {
+        Value::Int(i) => Some(Num::Int(*i)),
+        Value::Long(i) => Some(Num::Long(*i)),
+        Value::BigInt(b) => Some(Num::Big(b)),
+        Value::Double(d) => Some(Num::Double(*d)),
+        _ => None,
     }
 }
 
+impl Num<'_> {
+    fn long(self) -> i64 {
+        match self {
+            Num::Int(i) => i64::from(i),
+            Num::Long(i) => i,
+            // Only used on integer operands of the long base.
+            Num::Big(b) => b.to_i64().unwrap_or(0),
+            Num::Double(d) => d as i64,
+        }
+    }
+    fn double(self) -> f64 {
+        match self {
+            Num::Int(i) => f64::from(i),
+            Num::Long(i) => i as f64,
+            Num::Big(b) => b.to_f64().unwrap_or(f64::NAN),
+            Num::Double(d) => d,
+        }
+    }
+    fn big(self) -> BigInt {
+        match self {
+            Num::Big(b) => b.clone(),
+            other => BigInt::from(other.long()),
+        }
+    }
+    fn is_zero(self) -> bool {
+        match self {
+            Num::Int(i) => i == 0,
+            Num::Long(i) => i == 0,
+            Num::Big(b) => b.is_zero(),
+            Num::Double(d) => d == 0.0,
+        }
+    }
+    /// Position in MathUtils' `typesBySize` (Integer < Long).
+    fn rank(self) -> u8 {
+        match self {
+            Num::Int(_) => 2,
+            _ => 3,
+        }
+    }
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Base {
+    Long,
+    Double,
+    BigInteger,
+    /// `BigDecimal`: a BigInteger mixed with a Double. Approximated with doubles.
+    BigDecimal,
+}
+
+fn base(a: Num, b: Num) -> Base {
+    let a_int = !matches!(a, Num::Double(_));
+    let b_int = !matches!(b, Num::Double(_));
+    let any_big = matches!(a, Num::Big(_)) || matches!(b, Num::Big(_));
+    if (!a_int || !b_int) && any_big {
+        Base::BigDecimal
+    } else if a_int && b_int {
+        if any_big {
+            Base::BigInteger
+        } else {
+            Base::Long
+        }
+    } else {
+        Base::Double
+    }
+}
+
+/// `MathUtils.wrapPrimitive`: the result in the larger operand type, widened to Long if needed.
+fn wrap(v: i64, a: Num, b: Num) -> Value {
+    if a.rank().max(b.rank()) == 2 {
+        if let Ok(i) = i32::try_from(v) {
+            return Value::Int(i);
+        }
+    }
+    Value::Long(v)
+}
+
+/// A BigInteger result (never narrowed, as in 1.7).
+fn big(v: BigInt) -> Value {
+    Value::BigInt(Rc::new(v))
+}
+
+/// `+ - * / %`. `literal(true)` / `literal(false)` give the source text of the
+/// left / right operand (1.7 concatenates it when one side is null and the other a string).
+/// `Ok(Value::Null)` where 1.7 yields null (non-numbers, division by zero).
+///
+/// `Err` only where 1.7 throws (`%` of a BigInteger by a negative number).
+/// Known gap: a BigInteger mixed with a Double is computed in `BigDecimal` by 1.7;
+/// here it is computed with doubles.
+pub fn arith(
+    op: BinOp,
+    l: &Value,
+    r: &Value,
+    literal: &dyn Fn(bool) -> String,
+) -> Result<Value, String> {
+    if op == BinOp::Add && (matches!(l, Value::Str(_)) || matches!(r, Value::Str(_))) {
+        let mut s = if l.is_null() {
+            literal(true)
+        } else {
+            l.to_java_string()
+        };
+        if r.is_null() {
+            s.push_str(&literal(false));
+        } else {
+            r.write_java(&mut s);
+        }
+        return Ok(Value::str(&s));
+    }
+    let (Some(a), Some(b)) = (as_num(l), as_num(r)) else {
+        return Ok(Value::Null);
+    };
+    if matches!(op, BinOp::Div | BinOp::Mod) && b.is_zero() {
+        return Ok(Value::Null);
+    }
+    let bs = base(a, b);
+    Ok(match bs {
+        Base::Long => {
+            let (x, y) = (a.long(), b.long());
+            let r = match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                // Java: Long.MIN_VALUE / -1 wraps.
+                BinOp::Div => Some(x.wrapping_div(y)),
+                BinOp::Mod => Some(x.wrapping_rem(y)),
+                _ => return Ok(Value::Null),
+            };
+            match r {
+                Some(v) => wrap(v, a, b),
+                None => {
+                    let (x, y) = (BigInt::from(x), BigInt::from(y));
+                    big(match op {
+                        BinOp::Add => x + y,
+                        BinOp::Sub => x - y,
+                        _ => x * y,
+                    })
+                }
+            }
+        }
+        Base::BigInteger => {
+            let (x, y) = (a.big(), b.big());
+            match op {
+                BinOp::Add => big(x + y),
+                BinOp::Sub => big(x - y),
+                BinOp::Mul => big(x * y),
+                // BigInteger.divide truncates toward zero, as num-bigint does.
+                BinOp::Div => big(x / y),
+                BinOp::Mod => {
+                    if y.is_negative() {
+                        return Err(
+                            "java.lang.ArithmeticException: BigInteger: modulus not positive"
+                                .into(),
+                        );
+                    }
+                    let m = x % &y;
+                    big(if m.is_negative() { m + y } else { m })
+                }
+                _ => Value::Null,
+            }
+        }
+        Base::Double | Base::BigDecimal => {
+            if bs == Base::BigDecimal && op == BinOp::Mod {
+                return Err(
+                    "java.lang.ArithmeticException: Cannot calculate the modulo of BigDecimals."
+                        .into(),
+                );
+            }
+            let (x, y) = (a.double(), b.double());
+            Value::Double(match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Div => x / y,
+                // Java's % on doubles is C's fmod, as Rust's.
+                BinOp::Mod => x % y,
+                _ => return Ok(Value::Null),
+            })
+        }
+    })
+}
+
+/// Exact comparison of a BigInteger with a finite double.
+fn cmp_big_double(b: &BigInt, d: f64) -> Result<Ordering, String> {
+    if !d.is_finite() {
+        return Err("java.lang.NumberFormatException: Infinite or NaN".into());
+    }
+    let fl = d.floor();
+    let Some(fb) = BigInt::from_f64(fl) else {
+        return Ok(Ordering::Equal);
+    };
+    Ok(match b.cmp(&fb) {
+        Ordering::Equal if fl != d => Ordering::Less,
+        o => o,
+    })
+}
+
+/// `MathUtils.compare`: -1, 0, 1 (NaN compares as 0 with anything, as 1.7's code has it).
+fn num_compare(a: Num, b: Num) -> Result<Ordering, String> {
+    Ok(match base(a, b) {
+        Base::Long => a.long().cmp(&b.long()),
+        Base::BigInteger => a.big().cmp(&b.big()),
+        Base::Double => {
+            let (x, y) = (a.double(), b.double());
+            if x < y {
+                Ordering::Less
+            } else if x > y {
+                Ordering::Greater
+            } else {
+                Ordering::Equal
+            }
+        }
+        Base::BigDecimal => match (a, b) {
+            (Num::Big(x), Num::Double(d)) => cmp_big_double(x, d)?,
+            (Num::Double(d), Num::Big(x)) => cmp_big_double(x, d)?.reverse(),
+            _ => Ordering::Equal,
+        },
+    })
+}
+
+/// Velocity's `==` on two values (ASTEQNode).
+fn equals(l: &Value, r: &Value) -> Result<bool, String> {
+    if let (Some(a), Some(b)) = (as_num(l), as_num(r)) {
+        return Ok(num_compare(a, b)? == Ordering::Equal);
+    }
+    let same_class = matches!(
+        (l, r),
+        (Value::Bool(_), Value::Bool(_))
+            | (Value::Str(_), Value::Str(_))
+            | (Value::List(_), Value::List(_))
+            | (Value::Map(_), Value::Map(_))
+    );
+    if same_class {
+        return Ok(l.java_equals(r));
+    }
+    Ok(match (l, r) {
+        (Value::Null, Value::Null) => true,
+        (Value::Null, _) | (_, Value::Null) => false,
+        _ => l.to_java_string() == r.to_java_string(),
+    })
+}
+
 /// `== != < <= > >=`.
+///
+/// `==` / `!=`: numbers by value across Integer/Long/BigInteger/Double; same class
+/// by Java `equals`; otherwise by `toString()`; null equals only null.
+/// `< <= > >=`: false unless both sides are numbers.
+/// `Err` only where 1.7 throws (a BigInteger compared with an infinite or NaN double).
 pub fn compare(op: BinOp, l: &Value, r: &Value) -> Result<bool, String> {
-    let _ = (op, l, r);
-    Ok(false)
+    match op {
+        BinOp::Eq => equals(l, r),
+        BinOp::Ne => equals(l, r).map(|b| !b),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let (Some(a), Some(b)) = (as_num(l), as_num(r)) else {
+                return Ok(false);
+            };
+            let o = num_compare(a, b)?;
+            Ok(match op {
+                BinOp::Lt => o == Ordering::Less,
+                BinOp::Le => o != Ordering::Greater,
+                BinOp::Gt => o == Ordering::Greater,
+                _ => o != Ordering::Less,
+            })
+        }
+        _ => Ok(false),
+    }
+}
+
+/// [`compare`] as API Gateway has it: for `==` and `!=`, a null side against a
+/// non-null side compares as the empty string `""` (so `$missing == ""` is true).
+pub fn compare_apigw(op: BinOp, l: &Value, r: &Value) -> Result<bool, String> {
+    if matches!(op, BinOp::Eq | BinOp::Ne) && (l.is_null() != r.is_null()) {
+        let empty = Value::str("");
+        let (l, r) = if l.is_null() {
+            (&empty, r)
+        } else {
+            (l, &empty)
+        };
+        return compare(op, l, r);
+    }
+    compare(op, l, r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(_: bool) -> String {
+        "$x".into()
+    }
+
+    fn show(v: Result<Value, String>) -> String {
+        match v {
+            Ok(v) => format!("{}:{}", v.java_class_name(), v.to_java_string()),
+            Err(e) => format!("ERR {e}"),
+        }
+    }
+
+    fn bi(s: &str) -> Value {
+        Value::BigInt(Rc::new(s.parse().unwrap_or_default()))
+    }
+
+    #[test]
+    fn arithmetic_types() {
+        // expected: oracle
+        use BinOp::*;
+        let cases: Vec<(BinOp, Value, Value, &str)> = vec![
+            (
+                Add,
+                Value::Int(2147483647),
+                Value::Int(1),
+                "java.lang.Long:2147483648",
+            ),
+            (Add, Value::Int(1), Value::Int(1), "java.lang.Integer:2"),
+            (Add, Value::Long(1), Value::Int(1), "java.lang.Long:2"),
+            (
+                Add,
+                Value::Long(9223372036854775807),
+                Value::Int(1),
+                "java.math.BigInteger:9223372036854775808",
+            ),
+            (
+                Sub,
+                bi("9223372036854775808"),
+                Value::Int(1),
+                "java.math.BigInteger:9223372036854775807",
+            ),
+            (
+                Mul,
+                Value::Int(65536),
+                Value::Int(65536),
+                "java.lang.Long:4294967296",
+            ),
+            (Div, Value::Int(7), Value::Int(2), "java.lang.Integer:3"),
+            (Div, Value::Int(-7), Value::Int(2), "java.lang.Integer:-3"),
+            (Mod, Value::Int(-7), Value::Int(2), "java.lang.Integer:-1"),
+            (Div, Value::Int(7), Value::Int(0), "null:null"),
+            (Mod, Value::Int(7), Value::Double(0.0), "null:null"),
+            (
+                Div,
+                Value::Int(7),
+                Value::Double(2.0),
+                "java.lang.Double:3.5",
+            ),
+            (
+                Add,
+                Value::Double(0.1),
+                Value::Double(0.2),
+                "java.lang.Double:0.30000000000000004",
+            ),
+            (Mod, bi("-7"), Value::Int(3), "java.math.BigInteger:2"),
+            (Add, Value::str("a"), Value::Int(1), "java.lang.String:a1"),
+            (Add, Value::Null, Value::str("a"), "java.lang.String:$xa"),
+            (Add, Value::Bool(true), Value::Int(1), "null:null"),
+            (Sub, Value::str("3"), Value::Int(1), "null:null"),
+            (
+                Div,
+                Value::Int(i32::MIN),
+                Value::Int(-1),
+                "java.lang.Long:2147483648",
+            ),
+        ];
+        for (op, l, r, want) in cases {
+            assert_eq!(show(arith(op, &l, &r, &lit)), want, "{op:?} {l:?} {r:?}");
+        }
+    }
+
+    #[test]
+    fn comparisons() {
+        // expected: oracle
+        use BinOp::*;
+        let list = |v: Vec<Value>| Value::new_list(v);
+        assert!(compare(Eq, &Value::Int(1), &Value::Double(1.0)).unwrap_or(false));
+        assert!(compare(Eq, &Value::Long(1), &bi("1")).unwrap_or(false));
+        assert!(compare(Eq, &Value::Int(1), &Value::str("1")).unwrap_or(false));
+        assert!(!compare(Eq, &Value::Null, &Value::str("")).unwrap_or(true));
+        assert!(compare_apigw(Eq, &Value::Null, &Value::str("")).unwrap_or(false));
+        assert!(compare_apigw(Ne, &Value::Null, &Value::str("a")).unwrap_or(false));
+        assert!(compare(Eq, &Value::Null, &Value::Null).unwrap_or(false));
+        assert!(!compare(Ne, &Value::Null, &Value::Null).unwrap_or(true));
+        assert!(compare(Eq, &Value::Bool(true), &Value::str("true")).unwrap_or(false));
+        // [1] == [1L] is false: Integer.equals(Long) is false.
+        assert!(
+            !compare(Eq, &list(vec![Value::Int(1)]), &list(vec![Value::Long(1)])).unwrap_or(true)
+        );
+        assert!(
+            compare(Eq, &list(vec![Value::Int(1)]), &list(vec![Value::Int(1)])).unwrap_or(false)
+        );
+        assert!(!compare(Lt, &Value::str("a"), &Value::str("b")).unwrap_or(true));
+        assert!(compare(Lt, &Value::Int(1), &Value::Double(1.5)).unwrap_or(false));
+        assert!(compare(Ge, &bi("9223372036854775808"), &Value::Double(1.5)).unwrap_or(false));
+        assert!(compare(Eq, &Value::Double(f64::NAN), &Value::Int(1)).unwrap_or(false));
+    }
 }

@@ -1,19 +1,895 @@
-//! The tree walker.
+//! The tree walker: renders a parsed template against a context.
+//!
+//! It follows Apache Velocity 1.7's node semantics:
+//! - a reference renders its value's Java `toString`; a null value renders as
+//!   empty text in API Gateway mode and as its source text (`$x`, `${x}`) in
+//!   stock mode; `$!x` renders null as empty text in both;
+//! - `\$x` (an odd number of backslashes) prints `$x` when `$x` is defined and
+//!   `\$x` when it is not; each pair of backslashes prints one;
+//! - `#if` conditions use 1.7's `evaluate`: references are true unless null or
+//!   `false`; `true`/`false`, `!`, `&&`, `||` and comparisons are what they say;
+//!   every other expression (string, number, list, map literals, arithmetic)
+//!   is false;
+//! - `#set` with a null right side leaves the target unchanged;
+//! - `#foreach` iterates lists and map values, skips null and non-iterables,
+//!   provides `$foreach` (`index count hasNext first last parent`),
+//!   `$velocityCount` and `$velocityHasNext`, and stops after
+//!   [`crate::Limits::foreach_max`] iterations;
+//! - `#break` stops the nearest `#foreach`, `#define` body, macro call or
+//!   `#evaluate`; `#stop` stops the whole render (or the `#evaluate`).
+//!
+//! Every render is bounded: output size, nesting depth, range size and a
+//! step budget ([`crate::Limits`]).
 
-use crate::error::RenderError;
-use crate::syntax::ast::Node;
-use crate::{Context, RenderOptions, TemplateInner};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::methods;
+use super::ops;
+use super::value::{HostObject, Value};
+use crate::error::{RenderError, RenderErrorKind};
+use crate::syntax::ast::{
+    BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp,
+};
+use crate::syntax::span::{LineCol, Span};
+use crate::{Context, NullMode, RenderOptions, TemplateInner};
+
+/// How a block ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Normal,
+    /// `#break`: caught by the nearest loop, define, macro or evaluate.
+    Break,
+    /// `#stop`: caught by the template or an `#evaluate`.
+    Stop,
+}
+
+type R<T> = Result<T, RenderError>;
+
+/// A `#define` body, rendered each time its reference is used.
+#[derive(Clone)]
+struct DefineBody {
+    /// `None`: the main template's source.
+    src: Option<Rc<str>>,
+    body: Rc<Block>,
+}
+
+struct MacroDef<'t> {
+    src: &'t str,
+    params: &'t [Box<str>],
+    body: &'t Block,
+}
+
+struct State<'t> {
+    opts: &'t RenderOptions,
+    vars: HashMap<Box<str>, Value>,
+    defines: HashMap<Box<str>, DefineBody>,
+    macros: HashMap<&'t str, MacroDef<'t>>,
+    depth: usize,
+    steps: u64,
+    /// The main template's source, for error positions.
+    main_src: &'t str,
+}
+
+/// `$foreach`: the loop's scope object.
+#[derive(Debug)]
+struct ForeachScope {
+    index: Cell<i64>,
+    has_next: Cell<bool>,
+    parent: Option<Value>,
+}
+
+impl HostObject for ForeachScope {
+    fn property(&self, name: &str) -> Option<Value> {
+        let index = self.index.get();
+        Some(match name {
+            "index" => Value::Int(index as i32),
+            "count" => Value::Int((index + 1) as i32),
+            "hasNext" => Value::Bool(self.has_next.get()),
+            "first" => Value::Bool(index < 1),
+            "last" => Value::Bool(!self.has_next.get()),
+            "parent" => self.parent.clone().unwrap_or(Value::Null),
+            "topmost" => self.topmost(),
+            _ => return None,
+        })
+    }
+
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        if !args.is_empty() {
+            return None;
+        }
+        let prop = match name {
+            "getIndex" => "index",
+            "getCount" => "count",
+            "hasNext" | "getHasNext" => "hasNext",
+            "isFirst" | "getFirst" => "first",
+            "isLast" | "getLast" => "last",
+            "getParent" => "parent",
+            "getTopmost" => "topmost",
+            _ => return None,
+        };
+        self.property(prop).map(Ok)
+    }
+
+    fn to_java_string(&self) -> String {
+        "org.apache.velocity.runtime.directive.ForeachScope".into()
+    }
+}
+
+impl ForeachScope {
+    fn topmost(&self) -> Value {
+        let mut top: Option<Value> = None;
+        let mut cur = self.parent.clone();
+        // Bounded by the loop nesting depth.
+        let mut guard = 0;
+        while let Some(Value::Object(o)) = cur {
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+            let p = o.property("parent");
+            top = Some(Value::Object(o));
+            cur = match p {
+                Some(Value::Null) | None => None,
+                other => other,
+            };
+        }
+        top.unwrap_or(Value::Null)
+    }
+}
 
 pub(crate) fn render(
     t: &TemplateInner,
-    _ctx: &Context,
-    _opts: &RenderOptions,
+    ctx: &Context,
+    opts: &RenderOptions,
     out: &mut String,
 ) -> Result<(), RenderError> {
-    for n in &t.body {
-        if let Node::Text(_, s) = n {
-            out.push_str(s);
+    let mut vars = HashMap::with_capacity(ctx.vars().len() + 8);
+    for (k, v) in ctx.vars() {
+        let v = Value::from_json(v);
+        if !v.is_null() {
+            vars.insert(Box::from(k.as_str()), v);
         }
     }
+    let mut st = State {
+        opts,
+        vars,
+        defines: HashMap::new(),
+        macros: HashMap::new(),
+        depth: 0,
+        steps: 0,
+        main_src: &t.source,
+    };
+    if opts.null_mode == NullMode::Velocity {
+        collect_macros(&t.source, &t.body, &mut st.macros, 0);
+    }
+    render_block(&mut st, &t.source, &t.body, out)?;
     Ok(())
+}
+
+/// Velocity 1.7 registers macros when it parses, so a call may come before the definition.
+fn collect_macros<'t>(
+    src: &'t str,
+    block: &'t Block,
+    out: &mut HashMap<&'t str, MacroDef<'t>>,
+    depth: usize,
+) {
+    if depth > 512 {
+        return;
+    }
+    for n in block {
+        match n {
+            Node::Macro {
+                name, params, body, ..
+            } => {
+                out.entry(name).or_insert(MacroDef { src, params, body });
+            }
+            Node::If {
+                branches,
+                otherwise,
+                ..
+            } => {
+                for (_, b) in branches {
+                    collect_macros(src, b, out, depth + 1);
+                }
+                if let Some(b) = otherwise {
+                    collect_macros(src, b, out, depth + 1);
+                }
+            }
+            Node::Foreach { body, .. } | Node::Define { body, .. } => {
+                collect_macros(src, body, out, depth + 1)
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'t> State<'t> {
+    fn err(
+        &self,
+        src: &str,
+        span: Span,
+        kind: RenderErrorKind,
+        message: impl Into<String>,
+    ) -> RenderError {
+        // Positions inside an `#evaluate`d string are reported at the start of the main template
+        // span only when the source is the main template.
+        let pos = if std::ptr::eq(src, self.main_src) {
+            LineCol::of(src, span.start as usize)
+        } else {
+            LineCol { line: 1, column: 1 }
+        };
+        RenderError {
+            kind,
+            message: message.into(),
+            span,
+            pos,
+        }
+    }
+
+    fn step(&mut self, src: &str, span: Span) -> R<()> {
+        self.steps += 1;
+        if self.steps > self.opts.limits.steps_max {
+            return Err(self.err(
+                src,
+                span,
+                RenderErrorKind::Limit,
+                format!(
+                    "evaluation budget of {} steps exceeded",
+                    self.opts.limits.steps_max
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn enter(&mut self, src: &str, span: Span) -> R<()> {
+        self.depth += 1;
+        if self.depth > self.opts.limits.depth_max {
+            return Err(self.err(
+                src,
+                span,
+                RenderErrorKind::Limit,
+                format!(
+                    "nesting deeper than {} (macros, #evaluate, strings, #define)",
+                    self.opts.limits.depth_max
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn check_output(&self, src: &str, span: Span, len: usize) -> R<()> {
+        if len > self.opts.limits.output_max {
+            return Err(self.err(
+                src,
+                span,
+                RenderErrorKind::Limit,
+                format!("output larger than {} bytes", self.opts.limits.output_max),
+            ));
+        }
+        Ok(())
+    }
+
+    fn apigw(&self) -> bool {
+        self.opts.null_mode == NullMode::ApiGateway
+    }
+}
+
+fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String) -> R<Flow> {
+    for node in block {
+        let flow = render_node(st, src, node, out)?;
+        if flow != Flow::Normal {
+            return Ok(flow);
+        }
+    }
+    Ok(Flow::Normal)
+}
+
+fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> R<Flow> {
+    st.step(src, node.span())?;
+    match node {
+        Node::Text(span, text) => {
+            out.push_str(text);
+            st.check_output(src, *span, out.len())?;
+        }
+        Node::Ref(r) => {
+            let flow = render_ref(st, src, r, out)?;
+            st.check_output(src, r.span, out.len())?;
+            return Ok(flow);
+        }
+        Node::Set { target, value, .. } => {
+            let v = eval(st, src, value)?;
+            if !v.is_null() {
+                assign(st, src, target, v)?;
+            }
+        }
+        Node::If {
+            branches,
+            otherwise,
+            ..
+        } => {
+            for (cond, body) in branches {
+                if condition(st, src, cond)? {
+                    return render_block(st, src, body, out);
+                }
+            }
+            if let Some(body) = otherwise {
+                return render_block(st, src, body, out);
+            }
+        }
+        Node::Foreach {
+            span,
+            var,
+            iterable,
+            body,
+            ..
+        } => return render_foreach(st, src, *span, var, iterable, body, out),
+        Node::Break(_) => return Ok(Flow::Break),
+        Node::Stop(_) => return Ok(Flow::Stop),
+        Node::Macro { span, .. } => {
+            if st.apigw() {
+                out.push_str(span.text(src));
+                st.check_output(src, *span, out.len())?;
+            }
+        }
+        Node::MacroCall { span, name, args } => {
+            return render_macro_call(st, src, *span, name, args, out)
+        }
+        Node::Define { name, body, .. } => {
+            let own_src = if std::ptr::eq(src, st.main_src) {
+                None
+            } else {
+                Some(Rc::from(src))
+            };
+            let def = DefineBody {
+                src: own_src,
+                body: Rc::new(body.clone()),
+            };
+            st.vars.remove(name.as_ref());
+            st.defines.insert(name.clone(), def);
+        }
+        Node::Evaluate { span, arg } => {
+            if st.apigw() {
+                out.push_str(span.text(src));
+                st.check_output(src, *span, out.len())?;
+            } else {
+                return render_evaluate(st, src, *span, arg, out);
+            }
+        }
+        Node::Include { span, kind, .. } => {
+            let what = match kind {
+                IncludeKind::Include => "#include",
+                IncludeKind::Parse => "#parse",
+            };
+            return Err(st.err(
+                src,
+                *span,
+                RenderErrorKind::Unsupported,
+                format!("{what} is not supported: templates have no file access"),
+            ));
+        }
+    }
+    Ok(Flow::Normal)
+}
+
+fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) -> R<Flow> {
+    let escaped = r.backslashes % 2 == 1;
+    let half = (r.backslashes / 2) as usize;
+    let written = r.span.text(src);
+    let literal = written.trim_start_matches('\\');
+
+    // A `#define` block renders in place.
+    if r.parts.is_empty() && !escaped {
+        if let Some(def) = st.defines.get(r.root.as_ref()).cloned() {
+            push_backslashes(out, half);
+            return render_define(st, src, r.span, &def, out);
+        }
+    }
+
+    let value = eval_ref(st, src, r)?;
+    if escaped {
+        push_backslashes(out, half);
+        if value.is_null() {
+            out.push('\\');
+        }
+        out.push_str(literal);
+        return Ok(Flow::Normal);
+    }
+    if value.is_null() {
+        if st.apigw() {
+            push_backslashes(out, half);
+            return Ok(Flow::Normal);
+        }
+        push_backslashes(out, half * 2);
+        if !r.silent {
+            out.push_str(literal);
+        }
+        return Ok(Flow::Normal);
+    }
+    push_backslashes(out, half);
+    value.write_java(out);
+    Ok(Flow::Normal)
+}
+
+fn push_backslashes(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push('\\');
+    }
+}
+
+fn render_define(
+    st: &mut State<'_>,
+    src: &str,
+    span: Span,
+    def: &DefineBody,
+    out: &mut String,
+) -> R<Flow> {
+    st.enter(src, span)?;
+    let main = st.main_src;
+    let body_src: &str = def.src.as_deref().unwrap_or(main);
+    let flow = render_block(st, body_src, &def.body, out);
+    st.leave();
+    // `#break` ends the body; `#stop` ends the whole render (1.7's Block).
+    match flow? {
+        Flow::Stop => Ok(Flow::Stop),
+        _ => Ok(Flow::Normal),
+    }
+}
+
+fn lookup_root(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
+    if let Some(v) = st.vars.get(r.root.as_ref()) {
+        return Ok(v.clone());
+    }
+    if let Some(def) = st.defines.get(r.root.as_ref()).cloned() {
+        let mut s = String::new();
+        render_define(st, src, r.span, &def, &mut s)?;
+        return Ok(Value::Str(Rc::from(s)));
+    }
+    Ok(Value::Null)
+}
+
+/// The value of a reference; `Null` when it or any step of its chain is undefined.
+fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
+    let mut cur = lookup_root(st, src, r)?;
+    for part in &r.parts {
+        if cur.is_null() {
+            return Ok(Value::Null);
+        }
+        cur = eval_part(st, src, &cur, part)?;
+    }
+    Ok(cur)
+}
+
+fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Value> {
+    match part {
+        RefPart::Property(_, name) => Ok(methods::get_property(cur, name).unwrap_or(Value::Null)),
+        RefPart::Method(span, name, args) => {
+            let mut vals = Vec::with_capacity(args.len());
+            for a in args {
+                vals.push(eval(st, src, a)?);
+            }
+            match methods::call_method(cur, name, &vals) {
+                None => Ok(Value::Null),
+                Some(Ok(v)) => {
+                    check_value_size(st, src, *span, &v)?;
+                    Ok(v)
+                }
+                Some(Err(msg)) => Err(st.err(
+                    src,
+                    *span,
+                    RenderErrorKind::MethodFailed,
+                    format!("invocation of method '{name}' threw {msg}"),
+                )),
+            }
+        }
+        RefPart::Index(span, idx) => {
+            let i = eval(st, src, idx)?;
+            match methods::get_index(cur, &i) {
+                Ok(v) => Ok(v.unwrap_or(Value::Null)),
+                Err(msg) => Err(st.err(src, *span, RenderErrorKind::MethodFailed, msg)),
+            }
+        }
+    }
+}
+
+/// Strings and lists made by methods or operators stay within the output limit.
+fn check_value_size(st: &State<'_>, src: &str, span: Span, v: &Value) -> R<()> {
+    let len = match v {
+        Value::Str(s) => s.len(),
+        Value::List(l) => l.borrow().items.len(),
+        Value::Map(m) => m.borrow().entries.len(),
+        _ => 0,
+    };
+    st.check_output(src, span, len)
+}
+
+fn assign(st: &mut State<'_>, src: &str, target: &Reference, v: Value) -> R<()> {
+    let Some((last, prefix)) = target.parts.split_last() else {
+        st.defines.remove(target.root.as_ref());
+        st.vars.insert(target.root.clone(), v);
+        return Ok(());
+    };
+    let mut obj = lookup_root(st, src, target)?;
+    for part in prefix {
+        if obj.is_null() {
+            return Ok(());
+        }
+        obj = eval_part(st, src, &obj, part)?;
+    }
+    if obj.is_null() {
+        return Ok(());
+    }
+    let res = match last {
+        RefPart::Property(_, name) => methods::set_property(&obj, name, v),
+        RefPart::Index(_, idx) => {
+            let i = eval(st, src, idx)?;
+            methods::set_index(&obj, &i, v)
+        }
+        RefPart::Method(..) => None,
+    };
+    match res {
+        Some(Err(msg)) => Err(st.err(src, last.span(), RenderErrorKind::MethodFailed, msg)),
+        _ => Ok(()),
+    }
+}
+
+/// 1.7's `evaluate`: the truth of an `#if` condition or a `&&`/`||`/`!` operand.
+fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
+    st.step(src, e.span())?;
+    Ok(match e {
+        Expr::Ref(r) => ops::truthy(&eval_ref(st, src, r)?),
+        Expr::Bool(_, b) => *b,
+        Expr::Paren(_, inner) => condition(st, src, inner)?,
+        Expr::Unary(_, UnaryOp::Not, inner) => !condition(st, src, inner)?,
+        Expr::Binary(_, BinOp::And, l, r) => condition(st, src, l)? && condition(st, src, r)?,
+        Expr::Binary(_, BinOp::Or, l, r) => condition(st, src, l)? || condition(st, src, r)?,
+        Expr::Binary(
+            span,
+            op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+            l,
+            r,
+        ) => compare(st, src, *span, *op, l, r)?,
+        _ => false,
+    })
+}
+
+fn compare(st: &mut State<'_>, src: &str, span: Span, op: BinOp, l: &Expr, r: &Expr) -> R<bool> {
+    let lv = eval(st, src, l)?;
+    let rv = eval(st, src, r)?;
+    let res = if st.apigw() && matches!(op, BinOp::Eq | BinOp::Ne) {
+        ops::compare_apigw(op, &lv, &rv)
+    } else {
+        ops::compare(op, &lv, &rv)
+    };
+    res.map_err(|msg| st.err(src, span, RenderErrorKind::Invalid, msg))
+}
+
+/// 1.7's `value`: what an expression evaluates to.
+fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
+    st.step(src, e.span())?;
+    match e {
+        Expr::Ref(r) => eval_ref(st, src, r),
+        Expr::Str {
+            span,
+            value,
+            interpolated,
+        } => match interpolated {
+            None => Ok(Value::str(value)),
+            Some(block) => {
+                st.enter(src, *span)?;
+                let mut s = String::new();
+                let flow = render_block(st, src, block, &mut s);
+                st.leave();
+                flow?;
+                st.check_output(src, *span, s.len())?;
+                Ok(Value::Str(Rc::from(s)))
+            }
+        },
+        Expr::Int(_, IntLit::Int(i)) => Ok(Value::Int(*i)),
+        Expr::Int(_, IntLit::Long(i)) => Ok(Value::Long(*i)),
+        Expr::Int(_, IntLit::Big(b)) => Ok(Value::BigInt(Rc::new(b.clone()))),
+        Expr::Float(_, f) => Ok(Value::Double(*f)),
+        Expr::Bool(_, b) => Ok(Value::Bool(*b)),
+        Expr::List(_, items) => {
+            let mut vals = Vec::with_capacity(items.len());
+            for i in items {
+                vals.push(eval(st, src, i)?);
+            }
+            Ok(Value::new_list(vals))
+        }
+        Expr::Range(span, from, to) => {
+            let a = eval(st, src, from)?;
+            let b = eval(st, src, to)?;
+            let (Some(a), Some(b)) = (int_value(&a), int_value(&b)) else {
+                return Ok(Value::Null);
+            };
+            let n = (a - b).unsigned_abs() as usize + 1;
+            if n > st.opts.limits.range_max {
+                return Err(st.err(
+                    src,
+                    *span,
+                    RenderErrorKind::Limit,
+                    format!(
+                        "range [{a}..{b}] has more than {} elements",
+                        st.opts.limits.range_max
+                    ),
+                ));
+            }
+            let items: Vec<Value> = if a <= b {
+                (a..=b).map(|i| Value::Int(i as i32)).collect()
+            } else {
+                (b..=a).rev().map(|i| Value::Int(i as i32)).collect()
+            };
+            Ok(Value::new_list(items))
+        }
+        Expr::Map(_, entries) => {
+            let mut m = IndexMap::with_capacity(entries.len());
+            for (k, v) in entries {
+                let k = eval(st, src, k)?;
+                let v = eval(st, src, v)?;
+                m.insert(k.to_key(), v);
+            }
+            Ok(Value::new_map(m))
+        }
+        Expr::Unary(_, UnaryOp::Not, inner) => Ok(Value::Bool(!condition(st, src, inner)?)),
+        Expr::Paren(_, inner) => eval(st, src, inner),
+        Expr::Binary(_, BinOp::And | BinOp::Or, ..) => Ok(Value::Bool(condition(st, src, e)?)),
+        Expr::Binary(
+            span,
+            op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+            l,
+            r,
+        ) => Ok(Value::Bool(compare(st, src, *span, *op, l, r)?)),
+        Expr::Binary(span, op, l, r) => {
+            let lv = eval(st, src, l)?;
+            let rv = eval(st, src, r)?;
+            let lit = |left: bool| -> String {
+                let side = if left { l } else { r };
+                side.span().text(src).to_string()
+            };
+            let v = ops::arith(*op, &lv, &rv, &lit)
+                .map_err(|msg| st.err(src, *span, RenderErrorKind::Invalid, msg))?;
+            check_value_size(st, src, *span, &v)?;
+            Ok(v)
+        }
+    }
+}
+
+/// The `int` a range end converts to (1.7 takes `intValue()` of any Number).
+fn int_value(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i as i64),
+        Value::Long(i) => Some(*i as i32 as i64),
+        Value::Double(d) => Some(*d as i32 as i64),
+        Value::BigInt(b) => {
+            let (_, digits) = b.to_u32_digits();
+            let low = digits.first().copied().unwrap_or(0) as i32;
+            Some(if b.sign() == num_bigint::Sign::Minus {
+                low.wrapping_neg()
+            } else {
+                low
+            } as i64)
+        }
+        _ => None,
+    }
+}
+
+/// Iteration state over a live list or map, as a Java iterator sees it.
+enum Iter {
+    List(super::value::ListRef, usize, usize),
+    Map(super::value::MapRef, usize, usize),
+}
+
+impl Iter {
+    fn has_next(&self) -> bool {
+        match self {
+            Iter::List(l, i, _) => *i < l.borrow().items.len(),
+            Iter::Map(m, i, _) => *i < m.borrow().entries.len(),
+        }
+    }
+
+    /// `Err` on a concurrent modification (the collection changed size since the loop began).
+    fn next(&mut self) -> Result<Value, ()> {
+        match self {
+            Iter::List(l, i, len) => {
+                let l = l.borrow();
+                if l.items.len() != *len {
+                    return Err(());
+                }
+                let v = l.items.get(*i).cloned().unwrap_or(Value::Null);
+                *i += 1;
+                Ok(v)
+            }
+            Iter::Map(m, i, len) => {
+                let m = m.borrow();
+                if m.entries.len() != *len {
+                    return Err(());
+                }
+                let v = m
+                    .entries
+                    .get_index(*i)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or(Value::Null);
+                *i += 1;
+                Ok(v)
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_foreach(
+    st: &mut State<'_>,
+    src: &str,
+    span: Span,
+    var: &str,
+    iterable: &Expr,
+    body: &Block,
+    out: &mut String,
+) -> R<Flow> {
+    let list = eval(st, src, iterable)?;
+    let mut iter = match &list {
+        Value::List(l) => {
+            let len = l.borrow().items.len();
+            Iter::List(l.clone(), 0, len)
+        }
+        Value::Map(m) => {
+            let len = m.borrow().entries.len();
+            Iter::Map(m.clone(), 0, len)
+        }
+        _ => return Ok(Flow::Normal),
+    };
+
+    let saved_var = st.vars.get(var).cloned();
+    let saved_count = st.vars.get("velocityCount").cloned();
+    let saved_has_next = st.vars.get("velocityHasNext").cloned();
+    let saved_scope = st.vars.get("foreach").cloned();
+    let scope = Rc::new(ForeachScope {
+        index: Cell::new(-1),
+        has_next: Cell::new(false),
+        parent: saved_scope.clone(),
+    });
+    st.vars
+        .insert("foreach".into(), Value::Object(scope.clone()));
+
+    let max = st.opts.limits.foreach_max;
+    let mut count = 0usize;
+    let mut result = Ok(Flow::Normal);
+    while count < max && iter.has_next() {
+        st.vars
+            .insert("velocityCount".into(), Value::Int((count + 1) as i32));
+        let value = match iter.next() {
+            Ok(v) => v,
+            Err(()) => {
+                result = Err(st.err(
+                    src,
+                    span,
+                    RenderErrorKind::MethodFailed,
+                    "java.util.ConcurrentModificationException: the collection changed while #foreach iterated it",
+                ));
+                break;
+            }
+        };
+        let has_next = iter.has_next();
+        st.vars
+            .insert("velocityHasNext".into(), Value::Bool(has_next));
+        if value.is_null() {
+            st.vars.remove(var);
+        } else {
+            st.vars.insert(var.into(), value);
+        }
+        scope.index.set(scope.index.get() + 1);
+        scope.has_next.set(has_next);
+        match render_block(st, src, body, out) {
+            Ok(Flow::Normal) => {}
+            Ok(Flow::Break) => break,
+            other => {
+                result = other;
+                break;
+            }
+        }
+        count += 1;
+    }
+
+    restore(st, var, saved_var);
+    restore(st, "velocityCount", saved_count);
+    restore(st, "velocityHasNext", saved_has_next);
+    restore(st, "foreach", saved_scope);
+    result
+}
+
+fn restore(st: &mut State<'_>, name: &str, saved: Option<Value>) {
+    match saved {
+        Some(v) => {
+            st.vars.insert(name.into(), v);
+        }
+        None => {
+            st.vars.remove(name);
+        }
+    }
+}
+
+fn render_macro_call(
+    st: &mut State<'_>,
+    src: &str,
+    span: Span,
+    name: &str,
+    args: &[Expr],
+    out: &mut String,
+) -> R<Flow> {
+    let found = if st.apigw() {
+        None
+    } else {
+        st.macros.get(name).map(|m| (m.src, m.params, m.body))
+    };
+    let Some((msrc, params, body)) = found else {
+        out.push_str(span.text(src));
+        st.check_output(src, span, out.len())?;
+        return Ok(Flow::Normal);
+    };
+    let mut vals = Vec::with_capacity(args.len());
+    for a in args {
+        vals.push(eval(st, src, a)?);
+    }
+    let mut saved = Vec::with_capacity(params.len());
+    for (i, p) in params.iter().enumerate() {
+        saved.push((p.clone(), st.vars.get(p.as_ref()).cloned()));
+        match vals.get(i) {
+            Some(v) if !v.is_null() => {
+                st.vars.insert(p.clone(), v.clone());
+            }
+            _ => {
+                st.vars.remove(p.as_ref());
+            }
+        }
+    }
+    st.enter(src, span)?;
+    let flow = render_block(st, msrc, body, out);
+    st.leave();
+    for (p, v) in saved {
+        restore(st, &p, v);
+    }
+    match flow? {
+        Flow::Stop => Ok(Flow::Stop),
+        _ => Ok(Flow::Normal),
+    }
+}
+
+fn render_evaluate(
+    st: &mut State<'_>,
+    src: &str,
+    span: Span,
+    arg: &Expr,
+    out: &mut String,
+) -> R<Flow> {
+    let v = eval(st, src, arg)?;
+    if v.is_null() {
+        return Ok(Flow::Normal);
+    }
+    let text = v.to_java_string();
+    let body = crate::syntax::parse(&text).map_err(|e| {
+        st.err(
+            src,
+            span,
+            RenderErrorKind::Invalid,
+            format!("#evaluate: {}", e),
+        )
+    })?;
+    st.enter(src, span)?;
+    let flow = render_block(st, &text, &body, out);
+    st.leave();
+    // #break and #stop both end only the evaluated text.
+    flow.map(|_| Flow::Normal).map_err(|mut e| {
+        e.span = span;
+        e.pos = LineCol::of(src, span.start as usize);
+        e
+    })
 }

@@ -93,6 +93,10 @@ impl Value {
     }
 
     /// Java `toString()` written into `out`. Null writes `null` (as Java's `String.valueOf`).
+    ///
+    /// Lists print as `ArrayList` does (`[a, b]`), maps as `LinkedHashMap` (`{k=v}`);
+    /// a list with `json` set prints as json-smart's `JSONArray`: compact JSON of
+    /// everything inside (see [`Value::write_json`]).
     pub fn write_java(&self, out: &mut String) {
         use std::fmt::Write;
         match self {
@@ -107,10 +111,18 @@ impl Value {
             Value::BigInt(i) => {
                 let _ = write!(out, "{i}");
             }
-            Value::Double(d) => out.push_str(&crate::eval::number::java_double_to_string(*d)),
+            Value::Double(d) => crate::eval::number::write_java_double(*d, out),
             Value::Str(s) => out.push_str(s),
             Value::List(l) => {
-                let l = l.borrow();
+                let Ok(l) = l.try_borrow() else {
+                    out.push_str("(this Collection)");
+                    return;
+                };
+                if l.json {
+                    drop(l);
+                    self.write_json(out);
+                    return;
+                }
                 out.push('[');
                 for (i, v) in l.items.iter().enumerate() {
                     if i > 0 {
@@ -121,7 +133,10 @@ impl Value {
                 out.push(']');
             }
             Value::Map(m) => {
-                let m = m.borrow();
+                let Ok(m) = m.try_borrow() else {
+                    out.push_str("(this Map)");
+                    return;
+                };
                 out.push('{');
                 for (i, (k, v)) in m.entries.iter().enumerate() {
                     if i > 0 {
@@ -134,6 +149,186 @@ impl Value {
                 out.push('}');
             }
             Value::Object(o) => out.push_str(&o.to_java_string()),
+        }
+    }
+
+    /// json-smart's `JSONValue.toJSONString(value)` (default style): compact JSON,
+    /// strings escaped as json-smart escapes them (`/` as `\/`, control characters
+    /// and U+007F..U+009F, U+2000..U+20FF as `\uXXXX`), infinite doubles as `null`.
+    /// Maps become objects, lists arrays, other objects their quoted `toString`.
+    pub fn write_json(&self, out: &mut String) {
+        self.write_json_depth(out, 0);
+    }
+
+    fn write_json_depth(&self, out: &mut String, depth: usize) {
+        // A list that contains itself would recurse forever; Java overflows the stack.
+        if depth > 200 {
+            out.push_str("null");
+            return;
+        }
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Double(d) if !d.is_finite() => {
+                if d.is_nan() {
+                    out.push_str("NaN");
+                } else {
+                    out.push_str("null");
+                }
+            }
+            Value::Bool(_)
+            | Value::Int(_)
+            | Value::Long(_)
+            | Value::BigInt(_)
+            | Value::Double(_) => self.write_java(out),
+            Value::Str(s) => write_json_string(s, out),
+            Value::List(l) => {
+                let Ok(l) = l.try_borrow() else {
+                    out.push_str("null");
+                    return;
+                };
+                out.push('[');
+                for (i, v) in l.items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.write_json_depth(out, depth + 1);
+                }
+                out.push(']');
+            }
+            Value::Map(m) => {
+                let Ok(m) = m.try_borrow() else {
+                    out.push_str("null");
+                    return;
+                };
+                out.push('{');
+                for (i, (k, v)) in m.entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    match k {
+                        Key::Null => out.push_str("null"),
+                        _ => write_json_string(&k.to_value().to_java_string(), out),
+                    }
+                    out.push(':');
+                    v.write_json_depth(out, depth + 1);
+                }
+                out.push('}');
+            }
+            Value::Object(o) => write_json_string(&o.to_java_string(), out),
+        }
+    }
+
+    /// JSON text as json-smart's `JSONValue.toJSONString` writes it.
+    pub fn to_json_string(&self) -> String {
+        let mut s = String::new();
+        self.write_json(&mut s);
+        s
+    }
+
+    /// A value as API Gateway's json-smart parser types it: objects become
+    /// `LinkedHashMap`s, arrays `JSONArray`s (`json: true`), integers `Integer`,
+    /// `Long` or `BigInteger` by size, other numbers `Double`.
+    pub fn from_json(j: &serde_json::Value) -> Value {
+        match j {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => number_from_json_text(&n.to_string()),
+            serde_json::Value::String(s) => Value::str(s),
+            serde_json::Value::Array(a) => Value::List(Rc::new(RefCell::new(List {
+                items: a.iter().map(Value::from_json).collect(),
+                json: true,
+            }))),
+            serde_json::Value::Object(o) => {
+                let mut entries = IndexMap::with_capacity(o.len());
+                for (k, v) in o {
+                    entries.insert(Key::str(k), Value::from_json(v));
+                }
+                Value::new_map(entries)
+            }
+        }
+    }
+
+    /// The Java class name (`java.lang.String`, `java.util.ArrayList`, …).
+    pub fn java_class_name(&self) -> String {
+        match self {
+            Value::Null => "null".into(),
+            Value::Bool(_) => "java.lang.Boolean".into(),
+            Value::Int(_) => "java.lang.Integer".into(),
+            Value::Long(_) => "java.lang.Long".into(),
+            Value::BigInt(_) => "java.math.BigInteger".into(),
+            Value::Double(_) => "java.lang.Double".into(),
+            Value::Str(_) => "java.lang.String".into(),
+            Value::List(l) => {
+                if l.try_borrow().is_ok_and(|l| l.json) {
+                    "net.minidev.json.JSONArray".into()
+                } else {
+                    "java.util.ArrayList".into()
+                }
+            }
+            Value::Map(_) => "java.util.LinkedHashMap".into(),
+            Value::Object(o) => crate::eval::methods::host_class_name(o.as_ref()),
+        }
+    }
+
+    /// Java's `a.equals(b)` (not Velocity's `==`): `Integer(1)` does not equal `Long(1)`,
+    /// lists compare element-wise, maps entry-wise regardless of order.
+    pub fn java_equals(&self, other: &Value) -> bool {
+        self.java_equals_depth(other, 0)
+    }
+
+    fn java_equals_depth(&self, other: &Value, depth: usize) -> bool {
+        if depth > 200 {
+            return false;
+        }
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Long(a), Value::Long(b)) => a == b,
+            (Value::BigInt(a), Value::BigInt(b)) => a == b,
+            // Double.equals compares bits (NaN equals NaN, 0.0 differs from -0.0).
+            (Value::Double(a), Value::Double(b)) => {
+                let canon = |d: f64| {
+                    if d.is_nan() {
+                        f64::NAN.to_bits()
+                    } else {
+                        d.to_bits()
+                    }
+                };
+                canon(*a) == canon(*b)
+            }
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (Ok(a), Ok(b)) = (a.try_borrow(), b.try_borrow()) else {
+                    return false;
+                };
+                a.items.len() == b.items.len()
+                    && a.items
+                        .iter()
+                        .zip(b.items.iter())
+                        .all(|(x, y)| x.java_equals_depth(y, depth + 1))
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (Ok(a), Ok(b)) = (a.try_borrow(), b.try_borrow()) else {
+                    return false;
+                };
+                a.entries.len() == b.entries.len()
+                    && a.entries.iter().all(|(k, v)| {
+                        b.entries
+                            .get(k)
+                            .is_some_and(|w| v.java_equals_depth(w, depth + 1))
+                    })
+            }
+            (Value::Object(a), Value::Object(b)) => {
+                Rc::ptr_eq(a, b) || a.to_java_string() == b.to_java_string()
+            }
+            _ => false,
         }
     }
 
@@ -157,6 +352,11 @@ impl Value {
             Value::Int(i) => Key::Int(*i),
             Value::Long(i) => Key::Long(*i),
             Value::Str(s) => Key::Str(s.clone()),
+            Value::BigInt(b) => Key::Other(Rc::from(format!("java.math.BigInteger:{b}"))),
+            Value::Double(d) => Key::Other(Rc::from(format!(
+                "java.lang.Double:{}",
+                crate::eval::number::java_double_to_string(*d)
+            ))),
             other => Key::Other(Rc::from(other.to_java_string())),
         }
     }
@@ -173,9 +373,75 @@ impl Key {
             Key::Bool(b) => Value::Bool(*b),
             Key::Int(i) => Value::Int(*i),
             Key::Long(i) => Value::Long(*i),
-            Key::Str(s) | Key::Other(s) => Value::Str(s.clone()),
+            Key::Str(s) => Value::Str(s.clone()),
+            Key::Other(s) => {
+                // Keys made from BigIntegers and Doubles keep their type.
+                if let Some(b) = s.strip_prefix("java.math.BigInteger:") {
+                    if let Ok(b) = b.parse::<BigInt>() {
+                        return Value::BigInt(Rc::new(b));
+                    }
+                }
+                if let Some(d) = s.strip_prefix("java.lang.Double:") {
+                    if let Ok(d) = d.replace('E', "e").parse::<f64>() {
+                        return Value::Double(d);
+                    }
+                    if d == "NaN" {
+                        return Value::Double(f64::NAN);
+                    }
+                    if let Some(neg) = d.strip_prefix('-') {
+                        if neg == "Infinity" {
+                            return Value::Double(f64::NEG_INFINITY);
+                        }
+                    }
+                    if d == "Infinity" {
+                        return Value::Double(f64::INFINITY);
+                    }
+                }
+                Value::Str(s.clone())
+            }
         }
     }
+}
+
+/// A JSON number as json-smart types it: `Integer`, `Long`, `BigInteger` by size
+/// for integers, `Double` for anything with a fraction or exponent.
+pub fn number_from_json_text(t: &str) -> Value {
+    let is_int = !t.contains(['.', 'e', 'E']);
+    if is_int {
+        if let Ok(i) = t.parse::<i32>() {
+            return Value::Int(i);
+        }
+        if let Ok(i) = t.parse::<i64>() {
+            return Value::Long(i);
+        }
+        if let Ok(b) = t.parse::<BigInt>() {
+            return Value::BigInt(Rc::new(b));
+        }
+    }
+    Value::Double(t.parse::<f64>().unwrap_or(f64::NAN))
+}
+
+/// A string as json-smart's default style escapes it, in quotes.
+pub fn write_json_string(s: &str, out: &mut String) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '/' => out.push_str("\\/"),
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 impl fmt::Debug for Value {

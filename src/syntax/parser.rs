@@ -1,10 +1,1458 @@
 //! The Velocity 1.7 parser.
+//!
+//! A recursive-descent transcription of the productions of 1.7's `Parser.jjt`
+//! over the tokens of [`super::lexer`], which reproduces 1.7's stateful token
+//! manager. The parser switches the lexer's state exactly where 1.7's parser
+//! does (after a directive's name), so both see the same token stream.
+//!
+//! # Whitespace (what 1.7 prints, found in the grammar and checked against 1.7)
+//!
+//! Text is printed as the tokens that carry it; what a directive token swallows
+//! is never printed:
+//! - a directive's closing `)` (`#if(…)`, `#elseif(…)`, `#foreach(…)`, `#set(…)`,
+//!   macro calls …) swallows the spaces and tabs after it **if** a newline
+//!   (`\n`, `\r` or `\r\n`) follows them, and that one newline;
+//! - `#end` and `#else` (also `#{end}`, `#{else}`) do the same;
+//! - `#set(` swallows the spaces and tabs in front of it when they start a
+//!   token: at the start of the template, or right after a reference, a
+//!   directive's `)`, `#end`, `#else`, a comment; after plain text on the same
+//!   line (`abc  #set(…)`, or indentation after a text line) they stay;
+//! - blanks in front of any other directive stay (an indented `#if(…)` line
+//!   keeps its indentation, loses its newline);
+//! - `##` comments swallow their newline; `#* *#` comments swallow nothing;
+//! - `#break`, `#stop` and other directives written without parentheses
+//!   swallow nothing.
+//!
+//! # Other 1.7 behaviour kept
+//! - a `$` or `#` the lexer cannot continue (`$ `, `#1`, `a#b`) is text, but a
+//!   `$` or `#` at the very end of the template is a lexical error;
+//! - identifiers are `[A-Za-z_][A-Za-z0-9_-]*`, so `$a-1` is the reference `a-1`;
+//!   `$true`/`$false` do not parse;
+//! - `"…"` strings containing `$` or `#` are parsed as templates; `""` inside
+//!   `"…"` and `''` inside `'…'` are one quote, `\uXXXX` is decoded in `"…"`,
+//!   nothing else is an escape (`\"` ends the string);
+//! - a macro call is `#name(…)`, or `#name` alone, for any name that is no
+//!   directive; printed as written when no macro is defined at render time.
 
-use super::ast::{Block, Node};
+use std::collections::{HashMap, HashSet};
+
+use num_bigint::BigInt;
+
+use super::ast::{BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp};
+use super::lexer::{LexError, Lexer, State, Token, K};
 use super::span::Span;
 use crate::error::ParseError;
 
+/// Maximum nesting of blocks, expressions, references and interpolated
+/// strings together. Deeper templates get a [`ParseError`] (1.7 would
+/// overflow its stack somewhere beyond).
+pub const MAX_NESTING: usize = 256;
+
 /// Parses a whole template.
 pub fn parse(source: &str) -> Result<Block, ParseError> {
-    Ok(vec![Node::Text(Span::new(0, source.len()), source.into())])
+    let mut macros = HashSet::new();
+    let mut p = Parser::new(source, source, None, &mut macros, 0);
+    p.template().map_err(|e| e.err)
 }
+
+/// A parse failure. `lexical` ones end speculative parses too.
+#[derive(Debug)]
+struct Fail {
+    err: ParseError,
+    lexical: bool,
+}
+
+type PResult<T> = Result<T, Fail>;
+
+/// The 1.7 directives, with whether they take a body.
+fn builtin_directive(name: &str) -> Option<bool> {
+    match name {
+        "foreach" | "macro" | "literal" | "define" => Some(true),
+        "include" | "parse" | "evaluate" | "break" | "stop" => Some(false),
+        _ => None,
+    }
+}
+
+/// A directive argument (`DirectiveArg`): an expression or a bare word.
+enum Arg {
+    Expr(Expr),
+    Word(Span, String),
+}
+
+impl Arg {
+    fn span(&self) -> Span {
+        match self {
+            Arg::Expr(e) => e.span(),
+            Arg::Word(s, _) => *s,
+        }
+    }
+}
+
+struct Parser<'a, 'm> {
+    /// The template source (errors are reported against it).
+    src: &'a str,
+    /// The text being lexed: `src`, or an interpolated string's body.
+    text: &'a str,
+    /// For interpolated strings: offset in `text` → offset in `src`.
+    map: Option<Vec<u32>>,
+    lx: Lexer<'a>,
+    toks: Vec<Token>,
+    cur: usize,
+    macros: &'m mut HashSet<String>,
+    depth: usize,
+    /// `Reference()` results by first token index: the range lookahead parses
+    /// references speculatively, and nested lists would otherwise make that
+    /// exponential.
+    ref_memo: HashMap<usize, (RefOrText, usize)>,
+}
+
+fn is_text_token(k: K) -> bool {
+    matches!(
+        k,
+        K::Text
+            | K::Dot
+            | K::RParen
+            | K::LParen
+            | K::IntegerLiteral
+            | K::FloatLiteral
+            | K::StringLiteral
+            | K::Escape
+            | K::LCurly
+            | K::RCurly
+            | K::EmptyIndex
+    )
+}
+
+fn starts_statement(k: K) -> bool {
+    is_text_token(k)
+        || matches!(
+            k,
+            K::If
+                | K::Identifier
+                | K::SingleLineCommentStart
+                | K::MultiLineComment
+                | K::FormalComment
+                | K::TextBlock
+                | K::SetDirective
+                | K::EscapeDirective
+                | K::DoubleEscape
+                | K::Word
+                | K::BracketedWord
+        )
+}
+
+/// First tokens of `Parameter()` after its optional whitespace.
+fn starts_parameter(k: K) -> bool {
+    matches!(
+        k,
+        K::StringLiteral
+            | K::IntegerLiteral
+            | K::LBracket
+            | K::LeftCurley
+            | K::True
+            | K::False
+            | K::Identifier
+            | K::LCurly
+            | K::FloatLiteral
+    )
+}
+
+fn starts_directive_arg(k: K) -> bool {
+    starts_parameter(k) || k == K::Word
+}
+
+impl<'a, 'm> Parser<'a, 'm> {
+    fn new(
+        src: &'a str,
+        text: &'a str,
+        map: Option<Vec<u32>>,
+        macros: &'m mut HashSet<String>,
+        depth: usize,
+    ) -> Parser<'a, 'm> {
+        Parser {
+            src,
+            text,
+            map,
+            lx: Lexer::new(text),
+            toks: Vec::new(),
+            cur: 0,
+            macros,
+            depth,
+            ref_memo: HashMap::new(),
+        }
+    }
+
+    // ----- positions and errors -------------------------------------------
+
+    /// Absolute source offset of a `text` offset.
+    fn abs(&self, pos: usize) -> usize {
+        match &self.map {
+            Some(m) => m.get(pos).or_else(|| m.last()).map_or(pos, |&p| p as usize),
+            None => pos,
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.abs(start), self.abs(end))
+    }
+
+    fn tspan(&self, t: &Token) -> Span {
+        self.span(t.start, t.end)
+    }
+
+    fn image(&self, t: &Token) -> &'a str {
+        self.text.get(t.start..t.end).unwrap_or("")
+    }
+
+    fn fail(&self, span: Span, message: impl Into<String>) -> Fail {
+        Fail {
+            err: ParseError::new(self.src, span, message),
+            lexical: false,
+        }
+    }
+
+    fn lex_fail(&self, e: LexError) -> Fail {
+        let p = self.abs(e.pos);
+        Fail {
+            err: ParseError::new(self.src, Span::new(p, p), e.message),
+            lexical: true,
+        }
+    }
+
+    /// "unexpected X; expected Y" at token `t`.
+    fn unexpected(&self, t: &Token, expected: &str) -> Fail {
+        let found = if t.kind == K::Eof {
+            "end of input".to_string()
+        } else {
+            let img = self.image(t);
+            let img: String = img.chars().take(20).collect();
+            format!("{:?}", img)
+        };
+        self.fail(
+            self.tspan(t),
+            format!("unexpected {found}; expected {expected}"),
+        )
+    }
+
+    fn enter(&mut self, at: usize) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            let s = self.span(at, at);
+            return Err(self.fail(
+                s,
+                format!("the template nests deeper than {MAX_NESTING} levels"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    // ----- tokens -----------------------------------------------------------
+
+    /// The token `n` ahead of the cursor (fetched from the lexer as needed).
+    fn peek_tok(&mut self, n: usize) -> PResult<Token> {
+        while self.toks.len() <= self.cur + n {
+            if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
+                break;
+            }
+            let t = self.lx.next_token().map_err(|e| self.lex_fail(e))?;
+            self.toks.push(t);
+        }
+        match self.toks.get(self.cur + n).or_else(|| self.toks.last()) {
+            Some(t) => Ok(t.clone()),
+            None => Err(self.fail(Span::default(), "internal: no token")),
+        }
+    }
+
+    fn peek(&mut self, n: usize) -> PResult<K> {
+        Ok(self.peek_tok(n)?.kind)
+    }
+
+    fn bump(&mut self) -> PResult<Token> {
+        let t = self.peek_tok(0)?;
+        if t.kind != K::Eof {
+            self.cur += 1;
+        }
+        Ok(t)
+    }
+
+    fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
+        let t = self.peek_tok(0)?;
+        if t.kind == k {
+            self.bump()
+        } else {
+            Err(self.unexpected(&t, what))
+        }
+    }
+
+    fn skip_ws(&mut self) -> PResult<()> {
+        if self.peek(0)? == K::Whitespace {
+            self.bump()?;
+        }
+        Ok(())
+    }
+
+    // ----- statements -------------------------------------------------------
+
+    fn template(&mut self) -> PResult<Block> {
+        let block = self.statements()?;
+        let t = self.peek_tok(0)?;
+        if t.kind != K::Eof {
+            let what = match t.kind {
+                K::End => "a directive to close: #end without #if, #foreach, #macro or #define",
+                K::Else | K::ElseIf => "an #if before #else/#elseif",
+                _ => "text, a reference or a directive",
+            };
+            return Err(self.unexpected(&t, what));
+        }
+        Ok(block)
+    }
+
+    /// `( Statement() )*`
+    fn statements(&mut self) -> PResult<Block> {
+        let mut block = Block::new();
+        // Every statement consumes at least one token.
+        while starts_statement(self.peek(0)?) {
+            self.statement(&mut block)?;
+        }
+        Ok(block)
+    }
+
+    fn statement(&mut self, out: &mut Block) -> PResult<()> {
+        let t = self.peek_tok(0)?;
+        self.enter(t.start)?;
+        let r = self.statement_inner(&t, out);
+        self.leave();
+        r
+    }
+
+    fn statement_inner(&mut self, t: &Token, out: &mut Block) -> PResult<()> {
+        if t.kind == K::If {
+            let n = self.if_statement()?;
+            out.push(n);
+            return Ok(());
+        }
+        // LOOKAHEAD(2) Reference()
+        if t.kind == K::Identifier || (t.kind == K::LCurly && self.peek(1)? == K::Identifier) {
+            let r = self.reference()?;
+            self.push_reference(out, r);
+            return Ok(());
+        }
+        match t.kind {
+            K::SingleLineCommentStart | K::MultiLineComment | K::FormalComment => {
+                self.bump()?;
+                if t.kind == K::SingleLineCommentStart && self.peek(0)? == K::SingleLineComment {
+                    self.bump()?;
+                }
+                let img = self.image(t);
+                let cut = img.find("##").or_else(|| img.find("#*")).unwrap_or(0);
+                let prefix = img.get(..cut).unwrap_or("");
+                push_text(out, self.tspan(t), prefix);
+            }
+            K::TextBlock => {
+                self.bump()?;
+                let img = self.image(t);
+                let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
+                push_text(out, self.tspan(t), body);
+            }
+            K::SetDirective => {
+                let n = self.set_directive()?;
+                out.push(n);
+            }
+            K::EscapeDirective => {
+                self.bump()?;
+                let text = self.escaped_directive(self.image(t));
+                push_text(out, self.tspan(t), &text);
+            }
+            K::DoubleEscape => self.escape(out)?,
+            K::Word | K::BracketedWord => self.directive(out)?,
+            k if is_text_token(k) => {
+                self.bump()?;
+                let mut s = String::new();
+                if let Some(sp) = &t.special {
+                    s.push_str(sp);
+                }
+                s.push_str(self.image(t));
+                push_text(out, self.tspan(t), &s);
+            }
+            _ => return Err(self.unexpected(t, "text, a reference or a directive")),
+        }
+        Ok(())
+    }
+
+    /// `Parser.escapedDirective`: `\#if` prints `#if`, `\\\#if` prints `\#if`;
+    /// an unknown name keeps all its backslashes.
+    fn escaped_directive(&self, img: &str) -> String {
+        let last = img.rfind('\\').unwrap_or(0);
+        let directive = img.get(last + 1..).unwrap_or("");
+        let mut tag = directive.get(1..).unwrap_or("");
+        if tag.starts_with('{') {
+            tag = tag.get(1..tag.len().saturating_sub(1)).unwrap_or("");
+        }
+        let known = builtin_directive(tag).is_some()
+            || self.macros.contains(tag)
+            || matches!(tag, "if" | "end" | "set" | "else" | "elseif");
+        if known {
+            format!("{}{}", img.get(..last / 2).unwrap_or(""), directive)
+        } else {
+            img.to_string()
+        }
+    }
+
+    /// `Escape()`: a run of `\\` pairs. Before a directive each pair prints
+    /// one backslash, elsewhere two.
+    fn escape(&mut self, out: &mut Block) -> PResult<()> {
+        let first = self.bump()?;
+        let mut count = 1usize;
+        let mut end = first.end;
+        // Each round consumes a token.
+        while self.peek(0)? == K::DoubleEscape {
+            end = self.bump()?.end;
+            count += 1;
+        }
+        let next = self.peek_tok(0)?;
+        let control = matches!(next.kind, K::If | K::Else | K::ElseIf | K::End) || {
+            let tag = self.image(&next).get(1..).unwrap_or("");
+            builtin_directive(tag).is_some() || self.macros.contains(tag)
+        };
+        let s = if control { "\\" } else { "\\\\" }.repeat(count);
+        push_text(out, self.span(first.start, end), &s);
+        Ok(())
+    }
+
+    /// `SetDirective()`
+    fn set_directive(&mut self) -> PResult<Node> {
+        let set = self.bump()?;
+        let hash = self.image(&set).find('#').unwrap_or(0);
+        let start = set.start + hash;
+        self.skip_ws()?;
+        let t = self.peek_tok(0)?;
+        if !(t.kind == K::Identifier || t.kind == K::LCurly) {
+            return Err(self.unexpected(&t, "a reference after #set("));
+        }
+        let target = self.reference()?;
+        self.skip_ws()?;
+        self.expect(K::Equals, "'=' in #set")?;
+        let value = self.expression()?;
+        let rp = self.expect(K::RParen, "')' to close #set(")?;
+        self.lx.in_set = false;
+        if self.peek(0)? == K::Newline {
+            self.bump()?;
+        }
+        let target = match target {
+            RefOrText::Ref(r, _) => r,
+            RefOrText::Text(span, _) => {
+                return Err(self.fail(span, "#set needs a reference to assign to"))
+            }
+        };
+        Ok(Node::Set {
+            span: self.span(start, rp.start + 1),
+            target,
+            value,
+        })
+    }
+
+    /// `IfStatement()`
+    fn if_statement(&mut self) -> PResult<Node> {
+        let if_tok = self.bump()?;
+        let start = if_tok.start + self.image(&if_tok).rfind('#').unwrap_or(0);
+        let mut branches = Vec::new();
+        let cond = self.condition("#if")?;
+        let body = self.statements()?;
+        branches.push((cond, body));
+        // Each round consumes an #elseif token.
+        while self.peek(0)? == K::ElseIf {
+            self.bump()?;
+            let cond = self.condition("#elseif")?;
+            let body = self.statements()?;
+            branches.push((cond, body));
+        }
+        let mut otherwise = None;
+        if self.peek(0)? == K::Else {
+            self.bump()?;
+            otherwise = Some(self.statements()?);
+        }
+        let end = self.peek_tok(0)?;
+        if end.kind != K::End {
+            let s = self.tspan(&if_tok);
+            let found = if end.kind == K::Eof {
+                "end of input".to_string()
+            } else {
+                format!(
+                    "{:?} at {}",
+                    self.image(&end),
+                    crate::LineCol::of(self.src, self.abs(end.start))
+                )
+            };
+            return Err(self.fail(s, format!("#if without #end: expected #end, found {found}")));
+        }
+        self.bump()?;
+        Ok(Node::If {
+            span: self.span(start, end.end),
+            branches,
+            otherwise,
+        })
+    }
+
+    /// `[<WHITESPACE>] <LPAREN> Expression() <RPAREN>` after `#if` / `#elseif`.
+    fn condition(&mut self, what: &str) -> PResult<Expr> {
+        self.skip_ws()?;
+        self.expect(K::LParen, &format!("'(' after {what}"))?;
+        let e = self.expression()?;
+        self.expect(K::RParen, &format!("')' to close {what}("))?;
+        Ok(e)
+    }
+
+    /// `Directive()`: built-in directives and macro calls.
+    fn directive(&mut self, out: &mut Block) -> PResult<()> {
+        let word = self.bump()?;
+        let img = self.image(&word);
+        let name: String = if word.kind == K::BracketedWord {
+            img.get(2..img.len().saturating_sub(1))
+                .unwrap_or("")
+                .to_string()
+        } else {
+            img.get(1..).unwrap_or("").to_string()
+        };
+        let start = word.start;
+        let builtin = builtin_directive(&name);
+        let is_block = builtin.unwrap_or(name.starts_with('@'));
+        let is_macro_def = name == "macro";
+        // 1.7's parser switches the lexer here; no token after the name has been read.
+        self.lx.switch_to(State::Directive);
+
+        if !self.lx.is_left_parenthesis() {
+            if is_macro_def {
+                return Err(self.fail(
+                    self.tspan(&word),
+                    "#macro needs parentheses and a macro name",
+                ));
+            }
+            self.lx.pop();
+            let span = self.span(start, word.end);
+            let node = match name.as_str() {
+                "break" => Node::Break(span),
+                "stop" => Node::Stop(span),
+                _ if builtin.is_some() => {
+                    return Err(self.fail(span, format!("#{name} needs arguments in parentheses")));
+                }
+                _ => Node::MacroCall {
+                    span,
+                    name: name.into(),
+                    args: Vec::new(),
+                },
+            };
+            out.push(node);
+            return Ok(());
+        }
+
+        // ([<WHITESPACE>] <LPAREN>) ( LOOKAHEAD(2) [<WHITESPACE>] [<COMMA> [<WHITESPACE>]] DirectiveArg() )* [<WHITESPACE>] <RPAREN>
+        self.skip_ws()?;
+        self.expect(K::LParen, "'('")?;
+        let mut args: Vec<Arg> = Vec::new();
+        // Each round consumes at least the argument's first token.
+        loop {
+            let k0 = self.peek(0)?;
+            let go = match k0 {
+                K::Whitespace => {
+                    let k1 = self.peek(1)?;
+                    k1 == K::Comma || starts_directive_arg(k1)
+                }
+                K::Comma => {
+                    let k1 = self.peek(1)?;
+                    k1 == K::Whitespace || starts_directive_arg(k1)
+                }
+                k => starts_directive_arg(k),
+            };
+            if !go {
+                break;
+            }
+            self.skip_ws()?;
+            if self.peek(0)? == K::Comma {
+                self.bump()?;
+                self.skip_ws()?;
+            }
+            let arg = self.directive_arg()?;
+            if let Arg::Word(span, w) = &arg {
+                let pos = args.len();
+                let ok = (is_macro_def && pos == 0)
+                    || (name == "foreach" && pos == 1)
+                    || builtin.is_none();
+                if !ok {
+                    return Err(self.fail(*span, format!("invalid argument {w:?} to #{name}")));
+                }
+            } else if is_macro_def && args.is_empty() {
+                return Err(self.fail(
+                    arg.span(),
+                    "the first argument of #macro must be the macro name (a bare word)",
+                ));
+            }
+            args.push(arg);
+        }
+        self.skip_ws()?;
+        let rp = self.expect(K::RParen, &format!("')' to close #{name}("))?;
+        let head_span = self.span(start, rp.start + 1);
+
+        if !is_block {
+            let node = self.line_directive(&name, start, &rp, head_span, args)?;
+            out.push(node);
+            return Ok(());
+        }
+
+        let body = self.statements()?;
+        let end = self.peek_tok(0)?;
+        if end.kind != K::End {
+            return Err(self.fail(
+                self.tspan(&word),
+                format!(
+                    "#{name} without #end: expected #end, found {}",
+                    end.kind.describe()
+                ),
+            ));
+        }
+        self.bump()?;
+        let span = self.span(start, end.end);
+        let node = match name.as_str() {
+            "foreach" => self.foreach(span, head_span, args, body)?,
+            "macro" => {
+                let mut it = args.into_iter();
+                let mname = match it.next() {
+                    Some(Arg::Word(_, w)) => w,
+                    _ => return Err(self.fail(head_span, "#macro needs a name")),
+                };
+                let params = it
+                    .map(|a| match a {
+                        Arg::Expr(Expr::Ref(r)) => r.root,
+                        Arg::Expr(e) => e.span().text(self.src).into(),
+                        Arg::Word(_, w) => w.into(),
+                    })
+                    .collect();
+                self.macros.insert(mname.clone());
+                Node::Macro {
+                    span,
+                    name: mname.into(),
+                    params,
+                    body,
+                }
+            }
+            "define" => {
+                if args.len() != 1 {
+                    return Err(self.fail(
+                        head_span,
+                        "#define needs exactly one argument: the reference to define",
+                    ));
+                }
+                let dname: Box<str> = match args.into_iter().next() {
+                    Some(Arg::Expr(Expr::Ref(r))) => r.root,
+                    Some(a) => {
+                        let s = a.span().text(self.src);
+                        s.get(1..).unwrap_or("").into()
+                    }
+                    None => "".into(),
+                };
+                Node::Define {
+                    span,
+                    name: dname,
+                    body,
+                }
+            }
+            "literal" => {
+                // `#literal()`: its body as written.
+                let text = self
+                    .src
+                    .get(self.abs(rp.end)..self.abs(end.start))
+                    .unwrap_or("");
+                Node::Text(span, text.into())
+            }
+            _ => Node::MacroCall {
+                // `#@name(…) … #end`: a block macro call.
+                span,
+                name: name.into(),
+                args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
+            },
+        };
+        out.push(node);
+        Ok(())
+    }
+
+    fn line_directive(
+        &mut self,
+        name: &str,
+        start: usize,
+        rp: &Token,
+        head: Span,
+        args: Vec<Arg>,
+    ) -> PResult<Node> {
+        Ok(match name {
+            "include" | "parse" => Node::Include {
+                span: head,
+                kind: if name == "include" {
+                    IncludeKind::Include
+                } else {
+                    IncludeKind::Parse
+                },
+                args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
+            },
+            "evaluate" => {
+                if args.len() != 1 {
+                    return Err(self.fail(head, "#evaluate() requires exactly one argument"));
+                }
+                match args.into_iter().next() {
+                    Some(Arg::Expr(e @ (Expr::Str { .. } | Expr::Ref(_)))) => {
+                        Node::Evaluate { span: head, arg: e }
+                    }
+                    Some(a) => {
+                        return Err(self.fail(
+                            a.span(),
+                            "#evaluate() argument must be a string literal or reference",
+                        ))
+                    }
+                    None => {
+                        return Err(self.fail(head, "#evaluate() requires exactly one argument"))
+                    }
+                }
+            }
+            "break" => Node::Break(head),
+            "stop" => {
+                if args.len() > 1 {
+                    return Err(self.fail(head, "#stop accepts at most one scope argument"));
+                }
+                Node::Stop(head)
+            }
+            _ => Node::MacroCall {
+                // Printed as written, the `)`'s swallowed blanks included.
+                span: self.span(start, rp.end),
+                name: name.into(),
+                args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
+            },
+        })
+    }
+
+    fn arg_expr(&self, a: Arg) -> Expr {
+        match a {
+            Arg::Expr(e) => e,
+            Arg::Word(span, w) => Expr::Str {
+                span,
+                value: w.into(),
+                interpolated: None,
+            },
+        }
+    }
+
+    fn foreach(&mut self, span: Span, head: Span, args: Vec<Arg>, body: Block) -> PResult<Node> {
+        if args.len() < 2 {
+            return Err(self.fail(head, "#foreach needs `$item in $list`"));
+        }
+        let mut it = args.into_iter();
+        let (var, var_span): (Box<str>, Span) = match it.next() {
+            Some(Arg::Expr(Expr::Ref(r))) => (r.root.clone(), r.span),
+            Some(a) => {
+                let s = a.span();
+                (s.text(self.src).get(1..).unwrap_or("").into(), s)
+            }
+            None => return Err(self.fail(head, "#foreach needs a loop variable")),
+        };
+        let _in = it.next();
+        // `#foreach($i in)` iterates 1.7's block node: nothing.
+        let iterable = match it.next() {
+            Some(a) => self.arg_expr(a),
+            None => Expr::List(head, Vec::new()),
+        };
+        Ok(Node::Foreach {
+            span,
+            var,
+            var_span,
+            iterable,
+            body,
+        })
+    }
+
+    /// `DirectiveArg()`
+    fn directive_arg(&mut self) -> PResult<Arg> {
+        let t = self.peek_tok(0)?;
+        match t.kind {
+            K::Identifier | K::LCurly => Ok(Arg::Expr(self.reference_expr()?)),
+            K::Word => {
+                self.bump()?;
+                Ok(Arg::Word(self.tspan(&t), self.image(&t).to_string()))
+            }
+            K::StringLiteral => Ok(Arg::Expr(self.string_literal()?)),
+            K::IntegerLiteral => Ok(Arg::Expr(self.integer_literal()?)),
+            K::LBracket if self.range_ahead()? => Ok(Arg::Expr(self.integer_range()?)),
+            K::FloatLiteral => Ok(Arg::Expr(self.float_literal()?)),
+            K::LeftCurley => Ok(Arg::Expr(self.map()?)),
+            K::LBracket => Ok(Arg::Expr(self.object_array()?)),
+            K::True | K::False => {
+                self.bump()?;
+                Ok(Arg::Expr(Expr::Bool(self.tspan(&t), t.kind == K::True)))
+            }
+            _ => Err(self.unexpected(&t, "a directive argument")),
+        }
+    }
+
+    // ----- references -------------------------------------------------------
+
+    fn push_reference(&mut self, out: &mut Block, r: RefOrText) {
+        match r {
+            RefOrText::Ref(r, prefix) => {
+                if let Some((span, p)) = prefix {
+                    push_text(out, span, &p);
+                }
+                out.push(Node::Ref(r));
+            }
+            RefOrText::Text(span, s) => push_text(out, span, &s),
+        }
+    }
+
+    fn reference_expr(&mut self) -> PResult<Expr> {
+        match self.reference()? {
+            RefOrText::Ref(r, _) => Ok(Expr::Ref(r)),
+            RefOrText::Text(span, s) => Ok(Expr::Ref(Box::new(Reference {
+                span,
+                root: s.into(),
+                root_span: span,
+                parts: Vec::new(),
+                silent: false,
+                formal: false,
+                backslashes: 0,
+            }))),
+        }
+    }
+
+    /// `Reference()`
+    fn reference(&mut self) -> PResult<RefOrText> {
+        let at = self.cur;
+        if let Some((r, end)) = self.ref_memo.get(&at) {
+            let r = r.clone();
+            self.cur = *end;
+            return Ok(r);
+        }
+        let first = self.peek_tok(0)?;
+        self.enter(first.start)?;
+        let r = self.reference_inner();
+        self.leave();
+        let r = r?;
+        self.ref_memo.insert(at, (r.clone(), self.cur));
+        Ok(r)
+    }
+
+    fn reference_inner(&mut self) -> PResult<RefOrText> {
+        let first = self.bump()?;
+        let formal = first.kind == K::LCurly;
+        let ident = if formal {
+            self.expect(K::Identifier, "an identifier after '${'")?
+        } else {
+            first.clone()
+        };
+        let mut parts = Vec::new();
+        self.indexes(&mut parts)?;
+        // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
+        while self.peek(0)? == K::Dot {
+            let dot = self.bump()?;
+            let id = self.expect(K::Identifier, "an identifier after '.'")?;
+            let name = self.image(&id).to_string();
+            // LOOKAHEAD(3) Method()
+            let is_method = self.peek(0)? == K::LParen && {
+                let k = self.peek(1)?;
+                k == K::Whitespace || k == K::RefMod2RParen || starts_parameter(k)
+            };
+            if is_method {
+                self.bump()?;
+                let mut args = Vec::new();
+                if self.peek(0)? != K::RefMod2RParen {
+                    args.push(self.parameter()?);
+                    // Each round consumes a comma.
+                    while self.peek(0)? == K::Comma {
+                        self.bump()?;
+                        args.push(self.parameter()?);
+                    }
+                }
+                let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
+                parts.push(RefPart::Method(
+                    self.span(dot.start, rp.end),
+                    name.into(),
+                    args,
+                ));
+            } else {
+                parts.push(RefPart::Property(self.span(dot.start, id.end), name.into()));
+            }
+            self.indexes(&mut parts)?;
+        }
+        let mut end = self
+            .toks
+            .get(self.cur.wrapping_sub(1))
+            .map_or(first.end, |t| t.end);
+        if formal {
+            end = self.expect(K::RCurly, "'}' to close '${'")?.end;
+        }
+        self.build_reference(&first, &ident, parts, formal, end)
+    }
+
+    fn indexes(&mut self, parts: &mut Vec<RefPart>) -> PResult<()> {
+        // Each round consumes a '['.
+        while self.peek(0)? == K::IndexLBracket {
+            let lb = self.bump()?;
+            self.skip_ws()?;
+            let t = self.peek_tok(0)?;
+            let e = match t.kind {
+                K::StringLiteral => self.string_literal()?,
+                K::IntegerLiteral => self.integer_literal()?,
+                K::True | K::False => {
+                    self.bump()?;
+                    Expr::Bool(self.tspan(&t), t.kind == K::True)
+                }
+                K::Identifier | K::LCurly => self.reference_expr()?,
+                _ => {
+                    return Err(
+                        self.unexpected(&t, "a string, integer, boolean or reference as index")
+                    )
+                }
+            };
+            self.skip_ws()?;
+            let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
+            parts.push(RefPart::Index(self.span(lb.start, rb.end), e));
+        }
+        Ok(())
+    }
+
+    /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
+    fn build_reference(
+        &self,
+        first: &Token,
+        ident: &Token,
+        parts: Vec<RefPart>,
+        formal: bool,
+        end: usize,
+    ) -> PResult<RefOrText> {
+        let img = self.image(first);
+        let name = self.image(ident);
+        let root_span = if formal {
+            self.tspan(ident)
+        } else {
+            let at = first.start + img.rfind(|c| c == '$' || c == '!').map_or(0, |i| i + 1);
+            self.span(at, ident.end)
+        };
+        if img.contains("\\!") {
+            // `$\!x`: not a reference; 1.7 prints it as a null one.
+            return Ok(RefOrText::Ref(
+                Box::new(Reference {
+                    span: self.span(first.start, end),
+                    root: format!("\\!{}", name).into(),
+                    root_span,
+                    parts: Vec::new(),
+                    silent: false,
+                    formal,
+                    backslashes: 0,
+                }),
+                None,
+            ));
+        }
+        let n = img.len() - img.trim_start_matches('\\').len();
+        let rest = img.get(n..).unwrap_or("");
+        let dollar = rest.rfind('$');
+        let Some(dollar) = dollar else {
+            // A "runt": an identifier the lexer took for a reference; 1.7 prints the token.
+            return Ok(RefOrText::Text(self.tspan(first), rest.to_string()));
+        };
+        let escaped = n % 2 == 1;
+        let more_prefix = rest.get(..dollar).unwrap_or("");
+        let silent = rest.get(dollar..).is_some_and(|r| r.starts_with("$!"));
+        let (span_start, backslashes, prefix) = if more_prefix.is_empty() {
+            (first.start, n as u32, None)
+        } else if escaped {
+            // 1.7 drops the prefix of an escaped reference (`\$$b` prints `\$b` when null).
+            (first.start + n + dollar, n as u32, None)
+        } else {
+            let p = format!("{}{}", "\\".repeat(n / 2), more_prefix);
+            let at = first.start + n + dollar;
+            (at, 0, Some((self.span(first.start, at), p)))
+        };
+        Ok(RefOrText::Ref(
+            Box::new(Reference {
+                span: self.span(span_start, end),
+                root: name.into(),
+                root_span,
+                parts,
+                silent,
+                formal,
+                backslashes,
+            }),
+            prefix,
+        ))
+    }
+
+    // ----- expressions ------------------------------------------------------
+
+    /// `Expression()` = `ConditionalOrExpression()`
+    fn expression(&mut self) -> PResult<Expr> {
+        let t = self.peek_tok(0)?;
+        self.enter(t.start)?;
+        let r = self.or_expr();
+        self.leave();
+        r
+    }
+
+    fn or_expr(&mut self) -> PResult<Expr> {
+        let mut l = self.and_expr()?;
+        while self.peek(0)? == K::Or {
+            self.bump()?;
+            let r = self.and_expr()?;
+            l = binary(BinOp::Or, l, r);
+        }
+        Ok(l)
+    }
+
+    fn and_expr(&mut self) -> PResult<Expr> {
+        let mut l = self.eq_expr()?;
+        while self.peek(0)? == K::And {
+            self.bump()?;
+            let r = self.eq_expr()?;
+            l = binary(BinOp::And, l, r);
+        }
+        Ok(l)
+    }
+
+    fn eq_expr(&mut self) -> PResult<Expr> {
+        let mut l = self.rel_expr()?;
+        loop {
+            let op = match self.peek(0)? {
+                K::EqEq => BinOp::Eq,
+                K::Ne => BinOp::Ne,
+                _ => return Ok(l),
+            };
+            self.bump()?;
+            let r = self.rel_expr()?;
+            l = binary(op, l, r);
+        }
+    }
+
+    fn rel_expr(&mut self) -> PResult<Expr> {
+        let mut l = self.add_expr()?;
+        loop {
+            let op = match self.peek(0)? {
+                K::Lt => BinOp::Lt,
+                K::Gt => BinOp::Gt,
+                K::Le => BinOp::Le,
+                K::Ge => BinOp::Ge,
+                _ => return Ok(l),
+            };
+            self.bump()?;
+            let r = self.add_expr()?;
+            l = binary(op, l, r);
+        }
+    }
+
+    fn add_expr(&mut self) -> PResult<Expr> {
+        let mut l = self.mul_expr()?;
+        loop {
+            let op = match self.peek(0)? {
+                K::Plus => BinOp::Add,
+                K::Minus => BinOp::Sub,
+                _ => return Ok(l),
+            };
+            self.bump()?;
+            let r = self.mul_expr()?;
+            l = binary(op, l, r);
+        }
+    }
+
+    fn mul_expr(&mut self) -> PResult<Expr> {
+        let mut l = self.unary_expr()?;
+        loop {
+            let op = match self.peek(0)? {
+                K::Multiply => BinOp::Mul,
+                K::Divide => BinOp::Div,
+                K::Modulus => BinOp::Mod,
+                _ => return Ok(l),
+            };
+            self.bump()?;
+            let r = self.unary_expr()?;
+            l = binary(op, l, r);
+        }
+    }
+
+    fn unary_expr(&mut self) -> PResult<Expr> {
+        let k0 = self.peek(0)?;
+        let not = k0 == K::Not || (k0 == K::Whitespace && self.peek(1)? == K::Not);
+        if !not {
+            return self.primary();
+        }
+        self.skip_ws()?;
+        let t = self.bump()?;
+        self.enter(t.start)?;
+        let e = self.unary_expr();
+        self.leave();
+        let e = e?;
+        let span = Span::new(self.abs(t.start), e.span().end as usize);
+        Ok(Expr::Unary(span, UnaryOp::Not, Box::new(e)))
+    }
+
+    /// `PrimaryExpression()`
+    fn primary(&mut self) -> PResult<Expr> {
+        self.skip_ws()?;
+        let t = self.peek_tok(0)?;
+        self.enter(t.start)?;
+        let e = self.primary_inner(&t);
+        self.leave();
+        let e = e?;
+        self.skip_ws()?;
+        Ok(e)
+    }
+
+    fn primary_inner(&mut self, t: &Token) -> PResult<Expr> {
+        Ok(match t.kind {
+            K::StringLiteral => self.string_literal()?,
+            K::Identifier | K::LCurly => self.reference_expr()?,
+            K::IntegerLiteral => self.integer_literal()?,
+            K::LBracket if self.range_ahead()? => self.integer_range()?,
+            K::FloatLiteral => self.float_literal()?,
+            K::LeftCurley => self.map()?,
+            K::LBracket => self.object_array()?,
+            K::True | K::False => {
+                self.bump()?;
+                Expr::Bool(self.tspan(t), t.kind == K::True)
+            }
+            K::LParen => {
+                self.bump()?;
+                let e = self.expression()?;
+                let rp = self.expect(K::RParen, "')'")?;
+                Expr::Paren(self.span(t.start, rp.start + 1), Box::new(e))
+            }
+            _ => return Err(self.unexpected(t, "an expression")),
+        })
+    }
+
+    /// `Parameter()`: method arguments, list and map elements.
+    fn parameter(&mut self) -> PResult<Expr> {
+        self.skip_ws()?;
+        let t = self.peek_tok(0)?;
+        self.enter(t.start)?;
+        let e = self.parameter_inner(&t);
+        self.leave();
+        let e = e?;
+        self.skip_ws()?;
+        Ok(e)
+    }
+
+    fn parameter_inner(&mut self, t: &Token) -> PResult<Expr> {
+        Ok(match t.kind {
+            K::StringLiteral => self.string_literal()?,
+            K::IntegerLiteral => self.integer_literal()?,
+            K::LBracket if self.range_ahead()? => self.integer_range()?,
+            K::LeftCurley => self.map()?,
+            K::LBracket => self.object_array()?,
+            K::True | K::False => {
+                self.bump()?;
+                Expr::Bool(self.tspan(t), t.kind == K::True)
+            }
+            K::Identifier | K::LCurly => self.reference_expr()?,
+            K::FloatLiteral => self.float_literal()?,
+            _ => return Err(self.unexpected(t, "a value")),
+        })
+    }
+
+    /// `LOOKAHEAD(<LBRACKET> [<WHITESPACE>] (Reference() | IntegerLiteral()) [<WHITESPACE>] <DOUBLEDOT>)`
+    fn range_ahead(&mut self) -> PResult<bool> {
+        let save = self.cur;
+        let r = self.range_ahead_inner();
+        self.cur = save;
+        match r {
+            Ok(b) => Ok(b),
+            Err(e) if e.lexical => Err(e),
+            Err(_) => Ok(false),
+        }
+    }
+
+    fn range_ahead_inner(&mut self) -> PResult<bool> {
+        self.bump()?; // '['
+        self.skip_ws()?;
+        match self.peek(0)? {
+            K::IntegerLiteral => {
+                self.bump()?;
+            }
+            K::Identifier => {
+                self.reference()?;
+            }
+            K::LCurly if self.peek(1)? == K::Identifier => {
+                self.reference()?;
+            }
+            _ => return Ok(false),
+        }
+        self.skip_ws()?;
+        Ok(self.peek(0)? == K::DoubleDot)
+    }
+
+    /// `IntegerRange()`
+    fn integer_range(&mut self) -> PResult<Expr> {
+        let lb = self.bump()?;
+        self.skip_ws()?;
+        let from = self.range_end()?;
+        self.skip_ws()?;
+        self.expect(K::DoubleDot, "'..'")?;
+        self.skip_ws()?;
+        let to = self.range_end()?;
+        self.skip_ws()?;
+        let rb = self.expect(K::RBracket, "']' to close the range")?;
+        Ok(Expr::Range(
+            self.span(lb.start, rb.end),
+            Box::new(from),
+            Box::new(to),
+        ))
+    }
+
+    fn range_end(&mut self) -> PResult<Expr> {
+        let t = self.peek_tok(0)?;
+        match t.kind {
+            K::IntegerLiteral => self.integer_literal(),
+            K::Identifier | K::LCurly => self.reference_expr(),
+            _ => Err(self.unexpected(&t, "an integer or a reference in the range")),
+        }
+    }
+
+    /// `ObjectArray()`
+    fn object_array(&mut self) -> PResult<Expr> {
+        let lb = self.bump()?;
+        let mut items = Vec::new();
+        let k = self.peek(0)?;
+        if k == K::Whitespace || starts_parameter(k) {
+            items.push(self.parameter()?);
+            // Each round consumes a comma.
+            while self.peek(0)? == K::Comma {
+                self.bump()?;
+                items.push(self.parameter()?);
+            }
+        }
+        let rb = self.expect(K::RBracket, "',' or ']' in the list")?;
+        Ok(Expr::List(self.span(lb.start, rb.end), items))
+    }
+
+    /// `Map()`
+    fn map(&mut self) -> PResult<Expr> {
+        let lc = self.bump()?;
+        let mut entries = Vec::new();
+        // LOOKAHEAD(2) Parameter()
+        let k0 = self.peek(0)?;
+        let has_entries =
+            starts_parameter(k0) || (k0 == K::Whitespace && starts_parameter(self.peek(1)?));
+        if has_entries {
+            // Each round consumes at least a ':'.
+            loop {
+                let k = self.parameter()?;
+                self.expect(K::Colon, "':' in the map")?;
+                let v = self.parameter()?;
+                entries.push((k, v));
+                if self.peek(0)? != K::Comma {
+                    break;
+                }
+                self.bump()?;
+            }
+        } else {
+            self.skip_ws()?;
+        }
+        let t = self.peek_tok(0)?;
+        if t.kind != K::RightCurley && t.kind != K::RCurly {
+            return Err(self.unexpected(&t, "',' or '}' in the map"));
+        }
+        self.bump()?;
+        Ok(Expr::Map(self.span(lc.start, t.end), entries))
+    }
+
+    fn integer_literal(&mut self) -> PResult<Expr> {
+        let t = self.bump()?;
+        let img = self.image(&t);
+        let span = self.tspan(&t);
+        let lit = if let Ok(i) = img.parse::<i32>() {
+            IntLit::Int(i)
+        } else if let Ok(l) = img.parse::<i64>() {
+            IntLit::Long(l)
+        } else if let Ok(b) = img.parse::<BigInt>() {
+            IntLit::Big(b)
+        } else {
+            return Err(self.fail(span, format!("invalid integer {img:?}")));
+        };
+        Ok(Expr::Int(span, lit))
+    }
+
+    fn float_literal(&mut self) -> PResult<Expr> {
+        let t = self.bump()?;
+        let img = self.image(&t);
+        let span = self.tspan(&t);
+        match img.parse::<f64>() {
+            Ok(f) => Ok(Expr::Float(span, f)),
+            Err(_) => Err(self.fail(span, format!("invalid number {img:?}"))),
+        }
+    }
+
+    /// `StringLiteral()` with `ASTStringLiteral`'s processing.
+    fn string_literal(&mut self) -> PResult<Expr> {
+        let t = self.bump()?;
+        let img = self.image(&t);
+        let span = self.tspan(&t);
+        let quote = img.chars().next().unwrap_or('"');
+        let body_start = t.start + 1;
+        let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
+        // The processed body and, for each of its bytes, the source offset.
+        let mut value = String::with_capacity(body.len());
+        let mut offs: Vec<u32> = Vec::with_capacity(body.len() + 2);
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        let mut pending_high: Option<(u16, usize)> = None;
+        // Each round consumes at least one character.
+        while i < body.len() {
+            let at = body_start + i;
+            if quote == '"' && bytes.get(i) == Some(&b'\\') && bytes.get(i + 1) == Some(&b'u') {
+                let hex = body.get(i + 2..i + 6).unwrap_or("");
+                let unit = if hex.len() == 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    u16::from_str_radix(hex, 16).ok()
+                } else {
+                    None
+                };
+                let Some(unit) = unit else {
+                    return Err(self.fail(
+                        self.span(at, at + 2),
+                        "invalid \\u escape in a string literal",
+                    ));
+                };
+                if (0xD800..0xDC00).contains(&unit) {
+                    if let Some((_, hat)) = pending_high.take() {
+                        push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
+                    }
+                    pending_high = Some((unit, at));
+                } else {
+                    let c = match pending_high.take() {
+                        Some((hi, hat)) if (0xDC00..0xE000).contains(&unit) => {
+                            let cp =
+                                0x10000 + (((hi as u32) - 0xD800) << 10) + ((unit as u32) - 0xDC00);
+                            let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                            push_mapped(&mut value, &mut offs, c, self.abs(hat));
+                            i += 6;
+                            continue;
+                        }
+                        Some((_, hat)) => {
+                            push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
+                            char::from_u32(unit as u32).unwrap_or('\u{FFFD}')
+                        }
+                        None => char::from_u32(unit as u32).unwrap_or('\u{FFFD}'),
+                    };
+                    push_mapped(&mut value, &mut offs, c, self.abs(at));
+                }
+                i += 6;
+                continue;
+            }
+            if let Some((_, hat)) = pending_high.take() {
+                push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
+            }
+            let c = body.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+            push_mapped(&mut value, &mut offs, c, self.abs(at));
+            i += c.len_utf8();
+            if c == quote && body.get(i..).is_some_and(|r| r.starts_with(quote)) {
+                i += 1;
+            }
+        }
+        if let Some((_, hat)) = pending_high.take() {
+            push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
+        }
+        let close = self.abs(t.end.saturating_sub(1));
+        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
+        let interpolated = if interpolate {
+            Some(self.interpolate(&value, offs, close, span)?)
+        } else {
+            None
+        };
+        Ok(Expr::Str {
+            span,
+            value: value.into(),
+            interpolated,
+        })
+    }
+
+    /// Parses an interpolated string's body as a template (1.7 appends a space
+    /// unless the body contains `##`, and cuts the last character of the output).
+    fn interpolate(
+        &mut self,
+        value: &str,
+        mut offs: Vec<u32>,
+        close: usize,
+        span: Span,
+    ) -> PResult<Block> {
+        self.enter(span.start as usize)?;
+        let line_comment = value.contains("##");
+        let mut text = value.to_string();
+        if !line_comment {
+            text.push(' ');
+            offs.push(close as u32);
+        }
+        offs.push(close as u32);
+        let mut sub = Parser::new(self.src, &text, Some(offs), self.macros, self.depth);
+        let r = sub.template();
+        self.leave();
+        let mut block = match r {
+            Ok(b) => b,
+            Err(mut f) => {
+                f.err.message = format!(
+                    "in the string literal at {}: {}",
+                    crate::LineCol::of(self.src, span.start as usize),
+                    f.err.message
+                );
+                f.lexical = false;
+                return Err(f);
+            }
+        };
+        if !line_comment {
+            if let Some(Node::Text(s, t)) = block.last_mut() {
+                if t.ends_with(' ') {
+                    let mut owned = t.to_string();
+                    owned.pop();
+                    if owned.is_empty() {
+                        block.pop();
+                    } else {
+                        *t = owned.into();
+                        s.end = s.end.min(close as u32);
+                    }
+                }
+            }
+        }
+        Ok(block)
+    }
+}
+
+fn push_mapped(value: &mut String, offs: &mut Vec<u32>, c: char, at: usize) {
+    value.push(c);
+    for _ in 0..c.len_utf8() {
+        offs.push(at as u32);
+    }
+}
+
+/// A parsed `Reference()`: a reference (with text 1.7 prints in front of it),
+/// or text when 1.7 treats it as a plain token.
+#[derive(Clone)]
+enum RefOrText {
+    Ref(Box<Reference>, Option<(Span, String)>),
+    Text(Span, String),
+}
+
+fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
+    Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
+}
+
+/// Appends text, merging with a preceding text node.
+fn push_text(out: &mut Block, span: Span, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    if let Some(Node::Text(prev_span, prev)) = out.last_mut() {
+        let mut t = String::with_capacity(prev.len() + s.len());
+        t.push_str(prev);
+        t.push_str(s);
+        *prev = t.into();
+        *prev_span = prev_span.join(span);
+        return;
+    }
+    out.push(Node::Text(span, s.into()));
+}
+
+#[cfg(test)]
+mod tests;

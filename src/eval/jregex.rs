@@ -1,0 +1,1132 @@
+//! Java regular expressions (`java.util.regex`) on top of `fancy-regex`.
+//!
+//! [`translate`] rewrites Java syntax into fancy-regex syntax where they differ:
+//! ASCII-only `\w \d \s` (Java's default), Java's `.` and `$` line terminators,
+//! POSIX and `java*` property classes, possessive quantifiers (as atomic groups),
+//! `\Q…\E`, `\h \H \v \V \R \z \Z \e \a \cX \0oct \uXXXX`, inline flags
+//! (`d`, `u`, `U` dropped). Replacement strings follow `Matcher.appendReplacement`
+//! (`$1`, `${name}`, `\$`; a dangling `$` or `\`, or a missing group, throws).
+//!
+//! Matching is bounded: fancy-regex gives up after a backtrack limit, reported as
+//! an error (Java would run for a very long time or overflow its stack).
+//!
+//! Compiled patterns are cached per thread (a small LRU).
+
+use fancy_regex::{Captures, Regex, RegexBuilder};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+const CACHE_SIZE: usize = 64;
+const BACKTRACK_LIMIT: usize = 1_000_000;
+/// Largest string (in bytes) a replacement may build.
+const MAX_OUTPUT: usize = super::methods::MAX_STRING;
+
+/// A compiled Java regex.
+#[derive(Debug)]
+pub struct Compiled {
+    pub re: Regex,
+    /// Named groups and their numbers.
+    pub names: Vec<(String, usize)>,
+}
+
+type CacheEntry = (String, bool, Result<Rc<Compiled>, String>);
+
+thread_local! {
+    static CACHE: RefCell<Vec<CacheEntry>> = const { RefCell::new(Vec::new()) };
+}
+
+fn syntax_error(desc: &str, index: usize, pattern: &str) -> String {
+    format!("java.util.regex.PatternSyntaxException: {desc} near index {index}\n{pattern}")
+}
+
+/// Compiles a Java regex (cached). `anchored`: must match the whole input.
+pub fn compile(pattern: &str, anchored: bool) -> Result<Rc<Compiled>, String> {
+    let hit = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let pos = c
+            .iter()
+            .position(|(p, a, _)| p == pattern && *a == anchored)?;
+        let e = c.remove(pos);
+        let r = e.2.clone();
+        c.push(e);
+        Some(r)
+    });
+    if let Some(r) = hit {
+        return r;
+    }
+    let r = translate_with_names(pattern).and_then(|(t, names)| {
+        let t = if anchored { format!(r"\A(?:{t})\z") } else { t };
+        RegexBuilder::new(&t)
+            .backtrack_limit(BACKTRACK_LIMIT)
+            .delegate_size_limit(10 << 20)
+            .build()
+            .map(|re| Rc::new(Compiled { re, names }))
+            .map_err(|e| syntax_error(&e.to_string(), 0, pattern))
+    });
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            let _ = c.remove(0);
+        }
+        c.push((pattern.to_string(), anchored, r.clone()));
+    });
+    r
+}
+
+fn match_error(e: fancy_regex::Error) -> String {
+    format!("java.lang.StackOverflowError: regex matching gave up ({e})")
+}
+
+/// Java's line terminators, for `.` and `$`.
+const NOT_LINE_TERM: &str = r"[^\n\r\x{85}\x{2028}\x{2029}]";
+/// Java's MULTILINE `^`: at the start, or after a line terminator, never at the end.
+const MULTILINE_CARET: &str = r"(?:(?<![^\n\r\x{85}\x{2028}\x{2029}])(?!\z)(?!(?<=\r)\n))";
+/// Java's MULTILINE `$`: before a line terminator (not inside `\r\n`), or at the end.
+const MULTILINE_DOLLAR: &str = r"(?:(?=[\n\r\x{85}\x{2028}\x{2029}]|\z)(?!(?<=\r)\n))";
+const DOLLAR: &str = r"(?=(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z)";
+
+/// A POSIX / java property class body (for use inside `[...]`), or a Unicode property.
+fn property_class(name: &str, negated: bool) -> Option<String> {
+    let body = match name {
+        "Lower" => "a-z",
+        "Upper" => "A-Z",
+        "ASCII" => r"\x00-\x7F",
+        "Alpha" => "a-zA-Z",
+        "Digit" => "0-9",
+        "Alnum" => "a-zA-Z0-9",
+        "Punct" => r##"!-/:-@\[-`{-~"##,
+        "Graph" => r##"!-~"##,
+        "Print" => r##" -~"##,
+        "Blank" => r" \t",
+        "Cntrl" => r"\x00-\x1F\x7F",
+        "XDigit" => "0-9a-fA-F",
+        "Space" => r" \t\n\x0B\f\r",
+        "javaLowerCase" => r"\p{Lowercase}",
+        "javaUpperCase" => r"\p{Uppercase}",
+        "javaWhitespace" => r"\t-\r\x1C-\x1F\p{Zs}\p{Zl}\p{Zp}&&[^\xA0\x{2007}\x{202F}]",
+        "javaDigit" => r"\p{Nd}",
+        "javaLetter" => r"\p{L}",
+        "javaLetterOrDigit" => r"\p{L}\p{Nd}",
+        "javaAlphabetic" => r"\p{Alphabetic}",
+        "javaMirrored" => return None,
+        _ => {
+            let n = name
+                .strip_prefix("Is")
+                .or_else(|| name.strip_prefix("general_category="))
+                .or_else(|| name.strip_prefix("gc="))
+                .or_else(|| name.strip_prefix("script="))
+                .or_else(|| name.strip_prefix("sc="))
+                .unwrap_or(name);
+            let n = match n {
+                "Alphabetic" | "ALPHABETIC" => "Alphabetic",
+                "Letter" | "LETTER" => "L",
+                "White_Space" | "WHITE_SPACE" | "WhiteSpace" => "White_Space",
+                "Uppercase" | "UPPERCASE" => "Uppercase",
+                "Lowercase" | "LOWERCASE" => "Lowercase",
+                "Digit" | "DIGIT" => "Nd",
+                "Punctuation" | "PUNCTUATION" => "P",
+                "Control" | "CONTROL" => "Cc",
+                other => other,
+            };
+            if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            let p = format!(r"\{}{{{}}}", if negated { 'P' } else { 'p' }, n);
+            return Some(p);
+        }
+    };
+    Some(if negated {
+        format!("[^{body}]")
+    } else {
+        format!("[{body}]")
+    })
+}
+
+/// Pushes a literal character, escaped for fancy-regex.
+fn push_literal(out: &mut String, c: char, in_class: bool) {
+    let meta = if in_class {
+        matches!(c, '\\' | '[' | ']' | '^' | '-' | '&' | '~')
+    } else {
+        matches!(
+            c,
+            '\\' | '.'
+                | '+'
+                | '*'
+                | '?'
+                | '('
+                | ')'
+                | '|'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '^'
+                | '$'
+                | '#'
+        )
+    };
+    if c.is_whitespace() || c.is_control() {
+        out.push_str(&format!(r"\x{{{:X}}}", c as u32));
+    } else if meta {
+        out.push('\\');
+        out.push(c);
+    } else {
+        out.push(c);
+    }
+}
+
+struct Translator<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    pattern: &'a str,
+    out: String,
+    /// Output positions where each open group starts, with the flags outside it.
+    groups: Vec<(usize, Flags, bool, Option<usize>)>,
+    flags: Flags,
+    /// Output position of the last complete atom (for possessive quantifiers).
+    last_atom: Option<usize>,
+    /// The last atom is zero-width (`^`, `\b`, a lookaround): Java lets it be
+    /// quantified, fancy-regex only inside a group.
+    last_assertion: bool,
+    /// Capturing groups opened so far.
+    group_count: usize,
+    /// The last escape was a backreference that can never match.
+    missing_backref: bool,
+    /// Named groups and their numbers (emitted as plain groups: fancy-regex does
+    /// not allow numbered backreferences once a group is named).
+    names: Vec<(String, usize)>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Flags {
+    dotall: bool,
+    multiline: bool,
+    comments: bool,
+}
+
+impl<'a> Translator<'a> {
+    fn err(&self, desc: &str) -> String {
+        syntax_error(desc, self.pos, self.pattern)
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, k: usize) -> Option<char> {
+        self.chars.get(self.pos + k).copied()
+    }
+
+    /// Reads `{...}` after a `\p` / `\x` etc. Returns the contents.
+    fn braced(&mut self) -> Result<String, String> {
+        if self.peek() != Some('{') {
+            return Err(self.err("Illegal/unsupported escape sequence"));
+        }
+        let start = self.pos + 1;
+        let Some(len) = self
+            .chars
+            .get(start..)
+            .and_then(|r| r.iter().position(|&c| c == '}'))
+        else {
+            return Err(self.err("Unclosed character family"));
+        };
+        let s: String = self
+            .chars
+            .get(start..start + len)
+            .unwrap_or(&[])
+            .iter()
+            .collect();
+        self.pos = start + len + 1;
+        Ok(s)
+    }
+
+    /// Translates an escape after `\` (already consumed). Returns the text to emit.
+    fn escape(&mut self, in_class: bool) -> Result<String, String> {
+        let Some(c) = self.peek() else {
+            return Err(self.err("Unexpected internal error"));
+        };
+        self.pos += 1;
+        let cls = |body: &str, neg: bool| -> String {
+            if in_class && !neg {
+                body.to_string()
+            } else if neg {
+                format!("[^{body}]")
+            } else {
+                format!("[{body}]")
+            }
+        };
+        Ok(match c {
+            'd' => cls("0-9", false),
+            'D' => cls("0-9", true),
+            'w' => cls("a-zA-Z_0-9", false),
+            'W' => cls("a-zA-Z_0-9", true),
+            's' => cls(r" \t\n\x0B\f\r", false),
+            'S' => cls(r" \t\n\x0B\f\r", true),
+            'h' => cls(
+                r" \t\xA0\x{1680}\x{180E}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}",
+                false,
+            ),
+            'H' => cls(
+                r" \t\xA0\x{1680}\x{180E}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}",
+                true,
+            ),
+            'v' => cls(r"\n\x0B\f\r\x{85}\x{2028}\x{2029}", false),
+            'V' => cls(r"\n\x0B\f\r\x{85}\x{2028}\x{2029}", true),
+            'R' if !in_class => r"(?:\r\n|[\n\x0B\f\r\x{85}\x{2028}\x{2029}])".into(),
+            'z' if !in_class => r"\z".into(),
+            'Z' if !in_class => DOLLAR.into(),
+            'A' if !in_class => r"\A".into(),
+            'b' if !in_class => r"\b".into(),
+            'B' if !in_class => r"\B".into(),
+            'G' if !in_class => return Err(self.err("\\G is not supported")),
+            't' => r"\t".into(),
+            'n' => r"\n".into(),
+            'r' => r"\r".into(),
+            'f' => r"\f".into(),
+            'a' => r"\x07".into(),
+            'e' => r"\x1B".into(),
+            'c' => {
+                let Some(x) = self.peek() else {
+                    return Err(self.err("Illegal control escape sequence"));
+                };
+                self.pos += 1;
+                format!(r"\x{{{:X}}}", (x as u32) ^ 64)
+            }
+            '0' => {
+                let mut v: u32 = 0;
+                let mut n = 0;
+                while n < 3 {
+                    match self.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) if v * 8 + d <= 0o377 => {
+                            v = v * 8 + d;
+                            self.pos += 1;
+                            n += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                if n == 0 {
+                    return Err(self.err("Illegal octal escape sequence"));
+                }
+                format!(r"\x{{{v:X}}}")
+            }
+            'x' => {
+                if self.peek() == Some('{') {
+                    let h = self.braced()?;
+                    let v = u32::from_str_radix(&h, 16)
+                        .ok()
+                        .filter(|v| char::from_u32(*v).is_some())
+                        .ok_or_else(|| self.err("Illegal hexadecimal escape sequence"))?;
+                    format!(r"\x{{{v:X}}}")
+                } else {
+                    let h: String = self
+                        .chars
+                        .get(self.pos..self.pos + 2)
+                        .unwrap_or(&[])
+                        .iter()
+                        .collect();
+                    let v = (h.len() == 2)
+                        .then(|| u32::from_str_radix(&h, 16).ok())
+                        .flatten()
+                        .ok_or_else(|| self.err("Illegal hexadecimal escape sequence"))?;
+                    self.pos += 2;
+                    format!(r"\x{{{v:X}}}")
+                }
+            }
+            'u' => {
+                let h: String = self
+                    .chars
+                    .get(self.pos..self.pos + 4)
+                    .unwrap_or(&[])
+                    .iter()
+                    .collect();
+                let v = (h.len() == 4)
+                    .then(|| u32::from_str_radix(&h, 16).ok())
+                    .flatten()
+                    .ok_or_else(|| self.err("Illegal Unicode escape sequence"))?;
+                self.pos += 4;
+                if (0xD800..0xE000).contains(&v) {
+                    // A surrogate half never matches text held as UTF-8.
+                    return Ok(if in_class {
+                        String::new()
+                    } else {
+                        "[^\\x{0}-\\x{10FFFF}]".into()
+                    });
+                }
+                format!(r"\x{{{v:X}}}")
+            }
+            'p' | 'P' => {
+                let name = if self.peek() == Some('{') {
+                    self.braced()?
+                } else {
+                    let Some(n) = self.peek() else {
+                        return Err(self.err("Illegal/unsupported escape sequence"));
+                    };
+                    self.pos += 1;
+                    n.to_string()
+                };
+                let p = property_class(&name, c == 'P').ok_or_else(|| {
+                    self.err(&format!("Unknown character property name {{{name}}}"))
+                })?;
+                if in_class && p.starts_with('[') && c == 'p' {
+                    p.trim_start_matches('[').trim_end_matches(']').to_string()
+                } else {
+                    p
+                }
+            }
+            'k' if !in_class => {
+                self.last_assertion = false;
+                let Some('<') = self.peek() else {
+                    return Err(self.err("\\k is not followed by '<' for named capturing group"));
+                };
+                let start = self.pos + 1;
+                let len = self
+                    .chars
+                    .get(start..)
+                    .and_then(|r| r.iter().position(|&c| c == '>'))
+                    .ok_or_else(|| self.err("named capturing group is missing trailing '>'"))?;
+                let name: String = self
+                    .chars
+                    .get(start..start + len)
+                    .unwrap_or(&[])
+                    .iter()
+                    .collect();
+                self.pos = start + len + 1;
+                match self.names.iter().find(|(n, _)| *n == name) {
+                    Some((_, i)) => format!(r"\{i}"),
+                    None => {
+                        return Err(
+                            self.err(&format!("named capturing group <{name}> does not exist"))
+                        )
+                    }
+                }
+            }
+            '1'..='9' if !in_class => {
+                // Java reads more digits while the number stays a group opened so far;
+                // a reference to a group not (yet) opened never matches.
+                let mut n = c.to_digit(10).unwrap_or(1) as usize;
+                while let Some(d) = self.peek().and_then(|d| d.to_digit(10)) {
+                    let m = n * 10 + d as usize;
+                    if m > self.group_count {
+                        break;
+                    }
+                    n = m;
+                    self.pos += 1;
+                }
+                if n > self.group_count || self.groups.iter().any(|g| g.3 == Some(n)) {
+                    self.missing_backref = true;
+                    "(?!)".into()
+                } else {
+                    format!(r"\{n}")
+                }
+            }
+            'Q' => {
+                let mut s = String::new();
+                while let Some(x) = self.peek() {
+                    if x == '\\' && self.peek_at(1) == Some('E') {
+                        self.pos += 2;
+                        return Ok(s);
+                    }
+                    push_literal(&mut s, x, in_class);
+                    self.pos += 1;
+                }
+                s
+            }
+            'E' => String::new(),
+            c if c.is_ascii_alphanumeric() => {
+                return Err(self.err("Illegal/unsupported escape sequence"));
+            }
+            c => {
+                let mut s = String::new();
+                push_literal(&mut s, c, in_class);
+                s
+            }
+        })
+    }
+
+    /// Translates a character class starting after `[`.
+    fn class(&mut self) -> Result<String, String> {
+        let mut out = String::from("[");
+        if self.peek() == Some('^') {
+            out.push('^');
+            self.pos += 1;
+        }
+        let mut first = true;
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.err("Unclosed character class"));
+            };
+            match c {
+                ']' if !first => {
+                    self.pos += 1;
+                    out.push(']');
+                    return Ok(out);
+                }
+                '[' => {
+                    self.pos += 1;
+                    let inner = self.class()?;
+                    out.push_str(&inner);
+                }
+                '\\' => {
+                    self.pos += 1;
+                    let e = self.escape(true)?;
+                    out.push_str(&e);
+                }
+                '&' if self.peek_at(1) == Some('&') => {
+                    self.pos += 2;
+                    out.push_str("&&");
+                }
+                '-' => {
+                    self.pos += 1;
+                    let range = !first
+                        && self.peek().is_some_and(|n| n != ']')
+                        && !out.ends_with('[')
+                        && !out.ends_with("[^");
+                    if range {
+                        out.push('-');
+                    } else {
+                        out.push_str(r"\-");
+                    }
+                }
+                c => {
+                    self.pos += 1;
+                    push_literal(&mut out, c, true);
+                }
+            }
+            first = false;
+        }
+    }
+
+    fn quantifier_follows(&self) -> bool {
+        matches!(self.peek(), Some('*' | '+' | '?' | '{'))
+    }
+
+    fn run(&mut self) -> Result<String, String> {
+        while let Some(c) = self.peek() {
+            let atom_start = self.out.len();
+            if !matches!(c, '*' | '+' | '?' | '{') {
+                self.last_assertion = false;
+            }
+            match c {
+                '\\' => {
+                    self.pos += 1;
+                    let zero_width = matches!(self.peek(), Some('b' | 'B' | 'z' | 'Z' | 'A'));
+                    self.missing_backref = false;
+                    let e = self.escape(false)?;
+                    let zero_width = zero_width || self.missing_backref;
+                    self.out.push_str(&e);
+                    self.last_atom = Some(atom_start);
+                    self.last_assertion = zero_width;
+                }
+                '[' => {
+                    self.pos += 1;
+                    let cls = self.class()?;
+                    self.out.push_str(&cls);
+                    self.last_atom = Some(atom_start);
+                }
+                '.' => {
+                    self.pos += 1;
+                    if self.flags.dotall {
+                        self.out.push_str("(?s:.)");
+                    } else {
+                        self.out.push_str(NOT_LINE_TERM);
+                    }
+                    self.last_atom = Some(atom_start);
+                }
+                '$' => {
+                    self.pos += 1;
+                    if self.flags.multiline {
+                        self.out.push_str(MULTILINE_DOLLAR);
+                    } else {
+                        self.out.push_str(DOLLAR);
+                    }
+                    self.last_atom = Some(atom_start);
+                    self.last_assertion = true;
+                }
+                '(' => {
+                    self.pos += 1;
+                    self.open_group()?;
+                }
+                ')' => {
+                    self.pos += 1;
+                    let Some((start, outer, lookaround, _)) = self.groups.pop() else {
+                        return Err(self.err("Unmatched closing ')'"));
+                    };
+                    self.out.push(')');
+                    self.flags = outer;
+                    self.last_atom = Some(start);
+                    self.last_assertion = lookaround;
+                }
+                '*' | '+' | '?' | '{' => {
+                    let Some(atom) = self.last_atom else {
+                        if c == '{' {
+                            // Java quantifies an empty atom here: it matches the empty string.
+                            let q_start = self.out.len();
+                            self.quantifier(c)?;
+                            self.out.truncate(q_start);
+                            if matches!(self.peek(), Some('+' | '?')) {
+                                self.pos += 1;
+                            }
+                            continue;
+                        }
+                        return Err(self.err(&format!("Dangling meta character '{c}'")));
+                    };
+                    if self.last_assertion {
+                        // A quantified zero-width atom: optional if the minimum is 0,
+                        // else the atom itself (fancy-regex refuses to repeat it).
+                        let q_start = self.out.len();
+                        self.quantifier(c)?;
+                        let q: String = self.out.get(q_start..).unwrap_or("").to_string();
+                        self.out.truncate(q_start);
+                        let min_zero = q == "*" || q == "?" || q.starts_with("{0");
+                        if min_zero {
+                            self.out.truncate(atom);
+                            self.out.push_str("(?:)");
+                        }
+                        if matches!(self.peek(), Some('+' | '?')) {
+                            self.pos += 1;
+                        }
+                        self.last_assertion = false;
+                        self.last_atom = None;
+                        if self.quantifier_follows() {
+                            return Err(self.err("Dangling meta character"));
+                        }
+                        continue;
+                    }
+                    self.quantifier(c)?;
+                    if self.peek() == Some('+') {
+                        // possessive: an atomic group around atom + quantifier
+                        self.pos += 1;
+                        self.out.insert_str(atom, "(?>");
+                        self.out.push(')');
+                    } else if self.peek() == Some('?') {
+                        self.pos += 1;
+                        self.out.push('?');
+                    }
+                    self.last_atom = if self.quantifier_follows() {
+                        return Err(self.err("Dangling meta character"));
+                    } else {
+                        None
+                    };
+                }
+                '|' => {
+                    self.pos += 1;
+                    self.out.push('|');
+                    self.last_atom = None;
+                }
+                '^' => {
+                    self.pos += 1;
+                    self.out.push_str(if self.flags.multiline {
+                        MULTILINE_CARET
+                    } else {
+                        "^"
+                    });
+                    self.last_atom = Some(atom_start);
+                    self.last_assertion = true;
+                }
+                '#' if self.flags.comments => {
+                    while let Some(x) = self.peek() {
+                        self.pos += 1;
+                        if x == '\n' {
+                            break;
+                        }
+                    }
+                }
+                c if self.flags.comments && c.is_whitespace() => {
+                    self.pos += 1;
+                }
+                c => {
+                    self.pos += 1;
+                    push_literal(&mut self.out, c, false);
+                    self.last_atom = Some(atom_start);
+                }
+            }
+        }
+        if !self.groups.is_empty() {
+            return Err(self.err("Unclosed group"));
+        }
+        Ok(std::mem::take(&mut self.out))
+    }
+
+    fn quantifier(&mut self, c: char) -> Result<(), String> {
+        self.pos += 1;
+        if c != '{' {
+            self.out.push(c);
+            return Ok(());
+        }
+        let start = self.pos;
+        let mut body = String::new();
+        while let Some(x) = self.peek() {
+            self.pos += 1;
+            if x == '}' {
+                let ok = {
+                    let mut parts = body.splitn(2, ',');
+                    let a = parts.next().unwrap_or("");
+                    let b = parts.next();
+                    !a.is_empty()
+                        && a.chars().all(|d| d.is_ascii_digit())
+                        && b.map_or(true, |b| b.chars().all(|d| d.is_ascii_digit()))
+                };
+                if !ok {
+                    break;
+                }
+                let nums: Vec<u64> = body
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.parse::<u64>().unwrap_or(u64::MAX))
+                    .collect();
+                if nums.iter().any(|&n| n > 1000) {
+                    return Err(self.err("Illegal repetition range (too large for this engine)"));
+                }
+                if let [a, b] = nums.as_slice() {
+                    if a > b {
+                        return Err(self.err("Illegal repetition range"));
+                    }
+                }
+                self.out.push('{');
+                self.out.push_str(&body);
+                self.out.push('}');
+                return Ok(());
+            }
+            body.push(x);
+        }
+        self.pos = start;
+        Err(self.err("Illegal repetition"))
+    }
+
+    fn open_group(&mut self) -> Result<(), String> {
+        let start = self.out.len();
+        let outer = self.flags;
+        if self.peek() != Some('?') {
+            self.group_count += 1;
+            self.groups
+                .push((start, outer, false, Some(self.group_count)));
+            self.out.push('(');
+            self.last_atom = None;
+            return Ok(());
+        }
+        self.pos += 1;
+        match self.peek() {
+            Some(':') | Some('=') | Some('!') | Some('>') => {
+                let k = self.peek().unwrap_or(':');
+                self.pos += 1;
+                self.out.push_str("(?");
+                self.out.push(k);
+                self.groups
+                    .push((start, outer, matches!(k, '=' | '!'), None));
+                self.last_atom = None;
+                Ok(())
+            }
+            Some('<') => {
+                self.pos += 1;
+                match self.peek() {
+                    Some('=') | Some('!') => {
+                        let k = self.peek().unwrap_or('=');
+                        self.pos += 1;
+                        self.out.push_str("(?<");
+                        self.out.push(k);
+                        self.groups.push((start, outer, true, None));
+                        self.last_atom = None;
+                        Ok(())
+                    }
+                    _ => {
+                        let st = self.pos;
+                        let len = self
+                            .chars
+                            .get(st..)
+                            .and_then(|r| r.iter().position(|&c| c == '>'))
+                            .ok_or_else(|| {
+                                self.err("named capturing group is missing trailing '>'")
+                            })?;
+                        let name: String =
+                            self.chars.get(st..st + len).unwrap_or(&[]).iter().collect();
+                        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                            && name.chars().all(|c| c.is_ascii_alphanumeric());
+                        if !valid {
+                            return Err(
+                                self.err("capturing group name does not start with a Latin letter")
+                            );
+                        }
+                        self.pos = st + len + 1;
+                        if self.names.iter().any(|(n, _)| *n == name) {
+                            return Err(self.err(&format!(
+                                "Named capturing group <{name}> is already defined"
+                            )));
+                        }
+                        self.group_count += 1;
+                        self.names.push((name, self.group_count));
+                        self.out.push('(');
+                        self.groups
+                            .push((start, outer, false, Some(self.group_count)));
+                        self.last_atom = None;
+                        Ok(())
+                    }
+                }
+            }
+            _ => {
+                // inline flags: (?idmsux-idmsux) or (?idmsux-idmsux:X)
+                let mut on = true;
+                let mut kept = String::new();
+                let mut flags = self.flags;
+                loop {
+                    let Some(f) = self.peek() else {
+                        return Err(self.err("Unknown inline modifier"));
+                    };
+                    self.pos += 1;
+                    match f {
+                        '-' => {
+                            on = false;
+                            kept.push('-');
+                        }
+                        'i' | 'm' | 's' | 'x' => {
+                            match f {
+                                'm' => flags.multiline = on,
+                                's' => flags.dotall = on,
+                                'x' => flags.comments = on,
+                                _ => {}
+                            }
+                            if f == 'i' || f == 'x' {
+                                kept.push(f);
+                            }
+                        }
+                        'd' | 'u' | 'U' | 'c' => {}
+                        ')' => {
+                            // applies to the rest of the enclosing group
+                            self.flags = flags;
+                            let k = kept.trim_end_matches('-');
+                            if !k.is_empty() {
+                                self.out.push_str(&format!("(?{k})"));
+                            }
+                            self.last_atom = None;
+                            return Ok(());
+                        }
+                        ':' => {
+                            self.groups.push((start, outer, false, None));
+                            self.flags = flags;
+                            let k = kept.trim_end_matches('-');
+                            self.out.push_str(&format!("(?{k}:"));
+                            self.last_atom = None;
+                            return Ok(());
+                        }
+                        _ => return Err(self.err("Unknown inline modifier")),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rewrites a Java regex into fancy-regex syntax.
+pub fn translate(pattern: &str) -> Result<String, String> {
+    translate_with_names(pattern).map(|(t, _)| t)
+}
+
+fn translate_with_names(pattern: &str) -> Result<(String, Vec<(String, usize)>), String> {
+    let mut t = Translator {
+        chars: pattern.chars().collect(),
+        pos: 0,
+        pattern,
+        out: String::with_capacity(pattern.len() + 8),
+        groups: Vec::new(),
+        flags: Flags::default(),
+        last_atom: None,
+        last_assertion: false,
+        group_count: 0,
+        missing_backref: false,
+        names: Vec::new(),
+    };
+    let out = t.run()?;
+    Ok((out, t.names))
+}
+
+/// `String.matches(regex)`.
+pub fn matches(s: &str, pattern: &str) -> Result<bool, String> {
+    compile(pattern, true)?.re.is_match(s).map_err(match_error)
+}
+
+/// Successive matches as Java's `Matcher.find()` reports them: after an empty
+/// match the next search starts one character further.
+fn for_each_match(
+    re: &Regex,
+    s: &str,
+    mut f: impl FnMut(&Captures<'_>) -> Result<bool, String>,
+) -> Result<(), String> {
+    let mut pos = 0;
+    while pos <= s.len() {
+        let Some(caps) = re.captures_from_pos(s, pos).map_err(match_error)? else {
+            break;
+        };
+        let Some(m) = caps.get(0) else { break };
+        let (start, end) = (m.start(), m.end());
+        if !f(&caps)? {
+            break;
+        }
+        pos = if end == start {
+            match s.get(end..).and_then(|r| r.chars().next()) {
+                Some(c) => end + c.len_utf8(),
+                None => break,
+            }
+        } else {
+            end
+        };
+    }
+    Ok(())
+}
+
+/// One piece of a parsed Java replacement string.
+enum Piece {
+    Lit(String),
+    Group(usize),
+}
+
+fn parse_replacement(rep: &str, compiled: &Compiled) -> Result<Vec<Piece>, String> {
+    let group_count = compiled.re.captures_len().saturating_sub(1);
+    let chars: Vec<char> = rep.chars().collect();
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                i += 1;
+                let Some(&n) = chars.get(i) else {
+                    return Err(
+                        "java.lang.IllegalArgumentException: character to be escaped is missing"
+                            .into(),
+                    );
+                };
+                lit.push(n);
+                i += 1;
+            }
+            '$' => {
+                i += 1;
+                let Some(&n) = chars.get(i) else {
+                    return Err("java.lang.IllegalArgumentException: Illegal group reference: group index is missing".into());
+                };
+                let group = if n == '{' {
+                    i += 1;
+                    let mut name = String::new();
+                    while let Some(&x) = chars.get(i) {
+                        if !x.is_ascii_alphanumeric() {
+                            break;
+                        }
+                        name.push(x);
+                        i += 1;
+                    }
+                    if name.is_empty() {
+                        return Err("java.lang.IllegalArgumentException: named capturing group has 0 length name".into());
+                    }
+                    if chars.get(i) != Some(&'}') {
+                        return Err("java.lang.IllegalArgumentException: named capturing group is missing trailing '}'".into());
+                    }
+                    i += 1;
+                    if name.starts_with(|c: char| c.is_ascii_digit()) {
+                        return Err("java.lang.IllegalArgumentException: capturing group name {"
+                            .to_string()
+                            + &name
+                            + "} starts with digit character");
+                    }
+                    compiled
+                        .names
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, i)| *i)
+                        .ok_or_else(|| {
+                            format!(
+                                "java.lang.IllegalArgumentException: No group with name {{{name}}}"
+                            )
+                        })?
+                } else {
+                    let Some(d) = n.to_digit(10) else {
+                        return Err(
+                            "java.lang.IllegalArgumentException: Illegal group reference".into(),
+                        );
+                    };
+                    i += 1;
+                    let mut g = d as usize;
+                    while let Some(d) = chars.get(i).and_then(|x| x.to_digit(10)) {
+                        let ng = g * 10 + d as usize;
+                        if ng > group_count {
+                            break;
+                        }
+                        g = ng;
+                        i += 1;
+                    }
+                    if g > group_count {
+                        return Err(format!("java.lang.IndexOutOfBoundsException: No group {g}"));
+                    }
+                    g
+                };
+                if !lit.is_empty() {
+                    pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                }
+                pieces.push(Piece::Group(group));
+            }
+            c => {
+                lit.push(c);
+                i += 1;
+            }
+        }
+    }
+    if !lit.is_empty() {
+        pieces.push(Piece::Lit(lit));
+    }
+    Ok(pieces)
+}
+
+/// `String.replaceAll` (`all`) / `String.replaceFirst`.
+pub fn replace(s: &str, pattern: &str, rep: &str, all: bool) -> Result<String, String> {
+    let c = compile(pattern, false)?;
+    let re = &c.re;
+    let mut out = String::new();
+    let mut last = 0;
+    let mut pieces: Option<Vec<Piece>> = None;
+    for_each_match(re, s, |caps| {
+        let Some(m) = caps.get(0) else {
+            return Ok(false);
+        };
+        // Java parses the replacement at the first match only.
+        if pieces.is_none() {
+            pieces = Some(parse_replacement(rep, &c)?);
+        }
+        out.push_str(s.get(last..m.start()).unwrap_or(""));
+        for p in pieces.iter().flatten() {
+            match p {
+                Piece::Lit(l) => out.push_str(l),
+                Piece::Group(g) => {
+                    if let Some(x) = caps.get(*g) {
+                        out.push_str(x.as_str());
+                    }
+                }
+            }
+        }
+        if out.len() > MAX_OUTPUT {
+            return Err("java.lang.OutOfMemoryError: Requested array size exceeds VM limit".into());
+        }
+        last = m.end();
+        Ok(all)
+    })?;
+    out.push_str(s.get(last..).unwrap_or(""));
+    Ok(out)
+}
+
+/// `String.split(regex, limit)`: Java's rules (no leading empty string for a
+/// zero-width match at 0; trailing empty strings removed when `limit == 0`).
+pub fn split(s: &str, pattern: &str, limit: i32) -> Result<Vec<String>, String> {
+    let c = compile(pattern, false)?;
+    let re = &c.re;
+    let mut parts: Vec<String> = Vec::new();
+    let mut index = 0;
+    let limited = limit > 0;
+    let mut matched = false;
+    for_each_match(re, s, |caps| {
+        let Some(m) = caps.get(0) else {
+            return Ok(false);
+        };
+        if !limited || parts.len() < (limit - 1) as usize {
+            if index == 0 && m.start() == 0 && m.start() == m.end() {
+                return Ok(true);
+            }
+            parts.push(s.get(index..m.start()).unwrap_or("").to_string());
+            index = m.end();
+            matched = true;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    })?;
+    if !matched {
+        return Ok(vec![s.to_string()]);
+    }
+    parts.push(s.get(index..).unwrap_or("").to_string());
+    if limit == 0 {
+        while parts.last().is_some_and(|p| p.is_empty()) {
+            parts.pop();
+        }
+    }
+    Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sp(s: &str, re: &str, limit: i32) -> String {
+        match split(s, re, limit) {
+            Ok(v) => format!("{}:{}", v.len(), v.join("|")),
+            Err(e) => format!("ERR {e}"),
+        }
+    }
+
+    fn ra(s: &str, re: &str, rep: &str) -> String {
+        replace(s, re, rep, true).unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn split_rules() {
+        // expected: oracle
+        assert_eq!(sp("a,b,,c,,", ",", 0), "4:a|b||c");
+        assert_eq!(sp("a,b,,c,,", ",", -1), "6:a|b||c||");
+        assert_eq!(sp("a,b,,c,,", ",", 2), "2:a|b,,c,,");
+        assert_eq!(sp("abc", "", 0), "3:a|b|c");
+        assert_eq!(sp("", ",", 0), "1:");
+        assert_eq!(sp(",", ",", 0), "0:");
+        assert_eq!(sp("a.b", ".", 0), "0:");
+        assert_eq!(sp("a1b22c", "\\d+", 0), "3:a|b|c");
+    }
+
+    #[test]
+    fn replacements() {
+        // expected: oracle
+        assert_eq!(ra("abc", "(b)", "[$1]"), "a[b]c");
+        assert_eq!(ra("abc", "(?<n>b)", "${n}${n}"), "abbc");
+        assert_eq!(ra("abc", "b", "\\$"), "a$c");
+        assert_eq!(ra("abc", "a", "\\\\"), "\\bc");
+        assert_eq!(
+            ra("abc", "a", "$2"),
+            "ERR java.lang.IndexOutOfBoundsException: No group 2"
+        );
+        assert_eq!(
+            ra("abc", "a", "x$"),
+            "ERR java.lang.IllegalArgumentException: Illegal group reference: group index is missing"
+        );
+        assert_eq!(ra("xyz", "a", "$9"), "xyz");
+        assert_eq!(ra("aaa", "a*", "-"), "--");
+        assert_eq!(ra("baaac", "a*", "-"), "-b--c-");
+        assert_eq!(ra("a\nb", ".", "x"), "x\nx");
+        assert_eq!(ra("aaa", "a*+a", "x"), "aaa");
+        assert_eq!(ra("a.b", "\\Q.\\E", "!"), "a!b");
+        assert_eq!(ra("Ab1_é", "\\w", "x"), "xxxxé");
+        assert_eq!(ra("Ab1", "\\p{Alpha}", "x"), "xx1");
+        assert_eq!(ra("abcde", "[a-e&&[^c]]", "x"), "xxcxx");
+        assert!(ra("abc", "[a", "x").starts_with("ERR java.util.regex.PatternSyntaxException"));
+        assert!(matches("abc", "a.c").unwrap_or(false));
+        assert!(!matches("abcd", "a.c").unwrap_or(true));
+        assert!(matches("ab", "a|ab").unwrap_or(false));
+    }
+
+    #[test]
+    fn catastrophic_backtracking_fails() {
+        let s = "a".repeat(40) + "!";
+        assert!(matches(&s, "(a+)+b").is_err() || !matches(&s, "(a+)+b").unwrap_or(true));
+        assert!(matches(&s, "(a|a)+\\1b").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn translator_never_panics(p in "\\PC{0,16}", s in "\\PC{0,16}", rep in "\\PC{0,6}") {
+            let _ = translate(&p);
+            let _ = split(&s, &p, 0);
+            let _ = split(&s, &p, 2);
+            let _ = replace(&s, &p, &rep, true);
+            let _ = matches(&s, &p);
+        }
+
+        #[test]
+        fn regexish_never_panics(p in "[\\\\()\\[\\]{}a-c0-9?*+|^$.&-]{0,12}", s in "[a-c0-9]{0,10}") {
+            let _ = split(&s, &p, 0);
+            let _ = replace(&s, &p, "$0", false);
+        }
+    }
+}

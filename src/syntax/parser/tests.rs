@@ -1,0 +1,6 @@
+use super::*;
+
+#[test]
+fn smoke() {
+    assert!(parse("a").is_ok());
+}

@@ -1,0 +1,958 @@
+//! Differential test against the Velocity 1.7 oracle.
+//!
+//! Generates random, self-contained templates (seeded, reproducible), renders them
+//! with the oracle (`$APIGW_VTL_ORACLE batch`, one JVM per null mode) and with this
+//! crate, and compares every output byte for byte. When the oracle errors, we must
+//! error too (parse or render, position not compared).
+//!
+//! Environment:
+//! * `APIGW_VTL_ORACLE` — path of the oracle script; unset: the test is skipped.
+//! * `APIGW_VTL_DIFF_CASES` — number of templates (default 5000).
+//! * `APIGW_VTL_DIFF_SEED` — PRNG seed (default fixed).
+//!
+//! All differences go to `<target dir>/differential-failures.jsonl`.
+//!
+//! The generator stays inside what Velocity 1.7 supports and avoids output that is
+//! unstable (hash codes, `class`, Java arrays printed directly) or where API Gateway
+//! knowingly differs from stock Velocity (in apigw mode it never compares a possibly
+//! null value with `==`/`!=`, since AWS treats `null == ""` as true; no `#macro`,
+//! `#evaluate`, `#include`, `#parse`, `#stop`).
+
+use std::io::Write as _;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::process::Command;
+
+use apigw_vtl::{Context, Limits, NullMode, RenderOptions, Template};
+use serde_json::json;
+
+const DEFAULT_SEED: u64 = 0x5eed_a919_3b7c_0d11;
+const DEFAULT_CASES: usize = 5000;
+
+// ---------------------------------------------------------------------------
+// PRNG (xorshift64*)
+
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    /// True with probability `percent`%.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len())]
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Template generator
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Int,
+    Dbl,
+    Str,
+    Bool,
+    List,
+    Map,
+}
+
+const TYPES: [Ty; 6] = [Ty::Int, Ty::Dbl, Ty::Str, Ty::Bool, Ty::List, Ty::Map];
+
+const INTS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "3",
+    "7",
+    "10",
+    "-1",
+    "-5",
+    "100",
+    "46341",
+    "65536",
+    "1000000",
+    "2147483647",
+    "-2147483648",
+    "2147483646",
+    "4294967296",
+    "9223372036854775807",
+    "-9223372036854775807",
+    "12345678901234567890",
+];
+const DOUBLES: &[&str] = &[
+    "0.5",
+    "1.25",
+    "3.0",
+    "1000.0",
+    "0.1",
+    "0.2",
+    "2.5",
+    "1.0E7",
+    "1.5E-3",
+    "123456.789",
+    "-0.75",
+    "9999999.0",
+    "0.001",
+    "100.0",
+];
+const STRINGS: &[&str] = &[
+    "abc",
+    "Hello World",
+    "a,b,c",
+    "  padded  ",
+    "x",
+    "",
+    "MiXeD",
+    "2024-05-06",
+    "a.b.c",
+    "été",
+    "42",
+    "tab\there",
+    "it's",
+    "banana",
+];
+const KEYS: &[&str] = &["k", "n", "name", "x", "id"];
+const WORDS: &[&str] = &[
+    "a", "text", "x", "id", ":", ",", "-", "=", "{", "}", "\"k\": ", "\"", "ok", "1", "()", ";",
+];
+const INDENTS: &[&str] = &["", " ", "  ", "    ", "\t", "\t\t"];
+
+struct Gen<'r> {
+    rng: &'r mut Rng,
+    /// Variables that are defined (top-level `#set`) and keep their type.
+    vars: Vec<(String, Ty)>,
+    velocity: bool,
+    depth: usize,
+    loops: usize,
+    out: String,
+}
+
+impl Gen<'_> {
+    fn var_of(&mut self, ty: Ty) -> Option<String> {
+        let names: Vec<&String> = self
+            .vars
+            .iter()
+            .filter(|(_, t)| *t == ty)
+            .map(|(n, _)| n)
+            .collect();
+        if names.is_empty() {
+            None
+        } else {
+            Some((self.rng.pick(&names)).clone())
+        }
+    }
+
+    fn expr(&mut self, ty: Ty, d: usize) -> String {
+        match ty {
+            Ty::Int => self.int_expr(d),
+            Ty::Dbl => self.dbl_expr(d),
+            Ty::Str => self.str_expr(d),
+            Ty::Bool => self.bool_expr(d),
+            Ty::List => self.list_expr(d),
+            Ty::Map => self.map_expr(d),
+        }
+    }
+
+    fn int_atom(&mut self) -> String {
+        let lit = self.rng.pick(INTS).to_string();
+        if lit.starts_with('-') {
+            format!("({lit})")
+        } else {
+            lit
+        }
+    }
+
+    fn int_expr(&mut self, d: usize) -> String {
+        let choice = if d == 0 {
+            self.rng.below(4)
+        } else {
+            self.rng.below(8)
+        };
+        match choice {
+            0 | 1 => self.int_atom(),
+            2 | 3 => match self.var_of(Ty::Int) {
+                Some(v) => format!("${v}"),
+                None => self.int_atom(),
+            },
+            4 => match self.var_of(Ty::Str) {
+                Some(v) => format!("${v}.length()"),
+                None => self.int_atom(),
+            },
+            5 => match self.var_of(Ty::List) {
+                Some(v) => format!("${v}.size()"),
+                None => self.int_atom(),
+            },
+            _ => {
+                let op = self.rng.pick(&["+", "-", "*", "/", "%", "+", "*"]);
+                let a = self.int_expr(d - 1);
+                let b = self.int_expr(d - 1);
+                if self.rng.chance(30) {
+                    format!("({a} {op} {b})")
+                } else {
+                    format!("{a} {op} {b}")
+                }
+            }
+        }
+    }
+
+    fn dbl_expr(&mut self, d: usize) -> String {
+        let choice = if d == 0 {
+            self.rng.below(3)
+        } else {
+            self.rng.below(6)
+        };
+        match choice {
+            0 | 1 => {
+                let lit = self.rng.pick(DOUBLES).to_string();
+                if lit.starts_with('-') {
+                    format!("({lit})")
+                } else {
+                    lit
+                }
+            }
+            2 => match self.var_of(Ty::Dbl) {
+                Some(v) => format!("${v}"),
+                None => "2.5".into(),
+            },
+            _ => {
+                let op = self.rng.pick(&["+", "-", "*", "/"]);
+                let a = self.dbl_expr(d - 1);
+                let b = if self.rng.chance(50) {
+                    self.int_expr(d - 1)
+                } else {
+                    self.dbl_expr(d - 1)
+                };
+                format!("({a} {op} {b})")
+            }
+        }
+    }
+
+    fn str_literal(&mut self) -> String {
+        let s = self.rng.pick(STRINGS);
+        if self.rng.chance(30) {
+            format!("'{}'", s.replace('\'', "''"))
+        } else {
+            format!("\"{s}\"")
+        }
+    }
+
+    /// A double-quoted string with references inside.
+    fn interpolated(&mut self) -> String {
+        let mut s = String::from("\"");
+        for _ in 0..1 + self.rng.below(3) {
+            s.push_str(self.rng.pick(&["", "v=", " ", "-", "(", "k: "]));
+            s.push_str(&self.reference(true));
+        }
+        s.push_str(self.rng.pick(&["", "!", " end", "]"]));
+        s.push('"');
+        s
+    }
+
+    fn str_expr(&mut self, d: usize) -> String {
+        let choice = if d == 0 {
+            self.rng.below(3)
+        } else {
+            self.rng.below(12)
+        };
+        let Some(var) = self.var_of(Ty::Str) else {
+            // Velocity 1.7 calls no methods on string literals.
+            return self.str_literal();
+        };
+        let s = format!("${var}");
+        match choice {
+            0 | 1 => self.str_literal(),
+            2 => s,
+            3 => self.interpolated(),
+            4 => format!("{s}.toUpperCase()"),
+            5 => format!("{s}.trim()"),
+            6 => {
+                let a = self.rng.pick(&["a", ",", "b", " ", "."]);
+                let b = self.rng.pick(&["_", "", "--", "A"]);
+                format!("{s}.replace(\"{a}\", \"{b}\")")
+            }
+            7 => {
+                let (re, rep) = self.rng.pick(&[
+                    ("[aeiou]", "_"),
+                    ("\\s+", ""),
+                    ("(\\w)(\\w)", "$2$1"),
+                    ("^(.)", "<$1>"),
+                    ("[0-9]", "<$0>"),
+                    ("(?i)B", "$0$0"),
+                    ("(?<=a)(.)", "[$1]"),
+                ]);
+                format!("{s}.replaceAll(\"{re}\", \"{rep}\")")
+            }
+            8 => {
+                let c = self.str_expr(d - 1);
+                format!("{s}.concat({c})")
+            }
+            9 => format!("{s}.toLowerCase()"),
+            10 => {
+                // Velocity's + concatenates when either side is a string.
+                let other = self.int_expr(d - 1);
+                format!("{} + {other}", self.str_literal())
+            }
+            _ => format!("{s}.substring(0)"),
+        }
+    }
+
+    fn bool_expr(&mut self, d: usize) -> String {
+        let choice = if d == 0 {
+            self.rng.below(3)
+        } else {
+            self.rng.below(12)
+        };
+        match choice {
+            0 => self.rng.pick(&["true", "false"]).to_string(),
+            1 | 2 => match self.var_of(Ty::Bool) {
+                Some(v) => format!("${v}"),
+                None => "true".into(),
+            },
+            3 | 4 => {
+                let op = self.rng.pick(&[
+                    "==", "!=", "<", ">", "<=", ">=", "lt", "gt", "le", "ge", "eq", "ne",
+                ]);
+                let (a, b) = if self.rng.chance(70) {
+                    (self.int_expr(d - 1), self.int_expr(d - 1))
+                } else {
+                    (self.dbl_expr(d - 1), self.int_expr(d - 1))
+                };
+                format!("{a} {op} {b}")
+            }
+            5 => {
+                let op = self.rng.pick(&["==", "!="]);
+                let a = self.str_expr(d - 1);
+                let b = self.str_expr(d - 1);
+                format!("{a} {op} {b}")
+            }
+            6 => {
+                let op = self.rng.pick(&["&&", "||", "and", "or"]);
+                let a = self.bool_expr(d - 1);
+                let b = self.bool_expr(d - 1);
+                format!("({a} {op} {b})")
+            }
+            7 => {
+                let a = self.bool_expr(d - 1);
+                if self.rng.chance(50) {
+                    format!("!({a})")
+                } else {
+                    format!("!{a}")
+                }
+            }
+            8 => match self.var_of(Ty::Str) {
+                Some(v) => {
+                    let m = self
+                        .rng
+                        .pick(&["contains", "startsWith", "endsWith", "equals"]);
+                    let arg = self.str_literal();
+                    format!("${v}.{m}({arg})")
+                }
+                None => "false".into(),
+            },
+            9 => match self.var_of(Ty::Map) {
+                Some(v) => format!("${v}.containsKey(\"{}\")", self.rng.pick(KEYS)),
+                None => "true".into(),
+            },
+            10 => match self.var_of(Ty::List) {
+                Some(v) => format!("${v}.isEmpty()"),
+                None => "false".into(),
+            },
+            _ => {
+                // Truthiness of a reference (undefined ones are false).
+                if self.rng.chance(40) {
+                    format!("$undef{}", self.rng.below(3))
+                } else {
+                    let ty = self.rng.pick(&TYPES);
+                    match self.var_of(ty) {
+                        Some(v) => format!("${v}"),
+                        None => "true".into(),
+                    }
+                }
+            }
+        }
+    }
+
+    fn list_expr(&mut self, d: usize) -> String {
+        match self.rng.below(if d == 0 { 2 } else { 5 }) {
+            0 => {
+                let a = self.rng.below(6) as i64 - 2;
+                let b = self.rng.below(6) as i64 - 2;
+                format!("[{a}..{b}]")
+            }
+            1 => match self.var_of(Ty::List) {
+                Some(v) => format!("${v}"),
+                None => "[1, 2]".into(),
+            },
+            _ => {
+                let n = 1 + self.rng.below(4);
+                let items: Vec<String> = (0..n)
+                    .map(|_| {
+                        let ty = self
+                            .rng
+                            .pick(&[Ty::Int, Ty::Dbl, Ty::Str, Ty::Bool, Ty::Map]);
+                        self.expr_atomic(ty, d - 1)
+                    })
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }
+        }
+    }
+
+    fn map_expr(&mut self, d: usize) -> String {
+        if d == 0 || self.rng.chance(20) {
+            if let Some(v) = self.var_of(Ty::Map) {
+                return format!("${v}");
+            }
+        }
+        let n = 1 + self.rng.below(3);
+        let mut keys: Vec<&str> = Vec::new();
+        let mut items = Vec::new();
+        for _ in 0..n {
+            let k = self.rng.pick(KEYS);
+            if keys.contains(&k) {
+                continue;
+            }
+            keys.push(k);
+            let ty = self
+                .rng
+                .pick(&[Ty::Int, Ty::Dbl, Ty::Str, Ty::Bool, Ty::List]);
+            let v = self.expr_atomic(ty, d.saturating_sub(1));
+            items.push(format!("\"{k}\": {v}"));
+        }
+        format!("{{{}}}", items.join(", "))
+    }
+
+    /// An expression usable as a list element, map value or method argument
+    /// (Velocity 1.7 takes no operators there).
+    fn expr_atomic(&mut self, ty: Ty, d: usize) -> String {
+        match ty {
+            Ty::Int => self.rng.pick(INTS).to_string(),
+            Ty::Dbl => self.rng.pick(DOUBLES).to_string(),
+            Ty::Str => {
+                if self.rng.chance(30) {
+                    self.interpolated()
+                } else {
+                    self.str_literal()
+                }
+            }
+            Ty::Bool => self.rng.pick(&["true", "false"]).to_string(),
+            Ty::List if d > 0 => self.list_expr(d),
+            Ty::Map if d > 0 => self.map_expr(d),
+            Ty::List => "[1]".into(),
+            Ty::Map => "{\"k\": 1}".into(),
+        }
+    }
+
+    /// A reference to print. `quoted`: inside a string literal.
+    fn reference(&mut self, quoted: bool) -> String {
+        let silent = if self.rng.chance(25) { "!" } else { "" };
+        let formal = self.rng.chance(30);
+        let body = match self.rng.below(10) {
+            0 | 1 => format!("undef{}", self.rng.below(3)),
+            2 => format!("undef{}.{}", self.rng.below(3), self.rng.pick(KEYS)),
+            3 if self.loops > 0 => {
+                let p = self
+                    .rng
+                    .pick(&["count", "index", "hasNext", "first", "last"]);
+                if self.rng.chance(20) {
+                    "velocityCount".to_string()
+                } else {
+                    format!("foreach.{p}")
+                }
+            }
+            3 if self.loops > 0 => format!("it{}", self.loops - 1),
+            _ => {
+                let ty = self.rng.pick(&TYPES);
+                match self.var_of(ty) {
+                    None => format!("undef{}", self.rng.below(3)),
+                    Some(v) => match (ty, self.rng.below(4)) {
+                        (Ty::Map, 0) => format!("{v}.{}", self.rng.pick(KEYS)),
+                        (Ty::Map, 1) if quoted => format!("{v}.get('{}')", self.rng.pick(KEYS)),
+                        (Ty::Map, 1) => format!("{v}.get(\"{}\")", self.rng.pick(KEYS)),
+                        (Ty::Map, 2) => format!("{v}.size()"),
+                        (Ty::List, 0) => format!("{v}[0]"),
+                        (Ty::List, 1) => format!("{v}.size()"),
+                        (Ty::List, 2) => format!("{v}.get(0)"),
+                        (Ty::Str, 0) => format!("{v}.length()"),
+                        (Ty::Str, 1) => format!("{v}.toUpperCase()"),
+                        (Ty::Str, 2) if !quoted => {
+                            let (re, rep) = self.rng.pick(&[
+                                ("[a-c]", "-"),
+                                ("(.)(.)", "$2$1"),
+                                ("(\\d)", "$1$1"),
+                            ]);
+                            format!("{v}.replaceAll(\"{re}\", \"{rep}\")")
+                        }
+                        _ => v,
+                    },
+                }
+            }
+        };
+        if formal {
+            format!("${silent}{{{body}}}")
+        } else {
+            format!("${silent}{body}")
+        }
+    }
+
+    fn text(&mut self) {
+        for _ in 0..1 + self.rng.below(3) {
+            let w = match self.rng.below(6) {
+                0 => "\n".to_string(),
+                1 => format!("\n{}", self.rng.pick(INDENTS)),
+                2 => " ".into(),
+                _ => self.rng.pick(WORDS).to_string(),
+            };
+            // Keep a preceding reference from swallowing text as a name, property or
+            // index: the generator wants few parse errors, not none.
+            if self
+                .out
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '}' || c == ')')
+                && w.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '(')
+                && !self.rng.chance(10)
+            {
+                self.out.push(' ');
+            }
+            self.out.push_str(&w);
+        }
+    }
+
+    /// Emits a directive either inline or on a line of its own, indented.
+    fn directive(&mut self, text: &str) {
+        match self.rng.below(4) {
+            0 | 1 => {
+                if !self.out.is_empty() && !self.out.ends_with('\n') {
+                    self.out.push('\n');
+                }
+                let ind = self.rng.pick(INDENTS);
+                self.out.push_str(ind);
+                self.out.push_str(text);
+                self.out
+                    .push_str(self.rng.pick(&["\n", "\n", "  \n", " ", ""]));
+            }
+            _ => {
+                if self.rng.chance(30) {
+                    self.out.push(' ');
+                }
+                self.out.push_str(text);
+            }
+        }
+    }
+
+    fn stmt(&mut self, top: bool) {
+        let choice = if self.depth >= 3 {
+            self.rng.below(5)
+        } else {
+            self.rng.below(10)
+        };
+        match choice {
+            0 | 1 => self.text(),
+            2 | 3 => {
+                let r = self.reference(false);
+                if self.out.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+                    self.out.push(' ');
+                }
+                self.out.push_str(&r);
+            }
+            4 => self.set(top),
+            5 | 6 => self.if_chain(),
+            7 | 8 => self.foreach(),
+            _ => match self.rng.below(4) {
+                0 => {
+                    let ind = self.rng.pick(INDENTS);
+                    self.out.push_str(&format!("{ind}## comment $x #if\n"));
+                }
+                1 => self.out.push_str("#* block\n comment *#"),
+                2 => self.out.push_str("#[[ $raw #if ]]#"),
+                _ => {
+                    let r = self.reference(false);
+                    self.out.push_str(&format!("\\{r}"));
+                }
+            },
+        }
+    }
+
+    fn set(&mut self, top: bool) {
+        let (name, ty) = if top || self.vars.is_empty() || self.rng.chance(10) {
+            let ty = self.rng.pick(&TYPES);
+            if top {
+                // Defined after its expression is generated (it must not use itself).
+                (format!("v{}", self.vars.len()), ty)
+            } else {
+                // Inside a block: a scratch variable, never used in comparisons.
+                (format!("tmp{}", self.rng.below(3)), ty)
+            }
+        } else {
+            let i = self.rng.below(self.vars.len());
+            self.vars[i].clone()
+        };
+        let fresh = top && !self.vars.iter().any(|(n, _)| *n == name);
+        let e = if fresh {
+            // A first definition uses only literals and defined variables, so it is
+            // never null: once defined, a variable stays defined (`#set` with a null
+            // right side changes nothing), which keeps `null == ""` out of apigw mode.
+            match ty {
+                Ty::List | Ty::Map => self.expr_atomic(ty, 1),
+                _ => self.expr(ty, 0),
+            }
+        } else {
+            self.expr(ty, 2)
+        };
+        if fresh {
+            self.vars.push((name.clone(), ty));
+        }
+        let sp = self.rng.pick(&["", " "]);
+        self.directive(&format!("#set({sp}${name} = {e}{sp})"));
+        if ty == Ty::Map && top && self.rng.chance(30) {
+            // Assignment into a map (top level only: adding a key while a loop
+            // iterates the map is a ConcurrentModificationException).
+            let k = self.rng.pick(KEYS);
+            let v = self.int_atom();
+            self.directive(&format!("#set(${name}.{k} = {v})"));
+        }
+    }
+
+    fn block(&mut self) {
+        self.depth += 1;
+        for _ in 0..1 + self.rng.below(3) {
+            self.stmt(false);
+        }
+        self.depth -= 1;
+    }
+
+    fn cond(&mut self) -> String {
+        if self.velocity && self.rng.chance(15) {
+            // Comparisons with undefined values: fine for stock Velocity only.
+            format!("$undef{} == {}", self.rng.below(3), self.str_literal())
+        } else {
+            self.bool_expr(2)
+        }
+    }
+
+    fn if_chain(&mut self) {
+        let c = self.cond();
+        let sp = self.rng.pick(&["", " "]);
+        self.directive(&format!("#if{sp}({c})"));
+        self.block();
+        for _ in 0..self.rng.below(3) {
+            let c = self.cond();
+            self.directive(&format!("#elseif({c})"));
+            self.block();
+        }
+        if self.rng.chance(50) {
+            let d = self.rng.pick(&["#else", "#{else}"]);
+            self.directive(d);
+            self.block();
+        }
+        let d = self.rng.pick(&["#end", "#end", "#{end}"]);
+        self.directive(d);
+    }
+
+    fn foreach(&mut self) {
+        let iterable = match self.rng.below(6) {
+            0 => self.list_expr(1),
+            1 => match self.var_of(Ty::Map) {
+                Some(v) => {
+                    if self.rng.chance(50) {
+                        format!("${v}.keySet()")
+                    } else {
+                        format!("${v}")
+                    }
+                }
+                None => "{\"a\": 1, \"b\": 2}".into(),
+            },
+            2 => match self.var_of(Ty::Str) {
+                Some(v) => format!("${v}.split(\"{}\")", self.rng.pick(&[",", "", "\\.", " "])),
+                None => "[]".into(),
+            },
+            3 if self.rng.chance(30) => format!("$undef{}", self.rng.below(3)),
+            _ => match self.var_of(Ty::List) {
+                Some(v) => format!("${v}"),
+                None => "[1, 2, 3]".into(),
+            },
+        };
+        let var = format!("it{}", self.loops);
+        self.directive(&format!("#foreach(${var} in {iterable})"));
+        self.loops += 1;
+        self.depth += 1;
+        for _ in 0..1 + self.rng.below(3) {
+            match self.rng.below(6) {
+                0 => self.out.push_str(&format!("${var}")),
+                1 => self.directive("#if($foreach.hasNext),#end"),
+                2 if self.rng.chance(30) => {
+                    self.directive("#if($foreach.count == 2)#break#end");
+                }
+                _ => self.stmt(false),
+            }
+        }
+        self.depth -= 1;
+        self.loops -= 1;
+        let d = self.rng.pick(&["#end", "#{end}"]);
+        self.directive(d);
+    }
+}
+
+fn generate(rng: &mut Rng, velocity: bool) -> String {
+    let mut g = Gen {
+        rng,
+        vars: Vec::new(),
+        velocity,
+        depth: 0,
+        loops: 0,
+        out: String::new(),
+    };
+    for _ in 0..1 + g.rng.below(4) {
+        g.set(true);
+    }
+    for _ in 0..2 + g.rng.below(8) {
+        if g.rng.chance(20) {
+            g.set(true);
+        } else {
+            g.stmt(false);
+        }
+    }
+    if g.rng.chance(40) {
+        g.out.push('\n');
+    }
+    g.out
+}
+
+// ---------------------------------------------------------------------------
+// Running
+
+struct Case {
+    id: usize,
+    velocity: bool,
+    template: String,
+}
+
+enum Outcome {
+    Output(String),
+    Error(String),
+}
+
+fn run_oracle(
+    oracle: &str,
+    cases: &[&Case],
+    velocity: bool,
+    dir: &std::path::Path,
+) -> Vec<Outcome> {
+    let path = dir.join(if velocity {
+        "differential-cases-velocity.jsonl"
+    } else {
+        "differential-cases-apigw.jsonl"
+    });
+    let mut f = std::fs::File::create(&path).expect("write cases");
+    for c in cases {
+        let line = json!({"id": c.id.to_string(), "template": c.template, "event": {}});
+        writeln!(f, "{line}").unwrap();
+    }
+    drop(f);
+    let mut cmd = Command::new(oracle);
+    cmd.arg("batch").arg(&path);
+    if velocity {
+        cmd.env("ORACLE_NULL", "literal");
+    } else {
+        cmd.env_remove("ORACLE_NULL");
+    }
+    let out = cmd.output().expect("run the oracle");
+    if !out.status.success() {
+        let done = String::from_utf8_lossy(&out.stdout).lines().count();
+        let culprit = cases.get(done).map(|c| c.template.as_str()).unwrap_or("?");
+        panic!(
+            "oracle failed on the template after {done} results:\n{culprit:?}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut results: std::collections::HashMap<usize, Outcome> = Default::default();
+    for line in String::from_utf8(out.stdout).expect("utf-8").lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line).expect("oracle json");
+        let id: usize = v["id"].as_str().unwrap().parse().unwrap();
+        let o = match (v.get("output"), v.get("error")) {
+            (Some(s), _) => Outcome::Output(s.as_str().unwrap().to_string()),
+            (None, Some(e)) => Outcome::Error(e.as_str().unwrap_or("").to_string()),
+            _ => panic!("bad oracle line {line}"),
+        };
+        results.insert(id, o);
+    }
+    cases
+        .iter()
+        .map(|c| {
+            results
+                .remove(&c.id)
+                .unwrap_or_else(|| panic!("no oracle result for case {}", c.id))
+        })
+        .collect()
+}
+
+fn run_ours(c: &Case) -> Outcome {
+    let opts = RenderOptions {
+        null_mode: if c.velocity {
+            NullMode::Velocity
+        } else {
+            NullMode::ApiGateway
+        },
+        limits: Limits::default(),
+    };
+    let t = c.template.clone();
+    let r = panic::catch_unwind(AssertUnwindSafe(move || match Template::parse(&t) {
+        Err(e) => Outcome::Error(format!("parse error at {}: {}", e.pos, e.message)),
+        Ok(t) => match t.render_with(&Context::new(), &opts) {
+            Ok(s) => Outcome::Output(s),
+            Err(e) => Outcome::Error(format!("render error at {}: {}", e.pos, e.message)),
+        },
+    }));
+    r.unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Outcome::Error(format!("PANIC: {msg}"))
+    })
+}
+
+fn target_dir() -> PathBuf {
+    // CARGO_TARGET_TMPDIR is <target>/tmp.
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().map(PathBuf::from).unwrap_or(tmp)
+}
+
+fn show(o: &Outcome) -> String {
+    match o {
+        Outcome::Output(s) => format!("{s:?}"),
+        Outcome::Error(e) => format!("ERROR {e}"),
+    }
+}
+
+#[test]
+fn generator_is_deterministic() {
+    let a: Vec<String> = {
+        let mut r = Rng::new(7);
+        (0..50).map(|i| generate(&mut r, i % 4 == 0)).collect()
+    };
+    let b: Vec<String> = {
+        let mut r = Rng::new(7);
+        (0..50).map(|i| generate(&mut r, i % 4 == 0)).collect()
+    };
+    assert_eq!(a, b);
+    assert!(a.iter().all(|t| !t.is_empty()));
+}
+
+#[test]
+fn differential_against_oracle() {
+    let Some(oracle) = std::env::var("APIGW_VTL_ORACLE")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
+        println!("differential test SKIPPED: set APIGW_VTL_ORACLE=../shared/oracle/oracle");
+        eprintln!("differential test SKIPPED: set APIGW_VTL_ORACLE=../shared/oracle/oracle");
+        return;
+    };
+    let n: usize = std::env::var("APIGW_VTL_DIFF_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_CASES);
+    let seed: u64 = std::env::var("APIGW_VTL_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_SEED);
+
+    let mut rng = Rng::new(seed);
+    let cases: Vec<Case> = (0..n)
+        .map(|id| {
+            let velocity = rng.chance(25);
+            Case {
+                id,
+                velocity,
+                template: generate(&mut rng, velocity),
+            }
+        })
+        .collect();
+
+    let dir = target_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut expected: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
+    for velocity in [false, true] {
+        let subset: Vec<&Case> = cases.iter().filter(|c| c.velocity == velocity).collect();
+        if subset.is_empty() {
+            continue;
+        }
+        for (c, o) in subset
+            .iter()
+            .zip(run_oracle(&oracle, &subset, velocity, &dir))
+        {
+            expected[c.id] = Some(o);
+        }
+    }
+
+    let hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let got: Vec<Outcome> = cases.iter().map(run_ours).collect();
+    panic::set_hook(hook);
+
+    let failures_path = dir.join("differential-failures.jsonl");
+    let mut failures = std::fs::File::create(&failures_path).unwrap();
+    let mut report = String::new();
+    let mut diff = 0usize;
+    let mut oracle_errors = 0usize;
+    for (c, (exp, ours)) in cases.iter().zip(expected.iter().zip(&got)) {
+        let exp = exp.as_ref().unwrap();
+        if matches!(exp, Outcome::Error(_)) {
+            oracle_errors += 1;
+        }
+        let same = match (exp, ours) {
+            (Outcome::Output(a), Outcome::Output(b)) => a == b,
+            (Outcome::Error(_), Outcome::Error(b)) => !b.starts_with("PANIC"),
+            _ => false,
+        };
+        if same {
+            continue;
+        }
+        diff += 1;
+        let rec = json!({
+            "id": c.id,
+            "mode": if c.velocity { "velocity" } else { "apigw" },
+            "template": c.template,
+            "oracle": match exp { Outcome::Output(s) => json!({"output": s}), Outcome::Error(e) => json!({"error": e}) },
+            "ours": match ours { Outcome::Output(s) => json!({"output": s}), Outcome::Error(e) => json!({"error": e}) },
+        });
+        writeln!(failures, "{rec}").unwrap();
+        if diff <= 20 {
+            report.push_str(&format!(
+                "\n--- case {} (mode {})\n  template: {:?}\n  oracle:   {}\n  ours:     {}\n",
+                c.id,
+                if c.velocity { "velocity" } else { "apigw" },
+                c.template,
+                show(exp),
+                show(ours)
+            ));
+        }
+    }
+    let summary = format!(
+        "{diff} of {n} generated templates differ from the oracle (seed {seed}; the oracle errored on {oracle_errors}); all differences: {}",
+        failures_path.display()
+    );
+    println!("{summary}");
+    if diff > 0 {
+        panic!("{report}\n{summary}");
+    }
+}
