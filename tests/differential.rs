@@ -298,7 +298,8 @@ impl Gen<'_> {
                 format!("{s}.replaceAll(\"{re}\", \"{rep}\")")
             }
             8 => {
-                let c = self.str_expr(d - 1);
+                // A literal argument: self-concatenation in loops grows exponentially.
+                let c = self.str_literal();
                 format!("{s}.concat({c})")
             }
             9 => format!("{s}.toLowerCase()"),
@@ -477,7 +478,14 @@ impl Gen<'_> {
             }
             3 if self.loops > 0 => format!("it{}", self.loops - 1),
             _ => {
-                let ty = self.rng.pick(&TYPES);
+                // No string variables inside string literals: a string expression then
+                // holds at most one string variable and cannot double in a loop.
+                let ty = if quoted {
+                    self.rng
+                        .pick(&[Ty::Int, Ty::Dbl, Ty::Bool, Ty::List, Ty::Map])
+                } else {
+                    self.rng.pick(&TYPES)
+                };
                 match self.var_of(ty) {
                     None => format!("undef{}", self.rng.below(3)),
                     Some(v) => match (ty, self.rng.below(4)) {

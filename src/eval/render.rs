@@ -68,6 +68,9 @@ struct State<'t> {
     vars: HashMap<Box<str>, Value>,
     defines: HashMap<Box<str>, DefineBody>,
     macros: HashMap<&'t str, MacroDef<'t>>,
+    /// Inside a macro call, `$param` → the call's argument as written: a null
+    /// argument prints that text in stock mode (1.7's `.literal.$param`).
+    arg_literals: HashMap<String, String>,
     depth: usize,
     steps: u64,
     /// The main template's source, for error positions.
@@ -159,6 +162,7 @@ pub(crate) fn render(
         vars,
         defines: HashMap::new(),
         macros: HashMap::new(),
+        arg_literals: HashMap::new(),
         depth: 0,
         steps: 0,
         main_src: &t.source,
@@ -334,12 +338,9 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
         } => return render_foreach(st, src, *span, var, iterable, body, out),
         Node::Break(_) => return Ok(Flow::Break),
         Node::Stop(_) => return Ok(Flow::Stop),
-        Node::Macro { span, .. } => {
-            if st.apigw() {
-                out.push_str(span.text(src));
-                st.check_output(src, *span, out.len())?;
-            }
-        }
+        // A definition prints nothing: Velocity registers it; API Gateway drops it
+        // (recorded against AWS: `#macro(m)…#end#m()` prints `#m()`).
+        Node::Macro { .. } => {}
         Node::MacroCall { span, name, args } => {
             return render_macro_call(st, src, *span, name, args, out)
         }
@@ -410,7 +411,10 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
         }
         push_backslashes(out, half * 2);
         if !r.silent {
-            out.push_str(literal);
+            match st.arg_literals.get(literal) {
+                Some(arg) => out.push_str(arg),
+                None => out.push_str(literal),
+            }
         }
         return Ok(Flow::Normal);
     }
@@ -840,7 +844,15 @@ fn render_macro_call(
         vals.push(eval(st, src, a)?);
     }
     let mut saved = Vec::with_capacity(params.len());
+    let mut saved_literals = Vec::with_capacity(params.len());
     for (i, p) in params.iter().enumerate() {
+        let key = format!("${p}");
+        let arg_text = args.get(i).map(|a| a.span().text(src).to_string());
+        let old = match arg_text {
+            Some(t) => st.arg_literals.insert(key.clone(), t),
+            None => st.arg_literals.remove(&key),
+        };
+        saved_literals.push((key, old));
         saved.push((p.clone(), st.vars.get(p.as_ref()).cloned()));
         match vals.get(i) {
             Some(v) if !v.is_null() => {
@@ -856,6 +868,12 @@ fn render_macro_call(
     st.leave();
     for (p, v) in saved {
         restore(st, &p, v);
+    }
+    for (k, old) in saved_literals {
+        match old {
+            Some(t) => st.arg_literals.insert(k, t),
+            None => st.arg_literals.remove(&k),
+        };
     }
     match flow? {
         Flow::Stop => Ok(Flow::Stop),

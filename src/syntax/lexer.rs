@@ -799,23 +799,7 @@ impl<'s> Lexer<'s> {
             }
             loop {
                 let Some((kind, len)) = self.best_match(self.pos) else {
-                    let message = if self.pos >= self.text.len() {
-                        format!(
-                            "lexical error: unexpected end of input after '{}'",
-                            self.text.get(start..self.pos).unwrap_or("")
-                        )
-                    } else {
-                        let c = self
-                            .text
-                            .get(self.pos..)
-                            .and_then(|r| r.chars().next())
-                            .unwrap_or(' ');
-                        format!("lexical error: unexpected character {c:?}")
-                    };
-                    return Err(LexError {
-                        pos: self.pos,
-                        message,
-                    });
+                    return Err(self.lex_error(start));
                 };
                 let match_end = self.pos + len;
                 self.pos = match_end;
@@ -852,6 +836,35 @@ impl<'s> Lexer<'s> {
                 });
             }
         }
+    }
+
+    /// The error for input no token matches, placed where 1.7's token
+    /// manager gives up: after the longest prefix some token could still
+    /// have continued (an unterminated string runs to the end).
+    fn lex_error(&self, start: usize) -> LexError {
+        let rest = self.text.get(self.pos..).unwrap_or("");
+        let has = |k: K| kinds(self.state).contains(&k);
+        let partial = if rest.is_empty() {
+            0
+        } else if (rest.starts_with('"') || rest.starts_with('\'')) && has(K::StringLiteral) {
+            rest.len()
+        } else if rest.starts_with('\\') {
+            rest.len() - rest.trim_start_matches('\\').len()
+        } else if (rest.starts_with('.') && (has(K::DoubleDot) || has(K::FloatLiteral)))
+            || (rest.starts_with('-') && has(K::IntegerLiteral))
+            || ((rest.starts_with('&') || rest.starts_with('|')) && has(K::And))
+        {
+            1
+        } else {
+            0
+        };
+        let pos = self.pos + partial;
+        let after = self.text.get(start..pos).unwrap_or("");
+        let message = match self.text.get(pos..).and_then(|r| r.chars().next()) {
+            None => format!("lexical error: unexpected end of input after {after:?}"),
+            Some(c) => format!("lexical error: unexpected character {c:?} after {after:?}"),
+        };
+        LexError { pos, message }
     }
 
     fn more_action(&mut self, kind: K) -> Result<(), LexError> {
@@ -919,32 +932,28 @@ impl<'s> Lexer<'s> {
             }
             K::RParen => self.rparen_handler(),
             K::RefMod2RParen => self.switch_to(State::Reference),
-            K::SetDirective => {
-                if !self.in_comment {
-                    self.push()?;
-                    self.in_set = true;
-                    self.switch_to(State::Directive);
-                    self.lparen += 1;
-                }
+            K::SetDirective if !self.in_comment => {
+                self.push()?;
+                self.in_set = true;
+                self.switch_to(State::Directive);
+                self.lparen += 1;
             }
-            K::SingleLineCommentStart => {
-                if !self.in_comment {
-                    if self.state == State::Reference {
-                        self.pop();
-                    }
-                    self.in_comment = true;
-                    self.push()?;
-                    self.switch_to(State::SingleLineComment);
+            K::SingleLineCommentStart if !self.in_comment => {
+                if self.state == State::Reference {
+                    self.pop();
                 }
+                self.in_comment = true;
+                self.push()?;
+                self.switch_to(State::SingleLineComment);
             }
             K::SingleLineComment | K::FormalComment | K::MultiLineComment | K::TextBlock => {
                 self.in_comment = false;
                 self.pop();
             }
-            K::StringLiteral => {
-                if self.state == State::Directive && !self.in_set && self.lparen == 0 {
-                    self.pop();
-                }
+            K::StringLiteral
+                if self.state == State::Directive && !self.in_set && self.lparen == 0 =>
+            {
+                self.pop();
             }
             K::Newline => {
                 self.pop();
@@ -970,10 +979,8 @@ impl<'s> Lexer<'s> {
                     self.pop();
                 }
             }
-            K::FloatLiteral => {
-                if self.lparen == 0 && !self.in_set && self.state != State::RefMod2 {
-                    self.pop();
-                }
+            K::FloatLiteral if self.lparen == 0 && !self.in_set && self.state != State::RefMod2 => {
+                self.pop();
             }
             K::Dot => {
                 self.pos -= 1; // the letter after '.' (ASCII)
@@ -1039,7 +1046,7 @@ mod tests {
     fn string_literals() {
         assert_eq!(string_literal("\"a\"\"b\" x"), Some(6));
         assert_eq!(string_literal("\"a\\\" x"), Some(4));
-        assert_eq!(string_literal("'a''"), Some(2));
+        assert_eq!(string_literal("'a''"), Some(3));
         assert_eq!(string_literal("\"abc"), None);
     }
 

@@ -43,10 +43,17 @@ use super::lexer::{LexError, Lexer, State, Token, K};
 use super::span::Span;
 use crate::error::ParseError;
 
-/// Maximum nesting of blocks, expressions, references and interpolated
-/// strings together. Deeper templates get a [`ParseError`] (1.7 would
-/// overflow its stack somewhere beyond).
+/// Maximum nesting depth, counted in units shared by everything that
+/// recurses: a statement inside a directive's block costs 2 units, an
+/// expression, a parenthesis, a value inside a list, map or method call, a
+/// reference and an interpolated string 1 each. So at most 128 nested
+/// directives, or about 128 nested parentheses. Deeper templates get a
+/// [`ParseError`] instead of exhausting the stack (1.7 would overflow its
+/// stack somewhere beyond; real templates stay far below).
 pub const MAX_NESTING: usize = 256;
+
+/// What a nested statement costs (its parsing uses the most stack).
+const STATEMENT_COST: usize = 2;
 
 /// Parses a whole template.
 pub fn parse(source: &str) -> Result<Block, ParseError> {
@@ -224,18 +231,36 @@ impl<'a, 'm> Parser<'a, 'm> {
         let found = if t.kind == K::Eof {
             "end of input".to_string()
         } else {
-            let img = self.image(t);
-            let img: String = img.chars().take(20).collect();
-            format!("{:?}", img)
+            let img: String = self.image(t).chars().take(20).collect();
+            format!("{img:?} ({})", t.kind.describe())
         };
         self.fail(
-            self.tspan(t),
+            self.err_span(t),
             format!("unexpected {found}; expected {expected}"),
         )
     }
 
+    /// Where 1.7 reports an unexpected token: the token, or the last
+    /// character of the input for end of input.
+    fn err_span(&self, t: &Token) -> Span {
+        if t.kind == K::Eof {
+            let last = self
+                .text
+                .get(..t.start)
+                .and_then(|r| r.chars().next_back())
+                .map_or(0, char::len_utf8);
+            self.span(t.start - last, t.start)
+        } else {
+            self.tspan(t)
+        }
+    }
+
     fn enter(&mut self, at: usize) -> PResult<()> {
-        self.depth += 1;
+        self.enter_by(at, 1)
+    }
+
+    fn enter_by(&mut self, at: usize, cost: usize) -> PResult<()> {
+        self.depth += cost;
         if self.depth > MAX_NESTING {
             let s = self.span(at, at);
             return Err(self.fail(
@@ -247,7 +272,11 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+        self.leave_by(1);
+    }
+
+    fn leave_by(&mut self, cost: usize) {
+        self.depth = self.depth.saturating_sub(cost);
     }
 
     // ----- tokens -----------------------------------------------------------
@@ -323,9 +352,9 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     fn statement(&mut self, out: &mut Block) -> PResult<()> {
         let t = self.peek_tok(0)?;
-        self.enter(t.start)?;
+        self.enter_by(t.start, STATEMENT_COST)?;
         let r = self.statement_inner(&t, out);
-        self.leave();
+        self.leave_by(STATEMENT_COST);
         r
     }
 
@@ -443,7 +472,25 @@ impl<'a, 'm> Parser<'a, 'm> {
             self.bump()?;
         }
         let target = match target {
-            RefOrText::Ref(r, _) => r,
+            RefOrText::Ref(mut r, _) => {
+                // A simple target is named by its first token minus one
+                // character (`ASTSetDirective`): `#set(${a} = 1)` sets `{`.
+                if r.parts.is_empty() {
+                    let written = self.image(&t);
+                    let first = if r.formal {
+                        written
+                            .find('{')
+                            .and_then(|i| written.get(..=i))
+                            .unwrap_or(written)
+                    } else {
+                        written
+                    };
+                    let mut cs = first.chars();
+                    cs.next();
+                    r.root = cs.as_str().into();
+                }
+                r
+            }
             RefOrText::Text(span, _) => {
                 return Err(self.fail(span, "#set needs a reference to assign to"))
             }
@@ -477,17 +524,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            let s = self.tspan(&if_tok);
-            let found = if end.kind == K::Eof {
-                "end of input".to_string()
-            } else {
-                format!(
-                    "{:?} at {}",
-                    self.image(&end),
-                    crate::LineCol::of(self.src, self.abs(end.start))
-                )
-            };
-            return Err(self.fail(s, format!("#if without #end: expected #end, found {found}")));
+            let at = crate::LineCol::of(self.src, self.abs(if_tok.start));
+            return Err(self.unexpected(&end, &format!("#end to close the #if at {at}")));
         }
         self.bump()?;
         Ok(Node::If {
@@ -605,13 +643,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         let body = self.statements()?;
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            return Err(self.fail(
-                self.tspan(&word),
-                format!(
-                    "#{name} without #end: expected #end, found {}",
-                    end.kind.describe()
-                ),
-            ));
+            let at = crate::LineCol::of(self.src, self.abs(word.start));
+            return Err(self.unexpected(&end, &format!("#end to close the #{name} at {at}")));
         }
         self.bump()?;
         let span = self.span(start, end.end);
@@ -851,7 +884,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.indexes(&mut parts)?;
         // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
         while self.peek(0)? == K::Dot {
-            let dot = self.bump()?;
+            self.bump()?;
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
             let name = self.image(&id).to_string();
             // LOOKAHEAD(3) Method()
@@ -872,12 +905,12 @@ impl<'a, 'm> Parser<'a, 'm> {
                 }
                 let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
                 parts.push(RefPart::Method(
-                    self.span(dot.start, rp.end),
+                    self.span(id.start, rp.end),
                     name.into(),
                     args,
                 ));
             } else {
-                parts.push(RefPart::Property(self.span(dot.start, id.end), name.into()));
+                parts.push(RefPart::Property(self.span(id.start, id.end), name.into()));
             }
             self.indexes(&mut parts)?;
         }
@@ -928,11 +961,16 @@ impl<'a, 'm> Parser<'a, 'm> {
         end: usize,
     ) -> PResult<RefOrText> {
         let img = self.image(first);
-        let name = self.image(ident);
+        let name = if formal {
+            self.image(ident)
+        } else {
+            let i = img.rfind(['$', '!']).map_or(0, |i| i + 1);
+            img.get(i..).unwrap_or("")
+        };
         let root_span = if formal {
             self.tspan(ident)
         } else {
-            let at = first.start + img.rfind(|c| c == '$' || c == '!').map_or(0, |i| i + 1);
+            let at = first.start + img.rfind(['$', '!']).map_or(0, |i| i + 1);
             self.span(at, ident.end)
         };
         if img.contains("\\!") {
@@ -1156,9 +1194,10 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `LOOKAHEAD(<LBRACKET> [<WHITESPACE>] (Reference() | IntegerLiteral()) [<WHITESPACE>] <DOUBLEDOT>)`
     fn range_ahead(&mut self) -> PResult<bool> {
-        let save = self.cur;
+        let (save, depth) = (self.cur, self.depth);
         let r = self.range_ahead_inner();
         self.cur = save;
+        self.depth = depth;
         match r {
             Ok(b) => Ok(b),
             Err(e) if e.lexical => Err(e),
