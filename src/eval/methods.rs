@@ -430,6 +430,8 @@ fn string_method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
     match (name, args) {
         ("length", []) => ok(Value::Int(utf16_len(s) as i32)),
         ("isEmpty", []) => ok(Value::Bool(s.is_empty())),
+        // `byte[]` of the UTF-8 encoding; Velocity wraps arrays so `size()` and `get(i)` work.
+        ("getBytes", []) => ok(Value::new_list(s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect())),
         ("isBlank", []) => ok(Value::Bool(s.chars().all(java_is_whitespace))),
         ("toString" | "intern", []) => ok(Value::str(s)),
         ("toUpperCase", []) => ok(Value::str(&s.to_uppercase())),
@@ -1041,7 +1043,9 @@ pub fn get_property(recv: &Value, name: &str) -> Option<Value> {
         ),
         // 4: boolean `isName()` getters.
         Value::Str(s) => {
-            if names_prop(name, "Empty") {
+            if names_prop(name, "Bytes") {
+                string_method(s, "getBytes", &[]).and_then(Result::ok)
+            } else if names_prop(name, "Empty") {
                 Some(Value::Bool(s.is_empty()))
             } else if names_prop(name, "Blank") {
                 Some(Value::Bool(s.chars().all(java_is_whitespace)))

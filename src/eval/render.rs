@@ -43,6 +43,8 @@ enum Flow {
     Normal,
     /// `#break`: caught by the nearest loop, define, macro or evaluate.
     Break,
+    /// `#break($scope)`: caught by the `#foreach` whose `$foreach` object has this address.
+    BreakTo(usize),
     /// `#stop`: caught by the template or an `#evaluate`.
     Stop,
 }
@@ -71,6 +73,8 @@ struct State<'t> {
     /// Inside a macro call, `$param` → the call's argument as written: a null
     /// argument prints that text in stock mode (1.7's `.literal.$param`).
     arg_literals: HashMap<String, String>,
+    /// Addresses of the `$foreach` objects of the loops being rendered.
+    scopes: Vec<usize>,
     depth: usize,
     steps: u64,
     /// The main template's source, for error positions.
@@ -163,6 +167,7 @@ pub(crate) fn render(
         defines: HashMap::new(),
         macros: HashMap::new(),
         arg_literals: HashMap::new(),
+        scopes: Vec::new(),
         depth: 0,
         steps: 0,
         main_src: &t.source,
@@ -336,7 +341,22 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             body,
             ..
         } => return render_foreach(st, src, *span, var, iterable, body, out),
-        Node::Break(_) => return Ok(Flow::Break),
+        Node::Break(_, None) => return Ok(Flow::Break),
+        Node::Break(span, Some(scope)) => {
+            let v = eval(st, src, scope)?;
+            if let Value::Object(o) = &v {
+                let addr = Rc::as_ptr(o) as *const () as usize;
+                if st.scopes.contains(&addr) {
+                    return Ok(Flow::BreakTo(addr));
+                }
+            }
+            return Err(st.err(
+                src,
+                *span,
+                RenderErrorKind::Invalid,
+                format!("{} is not a valid #foreach scope", scope.span().text(src)),
+            ));
+        }
         Node::Stop(_) => return Ok(Flow::Stop),
         // A definition prints nothing: Velocity registers it; API Gateway drops it
         // (recorded against AWS: `#macro(m)…#end#m()` prints `#m()`).
@@ -441,10 +461,10 @@ fn render_define(
     let body_src: &str = def.src.as_deref().unwrap_or(main);
     let flow = render_block(st, body_src, &def.body, out);
     st.leave();
-    // `#break` ends the body; `#stop` ends the whole render (1.7's Block).
+    // `#break` ends the body; `#stop` and `#break($scope)` go on up (1.7's Block).
     match flow? {
-        Flow::Stop => Ok(Flow::Stop),
-        _ => Ok(Flow::Normal),
+        Flow::Break => Ok(Flow::Normal),
+        other => Ok(other),
     }
 }
 
@@ -761,8 +781,10 @@ fn render_foreach(
         has_next: Cell::new(false),
         parent: saved_scope.clone(),
     });
-    st.vars
-        .insert("foreach".into(), Value::Object(scope.clone()));
+    let scope_obj: Rc<dyn HostObject> = scope.clone();
+    let scope_addr = Rc::as_ptr(&scope_obj) as *const () as usize;
+    st.scopes.push(scope_addr);
+    st.vars.insert("foreach".into(), Value::Object(scope_obj));
 
     let max = st.opts.limits.foreach_max;
     let mut count = 0usize;
@@ -795,6 +817,7 @@ fn render_foreach(
         match render_block(st, src, body, out) {
             Ok(Flow::Normal) => {}
             Ok(Flow::Break) => break,
+            Ok(Flow::BreakTo(addr)) if addr == scope_addr => break,
             other => {
                 result = other;
                 break;
@@ -803,6 +826,7 @@ fn render_foreach(
         count += 1;
     }
 
+    st.scopes.pop();
     restore(st, var, saved_var);
     restore(st, "velocityCount", saved_count);
     restore(st, "velocityHasNext", saved_has_next);
@@ -876,8 +900,8 @@ fn render_macro_call(
         };
     }
     match flow? {
-        Flow::Stop => Ok(Flow::Stop),
-        _ => Ok(Flow::Normal),
+        Flow::Break => Ok(Flow::Normal),
+        other => Ok(other),
     }
 }
 
@@ -904,8 +928,12 @@ fn render_evaluate(
     st.enter(src, span)?;
     let flow = render_block(st, &text, &body, out);
     st.leave();
-    // #break and #stop both end only the evaluated text.
-    flow.map(|_| Flow::Normal).map_err(|mut e| {
+    // #break and #stop end only the evaluated text; #break($scope) goes on up.
+    flow.map(|f| match f {
+        Flow::BreakTo(a) => Flow::BreakTo(a),
+        _ => Flow::Normal,
+    })
+    .map_err(|mut e| {
         e.span = span;
         e.pos = LineCol::of(src, span.start as usize);
         e

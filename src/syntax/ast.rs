@@ -35,8 +35,8 @@ pub enum Node {
         iterable: Expr,
         body: Block,
     },
-    /// `#break` (optionally `#break($foreach)`; the scope argument is kept as written).
-    Break(Span),
+    /// `#break`, or `#break($scope)` naming the loop to leave (`$foreach.parent`).
+    Break(Span, Option<Box<Expr>>),
     /// `#stop`.
     Stop(Span),
     /// `#macro(name $p1 $p2) … #end`. `span` covers the whole definition, body included.
@@ -188,7 +188,7 @@ impl Expr {
 impl Node {
     pub fn span(&self) -> Span {
         match self {
-            Node::Text(s, _) | Node::Break(s) | Node::Stop(s) => *s,
+            Node::Text(s, _) | Node::Break(s, _) | Node::Stop(s) => *s,
             Node::Ref(r) => r.span,
             Node::Set { span, .. }
             | Node::If { span, .. }

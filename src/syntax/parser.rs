@@ -572,7 +572,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             self.lx.pop();
             let span = self.span(start, word.end);
             let node = match name.as_str() {
-                "break" => Node::Break(span),
+                "break" => Node::Break(span, None),
                 "stop" => Node::Stop(span),
                 _ if builtin.is_some() => {
                     return Err(self.fail(span, format!("#{name} needs arguments in parentheses")));
@@ -748,7 +748,21 @@ impl<'a, 'm> Parser<'a, 'm> {
                     }
                 }
             }
-            "break" => Node::Break(head),
+            "break" => {
+                if args.len() > 1 {
+                    return Err(self.fail(head, "#break accepts at most one scope argument"));
+                }
+                let scope = match args.into_iter().next() {
+                    Some(Arg::Expr(e)) => Some(Box::new(e)),
+                    Some(Arg::Word(span, _)) => {
+                        return Err(
+                            self.fail(span, "#break takes a scope reference such as $foreach")
+                        )
+                    }
+                    None => None,
+                };
+                Node::Break(head, scope)
+            }
             "stop" => {
                 if args.len() > 1 {
                     return Err(self.fail(head, "#stop accepts at most one scope argument"));

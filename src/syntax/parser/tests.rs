@@ -36,7 +36,7 @@ fn shape(b: &Block) -> String {
             Node::Foreach { var, body, .. } => {
                 out.push_str(&format!("<foreach {var}>{}</foreach>", shape(body)))
             }
-            Node::Break(_) => out.push_str("<break>"),
+            Node::Break(..) => out.push_str("<break>"),
             Node::Stop(_) => out.push_str("<stop>"),
             Node::Macro { name, body, .. } => {
                 out.push_str(&format!("<macro {name}>{}</macro>", shape(body)))
