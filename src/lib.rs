@@ -17,6 +17,7 @@
 
 pub mod error;
 pub mod eval;
+pub mod runtime;
 pub mod syntax;
 
 use std::sync::Arc;
@@ -171,6 +172,17 @@ impl Template {
         let mut out = String::new();
         eval::render::render(&self.inner, ctx, opts, &mut out)?;
         Ok(out)
+    }
+
+    /// Renders with runtime values (host objects included) as the variables, and
+    /// returns the variables as the template left them (`#set` may change them).
+    pub fn render_values(
+        &self,
+        vars: eval::render::Vars,
+        opts: &RenderOptions,
+        out: &mut String,
+    ) -> Result<eval::render::Vars, RenderError> {
+        eval::render::render_vars(&self.inner, vars, opts, out)
     }
 
     /// Renders into any `fmt::Write`.

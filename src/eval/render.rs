@@ -148,6 +148,9 @@ impl ForeachScope {
     }
 }
 
+/// The variables of one render, by name.
+pub type Vars = HashMap<Box<str>, Value>;
+
 pub(crate) fn render(
     t: &TemplateInner,
     ctx: &Context,
@@ -161,6 +164,16 @@ pub(crate) fn render(
             vars.insert(Box::from(k.as_str()), v);
         }
     }
+    render_vars(t, vars, opts, out).map(|_| ())
+}
+
+/// Renders with the given variables and hands them back as the template left them.
+pub(crate) fn render_vars(
+    t: &TemplateInner,
+    vars: Vars,
+    opts: &RenderOptions,
+    out: &mut String,
+) -> Result<Vars, RenderError> {
     let mut st = State {
         opts,
         vars,
@@ -176,7 +189,7 @@ pub(crate) fn render(
         collect_macros(&t.source, &t.body, &mut st.macros, 0);
     }
     render_block(&mut st, &t.source, &t.body, out)?;
-    Ok(())
+    Ok(st.vars)
 }
 
 /// Velocity 1.7 registers macros when it parses, so a call may come before the definition.
