@@ -4,5 +4,6 @@ pub mod ast;
 mod lexer;
 pub mod parser;
 pub mod span;
+pub mod visit;
 
 pub use parser::parse;

@@ -1,0 +1,206 @@
+//! Rendering a mapping template against a request, as API Gateway does.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::context::{build_context, stage_variables, OverrideMap};
+use super::input::{Input, PathCache, Util};
+use super::jsonpath::JsonPath;
+use super::request::{EventError, Request};
+use crate::eval::value::Value;
+use crate::syntax::ast::{Expr, RefPart};
+use crate::syntax::span::Span;
+use crate::{Limits, ParseError, RenderError, RenderOptions, Template};
+
+/// Options of a gateway render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatewayOptions {
+    pub render: RenderOptions,
+    /// The largest body accepted, in bytes (API Gateway: 10 MB).
+    pub body_max: usize,
+}
+
+impl Default for GatewayOptions {
+    fn default() -> Self {
+        GatewayOptions {
+            render: RenderOptions::default(),
+            body_max: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// Anything that can go wrong turning a request into a body.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GatewayError {
+    #[error("{0}")]
+    Event(#[from] EventError),
+    #[error("parse error at {0}")]
+    Parse(#[from] ParseError),
+    #[error("render error at {0}")]
+    Render(#[from] RenderError),
+    #[error("the body is {size} bytes, over the limit of {max} bytes (API Gateway allows 10 MB)")]
+    BodyTooLarge { size: usize, max: usize },
+}
+
+/// The `$context` overrides a template set, applied by API Gateway after the render.
+/// Each value is a list: a list value sets a multi-value header.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Overrides {
+    pub request_header: IndexMap<String, Vec<String>>,
+    pub request_querystring: IndexMap<String, Vec<String>>,
+    pub request_path: IndexMap<String, Vec<String>>,
+    pub response_header: IndexMap<String, Vec<String>>,
+    /// `$context.responseOverride.status`, as set.
+    pub response_status: Option<String>,
+}
+
+impl Overrides {
+    pub fn is_empty(&self) -> bool {
+        *self == Overrides::default()
+    }
+}
+
+/// What a render produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub body: String,
+    pub overrides: Overrides,
+}
+
+/// A mapping template, parsed once, with its literal JSONPaths compiled:
+/// immutable and `Send + Sync`, render it from any number of threads.
+#[derive(Debug, Clone)]
+pub struct MappingTemplate {
+    template: Template,
+    paths: Arc<PathCache>,
+}
+
+impl MappingTemplate {
+    /// Parses `source` (at most API Gateway's 300 KB) and compiles every literal
+    /// path of `$input.json('…')` / `$input.path('…')`. A path that does not
+    /// compile is a [`ParseError`] pointing into the string literal.
+    pub fn parse(source: &str) -> Result<MappingTemplate, ParseError> {
+        MappingTemplate::parse_with(source, &Limits::default())
+    }
+
+    /// Like [`MappingTemplate::parse`], with other limits.
+    pub fn parse_with(source: &str, limits: &Limits) -> Result<MappingTemplate, ParseError> {
+        let template = Template::parse_with(source, limits)?;
+        let mut paths: PathCache = HashMap::new();
+        let mut error = None;
+        crate::syntax::visit::for_each_reference(template.ast(), &mut |r| {
+            if &*r.root != "input" || error.is_some() {
+                return;
+            }
+            let Some(RefPart::Method(_, name, args)) = r.parts.first() else {
+                return;
+            };
+            if !matches!(&**name, "json" | "path") {
+                return;
+            }
+            let [Expr::Str {
+                span,
+                value,
+                interpolated: None,
+            }] = args.as_slice()
+            else {
+                return;
+            };
+            if paths.contains_key(&**value) {
+                return;
+            }
+            match JsonPath::compile(value) {
+                Ok(p) => {
+                    paths.insert(value.clone(), Arc::new(p));
+                }
+                Err(e) => {
+                    // Point into the literal: past the quote, `offset` chars in.
+                    let inner = span.text(source).get(1..).unwrap_or("");
+                    let at = inner
+                        .char_indices()
+                        .nth(e.offset)
+                        .map_or(inner.len(), |(i, _)| i);
+                    let start = span.start as usize + 1 + at;
+                    error = Some(ParseError::new(
+                        source,
+                        Span::new(start, start + 1),
+                        format!("invalid JSONPath '{value}': {}", e.message),
+                    ));
+                }
+            }
+        });
+        if let Some(e) = error {
+            return Err(e);
+        }
+        Ok(MappingTemplate {
+            template,
+            paths: Arc::new(paths),
+        })
+    }
+
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// Renders against `request`.
+    pub fn render(&self, request: &Request, opts: &GatewayOptions) -> Result<Rendered, GatewayError> {
+        let size = request.body.as_ref().map_or(0, String::len);
+        if size > opts.body_max {
+            return Err(GatewayError::BodyTooLarge {
+                size,
+                max: opts.body_max,
+            });
+        }
+        let ctx = build_context(&request.request_context);
+        let mut vars = HashMap::with_capacity(8);
+        vars.insert(
+            Box::from("input"),
+            Value::Object(Rc::new(Input::new(request, self.paths.clone()))),
+        );
+        vars.insert(Box::from("util"), Value::Object(Rc::new(Util)));
+        vars.insert(Box::from("context"), ctx.value.clone());
+        vars.insert(Box::from("stageVariables"), stage_variables(&request.stage_variables));
+        let mut body = String::new();
+        self.template.render_values(vars, &opts.render, &mut body)?;
+        let [h, q, p] = &ctx.request;
+        let mut response_header = entries(&ctx.response_header);
+        let response_status = match ctx.response.value() {
+            Value::Map(m) => m
+                .borrow()
+                .entries
+                .get(&crate::eval::value::Key::str("status"))
+                .filter(|v| !v.is_null())
+                .map(Value::to_java_string),
+            _ => None,
+        };
+        response_header.retain(|_, v| !v.is_empty());
+        Ok(Rendered {
+            body,
+            overrides: Overrides {
+                request_header: entries(h),
+                request_querystring: entries(q),
+                request_path: entries(p),
+                response_header,
+                response_status,
+            },
+        })
+    }
+}
+
+fn entries(m: &OverrideMap) -> IndexMap<String, Vec<String>> {
+    let mut out = IndexMap::new();
+    if let Value::Map(map) = m.value() {
+        for (k, v) in &map.borrow().entries {
+            let values = match v {
+                Value::Null => continue,
+                Value::List(l) => l.borrow().items.iter().map(Value::to_java_string).collect(),
+                other => vec![other.to_java_string()],
+            };
+            out.insert(k.to_value().to_java_string(), values);
+        }
+    }
+    out
+}

@@ -1,0 +1,442 @@
+//! Inline filters `[?(…)]`: a port of Jayway JsonPath 2.0.0's `Filter.parse`,
+//! `Criteria.parse` / `Criteria.create` and `Criteria.safeCompare`.
+//!
+//! 2.0.0 knows only `==`, `!=`, `<`, `<=`, `>`, `>=`, `=~` and existence
+//! (`@.x`, `!@.x`), joined by `&&` / `||`; there is no grouping (parentheses
+//! around a criterion are stripped), no `in`/`nin`/`size`/`empty`/… operators
+//! and no JSON literals. The right-hand side of a comparison is a path, a
+//! `'quoted'` string, a `/regex/` or else its raw text as a Java `String`
+//! (`10`, `true`, `null`, `"x"` with the quotes).
+
+use super::compile::{compile, Compiled};
+use super::PathError;
+use fancy_regex::Regex;
+use std::cmp::Ordering;
+
+/// A filter: Jayway's `SingleFilter` / `AndFilter` / `OrFilter` over criteria.
+#[derive(Debug)]
+pub(crate) enum Pred {
+    Crit(Box<Criteria>),
+    And(Vec<Pred>),
+    Or(Box<Pred>, Box<Pred>),
+}
+
+impl Pred {
+    fn and(self, other: Pred) -> Pred {
+        match self {
+            Pred::And(mut v) => {
+                v.push(other);
+                Pred::And(v)
+            }
+            Pred::Or(l, r) => Pred::Or(l, Box::new(Pred::And(vec![*r, other]))),
+            single => Pred::And(vec![single, other]),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum Criteria {
+    /// `@.x` (exists = true) or `!@.x`.
+    Exists { path: Compiled, exists: bool },
+    Compare {
+        left: Operand,
+        op: Op,
+        right: Operand,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) enum Operand {
+    Path(Compiled),
+    Str(String),
+    Pattern(JavaPattern),
+}
+
+#[derive(Debug)]
+pub(crate) struct JavaPattern {
+    pub source: String,
+    pub re: Regex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Eq,
+    Ne,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Regex,
+}
+
+/// Jayway's `Criteria.OPERATORS`, searched in this order.
+const OPERATORS: [(&str, Op); 7] = [
+    ("==", Op::Eq),
+    (">=", Op::Gte),
+    ("<=", Op::Lte),
+    ("!=", Op::Ne),
+    ("<", Op::Lt),
+    (">", Op::Gt),
+    ("=~", Op::Regex),
+];
+
+fn err(message: impl Into<String>, offset: usize) -> PathError {
+    PathError {
+        message: message.into(),
+        offset,
+    }
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
+}
+
+/// `Filter.parse(text)`; `text` is `[?(…)]`, `off` its offset in the user's path.
+pub(crate) fn parse_filter(text: &str, off: usize, nesting: usize) -> Result<Pred, PathError> {
+    let f = trim(text);
+    let f = f
+        .strip_prefix('[')
+        .and_then(|f| f.strip_suffix(']'))
+        .ok_or_else(|| err(format!("Filter must start with '[' and end with ']'. {f}"), off))?;
+    let f = trim(f);
+    let f = trim(
+        f.strip_prefix('?')
+            .ok_or_else(|| err(format!("Filter must start with '[?' and end with ']'. {f}"), off))?,
+    );
+    let f = f
+        .strip_prefix('(')
+        .and_then(|f| f.strip_suffix(')'))
+        .ok_or_else(|| {
+            err(
+                format!("Filter must start with '[?(' and end with ')]'. {f}"),
+                off,
+            )
+        })?;
+    let f = trim(f);
+
+    let mut operators: Vec<bool> = Vec::new(); // true: &&
+    let mut criteria: Vec<Pred> = Vec::new();
+    for piece in split_operators(f) {
+        let piece = trim(piece);
+        match piece {
+            "&&" => operators.push(true),
+            "||" => operators.push(false),
+            _ => {
+                let clean = clean_criteria(piece).ok_or_else(|| {
+                    err(
+                        "java.lang.StringIndexOutOfBoundsException: empty criteria",
+                        off,
+                    )
+                })?;
+                criteria.push(Pred::Crit(Box::new(parse_criteria(clean, off, nesting)?)));
+            }
+        }
+    }
+    let invalid = || err(format!("Invalid operators {f}"), off);
+    let empty = || err("java.util.EmptyStackException", off);
+    let mut root = criteria.pop().ok_or_else(empty)?;
+    while let Some(and) = operators.pop() {
+        if and {
+            root = root.and(criteria.pop().ok_or_else(empty)?);
+        } else {
+            let c = criteria.pop().ok_or_else(invalid)?;
+            root = Pred::Or(Box::new(root), Box::new(c));
+        }
+    }
+    if !criteria.is_empty() {
+        return Err(invalid());
+    }
+    Ok(root)
+}
+
+/// `s.split("((?<=&&|\\|\\|)|(?=&&|\\|\\|))")`: splits before and after every
+/// `&&` / `||`, quotes or not.
+fn split_operators(s: &str) -> Vec<&str> {
+    let b = s.as_bytes();
+    let is_op = |i: usize| matches!(b.get(i..i + 2), Some(b"&&") | Some(b"||"));
+    let mut pieces = Vec::new();
+    let mut last = 0;
+    for p in 1..b.len() {
+        let cut = is_op(p) || (p >= 2 && is_op(p - 2));
+        if cut && s.is_char_boundary(p) {
+            pieces.push(&s[last..p]);
+            last = p;
+        }
+    }
+    pieces.push(&s[last..]);
+    if s.is_empty() {
+        return vec![""];
+    }
+    pieces
+}
+
+/// `cleanCriteria`: strips `[ ? ( ` at the front and `) ` at the back.
+fn clean_criteria(s: &str) -> Option<&str> {
+    let start = s.find(|c| !matches!(c, '[' | '?' | '(' | ' '))?;
+    let end = s.rfind(|c| !matches!(c, ')' | ' '))?;
+    let end = end + s.get(end..)?.chars().next()?.len_utf8();
+    s.get(start..end.max(start))
+}
+
+fn is_path(s: &str) -> bool {
+    s.starts_with('$') || s.starts_with('@') || s.starts_with("!@")
+}
+
+fn is_string(s: &str) -> bool {
+    s.starts_with('\'') && s.ends_with('\'')
+}
+
+/// The content of a `'quoted'` operand (`'` alone fails as in Java).
+fn unquote(s: &str, off: usize) -> Result<String, PathError> {
+    if s.len() < 2 {
+        return Err(err(
+            "java.lang.StringIndexOutOfBoundsException: begin 1, end 0",
+            off,
+        ));
+    }
+    Ok(s[1..s.len() - 1].to_string())
+}
+
+fn is_pattern(s: &str) -> bool {
+    s.starts_with('/') && (s.ends_with('/') || s.ends_with("/i"))
+}
+
+fn compile_pattern(s: &str, off: usize) -> Result<JavaPattern, PathError> {
+    let last = s.rfind('/').unwrap_or(0);
+    if last == 0 {
+        return Err(err(
+            "java.lang.StringIndexOutOfBoundsException: begin 1, end 0",
+            off,
+        ));
+    }
+    let ignore_case = s.ends_with('i');
+    let source = s.get(1..last).unwrap_or("").to_string();
+    let translated = crate::eval::jregex::translate(&source).map_err(|m| err(m, off))?;
+    let flags = if ignore_case { "(?i)" } else { "" };
+    let re = fancy_regex::RegexBuilder::new(&format!(r"{flags}\A(?:{translated})\z"))
+        .backtrack_limit(1_000_000)
+        .build()
+        .map_err(|e| err(format!("java.util.regex.PatternSyntaxException: {e}"), off))?;
+    Ok(JavaPattern { source, re })
+}
+
+fn compile_operand_path(s: &str, off: usize, nesting: usize) -> Result<Compiled, PathError> {
+    let c = compile(s, off, nesting + 1)?;
+    if !c.tokens.iter().all(|t| t.is_definite()) {
+        return Err(err(
+            format!("the predicate path: {s} is not definite"),
+            off,
+        ));
+    }
+    Ok(c)
+}
+
+/// `Criteria.parse` + `Criteria.create`.
+fn parse_criteria(c: &str, off: usize, nesting: usize) -> Result<Criteria, PathError> {
+    let found = OPERATORS
+        .iter()
+        .find_map(|&(text, op)| c.find(text).map(|at| (at, text, op)));
+    let (left, op, right) = match found {
+        Some((at, text, op)) => (trim(&c[..at]), Some(op), trim(&c[at + text.len()..])),
+        None => (trim(c), None, ""),
+    };
+    let mut exists = true;
+    let left_op = if is_path(left) {
+        let p = if let Some(rest) = left.strip_prefix('!') {
+            exists = false;
+            rest
+        } else {
+            left
+        };
+        Operand::Path(compile_operand_path(p, off, nesting)?)
+    } else if is_string(left) {
+        Operand::Str(unquote(left, off)?)
+    } else if is_pattern(left) {
+        Operand::Pattern(compile_pattern(left, off)?)
+    } else {
+        Operand::Str(left.to_string())
+    };
+    let right_op = if is_path(right) {
+        if right.starts_with('!') {
+            return Err(err(
+                "Invalid negation! Can only be used for existence check e.g [?(!@.foo)]",
+                off,
+            ));
+        }
+        Operand::Path(compile_operand_path(right, off, nesting)?)
+    } else if is_string(right) {
+        Operand::Str(unquote(right, off)?)
+    } else if is_pattern(right) {
+        Operand::Pattern(compile_pattern(right, off)?)
+    } else {
+        Operand::Str(right.to_string())
+    };
+    match (left_op, op) {
+        (Operand::Path(path), None) => Ok(Criteria::Exists { path, exists }),
+        (_, None) => Err(err(
+            "java.lang.UnsupportedOperationException: CriteriaType  can not be parsed",
+            off,
+        )),
+        (left, Some(op)) => Ok(Criteria::Compare {
+            left,
+            op,
+            right: right_op,
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Comparison of Java values (`Criteria.safeCompare` and friends).
+
+/// A decimal number `0.digits × 10^exp` with `digits` free of leading and
+/// trailing zeros (empty for zero): what `new BigDecimal(s)` compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Decimal {
+    neg: bool,
+    digits: Vec<u8>,
+    exp: i64,
+}
+
+impl Decimal {
+    /// Parses Java `BigDecimal(String)` syntax. Err: NumberFormatException message.
+    pub(crate) fn parse(s: &str) -> Result<Decimal, String> {
+        let bad = |c: char| {
+            format!(
+                "Character {c} is neither a decimal digit number, decimal point, nor \"e\" notation exponential mark."
+            )
+        };
+        let mut chars = s.chars().peekable();
+        let mut neg = false;
+        match chars.peek() {
+            Some('-') => {
+                neg = true;
+                chars.next();
+            }
+            Some('+') => {
+                chars.next();
+            }
+            _ => {}
+        }
+        let mut digits: Vec<u8> = Vec::new();
+        let mut point: Option<usize> = None;
+        let mut exp: i64 = 0;
+        let mut any = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '0'..='9' => {
+                    any = true;
+                    digits.push(c as u8 - b'0');
+                }
+                '.' => {
+                    if point.is_some() {
+                        return Err("Character array contains more than one decimal point.".into());
+                    }
+                    point = Some(digits.len());
+                }
+                'e' | 'E' => {
+                    let rest: String = chars.by_ref().collect();
+                    let r = rest.strip_prefix('+').unwrap_or(&rest);
+                    if r.is_empty() || r.starts_with('+') {
+                        return Err("No exponent digits.".into());
+                    }
+                    exp = r
+                        .parse::<i32>()
+                        .map(i64::from)
+                        .map_err(|_| "Exponent overflow.".to_string())?;
+                    break;
+                }
+                c => return Err(bad(c)),
+            }
+        }
+        if !any {
+            return Err("No digits found.".into());
+        }
+        let int_len = point.unwrap_or(digits.len()) as i64;
+        let lead = digits.iter().take_while(|&&d| d == 0).count();
+        let mut d: Vec<u8> = digits.get(lead..).unwrap_or(&[]).to_vec();
+        while d.last() == Some(&0) {
+            d.pop();
+        }
+        let e = int_len - lead as i64 + exp;
+        Ok(Decimal {
+            neg: neg && !d.is_empty(),
+            exp: if d.is_empty() { 0 } else { e },
+            digits: d,
+        })
+    }
+
+    pub(crate) fn cmp(&self, other: &Decimal) -> Ordering {
+        let sign = |d: &Decimal| {
+            if d.digits.is_empty() {
+                0
+            } else if d.neg {
+                -1
+            } else {
+                1
+            }
+        };
+        let (a, b) = (sign(self), sign(other));
+        if a != b || a == 0 {
+            return a.cmp(&b);
+        }
+        let mag = self
+            .exp
+            .cmp(&other.exp)
+            .then_with(|| self.digits.cmp(&other.digits));
+        if a < 0 {
+            mag.reverse()
+        } else {
+            mag
+        }
+    }
+}
+
+/// How json-smart types a number's text, as `toString()` would print it
+/// (ints exact, short floats as `Double`, long floats as `BigDecimal`).
+pub(crate) enum JavaNumber {
+    Exact(String),
+    Double(f64),
+}
+
+pub(crate) fn java_number(text: &str) -> JavaNumber {
+    if !text.contains(['.', 'e', 'E']) || text.len() > 18 {
+        JavaNumber::Exact(text.to_string())
+    } else {
+        JavaNumber::Double(text.parse::<f64>().unwrap_or(f64::NAN))
+    }
+}
+
+pub(crate) fn number_decimal(text: &str) -> Result<Decimal, String> {
+    match java_number(text) {
+        JavaNumber::Exact(s) => Decimal::parse(&s),
+        JavaNumber::Double(d) => {
+            if d.is_finite() {
+                Decimal::parse(&format!("{d:e}"))
+            } else {
+                Decimal::parse(&crate::eval::number::java_double_to_string(d))
+            }
+        }
+    }
+}
+
+pub(crate) fn number_to_java_string(text: &str) -> String {
+    match java_number(text) {
+        JavaNumber::Exact(s) => {
+            if s.contains(['.', 'e', 'E']) {
+                s
+            } else {
+                // Integer/Long/BigInteger: canonical form.
+                match Decimal::parse(&s) {
+                    Ok(d) if d.digits.is_empty() => "0".into(),
+                    _ => s,
+                }
+            }
+        }
+        JavaNumber::Double(d) => crate::eval::number::java_double_to_string(d),
+    }
+}
+
+/// `String.compareTo`: UTF-16 code unit order.
+pub(crate) fn java_string_cmp(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}

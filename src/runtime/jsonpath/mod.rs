@@ -1,0 +1,765 @@
+//! JSONPath as API Gateway's `$input.json(path)` / `$input.path(path)` read it:
+//! a port of **Jayway JsonPath 2.0.0** (the version the reference oracle runs)
+//! over json-smart values, quirks included.
+//!
+//! ```
+//! use apigw_vtl::runtime::jsonpath::JsonPath;
+//! let doc = serde_json::json!({"a": [{"b": 1}, {"b": 2}, {"c": 3}]});
+//! let p = JsonPath::compile("$.a[*].b").unwrap();
+//! assert!(!p.is_definite());
+//! assert_eq!(p.eval(&doc).unwrap(), Some(serde_json::json!([1, 2])));
+//! // A definite path that matches nothing is "not found" (Jayway's PathNotFoundException).
+//! assert_eq!(JsonPath::compile("$.x").unwrap().eval(&doc).unwrap(), None);
+//! ```
+//!
+//! What 2.0.0 does (all confirmed against the oracle, see the tests):
+//! - A *definite* path (no `..`, `*`, filter, index list or slice) yields its
+//!   single value; an *indefinite* one a JSON array of all matches.
+//! - "Not found" (`Ok(None)`) is Jayway's `PathNotFoundException`, which aborts
+//!   the **whole** evaluation wherever it is thrown: a missing leaf property
+//!   (even after a filter: `$.b[?(@.x)].missing` is not found as soon as one
+//!   matching item lacks it), an index out of range (also in `[0,5]`), a
+//!   property read on a non-object (`$.a.b` with `a` an array), a missing
+//!   property in the middle of an all-definite path. Only `[*]` over an array
+//!   swallows it per element (`$.a[*].b` skips items without `b`), and a missing
+//!   middle property is skipped when some later step is indefinite.
+//! - Negative single indexes (`[-1]`) are out of range; `[-1:]`, `[:-1]` and
+//!   `[(@.length-1)]` count from the end.
+//! - `['a','b']` is definite and yields an object of the keys that exist.
+//! - No functions (`.length()` is a property named `length()`), no `["double"]`
+//!   quotes (a path error), no `in`/`nin`/… filter operators (errors).
+//! - Filters compare like `Criteria.safeCompare`: literals are Java strings
+//!   (unquoted `10` too); string vs number compares as `BigDecimal` (a
+//!   non-numeric string is a `NumberFormatException`, an [`EvalError`]); string
+//!   vs string is `compareTo`; `null` and the string `"null"` are "nullish";
+//!   other mixes are false (`!=` too).
+
+mod compile;
+mod filter;
+#[cfg(test)]
+mod tests;
+
+use compile::{ArrayOp, Compiled, Token};
+use filter::{number_decimal, number_to_java_string, Criteria, Decimal, JavaPattern, Op, Operand, Pred};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+pub use compile::MAX_PATH_NESTING;
+
+/// Deepest recursion of one evaluation: path steps plus document levels a
+/// deep scan (`..`) descends, plus filter sub-paths. Deeper documents are
+/// an [`EvalErrorKind::Limit`] error (json-smart itself refuses documents
+/// nested deeper than about 400).
+pub const MAX_EVAL_DEPTH: usize = 400;
+
+/// Steps (path tokens applied, nodes scanned) one evaluation may take.
+pub const MAX_EVAL_STEPS: u64 = 20_000_000;
+
+/// A path that does not compile, with the char offset in the path where it is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathError {
+    pub message: String,
+    /// Offset in chars from the start of the path text given to [`JsonPath::compile`].
+    pub offset: usize,
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid JSONPath at char {}: {}", self.offset, self.message)
+    }
+}
+
+impl std::error::Error for PathError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvalErrorKind {
+    /// Jayway's `InvalidPathException` at evaluation time: an index on a
+    /// non-array (`$.obj[0]`), a filter on a primitive, `['a','b']` not last.
+    InvalidPath,
+    /// Another Java exception: `NumberFormatException` comparing a
+    /// non-numeric string with a number, `ClassCastException` (`=~` with no
+    /// regex), `NullPointerException` (`[?]` without a filter), a regex that
+    /// runs too long.
+    Runtime,
+    /// [`MAX_EVAL_DEPTH`] or [`MAX_EVAL_STEPS`] exceeded.
+    Limit,
+}
+
+/// Evaluation failed the way Jayway throws (other than "not found").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub kind: EvalErrorKind,
+    /// The Java-style message, e.g. `Filter: [0] can only be applied to arrays. …`.
+    pub message: String,
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// What a path selects, borrowing from the document where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection<'a> {
+    /// Jayway threw `PathNotFoundException` (`$input.json` gives `""`,
+    /// `$input.path` null).
+    NotFound,
+    /// The value of a definite path.
+    One(Cow<'a, Value>),
+    /// The matches of an indefinite path, in Jayway's order.
+    Many(Vec<Cow<'a, Value>>),
+}
+
+impl Selection<'_> {
+    /// The owned JSON value: `None` for not found, an array for [`Selection::Many`].
+    pub fn into_value(self) -> Option<Value> {
+        match self {
+            Selection::NotFound => None,
+            Selection::One(v) => Some(v.into_owned()),
+            Selection::Many(v) => Some(Value::Array(v.into_iter().map(Cow::into_owned).collect())),
+        }
+    }
+}
+
+/// A compiled JSONPath: immutable, `Send + Sync`, evaluate any number of times.
+#[derive(Debug)]
+pub struct JsonPath {
+    source: String,
+    compiled: Compiled,
+}
+
+impl JsonPath {
+    /// Compiles `path` as Jayway 2.0.0 does: surrounding whitespace is
+    /// trimmed, a path not starting with `$` or `@` gets `$.` in front.
+    pub fn compile(path: &str) -> Result<JsonPath, PathError> {
+        Ok(JsonPath {
+            source: path.to_string(),
+            compiled: compile::compile(path, 0, 0)?,
+        })
+    }
+
+    /// The text this path was compiled from.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Jayway's `isDefinite()`: no deep scan, wildcard, filter, index list or slice.
+    pub fn is_definite(&self) -> bool {
+        definite(&self.compiled)
+    }
+
+    /// Evaluates against `doc`: `Ok(None)` when not found, the value of a
+    /// definite path, or an array of the matches of an indefinite one.
+    pub fn eval(&self, doc: &Value) -> Result<Option<Value>, EvalError> {
+        Ok(self.select(doc)?.into_value())
+    }
+
+    /// Like [`JsonPath::eval`] but borrows the matches from `doc`.
+    pub fn select<'a>(&'a self, doc: &'a Value) -> Result<Selection<'a>, EvalError> {
+        let mut steps = 0u64;
+        let res = run(&self.compiled, doc, doc, false, &mut steps, 0);
+        match res {
+            Ok(hits) => {
+                if self.is_definite() {
+                    Ok(hits.into_iter().next().map_or(Selection::NotFound, Selection::One))
+                } else {
+                    Ok(Selection::Many(hits))
+                }
+            }
+            Err(Exc::NotFound) => Ok(Selection::NotFound),
+            Err(Exc::Error(e)) => Err(e),
+        }
+    }
+}
+
+fn definite(c: &Compiled) -> bool {
+    c.tokens.iter().all(Token::is_definite)
+}
+
+/// A Java exception thrown during evaluation.
+enum Exc {
+    /// `PathNotFoundException`.
+    NotFound,
+    Error(EvalError),
+}
+
+fn invalid(message: String) -> Exc {
+    Exc::Error(EvalError {
+        kind: EvalErrorKind::InvalidPath,
+        message,
+    })
+}
+
+fn runtime(message: impl Into<String>) -> Exc {
+    Exc::Error(EvalError {
+        kind: EvalErrorKind::Runtime,
+        message: message.into(),
+    })
+}
+
+fn limit(message: String) -> Exc {
+    Exc::Error(EvalError {
+        kind: EvalErrorKind::Limit,
+        message,
+    })
+}
+
+type Hit<'a> = Cow<'a, Value>;
+
+/// Evaluates a compiled path on `model` (`root` for `$` references in filters).
+fn run<'a>(
+    path: &'a Compiled,
+    model: &'a Value,
+    root: &'a Value,
+    require_props: bool,
+    steps: &mut u64,
+    depth: usize,
+) -> Result<Vec<Hit<'a>>, Exc> {
+    let n = path.tokens.len();
+    // Jayway's isUpstreamDefinite(): this token and the path from the previous
+    // token to the end (sic) are all definite.
+    let def: Vec<bool> = path.tokens.iter().map(Token::is_definite).collect();
+    let mut suffix_all = vec![true; n + 1];
+    for k in (0..n).rev() {
+        let rest = suffix_all.get(k + 1).copied().unwrap_or(true);
+        if let Some(s) = suffix_all.get_mut(k) {
+            *s = rest && def.get(k).copied().unwrap_or(true);
+        }
+    }
+    let upstream: Vec<bool> = (0..n)
+        .map(|k| match k.checked_sub(1) {
+            None => def.first().copied().unwrap_or(true),
+            Some(p) => suffix_all.get(p).copied().unwrap_or(true),
+        })
+        .collect();
+    let mut ev = Evaluator {
+        tokens: &path.tokens,
+        upstream,
+        root,
+        require_props,
+        steps,
+        results: Vec::new(),
+    };
+    ev.eval(0, model, depth)?;
+    Ok(ev.results)
+}
+
+struct Evaluator<'a, 's> {
+    tokens: &'a [Token],
+    upstream: Vec<bool>,
+    root: &'a Value,
+    require_props: bool,
+    steps: &'s mut u64,
+    results: Vec<Hit<'a>>,
+}
+
+impl<'a> Evaluator<'a, '_> {
+    fn tick(&mut self, depth: usize) -> Result<(), Exc> {
+        *self.steps += 1;
+        if *self.steps > MAX_EVAL_STEPS {
+            return Err(limit(format!(
+                "JSONPath evaluation took more than {MAX_EVAL_STEPS} steps"
+            )));
+        }
+        if depth > MAX_EVAL_DEPTH {
+            return Err(limit(format!(
+                "JSONPath evaluation nested deeper than {MAX_EVAL_DEPTH} levels"
+            )));
+        }
+        Ok(())
+    }
+
+    fn is_leaf(&self, k: usize) -> bool {
+        k + 1 >= self.tokens.len()
+    }
+
+    /// Applies token `k` to `model`, then the rest of the path.
+    fn eval(&mut self, k: usize, model: &'a Value, depth: usize) -> Result<(), Exc> {
+        self.tick(depth)?;
+        let Some(token) = self.tokens.get(k) else {
+            self.results.push(Cow::Borrowed(model));
+            return Ok(());
+        };
+        match token {
+            Token::Root => self.next(k, model, depth),
+            Token::Property(props) => {
+                let Value::Object(map) = model else {
+                    return Err(Exc::NotFound);
+                };
+                if let [prop] = props.as_slice() {
+                    self.property(k, map.get(prop.as_str()), depth)
+                } else {
+                    if !self.is_leaf(k) {
+                        return Err(invalid(format!(
+                            "Multi properties can only be used as path leafs: {}",
+                            self.shown(k)
+                        )));
+                    }
+                    let mut merged = serde_json::Map::new();
+                    for p in props {
+                        match map.get(p.as_str()) {
+                            Some(v) => {
+                                merged.insert(p.clone(), v.clone());
+                            }
+                            None if self.require_props => return Err(Exc::NotFound),
+                            None => {}
+                        }
+                    }
+                    self.results.push(Cow::Owned(Value::Object(merged)));
+                    Ok(())
+                }
+            }
+            Token::Array(op) => {
+                let items = match model {
+                    Value::Array(items) => items,
+                    Value::Null => return Err(Exc::NotFound),
+                    other => {
+                        return Err(invalid(format!(
+                            "Filter: {} can only be applied to arrays. Current context is: {}",
+                            self.shown(k),
+                            short(&java_to_string(other))
+                        )))
+                    }
+                };
+                let len = items.len() as i64;
+                match op {
+                    ArrayOp::SingleIndex(i) => self.index(k, items, i64::from(*i), depth),
+                    ArrayOp::IndexSequence(v) => {
+                        for &i in v {
+                            self.index(k, items, i64::from(i), depth)?;
+                        }
+                        Ok(())
+                    }
+                    ArrayOp::ContextSize(i) => self.index(k, items, len + i64::from(*i), depth),
+                    ArrayOp::SliceFrom(from) => {
+                        let mut from = i64::from(*from);
+                        if from < 0 {
+                            from += len;
+                        }
+                        for i in from.max(0)..len {
+                            self.index(k, items, i, depth)?;
+                        }
+                        Ok(())
+                    }
+                    ArrayOp::SliceTo(to) => {
+                        let mut to = i64::from(*to);
+                        if to < 0 {
+                            to += len;
+                        }
+                        for i in 0..to.min(len) {
+                            self.index(k, items, i, depth)?;
+                        }
+                        Ok(())
+                    }
+                    ArrayOp::SliceBetween(from, to) => {
+                        let to = i64::from(*to).min(len);
+                        for i in i64::from(*from)..to {
+                            self.index(k, items, i, depth)?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            Token::Wildcard => {
+                match model {
+                    Value::Object(map) => {
+                        for v in map.values() {
+                            self.property(k, Some(v), depth)?;
+                        }
+                    }
+                    Value::Array(items) => {
+                        for i in 0..items.len() {
+                            match self.index(k, items, i as i64, depth) {
+                                Err(Exc::NotFound) if !self.require_props => {}
+                                other => other?,
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+            Token::Scan => self.walk(k + 1, model, depth + 1),
+            Token::Filter(preds) => match model {
+                Value::Object(_) => {
+                    if self.accept(preds, model, depth)? {
+                        self.next(k, model, depth)?;
+                    }
+                    Ok(())
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if self.accept(preds, item, depth)? {
+                            self.index(k, items, i as i64, depth)?;
+                        }
+                    }
+                    Ok(())
+                }
+                other => Err(invalid(format!(
+                    "Filter: {} can not be applied to primitives. Current context is: {}",
+                    token.fragment(),
+                    short(&java_to_string(other))
+                ))),
+            },
+        }
+    }
+
+    /// The path up to token `k`, for messages.
+    fn shown(&self, k: usize) -> String {
+        self.tokens.iter().take(k + 1).map(Token::fragment).collect()
+    }
+
+    /// Continues after token `k` (or records `model` when `k` is the leaf).
+    fn next(&mut self, k: usize, model: &'a Value, depth: usize) -> Result<(), Exc> {
+        if self.is_leaf(k) {
+            self.results.push(Cow::Borrowed(model));
+            Ok(())
+        } else {
+            self.eval(k + 1, model, depth + 1)
+        }
+    }
+
+    /// `handleObjectProperty` for one property whose value is `value`.
+    fn property(&mut self, k: usize, value: Option<&'a Value>, depth: usize) -> Result<(), Exc> {
+        match value {
+            Some(v) => self.next(k, v, depth),
+            None => {
+                if self.is_leaf(k) {
+                    Err(Exc::NotFound)
+                } else if !self.upstream.get(k).copied().unwrap_or(true) && !self.require_props {
+                    Ok(())
+                } else {
+                    Err(Exc::NotFound)
+                }
+            }
+        }
+    }
+
+    /// `handleArrayIndex`.
+    fn index(&mut self, k: usize, items: &'a [Value], i: i64, depth: usize) -> Result<(), Exc> {
+        let v = usize::try_from(i)
+            .ok()
+            .and_then(|i| items.get(i))
+            .ok_or(Exc::NotFound)?;
+        self.next(k, v, depth)
+    }
+
+    /// `ScanPathToken.walk` with target token `t`.
+    fn walk(&mut self, t: usize, model: &'a Value, depth: usize) -> Result<(), Exc> {
+        self.tick(depth)?;
+        match model {
+            Value::Object(map) => {
+                if self.scan_matches(t, model, depth)? {
+                    self.eval(t, model, depth + 1)?;
+                }
+                for v in map.values() {
+                    self.walk(t, v, depth + 1)?;
+                }
+            }
+            Value::Array(items) => {
+                if self.scan_matches(t, model, depth)? {
+                    if self.is_leaf(t) {
+                        self.eval(t, model, depth + 1)?;
+                    } else {
+                        for item in items {
+                            self.eval(t + 1, item, depth + 1)?;
+                        }
+                    }
+                }
+                for item in items {
+                    self.walk(t, item, depth + 1)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn scan_matches(&mut self, t: usize, model: &'a Value, depth: usize) -> Result<bool, Exc> {
+        Ok(match self.tokens.get(t) {
+            Some(Token::Property(props)) => match model {
+                Value::Object(map) => props.iter().all(|p| map.contains_key(p.as_str())),
+                _ => false,
+            },
+            Some(Token::Array(_)) => model.is_array(),
+            Some(Token::Wildcard) => true,
+            Some(Token::Filter(preds)) => self.accept(preds, model, depth)?,
+            _ => false,
+        })
+    }
+
+    fn accept(&mut self, preds: &'a [Option<Pred>], item: &'a Value, depth: usize) -> Result<bool, Exc> {
+        for p in preds {
+            let Some(p) = p else {
+                return Err(runtime("java.lang.NullPointerException"));
+            };
+            if !self.apply(p, item, depth + 1)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn apply(&mut self, p: &'a Pred, item: &'a Value, depth: usize) -> Result<bool, Exc> {
+        self.tick(depth)?;
+        match p {
+            Pred::Crit(c) => self.criteria(c, item, depth),
+            Pred::And(ps) => {
+                for p in ps {
+                    if !self.apply(p, item, depth + 1)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Pred::Or(l, r) => Ok(self.apply(l, item, depth + 1)? || self.apply(r, item, depth + 1)?),
+        }
+    }
+
+    /// Evaluates a (definite) filter path: `Ok(None)` when not found.
+    fn sub_path(
+        &mut self,
+        path: &'a Compiled,
+        on: &'a Value,
+        require_props: bool,
+        depth: usize,
+    ) -> Result<Option<Hit<'a>>, Exc> {
+        match run(path, on, self.root, require_props, self.steps, depth + 1) {
+            Ok(hits) => Ok(hits.into_iter().next()),
+            Err(Exc::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn criteria(&mut self, c: &'a Criteria, item: &'a Value, depth: usize) -> Result<bool, Exc> {
+        match c {
+            Criteria::Exists { path, exists } => {
+                // Always evaluated against the item, even a `$` path.
+                let v = self.sub_path(path, item, true, depth)?;
+                let present = matches!(&v, Some(v) if !v.is_null());
+                Ok(match v {
+                    None => !exists,
+                    Some(_) => present == *exists,
+                })
+            }
+            Criteria::Compare { left, op, right } => {
+                let Some(l) = self.operand(left, item, depth)? else {
+                    return Ok(false);
+                };
+                let Some(r) = self.operand(right, item, depth)? else {
+                    return Ok(false);
+                };
+                compare(*op, &r, &l)
+            }
+        }
+    }
+
+    /// An operand's Java value; `None` when its path is not found.
+    fn operand(&mut self, o: &'a Operand, item: &'a Value, depth: usize) -> Result<Option<JObj<'a>>, Exc> {
+        Ok(Some(match o {
+            Operand::Str(s) => JObj::Str(s),
+            Operand::Pattern(p) => JObj::Pattern(p),
+            Operand::Path(p) => {
+                let on = if p.is_root_path { self.root } else { item };
+                match self.sub_path(p, on, false, depth)? {
+                    None => return Ok(None),
+                    Some(Cow::Borrowed(v)) => JObj::from_value(v),
+                    Some(Cow::Owned(v)) => JObj::Owned(v),
+                }
+            }
+        }))
+    }
+}
+
+fn short(s: &str) -> String {
+    const MAX: usize = 2000;
+    if s.chars().count() > MAX {
+        let mut t: String = s.chars().take(MAX).collect();
+        t.push('…');
+        t
+    } else {
+        s.to_string()
+    }
+}
+
+/// A Java object as a filter sees it.
+enum JObj<'a> {
+    Null,
+    Str(&'a str),
+    Num(&'a serde_json::Number),
+    Bool(bool),
+    /// A map or list from the document (compared by identity).
+    Container(&'a Value),
+    /// A map built by `['a','b']`.
+    Owned(Value),
+    Pattern(&'a JavaPattern),
+}
+
+impl<'a> JObj<'a> {
+    fn from_value(v: &'a Value) -> JObj<'a> {
+        match v {
+            Value::Null => JObj::Null,
+            Value::String(s) => JObj::Str(s),
+            Value::Number(n) => JObj::Num(n),
+            Value::Bool(b) => JObj::Bool(*b),
+            Value::Array(_) | Value::Object(_) => JObj::Container(v),
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self, JObj::Null)
+    }
+
+    fn nullish(&self) -> bool {
+        matches!(self, JObj::Null | JObj::Str("null"))
+    }
+
+    /// `toString()`; `None` for null.
+    fn java_string(&self) -> Option<String> {
+        Some(match self {
+            JObj::Null => return None,
+            JObj::Str(s) => s.to_string(),
+            JObj::Num(n) => number_to_java_string(&n.to_string()),
+            JObj::Bool(b) => b.to_string(),
+            JObj::Container(v) => java_to_string(v),
+            JObj::Owned(v) => java_to_string(v),
+            JObj::Pattern(p) => p.source.clone(),
+        })
+    }
+}
+
+/// `Criteria.safeCompare(left, right)` (`left` is the expected value, the right
+/// operand of the filter). `Ok(None)`: `ValueCompareException`.
+fn safe_compare(left: &JObj<'_>, right: &JObj<'_>) -> Result<Option<Ordering>, Exc> {
+    if let (JObj::Container(a), JObj::Container(b)) = (left, right) {
+        if std::ptr::eq(*a, *b) {
+            return Ok(Some(Ordering::Equal));
+        }
+    }
+    let (ln, rn) = (left.nullish(), right.nullish());
+    if ln || rn {
+        return Ok(Some(ln.cmp(&rn).reverse()));
+    }
+    let num = |n: &serde_json::Number| number_decimal(&n.to_string()).map_err(runtime);
+    Ok(match (left, right) {
+        (JObj::Str(a), JObj::Str(b)) => {
+            let a = if a.contains('\'') { Cow::Owned(a.replace("\\'", "'")) } else { Cow::Borrowed(*a) };
+            Some(filter::java_string_cmp(&a, b))
+        }
+        (JObj::Num(a), JObj::Num(b)) => Some(num(a)?.cmp(&num(b)?)),
+        (JObj::Str(a), JObj::Num(b)) => {
+            let a = Decimal::parse(a).map_err(runtime)?;
+            Some(a.cmp(&num(b)?))
+        }
+        (JObj::Str(a), JObj::Bool(b)) => Some(a.eq_ignore_ascii_case("true").cmp(b)),
+        (JObj::Bool(a), JObj::Bool(b)) => Some(a.cmp(b)),
+        _ => None,
+    })
+}
+
+/// `CriteriaType.eval(expected, model)`.
+fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>) -> Result<bool, Exc> {
+    let one_null = expected.is_null() ^ model.is_null();
+    let ord = |f: fn(Ordering) -> bool| -> Result<bool, Exc> {
+        Ok(safe_compare(expected, model)?.is_some_and(f))
+    };
+    match op {
+        Op::Eq => ord(|o| o == Ordering::Equal),
+        Op::Ne => ord(|o| o != Ordering::Equal),
+        // `0 > safeCompare(expected, model)`: model > expected.
+        Op::Gt => Ok(!one_null && ord(|o| o == Ordering::Less)?),
+        Op::Gte => Ok(!one_null && ord(|o| o != Ordering::Greater)?),
+        Op::Lt => Ok(!one_null && ord(|o| o == Ordering::Greater)?),
+        Op::Lte => Ok(!one_null && ord(|o| o != Ordering::Less)?),
+        Op::Regex => {
+            let (pattern, target) = match (model, expected) {
+                (JObj::Pattern(p), t) => (p, t),
+                (t, JObj::Pattern(p)) => (p, t),
+                _ => {
+                    return Err(runtime(
+                        "java.lang.ClassCastException: the right side of =~ is not a regex",
+                    ))
+                }
+            };
+            match target.java_string() {
+                None => Ok(false),
+                Some(s) => pattern
+                    .re
+                    .is_match(&s)
+                    .map_err(|e| runtime(format!("regex failed: {e}"))),
+            }
+        }
+    }
+}
+
+/// Java `toString()` of a json-smart value: maps as `{k=v, …}` (LinkedHashMap),
+/// lists as compact JSON (JSONArray), strings raw.
+pub(crate) fn java_to_string(v: &Value) -> String {
+    let mut out = String::new();
+    write_java(v, &mut out, 0);
+    out
+}
+
+fn write_java(v: &Value, out: &mut String, depth: usize) {
+    if depth > MAX_EVAL_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&number_to_java_string(&n.to_string())),
+        Value::String(s) => out.push_str(s),
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                write_java(v, out, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::Array(_) => write_json(v, out, depth),
+    }
+}
+
+/// json-smart's compact JSON (`/` escaped as `\/`).
+fn write_json(v: &Value, out: &mut String, depth: usize) {
+    if depth > MAX_EVAL_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    match v {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(x, out, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, x)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                crate::eval::value::write_json_string(k, out);
+                out.push(':');
+                write_json(x, out, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::String(s) => crate::eval::value::write_json_string(s, out),
+        other => write_java(other, out, depth + 1),
+    }
+}

@@ -1,0 +1,144 @@
+//! The request a mapping template runs against: an API Gateway REST proxy event
+//! (version 1.0, the JSON Lambda proxy integrations receive and
+//! `sam local generate-event apigateway aws-proxy` prints), or one built by hand.
+//!
+//! The event is modelled here rather than with an events crate because a mapping
+//! template sees header names exactly as the client sent them, in the order sent
+//! (`$input.params().header` prints them), and `requestContext` may carry any
+//! key (`$context.keySet()` lists them): crates that model the event normalise
+//! header names and drop unknown context keys.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// A malformed event: the field that is wrong and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("invalid event: field `{field}`: {message}")]
+pub struct EventError {
+    /// The path of the field, e.g. `headers.Accept` (`.` for the whole event).
+    pub field: String,
+    pub message: String,
+}
+
+type StrMap = Option<IndexMap<String, Option<String>>>;
+type MultiMap = Option<IndexMap<String, Option<Vec<Option<String>>>>>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProxyEvent {
+    resource: Option<String>,
+    path: Option<String>,
+    http_method: Option<String>,
+    headers: StrMap,
+    multi_value_headers: MultiMap,
+    query_string_parameters: StrMap,
+    multi_value_query_string_parameters: MultiMap,
+    path_parameters: StrMap,
+    stage_variables: StrMap,
+    request_context: Option<serde_json::Map<String, serde_json::Value>>,
+    body: Option<String>,
+    is_base64_encoded: Option<bool>,
+}
+
+/// A request as a mapping template sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Request {
+    /// The body as text (`None` when absent; absent and empty both read as `{}`).
+    pub body: Option<String>,
+    /// Header name → value, names as sent.
+    pub headers: IndexMap<String, String>,
+    /// Query-string parameter → value (one value each, the last one sent).
+    pub query: IndexMap<String, String>,
+    /// Path parameter → value.
+    pub path_params: IndexMap<String, String>,
+    /// Stage variable → value.
+    pub stage_variables: IndexMap<String, String>,
+    /// The event's `requestContext`, as given.
+    pub request_context: serde_json::Map<String, serde_json::Value>,
+}
+
+fn single(map: StrMap, multi: MultiMap) -> IndexMap<String, String> {
+    let mut out = IndexMap::new();
+    if let Some(m) = multi {
+        for (k, vs) in m {
+            if let Some(last) = vs.and_then(|vs| vs.into_iter().flatten().last()) {
+                out.insert(k, last);
+            }
+        }
+    }
+    if let Some(m) = map {
+        for (k, v) in m {
+            out.insert(k, v.unwrap_or_default());
+        }
+    }
+    out
+}
+
+impl Request {
+    /// Reads a REST proxy event. Missing fields are fine; a field of the wrong
+    /// type is an [`EventError`] naming it.
+    pub fn from_event_json(text: &str) -> Result<Request, EventError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let ev: ProxyEvent = serde_path_to_error::deserialize(de).map_err(|e| EventError {
+            field: e.path().to_string(),
+            message: e.inner().to_string(),
+        })?;
+        let mut body = ev.body;
+        if ev.is_base64_encoded == Some(true) {
+            if let Some(b) = &body {
+                use base64::Engine as _;
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b.trim()).map_err(|m| EventError {
+                    field: "body".into(),
+                    message: format!("isBase64Encoded is true but the body is not base64: {m}"),
+                })?;
+                body = Some(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+        let mut request_context = ev.request_context.unwrap_or_default();
+        // Fill what the event says elsewhere when requestContext lacks it.
+        if let Some(m) = ev.http_method {
+            request_context
+                .entry("httpMethod")
+                .or_insert(serde_json::Value::String(m));
+        }
+        if let Some(r) = ev.resource {
+            request_context
+                .entry("resourcePath")
+                .or_insert(serde_json::Value::String(r));
+        }
+        let _ = ev.path;
+        Ok(Request {
+            body,
+            headers: single(ev.headers, ev.multi_value_headers),
+            query: single(ev.query_string_parameters, ev.multi_value_query_string_parameters),
+            path_params: single(ev.path_parameters, None),
+            stage_variables: single(ev.stage_variables, None),
+            request_context,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_shared_event_shape() {
+        let r = Request::from_event_json(
+            r#"{"headers":{"Accept":"a"},"multiValueQueryStringParameters":{"q":["1","2"]},
+                "queryStringParameters":null,"pathParameters":null,"body":"x","requestContext":{"stage":"s"}}"#,
+        )
+        .unwrap();
+        assert_eq!(r.headers.get("Accept").map(String::as_str), Some("a"));
+        assert_eq!(r.query.get("q").map(String::as_str), Some("2"));
+        assert_eq!(r.body.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn names_the_bad_field() {
+        let e = Request::from_event_json(r#"{"headers":{"Accept":1}}"#).unwrap_err();
+        assert_eq!(e.field, "headers.Accept");
+        let e = Request::from_event_json(r#"{"body":{}}"#).unwrap_err();
+        assert_eq!(e.field, "body");
+    }
+}
