@@ -1,10 +1,12 @@
-//! Command-line parsing and the subcommands.
+//! Command-line parsing and the subcommands: a thin layer over the library.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+use apigw_vtl::runtime::{GatewayError, GatewayOptions, MappingTemplate, Request};
 use apigw_vtl::{Context, LineCol, NullMode, RenderOptions, Span, Template};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -19,18 +21,65 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render a template and print exactly its output.
-    Render {
-        /// The template file (`-` for standard input).
-        template: PathBuf,
-        /// A JSON object whose members become the template's variables.
-        #[arg(long, value_name = "FILE")]
-        context: Option<PathBuf>,
-        /// How null references print: `apigw` (empty text, the default) or
-        /// `velocity` (stock Velocity 1.7: the reference's source text).
-        #[arg(long, value_enum, default_value_t = Mode::Apigw)]
-        null_mode: Mode,
-    },
+    /// Render a template against a request and print exactly the body API Gateway would send.
+    Render(RenderArgs),
+    /// Parse once, render many times, and report parse time and the median render time.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct RequestArgs {
+    /// An API Gateway REST proxy event (version 1.0) to render against.
+    #[arg(long, value_name = "FILE")]
+    event: Option<PathBuf>,
+    /// The request body, from a file or `-` for standard input (replaces the event's body).
+    #[arg(long, value_name = "FILE|-")]
+    body: Option<PathBuf>,
+    /// A request header (repeatable).
+    #[arg(long = "header", value_name = "NAME:VALUE")]
+    headers: Vec<String>,
+    /// A query-string parameter (repeatable).
+    #[arg(long = "query", value_name = "NAME=VALUE")]
+    query: Vec<String>,
+    /// A path parameter (repeatable).
+    #[arg(long = "path-param", value_name = "NAME=VALUE")]
+    path_params: Vec<String>,
+    /// A stage variable (repeatable).
+    #[arg(long = "stage-var", value_name = "NAME=VALUE")]
+    stage_vars: Vec<String>,
+    /// How null references print: `apigw` (empty text, API Gateway) or `velocity`
+    /// (stock Velocity 1.7: the reference as written; `#macro`/`#evaluate` run).
+    #[arg(long, value_enum, default_value_t = Mode::Apigw)]
+    null_mode: Mode,
+}
+
+#[derive(Args)]
+struct RenderArgs {
+    /// The template file (`-` for standard input).
+    template: PathBuf,
+    #[command(flatten)]
+    request: RequestArgs,
+    /// Render the bare engine with the members of this JSON object as variables
+    /// (no `$input`, `$util`, `$context`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["event", "body", "headers", "query", "path_params", "stage_vars"])]
+    context: Option<PathBuf>,
+    /// Also print the `$context` overrides the template set, as JSON on standard error.
+    #[arg(long)]
+    overrides: bool,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// The template file.
+    template: PathBuf,
+    #[command(flatten)]
+    request: RequestArgs,
+    /// Timed renders (after as many warm-up renders, at most 1000).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    iterations: u64,
+    /// End with one JSON object: parse_ns, render_ns (median), iterations, output_bytes.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -41,24 +90,37 @@ enum Mode {
 
 pub fn run() -> i32 {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Render {
-            template,
-            context,
-            null_mode,
-        } => render(&template, context.as_deref(), null_mode),
+    let result = match cli.command {
+        Command::Render(a) => render(a),
+        Command::Bench(a) => bench(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            2
+        }
+        Err(Failure::Reported) => 1,
     }
 }
 
-fn read_input(path: &Path) -> Result<String, String> {
+enum Failure {
+    /// Bad input files or flags: exit 2.
+    Usage(String),
+    /// A template error, already printed: exit 1.
+    Reported,
+}
+
+fn read_input(path: &Path) -> Result<String, Failure> {
     if path == Path::new("-") {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
-            .map_err(|e| format!("<stdin>: {e}"))?;
+            .map_err(|e| Failure::Usage(format!("<stdin>: {e}")))?;
         Ok(s)
     } else {
-        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::read_to_string(path)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
     }
 }
 
@@ -70,12 +132,13 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-/// `FILE:LINE:COLUMN: error: message`, the source line and a caret under the column.
-fn report(file: &str, source: &str, pos: LineCol, span: Span, message: &str) {
+/// `FILE:LINE:COLUMN: error: message`, then the source line and a caret under the span.
+fn report(file: &str, source: &str, pos: LineCol, span: Span, message: &str) -> Failure {
     let line_text = source
-        .lines()
+        .split('\n')
         .nth(pos.line.saturating_sub(1) as usize)
-        .unwrap_or("");
+        .unwrap_or("")
+        .trim_end_matches('\r');
     let width = span
         .text(source)
         .chars()
@@ -88,65 +151,173 @@ fn report(file: &str, source: &str, pos: LineCol, span: Span, message: &str) {
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     eprintln!("{file}:{}:{}: error: {message}", pos.line, pos.column);
+    eprintln!("  |");
     eprintln!("  | {line_text}");
     eprintln!("  | {pad}{}", "^".repeat(width));
+    Failure::Reported
 }
 
-fn render(template: &Path, context: Option<&Path>, mode: Mode) -> i32 {
-    let name = display_name(template);
-    let source = match read_input(template) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
+fn split_pair<'a>(flag: &str, s: &'a str, sep: char) -> Result<(&'a str, &'a str), Failure> {
+    match s.split_once(sep) {
+        Some((k, v)) if !k.is_empty() => {
+            Ok((k.trim(), if sep == ':' { v.trim_start() } else { v }))
         }
-    };
-    let ctx = match context {
-        None => Context::new(),
-        Some(p) => match read_input(p).and_then(|s| {
-            serde_json::from_str::<serde_json::Value>(&s)
-                .map_err(|e| format!("{}: invalid JSON: {e}", p.display()))
-        }) {
-            Ok(serde_json::Value::Object(m)) => Context::from_json(serde_json::Value::Object(m)),
-            Ok(_) => {
-                eprintln!("error: {}: the context must be a JSON object", p.display());
-                return 2;
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        },
-    };
-    let t = match Template::parse(&source) {
-        Ok(t) => t,
-        Err(e) => {
-            report(&name, &source, e.pos, e.span, &e.message);
-            return 1;
-        }
-    };
-    let opts = RenderOptions {
+        _ => Err(Failure::Usage(format!(
+            "--{flag} {s}: expected NAME{sep}VALUE"
+        ))),
+    }
+}
+
+fn options(mode: Mode) -> RenderOptions {
+    RenderOptions {
         null_mode: match mode {
             Mode::Apigw => NullMode::ApiGateway,
             Mode::Velocity => NullMode::Velocity,
         },
         ..RenderOptions::default()
-    };
-    match t.render_with(&ctx, &opts) {
-        Ok(out) => {
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush())
-                .is_err()
-            {
-                return 2;
-            }
-            0
-        }
-        Err(e) => {
-            report(&name, &source, e.pos, e.span, &e.message);
-            1
-        }
     }
+}
+
+/// The request: the event (if any), then the flags on top of it.
+fn build_request(a: &RequestArgs) -> Result<Request, Failure> {
+    let mut req = match &a.event {
+        Some(p) => {
+            let text = read_input(p)?;
+            Request::from_event_json(&text)
+                .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?
+        }
+        None => Request::default(),
+    };
+    if let Some(b) = &a.body {
+        req.body = Some(read_input(b)?);
+    }
+    for h in &a.headers {
+        let (k, v) = split_pair("header", h, ':')?;
+        req.headers.insert(k.to_string(), v.to_string());
+    }
+    for q in &a.query {
+        let (k, v) = split_pair("query", q, '=')?;
+        req.query.insert(k.to_string(), v.to_string());
+    }
+    for p in &a.path_params {
+        let (k, v) = split_pair("path-param", p, '=')?;
+        req.path_params.insert(k.to_string(), v.to_string());
+    }
+    for s in &a.stage_vars {
+        let (k, v) = split_pair("stage-var", s, '=')?;
+        req.stage_variables.insert(k.to_string(), v.to_string());
+    }
+    Ok(req)
+}
+
+fn parse_template(name: &str, source: &str) -> Result<MappingTemplate, Failure> {
+    MappingTemplate::parse(source).map_err(|e| report(name, source, e.pos, e.span, &e.message))
+}
+
+fn gateway_failure(name: &str, source: &str, e: GatewayError) -> Failure {
+    match e {
+        GatewayError::Parse(e) => report(name, source, e.pos, e.span, &e.message),
+        GatewayError::Render(e) => report(name, source, e.pos, e.span, &e.message),
+        other => Failure::Usage(other.to_string()),
+    }
+}
+
+fn write_stdout(s: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure::Usage(format!("<stdout>: {e}")))
+}
+
+fn render(a: RenderArgs) -> Result<i32, Failure> {
+    let name = display_name(&a.template);
+    let source = read_input(&a.template)?;
+    let opts = options(a.request.null_mode);
+    if let Some(p) = &a.context {
+        let json: serde_json::Value = serde_json::from_str(&read_input(p)?)
+            .map_err(|e| Failure::Usage(format!("{}: invalid JSON: {e}", p.display())))?;
+        if !json.is_object() {
+            return Err(Failure::Usage(format!(
+                "{}: the context must be a JSON object",
+                p.display()
+            )));
+        }
+        let t = Template::parse(&source)
+            .map_err(|e| report(&name, &source, e.pos, e.span, &e.message))?;
+        let out = t
+            .render_with(&Context::from_json(json), &opts)
+            .map_err(|e| report(&name, &source, e.pos, e.span, &e.message))?;
+        write_stdout(&out)?;
+        return Ok(0);
+    }
+    let req = build_request(&a.request)?;
+    let t = parse_template(&name, &source)?;
+    let gw = GatewayOptions {
+        render: opts,
+        ..GatewayOptions::default()
+    };
+    let rendered = t
+        .render(&req, &gw)
+        .map_err(|e| gateway_failure(&name, &source, e))?;
+    write_stdout(&rendered.body)?;
+    if a.overrides {
+        let json = serde_json::to_string_pretty(&rendered.overrides).unwrap_or_default();
+        eprintln!("{json}");
+    }
+    Ok(0)
+}
+
+fn bench(a: BenchArgs) -> Result<i32, Failure> {
+    let name = display_name(&a.template);
+    let source = read_input(&a.template)?;
+    let req = build_request(&a.request)?;
+    let gw = GatewayOptions {
+        render: options(a.request.null_mode),
+        ..GatewayOptions::default()
+    };
+    let t0 = Instant::now();
+    let t = parse_template(&name, &source)?;
+    let parse_ns = t0.elapsed().as_nanos();
+    let first = t
+        .render(&req, &gw)
+        .map_err(|e| gateway_failure(&name, &source, e))?;
+    let output_bytes = first.body.len();
+    for _ in 0..a.iterations.min(1000) {
+        let _ = t.render(&req, &gw);
+    }
+    // Time batches so the clock's resolution does not dominate short renders.
+    let batch = (a.iterations / 100).clamp(1, 1000);
+    let mut samples = Vec::new();
+    let mut done = 0u64;
+    while done < a.iterations {
+        let n = batch.min(a.iterations - done);
+        let start = Instant::now();
+        for _ in 0..n {
+            let _ = t.render(&req, &gw);
+        }
+        samples.push(start.elapsed().as_nanos() / u128::from(n));
+        done += n;
+    }
+    samples.sort_unstable();
+    let render_ns = samples.get(samples.len() / 2).copied().unwrap_or(0);
+    println!("template:    {name}");
+    println!("parse:       {parse_ns} ns");
+    println!(
+        "render:      {render_ns} ns (median over {} batches)",
+        samples.len()
+    );
+    println!("iterations:  {}", a.iterations);
+    println!("output:      {output_bytes} bytes");
+    if a.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "parse_ns": parse_ns as u64,
+                "render_ns": render_ns as u64,
+                "iterations": a.iterations,
+                "output_bytes": output_bytes,
+            })
+        );
+    }
+    Ok(0)
 }

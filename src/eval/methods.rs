@@ -431,7 +431,9 @@ fn string_method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
         ("length", []) => ok(Value::Int(utf16_len(s) as i32)),
         ("isEmpty", []) => ok(Value::Bool(s.is_empty())),
         // `byte[]` of the UTF-8 encoding; Velocity wraps arrays so `size()` and `get(i)` work.
-        ("getBytes", []) => ok(Value::new_list(s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect())),
+        ("getBytes", []) => ok(Value::new_list(
+            s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect(),
+        )),
         ("isBlank", []) => ok(Value::Bool(s.chars().all(java_is_whitespace))),
         ("toString" | "intern", []) => ok(Value::str(s)),
         ("toUpperCase", []) => ok(Value::str(&s.to_uppercase())),

@@ -125,7 +125,11 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
         if v.is_null() || k == "requestOverride" || k == "responseOverride" {
             continue;
         }
-        let value = if k == "authorizer" { stringify(v) } else { no_nulls(v) };
+        let value = if k == "authorizer" {
+            stringify(v)
+        } else {
+            no_nulls(v)
+        };
         m.insert(Key::str(k), value);
     }
     let header = OverrideMap::new("requestOverride.header", IndexMap::new());
@@ -140,7 +144,10 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
     let mut so = IndexMap::new();
     so.insert(Key::str("header"), Value::Object(response_header.clone()));
     let response = OverrideMap::new("responseOverride", so);
-    m.insert(Key::str("responseOverride"), Value::Object(response.clone()));
+    m.insert(
+        Key::str("responseOverride"),
+        Value::Object(response.clone()),
+    );
     ContextValue {
         value: Value::new_map(m),
         request: [header, querystring, path],

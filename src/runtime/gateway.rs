@@ -146,7 +146,11 @@ impl MappingTemplate {
     }
 
     /// Renders against `request`.
-    pub fn render(&self, request: &Request, opts: &GatewayOptions) -> Result<Rendered, GatewayError> {
+    pub fn render(
+        &self,
+        request: &Request,
+        opts: &GatewayOptions,
+    ) -> Result<Rendered, GatewayError> {
         let size = request.body.as_ref().map_or(0, String::len);
         if size > opts.body_max {
             return Err(GatewayError::BodyTooLarge {
@@ -162,7 +166,10 @@ impl MappingTemplate {
         );
         vars.insert(Box::from("util"), Value::Object(Rc::new(Util)));
         vars.insert(Box::from("context"), ctx.value.clone());
-        vars.insert(Box::from("stageVariables"), stage_variables(&request.stage_variables));
+        vars.insert(
+            Box::from("stageVariables"),
+            stage_variables(&request.stage_variables),
+        );
         let mut body = String::new();
         self.template.render_values(vars, &opts.render, &mut body)?;
         let [h, q, p] = &ctx.request;

@@ -78,7 +78,11 @@ impl Input {
         if let Some(d) = self.doc.borrow().as_ref() {
             return d.clone();
         }
-        let text: &str = if self.body.trim().is_empty() { "{}" } else { &self.body };
+        let text: &str = if self.body.trim().is_empty() {
+            "{}"
+        } else {
+            &self.body
+        };
         let parsed = util::parse_json(text)
             .map(Rc::new)
             .map_err(|e| format!("Could not process payload{e}"));
@@ -96,7 +100,10 @@ impl Input {
             match cached {
                 Some(p) => p,
                 None => {
-                    let p = Rc::new(JsonPath::compile(path).map_err(|e| format!("com.jayway.jsonpath.InvalidPathException: {e}"))?);
+                    let p =
+                        Rc::new(JsonPath::compile(path).map_err(|e| {
+                            format!("com.jayway.jsonpath.InvalidPathException: {e}")
+                        })?);
                     let mut d = self.dynamic.borrow_mut();
                     if d.len() < 256 {
                         d.insert(Box::from(path), p.clone());
@@ -113,7 +120,8 @@ impl Input {
             Selection::NotFound => Value::str(""),
             Selection::One(v) => Value::str(&Value::from_json(&v).to_json_string()),
             Selection::Many(vs) => {
-                let arr = serde_json::Value::Array(vs.into_iter().map(|v| v.into_owned()).collect());
+                let arr =
+                    serde_json::Value::Array(vs.into_iter().map(|v| v.into_owned()).collect());
                 Value::str(&Value::from_json(&arr).to_json_string())
             }
         })
@@ -194,9 +202,8 @@ impl HostObject for Util {
         let Some(s) = arg else {
             // A null argument gives "" (recorded against AWS for escapeJavaScript and urlEncode).
             return match name {
-                "escapeJavaScript" | "urlEncode" | "urlDecode" | "base64Encode" | "base64Decode" => {
-                    Some(Ok(Value::str("")))
-                }
+                "escapeJavaScript" | "urlEncode" | "urlDecode" | "base64Encode"
+                | "base64Decode" => Some(Ok(Value::str(""))),
                 "parseJson" => Some(Ok(Value::Null)),
                 _ => None,
             };

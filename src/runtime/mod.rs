@@ -11,10 +11,10 @@
 pub mod jsonpath;
 pub mod util;
 
-// (lead) glue modules, enabled once util.rs lands:
-// mod context;
-// mod gateway;
-// mod input;
-// mod request;
-// pub use gateway::{GatewayError, GatewayOptions, MappingTemplate, Overrides, Rendered};
-// pub use request::{EventError, Request};
+mod context;
+mod gateway;
+mod input;
+mod request;
+
+pub use gateway::{GatewayError, GatewayOptions, MappingTemplate, Overrides, Rendered};
+pub use request::{EventError, Request};

@@ -87,10 +87,12 @@ impl Request {
         if ev.is_base64_encoded == Some(true) {
             if let Some(b) = &body {
                 use base64::Engine as _;
-                let bytes = base64::engine::general_purpose::STANDARD.decode(b.trim()).map_err(|m| EventError {
-                    field: "body".into(),
-                    message: format!("isBase64Encoded is true but the body is not base64: {m}"),
-                })?;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(b.trim())
+                    .map_err(|m| EventError {
+                        field: "body".into(),
+                        message: format!("isBase64Encoded is true but the body is not base64: {m}"),
+                    })?;
                 body = Some(String::from_utf8_lossy(&bytes).into_owned());
             }
         }
@@ -110,7 +112,10 @@ impl Request {
         Ok(Request {
             body,
             headers: single(ev.headers, ev.multi_value_headers),
-            query: single(ev.query_string_parameters, ev.multi_value_query_string_parameters),
+            query: single(
+                ev.query_string_parameters,
+                ev.multi_value_query_string_parameters,
+            ),
             path_params: single(ev.path_parameters, None),
             stage_variables: single(ev.stage_variables, None),
             request_context,

@@ -1,1 +1,595 @@
-//! placeholder
+//! API Gateway's `$util` functions as the Java code behind them behaves
+//! (commons-lang 2.6, `java.net.URLEncoder`/`URLDecoder`, `java.util.Base64`,
+//! json-smart in permissive mode). Errors carry Java's exception message.
+
+use base64::Engine as _;
+use serde_json::Value;
+
+/// Deepest nesting [`parse_json`] accepts (json-smart fails near 400 too).
+pub const MAX_JSON_DEPTH: usize = 400;
+
+/// commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
+pub fn escape_javascript(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '/' => out.push_str("\\/"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            // 0x7F is left as is; everything above as UTF-16 code units.
+            c if (c as u32) > 0x7F => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{:04X}", unit);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `URLEncoder.encode(s, "UTF-8")`: `A-Za-z0-9.-*_` kept, space as `+`,
+/// other bytes of the UTF-8 form as upper-case `%XX`.
+pub fn url_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// `Character.digit(c, 16)` for ASCII and full-width digits and letters.
+fn hex_digit(u: u16) -> Option<u32> {
+    let c = char::from_u32(u32::from(u))?;
+    if let Some(d) = c.to_digit(16) {
+        return Some(d);
+    }
+    match u {
+        0xFF10..=0xFF19 => Some(u32::from(u - 0xFF10)),
+        0xFF21..=0xFF26 => Some(u32::from(u - 0xFF21) + 10),
+        0xFF41..=0xFF46 => Some(u32::from(u - 0xFF41) + 10),
+        _ => None,
+    }
+}
+
+/// `Integer.parseInt(s, begin, end, 16)` over two UTF-16 units.
+fn parse_hex2(units: &[u16]) -> Result<i32, String> {
+    let shown = String::from_utf16_lossy(units);
+    let fail = |i: usize| format!("Error at index {i} in: \"{shown}\"");
+    let mut i = 0;
+    let mut neg = false;
+    if let Some(&first) = units.first() {
+        if first < u16::from(b'0') {
+            if first == u16::from(b'-') {
+                neg = true;
+            } else if first != u16::from(b'+') {
+                return Err(fail(0));
+            }
+            i = 1;
+            if units.len() == 1 {
+                return Err(fail(1));
+            }
+        }
+    } else {
+        return Err(String::new());
+    }
+    let mut v: i32 = 0;
+    while let Some(&u) = units.get(i) {
+        let d = hex_digit(u).ok_or_else(|| fail(i))?;
+        v = v * 16 + d as i32;
+        i += 1;
+    }
+    Ok(if neg { -v } else { v })
+}
+
+/// `URLDecoder.decode(s, "UTF-8")`. Err: the `IllegalArgumentException` message.
+pub fn url_decode(s: &str) -> Result<String, String> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let n = units.len();
+    let mut out: Vec<u16> = Vec::with_capacity(n);
+    let mut i = 0;
+    while let Some(&c) = units.get(i) {
+        if c == u16::from(b'+') {
+            out.push(u16::from(b' '));
+            i += 1;
+        } else if c == u16::from(b'%') {
+            let mut bytes: Vec<u8> = Vec::new();
+            let mut c = c;
+            while i + 2 < n && c == u16::from(b'%') {
+                let v = parse_hex2(units.get(i + 1..i + 3).unwrap_or(&[])).map_err(|m| {
+                    format!("URLDecoder: Illegal hex characters in escape (%) pattern - {m}")
+                })?;
+                if v < 0 {
+                    return Err(
+                        "URLDecoder: Illegal hex characters in escape (%) pattern - negative value"
+                            .into(),
+                    );
+                }
+                bytes.push(v as u8);
+                i += 3;
+                if let Some(&next) = units.get(i) {
+                    c = next;
+                }
+            }
+            if i < n && c == u16::from(b'%') {
+                return Err("URLDecoder: Incomplete trailing escape (%) pattern".into());
+            }
+            out.extend(java_utf8_decode(&bytes).encode_utf16());
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    Ok(String::from_utf16_lossy(&out))
+}
+
+/// `new String(bytes, UTF_8)`: malformed input replaced by U+FFFD exactly as
+/// the JDK does (which differs from `String::from_utf8_lossy` on surrogates
+/// and truncated sequences).
+pub fn java_utf8_decode(src: &[u8]) -> String {
+    const REPL: char = '\u{FFFD}';
+    let b = |i: usize| src.get(i).map_or(0i32, |&x| i32::from(x as i8));
+    let not_cont = |x: i32| (x & 0xc0) != 0x80;
+    let mut out = String::with_capacity(src.len());
+    let sl = src.len();
+    let mut sp = 0usize;
+    while sp < sl {
+        let b1 = b(sp);
+        sp += 1;
+        if b1 >= 0 {
+            out.push(b1 as u8 as char);
+        } else if (b1 >> 5) == -2 && (b1 & 0x1e) != 0 {
+            if sp < sl {
+                let b2 = b(sp);
+                sp += 1;
+                if not_cont(b2) {
+                    out.push(REPL);
+                    sp -= 1;
+                } else {
+                    let c = (((b1 & 0x1f) << 6) | (b2 & 0x3f)) as u32;
+                    out.push(char::from_u32(c).unwrap_or(REPL));
+                }
+                continue;
+            }
+            out.push(REPL);
+            break;
+        } else if (b1 >> 4) == -2 {
+            let malformed3_2 =
+                |b1: i32, b2: i32| (b1 == -32 && (b2 & 0xe0) == 0x80) || not_cont(b2);
+            if sp + 1 < sl {
+                let b2 = b(sp);
+                let b3 = b(sp + 1);
+                sp += 2;
+                if malformed3_2(b1, b2) || not_cont(b3) {
+                    out.push(REPL);
+                    sp -= 3;
+                    // malformed3: 1 if the second byte is bad, else 2.
+                    sp += if malformed3_2(b(sp), b(sp + 1)) { 1 } else { 2 };
+                } else {
+                    let c = (((b1 & 0x0f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f)) as u32;
+                    out.push(char::from_u32(c).unwrap_or(REPL)); // surrogates → REPL
+                }
+                continue;
+            }
+            if sp < sl && malformed3_2(b1, b(sp)) {
+                out.push(REPL);
+                continue;
+            }
+            out.push(REPL);
+            break;
+        } else if (b1 >> 3) == -2 {
+            let u1 = b1 & 0xff;
+            let malformed4_2 = |b1: i32, b2: i32| {
+                (b1 == 0xf0 && !(0x90..=0xbf).contains(&b2))
+                    || (b1 == 0xf4 && (b2 & 0xf0) != 0x80)
+                    || not_cont(b2)
+            };
+            if sp + 2 < sl {
+                let (b2, b3, b4) = (b(sp), b(sp + 1), b(sp + 2));
+                sp += 3;
+                let uc =
+                    ((b1 & 0x07) << 18) | ((b2 & 0x3f) << 12) | ((b3 & 0x3f) << 6) | (b4 & 0x3f);
+                if not_cont(b2)
+                    || not_cont(b3)
+                    || not_cont(b4)
+                    || !(0x10000..=0x10FFFF).contains(&uc)
+                {
+                    out.push(REPL);
+                    sp -= 4;
+                    let c1 = b(sp) & 0xff;
+                    let c2 = b(sp + 1) & 0xff;
+                    sp += if c1 > 0xf4 || malformed4_2(c1, c2) {
+                        1
+                    } else if not_cont(b(sp + 2)) {
+                        2
+                    } else {
+                        3
+                    };
+                } else {
+                    out.push(char::from_u32(uc as u32).unwrap_or(REPL));
+                }
+                continue;
+            }
+            if u1 > 0xf4 || (sp < sl && malformed4_2(u1, b(sp) & 0xff)) {
+                out.push(REPL);
+                continue;
+            }
+            sp += 1;
+            out.push(REPL);
+            if sp < sl && not_cont(b(sp)) {
+                continue;
+            }
+            break;
+        } else {
+            out.push(REPL);
+        }
+    }
+    out
+}
+
+/// `Base64.getEncoder().encodeToString(s.getBytes(UTF_8))`.
+pub fn base64_encode(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
+}
+
+fn from_base64(b: u8) -> i32 {
+    match b {
+        b'A'..=b'Z' => i32::from(b - b'A'),
+        b'a'..=b'z' => i32::from(b - b'a') + 26,
+        b'0'..=b'9' => i32::from(b - b'0') + 52,
+        b'+' => 62,
+        b'/' => 63,
+        b'=' => -2,
+        _ => -1,
+    }
+}
+
+/// `new String(Base64.getDecoder().decode(s), UTF_8)`: the strict RFC 4648
+/// decoder (no whitespace, no URL-safe alphabet; padding optional but must
+/// be right). Err: the `IllegalArgumentException` message.
+pub fn base64_decode(s: &str) -> Result<String, String> {
+    // `decode(String)` takes the ISO-8859-1 bytes: chars above U+00FF become '?'.
+    let src: Vec<u8> = s
+        .encode_utf16()
+        .map(|u| u8::try_from(u).unwrap_or(b'?'))
+        .collect();
+    let sl = src.len();
+    if sl == 0 {
+        return Ok(String::new());
+    }
+    if sl < 2 {
+        return Err("Input byte[] should at least have 2 bytes for base64 bytes".into());
+    }
+    let mut dst: Vec<u8> = Vec::with_capacity(sl / 4 * 3 + 3);
+    let mut sp = 0usize;
+    let mut bits: i32 = 0;
+    let mut shiftto: i32 = 18;
+    while let Some(&byte) = src.get(sp) {
+        sp += 1;
+        let v = from_base64(byte);
+        if v < 0 {
+            if v == -2 {
+                let bad = shiftto == 18
+                    || (shiftto == 6 && {
+                        let ok = src.get(sp) == Some(&b'=');
+                        if sp < sl {
+                            sp += 1;
+                        }
+                        !ok
+                    });
+                if bad {
+                    return Err("Input byte array has wrong 4-byte ending unit".into());
+                }
+                break;
+            }
+            return Err(format!(
+                "Illegal base64 character {}",
+                java_int_hex(i32::from(byte as i8))
+            ));
+        }
+        bits |= v << shiftto;
+        shiftto -= 6;
+        if shiftto < 0 {
+            dst.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8, bits as u8]);
+            shiftto = 18;
+            bits = 0;
+        }
+    }
+    match shiftto {
+        6 => dst.push((bits >> 16) as u8),
+        0 => dst.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8]),
+        12 => return Err("Last unit does not have enough valid bits".into()),
+        _ => {}
+    }
+    if sp < sl {
+        return Err(format!(
+            "Input byte array has incorrect ending byte at {sp}"
+        ));
+    }
+    Ok(java_utf8_decode(&dst))
+}
+
+/// `Integer.toString(v, 16)`.
+fn java_int_hex(v: i32) -> String {
+    if v < 0 {
+        format!("-{:x}", -i64::from(v))
+    } else {
+        format!("{v:x}")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// parseJson: json-smart 2.2, MODE_PERMISSIVE.
+
+/// json-smart's permissive parse (`JsonSmartJsonProvider.parse`): objects
+/// keep key order (a repeated key keeps its first place, last value), and
+/// beyond JSON it accepts `'single'` quotes, unquoted strings (`abc`,
+/// `{a: b c}`: up to the next `,` `]` `}` or `:`, trailing spaces trimmed;
+/// `true`/`false`/`null` stay literals), extra commas (`[1,,2,]`), leading
+/// zeros (`007` is 7), a number followed by other text as a string (`1 2`,
+/// `12abc`), trailing data after a complete value (ignored), and empty
+/// input (null). Numbers: integers as written (canonical), floats through
+/// `f64` as json-smart's `Double` (long ones as written, like `BigDecimal`).
+///
+/// Err: json-smart's `ParseException` message.
+pub fn parse_json(s: &str) -> Result<Value, String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut p = Parser { c: &chars, pos: 0 };
+    p.skip_ws();
+    if p.peek().is_none() {
+        return Ok(Value::Null);
+    }
+    p.value(&[], 0)
+}
+
+struct Parser<'a> {
+    c: &'a [char],
+    pos: usize,
+}
+
+fn is_ws(c: char) -> bool {
+    c <= ' '
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<char> {
+        self.c.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(is_ws) {
+            self.pos += 1;
+        }
+    }
+
+    fn unexpected(&self) -> String {
+        match self.peek() {
+            Some(c) => format!("Unexpected character ({c}) at position {}.", self.pos),
+            None => self.eof(),
+        }
+    }
+
+    fn eof(&self) -> String {
+        format!("Unexpected End Of File position {}: null", self.pos)
+    }
+
+    /// One value; `stop` are the characters that end an unquoted string here.
+    fn value(&mut self, stop: &[char], depth: usize) -> Result<Value, String> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(format!(
+                "Malicious payload, having non natural depths, parsing stoped on {}",
+                self.peek().map(String::from).unwrap_or_default()
+            ));
+        }
+        self.skip_ws();
+        match self.peek() {
+            None => Err(self.eof()),
+            Some('{') => self.object(depth),
+            Some('[') => self.array(depth),
+            Some(q @ ('"' | '\'')) => self.string(q).map(Value::String),
+            Some(c) if c == '-' || c.is_ascii_digit() => self.number(stop),
+            Some(c) if stop.contains(&c) || c == ']' || c == '}' || c == ':' || c == ',' => {
+                Err(self.unexpected())
+            }
+            Some(_) => Ok(self.unquoted(stop)),
+        }
+    }
+
+    fn unquoted_text(&mut self, start: usize, stop: &[char]) -> String {
+        while self.peek().is_some_and(|c| !stop.contains(&c)) {
+            self.pos += 1;
+        }
+        let text: String = self.c.get(start..self.pos).unwrap_or(&[]).iter().collect();
+        text.trim_end_matches(is_ws).to_string()
+    }
+
+    fn unquoted(&mut self, stop: &[char]) -> Value {
+        let start = self.pos;
+        let text = self.unquoted_text(start, stop);
+        match text.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "null" => Value::Null,
+            _ => Value::String(text),
+        }
+    }
+
+    fn number(&mut self, stop: &[char]) -> Result<Value, String> {
+        let start = self.pos;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+        {
+            self.pos += 1;
+        }
+        let end = self.pos;
+        self.skip_ws();
+        let at_stop = match self.peek() {
+            None => true,
+            Some(c) => stop.contains(&c),
+        };
+        if !at_stop {
+            return Ok(Value::String(self.unquoted_text(start, stop)));
+        }
+        let text: String = self.c.get(start..end).unwrap_or(&[]).iter().collect();
+        Ok(number_value(&text).unwrap_or(Value::String(text)))
+    }
+
+    fn string(&mut self, quote: char) -> Result<String, String> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.eof());
+            };
+            self.pos += 1;
+            if c == quote {
+                return Ok(out);
+            }
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let Some(e) = self.peek() else {
+                return Err(self.eof());
+            };
+            self.pos += 1;
+            match e {
+                'b' => out.push('\u{8}'),
+                'f' => out.push('\u{c}'),
+                'n' => out.push('\n'),
+                'r' => out.push('\r'),
+                't' => out.push('\t'),
+                'u' => {
+                    let mut v: u32 = 0;
+                    for _ in 0..4 {
+                        let Some(h) = self.peek() else {
+                            return Err(self.eof());
+                        };
+                        let d = h.to_digit(16).ok_or_else(|| self.unexpected())?;
+                        v = v * 16 + d;
+                        self.pos += 1;
+                    }
+                    out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+                }
+                other => out.push(other),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, String> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => return Err(self.eof()),
+                Some(']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                Some(',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            items.push(self.value(&[',', ']'], depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(',') => self.pos += 1,
+                Some(']') => {}
+                None => return Err(self.eof()),
+                Some(_) => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, String> {
+        self.pos += 1;
+        let mut map = serde_json::Map::new();
+        loop {
+            self.skip_ws();
+            let key = match self.peek() {
+                None => return Err(self.eof()),
+                Some('}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(map));
+                }
+                Some(',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(q @ ('"' | '\'')) => self.string(q)?,
+                Some(':' | ']' | '[' | '{') => return Err(self.unexpected()),
+                Some(_) => {
+                    let start = self.pos;
+                    self.unquoted_text(start, &[':'])
+                }
+            };
+            self.skip_ws();
+            match self.peek() {
+                Some(':') => self.pos += 1,
+                None => return Err(self.eof()),
+                Some(_) => return Err(self.unexpected()),
+            }
+            let v = self.value(&[',', '}'], depth + 1)?;
+            map.insert(key, v);
+            self.skip_ws();
+            match self.peek() {
+                Some(',') => self.pos += 1,
+                Some('}') => {}
+                None => return Err(self.eof()),
+                Some(_) => return Err(self.unexpected()),
+            }
+        }
+    }
+}
+
+/// json-smart's number typing of `text` as a serde number (None: not a number,
+/// json-smart keeps it as a string).
+fn number_value(text: &str) -> Option<Value> {
+    if text == "-" {
+        return Some(Value::from(0));
+    }
+    let is_float = text.contains(['.', 'e', 'E']);
+    if !is_float {
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, text),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let trimmed = digits.trim_start_matches('0');
+        let canonical = if trimmed.is_empty() {
+            "0".to_string()
+        } else if neg {
+            format!("-{trimmed}")
+        } else {
+            trimmed.to_string()
+        };
+        return canonical
+            .parse::<serde_json::Number>()
+            .ok()
+            .map(Value::Number);
+    }
+    if text.len() > 18 {
+        if let Ok(n) = text.parse::<serde_json::Number>() {
+            return Some(Value::Number(n));
+        }
+    }
+    let f: f64 = text.parse().ok()?;
+    let n = serde_json::Number::from_f64(f)?;
+    Some(Value::Number(n))
+}
+
+#[cfg(test)]
+mod tests;

@@ -21,7 +21,9 @@ fn node_refs<'a>(node: &'a Node, f: &mut dyn FnMut(&'a Reference)) {
             expr_refs(value, f);
         }
         Node::If {
-            branches, otherwise, ..
+            branches,
+            otherwise,
+            ..
         } => {
             for (c, b) in branches {
                 expr_refs(c, f);

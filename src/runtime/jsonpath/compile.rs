@@ -105,7 +105,10 @@ fn oob(i: usize, offset: usize) -> PathError {
 /// Returns the trimmed chars and the number stripped at the front.
 pub(crate) fn java_trim(chars: &[char]) -> (&[char], usize) {
     let start = chars.iter().position(|&c| c > ' ').unwrap_or(chars.len());
-    let end = chars.iter().rposition(|&c| c > ' ').map_or(start, |e| e + 1);
+    let end = chars
+        .iter()
+        .rposition(|&c| c > ' ')
+        .map_or(start, |e| e + 1);
     (chars.get(start..end).unwrap_or(&[]), start)
 }
 
@@ -178,8 +181,7 @@ pub(crate) fn compile(src: &str, base: usize, nesting: usize) -> Result<Compiled
 
     let mut tokens: Vec<Token> = Vec::new();
     let mut i = 0usize;
-    loop {
-        let Some(&current) = path.get(i) else { break };
+    while let Some(&current) = path.get(i) {
         let start = i;
         let fragment: Vec<char> = match current {
             ' ' => return Err(err("Space not allowed in path", at(i, prefix))),
@@ -315,7 +317,10 @@ fn analyze(f: &[char], off: usize, nesting: usize) -> Result<Token, PathError> {
         }
     }
     let shown: String = f.iter().collect();
-    Err(err(format!("Could not analyze path component: {shown}"), off))
+    Err(err(
+        format!("Could not analyze path component: {shown}"),
+        off,
+    ))
 }
 
 fn analyze_filter(f: &[char], i: usize, off: usize, nesting: usize) -> Result<Token, PathError> {
@@ -330,7 +335,9 @@ fn analyze_filter(f: &[char], i: usize, off: usize, nesting: usize) -> Result<To
     let mut open_square: i64 = 0;
     let mut open_parens: i64 = 0;
     while end == 0 {
-        let c = *f.get(curr).ok_or_else(|| oob(curr, off + curr.min(f.len())))?;
+        let c = *f
+            .get(curr)
+            .ok_or_else(|| oob(curr, off + curr.min(f.len())))?;
         match c {
             '(' if !in_prop => open_parens += 1,
             ')' if !in_prop => open_parens -= 1,
@@ -378,7 +385,11 @@ fn analyze_property(f: &[char], mut i: usize, off: usize) -> Result<Token, PathE
 }
 
 fn analyze_array(f: &[char], mut i: usize, off: usize) -> Result<Token, PathError> {
-    let ch = |i: usize| f.get(i).copied().ok_or_else(|| oob(i, off + i.min(f.len())));
+    let ch = |i: usize| {
+        f.get(i)
+            .copied()
+            .ok_or_else(|| oob(i, off + i.min(f.len())))
+    };
     let int = |s: &str| java_parse_int(s).map_err(|m| err(m, off));
     let mut buffer = String::new();
     let mut numbers: Vec<i32> = Vec::new();
@@ -490,7 +501,10 @@ fn analyze_array(f: &[char], mut i: usize, off: usize) -> Result<Token, PathErro
     } else if context_size {
         ArrayOp::ContextSize(first)
     } else {
-        return Err(err("java.lang.NullPointerException: no array operation", off));
+        return Err(err(
+            "java.lang.NullPointerException: no array operation",
+            off,
+        ));
     };
     Ok(Token::Array(op))
 }

@@ -49,7 +49,7 @@ pub(crate) enum Criteria {
 pub(crate) enum Operand {
     Path(Compiled),
     Str(String),
-    Pattern(JavaPattern),
+    Pattern(Box<JavaPattern>),
 }
 
 #[derive(Debug)]
@@ -97,12 +97,19 @@ pub(crate) fn parse_filter(text: &str, off: usize, nesting: usize) -> Result<Pre
     let f = f
         .strip_prefix('[')
         .and_then(|f| f.strip_suffix(']'))
-        .ok_or_else(|| err(format!("Filter must start with '[' and end with ']'. {f}"), off))?;
+        .ok_or_else(|| {
+            err(
+                format!("Filter must start with '[' and end with ']'. {f}"),
+                off,
+            )
+        })?;
     let f = trim(f);
-    let f = trim(
-        f.strip_prefix('?')
-            .ok_or_else(|| err(format!("Filter must start with '[?' and end with ']'. {f}"), off))?,
-    );
+    let f = trim(f.strip_prefix('?').ok_or_else(|| {
+        err(
+            format!("Filter must start with '[?' and end with ']'. {f}"),
+            off,
+        )
+    })?);
     let f = f
         .strip_prefix('(')
         .and_then(|f| f.strip_suffix(')'))
@@ -223,10 +230,7 @@ fn compile_pattern(s: &str, off: usize) -> Result<JavaPattern, PathError> {
 fn compile_operand_path(s: &str, off: usize, nesting: usize) -> Result<Compiled, PathError> {
     let c = compile(s, off, nesting + 1)?;
     if !c.tokens.iter().all(|t| t.is_definite()) {
-        return Err(err(
-            format!("the predicate path: {s} is not definite"),
-            off,
-        ));
+        return Err(err(format!("the predicate path: {s} is not definite"), off));
     }
     Ok(c)
 }
@@ -252,7 +256,7 @@ fn parse_criteria(c: &str, off: usize, nesting: usize) -> Result<Criteria, PathE
     } else if is_string(left) {
         Operand::Str(unquote(left, off)?)
     } else if is_pattern(left) {
-        Operand::Pattern(compile_pattern(left, off)?)
+        Operand::Pattern(Box::new(compile_pattern(left, off)?))
     } else {
         Operand::Str(left.to_string())
     };
@@ -267,7 +271,7 @@ fn parse_criteria(c: &str, off: usize, nesting: usize) -> Result<Criteria, PathE
     } else if is_string(right) {
         Operand::Str(unquote(right, off)?)
     } else if is_pattern(right) {
-        Operand::Pattern(compile_pattern(right, off)?)
+        Operand::Pattern(Box::new(compile_pattern(right, off)?))
     } else {
         Operand::Str(right.to_string())
     };

@@ -40,7 +40,9 @@ mod filter;
 mod tests;
 
 use compile::{ArrayOp, Compiled, Token};
-use filter::{number_decimal, number_to_java_string, Criteria, Decimal, JavaPattern, Op, Operand, Pred};
+use filter::{
+    number_decimal, number_to_java_string, Criteria, Decimal, JavaPattern, Op, Operand, Pred,
+};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -66,7 +68,11 @@ pub struct PathError {
 
 impl std::fmt::Display for PathError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid JSONPath at char {}: {}", self.offset, self.message)
+        write!(
+            f,
+            "invalid JSONPath at char {}: {}",
+            self.offset, self.message
+        )
     }
 }
 
@@ -165,7 +171,10 @@ impl JsonPath {
         match res {
             Ok(hits) => {
                 if self.is_definite() {
-                    Ok(hits.into_iter().next().map_or(Selection::NotFound, Selection::One))
+                    Ok(hits
+                        .into_iter()
+                        .next()
+                        .map_or(Selection::NotFound, Selection::One))
                 } else {
                     Ok(Selection::Many(hits))
                 }
@@ -410,7 +419,11 @@ impl<'a> Evaluator<'a, '_> {
 
     /// The path up to token `k`, for messages.
     fn shown(&self, k: usize) -> String {
-        self.tokens.iter().take(k + 1).map(Token::fragment).collect()
+        self.tokens
+            .iter()
+            .take(k + 1)
+            .map(Token::fragment)
+            .collect()
     }
 
     /// Continues after token `k` (or records `model` when `k` is the leaf).
@@ -492,7 +505,12 @@ impl<'a> Evaluator<'a, '_> {
         })
     }
 
-    fn accept(&mut self, preds: &'a [Option<Pred>], item: &'a Value, depth: usize) -> Result<bool, Exc> {
+    fn accept(
+        &mut self,
+        preds: &'a [Option<Pred>],
+        item: &'a Value,
+        depth: usize,
+    ) -> Result<bool, Exc> {
         for p in preds {
             let Some(p) = p else {
                 return Err(runtime("java.lang.NullPointerException"));
@@ -516,7 +534,9 @@ impl<'a> Evaluator<'a, '_> {
                 }
                 Ok(true)
             }
-            Pred::Or(l, r) => Ok(self.apply(l, item, depth + 1)? || self.apply(r, item, depth + 1)?),
+            Pred::Or(l, r) => {
+                Ok(self.apply(l, item, depth + 1)? || self.apply(r, item, depth + 1)?)
+            }
         }
     }
 
@@ -559,7 +579,12 @@ impl<'a> Evaluator<'a, '_> {
     }
 
     /// An operand's Java value; `None` when its path is not found.
-    fn operand(&mut self, o: &'a Operand, item: &'a Value, depth: usize) -> Result<Option<JObj<'a>>, Exc> {
+    fn operand(
+        &mut self,
+        o: &'a Operand,
+        item: &'a Value,
+        depth: usize,
+    ) -> Result<Option<JObj<'a>>, Exc> {
         Ok(Some(match o {
             Operand::Str(s) => JObj::Str(s),
             Operand::Pattern(p) => JObj::Pattern(p),
@@ -647,7 +672,11 @@ fn safe_compare(left: &JObj<'_>, right: &JObj<'_>) -> Result<Option<Ordering>, E
     let num = |n: &serde_json::Number| number_decimal(&n.to_string()).map_err(runtime);
     Ok(match (left, right) {
         (JObj::Str(a), JObj::Str(b)) => {
-            let a = if a.contains('\'') { Cow::Owned(a.replace("\\'", "'")) } else { Cow::Borrowed(*a) };
+            let a = if a.contains('\'') {
+                Cow::Owned(a.replace("\\'", "'"))
+            } else {
+                Cow::Borrowed(*a)
+            };
             Some(filter::java_string_cmp(&a, b))
         }
         (JObj::Num(a), JObj::Num(b)) => Some(num(a)?.cmp(&num(b)?)),

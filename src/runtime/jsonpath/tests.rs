@@ -37,5 +37,115 @@ fn oracle_cases_match() {
             failures.push(format!("{d} {path}: expected {expected:?}, got {got:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn compile_errors_carry_offsets() {
+    // expected: oracle (these are InvalidPathException there)
+    let e = JsonPath::compile("$. store").err().map(|e| e.offset);
+    assert_eq!(e, Some(2));
+    let e = JsonPath::compile("  $x").err().map(|e| e.offset);
+    assert_eq!(e, Some(3));
+    assert!(JsonPath::compile("$..").is_err());
+    assert!(JsonPath::compile("").is_err());
+    assert!(JsonPath::compile("$[\"a\"]").is_err());
+}
+
+#[test]
+fn definiteness() {
+    for (p, d) in [
+        ("$.a.b", true),
+        ("$.a[0]", true),
+        ("$['a','b']", true),
+        ("$.a[(@.length-1)]", true),
+        ("$.a[*]", false),
+        ("$..a", false),
+        ("$.a[0,1]", false),
+        ("$.a[1:]", false),
+        ("$.a[?(@.b)]", false),
+    ] {
+        assert_eq!(JsonPath::compile(p).map(|p| p.is_definite()), Ok(d), "{p}");
+    }
+}
+
+#[test]
+fn send_sync_and_borrowing_select() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<JsonPath>();
+    let d = json!({"a": [1, 2]});
+    let p = JsonPath::compile("$.a[*]").expect("compiles");
+    match p.select(&d) {
+        Ok(Selection::Many(v)) => assert!(v.iter().all(|c| matches!(c, Cow::Borrowed(_)))),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn nested(depth: usize) -> Value {
+    let mut v = json!({"x": 1});
+    for _ in 0..depth {
+        v = json!({"a": [v]});
+    }
+    v
+}
+
+#[test]
+fn deep_scan_is_depth_bounded() {
+    let d = nested(MAX_EVAL_DEPTH);
+    let p = JsonPath::compile("$..x").expect("compiles");
+    let r = p.eval(&d);
+    assert!(
+        matches!(
+            r,
+            Err(EvalError {
+                kind: EvalErrorKind::Limit,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    let shallow = nested(50);
+    assert_eq!(p.eval(&shallow), Ok(Some(json!([1]))));
+}
+
+#[test]
+fn long_paths_are_depth_bounded() {
+    let path = format!("${}", ".a".repeat(MAX_EVAL_DEPTH + 5));
+    let p = JsonPath::compile(&path).expect("compiles");
+    let mut d = json!(1);
+    for _ in 0..MAX_EVAL_DEPTH + 5 {
+        d = json!({ "a": d });
+    }
+    assert!(p.eval(&d).is_err());
+}
+
+#[test]
+fn nested_filters_are_bounded() {
+    let mut f = String::from("@.x");
+    for _ in 0..(MAX_PATH_NESTING + 2) {
+        f = format!("@[?({f})]");
+    }
+    assert!(JsonPath::compile(&format!("$[?({f})]")).is_err());
+}
+
+proptest::proptest! {
+    #[test]
+    fn no_path_panics(p in "[$@.\\[\\]*?()'\"a-c0-9:,!=<>~/ &|-]{0,30}") {
+        if let Ok(path) = JsonPath::compile(&p) {
+            let _ = path.eval(&doc("mixed"));
+            let _ = path.eval(&doc("store"));
+        }
+    }
+
+    #[test]
+    fn arbitrary_paths_do_not_panic(p in "\\PC{0,40}") {
+        if let Ok(path) = JsonPath::compile(&p) {
+            let _ = path.eval(&doc("mixed"));
+        }
+    }
 }

@@ -1,0 +1,234 @@
+use super::*;
+use proptest::prelude::*;
+use serde_json::json;
+
+type Case = (
+    &'static str,
+    &'static str,
+    Result<&'static str, &'static str>,
+);
+
+/// `$util.<fn>('input')` → output or `IllegalArgumentException` message.
+// expected: oracle
+const CASES: &[Case] = &[
+    ("escape_javascript", "a'b\"c\\d/e\u{8}\u{c}\u{a}\u{d}\u{9}\u{1}\u{1f} x\u{7f}\u{80}\u{e9}\u{20ac}\u{1f600}~", Ok("a\\'b\\\"c\\\\d\\/e\\b\\f\\n\\r\\t\\u0001\\u001F x\u{7f}\\u0080\\u00E9\\u20AC\\uD83D\\uDE00~")),
+    ("escape_javascript", "", Ok("")),
+    ("escape_javascript", "plain", Ok("plain")),
+    ("escape_javascript", "</script>", Ok("<\\/script>")),
+    ("escape_javascript", "\u{ff}\u{100}\u{ffff}", Ok("\\u00FF\\u0100\\uFFFF")),
+    ("url_encode", "a b~*._-!'()&=+/?%\u{e9}\u{20ac}\u{1f600}", Ok("a+b%7E*._-%21%27%28%29%26%3D%2B%2F%3F%25%C3%A9%E2%82%AC%F0%9F%98%80")),
+    ("url_encode", "", Ok("")),
+    ("url_encode", "AZaz09", Ok("AZaz09")),
+    ("url_encode", "\u{9}\u{a}", Ok("%09%0A")),
+    ("url_encode", "\u{7f}", Ok("%7F")),
+    ("url_decode", "a+b%20%7e%C3%A9%e2%82%ac%F0%9F%98%80", Ok("a b ~\u{e9}\u{20ac}\u{1f600}")),
+    ("url_decode", "%ff%fe", Ok("\u{fffd}\u{fffd}")),
+    ("url_decode", "%C3", Ok("\u{fffd}")),
+    ("url_decode", "%G1", Err("URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: \"G1\"")),
+    ("url_decode", "abc%", Err("URLDecoder: Incomplete trailing escape (%) pattern")),
+    ("url_decode", "abc%4", Err("URLDecoder: Incomplete trailing escape (%) pattern")),
+    ("url_decode", "%-1", Err("URLDecoder: Illegal hex characters in escape (%) pattern - negative value")),
+    ("url_decode", "\u{e9}+%41", Ok("\u{e9} A")),
+    ("url_decode", "%ED%A0%80", Ok("\u{fffd}")),
+    ("url_decode", "%+1", Ok("\u{1}")),
+    ("url_decode", "%E2%82", Ok("\u{fffd}")),
+    ("url_decode", "%F0%9F%98", Ok("\u{fffd}")),
+    ("url_decode", "%F0%9F", Ok("\u{fffd}")),
+    ("url_decode", "%F5%80%80%80", Ok("\u{fffd}\u{fffd}\u{fffd}\u{fffd}")),
+    ("url_decode", "%C0%80", Ok("\u{fffd}\u{fffd}")),
+    ("url_decode", "%E0%80%80", Ok("\u{fffd}\u{fffd}\u{fffd}")),
+    ("url_decode", "%F4%90%80%80", Ok("\u{fffd}\u{fffd}\u{fffd}\u{fffd}")),
+    ("url_decode", "%80%80", Ok("\u{fffd}\u{fffd}")),
+    ("url_decode", "%E2%28%A1", Ok("\u{fffd}(\u{fffd}")),
+    ("url_decode", "%%", Err("URLDecoder: Incomplete trailing escape (%) pattern")),
+    ("url_decode", "%1", Err("URLDecoder: Incomplete trailing escape (%) pattern")),
+    ("url_decode", "plain", Ok("plain")),
+    ("url_decode", "%ef%bc%a1", Ok("\u{ff21}")),
+    ("url_decode", "%\u{ff21}\u{ff11}", Ok("\u{fffd}")),
+    ("url_decode", "100%", Err("URLDecoder: Incomplete trailing escape (%) pattern")),
+    ("base64_encode", "hello \u{e9}\u{1f600}", Ok("aGVsbG8gw6nwn5iA")),
+    ("base64_encode", "", Ok("")),
+    ("base64_encode", "a", Ok("YQ==")),
+    ("base64_encode", "ab", Ok("YWI=")),
+    ("base64_encode", "abc", Ok("YWJj")),
+    ("base64_encode", "abcd", Ok("YWJjZA==")),
+    ("base64_decode", "aGVsbG8=", Ok("hello")),
+    ("base64_decode", "aGVsbG8", Ok("hello")),
+    ("base64_decode", "aGVsbA", Ok("hell")),
+    ("base64_decode", "aGVsbA=", Err("Input byte array has wrong 4-byte ending unit")),
+    ("base64_decode", "aGVs bG8=", Err("Illegal base64 character 20")),
+    ("base64_decode", "aGVsbG8=\u{a}", Err("Input byte array has incorrect ending byte at 8")),
+    ("base64_decode", "a-_b", Err("Illegal base64 character 2d")),
+    ("base64_decode", "a", Err("Input byte[] should at least have 2 bytes for base64 bytes")),
+    ("base64_decode", "//79", Ok("\u{fffd}\u{fffd}\u{fffd}")),
+    ("base64_decode", "aGVsbG8==", Err("Input byte array has incorrect ending byte at 8")),
+    ("base64_decode", "aGVsbG8=x", Err("Input byte array has incorrect ending byte at 8")),
+    ("base64_decode", "", Ok("")),
+    ("base64_decode", "aGk=aGk=", Err("Input byte array has incorrect ending byte at 4")),
+    ("base64_decode", "aR==", Ok("i")),
+    ("base64_decode", "aR", Ok("i")),
+    ("base64_decode", "a===", Err("Last unit does not have enough valid bits")),
+    ("base64_decode", "=", Err("Input byte[] should at least have 2 bytes for base64 bytes")),
+    ("base64_decode", "==", Err("Input byte array has wrong 4-byte ending unit")),
+    ("base64_decode", "ab=c", Err("Input byte array has wrong 4-byte ending unit")),
+    ("base64_decode", "aGVs\u{e9}", Err("Illegal base64 character -17")),
+    ("base64_decode", "aGVs\u{4e00}", Err("Illegal base64 character 3f")),
+    ("base64_decode", "YQ==YQ==", Err("Input byte array has incorrect ending byte at 4")),
+    ("base64_decode", "8J+YgA==", Ok("\u{1f600}")),
+    ("base64_decode", "wA==", Ok("\u{fffd}")),
+    ("base64_decode", "7aCA", Ok("\u{fffd}")),
+];
+
+fn call(f: &str, s: &str) -> Result<String, String> {
+    match f {
+        "escape_javascript" => Ok(escape_javascript(s)),
+        "url_encode" => Ok(url_encode(s)),
+        "url_decode" => url_decode(s),
+        "base64_encode" => Ok(base64_encode(s)),
+        "base64_decode" => base64_decode(s),
+        _ => Err(format!("unknown function {f}")),
+    }
+}
+
+#[test]
+fn oracle_cases_match() {
+    let mut failures = Vec::new();
+    for (f, input, expected) in CASES {
+        let got = call(f, input);
+        let want = expected.map(str::to_string).map_err(str::to_string);
+        if got != want {
+            failures.push(format!("{f}({input:?}): expected {want:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn parse_json_permissive() {
+    // expected: oracle (Java toString of `$util.parseJson(...)` and its classes)
+    let ok = |s: &str| parse_json(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+    assert_eq!(
+        ok(r#"{"a":1,"b":[1,2.50,"x"],"c":null,"d":true}"#),
+        json!({"a":1,"b":[1,2.5,"x"],"c":null,"d":true})
+    );
+    assert_eq!(ok("abc"), json!("abc"));
+    assert_eq!(ok("abc def"), json!("abc def"));
+    assert_eq!(
+        ok("{a:b, 'c':'d', e : f g}"),
+        json!({"a":"b","c":"d","e":"f g"})
+    );
+    assert_eq!(ok("[1,2,]"), json!([1, 2]));
+    assert_eq!(ok(r#"{"a":1,}"#), json!({"a":1}));
+    assert_eq!(ok("[1,,2]"), json!([1, 2]));
+    assert_eq!(ok("007"), json!(7));
+    assert_eq!(ok("-0"), json!(0));
+    assert_eq!(ok("-"), json!(0));
+    assert_eq!(ok("12345678901"), json!(12345678901i64));
+    assert_eq!(
+        ok("123456789012345678901234567890").to_string(),
+        "123456789012345678901234567890"
+    );
+    assert_eq!(
+        ok("1.00000000000000000001").to_string(),
+        "1.00000000000000000001"
+    );
+    assert_eq!(ok("1.5e3").to_string(), "1500.0");
+    assert_eq!(ok("1.").to_string(), "1.0");
+    assert_eq!(ok("1e5").to_string(), "100000.0");
+    assert_eq!(ok("1 2"), json!("1 2"));
+    assert_eq!(ok("12abc"), json!("12abc"));
+    assert_eq!(ok("+1"), json!("+1"));
+    assert_eq!(ok(".5"), json!(".5"));
+    assert_eq!(ok("0x10"), json!("0x10"));
+    assert_eq!(ok(r#"{"a":1} x"#), json!({"a":1}));
+    assert_eq!(ok("[1,2]]"), json!([1, 2]));
+    assert_eq!(ok("'it''s'"), json!("it"));
+    assert_eq!(ok("  "), Value::Null);
+    assert_eq!(ok(""), Value::Null);
+    assert_eq!(ok("null"), Value::Null);
+    assert_eq!(ok("true"), json!(true));
+    assert_eq!(ok("True"), json!("True"));
+    assert_eq!(ok(r#"{"a":1,"a":2}"#), json!({"a":2}));
+    assert_eq!(ok(r#""a\u0041\n""#), json!("aA\n"));
+    assert_eq!(ok("[1 2]"), json!(["1 2"]));
+    assert_eq!(ok("[abc, d e]"), json!(["abc", "d e"]));
+    assert_eq!(ok("[\"a\u{1}b\"]"), json!(["a\u{1}b"]));
+    assert_eq!(ok("[Infinity,-Infinity]"), json!(["Infinity", "-Infinity"]));
+    // Key order is kept.
+    let keys: Vec<String> = ok(r#"{"z":1,"a":2,"m":3}"#)
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    assert_eq!(keys, ["z", "a", "m"]);
+
+    // json-smart says "position 3" here; the position after a quoted key is one off.
+    assert!(parse_json(r#"{"a"}"#).is_err());
+    assert_eq!(
+        parse_json(r#"{"a":[}"#),
+        Err("Unexpected character (}) at position 6.".into())
+    );
+    // json-smart: "position 5" (the position of an end of file is not always the length).
+    assert!(
+        parse_json(r#"{"a":1"#).is_err_and(|e| e.starts_with("Unexpected End Of File position"))
+    );
+    assert_eq!(
+        parse_json(r#""abc"#),
+        Err("Unexpected End Of File position 4: null".into())
+    );
+}
+
+#[test]
+fn parse_json_depth_is_bounded() {
+    let deep = "[".repeat(MAX_JSON_DEPTH + 10);
+    assert!(parse_json(&deep).is_err());
+    let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    assert!(parse_json(&ok).is_ok());
+}
+
+#[test]
+fn java_utf8_decoding_matches_jdk() {
+    // expected: oracle (via $util.urlDecode)
+    assert_eq!(java_utf8_decode(&[0xED, 0xA0, 0x80]), "\u{FFFD}");
+    assert_eq!(java_utf8_decode(&[0xE2, 0x82]), "\u{FFFD}");
+    assert_eq!(java_utf8_decode(&[0xE2, 0x28, 0xA1]), "\u{FFFD}(\u{FFFD}");
+    assert_eq!(java_utf8_decode(&[0xF0, 0x9F, 0x98]), "\u{FFFD}");
+    assert_eq!(
+        java_utf8_decode("h\u{e9}\u{1F600}".as_bytes()),
+        "h\u{e9}\u{1F600}"
+    );
+}
+
+proptest! {
+    #[test]
+    fn no_input_panics(s in "\\PC*", b in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let _ = escape_javascript(&s);
+        let _ = url_encode(&s);
+        let _ = url_decode(&s);
+        let _ = base64_encode(&s);
+        let _ = base64_decode(&s);
+        let _ = parse_json(&s);
+        let _ = java_utf8_decode(&b);
+    }
+
+    #[test]
+    fn structured_inputs_do_not_panic(s in "[%+0-9a-fA-FG=/\\[\\]{}:,'\" .eE-]{0,40}") {
+        let _ = url_decode(&s);
+        let _ = base64_decode(&s);
+        let _ = parse_json(&s);
+    }
+
+    #[test]
+    fn url_round_trip(s in "\\PC*") {
+        prop_assert_eq!(url_decode(&url_encode(&s)), Ok(s.clone()));
+    }
+
+    #[test]
+    fn base64_round_trip(s in "\\PC*") {
+        prop_assert_eq!(base64_decode(&base64_encode(&s)), Ok(s.clone()));
+    }
+
+    #[test]
+    fn valid_utf8_decodes_unchanged(s in "\\PC*") {
+        prop_assert_eq!(java_utf8_decode(s.as_bytes()), s.clone());
+    }
+}
