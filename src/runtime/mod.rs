@@ -7,6 +7,20 @@
 //!   them behave.
 //!
 //! Both are pure: no I/O, no global state, no panics on any input.
+//!
+//! [`MappingTemplate`] puts them together with `$context` and `$stageVariables`:
+//!
+//! ```
+//! use apigw_vtl::runtime::{GatewayOptions, MappingTemplate, Request};
+//!
+//! let template = MappingTemplate::parse(r#"{"id": "$input.params('id')", "n": $input.path('$.items').size()}"#)?;
+//! let mut request = Request::default();
+//! request.path_params.insert("id".into(), "abc".into());
+//! request.body = Some(r#"{"items": [1, 2, 3]}"#.into());
+//! let out = template.render(&request, &GatewayOptions::default())?;
+//! assert_eq!(out.body, r#"{"id": "abc", "n": 3}"#);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod jsonpath;
 pub mod util;
