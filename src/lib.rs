@@ -17,6 +17,7 @@
 
 pub mod error;
 pub mod eval;
+pub mod lint;
 pub mod runtime;
 pub mod syntax;
 
@@ -183,6 +184,17 @@ impl Template {
         out: &mut String,
     ) -> Result<eval::render::Vars, RenderError> {
         eval::render::render_vars(&self.inner, vars, opts, out)
+    }
+
+    /// Like [`Template::render_values`], also returning which template span wrote
+    /// which bytes of the output (for tools that point from output back to source).
+    pub fn render_traced(
+        &self,
+        vars: eval::render::Vars,
+        opts: &RenderOptions,
+        out: &mut String,
+    ) -> Result<(eval::render::Vars, Vec<eval::render::OutputPiece>), RenderError> {
+        eval::render::render_traced(&self.inner, vars, opts, out)
     }
 
     /// Renders into any `fmt::Write`.

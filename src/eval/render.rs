@@ -75,6 +75,8 @@ struct State<'t> {
     arg_literals: HashMap<String, String>,
     /// Addresses of the `$foreach` objects of the loops being rendered.
     scopes: Vec<usize>,
+    /// When tracing: which template span wrote which output bytes.
+    trace: Option<Vec<OutputPiece>>,
     depth: usize,
     steps: u64,
     /// The main template's source, for error positions.
@@ -151,6 +153,17 @@ impl ForeachScope {
 /// The variables of one render, by name.
 pub type Vars = HashMap<Box<str>, Value>;
 
+/// Output bytes `output` were written by the template text or reference at `span`.
+/// Pieces nest: a `#define` reference's piece contains its body's pieces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputPiece {
+    pub output: std::ops::Range<usize>,
+    pub span: Span,
+}
+
+/// At most this many pieces are recorded by one traced render.
+pub const TRACE_MAX: usize = 1_000_000;
+
 pub(crate) fn render(
     t: &TemplateInner,
     ctx: &Context,
@@ -174,6 +187,26 @@ pub(crate) fn render_vars(
     opts: &RenderOptions,
     out: &mut String,
 ) -> Result<Vars, RenderError> {
+    render_inner(t, vars, opts, out, None).map(|(v, _)| v)
+}
+
+/// Like [`render_vars`], also returning which template span wrote which output.
+pub(crate) fn render_traced(
+    t: &TemplateInner,
+    vars: Vars,
+    opts: &RenderOptions,
+    out: &mut String,
+) -> Result<(Vars, Vec<OutputPiece>), RenderError> {
+    render_inner(t, vars, opts, out, Some(Vec::new())).map(|(v, p)| (v, p.unwrap_or_default()))
+}
+
+fn render_inner(
+    t: &TemplateInner,
+    vars: Vars,
+    opts: &RenderOptions,
+    out: &mut String,
+    trace: Option<Vec<OutputPiece>>,
+) -> Result<(Vars, Option<Vec<OutputPiece>>), RenderError> {
     let mut st = State {
         opts,
         vars,
@@ -181,6 +214,7 @@ pub(crate) fn render_vars(
         macros: HashMap::new(),
         arg_literals: HashMap::new(),
         scopes: Vec::new(),
+        trace,
         depth: 0,
         steps: 0,
         main_src: &t.source,
@@ -189,7 +223,7 @@ pub(crate) fn render_vars(
         collect_macros(&t.source, &t.body, &mut st.macros, 0);
     }
     render_block(&mut st, &t.source, &t.body, out)?;
-    Ok(st.vars)
+    Ok((st.vars, st.trace))
 }
 
 /// Velocity 1.7 registers macros when it parses, so a call may come before the definition.
@@ -300,6 +334,18 @@ impl<'t> State<'t> {
         Ok(())
     }
 
+    /// Notes that `span` of the main template wrote `out[start..end]`.
+    fn record(&mut self, src: &str, start: usize, end: usize, span: Span) {
+        if let Some(t) = &mut self.trace {
+            if end > start && std::ptr::eq(src, self.main_src) && t.len() < TRACE_MAX {
+                t.push(OutputPiece {
+                    output: start..end,
+                    span,
+                });
+            }
+        }
+    }
+
     fn apigw(&self) -> bool {
         self.opts.null_mode == NullMode::ApiGateway
     }
@@ -319,12 +365,16 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
     st.step(src, node.span())?;
     match node {
         Node::Text(span, text) => {
+            let start = out.len();
             out.push_str(text);
             st.check_output(src, *span, out.len())?;
+            st.record(src, start, out.len(), *span);
         }
         Node::Ref(r) => {
+            let start = out.len();
             let flow = render_ref(st, src, r, out)?;
             st.check_output(src, r.span, out.len())?;
+            st.record(src, start, out.len(), r.span);
             return Ok(flow);
         }
         Node::Set { target, value, .. } => {
@@ -872,8 +922,10 @@ fn render_macro_call(
         st.macros.get(name).map(|m| (m.src, m.params, m.body))
     };
     let Some((msrc, params, body)) = found else {
+        let start = out.len();
         out.push_str(span.text(src));
         st.check_output(src, span, out.len())?;
+        st.record(src, start, out.len(), span);
         return Ok(Flow::Normal);
     };
     let mut vals = Vec::with_capacity(args.len());

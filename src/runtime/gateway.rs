@@ -10,6 +10,7 @@ use super::context::{build_context, stage_variables, OverrideMap};
 use super::input::{Input, PathCache, Util};
 use super::jsonpath::JsonPath;
 use super::request::{EventError, Request};
+use crate::eval::render::OutputPiece;
 use crate::eval::value::Value;
 use crate::syntax::ast::{Expr, RefPart};
 use crate::syntax::span::Span;
@@ -151,6 +152,25 @@ impl MappingTemplate {
         request: &Request,
         opts: &GatewayOptions,
     ) -> Result<Rendered, GatewayError> {
+        self.render_inner(request, opts, false).map(|(r, _)| r)
+    }
+
+    /// Renders against `request`, also returning which template span wrote which
+    /// bytes of the body.
+    pub fn render_traced(
+        &self,
+        request: &Request,
+        opts: &GatewayOptions,
+    ) -> Result<(Rendered, Vec<OutputPiece>), GatewayError> {
+        self.render_inner(request, opts, true)
+    }
+
+    fn render_inner(
+        &self,
+        request: &Request,
+        opts: &GatewayOptions,
+        traced: bool,
+    ) -> Result<(Rendered, Vec<OutputPiece>), GatewayError> {
         let size = request.body.as_ref().map_or(0, String::len);
         if size > opts.body_max {
             return Err(GatewayError::BodyTooLarge {
@@ -171,7 +191,14 @@ impl MappingTemplate {
             stage_variables(&request.stage_variables),
         );
         let mut body = String::new();
-        self.template.render_values(vars, &opts.render, &mut body)?;
+        let pieces = if traced {
+            self.template
+                .render_traced(vars, &opts.render, &mut body)?
+                .1
+        } else {
+            self.template.render_values(vars, &opts.render, &mut body)?;
+            Vec::new()
+        };
         let [h, q, p] = &ctx.request;
         let mut response_header = entries(&ctx.response_header);
         let response_status = match ctx.response.value() {
@@ -184,7 +211,7 @@ impl MappingTemplate {
             _ => None,
         };
         response_header.retain(|_, v| !v.is_empty());
-        Ok(Rendered {
+        let rendered = Rendered {
             body,
             overrides: Overrides {
                 request_header: entries(h),
@@ -193,7 +220,8 @@ impl MappingTemplate {
                 response_header,
                 response_status,
             },
-        })
+        };
+        Ok((rendered, pieces))
     }
 }
 

@@ -1,0 +1,1 @@
+//! Files and documents → embedded templates with offset maps.

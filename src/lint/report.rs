@@ -1,0 +1,1 @@
+//! Diagnostics → human, JSON, GitHub annotations, SARIF.
