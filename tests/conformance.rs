@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use apigw_vtl::runtime::{GatewayError, GatewayOptions, MappingTemplate, Request};
 use apigw_vtl::{Context, Limits, NullMode, RenderOptions, Template};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,8 @@ struct Case {
     name: String,
     source: String,
     mode: NullMode,
+    /// `event: NAME`: render as a mapping template against `tests/corpus/events/NAME.json`.
+    event: Option<String>,
     template: String,
     expect: Expect,
 }
@@ -157,12 +160,23 @@ fn parse_case_file(path: &Path) -> Result<Vec<Case>, String> {
             }
             (Some(_), Some(_)) => return Err(format!("{at}: both output and error")),
         };
+        let event = match header("event") {
+            None => None,
+            Some(name) => {
+                let p = corpus_dir().join("events").join(format!("{name}.json"));
+                Some(
+                    std::fs::read_to_string(&p)
+                        .map_err(|e| format!("{at}: {}: {e}", p.display()))?,
+                )
+            }
+        };
         cases.push(Case {
             file: file.clone(),
             line: raw.line,
             name: raw.name,
             source,
             mode,
+            event,
             template,
             expect,
         });
@@ -216,6 +230,33 @@ fn run(case: &Case) -> Got {
         limits: Limits::default(),
     };
     let template = case.template.clone();
+    if let Some(event) = &case.event {
+        let event = event.clone();
+        let result = panic::catch_unwind(AssertUnwindSafe(move || {
+            let request = match Request::from_event_json(&event) {
+                Ok(r) => r,
+                Err(e) => return Got::Panic(format!("bad event: {e}")),
+            };
+            let gw = GatewayOptions {
+                render: opts,
+                ..GatewayOptions::default()
+            };
+            match MappingTemplate::parse(&template) {
+                Err(e) => Got::ParseError(e.pos.line, e.pos.column, e.message),
+                Ok(t) => match t.render(&request, &gw) {
+                    Ok(r) => Got::Output(r.body),
+                    Err(GatewayError::Parse(e)) => {
+                        Got::ParseError(e.pos.line, e.pos.column, e.message)
+                    }
+                    Err(GatewayError::Render(e)) => {
+                        Got::RenderError(e.pos.line, e.pos.column, e.message)
+                    }
+                    Err(e) => Got::RenderError(0, 0, e.to_string()),
+                },
+            }
+        }));
+        return result.unwrap_or_else(|p| Got::Panic(panic_text(p)));
+    }
     let result = panic::catch_unwind(AssertUnwindSafe(move || match Template::parse(&template) {
         Err(e) => Got::ParseError(e.pos.line, e.pos.column, e.message),
         Ok(t) => match t.render_with(&Context::new(), &opts) {
@@ -223,14 +264,14 @@ fn run(case: &Case) -> Got {
             Err(e) => Got::RenderError(e.pos.line, e.pos.column, e.message),
         },
     }));
-    result.unwrap_or_else(|p| {
-        let msg = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "<non-string panic>".into());
-        Got::Panic(msg)
-    })
+    result.unwrap_or_else(|p| Got::Panic(panic_text(p)))
+}
+
+fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "<non-string panic>".into())
 }
 
 /// `None` when the case passes, else a short cause.

@@ -170,6 +170,13 @@ pub fn file_pos(text: &str, offset: usize) -> FilePos {
     let before = text.get(..offset).unwrap_or("");
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = before.bytes().filter(|b| *b == b'\n').count() as u32 + 1;
-    let column = text.get(line_start..offset).map_or(0, |s| s.chars().count()) as u32 + 1;
-    FilePos { line, column, offset }
+    let column = text
+        .get(line_start..offset)
+        .map_or(0, |s| s.chars().count()) as u32
+        + 1;
+    FilePos {
+        line,
+        column,
+        offset,
+    }
 }

@@ -13,7 +13,6 @@ use super::request::{EventError, Request};
 use crate::eval::render::OutputPiece;
 use crate::eval::value::Value;
 use crate::syntax::ast::{Expr, RefPart};
-use crate::syntax::span::Span;
 use crate::{Limits, ParseError, RenderError, RenderOptions, Template};
 
 /// Options of a gateway render.
@@ -82,7 +81,8 @@ pub struct MappingTemplate {
 impl MappingTemplate {
     /// Parses `source` (at most API Gateway's 300 KB) and compiles every literal
     /// path of `$input.json('…')` / `$input.path('…')`. A path that does not
-    /// compile is a [`ParseError`] pointing into the string literal.
+    /// compile fails when its call runs, as on API Gateway (where a call in a
+    /// branch not taken does no harm); `apigw-vtl lint` reports it up front.
     pub fn parse(source: &str) -> Result<MappingTemplate, ParseError> {
         MappingTemplate::parse_with(source, &Limits::default())
     }
@@ -91,51 +91,16 @@ impl MappingTemplate {
     pub fn parse_with(source: &str, limits: &Limits) -> Result<MappingTemplate, ParseError> {
         let template = Template::parse_with(source, limits)?;
         let mut paths: PathCache = HashMap::new();
-        let mut error = None;
         crate::syntax::visit::for_each_reference(template.ast(), &mut |r| {
-            if &*r.root != "input" || error.is_some() {
-                return;
-            }
-            let Some(RefPart::Method(_, name, args)) = r.parts.first() else {
-                return;
-            };
-            if !matches!(&**name, "json" | "path") {
-                return;
-            }
-            let [Expr::Str {
-                span,
-                value,
-                interpolated: None,
-            }] = args.as_slice()
-            else {
-                return;
-            };
-            if paths.contains_key(&**value) {
-                return;
-            }
-            match JsonPath::compile(value) {
-                Ok(p) => {
-                    paths.insert(value.clone(), Arc::new(p));
-                }
-                Err(e) => {
-                    // Point into the literal: past the quote, `offset` chars in.
-                    let inner = span.text(source).get(1..).unwrap_or("");
-                    let at = inner
-                        .char_indices()
-                        .nth(e.offset)
-                        .map_or(inner.len(), |(i, _)| i);
-                    let start = span.start as usize + 1 + at;
-                    error = Some(ParseError::new(
-                        source,
-                        Span::new(start, start + 1),
-                        format!("invalid JSONPath '{value}': {}", e.message),
-                    ));
+            if let Some(path) = literal_path(r) {
+                if !paths.contains_key(path) {
+                    let compiled = JsonPath::compile(path)
+                        .map(Arc::new)
+                        .map_err(|e| super::input::invalid_path(&e));
+                    paths.insert(Box::from(path), compiled);
                 }
             }
         });
-        if let Some(e) = error {
-            return Err(e);
-        }
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),
@@ -222,6 +187,27 @@ impl MappingTemplate {
             },
         };
         Ok((rendered, pieces))
+    }
+}
+
+/// The path of `$input.json('…')` / `$input.path('…')` when written as a plain literal.
+pub(crate) fn literal_path(r: &crate::syntax::ast::Reference) -> Option<&str> {
+    if &*r.root != "input" {
+        return None;
+    }
+    let Some(RefPart::Method(_, name, args)) = r.parts.first() else {
+        return None;
+    };
+    if !matches!(&**name, "json" | "path") {
+        return None;
+    }
+    match args.as_slice() {
+        [Expr::Str {
+            value,
+            interpolated: None,
+            ..
+        }] => Some(value),
+        _ => None,
     }
 }
 

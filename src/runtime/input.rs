@@ -26,8 +26,14 @@ use super::jsonpath::{JsonPath, Selection};
 use super::util;
 use crate::eval::value::{HostObject, Key, Value};
 
-/// Literal JSONPaths compiled when the template was parsed.
-pub(crate) type PathCache = HashMap<Box<str>, Arc<JsonPath>>;
+/// Literal JSONPaths compiled when the template was parsed; one that does not
+/// compile fails when (and only if) the call runs, as on API Gateway.
+pub(crate) type PathCache = HashMap<Box<str>, Result<Arc<JsonPath>, String>>;
+
+/// The error message of a path that does not compile.
+pub(crate) fn invalid_path(e: &super::jsonpath::PathError) -> String {
+    format!("com.jayway.jsonpath.InvalidPathException: {}", e.message)
+}
 
 #[derive(Debug)]
 pub(crate) struct Input {
@@ -92,18 +98,17 @@ impl Input {
 
     fn select<T>(&self, path: &str, f: impl FnOnce(Selection<'_>) -> T) -> Result<T, String> {
         let doc = self.doc()?;
-        if let Some(p) = self.compiled.get(path) {
-            return p.select(&doc).map(f).map_err(|e| e.to_string());
+        match self.compiled.get(path) {
+            Some(Ok(p)) => return p.select(&doc).map(f).map_err(|e| e.to_string()),
+            Some(Err(e)) => return Err(e.clone()),
+            None => {}
         }
         let p = {
             let cached = self.dynamic.borrow().get(path).cloned();
             match cached {
                 Some(p) => p,
                 None => {
-                    let p =
-                        Rc::new(JsonPath::compile(path).map_err(|e| {
-                            format!("com.jayway.jsonpath.InvalidPathException: {e}")
-                        })?);
+                    let p = Rc::new(JsonPath::compile(path).map_err(|e| invalid_path(&e))?);
                     let mut d = self.dynamic.borrow_mut();
                     if d.len() < 256 {
                         d.insert(Box::from(path), p.clone());
@@ -146,12 +151,23 @@ impl Input {
     }
 }
 
-/// The one string argument of a `$input` / `$util` call (null reads as `None`).
+/// The one `String` argument of a `$input` / `$util` call: `Some(None)` for null;
+/// `None` for anything but a string (no Java method takes it, so the call is null).
 fn str_arg(args: &[Value]) -> Option<Option<String>> {
     match args {
         [Value::Null] => Some(None),
-        [v] => Some(Some(v.to_java_string())),
+        [Value::Str(s)] => Some(Some(s.to_string())),
         _ => None,
+    }
+}
+
+/// A path argument: null or empty is Jayway's `IllegalArgumentException`.
+fn path_arg(args: &[Value]) -> Option<Result<String, String>> {
+    match str_arg(args)? {
+        Some(p) if !p.is_empty() => Some(Ok(p)),
+        _ => Some(Err(
+            "java.lang.IllegalArgumentException: path can not be null or empty".into(),
+        )),
     }
 }
 
@@ -171,14 +187,8 @@ impl HostObject for Input {
                 let n = str_arg(args)??;
                 Some(Ok(self.param(&n)))
             }
-            ("json", [_]) => {
-                let p = str_arg(args)??;
-                Some(self.json(&p))
-            }
-            ("path", [_]) => {
-                let p = str_arg(args)??;
-                Some(self.path(&p))
-            }
+            ("json", [_]) => Some(path_arg(args)?.and_then(|p| self.json(&p))),
+            ("path", [_]) => Some(path_arg(args)?.and_then(|p| self.path(&p))),
             _ => None,
         }
     }

@@ -57,15 +57,11 @@ pub struct Request {
     pub request_context: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The single-value map (`headers`, `queryStringParameters` …); the multi-value
+/// maps are read for their shape only: `$input.params()` holds one value each.
 fn single(map: StrMap, multi: MultiMap) -> IndexMap<String, String> {
+    let _ = multi;
     let mut out = IndexMap::new();
-    if let Some(m) = multi {
-        for (k, vs) in m {
-            if let Some(last) = vs.and_then(|vs| vs.into_iter().flatten().last()) {
-                out.insert(k, last);
-            }
-        }
-    }
     if let Some(m) = map {
         for (k, v) in m {
             out.insert(k, v.unwrap_or_default());
@@ -83,19 +79,9 @@ impl Request {
             field: e.path().to_string(),
             message: e.inner().to_string(),
         })?;
-        let mut body = ev.body;
-        if ev.is_base64_encoded == Some(true) {
-            if let Some(b) = &body {
-                use base64::Engine as _;
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(b.trim())
-                    .map_err(|m| EventError {
-                        field: "body".into(),
-                        message: format!("isBase64Encoded is true but the body is not base64: {m}"),
-                    })?;
-                body = Some(String::from_utf8_lossy(&bytes).into_owned());
-            }
-        }
+        // `isBase64Encoded` is not applied: the template sees the body as the event gives it.
+        let _ = ev.is_base64_encoded;
+        let body = ev.body;
         let mut request_context = ev.request_context.unwrap_or_default();
         // Fill what the event says elsewhere when requestContext lacks it.
         if let Some(m) = ev.http_method {
@@ -135,7 +121,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.headers.get("Accept").map(String::as_str), Some("a"));
-        assert_eq!(r.query.get("q").map(String::as_str), Some("2"));
+        assert_eq!(r.query.get("q"), None);
         assert_eq!(r.body.as_deref(), Some("x"));
     }
 

@@ -445,11 +445,17 @@ impl Parser<'_> {
     fn string(&mut self, quote: char) -> Result<String, String> {
         self.pos += 1;
         let mut out = String::new();
+        // A `\uD8xx` escape waiting for its low surrogate (`\uDCxx`).
+        let mut high: Option<u32> = None;
         loop {
             let Some(c) = self.peek() else {
                 return Err(self.eof());
             };
             self.pos += 1;
+            let continues_pair = c == '\\' && self.peek() == Some('u');
+            if !continues_pair && high.take().is_some() {
+                out.push('\u{FFFD}');
+            }
             if c == quote {
                 return Ok(out);
             }
@@ -477,7 +483,24 @@ impl Parser<'_> {
                         v = v * 16 + d;
                         self.pos += 1;
                     }
-                    out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+                    match (high.take(), v) {
+                        (Some(h), 0xDC00..=0xDFFF) => {
+                            let c = 0x10000 + ((h - 0xD800) << 10) + (v - 0xDC00);
+                            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                        }
+                        (prev, 0xD800..=0xDBFF) => {
+                            if prev.is_some() {
+                                out.push('\u{FFFD}');
+                            }
+                            high = Some(v);
+                        }
+                        (prev, _) => {
+                            if prev.is_some() {
+                                out.push('\u{FFFD}');
+                            }
+                            out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+                        }
+                    }
                 }
                 other => out.push(other),
             }

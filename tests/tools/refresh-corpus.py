@@ -110,12 +110,24 @@ def error_line(msg):
     return f"{kind}{pos} | {msg}"
 
 
+EVENTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus", "events")
+
+
+def event_of(case):
+    """The request a case renders against: `event: NAME` is tests/corpus/events/NAME.json."""
+    name = case.header("event")
+    if name is None:
+        return {}
+    with open(os.path.join(EVENTS_DIR, name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
 def run_oracle(oracle, cases, literal):
     if not cases:
         return {}
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
         for i, c in enumerate(cases):
-            f.write(json.dumps({"id": str(i), "template": c.section("template"), "event": {}}) + "\n")
+            f.write(json.dumps({"id": str(i), "template": c.section("template"), "event": event_of(c)}) + "\n")
         name = f.name
     env = dict(os.environ)
     if literal:
