@@ -236,6 +236,12 @@ fn java_hash_depth(v: &Value, depth: usize) -> i32 {
                 num_bigint::Sign::Plus => h,
             }
         }
+        // BigDecimal.hashCode: 31 * unscaledValue.hashCode() + scale.
+        Value::Decimal(d) => {
+            java_hash_depth(&Value::BigInt(Rc::new(d.unscaled.clone())), depth + 1)
+                .wrapping_mul(31)
+                .wrapping_add(d.scale as i32)
+        }
         Value::Str(s) => java_string_hash(s),
         Value::List(l) => l.try_borrow().map_or(0, |l| {
             l.items.iter().fold(1i32, |h, e| {

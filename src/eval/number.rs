@@ -446,3 +446,195 @@ mod tests {
         }
     }
 }
+
+/// `java.math.BigDecimal`: `unscaled × 10^-scale`. Velocity 1.7 computes in it when a
+/// BigInteger meets a Double (or a BigDecimal meets anything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decimal {
+    pub unscaled: num_bigint::BigInt,
+    pub scale: i64,
+}
+
+/// The most digits (of the unscaled value, or of the scale) a BigDecimal result may
+/// have; past it the operation is an error rather than a slow, huge number.
+pub const DECIMAL_MAX_DIGITS: u64 = 10_000;
+
+impl Decimal {
+    pub fn from_bigint(b: &num_bigint::BigInt) -> Decimal {
+        Decimal {
+            unscaled: b.clone(),
+            scale: 0,
+        }
+    }
+
+    /// `new BigDecimal(double)`: the exact binary value, at the smallest scale that holds it.
+    pub fn from_f64(d: f64) -> Result<Decimal, String> {
+        use num_bigint::BigInt;
+        if !d.is_finite() {
+            return Err("java.lang.NumberFormatException: Infinite or NaN".into());
+        }
+        if d == 0.0 {
+            return Ok(Decimal {
+                unscaled: BigInt::from(0),
+                scale: 0,
+            });
+        }
+        let bits = d.to_bits();
+        let negative = bits >> 63 == 1;
+        let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+        let frac = bits & ((1u64 << 52) - 1);
+        let (mut mantissa, mut exp) = if exp_bits == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), exp_bits - 1075)
+        };
+        let tz = mantissa.trailing_zeros();
+        mantissa >>= tz;
+        exp += i64::from(tz);
+        let mut unscaled = BigInt::from(mantissa);
+        let scale = if exp >= 0 {
+            unscaled <<= exp as usize;
+            0
+        } else {
+            unscaled *= num_traits::pow(BigInt::from(5), (-exp) as usize);
+            -exp
+        };
+        if negative {
+            unscaled = -unscaled;
+        }
+        Ok(Decimal { unscaled, scale })
+    }
+
+    fn check(self) -> Result<Decimal, String> {
+        if self.unscaled.bits() > DECIMAL_MAX_DIGITS * 4
+            || self.scale.unsigned_abs() > DECIMAL_MAX_DIGITS
+        {
+            return Err(format!(
+                "java.lang.ArithmeticException: BigDecimal result over {DECIMAL_MAX_DIGITS} digits"
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Both unscaled values at the larger scale.
+    fn aligned(&self, other: &Decimal) -> (num_bigint::BigInt, num_bigint::BigInt, i64) {
+        use num_bigint::BigInt;
+        let s = self.scale.max(other.scale);
+        let up = |d: &Decimal| {
+            let k = (s - d.scale) as usize;
+            &d.unscaled * num_traits::pow(BigInt::from(10), k)
+        };
+        (up(self), up(other), s)
+    }
+
+    pub fn add(&self, other: &Decimal) -> Result<Decimal, String> {
+        let (a, b, scale) = self.aligned(other);
+        Decimal {
+            unscaled: a + b,
+            scale,
+        }
+        .check()
+    }
+
+    pub fn sub(&self, other: &Decimal) -> Result<Decimal, String> {
+        let (a, b, scale) = self.aligned(other);
+        Decimal {
+            unscaled: a - b,
+            scale,
+        }
+        .check()
+    }
+
+    pub fn mul(&self, other: &Decimal) -> Result<Decimal, String> {
+        Decimal {
+            unscaled: &self.unscaled * &other.unscaled,
+            scale: self.scale + other.scale,
+        }
+        .check()
+    }
+
+    /// `divide(other, ROUND_HALF_DOWN)`: the quotient at this value's scale,
+    /// rounded to nearest, ties toward zero. `None` when `other` is zero.
+    pub fn div(&self, other: &Decimal) -> Result<Option<Decimal>, String> {
+        use num_bigint::{BigInt, Sign};
+        use num_traits::{Signed, Zero};
+        if other.unscaled.is_zero() {
+            return Ok(None);
+        }
+        // self.u·10^-s1 / (o.u·10^-s2) at scale s1 = self.u·10^s2 / o.u.
+        if other.scale.unsigned_abs() > DECIMAL_MAX_DIGITS {
+            return Err("java.lang.ArithmeticException: BigDecimal scale too large".into());
+        }
+        let (num, den) = if other.scale >= 0 {
+            (
+                &self.unscaled * num_traits::pow(BigInt::from(10), other.scale as usize),
+                other.unscaled.clone(),
+            )
+        } else {
+            (
+                self.unscaled.clone(),
+                &other.unscaled * num_traits::pow(BigInt::from(10), (-other.scale) as usize),
+            )
+        };
+        let q = &num / &den;
+        let r = &num % &den;
+        let twice = r.abs() * 2;
+        let mut q = q;
+        if twice > den.abs() {
+            let negative = (num.sign() == Sign::Minus) != (den.sign() == Sign::Minus);
+            q += if negative { -1 } else { 1 };
+        }
+        Ok(Some(
+            Decimal {
+                unscaled: q,
+                scale: self.scale,
+            }
+            .check()?,
+        ))
+    }
+
+    pub fn cmp(&self, other: &Decimal) -> std::cmp::Ordering {
+        let (a, b, _) = self.aligned(other);
+        a.cmp(&b)
+    }
+
+    /// Java's `BigDecimal.toString()` (scientific notation when the exponent is small).
+    pub fn to_java_string(&self) -> String {
+        use num_traits::Signed;
+        let digits = self.unscaled.abs().to_string();
+        let len = digits.len() as i64;
+        let adjusted = -self.scale + (len - 1);
+        let mut out = String::new();
+        if self.unscaled.is_negative() {
+            out.push('-');
+        }
+        if self.scale >= 0 && adjusted >= -6 {
+            if self.scale == 0 {
+                out.push_str(&digits);
+            } else if len > self.scale {
+                let cut = (len - self.scale) as usize;
+                out.push_str(digits.get(..cut).unwrap_or(""));
+                out.push('.');
+                out.push_str(digits.get(cut..).unwrap_or(""));
+            } else {
+                out.push_str("0.");
+                for _ in 0..(self.scale - len) {
+                    out.push('0');
+                }
+                out.push_str(&digits);
+            }
+        } else {
+            out.push_str(digits.get(..1).unwrap_or("0"));
+            if len > 1 {
+                out.push('.');
+                out.push_str(digits.get(1..).unwrap_or(""));
+            }
+            out.push('E');
+            if adjusted >= 0 {
+                out.push('+');
+            }
+            out.push_str(&adjusted.to_string());
+        }
+        out
+    }
+}

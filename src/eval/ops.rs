@@ -1,9 +1,10 @@
 //! Operators as Velocity 1.7 evaluates them (`ASTAddNode`, `ASTEQNode`, `MathUtils` …).
 
+use super::number::Decimal;
 use super::value::Value;
 use crate::syntax::ast::BinOp;
 use num_bigint::BigInt;
-use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -24,6 +25,7 @@ enum Num<'a> {
     Long(i64),
     Big(&'a BigInt),
     Double(f64),
+    Dec(&'a Decimal),
 }
 
 fn as_num(v: &Value) -> Option<Num<'_>> {
@@ -32,6 +34,7 @@ fn as_num(v: &Value) -> Option<Num<'_>> {
         Value::Long(i) => Some(Num::Long(*i)),
         Value::BigInt(b) => Some(Num::Big(b)),
         Value::Double(d) => Some(Num::Double(*d)),
+        Value::Decimal(d) => Some(Num::Dec(d)),
         _ => None,
     }
 }
@@ -44,6 +47,7 @@ impl Num<'_> {
             // Only used on integer operands of the long base.
             Num::Big(b) => b.to_i64().unwrap_or(0),
             Num::Double(d) => d as i64,
+            Num::Dec(d) => d.to_java_string().parse::<f64>().unwrap_or(0.0) as i64,
         }
     }
     fn double(self) -> f64 {
@@ -52,6 +56,15 @@ impl Num<'_> {
             Num::Long(i) => i as f64,
             Num::Big(b) => b.to_f64().unwrap_or(f64::NAN),
             Num::Double(d) => d,
+            Num::Dec(d) => d.to_java_string().parse::<f64>().unwrap_or(f64::NAN),
+        }
+    }
+    /// `MathUtils.toBigDecimal`: BigIntegers exactly, other numbers through `doubleValue()`.
+    fn decimal(self) -> Result<Decimal, String> {
+        match self {
+            Num::Dec(d) => Ok(d.clone()),
+            Num::Big(b) => Ok(Decimal::from_bigint(b)),
+            other => Decimal::from_f64(other.double()),
         }
     }
     fn big(self) -> BigInt {
@@ -66,6 +79,7 @@ impl Num<'_> {
             Num::Long(i) => i == 0,
             Num::Big(b) => b.is_zero(),
             Num::Double(d) => d == 0.0,
+            Num::Dec(d) => d.unscaled.is_zero(),
         }
     }
     /// Position in MathUtils' `typesBySize` (Integer < Long).
@@ -82,15 +96,16 @@ enum Base {
     Long,
     Double,
     BigInteger,
-    /// `BigDecimal`: a BigInteger mixed with a Double. Approximated with doubles.
+    /// `BigDecimal`: a BigDecimal with anything, or a BigInteger with a Double.
     BigDecimal,
 }
 
 fn base(a: Num, b: Num) -> Base {
-    let a_int = !matches!(a, Num::Double(_));
-    let b_int = !matches!(b, Num::Double(_));
+    let a_int = !matches!(a, Num::Double(_) | Num::Dec(_));
+    let b_int = !matches!(b, Num::Double(_) | Num::Dec(_));
     let any_big = matches!(a, Num::Big(_)) || matches!(b, Num::Big(_));
-    if (!a_int || !b_int) && any_big {
+    let any_dec = matches!(a, Num::Dec(_)) || matches!(b, Num::Dec(_));
+    if any_dec || ((!a_int || !b_int) && any_big) {
         Base::BigDecimal
     } else if a_int && b_int {
         if any_big {
@@ -123,8 +138,9 @@ fn big(v: BigInt) -> Value {
 /// `Ok(Value::Null)` where 1.7 yields null (non-numbers, division by zero).
 ///
 /// `Err` only where 1.7 throws (`%` of a BigInteger by a negative number).
-/// Known gap: a BigInteger mixed with a Double is computed in `BigDecimal` by 1.7;
-/// here it is computed with doubles.
+/// A BigInteger mixed with a Double, or a BigDecimal with anything, is computed
+/// exactly in `BigDecimal` (division rounds half down at the dividend's scale),
+/// as 1.7's `MathUtils` does.
 pub fn arith(
     op: BinOp,
     l: &Value,
@@ -196,13 +212,25 @@ pub fn arith(
                 _ => Value::Null,
             }
         }
-        Base::Double | Base::BigDecimal => {
-            if bs == Base::BigDecimal && op == BinOp::Mod {
-                return Err(
+        Base::BigDecimal => {
+            let (x, y) = (a.decimal()?, b.decimal()?);
+            let d = match op {
+                BinOp::Add => x.add(&y)?,
+                BinOp::Sub => x.sub(&y)?,
+                BinOp::Mul => x.mul(&y)?,
+                BinOp::Div => match x.div(&y)? {
+                    Some(d) => d,
+                    None => return Ok(Value::Null),
+                },
+                BinOp::Mod => return Err(
                     "java.lang.ArithmeticException: Cannot calculate the modulo of BigDecimals."
                         .into(),
-                );
-            }
+                ),
+                _ => return Ok(Value::Null),
+            };
+            Value::Decimal(Rc::new(d))
+        }
+        Base::Double => {
             let (x, y) = (a.double(), b.double());
             Value::Double(match op {
                 BinOp::Add => x + y,
@@ -214,21 +242,6 @@ pub fn arith(
                 _ => return Ok(Value::Null),
             })
         }
-    })
-}
-
-/// Exact comparison of a BigInteger with a finite double.
-fn cmp_big_double(b: &BigInt, d: f64) -> Result<Ordering, String> {
-    if !d.is_finite() {
-        return Err("java.lang.NumberFormatException: Infinite or NaN".into());
-    }
-    let fl = d.floor();
-    let Some(fb) = BigInt::from_f64(fl) else {
-        return Ok(Ordering::Equal);
-    };
-    Ok(match b.cmp(&fb) {
-        Ordering::Equal if fl != d => Ordering::Less,
-        o => o,
     })
 }
 
@@ -247,11 +260,7 @@ fn num_compare(a: Num, b: Num) -> Result<Ordering, String> {
                 Ordering::Equal
             }
         }
-        Base::BigDecimal => match (a, b) {
-            (Num::Big(x), Num::Double(d)) => cmp_big_double(x, d)?,
-            (Num::Double(d), Num::Big(x)) => cmp_big_double(x, d)?.reverse(),
-            _ => Ordering::Equal,
-        },
+        Base::BigDecimal => a.decimal()?.cmp(&b.decimal()?),
     })
 }
 

@@ -23,6 +23,8 @@ pub enum Value {
     BigInt(Rc<BigInt>),
     /// `java.lang.Double` (Velocity float literals are Doubles).
     Double(f64),
+    /// `java.math.BigDecimal` (what 1.7 computes when a BigInteger meets a Double).
+    Decimal(Rc<crate::eval::number::Decimal>),
     /// `java.lang.String`.
     Str(Rc<str>),
     /// `java.util.ArrayList`, or json-smart's `JSONArray` when `json` is set.
@@ -112,6 +114,7 @@ impl Value {
                 let _ = write!(out, "{i}");
             }
             Value::Double(d) => crate::eval::number::write_java_double(*d, out),
+            Value::Decimal(d) => out.push_str(&d.to_java_string()),
             Value::Str(s) => out.push_str(s),
             Value::List(l) => {
                 let Ok(l) = l.try_borrow() else {
@@ -179,6 +182,7 @@ impl Value {
             | Value::Int(_)
             | Value::Long(_)
             | Value::BigInt(_)
+            | Value::Decimal(_)
             | Value::Double(_) => self.write_java(out),
             Value::Str(s) => write_json_string(s, out),
             Value::List(l) => {
@@ -257,6 +261,7 @@ impl Value {
             Value::Long(_) => "java.lang.Long".into(),
             Value::BigInt(_) => "java.math.BigInteger".into(),
             Value::Double(_) => "java.lang.Double".into(),
+            Value::Decimal(_) => "java.math.BigDecimal".into(),
             Value::Str(_) => "java.lang.String".into(),
             Value::List(l) => {
                 if l.try_borrow().is_ok_and(|l| l.json) {
