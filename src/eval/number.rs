@@ -593,7 +593,7 @@ impl Decimal {
         ))
     }
 
-    pub fn cmp(&self, other: &Decimal) -> std::cmp::Ordering {
+    pub fn compare(&self, other: &Decimal) -> std::cmp::Ordering {
         let (a, b, _) = self.aligned(other);
         a.cmp(&b)
     }

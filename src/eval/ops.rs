@@ -260,7 +260,7 @@ fn num_compare(a: Num, b: Num) -> Result<Ordering, String> {
                 Ordering::Equal
             }
         }
-        Base::BigDecimal => a.decimal()?.cmp(&b.decimal()?),
+        Base::BigDecimal => a.decimal()?.compare(&b.decimal()?),
     })
 }
 
