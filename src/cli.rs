@@ -25,6 +25,41 @@ enum Command {
     Render(RenderArgs),
     /// Parse once, render many times, and report parse time and the median render time.
     Bench(BenchArgs),
+    /// Check templates, and the OpenAPI / SAM / CloudFormation documents that hold them.
+    Lint(LintArgs),
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// Template files (.vtl, .vm), documents (.json, .yaml, .yml, .template) or directories.
+    #[arg(required_unless_present = "list_rules")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    format: LintFormat,
+    /// Switch a rule off (repeatable).
+    #[arg(long = "allow", value_name = "RULE")]
+    allow: Vec<String>,
+    /// Make a rule an error (repeatable).
+    #[arg(long = "deny", value_name = "RULE")]
+    deny: Vec<String>,
+    /// The request the output check renders against (default: a built-in sample POST).
+    #[arg(long, value_name = "FILE")]
+    event: Option<PathBuf>,
+    /// Apply the mechanical fixes, then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// List the rules and exit.
+    #[arg(long)]
+    list_rules: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
 }
 
 #[derive(Args)]
@@ -93,6 +128,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Render(a) => render(a),
         Command::Bench(a) => bench(a),
+        Command::Lint(a) => lint(a),
     };
     match result {
         Ok(code) => code,
@@ -320,4 +356,69 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
         );
     }
     Ok(0)
+}
+
+fn lint(a: LintArgs) -> Result<i32, Failure> {
+    use apigw_vtl::lint::{self, report, rules};
+    use std::collections::HashMap;
+    use std::io::IsTerminal;
+
+    if a.list_rules {
+        for r in rules::RULES {
+            println!(
+                "{:<26} {:<8} {}",
+                r.id,
+                report::label(r.severity),
+                r.description
+            );
+        }
+        return Ok(0);
+    }
+    let config = rules::RuleConfig::new(&a.allow, &a.deny).map_err(Failure::Usage)?;
+    let sample = match &a.event {
+        Some(p) => Request::from_event_json(&read_input(p)?)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?,
+        None => lint::sample_request(),
+    };
+    let opts = lint::LintOptions { config, sample };
+    let files = lint::extract::collect_paths(&a.paths).map_err(Failure::Usage)?;
+    let mut diags = Vec::new();
+    let mut texts = HashMap::new();
+    let mut templates = 0;
+    for path in &files {
+        let mut text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+        let mut result = lint::lint_file(path, &text, &opts);
+        if a.fix && !result.fixes.is_empty() {
+            match lint::apply_fixes(&text, &result.fixes) {
+                Ok(fixed) => {
+                    std::fs::write(path, &fixed)
+                        .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+                    eprintln!(
+                        "fixed {} finding(s) in {}",
+                        result.fixes.len(),
+                        path.display()
+                    );
+                    text = fixed;
+                    result = lint::lint_file(path, &text, &opts);
+                }
+                Err(e) => eprintln!("{}: fixes not applied: {e}", path.display()),
+            }
+        }
+        templates += lint::extract::extract(path, &text).map_or(0, |t| t.len());
+        diags.extend(result.diagnostics);
+        texts.insert(path.to_string_lossy().replace('\\', "/"), text);
+    }
+    let summary = report::Summary::of(&diags, files.len(), templates);
+    let format = match a.format {
+        LintFormat::Human => report::Format::Human,
+        LintFormat::Json => report::Format::Json,
+        LintFormat::Github => report::Format::Github,
+        LintFormat::Sarif => report::Format::Sarif,
+    };
+    let color = matches!(a.format, LintFormat::Human)
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    write_stdout(&report::render(format, &diags, &texts, summary, color))?;
+    Ok(if summary.errors > 0 { 1 } else { 0 })
 }

@@ -37,6 +37,9 @@ pub enum NullMode {
     /// Stock Velocity 1.7: a null reference prints its source text (`$missing`);
     /// `#macro` and `#evaluate` run.
     Velocity,
+    /// API Gateway's semantics, except that a null reference prints `null`: for
+    /// tools that check the structure of the output whatever the data (lint).
+    JsonNull,
 }
 
 /// Limits that bound every render. All are checked; exceeding one is an error

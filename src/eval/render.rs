@@ -346,8 +346,12 @@ impl<'t> State<'t> {
         }
     }
 
+    /// API Gateway's semantics (also in [`NullMode::JsonNull`]).
     fn apigw(&self) -> bool {
-        self.opts.null_mode == NullMode::ApiGateway
+        matches!(
+            self.opts.null_mode,
+            NullMode::ApiGateway | NullMode::JsonNull
+        )
     }
 }
 
@@ -490,6 +494,9 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
     if value.is_null() {
         if st.apigw() {
             push_backslashes(out, half);
+            if st.opts.null_mode == NullMode::JsonNull {
+                out.push_str("null");
+            }
             return Ok(Flow::Normal);
         }
         push_backslashes(out, half * 2);

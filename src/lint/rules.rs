@@ -114,6 +114,12 @@ pub const RULES: &[RuleInfo] = &[
         help: "Quote the value, or guard a reference that can be null (it renders as nothing) with #if.",
     },
     RuleInfo {
+        id: "document-syntax",
+        severity: Severity::Error,
+        description: "A JSON or YAML document that does not parse, so its templates cannot be checked.",
+        help: "Fix the document's syntax at the position shown.",
+    },
+    RuleInfo {
         id: "render-error",
         severity: Severity::Warning,
         description: "Rendering the template for a sample request failed.",
@@ -314,6 +320,22 @@ pub fn check(t: &Embedded, cfg: &RuleConfig, sample: &Request) -> Vec<Finding> {
             c.undefined(m.template().ast());
             if is_json_template(t) && !c.findings.iter().any(|f| f.rule == "syntax") {
                 c.output_json(&m, sample);
+                // A render failure or broken output already explained by a finding at the
+                // same place is not reported twice.
+                let (checks, mut others): (Vec<Finding>, Vec<Finding>) = c
+                    .findings
+                    .drain(..)
+                    .partition(|f| matches!(f.rule, "render-error" | "invalid-json-output"));
+                for f in checks {
+                    let overlaps = others.iter().any(|o| {
+                        o.range.start < f.range.end.max(f.range.start + 1)
+                            && f.range.start < o.range.end.max(o.range.start + 1)
+                    });
+                    if !overlaps {
+                        others.push(f);
+                    }
+                }
+                c.findings = others;
             }
         }
     }
@@ -342,6 +364,10 @@ pub fn check(t: &Embedded, cfg: &RuleConfig, sample: &Request) -> Vec<Finding> {
 /// Templates whose output should be JSON: selected for `application/json`, or a
 /// template file whose text starts like JSON.
 fn is_json_template(t: &Embedded) -> bool {
+    // Gateway responses are not VTL on API Gateway: it only substitutes `$context` values.
+    if t.kind == TemplateKind::GatewayResponse {
+        return false;
+    }
     match &t.content_type {
         Some(ct) => ct
             .split(';')
@@ -786,6 +812,20 @@ impl Checker<'_> {
         let Err(e) = serde_json::from_str::<serde_json::Value>(&body) else {
             return;
         };
+        // When null references printed as `null` make valid JSON, the break comes from
+        // what the sample request lacks, not from the template: not reported.
+        let nulls = GatewayOptions {
+            render: crate::RenderOptions {
+                null_mode: crate::NullMode::JsonNull,
+                ..crate::RenderOptions::default()
+            },
+            ..GatewayOptions::default()
+        };
+        if let Ok(r) = m.render(sample, &nulls) {
+            if serde_json::from_str::<serde_json::Value>(&r.body).is_ok() {
+                return;
+            }
+        }
         let offset = line_col_offset(&body, e.line(), e.column());
         // The innermost piece that wrote the offending byte, else the last one before it.
         let piece = pieces
@@ -1029,7 +1069,8 @@ mod tests {
 
     #[test]
     fn json_output() {
-        let src = "{\n  \"name\": $input.path('$.missing'),\n  \"ok\": 1\n}";
+        // A missing comma is the template's fault, whatever the request.
+        let src = "{\n  \"name\": \"$input.path('$.name')\"\n  \"ok\": 1\n}";
         let found = check(
             &embedded(src, Some("application/json")),
             &RuleConfig::default(),
@@ -1037,8 +1078,10 @@ mod tests {
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].rule, "invalid-json-output");
-        assert_eq!(src.get(found[0].range.clone()), Some(",\n  \"ok\": 1\n}"));
+        assert_eq!(src.get(found[0].range.clone()), Some("\"\n  \"ok\": 1\n}"));
         assert!(run("{\"name\": \"$input.path('$.name')\"}").is_empty());
+        // A field the sample request lacks renders nothing: data, not template, so not reported.
+        assert!(run("{\"n\": $input.path('$.missing')}").is_empty());
     }
 
     #[test]
