@@ -211,3 +211,14 @@ fn fix_rewrites_template_files_and_json_strings() {
         "0 errors, 0 warnings in 2 files (2 templates checked)\n"
     );
 }
+
+#[test]
+fn templates_over_300_kb_are_errors() {
+    let dir = temp_dir("size");
+    let big = dir.join("big.vtl");
+    std::fs::write(&big, "x".repeat(310 * 1024)).expect("write");
+    let out = lint(&["--format", "json", &big.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("JSON");
+    assert_eq!(v["diagnostics"][0]["rule"], "template-size");
+}
