@@ -21,23 +21,20 @@ pub struct EventError {
 }
 
 type StrMap = Option<IndexMap<String, Option<String>>>;
-type MultiMap = Option<IndexMap<String, Option<Vec<Option<String>>>>>;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ProxyEvent {
     resource: Option<String>,
-    path: Option<String>,
     http_method: Option<String>,
     headers: StrMap,
-    multi_value_headers: MultiMap,
     query_string_parameters: StrMap,
-    multi_value_query_string_parameters: MultiMap,
     path_parameters: StrMap,
     stage_variables: StrMap,
     request_context: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Given as the event gives it: `isBase64Encoded` is not applied (nor is it by the
+    /// reference renderer), and the multi-value maps are not read.
     body: Option<String>,
-    is_base64_encoded: Option<bool>,
 }
 
 /// A request as a mapping template sees it.
@@ -57,10 +54,9 @@ pub struct Request {
     pub request_context: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The single-value map (`headers`, `queryStringParameters` …); the multi-value
-/// maps are read for their shape only: `$input.params()` holds one value each.
-fn single(map: StrMap, multi: MultiMap) -> IndexMap<String, String> {
-    let _ = multi;
+/// A single-value map (`headers`, `queryStringParameters` …): `$input.params()`
+/// holds one value each; the event's multi-value maps are not read.
+fn single(map: StrMap) -> IndexMap<String, String> {
     let mut out = IndexMap::new();
     if let Some(m) = map {
         for (k, v) in m {
@@ -79,8 +75,6 @@ impl Request {
             field: e.path().to_string(),
             message: e.inner().to_string(),
         })?;
-        // `isBase64Encoded` is not applied: the template sees the body as the event gives it.
-        let _ = ev.is_base64_encoded;
         let body = ev.body;
         let mut request_context = ev.request_context.unwrap_or_default();
         // Fill what the event says elsewhere when requestContext lacks it.
@@ -94,16 +88,12 @@ impl Request {
                 .entry("resourcePath")
                 .or_insert(serde_json::Value::String(r));
         }
-        let _ = ev.path;
         Ok(Request {
             body,
-            headers: single(ev.headers, ev.multi_value_headers),
-            query: single(
-                ev.query_string_parameters,
-                ev.multi_value_query_string_parameters,
-            ),
-            path_params: single(ev.path_parameters, None),
-            stage_variables: single(ev.stage_variables, None),
+            headers: single(ev.headers),
+            query: single(ev.query_string_parameters),
+            path_params: single(ev.path_parameters),
+            stage_variables: single(ev.stage_variables),
             request_context,
         })
     }
