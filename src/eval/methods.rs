@@ -14,9 +14,10 @@
 //! [`MAX_STRING`] bytes; beyond it the call fails with an `OutOfMemoryError`.
 
 use super::jregex;
+use super::number::Decimal;
 use super::value::{HostObject, Key, List, ListRef, MapRef, Value};
 use num_bigint::BigInt;
-use num_traits::ToPrimitive;
+use num_traits::{Signed, ToPrimitive};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -698,6 +699,9 @@ fn bool_method(b: bool, name: &str, args: &[Value]) -> MResult {
 }
 
 fn number_method(recv: &Value, name: &str, args: &[Value]) -> MResult {
+    if let Value::Decimal(d) = recv {
+        return decimal_method(d, name, args);
+    }
     let as_f64 = match recv {
         Value::Int(i) => f64::from(*i),
         Value::Long(l) => *l as f64,
@@ -750,12 +754,47 @@ fn number_method(recv: &Value, name: &str, args: &[Value]) -> MResult {
     }
 }
 
+/// `java.math.BigDecimal` methods (the cheap ones).
+fn decimal_method(d: &Decimal, name: &str, args: &[Value]) -> MResult {
+    let dec = |r: Result<Decimal, String>| Some(r.map(|v| Value::Decimal(Rc::new(v))));
+    match (name, args) {
+        ("intValue", []) => ok(Value::Int(d.int_value())),
+        ("longValue", []) => ok(Value::Long(d.long_value())),
+        ("doubleValue", []) => ok(Value::Double(d.to_f64())),
+        ("scale", []) => ok(Value::Int(i32::try_from(d.scale).unwrap_or(i32::MAX))),
+        ("signum", []) => ok(Value::Int(d.signum())),
+        ("precision", []) => ok(Value::Int(d.precision())),
+        ("toPlainString", []) => cap(d.to_plain_string()),
+        ("unscaledValue", []) => ok(Value::BigInt(Rc::new(d.unscaled.clone()))),
+        ("toBigInteger", []) => ok(Value::BigInt(Rc::new(d.to_bigint()))),
+        ("negate", []) => dec(Ok(Decimal {
+            unscaled: -d.unscaled.clone(),
+            scale: d.scale,
+        })),
+        ("abs", []) => dec(Ok(Decimal {
+            unscaled: d.unscaled.abs(),
+            scale: d.scale,
+        })),
+        ("stripTrailingZeros", []) => dec(Ok(d.strip_trailing_zeros())),
+        ("compareTo", [Value::Decimal(o)]) => ok(Value::Int(d.compare(o) as i32)),
+        // compareTo(Object) casts its argument.
+        ("compareTo", [o]) if !o.is_null() => err(format!(
+            "java.lang.ClassCastException: class {} cannot be cast to class java.math.BigDecimal",
+            o.java_class_name()
+        )),
+        ("add", [Value::Decimal(o)]) => dec(d.add(o)),
+        ("subtract", [Value::Decimal(o)]) => dec(d.sub(o)),
+        ("multiply", [Value::Decimal(o)]) => dec(d.mul(o)),
+        _ => None,
+    }
+}
+
 fn bigint_method(b: &BigInt, name: &str, args: &[Value]) -> MResult {
     let other = |v: &Value| match v {
         Value::BigInt(o) => Some((**o).clone()),
         _ => None,
     };
-    let big = |v: BigInt| ok(Value::BigInt(Rc::new(v)));
+    let big = |v: BigInt| Some(super::number::check_bigint(v).map(|v| Value::BigInt(Rc::new(v))));
     match (name, args) {
         ("add", [o]) => big(b + other(o)?),
         ("subtract", [o]) => big(b - other(o)?),
@@ -1300,5 +1339,49 @@ mod tests {
             let _ = call_method(&v, "indexOf", &[Value::Int(a * 1000)]);
             let _ = call_method(&v, "startsWith", &[Value::str("a"), Value::Int(a)]);
         }
+    }
+    #[test]
+    fn big_decimal_methods() {
+        // expected: oracle
+        let b = Value::BigInt(Rc::new(
+            "12345678901234567890".parse::<BigInt>().unwrap_or_default(),
+        ));
+        let half = Decimal::from_f64(0.5)
+            .and_then(|h| {
+                Decimal::from_bigint(&"12345678901234567890".parse().unwrap_or_default()).add(&h)
+            })
+            .map(|d| Value::Decimal(Rc::new(d)))
+            .unwrap_or_default();
+        let x = &half;
+        assert_eq!(call(x, "intValue", &[]), "-350287150");
+        assert_eq!(call(x, "longValue", &[]), "-6101065172474983726");
+        assert_eq!(call(x, "doubleValue", &[]), "1.2345678901234567E19");
+        assert_eq!(call(x, "toString", &[]), "12345678901234567890.5");
+        assert_eq!(call(x, "scale", &[]), "1");
+        assert_eq!(call(x, "signum", &[]), "1");
+        assert_eq!(call(x, "precision", &[]), "21");
+        assert_eq!(call(x, "hashCode", &[]), "1337890915");
+        assert_eq!(call(x, "toPlainString", &[]), "12345678901234567890.5");
+        assert_eq!(call(x, "negate", &[]), "-12345678901234567890.5");
+        assert_eq!(call(x, "abs", &[]), "12345678901234567890.5");
+        assert_eq!(call(x, "unscaledValue", &[]), "123456789012345678905");
+        assert_eq!(
+            call(x, "add", std::slice::from_ref(x)),
+            "24691357802469135781.0"
+        );
+        assert_eq!(call(x, "compareTo", std::slice::from_ref(x)), "0");
+        assert_eq!(call(x, "equals", std::slice::from_ref(x)), "true");
+        assert_eq!(call(x, "equals", std::slice::from_ref(&b)), "false");
+        assert_eq!(call(x, "equals", &[Value::Int(1)]), "false");
+        assert!(
+            call(x, "compareTo", &[Value::Int(1)]).starts_with("ERR java.lang.ClassCastException")
+        );
+        assert_eq!(x.java_class_name(), "java.math.BigDecimal");
+        // A BigDecimal map key stays a BigDecimal.
+        assert_eq!(
+            x.to_key().to_value().java_class_name(),
+            "java.math.BigDecimal"
+        );
+        assert!(x.to_key().to_value().java_equals(x));
     }
 }

@@ -457,7 +457,23 @@ pub struct Decimal {
 
 /// The most digits (of the unscaled value, or of the scale) a BigDecimal result may
 /// have; past it the operation is an error rather than a slow, huge number.
+/// An engine limit, not Java's: a 1000-step loop of multiplications stops here
+/// within milliseconds instead of growing without bound.
 pub const DECIMAL_MAX_DIGITS: u64 = 10_000;
+
+/// [`DECIMAL_MAX_DIGITS`] in bits (10^10000 < 2^33220): the most bits a BigInteger
+/// or a BigDecimal's unscaled value may have as an arithmetic result.
+pub const NUMBER_MAX_BITS: u64 = 33_220;
+
+/// A BigInteger arithmetic result, or the error past [`NUMBER_MAX_BITS`].
+pub fn check_bigint(b: num_bigint::BigInt) -> Result<num_bigint::BigInt, String> {
+    if b.bits() > NUMBER_MAX_BITS {
+        return Err(format!(
+            "java.lang.ArithmeticException: BigInteger result over {DECIMAL_MAX_DIGITS} digits"
+        ));
+    }
+    Ok(b)
+}
 
 impl Decimal {
     pub fn from_bigint(b: &num_bigint::BigInt) -> Decimal {
@@ -506,8 +522,7 @@ impl Decimal {
     }
 
     fn check(self) -> Result<Decimal, String> {
-        if self.unscaled.bits() > DECIMAL_MAX_DIGITS * 4
-            || self.scale.unsigned_abs() > DECIMAL_MAX_DIGITS
+        if self.unscaled.bits() > NUMBER_MAX_BITS || self.scale.unsigned_abs() > DECIMAL_MAX_DIGITS
         {
             return Err(format!(
                 "java.lang.ArithmeticException: BigDecimal result over {DECIMAL_MAX_DIGITS} digits"
@@ -598,6 +613,126 @@ impl Decimal {
         a.cmp(&b)
     }
 
+    /// `new BigDecimal(String)` for what [`Decimal::to_java_string`] writes
+    /// (`-12.50`, `8.1E-21`, `1E+3`). `None` for anything else.
+    pub fn parse_java(s: &str) -> Option<Decimal> {
+        let (mantissa, exp) = match s.find(['E', 'e']) {
+            Some(i) => (s.get(..i)?, s.get(i + 1..)?.parse::<i64>().ok()?),
+            None => (s, 0),
+        };
+        let (int_part, frac) = match mantissa.split_once('.') {
+            Some((a, b)) => (a, b),
+            None => (mantissa, ""),
+        };
+        let digits = int_part.trim_start_matches(['-', '+']);
+        if digits.is_empty()
+            || int_part.len() - digits.len() > 1
+            || !digits
+                .bytes()
+                .chain(frac.bytes())
+                .all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let unscaled: num_bigint::BigInt = format!("{int_part}{frac}").parse().ok()?;
+        let scale = (frac.len() as i64).checked_sub(exp)?;
+        Some(Decimal { unscaled, scale }).filter(|d| d.scale.unsigned_abs() <= DECIMAL_MAX_DIGITS)
+    }
+
+    /// `toBigInteger()`: the integer part (truncated toward zero).
+    pub fn to_bigint(&self) -> num_bigint::BigInt {
+        let ten_pow =
+            |k: i64| num_traits::pow(num_bigint::BigInt::from(10), k.unsigned_abs() as usize);
+        if self.scale <= 0 {
+            &self.unscaled * ten_pow(self.scale)
+        } else {
+            // num-bigint's `/` truncates toward zero, as BigInteger.divide does.
+            &self.unscaled / ten_pow(self.scale)
+        }
+    }
+
+    /// `longValue()`: the low 64 bits of the integer part.
+    pub fn long_value(&self) -> i64 {
+        bigint_low_i64(&self.to_bigint())
+    }
+
+    /// `intValue()`: the low 32 bits of the integer part.
+    pub fn int_value(&self) -> i32 {
+        self.long_value() as i32
+    }
+
+    /// `doubleValue()`: the nearest double (JDK 17 parses `toString()`), ±Infinity past range.
+    pub fn to_f64(&self) -> f64 {
+        self.to_java_string().parse::<f64>().unwrap_or(f64::NAN)
+    }
+
+    /// `stripTrailingZeros()`: the same value at the smallest scale (may be negative:
+    /// `100` becomes `1E+2`); zero becomes `0`.
+    pub fn strip_trailing_zeros(&self) -> Decimal {
+        use num_bigint::BigInt;
+        if self.unscaled.is_zero() {
+            return Decimal {
+                unscaled: BigInt::from(0),
+                scale: 0,
+            };
+        }
+        let ten = BigInt::from(10);
+        let mut unscaled = self.unscaled.clone();
+        let mut scale = self.scale;
+        loop {
+            let r = &unscaled % &ten;
+            if !r.is_zero() {
+                break;
+            }
+            unscaled /= &ten;
+            scale -= 1;
+        }
+        Decimal { unscaled, scale }
+    }
+
+    /// `signum()`.
+    pub fn signum(&self) -> i32 {
+        use num_bigint::Sign;
+        match self.unscaled.sign() {
+            Sign::Minus => -1,
+            Sign::NoSign => 0,
+            Sign::Plus => 1,
+        }
+    }
+
+    /// `precision()`: digits of the unscaled value (1 for zero).
+    pub fn precision(&self) -> i32 {
+        use num_traits::Signed;
+        self.unscaled.abs().to_string().len() as i32
+    }
+
+    /// `toPlainString()`: no exponent.
+    pub fn to_plain_string(&self) -> String {
+        use num_traits::Signed;
+        let digits = self.unscaled.abs().to_string();
+        let mut out = String::new();
+        if self.unscaled.is_negative() {
+            out.push('-');
+        }
+        let len = digits.len() as i64;
+        if self.scale <= 0 {
+            out.push_str(&digits);
+            if !self.unscaled.is_zero() {
+                out.push_str(&"0".repeat(self.scale.unsigned_abs() as usize));
+            }
+        } else if len > self.scale {
+            let cut = (len - self.scale) as usize;
+            out.push_str(digits.get(..cut).unwrap_or(""));
+            out.push('.');
+            out.push_str(digits.get(cut..).unwrap_or(""));
+        } else {
+            out.push_str("0.");
+            out.push_str(&"0".repeat((self.scale - len) as usize));
+            out.push_str(&digits);
+        }
+        out
+    }
+
     /// Java's `BigDecimal.toString()` (scientific notation when the exponent is small).
     pub fn to_java_string(&self) -> String {
         use num_traits::Signed;
@@ -636,5 +771,158 @@ impl Decimal {
             out.push_str(&adjusted.to_string());
         }
         out
+    }
+}
+
+/// `BigInteger.longValue()`: the low 64 bits, two's complement.
+pub fn bigint_low_i64(b: &num_bigint::BigInt) -> i64 {
+    let (sign, digits) = b.to_u64_digits();
+    let low = digits.first().copied().unwrap_or(0) as i64;
+    if sign == num_bigint::Sign::Minus {
+        low.wrapping_neg()
+    } else {
+        low
+    }
+}
+
+#[cfg(test)]
+mod decimal_tests {
+    use super::*;
+    use num_bigint::BigInt;
+
+    fn bi(s: &str) -> Decimal {
+        Decimal::from_bigint(&s.parse::<BigInt>().unwrap_or_default())
+    }
+
+    fn f(d: f64) -> Decimal {
+        Decimal::from_f64(d).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn b_plus_half() -> Decimal {
+        bi("12345678901234567890")
+            .add(&f(0.5))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn from_double_is_exact() {
+        // expected: JDK 17 `new BigDecimal(double).toString()`
+        assert_eq!(
+            f(0.1).to_java_string(),
+            "0.1000000000000000055511151231257827021181583404541015625"
+        );
+        assert_eq!(f(100.0).to_java_string(), "100");
+        assert_eq!(f(-2.5).to_java_string(), "-2.5");
+        assert_eq!(f(0.0).to_java_string(), "0");
+        assert!(Decimal::from_f64(f64::NAN).is_err());
+        assert!(Decimal::from_f64(f64::NEG_INFINITY).is_err());
+    }
+
+    #[test]
+    fn divide_half_down_at_dividend_scale() {
+        // expected: oracle
+        let q = |a: &Decimal, b: &Decimal| match a.div(b) {
+            Ok(Some(d)) => d.to_java_string(),
+            Ok(None) => "null".into(),
+            Err(e) => e,
+        };
+        let b = bi("12345678901234567890");
+        assert_eq!(q(&f(0.1), &b), "8.1000000729000011131113350575294154E-21");
+        let x = b_plus_half();
+        assert_eq!(q(&x, &f(2.0)), "6172839450617283945.2");
+        assert_eq!(q(&x, &f(-2.0)), "-6172839450617283945.2");
+        assert_eq!(q(&x, &f(1.5)), "8230452600823045260.3");
+        assert_eq!(q(&f(2.5), &b), "0.0");
+        assert_eq!(q(&x, &f(0.0)), "null");
+    }
+
+    #[test]
+    fn conversions_and_strings() {
+        // expected: oracle
+        let x = b_plus_half();
+        assert_eq!(x.int_value(), -350287150);
+        assert_eq!(x.long_value(), -6101065172474983726);
+        assert_eq!(java_double_to_string(x.to_f64()), "1.2345678901234567E19");
+        assert_eq!((x.signum(), x.precision(), x.scale), (1, 21, 1));
+        assert_eq!(x.to_bigint().to_string(), "12345678901234567890");
+        let tiny = f(0.1)
+            .div(&bi("12345678901234567890"))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no quotient"));
+        assert_eq!(
+            tiny.to_plain_string(),
+            "0.0000000000000000000081000000729000011131113350575294154"
+        );
+        let big = bi("12345678901234567890")
+            .mul(&f(1.0e7))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            big.strip_trailing_zeros().to_java_string(),
+            "1.234567890123456789E+26"
+        );
+        let hundred = bi("12345678901234567890")
+            .mul(&f(100.0))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stripped = hundred.strip_trailing_zeros();
+        assert_eq!(stripped.to_plain_string(), "1234567890123456789000");
+        assert_eq!(stripped.scale, -3);
+    }
+
+    #[test]
+    fn parse_java_round_trips() {
+        for s in [
+            "0",
+            "-12.50",
+            "8.1000000729000011131113350575294154E-21",
+            "1.234567890123456789E+26",
+            "0.000001",
+            "12345678901234567890.5",
+        ] {
+            let d = Decimal::parse_java(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(d.to_java_string(), s);
+        }
+        for s in [
+            "",
+            "-",
+            "1.2.3",
+            "abc",
+            "1E",
+            "--1",
+            "1e99999999999999999999",
+        ] {
+            assert!(Decimal::parse_java(s).is_none(), "{s}");
+        }
+    }
+
+    #[test]
+    fn results_are_bounded() {
+        // Repeated multiplication stops at the engine limit instead of growing on.
+        let mut x = b_plus_half();
+        let step = f(1.1);
+        let mut failed = false;
+        for _ in 0..1000 {
+            match x.mul(&step) {
+                Ok(d) => x = d,
+                Err(e) => {
+                    assert!(e.contains("over 10000 digits"), "{e}");
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        assert!(failed);
+        let mut b = "12345678901234567890".parse::<BigInt>().unwrap_or_default();
+        let mut failed = false;
+        for _ in 0..40 {
+            match check_bigint(&b * &b) {
+                Ok(v) => b = v,
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        assert!(failed);
     }
 }

@@ -47,7 +47,7 @@ impl Num<'_> {
             // Only used on integer operands of the long base.
             Num::Big(b) => b.to_i64().unwrap_or(0),
             Num::Double(d) => d as i64,
-            Num::Dec(d) => d.to_java_string().parse::<f64>().unwrap_or(0.0) as i64,
+            Num::Dec(d) => d.long_value(),
         }
     }
     fn double(self) -> f64 {
@@ -56,7 +56,7 @@ impl Num<'_> {
             Num::Long(i) => i as f64,
             Num::Big(b) => b.to_f64().unwrap_or(f64::NAN),
             Num::Double(d) => d,
-            Num::Dec(d) => d.to_java_string().parse::<f64>().unwrap_or(f64::NAN),
+            Num::Dec(d) => d.to_f64(),
         }
     }
     /// `MathUtils.toBigDecimal`: BigIntegers exactly, other numbers through `doubleValue()`.
@@ -128,9 +128,10 @@ fn wrap(v: i64, a: Num, b: Num) -> Value {
     Value::Long(v)
 }
 
-/// A BigInteger result (never narrowed, as in 1.7).
-fn big(v: BigInt) -> Value {
-    Value::BigInt(Rc::new(v))
+/// A BigInteger result (never narrowed, as in 1.7); an error past
+/// [`super::number::NUMBER_MAX_BITS`] (an engine limit: Java would grow on).
+fn big(v: BigInt) -> Result<Value, String> {
+    Ok(Value::BigInt(Rc::new(super::number::check_bigint(v)?)))
 }
 
 /// `+ - * / %`. `literal(true)` / `literal(false)` give the source text of the
@@ -187,18 +188,18 @@ pub fn arith(
                         BinOp::Add => x + y,
                         BinOp::Sub => x - y,
                         _ => x * y,
-                    })
+                    })?
                 }
             }
         }
         Base::BigInteger => {
             let (x, y) = (a.big(), b.big());
             match op {
-                BinOp::Add => big(x + y),
-                BinOp::Sub => big(x - y),
-                BinOp::Mul => big(x * y),
+                BinOp::Add => big(x + y)?,
+                BinOp::Sub => big(x - y)?,
+                BinOp::Mul => big(x * y)?,
                 // BigInteger.divide truncates toward zero, as num-bigint does.
-                BinOp::Div => big(x / y),
+                BinOp::Div => big(x / y)?,
                 BinOp::Mod => {
                     if y.is_negative() {
                         return Err(
@@ -207,10 +208,16 @@ pub fn arith(
                         );
                     }
                     let m = x % &y;
-                    big(if m.is_negative() { m + y } else { m })
+                    big(if m.is_negative() { m + y } else { m })?
                 }
                 _ => Value::Null,
             }
+        }
+        // MathUtils.modulo throws before converting (so NaN % BigInteger says this too).
+        Base::BigDecimal if op == BinOp::Mod => {
+            return Err(
+                "java.lang.ArithmeticException: Cannot calculate the modulo of BigDecimals.".into(),
+            )
         }
         Base::BigDecimal => {
             let (x, y) = (a.decimal()?, b.decimal()?);
@@ -222,10 +229,6 @@ pub fn arith(
                     Some(d) => d,
                     None => return Ok(Value::Null),
                 },
-                BinOp::Mod => return Err(
-                    "java.lang.ArithmeticException: Cannot calculate the modulo of BigDecimals."
-                        .into(),
-                ),
                 _ => return Ok(Value::Null),
             };
             Value::Decimal(Rc::new(d))
@@ -436,5 +439,99 @@ mod tests {
         assert!(compare(Lt, &Value::Int(1), &Value::Double(1.5)).unwrap_or(false));
         assert!(compare(Ge, &bi("9223372036854775808"), &Value::Double(1.5)).unwrap_or(false));
         assert!(compare(Eq, &Value::Double(f64::NAN), &Value::Int(1)).unwrap_or(false));
+    }
+
+    #[test]
+    fn big_decimal_base() {
+        // expected: oracle
+        use BinOp::*;
+        let b = || bi("12345678901234567890");
+        let half = || arith(Add, &Value::Double(0.5), &b(), &lit).unwrap_or_default();
+        let nan = Value::Double(f64::NAN);
+        let cases: Vec<(BinOp, Value, Value, &str)> = vec![
+            (
+                Div,
+                Value::Double(0.1),
+                b(),
+                "java.math.BigDecimal:8.1000000729000011131113350575294154E-21",
+            ),
+            (
+                Sub,
+                b(),
+                Value::Double(1.5e-3),
+                "java.math.BigDecimal:12345678901234567889.9984999999999999999687749774324174723005853593349456787109375",
+            ),
+            (Add, half(), Value::Int(1), "java.math.BigDecimal:12345678901234567891.5"),
+            (
+                Add,
+                arith(Mul, &b(), &Value::Double(0.5), &lit).unwrap_or_default(),
+                Value::Long(9007199254740993),
+                // The Long goes through doubleValue() first.
+                "java.math.BigDecimal:6181846649872024937.0",
+            ),
+            (Mul, b(), Value::Double(0.0), "java.math.BigDecimal:0"),
+            (Div, half(), Value::Int(0), "null:null"),
+            (Div, b(), Value::Double(0.0), "null:null"),
+            (
+                Mod,
+                b(),
+                Value::Double(2.5),
+                "ERR java.lang.ArithmeticException: Cannot calculate the modulo of BigDecimals.",
+            ),
+            (
+                Mod,
+                b(),
+                nan.clone(),
+                "ERR java.lang.ArithmeticException: Cannot calculate the modulo of BigDecimals.",
+            ),
+            (
+                Add,
+                b(),
+                nan.clone(),
+                "ERR java.lang.NumberFormatException: Infinite or NaN",
+            ),
+            (
+                Add,
+                half(),
+                Value::Double(f64::INFINITY),
+                "ERR java.lang.NumberFormatException: Infinite or NaN",
+            ),
+        ];
+        for (op, l, r, want) in cases {
+            assert_eq!(show(arith(op, &l, &r, &lit)), want, "{op:?} {l:?} {r:?}");
+        }
+        // (0.001 + v0) <= v0 is exact: false.
+        let v0 = bi("85070591730234615847396907784232501249");
+        let sum = arith(Add, &Value::Double(0.001), &v0, &lit).unwrap_or_default();
+        assert_eq!(compare(Le, &sum, &v0), Ok(false));
+        assert_eq!(compare(Gt, &sum, &v0), Ok(true));
+        assert!(compare(Lt, &b(), &Value::Double(f64::INFINITY)).is_err());
+        assert!(compare(Eq, &b(), &nan).is_err());
+        // 2.00 == 2.0 by value, though BigDecimal.equals says no.
+        let zero = arith(Sub, &b(), &b(), &lit).unwrap_or_default();
+        let quarter = arith(Add, &zero, &Value::Double(0.25), &lit).unwrap_or_default();
+        let two_00 = arith(Mul, &quarter, &Value::Int(8), &lit).unwrap_or_default();
+        let half0 = arith(Add, &zero, &Value::Double(0.5), &lit).unwrap_or_default();
+        let two_0 = arith(Mul, &half0, &Value::Int(4), &lit).unwrap_or_default();
+        assert_eq!(two_00.to_java_string(), "2.00");
+        assert_eq!(two_0.to_java_string(), "2.0");
+        assert!(!two_00.java_equals(&two_0));
+        assert_eq!(compare(Eq, &two_00, &Value::Double(2.0)), Ok(true));
+        assert_eq!(compare(Eq, &two_00, &two_0), Ok(true));
+    }
+
+    #[test]
+    fn big_integer_results_are_bounded() {
+        let mut x = bi("12345678901234567890");
+        for _ in 0..40 {
+            match arith(BinOp::Mul, &x, &x, &lit) {
+                Ok(v) => x = v,
+                Err(e) => {
+                    assert!(e.contains("BigInteger result over"), "{e}");
+                    return;
+                }
+            }
+        }
+        panic!("no limit");
     }
 }

@@ -772,7 +772,7 @@ fn int_value(v: &Value) -> Option<i64> {
                 low
             } as i64)
         }
-        Value::Decimal(d) => Some(d.to_java_string().parse::<f64>().map_or(0, |f| f as i32) as i64),
+        Value::Decimal(d) => Some(i64::from(d.int_value())),
         _ => None,
     }
 }

@@ -302,6 +302,8 @@ impl Value {
                 };
                 canon(*a) == canon(*b)
             }
+            // BigDecimal.equals: same value and same scale (2.0 differs from 2.00).
+            (Value::Decimal(a), Value::Decimal(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::List(a), Value::List(b)) => {
                 if Rc::ptr_eq(a, b) {
@@ -362,6 +364,10 @@ impl Value {
                 "java.lang.Double:{}",
                 crate::eval::number::java_double_to_string(*d)
             ))),
+            Value::Decimal(d) => Key::Other(Rc::from(format!(
+                "java.math.BigDecimal:{}",
+                d.to_java_string()
+            ))),
             other => Key::Other(Rc::from(other.to_java_string())),
         }
     }
@@ -380,10 +386,15 @@ impl Key {
             Key::Long(i) => Value::Long(*i),
             Key::Str(s) => Value::Str(s.clone()),
             Key::Other(s) => {
-                // Keys made from BigIntegers and Doubles keep their type.
+                // Keys made from BigIntegers, BigDecimals and Doubles keep their type.
                 if let Some(b) = s.strip_prefix("java.math.BigInteger:") {
                     if let Ok(b) = b.parse::<BigInt>() {
                         return Value::BigInt(Rc::new(b));
+                    }
+                }
+                if let Some(d) = s.strip_prefix("java.math.BigDecimal:") {
+                    if let Some(d) = crate::eval::number::Decimal::parse_java(d) {
+                        return Value::Decimal(Rc::new(d));
                     }
                 }
                 if let Some(d) = s.strip_prefix("java.lang.Double:") {
