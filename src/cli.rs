@@ -360,18 +360,19 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
 
 fn lint(a: LintArgs) -> Result<i32, Failure> {
     use apigw_vtl::lint::{self, report, rules};
-    use std::collections::HashMap;
     use std::io::IsTerminal;
 
     if a.list_rules {
+        let mut out = String::new();
         for r in rules::RULES {
-            println!(
-                "{:<26} {:<8} {}",
+            out.push_str(&format!(
+                "{:<26} {:<8} {}\n",
                 r.id,
                 report::label(r.severity),
                 r.description
-            );
+            ));
         }
+        write_stdout(&out)?;
         return Ok(0);
     }
     let config = rules::RuleConfig::new(&a.allow, &a.deny).map_err(Failure::Usage)?;
@@ -381,35 +382,10 @@ fn lint(a: LintArgs) -> Result<i32, Failure> {
         None => lint::sample_request(),
     };
     let opts = lint::LintOptions { config, sample };
-    let files = lint::extract::collect_paths(&a.paths).map_err(Failure::Usage)?;
-    let mut diags = Vec::new();
-    let mut texts = HashMap::new();
-    let mut templates = 0;
-    for path in &files {
-        let mut text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
-        let mut result = lint::lint_file(path, &text, &opts);
-        if a.fix && !result.fixes.is_empty() {
-            match lint::apply_fixes(&text, &result.fixes) {
-                Ok(fixed) => {
-                    std::fs::write(path, &fixed)
-                        .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
-                    eprintln!(
-                        "fixed {} finding(s) in {}",
-                        result.fixes.len(),
-                        path.display()
-                    );
-                    text = fixed;
-                    result = lint::lint_file(path, &text, &opts);
-                }
-                Err(e) => eprintln!("{}: fixes not applied: {e}", path.display()),
-            }
-        }
-        templates += lint::extract::extract(path, &text).map_or(0, |t| t.len());
-        diags.extend(result.diagnostics);
-        texts.insert(path.to_string_lossy().replace('\\', "/"), text);
+    let outcome = lint::run_lint(&a.paths, &opts, a.fix).map_err(Failure::Usage)?;
+    for line in &outcome.fix_log {
+        eprintln!("{line}");
     }
-    let summary = report::Summary::of(&diags, files.len(), templates);
     let format = match a.format {
         LintFormat::Human => report::Format::Human,
         LintFormat::Json => report::Format::Json,
@@ -418,7 +394,13 @@ fn lint(a: LintArgs) -> Result<i32, Failure> {
     };
     let color = matches!(a.format, LintFormat::Human)
         && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    write_stdout(&report::render(format, &diags, &texts, summary, color))?;
-    Ok(if summary.errors > 0 { 1 } else { 0 })
+        && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
+    write_stdout(&report::render(
+        format,
+        &outcome.diagnostics,
+        &outcome.texts,
+        outcome.summary,
+        color,
+    ))?;
+    Ok(outcome.exit_code())
 }

@@ -13,6 +13,9 @@ pub mod extract;
 pub mod report;
 pub mod rules;
 
+mod fix;
+pub use fix::{apply_fixes, FixError};
+
 use std::ops::Range;
 
 /// How bad a finding is.
@@ -193,8 +196,10 @@ pub struct LintOptions {
 #[derive(Debug, Clone)]
 pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
-    /// Mechanical fixes: the template they belong to and the fix.
-    pub fixes: Vec<(Embedded, Fix)>,
+    /// The templates found in the file.
+    pub templates: Vec<Embedded>,
+    /// Mechanical fixes: the index of their template in `templates`, and the fix.
+    pub fixes: Vec<(usize, Fix)>,
 }
 
 /// A synthetic POST request: a JSON body with common shapes, headers, a query
@@ -217,33 +222,37 @@ pub fn sample_request() -> crate::runtime::Request {
     crate::runtime::Request::from_event_json(event).unwrap_or_default()
 }
 
-/// Lints one file's text.
+/// Lints one file's text. `path` names the file in the diagnostics (and its
+/// extension says what kind of file it is); nothing is read from disk.
 pub fn lint_file(path: &std::path::Path, text: &str, opts: &LintOptions) -> FileResult {
     let file = path.to_string_lossy().replace('\\', "/");
     let mut result = FileResult {
         diagnostics: Vec::new(),
+        templates: Vec::new(),
         fixes: Vec::new(),
     };
     let templates = match extract::extract(path, text) {
         Ok(t) => t,
         Err(e) => {
-            let pos = file_pos(text, e.offset);
-            result.diagnostics.push(Diagnostic {
-                rule: "document-syntax",
-                severity: Severity::Error,
-                file,
-                start: pos,
-                end: pos,
-                message: e.message,
-                hint: None,
-                location: String::new(),
-                fixable: false,
-            });
+            if let Some(severity) = opts.config.severity("document-syntax", Severity::Error) {
+                let pos = file_pos(text, e.offset);
+                result.diagnostics.push(Diagnostic {
+                    rule: "document-syntax",
+                    severity,
+                    file,
+                    start: pos,
+                    end: pos,
+                    message: e.message,
+                    hint: None,
+                    location: String::new(),
+                    fixable: false,
+                });
+            }
             return result;
         }
     };
-    for t in templates {
-        for f in rules::check(&t, &opts.config, &opts.sample) {
+    for (index, t) in templates.iter().enumerate() {
+        for f in rules::check(t, &opts.config, &opts.sample) {
             let start = file_pos(text, t.map.file_offset(f.range.start));
             let end_off = if f.range.end > f.range.start {
                 // The end of the last byte, not the start of the next one (which may be far away).
@@ -258,81 +267,250 @@ pub fn lint_file(path: &std::path::Path, text: &str, opts: &LintOptions) -> File
                 file: file.clone(),
                 start,
                 end,
-                message: f.message.clone(),
-                hint: f.hint.clone(),
+                message: f.message,
+                hint: f.hint,
                 location: t.location.clone(),
                 fixable: f.fix.is_some(),
             });
             if let Some(fix) = f.fix {
-                result.fixes.push((t.clone(), fix));
+                result.fixes.push((index, fix));
             }
         }
     }
     result
+        .diagnostics
+        .sort_by_key(|d| (d.start.offset, d.end.offset));
+    result.templates = templates;
+    result
 }
 
-/// The replacement written as the template's container needs it.
-fn encode(replacement: &str, escaping: Escaping) -> Result<String, String> {
-    Ok(match escaping {
-        Escaping::Raw => {
-            if replacement.contains('\n') {
-                return Err("a fix with a line break cannot be written into this template".into());
-            }
-            replacement.to_string()
-        }
-        Escaping::JsonString => {
-            let quoted = serde_json::to_string(replacement).map_err(|e| e.to_string())?;
-            quoted
-                .get(1..quoted.len().saturating_sub(1))
-                .unwrap_or("")
-                .to_string()
-        }
-        Escaping::YamlDouble => {
-            let mut s = String::new();
-            for c in replacement.chars() {
-                match c {
-                    '"' => s.push_str("\\\""),
-                    '\\' => s.push_str("\\\\"),
-                    '\n' => s.push_str("\\n"),
-                    c => s.push(c),
-                }
-            }
-            s
-        }
-        Escaping::YamlSingle => replacement.replace('\'', "''"),
-    })
+/// What a lint run found, for the report and the exit code.
+#[derive(Debug, Clone, Default)]
+pub struct LintOutcome {
+    /// Every file's diagnostics: files in the order they were found, each file's by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each linted file's text (after `--fix`), by the name its diagnostics use.
+    pub texts: std::collections::HashMap<String, String>,
+    pub summary: report::Summary,
+    /// What `--fix` did, one line per event (for standard error).
+    pub fix_log: Vec<String>,
 }
 
-/// Applies fixes to a file's text. Overlapping fixes are refused.
-pub fn apply_fixes(text: &str, fixes: &[(Embedded, Fix)]) -> Result<String, String> {
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for (t, fix) in fixes {
-        let start = t.map.file_offset(fix.range.start);
-        let end = if fix.range.end > fix.range.start {
-            t.map.file_offset(fix.range.end - 1) + 1
+impl LintOutcome {
+    /// 1 when any diagnostic is an error, else 0.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.summary.errors > 0)
+    }
+}
+
+/// The name a file has in diagnostics: the path as given, without `./`
+/// components, with `/` separators.
+pub fn display_name(path: &std::path::Path) -> String {
+    use std::path::Component;
+    let parts: Vec<String> = path
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => ".".to_string(),
+        [root] if root.is_empty() => "/".to_string(),
+        _ => parts.join("/"),
+    }
+}
+
+/// Lints the files under `paths` (files, and directories walked respecting
+/// `.gitignore`), applying the mechanical fixes first when `fix` is set. An
+/// `Err` is a usage or I/O error (a path that does not exist, a file that
+/// cannot be read or written): exit code 2.
+pub fn run_lint(
+    paths: &[std::path::PathBuf],
+    opts: &LintOptions,
+    fix: bool,
+) -> Result<LintOutcome, String> {
+    let files = extract::collect_paths(paths)?;
+    let mut out = LintOutcome::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut templates = 0;
+    for path in &files {
+        let name = display_name(path);
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (text, result) = if fix {
+            fix_file(path, &name, text, opts, &mut out.fix_log)?
         } else {
-            start
+            let r = lint_file(std::path::Path::new(&name), &text, opts);
+            (text, r)
         };
-        edits.push((start, end.max(start), encode(&fix.replacement, t.escaping)?));
+        templates += result.templates.len();
+        out.diagnostics.extend(result.diagnostics);
+        out.texts.insert(name, text);
     }
-    edits.sort_by_key(|e| (e.0, e.1));
-    for w in edits.windows(2) {
-        if let [a, b] = w {
-            if b.0 < a.1 {
-                return Err("overlapping fixes".into());
+    out.summary = report::Summary::of(&out.diagnostics, out.texts.len(), templates);
+    Ok(out)
+}
+
+/// Passes of fix, re-lint: a fix refused for overlapping another is tried again
+/// on the fixed text.
+const FIX_PASSES: usize = 8;
+
+/// Applies the file's fixes (several passes), writes the file when anything
+/// changed, and returns the final text and its findings.
+fn fix_file(
+    path: &std::path::Path,
+    name: &str,
+    mut text: String,
+    opts: &LintOptions,
+    log: &mut Vec<String>,
+) -> Result<(String, FileResult), String> {
+    let lint_path = std::path::Path::new(name);
+    let mut result = lint_file(lint_path, &text, opts);
+    let mut fixed = 0;
+    for _ in 0..FIX_PASSES {
+        if result.fixes.is_empty() {
+            break;
+        }
+        let plan = plan_fixes(&text, &result);
+        for why in &plan.refused {
+            let line = format!("{name}: a fix was not applied: {why}");
+            if !log.contains(&line) {
+                log.push(line);
             }
         }
-    }
-    let mut out = text.to_string();
-    for (start, end, rep) in edits.into_iter().rev() {
-        if start > end
-            || end > out.len()
-            || !out.is_char_boundary(start)
-            || !out.is_char_boundary(end)
-        {
-            return Err("a fix does not fall on the file's text".into());
+        if plan.count == 0 {
+            break;
         }
-        out.replace_range(start..end, &rep);
+        let new_text = match fix::apply_edits(&text, plan.edits) {
+            Ok(t) => t,
+            Err(e) => {
+                log.push(format!("{name}: fixes not applied: {e}"));
+                break;
+            }
+        };
+        // The rewritten document must hold exactly the intended templates.
+        let holds = extract::extract(lint_path, &new_text).is_ok_and(|now| {
+            now.len() == plan.expected.len()
+                && now
+                    .iter()
+                    .zip(&plan.expected)
+                    .all(|(t, want)| want.as_deref() == Some(t.source.as_str()))
+        });
+        if !holds {
+            log.push(format!(
+                "{name}: fixes not applied: the rewritten document would not hold the intended templates"
+            ));
+            break;
+        }
+        text = new_text;
+        fixed += plan.count;
+        result = lint_file(lint_path, &text, opts);
     }
-    Ok(out)
+    if fixed > 0 {
+        std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+        log.push(format!(
+            "{name}: fixed {fixed} finding{}",
+            if fixed == 1 { "" } else { "s" }
+        ));
+    }
+    Ok((text, result))
+}
+
+/// One pass's fixes: file edits that do not overlap, and each template's source
+/// as it should read after them (`None` if a fix does not apply to it).
+struct FixPlan {
+    edits: Vec<fix::Edit>,
+    count: usize,
+    expected: Vec<Option<String>>,
+    refused: Vec<String>,
+}
+
+fn plan_fixes(text: &str, result: &FileResult) -> FixPlan {
+    let mut candidates = Vec::new();
+    let mut refused = Vec::new();
+    for (index, f) in &result.fixes {
+        let Some(t) = result.templates.get(*index) else {
+            continue;
+        };
+        match fix::edit(text, t, f) {
+            Ok(e) => candidates.push((e, *index, f)),
+            Err(e) => refused.push(e.to_string()),
+        }
+    }
+    candidates.sort_by_key(|c| (c.0.range.start, c.0.range.end));
+    let mut edits: Vec<fix::Edit> = Vec::new();
+    let mut per_template: Vec<Vec<&Fix>> = vec![Vec::new(); result.templates.len()];
+    let mut count = 0;
+    for (e, index, f) in candidates {
+        let fits = match edits.last() {
+            None => true,
+            Some(prev) if *prev == e => true,
+            Some(prev) => e.range.start >= prev.range.end && e.range.start != prev.range.start,
+        };
+        if !fits {
+            // Left for the next pass, on the fixed text.
+            continue;
+        }
+        if edits.last() != Some(&e) {
+            count += 1;
+            edits.push(e);
+        }
+        if let Some(list) = per_template.get_mut(index) {
+            list.push(f);
+        }
+    }
+    let expected = result
+        .templates
+        .iter()
+        .zip(per_template)
+        .map(|(t, mut fixes)| {
+            fixes.sort_by_key(|f| std::cmp::Reverse(f.range.start));
+            let mut s = t.source.clone();
+            for f in fixes {
+                if f.range.start > f.range.end
+                    || f.range.end > s.len()
+                    || !s.is_char_boundary(f.range.start)
+                    || !s.is_char_boundary(f.range.end)
+                {
+                    return None;
+                }
+                s.replace_range(f.range.clone(), &f.replacement);
+            }
+            Some(s)
+        })
+        .collect();
+    FixPlan {
+        edits,
+        count,
+        expected,
+        refused,
+    }
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_request_parses() {
+        let r = sample_request();
+        assert!(r.body.as_deref().is_some_and(|b| b.contains("Ada")));
+        assert_eq!(r.path_params.get("id").map(String::as_str), Some("42"));
+        assert!(!r.request_context.is_empty());
+    }
+
+    #[test]
+    fn display_names_drop_dot_components() {
+        assert_eq!(display_name(std::path::Path::new("./a/./b.vtl")), "a/b.vtl");
+        assert_eq!(display_name(std::path::Path::new("a/b.yaml")), "a/b.yaml");
+        assert_eq!(
+            display_name(std::path::Path::new("/tmp/x.json")),
+            "/tmp/x.json"
+        );
+        assert_eq!(display_name(std::path::Path::new(".")), ".");
+    }
 }
