@@ -15,7 +15,7 @@
 
 use super::jregex;
 use super::number::Decimal;
-use super::value::{HostObject, Key, List, ListRef, MapRef, Value};
+use super::value::{HostObject, Key, List, ListRef, MapRef, StrKey, Value};
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 use std::cell::RefCell;
@@ -1050,20 +1050,23 @@ fn map_method(m: &MapRef, name: &str, args: &[Value]) -> MResult {
 // ---------------------------------------------------------------------------
 // Properties and indexes
 
-/// Upper-cases (or lower-cases) the first character, as 1.7's executors try both.
-fn toggle_first(name: &str) -> String {
-    let mut cs = name.chars();
-    match cs.next() {
-        Some(c) if c.is_lowercase() => c.to_uppercase().chain(cs).collect(),
-        Some(c) => c.to_lowercase().chain(cs).collect(),
-        None => String::new(),
-    }
-}
-
 /// Does `name` name the getter `get<Prop>` / `is<Prop>` (1.7 tries `prop` as written,
 /// then with its first letter's case toggled)?
 fn names_prop(name: &str, prop: &str) -> bool {
-    name == prop || toggle_first(name) == prop
+    if name == prop {
+        return true;
+    }
+    // `toggle_first(name) == prop`, without building the toggled string.
+    let (mut a, mut b) = (name.chars(), prop.chars());
+    let (Some(x), Some(y)) = (a.next(), b.next()) else {
+        return false;
+    };
+    let toggled_matches = if x.is_lowercase() {
+        x.to_uppercase().eq(std::iter::once(y))
+    } else {
+        x.to_lowercase().eq(std::iter::once(y))
+    };
+    toggled_matches && a.as_str() == b.as_str()
 }
 
 /// `$recv.name`: `getName()`, `getname()`, `get("name")` on maps, `isName()`. `None`: undefined.
@@ -1084,7 +1087,7 @@ pub fn get_property(recv: &Value, name: &str) -> Option<Value> {
             m.try_borrow()
                 .ok()?
                 .entries
-                .get(&Key::str(name))
+                .get(&StrKey(name))
                 .cloned()
                 .unwrap_or_default(),
         ),
@@ -1208,7 +1211,6 @@ pub fn set_index(recv: &Value, idx: &Value, value: Value) -> Option<Result<(), S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use indexmap::IndexMap;
     use proptest::prelude::*;
 
     fn s(v: &str) -> Value {
@@ -1296,7 +1298,7 @@ mod tests {
     #[test]
     fn map_methods() {
         // expected: oracle
-        let mut e = IndexMap::new();
+        let mut e = crate::eval::value::Entries::default();
         e.insert(Key::str("a"), Value::Int(1));
         e.insert(Key::str("b"), s("x"));
         let m = Value::new_map(e);

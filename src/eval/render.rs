@@ -25,8 +25,6 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::methods;
 use super::ops;
 use super::value::{HostObject, Value};
@@ -725,7 +723,7 @@ fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
             Ok(Value::new_list(items))
         }
         Expr::Map(_, entries) => {
-            let mut m = IndexMap::with_capacity(entries.len());
+            let mut m = crate::eval::value::entries_with_capacity(entries.len());
             for (k, v) in entries {
                 let k = eval(st, src, k)?;
                 let v = eval(st, src, v)?;

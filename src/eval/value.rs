@@ -45,22 +45,92 @@ pub struct List {
     pub json: bool,
 }
 
+/// The hasher of every map: foldhash, seeded at random per process, because keys
+/// come from request bodies (an unseeded hasher would let a client choose collisions).
+pub type Hasher = foldhash::fast::RandomState;
+
+/// Map entries in insertion order (`LinkedHashMap`, json-smart's objects).
+pub type Entries = IndexMap<Key, Value, Hasher>;
+
 #[derive(Clone, Default, Debug)]
 pub struct Map {
-    pub entries: IndexMap<Key, Value>,
+    pub entries: Entries,
 }
 
 /// A map key, compared as Java's `equals` compares keys: `"1"`, `1` (Integer)
-/// and `1L` (Long) are three different keys.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// and `1L` (Long) are three different keys; `2.0` and `2.00` (BigDecimal) too.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key {
     Null,
     Bool(bool),
     Int(i32),
     Long(i64),
     Str(Rc<str>),
-    /// Anything else, by its Java `toString` (an approximation).
+    BigInt(Rc<BigInt>),
+    /// A `Double` by its bits (`Double.equals`: NaN equals NaN, `0.0` differs from `-0.0`).
+    Double(u64),
+    Decimal(Rc<crate::eval::number::Decimal>),
+    /// Anything else (a list, a map, a host object), by its Java `toString`.
     Other(Rc<str>),
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Key::Null => state.write_u8(0),
+            Key::Bool(b) => {
+                state.write_u8(1);
+                state.write_u8(u8::from(*b));
+            }
+            Key::Int(i) => {
+                state.write_u8(2);
+                state.write_i32(*i);
+            }
+            Key::Long(i) => {
+                state.write_u8(3);
+                state.write_i64(*i);
+            }
+            Key::Str(s) => hash_str_key(s, state),
+            Key::BigInt(b) => {
+                state.write_u8(5);
+                b.hash(state);
+            }
+            Key::Double(bits) => {
+                state.write_u8(6);
+                state.write_u64(*bits);
+            }
+            Key::Decimal(d) => {
+                state.write_u8(7);
+                d.unscaled.hash(state);
+                state.write_i64(d.scale);
+            }
+            Key::Other(s) => {
+                state.write_u8(8);
+                s.hash(state);
+            }
+        }
+    }
+}
+
+fn hash_str_key<H: std::hash::Hasher>(s: &str, state: &mut H) {
+    state.write_u8(4);
+    std::hash::Hash::hash(s, state);
+}
+
+/// A string key looked up without building a [`Key`]: `entries.get(&StrKey("name"))`.
+#[derive(Debug, Clone, Copy)]
+pub struct StrKey<'a>(pub &'a str);
+
+impl std::hash::Hash for StrKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        hash_str_key(self.0, state);
+    }
+}
+
+impl indexmap::Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(key, Key::Str(s) if **s == *self.0)
+    }
 }
 
 /// An object supplied by the host (the API Gateway runtime).
@@ -86,7 +156,7 @@ impl Value {
         Value::List(Rc::new(RefCell::new(List { items, json: false })))
     }
 
-    pub fn new_map(entries: IndexMap<Key, Value>) -> Value {
+    pub fn new_map(entries: Entries) -> Value {
         Value::Map(Rc::new(RefCell::new(Map { entries })))
     }
 
@@ -243,7 +313,7 @@ impl Value {
                 json: true,
             }))),
             serde_json::Value::Object(o) => {
-                let mut entries = IndexMap::with_capacity(o.len());
+                let mut entries = entries_with_capacity(o.len());
                 for (k, v) in o {
                     entries.insert(Key::str(k), Value::from_json(v));
                 }
@@ -359,15 +429,13 @@ impl Value {
             Value::Int(i) => Key::Int(*i),
             Value::Long(i) => Key::Long(*i),
             Value::Str(s) => Key::Str(s.clone()),
-            Value::BigInt(b) => Key::Other(Rc::from(format!("java.math.BigInteger:{b}"))),
-            Value::Double(d) => Key::Other(Rc::from(format!(
-                "java.lang.Double:{}",
-                crate::eval::number::java_double_to_string(*d)
-            ))),
-            Value::Decimal(d) => Key::Other(Rc::from(format!(
-                "java.math.BigDecimal:{}",
-                d.to_java_string()
-            ))),
+            Value::BigInt(b) => Key::BigInt(b.clone()),
+            Value::Double(d) => Key::Double(if d.is_nan() {
+                f64::NAN.to_bits()
+            } else {
+                d.to_bits()
+            }),
+            Value::Decimal(d) => Key::Decimal(d.clone()),
             other => Key::Other(Rc::from(other.to_java_string())),
         }
     }
@@ -385,38 +453,25 @@ impl Key {
             Key::Int(i) => Value::Int(*i),
             Key::Long(i) => Value::Long(*i),
             Key::Str(s) => Value::Str(s.clone()),
-            Key::Other(s) => {
-                // Keys made from BigIntegers, BigDecimals and Doubles keep their type.
-                if let Some(b) = s.strip_prefix("java.math.BigInteger:") {
-                    if let Ok(b) = b.parse::<BigInt>() {
-                        return Value::BigInt(Rc::new(b));
-                    }
-                }
-                if let Some(d) = s.strip_prefix("java.math.BigDecimal:") {
-                    if let Some(d) = crate::eval::number::Decimal::parse_java(d) {
-                        return Value::Decimal(Rc::new(d));
-                    }
-                }
-                if let Some(d) = s.strip_prefix("java.lang.Double:") {
-                    if let Ok(d) = d.replace('E', "e").parse::<f64>() {
-                        return Value::Double(d);
-                    }
-                    if d == "NaN" {
-                        return Value::Double(f64::NAN);
-                    }
-                    if let Some(neg) = d.strip_prefix('-') {
-                        if neg == "Infinity" {
-                            return Value::Double(f64::NEG_INFINITY);
-                        }
-                    }
-                    if d == "Infinity" {
-                        return Value::Double(f64::INFINITY);
-                    }
-                }
-                Value::Str(s.clone())
-            }
+            Key::BigInt(b) => Value::BigInt(b.clone()),
+            Key::Double(bits) => Value::Double(f64::from_bits(*bits)),
+            Key::Decimal(d) => Value::Decimal(d.clone()),
+            Key::Other(s) => Value::Str(s.clone()),
         }
     }
+
+    /// The key as a string, when it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Key::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A new, empty map's entries with room for `n`.
+pub fn entries_with_capacity(n: usize) -> Entries {
+    IndexMap::with_capacity_and_hasher(n, Hasher::default())
 }
 
 /// A JSON number as json-smart types it: `Integer`, `Long`, `BigInteger` by size
@@ -467,5 +522,39 @@ impl fmt::Debug for Value {
             Value::Str(s) => write!(f, "Str({s:?})"),
             other => write!(f, "{}", other.to_java_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_and_key_stay_small() {
+        // Values are copied around the walker constantly: two words of payload at most.
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+        assert_eq!(std::mem::size_of::<Key>(), 24);
+    }
+
+    #[test]
+    fn string_keys_are_found_by_str() {
+        let mut e = entries_with_capacity(2);
+        e.insert(Key::str("a"), Value::Int(1));
+        e.insert(Key::Int(1), Value::Int(2));
+        assert!(matches!(e.get(&StrKey("a")), Some(Value::Int(1))));
+        assert!(e.get(&StrKey("1")).is_none());
+    }
+
+    #[test]
+    fn typed_keys_keep_their_type() {
+        for v in [
+            Value::Double(2.5),
+            Value::Double(f64::NAN),
+            Value::BigInt(Rc::new(BigInt::from(7))),
+        ] {
+            let k = v.to_key();
+            assert!(k.to_value().java_equals(&v), "{v:?}");
+        }
+        assert_ne!(Value::Double(0.0).to_key(), Value::Double(-0.0).to_key());
     }
 }

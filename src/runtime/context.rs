@@ -28,7 +28,7 @@ pub(crate) struct OverrideMap {
 }
 
 impl OverrideMap {
-    pub(crate) fn new(name: &'static str, entries: IndexMap<Key, Value>) -> Rc<OverrideMap> {
+    pub(crate) fn new(name: &'static str, entries: crate::eval::value::Entries) -> Rc<OverrideMap> {
         Rc::new(OverrideMap {
             name,
             map: Value::new_map(entries),
@@ -87,7 +87,7 @@ fn stringify(v: &serde_json::Value) -> Value {
         serde_json::Value::Null => Value::str(""),
         serde_json::Value::String(s) => Value::str(s),
         serde_json::Value::Object(o) => {
-            let mut m = IndexMap::with_capacity(o.len());
+            let mut m = crate::eval::value::entries_with_capacity(o.len());
             for (k, v) in o {
                 m.insert(Key::str(k), stringify(v));
             }
@@ -101,7 +101,7 @@ fn no_nulls(v: &serde_json::Value) -> Value {
     match v {
         serde_json::Value::Null => Value::str(""),
         serde_json::Value::Object(o) => {
-            let mut m = IndexMap::with_capacity(o.len());
+            let mut m = crate::eval::value::entries_with_capacity(o.len());
             for (k, v) in o {
                 m.insert(Key::str(k), no_nulls(v));
             }
@@ -120,7 +120,7 @@ pub(crate) struct ContextValue {
 }
 
 pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> ContextValue {
-    let mut m: IndexMap<Key, Value> = IndexMap::with_capacity(rc.len() + 2);
+    let mut m = crate::eval::value::entries_with_capacity(rc.len() + 2);
     for (k, v) in rc {
         if v.is_null() || k == "requestOverride" || k == "responseOverride" {
             continue;
@@ -132,16 +132,16 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
         };
         m.insert(Key::str(k), value);
     }
-    let header = OverrideMap::new("requestOverride.header", IndexMap::new());
-    let querystring = OverrideMap::new("requestOverride.querystring", IndexMap::new());
-    let path = OverrideMap::new("requestOverride.path", IndexMap::new());
-    let mut ro = IndexMap::new();
+    let header = OverrideMap::new("requestOverride.header", Default::default());
+    let querystring = OverrideMap::new("requestOverride.querystring", Default::default());
+    let path = OverrideMap::new("requestOverride.path", Default::default());
+    let mut ro = crate::eval::value::Entries::default();
     ro.insert(Key::str("header"), Value::Object(header.clone()));
     ro.insert(Key::str("querystring"), Value::Object(querystring.clone()));
     ro.insert(Key::str("path"), Value::Object(path.clone()));
     m.insert(Key::str("requestOverride"), Value::new_map(ro));
-    let response_header = OverrideMap::new("responseOverride.header", IndexMap::new());
-    let mut so = IndexMap::new();
+    let response_header = OverrideMap::new("responseOverride.header", Default::default());
+    let mut so = crate::eval::value::Entries::default();
     so.insert(Key::str("header"), Value::Object(response_header.clone()));
     let response = OverrideMap::new("responseOverride", so);
     m.insert(
@@ -158,7 +158,7 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
 
 /// `$stageVariables`: a map of strings.
 pub(crate) fn stage_variables(vars: &IndexMap<String, String>) -> Value {
-    let mut m = IndexMap::with_capacity(vars.len());
+    let mut m = crate::eval::value::entries_with_capacity(vars.len());
     for (k, v) in vars {
         m.insert(Key::str(k), Value::str(v));
     }

@@ -48,7 +48,7 @@ pub(crate) struct Input {
 }
 
 fn str_map(m: &IndexMap<String, String>) -> Value {
-    let mut out = IndexMap::with_capacity(m.len());
+    let mut out = crate::eval::value::entries_with_capacity(m.len());
     for (k, v) in m {
         out.insert(Key::str(k), Value::str(v));
     }
@@ -64,7 +64,7 @@ impl Input {
         let path = str_map(&req.path_params);
         let query = str_map(&req.query);
         let header = str_map(&req.headers);
-        let mut params = IndexMap::new();
+        let mut params = crate::eval::value::Entries::default();
         params.insert(Key::str("path"), path.clone());
         params.insert(Key::str("querystring"), query.clone());
         params.insert(Key::str("header"), header.clone());
