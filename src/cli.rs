@@ -225,7 +225,7 @@ fn build_request(a: &RequestArgs) -> Result<Request, Failure> {
         None => Request::default(),
     };
     if let Some(b) = &a.body {
-        req.body = Some(read_input(b)?);
+        req.body = Some(read_input(b)?.into());
     }
     for h in &a.headers {
         let (k, v) = split_pair("header", h, ':')?;

@@ -480,7 +480,14 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
         }
     }
 
-    let value = eval_ref(st, src, r)?;
+    let value = if r.backslashes == 0 {
+        match render_host_call(st, src, r, out)? {
+            Some(v) => v,
+            None => return Ok(Flow::Normal),
+        }
+    } else {
+        eval_ref(st, src, r)?
+    };
     if escaped {
         push_backslashes(out, half);
         if value.is_null() {
@@ -509,6 +516,52 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
     push_backslashes(out, half);
     value.write_java(out);
     Ok(Flow::Normal)
+}
+
+/// The value of a printed reference, except when it ends in a call on a host
+/// object that writes its result straight into `out` (`$input.json('$')` over a
+/// large body): then `None`, the output written.
+fn render_host_call(
+    st: &mut State<'_>,
+    src: &str,
+    r: &Reference,
+    out: &mut String,
+) -> R<Option<Value>> {
+    let Some((last @ RefPart::Method(span, name, args), prefix)) = r.parts.split_last() else {
+        return eval_ref(st, src, r).map(Some);
+    };
+    let mut recv = lookup_root(st, src, r)?;
+    for part in prefix {
+        if recv.is_null() {
+            return Ok(Some(Value::Null));
+        }
+        recv = eval_part(st, src, &recv, part)?;
+    }
+    let Value::Object(o) = &recv else {
+        if recv.is_null() {
+            return Ok(Some(Value::Null));
+        }
+        return eval_part(st, src, &recv, last).map(Some);
+    };
+    let mut vals = Vec::with_capacity(args.len());
+    for a in args {
+        vals.push(eval(st, src, a)?);
+    }
+    let res = match o.write_call(name, &vals, out) {
+        Some(r) => r.map(|()| None),
+        None => match methods::call_method(&recv, name, &vals) {
+            None => Ok(Some(Value::Null)),
+            Some(r) => r.map(Some),
+        },
+    };
+    res.map_err(|msg| {
+        st.err(
+            src,
+            *span,
+            RenderErrorKind::MethodFailed,
+            format!("invocation of method '{name}' threw {msg}"),
+        )
+    })
 }
 
 fn push_backslashes(out: &mut String, n: usize) {

@@ -145,6 +145,19 @@ pub trait HostObject: fmt::Debug {
     fn set_property(&self, _name: &str, _value: Value) -> Option<Result<(), String>> {
         None
     }
+
+    /// `$obj.name(args)` written straight into the output, when the walker prints
+    /// the call's result and the object can write it without building a value
+    /// (`$input.json('$')` over a large body). Must write exactly the Java
+    /// `toString` of what [`HostObject::call`] returns. `None`: not offered.
+    fn write_call(
+        &self,
+        _name: &str,
+        _args: &[Value],
+        _out: &mut String,
+    ) -> Option<Result<(), String>> {
+        None
+    }
 }
 
 impl Value {

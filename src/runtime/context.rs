@@ -17,7 +17,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use crate::eval::methods;
-use crate::eval::value::{HostObject, Key, Value};
+use crate::eval::value::{HostObject, Key, StrKey, Value};
 
 /// A map whose entries may each be set once (`$context.requestOverride.header` …).
 #[derive(Debug)]
@@ -154,6 +154,46 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
         response,
         response_header,
     }
+}
+
+impl ContextValue {
+    /// The overrides the template set.
+    pub(crate) fn overrides(&self) -> super::Overrides {
+        let [h, q, p] = &self.request;
+        let mut response_header = entries(&self.response_header);
+        let response_status = match self.response.value() {
+            Value::Map(m) => m
+                .borrow()
+                .entries
+                .get(&StrKey("status"))
+                .filter(|v| !v.is_null())
+                .map(Value::to_java_string),
+            _ => None,
+        };
+        response_header.retain(|_, v| !v.is_empty());
+        super::Overrides {
+            request_header: entries(h),
+            request_querystring: entries(q),
+            request_path: entries(p),
+            response_header,
+            response_status,
+        }
+    }
+}
+
+fn entries(m: &OverrideMap) -> IndexMap<String, Vec<String>> {
+    let mut out = IndexMap::new();
+    if let Value::Map(map) = m.value() {
+        for (k, v) in &map.borrow().entries {
+            let values = match v {
+                Value::Null => continue,
+                Value::List(l) => l.borrow().items.iter().map(Value::to_java_string).collect(),
+                other => vec![other.to_java_string()],
+            };
+            out.insert(k.to_value().to_java_string(), values);
+        }
+    }
+    out
 }
 
 /// `$stageVariables`: a map of strings.

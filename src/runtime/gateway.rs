@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::context::{build_context, stage_variables, OverrideMap};
-use super::input::{Input, PathCache, Util};
+use super::context::{build_context, stage_variables};
+use super::input::{Input, Params, PathCache, Util};
 use super::jsonpath::JsonPath;
 use super::request::{EventError, Request};
 use crate::eval::render::OutputPiece;
@@ -76,6 +76,83 @@ pub struct Rendered {
 pub struct MappingTemplate {
     template: Template,
     paths: Arc<PathCache>,
+    plan: Plan,
+    /// The size of the last body rendered, to reserve the next one's room at once.
+    last_len: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Which parts of the runtime a template can reach, found when it is parsed:
+/// a render builds only those (a template that never names `$context` pays
+/// nothing for it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Plan {
+    input: bool,
+    /// `$input` used other than as `$input.json(…)`, `$input.path(…)`, `$input.body`.
+    params: bool,
+    util: bool,
+    context: bool,
+    stage_variables: bool,
+}
+
+impl Plan {
+    fn of(template: &Template) -> Plan {
+        let mut plan = Plan::default();
+        if contains_evaluate(template.ast(), 0) {
+            // `#evaluate` (stock Velocity) can name anything at render time.
+            return Plan {
+                input: true,
+                params: true,
+                util: true,
+                context: true,
+                stage_variables: true,
+            };
+        }
+        crate::syntax::visit::for_each_reference(template.ast(), &mut |r| match &*r.root {
+            "input" => {
+                plan.input = true;
+                let plain = match r.parts.first() {
+                    Some(RefPart::Method(_, name, _)) => {
+                        matches!(&**name, "json" | "path" | "getBody")
+                    }
+                    Some(RefPart::Property(_, name)) => &**name == "body",
+                    _ => false,
+                };
+                plan.params |= !plain;
+            }
+            "util" => plan.util = true,
+            "context" => plan.context = true,
+            "stageVariables" => plan.stage_variables = true,
+            _ => {}
+        });
+        plan
+    }
+}
+
+/// Does the tree hold an `#evaluate`? (Bounded by the parser's nesting limit.)
+fn contains_evaluate(block: &crate::syntax::ast::Block, depth: usize) -> bool {
+    use crate::syntax::ast::Node;
+    if depth > 1024 {
+        return true;
+    }
+    block.iter().any(|n| match n {
+        Node::Evaluate { .. } => true,
+        Node::If {
+            branches,
+            otherwise,
+            ..
+        } => {
+            branches
+                .iter()
+                .any(|(_, b)| contains_evaluate(b, depth + 1))
+                || otherwise
+                    .as_ref()
+                    .is_some_and(|b| contains_evaluate(b, depth + 1))
+        }
+        Node::Foreach { body, .. } | Node::Macro { body, .. } | Node::Define { body, .. } => {
+            contains_evaluate(body, depth + 1)
+        }
+        _ => false,
+    })
 }
 
 impl MappingTemplate {
@@ -101,9 +178,12 @@ impl MappingTemplate {
                 }
             }
         });
+        let plan = Plan::of(&template);
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),
+            plan,
+            last_len: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
         })
     }
 
@@ -136,26 +216,37 @@ impl MappingTemplate {
         opts: &GatewayOptions,
         traced: bool,
     ) -> Result<(Rendered, Vec<OutputPiece>), GatewayError> {
-        let size = request.body.as_ref().map_or(0, String::len);
+        let size = request.body.as_deref().map_or(0, str::len);
         if size > opts.body_max {
             return Err(GatewayError::BodyTooLarge {
                 size,
                 max: opts.body_max,
             });
         }
-        let ctx = build_context(&request.request_context);
-        let mut vars = HashMap::with_capacity(8);
-        vars.insert(
-            Box::from("input"),
-            Value::Object(Rc::new(Input::new(request, self.paths.clone()))),
-        );
-        vars.insert(Box::from("util"), Value::Object(Rc::new(Util)));
-        vars.insert(Box::from("context"), ctx.value.clone());
-        vars.insert(
-            Box::from("stageVariables"),
-            stage_variables(&request.stage_variables),
-        );
-        let mut body = String::new();
+        let plan = self.plan;
+        let mut vars = HashMap::with_capacity(4);
+        if plan.input {
+            let params = plan.params.then(|| Params::new(request));
+            let input = Input::new(request.body.clone(), params, self.paths.clone());
+            vars.insert(Box::from("input"), Value::Object(Rc::new(input)));
+        }
+        if plan.util {
+            vars.insert(Box::from("util"), Value::Object(Rc::new(Util)));
+        }
+        let ctx = plan
+            .context
+            .then(|| build_context(&request.request_context));
+        if let Some(ctx) = &ctx {
+            vars.insert(Box::from("context"), ctx.value.clone());
+        }
+        if plan.stage_variables {
+            vars.insert(
+                Box::from("stageVariables"),
+                stage_variables(&request.stage_variables),
+            );
+        }
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut body = String::with_capacity(self.last_len.load(Relaxed));
         let pieces = if traced {
             self.template
                 .render_traced(vars, &opts.render, &mut body)?
@@ -164,29 +255,9 @@ impl MappingTemplate {
             self.template.render_values(vars, &opts.render, &mut body)?;
             Vec::new()
         };
-        let [h, q, p] = &ctx.request;
-        let mut response_header = entries(&ctx.response_header);
-        let response_status = match ctx.response.value() {
-            Value::Map(m) => m
-                .borrow()
-                .entries
-                .get(&crate::eval::value::Key::str("status"))
-                .filter(|v| !v.is_null())
-                .map(Value::to_java_string),
-            _ => None,
-        };
-        response_header.retain(|_, v| !v.is_empty());
-        let rendered = Rendered {
-            body,
-            overrides: Overrides {
-                request_header: entries(h),
-                request_querystring: entries(q),
-                request_path: entries(p),
-                response_header,
-                response_status,
-            },
-        };
-        Ok((rendered, pieces))
+        self.last_len.store(body.len(), Relaxed);
+        let overrides = ctx.map(|c| c.overrides()).unwrap_or_default();
+        Ok((Rendered { body, overrides }, pieces))
     }
 }
 
@@ -209,19 +280,4 @@ pub(crate) fn literal_path(r: &crate::syntax::ast::Reference) -> Option<&str> {
         }] => Some(value),
         _ => None,
     }
-}
-
-fn entries(m: &OverrideMap) -> IndexMap<String, Vec<String>> {
-    let mut out = IndexMap::new();
-    if let Value::Map(map) = m.value() {
-        for (k, v) in &map.borrow().entries {
-            let values = match v {
-                Value::Null => continue,
-                Value::List(l) => l.borrow().items.iter().map(Value::to_java_string).collect(),
-                other => vec![other.to_java_string()],
-            };
-            out.insert(k.to_value().to_java_string(), values);
-        }
-    }
-    out
 }

@@ -22,147 +22,197 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::json;
 use super::jsonpath::{JsonPath, Selection};
 use super::util;
-use crate::eval::value::{HostObject, Key, Value};
+use crate::eval::value::{entries_with_capacity, HostObject, Key, StrKey, Value};
 
 /// Literal JSONPaths compiled when the template was parsed; one that does not
 /// compile fails when (and only if) the call runs, as on API Gateway.
 pub(crate) type PathCache = HashMap<Box<str>, Result<Arc<JsonPath>, String>>;
+
+/// Paths built at render time and compiled then, kept for the render (at most this many).
+const DYNAMIC_PATHS_MAX: usize = 256;
 
 /// The error message of a path that does not compile.
 pub(crate) fn invalid_path(e: &super::jsonpath::PathError) -> String {
     format!("com.jayway.jsonpath.InvalidPathException: {}", e.message)
 }
 
+/// `$input.params()` and its three maps.
 #[derive(Debug)]
-pub(crate) struct Input {
-    body: Rc<str>,
-    params: Value,
+pub(crate) struct Params {
+    all: Value,
     path: Value,
     query: Value,
     header: Value,
-    compiled: Arc<PathCache>,
-    dynamic: RefCell<HashMap<Box<str>, Rc<JsonPath>>>,
-    doc: RefCell<Option<Result<Rc<serde_json::Value>, String>>>,
 }
 
 fn str_map(m: &IndexMap<String, String>) -> Value {
-    let mut out = crate::eval::value::entries_with_capacity(m.len());
+    let mut out = entries_with_capacity(m.len());
     for (k, v) in m {
         out.insert(Key::str(k), Value::str(v));
     }
     Value::new_map(out)
 }
 
-impl Input {
-    pub(crate) fn new(req: &super::Request, compiled: Arc<PathCache>) -> Input {
-        let body = match req.body.as_deref() {
-            None | Some("") => "{}",
-            Some(b) => b,
-        };
+impl Params {
+    pub(crate) fn new(req: &super::Request) -> Params {
         let path = str_map(&req.path_params);
         let query = str_map(&req.query);
         let header = str_map(&req.headers);
-        let mut params = crate::eval::value::Entries::default();
-        params.insert(Key::str("path"), path.clone());
-        params.insert(Key::str("querystring"), query.clone());
-        params.insert(Key::str("header"), header.clone());
-        Input {
-            body: Rc::from(body),
-            params: Value::new_map(params),
+        let mut all = entries_with_capacity(3);
+        all.insert(Key::str("path"), path.clone());
+        all.insert(Key::str("querystring"), query.clone());
+        all.insert(Key::str("header"), header.clone());
+        Params {
+            all: Value::new_map(all),
             path,
             query,
             header,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Input {
+    /// The body, shared with the request.
+    body: Option<Arc<str>>,
+    /// `$input.body` as a value, made on first use.
+    body_value: RefCell<Option<Rc<str>>>,
+    /// Built only when the template may call `params` (see the gateway's plan).
+    params: Option<Params>,
+    compiled: Arc<PathCache>,
+    dynamic: RefCell<HashMap<Box<str>, Rc<JsonPath>, crate::eval::value::Hasher>>,
+    /// The body parsed, on first use: `$input.path` hands out its nodes (shared,
+    /// as json-smart's objects are in Java).
+    doc: RefCell<Option<Result<Value, String>>>,
+}
+
+impl Input {
+    pub(crate) fn new(
+        body: Option<Arc<str>>,
+        params: Option<Params>,
+        compiled: Arc<PathCache>,
+    ) -> Input {
+        Input {
+            body,
+            body_value: RefCell::new(None),
+            params,
             compiled,
-            dynamic: RefCell::new(HashMap::new()),
+            dynamic: RefCell::new(HashMap::default()),
             doc: RefCell::new(None),
         }
     }
 
-    fn doc(&self) -> Result<Rc<serde_json::Value>, String> {
+    /// The body as templates read it: an empty or absent body is `{}`.
+    fn text(&self) -> &str {
+        match self.body.as_deref() {
+            None | Some("") => "{}",
+            Some(b) => b,
+        }
+    }
+
+    fn body_value(&self) -> Value {
+        let mut cached = self.body_value.borrow_mut();
+        let rc = cached.get_or_insert_with(|| Rc::from(self.text()));
+        Value::Str(rc.clone())
+    }
+
+    fn doc(&self) -> Result<Value, String> {
         if let Some(d) = self.doc.borrow().as_ref() {
             return d.clone();
         }
-        let text: &str = if self.body.trim().is_empty() {
-            "{}"
-        } else {
-            &self.body
-        };
-        let parsed = util::parse_json(text)
-            .map(Rc::new)
-            .map_err(|e| format!("Could not process payload{e}"));
+        let text = self.text();
+        let text = if text.trim().is_empty() { "{}" } else { text };
+        let parsed = json::parse(text).map_err(|e| format!("Could not process payload{e}"));
         *self.doc.borrow_mut() = Some(parsed.clone());
         parsed
     }
 
-    fn select<T>(&self, path: &str, f: impl FnOnce(Selection<'_>) -> T) -> Result<T, String> {
+    fn compiled_path(&self, path: &str) -> Result<Rc<JsonPath>, String> {
+        if let Some(p) = self.dynamic.borrow().get(path) {
+            return Ok(p.clone());
+        }
+        let p = Rc::new(JsonPath::compile(path).map_err(|e| invalid_path(&e))?);
+        let mut d = self.dynamic.borrow_mut();
+        if d.len() < DYNAMIC_PATHS_MAX {
+            d.insert(Box::from(path), p.clone());
+        }
+        Ok(p)
+    }
+
+    fn select(&self, path: &str) -> Result<Selection, String> {
         let doc = self.doc()?;
         match self.compiled.get(path) {
-            Some(Ok(p)) => return p.select(&doc).map(f).map_err(|e| e.to_string()),
-            Some(Err(e)) => return Err(e.clone()),
-            None => {}
+            Some(Ok(p)) => p.select(&doc).map_err(|e| e.to_string()),
+            Some(Err(e)) => Err(e.clone()),
+            None => self
+                .compiled_path(path)?
+                .select(&doc)
+                .map_err(|e| e.to_string()),
         }
-        let p = {
-            let cached = self.dynamic.borrow().get(path).cloned();
-            match cached {
-                Some(p) => p,
-                None => {
-                    let p = Rc::new(JsonPath::compile(path).map_err(|e| invalid_path(&e))?);
-                    let mut d = self.dynamic.borrow_mut();
-                    if d.len() < 256 {
-                        d.insert(Box::from(path), p.clone());
-                    }
-                    p
+    }
+
+    /// `$input.json(path)` written into `out`.
+    fn write_json(&self, path: &str, out: &mut String) -> Result<(), String> {
+        // The whole body, not yet parsed: validate, compact and escape in one pass.
+        if path == "$" && self.doc.borrow().is_none() && json::compact(self.text(), out) {
+            return Ok(());
+        }
+        match self.select(path)? {
+            Selection::NotFound => {}
+            Selection::One(v) => v.write_json(out),
+            sel @ Selection::Many(_) => {
+                if let Some(v) = sel.into_value() {
+                    v.write_json(out);
                 }
             }
-        };
-        p.select(&doc).map(f).map_err(|e| e.to_string())
+        }
+        Ok(())
     }
 
     fn json(&self, path: &str) -> Result<Value, String> {
-        self.select(path, |sel| match sel {
-            Selection::NotFound => Value::str(""),
-            Selection::One(v) => Value::str(&Value::from_json(&v).to_json_string()),
-            Selection::Many(vs) => {
-                let arr =
-                    serde_json::Value::Array(vs.into_iter().map(|v| v.into_owned()).collect());
-                Value::str(&Value::from_json(&arr).to_json_string())
-            }
-        })
+        let mut s = String::new();
+        self.write_json(path, &mut s)?;
+        Ok(Value::Str(Rc::from(s)))
     }
 
     fn path(&self, path: &str) -> Result<Value, String> {
-        self.select(path, |sel| match sel.into_value() {
-            None => Value::Null,
-            Some(v) => Value::from_json(&v),
-        })
+        Ok(self.select(path)?.into_value().unwrap_or(Value::Null))
     }
 
-    fn param(&self, name: &str) -> Value {
-        for m in [&self.path, &self.query, &self.header] {
+    fn params(&self) -> Result<&Params, String> {
+        self.params
+            .as_ref()
+            .ok_or_else(|| "internal error: the request parameters were not prepared".into())
+    }
+
+    fn param(&self, name: &str) -> Result<Value, String> {
+        let p = self.params()?;
+        for m in [&p.path, &p.query, &p.header] {
             if let Value::Map(m) = m {
-                if let Some(v) = m.borrow().entries.get(&Key::str(name)) {
-                    return v.clone();
+                if let Some(v) = m.borrow().entries.get(&StrKey(name)) {
+                    return Ok(v.clone());
                 }
             }
         }
-        Value::str("")
+        Ok(Value::str(""))
     }
 }
 
 /// The one `String` argument of a `$input` / `$util` call: `Some(None)` for null;
 /// `None` for anything but a string (no Java method takes it, so the call is null).
-fn str_arg(args: &[Value]) -> Option<Option<String>> {
+fn str_arg(args: &[Value]) -> Option<Option<&str>> {
     match args {
         [Value::Null] => Some(None),
-        [Value::Str(s)] => Some(Some(s.to_string())),
+        [Value::Str(s)] => Some(Some(s)),
         _ => None,
     }
 }
 
 /// A path argument: null or empty is Jayway's `IllegalArgumentException`.
-fn path_arg(args: &[Value]) -> Option<Result<String, String>> {
+fn path_arg(args: &[Value]) -> Option<Result<&str, String>> {
     match str_arg(args)? {
         Some(p) if !p.is_empty() => Some(Ok(p)),
         _ => Some(Err(
@@ -174,21 +224,33 @@ fn path_arg(args: &[Value]) -> Option<Result<String, String>> {
 impl HostObject for Input {
     fn property(&self, name: &str) -> Option<Value> {
         match name {
-            "body" => Some(Value::Str(self.body.clone())),
+            "body" => Some(self.body_value()),
             _ => None,
         }
     }
 
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         match (name, args) {
-            ("getBody", []) => Some(Ok(Value::Str(self.body.clone()))),
-            ("params", []) => Some(Ok(self.params.clone())),
+            ("getBody", []) => Some(Ok(self.body_value())),
+            ("params", []) => Some(self.params().map(|p| p.all.clone())),
             ("params", [_]) => {
                 let n = str_arg(args)??;
-                Some(Ok(self.param(&n)))
+                Some(self.param(n))
             }
-            ("json", [_]) => Some(path_arg(args)?.and_then(|p| self.json(&p))),
-            ("path", [_]) => Some(path_arg(args)?.and_then(|p| self.path(&p))),
+            ("json", [_]) => Some(path_arg(args)?.and_then(|p| self.json(p))),
+            ("path", [_]) => Some(path_arg(args)?.and_then(|p| self.path(p))),
+            _ => None,
+        }
+    }
+
+    fn write_call(
+        &self,
+        name: &str,
+        args: &[Value],
+        out: &mut String,
+    ) -> Option<Result<(), String>> {
+        match (name, args) {
+            ("json", [_]) => Some(path_arg(args)?.and_then(|p| self.write_json(p, out))),
             _ => None,
         }
     }
@@ -219,14 +281,29 @@ impl HostObject for Util {
             };
         };
         Some(match name {
-            "escapeJavaScript" => Ok(Value::str(&util::escape_javascript(&s))),
-            "urlEncode" => Ok(Value::str(&util::url_encode(&s))),
-            "urlDecode" => util::url_decode(&s).map(|v| Value::str(&v)),
-            "base64Encode" => Ok(Value::str(&util::base64_encode(&s))),
-            "base64Decode" => util::base64_decode(&s).map(|v| Value::str(&v)),
-            "parseJson" => util::parse_json(&s).map(|v| Value::from_json(&v)),
+            "escapeJavaScript" => Ok(Value::str(&util::escape_javascript(s))),
+            "urlEncode" => Ok(Value::str(&util::url_encode(s))),
+            "urlDecode" => util::url_decode(s).map(|v| Value::str(&v)),
+            "base64Encode" => Ok(Value::str(&util::base64_encode(s))),
+            "base64Decode" => util::base64_decode(s).map(|v| Value::str(&v)),
+            "parseJson" => util::parse_json(s),
             _ => return None,
         })
+    }
+
+    fn write_call(
+        &self,
+        name: &str,
+        args: &[Value],
+        out: &mut String,
+    ) -> Option<Result<(), String>> {
+        match (name, args) {
+            ("escapeJavaScript", [Value::Str(s)]) => {
+                util::escape_javascript_into(s, out);
+                Some(Ok(()))
+            }
+            _ => None,
+        }
     }
 
     fn to_java_string(&self) -> String {

@@ -22,6 +22,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod json;
 pub mod jsonpath;
 pub mod util;
 

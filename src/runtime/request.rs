@@ -8,6 +8,8 @@
 //! key (`$context.keySet()` lists them): crates that model the event normalise
 //! header names and drop unknown context keys.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -41,7 +43,8 @@ struct ProxyEvent {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// The body as text (`None` when absent; absent and empty both read as `{}`).
-    pub body: Option<String>,
+    /// Shared, not copied, by every render of the request.
+    pub body: Option<Arc<str>>,
     /// Header name → value, names as sent.
     pub headers: IndexMap<String, String>,
     /// Query-string parameter → value (one value each, the last one sent).
@@ -75,7 +78,7 @@ impl Request {
             field: e.path().to_string(),
             message: e.inner().to_string(),
         })?;
-        let body = ev.body;
+        let body = ev.body.map(Arc::from);
         let mut request_context = ev.request_context.unwrap_or_default();
         // Fill what the event says elsewhere when requestContext lacks it.
         if let Some(m) = ev.http_method {

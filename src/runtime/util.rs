@@ -3,16 +3,50 @@
 //! json-smart in permissive mode). Errors carry Java's exception message.
 
 use base64::Engine as _;
-use serde_json::Value;
 
-/// Deepest nesting [`parse_json`] accepts (json-smart fails near 400 too).
-pub const MAX_JSON_DEPTH: usize = 400;
+pub use super::json::MAX_JSON_DEPTH;
 
 /// commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
 pub fn escape_javascript(s: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut out = String::with_capacity(s.len() + s.len() / 8 + 8);
+    escape_javascript_into(s, &mut out);
+    out
+}
+
+/// Which ASCII bytes `escapeJavaScript` leaves as they are.
+static JS_PLAIN: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut i = 0x20;
+    while i < 128 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'\'' as usize] = false;
+    t[b'"' as usize] = false;
+    t[b'\\' as usize] = false;
+    t[b'/' as usize] = false;
+    t
+};
+
+/// [`escape_javascript`] appended to `out`, copying runs of plain characters at once.
+pub fn escape_javascript_into(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = i;
+        while bytes
+            .get(i)
+            .is_some_and(|&b| JS_PLAIN.get(usize::from(b)).copied().unwrap_or(false))
+        {
+            i += 1;
+        }
+        if i > run {
+            out.push_str(s.get(run..i).unwrap_or(""));
+        }
+        let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         match c {
             '\'' => out.push_str("\\'"),
             '"' => out.push_str("\\\""),
@@ -23,20 +57,15 @@ pub fn escape_javascript(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            // 0x7F is left as is; everything above as UTF-16 code units.
-            c if (c as u32) > 0x7F => {
+            // Other controls, and everything above 0x7F as UTF-16 code units.
+            c => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    let _ = write!(out, "\\u{:04X}", unit);
+                    super::json::push_unicode_escape(u32::from(*unit), out);
                 }
             }
-            c => out.push(c),
         }
     }
-    out
 }
 
 /// `URLEncoder.encode(s, "UTF-8")`: `A-Za-z0-9.-*_` kept, space as `+`,
@@ -328,290 +357,10 @@ fn java_int_hex(v: i32) -> String {
 // ---------------------------------------------------------------------------
 // parseJson: json-smart 2.2, MODE_PERMISSIVE.
 
-/// json-smart's permissive parse (`JsonSmartJsonProvider.parse`): objects
-/// keep key order (a repeated key keeps its first place, last value), and
-/// beyond JSON it accepts `'single'` quotes, unquoted strings (`abc`,
-/// `{a: b c}`: up to the next `,` `]` `}` or `:`, trailing spaces trimmed;
-/// `true`/`false`/`null` stay literals), extra commas (`[1,,2,]`), leading
-/// zeros (`007` is 7), a number followed by other text as a string (`1 2`,
-/// `12abc`), trailing data after a complete value (ignored), and empty
-/// input (null). Numbers: integers as written (canonical), floats through
-/// `f64` as json-smart's `Double` (long ones as written, like `BigDecimal`).
-///
-/// Err: json-smart's `ParseException` message.
-pub fn parse_json(s: &str) -> Result<Value, String> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut p = Parser { c: &chars, pos: 0 };
-    p.skip_ws();
-    if p.peek().is_none() {
-        return Ok(Value::Null);
-    }
-    p.value(&[], 0)
-}
-
-struct Parser<'a> {
-    c: &'a [char],
-    pos: usize,
-}
-
-fn is_ws(c: char) -> bool {
-    c <= ' '
-}
-
-impl Parser<'_> {
-    fn peek(&self) -> Option<char> {
-        self.c.get(self.pos).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while self.peek().is_some_and(is_ws) {
-            self.pos += 1;
-        }
-    }
-
-    fn unexpected(&self) -> String {
-        match self.peek() {
-            Some(c) => format!("Unexpected character ({c}) at position {}.", self.pos),
-            None => self.eof(),
-        }
-    }
-
-    fn eof(&self) -> String {
-        format!("Unexpected End Of File position {}: null", self.pos)
-    }
-
-    /// One value; `stop` are the characters that end an unquoted string here.
-    fn value(&mut self, stop: &[char], depth: usize) -> Result<Value, String> {
-        if depth > MAX_JSON_DEPTH {
-            return Err(format!(
-                "Malicious payload, having non natural depths, parsing stoped on {}",
-                self.peek().map(String::from).unwrap_or_default()
-            ));
-        }
-        self.skip_ws();
-        match self.peek() {
-            None => Err(self.eof()),
-            Some('{') => self.object(depth),
-            Some('[') => self.array(depth),
-            Some(q @ ('"' | '\'')) => self.string(q).map(Value::String),
-            Some(c) if c == '-' || c.is_ascii_digit() => self.number(stop),
-            Some(c) if stop.contains(&c) || c == ']' || c == '}' || c == ':' || c == ',' => {
-                Err(self.unexpected())
-            }
-            Some(_) => Ok(self.unquoted(stop)),
-        }
-    }
-
-    fn unquoted_text(&mut self, start: usize, stop: &[char]) -> String {
-        while self.peek().is_some_and(|c| !stop.contains(&c)) {
-            self.pos += 1;
-        }
-        let text: String = self.c.get(start..self.pos).unwrap_or(&[]).iter().collect();
-        text.trim_end_matches(is_ws).to_string()
-    }
-
-    fn unquoted(&mut self, stop: &[char]) -> Value {
-        let start = self.pos;
-        let text = self.unquoted_text(start, stop);
-        match text.as_str() {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            "null" => Value::Null,
-            _ => Value::String(text),
-        }
-    }
-
-    fn number(&mut self, stop: &[char]) -> Result<Value, String> {
-        let start = self.pos;
-        while self
-            .peek()
-            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
-        {
-            self.pos += 1;
-        }
-        let end = self.pos;
-        self.skip_ws();
-        let at_stop = match self.peek() {
-            None => true,
-            Some(c) => stop.contains(&c),
-        };
-        if !at_stop {
-            return Ok(Value::String(self.unquoted_text(start, stop)));
-        }
-        let text: String = self.c.get(start..end).unwrap_or(&[]).iter().collect();
-        Ok(number_value(&text).unwrap_or(Value::String(text)))
-    }
-
-    fn string(&mut self, quote: char) -> Result<String, String> {
-        self.pos += 1;
-        let mut out = String::new();
-        // A `\uD8xx` escape waiting for its low surrogate (`\uDCxx`).
-        let mut high: Option<u32> = None;
-        loop {
-            let Some(c) = self.peek() else {
-                return Err(self.eof());
-            };
-            self.pos += 1;
-            let continues_pair = c == '\\' && self.peek() == Some('u');
-            if !continues_pair && high.take().is_some() {
-                out.push('\u{FFFD}');
-            }
-            if c == quote {
-                return Ok(out);
-            }
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            let Some(e) = self.peek() else {
-                return Err(self.eof());
-            };
-            self.pos += 1;
-            match e {
-                'b' => out.push('\u{8}'),
-                'f' => out.push('\u{c}'),
-                'n' => out.push('\n'),
-                'r' => out.push('\r'),
-                't' => out.push('\t'),
-                'u' => {
-                    let mut v: u32 = 0;
-                    for _ in 0..4 {
-                        let Some(h) = self.peek() else {
-                            return Err(self.eof());
-                        };
-                        let d = h.to_digit(16).ok_or_else(|| self.unexpected())?;
-                        v = v * 16 + d;
-                        self.pos += 1;
-                    }
-                    match (high.take(), v) {
-                        (Some(h), 0xDC00..=0xDFFF) => {
-                            let c = 0x10000 + ((h - 0xD800) << 10) + (v - 0xDC00);
-                            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
-                        }
-                        (prev, 0xD800..=0xDBFF) => {
-                            if prev.is_some() {
-                                out.push('\u{FFFD}');
-                            }
-                            high = Some(v);
-                        }
-                        (prev, _) => {
-                            if prev.is_some() {
-                                out.push('\u{FFFD}');
-                            }
-                            out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
-                        }
-                    }
-                }
-                other => out.push(other),
-            }
-        }
-    }
-
-    fn array(&mut self, depth: usize) -> Result<Value, String> {
-        self.pos += 1;
-        let mut items = Vec::new();
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                None => return Err(self.eof()),
-                Some(']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                Some(',') => {
-                    self.pos += 1;
-                    continue;
-                }
-                Some(_) => {}
-            }
-            items.push(self.value(&[',', ']'], depth + 1)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(',') => self.pos += 1,
-                Some(']') => {}
-                None => return Err(self.eof()),
-                Some(_) => return Err(self.unexpected()),
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Value, String> {
-        self.pos += 1;
-        let mut map = serde_json::Map::new();
-        loop {
-            self.skip_ws();
-            let key = match self.peek() {
-                None => return Err(self.eof()),
-                Some('}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(map));
-                }
-                Some(',') => {
-                    self.pos += 1;
-                    continue;
-                }
-                Some(q @ ('"' | '\'')) => self.string(q)?,
-                Some(':' | ']' | '[' | '{') => return Err(self.unexpected()),
-                Some(_) => {
-                    let start = self.pos;
-                    self.unquoted_text(start, &[':'])
-                }
-            };
-            self.skip_ws();
-            match self.peek() {
-                Some(':') => self.pos += 1,
-                None => return Err(self.eof()),
-                Some(_) => return Err(self.unexpected()),
-            }
-            let v = self.value(&[',', '}'], depth + 1)?;
-            map.insert(key, v);
-            self.skip_ws();
-            match self.peek() {
-                Some(',') => self.pos += 1,
-                Some('}') => {}
-                None => return Err(self.eof()),
-                Some(_) => return Err(self.unexpected()),
-            }
-        }
-    }
-}
-
-/// json-smart's number typing of `text` as a serde number (None: not a number,
-/// json-smart keeps it as a string).
-fn number_value(text: &str) -> Option<Value> {
-    if text == "-" {
-        return Some(Value::from(0));
-    }
-    let is_float = text.contains(['.', 'e', 'E']);
-    if !is_float {
-        let (neg, digits) = match text.strip_prefix('-') {
-            Some(d) => (true, d),
-            None => (false, text),
-        };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let trimmed = digits.trim_start_matches('0');
-        let canonical = if trimmed.is_empty() {
-            "0".to_string()
-        } else if neg {
-            format!("-{trimmed}")
-        } else {
-            trimmed.to_string()
-        };
-        return canonical
-            .parse::<serde_json::Number>()
-            .ok()
-            .map(Value::Number);
-    }
-    if text.len() > 18 {
-        if let Ok(n) = text.parse::<serde_json::Number>() {
-            return Some(Value::Number(n));
-        }
-    }
-    let f: f64 = text.parse().ok()?;
-    let n = serde_json::Number::from_f64(f)?;
-    Some(Value::Number(n))
+/// `$util.parseJson`: json-smart's permissive parse into engine values (see
+/// [`super::json`]). Err: json-smart's `ParseException` message.
+pub fn parse_json(s: &str) -> Result<crate::eval::value::Value, String> {
+    super::json::parse(s)
 }
 
 #[cfg(test)]

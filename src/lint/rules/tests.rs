@@ -514,7 +514,7 @@ fn documentation_examples_are_clean() {
     ];
     for (src, body) in cases {
         let mut r = crate::lint::sample_request();
-        r.body = Some(body.to_string());
+        r.body = Some((*body).into());
         for kind in [
             TemplateKind::Request,
             TemplateKind::Response,

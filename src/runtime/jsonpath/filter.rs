@@ -395,51 +395,6 @@ impl Decimal {
     }
 }
 
-/// How json-smart types a number's text, as `toString()` would print it
-/// (ints exact, short floats as `Double`, long floats as `BigDecimal`).
-pub(crate) enum JavaNumber {
-    Exact(String),
-    Double(f64),
-}
-
-pub(crate) fn java_number(text: &str) -> JavaNumber {
-    if !text.contains(['.', 'e', 'E']) || text.len() > 18 {
-        JavaNumber::Exact(text.to_string())
-    } else {
-        JavaNumber::Double(text.parse::<f64>().unwrap_or(f64::NAN))
-    }
-}
-
-pub(crate) fn number_decimal(text: &str) -> Result<Decimal, String> {
-    match java_number(text) {
-        JavaNumber::Exact(s) => Decimal::parse(&s),
-        JavaNumber::Double(d) => {
-            if d.is_finite() {
-                Decimal::parse(&format!("{d:e}"))
-            } else {
-                Decimal::parse(&crate::eval::number::java_double_to_string(d))
-            }
-        }
-    }
-}
-
-pub(crate) fn number_to_java_string(text: &str) -> String {
-    match java_number(text) {
-        JavaNumber::Exact(s) => {
-            if s.contains(['.', 'e', 'E']) {
-                s
-            } else {
-                // Integer/Long/BigInteger: canonical form.
-                match Decimal::parse(&s) {
-                    Ok(d) if d.digits.is_empty() => "0".into(),
-                    _ => s,
-                }
-            }
-        }
-        JavaNumber::Double(d) => crate::eval::number::java_double_to_string(d),
-    }
-}
-
 /// `String.compareTo`: UTF-16 code unit order.
 pub(crate) fn java_string_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())

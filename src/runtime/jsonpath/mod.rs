@@ -2,14 +2,17 @@
 //! a port of **Jayway JsonPath 2.0.0** (the version the reference oracle runs)
 //! over json-smart values, quirks included.
 //!
+//! It runs over the engine's values, the tree [`crate::runtime::json::parse`]
+//! builds from a body: what it selects is shared with the document, as in Java.
+//!
 //! ```
-//! use apigw_vtl::runtime::jsonpath::JsonPath;
-//! let doc = serde_json::json!({"a": [{"b": 1}, {"b": 2}, {"c": 3}]});
+//! use apigw_vtl::runtime::{json, jsonpath::JsonPath};
+//! let doc = json::parse(r#"{"a": [{"b": 1}, {"b": 2}, {"c": 3}]}"#).unwrap();
 //! let p = JsonPath::compile("$.a[*].b").unwrap();
 //! assert!(!p.is_definite());
-//! assert_eq!(p.eval(&doc).unwrap(), Some(serde_json::json!([1, 2])));
+//! assert_eq!(p.eval(&doc).unwrap().map(|v| v.to_json_string()), Some("[1,2]".into()));
 //! // A definite path that matches nothing is "not found" (Jayway's PathNotFoundException).
-//! assert_eq!(JsonPath::compile("$.x").unwrap().eval(&doc).unwrap(), None);
+//! assert!(JsonPath::compile("$.x").unwrap().eval(&doc).unwrap().is_none());
 //! ```
 //!
 //! What 2.0.0 does (all confirmed against the oracle, see the tests):
@@ -40,12 +43,11 @@ mod filter;
 mod tests;
 
 use compile::{ArrayOp, Compiled, Token};
-use filter::{
-    number_decimal, number_to_java_string, Criteria, Decimal, JavaPattern, Op, Operand, Pred,
-};
-use serde_json::Value;
-use std::borrow::Cow;
+use filter::{Criteria, Decimal, JavaPattern, Op, Operand, Pred};
 use std::cmp::Ordering;
+use std::rc::Rc;
+
+use crate::eval::value::{entries_with_capacity, Key, List, StrKey, Value};
 
 pub use compile::MAX_PATH_NESTING;
 
@@ -108,25 +110,29 @@ impl std::fmt::Display for EvalError {
 
 impl std::error::Error for EvalError {}
 
-/// What a path selects, borrowing from the document where it can.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Selection<'a> {
+/// What a path selects: values shared with the document.
+#[derive(Debug, Clone)]
+pub enum Selection {
     /// Jayway threw `PathNotFoundException` (`$input.json` gives `""`,
     /// `$input.path` null).
     NotFound,
     /// The value of a definite path.
-    One(Cow<'a, Value>),
+    One(Value),
     /// The matches of an indefinite path, in Jayway's order.
-    Many(Vec<Cow<'a, Value>>),
+    Many(Vec<Value>),
 }
 
-impl Selection<'_> {
-    /// The owned JSON value: `None` for not found, an array for [`Selection::Many`].
+impl Selection {
+    /// The selected value: `None` for not found, a json-smart `JSONArray` of the
+    /// matches of an indefinite path.
     pub fn into_value(self) -> Option<Value> {
         match self {
             Selection::NotFound => None,
-            Selection::One(v) => Some(v.into_owned()),
-            Selection::Many(v) => Some(Value::Array(v.into_iter().map(Cow::into_owned).collect())),
+            Selection::One(v) => Some(v),
+            Selection::Many(items) => Some(Value::List(Rc::new(std::cell::RefCell::new(List {
+                items,
+                json: true,
+            })))),
         }
     }
 }
@@ -164,8 +170,8 @@ impl JsonPath {
         Ok(self.select(doc)?.into_value())
     }
 
-    /// Like [`JsonPath::eval`] but borrows the matches from `doc`.
-    pub fn select<'a>(&'a self, doc: &'a Value) -> Result<Selection<'a>, EvalError> {
+    /// Like [`JsonPath::eval`], keeping apart one value and a list of matches.
+    pub fn select(&self, doc: &Value) -> Result<Selection, EvalError> {
         let mut steps = 0u64;
         let res = run(&self.compiled, doc, doc, false, &mut steps, 0);
         match res {
@@ -210,6 +216,12 @@ fn runtime(message: impl Into<String>) -> Exc {
     })
 }
 
+/// A map or list being changed while a path reads it (only a host's own
+/// re-entrant use could do that).
+fn busy() -> Exc {
+    runtime("java.util.ConcurrentModificationException")
+}
+
 fn limit(message: String) -> Exc {
     Exc::Error(EvalError {
         kind: EvalErrorKind::Limit,
@@ -217,17 +229,15 @@ fn limit(message: String) -> Exc {
     })
 }
 
-type Hit<'a> = Cow<'a, Value>;
-
 /// Evaluates a compiled path on `model` (`root` for `$` references in filters).
-fn run<'a>(
-    path: &'a Compiled,
-    model: &'a Value,
-    root: &'a Value,
+fn run(
+    path: &Compiled,
+    model: &Value,
+    root: &Value,
     require_props: bool,
     steps: &mut u64,
     depth: usize,
-) -> Result<Vec<Hit<'a>>, Exc> {
+) -> Result<Vec<Value>, Exc> {
     let n = path.tokens.len();
     // Jayway's isUpstreamDefinite(): this token and the path from the previous
     // token to the end (sic) are all definite.
@@ -263,7 +273,7 @@ struct Evaluator<'a, 's> {
     root: &'a Value,
     require_props: bool,
     steps: &'s mut u64,
-    results: Vec<Hit<'a>>,
+    results: Vec<Value>,
 }
 
 impl<'a> Evaluator<'a, '_> {
@@ -286,134 +296,171 @@ impl<'a> Evaluator<'a, '_> {
         k + 1 >= self.tokens.len()
     }
 
-    /// Applies token `k` to `model`, then the rest of the path.
-    fn eval(&mut self, k: usize, model: &'a Value, depth: usize) -> Result<(), Exc> {
+    /// Applies token `k` to `model`, then the rest of the path. Each token's
+    /// work is its own function, so that this recursive frame stays small.
+    fn eval(&mut self, k: usize, model: &Value, depth: usize) -> Result<(), Exc> {
         self.tick(depth)?;
         let Some(token) = self.tokens.get(k) else {
-            self.results.push(Cow::Borrowed(model));
+            self.results.push(model.clone());
             return Ok(());
         };
         match token {
             Token::Root => self.next(k, model, depth),
-            Token::Property(props) => {
-                let Value::Object(map) = model else {
-                    return Err(Exc::NotFound);
-                };
-                if let [prop] = props.as_slice() {
-                    self.property(k, map.get(prop.as_str()), depth)
-                } else {
-                    if !self.is_leaf(k) {
-                        return Err(invalid(format!(
-                            "Multi properties can only be used as path leafs: {}",
-                            self.shown(k)
-                        )));
+            Token::Property(props) => self.eval_property(k, props, model, depth),
+            Token::Array(op) => self.eval_array(k, op, model, depth),
+            Token::Wildcard => self.eval_wildcard(k, model, depth),
+            Token::Scan => self.walk(k + 1, model, depth + 1),
+            Token::Filter(preds) => self.eval_filter(k, token, preds, model, depth),
+        }
+    }
+
+    fn eval_property(
+        &mut self,
+        k: usize,
+        props: &'a [String],
+        model: &Value,
+        depth: usize,
+    ) -> Result<(), Exc> {
+        let Value::Map(map) = model else {
+            return Err(Exc::NotFound);
+        };
+        let map = map.try_borrow().map_err(|_| busy())?;
+        if let [prop] = props {
+            self.property(k, map.entries.get(&StrKey(prop)), depth)
+        } else {
+            if !self.is_leaf(k) {
+                return Err(invalid(format!(
+                    "Multi properties can only be used as path leafs: {}",
+                    self.shown(k)
+                )));
+            }
+            let mut merged = entries_with_capacity(props.len());
+            for p in props {
+                match map.entries.get(&StrKey(p)) {
+                    Some(v) => {
+                        merged.insert(Key::str(p), v.clone());
                     }
-                    let mut merged = serde_json::Map::new();
-                    for p in props {
-                        match map.get(p.as_str()) {
-                            Some(v) => {
-                                merged.insert(p.clone(), v.clone());
-                            }
-                            None if self.require_props => return Err(Exc::NotFound),
-                            None => {}
-                        }
-                    }
-                    self.results.push(Cow::Owned(Value::Object(merged)));
-                    Ok(())
+                    None if self.require_props => return Err(Exc::NotFound),
+                    None => {}
                 }
             }
-            Token::Array(op) => {
-                let items = match model {
-                    Value::Array(items) => items,
-                    Value::Null => return Err(Exc::NotFound),
-                    other => {
-                        return Err(invalid(format!(
-                            "Filter: {} can only be applied to arrays. Current context is: {}",
-                            self.shown(k),
-                            short(&java_to_string(other))
-                        )))
-                    }
-                };
-                let len = items.len() as i64;
-                match op {
-                    ArrayOp::SingleIndex(i) => self.index(k, items, i64::from(*i), depth),
-                    ArrayOp::IndexSequence(v) => {
-                        for &i in v {
-                            self.index(k, items, i64::from(i), depth)?;
-                        }
-                        Ok(())
-                    }
-                    ArrayOp::ContextSize(i) => self.index(k, items, len + i64::from(*i), depth),
-                    ArrayOp::SliceFrom(from) => {
-                        let mut from = i64::from(*from);
-                        if from < 0 {
-                            from += len;
-                        }
-                        for i in from.max(0)..len {
-                            self.index(k, items, i, depth)?;
-                        }
-                        Ok(())
-                    }
-                    ArrayOp::SliceTo(to) => {
-                        let mut to = i64::from(*to);
-                        if to < 0 {
-                            to += len;
-                        }
-                        for i in 0..to.min(len) {
-                            self.index(k, items, i, depth)?;
-                        }
-                        Ok(())
-                    }
-                    ArrayOp::SliceBetween(from, to) => {
-                        let to = i64::from(*to).min(len);
-                        for i in i64::from(*from)..to {
-                            self.index(k, items, i, depth)?;
-                        }
-                        Ok(())
-                    }
-                }
+            self.results.push(Value::new_map(merged));
+            Ok(())
+        }
+    }
+
+    fn eval_array(
+        &mut self,
+        k: usize,
+        op: &ArrayOp,
+        model: &Value,
+        depth: usize,
+    ) -> Result<(), Exc> {
+        let list = match model {
+            Value::List(l) => l.try_borrow().map_err(|_| busy())?,
+            Value::Null => return Err(Exc::NotFound),
+            other => {
+                return Err(invalid(format!(
+                    "Filter: {} can only be applied to arrays. Current context is: {}",
+                    self.shown(k),
+                    short(&java_to_string(other))
+                )))
             }
-            Token::Wildcard => {
-                match model {
-                    Value::Object(map) => {
-                        for v in map.values() {
-                            self.property(k, Some(v), depth)?;
-                        }
-                    }
-                    Value::Array(items) => {
-                        for i in 0..items.len() {
-                            match self.index(k, items, i as i64, depth) {
-                                Err(Exc::NotFound) if !self.require_props => {}
-                                other => other?,
-                            }
-                        }
-                    }
-                    _ => {}
+        };
+        let items = list.items.as_slice();
+        let len = items.len() as i64;
+        match op {
+            ArrayOp::SingleIndex(i) => self.index(k, items, i64::from(*i), depth),
+            ArrayOp::IndexSequence(v) => {
+                for &i in v {
+                    self.index(k, items, i64::from(i), depth)?;
                 }
                 Ok(())
             }
-            Token::Scan => self.walk(k + 1, model, depth + 1),
-            Token::Filter(preds) => match model {
-                Value::Object(_) => {
-                    if self.accept(preds, model, depth)? {
-                        self.next(k, model, depth)?;
-                    }
-                    Ok(())
+            ArrayOp::ContextSize(i) => self.index(k, items, len + i64::from(*i), depth),
+            ArrayOp::SliceFrom(from) => {
+                let mut from = i64::from(*from);
+                if from < 0 {
+                    from += len;
                 }
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        if self.accept(preds, item, depth)? {
-                            self.index(k, items, i as i64, depth)?;
-                        }
-                    }
-                    Ok(())
+                for i in from.max(0)..len {
+                    self.index(k, items, i, depth)?;
                 }
-                other => Err(invalid(format!(
-                    "Filter: {} can not be applied to primitives. Current context is: {}",
-                    token.fragment(),
-                    short(&java_to_string(other))
-                ))),
-            },
+                Ok(())
+            }
+            ArrayOp::SliceTo(to) => {
+                let mut to = i64::from(*to);
+                if to < 0 {
+                    to += len;
+                }
+                for i in 0..to.min(len) {
+                    self.index(k, items, i, depth)?;
+                }
+                Ok(())
+            }
+            ArrayOp::SliceBetween(from, to) => {
+                let to = i64::from(*to).min(len);
+                for i in i64::from(*from)..to {
+                    self.index(k, items, i, depth)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn eval_wildcard(&mut self, k: usize, model: &Value, depth: usize) -> Result<(), Exc> {
+        match model {
+            Value::Map(map) => {
+                let map = map.try_borrow().map_err(|_| busy())?;
+                for v in map.entries.values() {
+                    self.property(k, Some(v), depth)?;
+                }
+            }
+            Value::List(list) => {
+                let list = list.try_borrow().map_err(|_| busy())?;
+                let items = list.items.as_slice();
+                for i in 0..items.len() {
+                    match self.index(k, items, i as i64, depth) {
+                        Err(Exc::NotFound) if !self.require_props => {}
+                        other => other?,
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn eval_filter(
+        &mut self,
+        k: usize,
+        token: &Token,
+        preds: &'a [Option<Pred>],
+        model: &Value,
+        depth: usize,
+    ) -> Result<(), Exc> {
+        match model {
+            Value::Map(_) => {
+                if self.accept(preds, model, depth)? {
+                    self.next(k, model, depth)?;
+                }
+                Ok(())
+            }
+            Value::List(list) => {
+                let list = list.try_borrow().map_err(|_| busy())?;
+                let items = list.items.as_slice();
+                for (i, item) in items.iter().enumerate() {
+                    if self.accept(preds, item, depth)? {
+                        self.index(k, items, i as i64, depth)?;
+                    }
+                }
+                Ok(())
+            }
+            other => Err(invalid(format!(
+                "Filter: {} can not be applied to primitives. Current context is: {}",
+                token.fragment(),
+                short(&java_to_string(other))
+            ))),
         }
     }
 
@@ -427,9 +474,9 @@ impl<'a> Evaluator<'a, '_> {
     }
 
     /// Continues after token `k` (or records `model` when `k` is the leaf).
-    fn next(&mut self, k: usize, model: &'a Value, depth: usize) -> Result<(), Exc> {
+    fn next(&mut self, k: usize, model: &Value, depth: usize) -> Result<(), Exc> {
         if self.is_leaf(k) {
-            self.results.push(Cow::Borrowed(model));
+            self.results.push(model.clone());
             Ok(())
         } else {
             self.eval(k + 1, model, depth + 1)
@@ -437,7 +484,7 @@ impl<'a> Evaluator<'a, '_> {
     }
 
     /// `handleObjectProperty` for one property whose value is `value`.
-    fn property(&mut self, k: usize, value: Option<&'a Value>, depth: usize) -> Result<(), Exc> {
+    fn property(&mut self, k: usize, value: Option<&Value>, depth: usize) -> Result<(), Exc> {
         match value {
             Some(v) => self.next(k, v, depth),
             None => {
@@ -453,7 +500,7 @@ impl<'a> Evaluator<'a, '_> {
     }
 
     /// `handleArrayIndex`.
-    fn index(&mut self, k: usize, items: &'a [Value], i: i64, depth: usize) -> Result<(), Exc> {
+    fn index(&mut self, k: usize, items: &[Value], i: i64, depth: usize) -> Result<(), Exc> {
         let v = usize::try_from(i)
             .ok()
             .and_then(|i| items.get(i))
@@ -462,18 +509,21 @@ impl<'a> Evaluator<'a, '_> {
     }
 
     /// `ScanPathToken.walk` with target token `t`.
-    fn walk(&mut self, t: usize, model: &'a Value, depth: usize) -> Result<(), Exc> {
+    fn walk(&mut self, t: usize, model: &Value, depth: usize) -> Result<(), Exc> {
         self.tick(depth)?;
         match model {
-            Value::Object(map) => {
+            Value::Map(map) => {
                 if self.scan_matches(t, model, depth)? {
                     self.eval(t, model, depth + 1)?;
                 }
-                for v in map.values() {
+                let map = map.try_borrow().map_err(|_| busy())?;
+                for v in map.entries.values() {
                     self.walk(t, v, depth + 1)?;
                 }
             }
-            Value::Array(items) => {
+            Value::List(list) => {
+                let list = list.try_borrow().map_err(|_| busy())?;
+                let items = list.items.as_slice();
                 if self.scan_matches(t, model, depth)? {
                     if self.is_leaf(t) {
                         self.eval(t, model, depth + 1)?;
@@ -492,13 +542,16 @@ impl<'a> Evaluator<'a, '_> {
         Ok(())
     }
 
-    fn scan_matches(&mut self, t: usize, model: &'a Value, depth: usize) -> Result<bool, Exc> {
+    fn scan_matches(&mut self, t: usize, model: &Value, depth: usize) -> Result<bool, Exc> {
         Ok(match self.tokens.get(t) {
             Some(Token::Property(props)) => match model {
-                Value::Object(map) => props.iter().all(|p| map.contains_key(p.as_str())),
+                Value::Map(map) => {
+                    let map = map.try_borrow().map_err(|_| busy())?;
+                    props.iter().all(|p| map.entries.contains_key(&StrKey(p)))
+                }
                 _ => false,
             },
-            Some(Token::Array(_)) => model.is_array(),
+            Some(Token::Array(_)) => matches!(model, Value::List(_)),
             Some(Token::Wildcard) => true,
             Some(Token::Filter(preds)) => self.accept(preds, model, depth)?,
             _ => false,
@@ -508,7 +561,7 @@ impl<'a> Evaluator<'a, '_> {
     fn accept(
         &mut self,
         preds: &'a [Option<Pred>],
-        item: &'a Value,
+        item: &Value,
         depth: usize,
     ) -> Result<bool, Exc> {
         for p in preds {
@@ -522,7 +575,7 @@ impl<'a> Evaluator<'a, '_> {
         Ok(true)
     }
 
-    fn apply(&mut self, p: &'a Pred, item: &'a Value, depth: usize) -> Result<bool, Exc> {
+    fn apply(&mut self, p: &'a Pred, item: &Value, depth: usize) -> Result<bool, Exc> {
         self.tick(depth)?;
         match p {
             Pred::Crit(c) => self.criteria(c, item, depth),
@@ -544,10 +597,10 @@ impl<'a> Evaluator<'a, '_> {
     fn sub_path(
         &mut self,
         path: &'a Compiled,
-        on: &'a Value,
+        on: &Value,
         require_props: bool,
         depth: usize,
-    ) -> Result<Option<Hit<'a>>, Exc> {
+    ) -> Result<Option<Value>, Exc> {
         match run(path, on, self.root, require_props, self.steps, depth + 1) {
             Ok(hits) => Ok(hits.into_iter().next()),
             Err(Exc::NotFound) => Ok(None),
@@ -555,7 +608,7 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
-    fn criteria(&mut self, c: &'a Criteria, item: &'a Value, depth: usize) -> Result<bool, Exc> {
+    fn criteria(&mut self, c: &'a Criteria, item: &Value, depth: usize) -> Result<bool, Exc> {
         match c {
             Criteria::Exists { path, exists } => {
                 // Always evaluated against the item, even a `$` path.
@@ -582,18 +635,17 @@ impl<'a> Evaluator<'a, '_> {
     fn operand(
         &mut self,
         o: &'a Operand,
-        item: &'a Value,
+        item: &Value,
         depth: usize,
     ) -> Result<Option<JObj<'a>>, Exc> {
         Ok(Some(match o {
-            Operand::Str(s) => JObj::Str(s),
+            Operand::Str(s) => JObj::Lit(s),
             Operand::Pattern(p) => JObj::Pattern(p),
             Operand::Path(p) => {
                 let on = if p.is_root_path { self.root } else { item };
                 match self.sub_path(p, on, false, depth)? {
                     None => return Ok(None),
-                    Some(Cow::Borrowed(v)) => JObj::from_value(v),
-                    Some(Cow::Owned(v)) => JObj::Owned(v),
+                    Some(v) => JObj::Doc(v),
                 }
             }
         }))
@@ -613,79 +665,100 @@ fn short(s: &str) -> String {
 
 /// A Java object as a filter sees it.
 enum JObj<'a> {
-    Null,
-    Str(&'a str),
-    Num(&'a serde_json::Number),
-    Bool(bool),
-    /// A map or list from the document (compared by identity).
-    Container(&'a Value),
-    /// A map built by `['a','b']`.
-    Owned(Value),
+    /// A literal of the filter (always a `String` in Jayway 2.0.0).
+    Lit(&'a str),
+    /// A value from the document, or a map built by `['a','b']`.
+    Doc(Value),
     Pattern(&'a JavaPattern),
 }
 
-impl<'a> JObj<'a> {
-    fn from_value(v: &'a Value) -> JObj<'a> {
-        match v {
-            Value::Null => JObj::Null,
-            Value::String(s) => JObj::Str(s),
-            Value::Number(n) => JObj::Num(n),
-            Value::Bool(b) => JObj::Bool(*b),
-            Value::Array(_) | Value::Object(_) => JObj::Container(v),
+/// What a filter compares.
+enum Kind<'x> {
+    Null,
+    Str(&'x str),
+    Num(&'x Value),
+    Bool(bool),
+    Other,
+}
+
+impl JObj<'_> {
+    fn kind(&self) -> Kind<'_> {
+        match self {
+            JObj::Lit(s) => Kind::Str(s),
+            JObj::Pattern(_) => Kind::Other,
+            JObj::Doc(v) => match v {
+                Value::Null => Kind::Null,
+                Value::Str(s) => Kind::Str(s),
+                Value::Bool(b) => Kind::Bool(*b),
+                Value::Int(_)
+                | Value::Long(_)
+                | Value::BigInt(_)
+                | Value::Double(_)
+                | Value::Decimal(_) => Kind::Num(v),
+                Value::List(_) | Value::Map(_) | Value::Object(_) => Kind::Other,
+            },
         }
     }
 
     fn is_null(&self) -> bool {
-        matches!(self, JObj::Null)
+        matches!(self.kind(), Kind::Null)
     }
 
     fn nullish(&self) -> bool {
-        matches!(self, JObj::Null | JObj::Str("null"))
+        matches!(self.kind(), Kind::Null | Kind::Str("null"))
     }
 
     /// `toString()`; `None` for null.
     fn java_string(&self) -> Option<String> {
         Some(match self {
-            JObj::Null => return None,
-            JObj::Str(s) => s.to_string(),
-            JObj::Num(n) => number_to_java_string(&n.to_string()),
-            JObj::Bool(b) => b.to_string(),
-            JObj::Container(v) => java_to_string(v),
-            JObj::Owned(v) => java_to_string(v),
+            JObj::Lit(s) => s.to_string(),
             JObj::Pattern(p) => p.source.clone(),
+            JObj::Doc(Value::Null) => return None,
+            JObj::Doc(v) => v.to_java_string(),
         })
     }
+}
+
+/// Are both the same map or list of the document?
+fn same_container(a: &JObj<'_>, b: &JObj<'_>) -> bool {
+    match (a, b) {
+        (JObj::Doc(Value::Map(x)), JObj::Doc(Value::Map(y))) => Rc::ptr_eq(x, y),
+        (JObj::Doc(Value::List(x)), JObj::Doc(Value::List(y))) => Rc::ptr_eq(x, y),
+        (JObj::Doc(Value::Object(x)), JObj::Doc(Value::Object(y))) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// `new BigDecimal(number.toString())`.
+fn number_decimal(v: &Value) -> Result<Decimal, Exc> {
+    Decimal::parse(&v.to_java_string()).map_err(runtime)
 }
 
 /// `Criteria.safeCompare(left, right)` (`left` is the expected value, the right
 /// operand of the filter). `Ok(None)`: `ValueCompareException`.
 fn safe_compare(left: &JObj<'_>, right: &JObj<'_>) -> Result<Option<Ordering>, Exc> {
-    if let (JObj::Container(a), JObj::Container(b)) = (left, right) {
-        if std::ptr::eq(*a, *b) {
-            return Ok(Some(Ordering::Equal));
-        }
+    if same_container(left, right) {
+        return Ok(Some(Ordering::Equal));
     }
     let (ln, rn) = (left.nullish(), right.nullish());
     if ln || rn {
         return Ok(Some(ln.cmp(&rn).reverse()));
     }
-    let num = |n: &serde_json::Number| number_decimal(&n.to_string()).map_err(runtime);
-    Ok(match (left, right) {
-        (JObj::Str(a), JObj::Str(b)) => {
-            let a = if a.contains('\'') {
-                Cow::Owned(a.replace("\\'", "'"))
+    Ok(match (left.kind(), right.kind()) {
+        (Kind::Str(a), Kind::Str(b)) => {
+            if a.contains('\'') {
+                Some(filter::java_string_cmp(&a.replace("\\'", "'"), b))
             } else {
-                Cow::Borrowed(*a)
-            };
-            Some(filter::java_string_cmp(&a, b))
+                Some(filter::java_string_cmp(a, b))
+            }
         }
-        (JObj::Num(a), JObj::Num(b)) => Some(num(a)?.cmp(&num(b)?)),
-        (JObj::Str(a), JObj::Num(b)) => {
+        (Kind::Num(a), Kind::Num(b)) => Some(number_decimal(a)?.cmp(&number_decimal(b)?)),
+        (Kind::Str(a), Kind::Num(b)) => {
             let a = Decimal::parse(a).map_err(runtime)?;
-            Some(a.cmp(&num(b)?))
+            Some(a.cmp(&number_decimal(b)?))
         }
-        (JObj::Str(a), JObj::Bool(b)) => Some(a.eq_ignore_ascii_case("true").cmp(b)),
-        (JObj::Bool(a), JObj::Bool(b)) => Some(a.cmp(b)),
+        (Kind::Str(a), Kind::Bool(b)) => Some(a.eq_ignore_ascii_case("true").cmp(&b)),
+        (Kind::Bool(a), Kind::Bool(b)) => Some(a.cmp(&b)),
         _ => None,
     })
 }
@@ -725,70 +798,8 @@ fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>) -> Result<bool, Exc> {
     }
 }
 
-/// Java `toString()` of a json-smart value: maps as `{k=v, …}` (LinkedHashMap),
+/// Java `toString()` of a document value: maps as `{k=v, …}` (LinkedHashMap),
 /// lists as compact JSON (JSONArray), strings raw.
 pub(crate) fn java_to_string(v: &Value) -> String {
-    let mut out = String::new();
-    write_java(v, &mut out, 0);
-    out
-}
-
-fn write_java(v: &Value, out: &mut String, depth: usize) {
-    if depth > MAX_EVAL_DEPTH {
-        out.push_str("...");
-        return;
-    }
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&number_to_java_string(&n.to_string())),
-        Value::String(s) => out.push_str(s),
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push('=');
-                write_java(v, out, depth + 1);
-            }
-            out.push('}');
-        }
-        Value::Array(_) => write_json(v, out, depth),
-    }
-}
-
-/// json-smart's compact JSON (`/` escaped as `\/`).
-fn write_json(v: &Value, out: &mut String, depth: usize) {
-    if depth > MAX_EVAL_DEPTH {
-        out.push_str("...");
-        return;
-    }
-    match v {
-        Value::Array(items) => {
-            out.push('[');
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(x, out, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, x)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                crate::eval::value::write_json_string(k, out);
-                out.push(':');
-                write_json(x, out, depth + 1);
-            }
-            out.push('}');
-        }
-        Value::String(s) => crate::eval::value::write_json_string(s, out),
-        other => write_java(other, out, depth + 1),
-    }
+    v.to_java_string()
 }

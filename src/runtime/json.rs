@@ -1,0 +1,757 @@
+//! Request bodies as json-smart reads them, straight into engine values.
+//!
+//! One reader and one tree: [`parse`] turns text into the values templates see
+//! (objects become ordered maps, arrays json-smart `JSONArray`s, numbers the Java
+//! type json-smart picks), JSONPath selects from that tree, and `$input.json`
+//! writes json-smart's text back from it. [`compact`] is the fast path of
+//! `$input.json('$')`: one pass over the text that validates, compacts and
+//! escapes a plain JSON document exactly as parse-then-write would, and gives
+//! up (leaving the work to [`parse`]) on anything unusual.
+//!
+//! json-smart's permissive mode, as API Gateway runs it: objects keep key
+//! order (a repeated key keeps its first place and takes the last value);
+//! beyond JSON it accepts `'single'` quotes, unquoted strings (`abc`,
+//! `{a: b c}`: up to the next `,` `]` `}` or `:`, trailing blanks trimmed;
+//! `true`/`false`/`null` stay literals), extra commas (`[1,,2,]`), leading
+//! zeros (`007` is 7), a number followed by other text as a string (`1 2`,
+//! `12abc`), trailing data after a complete value (ignored), and empty input
+//! (null). Integers are `Integer`, `Long` or `BigInteger` by size; other
+//! numbers `Double` (±Infinity past its range), or `BigDecimal` when their text
+//! is longer than 18 characters.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+
+use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
+use crate::eval::value::{entries_with_capacity, Key, List, Value};
+
+/// Deepest nesting [`parse`] accepts (json-smart fails near 400 too).
+pub const MAX_JSON_DEPTH: usize = 400;
+
+/// json-smart's permissive parse. Err: json-smart's `ParseException` message.
+pub fn parse(text: &str) -> Result<Value, String> {
+    let mut p = Parser {
+        s: text,
+        b: text.as_bytes(),
+        pos: 0,
+    };
+    p.skip_ws();
+    if p.peek().is_none() {
+        return Ok(Value::Null);
+    }
+    p.value(&[], 0)
+}
+
+struct Parser<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    /// A byte offset, always on a character boundary.
+    pos: usize,
+}
+
+/// json-smart's blank: any character up to the space.
+fn is_ws(b: u8) -> bool {
+    b <= b' '
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(is_ws) {
+            self.pos += 1;
+        }
+    }
+
+    /// json-smart counts positions in characters.
+    fn char_pos(&self) -> usize {
+        self.s
+            .get(..self.pos)
+            .map_or(self.pos, |t| t.chars().count())
+    }
+
+    fn unexpected(&self) -> String {
+        match self.s.get(self.pos..).and_then(|t| t.chars().next()) {
+            Some(c) => format!(
+                "Unexpected character ({c}) at position {}.",
+                self.char_pos()
+            ),
+            None => self.eof(),
+        }
+    }
+
+    fn eof(&self) -> String {
+        format!("Unexpected End Of File position {}: null", self.char_pos())
+    }
+
+    /// One value; `stop` are the characters that end an unquoted string here.
+    fn value(&mut self, stop: &[u8], depth: usize) -> Result<Value, String> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(format!(
+                "Malicious payload, having non natural depths, parsing stoped on {}",
+                self.s
+                    .get(self.pos..)
+                    .and_then(|t| t.chars().next())
+                    .map(String::from)
+                    .unwrap_or_default()
+            ));
+        }
+        self.skip_ws();
+        match self.peek() {
+            None => Err(self.eof()),
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(q @ (b'"' | b'\'')) => self.string(q).map(|s| Value::Str(Rc::from(s))),
+            Some(c) if c == b'-' || c.is_ascii_digit() => self.number(stop),
+            Some(c) if stop.contains(&c) || matches!(c, b']' | b'}' | b':' | b',') => {
+                Err(self.unexpected())
+            }
+            Some(_) => Ok(self.unquoted(stop)),
+        }
+    }
+
+    /// Text from `start` up to the next `stop` character, trailing blanks trimmed.
+    fn unquoted_text(&mut self, start: usize, stop: &[u8]) -> &str {
+        while self.peek().is_some_and(|c| !stop.contains(&c)) {
+            self.pos += 1;
+        }
+        // `stop` holds ASCII bytes only, so `pos` is on a character boundary.
+        self.s
+            .get(start..self.pos)
+            .unwrap_or("")
+            .trim_end_matches(|c: char| c <= ' ')
+    }
+
+    fn unquoted(&mut self, stop: &[u8]) -> Value {
+        let start = self.pos;
+        match self.unquoted_text(start, stop) {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "null" => Value::Null,
+            text => Value::str(text),
+        }
+    }
+
+    fn number(&mut self, stop: &[u8]) -> Result<Value, String> {
+        let start = self.pos;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
+            self.pos += 1;
+        }
+        let end = self.pos;
+        self.skip_ws();
+        let at_stop = match self.peek() {
+            None => true,
+            Some(c) => stop.contains(&c),
+        };
+        if !at_stop {
+            return Ok(Value::str(self.unquoted_text(start, stop)));
+        }
+        let text = self.s.get(start..end).unwrap_or("");
+        number_value(text)
+    }
+
+    fn string(&mut self, quote: u8) -> Result<String, String> {
+        self.pos += 1;
+        let mut out = String::new();
+        // A `\uD8xx` escape waiting for its low surrogate (`\uDCxx`).
+        let mut high: Option<u32> = None;
+        loop {
+            // Copy the run of plain characters at once.
+            let run_start = self.pos;
+            while self
+                .peek()
+                .is_some_and(|c| c != quote && c != b'\\' && high.is_none())
+            {
+                self.pos += 1;
+            }
+            if self.pos > run_start {
+                out.push_str(self.s.get(run_start..self.pos).unwrap_or(""));
+            }
+            let Some(c) = self.peek() else {
+                return Err(self.eof());
+            };
+            self.pos += 1;
+            let continues_pair = c == b'\\' && self.peek() == Some(b'u');
+            if !continues_pair && high.take().is_some() {
+                out.push('\u{FFFD}');
+            }
+            if c == quote {
+                return Ok(out);
+            }
+            if c != b'\\' {
+                // Only reached right after a pending high surrogate: the character itself.
+                self.pos -= 1;
+                continue;
+            }
+            let Some(e) = self.s.get(self.pos..).and_then(|t| t.chars().next()) else {
+                return Err(self.eof());
+            };
+            self.pos += e.len_utf8();
+            match e {
+                'b' => out.push('\u{8}'),
+                'f' => out.push('\u{c}'),
+                'n' => out.push('\n'),
+                'r' => out.push('\r'),
+                't' => out.push('\t'),
+                'u' => {
+                    let mut v: u32 = 0;
+                    for _ in 0..4 {
+                        let Some(h) = self.peek() else {
+                            return Err(self.eof());
+                        };
+                        let d = char::from(h)
+                            .to_digit(16)
+                            .ok_or_else(|| self.unexpected())?;
+                        v = v * 16 + d;
+                        self.pos += 1;
+                    }
+                    match (high.take(), v) {
+                        (Some(h), 0xDC00..=0xDFFF) => {
+                            let c = 0x10000 + ((h - 0xD800) << 10) + (v - 0xDC00);
+                            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                        }
+                        (prev, 0xD800..=0xDBFF) => {
+                            if prev.is_some() {
+                                out.push('\u{FFFD}');
+                            }
+                            high = Some(v);
+                        }
+                        (prev, _) => {
+                            if prev.is_some() {
+                                out.push('\u{FFFD}');
+                            }
+                            out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+                        }
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, String> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => return Err(self.eof()),
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::List(Rc::new(RefCell::new(List {
+                        items,
+                        json: true,
+                    }))));
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            items.push(self.value(b",]", depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {}
+                None => return Err(self.eof()),
+                Some(_) => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, String> {
+        self.pos += 1;
+        let mut map = entries_with_capacity(4);
+        loop {
+            self.skip_ws();
+            let key: Rc<str> = match self.peek() {
+                None => return Err(self.eof()),
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::new_map(map));
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(q @ (b'"' | b'\'')) => Rc::from(self.string(q)?),
+                Some(b':' | b']' | b'[' | b'{') => return Err(self.unexpected()),
+                Some(_) => {
+                    let start = self.pos;
+                    Rc::from(self.unquoted_text(start, b":"))
+                }
+            };
+            self.skip_ws();
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                None => return Err(self.eof()),
+                Some(_) => return Err(self.unexpected()),
+            }
+            let v = self.value(b",}", depth + 1)?;
+            map.insert(Key::Str(key), v);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {}
+                None => return Err(self.eof()),
+                Some(_) => return Err(self.unexpected()),
+            }
+        }
+    }
+}
+
+/// Is `t` a JSON number (`-?digits(.digits)?([eE][+-]?digits)?`)?
+fn strict_number(t: &[u8]) -> bool {
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while t.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > s
+    };
+    if t.first() == Some(&b'-') {
+        i += 1;
+    }
+    if !digits(&mut i) {
+        return false;
+    }
+    if t.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(t.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == t.len()
+}
+
+/// json-smart's typing of a number's text (made of digits and `-+.eE`); text
+/// that is no number stays a string.
+fn number_value(text: &str) -> Result<Value, String> {
+    if text == "-" {
+        return Ok(Value::Int(0));
+    }
+    if !text.contains(['.', 'e', 'E']) {
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, text),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Value::str(text));
+        }
+        let trimmed = digits.trim_start_matches('0');
+        if trimmed.len() > DECIMAL_MAX_DIGITS as usize {
+            return Err(format!(
+                "a number of {} digits, over the limit of {DECIMAL_MAX_DIGITS}",
+                trimmed.len()
+            ));
+        }
+        if trimmed.len() <= 18 {
+            let mut v: i64 = 0;
+            for b in trimmed.bytes() {
+                v = v * 10 + i64::from(b - b'0');
+            }
+            let v = if neg { -v } else { v };
+            return Ok(match i32::try_from(v) {
+                Ok(i) => Value::Int(i),
+                Err(_) => Value::Long(v),
+            });
+        }
+        let big: BigInt = trimmed.parse().unwrap_or_default();
+        let big = if neg { -big } else { big };
+        return Ok(match i64::try_from(&big) {
+            Ok(v) => Value::Long(v),
+            Err(_) => Value::BigInt(Rc::new(big)),
+        });
+    }
+    if text.len() > 18 && strict_number(text.as_bytes()) {
+        if let Some(d) = Decimal::parse_java(text) {
+            return Ok(Value::Decimal(Rc::new(d)));
+        }
+    }
+    Ok(match text.parse::<f64>() {
+        Ok(f) => Value::Double(f),
+        Err(_) => Value::str(text),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The fast path of `$input.json('$')`
+
+/// Bytes that end a run of plain string content: the quote, the backslash, `/`
+/// (written `\/`), control characters, DEL, and the lead bytes of the
+/// characters json-smart writes as `\uXXXX` (U+0080..U+009F start with 0xC2,
+/// U+2000..U+20FF with 0xE2).
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'/' as usize] = true;
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xe2] = true;
+    t
+};
+
+/// Writes json-smart's compact text of the document `text` into `out`, exactly
+/// what [`parse`] then [`Value::write_json`] would write, in one pass over the
+/// text. Returns `false`, with `out` as it was, when the text is anything but
+/// plain JSON whose first character is `{` or `[` (permissive syntax, repeated
+/// keys, escapes in keys, long or unusual numbers, deep nesting, trailing
+/// data): the caller then takes the slow path.
+pub fn compact(text: &str, out: &mut String) -> bool {
+    let start = out.len();
+    let mut w = Compactor {
+        b: text.as_bytes(),
+        s: text,
+        pos: 0,
+        out: std::mem::take(out),
+        keys: Vec::new(),
+    };
+    let ok = w.document();
+    *out = w.out;
+    if !ok {
+        out.truncate(start);
+    }
+    ok
+}
+
+struct Compactor<'a> {
+    b: &'a [u8],
+    s: &'a str,
+    pos: usize,
+    out: String,
+    /// The keys of the objects being read, to spot a repeated key.
+    keys: Vec<&'a str>,
+}
+
+impl<'a> Compactor<'a> {
+    fn skip_ws(&mut self) {
+        while self.b.get(self.pos).is_some_and(|&c| is_ws(c)) {
+            self.pos += 1;
+        }
+    }
+
+    fn document(&mut self) -> bool {
+        self.skip_ws();
+        if !matches!(self.b.get(self.pos), Some(b'{' | b'[')) {
+            return false;
+        }
+        if !self.value(0) {
+            return false;
+        }
+        self.skip_ws();
+        self.pos == self.b.len()
+    }
+
+    fn value(&mut self, depth: usize) -> bool {
+        if depth >= MAX_JSON_DEPTH {
+            return false;
+        }
+        self.skip_ws();
+        match self.b.get(self.pos) {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string().is_some(),
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => false,
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> bool {
+        let end = self.pos + word.len();
+        if self.b.get(self.pos..end) != Some(word.as_bytes()) {
+            return false;
+        }
+        // `truex` would be an unquoted string.
+        if self
+            .b
+            .get(end)
+            .is_some_and(|&c| !is_ws(c) && !matches!(c, b',' | b']' | b'}'))
+        {
+            return false;
+        }
+        self.pos = end;
+        self.out.push_str(word);
+        true
+    }
+
+    fn number(&mut self) -> bool {
+        let start = self.pos;
+        while self
+            .b
+            .get(self.pos)
+            .is_some_and(|&c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
+            self.pos += 1;
+        }
+        let Some(t) = self.b.get(start..self.pos) else {
+            return false;
+        };
+        if !strict_number(t) {
+            return false;
+        }
+        let digits = t.strip_prefix(b"-").unwrap_or(t);
+        let is_int = !t.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'));
+        if is_int {
+            // Leading zeros and `-0` are rewritten by json-smart; long ones are BigIntegers.
+            if (digits.len() > 1 && digits.first() == Some(&b'0'))
+                || t == b"-0"
+                || digits.len() > 18
+            {
+                return false;
+            }
+            self.out.push_str(self.s.get(start..self.pos).unwrap_or(""));
+            return true;
+        }
+        if t.len() > 18 {
+            return false;
+        }
+        match self.s.get(start..self.pos).map(str::parse::<f64>) {
+            Some(Ok(f)) if f.is_finite() => {
+                write_java_double(f, &mut self.out);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A double-quoted string, re-escaped as json-smart writes it. Returns the
+    /// raw text between the quotes, and whether it held escapes.
+    fn string(&mut self) -> Option<(&'a str, bool)> {
+        self.pos += 1;
+        self.out.push('"');
+        let content_start = self.pos;
+        let mut escaped = false;
+        loop {
+            let run = self.pos;
+            while self
+                .b
+                .get(self.pos)
+                .is_some_and(|&c| !STRING_STOP[usize::from(c)])
+            {
+                self.pos += 1;
+            }
+            if self.pos > run {
+                self.out.push_str(self.s.get(run..self.pos)?);
+            }
+            let c = *self.b.get(self.pos)?;
+            match c {
+                b'"' => {
+                    let raw = self.s.get(content_start..self.pos)?;
+                    self.pos += 1;
+                    self.out.push('"');
+                    return Some((raw, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    let e = *self.b.get(self.pos + 1)?;
+                    self.pos += 2;
+                    let decoded = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = self.s.get(self.pos..self.pos + 4)?;
+                            let v = u32::from_str_radix(hex, 16).ok()?;
+                            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
+                                return None;
+                            }
+                            self.pos += 4;
+                            // Surrogates (pairs or lone) take the slow path.
+                            char::from_u32(v)?
+                        }
+                        // Any other escaped character stands for itself in json-smart;
+                        // rare enough to leave to the slow path.
+                        _ => return None,
+                    };
+                    push_json_char(decoded, &mut self.out);
+                }
+                0x00..=0x1f | b'/' | 0x7f => {
+                    push_json_char(char::from(c), &mut self.out);
+                    self.pos += 1;
+                }
+                _ => {
+                    // 0xC2 or 0xE2: a multi-byte character that may need `\uXXXX`.
+                    let ch = self.s.get(self.pos..)?.chars().next()?;
+                    push_json_char(ch, &mut self.out);
+                    self.pos += ch.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> bool {
+        self.pos += 1;
+        self.out.push('[');
+        self.skip_ws();
+        if self.b.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.out.push(']');
+            return true;
+        }
+        loop {
+            if !self.value(depth + 1) {
+                return false;
+            }
+            self.skip_ws();
+            match self.b.get(self.pos) {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.out.push(',');
+                    self.skip_ws();
+                    // `[1,]` and `[1,,2]` are permissive syntax.
+                    if matches!(self.b.get(self.pos), Some(b',' | b']')) {
+                        return false;
+                    }
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    self.out.push(']');
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> bool {
+        self.pos += 1;
+        self.out.push('{');
+        self.skip_ws();
+        if self.b.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            self.out.push('}');
+            return true;
+        }
+        let first_key = self.keys.len();
+        let ok = self.members(depth);
+        self.keys.truncate(first_key);
+        ok
+    }
+
+    fn members(&mut self, depth: usize) -> bool {
+        let first_key = self.keys.len();
+        // Past a few keys, a set finds a repeated one faster than the list.
+        let mut set: Option<std::collections::HashSet<&'a str, crate::eval::value::Hasher>> = None;
+        loop {
+            self.skip_ws();
+            if self.b.get(self.pos) != Some(&b'"') {
+                return false;
+            }
+            // A key with escapes could repeat another in disguise: slow path.
+            let Some((key, false)) = self.string() else {
+                return false;
+            };
+            let repeated = match &mut set {
+                Some(set) => !set.insert(key),
+                None => {
+                    let seen = self.keys.get(first_key..).unwrap_or(&[]);
+                    if seen.contains(&key) {
+                        true
+                    } else {
+                        if seen.len() >= 16 {
+                            let mut s: std::collections::HashSet<_, _> =
+                                seen.iter().copied().collect();
+                            s.insert(key);
+                            set = Some(s);
+                        }
+                        false
+                    }
+                }
+            };
+            if repeated {
+                return false;
+            }
+            if set.is_none() {
+                self.keys.push(key);
+            }
+            self.skip_ws();
+            if self.b.get(self.pos) != Some(&b':') {
+                return false;
+            }
+            self.pos += 1;
+            self.out.push(':');
+            if !self.value(depth + 1) {
+                return false;
+            }
+            self.skip_ws();
+            match self.b.get(self.pos) {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.out.push(',');
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.out.push('}');
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// One character as json-smart's default style writes it inside a string.
+fn push_json_char(c: char, out: &mut String) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '/' => out.push_str("\\/"),
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
+            push_unicode_escape(c as u32, out);
+        }
+        c => out.push(c),
+    }
+}
+
+/// `\uXXXX` with upper-case hex digits.
+pub(crate) fn push_unicode_escape(unit: u32, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        let d = HEX
+            .get(((unit >> shift) & 0xf) as usize)
+            .copied()
+            .unwrap_or(b'0');
+        out.push(char::from(d));
+    }
+}
+
+#[cfg(test)]
+mod tests;

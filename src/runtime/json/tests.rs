@@ -1,0 +1,225 @@
+use super::*;
+use proptest::prelude::*;
+
+fn java(s: &str) -> String {
+    parse(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .to_java_string()
+}
+
+fn json(s: &str) -> String {
+    parse(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .to_json_string()
+}
+
+fn class(s: &str) -> String {
+    parse(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .java_class_name()
+}
+
+#[test]
+fn permissive_syntax() {
+    // expected: oracle (Java toString of `$util.parseJson(...)` and its classes)
+    assert_eq!(
+        json(r#"{"a":1,"b":[1,2.50,"x"],"c":null,"d":true}"#),
+        r#"{"a":1,"b":[1,2.5,"x"],"c":null,"d":true}"#
+    );
+    assert_eq!(java("abc"), "abc");
+    assert_eq!(java("abc def"), "abc def");
+    assert_eq!(java("{a:b, 'c':'d', e : f g}"), "{a=b, c=d, e=f g}");
+    assert_eq!(json("[1,2,]"), "[1,2]");
+    assert_eq!(json(r#"{"a":1,}"#), r#"{"a":1}"#);
+    assert_eq!(json("[1,,2]"), "[1,2]");
+    assert_eq!(java("007"), "7");
+    assert_eq!(java("-0"), "0");
+    assert_eq!(java("-"), "0");
+    assert_eq!(class("12345678901"), "java.lang.Long");
+    assert_eq!(class("2147483647"), "java.lang.Integer");
+    assert_eq!(
+        class("123456789012345678901234567890"),
+        "java.math.BigInteger"
+    );
+    assert_eq!(
+        java("123456789012345678901234567890"),
+        "123456789012345678901234567890"
+    );
+    assert_eq!(java("1.00000000000000000001"), "1.00000000000000000001");
+    assert_eq!(class("1.00000000000000000001"), "java.math.BigDecimal");
+    assert_eq!(
+        java("12345678901234567890.5e3"),
+        "1.23456789012345678905E+22"
+    );
+    assert_eq!(java("1.5e3"), "1500.0");
+    assert_eq!(java("1."), "1.0");
+    assert_eq!(java("1e5"), "100000.0");
+    assert_eq!(java("1e400"), "Infinity");
+    assert_eq!(json("[1e400]"), "[null]");
+    assert_eq!(java("1 2"), "1 2");
+    assert_eq!(java("12abc"), "12abc");
+    assert_eq!(java("+1"), "+1");
+    assert_eq!(java(".5"), ".5");
+    assert_eq!(java("0x10"), "0x10");
+    assert_eq!(json(r#"{"a":1} x"#), r#"{"a":1}"#);
+    assert_eq!(json("[1,2]]"), "[1,2]");
+    assert_eq!(java("'it''s'"), "it");
+    assert!(parse("  ").is_ok_and(|v| v.is_null()));
+    assert!(parse("").is_ok_and(|v| v.is_null()));
+    assert!(parse("null").is_ok_and(|v| v.is_null()));
+    assert_eq!(class("true"), "java.lang.Boolean");
+    assert_eq!(class("True"), "java.lang.String");
+    assert_eq!(json(r#"{"a":1,"b":0,"a":2}"#), r#"{"a":2,"b":0}"#);
+    assert_eq!(java(r#""a\u0041\n""#), "aA\n");
+    assert_eq!(json("[1 2]"), r#"["1 2"]"#);
+    assert_eq!(json("[abc, d e]"), r#"["abc","d e"]"#);
+    assert_eq!(json("[\"a\u{1}b\"]"), r#"["a\u0001b"]"#);
+    assert_eq!(json("[Infinity,-Infinity]"), r#"["Infinity","-Infinity"]"#);
+    assert_eq!(java(r#"{"z":1,"a":2,"m":3}"#), "{z=1, a=2, m=3}");
+    assert_eq!(java(r#""\ud83d\ude00 \ud800x""#), "\u{1F600} \u{FFFD}x");
+    assert_eq!(java("\"caf\u{e9}\""), "caf\u{e9}");
+}
+
+#[test]
+fn errors_are_json_smart_messages() {
+    // expected: oracle (`$util.parseJson` exception messages)
+    assert!(parse(r#"{"a"}"#).is_err());
+    assert_eq!(
+        parse(r#"{"a":[}"#).map(|_| ()),
+        Err("Unexpected character (}) at position 6.".into())
+    );
+    assert!(parse(r#"{"a":1"#).is_err_and(|e| e.starts_with("Unexpected End Of File position")));
+    assert_eq!(
+        parse(r#""abc"#).map(|_| ()),
+        Err("Unexpected End Of File position 4: null".into())
+    );
+    // Positions count characters, not bytes.
+    assert_eq!(
+        parse("{\"\u{e9}\u{e9}\":[}").map(|_| ()),
+        Err("Unexpected character (}) at position 7.".into())
+    );
+}
+
+#[test]
+fn depth_is_bounded() {
+    let deep = "[".repeat(MAX_JSON_DEPTH + 10);
+    assert!(parse(&deep).is_err());
+    let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    assert!(parse(&ok).is_ok());
+    let mut out = String::new();
+    assert!(compact(&ok, &mut out));
+    assert_eq!(out, ok);
+}
+
+fn via_tree(text: &str) -> Option<String> {
+    parse(text).ok().map(|v| v.to_json_string())
+}
+
+#[test]
+fn compact_matches_the_tree() {
+    for text in [
+        r#"{"a": 1, "b": [1, 2.50, "x/y", null, true, false], "c": {"d": "\u00e9\n\"q\""}}"#,
+        r#"[ -0.0, 1e5, 1E-7, 0.001, 123456789012345678, -5, 0 ]"#,
+        "{\"s\":\"\u{85}\u{2028}\u{7f}\u{1}\u{e9}\u{1F600}\\/\\b\\f\\t\\r\"}",
+        r#"{}"#,
+        r#"[]"#,
+        r#"  [ {} , [ ] ]  "#,
+    ] {
+        let mut out = String::from("prefix");
+        assert!(compact(text, &mut out), "{text}");
+        assert_eq!(
+            out.strip_prefix("prefix"),
+            via_tree(text).as_deref(),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn compact_leaves_the_unusual_to_the_tree() {
+    for text in [
+        r#"{"a":1,"a":2}"#,
+        r#"{"a\u0062":1,"ab":2}"#,
+        "[1,2,]",
+        "[1,,2]",
+        "{a:1}",
+        "['a']",
+        "[007]",
+        "[-0]",
+        "[1e400]",
+        "[1.00000000000000000001]",
+        "[12345678901234567890]",
+        r#"["\ud800"]"#,
+        r#"["\q"]"#,
+        "[truex]",
+        "[1 2]",
+        r#"{"a":1} x"#,
+        "\"str\"",
+        "12",
+        "",
+        "[1",
+    ] {
+        let mut out = String::from("keep");
+        assert!(!compact(text, &mut out), "{text}");
+        assert_eq!(out, "keep");
+    }
+    // Many keys, one repeated far apart.
+    let mut doc: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+    doc.push("\"k3\":0".into());
+    let text = format!("{{{}}}", doc.join(","));
+    assert!(!compact(&text, &mut String::new()));
+    doc.pop();
+    let text = format!("{{{}}}", doc.join(","));
+    let mut out = String::new();
+    assert!(compact(&text, &mut out));
+    assert_eq!(Some(out), via_tree(&text));
+}
+
+fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i64>().prop_map(|i| serde_json::json!(i)),
+        (-1e12f64..1e12).prop_map(|f| serde_json::json!(f)),
+        "[a-z\"\\\\/\u{0}-\u{1f}\u{7f}-\u{a0}\u{2000}-\u{2030}\u{e9}\u{1F600} ]{0,8}"
+            .prop_map(serde_json::Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            proptest::collection::vec(("[a-c]{1,2}", inner), 0..6)
+                .prop_map(|kv| { serde_json::Value::Object(kv.into_iter().collect()) }),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn compact_agrees_with_parse_then_write(doc in arb_json(), pretty in any::<bool>()) {
+        let doc = serde_json::json!([doc]);
+        let text = if pretty {
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        } else {
+            serde_json::to_string(&doc).unwrap_or_default()
+        };
+        let mut out = String::new();
+        if compact(&text, &mut out) {
+            prop_assert_eq!(Some(out), via_tree(&text));
+        }
+    }
+
+    #[test]
+    fn nothing_panics(s in "\\PC*") {
+        let _ = parse(&s);
+        let _ = compact(&s, &mut String::new());
+    }
+
+    #[test]
+    fn structured_text_does_not_panic(s in "[\\[\\]{}:,'\" .eE0-9a\\\\u-]{0,40}") {
+        let _ = parse(&s);
+        let mut out = String::new();
+        if compact(&s, &mut out) {
+            prop_assert_eq!(Some(out), via_tree(&s));
+        }
+    }
+}
