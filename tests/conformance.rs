@@ -481,3 +481,27 @@ fn corpus_is_well_formed() {
         }
     }
 }
+
+/// Every AWS-recorded render of localstack/airspeed's `tests/test_templating.py`
+/// is in the corpus (`aws-airspeed.case`), runs through the gateway path
+/// (`event:` + `body:`) and is named after its test and `render-result-N`.
+#[test]
+fn airspeed_records_are_all_present() {
+    let cases = load_corpus();
+    let airspeed: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.name.starts_with("airspeed."))
+        .collect();
+    assert_eq!(airspeed.len(), 205, "airspeed AWS records in the corpus");
+    for c in &airspeed {
+        assert_eq!(c.source, "aws", "{}", c.name);
+        assert!(c.event.is_some() && c.body.is_some(), "{}", c.name);
+        let n = c.name.rsplit('.').next().unwrap_or("");
+        assert!(
+            n.strip_prefix("render-result-")
+                .is_some_and(|d| d.parse::<u32>().is_ok()),
+            "{}",
+            c.name
+        );
+    }
+}
