@@ -48,6 +48,9 @@ pub struct List {
 #[derive(Clone, Default, Debug)]
 pub struct Map {
     pub entries: IndexMap<Key, Value>,
+    /// `toString()` is the empty string (API Gateway's maps inside `$context`);
+    /// everything else about the map is as usual.
+    pub prints_empty: bool,
 }
 
 /// A map key, compared as Java's `equals` compares keys: `"1"`, `1` (Integer)
@@ -87,7 +90,10 @@ impl Value {
     }
 
     pub fn new_map(entries: IndexMap<Key, Value>) -> Value {
-        Value::Map(Rc::new(RefCell::new(Map { entries })))
+        Value::Map(Rc::new(RefCell::new(Map {
+            entries,
+            prints_empty: false,
+        })))
     }
 
     pub fn is_null(&self) -> bool {
@@ -140,6 +146,9 @@ impl Value {
                     out.push_str("(this Map)");
                     return;
                 };
+                if m.prints_empty {
+                    return;
+                }
                 out.push('{');
                 for (i, (k, v)) in m.entries.iter().enumerate() {
                     if i > 0 {

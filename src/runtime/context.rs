@@ -6,6 +6,13 @@
 //! - nested nulls (`identity.accessKey`, …) are empty strings;
 //! - `authorizer.*` values are strings (numbers and booleans stringified, as AWS
 //!   documents), `authorizer.claims` stays a map of strings;
+//! - `$context`, `identity` and `requestOverride` iterate (and print) in Java 8
+//!   `HashMap` order, as recorded against AWS ([`hash_map_order`]);
+//! - every map inside `$context` (`identity`, `authorizer`, `authorizer.claims`,
+//!   `requestOverride` and its maps, `responseOverride` and its `header`) prints
+//!   as the empty string, as recorded (`"$context.get('identity')"` is `""`) and
+//!   documented (`$context.authorizer.claims` alone is null); its keys and
+//!   values are read as usual;
 //! - `requestOverride` holds `header`, `querystring` and `path` maps and
 //!   `responseOverride` a `header` map (plus `status` once set). Setting the same
 //!   override twice is an error, as on AWS (which answers 5XX).
@@ -70,8 +77,9 @@ impl HostObject for OverrideMap {
         methods::call_method(&self.map, name, args)
     }
 
+    /// A map inside `$context`: prints as the empty string (see the module doc).
     fn to_java_string(&self) -> String {
-        self.map.to_java_string()
+        String::new()
     }
 
     fn set_property(&self, name: &str, value: Value) -> Option<Result<(), String>> {
@@ -80,6 +88,15 @@ impl HostObject for OverrideMap {
         }
         methods::set_property(&self.map, name, value)
     }
+}
+
+/// A map inside `$context`: it prints as the empty string.
+fn context_map(entries: IndexMap<Key, Value>) -> Value {
+    let v = Value::new_map(entries);
+    if let Value::Map(m) = &v {
+        m.borrow_mut().prints_empty = true;
+    }
+    v
 }
 
 fn stringify(v: &serde_json::Value) -> Value {
@@ -91,7 +108,7 @@ fn stringify(v: &serde_json::Value) -> Value {
             for (k, v) in o {
                 m.insert(Key::str(k), stringify(v));
             }
-            Value::new_map(m)
+            context_map(m)
         }
         other => Value::str(&other.to_string()),
     }
@@ -105,10 +122,98 @@ fn no_nulls(v: &serde_json::Value) -> Value {
             for (k, v) in o {
                 m.insert(Key::str(k), no_nulls(v));
             }
-            Value::new_map(m)
+            context_map(m)
         }
         other => Value::from_json(other),
     }
+}
+
+/// `$context.keySet()` as recorded against AWS (REST API, no authorizer). Used as
+/// the insertion order of [`hash_map_order`]: it decides the order of keys that
+/// share a hash bucket. Keys not listed come after, in the event's order.
+const CONTEXT_KEYS: &[&str] = &[
+    "resourceId",
+    "resourcePath",
+    "httpMethod",
+    "extendedRequestId",
+    "requestTime",
+    "path",
+    "accountId",
+    "protocol",
+    "requestOverride",
+    "stage",
+    "domainPrefix",
+    "requestTimeEpoch",
+    "requestId",
+    "identity",
+    "domainName",
+    "deploymentId",
+    "responseOverride",
+    "apiId",
+];
+
+/// `$context.identity.keySet()` as recorded against AWS; as [`CONTEXT_KEYS`].
+const IDENTITY_KEYS: &[&str] = &[
+    "cognitoIdentityPoolId",
+    "accountId",
+    "cognitoIdentityId",
+    "caller",
+    "sourceIp",
+    "principalOrgId",
+    "accessKey",
+    "cognitoAuthenticationType",
+    "cognitoAuthenticationProvider",
+    "userArn",
+    "userAgent",
+    "user",
+];
+
+/// `$context.requestOverride.keySet()` as recorded against AWS.
+const REQUEST_OVERRIDE_KEYS: &[&str] = &["path", "header", "querystring"];
+
+/// Java's `String.hashCode()`.
+fn java_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
+}
+
+/// The order a Java 8 `HashMap` iterates `entries` in, had they been `put` into a
+/// `new HashMap<>()` in `insertion` order (keys `insertion` does not name after the
+/// named ones, in their given order): by bucket (`(h ^ h >>> 16) & (capacity - 1)`,
+/// capacity 16 doubled while more than 3/4 full), then insertion order within a
+/// bucket. (Java turns a bucket of 8+ into a tree only at capacity 64+; `$context`
+/// maps stay far below that.) Recorded against AWS for `$context`, `identity`
+/// and `requestOverride`.
+pub(crate) fn hash_map_order(
+    entries: IndexMap<Key, Value>,
+    insertion: &[&str],
+) -> IndexMap<Key, Value> {
+    let mut capacity: usize = 16;
+    while entries.len() > capacity / 4 * 3 {
+        capacity *= 2;
+    }
+    let rank = |k: &Key| -> usize {
+        match k {
+            Key::Str(s) => insertion
+                .iter()
+                .position(|n| *n == &**s)
+                .unwrap_or(insertion.len()),
+            _ => insertion.len(),
+        }
+    };
+    let mut items: Vec<(usize, usize, Key, Value)> = entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v))| (rank(&k), i, k, v))
+        .collect();
+    // Insertion order first (stable: unnamed keys keep their order) ...
+    items.sort_by_key(|(r, i, _, _)| (*r, *i));
+    // ... then by bucket, keeping insertion order within one.
+    items.sort_by_key(|(_, _, k, _)| {
+        let h = java_hash(&k.to_value().to_java_string()) as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    });
+    items.into_iter().map(|(_, _, k, v)| (k, v)).collect()
 }
 
 /// The per-render `$context` and handles on its override maps.
@@ -130,6 +235,13 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
         } else {
             no_nulls(v)
         };
+        if k == "identity" {
+            if let Value::Map(map) = &value {
+                let mut map = map.borrow_mut();
+                let entries = std::mem::take(&mut map.entries);
+                map.entries = hash_map_order(entries, IDENTITY_KEYS);
+            }
+        }
         m.insert(Key::str(k), value);
     }
     let header = OverrideMap::new("requestOverride.header", IndexMap::new());
@@ -139,7 +251,10 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
     ro.insert(Key::str("header"), Value::Object(header.clone()));
     ro.insert(Key::str("querystring"), Value::Object(querystring.clone()));
     ro.insert(Key::str("path"), Value::Object(path.clone()));
-    m.insert(Key::str("requestOverride"), Value::new_map(ro));
+    m.insert(
+        Key::str("requestOverride"),
+        context_map(hash_map_order(ro, REQUEST_OVERRIDE_KEYS)),
+    );
     let response_header = OverrideMap::new("responseOverride.header", IndexMap::new());
     let mut so = IndexMap::new();
     so.insert(Key::str("header"), Value::Object(response_header.clone()));
@@ -149,7 +264,7 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
         Value::Object(response.clone()),
     );
     ContextValue {
-        value: Value::new_map(m),
+        value: Value::new_map(hash_map_order(m, CONTEXT_KEYS)),
         request: [header, querystring, path],
         response,
         response_header,
