@@ -8,7 +8,7 @@
 //!   `\$x` when it is not; each pair of backslashes prints one;
 //! - `#if` conditions use 1.7's `evaluate`: references are true unless null or
 //!   `false` (in API Gateway mode a null reference is true too, see
-//!   [`reference_truth`]); `true`/`false`, `!`, `&&`, `||` and comparisons are
+//!   `reference_truth`); `true`/`false`, `!`, `&&`, `||` and comparisons are
 //!   what they say; every other expression (string, number, list, map literals,
 //!   arithmetic) is false;
 //! - `#set` with a null right side leaves the target unchanged;

@@ -210,7 +210,10 @@ pub(crate) fn hash_map_order(
     items.sort_by_key(|(r, i, _, _)| (*r, *i));
     // ... then by bucket, keeping insertion order within one.
     items.sort_by_key(|(_, _, k, _)| {
-        let h = java_hash(&k.to_value().to_java_string()) as u32;
+        let h = match k {
+            Key::Str(s) => java_hash(s),
+            other => java_hash(&other.to_value().to_java_string()),
+        } as u32;
         ((h ^ (h >> 16)) as usize) & (capacity - 1)
     });
     items.into_iter().map(|(_, _, k, v)| (k, v)).collect()
@@ -278,4 +281,78 @@ pub(crate) fn stage_variables(vars: &IndexMap<String, String>) -> Value {
         m.insert(Key::str(k), Value::str(v));
     }
     Value::new_map(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> IndexMap<Key, Value> {
+        names.iter().map(|n| (Key::str(n), Value::Null)).collect()
+    }
+
+    fn names(m: &IndexMap<Key, Value>) -> Vec<String> {
+        m.keys().map(|k| k.to_value().to_java_string()).collect()
+    }
+
+    #[test]
+    fn java_string_hash() {
+        // Known values of Java's String.hashCode().
+        assert_eq!(java_hash(""), 0);
+        assert_eq!(java_hash("a"), 97);
+        assert_eq!(java_hash("identity"), -135761730);
+        assert_eq!(java_hash("polygenelubricants"), i32::MIN);
+    }
+
+    #[test]
+    fn hash_map_order_is_the_recorded_one_whatever_the_event_order() {
+        let mut reversed: Vec<&str> = CONTEXT_KEYS.to_vec();
+        reversed.reverse();
+        assert_eq!(
+            names(&hash_map_order(keys(&reversed), CONTEXT_KEYS)),
+            CONTEXT_KEYS
+        );
+        let mut sorted: Vec<&str> = IDENTITY_KEYS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(
+            names(&hash_map_order(keys(&sorted), IDENTITY_KEYS)),
+            IDENTITY_KEYS
+        );
+        assert_eq!(
+            names(&hash_map_order(
+                keys(&["querystring", "header", "path"]),
+                REQUEST_OVERRIDE_KEYS
+            )),
+            REQUEST_OVERRIDE_KEYS
+        );
+    }
+
+    #[test]
+    fn hash_map_order_grows_the_table_as_java_does() {
+        // One-letter keys hash to their code: "a" is 97, "q" 113. In a table of
+        // 16 both fall in bucket 1 (given order within it); 12 keys fit there.
+        let letters =
+            |n: u8| -> Vec<String> { (b'a'..b'a' + n).map(|c| (c as char).to_string()).collect() };
+        let mut twelve = vec!["q".to_string()];
+        twelve.extend(letters(11));
+        let t: Vec<&str> = twelve.iter().map(String::as_str).collect();
+        assert_eq!(names(&hash_map_order(keys(&t), &[])), twelve);
+        // The 13th key doubles the table to 32: "q" moves to bucket 17, last.
+        let mut thirteen = vec!["q".to_string()];
+        thirteen.extend(letters(12));
+        let t: Vec<&str> = thirteen.iter().map(String::as_str).collect();
+        let mut expected = letters(12);
+        expected.push("q".into());
+        assert_eq!(names(&hash_map_order(keys(&t), &[])), expected);
+        // Unnamed keys that share a bucket keep their given order.
+        let same_bucket = ["Aa", "BB"]; // equal Java hash codes
+        assert_eq!(
+            names(&hash_map_order(keys(&same_bucket), &[])),
+            ["Aa", "BB"]
+        );
+        assert_eq!(
+            names(&hash_map_order(keys(&["BB", "Aa"]), &[])),
+            ["BB", "Aa"]
+        );
+    }
 }
