@@ -82,8 +82,9 @@ struct RequestArgs {
     /// A stage variable (repeatable).
     #[arg(long = "stage-var", value_name = "NAME=VALUE")]
     stage_vars: Vec<String>,
-    /// How null references print: `apigw` (empty text, API Gateway) or `velocity`
-    /// (stock Velocity 1.7: the reference as written; `#macro`/`#evaluate` run).
+    /// How null references behave: `apigw` (API Gateway: empty text, equal to "",
+    /// true in #if) or `velocity` (stock Velocity 1.7: the reference as written,
+    /// false in #if; `#macro`/`#evaluate` run).
     #[arg(long, value_enum, default_value_t = Mode::Apigw)]
     null_mode: Mode,
 }

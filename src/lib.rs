@@ -30,7 +30,8 @@ pub use syntax::span::{LineCol, Span};
 /// How null and undefined references print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NullMode {
-    /// API Gateway: as empty text; `null == ""` is true; `#macro` and
+    /// API Gateway: as empty text; `null == ""` is true; a null reference is
+    /// true in `#if`, `&&`, `||` (and `!` of it false); `#macro` and
     /// `#evaluate` are not executed and print as written.
     #[default]
     ApiGateway,

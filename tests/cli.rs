@@ -216,6 +216,20 @@ fn missing_files_and_bad_events_exit_2() {
 
     let out = run(&["render", &t, "--query", "novalue"]);
     assert_eq!(out.status.code(), Some(2));
+
+    // An event that is a JSON array is refused, naming the file, whatever its length.
+    let arr = write(
+        &dir,
+        "array.json",
+        r#"[null, null, null, null, null, null, null, "b"]"#,
+    );
+    let out = run(&["render", &t, "--event", &arr]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("array.json") && err.contains("the event is an array"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -25,6 +25,19 @@ enum Expect {
     },
 }
 
+/// How an output is compared with its expectation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compare {
+    /// Byte for byte (the default).
+    Exact,
+    /// Both sides whitespace-normalised first: newlines become spaces, the ends are
+    /// trimmed and every run of whitespace becomes one space (for AWS records that
+    /// were stored that way).
+    Whitespace,
+    /// Both sides parsed as JSON and compared as values (for AWS records stored parsed).
+    Json,
+}
+
 #[derive(Debug)]
 struct Case {
     file: String,
@@ -34,6 +47,10 @@ struct Case {
     mode: NullMode,
     /// `event: NAME`: render as a mapping template against `tests/corpus/events/NAME.json`.
     event: Option<String>,
+    /// `body: TEXT`: the request body, replacing the event's.
+    body: Option<String>,
+    /// `compare: ...`: how the output is compared with the expectation.
+    compare: Compare,
     template: String,
     expect: Expect,
 }
@@ -135,12 +152,24 @@ fn parse_case_file(path: &Path) -> Result<Vec<Case>, String> {
                 .map(|(_, v)| v.as_str())
         };
         let source = header("source").unwrap_or("").to_string();
-        if source != "oracle" && source != "aws" {
-            return Err(format!("{at}: source must be oracle or aws"));
+        if !matches!(source.as_str(), "oracle" | "aws" | "inferred") {
+            return Err(format!("{at}: source must be oracle, aws or inferred"));
+        }
+        let compare = match header("compare").unwrap_or("exact") {
+            "exact" => Compare::Exact,
+            "whitespace" => Compare::Whitespace,
+            "json" => Compare::Json,
+            c => return Err(format!("{at}: bad compare {c:?}")),
+        };
+        let body = header("body").map(str::to_string);
+        if body.is_some() && header("event").is_none() {
+            return Err(format!("{at}: body without event"));
         }
         let mode = match header("mode").unwrap_or("apigw") {
             "apigw" => NullMode::ApiGateway,
             "velocity" => NullMode::Velocity,
+            // The oracle has no such mode: only hand-written expectations.
+            "jsonnull" if source != "oracle" => NullMode::JsonNull,
             m => return Err(format!("{at}: bad mode {m:?}")),
         };
         let section = |kind: &str| {
@@ -177,6 +206,8 @@ fn parse_case_file(path: &Path) -> Result<Vec<Case>, String> {
             source,
             mode,
             event,
+            body,
+            compare,
             template,
             expect,
         });
@@ -232,11 +263,15 @@ fn run(case: &Case) -> Got {
     let template = case.template.clone();
     if let Some(event) = &case.event {
         let event = event.clone();
+        let body = case.body.clone();
         let result = panic::catch_unwind(AssertUnwindSafe(move || {
-            let request = match Request::from_event_json(&event) {
+            let mut request = match Request::from_event_json(&event) {
                 Ok(r) => r,
                 Err(e) => return Got::Panic(format!("bad event: {e}")),
             };
+            if body.is_some() {
+                request.body = body.map(Into::into);
+            }
             let gw = GatewayOptions {
                 render: opts,
                 ..GatewayOptions::default()
@@ -278,7 +313,20 @@ fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
 fn check(case: &Case, got: &Got) -> Option<&'static str> {
     match (&case.expect, got) {
         (_, Got::Panic(_)) => Some("panic"),
-        (Expect::Output(e), Got::Output(g)) => (e != g).then_some("wrong output"),
+        (Expect::Output(e), Got::Output(g)) => match case.compare {
+            Compare::Exact => (e != g).then_some("wrong output"),
+            Compare::Whitespace => {
+                (normalize_whitespace(e) != normalize_whitespace(g)).then_some("wrong output")
+            }
+            Compare::Json => match (
+                serde_json::from_str::<serde_json::Value>(e),
+                serde_json::from_str::<serde_json::Value>(g),
+            ) {
+                (Ok(e), Ok(g)) => (e != g).then_some("wrong output (as JSON)"),
+                (Err(_), _) => Some("expectation is not JSON"),
+                (_, Err(_)) => Some("output is not JSON"),
+            },
+        },
         (Expect::Output(_), Got::ParseError(..)) => Some("unexpected parse error"),
         (Expect::Output(_), Got::RenderError(..)) => Some("unexpected render error"),
         (Expect::Error { .. }, Got::Output(_)) => Some("missing error"),
@@ -301,6 +349,11 @@ fn check(case: &Case, got: &Got) -> Option<&'static str> {
             }
         }
     }
+}
+
+/// Newlines to spaces, ends trimmed, runs of whitespace to one space.
+fn normalize_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn describe_expect(e: &Expect) -> String {
@@ -346,15 +399,19 @@ fn conformance_corpus() {
     let mut report = String::new();
     let mut causes: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut per_file: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    let mut per_source: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     let mut failed = 0;
     for (case, got) in &results {
         let entry = per_file.entry(case.file.as_str()).or_default();
         entry.0 += 1;
+        let by_source = per_source.entry(case.source.as_str()).or_default();
+        by_source.0 += 1;
         let Some(cause) = check(case, got) else {
             continue;
         };
         failed += 1;
         entry.1 += 1;
+        by_source.1 += 1;
         *causes.entry(cause).or_default() += 1;
         let _ = writeln!(
             report,
@@ -388,6 +445,10 @@ fn conformance_corpus() {
     for (file, (total, bad)) in &per_file {
         let _ = writeln!(report, "  {file:<24} {bad:>4} / {total}");
     }
+    let _ = writeln!(report, "=== per source (failed / total):");
+    for (source, (total, bad)) in &per_source {
+        let _ = writeln!(report, "  {source:<24} {bad:>4} / {total}");
+    }
     let _ = writeln!(report, "=== by cause:");
     for (cause, n) in &causes {
         let _ = writeln!(report, "  {cause:<40} {n}");
@@ -413,10 +474,34 @@ fn corpus_is_well_formed() {
         for line in c.template.split('\n') {
             assert!(!is_delimiter(line), "{}: delimiter-like line", c.name);
         }
-        if c.source == "aws" {
+        if c.source != "oracle" {
             assert!(
                 matches!(c.expect, Expect::Output(_)) || matches!(c.expect, Expect::Error { .. })
             );
         }
+    }
+}
+
+/// Every AWS-recorded render of localstack/airspeed's `tests/test_templating.py`
+/// is in the corpus (`aws-airspeed.case`), runs through the gateway path
+/// (`event:` + `body:`) and is named after its test and `render-result-N`.
+#[test]
+fn airspeed_records_are_all_present() {
+    let cases = load_corpus();
+    let airspeed: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.name.starts_with("airspeed."))
+        .collect();
+    assert_eq!(airspeed.len(), 205, "airspeed AWS records in the corpus");
+    for c in &airspeed {
+        assert_eq!(c.source, "aws", "{}", c.name);
+        assert!(c.event.is_some() && c.body.is_some(), "{}", c.name);
+        let n = c.name.rsplit('.').next().unwrap_or("");
+        assert!(
+            n.strip_prefix("render-result-")
+                .is_some_and(|d| d.parse::<u32>().is_ok()),
+            "{}",
+            c.name
+        );
     }
 }

@@ -15,7 +15,8 @@
 //! The generator stays inside what Velocity 1.7 supports and avoids output that is
 //! unstable (hash codes, `class`, Java arrays printed directly) or where API Gateway
 //! knowingly differs from stock Velocity (in apigw mode it never compares a possibly
-//! null value with `==`/`!=`, since AWS treats `null == ""` as true; no `#macro`,
+//! null value with `==`/`!=`, since AWS treats `null == ""` as true, nor tests one
+//! in a condition, since a null reference is true on AWS; no `#macro`,
 //! `#evaluate`, `#include`, `#parse`, `#stop`).
 
 use std::io::Write as _;
@@ -374,9 +375,16 @@ impl Gen<'_> {
                 None => "false".into(),
             },
             _ => {
-                // Truthiness of a reference (undefined ones are false).
+                // Truthiness of a reference. An undefined one is false in stock
+                // Velocity and true on API Gateway (AWS-recorded), where the oracle
+                // says false: apigw mode tests `true` instead (same random draws).
                 if self.rng.chance(40) {
-                    format!("$undef{}", self.rng.below(3))
+                    let n = self.rng.below(3);
+                    if self.velocity {
+                        format!("$undef{n}")
+                    } else {
+                        "true".into()
+                    }
                 } else {
                     let ty = self.rng.pick(&TYPES);
                     match self.var_of(ty) {

@@ -7,9 +7,10 @@
 //! - `\$x` (an odd number of backslashes) prints `$x` when `$x` is defined and
 //!   `\$x` when it is not; each pair of backslashes prints one;
 //! - `#if` conditions use 1.7's `evaluate`: references are true unless null or
-//!   `false`; `true`/`false`, `!`, `&&`, `||` and comparisons are what they say;
-//!   every other expression (string, number, list, map literals, arithmetic)
-//!   is false;
+//!   `false` (in API Gateway mode a null reference is true too, see
+//!   `reference_truth`); `true`/`false`, `!`, `&&`, `||` and comparisons are
+//!   what they say; every other expression (string, number, list, map literals,
+//!   arithmetic) is false;
 //! - `#set` with a null right side leaves the target unchanged;
 //! - `#foreach` iterates lists and map values, skips null and non-iterables,
 //!   provides `$foreach` (`index count hasNext first last parent`),
@@ -690,7 +691,10 @@ fn assign(st: &mut State<'_>, src: &str, target: &Reference, v: Value) -> R<()> 
 fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
     st.step(src, e.span())?;
     Ok(match e {
-        Expr::Ref(r) => ops::truthy(&eval_ref(st, src, r)?),
+        Expr::Ref(r) => {
+            let v = eval_ref(st, src, r)?;
+            reference_truth(st, &v)
+        }
         Expr::Bool(_, b) => *b,
         Expr::Paren(_, inner) => condition(st, src, inner)?,
         Expr::Unary(_, UnaryOp::Not, inner) => !condition(st, src, inner)?,
@@ -704,6 +708,19 @@ fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
         ) => compare(st, src, *span, *op, l, r)?,
         _ => false,
     })
+}
+
+/// The truth of a reference's value in `#if`, `!`, `&&` and `||`. Velocity 1.7:
+/// null and `false` are false, anything else true. API Gateway (and
+/// [`NullMode::JsonNull`]): a null or undefined reference is **true**, as the empty
+/// string it reads as elsewhere (it prints empty, `null == ""`) is in 1.7. Recorded
+/// on AWS: `#if($missing)`, `#if($jsonNull)` and `#if(${a.b.c})` over `{}` take the
+/// branch, `!$jsonNull` and `not $jsonNull` are false.
+fn reference_truth(st: &State<'_>, v: &Value) -> bool {
+    if v.is_null() {
+        return st.apigw();
+    }
+    ops::truthy(v)
 }
 
 fn compare(st: &mut State<'_>, src: &str, span: Span, op: BinOp, l: &Expr, r: &Expr) -> R<bool> {

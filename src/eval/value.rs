@@ -55,6 +55,9 @@ pub type Entries = IndexMap<Key, Value, Hasher>;
 #[derive(Clone, Default, Debug)]
 pub struct Map {
     pub entries: Entries,
+    /// `toString()` is the empty string (API Gateway's maps inside `$context`);
+    /// everything else about the map is as usual.
+    pub prints_empty: bool,
 }
 
 /// A map key, compared as Java's `equals` compares keys: `"1"`, `1` (Integer)
@@ -170,7 +173,10 @@ impl Value {
     }
 
     pub fn new_map(entries: Entries) -> Value {
-        Value::Map(Rc::new(RefCell::new(Map { entries })))
+        Value::Map(Rc::new(RefCell::new(Map {
+            entries,
+            prints_empty: false,
+        })))
     }
 
     pub fn is_null(&self) -> bool {
@@ -223,6 +229,9 @@ impl Value {
                     out.push_str("(this Map)");
                     return;
                 };
+                if m.prints_empty {
+                    return;
+                }
                 out.push('{');
                 for (i, (k, v)) in m.entries.iter().enumerate() {
                     if i > 0 {

@@ -6,6 +6,13 @@
 //! - nested nulls (`identity.accessKey`, …) are empty strings;
 //! - `authorizer.*` values are strings (numbers and booleans stringified, as AWS
 //!   documents), `authorizer.claims` stays a map of strings;
+//! - `$context`, `identity` and `requestOverride` iterate (and print) in Java 8
+//!   `HashMap` order, as recorded against AWS ([`hash_map_order`]);
+//! - every map inside `$context` (`identity`, `authorizer`, `authorizer.claims`,
+//!   `requestOverride` and its maps, `responseOverride` and its `header`) prints
+//!   as the empty string, as recorded (`"$context.get('identity')"` is `""`) and
+//!   documented (`$context.authorizer.claims` alone is null); its keys and
+//!   values are read as usual;
 //! - `requestOverride` holds `header`, `querystring` and `path` maps and
 //!   `responseOverride` a `header` map (plus `status` once set). Setting the same
 //!   override twice is an error, as on AWS (which answers 5XX).
@@ -70,8 +77,9 @@ impl HostObject for OverrideMap {
         methods::call_method(&self.map, name, args)
     }
 
+    /// A map inside `$context`: prints as the empty string (see the module doc).
     fn to_java_string(&self) -> String {
-        self.map.to_java_string()
+        String::new()
     }
 
     fn set_property(&self, name: &str, value: Value) -> Option<Result<(), String>> {
@@ -80,6 +88,15 @@ impl HostObject for OverrideMap {
         }
         methods::set_property(&self.map, name, value)
     }
+}
+
+/// A map inside `$context`: it prints as the empty string.
+fn context_map(entries: crate::eval::value::Entries) -> Value {
+    let v = Value::new_map(entries);
+    if let Value::Map(m) = &v {
+        m.borrow_mut().prints_empty = true;
+    }
+    v
 }
 
 fn stringify(v: &serde_json::Value) -> Value {
@@ -91,7 +108,7 @@ fn stringify(v: &serde_json::Value) -> Value {
             for (k, v) in o {
                 m.insert(Key::str(k), stringify(v));
             }
-            Value::new_map(m)
+            context_map(m)
         }
         other => Value::str(&other.to_string()),
     }
@@ -105,10 +122,101 @@ fn no_nulls(v: &serde_json::Value) -> Value {
             for (k, v) in o {
                 m.insert(Key::str(k), no_nulls(v));
             }
-            Value::new_map(m)
+            context_map(m)
         }
         other => Value::from_json(other),
     }
+}
+
+/// `$context.keySet()` as recorded against AWS (REST API, no authorizer). Used as
+/// the insertion order of [`hash_map_order`]: it decides the order of keys that
+/// share a hash bucket. Keys not listed come after, in the event's order.
+const CONTEXT_KEYS: &[&str] = &[
+    "resourceId",
+    "resourcePath",
+    "httpMethod",
+    "extendedRequestId",
+    "requestTime",
+    "path",
+    "accountId",
+    "protocol",
+    "requestOverride",
+    "stage",
+    "domainPrefix",
+    "requestTimeEpoch",
+    "requestId",
+    "identity",
+    "domainName",
+    "deploymentId",
+    "responseOverride",
+    "apiId",
+];
+
+/// `$context.identity.keySet()` as recorded against AWS; as [`CONTEXT_KEYS`].
+const IDENTITY_KEYS: &[&str] = &[
+    "cognitoIdentityPoolId",
+    "accountId",
+    "cognitoIdentityId",
+    "caller",
+    "sourceIp",
+    "principalOrgId",
+    "accessKey",
+    "cognitoAuthenticationType",
+    "cognitoAuthenticationProvider",
+    "userArn",
+    "userAgent",
+    "user",
+];
+
+/// `$context.requestOverride.keySet()` as recorded against AWS.
+const REQUEST_OVERRIDE_KEYS: &[&str] = &["path", "header", "querystring"];
+
+/// Java's `String.hashCode()`.
+fn java_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
+}
+
+/// The order a Java 8 `HashMap` iterates `entries` in, had they been `put` into a
+/// `new HashMap<>()` in `insertion` order (keys `insertion` does not name after the
+/// named ones, in their given order): by bucket (`(h ^ h >>> 16) & (capacity - 1)`,
+/// capacity 16 doubled while more than 3/4 full), then insertion order within a
+/// bucket. (Java turns a bucket of 8+ into a tree only at capacity 64+; `$context`
+/// maps stay far below that.) Recorded against AWS for `$context`, `identity`
+/// and `requestOverride`.
+pub(crate) fn hash_map_order(
+    entries: crate::eval::value::Entries,
+    insertion: &[&str],
+) -> crate::eval::value::Entries {
+    let mut capacity: usize = 16;
+    while entries.len() > capacity / 4 * 3 {
+        capacity *= 2;
+    }
+    let rank = |k: &Key| -> usize {
+        match k {
+            Key::Str(s) => insertion
+                .iter()
+                .position(|n| *n == &**s)
+                .unwrap_or(insertion.len()),
+            _ => insertion.len(),
+        }
+    };
+    let mut items: Vec<(usize, usize, Key, Value)> = entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v))| (rank(&k), i, k, v))
+        .collect();
+    // Insertion order first (stable: unnamed keys keep their order) ...
+    items.sort_by_key(|(r, i, _, _)| (*r, *i));
+    // ... then by bucket, keeping insertion order within one.
+    items.sort_by_key(|(_, _, k, _)| {
+        let h = match k {
+            Key::Str(s) => java_hash(s),
+            other => java_hash(&other.to_value().to_java_string()),
+        } as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    });
+    items.into_iter().map(|(_, _, k, v)| (k, v)).collect()
 }
 
 /// The per-render `$context` and handles on its override maps.
@@ -130,6 +238,13 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
         } else {
             no_nulls(v)
         };
+        if k == "identity" {
+            if let Value::Map(map) = &value {
+                let mut map = map.borrow_mut();
+                let entries = std::mem::take(&mut map.entries);
+                map.entries = hash_map_order(entries, IDENTITY_KEYS);
+            }
+        }
         m.insert(Key::str(k), value);
     }
     let header = OverrideMap::new("requestOverride.header", Default::default());
@@ -139,7 +254,10 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
     ro.insert(Key::str("header"), Value::Object(header.clone()));
     ro.insert(Key::str("querystring"), Value::Object(querystring.clone()));
     ro.insert(Key::str("path"), Value::Object(path.clone()));
-    m.insert(Key::str("requestOverride"), Value::new_map(ro));
+    m.insert(
+        Key::str("requestOverride"),
+        context_map(hash_map_order(ro, REQUEST_OVERRIDE_KEYS)),
+    );
     let response_header = OverrideMap::new("responseOverride.header", Default::default());
     let mut so = crate::eval::value::Entries::default();
     so.insert(Key::str("header"), Value::Object(response_header.clone()));
@@ -149,7 +267,7 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
         Value::Object(response.clone()),
     );
     ContextValue {
-        value: Value::new_map(m),
+        value: Value::new_map(hash_map_order(m, CONTEXT_KEYS)),
         request: [header, querystring, path],
         response,
         response_header,
@@ -203,4 +321,78 @@ pub(crate) fn stage_variables(vars: &IndexMap<String, String>) -> Value {
         m.insert(Key::str(k), Value::str(v));
     }
     Value::new_map(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> crate::eval::value::Entries {
+        names.iter().map(|n| (Key::str(n), Value::Null)).collect()
+    }
+
+    fn names(m: &crate::eval::value::Entries) -> Vec<String> {
+        m.keys().map(|k| k.to_value().to_java_string()).collect()
+    }
+
+    #[test]
+    fn java_string_hash() {
+        // Known values of Java's String.hashCode().
+        assert_eq!(java_hash(""), 0);
+        assert_eq!(java_hash("a"), 97);
+        assert_eq!(java_hash("identity"), -135761730);
+        assert_eq!(java_hash("polygenelubricants"), i32::MIN);
+    }
+
+    #[test]
+    fn hash_map_order_is_the_recorded_one_whatever_the_event_order() {
+        let mut reversed: Vec<&str> = CONTEXT_KEYS.to_vec();
+        reversed.reverse();
+        assert_eq!(
+            names(&hash_map_order(keys(&reversed), CONTEXT_KEYS)),
+            CONTEXT_KEYS
+        );
+        let mut sorted: Vec<&str> = IDENTITY_KEYS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(
+            names(&hash_map_order(keys(&sorted), IDENTITY_KEYS)),
+            IDENTITY_KEYS
+        );
+        assert_eq!(
+            names(&hash_map_order(
+                keys(&["querystring", "header", "path"]),
+                REQUEST_OVERRIDE_KEYS
+            )),
+            REQUEST_OVERRIDE_KEYS
+        );
+    }
+
+    #[test]
+    fn hash_map_order_grows_the_table_as_java_does() {
+        // One-letter keys hash to their code: "a" is 97, "q" 113. In a table of
+        // 16 both fall in bucket 1 (given order within it); 12 keys fit there.
+        let letters =
+            |n: u8| -> Vec<String> { (b'a'..b'a' + n).map(|c| (c as char).to_string()).collect() };
+        let mut twelve = vec!["q".to_string()];
+        twelve.extend(letters(11));
+        let t: Vec<&str> = twelve.iter().map(String::as_str).collect();
+        assert_eq!(names(&hash_map_order(keys(&t), &[])), twelve);
+        // The 13th key doubles the table to 32: "q" moves to bucket 17, last.
+        let mut thirteen = vec!["q".to_string()];
+        thirteen.extend(letters(12));
+        let t: Vec<&str> = thirteen.iter().map(String::as_str).collect();
+        let mut expected = letters(12);
+        expected.push("q".into());
+        assert_eq!(names(&hash_map_order(keys(&t), &[])), expected);
+        // Unnamed keys that share a bucket keep their given order.
+        let same_bucket = ["Aa", "BB"]; // equal Java hash codes
+        assert_eq!(
+            names(&hash_map_order(keys(&same_bucket), &[])),
+            ["Aa", "BB"]
+        );
+        assert_eq!(
+            names(&hash_map_order(keys(&["BB", "Aa"]), &[])),
+            ["BB", "Aa"]
+        );
+    }
 }

@@ -73,6 +73,26 @@ impl Request {
     /// Reads a REST proxy event. Missing fields are fine; a field of the wrong
     /// type is an [`EventError`] naming it.
     pub fn from_event_json(text: &str) -> Result<Request, EventError> {
+        // serde would read a JSON array as the struct's fields in order; an event
+        // is an object, and anything else is refused by name.
+        if !text.trim_start().starts_with('{') {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+                let kind = match v {
+                    serde_json::Value::Array(_) => "an array",
+                    serde_json::Value::String(_) => "a string",
+                    serde_json::Value::Number(_) => "a number",
+                    serde_json::Value::Bool(_) => "a boolean",
+                    serde_json::Value::Null => "null",
+                    serde_json::Value::Object(_) => "an object",
+                };
+                return Err(EventError {
+                    field: ".".into(),
+                    message: format!(
+                        "the event is {kind}; an API Gateway REST proxy event is a JSON object"
+                    ),
+                });
+            }
+        }
         let de = &mut serde_json::Deserializer::from_str(text);
         let ev: ProxyEvent = serde_path_to_error::deserialize(de).map_err(|e| EventError {
             field: e.path().to_string(),
@@ -116,6 +136,27 @@ mod tests {
         assert_eq!(r.headers.get("Accept").map(String::as_str), Some("a"));
         assert_eq!(r.query.get("q"), None);
         assert_eq!(r.body.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn refuses_an_event_that_is_not_an_object() {
+        // An array of the right length would otherwise fill the fields in order.
+        for (text, kind) in [
+            ("[]", "an array"),
+            (r#"[null,null,null,null,null,null,null,"b"]"#, "an array"),
+            (" \"x\"", "a string"),
+            ("1", "a number"),
+            ("null", "null"),
+        ] {
+            let e = Request::from_event_json(text).unwrap_err();
+            assert_eq!(e.field, ".");
+            assert!(
+                e.message.starts_with(&format!("the event is {kind};")),
+                "{e}"
+            );
+        }
+        assert!(Request::from_event_json("[1,").is_err());
+        assert!(Request::from_event_json(" {}").is_ok());
     }
 
     #[test]

@@ -6,8 +6,9 @@
 Every case marked `source: oracle` is rendered by the real Velocity 1.7 oracle
 (`oracle batch`, one JVM per mode; `mode: velocity` runs with ORACLE_NULL=literal)
 and its `--- output` / `--- error` section is rewritten from the result.
-Cases marked `source: aws` are never touched: their expectation comes from AWS
-records and is written by hand.  With --check nothing is written; the tool
+Cases marked `source: aws` (from AWS records) or `source: inferred` (nothing
+decides; the choice is explained in a note) are never touched: their
+expectation is written by hand.  With --check nothing is written; the tool
 exits 1 if any expectation would change.  See tests/corpus/README.md.
 """
 import argparse
@@ -119,7 +120,11 @@ def event_of(case):
     if name is None:
         return {}
     with open(os.path.join(EVENTS_DIR, name + ".json"), encoding="utf-8") as f:
-        return json.load(f)
+        event = json.load(f)
+    body = case.header("body")
+    if body is not None:
+        event["body"] = body
+    return event
 
 
 def run_oracle(oracle, cases, literal):
@@ -167,15 +172,19 @@ def main():
                 sys.exit(f"{f}: case {c.name} has no template")
             src = c.header("source")
             mode = c.header("mode", "apigw")
-            if mode not in ("apigw", "velocity"):
+            if mode not in ("apigw", "velocity", "jsonnull"):
                 sys.exit(f"{f}: case {c.name}: bad mode {mode}")
+            if mode == "jsonnull" and src == "oracle":
+                sys.exit(f"{f}: case {c.name}: the oracle has no jsonnull mode")
             if src == "oracle":
                 todo[mode == "velocity"].append(c)
-            elif src == "aws":
+            elif src in ("aws", "inferred"):
                 if c.section("output") is None and c.section("error") is None:
-                    sys.exit(f"{f}: aws case {c.name} needs a hand-written expectation")
+                    sys.exit(f"{f}: {src} case {c.name} needs a hand-written expectation")
             else:
-                sys.exit(f"{f}: case {c.name}: source must be oracle or aws")
+                sys.exit(f"{f}: case {c.name}: source must be oracle, aws or inferred")
+            if c.header("compare", "exact") not in ("exact", "whitespace", "json"):
+                sys.exit(f"{f}: case {c.name}: bad compare {c.header('compare')}")
     results = {}
     for literal, cases in todo.items():
         results.update(run_oracle(args.oracle, cases, literal))
