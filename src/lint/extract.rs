@@ -40,6 +40,7 @@ use std::rc::Rc;
 use super::{file_pos, Embedded, Escaping, FilePos, OffsetMap, TemplateKind};
 
 mod json;
+mod libyaml;
 mod pieces;
 #[cfg(test)]
 mod tests;
@@ -86,16 +87,13 @@ enum Src {
     /// A JSON string token whose opening quote is at this byte.
     Json { start: usize },
     /// A YAML scalar token starting at this byte (its start mark).
-    Yaml {
-        at: usize,
-        style: yaml_rust2::scanner::TScalarStyle,
-    },
+    Yaml { at: usize, style: libyaml::Style },
 }
 
 impl Scalar {
     /// Where each byte of the value came from, and how the value is written.
     fn locate(&self, text: &str) -> (Pieces, Escaping) {
-        use yaml_rust2::scanner::TScalarStyle as S;
+        use libyaml::Style as S;
         let (found, at, escaping) = match self.src {
             Src::Json { start } => {
                 let mut p = Pieces::new();
