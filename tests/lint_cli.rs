@@ -66,7 +66,10 @@ fn exit_1_on_an_error_finding_and_on_a_document_that_does_not_parse() {
     assert_eq!(lint_in(&d, &["bad.vtl"]).status.code(), Some(1));
     let d = temp_dir(
         "syntax",
-        &[("api.json", "{\"openapi\": \"3.0.1\", \"paths\": {\n")],
+        &[(
+            "api.json",
+            "{\"openapi\": \"3.0.1\", \"paths\": {\"/a\": {\"x-amazon-apigateway-integration\": {\n",
+        )],
     );
     let out = lint_in(&d, &["--format", "json", "."]);
     assert_eq!(out.status.code(), Some(1));
@@ -153,7 +156,7 @@ fn json_format() {
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("JSON");
     assert_eq!(
         v["summary"],
-        serde_json::json!({"errors": 1, "warnings": 1, "notes": 0, "files": 2, "templates": 2})
+        serde_json::json!({"errors": 1, "warnings": 1, "notes": 0, "files": 2, "templates": 2, "appsync_skipped": 0, "baseline_known": 0})
     );
     let d0 = &v["diagnostics"][0];
     assert_eq!(d0["rule"], "unknown-util-function");

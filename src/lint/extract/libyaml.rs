@@ -8,8 +8,8 @@
 //! before use and deleted exactly once; every event is copied into owned Rust
 //! values and deleted before the next call.
 
-use std::mem::MaybeUninit;
 use std::ffi::CStr;
+use std::mem::MaybeUninit;
 
 use unsafe_libyaml as unsafe_ffi;
 

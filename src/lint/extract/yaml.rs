@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::libyaml::{Event, Reader, Style};
 use super::pieces::Pieces;
-use super::{Doc, ExtractError, Node, Scalar, Src, MAX_DEPTH};
+use super::{Doc, ExtractError, Key, Node, Scalar, Src, MAX_DEPTH};
 
 /// How many events a document may have.
 const MAX_EVENTS: usize = 4_000_000;
@@ -21,8 +21,8 @@ enum Frame {
         tag: Option<String>,
     },
     Map {
-        entries: Vec<(String, Node)>,
-        key: Option<String>,
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
         anchor: Option<String>,
         tag: Option<String>,
     },
@@ -45,9 +45,17 @@ impl Builder {
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 Some(k) => entries.push((k, node)),
                 None => {
-                    *key = Some(match &*node {
-                        Doc::Str(s) => s.value.clone(),
-                        _ => String::new(),
+                    *key = Some(match node.untag() {
+                        Doc::Str(s) => Key {
+                            name: s.value.clone(),
+                            at: match s.src {
+                                Src::Yaml { at, .. } | Src::Json { start: at } => at,
+                            },
+                        },
+                        _ => Key {
+                            name: String::new(),
+                            at: 0,
+                        },
                     })
                 }
             },
