@@ -889,7 +889,7 @@ fn every_fixture_extracts() {
         }
         templates += t.len();
     }
-    assert_eq!(templates, 28);
+    assert_eq!(templates, 33);
 }
 
 #[test]
