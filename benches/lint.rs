@@ -28,6 +28,7 @@ fn templates() -> Vec<Embedded> {
                 content_type: Some("application/json".into()),
                 location: String::new(),
                 escaping: Escaping::Raw,
+                integration: None,
             }
         })
         .collect()
@@ -70,7 +71,7 @@ fn bench(c: &mut Criterion) {
     let docs = documents();
     let opts = LintOptions {
         config: rules::RuleConfig::default(),
-        sample: sample_request(),
+        ..LintOptions::default()
     };
     let path = std::path::Path::new("api.yaml");
     let found: usize = docs

@@ -43,9 +43,19 @@ struct LintArgs {
     /// Make a rule an error (repeatable).
     #[arg(long = "deny", value_name = "RULE")]
     deny: Vec<String>,
-    /// The request the output check renders against (default: a built-in sample POST).
+    /// The request the output check renders request templates against (default:
+    /// built-in samples: fields present, absent, tricky strings, empty body).
     #[arg(long, value_name = "FILE")]
     event: Option<PathBuf>,
+    /// The config file (default: ./apigw-vtl.toml when it exists).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read ./apigw-vtl.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Report only findings not in this earlier `--format json` report.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Apply the mechanical fixes, then report what is left.
     #[arg(long)]
     fix: bool,
@@ -376,13 +386,49 @@ fn lint(a: LintArgs) -> Result<i32, Failure> {
         write_stdout(&out)?;
         return Ok(0);
     }
-    let config = rules::RuleConfig::new(&a.allow, &a.deny).map_err(Failure::Usage)?;
-    let sample = match &a.event {
-        Some(p) => Request::from_event_json(&read_input(p)?)
-            .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?,
-        None => lint::sample_request(),
+    let file_config = match (&a.config, a.no_config) {
+        (Some(p), _) => Some(lint::config::Config::load(p).map_err(Failure::Usage)?),
+        (None, false) if std::path::Path::new(lint::config::CONFIG_FILE).is_file() => Some(
+            lint::config::Config::load(std::path::Path::new(lint::config::CONFIG_FILE))
+                .map_err(Failure::Usage)?,
+        ),
+        _ => None,
     };
-    let opts = lint::LintOptions { config, sample };
+    // The config file's levels first, then the command line's flags.
+    let mut config = rules::RuleConfig::default();
+    if let Some(c) = &file_config {
+        c.apply_levels(&mut config).map_err(Failure::Usage)?;
+    }
+    for r in &a.allow {
+        config.allow(r).map_err(Failure::Usage)?;
+    }
+    for r in &a.deny {
+        if a.allow.iter().any(|x| x.trim() == r.trim()) {
+            return Err(Failure::Usage(format!(
+                "rule '{}' is both allowed and denied",
+                r.trim()
+            )));
+        }
+        config.deny(r).map_err(Failure::Usage)?;
+    }
+    let samples = match &a.event {
+        Some(p) => lint::Samples::with_request(
+            "the given event",
+            Request::from_event_json(&read_input(p)?)
+                .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?,
+        ),
+        None => lint::Samples::builtin(),
+    };
+    let baseline = match &a.baseline {
+        Some(p) => Some(lint::config::Baseline::load(p).map_err(Failure::Usage)?),
+        None => None,
+    };
+    let opts = lint::LintOptions {
+        config,
+        samples,
+        file_config,
+        baseline,
+    };
     let outcome = lint::run_lint(&a.paths, &opts, a.fix).map_err(Failure::Usage)?;
     for line in &outcome.fix_log {
         eprintln!("{line}");

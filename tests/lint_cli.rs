@@ -66,7 +66,10 @@ fn exit_1_on_an_error_finding_and_on_a_document_that_does_not_parse() {
     assert_eq!(lint_in(&d, &["bad.vtl"]).status.code(), Some(1));
     let d = temp_dir(
         "syntax",
-        &[("api.json", "{\"openapi\": \"3.0.1\", \"paths\": {\n")],
+        &[(
+            "api.json",
+            "{\"openapi\": \"3.0.1\", \"paths\": {\"/a\": {\"x-amazon-apigateway-integration\": {\n",
+        )],
     );
     let out = lint_in(&d, &["--format", "json", "."]);
     assert_eq!(out.status.code(), Some(1));
@@ -153,7 +156,7 @@ fn json_format() {
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("JSON");
     assert_eq!(
         v["summary"],
-        serde_json::json!({"errors": 1, "warnings": 1, "notes": 0, "files": 2, "templates": 2})
+        serde_json::json!({"errors": 1, "warnings": 1, "notes": 0, "files": 2, "templates": 2, "appsync_skipped": 0, "baseline_known": 0})
     );
     let d0 = &v["diagnostics"][0];
     assert_eq!(d0["rule"], "unknown-util-function");
@@ -344,4 +347,145 @@ fn the_docs_list_every_rule() {
             "docs/lint.md does not list the rule {id}"
         );
     }
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&text(&out.stdout)).expect("JSON")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lint/fixtures")
+}
+
+#[test]
+fn other_json_and_yaml_files_are_skipped_silently() {
+    let out = lint_in(&fixtures(), &["--format", "json", "skipped"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let v = json_of(&out);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    assert_eq!(v["summary"]["files"], 0);
+}
+
+#[test]
+fn appsync_resolvers_are_skipped_with_one_info_line() {
+    let out = lint_in(&fixtures(), &["--format", "json", "appsync"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let v = json_of(&out);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    // Named by the AppSync resolver (2), in mapping_templates/ (1), by content (1).
+    assert_eq!(v["summary"]["appsync_skipped"], 4);
+    assert_eq!(v["summary"]["files"], 1);
+    let human = text(&lint_in(&fixtures(), &["appsync"]).stdout);
+    let info: Vec<&str> = human.lines().filter(|l| l.starts_with("info:")).collect();
+    assert_eq!(
+        info,
+        ["info: skipped 4 AppSync template files (AppSync resolvers, not API Gateway templates)"]
+    );
+}
+
+#[test]
+fn allow_works_for_document_syntax() {
+    let out = lint_in(&fixtures(), &["broken-stack.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = lint_in(
+        &fixtures(),
+        &[
+            "--allow",
+            "document-syntax",
+            "--format",
+            "json",
+            "broken-stack.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out)["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn a_baseline_leaves_out_known_findings() {
+    let d = temp_dir("baseline", &[("bad.vtl", ERROR), ("warn.vtl", WARN)]);
+    let report = lint_in(&d, &["--format", "json", "."]);
+    std::fs::write(d.join("baseline.json"), &report.stdout).expect("write");
+    let out = lint_in(
+        &d,
+        &["--baseline", "baseline.json", "--format", "json", "."],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let v = json_of(&out);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    assert_eq!(v["summary"]["baseline_known"], 2);
+    // A new finding is reported; the known ones stay out, even moved down a line.
+    std::fs::write(d.join("bad.vtl"), format!("\n{ERROR}")).expect("write");
+    std::fs::write(d.join("new.vtl"), ERROR).expect("write");
+    let out = lint_in(
+        &d,
+        &["--baseline", "baseline.json", "--format", "json", "."],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["file"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(files, ["new.vtl"]);
+    // Not a report: a usage error.
+    std::fs::write(d.join("nope.json"), "[]").expect("write");
+    assert_eq!(
+        lint_in(&d, &["--baseline", "nope.json", "."]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_config_file_selects_files_sets_levels_and_ignores_paths() {
+    let d = temp_dir(
+        "config",
+        &[
+            ("api/warn.vtl", WARN),
+            ("legacy/bad.vtl", ERROR),
+            ("vendor/bad.vtl", ERROR),
+            (
+                "apigw-vtl.toml",
+                "exclude = ['vendor/**']\n[rules]\nescape-javascript-quote = 'error'\n[[ignore]]\npaths = ['legacy/**']\nrules = ['unknown-util-function']\n",
+            ),
+        ],
+    );
+    let out = lint_in(&d, &["--format", "json", "."]);
+    let v = json_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{v}");
+    let got: Vec<(String, String, String)> = v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    (
+                        d["file"].as_str().unwrap_or("").to_string(),
+                        d["rule"].as_str().unwrap_or("").to_string(),
+                        d["severity"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        got,
+        [(
+            "api/warn.vtl".to_string(),
+            "escape-javascript-quote".to_string(),
+            "error".to_string()
+        )]
+    );
+    assert_eq!(v["summary"]["files"], 2);
+    // --no-config: every file, default levels.
+    let v = json_of(&lint_in(&d, &["--no-config", "--format", "json", "."]));
+    assert_eq!(v["summary"]["files"], 3);
+    // A bad config is a usage error that names the problem.
+    std::fs::write(d.join("apigw-vtl.toml"), "[rules]\nno-such-rule = 'off'\n").expect("write");
+    let out = lint_in(&d, &["."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown rule 'no-such-rule'"),
+        "{}",
+        text(&out.stderr)
+    );
 }

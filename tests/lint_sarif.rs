@@ -54,7 +54,7 @@ fn odd_names() -> PathBuf {
     .expect("write");
     std::fs::write(
         d.join("broken.json"),
-        "{\"openapi\": \"3.0.1\",\n  \"paths\": [",
+        "{\"openapi\": \"3.0.1\",\n  \"paths\": {\"/a\": {\"x-amazon-apigateway-integration\": [",
     )
     .expect("write");
     d

@@ -235,6 +235,7 @@ mod tests {
             location: String::new(),
             map,
             escaping,
+            integration: None,
         }
     }
 

@@ -9,9 +9,12 @@
 //! - [`report`]: [`Diagnostic`]s (findings placed in files) → human, JSON,
 //!   GitHub annotations or SARIF.
 
+pub mod appsync;
+pub mod config;
 pub mod extract;
 pub mod report;
 pub mod rules;
+pub mod samples;
 
 mod fix;
 pub use fix::{apply_fixes, FixError};
@@ -116,6 +119,19 @@ impl OffsetMap {
     }
 }
 
+/// What a template's integration is, as far as its document says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Integration {
+    /// `AWS`, `AWS_PROXY`, `HTTP`, `HTTP_PROXY` or `MOCK`, when written.
+    pub kind: Option<String>,
+    /// The AWS service an `AWS` integration calls (`sqs`, `states`, `dynamodb`, …).
+    pub service: Option<String>,
+    /// The action the URI or subtype names (`StartExecution`), if any.
+    pub action: Option<String>,
+    /// The constant `Content-Type` header of the integration request, if mapped.
+    pub content_type: Option<String>,
+}
+
 /// A template found in a file.
 #[derive(Debug, Clone)]
 pub struct Embedded {
@@ -129,6 +145,8 @@ pub struct Embedded {
     pub location: String,
     pub map: OffsetMap,
     pub escaping: Escaping,
+    /// The integration a request or response template belongs to, when its document says.
+    pub integration: Option<Integration>,
 }
 
 /// A mechanical fix, in template offsets.
@@ -188,13 +206,26 @@ pub fn file_pos(text: &str, offset: usize) -> FilePos {
 #[derive(Debug, Clone, Default)]
 pub struct LintOptions {
     pub config: rules::RuleConfig,
-    /// The request the output check renders against ([`sample_request`] by default).
-    pub sample: crate::runtime::Request,
+    /// What the output check renders against ([`Samples::builtin`] by default).
+    pub samples: Samples,
+    /// `apigw-vtl.toml`: which files, per-path ignores (its rule levels are in `config`).
+    pub file_config: Option<config::Config>,
+    /// Known findings not to report.
+    pub baseline: Option<config::Baseline>,
 }
 
 /// The findings in one file, placed in it, and the fixes that can be applied.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FileResult {
+    /// What the file is (`None`: not an API Gateway document, skipped).
+    pub kind: Option<extract::DocKind>,
+    /// Whether the file was checked: an API Gateway document or template file
+    /// (broken or not), not skipped.
+    pub checked: bool,
+    /// A template file taken for an AppSync resolver: skipped.
+    pub appsync: bool,
+    /// Template files AppSync resources of this document name.
+    pub appsync_templates: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// The templates found in the file.
     pub templates: Vec<Embedded>,
@@ -202,37 +233,15 @@ pub struct FileResult {
     pub fixes: Vec<(usize, Fix)>,
 }
 
-/// A synthetic POST request: a JSON body with common shapes, headers, a query
-/// string, path parameters, stage variables and a request context.
-pub fn sample_request() -> crate::runtime::Request {
-    let event = r#"{
-      "resource": "/items/{id}", "path": "/items/42", "httpMethod": "POST",
-      "headers": {"Accept": "application/json", "Content-Type": "application/json", "Host": "example.execute-api.us-east-1.amazonaws.com", "User-Agent": "curl/8.5.0"},
-      "queryStringParameters": {"mode": "async", "limit": "10"},
-      "pathParameters": {"id": "42", "proxy": "items/42"},
-      "stageVariables": {"env": "dev", "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Example"},
-      "requestContext": {"accountId": "123456789012", "apiId": "a1b2c3d4e5", "domainName": "example.execute-api.us-east-1.amazonaws.com",
-        "extendedRequestId": "Nq1xKFv2IAMEbXw=", "httpMethod": "POST", "path": "/dev/items/42", "protocol": "HTTP/1.1",
-        "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "requestTime": "25/Nov/2026:03:19:13 +0000", "requestTimeEpoch": 1795576753000,
-        "resourceId": "x1y2z3", "resourcePath": "/items/{id}", "stage": "dev",
-        "identity": {"sourceIp": "198.51.100.7", "userAgent": "curl/8.5.0", "accountId": null, "caller": null, "user": null, "userArn": null}},
-      "body": "{\"id\":\"42\",\"name\":\"Ada O'Brien\",\"email\":\"ada@example.com\",\"count\":3,\"price\":9.5,\"active\":true,\"tags\":[\"a\",\"b\"],\"items\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-2\",\"qty\":1}],\"address\":{\"city\":\"Paris\",\"zip\":\"75001\"},\"note\":null}",
-      "isBase64Encoded": false
-    }"#;
-    crate::runtime::Request::from_event_json(event).unwrap_or_default()
-}
+pub use samples::{sample_request, Sample, Samples};
 
 /// Lints one file's text. `path` names the file in the diagnostics (and its
 /// extension says what kind of file it is); nothing is read from disk.
 pub fn lint_file(path: &std::path::Path, text: &str, opts: &LintOptions) -> FileResult {
     let file = path.to_string_lossy().replace('\\', "/");
-    let mut result = FileResult {
-        diagnostics: Vec::new(),
-        templates: Vec::new(),
-        fixes: Vec::new(),
-    };
-    let templates = match extract::extract(path, text) {
-        Ok(t) => t,
+    let mut result = FileResult::default();
+    let doc = match extract::extract_document(path, text) {
+        Ok(d) => d,
         Err(e) => {
             if let Some(severity) = opts.config.severity("document-syntax", Severity::Error) {
                 let pos = file_pos(text, e.offset);
@@ -243,16 +252,46 @@ pub fn lint_file(path: &std::path::Path, text: &str, opts: &LintOptions) -> File
                     start: pos,
                     end: pos,
                     message: e.message,
-                    hint: None,
+                    hint: rules::rule_info("document-syntax").map(|r| r.help.to_string()),
                     location: String::new(),
                     fixable: false,
                 });
             }
+            // A broken API Gateway document is checked (and found wanting).
+            result.checked = true;
             return result;
         }
     };
+    result.kind = doc.kind;
+    result.appsync_templates = doc.appsync_templates;
+    if doc.kind == Some(extract::DocKind::TemplateFile)
+        && (appsync::is_appsync_path(&file) || appsync::is_appsync_source(text))
+    {
+        result.appsync = true;
+        return result;
+    }
+    result.checked = doc.kind.is_some();
+    for f in doc.findings {
+        let Some(severity) = opts.config.severity(f.rule, Severity::Warning) else {
+            continue;
+        };
+        let start = file_pos(text, f.range.start);
+        let end = file_pos(text, f.range.end.max(f.range.start));
+        result.diagnostics.push(Diagnostic {
+            rule: f.rule,
+            severity,
+            file: file.clone(),
+            start,
+            end,
+            message: f.message,
+            hint: rules::rule_info(f.rule).map(|r| r.help.to_string()),
+            location: String::new(),
+            fixable: false,
+        });
+    }
+    let templates = doc.templates;
     for (index, t) in templates.iter().enumerate() {
-        for f in rules::check(t, &opts.config, &opts.sample) {
+        for f in rules::check_with(t, &opts.config, &opts.samples) {
             let start = file_pos(text, t.map.file_offset(f.range.start));
             let end_off = if f.range.end > f.range.start {
                 // The end of the last byte, not the start of the next one (which may be far away).
@@ -331,13 +370,35 @@ pub fn run_lint(
     opts: &LintOptions,
     fix: bool,
 ) -> Result<LintOutcome, String> {
-    let files = extract::collect_paths(paths)?;
+    let select = |p: &std::path::Path| {
+        opts.file_config
+            .as_ref()
+            .map_or(true, |c| c.selects(&display_name(p)))
+    };
+    let files = extract::collect_paths_with(paths, &select)?;
+    let is_template = |p: &std::path::Path| {
+        matches!(
+            p.extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
+            Some("vtl" | "vm")
+        )
+    };
+    // Documents first: their AppSync resources name resolver templates.
+    let (docs, template_files): (Vec<_>, Vec<_>) = files.iter().partition(|p| !is_template(p));
     let mut out = LintOutcome::default();
     let mut seen = std::collections::HashSet::new();
+    let mut appsync_named = std::collections::HashSet::new();
     let mut templates = 0;
-    for path in &files {
+    let mut checked = 0;
+    for path in docs.into_iter().chain(template_files) {
         let name = display_name(path);
         if !seen.insert(name.clone()) {
+            continue;
+        }
+        if is_template(path) && appsync_named.contains(&normalize(&name)) {
+            out.summary.appsync_skipped += 1;
             continue;
         }
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -347,12 +408,69 @@ pub fn run_lint(
             let r = lint_file(std::path::Path::new(&name), &text, opts);
             (text, r)
         };
+        let dir = std::path::Path::new(&name)
+            .parent()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for r in &result.appsync_templates {
+            let joined = if dir.is_empty() || r.starts_with('/') {
+                r.clone()
+            } else {
+                format!("{dir}/{r}")
+            };
+            appsync_named.insert(normalize(&joined));
+        }
+        if result.appsync {
+            out.summary.appsync_skipped += 1;
+            continue;
+        }
+        if !result.checked {
+            continue;
+        }
+        checked += 1;
         templates += result.templates.len();
-        out.diagnostics.extend(result.diagnostics);
+        let mut diags = result.diagnostics;
+        if let Some(c) = &opts.file_config {
+            diags.retain(|d| !c.ignores(d));
+        }
+        out.diagnostics.extend(diags);
         out.texts.insert(name, text);
     }
-    out.summary = report::Summary::of(&out.diagnostics, out.texts.len(), templates);
+    // By file, then by position (each file's are already in order).
+    out.diagnostics.sort_by(|a, b| a.file.cmp(&b.file));
+    let known = match &opts.baseline {
+        Some(b) => b.filter(&mut out.diagnostics),
+        None => 0,
+    };
+    let appsync_skipped = out.summary.appsync_skipped;
+    out.summary = report::Summary::of(&out.diagnostics, checked, templates);
+    out.summary.appsync_skipped = appsync_skipped;
+    out.summary.baseline_known = known;
     Ok(out)
+}
+
+/// A `/`-separated path with `.` and `..` components resolved by the text alone.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split(['/', '\\']) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 /// Passes of fix, re-lint: a fix refused for overlapping another is tried again

@@ -30,6 +30,10 @@ pub struct Summary {
     pub notes: usize,
     pub files: usize,
     pub templates: usize,
+    /// Template files taken for AppSync resolvers, not checked.
+    pub appsync_skipped: usize,
+    /// Findings left out because the baseline knows them.
+    pub baseline_known: usize,
 }
 
 impl Summary {
@@ -41,6 +45,8 @@ impl Summary {
             notes: count(Severity::Note),
             files,
             templates,
+            appsync_skipped: 0,
+            baseline_known: 0,
         }
     }
 }
@@ -192,6 +198,20 @@ fn human(
         plural(summary.files, "file"),
         plural(summary.templates, "template"),
     );
+    if summary.appsync_skipped > 0 {
+        let _ = writeln!(
+            out,
+            "info: skipped {} (AppSync resolvers, not API Gateway templates)",
+            plural(summary.appsync_skipped, "AppSync template file")
+        );
+    }
+    if summary.baseline_known > 0 {
+        let _ = writeln!(
+            out,
+            "info: {} in the baseline not shown",
+            plural(summary.baseline_known, "known finding")
+        );
+    }
     out
 }
 
@@ -200,7 +220,8 @@ fn human(
 /// ```text
 /// {"diagnostics": [{"rule", "severity", "file", "start", "end", "message",
 ///                   "hint"?, "location"?, "fixable"}, ...],
-///  "summary": {"errors", "warnings", "notes", "files", "templates"}}
+///  "summary": {"errors", "warnings", "notes", "files", "templates",
+///              "appsync_skipped", "baseline_known"}}
 /// ```
 ///
 /// `severity` is `error`, `warning` or `note`; `start` and `end` are
@@ -605,7 +626,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&j).unwrap_or_default();
         assert_eq!(
             v["summary"],
-            serde_json::json!({"errors": 1, "warnings": 0, "notes": 0, "files": 1, "templates": 1})
+            serde_json::json!({"errors": 1, "warnings": 0, "notes": 0, "files": 1, "templates": 1, "appsync_skipped": 0, "baseline_known": 0})
         );
         assert_eq!(
             v["diagnostics"][0],

@@ -158,6 +158,12 @@ pub const RULES: &[RuleInfo] = &[
         help: "Quote the value, add the missing comma or bracket, or guard a reference that can be null (it renders as nothing) with #if.",
     },
     RuleInfo {
+        id: "bare-json-value",
+        severity: Severity::Warning,
+        description: "A $input.path / $input.json value of a field printed bare in a JSON value position (\"qty\": $input.path('$.qty')): when the request lacks the field it prints nothing and the JSON breaks.",
+        help: "Quote it when it is a string; otherwise print it inside #if, with a default (#if(\"$!v\" != \"\")$v#{else}null#end).",
+    },
+    RuleInfo {
         id: "render-error",
         severity: Severity::Warning,
         description: "Rendering the template for a sample request failed.",
@@ -168,6 +174,12 @@ pub const RULES: &[RuleInfo] = &[
         severity: Severity::Warning,
         description: "An `apigw-vtl:` comment that names an unknown rule or is not `allow(rule, …)`.",
         help: "Write `## apigw-vtl: allow(rule-id, other-id)` with ids from `apigw-vtl lint --list-rules`.",
+    },
+    RuleInfo {
+        id: "unknown-integration-key",
+        severity: Severity::Warning,
+        description: "A key of x-amazon-apigateway-integration (or of one of its responses) that API Gateway does not know; it is ignored, with what it holds.",
+        help: "Use the key API Gateway reads (`responses`, not `integrationResponses`; `requestTemplates`, `responseTemplates`).",
     },
     RuleInfo {
         id: "document-syntax",
@@ -198,6 +210,8 @@ fn rule_id(name: &str) -> Result<&'static str, String> {
 pub struct RuleConfig {
     allowed: HashSet<&'static str>,
     denied: HashSet<&'static str>,
+    /// Levels set by a config file (`note`, `warning`, `error`).
+    levels: std::collections::HashMap<&'static str, Severity>,
 }
 
 impl RuleConfig {
@@ -222,7 +236,18 @@ impl RuleConfig {
     pub fn allow(&mut self, rule: &str) -> Result<(), String> {
         let id = rule_id(rule)?;
         self.denied.remove(id);
+        self.levels.remove(id);
         self.allowed.insert(id);
+        Ok(())
+    }
+
+    /// Gives every finding of `rule` the severity `level` (undoing an earlier
+    /// allow or deny).
+    pub fn set_level(&mut self, rule: &str, level: Severity) -> Result<(), String> {
+        let id = rule_id(rule)?;
+        self.denied.remove(id);
+        self.allowed.remove(id);
+        self.levels.insert(id, level);
         Ok(())
     }
 
@@ -230,6 +255,7 @@ impl RuleConfig {
     pub fn deny(&mut self, rule: &str) -> Result<(), String> {
         let id = rule_id(rule)?;
         self.allowed.remove(id);
+        self.levels.remove(id);
         self.denied.insert(id);
         Ok(())
     }
@@ -247,6 +273,8 @@ impl RuleConfig {
             None
         } else if self.denied.contains(rule) {
             Some(Severity::Error)
+        } else if let Some(l) = self.levels.get(rule) {
+            Some(*l)
         } else {
             Some(natural)
         }
@@ -256,9 +284,165 @@ impl RuleConfig {
 /// API Gateway's template size limit.
 pub const TEMPLATE_MAX: usize = 300 * 1024;
 
-/// Runs every rule on one template. Findings are in template byte offsets,
-/// sorted by position, with the severities `cfg` gives them.
+/// Runs every rule on one template, rendering it against `sample` alone.
 pub fn check(template: &Embedded, cfg: &RuleConfig, sample: &Request) -> Vec<Finding> {
+    let samples = crate::lint::Samples::with_request("the sample request", sample.clone());
+    check_with(template, cfg, &samples)
+}
+
+/// What a template's output should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Json,
+    /// `Action=SendMessage&MessageBody=…` (SQS, SNS and other query APIs).
+    Form,
+    Xml,
+    /// Anything else, or not known.
+    Other,
+}
+
+/// AWS services whose API takes form-encoded `Action=` requests.
+const QUERY_SERVICES: &[&str] = &[
+    "sqs",
+    "sns",
+    "ses",
+    "sts",
+    "iam",
+    "ec2",
+    "autoscaling",
+    "cloudformation",
+    "elasticloadbalancing",
+    "rds",
+    "elasticache",
+    "redshift",
+    "monitoring",
+    "sdb",
+];
+
+/// What the output of `t` should be: for a request template, what its
+/// integration takes (a mapped `Content-Type` header; a mock integration takes
+/// JSON; an AWS service by its protocol); for a response template, its content
+/// type; and in every case what the template visibly writes (text starting
+/// with `<` is XML, `Name=` is a form) over a content type that says otherwise.
+pub fn output_format(t: &Embedded, ast: &crate::syntax::ast::Block) -> OutputFormat {
+    if t.kind == TemplateKind::GatewayResponse {
+        return OutputFormat::Other;
+    }
+    let by_content = first_text(ast, 0).and_then(|text| {
+        let text = text.trim_start();
+        let c = text.chars().next()?;
+        Some(match c {
+            '{' | '[' => OutputFormat::Json,
+            '<' => OutputFormat::Xml,
+            _ if is_form_start(text) => OutputFormat::Form,
+            _ => OutputFormat::Other,
+        })
+    });
+    if matches!(by_content, Some(OutputFormat::Xml | OutputFormat::Form)) {
+        return by_content.unwrap_or(OutputFormat::Other);
+    }
+    if t.kind == TemplateKind::Request {
+        if let Some(i) = &t.integration {
+            if let Some(ct) = &i.content_type {
+                return if ct.contains("x-www-form-urlencoded") {
+                    OutputFormat::Form
+                } else if ct.contains("json") {
+                    OutputFormat::Json
+                } else if ct.contains("xml") {
+                    OutputFormat::Xml
+                } else {
+                    OutputFormat::Other
+                };
+            }
+            if i.kind.as_deref() == Some("MOCK") {
+                return OutputFormat::Json;
+            }
+            if let Some(svc) = &i.service {
+                if QUERY_SERVICES.contains(&svc.as_str()) {
+                    return OutputFormat::Form;
+                }
+                if svc == "s3" {
+                    return OutputFormat::Other;
+                }
+            }
+        }
+    }
+    let ct_json = t.content_type.as_deref().is_some_and(|ct| {
+        let m = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        m == "application/json" || m.ends_with("+json")
+    });
+    // Content decides where no content type says anything: a template file, or
+    // a WebSocket template under a selection key such as `$default`.
+    let by_content_counts = t.kind == TemplateKind::File
+        || t.content_type
+            .as_deref()
+            .is_some_and(|ct| !ct.contains('/'));
+    if ct_json || (by_content_counts && by_content == Some(OutputFormat::Json)) {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Other
+    }
+}
+
+/// `Name=…` (a form body's first field).
+fn is_form_start(text: &str) -> bool {
+    let name_len = text
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        .count();
+    name_len > 0 && text.as_bytes().get(name_len) == Some(&b'=')
+}
+
+/// The first literal text the template writes that is not blank (directives such
+/// as `#set` before it skipped); `None` when a reference or nothing comes first.
+fn first_text(block: &crate::syntax::ast::Block, depth: usize) -> Option<&str> {
+    use crate::syntax::ast::Node;
+    if depth > 64 {
+        return None;
+    }
+    for node in block {
+        match node {
+            Node::Text(_, text) => {
+                if !text.trim().is_empty() {
+                    return Some(text);
+                }
+            }
+            Node::Set { .. } | Node::Macro { .. } | Node::Define { .. } | Node::Break(..) => {}
+            Node::Stop(_) => return None,
+            Node::If { branches, .. } => {
+                if let Some(d) = branches.first().and_then(|(_, b)| first_text(b, depth + 1)) {
+                    return Some(d);
+                }
+            }
+            Node::Foreach { body, .. } => {
+                if let Some(d) = first_text(body, depth + 1) {
+                    return Some(d);
+                }
+            }
+            Node::Ref(_)
+            | Node::MacroCall { .. }
+            | Node::Evaluate { .. }
+            | Node::Include { .. } => return None,
+        }
+    }
+    None
+}
+
+/// Runs every rule on one template. Findings are in template byte offsets,
+/// sorted by position, with the severities `cfg` gives them. JSON templates are
+/// rendered against each of `samples` (request templates and template files
+/// against the requests, response templates against the integration
+/// responses); each break is reported once, at the template text that causes it.
+pub fn check_with(
+    template: &Embedded,
+    cfg: &RuleConfig,
+    samples: &crate::lint::Samples,
+) -> Vec<Finding> {
     let src = template.source.as_str();
     let (local_allow, mut findings) = allowed_in_source(src);
 
@@ -281,22 +465,39 @@ pub fn check(template: &Embedded, cfg: &RuleConfig, sample: &Request) -> Vec<Fin
         Err(e) => findings.push(finding("syntax", e.span.range(), e.message.clone(), None)),
         Ok(m) => {
             let ast = m.template().ast();
-            let mut c = checks::Checker::new(src, template.kind, ast);
+            let format = output_format(template, ast);
+            let json = format == OutputFormat::Json;
+            // The JSON-string rules run where the output is JSON or nothing says
+            // what it is; not on XML, forms, or a content type that is not JSON.
+            let strings_json = json
+                || (format == OutputFormat::Other
+                    && template.kind != TemplateKind::GatewayResponse
+                    && template.content_type.is_none());
+            let mut c = checks::Checker::new(src, template.kind, ast, strings_json);
             c.run(ast);
             let mut found = c.finish();
-            let json = is_json_template(template, ast);
+            let escape_found = found.iter().any(|f| f.rule == "escape-javascript-quote");
             // Only JSON templates are rendered (so only they get `render-error`).
             if json && (cfg.is_enabled("invalid-json-output") || cfg.is_enabled("render-error")) {
-                for f in output::check_output(&m, src, sample) {
-                    // A render failure or broken output already explained by a
-                    // finding at the same place is not reported twice (also when
-                    // that finding's rule is switched off: the user accepted it).
-                    let overlaps = found.iter().any(|o| {
-                        o.range.start < f.range.end.max(f.range.start + 1)
-                            && f.range.start < o.range.end.max(o.range.start + 1)
-                    });
-                    if !overlaps {
-                        found.push(f);
+                let set = if template.kind == TemplateKind::Response {
+                    &samples.responses
+                } else {
+                    &samples.requests
+                };
+                for sample in set {
+                    for f in output::check_output(&m, src, sample) {
+                        // A break already explained by a finding at the same place is
+                        // not reported twice (also when that finding's rule is switched
+                        // off: the user accepted it); nor is a `\'` that
+                        // escape-javascript-quote explains.
+                        let overlaps = found.iter().any(|o| {
+                            o.range.start < f.range.end.max(f.range.start + 1)
+                                && f.range.start < o.range.end.max(o.range.start + 1)
+                        });
+                        let escape = escape_found && f.message.contains("invalid escape");
+                        if !overlaps && !escape {
+                            found.push(f);
+                        }
                     }
                 }
             }
@@ -423,56 +624,4 @@ fn in_comment(src: &str, at: usize) -> bool {
         Some(open) => !before.get(open + 2..).is_some_and(|s| s.contains("*#")),
         None => false,
     }
-}
-
-/// Templates whose output should be JSON (see the module documentation).
-fn is_json_template(t: &Embedded, ast: &crate::syntax::ast::Block) -> bool {
-    if t.kind == TemplateKind::GatewayResponse {
-        return false;
-    }
-    match &t.content_type {
-        Some(ct) => ct
-            .split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")),
-        None => t.kind == TemplateKind::File && starts_like_json(ast, 0) == Some(true),
-    }
-}
-
-/// Whether the first output of `block` is text starting with `{` or `[`
-/// (`None`: the block writes nothing).
-fn starts_like_json(block: &crate::syntax::ast::Block, depth: usize) -> Option<bool> {
-    use crate::syntax::ast::Node;
-    if depth > 64 {
-        return Some(false);
-    }
-    for node in block {
-        match node {
-            Node::Text(_, text) => {
-                if let Some(c) = text.trim_start().chars().next() {
-                    return Some(c == '{' || c == '[');
-                }
-            }
-            Node::Set { .. } | Node::Macro { .. } | Node::Define { .. } | Node::Break(..) => {}
-            Node::Stop(_) => return None,
-            Node::If { branches, .. } => {
-                if let Some(d) = branches
-                    .first()
-                    .and_then(|(_, b)| starts_like_json(b, depth + 1))
-                {
-                    return Some(d);
-                }
-            }
-            Node::Foreach { body, .. } => {
-                if let Some(d) = starts_like_json(body, depth + 1) {
-                    return Some(d);
-                }
-            }
-            Node::Ref(_)
-            | Node::MacroCall { .. }
-            | Node::Evaluate { .. }
-            | Node::Include { .. } => return Some(false),
-        }
-    }
-    None
 }

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::pieces::Pieces;
-use super::{Doc, ExtractError, Node, Scalar, Src, MAX_DEPTH};
+use super::{Doc, ExtractError, Key, Node, Scalar, Src, MAX_DEPTH};
 
 /// Parses `text[base..]` (after a byte order mark, if any); offsets are in `text`.
 pub(super) fn parse(text: &str, base: usize) -> Result<Node, ExtractError> {
@@ -79,7 +79,11 @@ impl Parser<'_> {
                     if self.peek() != Some(b'"') {
                         return Err(self.err("expected a string key"));
                     }
-                    let key = self.string()?.value;
+                    let at = self.pos;
+                    let key = Key {
+                        name: self.string()?.value,
+                        at,
+                    };
                     self.ws();
                     if self.peek() != Some(b':') {
                         return Err(self.err("expected ':'"));

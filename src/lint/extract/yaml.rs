@@ -1,16 +1,15 @@
-//! YAML documents: `yaml-rust2` marked events build the tree (short-form tags
-//! such as `!Sub` kept, anchors and aliases resolved); each template scalar is
-//! then mapped onto the file by walking its source text from its start mark
-//! alongside the parsed value, by the YAML rules for its style.
+//! YAML documents: libyaml's events (through [`super::libyaml`], read as
+//! PyYAML reads them) build the tree (short-form tags such as `!Sub` kept,
+//! anchors and aliases resolved); each template scalar is then mapped onto the
+//! file by walking its source text from its start alongside the parsed value,
+//! by the YAML rules for its style.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
-
+use super::libyaml::{Event, Reader, Style};
 use super::pieces::Pieces;
-use super::{Doc, ExtractError, Node, Scalar, Src, MAX_DEPTH};
+use super::{Doc, ExtractError, Key, Node, Scalar, Src, MAX_DEPTH};
 
 /// How many events a document may have.
 const MAX_EVENTS: usize = 4_000_000;
@@ -18,52 +17,45 @@ const MAX_EVENTS: usize = 4_000_000;
 enum Frame {
     Seq {
         items: Vec<Node>,
-        anchor: usize,
+        anchor: Option<String>,
         tag: Option<String>,
     },
     Map {
-        entries: Vec<(String, Node)>,
-        key: Option<String>,
-        anchor: usize,
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+        anchor: Option<String>,
         tag: Option<String>,
     },
 }
 
-struct Builder<'a> {
-    text: &'a str,
-    /// Char index → byte offset (yaml-rust2 marks count chars).
-    char_to_byte: Vec<usize>,
-    base: usize,
+struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<String, Node>,
     root: Option<Node>,
-    events: usize,
-    error: Option<ExtractError>,
 }
 
-impl Builder<'_> {
-    fn byte_of(&self, mark: &Marker) -> usize {
-        self.base
-            + self
-                .char_to_byte
-                .get(mark.index())
-                .copied()
-                .unwrap_or_else(|| self.char_to_byte.last().copied().unwrap_or(0))
-    }
-
+impl Builder {
     /// A finished node goes to its parent (or becomes the root).
-    fn add(&mut self, node: Node, anchor: usize) {
-        if anchor > 0 {
-            self.anchors.insert(anchor, Rc::clone(&node));
+    fn add(&mut self, node: Node, anchor: Option<String>) {
+        if let Some(a) = anchor {
+            self.anchors.insert(a, Rc::clone(&node));
         }
         match self.stack.last_mut() {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 Some(k) => entries.push((k, node)),
                 None => {
-                    *key = Some(match &*node {
-                        Doc::Str(s) => s.value.clone(),
-                        _ => String::new(),
+                    *key = Some(match node.untag() {
+                        Doc::Str(s) => Key {
+                            name: s.value.clone(),
+                            at: match s.src {
+                                Src::Yaml { at, .. } | Src::Json { start: at } => at,
+                            },
+                        },
+                        _ => Key {
+                            name: String::new(),
+                            at: 0,
+                        },
                     })
                 }
             },
@@ -76,9 +68,11 @@ impl Builder<'_> {
     }
 }
 
-fn tag_name(tag: Option<Tag>) -> Option<String> {
+/// `!Sub` → `Sub`: local tags only (`!!str` and the like are not functions).
+fn tag_name(tag: Option<String>) -> Option<String> {
     let t = tag?;
-    (t.handle == "!").then_some(t.suffix)
+    let name = t.strip_prefix('!')?;
+    (!name.starts_with('!') && !name.is_empty()).then(|| name.to_string())
 }
 
 fn tagged(node: Doc, tag: Option<String>) -> Node {
@@ -88,111 +82,143 @@ fn tagged(node: Doc, tag: Option<String>) -> Node {
     }
 }
 
-impl MarkedEventReceiver for Builder<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.error.is_some() || self.root.is_some() {
-            return;
-        }
-        self.events += 1;
-        if self.events > MAX_EVENTS {
-            self.error = Some(ExtractError::new(
-                self.text,
-                self.byte_of(&mark),
-                format!("YAML: more than {MAX_EVENTS} nodes"),
-            ));
-            return;
-        }
-        let is_seq = matches!(ev, Event::SequenceStart(..));
-        match ev {
-            Event::Scalar(value, style, anchor, tag) => {
-                let at = self.byte_of(&mark);
-                let node = tagged(
-                    Doc::Str(Scalar {
-                        value,
-                        src: Src::Yaml { at, style },
-                    }),
-                    tag_name(tag),
-                );
-                self.add(node, anchor);
-            }
-            Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| Rc::new(Doc::Other));
-                self.add(node, 0);
-            }
-            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
-                if self.stack.len() >= MAX_DEPTH {
-                    self.error = Some(ExtractError::new(
-                        self.text,
-                        self.byte_of(&mark),
-                        format!("YAML: nested deeper than {MAX_DEPTH} levels"),
-                    ));
-                    return;
+/// Where a scalar's own token starts, given where its node starts (at its
+/// first property when it has a tag or an anchor): past `!tag`, `&anchor`,
+/// blanks, line breaks and comments.
+fn token_start(body: &str, mut at: usize, has_props: bool) -> usize {
+    if !has_props {
+        return at;
+    }
+    let b = body.as_bytes();
+    let mut rounds = 0;
+    while rounds < 8 {
+        rounds += 1;
+        match b.get(at) {
+            Some(b'!') if b.get(at + 1) == Some(&b'<') => {
+                while at < b.len() && b.get(at) != Some(&b'>') {
+                    at += 1;
                 }
-                let tag = tag_name(tag);
-                self.stack.push(if is_seq {
-                    Frame::Seq {
-                        items: Vec::new(),
-                        anchor,
-                        tag,
-                    }
-                } else {
-                    Frame::Map {
-                        entries: Vec::new(),
-                        key: None,
-                        anchor,
-                        tag,
-                    }
-                });
+                at += 1;
             }
-            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq { items, anchor, tag }) => {
-                    self.add(tagged(Doc::Seq(items), tag), anchor)
+            Some(b'!' | b'&') => {
+                while at < b.len() && !matches!(b.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                    at += 1;
                 }
-                Some(Frame::Map {
-                    entries,
-                    anchor,
-                    tag,
-                    ..
-                }) => self.add(tagged(Doc::Map(entries), tag), anchor),
-                None => {}
-            },
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart
-            | Event::DocumentEnd => {}
+            }
+            _ => break,
+        }
+        loop {
+            match b.get(at) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => at += 1,
+                Some(b'#') => {
+                    while at < b.len() && !matches!(b.get(at), Some(b'\n' | b'\r')) {
+                        at += 1;
+                    }
+                }
+                _ => break,
+            }
         }
     }
+    at.min(body.len())
+}
+
+fn too_deep(text: &str, offset: usize) -> ExtractError {
+    ExtractError::new(
+        text,
+        offset,
+        format!("YAML: nested deeper than {MAX_DEPTH} levels"),
+    )
 }
 
 /// Parses the first document of `text[base..]`; offsets are in `text`.
 pub(super) fn parse(text: &str, base: usize) -> Result<Node, ExtractError> {
     let body = text.get(base..).unwrap_or("");
     let mut b = Builder {
-        text,
-        char_to_byte: body
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(body.len()))
-            .collect(),
-        base,
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
-        events: 0,
-        error: None,
     };
-    let mut parser = Parser::new_from_str(body);
-    if let Err(e) = parser.load(&mut b, false) {
-        let at = b.byte_of(e.marker());
-        return Err(ExtractError::new(text, at, format!("YAML: {}", e.info())));
-    }
-    if let Some(e) = b.error {
-        return Err(e);
+    let mut reader = Reader::new(body.as_bytes());
+    let at = |off: usize| base + off.min(body.len());
+    let mut events = 0;
+    loop {
+        let ev = reader
+            .next_event()
+            .map_err(|e| ExtractError::new(text, at(e.offset), format!("YAML: {}", e.message)))?;
+        events += 1;
+        if events > MAX_EVENTS {
+            return Err(ExtractError::new(
+                text,
+                base,
+                format!("YAML: more than {MAX_EVENTS} nodes"),
+            ));
+        }
+        match ev {
+            Event::StreamStart | Event::DocumentStart => {}
+            Event::StreamEnd | Event::DocumentEnd => break,
+            Event::Scalar {
+                value,
+                style,
+                anchor,
+                tag,
+                start,
+                ..
+            } => {
+                let tok = token_start(body, start, anchor.is_some() || tag.is_some());
+                let node = tagged(
+                    Doc::Str(Scalar {
+                        value,
+                        src: Src::Yaml { at: at(tok), style },
+                    }),
+                    tag_name(tag),
+                );
+                b.add(node, anchor);
+            }
+            Event::Alias { anchor, .. } => {
+                let node = b
+                    .anchors
+                    .get(&anchor)
+                    .cloned()
+                    .unwrap_or_else(|| Rc::new(Doc::Other));
+                b.add(node, None);
+            }
+            Event::SequenceStart { anchor, tag, start } => {
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(too_deep(text, at(start)));
+                }
+                b.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    anchor,
+                    tag: tag_name(tag),
+                });
+            }
+            Event::MappingStart { anchor, tag, start } => {
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(too_deep(text, at(start)));
+                }
+                b.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    anchor,
+                    tag: tag_name(tag),
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => match b.stack.pop() {
+                Some(Frame::Seq { items, anchor, tag }) => {
+                    b.add(tagged(Doc::Seq(items), tag), anchor)
+                }
+                Some(Frame::Map {
+                    entries,
+                    anchor,
+                    tag,
+                    ..
+                }) => b.add(tagged(Doc::Map(entries), tag), anchor),
+                None => {}
+            },
+        }
+        if b.root.is_some() {
+            break;
+        }
     }
     Ok(b.root.unwrap_or_else(|| Rc::new(Doc::Other)))
 }
@@ -201,39 +227,106 @@ pub(super) fn parse(text: &str, base: usize) -> Result<Node, ExtractError> {
 // Mapping a scalar onto the file
 
 /// Where each byte of `value` (a scalar of `style` whose token starts at byte
-/// `at`) came from; `None` when the source text does not read as that value.
-pub(super) fn locate(text: &str, at: usize, value: &str, style: TScalarStyle) -> Option<Pieces> {
+/// `at`: its quote, its first character, or a block scalar's `|` / `>`) came
+/// from; `None` when the source text does not read as that value.
+pub(super) fn locate(text: &str, at: usize, value: &str, style: Style) -> Option<Pieces> {
     if value.is_empty() {
         return Some(Pieces::new());
     }
-    let mut w = Walk {
+    let walk = |f: usize| Walk {
         text,
         value,
-        f: at,
+        f,
         t: 0,
         pieces: Pieces::new(),
     };
-    if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
-        && value.bytes().all(|b| b == b'\n')
-    {
-        // Line breaks only, no content line: all at the start.
-        let mut p = Pieces::new();
-        p.push(value.len(), at, 0);
-        return Some(p);
-    }
+    let done = |w: Walk| (w.t == value.len() && w.pieces.len() == value.len()).then_some(w.pieces);
     match style {
-        TScalarStyle::Plain => w.flow(Flow::Plain)?,
-        TScalarStyle::SingleQuoted => {
+        Style::Literal | Style::Folded => {
+            if value.bytes().all(|b| b == b'\n') {
+                // Line breaks only, no content line: all at the start.
+                let mut p = Pieces::new();
+                p.push(value.len(), at, 0);
+                return Some(p);
+            }
+            for f in block_content_starts(text, at)? {
+                let mut w = walk(f);
+                if w.block().is_some() {
+                    if let Some(p) = done(w) {
+                        return Some(p);
+                    }
+                }
+            }
+            None
+        }
+        Style::Plain => {
+            let mut w = walk(at);
+            w.flow(Flow::Plain)?;
+            done(w)
+        }
+        Style::SingleQuoted => {
+            let mut w = walk(at);
             w.expect_file("'")?;
-            w.flow(Flow::Single)?
+            w.flow(Flow::Single)?;
+            done(w)
         }
-        TScalarStyle::DoubleQuoted => {
+        Style::DoubleQuoted => {
+            let mut w = walk(at);
             w.expect_file("\"")?;
-            w.flow(Flow::Double)?
+            w.flow(Flow::Double)?;
+            done(w)
         }
-        TScalarStyle::Literal | TScalarStyle::Folded => w.block()?,
     }
-    (w.t == value.len() && w.pieces.len() == value.len()).then_some(w.pieces)
+}
+
+/// Where a block scalar's first content line may start (at its indentation),
+/// from its `|` / `>` indicator at `at`: the first line after the header that is
+/// not blank, at its own indentation; with an explicit indentation indicator
+/// (relative to an indentation the text alone does not tell), at each smaller
+/// one too, widest first.
+fn block_content_starts(text: &str, at: usize) -> Option<Vec<usize>> {
+    let rest = text.get(at..)?;
+    let header_len = rest.find(['\n', '\r'])?;
+    let header = rest.get(..header_len)?;
+    let explicit = header
+        .split([' ', '\t', '#'])
+        .next()
+        .is_some_and(|h| h.bytes().any(|b| b.is_ascii_digit()));
+    let mut f = at + header_len;
+    f += break_len(text, f)?;
+    // Blank lines up to the first one with content: (start, spaces).
+    let mut blanks = Vec::new();
+    loop {
+        let line = text.get(f..)?;
+        let spaces = line.bytes().take_while(|b| *b == b' ').count();
+        match break_len(text, f + spaces) {
+            Some(l) => {
+                blanks.push((f, spaces));
+                f += spaces + l;
+            }
+            None => {
+                if f + spaces >= text.len() {
+                    return None;
+                }
+                if !explicit {
+                    return Some(vec![f + spaces]);
+                }
+                // A blank line with more spaces than the indentation is content.
+                let widest = blanks.iter().map(|(_, n)| *n).fold(spaces, usize::max);
+                return Some(
+                    (0..=widest)
+                        .rev()
+                        .map(|i| {
+                            blanks
+                                .iter()
+                                .find(|(_, n)| *n > i)
+                                .map_or(f + i, |(s, _)| s + i)
+                        })
+                        .collect(),
+                );
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -409,8 +502,8 @@ impl Walk<'_> {
         Some(())
     }
 
-    /// A literal (`|`) or folded (`>`) block scalar. Its start mark is at the
-    /// first content line, at the block's indentation.
+    /// A literal (`|`) or folded (`>`) block scalar, from its first content
+    /// line at the block's indentation.
     fn block(&mut self) -> Option<()> {
         let text = self.text;
         let at = self.f;

@@ -60,6 +60,15 @@ const CONTEXT_TOP: &[&str] = &[
     "wafResponseCode",
     "webaclArn",
     "xrayTraceId",
+    // WebSocket APIs.
+    "connectedAt",
+    "connectionId",
+    "disconnectReason",
+    "disconnectStatusCode",
+    "eventType",
+    "messageDirection",
+    "messageId",
+    "routeKey",
 ];
 
 const CONTEXT_IDENTITY: &[&str] = &[
@@ -155,11 +164,17 @@ pub(super) struct Checker<'a> {
     escaped_vars: HashMap<&'a str, Vec<&'a Reference>>,
     /// `#set` values already reported through a printed variable.
     reported_sets: HashSet<u32>,
+    /// Variables `#set` straight from `$input.path(...)` / `$input.json(...)` of a field.
+    input_vars: HashMap<&'a str, &'a Reference>,
+    /// Whether the template's output is JSON (the JSON-string rules run only then).
+    json: bool,
+    /// Depth inside `#if` branches.
+    in_if: u32,
     depth: usize,
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn new(src: &'a str, kind: TemplateKind, ast: &'a Block) -> Checker<'a> {
+    pub(super) fn new(src: &'a str, kind: TemplateKind, ast: &'a Block, json: bool) -> Checker<'a> {
         let mut c = Checker {
             src,
             kind,
@@ -173,6 +188,9 @@ impl<'a> Checker<'a> {
             macros: HashSet::new(),
             escaped_vars: HashMap::new(),
             reported_sets: HashSet::new(),
+            input_vars: HashMap::new(),
+            json,
+            in_if: 0,
             depth: 0,
         };
         c.collect(ast, 0);
@@ -260,7 +278,17 @@ impl<'a> Checker<'a> {
                         if let Expr::Ref(r) = value {
                             if is_unfixed_escape(r) {
                                 self.escaped_vars.entry(&target.root).or_default().push(r);
+                            } else if r.root == target.root && r.parts.iter().any(is_quote_fixup) {
+                                // `#set($v = $v.replaceAll("\\'", "'"))`: the fix-up, applied later.
+                                self.escaped_vars.remove(&*target.root);
                             }
+                            if input_field(r).is_some() {
+                                self.input_vars.insert(&target.root, r);
+                            } else {
+                                self.input_vars.remove(&*target.root);
+                            }
+                        } else {
+                            self.input_vars.remove(&*target.root);
                         }
                     }
                 }
@@ -310,8 +338,11 @@ impl<'a> Checker<'a> {
                 self.reference(r);
                 if self.in_string == 0 && r.backslashes % 2 == 0 {
                     self.printed(r);
-                    self.escape_quote(r);
-                    self.escaped_var_printed(r);
+                    if self.json {
+                        self.escape_quote(r);
+                        self.escaped_var_printed(r);
+                        self.bare_value(r);
+                    }
                 }
             }
             Node::Set { target, value, .. } => {
@@ -323,6 +354,7 @@ impl<'a> Checker<'a> {
                 otherwise,
                 ..
             } => {
+                self.in_if += 1;
                 for (c, b) in branches {
                     self.expr(c);
                     self.block(b);
@@ -330,6 +362,7 @@ impl<'a> Checker<'a> {
                 if let Some(b) = otherwise {
                     self.block(b);
                 }
+                self.in_if -= 1;
             }
             Node::Foreach {
                 var,
@@ -782,6 +815,47 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `"qty": $input.path('$.quantity'),` outside any `#if`: when the request
+    /// lacks the field the value prints nothing, leaving `"qty": ,`.
+    fn bare_value(&mut self, r: &Reference) {
+        if self.in_if > 0 || self.scope.contains(&&*r.root) {
+            return;
+        }
+        let (field, via) = match input_field(r) {
+            Some(f) => (f, None),
+            None => match self.input_vars.get(&*r.root) {
+                Some(set) if r.parts.is_empty() => match input_field(set) {
+                    Some(f) => (f, Some(&*r.root)),
+                    None => return,
+                },
+                _ => return,
+            },
+        };
+        let start = r.span.start as usize;
+        let end = r.span.end as usize;
+        if self.inside_json_string(start) {
+            return;
+        }
+        let before = self.src.get(..start).unwrap_or("").trim_end();
+        let after = self.src.get(end..).unwrap_or("").trim_start();
+        let value_position = before.ends_with([':', '[', ','])
+            && (after.starts_with([',', '}', ']']) || after.is_empty());
+        if !value_position {
+            return;
+        }
+        let written = self.text(r.span);
+        let dollar = written.find('$').unwrap_or(0);
+        let what = match via {
+            Some(v) => format!("${v} (set from {field})"),
+            None => field,
+        };
+        self.push(
+            "bare-json-value",
+            start + dollar..end,
+            format!("{what} prints nothing when the request lacks the field, leaving a JSON value out (`\"key\": ,`); quote it, or print it inside #if"),
+        );
+    }
+
     /// Whether an odd number of unescaped `"` of the template's literal text stand
     /// before `offset` on its line (quotes inside directives and references do not count).
     fn inside_json_string(&self, offset: usize) -> bool {
@@ -876,6 +950,30 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// `$input.path('$.x')` (a field, not the root, no method after it): its
+/// text, for messages.
+fn input_field(r: &Reference) -> Option<String> {
+    if &*r.root != "input" || r.parts.len() != 1 {
+        return None;
+    }
+    let Some(RefPart::Method(_, name, args)) = r.parts.first() else {
+        return None;
+    };
+    // `$input.json` of a path that matches nothing: AWS does not document what
+    // it prints (empty, or `""`), so only `$input.path` (recorded: nothing) counts.
+    if &**name != "path" {
+        return None;
+    }
+    let Some(Expr::Str { value, .. }) = args.first() else {
+        return None;
+    };
+    let path = value.trim();
+    if path == "$" || path.is_empty() {
+        return None;
+    }
+    Some(format!("$input.{name}('{path}')"))
 }
 
 /// `$util.escapeJavaScript(...)` not followed by `.replaceAll("\\'", "'")`.

@@ -3,7 +3,7 @@
 
 use super::finding;
 use crate::eval::render::OutputPiece;
-use crate::lint::Finding;
+use crate::lint::{Finding, Sample};
 use crate::runtime::{GatewayError, GatewayOptions, MappingTemplate, Request};
 
 /// At most this many characters of printed output are quoted in a message.
@@ -11,14 +11,16 @@ const QUOTE_MAX: usize = 40;
 
 /// Renders `m` against `sample`; a render failure, or output that is not JSON
 /// because of the template, is a finding.
-pub(super) fn check_output(m: &MappingTemplate, src: &str, sample: &Request) -> Vec<Finding> {
+pub(super) fn check_output(m: &MappingTemplate, src: &str, sample: &Sample) -> Vec<Finding> {
+    let name = sample.name.as_str();
+    let sample: &Request = &sample.request;
     let (rendered, pieces) = match m.render_traced(sample, &GatewayOptions::default()) {
         Ok(r) => r,
         Err(GatewayError::Render(e)) => {
             return vec![finding(
                 "render-error",
                 e.span.range(),
-                format!("rendering for the sample request failed: {}", e.message),
+                format!("rendering for {name} failed: {}", e.message),
                 None,
             )];
         }
@@ -66,7 +68,7 @@ pub(super) fn check_output(m: &MappingTemplate, src: &str, sample: &Request) -> 
         .take(QUOTE_MAX)
         .collect();
     let mut message = format!(
-        "for the sample request the output is not valid JSON at output {}:{} ({reason})",
+        "for {name} the output is not valid JSON at output {}:{} ({reason})",
         e.line(),
         e.column()
     );

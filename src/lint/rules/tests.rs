@@ -9,6 +9,7 @@ fn embedded(src: &str, kind: TemplateKind, content_type: Option<&str>) -> Embedd
         location: String::new(),
         map: OffsetMap::contiguous(0, src.len()),
         escaping: Escaping::Raw,
+        integration: None,
     }
 }
 
@@ -380,8 +381,19 @@ fn json_output() {
         found[0].message
     );
     assert!(run_json("{\"items\": $input.json('$')}").is_empty());
-    // A field the sample request lacks renders nothing: data, not template, so not reported.
-    assert!(run_json("{\"n\": $input.path('$.missing')}").is_empty());
+    // A field the request may lack, printed bare: bare-json-value says so, once.
+    assert_eq!(
+        run_json("{\"n\": $input.path('$.missing')}"),
+        one("bare-json-value", "$input.path('$.missing')")
+    );
+    // Inside #if (the author checked), or quoted: nothing.
+    assert!(run_json("{#if($input.path('$.n') != \"\")\"n\": $input.path('$.n')#end}").is_empty());
+    assert!(run_json("{\"n\": \"$input.path('$.missing')\"}").is_empty());
+    // Through a variable.
+    assert_eq!(
+        run_json("#set($q = $input.path('$.qty'))\n{\"q\": $q}"),
+        one("bare-json-value", "$q")
+    );
     assert!(run_json("{\"n\": $input.json('$.missing'), \"b\": 1}").is_empty());
     // But a missing comma after a reference that printed something is the template's.
     let src = "{\"n\": $input.json('$.name') \"b\": 1}";
@@ -437,7 +449,14 @@ fn config_and_comments() {
     assert!(found.is_empty(), "{found:?}");
     // The output check alone places the untraced output at the directive.
     let m = MappingTemplate::parse(src).expect("parses");
-    let found = output::check_output(&m, src, &sample());
+    let found = output::check_output(
+        &m,
+        src,
+        &crate::lint::Sample {
+            name: "the sample request".into(),
+            request: sample(),
+        },
+    );
     assert_eq!(
         shown(src, found),
         one("invalid-json-output", "#evaluate('1')")
