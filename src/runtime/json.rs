@@ -20,12 +20,13 @@
 //! is longer than 18 characters.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use num_bigint::BigInt;
 
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
-use crate::eval::value::{entries_with_capacity, Key, List, Value};
+use crate::eval::value::{entries_with_capacity, Hasher, Key, List, Value};
 
 /// Deepest nesting [`parse`] accepts (json-smart fails near 400 too).
 pub const MAX_JSON_DEPTH: usize = 400;
@@ -36,6 +37,7 @@ pub fn parse(text: &str) -> Result<Value, String> {
         s: text,
         b: text.as_bytes(),
         pos: 0,
+        keys: HashMap::default(),
     };
     p.skip_ws();
     if p.peek().is_none() {
@@ -49,14 +51,41 @@ struct Parser<'a> {
     b: &'a [u8],
     /// A byte offset, always on a character boundary.
     pos: usize,
+    /// Object keys seen so far, shared: a body's objects mostly repeat the same keys.
+    keys: HashMap<&'a str, Rc<str>, Hasher>,
 }
+
+/// At most this many distinct keys are shared per body; others are allocated each time.
+const SHARED_KEYS_MAX: usize = 1024;
 
 /// json-smart's blank: any character up to the space.
 fn is_ws(b: u8) -> bool {
     b <= b' '
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    /// A quoted object key, shared with earlier equal keys when written without escapes.
+    fn key(&mut self, quote: u8) -> Result<Rc<str>, String> {
+        let start = self.pos + 1;
+        let mut end = start;
+        while self.b.get(end).is_some_and(|&c| c != quote && c != b'\\') {
+            end += 1;
+        }
+        if self.b.get(end) == Some(&quote) {
+            let text: &'a str = self.s.get(start..end).unwrap_or("");
+            self.pos = end + 1;
+            if let Some(k) = self.keys.get(text) {
+                return Ok(k.clone());
+            }
+            let k: Rc<str> = Rc::from(text);
+            if self.keys.len() < SHARED_KEYS_MAX {
+                self.keys.insert(text, k.clone());
+            }
+            return Ok(k);
+        }
+        self.string(quote)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
@@ -105,7 +134,7 @@ impl Parser<'_> {
             None => Err(self.eof()),
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
-            Some(q @ (b'"' | b'\'')) => self.string(q).map(|s| Value::Str(Rc::from(s))),
+            Some(q @ (b'"' | b'\'')) => self.string(q).map(Value::Str),
             Some(c) if c == b'-' || c.is_ascii_digit() => self.number(stop),
             Some(c) if stop.contains(&c) || matches!(c, b']' | b'}' | b':' | b',') => {
                 Err(self.unexpected())
@@ -157,8 +186,23 @@ impl Parser<'_> {
         number_value(text)
     }
 
-    fn string(&mut self, quote: u8) -> Result<String, String> {
+    /// A quoted string. Without escapes it is one allocation, straight from the text.
+    fn string(&mut self, quote: u8) -> Result<Rc<str>, String> {
         self.pos += 1;
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c != quote && c != b'\\') {
+            self.pos += 1;
+        }
+        if self.peek() == Some(quote) {
+            let s = self.s.get(start..self.pos).unwrap_or("");
+            self.pos += 1;
+            return Ok(Rc::from(s));
+        }
+        self.pos = start;
+        self.escaped_string(quote).map(Rc::from)
+    }
+
+    fn escaped_string(&mut self, quote: u8) -> Result<String, String> {
         let mut out = String::new();
         // A `\uD8xx` escape waiting for its low surrogate (`\uDCxx`).
         let mut high: Option<u32> = None;
@@ -282,7 +326,7 @@ impl Parser<'_> {
                     self.pos += 1;
                     continue;
                 }
-                Some(q @ (b'"' | b'\'')) => Rc::from(self.string(q)?),
+                Some(q @ (b'"' | b'\'')) => self.key(q)?,
                 Some(b':' | b']' | b'[' | b'{') => return Err(self.unexpected()),
                 Some(_) => {
                     let start = self.pos;
@@ -423,70 +467,251 @@ static STRING_STOP: [bool; 256] = {
 /// data): the caller then takes the slow path.
 pub fn compact(text: &str, out: &mut String) -> bool {
     let start = out.len();
-    let mut w = Compactor {
+    out.reserve(text.len());
+    let ok = Compactor {
         b: text.as_bytes(),
         s: text,
         pos: 0,
-        out: std::mem::take(out),
-        keys: Vec::new(),
-    };
-    let ok = w.document();
-    *out = w.out;
+        pending: 0,
+        out,
+    }
+    .document()
+    .is_some();
     if !ok {
         out.truncate(start);
     }
     ok
 }
 
-struct Compactor<'a> {
+/// One pass over the text. Bytes from `pending` to `pos` are copied as they are
+/// at the next point where the output differs from the text (blanks dropped,
+/// a character re-escaped, a number rewritten): an already compact document is
+/// one copy.
+struct Compactor<'a, 'o> {
     b: &'a [u8],
     s: &'a str,
     pos: usize,
-    out: String,
-    /// The keys of the objects being read, to spot a repeated key.
-    keys: Vec<&'a str>,
+    pending: usize,
+    out: &'o mut String,
 }
 
-impl<'a> Compactor<'a> {
-    fn skip_ws(&mut self) {
-        while self.b.get(self.pos).is_some_and(|&c| is_ws(c)) {
-            self.pos += 1;
-        }
+/// A cheap fingerprint of a key: its length and first bytes.
+fn fingerprint(k: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = k.len().min(8);
+    if let (Some(dst), Some(src)) = (buf.get_mut(..n), k.get(..n)) {
+        dst.copy_from_slice(src);
     }
+    u64::from_le_bytes(buf) ^ ((k.len() as u64) << 56)
+}
 
-    fn document(&mut self) -> bool {
-        self.skip_ws();
-        if !matches!(self.b.get(self.pos), Some(b'{' | b'[')) {
+/// Is `t` (a JSON number with a fraction) written exactly as Java's
+/// `Double.toString` writes its value? True for plain decimals of at most 15
+/// significant digits (which doubles keep exactly, so no shorter text exists)
+/// between 10⁻³ and 10⁷ without trailing zeros: `57.23`, `0.5`, `-3.0`.
+fn java_double_text(t: &[u8]) -> bool {
+    let t = t.strip_prefix(b"-").unwrap_or(t);
+    let Some(dot) = t.iter().position(|&c| c == b'.') else {
+        return false;
+    };
+    let (int, frac) = (t.get(..dot).unwrap_or(&[]), t.get(dot + 1..).unwrap_or(&[]));
+    if int.is_empty() || int.len() > 7 || frac.is_empty() {
+        return false;
+    }
+    if !int.iter().chain(frac).all(u8::is_ascii_digit) {
+        return false;
+    }
+    if frac != b"0" && frac.last() == Some(&b'0') {
+        return false;
+    }
+    let significant = if int == b"0" {
+        if frac == b"0" {
+            return true;
+        }
+        let zeros = frac.iter().take_while(|&&c| c == b'0').count();
+        if zeros >= 3 {
             return false;
         }
-        if !self.value(0) {
+        frac.len() - zeros
+    } else {
+        if int.first() == Some(&b'0') {
             return false;
         }
-        self.skip_ws();
-        self.pos == self.b.len()
+        int.len() + if frac == b"0" { 0 } else { frac.len() }
+    };
+    significant <= 15
+}
+
+/// What the compactor expects next.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// A value (after `:` or `,` in an array).
+    Value,
+    /// A value or `]` (after `[`).
+    ValueOrClose,
+    /// A key or `}` (after `{`).
+    KeyOrClose,
+    /// A key (after `,` in an object).
+    Key,
+    /// `:` after a key.
+    Colon,
+    /// `,` or the container's closing bracket.
+    CommaOrClose,
+}
+
+/// An open container: `true` for an object, and where its keys start in the key list.
+#[derive(Clone, Copy)]
+struct Open {
+    object: bool,
+    first_key: usize,
+}
+
+impl Compactor<'_, '_> {
+    /// Copies what is pending and skips `n` bytes of the text.
+    fn skip(&mut self, n: usize) -> Option<()> {
+        self.out.push_str(self.s.get(self.pending..self.pos)?);
+        self.pos += n;
+        self.pending = self.pos;
+        Some(())
     }
 
-    fn value(&mut self, depth: usize) -> bool {
-        if depth >= MAX_JSON_DEPTH {
-            return false;
+    fn document(&mut self) -> Option<()> {
+        let mut stack: Vec<Open> = Vec::new();
+        let mut keys: Vec<(u64, usize, usize)> = Vec::new();
+        let mut next = Next::Value;
+        let b = self.b;
+        // Blanks before the document.
+        let lead = b.iter().take_while(|&&c| is_ws(c)).count();
+        self.pos = lead;
+        self.pending = lead;
+        if !matches!(b.get(lead), Some(b'{' | b'[')) {
+            return None;
         }
-        self.skip_ws();
-        match self.b.get(self.pos) {
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().is_some(),
-            Some(b't') => self.literal("true"),
-            Some(b'f') => self.literal("false"),
-            Some(b'n') => self.literal("null"),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            _ => false,
+        loop {
+            let c = *b.get(self.pos)?;
+            if is_ws(c) {
+                let n = b.get(self.pos..)?.iter().take_while(|&&c| is_ws(c)).count();
+                self.skip(n)?;
+                continue;
+            }
+            match next {
+                Next::Value | Next::ValueOrClose => {
+                    if c == b']' && next == Next::ValueOrClose {
+                        self.pos += 1;
+                        stack.pop();
+                        next = Next::CommaOrClose;
+                    } else {
+                        match c {
+                            b'{' | b'[' => {
+                                if stack.len() >= MAX_JSON_DEPTH {
+                                    return None;
+                                }
+                                stack.push(Open {
+                                    object: c == b'{',
+                                    first_key: keys.len(),
+                                });
+                                self.pos += 1;
+                                next = if c == b'{' {
+                                    Next::KeyOrClose
+                                } else {
+                                    Next::ValueOrClose
+                                };
+                                continue;
+                            }
+                            b'"' => self.string()?,
+                            b't' => self.literal(b"true")?,
+                            b'f' => self.literal(b"false")?,
+                            b'n' => self.literal(b"null")?,
+                            b'-' | b'0'..=b'9' => self.number()?,
+                            _ => return None,
+                        }
+                        next = Next::CommaOrClose;
+                    }
+                }
+                Next::KeyOrClose | Next::Key => {
+                    if c == b'}' && next == Next::KeyOrClose {
+                        self.pos += 1;
+                        if let Some(o) = stack.pop() {
+                            keys.truncate(o.first_key);
+                        }
+                        next = Next::CommaOrClose;
+                    } else if c == b'"' {
+                        let start = self.pos + 1;
+                        self.string()?;
+                        let key = b.get(start..self.pos - 1)?;
+                        // A key with escapes could repeat another in disguise: slow path.
+                        if key.contains(&b'\\') {
+                            return None;
+                        }
+                        let first = stack.last()?.first_key;
+                        let fp = fingerprint(key);
+                        let seen = keys.get(first..)?;
+                        if seen.len() > 256
+                            || seen
+                                .iter()
+                                .any(|&(f, s, e)| f == fp && b.get(s..e).is_some_and(|k| k == key))
+                        {
+                            return None;
+                        }
+                        keys.push((fp, start, self.pos - 1));
+                        next = Next::Colon;
+                    } else {
+                        return None;
+                    }
+                }
+                Next::Colon => {
+                    if c != b':' {
+                        return None;
+                    }
+                    self.pos += 1;
+                    next = Next::Value;
+                }
+                Next::CommaOrClose => {
+                    let top = stack.last()?;
+                    match (c, top.object) {
+                        (b',', object) => {
+                            self.pos += 1;
+                            next = if object { Next::Key } else { Next::Value };
+                            if !object {
+                                // `[1,]` and `[1,,2]` are permissive syntax.
+                                let after =
+                                    b.get(self.pos..)?.iter().find(|&&c| !is_ws(c)).copied();
+                                if matches!(after, Some(b',' | b']')) {
+                                    return None;
+                                }
+                            }
+                        }
+                        (b'}', true) | (b']', false) => {
+                            self.pos += 1;
+                            if let Some(o) = stack.pop() {
+                                keys.truncate(o.first_key);
+                            }
+                            if stack.is_empty() {
+                                break;
+                            }
+                            next = Next::CommaOrClose;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            if stack.is_empty() && next == Next::CommaOrClose {
+                break;
+            }
         }
+        // Blanks after the document; anything else is trailing data.
+        let rest = b.get(self.pos..)?;
+        if !rest.iter().all(|&c| is_ws(c)) {
+            return None;
+        }
+        self.out.push_str(self.s.get(self.pending..self.pos)?);
+        Some(())
     }
 
-    fn literal(&mut self, word: &str) -> bool {
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos + word.len();
-        if self.b.get(self.pos..end) != Some(word.as_bytes()) {
-            return false;
+        if self.b.get(self.pos..end)? != word {
+            return None;
         }
         // `truex` would be an unquoted string.
         if self
@@ -494,27 +719,22 @@ impl<'a> Compactor<'a> {
             .get(end)
             .is_some_and(|&c| !is_ws(c) && !matches!(c, b',' | b']' | b'}'))
         {
-            return false;
+            return None;
         }
         self.pos = end;
-        self.out.push_str(word);
-        true
+        Some(())
     }
 
-    fn number(&mut self) -> bool {
+    fn number(&mut self) -> Option<()> {
         let start = self.pos;
-        while self
-            .b
-            .get(self.pos)
-            .is_some_and(|&c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
-        {
-            self.pos += 1;
-        }
-        let Some(t) = self.b.get(start..self.pos) else {
-            return false;
-        };
+        let t = self.b.get(start..)?;
+        let len = t
+            .iter()
+            .take_while(|&&c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+            .count();
+        let t = t.get(..len)?;
         if !strict_number(t) {
-            return false;
+            return None;
         }
         let digits = t.strip_prefix(b"-").unwrap_or(t);
         let is_int = !t.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'));
@@ -524,202 +744,86 @@ impl<'a> Compactor<'a> {
                 || t == b"-0"
                 || digits.len() > 18
             {
-                return false;
+                return None;
             }
-            self.out.push_str(self.s.get(start..self.pos).unwrap_or(""));
-            return true;
+            self.pos += len;
+            return Some(());
         }
         if t.len() > 18 {
-            return false;
+            return None;
         }
-        match self.s.get(start..self.pos).map(str::parse::<f64>) {
-            Some(Ok(f)) if f.is_finite() => {
-                write_java_double(f, &mut self.out);
-                true
-            }
-            _ => false,
+        if java_double_text(t) {
+            self.pos += len;
+            return Some(());
         }
+        let f = self
+            .s
+            .get(start..start + len)?
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())?;
+        self.skip(len)?;
+        write_java_double(f, self.out);
+        Some(())
     }
 
-    /// A double-quoted string, re-escaped as json-smart writes it. Returns the
-    /// raw text between the quotes, and whether it held escapes.
-    fn string(&mut self) -> Option<(&'a str, bool)> {
+    /// A double-quoted string; json-smart writes `\"`, `\\`, `\/`, `\b`, `\f`,
+    /// `\n`, `\r`, `\t` back as they are, so only other characters are rewritten.
+    fn string(&mut self) -> Option<()> {
         self.pos += 1;
-        self.out.push('"');
-        let content_start = self.pos;
-        let mut escaped = false;
         loop {
-            let run = self.pos;
-            while self
+            self.pos += self
                 .b
-                .get(self.pos)
-                .is_some_and(|&c| !STRING_STOP[usize::from(c)])
-            {
-                self.pos += 1;
-            }
-            if self.pos > run {
-                self.out.push_str(self.s.get(run..self.pos)?);
-            }
+                .get(self.pos..)?
+                .iter()
+                .position(|&c| STRING_STOP[usize::from(c)])?;
             let c = *self.b.get(self.pos)?;
             match c {
                 b'"' => {
-                    let raw = self.s.get(content_start..self.pos)?;
                     self.pos += 1;
-                    self.out.push('"');
-                    return Some((raw, escaped));
+                    return Some(());
                 }
-                b'\\' => {
-                    escaped = true;
-                    let e = *self.b.get(self.pos + 1)?;
-                    self.pos += 2;
-                    let decoded = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hex = self.s.get(self.pos..self.pos + 4)?;
-                            let v = u32::from_str_radix(hex, 16).ok()?;
-                            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
-                                return None;
-                            }
-                            self.pos += 4;
-                            // Surrogates (pairs or lone) take the slow path.
-                            char::from_u32(v)?
+                b'\\' => match *self.b.get(self.pos + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 2,
+                    b'u' => {
+                        let hex = self.b.get(self.pos + 2..self.pos + 6)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return None;
                         }
-                        // Any other escaped character stands for itself in json-smart;
-                        // rare enough to leave to the slow path.
-                        _ => return None,
-                    };
-                    push_json_char(decoded, &mut self.out);
-                }
-                0x00..=0x1f | b'/' | 0x7f => {
-                    push_json_char(char::from(c), &mut self.out);
-                    self.pos += 1;
+                        let v = u32::from_str_radix(self.s.get(self.pos + 2..self.pos + 6)?, 16)
+                            .ok()?;
+                        // Surrogates (pairs or lone) take the slow path.
+                        let ch = char::from_u32(v)?;
+                        self.skip(6)?;
+                        push_json_char(ch, self.out);
+                    }
+                    // Any other escaped character stands for itself in json-smart;
+                    // rare enough to leave to the slow path.
+                    _ => return None,
+                },
+                0xc2 | 0xe2 => {
+                    // A multi-byte character that may need `\uXXXX`.
+                    let ch = self.s.get(self.pos..)?.chars().next()?;
+                    if needs_json_escape(ch) {
+                        self.skip(ch.len_utf8())?;
+                        push_json_char(ch, self.out);
+                    } else {
+                        self.pos += ch.len_utf8();
+                    }
                 }
                 _ => {
-                    // 0xC2 or 0xE2: a multi-byte character that may need `\uXXXX`.
-                    let ch = self.s.get(self.pos..)?.chars().next()?;
-                    push_json_char(ch, &mut self.out);
-                    self.pos += ch.len_utf8();
+                    // A control character, DEL or `/`.
+                    self.skip(1)?;
+                    push_json_char(char::from(c), self.out);
                 }
             }
         }
     }
+}
 
-    fn array(&mut self, depth: usize) -> bool {
-        self.pos += 1;
-        self.out.push('[');
-        self.skip_ws();
-        if self.b.get(self.pos) == Some(&b']') {
-            self.pos += 1;
-            self.out.push(']');
-            return true;
-        }
-        loop {
-            if !self.value(depth + 1) {
-                return false;
-            }
-            self.skip_ws();
-            match self.b.get(self.pos) {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.out.push(',');
-                    self.skip_ws();
-                    // `[1,]` and `[1,,2]` are permissive syntax.
-                    if matches!(self.b.get(self.pos), Some(b',' | b']')) {
-                        return false;
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    self.out.push(']');
-                    return true;
-                }
-                _ => return false,
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> bool {
-        self.pos += 1;
-        self.out.push('{');
-        self.skip_ws();
-        if self.b.get(self.pos) == Some(&b'}') {
-            self.pos += 1;
-            self.out.push('}');
-            return true;
-        }
-        let first_key = self.keys.len();
-        let ok = self.members(depth);
-        self.keys.truncate(first_key);
-        ok
-    }
-
-    fn members(&mut self, depth: usize) -> bool {
-        let first_key = self.keys.len();
-        // Past a few keys, a set finds a repeated one faster than the list.
-        let mut set: Option<std::collections::HashSet<&'a str, crate::eval::value::Hasher>> = None;
-        loop {
-            self.skip_ws();
-            if self.b.get(self.pos) != Some(&b'"') {
-                return false;
-            }
-            // A key with escapes could repeat another in disguise: slow path.
-            let Some((key, false)) = self.string() else {
-                return false;
-            };
-            let repeated = match &mut set {
-                Some(set) => !set.insert(key),
-                None => {
-                    let seen = self.keys.get(first_key..).unwrap_or(&[]);
-                    if seen.contains(&key) {
-                        true
-                    } else {
-                        if seen.len() >= 16 {
-                            let mut s: std::collections::HashSet<_, _> =
-                                seen.iter().copied().collect();
-                            s.insert(key);
-                            set = Some(s);
-                        }
-                        false
-                    }
-                }
-            };
-            if repeated {
-                return false;
-            }
-            if set.is_none() {
-                self.keys.push(key);
-            }
-            self.skip_ws();
-            if self.b.get(self.pos) != Some(&b':') {
-                return false;
-            }
-            self.pos += 1;
-            self.out.push(':');
-            if !self.value(depth + 1) {
-                return false;
-            }
-            self.skip_ws();
-            match self.b.get(self.pos) {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.out.push(',');
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.out.push('}');
-                    return true;
-                }
-                _ => return false,
-            }
-        }
-    }
+/// Does json-smart write `c` as an escape inside a string?
+fn needs_json_escape(c: char) -> bool {
+    matches!(c, '"' | '\\' | '/' | '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}')
 }
 
 /// One character as json-smart's default style writes it inside a string.
