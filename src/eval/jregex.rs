@@ -19,7 +19,7 @@ use std::rc::Rc;
 const CACHE_SIZE: usize = 64;
 const BACKTRACK_LIMIT: usize = 1_000_000;
 /// Largest string (in bytes) a replacement may build.
-const MAX_OUTPUT: usize = super::methods::MAX_STRING;
+pub const MAX_OUTPUT: usize = 16 << 20;
 
 /// A compiled Java regex.
 #[derive(Debug)]

@@ -163,6 +163,18 @@ pub trait HostObject: fmt::Debug {
     }
 }
 
+/// The Java class name of a host object: its `class` property if it has one.
+pub fn host_class_name(o: &dyn HostObject) -> String {
+    match o.property("class") {
+        Some(Value::Object(c)) => {
+            let s = c.to_java_string();
+            s.strip_prefix("class ").unwrap_or(&s).to_string()
+        }
+        Some(Value::Str(s)) => s.strip_prefix("class ").unwrap_or(&s).to_string(),
+        _ => "java.lang.Object".into(),
+    }
+}
+
 impl Value {
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::from(s))
@@ -363,7 +375,7 @@ impl Value {
                 }
             }
             Value::Map(_) => "java.util.LinkedHashMap".into(),
-            Value::Object(o) => crate::eval::methods::host_class_name(o.as_ref()),
+            Value::Object(o) => host_class_name(o.as_ref()),
         }
     }
 

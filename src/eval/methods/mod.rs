@@ -1,0 +1,115 @@
+//! Java methods and properties on values: `String`, `Map`, `List` as Velocity 1.7 sees them.
+//!
+//! Method lookup follows 1.7's introspection: an argument matches a parameter only
+//! by Java's method-invocation conversion (an `Integer` fits `int`, `long`, `double`
+//! and `Object` parameters; a `Long` fits `long`, `double`, `Object`; `null` fits any
+//! reference type; a `String` is never converted to a number). No match → `None`
+//! (the reference stays undefined). A Java exception → `Some(Err(text))` where the
+//! text is the exception's `toString()` (`java.lang.StringIndexOutOfBoundsException: …`).
+//!
+//! Strings are indexed in UTF-16 code units, as Java does. A substring that splits a
+//! surrogate pair cannot be represented in a Rust `String`: the lone half becomes U+FFFD.
+//!
+//! Results that grow strings (`repeat`, `replace`, `concat`, …) are capped at
+//! [`MAX_STRING`] bytes; beyond it the call fails with an `OutOfMemoryError`.
+//!
+//! Each receiver type has its own file: [`string`] (`java.lang.String`), [`list`]
+//! (`ArrayList` / json-smart's `JSONArray`), [`map`] (`LinkedHashMap` and its
+//! `Map.Entry`), [`number`] (the number types and `Boolean`), [`object`]
+//! (`java.lang.Object`'s methods, `getClass`), [`property`] (`$x.name`, `$x[i]`
+//! and their `#set` forms). This file dispatches a call to them.
+
+mod list;
+mod map;
+mod number;
+mod object;
+mod property;
+mod string;
+
+pub use map::MapEntry;
+pub use object::{java_hash, JavaClass};
+pub use property::{get_index, get_property, set_index, set_property};
+pub use string::utf16_len;
+
+use super::value::Value;
+
+/// Largest string (in bytes) a method may build.
+pub const MAX_STRING: usize = 16 << 20;
+
+type MResult = Option<Result<Value, String>>;
+
+fn ok(v: Value) -> MResult {
+    Some(Ok(v))
+}
+
+fn err(e: impl Into<String>) -> MResult {
+    Some(Err(e.into()))
+}
+
+fn void() -> MResult {
+    Some(Ok(Value::str("")))
+}
+
+fn too_big() -> String {
+    "java.lang.OutOfMemoryError: Requested array size exceeds VM limit".into()
+}
+
+/// A string result, unless it is over [`MAX_STRING`].
+fn cap(s: String) -> MResult {
+    if s.len() > MAX_STRING {
+        err(too_big())
+    } else {
+        ok(Value::str(&s))
+    }
+}
+
+fn npe(what: &str) -> String {
+    format!("java.lang.NullPointerException: {what}")
+}
+
+// ---------------------------------------------------------------------------
+// Argument conversion (1.7's IntrospectionUtils.isMethodInvocationConvertible)
+
+/// An `int` parameter: only `Integer` converts.
+fn int_arg(v: &Value) -> Option<i32> {
+    match v {
+        Value::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// A `String` / `CharSequence` parameter: `Some(None)` for null.
+fn str_arg(v: &Value) -> Option<Option<&str>> {
+    match v {
+        Value::Str(s) => Some(Some(s)),
+        Value::Null => Some(None),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Method calls
+
+/// `$recv.name(args)`. `None`: no such method (the reference stays undefined).
+/// A method that Java declares `void` gives `Value::Str("")`, as 1.7 renders it.
+pub fn call_method(recv: &Value, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    match recv {
+        Value::Object(o) => o.call(name, args),
+        Value::Null => None,
+        _ => {
+            if let Some(r) = object::method(recv, name, args) {
+                return Some(r);
+            }
+            match recv {
+                Value::Str(s) => string::method(s, name, args),
+                Value::List(l) => list::method(l, name, args),
+                Value::Map(m) => map::method(m, name, args),
+                Value::Bool(b) => number::bool_method(*b, name, args),
+                _ => number::method(recv, name, args),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

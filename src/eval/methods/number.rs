@@ -1,0 +1,126 @@
+//! The methods of `Boolean` and of the number types: `Integer`, `Long`,
+//! `Double`, `BigInteger`, `BigDecimal`.
+
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
+
+use super::{cap, err, ok, MResult};
+use crate::eval::number::Decimal;
+use crate::eval::value::Value;
+
+pub(super) fn bool_method(b: bool, name: &str, args: &[Value]) -> MResult {
+    match (name, args) {
+        ("booleanValue", []) => ok(Value::Bool(b)),
+        ("compareTo", [Value::Bool(o)]) => ok(Value::Int(i32::from(b) - i32::from(*o))),
+        _ => None,
+    }
+}
+
+pub(super) fn method(recv: &Value, name: &str, args: &[Value]) -> MResult {
+    if let Value::Decimal(d) = recv {
+        return decimal_method(d, name, args);
+    }
+    let as_f64 = match recv {
+        Value::Int(i) => f64::from(*i),
+        Value::Long(l) => *l as f64,
+        Value::BigInt(b) => b.to_f64().unwrap_or(f64::NAN),
+        Value::Double(d) => *d,
+        _ => return None,
+    };
+    let as_i64 = match recv {
+        Value::Int(i) => i64::from(*i),
+        Value::Long(l) => *l,
+        // BigInteger.longValue keeps the low 64 bits.
+        Value::BigInt(b) => {
+            let (sign, digits) = b.to_u64_digits();
+            let low = digits.first().copied().unwrap_or(0) as i64;
+            if sign == num_bigint::Sign::Minus {
+                low.wrapping_neg()
+            } else {
+                low
+            }
+        }
+        // Java's (long) cast saturates, as Rust's does; NaN → 0.
+        Value::Double(d) => *d as i64,
+        _ => return None,
+    };
+    match (name, args) {
+        ("intValue", []) => ok(Value::Int(match recv {
+            Value::Double(d) => *d as i32,
+            _ => as_i64 as i32,
+        })),
+        ("longValue", []) => ok(Value::Long(as_i64)),
+        ("doubleValue", []) => ok(Value::Double(as_f64)),
+        ("isNaN", []) if matches!(recv, Value::Double(_)) => ok(Value::Bool(as_f64.is_nan())),
+        ("isInfinite", []) if matches!(recv, Value::Double(_)) => {
+            ok(Value::Bool(as_f64.is_infinite()))
+        }
+        ("compareTo", [o]) => {
+            let r = match (recv, o) {
+                (Value::Int(a), Value::Int(b)) => a.cmp(b) as i32,
+                (Value::Long(a), Value::Long(b)) => a.cmp(b) as i32,
+                (Value::BigInt(a), Value::BigInt(b)) => a.cmp(b) as i32,
+                (Value::Double(a), Value::Double(b)) => a.total_cmp(b) as i32,
+                _ => return None,
+            };
+            ok(Value::Int(r))
+        }
+        _ => match recv {
+            Value::BigInt(b) => bigint_method(b, name, args),
+            _ => None,
+        },
+    }
+}
+
+/// `java.math.BigDecimal` methods (the cheap ones).
+fn decimal_method(d: &Decimal, name: &str, args: &[Value]) -> MResult {
+    let dec = |r: Result<Decimal, String>| Some(r.map(|v| Value::Decimal(Rc::new(v))));
+    match (name, args) {
+        ("intValue", []) => ok(Value::Int(d.int_value())),
+        ("longValue", []) => ok(Value::Long(d.long_value())),
+        ("doubleValue", []) => ok(Value::Double(d.to_f64())),
+        ("scale", []) => ok(Value::Int(i32::try_from(d.scale).unwrap_or(i32::MAX))),
+        ("signum", []) => ok(Value::Int(d.signum())),
+        ("precision", []) => ok(Value::Int(d.precision())),
+        ("toPlainString", []) => cap(d.to_plain_string()),
+        ("unscaledValue", []) => ok(Value::BigInt(Rc::new(d.unscaled.clone()))),
+        ("toBigInteger", []) => ok(Value::BigInt(Rc::new(d.to_bigint()))),
+        ("negate", []) => dec(Ok(Decimal {
+            unscaled: -d.unscaled.clone(),
+            scale: d.scale,
+        })),
+        ("abs", []) => dec(Ok(Decimal {
+            unscaled: d.unscaled.abs(),
+            scale: d.scale,
+        })),
+        ("stripTrailingZeros", []) => dec(Ok(d.strip_trailing_zeros())),
+        ("compareTo", [Value::Decimal(o)]) => ok(Value::Int(d.compare(o) as i32)),
+        // compareTo(Object) casts its argument.
+        ("compareTo", [o]) if !o.is_null() => err(format!(
+            "java.lang.ClassCastException: class {} cannot be cast to class java.math.BigDecimal",
+            o.java_class_name()
+        )),
+        ("add", [Value::Decimal(o)]) => dec(d.add(o)),
+        ("subtract", [Value::Decimal(o)]) => dec(d.sub(o)),
+        ("multiply", [Value::Decimal(o)]) => dec(d.mul(o)),
+        _ => None,
+    }
+}
+
+fn bigint_method(b: &BigInt, name: &str, args: &[Value]) -> MResult {
+    let other = |v: &Value| match v {
+        Value::BigInt(o) => Some((**o).clone()),
+        _ => None,
+    };
+    let big =
+        |v: BigInt| Some(crate::eval::number::check_bigint(v).map(|v| Value::BigInt(Rc::new(v))));
+    match (name, args) {
+        ("add", [o]) => big(b + other(o)?),
+        ("subtract", [o]) => big(b - other(o)?),
+        ("multiply", [o]) => big(b * other(o)?),
+        ("negate", []) => big(-b.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,406 @@
+//! `java.lang.String`'s methods. Strings are indexed in UTF-16 code units, as
+//! Java does.
+
+use std::rc::Rc;
+
+use super::{cap, err, int_arg, npe, ok, str_arg, too_big, MResult, MAX_STRING};
+use crate::eval::jregex;
+use crate::eval::value::Value;
+
+fn units(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+}
+
+/// Length in UTF-16 code units.
+pub fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
+/// `s.substring(begin, end)` in UTF-16 units; the caller checks the bounds.
+fn utf16_slice(s: &str, begin: usize, end: usize) -> String {
+    if s.is_ascii() {
+        return s.get(begin..end).unwrap_or("").to_string();
+    }
+    let u = units(s);
+    String::from_utf16_lossy(u.get(begin..end).unwrap_or(&[]))
+}
+
+fn find_units(hay: &[u16], needle: &[u16], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return (from <= hay.len()).then_some(from);
+    }
+    if needle.len() > hay.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len()).find(|&i| hay.get(i..i + needle.len()) == Some(needle))
+}
+
+fn rfind_units(hay: &[u16], needle: &[u16], from: usize) -> Option<usize> {
+    if needle.len() > hay.len() {
+        return None;
+    }
+    let start = from.min(hay.len() - needle.len());
+    (0..=start)
+        .rev()
+        .find(|&i| hay.get(i..i + needle.len()) == Some(needle))
+}
+
+/// `String.indexOf(String, from)`.
+fn index_of(s: &str, needle: &str, from: i64) -> i32 {
+    let hay = units(s);
+    let from = from.max(0) as usize;
+    if from >= hay.len() {
+        return if needle.is_empty() {
+            hay.len() as i32
+        } else {
+            -1
+        };
+    }
+    find_units(&hay, &units(needle), from).map_or(-1, |i| i as i32)
+}
+
+/// `String.lastIndexOf(String, from)`.
+fn last_index_of(s: &str, needle: &str, from: i64) -> i32 {
+    let hay = units(s);
+    let n = units(needle);
+    let right = hay.len() as i64 - n.len() as i64;
+    let from = from.min(right);
+    if from < 0 {
+        return -1;
+    }
+    rfind_units(&hay, &n, from as usize).map_or(-1, |i| i as i32)
+}
+
+/// The UTF-16 encoding of a code point (`None` if it is not one).
+fn code_point_units(cp: i32) -> Option<Vec<u16>> {
+    let cp = u32::try_from(cp).ok()?;
+    if (0xD800..0xE000).contains(&cp) {
+        return Some(vec![cp as u16]);
+    }
+    let c = char::from_u32(cp)?;
+    let mut buf = [0u16; 2];
+    Some(c.encode_utf16(&mut buf).to_vec())
+}
+
+pub(super) fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
+}
+
+/// `Character.isWhitespace`.
+pub(super) fn java_is_whitespace(c: char) -> bool {
+    matches!(c, '\t'..='\r' | '\u{1c}'..='\u{1f}')
+        || (c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{85}'))
+}
+
+fn java_compare(a: &str, b: &str) -> i32 {
+    let (ua, ub) = (units(a), units(b));
+    for (x, y) in ua.iter().zip(ub.iter()) {
+        if x != y {
+            return i32::from(*x) - i32::from(*y);
+        }
+    }
+    ua.len() as i32 - ub.len() as i32
+}
+
+fn fold_case_unit(u: u16) -> u16 {
+    // Character.toUpperCase then toLowerCase on a UTF-16 unit (BMP, simple mappings).
+    let Some(c) = char::from_u32(u32::from(u)) else {
+        return u;
+    };
+    let up = single_char(c.to_uppercase()).unwrap_or(c);
+    let low = single_char(up.to_lowercase()).unwrap_or(up);
+    u16::try_from(low as u32).unwrap_or(u)
+}
+
+fn single_char(mut it: impl Iterator<Item = char>) -> Option<char> {
+    let c = it.next()?;
+    it.next().is_none().then_some(c)
+}
+
+fn compare_ignore_case(a: &str, b: &str) -> i32 {
+    let (ua, ub) = (units(a), units(b));
+    for (x, y) in ua.iter().zip(ub.iter()) {
+        if x != y {
+            let (fx, fy) = (fold_case_unit(*x), fold_case_unit(*y));
+            if fx != fy {
+                return i32::from(fx) - i32::from(fy);
+            }
+        }
+    }
+    ua.len() as i32 - ub.len() as i32
+}
+
+fn sioobe(msg: String) -> MResult {
+    err(format!("java.lang.StringIndexOutOfBoundsException: {msg}"))
+}
+
+fn substring(s: &str, begin: i64, end: i64) -> MResult {
+    let len = utf16_len(s) as i64;
+    if begin < 0 || end > len || begin > end {
+        return sioobe(format!("begin {begin}, end {end}, length {len}"));
+    }
+    ok(Value::str(&utf16_slice(s, begin as usize, end as usize)))
+}
+
+pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
+    let s: &str = s;
+    match (name, args) {
+        ("length", []) => ok(Value::Int(utf16_len(s) as i32)),
+        ("isEmpty", []) => ok(Value::Bool(s.is_empty())),
+        // `byte[]` of the UTF-8 encoding; Velocity wraps arrays so `size()` and `get(i)` work.
+        ("getBytes", []) => ok(Value::new_list(
+            s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect(),
+        )),
+        ("isBlank", []) => ok(Value::Bool(s.chars().all(java_is_whitespace))),
+        ("toString" | "intern", []) => ok(Value::str(s)),
+        ("toUpperCase", []) => ok(Value::str(&s.to_uppercase())),
+        ("toLowerCase", []) => ok(Value::str(&s.to_lowercase())),
+        ("trim", []) => ok(Value::str(s.trim_matches(|c: char| c <= ' '))),
+        ("strip", []) => ok(Value::str(s.trim_matches(java_is_whitespace))),
+        ("stripLeading", []) => ok(Value::str(s.trim_start_matches(java_is_whitespace))),
+        ("stripTrailing", []) => ok(Value::str(s.trim_end_matches(java_is_whitespace))),
+        ("charAt", [i]) => {
+            let i = int_arg(i)?;
+            let u = units(s);
+            match usize::try_from(i).ok().and_then(|i| u.get(i)) {
+                Some(c) => ok(Value::str(&String::from_utf16_lossy(&[*c]))),
+                None => sioobe(format!("String index out of range: {i}")),
+            }
+        }
+        ("codePointAt", [i]) => {
+            let i = int_arg(i)?;
+            let u = units(s);
+            let Some(&c) = usize::try_from(i).ok().and_then(|i| u.get(i)) else {
+                return sioobe(format!("index {i}, length {}", u.len()));
+            };
+            let next = u.get(i as usize + 1).copied();
+            let cp = match (c, next) {
+                (0xD800..=0xDBFF, Some(lo @ 0xDC00..=0xDFFF)) => {
+                    0x10000 + ((i32::from(c) - 0xD800) << 10) + (i32::from(lo) - 0xDC00)
+                }
+                _ => i32::from(c),
+            };
+            ok(Value::Int(cp))
+        }
+        ("substring", [b]) => {
+            let b = int_arg(b)?;
+            substring(s, i64::from(b), utf16_len(s) as i64)
+        }
+        ("substring" | "subSequence", [b, e]) => {
+            let (b, e) = (int_arg(b)?, int_arg(e)?);
+            substring(s, i64::from(b), i64::from(e))
+        }
+        ("indexOf" | "lastIndexOf", [needle]) | ("indexOf" | "lastIndexOf", [needle, _]) => {
+            let from = match args.get(1) {
+                Some(f) => Some(int_arg(f)?),
+                None => None,
+            };
+            let last = name == "lastIndexOf";
+            let default_from = if last { i64::from(i32::MAX) } else { 0 };
+            let from = from.map_or(default_from, i64::from);
+            let needle: String = match needle {
+                Value::Int(cp) => match code_point_units(*cp) {
+                    Some(u) => String::from_utf16_lossy(&u),
+                    None => return ok(Value::Int(-1)),
+                },
+                other => match str_arg(other)? {
+                    Some(n) => n.to_string(),
+                    None => {
+                        return err(npe(
+                            "Cannot invoke \"String.coder()\" because \"str\" is null",
+                        ))
+                    }
+                },
+            };
+            ok(Value::Int(if last {
+                last_index_of(s, &needle, from)
+            } else {
+                index_of(s, &needle, from)
+            }))
+        }
+        ("contains", [n]) => match str_arg(n)? {
+            Some(n) => ok(Value::Bool(s.contains(n))),
+            None => err(npe(
+                "Cannot invoke \"java.lang.CharSequence.toString()\" because \"s\" is null",
+            )),
+        },
+        ("startsWith", [p]) => match str_arg(p)? {
+            Some(p) => ok(Value::Bool(s.starts_with(p))),
+            None => err(npe(
+                "Cannot invoke \"String.length()\" because \"prefix\" is null",
+            )),
+        },
+        ("startsWith", [p, off]) => {
+            let off = int_arg(off)?;
+            match str_arg(p)? {
+                Some(p) => {
+                    let u = units(s);
+                    let pu = units(p);
+                    let r = usize::try_from(off)
+                        .ok()
+                        .and_then(|o| u.get(o..o.checked_add(pu.len())?))
+                        .is_some_and(|w| w == pu.as_slice());
+                    ok(Value::Bool(r))
+                }
+                None => err(npe(
+                    "Cannot invoke \"String.length()\" because \"prefix\" is null",
+                )),
+            }
+        }
+        ("endsWith", [p]) => match str_arg(p)? {
+            Some(p) => ok(Value::Bool(s.ends_with(p))),
+            None => err(npe(
+                "Cannot invoke \"String.length()\" because \"suffix\" is null",
+            )),
+        },
+        ("equalsIgnoreCase", [o]) => match str_arg(o)? {
+            Some(o) => ok(Value::Bool(
+                utf16_len(s) == utf16_len(o) && compare_ignore_case(s, o) == 0,
+            )),
+            None => ok(Value::Bool(false)),
+        },
+        ("contentEquals", [o]) => match str_arg(o)? {
+            Some(o) => ok(Value::Bool(s == o)),
+            None => err(npe(
+                "Cannot invoke \"java.lang.CharSequence.length()\" because \"cs\" is null",
+            )),
+        },
+        ("compareTo", [o]) => match str_arg(o)? {
+            Some(o) => ok(Value::Int(java_compare(s, o))),
+            None => err(npe(
+                "Cannot read field \"value\" because \"anotherString\" is null",
+            )),
+        },
+        ("compareToIgnoreCase", [o]) => match str_arg(o)? {
+            Some(o) => ok(Value::Int(compare_ignore_case(s, o))),
+            None => err(npe(
+                "Cannot invoke \"String.length()\" because \"s2\" is null",
+            )),
+        },
+        ("concat", [o]) => match str_arg(o)? {
+            Some(o) => cap(format!("{s}{o}")),
+            None => err(npe(
+                "Cannot invoke \"String.isEmpty()\" because \"str\" is null",
+            )),
+        },
+        ("repeat", [n]) => {
+            let n = int_arg(n)?;
+            if n < 0 {
+                return err(format!(
+                    "java.lang.IllegalArgumentException: count is negative: {n}"
+                ));
+            }
+            if (n as usize).saturating_mul(s.len()) > MAX_STRING {
+                return err(too_big());
+            }
+            ok(Value::str(&s.repeat(n as usize)))
+        }
+        ("replace", [a, b]) => {
+            let (Some(a), Some(b)) = (str_arg(a)?, str_arg(b)?) else {
+                return err(npe("Cannot invoke \"java.lang.CharSequence.toString()\" because \"target\" is null"));
+            };
+            replace_literal(s, a, b)
+        }
+        ("replaceAll" | "replaceFirst", [re, rep]) => {
+            let (Some(re), Some(rep)) = (str_arg(re)?, str_arg(rep)?) else {
+                return err(npe(
+                    "Cannot invoke \"String.length()\" because \"regex\" is null",
+                ));
+            };
+            Some(jregex::replace(s, re, rep, name == "replaceAll").map(|r| Value::str(&r)))
+        }
+        ("matches", [re]) => match str_arg(re)? {
+            Some(re) => Some(jregex::matches(s, re).map(Value::Bool)),
+            None => err(npe(
+                "Cannot invoke \"String.length()\" because \"regex\" is null",
+            )),
+        },
+        ("split", [re]) | ("split", [re, _]) => {
+            let limit = match args.get(1) {
+                Some(l) => int_arg(l)?,
+                None => 0,
+            };
+            match str_arg(re)? {
+                Some(re) => {
+                    Some(jregex::split(s, re, limit).map(|parts| {
+                        Value::new_list(parts.iter().map(|p| Value::str(p)).collect())
+                    }))
+                }
+                None => err(npe(
+                    "Cannot invoke \"String.length()\" because \"regex\" is null",
+                )),
+            }
+        }
+        ("toCharArray", []) => ok(Value::new_list(
+            s.encode_utf16()
+                .map(|u| Value::str(&String::from_utf16_lossy(&[u])))
+                .collect(),
+        )),
+        ("valueOf", [v]) if !v.is_null() => ok(Value::str(&v.to_java_string())),
+        ("join", [sep, rest @ ..]) if !rest.is_empty() => {
+            let Some(Some(sep)) = str_arg(sep) else {
+                return None;
+            };
+            let items: Vec<Value> = match rest {
+                [Value::List(l)] => l.borrow().items.clone(),
+                _ => rest.to_vec(),
+            };
+            let mut out = String::new();
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                match it {
+                    Value::Str(x) => out.push_str(x),
+                    Value::Null => out.push_str("null"),
+                    other => {
+                        if matches!(rest, [Value::List(_)]) {
+                            return err(format!(
+                                "java.lang.ClassCastException: class {} cannot be cast to class java.lang.CharSequence",
+                                other.java_class_name()
+                            ));
+                        }
+                        return None;
+                    }
+                }
+                if out.len() > MAX_STRING {
+                    return err(too_big());
+                }
+            }
+            ok(Value::str(&out))
+        }
+        _ => None,
+    }
+}
+
+fn replace_literal(s: &str, target: &str, rep: &str) -> MResult {
+    if target.is_empty() {
+        // Java inserts the replacement around every UTF-16 unit; we do it per char.
+        let n = s.chars().count() + 1;
+        if n.saturating_mul(rep.len()).saturating_add(s.len()) > MAX_STRING {
+            return err(too_big());
+        }
+        let mut out = String::with_capacity(s.len() + n * rep.len());
+        out.push_str(rep);
+        for c in s.chars() {
+            out.push(c);
+            out.push_str(rep);
+        }
+        return ok(Value::str(&out));
+    }
+    let count = s.matches(target).count();
+    if rep.len() > target.len()
+        && count
+            .saturating_mul(rep.len() - target.len())
+            .saturating_add(s.len())
+            > MAX_STRING
+    {
+        return err(too_big());
+    }
+    ok(Value::str(&s.replace(target, rep)))
+}

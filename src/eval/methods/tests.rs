@@ -1,0 +1,180 @@
+//! Java methods checked against the reference renderer.
+
+use super::*;
+use crate::eval::number::Decimal;
+use crate::eval::value::Key;
+use num_bigint::BigInt;
+use proptest::prelude::*;
+use std::rc::Rc;
+
+fn s(v: &str) -> Value {
+    Value::str(v)
+}
+
+fn call(recv: &Value, name: &str, args: &[Value]) -> String {
+    match call_method(recv, name, args) {
+        None => "NONE".into(),
+        Some(Ok(v)) => v.to_java_string(),
+        Some(Err(e)) => format!("ERR {e}"),
+    }
+}
+
+#[test]
+fn string_methods() {
+    // expected: oracle
+    let a = s("abc");
+    assert_eq!(
+        call(&a, "substring", &[Value::Int(5)]),
+        "ERR java.lang.StringIndexOutOfBoundsException: begin 5, end 3, length 3"
+    );
+    assert_eq!(
+        call(&a, "charAt", &[Value::Int(5)]),
+        "ERR java.lang.StringIndexOutOfBoundsException: String index out of range: 5"
+    );
+    assert_eq!(call(&a, "substring", &[Value::Int(1)]), "bc");
+    assert_eq!(call(&a, "substring", &[Value::Long(1)]), "NONE");
+    assert_eq!(call(&a, "indexOf", &[Value::Int(98)]), "1");
+    assert_eq!(call(&a, "indexOf", &[s("")]), "0");
+    assert_eq!(call(&a, "indexOf", &[s(""), Value::Int(9)]), "3");
+    assert_eq!(call(&a, "lastIndexOf", &[s("")]), "3");
+    let e = s("h\u{e9}\u{1F600}x");
+    assert_eq!(call(&e, "length", &[]), "5");
+    assert_eq!(call(&e, "indexOf", &[s("x")]), "4");
+    assert_eq!(
+        call(&e, "substring", &[Value::Int(2), Value::Int(4)]),
+        "\u{1F600}"
+    );
+    assert_eq!(call(&s(" a "), "trim", &[]), "a");
+    assert_eq!(call(&s("ab"), "hashCode", &[]), "3105");
+    assert_eq!(call(&s("a"), "compareTo", &[s("c")]), "-2");
+    assert_eq!(call(&s("abc"), "replace", &[s(""), s("-")]), "-a-b-c-");
+    assert_eq!(
+        call(&a, "repeat", &[Value::Int(-1)]),
+        "ERR java.lang.IllegalArgumentException: count is negative: -1"
+    );
+    assert!(call(&a, "repeat", &[Value::Int(i32::MAX)]).starts_with("ERR"));
+    assert_eq!(call(&a, "class", &[]), "NONE");
+    assert_eq!(call(&a, "getClass", &[]), "class java.lang.String");
+}
+
+#[test]
+fn list_methods() {
+    // expected: oracle
+    let l = Value::new_list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
+    assert_eq!(call(&l, "remove", &[Value::Int(0)]), "1");
+    assert_eq!(call(&l, "remove", &[Value::Long(3)]), "false");
+    assert_eq!(
+        call(&l, "add", &[Value::Int(7), s("x")]),
+        "ERR java.lang.IndexOutOfBoundsException: Index: 7, Size: 2"
+    );
+    assert_eq!(call(&l, "add", &[Value::Int(0), s("x")]), "");
+    assert_eq!(l.to_java_string(), "[x, 2, 3]");
+    assert_eq!(
+        call(&l, "get", &[Value::Int(5)]),
+        "ERR java.lang.IndexOutOfBoundsException: Index 5 out of bounds for length 3"
+    );
+    assert_eq!(call(&l, "get", &[Value::Long(0)]), "NONE");
+    assert_eq!(
+        get_index(&l, &Value::Int(-1)).map(|v| v.map(|v| v.to_java_string())),
+        Ok(Some("3".into()))
+    );
+    assert_eq!(
+        get_index(&s("abc"), &Value::Int(-1)).map(|v| v.is_some()),
+        Err("A 'size()' method required for negative value -1 does not exist for class 'java.lang.String'".into())
+    );
+    assert_eq!(
+        get_property(&l, "empty").map(|v| v.to_java_string()),
+        Some("false".into())
+    );
+    assert_eq!(get_property(&l, "size").map(|v| v.to_java_string()), None);
+}
+
+#[test]
+fn map_methods() {
+    // expected: oracle
+    let mut e = crate::eval::value::Entries::default();
+    e.insert(Key::str("a"), Value::Int(1));
+    e.insert(Key::str("b"), s("x"));
+    let m = Value::new_map(e);
+    assert_eq!(call(&m, "entrySet", &[]), "[a=1, b=x]");
+    assert_eq!(call(&m, "keySet", &[]), "[a, b]");
+    assert_eq!(call(&m, "put", &[s("a"), Value::Int(2)]), "1");
+    assert_eq!(call(&m, "put", &[s("c"), Value::Int(2)]), "null");
+    assert_eq!(get_property(&m, "size").map(|v| v.is_null()), Some(true));
+    assert_eq!(
+        get_property(&m, "class").map(|v| v.to_java_string()),
+        Some("class java.util.LinkedHashMap".into())
+    );
+    let entries = call_method(&m, "entrySet", &[]);
+    if let Some(Ok(Value::List(l))) = entries {
+        let first = l.borrow().items.first().cloned().unwrap_or_default();
+        assert_eq!(
+            get_property(&first, "key").map(|v| v.to_java_string()),
+            Some("a".into())
+        );
+        assert_eq!(call(&first, "getValue", &[]), "2");
+        assert_eq!(call(&first, "setValue", &[Value::Int(9)]), "2");
+        assert_eq!(m.to_java_string(), "{a=9, b=x, c=2}");
+    } else {
+        panic!("entrySet");
+    }
+    assert_eq!(call(&m, "remove", &[s("a")]), "9");
+    assert_eq!(m.to_java_string(), "{b=x, c=2}");
+}
+
+proptest! {
+    #[test]
+    fn substring_never_panics(st in "\\PC{0,12}", a in -3i32..20, b in -3i32..20) {
+        let v = Value::str(&st);
+        let _ = call_method(&v, "substring", &[Value::Int(a), Value::Int(b)]);
+        let _ = call_method(&v, "substring", &[Value::Int(a)]);
+        let _ = call_method(&v, "charAt", &[Value::Int(a)]);
+        let _ = call_method(&v, "codePointAt", &[Value::Int(a)]);
+        let _ = call_method(&v, "indexOf", &[Value::str("a"), Value::Int(a)]);
+        let _ = call_method(&v, "lastIndexOf", &[Value::str(""), Value::Int(b)]);
+        let _ = call_method(&v, "indexOf", &[Value::Int(a * 1000)]);
+        let _ = call_method(&v, "startsWith", &[Value::str("a"), Value::Int(a)]);
+    }
+}
+#[test]
+fn big_decimal_methods() {
+    // expected: oracle
+    let b = Value::BigInt(Rc::new(
+        "12345678901234567890".parse::<BigInt>().unwrap_or_default(),
+    ));
+    let half = Decimal::from_f64(0.5)
+        .and_then(|h| {
+            Decimal::from_bigint(&"12345678901234567890".parse().unwrap_or_default()).add(&h)
+        })
+        .map(|d| Value::Decimal(Rc::new(d)))
+        .unwrap_or_default();
+    let x = &half;
+    assert_eq!(call(x, "intValue", &[]), "-350287150");
+    assert_eq!(call(x, "longValue", &[]), "-6101065172474983726");
+    assert_eq!(call(x, "doubleValue", &[]), "1.2345678901234567E19");
+    assert_eq!(call(x, "toString", &[]), "12345678901234567890.5");
+    assert_eq!(call(x, "scale", &[]), "1");
+    assert_eq!(call(x, "signum", &[]), "1");
+    assert_eq!(call(x, "precision", &[]), "21");
+    assert_eq!(call(x, "hashCode", &[]), "1337890915");
+    assert_eq!(call(x, "toPlainString", &[]), "12345678901234567890.5");
+    assert_eq!(call(x, "negate", &[]), "-12345678901234567890.5");
+    assert_eq!(call(x, "abs", &[]), "12345678901234567890.5");
+    assert_eq!(call(x, "unscaledValue", &[]), "123456789012345678905");
+    assert_eq!(
+        call(x, "add", std::slice::from_ref(x)),
+        "24691357802469135781.0"
+    );
+    assert_eq!(call(x, "compareTo", std::slice::from_ref(x)), "0");
+    assert_eq!(call(x, "equals", std::slice::from_ref(x)), "true");
+    assert_eq!(call(x, "equals", std::slice::from_ref(&b)), "false");
+    assert_eq!(call(x, "equals", &[Value::Int(1)]), "false");
+    assert!(call(x, "compareTo", &[Value::Int(1)]).starts_with("ERR java.lang.ClassCastException"));
+    assert_eq!(x.java_class_name(), "java.math.BigDecimal");
+    // A BigDecimal map key stays a BigDecimal.
+    assert_eq!(
+        x.to_key().to_value().java_class_name(),
+        "java.math.BigDecimal"
+    );
+    assert!(x.to_key().to_value().java_equals(x));
+}
