@@ -57,8 +57,21 @@ pub struct Limits {
     pub template_max: usize,
     /// Elements of one `[a..b]` range (default 1,000,000).
     pub range_max: usize,
-    /// Evaluation steps of one render: nodes and expressions visited (default 50,000,000).
+    /// Evaluation steps of one render: nodes and expressions visited, elements
+    /// and bytes (one per 64) that methods, JSONPath and printing go through
+    /// (default 50,000,000). See [`eval::budget`].
     pub steps_max: u64,
+    /// Bytes one render may build: strings, list and map slots, parsed body
+    /// nodes, output, the request body itself. Counted as built and never
+    /// refunded, so a render never holds more (default 256 MiB). See [`eval::budget`].
+    pub memory_max: usize,
+}
+
+impl Limits {
+    /// A fresh budget of these limits' steps and memory, for one render.
+    pub fn budget(&self) -> eval::budget::Budget {
+        eval::budget::Budget::new(self.steps_max, self.memory_max)
+    }
 }
 
 impl Default for Limits {
@@ -70,6 +83,7 @@ impl Default for Limits {
             template_max: 300 * 1024,
             range_max: 1_000_000,
             steps_max: 50_000_000,
+            memory_max: 256 << 20,
         }
     }
 }
@@ -174,20 +188,25 @@ impl Template {
 
     /// Renders with the given options.
     pub fn render_with(&self, ctx: &Context, opts: &RenderOptions) -> Result<String, RenderError> {
+        let budget = opts.limits.budget();
         let mut out = String::new();
-        eval::render::render(&self.inner, ctx, opts, &mut out)?;
+        eval::render::render(&self.inner, ctx, opts, &mut out, &budget)?;
         Ok(out)
     }
 
     /// Renders with runtime values (host objects included) as the variables, and
     /// returns the variables as the template left them (`#set` may change them).
+    /// The render's work and memory are charged to `budget` (see
+    /// [`Limits::budget`]); reference cycles the template made are freed when
+    /// the budget is dropped, so drop the returned variables first.
     pub fn render_values(
         &self,
         vars: eval::render::Vars,
         opts: &RenderOptions,
         out: &mut String,
+        budget: &eval::budget::Budget,
     ) -> Result<eval::render::Vars, RenderError> {
-        eval::render::render_vars(&self.inner, vars, opts, out)
+        eval::render::render_vars(&self.inner, vars, opts, out, budget)
     }
 
     /// Like [`Template::render_values`], also returning which template span wrote
@@ -197,8 +216,9 @@ impl Template {
         vars: eval::render::Vars,
         opts: &RenderOptions,
         out: &mut String,
+        budget: &eval::budget::Budget,
     ) -> Result<(eval::render::Vars, Vec<eval::render::OutputPiece>), RenderError> {
-        eval::render::render_traced(&self.inner, vars, opts, out)
+        eval::render::render_traced(&self.inner, vars, opts, out, budget)
     }
 
     /// Renders into any `fmt::Write`.

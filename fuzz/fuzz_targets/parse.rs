@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         template_max: 64 * 1024,
         range_max: 10_000,
         steps_max: 200_000,
+        memory_max: 4 << 20,
     };
     let Ok(t) = Template::parse_with(src, &limits) else {
         return;

@@ -21,6 +21,34 @@ const BACKTRACK_LIMIT: usize = 1_000_000;
 /// Largest string (in bytes) a replacement may build.
 pub const MAX_OUTPUT: usize = 16 << 20;
 
+/// Why [`replace`] or [`split`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegexError {
+    /// What Java throws (`java.util.regex.PatternSyntaxException: …`).
+    Java(String),
+    /// The caller's meter said stop.
+    Stopped,
+}
+
+impl std::fmt::Display for RegexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RegexError::Java(s) => f.write_str(s),
+            RegexError::Stopped => f.write_str("stopped"),
+        }
+    }
+}
+
+impl From<String> for RegexError {
+    fn from(s: String) -> RegexError {
+        RegexError::Java(s)
+    }
+}
+
+/// Told, as an operation goes, how many bytes of input it scanned and how many
+/// it built since last told; `false` stops the operation ([`RegexError::Stopped`]).
+pub type Meter<'m> = &'m mut dyn FnMut(usize, usize) -> bool;
+
 /// A compiled Java regex.
 #[derive(Debug)]
 pub struct Compiled {
@@ -974,14 +1002,23 @@ fn parse_replacement(rep: &str, compiled: &Compiled) -> Result<Vec<Piece>, Strin
     Ok(pieces)
 }
 
-/// `String.replaceAll` (`all`) / `String.replaceFirst`.
-pub fn replace(s: &str, pattern: &str, rep: &str, all: bool) -> Result<String, String> {
+/// `String.replaceAll` (`all`) / `String.replaceFirst`, telling `meter` the
+/// input scanned and the output built at each match.
+pub fn replace(
+    s: &str,
+    pattern: &str,
+    rep: &str,
+    all: bool,
+    meter: Meter<'_>,
+) -> Result<String, RegexError> {
     let c = compile(pattern, false)?;
     let re = &c.re;
     let mut out = String::new();
     let mut last = 0;
     let mut pieces: Option<Vec<Piece>> = None;
-    for_each_match(re, s, |caps| {
+    let mut stopped = false;
+    let mut told = 0;
+    let r = for_each_match(re, s, |caps| {
         let Some(m) = caps.get(0) else {
             return Ok(false);
         };
@@ -1003,23 +1040,40 @@ pub fn replace(s: &str, pattern: &str, rep: &str, all: bool) -> Result<String, S
         if out.len() > MAX_OUTPUT {
             return Err("java.lang.OutOfMemoryError: Requested array size exceeds VM limit".into());
         }
+        if !meter(m.end().saturating_sub(last).max(1), out.len() - told) {
+            stopped = true;
+            return Ok(false);
+        }
+        told = out.len();
         last = m.end();
         Ok(all)
-    })?;
-    out.push_str(s.get(last..).unwrap_or(""));
+    });
+    r?;
+    let tail = s.get(last..).unwrap_or("");
+    if stopped || !meter(tail.len(), tail.len()) {
+        return Err(RegexError::Stopped);
+    }
+    out.push_str(tail);
     Ok(out)
 }
 
 /// `String.split(regex, limit)`: Java's rules (no leading empty string for a
-/// zero-width match at 0; trailing empty strings removed when `limit == 0`).
-pub fn split(s: &str, pattern: &str, limit: i32) -> Result<Vec<String>, String> {
+/// zero-width match at 0; trailing empty strings removed when `limit == 0`),
+/// telling `meter` the input scanned and the bytes of each part as it is made.
+pub fn split(
+    s: &str,
+    pattern: &str,
+    limit: i32,
+    meter: Meter<'_>,
+) -> Result<Vec<String>, RegexError> {
     let c = compile(pattern, false)?;
     let re = &c.re;
     let mut parts: Vec<String> = Vec::new();
     let mut index = 0;
     let limited = limit > 0;
     let mut matched = false;
-    for_each_match(re, s, |caps| {
+    let mut stopped = false;
+    let r = for_each_match(re, s, |caps| {
         let Some(m) = caps.get(0) else {
             return Ok(false);
         };
@@ -1027,18 +1081,34 @@ pub fn split(s: &str, pattern: &str, limit: i32) -> Result<Vec<String>, String> 
             if index == 0 && m.start() == 0 && m.start() == m.end() {
                 return Ok(true);
             }
-            parts.push(s.get(index..m.start()).unwrap_or("").to_string());
+            let part = s.get(index..m.start()).unwrap_or("");
+            if !meter(m.end().saturating_sub(index).max(1), part.len()) {
+                stopped = true;
+                return Ok(false);
+            }
+            parts.push(part.to_string());
             index = m.end();
             matched = true;
             Ok(true)
         } else {
             Ok(false)
         }
-    })?;
+    });
+    r?;
+    if stopped {
+        return Err(RegexError::Stopped);
+    }
     if !matched {
+        if !meter(s.len(), s.len()) {
+            return Err(RegexError::Stopped);
+        }
         return Ok(vec![s.to_string()]);
     }
-    parts.push(s.get(index..).unwrap_or("").to_string());
+    let tail = s.get(index..).unwrap_or("");
+    if !meter(tail.len(), tail.len()) {
+        return Err(RegexError::Stopped);
+    }
+    parts.push(tail.to_string());
     if limit == 0 {
         while parts.last().is_some_and(|p| p.is_empty()) {
             parts.pop();
@@ -1053,14 +1123,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn sp(s: &str, re: &str, limit: i32) -> String {
-        match split(s, re, limit) {
+        match split(s, re, limit, &mut |_, _| true) {
             Ok(v) => format!("{}:{}", v.len(), v.join("|")),
             Err(e) => format!("ERR {e}"),
         }
     }
 
     fn ra(s: &str, re: &str, rep: &str) -> String {
-        replace(s, re, rep, true).unwrap_or_else(|e| format!("ERR {e}"))
+        replace(s, re, rep, true, &mut |_, _| true).unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     #[test]
@@ -1117,16 +1187,16 @@ mod tests {
         #[test]
         fn translator_never_panics(p in "\\PC{0,16}", s in "\\PC{0,16}", rep in "\\PC{0,6}") {
             let _ = translate(&p);
-            let _ = split(&s, &p, 0);
-            let _ = split(&s, &p, 2);
-            let _ = replace(&s, &p, &rep, true);
+            let _ = split(&s, &p, 0, &mut |_, _| true);
+            let _ = split(&s, &p, 2, &mut |_, _| true);
+            let _ = replace(&s, &p, &rep, true, &mut |_, _| true);
             let _ = matches(&s, &p);
         }
 
         #[test]
         fn regexish_never_panics(p in "[\\\\()\\[\\]{}a-c0-9?*+|^$.&-]{0,12}", s in "[a-c0-9]{0,10}") {
-            let _ = split(&s, &p, 0);
-            let _ = replace(&s, &p, "$0", false);
+            let _ = split(&s, &p, 0, &mut |_, _| true);
+            let _ = replace(&s, &p, "$0", false, &mut |_, _| true);
         }
     }
 }

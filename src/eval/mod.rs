@@ -1,8 +1,11 @@
 //! Evaluation: values, operators, Java method emulation and the tree walker.
 
+pub mod budget;
+pub(crate) mod cycles;
 pub mod jregex;
 pub mod methods;
 pub mod number;
 pub mod ops;
+pub mod print;
 pub mod render;
 pub mod value;

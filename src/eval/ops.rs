@@ -1,7 +1,8 @@
 //! Operators as Velocity 1.7 evaluates them (`ASTAddNode`, `ASTEQNode`, `MathUtils` …).
 
+use super::budget::Budget;
 use super::number::Decimal;
-use super::value::Value;
+use super::value::{CallError, Value};
 use crate::syntax::ast::BinOp;
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -138,7 +139,8 @@ fn big(v: BigInt) -> Result<Value, String> {
 /// left / right operand (1.7 concatenates it when one side is null and the other a string).
 /// `Ok(Value::Null)` where 1.7 yields null (non-numbers, division by zero).
 ///
-/// `Err` only where 1.7 throws (`%` of a BigInteger by a negative number).
+/// `Err` only where 1.7 throws (`%` of a BigInteger by a negative number), or
+/// when a concatenation runs out of `budget`.
 /// A BigInteger mixed with a Double, or a BigDecimal with anything, is computed
 /// exactly in `BigDecimal` (division rounds half down at the dividend's scale),
 /// as 1.7's `MathUtils` does.
@@ -147,20 +149,26 @@ pub fn arith(
     l: &Value,
     r: &Value,
     literal: &dyn Fn(bool) -> String,
-) -> Result<Value, String> {
+    budget: &Budget,
+) -> Result<Value, CallError> {
     if op == BinOp::Add && (matches!(l, Value::Str(_)) || matches!(r, Value::Str(_))) {
         let mut s = if l.is_null() {
             literal(true)
         } else {
-            l.to_java_string()
+            l.java_string(budget)?
         };
         if r.is_null() {
             s.push_str(&literal(false));
         } else {
-            r.write_java(&mut s);
+            r.write_java(&mut s, budget)?;
         }
         return Ok(Value::str(&s));
     }
+    arith_numbers(op, l, r).map_err(CallError::Java)
+}
+
+/// [`arith`] of two numbers (anything else gives null).
+fn arith_numbers(op: BinOp, l: &Value, r: &Value) -> Result<Value, String> {
     let (Some(a), Some(b)) = (as_num(l), as_num(r)) else {
         return Ok(Value::Null);
     };
@@ -268,7 +276,7 @@ fn num_compare(a: Num, b: Num) -> Result<Ordering, String> {
 }
 
 /// Velocity's `==` on two values (ASTEQNode).
-fn equals(l: &Value, r: &Value) -> Result<bool, String> {
+fn equals(l: &Value, r: &Value, budget: &Budget) -> Result<bool, CallError> {
     if let (Some(a), Some(b)) = (as_num(l), as_num(r)) {
         return Ok(num_compare(a, b)? == Ordering::Equal);
     }
@@ -280,12 +288,12 @@ fn equals(l: &Value, r: &Value) -> Result<bool, String> {
             | (Value::Map(_), Value::Map(_))
     );
     if same_class {
-        return Ok(l.java_equals(r));
+        return Ok(l.java_equals(r, budget)?);
     }
     Ok(match (l, r) {
         (Value::Null, Value::Null) => true,
         (Value::Null, _) | (_, Value::Null) => false,
-        _ => l.to_java_string() == r.to_java_string(),
+        _ => l.java_string(budget)? == r.java_string(budget)?,
     })
 }
 
@@ -294,11 +302,12 @@ fn equals(l: &Value, r: &Value) -> Result<bool, String> {
 /// `==` / `!=`: numbers by value across Integer/Long/BigInteger/Double; same class
 /// by Java `equals`; otherwise by `toString()`; null equals only null.
 /// `< <= > >=`: false unless both sides are numbers.
-/// `Err` only where 1.7 throws (a BigInteger compared with an infinite or NaN double).
-pub fn compare(op: BinOp, l: &Value, r: &Value) -> Result<bool, String> {
+/// `Err` only where 1.7 throws (a BigInteger compared with an infinite or NaN
+/// double), or when comparing runs out of `budget`.
+pub fn compare(op: BinOp, l: &Value, r: &Value, budget: &Budget) -> Result<bool, CallError> {
     match op {
-        BinOp::Eq => equals(l, r),
-        BinOp::Ne => equals(l, r).map(|b| !b),
+        BinOp::Eq => equals(l, r, budget),
+        BinOp::Ne => equals(l, r, budget).map(|b| !b),
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
             let (Some(a), Some(b)) = (as_num(l), as_num(r)) else {
                 return Ok(false);
@@ -317,7 +326,7 @@ pub fn compare(op: BinOp, l: &Value, r: &Value) -> Result<bool, String> {
 
 /// [`compare`] as API Gateway has it: for `==` and `!=`, a null side against a
 /// non-null side compares as the empty string `""` (so `$missing == ""` is true).
-pub fn compare_apigw(op: BinOp, l: &Value, r: &Value) -> Result<bool, String> {
+pub fn compare_apigw(op: BinOp, l: &Value, r: &Value, budget: &Budget) -> Result<bool, CallError> {
     if matches!(op, BinOp::Eq | BinOp::Ne) && (l.is_null() != r.is_null()) {
         let empty = Value::str("");
         let (l, r) = if l.is_null() {
@@ -325,9 +334,9 @@ pub fn compare_apigw(op: BinOp, l: &Value, r: &Value) -> Result<bool, String> {
         } else {
             (l, &empty)
         };
-        return compare(op, l, r);
+        return compare(op, l, r, budget);
     }
-    compare(op, l, r)
+    compare(op, l, r, budget)
 }
 
 #[cfg(test)]
@@ -338,7 +347,7 @@ mod tests {
         "$x".into()
     }
 
-    fn show(v: Result<Value, String>) -> String {
+    fn show(v: Result<Value, CallError>) -> String {
         match v {
             Ok(v) => format!("{}:{}", v.java_class_name(), v.to_java_string()),
             Err(e) => format!("ERR {e}"),
@@ -410,7 +419,11 @@ mod tests {
             ),
         ];
         for (op, l, r, want) in cases {
-            assert_eq!(show(arith(op, &l, &r, &lit)), want, "{op:?} {l:?} {r:?}");
+            assert_eq!(
+                show(arith(op, &l, &r, &lit, &Budget::unmetered())),
+                want,
+                "{op:?} {l:?} {r:?}"
+            );
         }
     }
 
@@ -419,26 +432,73 @@ mod tests {
         // expected: oracle
         use BinOp::*;
         let list = |v: Vec<Value>| Value::new_list(v);
-        assert!(compare(Eq, &Value::Int(1), &Value::Double(1.0)).unwrap_or(false));
-        assert!(compare(Eq, &Value::Long(1), &bi("1")).unwrap_or(false));
-        assert!(compare(Eq, &Value::Int(1), &Value::str("1")).unwrap_or(false));
-        assert!(!compare(Eq, &Value::Null, &Value::str("")).unwrap_or(true));
-        assert!(compare_apigw(Eq, &Value::Null, &Value::str("")).unwrap_or(false));
-        assert!(compare_apigw(Ne, &Value::Null, &Value::str("a")).unwrap_or(false));
-        assert!(compare(Eq, &Value::Null, &Value::Null).unwrap_or(false));
-        assert!(!compare(Ne, &Value::Null, &Value::Null).unwrap_or(true));
-        assert!(compare(Eq, &Value::Bool(true), &Value::str("true")).unwrap_or(false));
+        assert!(compare(
+            Eq,
+            &Value::Int(1),
+            &Value::Double(1.0),
+            &Budget::unmetered()
+        )
+        .unwrap_or(false));
+        assert!(compare(Eq, &Value::Long(1), &bi("1"), &Budget::unmetered()).unwrap_or(false));
+        assert!(
+            compare(Eq, &Value::Int(1), &Value::str("1"), &Budget::unmetered()).unwrap_or(false)
+        );
+        assert!(!compare(Eq, &Value::Null, &Value::str(""), &Budget::unmetered()).unwrap_or(true));
+        assert!(
+            compare_apigw(Eq, &Value::Null, &Value::str(""), &Budget::unmetered()).unwrap_or(false)
+        );
+        assert!(
+            compare_apigw(Ne, &Value::Null, &Value::str("a"), &Budget::unmetered())
+                .unwrap_or(false)
+        );
+        assert!(compare(Eq, &Value::Null, &Value::Null, &Budget::unmetered()).unwrap_or(false));
+        assert!(!compare(Ne, &Value::Null, &Value::Null, &Budget::unmetered()).unwrap_or(true));
+        assert!(compare(
+            Eq,
+            &Value::Bool(true),
+            &Value::str("true"),
+            &Budget::unmetered()
+        )
+        .unwrap_or(false));
         // [1] == [1L] is false: Integer.equals(Long) is false.
+        assert!(!compare(
+            Eq,
+            &list(vec![Value::Int(1)]),
+            &list(vec![Value::Long(1)]),
+            &Budget::unmetered()
+        )
+        .unwrap_or(true));
+        assert!(compare(
+            Eq,
+            &list(vec![Value::Int(1)]),
+            &list(vec![Value::Int(1)]),
+            &Budget::unmetered()
+        )
+        .unwrap_or(false));
         assert!(
-            !compare(Eq, &list(vec![Value::Int(1)]), &list(vec![Value::Long(1)])).unwrap_or(true)
+            !compare(Lt, &Value::str("a"), &Value::str("b"), &Budget::unmetered()).unwrap_or(true)
         );
-        assert!(
-            compare(Eq, &list(vec![Value::Int(1)]), &list(vec![Value::Int(1)])).unwrap_or(false)
-        );
-        assert!(!compare(Lt, &Value::str("a"), &Value::str("b")).unwrap_or(true));
-        assert!(compare(Lt, &Value::Int(1), &Value::Double(1.5)).unwrap_or(false));
-        assert!(compare(Ge, &bi("9223372036854775808"), &Value::Double(1.5)).unwrap_or(false));
-        assert!(compare(Eq, &Value::Double(f64::NAN), &Value::Int(1)).unwrap_or(false));
+        assert!(compare(
+            Lt,
+            &Value::Int(1),
+            &Value::Double(1.5),
+            &Budget::unmetered()
+        )
+        .unwrap_or(false));
+        assert!(compare(
+            Ge,
+            &bi("9223372036854775808"),
+            &Value::Double(1.5),
+            &Budget::unmetered()
+        )
+        .unwrap_or(false));
+        assert!(compare(
+            Eq,
+            &Value::Double(f64::NAN),
+            &Value::Int(1),
+            &Budget::unmetered()
+        )
+        .unwrap_or(false));
     }
 
     #[test]
@@ -446,7 +506,9 @@ mod tests {
         // expected: oracle
         use BinOp::*;
         let b = || bi("12345678901234567890");
-        let half = || arith(Add, &Value::Double(0.5), &b(), &lit).unwrap_or_default();
+        let half = || {
+            arith(Add, &Value::Double(0.5), &b(), &lit, &Budget::unmetered()).unwrap_or_default()
+        };
         let nan = Value::Double(f64::NAN);
         let cases: Vec<(BinOp, Value, Value, &str)> = vec![
             (
@@ -464,7 +526,7 @@ mod tests {
             (Add, half(), Value::Int(1), "java.math.BigDecimal:12345678901234567891.5"),
             (
                 Add,
-                arith(Mul, &b(), &Value::Double(0.5), &lit).unwrap_or_default(),
+                arith(Mul, &b(), &Value::Double(0.5), &lit, &Budget::unmetered()).unwrap_or_default(),
                 Value::Long(9007199254740993),
                 // The Long goes through doubleValue() first.
                 "java.math.BigDecimal:6181846649872024937.0",
@@ -498,36 +560,56 @@ mod tests {
             ),
         ];
         for (op, l, r, want) in cases {
-            assert_eq!(show(arith(op, &l, &r, &lit)), want, "{op:?} {l:?} {r:?}");
+            assert_eq!(
+                show(arith(op, &l, &r, &lit, &Budget::unmetered())),
+                want,
+                "{op:?} {l:?} {r:?}"
+            );
         }
         // (0.001 + v0) <= v0 is exact: false.
         let v0 = bi("85070591730234615847396907784232501249");
-        let sum = arith(Add, &Value::Double(0.001), &v0, &lit).unwrap_or_default();
-        assert_eq!(compare(Le, &sum, &v0), Ok(false));
-        assert_eq!(compare(Gt, &sum, &v0), Ok(true));
-        assert!(compare(Lt, &b(), &Value::Double(f64::INFINITY)).is_err());
-        assert!(compare(Eq, &b(), &nan).is_err());
+        let sum =
+            arith(Add, &Value::Double(0.001), &v0, &lit, &Budget::unmetered()).unwrap_or_default();
+        assert_eq!(compare(Le, &sum, &v0, &Budget::unmetered()), Ok(false));
+        assert_eq!(compare(Gt, &sum, &v0, &Budget::unmetered()), Ok(true));
+        assert!(compare(
+            Lt,
+            &b(),
+            &Value::Double(f64::INFINITY),
+            &Budget::unmetered()
+        )
+        .is_err());
+        assert!(compare(Eq, &b(), &nan, &Budget::unmetered()).is_err());
         // 2.00 == 2.0 by value, though BigDecimal.equals says no.
-        let zero = arith(Sub, &b(), &b(), &lit).unwrap_or_default();
-        let quarter = arith(Add, &zero, &Value::Double(0.25), &lit).unwrap_or_default();
-        let two_00 = arith(Mul, &quarter, &Value::Int(8), &lit).unwrap_or_default();
-        let half0 = arith(Add, &zero, &Value::Double(0.5), &lit).unwrap_or_default();
-        let two_0 = arith(Mul, &half0, &Value::Int(4), &lit).unwrap_or_default();
+        let zero = arith(Sub, &b(), &b(), &lit, &Budget::unmetered()).unwrap_or_default();
+        let quarter =
+            arith(Add, &zero, &Value::Double(0.25), &lit, &Budget::unmetered()).unwrap_or_default();
+        let two_00 =
+            arith(Mul, &quarter, &Value::Int(8), &lit, &Budget::unmetered()).unwrap_or_default();
+        let half0 =
+            arith(Add, &zero, &Value::Double(0.5), &lit, &Budget::unmetered()).unwrap_or_default();
+        let two_0 =
+            arith(Mul, &half0, &Value::Int(4), &lit, &Budget::unmetered()).unwrap_or_default();
         assert_eq!(two_00.to_java_string(), "2.00");
         assert_eq!(two_0.to_java_string(), "2.0");
-        assert!(!two_00.java_equals(&two_0));
-        assert_eq!(compare(Eq, &two_00, &Value::Double(2.0)), Ok(true));
-        assert_eq!(compare(Eq, &two_00, &two_0), Ok(true));
+        assert!(!two_00
+            .java_equals(&two_0, &Budget::unmetered())
+            .unwrap_or(true));
+        assert_eq!(
+            compare(Eq, &two_00, &Value::Double(2.0), &Budget::unmetered()),
+            Ok(true)
+        );
+        assert_eq!(compare(Eq, &two_00, &two_0, &Budget::unmetered()), Ok(true));
     }
 
     #[test]
     fn big_integer_results_are_bounded() {
         let mut x = bi("12345678901234567890");
         for _ in 0..40 {
-            match arith(BinOp::Mul, &x, &x, &lit) {
+            match arith(BinOp::Mul, &x, &x, &lit, &Budget::unmetered()) {
                 Ok(v) => x = v,
                 Err(e) => {
-                    assert!(e.contains("BigInteger result over"), "{e}");
+                    assert!(e.to_string().contains("BigInteger result over"), "{e}");
                     return;
                 }
             }

@@ -26,9 +26,10 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::budget::{Budget, Exceeded};
 use super::methods;
 use super::ops;
-use super::value::{HostObject, Value};
+use super::value::{CallError, CallResult, HostObject, Value};
 use crate::error::{RenderError, RenderErrorKind};
 use crate::syntax::ast::{
     BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp,
@@ -77,7 +78,9 @@ struct State<'t> {
     /// When tracing: which template span wrote which output bytes.
     trace: Option<Vec<OutputPiece>>,
     depth: usize,
-    steps: u64,
+    /// The render's steps and bytes (the walker charges a step per node and
+    /// expression; what it calls charges its own work).
+    budget: &'t Budget,
     /// The main template's source, for error positions.
     main_src: &'t str,
 }
@@ -105,7 +108,7 @@ impl HostObject for ForeachScope {
         })
     }
 
-    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    fn call(&self, name: &str, args: &[Value], _budget: &Budget) -> CallResult {
         if !args.is_empty() {
             return None;
         }
@@ -168,6 +171,7 @@ pub(crate) fn render(
     ctx: &Context,
     opts: &RenderOptions,
     out: &mut String,
+    budget: &Budget,
 ) -> Result<(), RenderError> {
     let mut vars = HashMap::with_capacity(ctx.vars().len() + 8);
     for (k, v) in ctx.vars() {
@@ -176,7 +180,7 @@ pub(crate) fn render(
             vars.insert(Box::from(k.as_str()), v);
         }
     }
-    render_vars(t, vars, opts, out).map(|_| ())
+    render_vars(t, vars, opts, out, budget).map(|_| ())
 }
 
 /// Renders with the given variables and hands them back as the template left them.
@@ -185,8 +189,9 @@ pub(crate) fn render_vars(
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
+    budget: &Budget,
 ) -> Result<Vars, RenderError> {
-    render_inner(t, vars, opts, out, None).map(|(v, _)| v)
+    render_inner(t, vars, opts, out, None, budget).map(|(v, _)| v)
 }
 
 /// Like [`render_vars`], also returning which template span wrote which output.
@@ -195,8 +200,10 @@ pub(crate) fn render_traced(
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
+    budget: &Budget,
 ) -> Result<(Vars, Vec<OutputPiece>), RenderError> {
-    render_inner(t, vars, opts, out, Some(Vec::new())).map(|(v, p)| (v, p.unwrap_or_default()))
+    render_inner(t, vars, opts, out, Some(Vec::new()), budget)
+        .map(|(v, p)| (v, p.unwrap_or_default()))
 }
 
 fn render_inner(
@@ -205,6 +212,7 @@ fn render_inner(
     opts: &RenderOptions,
     out: &mut String,
     trace: Option<Vec<OutputPiece>>,
+    budget: &Budget,
 ) -> Result<(Vars, Option<Vec<OutputPiece>>), RenderError> {
     let mut st = State {
         opts,
@@ -215,7 +223,7 @@ fn render_inner(
         scopes: Vec::new(),
         trace,
         depth: 0,
-        steps: 0,
+        budget,
         main_src: &t.source,
     };
     if opts.null_mode == NullMode::Velocity {
@@ -286,19 +294,38 @@ impl<'t> State<'t> {
     }
 
     fn step(&mut self, src: &str, span: Span) -> R<()> {
-        self.steps += 1;
-        if self.steps > self.opts.limits.steps_max {
-            return Err(self.err(
+        self.budget.step().map_err(|e| self.exceeded(src, span, e))
+    }
+
+    /// A budget or depth limit went over at `span`.
+    fn exceeded(&self, src: &str, span: Span, e: Exceeded) -> RenderError {
+        let kind = match e {
+            Exceeded::Depth(_) => RenderErrorKind::MethodFailed,
+            _ => RenderErrorKind::Limit,
+        };
+        self.err(src, span, kind, e.to_string())
+    }
+
+    /// A failed operator.
+    fn op_failed(&self, src: &str, span: Span, e: CallError) -> RenderError {
+        match e {
+            CallError::Limit(e) => self.exceeded(src, span, e),
+            CallError::Java(msg) => self.err(src, span, RenderErrorKind::Invalid, msg),
+        }
+    }
+
+    /// A failed call of method `name` (a property, index or operator: `None`).
+    fn call_failed(&self, src: &str, span: Span, name: Option<&str>, e: CallError) -> RenderError {
+        match (e, name) {
+            (CallError::Limit(e), _) => self.exceeded(src, span, e),
+            (CallError::Java(msg), Some(name)) => self.err(
                 src,
                 span,
-                RenderErrorKind::Limit,
-                format!(
-                    "evaluation budget of {} steps exceeded",
-                    self.opts.limits.steps_max
-                ),
-            ));
+                RenderErrorKind::MethodFailed,
+                format!("invocation of method '{name}' threw {msg}"),
+            ),
+            (CallError::Java(msg), None) => self.err(src, span, RenderErrorKind::MethodFailed, msg),
         }
-        Ok(())
     }
 
     fn enter(&mut self, src: &str, span: Span) -> R<()> {
@@ -515,7 +542,9 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
         return Ok(Flow::Normal);
     }
     push_backslashes(out, half);
-    value.write_java(out);
+    value
+        .write_java(out, st.budget)
+        .map_err(|e| st.exceeded(src, r.span, e))?;
     Ok(Flow::Normal)
 }
 
@@ -548,21 +577,14 @@ fn render_host_call(
     for a in args {
         vals.push(eval(st, src, a)?);
     }
-    let res = match o.write_call(name, &vals, out) {
+    let res = match o.write_call(name, &vals, out, st.budget) {
         Some(r) => r.map(|()| None),
-        None => match methods::call_method(&recv, name, &vals) {
+        None => match methods::call_method(&recv, name, &vals, st.budget) {
             None => Ok(Some(Value::Null)),
             Some(r) => r.map(Some),
         },
     };
-    res.map_err(|msg| {
-        st.err(
-            src,
-            *span,
-            RenderErrorKind::MethodFailed,
-            format!("invocation of method '{name}' threw {msg}"),
-        )
-    })
+    res.map_err(|e| st.call_failed(src, *span, Some(name), e))
 }
 
 fn push_backslashes(out: &mut String, n: usize) {
@@ -616,31 +638,28 @@ fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
 
 fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Value> {
     match part {
-        RefPart::Property(_, name) => Ok(methods::get_property(cur, name).unwrap_or(Value::Null)),
+        RefPart::Property(span, name) => Ok(methods::get_property(cur, name, st.budget)
+            .map_err(|e| st.call_failed(src, *span, None, e))?
+            .unwrap_or(Value::Null)),
         RefPart::Method(span, name, args) => {
             let mut vals = Vec::with_capacity(args.len());
             for a in args {
                 vals.push(eval(st, src, a)?);
             }
-            match methods::call_method(cur, name, &vals) {
+            match methods::call_method(cur, name, &vals, st.budget) {
                 None => Ok(Value::Null),
                 Some(Ok(v)) => {
                     check_value_size(st, src, *span, &v)?;
                     Ok(v)
                 }
-                Some(Err(msg)) => Err(st.err(
-                    src,
-                    *span,
-                    RenderErrorKind::MethodFailed,
-                    format!("invocation of method '{name}' threw {msg}"),
-                )),
+                Some(Err(e)) => Err(st.call_failed(src, *span, Some(name), e)),
             }
         }
         RefPart::Index(span, idx) => {
             let i = eval(st, src, idx)?;
-            match methods::get_index(cur, &i) {
+            match methods::get_index(cur, &i, st.budget) {
                 Ok(v) => Ok(v.unwrap_or(Value::Null)),
-                Err(msg) => Err(st.err(src, *span, RenderErrorKind::MethodFailed, msg)),
+                Err(e) => Err(st.call_failed(src, *span, None, e)),
             }
         }
     }
@@ -674,15 +693,15 @@ fn assign(st: &mut State<'_>, src: &str, target: &Reference, v: Value) -> R<()> 
         return Ok(());
     }
     let res = match last {
-        RefPart::Property(_, name) => methods::set_property(&obj, name, v),
+        RefPart::Property(_, name) => methods::set_property(&obj, name, v, st.budget),
         RefPart::Index(_, idx) => {
             let i = eval(st, src, idx)?;
-            methods::set_index(&obj, &i, v)
+            methods::set_index(&obj, &i, v, st.budget)
         }
         RefPart::Method(..) => None,
     };
     match res {
-        Some(Err(msg)) => Err(st.err(src, last.span(), RenderErrorKind::MethodFailed, msg)),
+        Some(Err(e)) => Err(st.call_failed(src, last.span(), None, e)),
         _ => Ok(()),
     }
 }
@@ -727,11 +746,11 @@ fn compare(st: &mut State<'_>, src: &str, span: Span, op: BinOp, l: &Expr, r: &E
     let lv = eval(st, src, l)?;
     let rv = eval(st, src, r)?;
     let res = if st.apigw() && matches!(op, BinOp::Eq | BinOp::Ne) {
-        ops::compare_apigw(op, &lv, &rv)
+        ops::compare_apigw(op, &lv, &rv, st.budget)
     } else {
-        ops::compare(op, &lv, &rv)
+        ops::compare(op, &lv, &rv, st.budget)
     };
-    res.map_err(|msg| st.err(src, span, RenderErrorKind::Invalid, msg))
+    res.map_err(|e| st.op_failed(src, span, e))
 }
 
 /// 1.7's `value`: what an expression evaluates to.
@@ -795,9 +814,13 @@ fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
         Expr::Map(_, entries) => {
             let mut m = crate::eval::value::entries_with_capacity(entries.len());
             for (k, v) in entries {
+                let key_span = k.span();
                 let k = eval(st, src, k)?;
                 let v = eval(st, src, v)?;
-                m.insert(k.to_key(), v);
+                let k = k
+                    .to_key(st.budget)
+                    .map_err(|e| st.exceeded(src, key_span, e))?;
+                m.insert(k, v);
             }
             Ok(Value::new_map(m))
         }
@@ -817,8 +840,8 @@ fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
                 let side = if left { l } else { r };
                 side.span().text(src).to_string()
             };
-            let v = ops::arith(*op, &lv, &rv, &lit)
-                .map_err(|msg| st.err(src, *span, RenderErrorKind::Invalid, msg))?;
+            let v = ops::arith(*op, &lv, &rv, &lit, st.budget)
+                .map_err(|e| st.op_failed(src, *span, e))?;
             check_value_size(st, src, *span, &v)?;
             Ok(v)
         }
@@ -1057,7 +1080,9 @@ fn render_evaluate(
     if v.is_null() {
         return Ok(Flow::Normal);
     }
-    let text = v.to_java_string();
+    let text = v
+        .java_string(st.budget)
+        .map_err(|e| st.exceeded(src, span, e))?;
     let body = crate::syntax::parse(&text).map_err(|e| {
         st.err(
             src,

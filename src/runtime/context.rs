@@ -23,8 +23,9 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
+use crate::eval::budget::{Budget, Exceeded};
 use crate::eval::methods;
-use crate::eval::value::{HostObject, Key, StrKey, Value};
+use crate::eval::value::{CallError, CallResult, HostObject, Key, StrKey, Value};
 
 /// A map whose entries may each be set once (`$context.requestOverride.header` …).
 #[derive(Debug)]
@@ -43,15 +44,15 @@ impl OverrideMap {
         })
     }
 
-    fn first_set(&self, key: Key) -> Result<(), String> {
+    fn first_set(&self, key: Key) -> Result<(), CallError> {
         let shown = key.to_value().to_java_string();
         if self.set.borrow_mut().insert(key) {
             Ok(())
         } else {
-            Err(format!(
+            Err(CallError::Java(format!(
                 "$context.{}.{shown} is overridden twice: API Gateway allows each override once",
                 self.name
-            ))
+            )))
         }
     }
 
@@ -63,18 +64,25 @@ impl OverrideMap {
 
 impl HostObject for OverrideMap {
     fn property(&self, name: &str) -> Option<Value> {
-        methods::get_property(&self.map, name)
+        // A map's property reads an entry: nothing is built.
+        methods::get_property(&self.map, name, &Budget::unmetered())
+            .ok()
+            .flatten()
     }
 
-    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
         if name == "put" {
             if let [k, _] = args {
-                if let Err(e) = self.first_set(k.to_key()) {
+                let key = match k.to_key(budget) {
+                    Ok(key) => key,
+                    Err(e) => return Some(Err(e.into())),
+                };
+                if let Err(e) = self.first_set(key) {
                     return Some(Err(e));
                 }
             }
         }
-        methods::call_method(&self.map, name, args)
+        methods::call_method(&self.map, name, args, budget)
     }
 
     /// A map inside `$context`: prints as the empty string (see the module doc).
@@ -82,11 +90,20 @@ impl HostObject for OverrideMap {
         String::new()
     }
 
-    fn set_property(&self, name: &str, value: Value) -> Option<Result<(), String>> {
+    fn set_property(
+        &self,
+        name: &str,
+        value: Value,
+        budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
         if let Err(e) = self.first_set(Key::str(name)) {
             return Some(Err(e));
         }
-        methods::set_property(&self.map, name, value)
+        methods::set_property(&self.map, name, value, budget)
+    }
+
+    fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.map);
     }
 }
 
@@ -275,43 +292,61 @@ pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> 
 }
 
 impl ContextValue {
-    /// The overrides the template set.
-    pub(crate) fn overrides(&self) -> super::Overrides {
+    /// The overrides the template set, their values as text (charged to `budget`).
+    pub(crate) fn overrides(&self, budget: &Budget) -> Result<super::Overrides, Exceeded> {
         let [h, q, p] = &self.request;
-        let mut response_header = entries(&self.response_header);
-        let response_status = match self.response.value() {
+        let mut response_header = entries(&self.response_header, budget)?;
+        let status = match self.response.value() {
             Value::Map(m) => m
                 .borrow()
                 .entries
                 .get(&StrKey("status"))
                 .filter(|v| !v.is_null())
-                .map(Value::to_java_string),
+                .cloned(),
             _ => None,
         };
+        let response_status = match status {
+            Some(v) => Some(v.java_string(budget)?),
+            None => None,
+        };
         response_header.retain(|_, v| !v.is_empty());
-        super::Overrides {
-            request_header: entries(h),
-            request_querystring: entries(q),
-            request_path: entries(p),
+        Ok(super::Overrides {
+            request_header: entries(h, budget)?,
+            request_querystring: entries(q, budget)?,
+            request_path: entries(p, budget)?,
             response_header,
             response_status,
-        }
+        })
     }
 }
 
-fn entries(m: &OverrideMap) -> IndexMap<String, Vec<String>> {
+fn entries(m: &OverrideMap, budget: &Budget) -> Result<IndexMap<String, Vec<String>>, Exceeded> {
     let mut out = IndexMap::new();
-    if let Value::Map(map) = m.value() {
-        for (k, v) in &map.borrow().entries {
-            let values = match v {
-                Value::Null => continue,
-                Value::List(l) => l.borrow().items.iter().map(Value::to_java_string).collect(),
-                other => vec![other.to_java_string()],
-            };
-            out.insert(k.to_value().to_java_string(), values);
-        }
+    let Value::Map(map) = m.value() else {
+        return Ok(out);
+    };
+    let pairs: Vec<(Key, Value)> = map
+        .borrow()
+        .entries
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in pairs {
+        let values = match &v {
+            Value::Null => continue,
+            Value::List(l) => {
+                let items: Vec<Value> = l.borrow().items.clone();
+                let mut texts = Vec::with_capacity(items.len());
+                for item in &items {
+                    texts.push(item.java_string(budget)?);
+                }
+                texts
+            }
+            other => vec![other.java_string(budget)?],
+        };
+        out.insert(k.to_value().java_string(budget)?, values);
     }
-    out
+    Ok(out)
 }
 
 /// `$stageVariables`: a map of strings.

@@ -223,6 +223,10 @@ impl MappingTemplate {
                 max: opts.body_max,
             });
         }
+        // Declared first, dropped last: the cycles a template made are freed
+        // once everything else of the render is gone.
+        let budget = opts.render.limits.budget();
+        budget.alloc(size).map_err(limit_error)?;
         let plan = self.plan;
         let mut vars = HashMap::with_capacity(4);
         if plan.input {
@@ -249,16 +253,33 @@ impl MappingTemplate {
         let mut body = String::with_capacity(self.last_len.load(Relaxed));
         let pieces = if traced {
             self.template
-                .render_traced(vars, &opts.render, &mut body)?
+                .render_traced(vars, &opts.render, &mut body, &budget)?
                 .1
         } else {
-            self.template.render_values(vars, &opts.render, &mut body)?;
+            self.template
+                .render_values(vars, &opts.render, &mut body, &budget)?;
             Vec::new()
         };
         self.last_len.store(body.len(), Relaxed);
-        let overrides = ctx.map(|c| c.overrides()).unwrap_or_default();
+        let overrides = match &ctx {
+            Some(c) => c.overrides(&budget).map_err(limit_error)?,
+            None => Overrides::default(),
+        };
+        drop(ctx);
+        budget.collect_cycles();
         Ok((Rendered { body, overrides }, pieces))
     }
+}
+
+/// A limit that went over outside the template's text (reading the body's
+/// share of the budget, or the overrides after the render).
+fn limit_error(e: crate::eval::budget::Exceeded) -> GatewayError {
+    GatewayError::Render(RenderError {
+        kind: crate::RenderErrorKind::Limit,
+        message: e.to_string(),
+        span: crate::Span::default(),
+        pos: crate::LineCol { line: 1, column: 1 },
+    })
 }
 
 /// The path of `$input.json('…')` / `$input.path('…')` when written as a plain literal.

@@ -25,7 +25,10 @@ use indexmap::IndexMap;
 use super::json;
 use super::jsonpath::{JsonPath, Selection};
 use super::util;
-use crate::eval::value::{entries_with_capacity, HostObject, Key, StrKey, Value};
+use crate::eval::budget::{Budget, Exceeded, CHUNK};
+use crate::eval::value::{
+    entries_with_capacity, CallError, CallResult, HostObject, Key, StrKey, Value,
+};
 
 /// Literal JSONPaths compiled when the template was parsed; one that does not
 /// compile fails when (and only if) the call runs, as on API Gateway.
@@ -86,7 +89,7 @@ pub(crate) struct Input {
     dynamic: RefCell<HashMap<Box<str>, Rc<JsonPath>, crate::eval::value::Hasher>>,
     /// The body parsed, on first use: `$input.path` hands out its nodes (shared,
     /// as json-smart's objects are in Java).
-    doc: RefCell<Option<Result<Value, String>>>,
+    doc: RefCell<Option<Result<Value, CallError>>>,
 }
 
 impl Input {
@@ -119,13 +122,16 @@ impl Input {
         Value::Str(rc.clone())
     }
 
-    fn doc(&self) -> Result<Value, String> {
+    fn doc(&self, budget: &Budget) -> Result<Value, CallError> {
         if let Some(d) = self.doc.borrow().as_ref() {
             return d.clone();
         }
         let text = self.text();
         let text = if text.trim().is_empty() { "{}" } else { text };
-        let parsed = json::parse(text).map_err(|e| format!("Could not process payload{e}"));
+        let parsed = json::parse_with_budget(text, budget).map_err(|e| match e {
+            json::JsonError::Invalid(m) => CallError::Java(format!("Could not process payload{m}")),
+            json::JsonError::Limit(e) => CallError::from(e),
+        });
         *self.doc.borrow_mut() = Some(parsed.clone());
         parsed
     }
@@ -142,44 +148,51 @@ impl Input {
         Ok(p)
     }
 
-    fn select(&self, path: &str) -> Result<Selection, String> {
-        let doc = self.doc()?;
+    fn select(&self, path: &str, budget: &Budget) -> Result<Selection, CallError> {
+        let doc = self.doc(budget)?;
+        let failed = |e: super::jsonpath::EvalError| match e.kind {
+            super::jsonpath::EvalErrorKind::Budget(x) => CallError::from(x),
+            _ => CallError::Java(e.to_string()),
+        };
         match self.compiled.get(path) {
-            Some(Ok(p)) => p.select(&doc).map_err(|e| e.to_string()),
-            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(p)) => p.select_with_budget(&doc, budget).map_err(failed),
+            Some(Err(e)) => Err(CallError::Java(e.clone())),
             None => self
                 .compiled_path(path)?
-                .select(&doc)
-                .map_err(|e| e.to_string()),
+                .select_with_budget(&doc, budget)
+                .map_err(failed),
         }
     }
 
-    /// `$input.json(path)` written into `out`.
-    fn write_json(&self, path: &str, out: &mut String) -> Result<(), String> {
+    /// `$input.json(path)` written into `out`, charged as it is written.
+    fn write_json(&self, path: &str, out: &mut String, budget: &Budget) -> Result<(), CallError> {
         // The whole body, not yet parsed: validate, compact and escape in one pass.
-        if path == "$" && self.doc.borrow().is_none() && json::compact(self.text(), out) {
+        if path == "$" && self.doc.borrow().is_none() && json::compact(self.text(), out, budget)? {
             return Ok(());
         }
-        match self.select(path)? {
+        match self.select(path, budget)? {
             Selection::NotFound => {}
-            Selection::One(v) => v.write_json(out),
+            Selection::One(v) => v.write_json(out, budget)?,
             sel @ Selection::Many(_) => {
                 if let Some(v) = sel.into_value() {
-                    v.write_json(out);
+                    v.write_json(out, budget)?;
                 }
             }
         }
         Ok(())
     }
 
-    fn json(&self, path: &str) -> Result<Value, String> {
+    fn json(&self, path: &str, budget: &Budget) -> Result<Value, CallError> {
         let mut s = String::new();
-        self.write_json(path, &mut s)?;
+        self.write_json(path, &mut s, budget)?;
         Ok(Value::Str(Rc::from(s)))
     }
 
-    fn path(&self, path: &str) -> Result<Value, String> {
-        Ok(self.select(path)?.into_value().unwrap_or(Value::Null))
+    fn path(&self, path: &str, budget: &Budget) -> Result<Value, CallError> {
+        Ok(self
+            .select(path, budget)?
+            .into_value()
+            .unwrap_or(Value::Null))
     }
 
     fn params(&self) -> Result<&Params, String> {
@@ -229,16 +242,28 @@ impl HostObject for Input {
         }
     }
 
-    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
         match (name, args) {
             ("getBody", []) => Some(Ok(self.body_value())),
-            ("params", []) => Some(self.params().map(|p| p.all.clone())),
+            ("params", []) => Some(
+                self.params()
+                    .map(|p| p.all.clone())
+                    .map_err(CallError::Java),
+            ),
             ("params", [_]) => {
                 let n = str_arg(args)??;
-                Some(self.param(n))
+                Some(self.param(n).map_err(CallError::Java))
             }
-            ("json", [_]) => Some(path_arg(args)?.and_then(|p| self.json(p))),
-            ("path", [_]) => Some(path_arg(args)?.and_then(|p| self.path(p))),
+            ("json", [_]) => Some(
+                path_arg(args)?
+                    .map_err(CallError::Java)
+                    .and_then(|p| self.json(p, budget)),
+            ),
+            ("path", [_]) => Some(
+                path_arg(args)?
+                    .map_err(CallError::Java)
+                    .and_then(|p| self.path(p, budget)),
+            ),
             _ => None,
         }
     }
@@ -248,9 +273,14 @@ impl HostObject for Input {
         name: &str,
         args: &[Value],
         out: &mut String,
-    ) -> Option<Result<(), String>> {
+        budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
         match (name, args) {
-            ("json", [_]) => Some(path_arg(args)?.and_then(|p| self.write_json(p, out))),
+            ("json", [_]) => Some(
+                path_arg(args)?
+                    .map_err(CallError::Java)
+                    .and_then(|p| self.write_json(p, out, budget)),
+            ),
             _ => None,
         }
     }
@@ -258,6 +288,54 @@ impl HostObject for Input {
     fn to_java_string(&self) -> String {
         "com.amazonaws.apigateway.Input".into()
     }
+
+    fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        if let Ok(doc) = self.doc.try_borrow() {
+            if let Some(Ok(d)) = doc.as_ref() {
+                f(d);
+            }
+        }
+        if let Some(p) = &self.params {
+            for v in [&p.all, &p.path, &p.query, &p.header] {
+                f(v);
+            }
+        }
+    }
+}
+
+/// Applies `f` to `s` a chunk at a time (cut at character boundaries),
+/// charging `budget` for what each chunk adds to `out`: `f` must treat each
+/// character on its own.
+fn chunked(
+    s: &str,
+    out: &mut String,
+    budget: &Budget,
+    f: fn(&str, &mut String),
+) -> Result<(), Exceeded> {
+    budget.scan(s.len())?;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(CHUNK);
+        while cut > 0 && !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut == 0 {
+            cut = rest.len();
+        }
+        let (piece, tail) = rest.split_at(cut);
+        let before = out.len();
+        f(piece, out);
+        budget.alloc(out.len() - before)?;
+        rest = tail;
+    }
+    Ok(())
+}
+
+/// A `$util` function that builds a string a chunk at a time.
+fn chunked_value(s: &str, budget: &Budget, f: fn(&str, &mut String)) -> Result<Value, CallError> {
+    let mut out = String::new();
+    chunked(s, &mut out, budget, f)?;
+    Ok(Value::str(&out))
 }
 
 /// `$util`: the six functions API Gateway has. Any other name is null, silently.
@@ -269,7 +347,9 @@ impl HostObject for Util {
         None
     }
 
-    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    /// Each function is charged a scan of its argument and what it builds, as
+    /// it builds it.
+    fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
         let arg = str_arg(args)?;
         let Some(s) = arg else {
             // A null argument gives "" (recorded against AWS for escapeJavaScript and urlEncode).
@@ -280,13 +360,25 @@ impl HostObject for Util {
                 _ => None,
             };
         };
+        // What decoding builds is at most the argument's size.
+        let shrinking = |f: fn(&str) -> Result<String, String>| {
+            budget.build(s.len())?;
+            budget.scan(s.len())?;
+            f(s).map(|v| Value::str(&v)).map_err(CallError::Java)
+        };
         Some(match name {
-            "escapeJavaScript" => Ok(Value::str(&util::escape_javascript(s))),
-            "urlEncode" => Ok(Value::str(&util::url_encode(s))),
-            "urlDecode" => util::url_decode(s).map(|v| Value::str(&v)),
-            "base64Encode" => Ok(Value::str(&util::base64_encode(s))),
-            "base64Decode" => util::base64_decode(s).map(|v| Value::str(&v)),
-            "parseJson" => util::parse_json(s),
+            "escapeJavaScript" => chunked_value(s, budget, util::escape_javascript_into),
+            "urlEncode" => chunked_value(s, budget, util::url_encode_into),
+            "urlDecode" => shrinking(util::url_decode),
+            "base64Encode" => budget
+                .build(s.len().div_ceil(3).saturating_mul(4))
+                .map_err(CallError::from)
+                .map(|()| Value::str(&util::base64_encode(s))),
+            "base64Decode" => shrinking(util::base64_decode),
+            "parseJson" => json::parse_with_budget(s, budget).map_err(|e| match e {
+                json::JsonError::Invalid(m) => CallError::Java(m),
+                json::JsonError::Limit(e) => CallError::from(e),
+            }),
             _ => return None,
         })
     }
@@ -296,11 +388,11 @@ impl HostObject for Util {
         name: &str,
         args: &[Value],
         out: &mut String,
-    ) -> Option<Result<(), String>> {
+        budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
         match (name, args) {
             ("escapeJavaScript", [Value::Str(s)]) => {
-                util::escape_javascript_into(s, out);
-                Some(Ok(()))
+                Some(chunked(s, out, budget, util::escape_javascript_into).map_err(CallError::from))
             }
             _ => None,
         }

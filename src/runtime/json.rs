@@ -25,34 +25,79 @@ use std::rc::Rc;
 
 use num_bigint::BigInt;
 
+use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
 use crate::eval::value::{entries_with_capacity, Hasher, Key, List, Value};
 
 /// Deepest nesting [`parse`] accepts (json-smart fails near 400 too).
 pub const MAX_JSON_DEPTH: usize = 400;
 
-/// json-smart's permissive parse. Err: json-smart's `ParseException` message.
+/// Why a body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonError {
+    /// json-smart's `ParseException` message.
+    Invalid(String),
+    /// The render's budget ran out while the document was built.
+    Limit(Exceeded),
+}
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonError::Invalid(m) => f.write_str(m),
+            JsonError::Limit(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// json-smart's permissive parse, unmetered (for text that is not a request's).
+/// Err: json-smart's `ParseException` message.
 pub fn parse(text: &str) -> Result<Value, String> {
+    parse_with_budget(text, &Budget::unmetered()).map_err(|e| e.to_string())
+}
+
+/// json-smart's permissive parse, the values built charged to `budget` as they
+/// are built (a step and the bytes of each value, string and entry).
+pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError> {
     let mut p = Parser {
         s: text,
         b: text.as_bytes(),
         pos: 0,
         keys: HashMap::default(),
+        budget,
+        bytes: 0,
+        values: 0,
+        exceeded: None,
     };
     p.skip_ws();
     if p.peek().is_none() {
         return Ok(Value::Null);
     }
-    p.value(&[], 0)
+    let v = p.value(&[], 0);
+    let flushed = p.flush();
+    match (v, p.exceeded) {
+        (_, Some(e)) => Err(JsonError::Limit(e)),
+        (Err(m), None) => Err(JsonError::Invalid(m)),
+        (Ok(v), None) => match flushed {
+            Ok(()) => Ok(v),
+            Err(e) => Err(JsonError::Limit(e)),
+        },
+    }
 }
 
-struct Parser<'a> {
+struct Parser<'a, 'b> {
     s: &'a str,
     b: &'a [u8],
     /// A byte offset, always on a character boundary.
     pos: usize,
     /// Object keys seen so far, shared: a body's objects mostly repeat the same keys.
     keys: HashMap<&'a str, Rc<str>, Hasher>,
+    budget: &'b Budget,
+    /// Bytes and values built since the budget was last charged.
+    bytes: usize,
+    values: usize,
+    /// Set when the budget ran out: the parse then stops with an empty message.
+    exceeded: Option<Exceeded>,
 }
 
 /// At most this many distinct keys are shared per body; others are allocated each time.
@@ -63,7 +108,30 @@ fn is_ws(b: u8) -> bool {
     b <= b' '
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Parser<'a, '_> {
+    /// Notes `bytes` built for one more value; charges the budget every [`CHUNK`] bytes.
+    #[inline]
+    fn built(&mut self, bytes: usize) -> Result<(), String> {
+        self.bytes += bytes;
+        self.values += 1;
+        if self.bytes >= CHUNK {
+            if let Err(e) = self.flush() {
+                self.exceeded = Some(e);
+                return Err(String::new());
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Exceeded> {
+        let (bytes, values) = (
+            std::mem::take(&mut self.bytes),
+            std::mem::take(&mut self.values),
+        );
+        self.budget.alloc(bytes)?;
+        self.budget.steps(values as u64)
+    }
+
     /// A quoted object key, shared with earlier equal keys when written without escapes.
     fn key(&mut self, quote: u8) -> Result<Rc<str>, String> {
         let start = self.pos + 1;
@@ -130,6 +198,7 @@ impl<'a> Parser<'a> {
             ));
         }
         self.skip_ws();
+        self.built(VALUE_BYTES)?;
         match self.peek() {
             None => Err(self.eof()),
             Some(b'{') => self.object(depth),
@@ -196,10 +265,13 @@ impl<'a> Parser<'a> {
         if self.peek() == Some(quote) {
             let s = self.s.get(start..self.pos).unwrap_or("");
             self.pos += 1;
+            self.built(s.len())?;
             return Ok(Rc::from(s));
         }
         self.pos = start;
-        self.escaped_string(quote).map(Rc::from)
+        let s = self.escaped_string(quote)?;
+        self.built(s.len())?;
+        Ok(Rc::from(s))
     }
 
     fn escaped_string(&mut self, quote: u8) -> Result<String, String> {
@@ -282,6 +354,7 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
+        self.built(CONTAINER_BYTES)?;
         let mut items = Vec::new();
         loop {
             self.skip_ws();
@@ -313,6 +386,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
+        self.built(CONTAINER_BYTES)?;
         let mut map = entries_with_capacity(4);
         loop {
             self.skip_ws();
@@ -340,6 +414,7 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.unexpected()),
             }
             let v = self.value(b",}", depth + 1)?;
+            self.built(ENTRY_BYTES)?;
             map.insert(Key::Str(key), v);
             self.skip_ws();
             match self.peek() {
@@ -464,23 +539,34 @@ static STRING_STOP: [bool; 256] = {
 /// text. Returns `false`, with `out` as it was, when the text is anything but
 /// plain JSON whose first character is `{` or `[` (permissive syntax, repeated
 /// keys, escapes in keys, long or unusual numbers, deep nesting, trailing
-/// data): the caller then takes the slow path.
-pub fn compact(text: &str, out: &mut String) -> bool {
+/// data): the caller then takes the slow path. What it writes is charged to
+/// `budget` (the text's length first, then any growth as it happens).
+pub fn compact(text: &str, out: &mut String, budget: &Budget) -> Result<bool, Exceeded> {
     let start = out.len();
+    budget.build(text.len())?;
     out.reserve(text.len());
-    let ok = Compactor {
+    let mut c = Compactor {
         b: text.as_bytes(),
         s: text,
         pos: 0,
         pending: 0,
         out,
+        budget,
+        charged_to: start + text.len(),
+        exceeded: None,
+    };
+    let ok = c.document().is_some();
+    if let Some(e) = c.exceeded {
+        c.out.truncate(start);
+        return Err(e);
     }
-    .document()
-    .is_some();
+    let grown = c.out.len().saturating_sub(c.charged_to);
     if !ok {
         out.truncate(start);
+        return Ok(false);
     }
-    ok
+    budget.alloc(grown)?;
+    Ok(true)
 }
 
 /// One pass over the text. Bytes from `pending` to `pos` are copied as they are
@@ -493,6 +579,11 @@ struct Compactor<'a, 'o> {
     pos: usize,
     pending: usize,
     out: &'o mut String,
+    budget: &'o Budget,
+    /// The output length charged so far.
+    charged_to: usize,
+    /// Set when the budget ran out (the pass then stops).
+    exceeded: Option<Exceeded>,
 }
 
 /// A cheap fingerprint of a key: its length and first bytes.
@@ -567,11 +658,19 @@ struct Open {
 }
 
 impl Compactor<'_, '_> {
-    /// Copies what is pending and skips `n` bytes of the text.
+    /// Copies what is pending and skips `n` bytes of the text. Charges the
+    /// output's growth past the text's length every [`CHUNK`] bytes.
     fn skip(&mut self, n: usize) -> Option<()> {
         self.out.push_str(self.s.get(self.pending..self.pos)?);
         self.pos += n;
         self.pending = self.pos;
+        if self.out.len() >= self.charged_to + CHUNK {
+            if let Err(e) = self.budget.alloc(self.out.len() - self.charged_to) {
+                self.exceeded = Some(e);
+                return None;
+            }
+            self.charged_to = self.out.len();
+        }
         Some(())
     }
 

@@ -74,6 +74,11 @@ pub fn url_encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// [`url_encode`] appended to `out`.
+pub fn url_encode_into(s: &str, out: &mut String) {
+    out.extend(form_urlencoded::byte_serialize(s.as_bytes()));
+}
+
 /// `Character.digit(c, 16)` for ASCII and full-width digits and letters.
 fn hex_digit(u: u16) -> Option<u32> {
     let c = char::from_u32(u32::from(u))?;

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use super::{err, int_arg, ok, void, MResult};
+use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
 use crate::eval::value::{ListRef, Value};
 
 fn ioobe(index: i64, len: usize) -> MResult {
@@ -11,7 +12,7 @@ fn ioobe(index: i64, len: usize) -> MResult {
     ))
 }
 
-pub(super) fn method(l: &ListRef, name: &str, args: &[Value]) -> MResult {
+pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -> MResult {
     let Ok(mut list) = l.try_borrow_mut() else {
         return err("java.util.ConcurrentModificationException");
     };
@@ -27,6 +28,8 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value]) -> MResult {
             }
         }
         ("add", [v]) => {
+            charge!(budget.alloc(VALUE_BYTES));
+            budget.note_list(l, v);
             list.items.push(v.clone());
             ok(Value::Bool(true))
         }
@@ -34,6 +37,9 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value]) -> MResult {
             let i = int_arg(i)?;
             match usize::try_from(i).ok().filter(|&i| i <= len) {
                 Some(i) => {
+                    charge!(budget.alloc(VALUE_BYTES));
+                    charge!(budget.scan((len - i) * VALUE_BYTES));
+                    budget.note_list(l, v);
                     list.items.insert(i, v.clone());
                     void()
                 }
@@ -45,7 +51,10 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value]) -> MResult {
         ("set", [i, v]) => {
             let i = int_arg(i)?;
             match usize::try_from(i).ok().and_then(|i| list.items.get_mut(i)) {
-                Some(slot) => ok(std::mem::replace(slot, v.clone())),
+                Some(slot) => {
+                    budget.note_list(l, v);
+                    ok(std::mem::replace(slot, v.clone()))
+                }
                 None => ioobe(i64::from(i), len),
             }
         }
@@ -53,61 +62,81 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value]) -> MResult {
         ("remove", [Value::Int(i)]) => {
             let i = *i;
             match usize::try_from(i).ok().filter(|&i| i < len) {
-                Some(i) => ok(list.items.remove(i)),
+                Some(i) => {
+                    charge!(budget.scan((len - i) * VALUE_BYTES));
+                    ok(list.items.remove(i))
+                }
                 None => ioobe(i64::from(i), len),
             }
         }
-        ("remove", [v]) => match list.items.iter().position(|x| x.java_equals(v)) {
+        ("remove", [v]) => match charged!(position(&list.items, v, budget)) {
             Some(p) => {
+                charge!(budget.scan((len - p) * VALUE_BYTES));
                 list.items.remove(p);
                 ok(Value::Bool(true))
             }
             None => ok(Value::Bool(false)),
         },
-        ("contains", [v]) => ok(Value::Bool(list.items.iter().any(|x| x.java_equals(v)))),
+        ("contains", [v]) => ok(Value::Bool(
+            charged!(position(&list.items, v, budget)).is_some(),
+        )),
         ("indexOf", [v]) => ok(Value::Int(
-            list.items
-                .iter()
-                .position(|x| x.java_equals(v))
-                .map_or(-1, |p| p as i32),
+            charged!(position(&list.items, v, budget)).map_or(-1, |p| p as i32),
         )),
-        ("lastIndexOf", [v]) => ok(Value::Int(
-            list.items
-                .iter()
-                .rposition(|x| x.java_equals(v))
-                .map_or(-1, |p| p as i32),
-        )),
+        ("lastIndexOf", [v]) => {
+            for (p, x) in list.items.iter().enumerate().rev() {
+                if charged!(x.java_equals(v, budget)) {
+                    return ok(Value::Int(p as i32));
+                }
+            }
+            ok(Value::Int(-1))
+        }
         ("clear", []) => {
+            charge!(budget.steps(len as u64));
             list.items.clear();
             void()
         }
         ("addAll", [c]) => {
-            let items = collection_items(c, l, &list.items)?;
+            let items = charged!(collection_items(c, l, &list.items, budget)?);
             let changed = !items.is_empty();
+            if let Some(v) = items
+                .iter()
+                .find(|v| matches!(v, Value::List(_) | Value::Map(_) | Value::Object(_)))
+            {
+                budget.note_list(l, v);
+            }
             list.items.extend(items);
             ok(Value::Bool(changed))
         }
         ("addAll", [i, c]) => {
             let i = int_arg(i)?;
-            let items = collection_items(c, l, &list.items)?;
+            let items = charged!(collection_items(c, l, &list.items, budget)?);
             let Some(at) = usize::try_from(i).ok().filter(|&i| i <= len) else {
                 return err(format!(
                     "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
                 ));
             };
+            charge!(budget.scan((len - at) * VALUE_BYTES));
             let changed = !items.is_empty();
+            if let Some(v) = items
+                .iter()
+                .find(|v| matches!(v, Value::List(_) | Value::Map(_) | Value::Object(_)))
+            {
+                budget.note_list(l, v);
+            }
             let tail = list.items.split_off(at);
             list.items.extend(items);
             list.items.extend(tail);
             ok(Value::Bool(changed))
         }
         ("containsAll", [c]) => {
-            let items = collection_items(c, l, &list.items)?;
-            ok(Value::Bool(
-                items
-                    .iter()
-                    .all(|v| list.items.iter().any(|x| x.java_equals(v))),
-            ))
+            let items = charged!(collection_items(c, l, &list.items, budget)?);
+            for v in &items {
+                if charged!(position(&list.items, v, budget)).is_none() {
+                    return ok(Value::Bool(false));
+                }
+            }
+            ok(Value::Bool(true))
         }
         ("subList", [a, b]) => {
             let (a, b) = (int_arg(a)?, int_arg(b)?);
@@ -126,6 +155,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value]) -> MResult {
                     "java.lang.IllegalArgumentException: fromIndex({a}) > toIndex({b})"
                 ));
             }
+            charge!(budget.slots((b - a) as usize));
             let items = list
                 .items
                 .get(a as usize..b as usize)
@@ -135,18 +165,37 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value]) -> MResult {
         }
         ("toJSONString", []) if list.json => {
             drop(list);
-            ok(Value::str(&Value::List(l.clone()).to_json_string()))
+            let mut s = String::new();
+            charge!(Value::List(l.clone()).write_json(&mut s, budget));
+            ok(Value::Str(Rc::from(s)))
         }
         _ => None,
     }
 }
 
-/// The elements of a `Collection` argument (a list; a map is no Collection).
-fn collection_items(c: &Value, this: &ListRef, this_items: &[Value]) -> Option<Vec<Value>> {
+/// The index of the first element that `equals` `v`.
+fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>, Exceeded> {
+    for (p, x) in items.iter().enumerate() {
+        if x.java_equals(v, budget)? {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
+}
+
+/// The elements of a `Collection` argument (a list; a map is no Collection),
+/// copied (and charged): `None` for anything else.
+fn collection_items(
+    c: &Value,
+    this: &ListRef,
+    this_items: &[Value],
+    budget: &Budget,
+) -> Option<Result<Vec<Value>, Exceeded>> {
+    let copy = |items: &[Value]| budget.slots(items.len()).map(|()| items.to_vec());
     match c {
         // `$l.addAll($l)`: the list is borrowed here; Java copies it first.
-        Value::List(o) if Rc::ptr_eq(this, o) => Some(this_items.to_vec()),
-        Value::List(o) => o.try_borrow().ok().map(|o| o.items.clone()),
+        Value::List(o) if Rc::ptr_eq(this, o) => Some(copy(this_items)),
+        Value::List(o) => o.try_borrow().ok().map(|o| copy(&o.items)),
         _ => None,
     }
 }

@@ -1,11 +1,12 @@
 //! `java.util.LinkedHashMap`'s methods and its `Map.Entry`.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::object::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
-use crate::eval::value::{HostObject, Key, List, MapRef, Value};
+use crate::eval::budget::{Budget, CONTAINER_BYTES, ENTRY_BYTES};
+use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, Value};
 
 /// A `Map.Entry` of a map's `entrySet()`; `setValue` writes through to the map.
 #[derive(Debug)]
@@ -13,10 +14,25 @@ pub struct MapEntry {
     map: MapRef,
     key: Key,
     value: RefCell<Value>,
+    /// This entry, to note it as a holder of values when `setValue` changes it.
+    this: Weak<MapEntry>,
 }
 
 impl MapEntry {
-    fn set_value(&self, v: Value) -> Value {
+    fn value(map: &MapRef, key: &Key, value: &Value) -> Value {
+        Value::Object(Rc::new_cyclic(|this| MapEntry {
+            map: map.clone(),
+            key: key.clone(),
+            value: RefCell::new(value.clone()),
+            this: this.clone(),
+        }))
+    }
+
+    fn set_value(&self, v: Value, budget: &Budget) -> Value {
+        budget.note_map(&self.map, &v);
+        if let Some(this) = self.this.upgrade() {
+            budget.note_insert(&Value::Object(this), &v);
+        }
         if let Ok(mut m) = self.map.try_borrow_mut() {
             if let Some(slot) = m.entries.get_mut(&self.key) {
                 *slot = v.clone();
@@ -35,126 +51,176 @@ impl HostObject for MapEntry {
             _ => None,
         }
     }
-    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
+        let this = || {
+            self.this
+                .upgrade()
+                .map(|t| Value::Object(t))
+                .unwrap_or_default()
+        };
         match (name, args) {
             ("getKey", []) => ok(self.key.to_value()),
             ("getValue", []) => ok(self.value.borrow().clone()),
-            ("setValue", [v]) => ok(self.set_value(v.clone())),
-            ("toString", []) => ok(Value::str(&self.to_java_string())),
+            ("setValue", [v]) => ok(self.set_value(v.clone(), budget)),
+            ("toString", []) => Some(
+                this()
+                    .java_string(budget)
+                    .map(|s| Value::Str(Rc::from(s)))
+                    .map_err(CallError::from),
+            ),
             ("getClass", []) => ok(JavaClass::value("java.util.LinkedHashMap$Entry")),
-            ("hashCode", []) => ok(Value::Int(
-                java_hash(&self.key.to_value()) ^ java_hash(&self.value.borrow()),
-            )),
+            ("hashCode", []) => Some(
+                java_hash(&this(), budget)
+                    .map(Value::Int)
+                    .map_err(CallError::from),
+            ),
             _ => None,
         }
     }
+    /// `key=value`, unmetered (printing inside a render goes through
+    /// [`HostObject::entry`] and the render's budget).
     fn to_java_string(&self) -> String {
         let mut s = self.key.to_value().to_java_string();
         s.push('=');
-        self.value.borrow().write_java(&mut s);
+        s.push_str(&self.value.borrow().to_java_string());
         s
     }
-    fn set_property(&self, name: &str, value: Value) -> Option<Result<(), String>> {
+    fn set_property(
+        &self,
+        name: &str,
+        value: Value,
+        budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
         match name {
             "value" | "Value" => {
-                self.set_value(value);
+                self.set_value(value, budget);
                 Some(Ok(()))
             }
             _ => None,
         }
     }
+    fn entry(&self) -> Option<(Value, Value)> {
+        Some((self.key.to_value(), self.value.borrow().clone()))
+    }
+    fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        f(&Value::Map(self.map.clone()));
+        if let Ok(v) = self.value.try_borrow() {
+            f(&v);
+        }
+    }
+    fn release(&self) {
+        if let Ok(mut v) = self.value.try_borrow_mut() {
+            *v = Value::Null;
+        }
+    }
 }
 
-pub(super) fn method(m: &MapRef, name: &str, args: &[Value]) -> MResult {
+pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) -> MResult {
     match (name, args) {
         ("keySet", []) | ("values", []) | ("entrySet", []) => {
             let map = m.try_borrow().ok()?;
+            let n = map.entries.len();
+            charge!(budget.slots(n));
             let items = match name {
                 "keySet" => map.entries.keys().map(Key::to_value).collect(),
                 "values" => map.entries.values().cloned().collect(),
-                _ => map
-                    .entries
-                    .iter()
-                    .map(|(k, v)| {
-                        Value::Object(Rc::new(MapEntry {
-                            map: m.clone(),
-                            key: k.clone(),
-                            value: RefCell::new(v.clone()),
-                        }))
-                    })
-                    .collect(),
+                _ => {
+                    charge!(budget.alloc(n.saturating_mul(CONTAINER_BYTES)));
+                    map.entries
+                        .iter()
+                        .map(|(k, v)| MapEntry::value(m, k, v))
+                        .collect()
+                }
             };
-            return ok(Value::List(Rc::new(RefCell::new(List {
-                items,
-                json: false,
-            }))));
+            return ok(Value::new_list(items));
         }
         ("putAll", [Value::Map(o)]) => {
             if Rc::ptr_eq(o, m) {
                 return void();
             }
-            let other: Vec<(Key, Value)> = o
-                .try_borrow()
-                .ok()?
-                .entries
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let other: Vec<(Key, Value)> = {
+                let o = o.try_borrow().ok()?;
+                charge!(budget.alloc(o.entries.len().saturating_mul(ENTRY_BYTES)));
+                charge!(budget.steps(o.entries.len() as u64));
+                o.entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            };
             let mut map = m.try_borrow_mut().ok()?;
             for (k, v) in other {
+                budget.note_map(m, &v);
                 map.entries.insert(k, v);
             }
             return void();
         }
         _ => {}
     }
+    // The key argument, made before the map is borrowed (a key that is a list
+    // or map is its `toString`, which may be this map's).
+    let key = match args.first() {
+        Some(k) if name != "containsValue" => Some(charged!(k.to_key(budget))),
+        _ => None,
+    };
     let Ok(mut map) = m.try_borrow_mut() else {
         return err("java.util.ConcurrentModificationException");
     };
-    match (name, args) {
-        ("size", []) => ok(Value::Int(map.entries.len() as i32)),
-        ("isEmpty", []) => ok(Value::Bool(map.entries.is_empty())),
-        ("get", [k]) => ok(map.entries.get(&k.to_key()).cloned().unwrap_or_default()),
-        ("getOrDefault", [k, d]) => ok(map
-            .entries
-            .get(&k.to_key())
-            .cloned()
-            .unwrap_or_else(|| d.clone())),
-        ("containsKey", [k]) => ok(Value::Bool(map.entries.contains_key(&k.to_key()))),
-        ("containsValue", [v]) => ok(Value::Bool(map.entries.values().any(|x| x.java_equals(v)))),
-        ("put", [k, v]) => ok(map
-            .entries
-            .insert(k.to_key(), v.clone())
-            .unwrap_or_default()),
-        ("putIfAbsent", [k, v]) => {
-            let key = k.to_key();
-            match map.entries.get(&key) {
-                Some(old) if !old.is_null() => ok(old.clone()),
-                _ => {
-                    map.entries.insert(key, v.clone());
-                    ok(Value::Null)
+    let len = map.entries.len();
+    match (name, args, key) {
+        ("size", [], _) => ok(Value::Int(len as i32)),
+        ("isEmpty", [], _) => ok(Value::Bool(len == 0)),
+        ("get", [_], Some(key)) => ok(map.entries.get(&key).cloned().unwrap_or_default()),
+        ("getOrDefault", [_, d], Some(key)) => {
+            ok(map.entries.get(&key).cloned().unwrap_or_else(|| d.clone()))
+        }
+        ("containsKey", [_], Some(key)) => ok(Value::Bool(map.entries.contains_key(&key))),
+        ("containsValue", [v], _) => {
+            for x in map.entries.values() {
+                if charged!(x.java_equals(v, budget)) {
+                    return ok(Value::Bool(true));
                 }
             }
+            ok(Value::Bool(false))
         }
-        ("replace", [k, v]) => {
-            let key = k.to_key();
-            match map.entries.get_mut(&key) {
-                Some(slot) => ok(std::mem::replace(slot, v.clone())),
-                None => ok(Value::Null),
+        ("put", [_, v], Some(key)) => {
+            charge!(budget.alloc(ENTRY_BYTES));
+            budget.note_map(m, v);
+            ok(map.entries.insert(key, v.clone()).unwrap_or_default())
+        }
+        ("putIfAbsent", [_, v], Some(key)) => match map.entries.get(&key) {
+            Some(old) if !old.is_null() => ok(old.clone()),
+            _ => {
+                charge!(budget.alloc(ENTRY_BYTES));
+                budget.note_map(m, v);
+                map.entries.insert(key, v.clone());
+                ok(Value::Null)
             }
-        }
+        },
+        ("replace", [_, v], Some(key)) => match map.entries.get_mut(&key) {
+            Some(slot) => {
+                budget.note_map(m, v);
+                ok(std::mem::replace(slot, v.clone()))
+            }
+            None => ok(Value::Null),
+        },
         // LinkedHashMap.remove keeps the order of the other entries.
-        ("remove", [k]) => ok(map.entries.shift_remove(&k.to_key()).unwrap_or_default()),
-        ("remove", [k, v]) => {
-            let key = k.to_key();
-            if map.entries.get(&key).is_some_and(|x| x.java_equals(v)) {
-                map.entries.shift_remove(&key);
-                ok(Value::Bool(true))
-            } else {
-                ok(Value::Bool(false))
-            }
+        ("remove", [_], Some(key)) => {
+            charge!(budget.scan(len.saturating_mul(ENTRY_BYTES)));
+            ok(map.entries.shift_remove(&key).unwrap_or_default())
         }
-        ("clear", []) => {
+        ("remove", [_, v], Some(key)) => {
+            let found = match map.entries.get(&key) {
+                Some(x) => charged!(x.java_equals(v, budget)),
+                None => false,
+            };
+            if found {
+                charge!(budget.scan(len.saturating_mul(ENTRY_BYTES)));
+                map.entries.shift_remove(&key);
+            }
+            ok(Value::Bool(found))
+        }
+        ("clear", [], _) => {
+            charge!(budget.steps(len as u64));
             map.entries.clear();
             void()
         }

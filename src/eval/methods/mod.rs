@@ -19,6 +19,25 @@
 //! (`java.lang.Object`'s methods, `getClass`), [`property`] (`$x.name`, `$x[i]`
 //! and their `#set` forms). This file dispatches a call to them.
 
+/// Charges the budget, or returns the call's failure.
+macro_rules! charge {
+    ($e:expr) => {
+        if let Err(e) = $e {
+            return Some(Err($crate::eval::value::CallError::from(e)));
+        }
+    };
+}
+
+/// The value of a `Result<T, Exceeded>`, or returns the call's failure.
+macro_rules! charged {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return Some(Err($crate::eval::value::CallError::from(e))),
+        }
+    };
+}
+
 mod list;
 mod map;
 mod number;
@@ -31,18 +50,19 @@ pub use object::{java_hash, JavaClass};
 pub use property::{get_index, get_property, set_index, set_property};
 pub use string::utf16_len;
 
-use super::value::Value;
+use super::budget::Budget;
+use super::value::{CallError, CallResult, Value};
 
 /// Largest string (in bytes) a method may build.
 pub const MAX_STRING: usize = 16 << 20;
 
-type MResult = Option<Result<Value, String>>;
+type MResult = CallResult;
 
 fn ok(v: Value) -> MResult {
     Some(Ok(v))
 }
 
-fn err(e: impl Into<String>) -> MResult {
+fn err(e: impl Into<CallError>) -> MResult {
     Some(Err(e.into()))
 }
 
@@ -92,20 +112,21 @@ fn str_arg(v: &Value) -> Option<Option<&str>> {
 
 /// `$recv.name(args)`. `None`: no such method (the reference stays undefined).
 /// A method that Java declares `void` gives `Value::Str("")`, as 1.7 renders it.
-pub fn call_method(recv: &Value, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+/// What the call builds is charged to `budget`.
+pub fn call_method(recv: &Value, name: &str, args: &[Value], budget: &Budget) -> CallResult {
     match recv {
-        Value::Object(o) => o.call(name, args),
+        Value::Object(o) => o.call(name, args, budget),
         Value::Null => None,
         _ => {
-            if let Some(r) = object::method(recv, name, args) {
+            if let Some(r) = object::method(recv, name, args, budget) {
                 return Some(r);
             }
             match recv {
-                Value::Str(s) => string::method(s, name, args),
-                Value::List(l) => list::method(l, name, args),
-                Value::Map(m) => map::method(m, name, args),
+                Value::Str(s) => string::method(s, name, args, budget),
+                Value::List(l) => list::method(l, name, args, budget),
+                Value::Map(m) => map::method(m, name, args, budget),
                 Value::Bool(b) => number::bool_method(*b, name, args),
-                _ => number::method(recv, name, args),
+                _ => number::method(recv, name, args, budget),
             }
         }
     }

@@ -7,7 +7,9 @@ use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
 use super::{cap, err, ok, MResult};
+use crate::eval::budget::Budget;
 use crate::eval::number::Decimal;
+use crate::eval::value::CallError;
 use crate::eval::value::Value;
 
 pub(super) fn bool_method(b: bool, name: &str, args: &[Value]) -> MResult {
@@ -18,9 +20,9 @@ pub(super) fn bool_method(b: bool, name: &str, args: &[Value]) -> MResult {
     }
 }
 
-pub(super) fn method(recv: &Value, name: &str, args: &[Value]) -> MResult {
+pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) -> MResult {
     if let Value::Decimal(d) = recv {
-        return decimal_method(d, name, args);
+        return decimal_method(d, name, args, budget);
     }
     let as_f64 = match recv {
         Value::Int(i) => f64::from(*i),
@@ -75,8 +77,13 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value]) -> MResult {
 }
 
 /// `java.math.BigDecimal` methods (the cheap ones).
-fn decimal_method(d: &Decimal, name: &str, args: &[Value]) -> MResult {
-    let dec = |r: Result<Decimal, String>| Some(r.map(|v| Value::Decimal(Rc::new(v))));
+fn decimal_method(d: &Decimal, name: &str, args: &[Value], budget: &Budget) -> MResult {
+    let dec = |r: Result<Decimal, String>| {
+        Some(
+            r.map(|v| Value::Decimal(Rc::new(v)))
+                .map_err(CallError::from),
+        )
+    };
     match (name, args) {
         ("intValue", []) => ok(Value::Int(d.int_value())),
         ("longValue", []) => ok(Value::Long(d.long_value())),
@@ -84,7 +91,11 @@ fn decimal_method(d: &Decimal, name: &str, args: &[Value]) -> MResult {
         ("scale", []) => ok(Value::Int(i32::try_from(d.scale).unwrap_or(i32::MAX))),
         ("signum", []) => ok(Value::Int(d.signum())),
         ("precision", []) => ok(Value::Int(d.precision())),
-        ("toPlainString", []) => cap(d.to_plain_string()),
+        ("toPlainString", []) => {
+            let t = d.to_plain_string();
+            charge!(budget.build(t.len()));
+            cap(t)
+        }
         ("unscaledValue", []) => ok(Value::BigInt(Rc::new(d.unscaled.clone()))),
         ("toBigInteger", []) => ok(Value::BigInt(Rc::new(d.to_bigint()))),
         ("negate", []) => dec(Ok(Decimal {
@@ -114,8 +125,13 @@ fn bigint_method(b: &BigInt, name: &str, args: &[Value]) -> MResult {
         Value::BigInt(o) => Some((**o).clone()),
         _ => None,
     };
-    let big =
-        |v: BigInt| Some(crate::eval::number::check_bigint(v).map(|v| Value::BigInt(Rc::new(v))));
+    let big = |v: BigInt| {
+        Some(
+            crate::eval::number::check_bigint(v)
+                .map(|v| Value::BigInt(Rc::new(v)))
+                .map_err(CallError::from),
+        )
+    };
     match (name, args) {
         ("add", [o]) => big(b + other(o)?),
         ("subtract", [o]) => big(b - other(o)?),

@@ -5,7 +5,8 @@
 use super::object::class_of;
 use super::string::java_is_whitespace;
 use super::{call_method, list, map};
-use crate::eval::value::{Key, StrKey, Value};
+use crate::eval::budget::{Budget, ENTRY_BYTES};
+use crate::eval::value::{CallError, Key, StrKey, Value};
 
 /// Does `name` name the getter `get<Prop>` / `is<Prop>` (1.7 tries `prop` as written,
 /// then with its first letter's case toggled)?
@@ -26,8 +27,19 @@ fn names_prop(name: &str, prop: &str) -> bool {
     toggled_matches && a.as_str() == b.as_str()
 }
 
-/// `$recv.name`: `getName()`, `getname()`, `get("name")` on maps, `isName()`. `None`: undefined.
-pub fn get_property(recv: &Value, name: &str) -> Option<Value> {
+/// `$recv.name`: `getName()`, `getname()`, `get("name")` on maps, `isName()`.
+/// `Ok(None)`: undefined. What it builds (`$s.bytes`) is charged to `budget`.
+pub fn get_property(recv: &Value, name: &str, budget: &Budget) -> Result<Option<Value>, CallError> {
+    if let Value::Str(s) = recv {
+        if names_prop(name, "Bytes") {
+            return super::string::method(s, "getBytes", &[], budget).transpose();
+        }
+    }
+    Ok(read_property(recv, name))
+}
+
+/// [`get_property`] of anything but a string's `bytes`: builds nothing.
+fn read_property(recv: &Value, name: &str) -> Option<Value> {
     if let Value::Object(o) = recv {
         return o.property(name);
     }
@@ -50,9 +62,7 @@ pub fn get_property(recv: &Value, name: &str) -> Option<Value> {
         ),
         // 4: boolean `isName()` getters.
         Value::Str(s) => {
-            if names_prop(name, "Bytes") {
-                super::string::method(s, "getBytes", &[]).and_then(Result::ok)
-            } else if names_prop(name, "Empty") {
+            if names_prop(name, "Empty") {
                 Some(Value::Bool(s.is_empty()))
             } else if names_prop(name, "Blank") {
                 Some(Value::Bool(s.chars().all(java_is_whitespace)))
@@ -81,7 +91,7 @@ pub fn get_property(recv: &Value, name: &str) -> Option<Value> {
 }
 
 /// Adjusts a negative `Integer` index by `size()` (1.7's `ASTIndex.adjMinusIndexArg`).
-fn adjust_index(recv: &Value, idx: &Value) -> Result<Value, String> {
+fn adjust_index(recv: &Value, idx: &Value, budget: &Budget) -> Result<Value, CallError> {
     let Value::Int(i) = idx else {
         return Ok(idx.clone());
     };
@@ -91,20 +101,20 @@ fn adjust_index(recv: &Value, idx: &Value) -> Result<Value, String> {
     let size = match recv {
         Value::List(l) => l.try_borrow().map(|l| l.items.len()).unwrap_or(0),
         Value::Map(m) => m.try_borrow().map(|m| m.entries.len()).unwrap_or(0),
-        Value::Object(o) => match o.call("size", &[]) {
+        Value::Object(o) => match o.call("size", &[], budget) {
             Some(Ok(Value::Int(n))) => n.max(0) as usize,
             _ => {
-                return Err(format!(
+                return Err(CallError::Java(format!(
                 "A 'size()' method required for negative value {i} does not exist for class '{}'",
                 recv.java_class_name()
-            ))
+            )))
             }
         },
         _ => {
-            return Err(format!(
+            return Err(CallError::Java(format!(
                 "A 'size()' method required for negative value {i} does not exist for class '{}'",
                 recv.java_class_name()
-            ))
+            )))
         }
     };
     Ok(Value::Int((size as i64 + i64::from(*i)) as i32))
@@ -113,14 +123,14 @@ fn adjust_index(recv: &Value, idx: &Value) -> Result<Value, String> {
 /// `$recv[idx]`: `get(idx)` after adjusting a negative Integer index by `size()`.
 /// `Ok(None)`: undefined (no `get` method fits). `Err`: what 1.7 throws
 /// (`java.lang.IndexOutOfBoundsException: …`, or the missing-`size()` message).
-pub fn get_index(recv: &Value, idx: &Value) -> Result<Option<Value>, String> {
+pub fn get_index(recv: &Value, idx: &Value, budget: &Budget) -> Result<Option<Value>, CallError> {
     if recv.is_null() {
         return Ok(None);
     }
-    let idx = adjust_index(recv, idx)?;
+    let idx = adjust_index(recv, idx, budget)?;
     match recv {
         Value::List(_) | Value::Map(_) | Value::Object(_) => {
-            match call_method(recv, "get", std::slice::from_ref(&idx)) {
+            match call_method(recv, "get", std::slice::from_ref(&idx), budget) {
                 Some(Ok(v)) => Ok(Some(v)),
                 Some(Err(e)) => Err(e),
                 None => Ok(None),
@@ -131,14 +141,21 @@ pub fn get_index(recv: &Value, idx: &Value) -> Result<Option<Value>, String> {
 }
 
 /// `#set($recv.name = value)`. `None`: the property cannot be set.
-pub fn set_property(recv: &Value, name: &str, value: Value) -> Option<Result<(), String>> {
+pub fn set_property(
+    recv: &Value,
+    name: &str,
+    value: Value,
+    budget: &Budget,
+) -> Option<Result<(), CallError>> {
     match recv {
-        Value::Object(o) => o.set_property(name, value),
+        Value::Object(o) => o.set_property(name, value, budget),
         Value::Map(m) => {
-            m.try_borrow_mut()
-                .ok()?
-                .entries
-                .insert(Key::str(name), value);
+            let mut map = m.try_borrow_mut().ok()?;
+            if let Err(e) = budget.alloc(ENTRY_BYTES) {
+                return Some(Err(e.into()));
+            }
+            budget.note_map(m, &value);
+            map.entries.insert(Key::str(name), value);
             Some(Ok(()))
         }
         _ => None,
@@ -147,19 +164,26 @@ pub fn set_property(recv: &Value, name: &str, value: Value) -> Option<Result<(),
 
 /// `#set($recv[idx] = value)`: `set(idx, value)`, else `put(idx, value)`, after
 /// adjusting a negative Integer index by `size()`. `None`: cannot be set.
-pub fn set_index(recv: &Value, idx: &Value, value: Value) -> Option<Result<(), String>> {
+pub fn set_index(
+    recv: &Value,
+    idx: &Value,
+    value: Value,
+    budget: &Budget,
+) -> Option<Result<(), CallError>> {
     if recv.is_null() {
         return None;
     }
-    let idx = match adjust_index(recv, idx) {
+    let idx = match adjust_index(recv, idx, budget) {
         Ok(i) => i,
         Err(e) => return Some(Err(e)),
     };
     let args = [idx, value];
     let r = match recv {
-        Value::List(l) => list::method(l, "set", &args),
-        Value::Map(m) => map::method(m, "put", &args),
-        Value::Object(o) => o.call("set", &args).or_else(|| o.call("put", &args)),
+        Value::List(l) => list::method(l, "set", &args, budget),
+        Value::Map(m) => map::method(m, "put", &args, budget),
+        Value::Object(o) => o
+            .call("set", &args, budget)
+            .or_else(|| o.call("put", &args, budget)),
         _ => None,
     }?;
     Some(r.map(|_| ()))

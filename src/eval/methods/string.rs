@@ -3,9 +3,19 @@
 
 use std::rc::Rc;
 
-use super::{cap, err, int_arg, npe, ok, str_arg, too_big, MResult, MAX_STRING};
+use super::{err, int_arg, npe, ok, str_arg, too_big, MResult, MAX_STRING};
+use crate::eval::budget::{Budget, CHUNK, CONTAINER_BYTES};
 use crate::eval::jregex;
-use crate::eval::value::Value;
+use crate::eval::value::{CallError, Value};
+
+/// A string result, charged before it is copied, unless it is over [`MAX_STRING`].
+fn built(s: &str, budget: &Budget) -> MResult {
+    if s.len() > MAX_STRING {
+        return err(too_big());
+    }
+    charge!(budget.build(s.len()));
+    ok(Value::str(s))
+}
 
 fn units(s: &str) -> Vec<u16> {
     s.encode_utf16().collect()
@@ -139,31 +149,56 @@ fn sioobe(msg: String) -> MResult {
     err(format!("java.lang.StringIndexOutOfBoundsException: {msg}"))
 }
 
-fn substring(s: &str, begin: i64, end: i64) -> MResult {
+fn substring(s: &str, begin: i64, end: i64, budget: &Budget) -> MResult {
     let len = utf16_len(s) as i64;
     if begin < 0 || end > len || begin > end {
         return sioobe(format!("begin {begin}, end {end}, length {len}"));
     }
-    ok(Value::str(&utf16_slice(s, begin as usize, end as usize)))
+    built(&utf16_slice(s, begin as usize, end as usize), budget)
 }
 
-pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
-    let s: &str = s;
+/// `String`'s methods. Each call is charged a scan of the receiver and the
+/// string arguments (most methods read them whole), and what it builds.
+pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) -> MResult {
+    let s: &str = rc;
+    let arg_bytes: usize = args
+        .iter()
+        .map(|a| match a {
+            Value::Str(x) => x.len(),
+            _ => 0,
+        })
+        .sum();
+    charge!(budget.scan(s.len().saturating_add(arg_bytes)));
     match (name, args) {
         ("length", []) => ok(Value::Int(utf16_len(s) as i32)),
         ("isEmpty", []) => ok(Value::Bool(s.is_empty())),
         // `byte[]` of the UTF-8 encoding; Velocity wraps arrays so `size()` and `get(i)` work.
-        ("getBytes", []) => ok(Value::new_list(
-            s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect(),
-        )),
+        ("getBytes", []) => {
+            charge!(budget.slots(s.len()));
+            ok(Value::new_list(
+                s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect(),
+            ))
+        }
         ("isBlank", []) => ok(Value::Bool(s.chars().all(java_is_whitespace))),
-        ("toString" | "intern", []) => ok(Value::str(s)),
-        ("toUpperCase", []) => ok(Value::str(&s.to_uppercase())),
-        ("toLowerCase", []) => ok(Value::str(&s.to_lowercase())),
-        ("trim", []) => ok(Value::str(s.trim_matches(|c: char| c <= ' '))),
-        ("strip", []) => ok(Value::str(s.trim_matches(java_is_whitespace))),
-        ("stripLeading", []) => ok(Value::str(s.trim_start_matches(java_is_whitespace))),
-        ("stripTrailing", []) => ok(Value::str(s.trim_end_matches(java_is_whitespace))),
+        // Java returns the string itself.
+        ("toString" | "intern", []) => ok(Value::Str(rc.clone())),
+        // A case change may grow the text (`ß` is `SS`): charged as built.
+        ("toUpperCase", []) => {
+            charge!(budget.build(s.len()));
+            let t = s.to_uppercase();
+            charge!(budget.build(t.len().saturating_sub(s.len())));
+            ok(Value::str(&t))
+        }
+        ("toLowerCase", []) => {
+            charge!(budget.build(s.len()));
+            let t = s.to_lowercase();
+            charge!(budget.build(t.len().saturating_sub(s.len())));
+            ok(Value::str(&t))
+        }
+        ("trim", []) => built(s.trim_matches(|c: char| c <= ' '), budget),
+        ("strip", []) => built(s.trim_matches(java_is_whitespace), budget),
+        ("stripLeading", []) => built(s.trim_start_matches(java_is_whitespace), budget),
+        ("stripTrailing", []) => built(s.trim_end_matches(java_is_whitespace), budget),
         ("charAt", [i]) => {
             let i = int_arg(i)?;
             let u = units(s);
@@ -189,11 +224,11 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
         }
         ("substring", [b]) => {
             let b = int_arg(b)?;
-            substring(s, i64::from(b), utf16_len(s) as i64)
+            substring(s, i64::from(b), utf16_len(s) as i64, budget)
         }
         ("substring" | "subSequence", [b, e]) => {
             let (b, e) = (int_arg(b)?, int_arg(e)?);
-            substring(s, i64::from(b), i64::from(e))
+            substring(s, i64::from(b), i64::from(e), budget)
         }
         ("indexOf" | "lastIndexOf", [needle]) | ("indexOf" | "lastIndexOf", [needle, _]) => {
             let from = match args.get(1) {
@@ -283,7 +318,14 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
             )),
         },
         ("concat", [o]) => match str_arg(o)? {
-            Some(o) => cap(format!("{s}{o}")),
+            Some(o) => {
+                let n = s.len().saturating_add(o.len());
+                if n > MAX_STRING {
+                    return err(too_big());
+                }
+                charge!(budget.build(n));
+                ok(Value::str(&format!("{s}{o}")))
+            }
             None => err(npe(
                 "Cannot invoke \"String.isEmpty()\" because \"str\" is null",
             )),
@@ -295,16 +337,19 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
                     "java.lang.IllegalArgumentException: count is negative: {n}"
                 ));
             }
-            if (n as usize).saturating_mul(s.len()) > MAX_STRING {
+            let size = (n as usize).saturating_mul(s.len());
+            if size > MAX_STRING {
                 return err(too_big());
             }
+            charge!(budget.build(size));
+            charge!(budget.steps(n as u64));
             ok(Value::str(&s.repeat(n as usize)))
         }
         ("replace", [a, b]) => {
             let (Some(a), Some(b)) = (str_arg(a)?, str_arg(b)?) else {
                 return err(npe("Cannot invoke \"java.lang.CharSequence.toString()\" because \"target\" is null"));
             };
-            replace_literal(s, a, b)
+            replace_literal(s, a, b, budget)
         }
         ("replaceAll" | "replaceFirst", [re, rep]) => {
             let (Some(re), Some(rep)) = (str_arg(re)?, str_arg(rep)?) else {
@@ -312,10 +357,18 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
                     "Cannot invoke \"String.length()\" because \"regex\" is null",
                 ));
             };
-            Some(jregex::replace(s, re, rep, name == "replaceAll").map(|r| Value::str(&r)))
+            let mut meter = |scanned: usize, made: usize| {
+                budget.scan(scanned).is_ok() && budget.build(made).is_ok()
+            };
+            let r = jregex::replace(s, re, rep, name == "replaceAll", &mut meter);
+            Some(regex_result(r, budget).map(|r| Value::str(&r)))
         }
         ("matches", [re]) => match str_arg(re)? {
-            Some(re) => Some(jregex::matches(s, re).map(Value::Bool)),
+            Some(re) => Some(
+                jregex::matches(s, re)
+                    .map(Value::Bool)
+                    .map_err(CallError::from),
+            ),
             None => err(npe(
                 "Cannot invoke \"String.length()\" because \"regex\" is null",
             )),
@@ -327,7 +380,14 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
             };
             match str_arg(re)? {
                 Some(re) => {
-                    Some(jregex::split(s, re, limit).map(|parts| {
+                    // Each part: its text, a string's own allocation, a list slot.
+                    let mut meter = |scanned: usize, made: usize| {
+                        budget.scan(scanned).is_ok()
+                            && budget.slots(1).is_ok()
+                            && budget.alloc(made.saturating_add(CONTAINER_BYTES)).is_ok()
+                    };
+                    let r = jregex::split(s, re, limit, &mut meter);
+                    Some(regex_result(r, budget).map(|parts| {
                         Value::new_list(parts.iter().map(|p| Value::str(p)).collect())
                     }))
                 }
@@ -336,12 +396,22 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
                 )),
             }
         }
-        ("toCharArray", []) => ok(Value::new_list(
-            s.encode_utf16()
-                .map(|u| Value::str(&String::from_utf16_lossy(&[u])))
-                .collect(),
-        )),
-        ("valueOf", [v]) if !v.is_null() => ok(Value::str(&v.to_java_string())),
+        ("toCharArray", []) => {
+            // A list slot and a one-character string per UTF-16 unit.
+            let n = utf16_len(s);
+            charge!(budget.slots(n));
+            charge!(budget.alloc(n.saturating_mul(CONTAINER_BYTES)));
+            ok(Value::new_list(
+                s.encode_utf16()
+                    .map(|u| Value::str(&String::from_utf16_lossy(&[u])))
+                    .collect(),
+            ))
+        }
+        ("valueOf", [v]) if !v.is_null() => Some(
+            v.java_string(budget)
+                .map(|t| Value::str(&t))
+                .map_err(CallError::from),
+        ),
         ("join", [sep, rest @ ..]) if !rest.is_empty() => {
             let Some(Some(sep)) = str_arg(sep) else {
                 return None;
@@ -350,10 +420,16 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
                 [Value::List(l)] => l.borrow().items.clone(),
                 _ => rest.to_vec(),
             };
+            charge!(budget.steps(items.len() as u64));
             let mut out = String::new();
+            let mut charged = 0;
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(sep);
+                }
+                if out.len() - charged >= CHUNK {
+                    charge!(budget.build(out.len() - charged));
+                    charged = out.len();
                 }
                 match it {
                     Value::Str(x) => out.push_str(x),
@@ -372,19 +448,22 @@ pub(super) fn method(s: &Rc<str>, name: &str, args: &[Value]) -> MResult {
                     return err(too_big());
                 }
             }
+            charge!(budget.build(out.len() - charged));
             ok(Value::str(&out))
         }
         _ => None,
     }
 }
 
-fn replace_literal(s: &str, target: &str, rep: &str) -> MResult {
+fn replace_literal(s: &str, target: &str, rep: &str, budget: &Budget) -> MResult {
     if target.is_empty() {
         // Java inserts the replacement around every UTF-16 unit; we do it per char.
         let n = s.chars().count() + 1;
-        if n.saturating_mul(rep.len()).saturating_add(s.len()) > MAX_STRING {
+        let size = n.saturating_mul(rep.len()).saturating_add(s.len());
+        if size > MAX_STRING {
             return err(too_big());
         }
+        charge!(budget.build(size));
         let mut out = String::with_capacity(s.len() + n * rep.len());
         out.push_str(rep);
         for c in s.chars() {
@@ -394,13 +473,29 @@ fn replace_literal(s: &str, target: &str, rep: &str) -> MResult {
         return ok(Value::str(&out));
     }
     let count = s.matches(target).count();
-    if rep.len() > target.len()
-        && count
+    let size = if rep.len() > target.len() {
+        count
             .saturating_mul(rep.len() - target.len())
             .saturating_add(s.len())
-            > MAX_STRING
-    {
+    } else {
+        s.len()
+    };
+    if size > MAX_STRING {
         return err(too_big());
     }
+    charge!(budget.build(size));
     ok(Value::str(&s.replace(target, rep)))
+}
+
+/// A regex operation's result: a stop by the meter is the budget's failure.
+fn regex_result<T>(r: Result<T, jregex::RegexError>, budget: &Budget) -> Result<T, CallError> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(jregex::RegexError::Java(e)) => Err(CallError::Java(e)),
+        // The meter stopped it: the budget is exceeded (and stays so).
+        Err(jregex::RegexError::Stopped) => match budget.steps(0).and_then(|()| budget.alloc(0)) {
+            Err(e) => Err(CallError::from(e)),
+            Ok(()) => Err(CallError::Java(too_big())),
+        },
+    }
 }

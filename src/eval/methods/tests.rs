@@ -1,6 +1,7 @@
 //! Java methods checked against the reference renderer.
 
 use super::*;
+use crate::eval::budget::Budget;
 use crate::eval::number::Decimal;
 use crate::eval::value::Key;
 use num_bigint::BigInt;
@@ -12,7 +13,7 @@ fn s(v: &str) -> Value {
 }
 
 fn call(recv: &Value, name: &str, args: &[Value]) -> String {
-    match call_method(recv, name, args) {
+    match call_method(recv, name, args, &Budget::unmetered()) {
         None => "NONE".into(),
         Some(Ok(v)) => v.to_java_string(),
         Some(Err(e)) => format!("ERR {e}"),
@@ -75,18 +76,27 @@ fn list_methods() {
     );
     assert_eq!(call(&l, "get", &[Value::Long(0)]), "NONE");
     assert_eq!(
-        get_index(&l, &Value::Int(-1)).map(|v| v.map(|v| v.to_java_string())),
+        get_index(&l, &Value::Int(-1), &Budget::unmetered()).map(|v| v.map(|v| v.to_java_string())),
         Ok(Some("3".into()))
     );
     assert_eq!(
-        get_index(&s("abc"), &Value::Int(-1)).map(|v| v.is_some()),
+        get_index(&s("abc"), &Value::Int(-1), &Budget::unmetered()).map(|v| v.is_some()),
         Err("A 'size()' method required for negative value -1 does not exist for class 'java.lang.String'".into())
     );
     assert_eq!(
-        get_property(&l, "empty").map(|v| v.to_java_string()),
+        get_property(&l, "empty", &Budget::unmetered())
+            .ok()
+            .flatten()
+            .map(|v| v.to_java_string()),
         Some("false".into())
     );
-    assert_eq!(get_property(&l, "size").map(|v| v.to_java_string()), None);
+    assert_eq!(
+        get_property(&l, "size", &Budget::unmetered())
+            .ok()
+            .flatten()
+            .map(|v| v.to_java_string()),
+        None
+    );
 }
 
 #[test]
@@ -100,16 +110,28 @@ fn map_methods() {
     assert_eq!(call(&m, "keySet", &[]), "[a, b]");
     assert_eq!(call(&m, "put", &[s("a"), Value::Int(2)]), "1");
     assert_eq!(call(&m, "put", &[s("c"), Value::Int(2)]), "null");
-    assert_eq!(get_property(&m, "size").map(|v| v.is_null()), Some(true));
     assert_eq!(
-        get_property(&m, "class").map(|v| v.to_java_string()),
+        get_property(&m, "size", &Budget::unmetered())
+            .ok()
+            .flatten()
+            .map(|v| v.is_null()),
+        Some(true)
+    );
+    assert_eq!(
+        get_property(&m, "class", &Budget::unmetered())
+            .ok()
+            .flatten()
+            .map(|v| v.to_java_string()),
         Some("class java.util.LinkedHashMap".into())
     );
-    let entries = call_method(&m, "entrySet", &[]);
+    let entries = call_method(&m, "entrySet", &[], &Budget::unmetered());
     if let Some(Ok(Value::List(l))) = entries {
         let first = l.borrow().items.first().cloned().unwrap_or_default();
         assert_eq!(
-            get_property(&first, "key").map(|v| v.to_java_string()),
+            get_property(&first, "key", &Budget::unmetered())
+                .ok()
+                .flatten()
+                .map(|v| v.to_java_string()),
             Some("a".into())
         );
         assert_eq!(call(&first, "getValue", &[]), "2");
@@ -126,14 +148,14 @@ proptest! {
     #[test]
     fn substring_never_panics(st in "\\PC{0,12}", a in -3i32..20, b in -3i32..20) {
         let v = Value::str(&st);
-        let _ = call_method(&v, "substring", &[Value::Int(a), Value::Int(b)]);
-        let _ = call_method(&v, "substring", &[Value::Int(a)]);
-        let _ = call_method(&v, "charAt", &[Value::Int(a)]);
-        let _ = call_method(&v, "codePointAt", &[Value::Int(a)]);
-        let _ = call_method(&v, "indexOf", &[Value::str("a"), Value::Int(a)]);
-        let _ = call_method(&v, "lastIndexOf", &[Value::str(""), Value::Int(b)]);
-        let _ = call_method(&v, "indexOf", &[Value::Int(a * 1000)]);
-        let _ = call_method(&v, "startsWith", &[Value::str("a"), Value::Int(a)]);
+        let _ = call_method(&v, "substring", &[Value::Int(a), Value::Int(b)], &Budget::unmetered());
+        let _ = call_method(&v, "substring", &[Value::Int(a)], &Budget::unmetered());
+        let _ = call_method(&v, "charAt", &[Value::Int(a)], &Budget::unmetered());
+        let _ = call_method(&v, "codePointAt", &[Value::Int(a)], &Budget::unmetered());
+        let _ = call_method(&v, "indexOf", &[Value::str("a"), Value::Int(a)], &Budget::unmetered());
+        let _ = call_method(&v, "lastIndexOf", &[Value::str(""), Value::Int(b)], &Budget::unmetered());
+        let _ = call_method(&v, "indexOf", &[Value::Int(a * 1000)], &Budget::unmetered());
+        let _ = call_method(&v, "startsWith", &[Value::str("a"), Value::Int(a)], &Budget::unmetered());
     }
 }
 #[test]
@@ -173,8 +195,16 @@ fn big_decimal_methods() {
     assert_eq!(x.java_class_name(), "java.math.BigDecimal");
     // A BigDecimal map key stays a BigDecimal.
     assert_eq!(
-        x.to_key().to_value().java_class_name(),
+        x.to_key(&Budget::unmetered())
+            .unwrap_or(Key::Null)
+            .to_value()
+            .java_class_name(),
         "java.math.BigDecimal"
     );
-    assert!(x.to_key().to_value().java_equals(x));
+    assert!(x
+        .to_key(&Budget::unmetered())
+        .unwrap_or(Key::Null)
+        .to_value()
+        .java_equals(x, &Budget::unmetered())
+        .unwrap_or(false));
 }

@@ -107,7 +107,7 @@ fn depth_is_bounded() {
     let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
     assert!(parse(&ok).is_ok());
     let mut out = String::new();
-    assert!(compact(&ok, &mut out));
+    assert!(compact(&ok, &mut out, &Budget::unmetered()) == Ok(true));
     assert_eq!(out, ok);
 }
 
@@ -126,7 +126,10 @@ fn compact_matches_the_tree() {
         r#"  [ {} , [ ] ]  "#,
     ] {
         let mut out = String::from("prefix");
-        assert!(compact(text, &mut out), "{text}");
+        assert!(
+            compact(text, &mut out, &Budget::unmetered()) == Ok(true),
+            "{text}"
+        );
         assert_eq!(
             out.strip_prefix("prefix"),
             via_tree(text).as_deref(),
@@ -160,18 +163,21 @@ fn compact_leaves_the_unusual_to_the_tree() {
         "[1",
     ] {
         let mut out = String::from("keep");
-        assert!(!compact(text, &mut out), "{text}");
+        assert!(
+            compact(text, &mut out, &Budget::unmetered()) == Ok(false),
+            "{text}"
+        );
         assert_eq!(out, "keep");
     }
     // Many keys, one repeated far apart.
     let mut doc: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
     doc.push("\"k3\":0".into());
     let text = format!("{{{}}}", doc.join(","));
-    assert!(!compact(&text, &mut String::new()));
+    assert!(compact(&text, &mut String::new(), &Budget::unmetered()) == Ok(false));
     doc.pop();
     let text = format!("{{{}}}", doc.join(","));
     let mut out = String::new();
-    assert!(compact(&text, &mut out));
+    assert!(compact(&text, &mut out, &Budget::unmetered()) == Ok(true));
     assert_eq!(Some(out), via_tree(&text));
 }
 
@@ -203,7 +209,7 @@ proptest! {
             serde_json::to_string(&doc).unwrap_or_default()
         };
         let mut out = String::new();
-        if compact(&text, &mut out) {
+        if compact(&text, &mut out, &Budget::unmetered()) == Ok(true) {
             prop_assert_eq!(Some(out), via_tree(&text));
         }
     }
@@ -211,14 +217,14 @@ proptest! {
     #[test]
     fn nothing_panics(s in "\\PC*") {
         let _ = parse(&s);
-        let _ = compact(&s, &mut String::new());
+        let _ = compact(&s, &mut String::new(), &Budget::unmetered());
     }
 
     #[test]
     fn structured_text_does_not_panic(s in "[\\[\\]{}:,'\" .eE0-9a\\\\u-]{0,40}") {
         let _ = parse(&s);
         let mut out = String::new();
-        if compact(&s, &mut out) {
+        if compact(&s, &mut out, &Budget::unmetered()) == Ok(true) {
             prop_assert_eq!(Some(out), via_tree(&s));
         }
     }

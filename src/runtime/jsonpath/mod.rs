@@ -47,6 +47,7 @@ use filter::{Criteria, Decimal, JavaPattern, Op, Operand, Pred};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+use crate::eval::budget::{Budget, Exceeded, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::{entries_with_capacity, Key, List, StrKey, Value};
 
 pub use compile::MAX_PATH_NESTING;
@@ -92,6 +93,8 @@ pub enum EvalErrorKind {
     Runtime,
     /// [`MAX_EVAL_DEPTH`] or [`MAX_EVAL_STEPS`] exceeded.
     Limit,
+    /// The render's budget ran out (see [`JsonPath::select_with_budget`]).
+    Budget(Exceeded),
 }
 
 /// Evaluation failed the way Jayway throws (other than "not found").
@@ -166,14 +169,21 @@ impl JsonPath {
 
     /// Evaluates against `doc`: `Ok(None)` when not found, the value of a
     /// definite path, or an array of the matches of an indefinite one.
+    /// Bounded by [`MAX_EVAL_STEPS`] and [`MAX_EVAL_DEPTH`] only.
     pub fn eval(&self, doc: &Value) -> Result<Option<Value>, EvalError> {
         Ok(self.select(doc)?.into_value())
     }
 
     /// Like [`JsonPath::eval`], keeping apart one value and a list of matches.
     pub fn select(&self, doc: &Value) -> Result<Selection, EvalError> {
+        self.select_with_budget(doc, &Budget::unmetered())
+    }
+
+    /// Like [`JsonPath::select`], charging `budget` a step for each token
+    /// applied and node scanned, and the memory of each match as it is found.
+    pub fn select_with_budget(&self, doc: &Value, budget: &Budget) -> Result<Selection, EvalError> {
         let mut steps = 0u64;
-        let res = run(&self.compiled, doc, doc, false, &mut steps, 0);
+        let res = run(&self.compiled, doc, doc, false, &mut steps, 0, budget);
         match res {
             Ok(hits) => {
                 if self.is_definite() {
@@ -222,6 +232,13 @@ fn busy() -> Exc {
     runtime("java.util.ConcurrentModificationException")
 }
 
+fn over_budget(e: Exceeded) -> Exc {
+    Exc::Error(EvalError {
+        kind: EvalErrorKind::Budget(e),
+        message: e.to_string(),
+    })
+}
+
 fn limit(message: String) -> Exc {
     Exc::Error(EvalError {
         kind: EvalErrorKind::Limit,
@@ -237,6 +254,7 @@ fn run(
     require_props: bool,
     steps: &mut u64,
     depth: usize,
+    budget: &Budget,
 ) -> Result<Vec<Value>, Exc> {
     let n = path.tokens.len();
     // Jayway's isUpstreamDefinite(): this token and the path from the previous
@@ -261,6 +279,7 @@ fn run(
         root,
         require_props,
         steps,
+        budget,
         results: Vec::new(),
     };
     ev.eval(0, model, depth)?;
@@ -273,11 +292,13 @@ struct Evaluator<'a, 's> {
     root: &'a Value,
     require_props: bool,
     steps: &'s mut u64,
+    budget: &'s Budget,
     results: Vec<Value>,
 }
 
 impl<'a> Evaluator<'a, '_> {
     fn tick(&mut self, depth: usize) -> Result<(), Exc> {
+        self.budget.step().map_err(over_budget)?;
         *self.steps += 1;
         if *self.steps > MAX_EVAL_STEPS {
             return Err(limit(format!(
@@ -292,6 +313,14 @@ impl<'a> Evaluator<'a, '_> {
         Ok(())
     }
 
+    /// Records a match, charging its slot.
+    fn found(&mut self, v: Value) -> Result<(), Exc> {
+        self.budget.alloc(VALUE_BYTES).map_err(over_budget)?;
+        self.budget.step().map_err(over_budget)?;
+        self.results.push(v);
+        Ok(())
+    }
+
     fn is_leaf(&self, k: usize) -> bool {
         k + 1 >= self.tokens.len()
     }
@@ -301,7 +330,7 @@ impl<'a> Evaluator<'a, '_> {
     fn eval(&mut self, k: usize, model: &Value, depth: usize) -> Result<(), Exc> {
         self.tick(depth)?;
         let Some(token) = self.tokens.get(k) else {
-            self.results.push(model.clone());
+            self.found(model.clone())?;
             return Ok(());
         };
         match token {
@@ -344,7 +373,10 @@ impl<'a> Evaluator<'a, '_> {
                     None => {}
                 }
             }
-            self.results.push(Value::new_map(merged));
+            self.budget
+                .alloc(merged.len().saturating_mul(ENTRY_BYTES))
+                .map_err(over_budget)?;
+            self.found(Value::new_map(merged))?;
             Ok(())
         }
     }
@@ -476,7 +508,7 @@ impl<'a> Evaluator<'a, '_> {
     /// Continues after token `k` (or records `model` when `k` is the leaf).
     fn next(&mut self, k: usize, model: &Value, depth: usize) -> Result<(), Exc> {
         if self.is_leaf(k) {
-            self.results.push(model.clone());
+            self.found(model.clone())?;
             Ok(())
         } else {
             self.eval(k + 1, model, depth + 1)
@@ -601,7 +633,15 @@ impl<'a> Evaluator<'a, '_> {
         require_props: bool,
         depth: usize,
     ) -> Result<Option<Value>, Exc> {
-        match run(path, on, self.root, require_props, self.steps, depth + 1) {
+        match run(
+            path,
+            on,
+            self.root,
+            require_props,
+            self.steps,
+            depth + 1,
+            self.budget,
+        ) {
             Ok(hits) => Ok(hits.into_iter().next()),
             Err(Exc::NotFound) => Ok(None),
             Err(e) => Err(e),
@@ -626,7 +666,7 @@ impl<'a> Evaluator<'a, '_> {
                 let Some(r) = self.operand(right, item, depth)? else {
                     return Ok(false);
                 };
-                compare(*op, &r, &l)
+                compare(*op, &r, &l, self.budget)
             }
         }
     }
@@ -652,14 +692,16 @@ impl<'a> Evaluator<'a, '_> {
     }
 }
 
+/// At most 2,000 characters of `s`, then `…`.
 fn short(s: &str) -> String {
     const MAX: usize = 2000;
-    if s.chars().count() > MAX {
-        let mut t: String = s.chars().take(MAX).collect();
-        t.push('…');
-        t
-    } else {
-        s.to_string()
+    match s.char_indices().nth(MAX) {
+        Some((cut, _)) => {
+            let mut t = s.get(..cut).unwrap_or(s).to_string();
+            t.push('…');
+            t
+        }
+        None => s.to_string(),
     }
 }
 
@@ -709,13 +751,13 @@ impl JObj<'_> {
     }
 
     /// `toString()`; `None` for null.
-    fn java_string(&self) -> Option<String> {
-        Some(match self {
+    fn java_string(&self, budget: &Budget) -> Result<Option<String>, Exc> {
+        Ok(Some(match self {
             JObj::Lit(s) => s.to_string(),
             JObj::Pattern(p) => p.source.clone(),
-            JObj::Doc(Value::Null) => return None,
-            JObj::Doc(v) => v.to_java_string(),
-        })
+            JObj::Doc(Value::Null) => return Ok(None),
+            JObj::Doc(v) => v.java_string(budget).map_err(over_budget)?,
+        }))
     }
 }
 
@@ -764,7 +806,7 @@ fn safe_compare(left: &JObj<'_>, right: &JObj<'_>) -> Result<Option<Ordering>, E
 }
 
 /// `CriteriaType.eval(expected, model)`.
-fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>) -> Result<bool, Exc> {
+fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>, budget: &Budget) -> Result<bool, Exc> {
     let one_null = expected.is_null() ^ model.is_null();
     let ord = |f: fn(Ordering) -> bool| -> Result<bool, Exc> {
         Ok(safe_compare(expected, model)?.is_some_and(f))
@@ -787,19 +829,22 @@ fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>) -> Result<bool, Exc> {
                     ))
                 }
             };
-            match target.java_string() {
+            match target.java_string(budget)? {
                 None => Ok(false),
-                Some(s) => pattern
-                    .re
-                    .is_match(&s)
-                    .map_err(|e| runtime(format!("regex failed: {e}"))),
+                Some(s) => budget.scan(s.len()).map_err(over_budget).and_then(|()| {
+                    pattern
+                        .re
+                        .is_match(&s)
+                        .map_err(|e| runtime(format!("regex failed: {e}")))
+                }),
             }
         }
     }
 }
 
-/// Java `toString()` of a document value: maps as `{k=v, …}` (LinkedHashMap),
-/// lists as compact JSON (JSONArray), strings raw.
+/// The start of the Java `toString()` of a document value (maps as `{k=v, …}`,
+/// lists as compact JSON, strings raw), for messages: however large the value,
+/// printing stops soon after [`short`]'s length.
 pub(crate) fn java_to_string(v: &Value) -> String {
-    v.to_java_string()
+    crate::eval::print::excerpt(v, 8192)
 }

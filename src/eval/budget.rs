@@ -1,0 +1,251 @@
+//! The work and memory one render may use.
+//!
+//! A [`Budget`] is made when a render starts and lives until its values are
+//! gone. Whatever does work charges it as the work happens, never after:
+//!
+//! - **steps** measure time: the walker charges one per node and expression it
+//!   visits; code that loops over data charges one per element it touches and
+//!   one per [`BYTES_PER_STEP`] bytes it scans or copies ([`Budget::scan`]);
+//! - **bytes** measure memory: every string, list slot, map entry or parsed body
+//!   node a render builds is charged when it is built ([`Budget::alloc`]), the
+//!   request body when the render starts, and nothing is refunded — so the
+//!   memory a render holds never exceeds what it was charged.
+//!
+//! Both are checked on every charge, and long operations charge as they go (at
+//! least every [`CHUNK`] bytes or elements), so no render overshoots either limit
+//! by more than a constant. Once exceeded, a budget stays exceeded: every later
+//! charge fails too.
+//!
+//! The budget also remembers the containers a render made hold other containers,
+//! the only way a reference cycle can arise, and frees such cycles when it is
+//! dropped (see [`super::cycles`]).
+
+use std::cell::Cell;
+use std::fmt;
+
+use super::cycles::Cycles;
+use super::value::{Key, ListRef, MapRef, Value};
+
+/// Bytes scanned or copied per step charged.
+pub const BYTES_PER_STEP: usize = 64;
+
+/// Long operations charge at least this often (bytes, or elements).
+pub const CHUNK: usize = 64 * 1024;
+
+/// Deepest nesting of lists and maps that printing, comparing and hashing
+/// follow. Java has no such limit but its stack: a list that holds itself
+/// through another list overflows it (`java.lang.StackOverflowError`), as it
+/// does here past this depth. Java's default stack takes a little over 10,000
+/// levels of nested lists.
+pub const MAX_VALUE_DEPTH: usize = 10_000;
+
+/// Bytes charged for one value slot (a list element or a map entry's value).
+pub const VALUE_BYTES: usize = std::mem::size_of::<Value>();
+
+/// Bytes charged for one map entry (its key, its value and the index's share).
+pub const ENTRY_BYTES: usize = std::mem::size_of::<(Key, Value)>() + 16;
+
+/// Bytes charged for a new list or map, besides its slots.
+pub const CONTAINER_BYTES: usize = 64;
+
+/// A limit a render went over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exceeded {
+    /// More evaluation steps than the budget's (the limit).
+    Steps(u64),
+    /// More bytes built than the budget's (the limit).
+    Bytes(u64),
+    /// Values nested deeper than [`MAX_VALUE_DEPTH`] (Java: a stack overflow).
+    Depth(usize),
+}
+
+impl fmt::Display for Exceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Exceeded::Steps(max) => write!(f, "evaluation budget of {max} steps exceeded"),
+            Exceeded::Bytes(max) => write!(
+                f,
+                "memory budget of {max} bytes exceeded (strings, lists and maps built by the render, and the body)"
+            ),
+            Exceeded::Depth(max) => write!(
+                f,
+                "java.lang.StackOverflowError: lists and maps nested deeper than {max} levels (one holds itself through another?)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Exceeded {}
+
+/// The steps and bytes of one render, and the bookkeeping that frees its cycles.
+/// Charges take `&self`: the budget is shared by reference with everything the
+/// render calls.
+pub struct Budget {
+    steps: Cell<u64>,
+    steps_max: u64,
+    bytes: Cell<u64>,
+    bytes_max: u64,
+    cycles: Cycles,
+}
+
+impl fmt::Debug for Budget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Budget")
+            .field("steps", &self.steps.get())
+            .field("steps_max", &self.steps_max)
+            .field("bytes", &self.bytes.get())
+            .field("bytes_max", &self.bytes_max)
+            .finish()
+    }
+}
+
+impl Budget {
+    /// A budget of `steps_max` steps and `bytes_max` bytes.
+    pub fn new(steps_max: u64, bytes_max: usize) -> Budget {
+        Budget {
+            steps: Cell::new(0),
+            steps_max,
+            bytes: Cell::new(0),
+            bytes_max: bytes_max as u64,
+            cycles: Cycles::default(),
+        }
+    }
+
+    /// A budget that never runs out (depth is still bounded): for values built
+    /// outside a render, in tests and tools.
+    pub fn unmetered() -> Budget {
+        Budget::new(u64::MAX, usize::MAX)
+    }
+
+    /// Charges `n` steps.
+    #[inline]
+    pub fn steps(&self, n: u64) -> Result<(), Exceeded> {
+        let used = self.steps.get().saturating_add(n);
+        self.steps.set(used);
+        if used > self.steps_max {
+            return Err(Exceeded::Steps(self.steps_max));
+        }
+        Ok(())
+    }
+
+    /// Charges one step.
+    #[inline]
+    pub fn step(&self) -> Result<(), Exceeded> {
+        self.steps(1)
+    }
+
+    /// Charges the steps of scanning or copying `bytes` bytes.
+    #[inline]
+    pub fn scan(&self, bytes: usize) -> Result<(), Exceeded> {
+        self.steps((bytes / BYTES_PER_STEP) as u64)
+    }
+
+    /// Charges `bytes` bytes about to be built.
+    #[inline]
+    pub fn alloc(&self, bytes: usize) -> Result<(), Exceeded> {
+        let used = self.bytes.get().saturating_add(bytes as u64);
+        self.bytes.set(used);
+        if used > self.bytes_max {
+            return Err(Exceeded::Bytes(self.bytes_max));
+        }
+        Ok(())
+    }
+
+    /// Charges building a string of `bytes` bytes: its memory and the copying.
+    #[inline]
+    pub fn build(&self, bytes: usize) -> Result<(), Exceeded> {
+        self.alloc(bytes)?;
+        self.scan(bytes)
+    }
+
+    /// Charges a new list or map of `n` slots: its memory and one step per slot.
+    #[inline]
+    pub fn slots(&self, n: usize) -> Result<(), Exceeded> {
+        self.alloc(CONTAINER_BYTES.saturating_add(n.saturating_mul(VALUE_BYTES)))?;
+        self.steps(n as u64)
+    }
+
+    /// Bytes that may still be built.
+    pub fn bytes_left(&self) -> usize {
+        usize::try_from(self.bytes_max.saturating_sub(self.bytes.get())).unwrap_or(usize::MAX)
+    }
+
+    /// Steps charged so far.
+    pub fn steps_used(&self) -> u64 {
+        self.steps.get()
+    }
+
+    /// Bytes charged so far.
+    pub fn bytes_used(&self) -> u64 {
+        self.bytes.get()
+    }
+
+    /// Notes that `inserted` was put into the container (or object) `holder`:
+    /// if both can hold values, `holder` may now be part of a cycle.
+    #[inline]
+    pub fn note_insert(&self, holder: &Value, inserted: &Value) {
+        if holds_values(inserted) {
+            self.cycles.note(holder);
+        }
+    }
+
+    /// [`Budget::note_insert`] for a list.
+    #[inline]
+    pub fn note_list(&self, holder: &ListRef, inserted: &Value) {
+        if holds_values(inserted) {
+            self.cycles.note(&Value::List(holder.clone()));
+        }
+    }
+
+    /// [`Budget::note_insert`] for a map.
+    #[inline]
+    pub fn note_map(&self, holder: &MapRef, inserted: &Value) {
+        if holds_values(inserted) {
+            self.cycles.note(&Value::Map(holder.clone()));
+        }
+    }
+
+    /// Frees the reference cycles among the noted containers that nothing
+    /// outside them holds any more. Runs when the budget is dropped; call it
+    /// earlier to free them sooner.
+    pub fn collect_cycles(&self) {
+        self.cycles.collect();
+    }
+}
+
+/// Can `v` hold other values (and so close a cycle)?
+#[inline]
+fn holds_values(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_) | Value::Object(_))
+}
+
+impl Drop for Budget {
+    fn drop(&mut self) {
+        self.cycles.collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charges_fail_past_the_limits_and_stay_failed() {
+        let b = Budget::new(10, 100);
+        assert!(b.steps(10).is_ok());
+        assert_eq!(b.step(), Err(Exceeded::Steps(10)));
+        assert_eq!(b.steps(0), Err(Exceeded::Steps(10)));
+        assert!(b.alloc(100).is_ok());
+        assert_eq!(b.alloc(1), Err(Exceeded::Bytes(100)));
+        assert_eq!(b.alloc(0), Err(Exceeded::Bytes(100)));
+        assert_eq!(b.bytes_left(), 0);
+    }
+
+    #[test]
+    fn unmetered_never_runs_out() {
+        let b = Budget::unmetered();
+        assert!(b.steps(u64::MAX).is_ok());
+        assert!(b.alloc(usize::MAX).is_ok());
+        assert!(b.alloc(usize::MAX).is_ok());
+    }
+}

@@ -1,0 +1,351 @@
+//! Java's `toString` and json-smart's JSON text of values, written without
+//! recursion and charged to a [`Budget`] as they are written.
+//!
+//! - `toString`: lists as `ArrayList` prints them (`[a, b]`, an element that is
+//!   the list itself as `(this Collection)`), maps as `LinkedHashMap` (`{k=v}`, a
+//!   value that is the map itself as `(this Map)`), a map entry as `k=v`; a map
+//!   inside `$context` as the empty string; a json-smart `JSONArray` (a list with
+//!   `json` set) as its JSON text.
+//! - JSON (`JSONValue.toJSONString`, default style): compact, strings escaped as
+//!   json-smart escapes them (`/` as `\/`, control characters and U+007F..U+009F,
+//!   U+2000..U+20FF as `\uXXXX`), infinite doubles as `null`, NaN as `NaN`; maps
+//!   become objects, lists arrays, other objects their quoted `toString`. JSON has
+//!   no `(this Collection)`: json-smart recurses into a list that holds itself.
+//!
+//! A list that holds itself through another one has no end: Java overflows its
+//! stack, and here printing stops past [`MAX_VALUE_DEPTH`] levels with
+//! [`Exceeded::Depth`]. Shared sublists print once per reference, as in Java
+//! (`[$l, $l]` nested 40 times is 2⁴⁰ elements): the budget ends that.
+
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use super::budget::{Budget, Exceeded, CHUNK, MAX_VALUE_DEPTH};
+use super::value::{Key, ListRef, MapRef, Value};
+
+/// Writes the Java `toString()` of `v` into `out` (null as `null`, as
+/// `String.valueOf` writes it).
+pub fn write_java(v: &Value, out: &mut String, budget: &Budget) -> Result<(), Exceeded> {
+    let mut p = Printer::new(out, budget);
+    p.value(v, false)?;
+    p.run()?;
+    p.flush()
+}
+
+/// Writes json-smart's `JSONValue.toJSONString(v)` into `out`.
+pub fn write_json(v: &Value, out: &mut String, budget: &Budget) -> Result<(), Exceeded> {
+    let mut p = Printer::new(out, budget);
+    p.value(v, true)?;
+    p.run()?;
+    p.flush()
+}
+
+/// The start of the Java `toString()` of `v`: at most about `max` bytes are
+/// written (more than that of one scalar is never copied), for messages.
+pub fn excerpt(v: &Value, max: usize) -> String {
+    let mut out = String::new();
+    let _ = write_java(v, &mut out, &Budget::new(u64::MAX, max));
+    if out.len() > max {
+        let mut cut = max;
+        while cut > 0 && !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+    }
+    out
+}
+
+enum Frame {
+    /// A list being written; `next` is the index of the next element.
+    List {
+        list: ListRef,
+        next: usize,
+        json: bool,
+    },
+    /// A map being written; `next` is the index of the next entry.
+    Map {
+        map: MapRef,
+        next: usize,
+        json: bool,
+    },
+    /// A value still to write.
+    Pending(Value),
+    /// The text written from `start` on is an object's `toString` inside JSON:
+    /// it becomes a JSON string once written.
+    Quote { start: usize },
+}
+
+struct Printer<'o, 'b> {
+    out: &'o mut String,
+    budget: &'b Budget,
+    /// `out.len()` when bytes were last charged.
+    charged: usize,
+    /// Values written since steps were last charged.
+    values: usize,
+    stack: Vec<Frame>,
+}
+
+impl<'o, 'b> Printer<'o, 'b> {
+    fn new(out: &'o mut String, budget: &'b Budget) -> Printer<'o, 'b> {
+        let charged = out.len();
+        Printer {
+            out,
+            budget,
+            charged,
+            values: 0,
+            stack: Vec::new(),
+        }
+    }
+
+    /// Charges what was written since the last charge.
+    fn flush(&mut self) -> Result<(), Exceeded> {
+        let written = self.out.len().saturating_sub(self.charged);
+        self.charged = self.out.len();
+        let values = std::mem::take(&mut self.values);
+        self.budget.build(written)?;
+        self.budget.steps(values as u64)
+    }
+
+    fn check(&mut self) -> Result<(), Exceeded> {
+        if self.out.len().saturating_sub(self.charged) >= CHUNK || self.values >= CHUNK / 64 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, s: &str) -> Result<(), Exceeded> {
+        if s.len() >= CHUNK {
+            // Charged before it is copied.
+            self.flush()?;
+            self.budget.build(s.len())?;
+            self.out.push_str(s);
+            self.charged = self.out.len();
+            return Ok(());
+        }
+        self.out.push_str(s);
+        self.check()
+    }
+
+    /// A JSON string, escaped a chunk at a time.
+    fn json_string(&mut self, s: &str) -> Result<(), Exceeded> {
+        self.out.push('"');
+        let mut rest = s;
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(CHUNK);
+            while cut > 0 && !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            if cut == 0 {
+                cut = rest.len();
+            }
+            let (piece, tail) = rest.split_at(cut);
+            escape_json_into(piece, self.out);
+            rest = tail;
+            self.check()?;
+        }
+        self.push("\"")
+    }
+
+    fn open(&mut self, frame: Frame) -> Result<(), Exceeded> {
+        if self.stack.len() >= MAX_VALUE_DEPTH {
+            return Err(Exceeded::Depth(MAX_VALUE_DEPTH));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Writes a scalar, or opens the frame of a container.
+    fn value(&mut self, v: &Value, json: bool) -> Result<(), Exceeded> {
+        self.values += 1;
+        match v {
+            Value::Null => self.push("null"),
+            Value::Bool(b) => self.push(if *b { "true" } else { "false" }),
+            Value::Int(i) => {
+                let _ = write!(self.out, "{i}");
+                self.check()
+            }
+            Value::Long(i) => {
+                let _ = write!(self.out, "{i}");
+                self.check()
+            }
+            Value::BigInt(i) => {
+                let _ = write!(self.out, "{i}");
+                self.check()
+            }
+            Value::Double(d) if json && !d.is_finite() => {
+                self.push(if d.is_nan() { "NaN" } else { "null" })
+            }
+            Value::Double(d) => {
+                super::number::write_java_double(*d, self.out);
+                self.check()
+            }
+            Value::Decimal(d) => self.push(&d.to_java_string()),
+            Value::Str(s) if json => self.json_string(s),
+            Value::Str(s) => self.push(s),
+            Value::List(l) => {
+                let json = json || l.try_borrow().is_ok_and(|l| l.json);
+                self.open(Frame::List {
+                    list: l.clone(),
+                    next: 0,
+                    json,
+                })?;
+                self.push("[")
+            }
+            Value::Map(m) => {
+                if !json && m.try_borrow().is_ok_and(|m| m.prints_empty) {
+                    return Ok(());
+                }
+                self.open(Frame::Map {
+                    map: m.clone(),
+                    next: 0,
+                    json,
+                })?;
+                self.push("{")
+            }
+            Value::Object(o) => {
+                if json {
+                    self.open(Frame::Quote {
+                        start: self.out.len(),
+                    })?;
+                }
+                match o.entry() {
+                    // `Map.Entry.toString()`: key=value.
+                    Some((k, v)) => {
+                        self.value(&k, false)?;
+                        self.push("=")?;
+                        self.open(Frame::Pending(v))
+                    }
+                    None => self.push(&o.to_java_string()),
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, k: &Key, json: bool) -> Result<(), Exceeded> {
+        self.values += 1;
+        if json {
+            match k {
+                Key::Null => self.push("null"),
+                Key::Str(s) | Key::Other(s) => self.json_string(s),
+                // A number or boolean key: its (short) text.
+                other => {
+                    let mut s = String::new();
+                    Printer::new(&mut s, self.budget).value(&other.to_value(), false)?;
+                    self.json_string(&s)
+                }
+            }
+        } else {
+            self.value(&k.to_value(), false)
+        }
+    }
+
+    fn run(&mut self) -> Result<(), Exceeded> {
+        while let Some(top) = self.stack.last_mut() {
+            match top {
+                Frame::List { list, next, json } => {
+                    let i = *next;
+                    *next += 1;
+                    let (list, json) = (list.clone(), *json);
+                    let item = list.try_borrow().ok().and_then(|l| l.items.get(i).cloned());
+                    let Some(item) = item else {
+                        self.stack.pop();
+                        self.push("]")?;
+                        continue;
+                    };
+                    if i > 0 {
+                        self.push(if json { "," } else { ", " })?;
+                    }
+                    match &item {
+                        Value::List(x) if !json && Rc::ptr_eq(x, &list) => {
+                            self.push("(this Collection)")?;
+                        }
+                        _ => self.value(&item, json)?,
+                    }
+                }
+                Frame::Map { map, next, json } => {
+                    let i = *next;
+                    *next += 1;
+                    let (map, json) = (map.clone(), *json);
+                    let entry = map
+                        .try_borrow()
+                        .ok()
+                        .and_then(|m| m.entries.get_index(i).map(|(k, v)| (k.clone(), v.clone())));
+                    let Some((k, v)) = entry else {
+                        self.stack.pop();
+                        self.push("}")?;
+                        continue;
+                    };
+                    if i > 0 {
+                        self.push(if json { "," } else { ", " })?;
+                    }
+                    self.key(&k, json)?;
+                    self.push(if json { ":" } else { "=" })?;
+                    match &v {
+                        Value::Map(x) if !json && Rc::ptr_eq(x, &map) => {
+                            self.push("(this Map)")?;
+                        }
+                        _ => self.value(&v, json)?,
+                    }
+                }
+                Frame::Pending(_) => {
+                    if let Some(Frame::Pending(v)) = self.stack.pop() {
+                        self.value(&v, false)?;
+                    }
+                }
+                Frame::Quote { start } => {
+                    let start = *start;
+                    self.stack.pop();
+                    let raw = self.out.split_off(start.min(self.out.len()));
+                    self.charged = self.charged.min(self.out.len());
+                    self.budget.alloc(raw.len())?;
+                    self.json_string(&raw)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A string as json-smart's default style escapes it, in quotes.
+pub fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    escape_json_into(s, out);
+    out.push('"');
+}
+
+/// The inside of [`write_json_string`].
+fn escape_json_into(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Copy the run of characters written as they are.
+        let run = i;
+        while bytes
+            .get(i)
+            .is_some_and(|&b| b >= 0x20 && b != b'"' && b != b'\\' && b != b'/' && b < 0x7f)
+        {
+            i += 1;
+        }
+        if i > run {
+            out.push_str(s.get(run..i).unwrap_or(""));
+        }
+        let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '/' => out.push_str("\\/"),
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+}
