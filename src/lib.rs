@@ -59,7 +59,7 @@ pub struct Limits {
     pub range_max: usize,
     /// Evaluation steps of one render: nodes and expressions visited, elements
     /// and bytes (one per 64) that methods, JSONPath and printing go through
-    /// (default 50,000,000). See [`eval::budget`].
+    /// (default 20,000,000). See [`eval::budget`].
     pub steps_max: u64,
     /// Bytes one render may build: strings, list and map slots, parsed body
     /// nodes, output, the request body itself. Counted as built and never
@@ -82,7 +82,7 @@ impl Default for Limits {
             depth_max: 64,
             template_max: 300 * 1024,
             range_max: 1_000_000,
-            steps_max: 50_000_000,
+            steps_max: 20_000_000,
             memory_max: 256 << 20,
         }
     }

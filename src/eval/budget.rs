@@ -42,7 +42,8 @@ pub const MAX_VALUE_DEPTH: usize = 10_000;
 /// Bytes charged for one value slot (a list element or a map entry's value).
 pub const VALUE_BYTES: usize = std::mem::size_of::<Value>();
 
-/// Bytes charged for one map entry (its key, its value and the index's share).
+/// Bytes charged for one map entry slot: its key, its value, its hash and its
+/// index.
 pub const ENTRY_BYTES: usize = std::mem::size_of::<(Key, Value)>() + 16;
 
 /// Bytes charged for a new list or map, besides its slots.
@@ -163,6 +164,30 @@ impl Budget {
     pub fn slots(&self, n: usize) -> Result<(), Exceeded> {
         self.alloc(CONTAINER_BYTES.saturating_add(n.saturating_mul(VALUE_BYTES)))?;
         self.steps(n as u64)
+    }
+
+    /// Charges adding `more` slots of `slot` bytes to a vector (or map) of
+    /// `len` slots and capacity `cap`: the whole new buffer when it must grow
+    /// (to double the capacity, or to `len + more`; the old one is not
+    /// refunded, as it lives on while the new one is filled), and a step per slot.
+    #[inline]
+    pub fn grow(&self, len: usize, cap: usize, more: usize, slot: usize) -> Result<(), Exceeded> {
+        let need = len.saturating_add(more);
+        if need > cap {
+            let new_cap = need.max(cap.saturating_mul(2)).max(4);
+            self.alloc(new_cap.saturating_mul(slot))?;
+        }
+        self.steps(more as u64)
+    }
+
+    /// Charges a vector (or map) that grew from capacity `before` to `after`:
+    /// its whole new buffer.
+    #[inline]
+    pub fn regrown(&self, before: usize, after: usize, slot: usize) -> Result<(), Exceeded> {
+        if after > before {
+            self.alloc(after.saturating_mul(slot))?;
+        }
+        Ok(())
     }
 
     /// Bytes that may still be built.

@@ -48,9 +48,12 @@ impl Held {
 #[derive(Default)]
 pub(crate) struct Cycles {
     /// The noted containers, each once (by address, checked alive: a freed
-    /// container's address may be reused by a new one).
-    held: RefCell<(Vec<Held>, HashMap<usize, usize>)>,
+    /// container's address may be reused by a new one). Made on the first note.
+    held: RefCell<Option<Box<Noted>>>,
 }
+
+/// The noted containers, and where each is in the list by address.
+type Noted = (Vec<Held>, HashMap<usize, usize>);
 
 /// The address of a container or object; `None` for other values.
 fn address(v: &Value) -> Option<usize> {
@@ -110,7 +113,7 @@ impl Cycles {
         let Ok(mut held) = self.held.try_borrow_mut() else {
             return;
         };
-        let (list, index) = &mut *held;
+        let (list, index) = &mut **held.get_or_insert_with(Default::default);
         if let Some(&i) = index.get(&addr) {
             let alive = list
                 .get(i)
@@ -133,15 +136,12 @@ impl Cycles {
     /// Frees the cycles among the noted containers that nothing outside holds.
     pub(crate) fn collect(&self) {
         let held = match self.held.try_borrow_mut() {
-            Ok(mut h) => std::mem::take(&mut h.0),
+            Ok(mut h) => match h.take() {
+                Some(h) => h.0,
+                None => return,
+            },
             Err(_) => return,
         };
-        if let Ok(mut h) = self.held.try_borrow_mut() {
-            h.1.clear();
-        }
-        if held.is_empty() {
-            return;
-        }
         let mut nodes: Vec<Node> = Vec::new();
         let mut index: HashMap<usize, usize> = HashMap::new();
         let mut work: Vec<usize> = Vec::new();
@@ -218,7 +218,7 @@ impl Cycles {
                 }
                 Value::Map(m) => {
                     if let Ok(mut m) = m.try_borrow_mut() {
-                        trash.extend(std::mem::take(&mut m.entries).into_values());
+                        trash.extend(m.entries.drain(..).map(|(_, v)| v));
                     }
                 }
                 Value::Object(o) => o.release(),

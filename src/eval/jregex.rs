@@ -45,9 +45,28 @@ impl From<String> for RegexError {
     }
 }
 
-/// Told, as an operation goes, how many bytes of input it scanned and how many
-/// it built since last told; `false` stops the operation ([`RegexError::Stopped`]).
-pub type Meter<'m> = &'m mut dyn FnMut(usize, usize) -> bool;
+/// Told, as an operation goes, the steps its searches took (see
+/// [`search_steps`]) and the bytes it built since last told; `false` stops the
+/// operation ([`RegexError::Stopped`]).
+pub type Meter<'m> = &'m mut dyn FnMut(u64, usize) -> bool;
+
+/// The steps one search is worth: one, one per 64 bytes it went through, and,
+/// when it took far longer than scanning takes (more than 20 µs and 10 ns a
+/// byte: backtracking in fancy-regex's VM, which reports no count, up to
+/// [`BACKTRACK_LIMIT`] per search), one per 25 ns beyond that. Only such slow
+/// searches make the count depend on the clock.
+pub fn search_steps(scanned: usize, nanos: u128) -> u64 {
+    let base = 1 + (scanned / 64) as u64;
+    let free = 20_000 + 10 * scanned as u128;
+    base.saturating_add(u64::try_from(nanos.saturating_sub(free) / 25).unwrap_or(u64::MAX))
+}
+
+/// Runs one search, giving its result and its steps.
+pub fn timed<T>(scanned: usize, search: impl FnOnce() -> T) -> (T, u64) {
+    let start = std::time::Instant::now();
+    let r = search();
+    (r, search_steps(scanned, start.elapsed().as_nanos()))
+}
 
 /// A compiled Java regex.
 #[derive(Debug)]
@@ -868,25 +887,45 @@ fn translate_with_names(pattern: &str) -> Result<(String, Vec<(String, usize)>),
 }
 
 /// `String.matches(regex)`.
-pub fn matches(s: &str, pattern: &str) -> Result<bool, String> {
-    compile(pattern, true)?.re.is_match(s).map_err(match_error)
+pub fn matches(s: &str, pattern: &str, meter: Meter<'_>) -> Result<bool, RegexError> {
+    let c = compile(pattern, true)?;
+    let (r, steps) = timed(s.len(), || c.re.is_match(s).map_err(match_error));
+    if !meter(steps, 0) {
+        return Err(RegexError::Stopped);
+    }
+    Ok(r?)
 }
 
 /// Successive matches as Java's `Matcher.find()` reports them: after an empty
 /// match the next search starts one character further.
+/// `f` gives whether to go on and the bytes it built; both it and each search
+/// are told to `meter`.
 fn for_each_match(
     re: &Regex,
     s: &str,
-    mut f: impl FnMut(&Captures<'_>) -> Result<bool, String>,
-) -> Result<(), String> {
+    meter: Meter<'_>,
+    mut f: impl FnMut(&Captures<'_>) -> Result<(bool, usize), String>,
+) -> Result<(), RegexError> {
     let mut pos = 0;
     while pos <= s.len() {
-        let Some(caps) = re.captures_from_pos(s, pos).map_err(match_error)? else {
+        let clock = std::time::Instant::now();
+        let found = re.captures_from_pos(s, pos);
+        let nanos = clock.elapsed().as_nanos();
+        let Some(caps) = found.map_err(match_error)? else {
+            if !meter(search_steps(s.len() - pos, nanos), 0) {
+                return Err(RegexError::Stopped);
+            }
             break;
         };
         let Some(m) = caps.get(0) else { break };
         let (start, end) = (m.start(), m.end());
-        if !f(&caps)? {
+        // A match is charged for the text up to its end.
+        let steps = search_steps(end - pos, nanos);
+        let (go_on, made) = f(&caps)?;
+        if !meter(steps, made) {
+            return Err(RegexError::Stopped);
+        }
+        if !go_on {
             break;
         }
         pos = if end == start {
@@ -1016,11 +1055,10 @@ pub fn replace(
     let mut out = String::new();
     let mut last = 0;
     let mut pieces: Option<Vec<Piece>> = None;
-    let mut stopped = false;
     let mut told = 0;
-    let r = for_each_match(re, s, |caps| {
+    for_each_match(re, s, &mut *meter, |caps| {
         let Some(m) = caps.get(0) else {
-            return Ok(false);
+            return Ok((false, 0));
         };
         // Java parses the replacement at the first match only.
         if pieces.is_none() {
@@ -1040,17 +1078,13 @@ pub fn replace(
         if out.len() > MAX_OUTPUT {
             return Err("java.lang.OutOfMemoryError: Requested array size exceeds VM limit".into());
         }
-        if !meter(m.end().saturating_sub(last).max(1), out.len() - told) {
-            stopped = true;
-            return Ok(false);
-        }
+        let made = out.len() - told;
         told = out.len();
         last = m.end();
-        Ok(all)
-    });
-    r?;
+        Ok((all, made))
+    })?;
     let tail = s.get(last..).unwrap_or("");
-    if stopped || !meter(tail.len(), tail.len()) {
+    if !meter(0, tail.len()) {
         return Err(RegexError::Stopped);
     }
     out.push_str(tail);
@@ -1072,41 +1106,33 @@ pub fn split(
     let mut index = 0;
     let limited = limit > 0;
     let mut matched = false;
-    let mut stopped = false;
-    let r = for_each_match(re, s, |caps| {
+    for_each_match(re, s, &mut *meter, |caps| {
         let Some(m) = caps.get(0) else {
-            return Ok(false);
+            return Ok((false, 0));
         };
         if !limited || parts.len() < (limit - 1) as usize {
             if index == 0 && m.start() == 0 && m.start() == m.end() {
-                return Ok(true);
+                return Ok((true, 0));
             }
             let part = s.get(index..m.start()).unwrap_or("");
-            if !meter(m.end().saturating_sub(index).max(1), part.len()) {
-                stopped = true;
-                return Ok(false);
-            }
             parts.push(part.to_string());
             index = m.end();
             matched = true;
-            Ok(true)
+            Ok((true, part.len()))
         } else {
-            Ok(false)
+            Ok((false, 0))
         }
-    });
-    r?;
-    if stopped {
+    })?;
+    let tail = if matched {
+        s.get(index..).unwrap_or("")
+    } else {
+        s
+    };
+    if !meter(0, tail.len()) {
         return Err(RegexError::Stopped);
     }
     if !matched {
-        if !meter(s.len(), s.len()) {
-            return Err(RegexError::Stopped);
-        }
         return Ok(vec![s.to_string()]);
-    }
-    let tail = s.get(index..).unwrap_or("");
-    if !meter(tail.len(), tail.len()) {
-        return Err(RegexError::Stopped);
     }
     parts.push(tail.to_string());
     if limit == 0 {
@@ -1123,14 +1149,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn sp(s: &str, re: &str, limit: i32) -> String {
-        match split(s, re, limit, &mut |_, _| true) {
+        match split(s, re, limit, &mut |_: u64, _: usize| true) {
             Ok(v) => format!("{}:{}", v.len(), v.join("|")),
             Err(e) => format!("ERR {e}"),
         }
     }
 
     fn ra(s: &str, re: &str, rep: &str) -> String {
-        replace(s, re, rep, true, &mut |_, _| true).unwrap_or_else(|e| format!("ERR {e}"))
+        replace(s, re, rep, true, &mut |_: u64, _: usize| true)
+            .unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     #[test]
@@ -1171,32 +1198,35 @@ mod tests {
         assert_eq!(ra("Ab1", "\\p{Alpha}", "x"), "xx1");
         assert_eq!(ra("abcde", "[a-e&&[^c]]", "x"), "xxcxx");
         assert!(ra("abc", "[a", "x").starts_with("ERR java.util.regex.PatternSyntaxException"));
-        assert!(matches("abc", "a.c").unwrap_or(false));
-        assert!(!matches("abcd", "a.c").unwrap_or(true));
-        assert!(matches("ab", "a|ab").unwrap_or(false));
+        assert!(matches("abc", "a.c", &mut |_: u64, _: usize| true).unwrap_or(false));
+        assert!(!matches("abcd", "a.c", &mut |_: u64, _: usize| true).unwrap_or(true));
+        assert!(matches("ab", "a|ab", &mut |_: u64, _: usize| true).unwrap_or(false));
     }
 
     #[test]
     fn catastrophic_backtracking_fails() {
         let s = "a".repeat(40) + "!";
-        assert!(matches(&s, "(a+)+b").is_err() || !matches(&s, "(a+)+b").unwrap_or(true));
-        assert!(matches(&s, "(a|a)+\\1b").is_err());
+        assert!(
+            matches(&s, "(a+)+b", &mut |_: u64, _: usize| true).is_err()
+                || !matches(&s, "(a+)+b", &mut |_: u64, _: usize| true).unwrap_or(true)
+        );
+        assert!(matches(&s, "(a|a)+\\1b", &mut |_: u64, _: usize| true).is_err());
     }
 
     proptest! {
         #[test]
         fn translator_never_panics(p in "\\PC{0,16}", s in "\\PC{0,16}", rep in "\\PC{0,6}") {
             let _ = translate(&p);
-            let _ = split(&s, &p, 0, &mut |_, _| true);
-            let _ = split(&s, &p, 2, &mut |_, _| true);
-            let _ = replace(&s, &p, &rep, true, &mut |_, _| true);
-            let _ = matches(&s, &p);
+            let _ = split(&s, &p, 0, &mut |_: u64, _: usize| true);
+            let _ = split(&s, &p, 2, &mut |_: u64, _: usize| true);
+            let _ = replace(&s, &p, &rep, true, &mut |_: u64, _: usize| true);
+            let _ = matches(&s, &p, &mut |_: u64, _: usize| true);
         }
 
         #[test]
         fn regexish_never_panics(p in "[\\\\()\\[\\]{}a-c0-9?*+|^$.&-]{0,12}", s in "[a-c0-9]{0,10}") {
-            let _ = split(&s, &p, 0, &mut |_, _| true);
-            let _ = replace(&s, &p, "$0", false, &mut |_, _| true);
+            let _ = split(&s, &p, 0, &mut |_: u64, _: usize| true);
+            let _ = replace(&s, &p, "$0", false, &mut |_: u64, _: usize| true);
         }
     }
 }

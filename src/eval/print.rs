@@ -26,10 +26,27 @@ use super::value::{Key, ListRef, MapRef, Value};
 /// Writes the Java `toString()` of `v` into `out` (null as `null`, as
 /// `String.valueOf` writes it).
 pub fn write_java(v: &Value, out: &mut String, budget: &Budget) -> Result<(), Exceeded> {
-    let mut p = Printer::new(out, budget);
-    p.value(v, false)?;
-    p.run()?;
-    p.flush()
+    // The common case: a short string or a number, written at once.
+    let start = out.len();
+    match v {
+        Value::Str(s) if s.len() < CHUNK => out.push_str(s),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Long(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Double(d) => super::number::write_java_double(*d, out),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.push_str("null"),
+        _ => {
+            let mut p = Printer::new(out, budget);
+            p.value(v, false)?;
+            p.run()?;
+            return p.flush();
+        }
+    }
+    budget.alloc(out.len() - start)
 }
 
 /// Writes json-smart's `JSONValue.toJSONString(v)` into `out`.
@@ -146,10 +163,12 @@ impl<'o, 'b> Printer<'o, 'b> {
         self.push("\"")
     }
 
+    /// Opens a container's frame: a step more than a scalar.
     fn open(&mut self, frame: Frame) -> Result<(), Exceeded> {
         if self.stack.len() >= MAX_VALUE_DEPTH {
             return Err(Exceeded::Depth(MAX_VALUE_DEPTH));
         }
+        self.values += 1;
         self.stack.push(frame);
         Ok(())
     }
@@ -245,7 +264,7 @@ impl<'o, 'b> Printer<'o, 'b> {
                 Frame::List { list, next, json } => {
                     let i = *next;
                     *next += 1;
-                    let (list, json) = (list.clone(), *json);
+                    let (this, json) = (Rc::as_ptr(list), *json);
                     let item = list.try_borrow().ok().and_then(|l| l.items.get(i).cloned());
                     let Some(item) = item else {
                         self.stack.pop();
@@ -256,7 +275,7 @@ impl<'o, 'b> Printer<'o, 'b> {
                         self.push(if json { "," } else { ", " })?;
                     }
                     match &item {
-                        Value::List(x) if !json && Rc::ptr_eq(x, &list) => {
+                        Value::List(x) if !json && std::ptr::eq(Rc::as_ptr(x), this) => {
                             self.push("(this Collection)")?;
                         }
                         _ => self.value(&item, json)?,
@@ -265,7 +284,7 @@ impl<'o, 'b> Printer<'o, 'b> {
                 Frame::Map { map, next, json } => {
                     let i = *next;
                     *next += 1;
-                    let (map, json) = (map.clone(), *json);
+                    let (this, json) = (Rc::as_ptr(map), *json);
                     let entry = map
                         .try_borrow()
                         .ok()
@@ -281,7 +300,7 @@ impl<'o, 'b> Printer<'o, 'b> {
                     self.key(&k, json)?;
                     self.push(if json { ":" } else { "=" })?;
                     match &v {
-                        Value::Map(x) if !json && Rc::ptr_eq(x, &map) => {
+                        Value::Map(x) if !json && std::ptr::eq(Rc::as_ptr(x), this) => {
                             self.push("(this Map)")?;
                         }
                         _ => self.value(&v, json)?,

@@ -81,6 +81,7 @@ pub enum Key {
 }
 
 impl std::hash::Hash for Key {
+    #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         match self {
             Key::Null => state.write_u8(0),
@@ -523,9 +524,34 @@ fn scalar_equals(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Dropping a list or map frees what it holds without recursion: a list
-/// nested 100,000 levels deep would otherwise overflow the stack as it goes.
-/// Containers held only here are emptied onto a work list, one level at a time.
+thread_local! {
+    /// How many list and map drops are under way on this thread, nested.
+    static DROPPING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Nested drops past this depth go on a work list instead of the stack.
+const DROP_DEPTH: u32 = 64;
+
+/// Runs `free` (told whether the drop is nested past [`DROP_DEPTH`]) with the
+/// nesting counted: up to that depth the values a list or map held are freed
+/// as usual, recursively; deeper, from a work list, so a list nested 100,000
+/// levels deep does not overflow the stack as it is freed.
+fn nested_drop(free: impl FnOnce(bool)) {
+    let depth = DROPPING.try_with(|d| {
+        let v = d.get();
+        d.set(v + 1);
+        v
+    });
+    free(!matches!(depth, Ok(d) if d < DROP_DEPTH));
+    let _ = DROPPING.try_with(|d| d.set(d.get().saturating_sub(1)));
+}
+
+fn is_container(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_))
+}
+
+/// Frees values from a work list: containers held only here give their
+/// contents to the list, one level at a time.
 fn drop_flat(mut stack: Vec<Value>) {
     while let Some(v) = stack.pop() {
         match v {
@@ -538,7 +564,7 @@ fn drop_flat(mut stack: Vec<Value>) {
             Value::Map(m) => {
                 if let Ok(cell) = Rc::try_unwrap(m) {
                     let mut map = cell.into_inner();
-                    stack.extend(std::mem::take(&mut map.entries).into_values());
+                    stack.extend(map.entries.drain(..).map(|(_, v)| v));
                 }
             }
             other => drop(other),
@@ -546,22 +572,30 @@ fn drop_flat(mut stack: Vec<Value>) {
     }
 }
 
-fn holds_container<'a>(mut items: impl Iterator<Item = &'a Value>) -> bool {
-    items.any(|v| matches!(v, Value::List(_) | Value::Map(_)))
-}
-
 impl Drop for List {
     fn drop(&mut self) {
-        if holds_container(self.items.iter()) {
-            drop_flat(std::mem::take(&mut self.items));
+        if self.items.iter().any(is_container) {
+            nested_drop(|deep| {
+                if deep {
+                    drop_flat(std::mem::take(&mut self.items));
+                } else {
+                    self.items.clear();
+                }
+            });
         }
     }
 }
 
 impl Drop for Map {
     fn drop(&mut self) {
-        if holds_container(self.entries.values()) {
-            drop_flat(std::mem::take(&mut self.entries).into_values().collect());
+        if self.entries.values().any(is_container) {
+            nested_drop(|deep| {
+                if deep {
+                    drop_flat(self.entries.drain(..).map(|(_, v)| v).collect());
+                } else {
+                    self.entries.clear();
+                }
+            });
         }
     }
 }

@@ -66,7 +66,6 @@ pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError
         keys: HashMap::default(),
         budget,
         bytes: 0,
-        values: 0,
         exceeded: None,
     };
     p.skip_ws();
@@ -93,9 +92,8 @@ struct Parser<'a, 'b> {
     /// Object keys seen so far, shared: a body's objects mostly repeat the same keys.
     keys: HashMap<&'a str, Rc<str>, Hasher>,
     budget: &'b Budget,
-    /// Bytes and values built since the budget was last charged.
+    /// Bytes built since the budget was last charged.
     bytes: usize,
-    values: usize,
     /// Set when the budget ran out: the parse then stops with an empty message.
     exceeded: Option<Exceeded>,
 }
@@ -109,27 +107,30 @@ fn is_ws(b: u8) -> bool {
 }
 
 impl<'a> Parser<'a, '_> {
-    /// Notes `bytes` built for one more value; charges the budget every [`CHUNK`] bytes.
-    #[inline]
+    /// Notes `bytes` built; charges the budget every [`CHUNK`] bytes.
+    #[inline(always)]
     fn built(&mut self, bytes: usize) -> Result<(), String> {
         self.bytes += bytes;
-        self.values += 1;
         if self.bytes >= CHUNK {
-            if let Err(e) = self.flush() {
-                self.exceeded = Some(e);
-                return Err(String::new());
-            }
+            return self.charge();
         }
         Ok(())
     }
 
+    #[cold]
+    fn charge(&mut self) -> Result<(), String> {
+        self.flush().map_err(|e| {
+            self.exceeded = Some(e);
+            String::new()
+        })
+    }
+
+    /// Charges what was built since the last charge: its bytes, and a step per
+    /// value's worth of them.
     fn flush(&mut self) -> Result<(), Exceeded> {
-        let (bytes, values) = (
-            std::mem::take(&mut self.bytes),
-            std::mem::take(&mut self.values),
-        );
+        let bytes = std::mem::take(&mut self.bytes);
         self.budget.alloc(bytes)?;
-        self.budget.steps(values as u64)
+        self.budget.steps((bytes / VALUE_BYTES) as u64)
     }
 
     /// A quoted object key, shared with earlier equal keys when written without escapes.
@@ -373,7 +374,11 @@ impl<'a> Parser<'a, '_> {
                 }
                 Some(_) => {}
             }
+            let cap = items.capacity();
             items.push(self.value(b",]", depth + 1)?);
+            if items.capacity() > cap {
+                self.built(items.capacity() * VALUE_BYTES)?;
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -386,8 +391,8 @@ impl<'a> Parser<'a, '_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
-        self.built(CONTAINER_BYTES)?;
         let mut map = entries_with_capacity(4);
+        self.built(CONTAINER_BYTES + map.capacity() * ENTRY_BYTES)?;
         loop {
             self.skip_ws();
             let key: Rc<str> = match self.peek() {
@@ -414,8 +419,11 @@ impl<'a> Parser<'a, '_> {
                 Some(_) => return Err(self.unexpected()),
             }
             let v = self.value(b",}", depth + 1)?;
-            self.built(ENTRY_BYTES)?;
+            let cap = map.capacity();
             map.insert(Key::Str(key), v);
+            if map.capacity() > cap {
+                self.built(map.capacity() * ENTRY_BYTES)?;
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -658,12 +666,18 @@ struct Open {
 }
 
 impl Compactor<'_, '_> {
-    /// Copies what is pending and skips `n` bytes of the text. Charges the
-    /// output's growth past the text's length every [`CHUNK`] bytes.
+    /// Copies what is pending and skips `n` bytes of the text.
     fn skip(&mut self, n: usize) -> Option<()> {
         self.out.push_str(self.s.get(self.pending..self.pos)?);
         self.pos += n;
         self.pending = self.pos;
+        Some(())
+    }
+
+    /// After a rewrite that may write more than it skipped (an escape, a
+    /// number): charges the output's growth past the text's length every
+    /// [`CHUNK`] bytes.
+    fn grown(&mut self) -> Option<()> {
         if self.out.len() >= self.charged_to + CHUNK {
             if let Err(e) = self.budget.alloc(self.out.len() - self.charged_to) {
                 self.exceeded = Some(e);
@@ -863,7 +877,7 @@ impl Compactor<'_, '_> {
             .filter(|f| f.is_finite())?;
         self.skip(len)?;
         write_java_double(f, self.out);
-        Some(())
+        self.grown()
     }
 
     /// A double-quoted string; json-smart writes `\"`, `\\`, `\/`, `\b`, `\f`,
@@ -895,6 +909,7 @@ impl Compactor<'_, '_> {
                         let ch = char::from_u32(v)?;
                         self.skip(6)?;
                         push_json_char(ch, self.out);
+                        self.grown()?;
                     }
                     // Any other escaped character stands for itself in json-smart;
                     // rare enough to leave to the slow path.
@@ -906,6 +921,7 @@ impl Compactor<'_, '_> {
                     if needs_json_escape(ch) {
                         self.skip(ch.len_utf8())?;
                         push_json_char(ch, self.out);
+                        self.grown()?;
                     } else {
                         self.pos += ch.len_utf8();
                     }
@@ -914,6 +930,7 @@ impl Compactor<'_, '_> {
                     // A control character, DEL or `/`.
                     self.skip(1)?;
                     push_json_char(char::from(c), self.out);
+                    self.grown()?;
                 }
             }
         }

@@ -28,7 +28,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             }
         }
         ("add", [v]) => {
-            charge!(budget.alloc(VALUE_BYTES));
+            charge!(budget.grow(len, list.items.capacity(), 1, VALUE_BYTES));
             budget.note_list(l, v);
             list.items.push(v.clone());
             ok(Value::Bool(true))
@@ -37,7 +37,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             let i = int_arg(i)?;
             match usize::try_from(i).ok().filter(|&i| i <= len) {
                 Some(i) => {
-                    charge!(budget.alloc(VALUE_BYTES));
+                    charge!(budget.grow(len, list.items.capacity(), 1, VALUE_BYTES));
                     charge!(budget.scan((len - i) * VALUE_BYTES));
                     budget.note_list(l, v);
                     list.items.insert(i, v.clone());
@@ -98,6 +98,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         }
         ("addAll", [c]) => {
             let items = charged!(collection_items(c, l, &list.items, budget)?);
+            charge!(budget.grow(len, list.items.capacity(), items.len(), VALUE_BYTES));
             let changed = !items.is_empty();
             if let Some(v) = items
                 .iter()
@@ -117,6 +118,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 ));
             };
             charge!(budget.scan((len - at) * VALUE_BYTES));
+            charge!(budget.grow(len, list.items.capacity(), items.len(), VALUE_BYTES));
             let changed = !items.is_empty();
             if let Some(v) = items
                 .iter()

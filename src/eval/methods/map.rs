@@ -140,8 +140,10 @@ pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) ->
             }
             let other: Vec<(Key, Value)> = {
                 let o = o.try_borrow().ok()?;
-                charge!(budget.alloc(o.entries.len().saturating_mul(ENTRY_BYTES)));
-                charge!(budget.steps(o.entries.len() as u64));
+                if let Ok(map) = m.try_borrow() {
+                    let (len, cap) = (map.entries.len(), map.entries.capacity());
+                    charge!(budget.grow(len, cap, o.entries.len(), ENTRY_BYTES));
+                }
                 o.entries
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
@@ -183,14 +185,14 @@ pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) ->
             ok(Value::Bool(false))
         }
         ("put", [_, v], Some(key)) => {
-            charge!(budget.alloc(ENTRY_BYTES));
+            charge!(budget.grow(len, map.entries.capacity(), 1, ENTRY_BYTES));
             budget.note_map(m, v);
             ok(map.entries.insert(key, v.clone()).unwrap_or_default())
         }
         ("putIfAbsent", [_, v], Some(key)) => match map.entries.get(&key) {
             Some(old) if !old.is_null() => ok(old.clone()),
             _ => {
-                charge!(budget.alloc(ENTRY_BYTES));
+                charge!(budget.grow(len, map.entries.capacity(), 1, ENTRY_BYTES));
                 budget.note_map(m, v);
                 map.entries.insert(key, v.clone());
                 ok(Value::Null)

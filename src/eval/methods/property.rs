@@ -29,6 +29,7 @@ fn names_prop(name: &str, prop: &str) -> bool {
 
 /// `$recv.name`: `getName()`, `getname()`, `get("name")` on maps, `isName()`.
 /// `Ok(None)`: undefined. What it builds (`$s.bytes`) is charged to `budget`.
+#[inline]
 pub fn get_property(recv: &Value, name: &str, budget: &Budget) -> Result<Option<Value>, CallError> {
     if let Value::Str(s) = recv {
         if names_prop(name, "Bytes") {
@@ -39,6 +40,7 @@ pub fn get_property(recv: &Value, name: &str, budget: &Budget) -> Result<Option<
 }
 
 /// [`get_property`] of anything but a string's `bytes`: builds nothing.
+#[inline]
 fn read_property(recv: &Value, name: &str) -> Option<Value> {
     if let Value::Object(o) = recv {
         return o.property(name);
@@ -151,7 +153,8 @@ pub fn set_property(
         Value::Object(o) => o.set_property(name, value, budget),
         Value::Map(m) => {
             let mut map = m.try_borrow_mut().ok()?;
-            if let Err(e) = budget.alloc(ENTRY_BYTES) {
+            let (len, cap) = (map.entries.len(), map.entries.capacity());
+            if let Err(e) = budget.grow(len, cap, 1, ENTRY_BYTES) {
                 return Some(Err(e.into()));
             }
             budget.note_map(m, &value);

@@ -158,7 +158,8 @@ fn substring(s: &str, begin: i64, end: i64, budget: &Budget) -> MResult {
 }
 
 /// `String`'s methods. Each call is charged a scan of the receiver and the
-/// string arguments (most methods read them whole), and what it builds.
+/// string arguments (most methods read them whole, many as UTF-16 units: a
+/// step per 16 bytes), and what it builds.
 pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) -> MResult {
     let s: &str = rc;
     let arg_bytes: usize = args
@@ -168,7 +169,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             _ => 0,
         })
         .sum();
-    charge!(budget.scan(s.len().saturating_add(arg_bytes)));
+    charge!(budget.scan(s.len().saturating_add(arg_bytes).saturating_mul(4)));
     match (name, args) {
         ("length", []) => ok(Value::Int(utf16_len(s) as i32)),
         ("isEmpty", []) => ok(Value::Bool(s.is_empty())),
@@ -357,18 +358,17 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                     "Cannot invoke \"String.length()\" because \"regex\" is null",
                 ));
             };
-            let mut meter = |scanned: usize, made: usize| {
-                budget.scan(scanned).is_ok() && budget.build(made).is_ok()
-            };
+            let mut meter =
+                |steps: u64, made: usize| budget.steps(steps).is_ok() && budget.build(made).is_ok();
             let r = jregex::replace(s, re, rep, name == "replaceAll", &mut meter);
             Some(regex_result(r, budget).map(|r| Value::str(&r)))
         }
         ("matches", [re]) => match str_arg(re)? {
-            Some(re) => Some(
-                jregex::matches(s, re)
-                    .map(Value::Bool)
-                    .map_err(CallError::from),
-            ),
+            Some(re) => {
+                let mut meter = |steps: u64, _: usize| budget.steps(steps).is_ok();
+                let r = jregex::matches(s, re, &mut meter);
+                Some(regex_result(r, budget).map(Value::Bool))
+            }
             None => err(npe(
                 "Cannot invoke \"String.length()\" because \"regex\" is null",
             )),
@@ -381,8 +381,8 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             match str_arg(re)? {
                 Some(re) => {
                     // Each part: its text, a string's own allocation, a list slot.
-                    let mut meter = |scanned: usize, made: usize| {
-                        budget.scan(scanned).is_ok()
+                    let mut meter = |steps: u64, made: usize| {
+                        budget.steps(steps).is_ok()
                             && budget.slots(1).is_ok()
                             && budget.alloc(made.saturating_add(CONTAINER_BYTES)).is_ok()
                     };

@@ -315,8 +315,10 @@ impl<'a> Evaluator<'a, '_> {
 
     /// Records a match, charging its slot.
     fn found(&mut self, v: Value) -> Result<(), Exc> {
-        self.budget.alloc(VALUE_BYTES).map_err(over_budget)?;
-        self.budget.step().map_err(over_budget)?;
+        let (len, cap) = (self.results.len(), self.results.capacity());
+        self.budget
+            .grow(len, cap, 1, VALUE_BYTES)
+            .map_err(over_budget)?;
         self.results.push(v);
         Ok(())
     }
@@ -831,12 +833,16 @@ fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>, budget: &Budget) -> Re
             };
             match target.java_string(budget)? {
                 None => Ok(false),
-                Some(s) => budget.scan(s.len()).map_err(over_budget).and_then(|()| {
-                    pattern
-                        .re
-                        .is_match(&s)
-                        .map_err(|e| runtime(format!("regex failed: {e}")))
-                }),
+                Some(s) => {
+                    let (r, steps) = crate::eval::jregex::timed(s.len(), || {
+                        pattern
+                            .re
+                            .is_match(&s)
+                            .map_err(|e| format!("regex failed: {e}"))
+                    });
+                    budget.steps(steps).map_err(over_budget)?;
+                    r.map_err(runtime)
+                }
             }
         }
     }
