@@ -1,9 +1,10 @@
 //! Command-line parsing and the subcommands: a thin layer over the library.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use apigw_vtl::io;
 use apigw_vtl::runtime::{GatewayError, GatewayOptions, MappingTemplate, Request};
 use apigw_vtl::{Context, LineCol, NullMode, RenderOptions, Span, Template};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -158,17 +159,56 @@ enum Failure {
     Reported,
 }
 
-fn read_input(path: &Path) -> Result<String, Failure> {
-    if path == Path::new("-") {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| Failure::Usage(format!("<stdin>: {e}")))?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+/// What an input file is, and the most of it that is read.
+#[derive(Clone, Copy)]
+enum Input {
+    Template,
+    Body,
+    Event,
+    Context,
+}
+
+impl Input {
+    fn name(self) -> &'static str {
+        match self {
+            Input::Template => "template",
+            Input::Body => "body",
+            Input::Event => "event",
+            Input::Context => "context",
+        }
     }
+
+    fn max(self) -> usize {
+        match self {
+            Input::Template => io::TEMPLATE_MAX,
+            Input::Body => io::BODY_MAX,
+            Input::Event | Input::Context => io::EVENT_MAX,
+        }
+    }
+
+    fn note(self) -> &'static str {
+        match self {
+            Input::Template => " (API Gateway allows 300 KB)",
+            Input::Body => " (API Gateway allows 10 MB)",
+            Input::Event | Input::Context => "",
+        }
+    }
+}
+
+/// Reads `path` (`-`: standard input) with the limit of its kind applied while
+/// reading: a larger file, an endless pipe or `/dev/zero` is refused after the
+/// limit, not read whole.
+fn read_input(path: &Path, kind: Input) -> Result<String, Failure> {
+    io::read_path(path, kind.max()).map_err(|e| {
+        let name = display_name(path);
+        Failure::Usage(match e {
+            io::ReadError::Io(e) => format!("{name}: {e}"),
+            e @ io::ReadError::TooLarge { .. } => {
+                format!("{name}: the {} is {e}{}", kind.name(), kind.note())
+            }
+            e => format!("{name}: the {} is {e}", kind.name()),
+        })
+    })
 }
 
 fn display_name(path: &Path) -> String {
@@ -229,14 +269,14 @@ fn options(mode: Mode) -> RenderOptions {
 fn build_request(a: &RequestArgs) -> Result<Request, Failure> {
     let mut req = match &a.event {
         Some(p) => {
-            let text = read_input(p)?;
+            let text = read_input(p, Input::Event)?;
             Request::from_event_json(&text)
                 .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?
         }
         None => Request::default(),
     };
     if let Some(b) = &a.body {
-        req.body = Some(read_input(b)?.into());
+        req.body = Some(read_input(b, Input::Body)?.into());
     }
     for h in &a.headers {
         let (k, v) = split_pair("header", h, ':')?;
@@ -278,10 +318,10 @@ fn write_stdout(s: &str) -> Result<(), Failure> {
 
 fn render(a: RenderArgs) -> Result<i32, Failure> {
     let name = display_name(&a.template);
-    let source = read_input(&a.template)?;
+    let source = read_input(&a.template, Input::Template)?;
     let opts = options(a.request.null_mode);
     if let Some(p) = &a.context {
-        let json: serde_json::Value = serde_json::from_str(&read_input(p)?)
+        let json: serde_json::Value = serde_json::from_str(&read_input(p, Input::Context)?)
             .map_err(|e| Failure::Usage(format!("{}: invalid JSON: {e}", p.display())))?;
         if !json.is_object() {
             return Err(Failure::Usage(format!(
@@ -316,7 +356,7 @@ fn render(a: RenderArgs) -> Result<i32, Failure> {
 
 fn bench(a: BenchArgs) -> Result<i32, Failure> {
     let name = display_name(&a.template);
-    let source = read_input(&a.template)?;
+    let source = read_input(&a.template, Input::Template)?;
     let req = build_request(&a.request)?;
     let gw = GatewayOptions {
         render: options(a.request.null_mode),
@@ -414,7 +454,7 @@ fn lint(a: LintArgs) -> Result<i32, Failure> {
     let samples = match &a.event {
         Some(p) => lint::Samples::with_request(
             "the given event",
-            Request::from_event_json(&read_input(p)?)
+            Request::from_event_json(&read_input(p, Input::Event)?)
                 .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?,
         ),
         None => lint::Samples::builtin(),

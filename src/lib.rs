@@ -17,6 +17,7 @@
 
 pub mod error;
 pub mod eval;
+pub mod io;
 pub mod lint;
 pub mod runtime;
 pub mod syntax;

@@ -253,3 +253,83 @@ fn bench_reports_json_on_its_last_line() {
     assert_eq!(json["iterations"], 50);
     assert_eq!(json["output_bytes"], SEED_OUTPUT.len());
 }
+
+/// Runs the binary with `stdin` from a file, stdout and stderr captured.
+fn run_with_stdin_file(args: &[&str], stdin: &Path) -> Output {
+    bin()
+        .args(args)
+        .stdin(std::fs::File::open(stdin).expect("open stdin file"))
+        .output()
+        .expect("run apigw-vtl")
+}
+
+#[test]
+fn inputs_are_read_with_their_limit_applied_while_reading() {
+    let dir = temp_dir("bounded");
+    let t = write(&dir, "t.vtl", "$input.body");
+    let one_line = |out: &Output| {
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        err
+    };
+    // Endless inputs (a device; a pipe from one) end at the limit of their kind.
+    if Path::new("/dev/zero").exists() {
+        let err = one_line(&run(&["render", "/dev/zero"]));
+        assert_eq!(
+            err,
+            "error: /dev/zero: the template is larger than the limit of 307200 bytes (API Gateway allows 300 KB)\n"
+        );
+        let err = one_line(&run(&["render", &t, "--body", "/dev/zero"]));
+        assert!(
+            err.contains("the body is larger than the limit of 10485760 bytes"),
+            "{err}"
+        );
+        let err = one_line(&run(&["render", &t, "--event", "/dev/zero"]));
+        assert!(
+            err.contains("the event is larger than the limit of 33554432 bytes"),
+            "{err}"
+        );
+        let err = one_line(&run_with_stdin_file(
+            &["render", "-"],
+            Path::new("/dev/zero"),
+        ));
+        assert!(
+            err.starts_with("error: <stdin>: the template is larger"),
+            "{err}"
+        );
+        let err = one_line(&run_with_stdin_file(
+            &["render", &t, "--body", "-"],
+            Path::new("/dev/zero"),
+        ));
+        assert!(
+            err.starts_with("error: <stdin>: the body is larger"),
+            "{err}"
+        );
+        let out = bin().args(["lint", "/dev/zero"]).output().expect("run");
+        let err = one_line(&out);
+        assert!(
+            err.contains("/dev/zero: the file is larger than the limit of 16777216 bytes"),
+            "{err}"
+        );
+    }
+    // A file one byte over the template limit.
+    let big = write(&dir, "big.vtl", &"a".repeat(300 * 1024 + 1));
+    let err = one_line(&run(&["render", &big]));
+    assert!(
+        err.contains("the template is larger than the limit of 307200 bytes"),
+        "{err}"
+    );
+    // Exactly at the limit is read (and parsed).
+    let at = write(&dir, "at.vtl", &"a".repeat(300 * 1024));
+    let out = run(&["render", &at]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Not UTF-8.
+    let bad = dir.join("bad.vtl");
+    std::fs::write(&bad, b"ab\xffc").expect("write");
+    let err = one_line(&run(&["render", &bad.to_string_lossy()]));
+    assert!(
+        err.ends_with("bad.vtl: the template is not UTF-8 text (invalid byte at offset 2)\n"),
+        "{err}"
+    );
+}

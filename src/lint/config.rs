@@ -76,7 +76,8 @@ fn globs(list: &[String], file: &Path) -> Result<Option<GlobSet>, String> {
 impl Config {
     /// Reads and checks the config file at `path`.
     pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::io::read_path(path, crate::io::LINT_FILE_MAX)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         Config::parse(&text, path)
     }
 
@@ -181,7 +182,8 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::io::read_path(path, crate::io::LINT_FILE_MAX)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 

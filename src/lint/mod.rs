@@ -401,7 +401,10 @@ pub fn run_lint(
             out.summary.appsync_skipped += 1;
             continue;
         }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::io::read_path(path, crate::io::LINT_FILE_MAX).map_err(|e| match e {
+            crate::io::ReadError::Io(e) => format!("{}: {e}", path.display()),
+            other => format!("{}: the file is {other}", path.display()),
+        })?;
         let (text, result) = if fix {
             fix_file(path, &name, text, opts, &mut out.fix_log)?
         } else {
