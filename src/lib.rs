@@ -192,6 +192,10 @@ impl Template {
         let budget = opts.limits.budget();
         let mut out = String::new();
         eval::render::render(&self.inner, ctx, opts, &mut out, &budget)?;
+        if budget.saw_lone_surrogates() {
+            // As Java's UTF-8 encoder writes them.
+            out = eval::jstring::java_utf8(&out).into_owned();
+        }
         Ok(out)
     }
 

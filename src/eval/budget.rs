@@ -87,6 +87,8 @@ pub struct Budget {
     bytes: Cell<u64>,
     bytes_max: u64,
     cycles: Cycles,
+    /// Whether the render made a lone surrogate (see [`super::jstring`]).
+    lone_surrogates: Cell<bool>,
 }
 
 impl fmt::Debug for Budget {
@@ -109,6 +111,7 @@ impl Budget {
             bytes: Cell::new(0),
             bytes_max: bytes_max as u64,
             cycles: Cycles::default(),
+            lone_surrogates: Cell::new(false),
         }
     }
 
@@ -228,6 +231,17 @@ impl Budget {
         if holds_values(inserted) {
             self.cycles.note(&Value::Map(holder.clone()));
         }
+    }
+
+    /// Notes that the render made a string with a lone surrogate in it.
+    pub fn note_lone_surrogate(&self) {
+        self.lone_surrogates.set(true);
+    }
+
+    /// Did the render make a string with a lone surrogate in it? Then its
+    /// output must go through [`super::jstring::java_utf8`].
+    pub fn saw_lone_surrogates(&self) -> bool {
+        self.lone_surrogates.get()
     }
 
     /// Frees the reference cycles among the noted containers that nothing

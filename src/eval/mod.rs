@@ -3,6 +3,7 @@
 pub mod budget;
 pub(crate) mod cycles;
 pub mod jregex;
+pub mod jstring;
 pub mod methods;
 pub mod number;
 pub mod ops;

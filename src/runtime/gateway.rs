@@ -70,6 +70,36 @@ pub struct Rendered {
     pub overrides: Overrides,
 }
 
+impl Rendered {
+    /// Every lone surrogate of the body and the overrides as `?`.
+    fn encode_lone_surrogates(&mut self) {
+        use crate::eval::jstring::java_utf8;
+        let fix = |s: &mut String| {
+            if let std::borrow::Cow::Owned(t) = java_utf8(s) {
+                *s = t;
+            }
+        };
+        fix(&mut self.body);
+        let o = &mut self.overrides;
+        for map in [
+            &mut o.request_header,
+            &mut o.request_querystring,
+            &mut o.request_path,
+            &mut o.response_header,
+        ] {
+            let entries: Vec<(String, Vec<String>)> = map.drain(..).collect();
+            for (mut k, mut vs) in entries {
+                fix(&mut k);
+                vs.iter_mut().for_each(fix);
+                map.insert(k, vs);
+            }
+        }
+        if let Some(s) = &mut o.response_status {
+            fix(s);
+        }
+    }
+}
+
 /// A mapping template, parsed once, with its literal JSONPaths compiled:
 /// immutable and `Send + Sync`, render it from any number of threads.
 #[derive(Debug, Clone)]
@@ -267,7 +297,13 @@ impl MappingTemplate {
         };
         drop(ctx);
         budget.collect_cycles();
-        Ok((Rendered { body, overrides }, pieces))
+        let mut rendered = Rendered { body, overrides };
+        // Lone surrogates leave as Java's UTF-8 encoder writes them (`?`); a
+        // traced render keeps the output its pieces point into.
+        if budget.saw_lone_surrogates() && !traced {
+            rendered.encode_lone_surrogates();
+        }
+        Ok((rendered, pieces))
     }
 }
 

@@ -26,6 +26,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
+use crate::eval::jstring;
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
 use crate::eval::value::{entries_with_capacity, Hasher, Key, List, Value};
 
@@ -296,8 +297,10 @@ impl<'a> Parser<'a, '_> {
             };
             self.pos += 1;
             let continues_pair = c == b'\\' && self.peek() == Some(b'u');
-            if !continues_pair && high.take().is_some() {
-                out.push('\u{FFFD}');
+            if !continues_pair {
+                if let Some(h) = high.take() {
+                    self.push_lone(h, &mut out);
+                }
             }
             if c == quote {
                 return Ok(out);
@@ -335,22 +338,33 @@ impl<'a> Parser<'a, '_> {
                             out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
                         }
                         (prev, 0xD800..=0xDBFF) => {
-                            if prev.is_some() {
-                                out.push('\u{FFFD}');
+                            if let Some(p) = prev {
+                                self.push_lone(p, &mut out);
                             }
                             high = Some(v);
                         }
                         (prev, _) => {
-                            if prev.is_some() {
-                                out.push('\u{FFFD}');
+                            if let Some(p) = prev {
+                                self.push_lone(p, &mut out);
                             }
-                            out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+                            match char::from_u32(v) {
+                                Some(c) => out.push(c),
+                                // A low surrogate without its high one.
+                                None => self.push_lone(v, &mut out),
+                            }
                         }
                     }
                 }
                 other => out.push(other),
             }
         }
+    }
+
+    /// A surrogate without its pair: json-smart keeps it (see [`crate::eval::jstring`]).
+    fn push_lone(&self, unit: u32, out: &mut String) {
+        let c = u16::try_from(unit).ok().and_then(jstring::lone);
+        out.push(c.unwrap_or('\u{FFFD}'));
+        self.budget.note_lone_surrogate();
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, String> {

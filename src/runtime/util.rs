@@ -4,6 +4,8 @@
 
 use base64::Engine as _;
 
+use crate::eval::jstring;
+
 pub use super::json::MAX_JSON_DEPTH;
 
 /// commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
@@ -57,13 +59,17 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // Other controls, and everything above 0x7F as UTF-16 code units.
-            c => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    super::json::push_unicode_escape(u32::from(*unit), out);
+            // Other controls, and everything above 0x7F as UTF-16 code units
+            // (a lone surrogate as itself, see `crate::eval::jstring`).
+            c => match jstring::as_lone(c) {
+                Some(unit) => super::json::push_unicode_escape(u32::from(unit), out),
+                None => {
+                    let mut buf = [0u16; 2];
+                    for unit in c.encode_utf16(&mut buf) {
+                        super::json::push_unicode_escape(u32::from(*unit), out);
+                    }
                 }
-            }
+            },
         }
     }
 }
@@ -71,12 +77,17 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
 /// `URLEncoder.encode(s, "UTF-8")`: `A-Za-z0-9.-*_` kept, space as `+`,
 /// other bytes of the UTF-8 form as upper-case `%XX`.
 pub fn url_encode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+    let mut out = String::new();
+    url_encode_into(s, &mut out);
+    out
 }
 
-/// [`url_encode`] appended to `out`.
+/// [`url_encode`] appended to `out` (a lone surrogate as Java's encoder
+/// writes it, `?`).
 pub fn url_encode_into(s: &str, out: &mut String) {
-    out.extend(form_urlencoded::byte_serialize(s.as_bytes()));
+    out.extend(form_urlencoded::byte_serialize(
+        jstring::java_utf8(s).as_bytes(),
+    ));
 }
 
 /// `Character.digit(c, 16)` for ASCII and full-width digits and letters.
@@ -270,7 +281,7 @@ pub fn java_utf8_decode(src: &[u8]) -> String {
 
 /// `Base64.getEncoder().encodeToString(s.getBytes(UTF_8))`.
 pub fn base64_encode(s: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
+    base64::engine::general_purpose::STANDARD.encode(jstring::java_utf8(s).as_bytes())
 }
 
 fn from_base64(b: u8) -> i32 {

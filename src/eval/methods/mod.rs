@@ -7,8 +7,8 @@
 //! (the reference stays undefined). A Java exception → `Some(Err(text))` where the
 //! text is the exception's `toString()` (`java.lang.StringIndexOutOfBoundsException: …`).
 //!
-//! Strings are indexed in UTF-16 code units, as Java does. A substring that splits a
-//! surrogate pair cannot be represented in a Rust `String`: the lone half becomes U+FFFD.
+//! Strings are indexed in UTF-16 code units, as Java does; a substring that splits a
+//! surrogate pair keeps the lone half (see [`super::jstring`]).
 //!
 //! Results that grow strings (`repeat`, `replace`, `concat`, …) are capped at
 //! [`MAX_STRING`] bytes; beyond it the call fails with an `OutOfMemoryError`.

@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use super::{err, int_arg, npe, ok, str_arg, too_big, MResult, MAX_STRING};
 use crate::eval::budget::{Budget, CHUNK, CONTAINER_BYTES};
-use crate::eval::jregex;
 use crate::eval::value::{CallError, Value};
+use crate::eval::{jregex, jstring};
 
 /// A string result, charged before it is copied, unless it is over [`MAX_STRING`].
 fn built(s: &str, budget: &Budget) -> MResult {
@@ -18,7 +18,16 @@ fn built(s: &str, budget: &Budget) -> MResult {
 }
 
 fn units(s: &str) -> Vec<u16> {
-    s.encode_utf16().collect()
+    jstring::units(s).collect()
+}
+
+/// A string of UTF-16 units (a lone surrogate noted on `budget`).
+fn from_units(units: &[u16], budget: &Budget) -> String {
+    let (s, lone) = jstring::from_units(units);
+    if lone {
+        budget.note_lone_surrogate();
+    }
+    s
 }
 
 /// Length in UTF-16 code units.
@@ -26,17 +35,17 @@ pub fn utf16_len(s: &str) -> usize {
     if s.is_ascii() {
         s.len()
     } else {
-        s.encode_utf16().count()
+        jstring::units_len(s)
     }
 }
 
 /// `s.substring(begin, end)` in UTF-16 units; the caller checks the bounds.
-fn utf16_slice(s: &str, begin: usize, end: usize) -> String {
+fn utf16_slice(s: &str, begin: usize, end: usize, budget: &Budget) -> String {
     if s.is_ascii() {
         return s.get(begin..end).unwrap_or("").to_string();
     }
     let u = units(s);
-    String::from_utf16_lossy(u.get(begin..end).unwrap_or(&[]))
+    from_units(u.get(begin..end).unwrap_or(&[]), budget)
 }
 
 fn find_units(hay: &[u16], needle: &[u16], from: usize) -> Option<usize> {
@@ -97,8 +106,7 @@ fn code_point_units(cp: i32) -> Option<Vec<u16>> {
 }
 
 pub(super) fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16()
-        .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
+    jstring::units(s).fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
 }
 
 /// `Character.isWhitespace`.
@@ -154,7 +162,10 @@ fn substring(s: &str, begin: i64, end: i64, budget: &Budget) -> MResult {
     if begin < 0 || end > len || begin > end {
         return sioobe(format!("begin {begin}, end {end}, length {len}"));
     }
-    built(&utf16_slice(s, begin as usize, end as usize), budget)
+    built(
+        &utf16_slice(s, begin as usize, end as usize, budget),
+        budget,
+    )
 }
 
 /// `String`'s methods. Each call is charged a scan of the receiver and the
@@ -176,8 +187,12 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
         // `byte[]` of the UTF-8 encoding; Velocity wraps arrays so `size()` and `get(i)` work.
         ("getBytes", []) => {
             charge!(budget.slots(s.len()));
+            // Java's UTF-8 encoder writes a lone surrogate as `?`.
             ok(Value::new_list(
-                s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect(),
+                jstring::java_utf8(s)
+                    .bytes()
+                    .map(|b| Value::Int(i32::from(b as i8)))
+                    .collect(),
             ))
         }
         ("isBlank", []) => ok(Value::Bool(s.chars().all(java_is_whitespace))),
@@ -204,7 +219,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let i = int_arg(i)?;
             let u = units(s);
             match usize::try_from(i).ok().and_then(|i| u.get(i)) {
-                Some(c) => ok(Value::str(&String::from_utf16_lossy(&[*c]))),
+                Some(c) => ok(Value::str(&from_units(&[*c], budget))),
                 None => sioobe(format!("String index out of range: {i}")),
             }
         }
@@ -241,7 +256,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let from = from.map_or(default_from, i64::from);
             let needle: String = match needle {
                 Value::Int(cp) => match code_point_units(*cp) {
-                    Some(u) => String::from_utf16_lossy(&u),
+                    Some(u) => from_units(&u, budget),
                     None => return ok(Value::Int(-1)),
                 },
                 other => match str_arg(other)? {
@@ -402,8 +417,8 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             charge!(budget.slots(n));
             charge!(budget.alloc(n.saturating_mul(CONTAINER_BYTES)));
             ok(Value::new_list(
-                s.encode_utf16()
-                    .map(|u| Value::str(&String::from_utf16_lossy(&[u])))
+                jstring::units(s)
+                    .map(|u| Value::str(&from_units(&[u], budget)))
                     .collect(),
             ))
         }

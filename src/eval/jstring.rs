@@ -1,0 +1,137 @@
+//! Java strings (UTF-16) in Rust strings (UTF-8): lone surrogates.
+//!
+//! A Java string is any sequence of UTF-16 units, so it can hold a surrogate
+//! without its pair: a request body with `"\ud800"` is read by json-smart as a
+//! one-unit string, `$util.escapeJavaScript` writes it `\uD800`, `length()` is
+//! 1, and when the rendered body is sent, Java's UTF-8 encoder writes it `?`.
+//! A Rust string cannot hold one. The engine stands in for each lone surrogate
+//! U+D800..U+DFFF with one code point of Unicode's last private-use block,
+//! U+10F800..U+10FFFF ([`lone`]), made only where Java makes lone surrogates:
+//! the body reader's `\uXXXX` escapes, and methods that cut strings in UTF-16
+//! units (`substring`, `charAt`, … in the middle of a pair). The places where
+//! Java shows the units map them back:
+//!
+//! - UTF-16 views ([`units`], [`from_units`]): `length`, `charAt`, `indexOf`,
+//!   `substring`, `hashCode`, comparisons;
+//! - `escapeJavaScript` writes `\uD800`;
+//! - Java's UTF-8 encoding ([`java_utf8`]) writes `?`: `urlEncode`,
+//!   `base64Encode`, `getBytes`, and the rendered body and overrides when the
+//!   render made any (noted on its budget, so other renders pay nothing).
+//!
+//! What remains: a body or template that holds a real character of
+//! U+10F800..U+10FFFF (private use, unassigned by any standard) is taken for a
+//! lone surrogate in those places when the same render also read one.
+
+use std::borrow::Cow;
+
+/// The first of the code points that stand in for lone surrogates.
+const BASE: u32 = 0x10_F800;
+
+/// The stand-in for the lone surrogate `unit` (U+D800..U+DFFF); `None` for
+/// any other unit.
+pub fn lone(unit: u16) -> Option<char> {
+    if (0xD800..=0xDFFF).contains(&unit) {
+        char::from_u32(BASE + u32::from(unit - 0xD800))
+    } else {
+        None
+    }
+}
+
+/// The lone surrogate `c` stands in for, if it stands in for one.
+pub fn as_lone(c: char) -> Option<u16> {
+    let v = c as u32;
+    if (BASE..=BASE + 0x7FF).contains(&v) {
+        u16::try_from(v - BASE + 0xD800).ok()
+    } else {
+        None
+    }
+}
+
+/// Does `s` hold a stand-in (cheap: their UTF-8 starts with the byte 0xF4 0x8F)?
+pub fn has_lone(s: &str) -> bool {
+    s.as_bytes().contains(&0xF4) && s.chars().any(|c| as_lone(c).is_some())
+}
+
+/// The UTF-16 units of `s` as Java has them (a stand-in is its one unit).
+pub fn units(s: &str) -> impl Iterator<Item = u16> + '_ {
+    s.chars().flat_map(|c| {
+        let mut buf = [0u16; 2];
+        let n = match as_lone(c) {
+            Some(u) => {
+                buf[0] = u;
+                1
+            }
+            None => c.encode_utf16(&mut buf).len(),
+        };
+        buf.into_iter().take(n)
+    })
+}
+
+/// The number of UTF-16 units of `s` (Java's `length()`).
+pub fn units_len(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
+    s.chars()
+        .map(|c| {
+            if as_lone(c).is_some() {
+                1
+            } else {
+                c.len_utf16()
+            }
+        })
+        .sum()
+}
+
+/// A string of UTF-16 units, a surrogate without its pair as its stand-in.
+/// The flag: whether there was one.
+pub fn from_units(units: &[u16]) -> (String, bool) {
+    let mut out = String::with_capacity(units.len());
+    let mut any = false;
+    for r in char::decode_utf16(units.iter().copied()) {
+        match r {
+            Ok(c) => out.push(c),
+            Err(e) => {
+                any = true;
+                out.push(lone(e.unpaired_surrogate()).unwrap_or('\u{FFFD}'));
+            }
+        }
+    }
+    (out, any)
+}
+
+/// `s` as Java's UTF-8 encoder writes it: a lone surrogate as `?`.
+pub fn java_utf8(s: &str) -> Cow<'_, str> {
+    if !has_lone(s) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| if as_lone(c).is_some() { '?' } else { c })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stand_ins_round_trip() {
+        for u in [0xD800u16, 0xDBFF, 0xDC00, 0xDFFF] {
+            let c = lone(u).unwrap_or('x');
+            assert_eq!(as_lone(c), Some(u));
+        }
+        assert_eq!(lone(0x41), None);
+        assert_eq!(as_lone('A'), None);
+        assert!(as_lone('\u{10FFFD}').is_some());
+        let (s, any) = from_units(&[0x61, 0xD800, 0x62, 0xD83D, 0xDE00]);
+        assert!(any);
+        assert_eq!(
+            units(&s).collect::<Vec<_>>(),
+            [0x61, 0xD800, 0x62, 0xD83D, 0xDE00]
+        );
+        assert_eq!(units_len(&s), 5);
+        assert_eq!(java_utf8(&s), "a?b\u{1F600}");
+    }
+}
