@@ -140,6 +140,12 @@ pub const RULES: &[RuleInfo] = &[
         help: "Set each override once (compute the value first, then #set the override).",
     },
     RuleInfo {
+        id: "invalid-override",
+        severity: Severity::Warning,
+        description: "A $context override set to a literal API Gateway cannot apply: a header name that is not an HTTP token, a header value with a line break, a status that is not a whole number from 100 to 599 (the render fails; API Gateway answers 5XX).",
+        help: "Use an HTTP token for header names, one line for header values, and a status from 100 to 599.",
+    },
+    RuleInfo {
         id: "gateway-response-not-vtl",
         severity: Severity::Warning,
         description: "Gateway response templates are not VTL: API Gateway only substitutes $context and $stageVariables variables and sends the rest as written.",

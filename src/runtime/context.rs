@@ -23,6 +23,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
+use super::overrides;
 use crate::eval::budget::{Budget, Exceeded};
 use crate::eval::methods;
 use crate::eval::value::{CallError, CallResult, HostObject, Key, StrKey, Value};
@@ -60,6 +61,66 @@ impl OverrideMap {
     pub(crate) fn value(&self) -> &Value {
         &self.map
     }
+
+    /// Whether `value` set for `key` is an override API Gateway can apply
+    /// (see [`super::overrides`]).
+    fn check(&self, key: &Key, value: &Value, budget: &Budget) -> Result<(), CallError> {
+        let name = key.to_value().java_string(budget)?;
+        let problem = match self.name {
+            "requestOverride.header" | "responseOverride.header" => {
+                match overrides::header_name_problem(&name) {
+                    Some(p) => Some(p),
+                    None => {
+                        let mut found = None;
+                        for text in value_texts(value, budget)? {
+                            found = overrides::header_value_problem(&text);
+                            if found.is_some() {
+                                break;
+                            }
+                        }
+                        found
+                    }
+                }
+            }
+            "responseOverride" if name == "status" && !value.is_null() => {
+                overrides::status_problem(&value.java_string(budget)?)
+            }
+            _ => None,
+        };
+        match problem {
+            Some(p) => Err(CallError::Java(overrides::message(
+                &format!("{}.{}", self.name, shown_name(&name)),
+                &p,
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The texts an override value sends: each element of a list (a multi-value
+/// header), else the value's.
+fn value_texts(value: &Value, budget: &Budget) -> Result<Vec<String>, Exceeded> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::List(l) => {
+            let items: Vec<Value> = l.borrow().items.clone();
+            items.iter().map(|v| v.java_string(budget)).collect()
+        }
+        other => Ok(vec![other.java_string(budget)?]),
+    }
+}
+
+/// A name for messages: at most 60 characters, line breaks shown escaped.
+fn shown_name(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .take(60)
+        .flat_map(char::escape_default)
+        .collect();
+    if name.chars().count() > 60 {
+        s.push('…');
+    }
+    s
 }
 
 impl HostObject for OverrideMap {
@@ -72,11 +133,14 @@ impl HostObject for OverrideMap {
 
     fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
         if name == "put" {
-            if let [k, _] = args {
+            if let [k, v] = args {
                 let key = match k.to_key(budget) {
                     Ok(key) => key,
                     Err(e) => return Some(Err(e.into())),
                 };
+                if let Err(e) = self.check(&key, v, budget) {
+                    return Some(Err(e));
+                }
                 if let Err(e) = self.first_set(key) {
                     return Some(Err(e));
                 }
@@ -96,6 +160,9 @@ impl HostObject for OverrideMap {
         value: Value,
         budget: &Budget,
     ) -> Option<Result<(), CallError>> {
+        if let Err(e) = self.check(&Key::str(name), &value, budget) {
+            return Some(Err(e));
+        }
         if let Err(e) = self.first_set(Key::str(name)) {
             return Some(Err(e));
         }

@@ -295,6 +295,14 @@ impl MappingTemplate {
             Some(c) => c.overrides(&budget).map_err(limit_error)?,
             None => Overrides::default(),
         };
+        if let Some(message) = super::overrides::first_problem(&overrides) {
+            return Err(GatewayError::Render(RenderError {
+                kind: crate::RenderErrorKind::Invalid,
+                message,
+                span: crate::Span::default(),
+                pos: crate::LineCol { line: 1, column: 1 },
+            }));
+        }
         drop(ctx);
         budget.collect_cycles();
         let mut rendered = Rendered { body, overrides };

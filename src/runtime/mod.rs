@@ -24,6 +24,7 @@
 
 pub mod json;
 pub mod jsonpath;
+pub mod overrides;
 pub mod util;
 
 mod context;

@@ -324,6 +324,7 @@ impl<'a> Checker<'a> {
         }
         self.depth += 1;
         self.duplicate_overrides(block);
+        self.invalid_overrides(block);
         for node in block {
             self.node(node);
         }
@@ -909,6 +910,56 @@ impl<'a> Checker<'a> {
                 None => {
                     seen.insert(path, *span);
                 }
+            }
+        }
+    }
+
+    /// Overrides set to literals API Gateway cannot apply: a header name that is
+    /// not an HTTP token, a header value with a line break, a status that is
+    /// not a whole number from 100 to 599.
+    fn invalid_overrides(&mut self, block: &Block) {
+        use crate::runtime::overrides;
+        for n in block {
+            let Node::Set {
+                target,
+                value,
+                span,
+                ..
+            } = n
+            else {
+                continue;
+            };
+            let Some(path) = override_path(target) else {
+                continue;
+            };
+            let mut names = path.splitn(3, '.');
+            let (first, second, name) = (names.next(), names.next(), names.next());
+            let literal = match value {
+                Expr::Str {
+                    value,
+                    interpolated: None,
+                    ..
+                } => Some(value.to_string()),
+                Expr::Int(_, crate::syntax::ast::IntLit::Int(i)) => Some(i.to_string()),
+                Expr::Int(_, crate::syntax::ast::IntLit::Long(i)) => Some(i.to_string()),
+                Expr::Float(..) => Some(self.text(value.span()).to_string()),
+                Expr::Unary(..) => Some(self.text(value.span()).to_string()),
+                _ => None,
+            };
+            let problem = match (first, second, name) {
+                (Some(_), Some("header"), Some(name)) => overrides::header_name_problem(name)
+                    .or_else(|| literal.as_deref().and_then(overrides::header_value_problem)),
+                (Some("responseOverride"), Some("status"), None) => {
+                    literal.as_deref().and_then(overrides::status_problem)
+                }
+                _ => None,
+            };
+            if let Some(p) = problem {
+                self.push(
+                    "invalid-override",
+                    span.range(),
+                    format!("$context.{path}: {p}; API Gateway cannot apply this override (5XX)"),
+                );
             }
         }
     }

@@ -326,6 +326,38 @@ fn duplicate_override() {
 }
 
 #[test]
+fn invalid_override() {
+    for src in [
+        "#set($context.responseOverride.status = \"abc\")",
+        "#set($context.responseOverride.status = -1)",
+        "#set($context.responseOverride.status = 2.5)",
+        "#set($context.responseOverride.status = 600)",
+        "#set($context.requestOverride.header['a b'] = 'x')",
+        "#set($context.responseOverride.header.x = 'a\r\nSet-Cookie: y')",
+    ] {
+        let found = run(src);
+        assert!(
+            found.iter().any(|(rule, _)| *rule == "invalid-override"),
+            "{src}: {found:?}"
+        );
+    }
+    // Good literals, anything computed, query strings and paths: nothing.
+    for src in [
+        "#set($context.responseOverride.status = 404)",
+        "#set($context.responseOverride.status = \"404\")",
+        "#set($context.responseOverride.status = $input.path('$.code'))",
+        "#set($context.requestOverride.header.X-Id = 'a b')",
+        "#set($context.requestOverride.querystring['a b'] = 'x\ny')",
+    ] {
+        let found = run(src);
+        assert!(
+            !found.iter().any(|(rule, _)| *rule == "invalid-override"),
+            "{src}: {found:?}"
+        );
+    }
+}
+
+#[test]
 fn gateway_response_templates() {
     let src = "{\"message\": $context.error.messageString, \"x\": \"$input.body\"}#if($a)#end";
     let found = findings_with(src, TemplateKind::GatewayResponse, Some("application/json"));
