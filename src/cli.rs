@@ -145,7 +145,7 @@ pub fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(Failure::Usage(msg)) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", one_line(&msg));
             2
         }
         Err(Failure::Reported) => 1,
@@ -219,29 +219,78 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-/// `FILE:LINE:COLUMN: error: message`, then the source line and a caret under the span.
+/// Characters of the source line shown under an error, at most.
+const SHOWN_LINE: usize = 160;
+
+/// Characters of a message shown, at most.
+const SHOWN_MESSAGE: usize = 500;
+
+/// `FILE:LINE:COLUMN: error: message` (one line, however long or multi-line
+/// the message), then the source line (at most [`SHOWN_LINE`] characters of it,
+/// around the column) and a caret under the span.
 fn report(file: &str, source: &str, pos: LineCol, span: Span, message: &str) -> Failure {
     let line_text = source
         .split('\n')
         .nth(pos.line.saturating_sub(1) as usize)
         .unwrap_or("")
         .trim_end_matches('\r');
+    let chars: Vec<char> = line_text.chars().collect();
+    let col = (pos.column.saturating_sub(1) as usize).min(chars.len());
+    let (start, end) = if chars.len() <= SHOWN_LINE {
+        (0, chars.len())
+    } else {
+        let start = col
+            .saturating_sub(SHOWN_LINE / 2)
+            .min(chars.len() - SHOWN_LINE);
+        (start, start + SHOWN_LINE)
+    };
+    let shown: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
+    let (before, after) = (
+        if start > 0 { "…" } else { "" },
+        if end < chars.len() { "…" } else { "" },
+    );
     let width = span
         .text(source)
         .chars()
         .take_while(|c| *c != '\n')
         .count()
-        .max(1);
-    let pad: String = line_text
+        .clamp(1, end.saturating_sub(col).max(1));
+    let pad: String = before
         .chars()
-        .take(pos.column.saturating_sub(1) as usize)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|_| ' ')
+        .chain(
+            chars
+                .get(start..col)
+                .unwrap_or(&[])
+                .iter()
+                .map(|c| if *c == '\t' { '\t' } else { ' ' }),
+        )
         .collect();
-    eprintln!("{file}:{}:{}: error: {message}", pos.line, pos.column);
+    eprintln!(
+        "{file}:{}:{}: error: {}",
+        pos.line,
+        pos.column,
+        one_line(message)
+    );
     eprintln!("  |");
-    eprintln!("  | {line_text}");
+    eprintln!("  | {before}{shown}{after}");
     eprintln!("  | {pad}{}", "^".repeat(width));
     Failure::Reported
+}
+
+/// A message on one line (line breaks shown as `\n`), at most [`SHOWN_MESSAGE`]
+/// characters.
+fn one_line(message: &str) -> String {
+    let mut s: String = message
+        .replace("\r\n", "\\n")
+        .replace(['\n', '\r'], "\\n")
+        .chars()
+        .take(SHOWN_MESSAGE)
+        .collect();
+    if message.chars().count() > SHOWN_MESSAGE {
+        s.push('…');
+    }
+    s
 }
 
 fn split_pair<'a>(flag: &str, s: &'a str, sep: char) -> Result<(&'a str, &'a str), Failure> {

@@ -333,3 +333,43 @@ fn inputs_are_read_with_their_limit_applied_while_reading() {
         "{err}"
     );
 }
+
+#[test]
+fn errors_in_long_lines_quote_a_short_excerpt() {
+    // A lexical error at the end of a 200 KB line: the message, the line cut to
+    // 160 characters around the column, and the caret.
+    let dir = temp_dir("long-line");
+    let src = format!("$x.{}(\n", "a".repeat(200_000));
+    let t = write(&dir, "t.vtl", &src);
+    let out = run(&["render", &t]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.len() < 700, "{} bytes of stderr", err.len());
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(
+        lines[0].ends_with(":1:200005: error: unexpected end of input; expected a value"),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with("  | …aaaa") && lines[2].ends_with("a("),
+        "{err}"
+    );
+    // The caret sits under the column: the end of the input, right after `(`.
+    let column = |l: &str, c: char| l.chars().position(|x| x == c);
+    assert_eq!(
+        column(lines[3], '^'),
+        column(lines[2], '(').map(|i| i + 1),
+        "{err}"
+    );
+
+    // A message that quotes text: at most a short excerpt of it.
+    let t = write(&dir, "m.vtl", &format!("#macro(m {})", "e".repeat(5000)));
+    let out = run(&["render", &t, "--null-mode", "velocity"]);
+    let err = text(&out.stderr);
+    assert!(err.lines().next().is_some_and(|l| l.len() < 200), "{err}");
+    assert!(
+        err.contains("\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee…\""),
+        "{err}"
+    );
+}

@@ -129,7 +129,9 @@ impl Input {
         let text = self.text();
         let text = if text.trim().is_empty() { "{}" } else { text };
         let parsed = json::parse_with_budget(text, budget).map_err(|e| match e {
-            json::JsonError::Invalid(m) => CallError::Java(format!("Could not process payload{m}")),
+            json::JsonError::Invalid(m) => CallError::Java(format!(
+                "Could not process payload: the body is not JSON json-smart reads: {m} (API Gateway answers 400)"
+            )),
             json::JsonError::Limit(e) => CallError::from(e),
         });
         *self.doc.borrow_mut() = Some(parsed.clone());

@@ -190,13 +190,11 @@ impl<'a> Parser<'a, '_> {
     /// One value; `stop` are the characters that end an unquoted string here.
     fn value(&mut self, stop: &[u8], depth: usize) -> Result<Value, String> {
         if depth > MAX_JSON_DEPTH {
+            // json-smart's text is "Malicious payload, having non natural
+            // depths, parsing stoped on {": said plainly here.
             return Err(format!(
-                "Malicious payload, having non natural depths, parsing stoped on {}",
-                self.s
-                    .get(self.pos..)
-                    .and_then(|t| t.chars().next())
-                    .map(String::from)
-                    .unwrap_or_default()
+                "nested deeper than {MAX_JSON_DEPTH} levels at position {} (json-smart stops there)",
+                self.char_pos()
             ));
         }
         self.skip_ws();

@@ -860,9 +860,10 @@ impl<'s> Lexer<'s> {
         };
         let pos = self.pos + partial;
         let after = self.text.get(start..pos).unwrap_or("");
+        let after = super::span::excerpt(after, 40);
         let message = match self.text.get(pos..).and_then(|r| r.chars().next()) {
-            None => format!("lexical error: unexpected end of input after {after:?}"),
-            Some(c) => format!("lexical error: unexpected character {c:?} after {after:?}"),
+            None => format!("lexical error: unexpected end of input after {after}"),
+            Some(c) => format!("lexical error: unexpected character {c:?} after {after}"),
         };
         LexError { pos, message }
     }

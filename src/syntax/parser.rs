@@ -231,8 +231,11 @@ impl<'a, 'm> Parser<'a, 'm> {
         let found = if t.kind == K::Eof {
             "end of input".to_string()
         } else {
-            let img: String = self.image(t).chars().take(20).collect();
-            format!("{img:?} ({})", t.kind.describe())
+            format!(
+                "{} ({})",
+                crate::syntax::span::excerpt(self.image(t), 20),
+                t.kind.describe()
+            )
         };
         self.fail(
             self.err_span(t),
@@ -620,7 +623,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                     || (name == "foreach" && pos == 1)
                     || builtin.is_none();
                 if !ok {
-                    return Err(self.fail(*span, format!("invalid argument {w:?} to #{name}")));
+                    return Err(self.fail(
+                        *span,
+                        format!(
+                            "invalid argument {} to #{name}",
+                            crate::syntax::span::excerpt(w, 40)
+                        ),
+                    ));
                 }
             } else if is_macro_def && args.is_empty() {
                 return Err(self.fail(
@@ -1324,7 +1333,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         } else if let Ok(b) = img.parse::<BigInt>() {
             IntLit::Big(b)
         } else {
-            return Err(self.fail(span, format!("invalid integer {img:?}")));
+            return Err(self.fail(
+                span,
+                format!("invalid integer {}", crate::syntax::span::excerpt(img, 40)),
+            ));
         };
         Ok(Expr::Int(span, lit))
     }
@@ -1335,7 +1347,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         let span = self.tspan(&t);
         match img.parse::<f64>() {
             Ok(f) => Ok(Expr::Float(span, f)),
-            Err(_) => Err(self.fail(span, format!("invalid number {img:?}"))),
+            Err(_) => Err(self.fail(
+                span,
+                format!("invalid number {}", crate::syntax::span::excerpt(img, 40)),
+            )),
         }
     }
 

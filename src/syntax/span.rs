@@ -66,3 +66,13 @@ impl std::fmt::Display for LineCol {
         write!(f, "{}:{}", self.line, self.column)
     }
 }
+
+/// `text` quoted for a message (as Rust's `{:?}` quotes it, so a line break
+/// shows as `\n` and the message stays one line), cut to its first `max`
+/// characters with `…` when longer.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{:?}", format!("{}…", text.get(..cut).unwrap_or(""))),
+        None => format!("{text:?}"),
+    }
+}
