@@ -886,9 +886,27 @@ fn translate_with_names(pattern: &str) -> Result<(String, Vec<(String, usize)>),
     Ok((out, t.names))
 }
 
+/// [`compile`], telling `meter` its work: a step per 16 bytes of pattern, and
+/// as [`search_steps`] for a compilation that takes far longer (a cached
+/// pattern costs its lookup).
+fn metered_compile(
+    pattern: &str,
+    anchored: bool,
+    meter: Meter<'_>,
+) -> Result<Rc<Compiled>, RegexError> {
+    let (c, steps) = timed(pattern.len(), || compile(pattern, anchored));
+    if !meter(
+        steps.saturating_add((pattern.len() / 16) as u64),
+        pattern.len(),
+    ) {
+        return Err(RegexError::Stopped);
+    }
+    Ok(c?)
+}
+
 /// `String.matches(regex)`.
 pub fn matches(s: &str, pattern: &str, meter: Meter<'_>) -> Result<bool, RegexError> {
-    let c = compile(pattern, true)?;
+    let c = metered_compile(pattern, true, meter)?;
     let (r, steps) = timed(s.len(), || c.re.is_match(s).map_err(match_error));
     if !meter(steps, 0) {
         return Err(RegexError::Stopped);
@@ -1050,7 +1068,7 @@ pub fn replace(
     all: bool,
     meter: Meter<'_>,
 ) -> Result<String, RegexError> {
-    let c = compile(pattern, false)?;
+    let c = metered_compile(pattern, false, meter)?;
     let re = &c.re;
     let mut out = String::new();
     let mut last = 0;
@@ -1100,7 +1118,7 @@ pub fn split(
     limit: i32,
     meter: Meter<'_>,
 ) -> Result<Vec<String>, RegexError> {
-    let c = compile(pattern, false)?;
+    let c = metered_compile(pattern, false, meter)?;
     let re = &c.re;
     let mut parts: Vec<String> = Vec::new();
     let mut index = 0;

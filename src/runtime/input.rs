@@ -159,10 +159,13 @@ impl Input {
         match self.compiled.get(path) {
             Some(Ok(p)) => p.select_with_budget(&doc, budget).map_err(failed),
             Some(Err(e)) => Err(CallError::Java(e.clone())),
-            None => self
-                .compiled_path(path)?
-                .select_with_budget(&doc, budget)
-                .map_err(failed),
+            None => {
+                // A path built at render time is compiled now: its text is scanned.
+                budget.scan(path.len().saturating_mul(4))?;
+                self.compiled_path(path)?
+                    .select_with_budget(&doc, budget)
+                    .map_err(failed)
+            }
         }
     }
 
