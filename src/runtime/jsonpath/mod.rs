@@ -694,17 +694,19 @@ impl<'a> Evaluator<'a, '_> {
     }
 }
 
-/// At most 2,000 characters of `s`, then `…`.
+/// At most 200 characters of `s`, then `…`, on one line (line breaks as `\n`):
+/// Jayway prints the whole context, which may be the whole body.
 fn short(s: &str) -> String {
-    const MAX: usize = 2000;
-    match s.char_indices().nth(MAX) {
-        Some((cut, _)) => {
-            let mut t = s.get(..cut).unwrap_or(s).to_string();
-            t.push('…');
-            t
-        }
-        None => s.to_string(),
+    const MAX: usize = 200;
+    let (head, cut) = match s.char_indices().nth(MAX) {
+        Some((cut, _)) => (s.get(..cut).unwrap_or(s), true),
+        None => (s, false),
+    };
+    let mut t = head.replace('\r', "\\r").replace('\n', "\\n");
+    if cut {
+        t.push('…');
     }
+    t
 }
 
 /// A Java object as a filter sees it.
@@ -852,5 +854,5 @@ fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>, budget: &Budget) -> Re
 /// lists as compact JSON, strings raw), for messages: however large the value,
 /// printing stops soon after [`short`]'s length.
 pub(crate) fn java_to_string(v: &Value) -> String {
-    crate::eval::print::excerpt(v, 8192)
+    crate::eval::print::excerpt(v, 1024)
 }
