@@ -127,6 +127,8 @@ pub struct Template {
 pub(crate) struct TemplateInner {
     pub(crate) source: Arc<str>,
     pub(crate) body: syntax::ast::Block,
+    /// The tree renders walk, made from `body` once.
+    pub(crate) program: eval::compile::Program,
 }
 
 impl Template {
@@ -149,10 +151,12 @@ impl Template {
             ));
         }
         let body = syntax::parse(source)?;
+        let program = eval::compile::compile(&body);
         Ok(Template {
             inner: Arc::new(TemplateInner {
                 source: Arc::from(source),
                 body,
+                program,
             }),
         })
     }
@@ -188,6 +192,20 @@ impl Template {
         out: &mut String,
     ) -> Result<eval::render::Vars, RenderError> {
         eval::render::render_vars(&self.inner, vars, opts, out)
+    }
+
+    /// Renders with variables given by name; those the template never names are
+    /// dropped. With `trace`, also records which span wrote which bytes.
+    pub(crate) fn render_named<'v>(
+        &self,
+        vars: impl IntoIterator<Item = (&'v str, Value)>,
+        opts: &RenderOptions,
+        out: &mut String,
+        trace: bool,
+    ) -> Result<Vec<eval::render::OutputPiece>, RenderError> {
+        let pieces =
+            eval::render::render_named(&self.inner, vars, opts, out, trace.then(Vec::new))?;
+        Ok(pieces.unwrap_or_default())
     }
 
     /// Like [`Template::render_values`], also returning which template span wrote

@@ -1,5 +1,6 @@
 //! Evaluation: values, operators, Java method emulation and the tree walker.
 
+pub mod compile;
 pub mod jregex;
 pub mod methods;
 pub mod number;

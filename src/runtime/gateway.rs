@@ -224,37 +224,32 @@ impl MappingTemplate {
             });
         }
         let plan = self.plan;
-        let mut vars = HashMap::with_capacity(4);
+        let mut vars: [(&str, Value); 4] = Default::default();
         if plan.input {
             let params = plan.params.then(|| Params::new(request));
             let input = Input::new(request.body.clone(), params, self.paths.clone());
-            vars.insert(Box::from("input"), Value::Object(Rc::new(input)));
+            vars[0] = ("input", Value::Object(Rc::new(input)));
         }
         if plan.util {
-            vars.insert(Box::from("util"), Value::Object(Rc::new(Util)));
+            vars[1] = ("util", Value::Object(Rc::new(Util)));
         }
         let ctx = plan
             .context
             .then(|| build_context(&request.request_context));
         if let Some(ctx) = &ctx {
-            vars.insert(Box::from("context"), ctx.value.clone());
+            vars[2] = ("context", ctx.value.clone());
         }
         if plan.stage_variables {
-            vars.insert(
-                Box::from("stageVariables"),
-                stage_variables(&request.stage_variables),
-            );
+            vars[3] = ("stageVariables", stage_variables(&request.stage_variables));
         }
         use std::sync::atomic::Ordering::Relaxed;
         let mut body = String::with_capacity(self.last_len.load(Relaxed));
-        let pieces = if traced {
-            self.template
-                .render_traced(vars, &opts.render, &mut body)?
-                .1
-        } else {
-            self.template.render_values(vars, &opts.render, &mut body)?;
-            Vec::new()
-        };
+        let pieces = self.template.render_named(
+            vars.into_iter().filter(|(n, _)| !n.is_empty()),
+            &opts.render,
+            &mut body,
+            traced,
+        )?;
         self.last_len.store(body.len(), Relaxed);
         let overrides = ctx.map(|c| c.overrides()).unwrap_or_default();
         Ok((Rendered { body, overrides }, pieces))

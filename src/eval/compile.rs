@@ -1,0 +1,468 @@
+//! The compile (resolve) pass: the syntax tree becomes the tree the walker
+//! renders, with the work that can happen once done once.
+//!
+//! - Variables are **slots**: every name a template mentions gets an index into
+//!   the render's variable array, so the walker never hashes a name. `$foreach`,
+//!   `$velocityCount` and `$velocityHasNext` have fixed slots.
+//! - String literals are **constants**, numbered: a render makes each one's
+//!   value once, however often a loop evaluates it.
+//! - `#define` bodies are shared (`Arc`), not copied per use; `#macro`s are
+//!   collected (stock Velocity registers them when it parses, so a call may come
+//!   before the definition).
+//! - Spans stay on every node, for errors and for the cases where Velocity
+//!   prints the source text.
+//!
+//! The syntax tree stays available for the linter ([`crate::Template::ast`]).
+//! Text handed to `#evaluate` at render time is compiled against the render's
+//! own [`Namespace`], which extends the template's names.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+
+use super::value::Hasher;
+use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
+use crate::syntax::span::Span;
+
+/// An index into a render's variables.
+pub type Slot = u32;
+
+/// `$foreach`, the innermost loop's scope object.
+pub const SLOT_FOREACH: Slot = 0;
+/// `$velocityCount`.
+pub const SLOT_VELOCITY_COUNT: Slot = 1;
+/// `$velocityHasNext`.
+pub const SLOT_VELOCITY_HAS_NEXT: Slot = 2;
+
+/// The names of the fixed slots, in slot order.
+const FIXED: [&str; 3] = ["foreach", "velocityCount", "velocityHasNext"];
+
+/// A compiled template: `Send + Sync`, shared by every render.
+#[derive(Debug)]
+pub struct Program {
+    pub body: Block,
+    pub names: Names,
+    /// String literals, by constant number.
+    pub strings: Vec<Box<str>>,
+    /// `#macro` definitions by name (the first one wins, as in 1.7).
+    pub macros: HashMap<Box<str>, Arc<MacroDef>, Hasher>,
+}
+
+/// Variable names and their slots.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    list: Vec<Box<str>>,
+    map: HashMap<Box<str>, Slot, Hasher>,
+}
+
+impl Names {
+    fn new() -> Names {
+        let mut n = Names::default();
+        for name in FIXED {
+            n.slot(name);
+        }
+        n
+    }
+
+    /// The slot of `name`, made if new.
+    pub fn slot(&mut self, name: &str) -> Slot {
+        if let Some(&s) = self.map.get(name) {
+            return s;
+        }
+        let s = self.list.len() as Slot;
+        self.list.push(Box::from(name));
+        self.map.insert(Box::from(name), s);
+        s
+    }
+
+    /// The slot of `name`, if the template names it.
+    pub fn get(&self, name: &str) -> Option<Slot> {
+        self.map.get(name).copied()
+    }
+
+    /// The name of `slot`.
+    pub fn name(&self, slot: Slot) -> Option<&str> {
+        self.list.get(slot as usize).map(|s| &**s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// Where a compilation puts names and string constants.
+pub trait Namespace {
+    fn slot(&mut self, name: &str) -> Slot;
+    fn string(&mut self, s: &str) -> u32;
+}
+
+/// The namespace of a template being parsed.
+struct TemplateNamespace {
+    names: Names,
+    strings: Vec<Box<str>>,
+}
+
+impl Namespace for TemplateNamespace {
+    fn slot(&mut self, name: &str) -> Slot {
+        self.names.slot(name)
+    }
+
+    fn string(&mut self, s: &str) -> u32 {
+        let id = self.strings.len() as u32;
+        self.strings.push(Box::from(s));
+        id
+    }
+}
+
+pub type Block = Vec<Node>;
+
+#[derive(Debug)]
+pub enum Node {
+    Text(Span, Box<str>),
+    Ref(Box<Ref>),
+    Set {
+        span: Span,
+        target: Box<Ref>,
+        value: Expr,
+    },
+    If {
+        span: Span,
+        branches: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    Foreach {
+        span: Span,
+        var: Slot,
+        iterable: Expr,
+        body: Block,
+    },
+    Break(Span, Option<Box<Expr>>),
+    Stop(Span),
+    /// A `#macro` definition: prints nothing (registered at compile time).
+    Macro(Span),
+    MacroCall {
+        span: Span,
+        name: Box<str>,
+        args: Vec<Expr>,
+    },
+    Define {
+        span: Span,
+        slot: Slot,
+        body: Arc<Block>,
+    },
+    Evaluate {
+        span: Span,
+        arg: Expr,
+    },
+    Include {
+        span: Span,
+        kind: IncludeKind,
+    },
+}
+
+impl Node {
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Text(s, _) | Node::Break(s, _) | Node::Stop(s) | Node::Macro(s) => *s,
+            Node::Ref(r) => r.span,
+            Node::Set { span, .. }
+            | Node::If { span, .. }
+            | Node::Foreach { span, .. }
+            | Node::MacroCall { span, .. }
+            | Node::Define { span, .. }
+            | Node::Evaluate { span, .. }
+            | Node::Include { span, .. } => *span,
+        }
+    }
+}
+
+/// A reference: `$root` and its chain.
+#[derive(Debug)]
+pub struct Ref {
+    pub span: Span,
+    pub root: Slot,
+    pub parts: Vec<Part>,
+    pub silent: bool,
+    pub backslashes: u32,
+}
+
+#[derive(Debug)]
+pub enum Part {
+    /// `.name`: the name as written (map key, getter name).
+    Property(Span, Box<str>),
+    Method(Span, Box<str>, Vec<Expr>),
+    Index(Span, Expr),
+}
+
+impl Part {
+    pub fn span(&self) -> Span {
+        match self {
+            Part::Property(s, _) | Part::Method(s, _, _) | Part::Index(s, _) => *s,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Expr {
+    Ref(Box<Ref>),
+    /// A string literal: its constant number.
+    Str(Span, u32),
+    /// A double-quoted string with references or directives, rendered each time.
+    Interpolated(Span, Block),
+    Int(Span, i32),
+    Long(Span, i64),
+    Big(Span, Box<BigInt>),
+    Float(Span, f64),
+    Bool(Span, bool),
+    List(Span, Vec<Expr>),
+    Range(Span, Box<Expr>, Box<Expr>),
+    Map(Span, Vec<(Expr, Expr)>),
+    Not(Span, Box<Expr>),
+    Binary(Span, BinOp, Box<Expr>, Box<Expr>),
+    Paren(Span, Box<Expr>),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Ref(r) => r.span,
+            Expr::Str(s, _)
+            | Expr::Interpolated(s, _)
+            | Expr::Int(s, _)
+            | Expr::Long(s, _)
+            | Expr::Big(s, _)
+            | Expr::Float(s, _)
+            | Expr::Bool(s, _)
+            | Expr::List(s, _)
+            | Expr::Range(s, _, _)
+            | Expr::Map(s, _)
+            | Expr::Not(s, _)
+            | Expr::Binary(s, _, _, _)
+            | Expr::Paren(s, _) => *s,
+        }
+    }
+}
+
+/// A `#macro`: its parameters' slots (and names, for 1.7's printing of a null
+/// argument as written) and its body.
+#[derive(Debug)]
+pub struct MacroDef {
+    pub params: Vec<Slot>,
+    pub param_names: Vec<Box<str>>,
+    pub body: Block,
+}
+
+/// Compiles a parsed template.
+pub fn compile(ast: &ast::Block) -> Program {
+    let mut ns = TemplateNamespace {
+        names: Names::new(),
+        strings: Vec::new(),
+    };
+    let mut macros = HashMap::default();
+    collect_macros(ast, &mut ns, &mut macros);
+    let body = block(ast, &mut ns);
+    Program {
+        body,
+        names: ns.names,
+        strings: ns.strings,
+        macros,
+    }
+}
+
+/// Compiles text handed to `#evaluate`, against a render's namespace.
+pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
+    block(ast, ns)
+}
+
+/// Velocity 1.7 registers macros when it parses: every `#macro` in the template,
+/// at any depth, the first definition of a name winning. (The parser bounds the
+/// tree's depth, and so this recursion.)
+fn collect_macros(
+    b: &ast::Block,
+    ns: &mut dyn Namespace,
+    out: &mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
+) {
+    for n in b {
+        match n {
+            ast::Node::Macro {
+                name, params, body, ..
+            } if !out.contains_key(name) => {
+                let def = MacroDef {
+                    params: params.iter().map(|p| ns.slot(p)).collect(),
+                    param_names: params.clone(),
+                    body: block(body, ns),
+                };
+                out.insert(name.clone(), Arc::new(def));
+            }
+            ast::Node::If {
+                branches,
+                otherwise,
+                ..
+            } => {
+                for (_, b) in branches {
+                    collect_macros(b, ns, out);
+                }
+                if let Some(b) = otherwise {
+                    collect_macros(b, ns, out);
+                }
+            }
+            ast::Node::Foreach { body, .. } | ast::Node::Define { body, .. } => {
+                collect_macros(body, ns, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+fn block(b: &ast::Block, ns: &mut dyn Namespace) -> Block {
+    b.iter().map(|n| node(n, ns)).collect()
+}
+
+fn node(n: &ast::Node, ns: &mut dyn Namespace) -> Node {
+    match n {
+        ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
+        ast::Node::Ref(r) => Node::Ref(Box::new(reference(r, ns))),
+        ast::Node::Set {
+            span,
+            target,
+            value,
+        } => Node::Set {
+            span: *span,
+            target: Box::new(reference(target, ns)),
+            value: expr(value, ns),
+        },
+        ast::Node::If {
+            span,
+            branches,
+            otherwise,
+        } => Node::If {
+            span: *span,
+            branches: branches
+                .iter()
+                .map(|(c, b)| (expr(c, ns), block(b, ns)))
+                .collect(),
+            otherwise: otherwise.as_ref().map(|b| block(b, ns)),
+        },
+        ast::Node::Foreach {
+            span,
+            var,
+            iterable,
+            body,
+            ..
+        } => Node::Foreach {
+            span: *span,
+            var: ns.slot(var),
+            iterable: expr(iterable, ns),
+            body: block(body, ns),
+        },
+        ast::Node::Break(span, scope) => {
+            Node::Break(*span, scope.as_ref().map(|e| Box::new(expr(e, ns))))
+        }
+        ast::Node::Stop(span) => Node::Stop(*span),
+        ast::Node::Macro { span, .. } => Node::Macro(*span),
+        ast::Node::MacroCall { span, name, args } => Node::MacroCall {
+            span: *span,
+            name: name.clone(),
+            args: args.iter().map(|a| expr(a, ns)).collect(),
+        },
+        ast::Node::Define { span, name, body } => Node::Define {
+            span: *span,
+            slot: ns.slot(name),
+            body: Arc::new(block(body, ns)),
+        },
+        ast::Node::Evaluate { span, arg } => Node::Evaluate {
+            span: *span,
+            arg: expr(arg, ns),
+        },
+        ast::Node::Include { span, kind, .. } => Node::Include {
+            span: *span,
+            kind: *kind,
+        },
+    }
+}
+
+fn reference(r: &ast::Reference, ns: &mut dyn Namespace) -> Ref {
+    Ref {
+        span: r.span,
+        root: ns.slot(&r.root),
+        parts: r
+            .parts
+            .iter()
+            .map(|p| match p {
+                ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
+                ast::RefPart::Method(span, name, args) => Part::Method(
+                    *span,
+                    name.clone(),
+                    args.iter().map(|a| expr(a, ns)).collect(),
+                ),
+                ast::RefPart::Index(span, e) => Part::Index(*span, expr(e, ns)),
+            })
+            .collect(),
+        silent: r.silent,
+        backslashes: r.backslashes,
+    }
+}
+
+fn expr(e: &ast::Expr, ns: &mut dyn Namespace) -> Expr {
+    let bx = |e: &ast::Expr, ns: &mut dyn Namespace| Box::new(expr(e, ns));
+    match e {
+        ast::Expr::Ref(r) => Expr::Ref(Box::new(reference(r, ns))),
+        ast::Expr::Str {
+            span,
+            value,
+            interpolated,
+        } => match interpolated {
+            None => Expr::Str(*span, ns.string(value)),
+            Some(b) => Expr::Interpolated(*span, block(b, ns)),
+        },
+        ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
+        ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
+        ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(*span, Box::new(b.clone())),
+        ast::Expr::Float(span, f) => Expr::Float(*span, *f),
+        ast::Expr::Bool(span, b) => Expr::Bool(*span, *b),
+        ast::Expr::List(span, items) => {
+            Expr::List(*span, items.iter().map(|i| expr(i, ns)).collect())
+        }
+        ast::Expr::Range(span, a, b) => Expr::Range(*span, bx(a, ns), bx(b, ns)),
+        ast::Expr::Map(span, entries) => Expr::Map(
+            *span,
+            entries
+                .iter()
+                .map(|(k, v)| (expr(k, ns), expr(v, ns)))
+                .collect(),
+        ),
+        ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(*span, bx(inner, ns)),
+        ast::Expr::Binary(span, op, l, r) => Expr::Binary(*span, *op, bx(l, ns), bx(r, ns)),
+        ast::Expr::Paren(span, inner) => Expr::Paren(*span, bx(inner, ns)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn programs_are_shareable() {
+        assert_send_sync::<Program>();
+    }
+
+    #[test]
+    fn names_become_slots_once() {
+        let ast = crate::syntax::parse("#set($a = 'x')$a $b #foreach($i in [1])$i $a#end")
+            .expect("parses");
+        let p = compile(&ast);
+        assert_eq!(p.names.get("foreach"), Some(SLOT_FOREACH));
+        let a = p.names.get("a").expect("a has a slot");
+        assert_eq!(p.names.name(a), Some("a"));
+        assert!(p.names.get("b").is_some() && p.names.get("i").is_some());
+        assert_eq!(p.names.len(), FIXED.len() + 3);
+        assert_eq!(p.strings, vec![Box::from("x")]);
+    }
+}
