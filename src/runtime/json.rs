@@ -564,6 +564,9 @@ enum Next {
 struct Open {
     object: bool,
     first_key: usize,
+    /// One bit per key fingerprint seen in this object: most keys are new,
+    /// and a clear bit says so without comparing.
+    bloom: u64,
 }
 
 impl Compactor<'_, '_> {
@@ -609,6 +612,7 @@ impl Compactor<'_, '_> {
                                 stack.push(Open {
                                     object: c == b'{',
                                     first_key: keys.len(),
+                                    bloom: 0,
                                 });
                                 self.pos += 1;
                                 next = if c == b'{' {
@@ -643,16 +647,20 @@ impl Compactor<'_, '_> {
                         if key.contains(&b'\\') {
                             return None;
                         }
-                        let first = stack.last()?.first_key;
+                        let top = stack.last_mut()?;
                         let fp = fingerprint(key);
-                        let seen = keys.get(first..)?;
-                        if seen.len() > 256
-                            || seen
-                                .iter()
-                                .any(|&(f, s, e)| f == fp && b.get(s..e).is_some_and(|k| k == key))
-                        {
-                            return None;
+                        let bit = 1u64 << (fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+                        if top.bloom & bit != 0 {
+                            let seen = keys.get(top.first_key..)?;
+                            if seen.len() > 256
+                                || seen.iter().any(|&(f, s, e)| {
+                                    f == fp && b.get(s..e).is_some_and(|k| k == key)
+                                })
+                            {
+                                return None;
+                            }
                         }
+                        top.bloom |= bit;
                         keys.push((fp, start, self.pos - 1));
                         next = Next::Colon;
                     } else {
@@ -769,55 +777,67 @@ impl Compactor<'_, '_> {
 
     /// A double-quoted string; json-smart writes `\"`, `\\`, `\/`, `\b`, `\f`,
     /// `\n`, `\r`, `\t` back as they are, so only other characters are rewritten.
+    #[inline]
     fn string(&mut self) -> Option<()> {
-        self.pos += 1;
+        let b = self.b;
+        let mut i = self.pos + 1;
         loop {
-            self.pos += self
-                .b
-                .get(self.pos..)?
-                .iter()
-                .position(|&c| STRING_STOP[usize::from(c)])?;
-            let c = *self.b.get(self.pos)?;
-            match c {
-                b'"' => {
-                    self.pos += 1;
-                    return Some(());
+            while let Some(&c) = b.get(i) {
+                if STRING_STOP[usize::from(c)] {
+                    break;
                 }
-                b'\\' => match *self.b.get(self.pos + 1)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 2,
-                    b'u' => {
-                        let hex = self.b.get(self.pos + 2..self.pos + 6)?;
-                        if !hex.iter().all(u8::is_ascii_hexdigit) {
-                            return None;
-                        }
-                        let v = u32::from_str_radix(self.s.get(self.pos + 2..self.pos + 6)?, 16)
-                            .ok()?;
-                        // Surrogates (pairs or lone) take the slow path.
-                        let ch = char::from_u32(v)?;
-                        self.skip(6)?;
-                        push_json_char(ch, self.out);
+                i += 1;
+            }
+            let c = *b.get(i)?;
+            if c == b'"' {
+                self.pos = i + 1;
+                return Some(());
+            }
+            self.pos = i;
+            self.string_special(c)?;
+            i = self.pos;
+        }
+    }
+
+    /// A byte that stops a string's plain run, other than its closing quote.
+    #[cold]
+    fn string_special(&mut self, c: u8) -> Option<()> {
+        match c {
+            b'\\' => match *self.b.get(self.pos + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 2,
+                b'u' => {
+                    let hex = self.b.get(self.pos + 2..self.pos + 6)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
                     }
-                    // Any other escaped character stands for itself in json-smart;
-                    // rare enough to leave to the slow path.
-                    _ => return None,
-                },
-                0xc2 | 0xe2 => {
-                    // A multi-byte character that may need `\uXXXX`.
-                    let ch = self.s.get(self.pos..)?.chars().next()?;
-                    if needs_json_escape(ch) {
-                        self.skip(ch.len_utf8())?;
-                        push_json_char(ch, self.out);
-                    } else {
-                        self.pos += ch.len_utf8();
-                    }
+                    let v =
+                        u32::from_str_radix(self.s.get(self.pos + 2..self.pos + 6)?, 16).ok()?;
+                    // Surrogates (pairs or lone) take the slow path.
+                    let ch = char::from_u32(v)?;
+                    self.skip(6)?;
+                    push_json_char(ch, self.out);
                 }
-                _ => {
-                    // A control character, DEL or `/`.
-                    self.skip(1)?;
-                    push_json_char(char::from(c), self.out);
+                // Any other escaped character stands for itself in json-smart;
+                // rare enough to leave to the slow path.
+                _ => return None,
+            },
+            0xc2 | 0xe2 => {
+                // A multi-byte character that may need `\uXXXX`.
+                let ch = self.s.get(self.pos..)?.chars().next()?;
+                if needs_json_escape(ch) {
+                    self.skip(ch.len_utf8())?;
+                    push_json_char(ch, self.out);
+                } else {
+                    self.pos += ch.len_utf8();
                 }
             }
+            _ => {
+                // A control character, DEL or `/`.
+                self.skip(1)?;
+                push_json_char(char::from(c), self.out);
+            }
         }
+        Some(())
     }
 }
 
