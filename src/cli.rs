@@ -123,7 +123,13 @@ struct BenchArgs {
     /// Timed renders (after as many warm-up renders, at most 1000).
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     iterations: u64,
-    /// End with one JSON object: parse_ns, render_ns (median), iterations, output_bytes.
+    /// Also measure throughput with this many threads rendering the one parsed
+    /// template at once (each does `--iterations` renders), against one thread.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: u64,
+    /// End with one JSON object: parse_ns, render_ns (median), iterations,
+    /// output_bytes (and with --threads: threads, renders_per_s_1,
+    /// renders_per_s_n, scaling).
     #[arg(long)]
     json: bool,
 }
@@ -347,6 +353,24 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
     }
     samples.sort_unstable();
     let render_ns = samples.get(samples.len() / 2).copied().unwrap_or(0);
+    let throughput = (a.threads > 1).then(|| {
+        let run = |threads: u64| -> f64 {
+            let start = Instant::now();
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(|| {
+                        for _ in 0..a.iterations {
+                            let _ = t.render(&req, &gw);
+                        }
+                    });
+                }
+            });
+            (threads * a.iterations) as f64 / start.elapsed().as_secs_f64().max(1e-9)
+        };
+        let one = run(1);
+        let many = run(a.threads);
+        (one, many)
+    });
     println!("template:    {name}");
     println!("parse:       {parse_ns} ns");
     println!(
@@ -355,16 +379,31 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
     );
     println!("iterations:  {}", a.iterations);
     println!("output:      {output_bytes} bytes");
-    if a.json {
+    if let Some((one, many)) = throughput {
+        println!("throughput:  {one:.0} renders/s on 1 thread");
         println!(
-            "{}",
-            serde_json::json!({
-                "parse_ns": parse_ns as u64,
-                "render_ns": render_ns as u64,
-                "iterations": a.iterations,
-                "output_bytes": output_bytes,
-            })
+            "             {many:.0} renders/s on {} threads ({:.2}x)",
+            a.threads,
+            many / one
         );
+    }
+    if a.json {
+        let mut j = serde_json::json!({
+            "parse_ns": parse_ns as u64,
+            "render_ns": render_ns as u64,
+            "iterations": a.iterations,
+            "output_bytes": output_bytes,
+        });
+        if let (Some((one, many)), Some(obj)) = (throughput, j.as_object_mut()) {
+            obj.insert("threads".into(), a.threads.into());
+            obj.insert("renders_per_s_1".into(), (one.round() as u64).into());
+            obj.insert("renders_per_s_n".into(), (many.round() as u64).into());
+            obj.insert(
+                "scaling".into(),
+                serde_json::json!((many / one * 100.0).round() / 100.0),
+            );
+        }
+        println!("{j}");
     }
     Ok(0)
 }

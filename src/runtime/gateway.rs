@@ -243,14 +243,18 @@ impl MappingTemplate {
             vars[3] = ("stageVariables", stage_variables(&request.stage_variables));
         }
         use std::sync::atomic::Ordering::Relaxed;
-        let mut body = String::with_capacity(self.last_len.load(Relaxed));
+        let last = self.last_len.load(Relaxed);
+        let mut body = String::with_capacity(last);
         let pieces = self.template.render_named(
             vars.into_iter().filter(|(n, _)| !n.is_empty()),
             &opts.render,
             &mut body,
             traced,
         )?;
-        self.last_len.store(body.len(), Relaxed);
+        // Written only when it changes: renders on other threads read it too.
+        if body.len() != last {
+            self.last_len.store(body.len(), Relaxed);
+        }
         let overrides = ctx.map(|c| c.overrides()).unwrap_or_default();
         Ok((Rendered { body, overrides }, pieces))
     }
