@@ -1,5 +1,8 @@
 //! Errors, each with the span it concerns and its 1-based line and column.
+//!
+//! [`RenderError`] belongs to [`crate::eval`] and is re-exported here.
 
+pub use crate::eval::error::{RenderError, RenderErrorKind};
 use crate::syntax::span::{LineCol, Span};
 
 /// A template that does not parse.
@@ -19,30 +22,6 @@ impl ParseError {
             pos: LineCol::of(source, span.start as usize),
         }
     }
-}
-
-/// A failure while rendering.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{pos}: {message}")]
-pub struct RenderError {
-    pub kind: RenderErrorKind,
-    pub message: String,
-    pub span: Span,
-    pub pos: LineCol,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RenderErrorKind {
-    /// A Java method threw (1.7: `MethodInvocationException`).
-    MethodFailed,
-    /// `#include` / `#parse`: no file access.
-    Unsupported,
-    /// A limit in [`crate::Limits`] was exceeded.
-    Limit,
-    /// Anything else the engine refuses at render time.
-    Invalid,
-    /// Writing to the output failed.
-    Write,
 }
 
 /// Any error of this crate.

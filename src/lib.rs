@@ -24,62 +24,9 @@ pub mod syntax;
 use std::sync::Arc;
 
 pub use error::{Error, ParseError, RenderError, RenderErrorKind};
+pub use eval::options::{Limits, NullMode, RenderOptions};
 pub use eval::value::{HostObject, Value};
 pub use syntax::span::{LineCol, Span};
-
-/// How null and undefined references print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum NullMode {
-    /// API Gateway: as empty text; `null == ""` is true; a null reference is
-    /// true in `#if`, `&&`, `||` (and `!` of it false); `#macro` and
-    /// `#evaluate` are not executed and print as written.
-    #[default]
-    ApiGateway,
-    /// Stock Velocity 1.7: a null reference prints its source text (`$missing`);
-    /// `#macro` and `#evaluate` run.
-    Velocity,
-    /// API Gateway's semantics, except that a null reference prints `null`: for
-    /// tools that check the structure of the output whatever the data (lint).
-    JsonNull,
-}
-
-/// Limits that bound every render. All are checked; exceeding one is an error
-/// except `foreach_max`, which stops the loop as API Gateway does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Iterations per `#foreach` (API Gateway: 1000). The loop stops there.
-    pub foreach_max: usize,
-    /// Bytes of output (default 64 MiB).
-    pub output_max: usize,
-    /// Nesting of evaluation: macro calls, `#evaluate`, interpolated strings, `#define` (default 64).
-    pub depth_max: usize,
-    /// Template source size in bytes (API Gateway: 300 KB = 307,200 bytes).
-    pub template_max: usize,
-    /// Elements of one `[a..b]` range (default 1,000,000).
-    pub range_max: usize,
-    /// Evaluation steps of one render: nodes and expressions visited (default 50,000,000).
-    pub steps_max: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            foreach_max: 1000,
-            output_max: 64 << 20,
-            depth_max: 64,
-            template_max: 300 * 1024,
-            range_max: 1_000_000,
-            steps_max: 50_000_000,
-        }
-    }
-}
-
-/// Options of one render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RenderOptions {
-    pub null_mode: NullMode,
-    pub limits: Limits,
-}
 
 /// Variables a template renders against. Thread-safe; converted into
 /// per-render [`Value`]s when a render starts.
@@ -161,6 +108,13 @@ impl Template {
         })
     }
 
+    fn compiled(&self) -> eval::render::Compiled<'_> {
+        eval::render::Compiled {
+            program: &self.inner.program,
+            source: &self.inner.source,
+        }
+    }
+
     /// The source text.
     pub fn source(&self) -> &str {
         &self.inner.source
@@ -179,7 +133,13 @@ impl Template {
     /// Renders with the given options.
     pub fn render_with(&self, ctx: &Context, opts: &RenderOptions) -> Result<String, RenderError> {
         let mut out = String::new();
-        eval::render::render(&self.inner, ctx, opts, &mut out)?;
+        let vars = ctx
+            .vars()
+            .iter()
+            .map(|(k, v)| (Box::from(k.as_str()), Value::from_json(v)))
+            .filter(|(_, v)| !v.is_null())
+            .collect();
+        eval::render::render_vars(self.compiled(), vars, opts, &mut out)?;
         Ok(out)
     }
 
@@ -191,7 +151,7 @@ impl Template {
         opts: &RenderOptions,
         out: &mut String,
     ) -> Result<eval::render::Vars, RenderError> {
-        eval::render::render_vars(&self.inner, vars, opts, out)
+        eval::render::render_vars(self.compiled(), vars, opts, out)
     }
 
     /// Renders with variables given by name; those the template never names are
@@ -204,7 +164,7 @@ impl Template {
         trace: bool,
     ) -> Result<Vec<eval::render::OutputPiece>, RenderError> {
         let pieces =
-            eval::render::render_named(&self.inner, vars, opts, out, trace.then(Vec::new))?;
+            eval::render::render_named(self.compiled(), vars, opts, out, trace.then(Vec::new))?;
         Ok(pieces.unwrap_or_default())
     }
 
@@ -216,7 +176,7 @@ impl Template {
         opts: &RenderOptions,
         out: &mut String,
     ) -> Result<(eval::render::Vars, Vec<eval::render::OutputPiece>), RenderError> {
-        eval::render::render_traced(&self.inner, vars, opts, out)
+        eval::render::render_traced(self.compiled(), vars, opts, out)
     }
 
     /// Renders into any `fmt::Write`.

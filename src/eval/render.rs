@@ -38,10 +38,10 @@ use super::compile::{
 use super::methods;
 use super::ops;
 use super::value::{HostObject, Value};
-use crate::error::{RenderError, RenderErrorKind};
+use super::error::{RenderError, RenderErrorKind};
+use super::options::{NullMode, RenderOptions};
 use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
-use crate::{Context, NullMode, RenderOptions, TemplateInner};
 
 /// How a block ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,25 +176,16 @@ pub struct OutputPiece {
 /// At most this many pieces are recorded by one traced render.
 pub const TRACE_MAX: usize = 1_000_000;
 
-pub(crate) fn render(
-    t: &TemplateInner,
-    ctx: &Context,
-    opts: &RenderOptions,
-    out: &mut String,
-) -> Result<(), RenderError> {
-    let mut vars = HashMap::with_capacity(ctx.vars().len() + 8);
-    for (k, v) in ctx.vars() {
-        let v = Value::from_json(v);
-        if !v.is_null() {
-            vars.insert(Box::from(k.as_str()), v);
-        }
-    }
-    render_vars(t, vars, opts, out).map(|_| ())
+/// A compiled template and the text it was compiled from (for spans).
+#[derive(Clone, Copy)]
+pub struct Compiled<'t> {
+    pub program: &'t Program,
+    pub source: &'t str,
 }
 
 /// Renders with the given variables and hands them back as the template left them.
 pub(crate) fn render_vars(
-    t: &TemplateInner,
+    t: Compiled<'_>,
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
@@ -204,7 +195,7 @@ pub(crate) fn render_vars(
 
 /// Like [`render_vars`], also returning which template span wrote which output.
 pub(crate) fn render_traced(
-    t: &TemplateInner,
+    t: Compiled<'_>,
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
@@ -213,14 +204,14 @@ pub(crate) fn render_traced(
 }
 
 fn render_inner(
-    t: &TemplateInner,
+    t: Compiled<'_>,
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
     trace: Option<Vec<OutputPiece>>,
 ) -> Result<(Vars, Option<Vec<OutputPiece>>), RenderError> {
-    let prog = &t.program;
-    let mut st = State::new(prog, opts, &t.source, trace);
+    let prog = t.program;
+    let mut st = State::new(prog, opts, t.source, trace);
     for (name, v) in vars {
         match prog.names.get(&name) {
             Some(slot) => st.set(slot, v),
@@ -229,7 +220,7 @@ fn render_inner(
             }
         }
     }
-    render_block(&mut st, &t.source, &prog.body, out)?;
+    render_block(&mut st, t.source, &prog.body, out)?;
     let trace = st.trace.take();
     Ok((st.into_vars(), trace))
 }
@@ -237,14 +228,14 @@ fn render_inner(
 /// Renders with variables given by name, dropping those the template never
 /// names (stock mode keeps them for `#evaluate`): what a gateway render uses.
 pub(crate) fn render_named<'v>(
-    t: &TemplateInner,
+    t: Compiled<'_>,
     vars: impl IntoIterator<Item = (&'v str, Value)>,
     opts: &RenderOptions,
     out: &mut String,
     trace: Option<Vec<OutputPiece>>,
 ) -> Result<Option<Vec<OutputPiece>>, RenderError> {
-    let prog = &t.program;
-    let mut st = State::new(prog, opts, &t.source, trace);
+    let prog = t.program;
+    let mut st = State::new(prog, opts, t.source, trace);
     for (name, v) in vars {
         match prog.names.get(name) {
             Some(slot) => st.set(slot, v),
@@ -254,7 +245,7 @@ pub(crate) fn render_named<'v>(
             None => {}
         }
     }
-    render_block(&mut st, &t.source, &prog.body, out)?;
+    render_block(&mut st, t.source, &prog.body, out)?;
     Ok(st.trace.take())
 }
 
