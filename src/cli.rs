@@ -236,7 +236,7 @@ fn build_request(a: &RequestArgs) -> Result<Request, Failure> {
     let mut req = match &a.event {
         Some(p) => {
             let text = read_input(p)?;
-            Request::from_event_json(&text)
+            Request::from_event_text(text)
                 .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?
         }
         None => Request::default(),

@@ -35,11 +35,11 @@ use super::compile::{
     self, Block, Expr, Namespace, Node, Part as RefPart, Program, Ref as Reference, Slot,
     SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
 };
+use super::error::{RenderError, RenderErrorKind};
 use super::methods;
 use super::ops;
-use super::value::{HostObject, Value};
-use super::error::{RenderError, RenderErrorKind};
 use super::options::{NullMode, RenderOptions};
+use super::value::{HostObject, Value};
 use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
 
