@@ -1,0 +1,422 @@
+//! The native half of the `apigw_vtl` Python package: parse, render and lint
+//! through the engine's public API. The Python half (`python/apigw_vtl`) holds
+//! the exception classes and the type stubs.
+
+use std::path::PathBuf;
+
+use apigw_vtl::runtime::{GatewayError, GatewayOptions, MappingTemplate as Engine, Request};
+use apigw_vtl::{lint as vtl_lint, ParseError, RenderError, RenderErrorKind};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+/// Nesting accepted in the dicts and lists handed over (events are a few levels deep).
+const DEPTH_MAX: usize = 128;
+
+/// A mapping template, parsed once; immutable, so any number of threads may
+/// render it at once (the GIL is released while rendering).
+#[pyclass(frozen, module = "apigw_vtl._native")]
+struct MappingTemplate {
+    inner: Engine,
+}
+
+#[pymethods]
+impl MappingTemplate {
+    #[new]
+    fn new(py: Python<'_>, source: &str) -> PyResult<Self> {
+        let inner = py
+            .detach(|| Engine::parse(source))
+            .map_err(|e| syntax_error(py, &e))?;
+        Ok(MappingTemplate { inner })
+    }
+
+    /// The template's text.
+    #[getter]
+    fn source(&self) -> &str {
+        self.inner.template().source()
+    }
+
+    #[pyo3(signature = (event=None, *, body=None, headers=None, query=None, path_params=None, stage_variables=None, context=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &self,
+        py: Python<'_>,
+        event: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        query: Option<&Bound<'_, PyAny>>,
+        path_params: Option<&Bound<'_, PyAny>>,
+        stage_variables: Option<&Bound<'_, PyAny>>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<RenderResult> {
+        let parts = Parts {
+            body,
+            headers,
+            query,
+            path_params,
+            stage_variables,
+            context,
+        };
+        let request = to_request(py, event, &parts)?;
+        let opts = GatewayOptions::default();
+        let rendered = py
+            .detach(|| self.inner.render(&request, &opts))
+            .map_err(|e| gateway_error(py, e))?;
+        let overrides = serde_json::to_value(&rendered.overrides)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let overrides = from_json(py, &overrides)?.cast_into::<PyDict>()?.unbind();
+        Ok(RenderResult {
+            body: rendered.body,
+            overrides,
+        })
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let src = self.inner.template().source();
+        let mut head: String = src.chars().take(40).collect();
+        if head.len() < src.len() {
+            head.push_str("...");
+        }
+        Ok(format!(
+            "MappingTemplate({})",
+            PyString::new(py, &head).repr()?
+        ))
+    }
+}
+
+/// What a render produced: the body, and the `$context` overrides the template set.
+#[pyclass(frozen, get_all, module = "apigw_vtl._native")]
+struct RenderResult {
+    body: String,
+    overrides: Py<PyDict>,
+}
+
+#[pymethods]
+impl RenderResult {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let body = PyString::new(py, &self.body).repr()?;
+        let overrides = self.overrides.bind(py).repr()?;
+        Ok(format!("RenderResult(body={body}, overrides={overrides})"))
+    }
+}
+
+/// The parts of a request given beside (or instead of) an event.
+struct Parts<'a, 'py> {
+    body: Option<&'a Bound<'py, PyAny>>,
+    headers: Option<&'a Bound<'py, PyAny>>,
+    query: Option<&'a Bound<'py, PyAny>>,
+    path_params: Option<&'a Bound<'py, PyAny>>,
+    stage_variables: Option<&'a Bound<'py, PyAny>>,
+    context: Option<&'a Bound<'py, PyAny>>,
+}
+
+/// Host values → the engine's [`Request`]: the one place that knows its fields.
+/// The event (a proxy event dict, or its JSON text) is read as the CLI reads
+/// `--event`; each part given replaces the event's.
+fn to_request(
+    py: Python<'_>,
+    event: Option<&Bound<'_, PyAny>>,
+    parts: &Parts<'_, '_>,
+) -> PyResult<Request> {
+    let mut request = match event {
+        None => Request::default(),
+        Some(ev) if ev.is_none() => Request::default(),
+        Some(ev) => {
+            let text = if let Ok(s) = ev.cast::<PyString>() {
+                s.to_cow()?.into_owned()
+            } else if let Ok(b) = ev.cast::<PyBytes>() {
+                String::from_utf8(b.as_bytes().to_vec())
+                    .map_err(|_| PyValueError::new_err("event: the bytes are not UTF-8"))?
+            } else if ev.cast::<PyDict>().is_ok() {
+                to_json(ev, "event", 0)?.to_string()
+            } else {
+                return Err(PyTypeError::new_err(format!(
+                    "event: expected a dict or its JSON text, got {}",
+                    ev.get_type().name()?
+                )));
+            };
+            Request::from_event_json(&text)
+                .map_err(|e| request_error(py, &format!("event.{}", e.field), &e.message))?
+        }
+    };
+    apply_parts(&mut request, parts)?;
+    Ok(request)
+}
+
+// `.into()` keeps this independent of the string types `Request` uses.
+#[allow(clippy::useless_conversion)]
+fn apply_parts(request: &mut Request, parts: &Parts<'_, '_>) -> PyResult<()> {
+    if let Some(b) = parts.body.filter(|b| !b.is_none()) {
+        request.body = Some(body_text(b)?.into());
+    }
+    for (value, name, target) in [
+        (parts.headers, "headers", &mut request.headers),
+        (parts.query, "query", &mut request.query),
+        (parts.path_params, "path_params", &mut request.path_params),
+        (
+            parts.stage_variables,
+            "stage_variables",
+            &mut request.stage_variables,
+        ),
+    ] {
+        if let Some(map) = value.filter(|m| !m.is_none()) {
+            target.clear();
+            for item in map.call_method0("items")?.try_iter()? {
+                let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+                let key = k.cast::<PyString>().map_err(|_| {
+                    PyTypeError::new_err(format!("{name}: keys must be str, got {}", type_name(&k)))
+                })?;
+                let key = key.to_cow()?.into_owned();
+                let val = if v.is_none() {
+                    String::new()
+                } else {
+                    v.cast::<PyString>()
+                        .map_err(|_| {
+                            PyTypeError::new_err(format!(
+                                "{name}[{key:?}]: expected str, got {}",
+                                type_name(&v)
+                            ))
+                        })?
+                        .to_cow()?
+                        .into_owned()
+                };
+                target.insert(key.into(), val.into());
+            }
+        }
+    }
+    if let Some(ctx) = parts.context.filter(|c| !c.is_none()) {
+        match to_json(ctx, "context", 0)? {
+            serde_json::Value::Object(map) => request.request_context = map,
+            _ => {
+                return Err(PyTypeError::new_err(format!(
+                    "context: expected a dict (the event's requestContext), got {}",
+                    type_name(ctx)
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The body as text: `str`, UTF-8 `bytes`, or a dict / list sent as compact JSON.
+fn body_text(b: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(s) = b.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if let Ok(bytes) = b.cast::<PyBytes>() {
+        return String::from_utf8(bytes.as_bytes().to_vec())
+            .map_err(|_| PyValueError::new_err("body: the bytes are not UTF-8"));
+    }
+    if b.cast::<PyDict>().is_ok() || b.cast::<PyList>().is_ok() {
+        return Ok(to_json(b, "body", 0)?.to_string());
+    }
+    Err(PyTypeError::new_err(format!(
+        "body: expected str, bytes, dict or list, got {}",
+        type_name(b)
+    )))
+}
+
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    v.get_type()
+        .name()
+        .map_or_else(|_| "?".to_string(), |n| n.to_string())
+}
+
+/// A Python value made of dicts, lists, tuples, str, int, float, bool and None → JSON.
+fn to_json(v: &Bound<'_, PyAny>, at: &str, depth: usize) -> PyResult<serde_json::Value> {
+    use serde_json::Value;
+    if depth > DEPTH_MAX {
+        return Err(PyValueError::new_err(format!(
+            "{at}: nested more than {DEPTH_MAX} levels deep"
+        )));
+    }
+    if v.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.into_owned()));
+    }
+    if v.cast::<PyInt>().is_ok() || v.cast::<PyFloat>().is_ok() {
+        // Python's repr of an int or float is valid JSON number text, except for
+        // nan and inf, which JSON cannot hold.
+        let text = v.repr()?.to_cow()?.into_owned();
+        return serde_json::from_str::<serde_json::Number>(&text)
+            .map(Value::Number)
+            .map_err(|_| PyValueError::new_err(format!("{at}: {text} is not a JSON number")));
+    }
+    if let Ok(d) = v.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, item) in d.iter() {
+            let key = k.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err(format!("{at}: keys must be str, got {}", type_name(&k)))
+            })?;
+            let key = key.to_cow()?.into_owned();
+            let value = to_json(&item, &format!("{at}.{key}"), depth + 1)?;
+            map.insert(key, value);
+        }
+        return Ok(Value::Object(map));
+    }
+    if v.cast::<PyList>().is_ok() || v.cast::<PyTuple>().is_ok() {
+        let mut items = Vec::new();
+        for (i, item) in v.try_iter()?.enumerate() {
+            items.push(to_json(&item?, &format!("{at}[{i}]"), depth + 1)?);
+        }
+        return Ok(Value::Array(items));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{at}: {} cannot be sent as JSON",
+        type_name(v)
+    )))
+}
+
+/// JSON → Python (numbers as int when whole, else float).
+fn from_json<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    use serde_json::Value;
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(from_json(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, from_json(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// An instance of one of the exception classes in `apigw_vtl._errors`.
+fn error<'py>(py: Python<'py>, class: &str, args: impl pyo3::call::PyCallArgs<'py>) -> PyErr {
+    let made = py
+        .import("apigw_vtl._errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|c| c.call1(args));
+    match made {
+        Ok(e) => PyErr::from_value(e),
+        Err(e) => e,
+    }
+}
+
+fn syntax_error(py: Python<'_>, e: &ParseError) -> PyErr {
+    error(
+        py,
+        "TemplateSyntaxError",
+        (e.message.as_str(), e.pos.line, e.pos.column),
+    )
+}
+
+fn render_error(py: Python<'_>, e: &RenderError) -> PyErr {
+    let kind = match e.kind {
+        RenderErrorKind::MethodFailed => "method-failed",
+        RenderErrorKind::Unsupported => "unsupported",
+        RenderErrorKind::Limit => "limit",
+        RenderErrorKind::Invalid => "invalid",
+        RenderErrorKind::Write => "write",
+    };
+    error(
+        py,
+        "TemplateRenderError",
+        (e.message.as_str(), e.pos.line, e.pos.column, kind),
+    )
+}
+
+fn request_error(py: Python<'_>, field: &str, message: &str) -> PyErr {
+    error(py, "InvalidRequestError", (field, message))
+}
+
+fn gateway_error(py: Python<'_>, e: GatewayError) -> PyErr {
+    match e {
+        GatewayError::Parse(p) => syntax_error(py, &p),
+        GatewayError::Render(r) => render_error(py, &r),
+        GatewayError::Event(ev) => request_error(py, &format!("event.{}", ev.field), &ev.message),
+        e @ GatewayError::BodyTooLarge { .. } => request_error(py, "body", &e.to_string()),
+    }
+}
+
+/// Lints template text (`str`; `filename` says what kind of document it is)
+/// or the files under a path (`os.PathLike`: a file or a directory).
+#[pyfunction]
+#[pyo3(signature = (source, *, filename=None, allow=Vec::new(), deny=Vec::new(), event=None))]
+fn lint(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    filename: Option<String>,
+    allow: Vec<String>,
+    deny: Vec<String>,
+    event: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyList>> {
+    let config = vtl_lint::rules::RuleConfig::new(&allow, &deny).map_err(PyValueError::new_err)?;
+    let sample = match event {
+        Some(ev) if !ev.is_none() => to_request(py, Some(ev), &Parts::none())?,
+        _ => vtl_lint::sample_request(),
+    };
+    let opts = vtl_lint::LintOptions { config, sample };
+    let diagnostics = if let Ok(text) = source.cast::<PyString>() {
+        let text = text.to_cow()?.into_owned();
+        let name = PathBuf::from(filename.unwrap_or_else(|| "template.vtl".to_string()));
+        py.detach(|| vtl_lint::lint_file(&name, &text, &opts).diagnostics)
+    } else {
+        let path: PathBuf = source.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "lint: expected template text (str) or a path (os.PathLike), got {}",
+                type_name(source)
+            ))
+        })?;
+        if filename.is_some() {
+            return Err(PyTypeError::new_err(
+                "lint: filename names template text; a path names itself",
+            ));
+        }
+        py.detach(|| vtl_lint::run_lint(&[path], &opts, false))
+            .map_err(pyo3::exceptions::PyOSError::new_err)?
+            .diagnostics
+    };
+    let list = PyList::empty(py);
+    for d in &diagnostics {
+        let v = serde_json::to_value(d).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        list.append(from_json(py, &v)?)?;
+    }
+    Ok(list.unbind())
+}
+
+impl Parts<'_, '_> {
+    fn none() -> Self {
+        Parts {
+            body: None,
+            headers: None,
+            query: None,
+            path_params: None,
+            stage_variables: None,
+            context: None,
+        }
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<MappingTemplate>()?;
+    m.add_class::<RenderResult>()?;
+    m.add_function(wrap_pyfunction!(lint, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
