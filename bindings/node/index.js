@@ -72,15 +72,33 @@ function call (fn) {
 }
 
 /**
- * The request as JSON text for the native layer: numbers keep their digits and
- * objects their key order (headers print in the order sent).
+ * The request as JSON text for the native layer, the event apart (read once,
+ * as the CLI reads --event): numbers keep their digits and objects their key
+ * order (headers print in the order sent).
  */
-function requestJson (request) {
-  if (request === undefined || request === null) return null
+function encode (request) {
+  if (request === undefined || request === null) return [null, null]
   if (typeof request !== 'object' || Array.isArray(request)) {
     throw new TypeError(`request: expected an object ({event, body, headers, ...}), got ${describe(request)}`)
   }
-  return JSON.stringify(request)
+  const { event, ...parts } = request
+  let eventJson = null
+  if (typeof event === 'string') {
+    eventJson = event
+  } else if (event !== undefined && event !== null) {
+    if (typeof event !== 'object' || Array.isArray(event)) {
+      throw new TypeError(`event: expected an object or its JSON text, got ${describe(event)}`)
+    }
+    eventJson = JSON.stringify(event)
+  }
+  let partsJson = null
+  for (const key in parts) {
+    if (parts[key] !== undefined) {
+      partsJson = JSON.stringify(parts)
+      break
+    }
+  }
+  return [eventJson, partsJson]
 }
 
 function describe (v) {
@@ -109,15 +127,15 @@ class MappingTemplate {
 
   /** Renders against a request: `{event, body, headers, query, pathParams, stageVariables, context}`. */
   render (request) {
-    const json = requestJson(request)
-    return call(() => this.#native.render(json))
+    const [event, parts] = encode(request)
+    return call(() => this.#native.render(event, parts))
   }
 
   /** Like `render`, on the libuv thread pool. */
   async renderAsync (request) {
-    const json = requestJson(request)
+    const [event, parts] = encode(request)
     try {
-      return await call(() => this.#native.renderAsync(json))
+      return await call(() => this.#native.renderAsync(event, parts))
     } catch (err) {
       throw translate(err)
     }

@@ -13,7 +13,7 @@ use apigw_vtl::{lint as vtl_lint, ParseError, RenderError, RenderErrorKind};
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi::{Error, Result, Status, Task};
 use napi_derive::napi;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// An error for `index.js` to rethrow as its `Error` subclass: the message is
 /// a JSON object with `apigwVtl` (the class) and the fields of that class.
@@ -73,38 +73,30 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Host values → the engine's [`Request`]: the one place that knows its fields.
-/// `request` is `{event, body, headers, query, pathParams, stageVariables,
-/// context}` as JSON text; `event` is a proxy event (an object, or its JSON
-/// text), read as the CLI reads `--event`; each other part given replaces the event's.
+/// `event` is a proxy event's JSON text, read as the CLI reads `--event`;
+/// `parts` is `{body, headers, query, pathParams, stageVariables, context}` as
+/// JSON text, each part given replacing the event's.
 // `.into()` keeps this independent of the string types `Request` uses.
 #[allow(clippy::useless_conversion)]
-fn to_request(request_json: Option<&str>) -> Result<Request> {
-    let parts = match request_json {
-        None => return Ok(Request::default()),
+fn to_request(event: Option<&str>, parts: Option<&str>) -> Result<Request> {
+    let mut request = match event {
+        None => Request::default(),
+        Some(text) => Request::from_event_json(text)
+            .map_err(|e| request_error(&format!("event.{}", e.field), &e.message))?,
+    };
+    let parts = match parts {
+        None => return Ok(request),
         Some(text) => {
             serde_json::from_str::<Value>(text).map_err(|e| type_error(format!("request: {e}")))?
         }
     };
     let parts = match parts {
-        Value::Null => return Ok(Request::default()),
+        Value::Null => return Ok(request),
         Value::Object(map) => map,
         other => {
             return Err(type_error(format!(
                 "request: expected an object, got {}",
                 kind(&other)
-            )))
-        }
-    };
-    let mut request = match parts.get("event") {
-        None | Some(Value::Null) => Request::default(),
-        Some(Value::String(text)) => Request::from_event_json(text)
-            .map_err(|e| request_error(&format!("event.{}", e.field), &e.message))?,
-        Some(ev @ Value::Object(_)) => Request::from_event_json(&ev.to_string())
-            .map_err(|e| request_error(&format!("event.{}", e.field), &e.message))?,
-        Some(other) => {
-            return Err(type_error(format!(
-                "event: expected an object or its JSON text, got {}",
-                kind(other)
             )))
         }
     };
@@ -207,10 +199,10 @@ impl NativeTemplate {
         self.inner.template().source().to_string()
     }
 
-    /// Renders on the calling thread; `request` is the request as JSON text.
+    /// Renders on the calling thread; `event` and `parts` as [`to_request`] takes them.
     #[napi]
-    pub fn render(&self, request: Option<String>) -> Result<RenderOutput> {
-        let request = to_request(request.as_deref())?;
+    pub fn render(&self, event: Option<String>, parts: Option<String>) -> Result<RenderOutput> {
+        let request = to_request(event.as_deref(), parts.as_deref())?;
         self.inner
             .render(&request, &GatewayOptions::default())
             .map(output)
@@ -219,8 +211,12 @@ impl NativeTemplate {
 
     /// Renders on the libuv thread pool.
     #[napi(ts_return_type = "Promise<RenderOutput>")]
-    pub fn render_async(&self, request: Option<String>) -> Result<AsyncTask<RenderTask>> {
-        let request = to_request(request.as_deref())?;
+    pub fn render_async(
+        &self,
+        event: Option<String>,
+        parts: Option<String>,
+    ) -> Result<AsyncTask<RenderTask>> {
+        let request = to_request(event.as_deref(), parts.as_deref())?;
         Ok(AsyncTask::new(RenderTask {
             template: self.inner.clone(),
             request,
@@ -277,10 +273,13 @@ fn lint_options(options: Option<&str>) -> Result<vtl_lint::LintOptions> {
         .map_err(|e| coded(json!({"class": "RangeError", "message": e})))?;
     let sample = match opts.get("event") {
         None | Some(Value::Null) => vtl_lint::sample_request(),
-        Some(ev) => {
-            let mut parts = Map::new();
-            parts.insert("event".into(), ev.clone());
-            to_request(Some(&Value::Object(parts).to_string()))?
+        Some(Value::String(text)) => to_request(Some(text), None)?,
+        Some(ev @ Value::Object(_)) => to_request(Some(&ev.to_string()), None)?,
+        Some(other) => {
+            return Err(type_error(format!(
+                "options.event: expected an object or its JSON text, got {}",
+                kind(other)
+            )))
         }
     };
     Ok(vtl_lint::LintOptions { config, sample })
