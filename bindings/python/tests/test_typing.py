@@ -25,5 +25,25 @@ def test_stubs_name_every_native_export():
     exported = {n for n in dir(_native) if not n.startswith("_") or n == "__version__"}
     assert exported <= names, exported - names
     assert set(apigw_vtl.__all__) <= names | {
-        "ApigwVtlError", "InvalidRequestError", "TemplateRenderError", "TemplateSyntaxError"
+        "ApigwVtlError", "InvalidRequestError", "TemplateRenderError", "TemplateSyntaxError",
+        "Diagnostic", "Overrides", "Position",
     }
+
+
+def test_the_package_docstring_example_runs():
+    import doctest
+
+    assert doctest.testmod(apigw_vtl).failed == 0
+
+
+def test_stubtest_finds_the_stubs_true_to_the_module():
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("mypy")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "apigw_vtl"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

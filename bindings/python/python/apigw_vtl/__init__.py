@@ -13,11 +13,15 @@ from ._errors import (
     TemplateSyntaxError,
 )
 from ._native import MappingTemplate, RenderResult, __version__, lint
+from .types import Diagnostic, Overrides, Position
 
 __all__ = [
     "ApigwVtlError",
+    "Diagnostic",
     "InvalidRequestError",
     "MappingTemplate",
+    "Overrides",
+    "Position",
     "RenderResult",
     "TemplateRenderError",
     "TemplateSyntaxError",

@@ -1,22 +1,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Literal, Mapping, Optional, Sequence, TypedDict, Union
+from typing import Mapping, Optional, Sequence, Union, final
+
+from .types import JSON, Diagnostic, Overrides
 
 __version__: str
 
-JSON = Any
-"""A value made of dict, list, tuple, str, int, float, bool and None."""
+__all__ = ["MappingTemplate", "RenderResult", "lint", "__version__"]
 
-class Overrides(TypedDict):
-    """The ``$context`` overrides a template set; each value is a list (a list sets a multi-value header)."""
-
-    request_header: dict[str, list[str]]
-    request_querystring: dict[str, list[str]]
-    request_path: dict[str, list[str]]
-    response_header: dict[str, list[str]]
-    response_status: Optional[str]
-
+@final
 class RenderResult:
     """What a render produced."""
 
@@ -25,6 +18,7 @@ class RenderResult:
     @property
     def overrides(self) -> Overrides: ...
 
+@final
 class MappingTemplate:
     """A mapping template, parsed once.
 
@@ -33,7 +27,7 @@ class MappingTemplate:
     ``line`` and ``column`` when the template does not parse.
     """
 
-    def __init__(self, source: str) -> None: ...
+    def __new__(cls, source: str) -> MappingTemplate: ...
     @property
     def source(self) -> str: ...
     def render(
@@ -57,24 +51,6 @@ class MappingTemplate:
         and ``column``) when the render fails and :class:`InvalidRequestError`
         for a malformed event.
         """
-
-class Position(TypedDict):
-    line: int
-    column: int
-    offset: int
-
-class _DiagnosticBase(TypedDict):
-    rule: str
-    severity: Literal["note", "warning", "error"]
-    file: str
-    start: Position
-    end: Position
-    message: str
-    fixable: bool
-
-class Diagnostic(_DiagnosticBase, total=False):
-    hint: str
-    location: str
 
 def lint(
     source: Union[str, os.PathLike[str]],
