@@ -67,7 +67,10 @@ function call (fn) {
   try {
     return fn()
   } catch (err) {
-    throw translate(err)
+    const e = translate(err)
+    // The stack starts at the caller of the API, not in this file.
+    if (e !== err && typeof Error.captureStackTrace === 'function') Error.captureStackTrace(e, call)
+    throw e
   }
 }
 
