@@ -6,155 +6,18 @@
 
 use std::path::PathBuf;
 
-use apigw_vtl::runtime::{
-    GatewayError, GatewayOptions, MappingTemplate as Engine, Overrides, Rendered, Request,
-};
-use apigw_vtl::{lint as vtl_lint, ParseError, RenderError, RenderErrorKind};
+mod errors;
+mod request;
+
+use apigw_vtl::lint as vtl_lint;
+use apigw_vtl::runtime::{GatewayOptions, MappingTemplate as Engine, Overrides, Rendered, Request};
 use napi::bindgen_prelude::{AsyncTask, Env};
-use napi::{Error, Result, Status, Task};
+use napi::{Error, Result, Task};
+
+use errors::{coded, gateway_error, syntax_error, type_error};
 use napi_derive::napi;
+use request::{kind, to_request};
 use serde_json::{json, Value};
-
-/// An error for `index.js` to rethrow as its `Error` subclass: the message is
-/// a JSON object with `apigwVtl` (the class) and the fields of that class.
-fn coded(mut fields: Value) -> Error {
-    if let Value::Object(map) = &mut fields {
-        map.insert("apigwVtl".into(), Value::Bool(true));
-    }
-    Error::new(Status::GenericFailure, fields.to_string())
-}
-
-fn syntax_error(e: &ParseError) -> Error {
-    coded(
-        json!({"class": "TemplateSyntaxError", "message": e.message, "line": e.pos.line, "column": e.pos.column}),
-    )
-}
-
-fn render_error(e: &RenderError) -> Error {
-    let kind = match e.kind {
-        RenderErrorKind::MethodFailed => "method-failed",
-        RenderErrorKind::Unsupported => "unsupported",
-        RenderErrorKind::Limit => "limit",
-        RenderErrorKind::Invalid => "invalid",
-        RenderErrorKind::Write => "write",
-    };
-    coded(
-        json!({"class": "TemplateRenderError", "message": e.message, "line": e.pos.line, "column": e.pos.column, "kind": kind}),
-    )
-}
-
-fn request_error(field: &str, message: &str) -> Error {
-    coded(json!({"class": "InvalidRequestError", "field": field, "message": message}))
-}
-
-fn type_error(message: String) -> Error {
-    coded(json!({"class": "TypeError", "message": message}))
-}
-
-fn gateway_error(e: GatewayError) -> Error {
-    match e {
-        GatewayError::Parse(p) => syntax_error(&p),
-        GatewayError::Render(r) => render_error(&r),
-        GatewayError::Event(ev) => request_error(&format!("event.{}", ev.field), &ev.message),
-        e @ GatewayError::BodyTooLarge { .. } => request_error("body", &e.to_string()),
-    }
-}
-
-/// The JSON kind of a value, for messages.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-/// Host values → the engine's [`Request`]: the one place that knows its fields.
-/// `event` is a proxy event's JSON text, read as the CLI reads `--event`;
-/// `parts` is `{body, headers, query, pathParams, stageVariables, context}` as
-/// JSON text, each part given replacing the event's.
-// `.into()` keeps this independent of the string types `Request` uses.
-#[allow(clippy::useless_conversion)]
-fn to_request(event: Option<&str>, parts: Option<&str>) -> Result<Request> {
-    let mut request = match event {
-        None => Request::default(),
-        Some(text) => Request::from_event_json(text)
-            .map_err(|e| request_error(&format!("event.{}", e.field), &e.message))?,
-    };
-    let parts = match parts {
-        None => return Ok(request),
-        Some(text) => {
-            serde_json::from_str::<Value>(text).map_err(|e| type_error(format!("request: {e}")))?
-        }
-    };
-    let parts = match parts {
-        Value::Null => return Ok(request),
-        Value::Object(map) => map,
-        other => {
-            return Err(type_error(format!(
-                "request: expected an object, got {}",
-                kind(&other)
-            )))
-        }
-    };
-    match parts.get("body") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(s)) => request.body = Some(s.clone().into()),
-        Some(v @ (Value::Object(_) | Value::Array(_))) => request.body = Some(v.to_string().into()),
-        Some(other) => {
-            return Err(type_error(format!(
-                "body: expected a string, object or array, got {}",
-                kind(other)
-            )))
-        }
-    }
-    for (name, target) in [
-        ("headers", &mut request.headers),
-        ("query", &mut request.query),
-        ("pathParams", &mut request.path_params),
-        ("stageVariables", &mut request.stage_variables),
-    ] {
-        match parts.get(name) {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(map)) => {
-                target.clear();
-                for (k, v) in map {
-                    let v = match v {
-                        Value::String(s) => s.clone(),
-                        Value::Null => String::new(),
-                        other => {
-                            return Err(type_error(format!(
-                                "{name}[{k:?}]: expected a string, got {}",
-                                kind(other)
-                            )))
-                        }
-                    };
-                    target.insert(k.clone().into(), v.into());
-                }
-            }
-            Some(other) => {
-                return Err(type_error(format!(
-                    "{name}: expected an object, got {}",
-                    kind(other)
-                )))
-            }
-        }
-    }
-    match parts.get("context") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => request.request_context = map.clone(),
-        Some(other) => {
-            return Err(type_error(format!(
-                "context: expected an object (the event's requestContext), got {}",
-                kind(other)
-            )))
-        }
-    }
-    Ok(request)
-}
 
 fn overrides_json(o: &Overrides) -> Value {
     json!({
