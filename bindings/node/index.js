@@ -45,7 +45,8 @@ class InvalidRequestError extends ApigwVtlError {
 
 /** The native layer's errors, as the classes above (others pass through). */
 function translate (err) {
-  if (!(err instanceof Error) || typeof err.message !== 'string' || !err.message.includes('"apigwVtl":true')) {
+  if (!(err instanceof Error) || typeof err.message !== 'string' || !err.message.startsWith('{') ||
+      !err.message.includes('"apigwVtl":true')) {
     return err
   }
   let info
@@ -63,6 +64,7 @@ function translate (err) {
     default: return new Error(info.message)
   }
 }
+
 function call (fn) {
   try {
     return fn()
