@@ -1,25 +1,9 @@
 //! Errors, each with the span it concerns and its 1-based line and column.
+//!
+//! [`ParseError`] belongs to [`crate::syntax`] and is re-exported here.
 
+pub use crate::syntax::error::ParseError;
 use crate::syntax::span::{LineCol, Span};
-
-/// A template that does not parse.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{pos}: {message}")]
-pub struct ParseError {
-    pub message: String,
-    pub span: Span,
-    pub pos: LineCol,
-}
-
-impl ParseError {
-    pub fn new(source: &str, span: Span, message: impl Into<String>) -> ParseError {
-        ParseError {
-            message: message.into(),
-            span,
-            pos: LineCol::of(source, span.start as usize),
-        }
-    }
-}
 
 /// A failure while rendering.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -39,9 +39,9 @@ use std::collections::{HashMap, HashSet};
 use num_bigint::BigInt;
 
 use super::ast::{BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp};
+use super::error::ParseError;
 use super::lexer::{LexError, Lexer, State, Token, K};
-use super::span::Span;
-use crate::error::ParseError;
+use super::span::{LineCol, Span};
 
 /// Maximum nesting depth, counted in units shared by everything that
 /// recurses: a statement inside a directive's block costs 2 units, an
@@ -524,7 +524,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            let at = crate::LineCol::of(self.src, self.abs(if_tok.start));
+            let at = LineCol::of(self.src, self.abs(if_tok.start));
             return Err(self.unexpected(&end, &format!("#end to close the #if at {at}")));
         }
         self.bump()?;
@@ -643,7 +643,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         let body = self.statements()?;
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            let at = crate::LineCol::of(self.src, self.abs(word.start));
+            let at = LineCol::of(self.src, self.abs(word.start));
             return Err(self.unexpected(&end, &format!("#end to close the #{name} at {at}")));
         }
         self.bump()?;
@@ -1447,7 +1447,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             Err(mut f) => {
                 f.err.message = format!(
                     "in the string literal at {}: {}",
-                    crate::LineCol::of(self.src, span.start as usize),
+                    LineCol::of(self.src, span.start as usize),
                     f.err.message
                 );
                 f.lexical = false;
