@@ -59,13 +59,16 @@ const STATEMENT_COST: usize = 2;
 pub fn parse(source: &str) -> Result<Block, ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, 0);
-    p.template().map_err(|e| e.err)
+    p.template()
+        .map_err(|e| ParseError::new(source, e.span, e.message))
 }
 
-/// A parse failure. `lexical` ones end speculative parses too.
+/// A parse failure (its line and column are computed once, in [`parse`]).
+/// `lexical` ones end speculative parses too.
 #[derive(Debug)]
 struct Fail {
-    err: ParseError,
+    span: Span,
+    message: String,
     lexical: bool,
 }
 
@@ -103,15 +106,24 @@ struct Parser<'a, 'm> {
     /// For interpolated strings: offset in `text` → offset in `src`.
     map: Option<Vec<u32>>,
     lx: Lexer<'a>,
+    /// The tokens from number `base` on, as far as lexed: a window that
+    /// [`Parser::statements`] trims between statements.
     toks: Vec<Token>,
+    base: usize,
+    /// The number of the next token.
     cur: usize,
     macros: &'m mut HashSet<String>,
     depth: usize,
-    /// `Reference()` results by first token index: the range lookahead parses
-    /// references speculatively, and nested lists would otherwise make that
-    /// exponential.
+    /// How many speculative parses (the range lookahead) are under way.
+    speculating: usize,
+    /// `Reference()` results of speculative parses by first token number:
+    /// the parse that follows reuses them, and nested lists would otherwise
+    /// make the lookahead exponential.
     ref_memo: HashMap<usize, (RefOrText, usize)>,
 }
+
+/// Tokens the window keeps before it is trimmed.
+const TOKEN_WINDOW: usize = 1024;
 
 fn is_text_token(k: K) -> bool {
     matches!(
@@ -182,9 +194,11 @@ impl<'a, 'm> Parser<'a, 'm> {
             map,
             lx: Lexer::new(text),
             toks: Vec::new(),
+            base: 0,
             cur: 0,
             macros,
             depth,
+            speculating: 0,
             ref_memo: HashMap::new(),
         }
     }
@@ -213,7 +227,8 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     fn fail(&self, span: Span, message: impl Into<String>) -> Fail {
         Fail {
-            err: ParseError::new(self.src, span, message),
+            span,
+            message: message.into(),
             lexical: false,
         }
     }
@@ -221,7 +236,8 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn lex_fail(&self, e: LexError) -> Fail {
         let p = self.abs(e.pos);
         Fail {
-            err: ParseError::new(self.src, Span::new(p, p), e.message),
+            span: Span::new(p, p),
+            message: e.message,
             lexical: true,
         }
     }
@@ -281,19 +297,41 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- tokens -----------------------------------------------------------
 
+    /// Token number `i`, if it is in the window.
+    fn tok_at(&self, i: usize) -> Option<&Token> {
+        self.toks.get(i.checked_sub(self.base)?)
+    }
+
     /// The token `n` ahead of the cursor (fetched from the lexer as needed).
+    #[inline]
     fn peek_tok(&mut self, n: usize) -> PResult<Token> {
-        while self.toks.len() <= self.cur + n {
+        let want = self.cur + n;
+        if let Some(t) = self.tok_at(want) {
+            return Ok(*t);
+        }
+        while self.base + self.toks.len() <= want {
             if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
                 break;
             }
             let t = self.lx.next_token().map_err(|e| self.lex_fail(e))?;
             self.toks.push(t);
         }
-        match self.toks.get(self.cur + n).or_else(|| self.toks.last()) {
-            Some(t) => Ok(t.clone()),
+        match self.tok_at(want).or_else(|| self.toks.last()) {
+            Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
         }
+    }
+
+    /// Drops the tokens before the cursor but one (the last token read), and
+    /// the memo: no speculation is under way, so nothing will look back.
+    fn trim(&mut self) {
+        if self.speculating > 0 || self.cur < self.base + TOKEN_WINDOW {
+            return;
+        }
+        let keep_from = self.cur - 1;
+        self.toks.drain(..keep_from - self.base);
+        self.base = keep_from;
+        self.ref_memo.clear();
     }
 
     fn peek(&mut self, n: usize) -> PResult<K> {
@@ -342,15 +380,16 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `( Statement() )*`
     fn statements(&mut self) -> PResult<Block> {
-        let mut block = Block::new();
+        let mut out = Out::default();
         // Every statement consumes at least one token.
         while starts_statement(self.peek(0)?) {
-            self.statement(&mut block)?;
+            self.statement(&mut out)?;
+            self.trim();
         }
-        Ok(block)
+        Ok(out.finish())
     }
 
-    fn statement(&mut self, out: &mut Block) -> PResult<()> {
+    fn statement(&mut self, out: &mut Out) -> PResult<()> {
         let t = self.peek_tok(0)?;
         self.enter_by(t.start, STATEMENT_COST)?;
         let r = self.statement_inner(&t, out);
@@ -358,7 +397,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
-    fn statement_inner(&mut self, t: &Token, out: &mut Block) -> PResult<()> {
+    fn statement_inner(&mut self, t: &Token, out: &mut Out) -> PResult<()> {
         if t.kind == K::If {
             let n = self.if_statement()?;
             out.push(n);
@@ -379,13 +418,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let img = self.image(t);
                 let cut = img.find("##").or_else(|| img.find("#*")).unwrap_or(0);
                 let prefix = img.get(..cut).unwrap_or("");
-                push_text(out, self.tspan(t), prefix);
+                out.push_text(self.tspan(t), prefix);
             }
             K::TextBlock => {
                 self.bump()?;
                 let img = self.image(t);
                 let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
-                push_text(out, self.tspan(t), body);
+                out.push_text(self.tspan(t), body);
             }
             K::SetDirective => {
                 let n = self.set_directive()?;
@@ -394,18 +433,19 @@ impl<'a, 'm> Parser<'a, 'm> {
             K::EscapeDirective => {
                 self.bump()?;
                 let text = self.escaped_directive(self.image(t));
-                push_text(out, self.tspan(t), &text);
+                out.push_text(self.tspan(t), &text);
             }
             K::DoubleEscape => self.escape(out)?,
             K::Word | K::BracketedWord => self.directive(out)?,
             k if is_text_token(k) => {
                 self.bump()?;
-                let mut s = String::new();
-                if let Some(sp) = &t.special {
-                    s.push_str(sp);
+                let special = self.lx.special(t);
+                if special.is_empty() {
+                    out.push_text(self.tspan(t), self.image(t));
+                } else {
+                    let s = format!("{special}{}", self.image(t));
+                    out.push_text(self.tspan(t), &s);
                 }
-                s.push_str(self.image(t));
-                push_text(out, self.tspan(t), &s);
             }
             _ => return Err(self.unexpected(t, "text, a reference or a directive")),
         }
@@ -433,7 +473,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Escape()`: a run of `\\` pairs. Before a directive each pair prints
     /// one backslash, elsewhere two.
-    fn escape(&mut self, out: &mut Block) -> PResult<()> {
+    fn escape(&mut self, out: &mut Out) -> PResult<()> {
         let first = self.bump()?;
         let mut count = 1usize;
         let mut end = first.end;
@@ -448,7 +488,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             builtin_directive(tag).is_some() || self.macros.contains(tag)
         };
         let s = if control { "\\" } else { "\\\\" }.repeat(count);
-        push_text(out, self.span(first.start, end), &s);
+        out.push_text(self.span(first.start, end), &s);
         Ok(())
     }
 
@@ -545,18 +585,16 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `Directive()`: built-in directives and macro calls.
-    fn directive(&mut self, out: &mut Block) -> PResult<()> {
+    fn directive(&mut self, out: &mut Out) -> PResult<()> {
         let word = self.bump()?;
         let img = self.image(&word);
-        let name: String = if word.kind == K::BracketedWord {
-            img.get(2..img.len().saturating_sub(1))
-                .unwrap_or("")
-                .to_string()
+        let name: &str = if word.kind == K::BracketedWord {
+            img.get(2..img.len().saturating_sub(1)).unwrap_or("")
         } else {
-            img.get(1..).unwrap_or("").to_string()
+            img.get(1..).unwrap_or("")
         };
         let start = word.start;
-        let builtin = builtin_directive(&name);
+        let builtin = builtin_directive(name);
         let is_block = builtin.unwrap_or(name.starts_with('@'));
         let is_macro_def = name == "macro";
         // 1.7's parser switches the lexer here; no token after the name has been read.
@@ -571,7 +609,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             }
             self.lx.pop();
             let span = self.span(start, word.end);
-            let node = match name.as_str() {
+            let node = match name {
                 "break" => Node::Break(span, None),
                 "stop" => Node::Stop(span),
                 _ if builtin.is_some() => {
@@ -635,7 +673,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         let head_span = self.span(start, rp.start + 1);
 
         if !is_block {
-            let node = self.line_directive(&name, start, &rp, head_span, args)?;
+            let node = self.line_directive(name, start, &rp, head_span, args)?;
             out.push(node);
             return Ok(());
         }
@@ -648,7 +686,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         self.bump()?;
         let span = self.span(start, end.end);
-        let node = match name.as_str() {
+        let node = match name {
             "foreach" => self.foreach(span, head_span, args, body)?,
             "macro" => {
                 let mut it = args.into_iter();
@@ -842,15 +880,15 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- references -------------------------------------------------------
 
-    fn push_reference(&mut self, out: &mut Block, r: RefOrText) {
+    fn push_reference(&mut self, out: &mut Out, r: RefOrText) {
         match r {
             RefOrText::Ref(r, prefix) => {
                 if let Some((span, p)) = prefix {
-                    push_text(out, span, &p);
+                    out.push_text(span, &p);
                 }
                 out.push(Node::Ref(r));
             }
-            RefOrText::Text(span, s) => push_text(out, span, &s),
+            RefOrText::Text(span, s) => out.push_text(span, &s),
         }
     }
 
@@ -882,7 +920,9 @@ impl<'a, 'm> Parser<'a, 'm> {
         let r = self.reference_inner();
         self.leave();
         let r = r?;
-        self.ref_memo.insert(at, (r.clone(), self.cur));
+        if self.speculating > 0 {
+            self.ref_memo.insert(at, (r.clone(), self.cur));
+        }
         Ok(r)
     }
 
@@ -892,7 +932,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         let ident = if formal {
             self.expect(K::Identifier, "an identifier after '${'")?
         } else {
-            first.clone()
+            first
         };
         let mut parts = Vec::new();
         self.indexes(&mut parts)?;
@@ -900,7 +940,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         while self.peek(0)? == K::Dot {
             self.bump()?;
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
-            let name = self.image(&id).to_string();
+            let name: Box<str> = self.image(&id).into();
             // LOOKAHEAD(3) Method()
             let is_method = self.peek(0)? == K::LParen && {
                 let k = self.peek(1)?;
@@ -918,19 +958,14 @@ impl<'a, 'm> Parser<'a, 'm> {
                     }
                 }
                 let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
-                parts.push(RefPart::Method(
-                    self.span(id.start, rp.end),
-                    name.into(),
-                    args,
-                ));
+                parts.push(RefPart::Method(self.span(id.start, rp.end), name, args));
             } else {
-                parts.push(RefPart::Property(self.span(id.start, id.end), name.into()));
+                parts.push(RefPart::Property(self.span(id.start, id.end), name));
             }
             self.indexes(&mut parts)?;
         }
         let mut end = self
-            .toks
-            .get(self.cur.wrapping_sub(1))
+            .tok_at(self.cur.wrapping_sub(1))
             .map_or(first.end, |t| t.end);
         if formal {
             end = self.expect(K::RCurly, "'}' to close '${'")?.end;
@@ -1209,7 +1244,9 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `LOOKAHEAD(<LBRACKET> [<WHITESPACE>] (Reference() | IntegerLiteral()) [<WHITESPACE>] <DOUBLEDOT>)`
     fn range_ahead(&mut self) -> PResult<bool> {
         let (save, depth) = (self.cur, self.depth);
+        self.speculating += 1;
         let r = self.range_ahead_inner();
+        self.speculating -= 1;
         self.cur = save;
         self.depth = depth;
         match r {
@@ -1445,10 +1482,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         let mut block = match r {
             Ok(b) => b,
             Err(mut f) => {
-                f.err.message = format!(
+                f.message = format!(
                     "in the string literal at {}: {}",
                     LineCol::of(self.src, span.start as usize),
-                    f.err.message
+                    f.message
                 );
                 f.lexical = false;
                 return Err(f);
@@ -1491,20 +1528,52 @@ fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
     Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
 }
 
-/// Appends text, merging with a preceding text node.
-fn push_text(out: &mut Block, span: Span, s: &str) {
-    if s.is_empty() {
-        return;
+/// A block being built. Consecutive text is merged into one node; the text
+/// waits in `text` until something else comes.
+#[derive(Default)]
+struct Out {
+    nodes: Block,
+    text: String,
+    text_span: Span,
+}
+
+impl Out {
+    fn push(&mut self, node: Node) {
+        self.flush();
+        self.nodes.push(node);
     }
-    if let Some(Node::Text(prev_span, prev)) = out.last_mut() {
-        let mut t = String::with_capacity(prev.len() + s.len());
-        t.push_str(prev);
-        t.push_str(s);
-        *prev = t.into();
-        *prev_span = prev_span.join(span);
-        return;
+
+    /// Appends text, merging with a preceding text node.
+    fn push_text(&mut self, span: Span, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        if self.text.is_empty() {
+            // A text node pushed as a node (`#literal`) takes text after it.
+            if let Some(Node::Text(prev_span, prev)) = self.nodes.last() {
+                self.text.push_str(prev);
+                self.text_span = *prev_span;
+                self.nodes.pop();
+            } else {
+                self.text_span = span;
+            }
+        }
+        self.text_span = self.text_span.join(span);
+        self.text.push_str(s);
     }
-    out.push(Node::Text(span, s.into()));
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.nodes
+                .push(Node::Text(self.text_span, self.text.as_str().into()));
+            self.text.clear();
+        }
+    }
+
+    fn finish(mut self) -> Block {
+        self.flush();
+        self.nodes
+    }
 }
 
 #[cfg(test)]
