@@ -28,7 +28,7 @@ mod reference;
 #[cfg(test)]
 mod tests;
 
-use matchers::{match_kind, Table};
+use matchers::{candidates, match_kind};
 
 /// Lexical states of `Parser.jjt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,14 +257,13 @@ pub(crate) struct Lexer<'s> {
     pub(crate) in_set: bool,
     /// The special text of all tokens so far (see [`Token`]).
     specials: String,
-    table: &'static Table,
     /// Match with [`reference::best_match`] instead (to test one against the other).
     #[cfg(test)]
     use_reference: bool,
 }
 
 // Token kinds per state, in declaration order.
-fn kinds(state: State) -> &'static [K] {
+const fn kinds(state: State) -> &'static [K] {
     use K::*;
     match state {
         State::Default => &[
@@ -498,7 +497,6 @@ impl<'s> Lexer<'s> {
             in_comment: false,
             in_set: false,
             specials: String::new(),
-            table: Table::get(),
             #[cfg(test)]
             use_reference: false,
         }
@@ -590,8 +588,21 @@ impl<'s> Lexer<'s> {
             return reference::best_match(self.state, self.text.get(at..).unwrap_or(""));
         }
         let s = self.text.as_bytes().get(at..)?;
+        let b = *s.first()?;
+        // The commonest cases, where one kind is the only one that can win.
+        match self.state {
+            State::Default if !matches!(b, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
+                return Some((K::Text, matchers::text_len(s)));
+            }
+            State::Reference | State::RefModifier | State::RefMod2
+                if (b.is_ascii_alphabetic() && b != b't' && b != b'f') || b == b'_' =>
+            {
+                return Some((K::Identifier, matchers::identifier_len(s)));
+            }
+            _ => {}
+        }
         let mut best: Option<(K, usize)> = None;
-        for &k in self.table.candidates(self.state, *s.first()?) {
+        for &k in candidates(self.state, b) {
             if let Some(n) = match_kind(k, s) {
                 if best.map_or(true, |(_, b)| n > b) {
                     best = Some((k, n));

@@ -116,6 +116,8 @@ struct Parser<'a, 'm> {
     depth: usize,
     /// How many speculative parses (the range lookahead) are under way.
     speculating: usize,
+    /// Where lists are built (shared with the parsers of interpolated strings).
+    scratch: Scratch,
     /// `Reference()` results of speculative parses by first token number:
     /// the parse that follows reuses them, and nested lists would otherwise
     /// make the lookahead exponential.
@@ -199,6 +201,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             macros,
             depth,
             speculating: 0,
+            scratch: Scratch::default(),
             ref_memo: HashMap::new(),
         }
     }
@@ -303,12 +306,20 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// The token `n` ahead of the cursor (fetched from the lexer as needed).
-    #[inline]
+    #[inline(always)]
     fn peek_tok(&mut self, n: usize) -> PResult<Token> {
-        let want = self.cur + n;
-        if let Some(t) = self.tok_at(want) {
-            return Ok(*t);
+        match self.toks.get(self.cur + n - self.base) {
+            Some(t) => Ok(*t),
+            None => self.lex_to(n),
         }
+    }
+
+    /// Lexes up to the token `n` ahead of the cursor and returns it (the last
+    /// token, end of input, when there are fewer).
+    #[cold]
+    #[inline(never)]
+    fn lex_to(&mut self, n: usize) -> PResult<Token> {
+        let want = self.cur + n;
         while self.base + self.toks.len() <= want {
             if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
                 break;
@@ -334,10 +345,15 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.ref_memo.clear();
     }
 
+    #[inline(always)]
     fn peek(&mut self, n: usize) -> PResult<K> {
-        Ok(self.peek_tok(n)?.kind)
+        match self.toks.get(self.cur + n - self.base) {
+            Some(t) => Ok(t.kind),
+            None => Ok(self.lex_to(n)?.kind),
+        }
     }
 
+    #[inline]
     fn bump(&mut self) -> PResult<Token> {
         let t = self.peek_tok(0)?;
         if t.kind != K::Eof {
@@ -347,11 +363,20 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
+        self.expect_with(k, || what.to_string())
+    }
+
+    /// [`Parser::expect`] with the expectation written only when needed.
+    #[inline]
+    fn expect_with(&mut self, k: K, what: impl FnOnce() -> String) -> PResult<Token> {
         let t = self.peek_tok(0)?;
         if t.kind == k {
-            self.bump()
+            if k != K::Eof {
+                self.cur += 1;
+            }
+            Ok(t)
         } else {
-            Err(self.unexpected(&t, what))
+            Err(self.unexpected(&t, &what()))
         }
     }
 
@@ -380,13 +405,13 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `( Statement() )*`
     fn statements(&mut self) -> PResult<Block> {
-        let mut out = Out::default();
+        let mut out = self.scratch.open();
         // Every statement consumes at least one token.
         while starts_statement(self.peek(0)?) {
             self.statement(&mut out)?;
             self.trim();
         }
-        Ok(out.finish())
+        Ok(self.scratch.finish(out))
     }
 
     fn statement(&mut self, out: &mut Out) -> PResult<()> {
@@ -400,7 +425,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn statement_inner(&mut self, t: &Token, out: &mut Out) -> PResult<()> {
         if t.kind == K::If {
             let n = self.if_statement()?;
-            out.push(n);
+            self.scratch.push(out, n);
             return Ok(());
         }
         // LOOKAHEAD(2) Reference()
@@ -418,34 +443,31 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let img = self.image(t);
                 let cut = img.find("##").or_else(|| img.find("#*")).unwrap_or(0);
                 let prefix = img.get(..cut).unwrap_or("");
-                out.push_text(self.tspan(t), prefix);
+                self.scratch.push_text(out, self.tspan(t), prefix);
             }
             K::TextBlock => {
                 self.bump()?;
                 let img = self.image(t);
                 let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
-                out.push_text(self.tspan(t), body);
+                self.scratch.push_text(out, self.tspan(t), body);
             }
             K::SetDirective => {
                 let n = self.set_directive()?;
-                out.push(n);
+                self.scratch.push(out, n);
             }
             K::EscapeDirective => {
                 self.bump()?;
                 let text = self.escaped_directive(self.image(t));
-                out.push_text(self.tspan(t), &text);
+                self.scratch.push_text(out, self.tspan(t), &text);
             }
             K::DoubleEscape => self.escape(out)?,
             K::Word | K::BracketedWord => self.directive(out)?,
             k if is_text_token(k) => {
                 self.bump()?;
-                let special = self.lx.special(t);
-                if special.is_empty() {
-                    out.push_text(self.tspan(t), self.image(t));
-                } else {
-                    let s = format!("{special}{}", self.image(t));
-                    out.push_text(self.tspan(t), &s);
-                }
+                // The special text in front, then the token (they merge).
+                let span = self.tspan(t);
+                self.scratch.push_text(out, span, self.lx.special(t));
+                self.scratch.push_text(out, span, self.image(t));
             }
             _ => return Err(self.unexpected(t, "text, a reference or a directive")),
         }
@@ -488,7 +510,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             builtin_directive(tag).is_some() || self.macros.contains(tag)
         };
         let s = if control { "\\" } else { "\\\\" }.repeat(count);
-        out.push_text(self.span(first.start, end), &s);
+        self.scratch.push_text(out, self.span(first.start, end), &s);
         Ok(())
     }
 
@@ -546,7 +568,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn if_statement(&mut self) -> PResult<Node> {
         let if_tok = self.bump()?;
         let start = if_tok.start + self.image(&if_tok).rfind('#').unwrap_or(0);
-        let mut branches = Vec::new();
+        let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let body = self.statements()?;
         branches.push((cond, body));
@@ -578,9 +600,9 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `[<WHITESPACE>] <LPAREN> Expression() <RPAREN>` after `#if` / `#elseif`.
     fn condition(&mut self, what: &str) -> PResult<Expr> {
         self.skip_ws()?;
-        self.expect(K::LParen, &format!("'(' after {what}"))?;
+        self.expect_with(K::LParen, || format!("'(' after {what}"))?;
         let e = self.expression()?;
-        self.expect(K::RParen, &format!("')' to close {what}("))?;
+        self.expect_with(K::RParen, || format!("')' to close {what}("))?;
         Ok(e)
     }
 
@@ -621,7 +643,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                     args: Vec::new(),
                 },
             };
-            out.push(node);
+            self.scratch.push(out, node);
             return Ok(());
         }
 
@@ -669,12 +691,12 @@ impl<'a, 'm> Parser<'a, 'm> {
             args.push(arg);
         }
         self.skip_ws()?;
-        let rp = self.expect(K::RParen, &format!("')' to close #{name}("))?;
+        let rp = self.expect_with(K::RParen, || format!("')' to close #{name}("))?;
         let head_span = self.span(start, rp.start + 1);
 
         if !is_block {
             let node = self.line_directive(name, start, &rp, head_span, args)?;
-            out.push(node);
+            self.scratch.push(out, node);
             return Ok(());
         }
 
@@ -745,7 +767,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
         };
-        out.push(node);
+        self.scratch.push(out, node);
         Ok(())
     }
 
@@ -884,11 +906,11 @@ impl<'a, 'm> Parser<'a, 'm> {
         match r {
             RefOrText::Ref(r, prefix) => {
                 if let Some((span, p)) = prefix {
-                    out.push_text(span, &p);
+                    self.scratch.push_text(out, span, &p);
                 }
-                out.push(Node::Ref(r));
+                self.scratch.push(out, Node::Ref(r));
             }
-            RefOrText::Text(span, s) => out.push_text(span, &s),
+            RefOrText::Text(span, s) => self.scratch.push_text(out, span, &s),
         }
     }
 
@@ -934,8 +956,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         } else {
             first
         };
-        let mut parts = Vec::new();
-        self.indexes(&mut parts)?;
+        let parts_from = self.scratch.parts.len();
+        self.indexes()?;
         // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
         while self.peek(0)? == K::Dot {
             self.bump()?;
@@ -948,22 +970,28 @@ impl<'a, 'm> Parser<'a, 'm> {
             };
             if is_method {
                 self.bump()?;
-                let mut args = Vec::new();
+                let args_from = self.scratch.exprs.len();
                 if self.peek(0)? != K::RefMod2RParen {
-                    args.push(self.parameter()?);
+                    let e = self.parameter()?;
+                    self.scratch.exprs.push(e);
                     // Each round consumes a comma.
                     while self.peek(0)? == K::Comma {
                         self.bump()?;
-                        args.push(self.parameter()?);
+                        let e = self.parameter()?;
+                        self.scratch.exprs.push(e);
                     }
                 }
                 let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
-                parts.push(RefPart::Method(self.span(id.start, rp.end), name, args));
+                let args = take_from(&mut self.scratch.exprs, args_from);
+                let part = RefPart::Method(self.span(id.start, rp.end), name, args);
+                self.scratch.parts.push(part);
             } else {
-                parts.push(RefPart::Property(self.span(id.start, id.end), name));
+                let part = RefPart::Property(self.span(id.start, id.end), name);
+                self.scratch.parts.push(part);
             }
-            self.indexes(&mut parts)?;
+            self.indexes()?;
         }
+        let parts = take_from(&mut self.scratch.parts, parts_from);
         let mut end = self
             .tok_at(self.cur.wrapping_sub(1))
             .map_or(first.end, |t| t.end);
@@ -973,7 +1001,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.build_reference(&first, &ident, parts, formal, end)
     }
 
-    fn indexes(&mut self, parts: &mut Vec<RefPart>) -> PResult<()> {
+    /// `[index]` parts, pushed on the scratch parts.
+    fn indexes(&mut self) -> PResult<()> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -995,7 +1024,8 @@ impl<'a, 'm> Parser<'a, 'm> {
             };
             self.skip_ws()?;
             let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
-            parts.push(RefPart::Index(self.span(lb.start, rb.end), e));
+            let part = RefPart::Index(self.span(lb.start, rb.end), e);
+            self.scratch.parts.push(part);
         }
         Ok(())
     }
@@ -1010,19 +1040,24 @@ impl<'a, 'm> Parser<'a, 'm> {
         end: usize,
     ) -> PResult<RefOrText> {
         let img = self.image(first);
+        let bytes = img.as_bytes();
+        // Where the name starts: after the last `$` or `!`.
+        let after_sigil = bytes
+            .iter()
+            .rposition(|&b| b == b'$' || b == b'!')
+            .map_or(0, |i| i + 1);
         let name = if formal {
             self.image(ident)
         } else {
-            let i = img.rfind(['$', '!']).map_or(0, |i| i + 1);
-            img.get(i..).unwrap_or("")
+            img.get(after_sigil..).unwrap_or("")
         };
         let root_span = if formal {
             self.tspan(ident)
         } else {
-            let at = first.start + img.rfind(['$', '!']).map_or(0, |i| i + 1);
-            self.span(at, ident.end)
+            self.span(first.start + after_sigil, ident.end)
         };
-        if img.contains("\\!") {
+        let n = bytes.iter().take_while(|&&b| b == b'\\').count();
+        if bytes.contains(&b'\\') && img.contains("\\!") {
             // `$\!x`: not a reference; 1.7 prints it as a null one.
             return Ok(RefOrText::Ref(
                 Box::new(Reference {
@@ -1037,9 +1072,8 @@ impl<'a, 'm> Parser<'a, 'm> {
                 None,
             ));
         }
-        let n = img.len() - img.trim_start_matches('\\').len();
         let rest = img.get(n..).unwrap_or("");
-        let dollar = rest.rfind('$');
+        let dollar = rest.bytes().rposition(|b| b == b'$');
         let Some(dollar) = dollar else {
             // A "runt": an identifier the lexer took for a reference; 1.7 prints the token.
             return Ok(RefOrText::Text(self.tspan(first), rest.to_string()));
@@ -1244,11 +1278,13 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `LOOKAHEAD(<LBRACKET> [<WHITESPACE>] (Reference() | IntegerLiteral()) [<WHITESPACE>] <DOUBLEDOT>)`
     fn range_ahead(&mut self) -> PResult<bool> {
         let (save, depth) = (self.cur, self.depth);
+        let lens = self.scratch.lens();
         self.speculating += 1;
         let r = self.range_ahead_inner();
         self.speculating -= 1;
         self.cur = save;
         self.depth = depth;
+        self.scratch.truncate(lens);
         match r {
             Ok(b) => Ok(b),
             Err(e) if e.lexical => Err(e),
@@ -1305,17 +1341,20 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `ObjectArray()`
     fn object_array(&mut self) -> PResult<Expr> {
         let lb = self.bump()?;
-        let mut items = Vec::new();
+        let items_from = self.scratch.exprs.len();
         let k = self.peek(0)?;
         if k == K::Whitespace || starts_parameter(k) {
-            items.push(self.parameter()?);
+            let e = self.parameter()?;
+            self.scratch.exprs.push(e);
             // Each round consumes a comma.
             while self.peek(0)? == K::Comma {
                 self.bump()?;
-                items.push(self.parameter()?);
+                let e = self.parameter()?;
+                self.scratch.exprs.push(e);
             }
         }
         let rb = self.expect(K::RBracket, "',' or ']' in the list")?;
+        let items = take_from(&mut self.scratch.exprs, items_from);
         Ok(Expr::List(self.span(lb.start, rb.end), items))
     }
 
@@ -1477,7 +1516,9 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         offs.push(close as u32);
         let mut sub = Parser::new(self.src, &text, Some(offs), self.macros, self.depth);
+        sub.scratch = std::mem::take(&mut self.scratch);
         let r = sub.template();
+        self.scratch = std::mem::take(&mut sub.scratch);
         self.leave();
         let mut block = match r {
             Ok(b) => b,
@@ -1528,51 +1569,89 @@ fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
     Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
 }
 
-/// A block being built. Consecutive text is merged into one node; the text
-/// waits in `text` until something else comes.
-#[derive(Default)]
+/// A block being built: its nodes are those of [`Scratch::nodes`] from
+/// `start` on. Consecutive text is merged into one node; the text waits in
+/// `text` until something else comes.
 struct Out {
-    nodes: Block,
+    start: usize,
     text: String,
     text_span: Span,
 }
 
-impl Out {
-    fn push(&mut self, node: Node) {
-        self.flush();
+/// Stacks that lists are built on before they move into the tree at their
+/// final size: one allocation per list, and no capacity to spare.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    parts: Vec<RefPart>,
+    exprs: Vec<Expr>,
+    /// Text buffers for [`Out`], kept for reuse.
+    texts: Vec<String>,
+}
+
+/// The items of `stack` from `from` on, moved into a vector of their number.
+fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
+    let from = from.min(stack.len());
+    stack.drain(from..).collect()
+}
+
+impl Scratch {
+    fn open(&mut self) -> Out {
+        Out {
+            start: self.nodes.len(),
+            text: self.texts.pop().unwrap_or_default(),
+            text_span: Span::default(),
+        }
+    }
+
+    fn push(&mut self, out: &mut Out, node: Node) {
+        self.flush(out);
         self.nodes.push(node);
     }
 
     /// Appends text, merging with a preceding text node.
-    fn push_text(&mut self, span: Span, s: &str) {
+    fn push_text(&mut self, out: &mut Out, span: Span, s: &str) {
         if s.is_empty() {
             return;
         }
-        if self.text.is_empty() {
+        if out.text.is_empty() {
             // A text node pushed as a node (`#literal`) takes text after it.
-            if let Some(Node::Text(prev_span, prev)) = self.nodes.last() {
-                self.text.push_str(prev);
-                self.text_span = *prev_span;
-                self.nodes.pop();
-            } else {
-                self.text_span = span;
+            match self.nodes.last() {
+                Some(Node::Text(prev_span, prev)) if self.nodes.len() > out.start => {
+                    out.text.push_str(prev);
+                    out.text_span = *prev_span;
+                    self.nodes.pop();
+                }
+                _ => out.text_span = span,
             }
         }
-        self.text_span = self.text_span.join(span);
-        self.text.push_str(s);
+        out.text_span = out.text_span.join(span);
+        out.text.push_str(s);
     }
 
-    fn flush(&mut self) {
-        if !self.text.is_empty() {
+    fn flush(&mut self, out: &mut Out) {
+        if !out.text.is_empty() {
             self.nodes
-                .push(Node::Text(self.text_span, self.text.as_str().into()));
-            self.text.clear();
+                .push(Node::Text(out.text_span, out.text.as_str().into()));
+            out.text.clear();
         }
     }
 
-    fn finish(mut self) -> Block {
-        self.flush();
-        self.nodes
+    fn finish(&mut self, mut out: Out) -> Block {
+        self.flush(&mut out);
+        self.texts.push(out.text);
+        take_from(&mut self.nodes, out.start)
+    }
+
+    fn lens(&self) -> [usize; 3] {
+        [self.nodes.len(), self.parts.len(), self.exprs.len()]
+    }
+
+    /// Drops what was pushed since [`Scratch::lens`] (after a speculative parse).
+    fn truncate(&mut self, [nodes, parts, exprs]: [usize; 3]) {
+        self.nodes.truncate(nodes);
+        self.parts.truncate(parts);
+        self.exprs.truncate(exprs);
     }
 }
 

@@ -1,28 +1,26 @@
 //! Token matchers over bytes, and which kinds can start with which byte.
 //!
 //! [`match_kind`] gives the length of the longest match of a token kind's
-//! regular expression (from `Parser.jjt`) at the start of a byte slice. The
-//! compound expressions (`#set(`, escaped directives, `$!` prefixes, numbers,
-//! the blank-line tail of `)`, `#end` and `#else` …) are nom combinators over
-//! `&[u8]`; the ones that run over long stretches of input are plain byte
-//! scans: text (a `memchr` search for the next `$`, `#` or `\`), identifiers,
-//! words, whitespace, string literals.
+//! regular expression (from `Parser.jjt`) at the start of a byte slice.
+//! Numbers, bracketed words and escaped directives (`\#if`, `\\#{end}`),
+//! whose expressions have several optional parts, are nom combinators over
+//! `&[u8]`; every other kind, the ones met at nearly every token, is a direct
+//! byte test or scan: text is a `memchr` search for the next `$`, `#` or `\`,
+//! identifiers, words and whitespace are runs of a byte class.
 //!
-//! [`Table`] lists, per lexical state and first byte, the kinds of the state
-//! that can match there, in declaration order, so the lexer tries one or two
-//! kinds per token instead of every kind of the state.
+//! [`candidates`] lists, per lexical state and first byte, the kinds of the state
+//! that can match there, in declaration order, so the lexer tries one to
+//! three kinds per token instead of every kind of the state.
 //!
 //! All matches end on a character boundary: every expression ends with an
 //! ASCII byte, except the "any character" ones, which take a whole UTF-8
 //! sequence.
 
-use std::sync::OnceLock;
-
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1, take_while_m_n};
 use nom::combinator::{opt, recognize};
 use nom::multi::many0_count;
-use nom::sequence::{pair, tuple};
+use nom::sequence::tuple;
 use nom::IResult;
 
 use super::{kinds, State, K};
@@ -36,48 +34,89 @@ fn len_of(r: Res<'_>) -> Option<usize> {
     }
 }
 
-fn is_blank(b: u8) -> bool {
+const fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
-fn is_word_start(b: u8) -> bool {
+const fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b == b'@'
 }
-fn is_identifier_start(b: u8) -> bool {
+const fn is_identifier_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
-fn is_directive_char(b: u8) -> bool {
+const fn is_directive_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'@'
 }
-fn is_identifier_char(b: u8) -> bool {
+const fn is_identifier_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
-fn is_whitespace(b: u8) -> bool {
+const fn is_whitespace(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// The index of the first byte at or after `from` that is not `pred`.
+#[inline]
 fn run(s: &[u8], from: usize, pred: impl Fn(u8) -> bool) -> usize {
     s.get(from..)
         .and_then(|r| r.iter().position(|&b| !pred(b)))
         .map_or(s.len(), |p| from + p)
 }
 
-/// `("\n" | "\r" | "\r\n")`
-fn newline(s: &[u8]) -> Res<'_> {
-    alt((tag("\r\n"), tag("\n"), tag("\r")))(s)
+/// The length of `("\n" | "\r" | "\r\n")` at `s[at..]`, 0 if none.
+fn newline_at(s: &[u8], at: usize) -> usize {
+    match s.get(at..) {
+        Some([b'\r', b'\n', ..]) => 2,
+        Some([b'\n' | b'\r', ..]) => 1,
+        _ => 0,
+    }
 }
 
-/// `( (" " | "\t")* newline )?` — the tail `)`, `#end` and `#else` swallow.
-fn blank_line_tail(s: &[u8]) -> Res<'_> {
-    recognize(opt(pair(take_while(is_blank), newline)))(s)
+/// `t` at the start of `s`, then `( (" " | "\t")* newline )?`: the tail
+/// that `)`, `#end` and `#else` swallow.
+fn with_blank_line_tail(s: &[u8], t: &[u8]) -> Option<usize> {
+    if !s.starts_with(t) {
+        return None;
+    }
+    let blanks = run(s, t.len(), is_blank);
+    Some(match newline_at(s, blanks) {
+        0 => t.len(),
+        n => blanks + n,
+    })
+}
+
+/// The length of the text (`$`, `#` and `\\` end it) at the start of `s`.
+#[inline]
+pub(super) fn text_len(s: &[u8]) -> usize {
+    memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len())
+}
+
+/// The length of an identifier at the start of `s`, which starts with a
+/// letter or `_`.
+#[inline]
+pub(super) fn identifier_len(s: &[u8]) -> usize {
+    run(s, 1, is_identifier_char)
+}
+
+/// The end of a run of backslashes starting at `at`.
+fn backslashes(s: &[u8], at: usize) -> usize {
+    run(s, at, |b| b == b'\\')
 }
 
 /// `WORD: (LETTER | "_" | "@") (DIRECTIVE_CHAR)*`
+fn word_len(s: &[u8]) -> Option<usize> {
+    if !is_word_start(*s.first()?) {
+        return None;
+    }
+    Some(run(s, 1, is_directive_char))
+}
+
 fn word(s: &[u8]) -> Res<'_> {
-    recognize(pair(
-        take_while_m_n(1, 1, is_word_start),
-        take_while(is_directive_char),
-    ))(s)
+    match word_len(s).and_then(|n| s.split_at_checked(n)) {
+        Some((m, rest)) => Ok((rest, m)),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            s,
+            nom::error::ErrorKind::TakeWhile1,
+        ))),
+    }
 }
 
 /// `BRACKETED_WORD: "{" (LETTER | "_") (DIRECTIVE_CHAR)* "}"`
@@ -103,6 +142,11 @@ fn exponent(s: &[u8]) -> Res<'_> {
     )))(s)
 }
 
+/// `INTEGER_LITERAL: ("-")? (["0"-"9"])+`, with the `..` 1.7 takes and gives back.
+fn integer_literal(s: &[u8]) -> Option<usize> {
+    len_of(recognize(tuple((opt(tag("-")), digits, opt(tag("..")))))(s))
+}
+
 /// `FLOATING_POINT_LITERAL`: the longest of its three forms.
 fn float_literal(s: &[u8]) -> Option<usize> {
     let a = len_of(recognize(tuple((
@@ -120,6 +164,30 @@ fn float_literal(s: &[u8]) -> Option<usize> {
     )))(s));
     let c = len_of(recognize(tuple((opt(tag("-")), digits, exponent)))(s));
     a.max(b).max(c)
+}
+
+/// `\#name`, `\#{name}`, after any number of `\\` pairs.
+fn escape_directive(s: &[u8]) -> Option<usize> {
+    len_of(recognize(tuple((
+        many0_count(tag("\\\\")),
+        tag("\\#"),
+        alt((word, bracketed_word)),
+    )))(s))
+}
+
+/// `(" " | "\t")* ("#set" | "#{set}") (" ")* "("`
+fn set_directive(s: &[u8]) -> Option<usize> {
+    let at = run(s, 0, is_blank);
+    let rest = s.get(at..)?;
+    let name = if rest.starts_with(b"#set") {
+        4
+    } else if rest.starts_with(b"#{set}") {
+        6
+    } else {
+        return None;
+    };
+    let at = run(s, at + name, |b| b == b' ');
+    (s.get(at) == Some(&b'(')).then_some(at + 1)
 }
 
 /// The longest string literal: a quote, then anything but that quote or a
@@ -156,6 +224,7 @@ fn char_len(s: &[u8]) -> Option<usize> {
     Some(n.min(s.len()))
 }
 
+#[inline]
 fn lit(s: &[u8], t: &[u8]) -> Option<usize> {
     if s.starts_with(t) {
         Some(t.len())
@@ -165,6 +234,7 @@ fn lit(s: &[u8], t: &[u8]) -> Option<usize> {
 }
 
 /// The length of the longest match of `kind` at the start of `s`.
+#[inline]
 pub(super) fn match_kind(kind: K, s: &[u8]) -> Option<usize> {
     use K::*;
     match kind {
@@ -176,26 +246,22 @@ pub(super) fn match_kind(kind: K, s: &[u8]) -> Option<usize> {
         LeftCurley | LCurly => lit(s, b"{"),
         RightCurley | RCurly => lit(s, b"}"),
         LParen => lit(s, b"("),
-        RParen => len_of(recognize(pair(tag(")"), blank_line_tail))(s)),
+        RParen => with_blank_line_tail(s, b")"),
         RefMod2RParen => lit(s, b")"),
-        EscapeDirective => len_of(recognize(tuple((
-            many0_count(tag("\\\\")),
-            tag("\\#"),
-            alt((word, bracketed_word)),
-        )))(s)),
-        SetDirective => len_of(recognize(tuple((
-            take_while(is_blank),
-            alt((tag("#set"), tag("#{set}"))),
-            take_while(|b| b == b' '),
-            tag("("),
-        )))(s)),
-        Dollar => len_of(recognize(pair(take_while(|b| b == b'\\'), tag("$")))(s)),
-        DollarBang => len_of(recognize(tuple((
-            take_while(|b| b == b'\\'),
-            tag("$"),
-            take_while(|b| b == b'\\'),
-            tag("!"),
-        )))(s)),
+        EscapeDirective => escape_directive(s),
+        SetDirective => set_directive(s),
+        Dollar => {
+            let at = backslashes(s, 0);
+            (s.get(at) == Some(&b'$')).then_some(at + 1)
+        }
+        DollarBang => {
+            let at = backslashes(s, 0);
+            if s.get(at) != Some(&b'$') {
+                return None;
+            }
+            let at = backslashes(s, at + 1);
+            (s.get(at) == Some(&b'!')).then_some(at + 1)
+        }
         TextBlockStart => lit(s, b"#[["),
         FormalCommentStart => {
             let rest = s.strip_prefix(b"#**")?;
@@ -210,11 +276,14 @@ pub(super) fn match_kind(kind: K, s: &[u8]) -> Option<usize> {
         SingleLineCommentStart => lit(s, b"##"),
         DoubleEscape => lit(s, b"\\\\"),
         Escape => lit(s, b"\\"),
-        Text => {
-            let n = memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len());
-            (n > 0).then_some(n)
-        }
-        SingleLineComment | Newline => len_of(newline(s)),
+        Text => match text_len(s) {
+            0 => None,
+            n => Some(n),
+        },
+        SingleLineComment | Newline => match newline_at(s, 0) {
+            0 => None,
+            n => Some(n),
+        },
         FormalComment | MultiLineComment => lit(s, b"*#"),
         TextBlock => lit(s, b"]]#"),
         Skip | MoreAny | RefTerminator | DirectiveTerminator => char_len(s),
@@ -240,45 +309,36 @@ pub(super) fn match_kind(kind: K, s: &[u8]) -> Option<usize> {
         Ne => lit(s, b"!=").or_else(|| lit(s, b"ne")),
         Not => lit(s, b"!").or_else(|| lit(s, b"not")),
         Equals => lit(s, b"="),
-        End => len_of(recognize(pair(
-            alt((tag("end"), tag("{end}"))),
-            blank_line_tail,
-        ))(s)),
+        End => with_blank_line_tail(s, b"end").or_else(|| with_blank_line_tail(s, b"{end}")),
         If => lit(s, b"if").or_else(|| lit(s, b"{if}")),
         ElseIf => lit(s, b"elseif").or_else(|| lit(s, b"{elseif}")),
-        Else => len_of(recognize(pair(
-            alt((tag("else"), tag("{else}"))),
-            blank_line_tail,
-        ))(s)),
-        IntegerLiteral => len_of(recognize(tuple((opt(tag("-")), digits, opt(tag("..")))))(s)),
+        Else => with_blank_line_tail(s, b"else").or_else(|| with_blank_line_tail(s, b"{else}")),
+        IntegerLiteral => integer_literal(s),
         FloatLiteral => float_literal(s),
-        Word => len_of(word(s)),
+        Word => word_len(s),
         BracketedWord => len_of(bracketed_word(s)),
         Identifier => {
             if !is_identifier_start(*s.first()?) {
                 return None;
             }
-            Some(run(s, 1, is_identifier_char))
+            Some(identifier_len(s))
         }
         Dot => match s {
             [b'.', c, ..] if c.is_ascii_alphabetic() => Some(2),
             _ => None,
         },
-        EmptyIndex => {
-            let rest = s.strip_prefix(b"$")?;
-            match rest {
-                [b'[', ..] | [b'.', ..] => Some(2),
-                [b'!', b'[', ..] => Some(3),
-                [b'\\', b'!', b'[', ..] => Some(4),
-                _ => None,
-            }
-        }
+        EmptyIndex => match s.strip_prefix(b"$")? {
+            [b'[' | b'.', ..] => Some(2),
+            [b'!', b'[', ..] => Some(3),
+            [b'\\', b'!', b'[', ..] => Some(4),
+            _ => None,
+        },
         Eof => None,
     }
 }
 
 /// Whether some match of `kind` starts with byte `b`.
-pub(super) fn can_start(kind: K, b: u8) -> bool {
+pub(super) const fn can_start(kind: K, b: u8) -> bool {
     use K::*;
     match kind {
         IndexLBracket | LBracket => b == b'[',
@@ -344,57 +404,44 @@ impl Candidates {
     }
 }
 
-/// Per lexical state (in [`State::ALL`] order) and first byte: the candidates.
-pub(super) struct Table(Vec<[Candidates; 256]>);
+/// Per lexical state (in [`State::ALL`] order) and first byte: the
+/// candidates. Built at compile time.
+static TABLE: [[Candidates; 256]; State::ALL.len()] = build_table();
 
-impl Table {
-    /// The table, built on first use.
-    pub(super) fn get() -> &'static Table {
-        static TABLE: OnceLock<Table> = OnceLock::new();
-        TABLE.get_or_init(Table::build)
-    }
-
-    fn build() -> Table {
-        let empty = Candidates {
-            len: 0,
-            kinds: [K::Eof; MAX_CANDIDATES],
-        };
-        let rows = State::ALL
-            .iter()
-            .map(|&state| {
-                let mut row = [empty; 256];
-                for (b, cands) in (0..=255u8).zip(row.iter_mut()) {
-                    for &k in kinds(state) {
-                        if can_start(k, b) {
-                            // A test checks that no state needs more slots.
-                            if let Some(slot) = cands.kinds.get_mut(cands.len as usize) {
-                                *slot = k;
-                                cands.len += 1;
-                            }
-                        }
-                    }
+const fn build_table() -> [[Candidates; 256]; State::ALL.len()] {
+    let empty = Candidates {
+        len: 0,
+        kinds: [K::Eof; MAX_CANDIDATES],
+    };
+    let mut table = [[empty; 256]; State::ALL.len()];
+    let mut si = 0;
+    while si < State::ALL.len() {
+        let ks = kinds(State::ALL[si]);
+        let mut b = 0;
+        while b < 256 {
+            let mut n = 0;
+            let mut i = 0;
+            while i < ks.len() {
+                if can_start(ks[i], b as u8) {
+                    assert!(n < MAX_CANDIDATES, "raise MAX_CANDIDATES");
+                    table[si][b].kinds[n] = ks[i];
+                    n += 1;
                 }
-                row
-            })
-            .collect();
-        Table(rows)
+                i += 1;
+            }
+            table[si][b].len = n as u8;
+            b += 1;
+        }
+        si += 1;
     }
+    table
+}
 
-    /// The kinds of `state` that can start with `b`.
-    #[inline]
-    pub(super) fn candidates(&self, state: State, b: u8) -> &[K] {
-        self.0
-            .get(state as usize)
-            .and_then(|row| row.get(b as usize))
-            .map_or(&[], Candidates::as_slice)
-    }
-
-    /// Whether some state has more candidates for a byte than fit.
-    #[cfg(test)]
-    pub(super) fn overflows() -> bool {
-        State::ALL.iter().any(|&state| {
-            (0..=255u8)
-                .any(|b| kinds(state).iter().filter(|&&k| can_start(k, b)).count() > MAX_CANDIDATES)
-        })
-    }
+/// The kinds of `state` that can start with `b`, in declaration order.
+#[inline]
+pub(super) fn candidates(state: State, b: u8) -> &'static [K] {
+    TABLE
+        .get(state as usize)
+        .and_then(|row| row.get(b as usize))
+        .map_or(&[], Candidates::as_slice)
 }

@@ -62,11 +62,6 @@ fn special_text() {
 }
 
 #[test]
-fn candidate_lists_fit() {
-    assert!(!matchers::Table::overflows());
-}
-
-#[test]
 fn states_are_listed_in_order() {
     for (i, s) in State::ALL.iter().enumerate() {
         assert_eq!(*s as usize, i);
