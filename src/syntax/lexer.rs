@@ -506,12 +506,12 @@ impl<'s> Lexer<'s> {
         self.state = state;
     }
 
-    fn push(&mut self) -> Result<(), LexError> {
+    fn push(&mut self) -> Result<(), Box<LexError>> {
         if self.stack.len() >= MAX_STACK {
-            return Err(LexError {
+            return Err(Box::new(LexError {
                 pos: self.pos,
                 message: "the template nests too deeply".into(),
-            });
+            }));
         }
         self.stack.push(Frame {
             lparen: self.lparen,
@@ -589,17 +589,8 @@ impl<'s> Lexer<'s> {
         }
         let s = self.text.as_bytes().get(at..)?;
         let b = *s.first()?;
-        // The commonest cases, where one kind is the only one that can win.
-        match self.state {
-            State::Default if !matches!(b, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
-                return Some((K::Text, matchers::text_len(s)));
-            }
-            State::Reference | State::RefModifier | State::RefMod2
-                if (b.is_ascii_alphabetic() && b != b't' && b != b'f') || b == b'_' =>
-            {
-                return Some((K::Identifier, matchers::identifier_len(s)));
-            }
-            _ => {}
+        if let Some(m) = matchers::quick_match(self.state, s) {
+            return Some(m);
         }
         let mut best: Option<(K, usize)> = None;
         for &k in candidates(self.state, b) {
@@ -613,7 +604,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// The next token (`getNextToken`).
-    pub(crate) fn next_token(&mut self) -> Result<Token, LexError> {
+    pub(crate) fn next_token(&mut self) -> Result<Token, Box<LexError>> {
         let special_start = self.specials.len();
         let special = |lx: &Lexer<'_>| (special_start as u32, lx.specials.len() as u32);
         // Every round of either loop consumes input or returns.
@@ -667,7 +658,8 @@ impl<'s> Lexer<'s> {
     /// The error for input no token matches, placed where 1.7's token
     /// manager gives up: after the longest prefix some token could still
     /// have continued (an unterminated string runs to the end).
-    fn lex_error(&self, start: usize) -> LexError {
+    #[cold]
+    fn lex_error(&self, start: usize) -> Box<LexError> {
         let rest = self.text.get(self.pos..).unwrap_or("");
         let has = |k: K| kinds(self.state).contains(&k);
         let partial = if rest.is_empty() {
@@ -690,10 +682,10 @@ impl<'s> Lexer<'s> {
             None => format!("lexical error: unexpected end of input after {after:?}"),
             Some(c) => format!("lexical error: unexpected character {c:?} after {after:?}"),
         };
-        LexError { pos, message }
+        Box::new(LexError { pos, message })
     }
 
-    fn more_action(&mut self, kind: K) -> Result<(), LexError> {
+    fn more_action(&mut self, kind: K) -> Result<(), Box<LexError>> {
         if self.in_comment {
             return Ok(());
         }
@@ -739,7 +731,8 @@ impl<'s> Lexer<'s> {
         Ok(())
     }
 
-    fn token_action(&mut self, kind: K, start: usize) -> Result<(), LexError> {
+    #[inline]
+    fn token_action(&mut self, kind: K, start: usize) -> Result<(), Box<LexError>> {
         match kind {
             K::IndexLBracket => {
                 self.push()?;

@@ -72,7 +72,8 @@ struct Fail {
     lexical: bool,
 }
 
-type PResult<T> = Result<T, Fail>;
+/// Boxed: results stay small on the paths that succeed.
+type PResult<T> = Result<T, Box<Fail>>;
 
 /// The 1.7 directives, with whether they take a body.
 fn builtin_directive(name: &str) -> Option<bool> {
@@ -228,25 +229,28 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.text.get(t.start..t.end).unwrap_or("")
     }
 
-    fn fail(&self, span: Span, message: impl Into<String>) -> Fail {
-        Fail {
+    #[cold]
+    fn fail(&self, span: Span, message: impl Into<String>) -> Box<Fail> {
+        Box::new(Fail {
             span,
             message: message.into(),
             lexical: false,
-        }
+        })
     }
 
-    fn lex_fail(&self, e: LexError) -> Fail {
+    #[cold]
+    fn lex_fail(&self, e: LexError) -> Box<Fail> {
         let p = self.abs(e.pos);
-        Fail {
+        Box::new(Fail {
             span: Span::new(p, p),
             message: e.message,
             lexical: true,
-        }
+        })
     }
 
     /// "unexpected X; expected Y" at token `t`.
-    fn unexpected(&self, t: &Token, expected: &str) -> Fail {
+    #[cold]
+    fn unexpected(&self, t: &Token, expected: &str) -> Box<Fail> {
         let found = if t.kind == K::Eof {
             "end of input".to_string()
         } else {
@@ -324,7 +328,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
                 break;
             }
-            let t = self.lx.next_token().map_err(|e| self.lex_fail(e))?;
+            let t = self.lx.next_token().map_err(|e| self.lex_fail(*e))?;
             self.toks.push(t);
         }
         match self.tok_at(want).or_else(|| self.toks.last()) {
@@ -1041,6 +1045,34 @@ impl<'a, 'm> Parser<'a, 'm> {
     ) -> PResult<RefOrText> {
         let img = self.image(first);
         let bytes = img.as_bytes();
+        // The common `$name` and `${name}`: no escapes, prefix or `!`.
+        let plain = match bytes {
+            [b'$', b'{'] => formal,
+            [b'$', c, ..] => !formal && (c.is_ascii_alphabetic() || *c == b'_'),
+            _ => false,
+        };
+        if plain {
+            let (name, root_span) = if formal {
+                (self.image(ident), self.tspan(ident))
+            } else {
+                (
+                    img.get(1..).unwrap_or(""),
+                    self.span(first.start + 1, ident.end),
+                )
+            };
+            return Ok(RefOrText::Ref(
+                Box::new(Reference {
+                    span: self.span(first.start, end),
+                    root: name.into(),
+                    root_span,
+                    parts,
+                    silent: false,
+                    formal,
+                    backslashes: 0,
+                }),
+                None,
+            ));
+        }
         // Where the name starts: after the last `$` or `!`.
         let after_sigil = bytes
             .iter()

@@ -93,8 +93,26 @@ pub(super) fn text_len(s: &[u8]) -> usize {
 /// letter or `_`.
 #[inline]
 pub(super) fn identifier_len(s: &[u8]) -> usize {
-    run(s, 1, is_identifier_char)
+    let mut i = 1;
+    while let Some(&b) = s.get(i) {
+        if !IDENTIFIER_CHAR[b as usize] {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
+
+/// [`is_identifier_char`] as a table.
+static IDENTIFIER_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = is_identifier_char(b as u8);
+        b += 1;
+    }
+    t
+};
 
 /// The end of a run of backslashes starting at `at`.
 fn backslashes(s: &[u8], at: usize) -> usize {
@@ -335,6 +353,57 @@ pub(super) fn match_kind(kind: K, s: &[u8]) -> Option<usize> {
         },
         Eof => None,
     }
+}
+
+/// The longest match for the commonest (state, first byte) pairs, decided
+/// from a byte or two without trying each candidate; `None` when the pair is
+/// not one of them (the caller then tries the candidates). The property tests
+/// check it against the reference matchers.
+#[inline]
+pub(super) fn quick_match(state: State, s: &[u8]) -> Option<(K, usize)> {
+    use State::*;
+    let b = *s.first()?;
+    let next = s.get(1).copied();
+    Some(match (state, b) {
+        // Every state has the `MORE` prefixes, declared before every other
+        // kind that can start with `$` or `#`, and no other kind that is
+        // longer without one of these second bytes.
+        (_, b'$') if !matches!(next, Some(b'!' | b'[' | b'.' | b'\\')) => (K::Dollar, 1),
+        (_, b'#') if !matches!(next, Some(b's' | b'{' | b'[' | b'*' | b'#')) => (K::Hash, 1),
+        (Default, _) if !matches!(b, b'$' | b'#' | b'\\' | b' ' | b'\t') => (K::Text, text_len(s)),
+        (Reference | RefModifier | RefMod2, _) if is_identifier_start(b) => {
+            let n = identifier_len(s);
+            let kind = match s.get(..n) {
+                Some(b"true") => K::True,
+                Some(b"false") => K::False,
+                _ => K::Identifier,
+            };
+            (kind, n)
+        }
+        (Reference | RefModifier, b'.') => match next {
+            Some(c) if c.is_ascii_alphabetic() => (K::Dot, 2),
+            _ => (K::RefTerminator, 1),
+        },
+        // Bytes that start nothing but the reference terminator.
+        (Reference | RefModifier, _)
+            if !matches!(
+                b,
+                b'[' | b'(' | b' ' | b'\t' | b'#' | b'$' | b'\\' | b'{' | b'}'
+            ) =>
+        {
+            (K::RefTerminator, char_len(s)?)
+        }
+        // (In `RefMod2` blanks can start `#set(`.)
+        (Directive | RefIndex, b' ' | b'\t' | b'\n' | b'\r') | (RefMod2, b'\n' | b'\r') => {
+            (K::Whitespace, run(s, 0, is_whitespace))
+        }
+        (Directive | RefMod2 | RefIndex, b'"' | b'\'') => (K::StringLiteral, string_literal(s)?),
+        (Directive, b')') => (K::RParen, with_blank_line_tail(s, b")")?),
+        (RefMod2, b')') => (K::RefMod2RParen, 1),
+        (Directive | RefModifier, b'(') => (K::LParen, 1),
+        (Directive | RefMod2, b',') => (K::Comma, 1),
+        _ => return None,
+    })
 }
 
 /// Whether some match of `kind` starts with byte `b`.

@@ -1,6 +1,6 @@
 use super::*;
 
-fn lex(s: &str) -> Result<Vec<(K, String)>, LexError> {
+fn lex(s: &str) -> Result<Vec<(K, String)>, Box<LexError>> {
     let mut lx = Lexer::new(s);
     let mut out = Vec::new();
     for _ in 0..10_000 {
@@ -79,7 +79,7 @@ fn string_literal_bytes() {
 
 /// The tokens of `s` (kind, start, end, special text), or the error, lexed
 /// from the default state with the fast or the reference matchers.
-type Stream = Result<Vec<(K, usize, usize, String)>, LexError>;
+type Stream = Result<Vec<(K, usize, usize, String)>, Box<LexError>>;
 
 fn stream(s: &str, use_reference: bool) -> Stream {
     let mut lx = Lexer::new(s);
@@ -207,7 +207,7 @@ mod props {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(5000))]
+        #![proptest_config(ProptestConfig::with_cases(10000))]
 
         /// Per state, the first-byte table and the byte matchers find the
         /// same longest match as trying every kind with the reference matchers.
@@ -237,6 +237,35 @@ mod props {
         #[test]
         fn token_streams_agree_on_any_text(s in "[$#\\\\(){}\\[\\]\"'.,:a-z0-9 \n\r\t!=<>*+&|@%/_-]{0,60}") {
             prop_assert_eq!(stream(&s, false), stream(&s, true));
+        }
+    }
+}
+
+/// Every state, every pair of interesting characters and a few endings: the
+/// fast matching decides as the reference does (the first two bytes are what
+/// its shortcuts look at).
+#[test]
+fn best_match_agrees_with_reference_on_all_short_inputs() {
+    let alphabet: Vec<char> = "$#\\!.[]{}()'\",:=<>*+-/%&| \t\r\nabefilnorstz_@09é"
+        .chars()
+        .collect();
+    let endings = [
+        "", "x", "(", "et(", "set(", "{set}(", "*", "[", "#", "a..b'", "![",
+    ];
+    for &state in &State::ALL {
+        for &a in &alphabet {
+            for &b in &alphabet {
+                for end in endings {
+                    let s = format!("{a}{b}{end}");
+                    let mut lx = Lexer::new(&s);
+                    lx.switch_to(state);
+                    assert_eq!(
+                        lx.best_match(0),
+                        reference::best_match(state, &s),
+                        "{state:?} {s:?}"
+                    );
+                }
+            }
         }
     }
 }
