@@ -1602,13 +1602,19 @@ fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
 }
 
 /// A block being built: its nodes are those of [`Scratch::nodes`] from
-/// `start` on. Consecutive text is merged into one node; the text waits in
-/// `text` until something else comes.
+/// `start` on, or, once there are many, `spilled`. Consecutive text is merged
+/// into one node; the text waits in `text` until something else comes.
 struct Out {
     start: usize,
+    spilled: Option<Vec<Node>>,
     text: String,
     text_span: Span,
 }
+
+/// Blocks with more nodes than this (the template's top level, typically)
+/// grow in a vector of their own: copying them at the end would touch their
+/// memory twice.
+const SPILL_AT: usize = 256;
 
 /// Stacks that lists are built on before they move into the tree at their
 /// final size: one allocation per list, and no capacity to spare.
@@ -1631,6 +1637,7 @@ impl Scratch {
     fn open(&mut self) -> Out {
         Out {
             start: self.nodes.len(),
+            spilled: None,
             text: self.texts.pop().unwrap_or_default(),
             text_span: Span::default(),
         }
@@ -1638,7 +1645,37 @@ impl Scratch {
 
     fn push(&mut self, out: &mut Out, node: Node) {
         self.flush(out);
-        self.nodes.push(node);
+        self.push_node(out, node);
+    }
+
+    fn push_node(&mut self, out: &mut Out, node: Node) {
+        if let Some(v) = &mut out.spilled {
+            v.push(node);
+        } else if self.nodes.len() - out.start >= SPILL_AT {
+            let mut v = Vec::with_capacity(4 * SPILL_AT);
+            v.extend(self.nodes.drain(out.start.min(self.nodes.len())..));
+            v.push(node);
+            out.spilled = Some(v);
+        } else {
+            self.nodes.push(node);
+        }
+    }
+
+    /// Removes and returns the block's last node if it is text.
+    fn pop_text(&mut self, out: &mut Out) -> Option<(Span, Box<str>)> {
+        let nodes = match &mut out.spilled {
+            Some(v) => v,
+            None if self.nodes.len() > out.start => &mut self.nodes,
+            None => return None,
+        };
+        match nodes.pop() {
+            Some(Node::Text(span, text)) => Some((span, text)),
+            Some(other) => {
+                nodes.push(other);
+                None
+            }
+            None => None,
+        }
     }
 
     /// Appends text, merging with a preceding text node.
@@ -1648,13 +1685,12 @@ impl Scratch {
         }
         if out.text.is_empty() {
             // A text node pushed as a node (`#literal`) takes text after it.
-            match self.nodes.last() {
-                Some(Node::Text(prev_span, prev)) if self.nodes.len() > out.start => {
-                    out.text.push_str(prev);
-                    out.text_span = *prev_span;
-                    self.nodes.pop();
+            match self.pop_text(out) {
+                Some((prev_span, prev)) => {
+                    out.text.push_str(&prev);
+                    out.text_span = prev_span;
                 }
-                _ => out.text_span = span,
+                None => out.text_span = span,
             }
         }
         out.text_span = out.text_span.join(span);
@@ -1663,16 +1699,22 @@ impl Scratch {
 
     fn flush(&mut self, out: &mut Out) {
         if !out.text.is_empty() {
-            self.nodes
-                .push(Node::Text(out.text_span, out.text.as_str().into()));
+            let node = Node::Text(out.text_span, out.text.as_str().into());
             out.text.clear();
+            self.push_node(out, node);
         }
     }
 
     fn finish(&mut self, mut out: Out) -> Block {
         self.flush(&mut out);
-        self.texts.push(out.text);
-        take_from(&mut self.nodes, out.start)
+        self.texts.push(std::mem::take(&mut out.text));
+        match out.spilled {
+            Some(mut v) => {
+                v.shrink_to_fit();
+                v
+            }
+            None => take_from(&mut self.nodes, out.start),
+        }
     }
 
     fn lens(&self) -> [usize; 3] {

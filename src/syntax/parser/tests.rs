@@ -338,6 +338,37 @@ fn nested_lists_in_method_args_parse_in_linear_time() {
     assert!(t.elapsed() < std::time::Duration::from_secs(2));
 }
 
+#[test]
+fn long_blocks_merge_text_like_short_ones() {
+    // Blocks past SPILL_AT nodes grow in their own vector; text after a
+    // `#literal` node still merges into it, other text still merges.
+    let tail = "#literal()L#end t1$!{b}t2\\#if x";
+    for n in [3, SPILL_AT + 5] {
+        let src = format!("{}{tail}", "a$x ".repeat(n));
+        let b = p(&src);
+        let expected = p(tail);
+        let got = b.get(b.len() - expected.len()..).unwrap();
+        let strip = |nodes: &[Node]| -> Vec<String> {
+            nodes
+                .iter()
+                .map(|n| match n {
+                    Node::Text(_, t) => format!("text {t:?}"),
+                    Node::Ref(r) => format!("ref {}", r.root),
+                    other => format!("{other:?}").chars().take(8).collect(),
+                })
+                .collect()
+        };
+        assert_eq!(strip(got), strip(&expected), "n = {n}");
+        // `a`, `$x`, then ` a`, `$x` …, then ` `, then the tail.
+        assert_eq!(b.len(), 2 * n + 1 + expected.len(), "n = {n}");
+        // Spans stay exact.
+        for node in &b {
+            let sp = node.span();
+            assert!(sp.start <= sp.end && sp.end as usize <= src.len());
+        }
+    }
+}
+
 mod prop {
     use super::*;
     use proptest::prelude::*;
