@@ -9,9 +9,14 @@
 //! blanks plus a newline …), so the only way to be byte-exact is to lex the
 //! same tokens in the same states. This module does exactly that:
 //!
-//! * every token kind has a matcher returning its longest match (written with
-//!   nom where it helps); in each state the longest match over the state's
-//!   kinds wins and ties go to the kind declared first in `Parser.jjt`;
+//! * every token kind has a matcher over bytes returning its longest match
+//!   ([`matchers`]: byte tests and scans, nom combinators for numbers,
+//!   bracketed words and escaped directives); in each state the longest match
+//!   over the state's kinds wins and ties go to the kind declared first in
+//!   `Parser.jjt`. A table built at compile time lists the kinds that can
+//!   start with each byte, and the commonest cases (text, identifiers, the
+//!   `$`/`#` prefixes, reference terminators …) are decided from one or two
+//!   bytes; tests check both against plain matchers that try every kind;
 //! * token actions (state pushes/pops, `lparen`/`rparen` counting, `backup`)
 //!   are those of `Parser.jjt`;
 //! * special tokens (`REFERENCE_TERMINATOR`, `DIRECTIVE_TERMINATOR`) are not
@@ -20,7 +25,8 @@
 //! * a `MORE` prefix followed by end of input, or input no token of the current
 //!   state matches, is a lexical error, as in 1.7 (`a$` does not parse).
 //!
-//! Positions are byte offsets into the lexed text.
+//! Positions are byte offsets into the lexed text. Tokens are small `Copy`
+//! values (kind and byte range); lexing allocates nothing per token.
 
 mod matchers;
 #[cfg(test)]

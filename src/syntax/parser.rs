@@ -1,9 +1,13 @@
 //! The Velocity 1.7 parser.
 //!
-//! A recursive-descent transcription of the productions of 1.7's `Parser.jjt`
-//! over the tokens of [`super::lexer`], which reproduces 1.7's stateful token
-//! manager. The parser switches the lexer's state exactly where 1.7's parser
-//! does (after a directive's name), so both see the same token stream.
+//! A hand-written recursive-descent transcription of the productions of 1.7's
+//! `Parser.jjt` over the tokens of `super::lexer`, which reproduces 1.7's
+//! stateful token manager. The parser switches the lexer's state exactly where
+//! 1.7's parser does (after a directive's name), so both see the same token
+//! stream. It asks for tokens as it goes and keeps a window of them (lookahead
+//! and the range lookahead's rewind need it); lists are built on scratch
+//! stacks and moved into the tree at their final size; errors get their line
+//! and column only when one is returned.
 //!
 //! # Whitespace (what 1.7 prints, found in the grammar and checked against 1.7)
 //!
