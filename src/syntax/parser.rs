@@ -119,6 +119,8 @@ struct Parser<'a, 'm> {
     cur: usize,
     macros: &'m mut HashSet<String>,
     depth: usize,
+    /// A lexical error met while lexing ahead, for when its token is asked for.
+    lex_error: Option<Box<LexError>>,
     /// How many speculative parses (the range lookahead) are under way.
     speculating: usize,
     /// Where lists are built (shared with the parsers of interpolated strings).
@@ -131,6 +133,9 @@ struct Parser<'a, 'm> {
 
 /// Tokens the window keeps before it is trimmed.
 const TOKEN_WINDOW: usize = 1024;
+
+/// Tokens lexed ahead at most (see [`Parser::lex_to`]).
+const LEX_AHEAD: usize = 32;
 
 fn is_text_token(k: K) -> bool {
     matches!(
@@ -205,6 +210,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             cur: 0,
             macros,
             depth,
+            lex_error: None,
             speculating: 0,
             scratch: Scratch::default(),
             ref_memo: HashMap::new(),
@@ -324,6 +330,12 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// Lexes up to the token `n` ahead of the cursor and returns it (the last
     /// token, end of input, when there are fewer).
+    ///
+    /// It lexes a few tokens further while that cannot change them: up to a
+    /// token after which the parser changes the lexer (a directive name, after
+    /// which it switches the lexer's state; a `)`, which can close `#set(`), or
+    /// the end. A lexical error met ahead is kept for when its token is asked
+    /// for, so errors come where and when they did.
     #[cold]
     #[inline(never)]
     fn lex_to(&mut self, n: usize) -> PResult<Token> {
@@ -332,12 +344,37 @@ impl<'a, 'm> Parser<'a, 'm> {
             if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
                 break;
             }
+            if let Some(e) = self.lex_error.take() {
+                return Err(self.lex_fail(*e));
+            }
             let t = self.lx.next_token().map_err(|e| self.lex_fail(*e))?;
             self.toks.push(t);
+            if self.base + self.toks.len() > want {
+                self.lex_ahead(t.kind);
+            }
         }
         match self.tok_at(want).or_else(|| self.toks.last()) {
             Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
+        }
+    }
+
+    /// Lexes up to [`LEX_AHEAD`] tokens after one of kind `last` (see [`Parser::lex_to`]).
+    fn lex_ahead(&mut self, mut last: K) {
+        for _ in 0..LEX_AHEAD {
+            if matches!(last, K::Word | K::BracketedWord | K::RParen | K::Eof) {
+                return;
+            }
+            match self.lx.next_token() {
+                Ok(t) => {
+                    self.toks.push(t);
+                    last = t.kind;
+                }
+                Err(e) => {
+                    self.lex_error = Some(e);
+                    return;
+                }
+            }
         }
     }
 
@@ -1459,6 +1496,17 @@ impl<'a, 'm> Parser<'a, 'm> {
         let quote = img.chars().next().unwrap_or('"');
         let body_start = t.start + 1;
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
+        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
+        // Nothing to process: no doubled quote, no `\u`, no template inside.
+        let plain =
+            !(interpolate || body.contains(quote) || (quote == '"' && body.contains("\\u")));
+        if plain {
+            return Ok(Expr::Str {
+                span,
+                value: body.into(),
+                interpolated: None,
+            });
+        }
         // The processed body and, for each of its bytes, the source offset.
         let mut value = String::with_capacity(body.len());
         let mut offs: Vec<u32> = Vec::with_capacity(body.len() + 2);
@@ -1521,7 +1569,6 @@ impl<'a, 'm> Parser<'a, 'm> {
             push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
         }
         let close = self.abs(t.end.saturating_sub(1));
-        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
         let interpolated = if interpolate {
             Some(self.interpolate(&value, offs, close, span)?)
         } else {

@@ -369,6 +369,18 @@ fn long_blocks_merge_text_like_short_ones() {
     }
 }
 
+#[test]
+fn lexing_ahead_keeps_errors_in_order() {
+    // The parser fails at `2` before the lexer would reach the trailing `$`
+    // (a lexical error): the parse error is the one reported.
+    let e = parse("$a.b(1 2 x $").unwrap_err();
+    assert!(e.message.starts_with("unexpected \"2\""), "{}", e.message);
+    assert_eq!((e.pos.line, e.pos.column), (1, 8));
+    // A lexical error the parser does reach is reported where it is.
+    let e = parse("$a.b(1, 2 $").unwrap_err();
+    assert!(e.message.starts_with("lexical error"), "{}", e.message);
+}
+
 mod prop {
     use super::*;
     use proptest::prelude::*;
