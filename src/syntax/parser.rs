@@ -69,7 +69,7 @@ pub fn parse(source: &str) -> Result<Block, ParseError> {
 
 /// A parse failure (its line and column are computed once, in [`parse`]).
 /// `lexical` ones end speculative parses too.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Fail {
     span: Span,
     message: String,
@@ -129,6 +129,10 @@ struct Parser<'a, 'm> {
     /// the parse that follows reuses them, and nested lists would otherwise
     /// make the lookahead exponential.
     ref_memo: HashMap<usize, (RefOrText, usize)>,
+    /// `Reference()` failures of speculative parses by first token number and
+    /// depth (what the result depends on): without them, nested lists whose
+    /// references fail make the lookahead exponential.
+    ref_fail_memo: HashMap<(usize, usize), Box<Fail>>,
 }
 
 /// Tokens the window keeps before it is trimmed.
@@ -214,6 +218,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             speculating: 0,
             scratch: Scratch::default(),
             ref_memo: HashMap::new(),
+            ref_fail_memo: HashMap::new(),
         }
     }
 
@@ -388,6 +393,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.toks.drain(..keep_from - self.base);
         self.base = keep_from;
         self.ref_memo.clear();
+        self.ref_fail_memo.clear();
     }
 
     #[inline(always)]
@@ -982,11 +988,23 @@ impl<'a, 'm> Parser<'a, 'm> {
             self.cur = *end;
             return Ok(r);
         }
+        if let Some(f) = self.ref_fail_memo.get(&(at, self.depth)) {
+            return Err(f.clone());
+        }
+        let depth = self.depth;
         let first = self.peek_tok(0)?;
         self.enter(first.start)?;
         let r = self.reference_inner();
         self.leave();
-        let r = r?;
+        let r = match r {
+            Ok(r) => r,
+            Err(f) => {
+                if self.speculating > 0 && !f.lexical {
+                    self.ref_fail_memo.insert((at, depth), f.clone());
+                }
+                return Err(f);
+            }
+        };
         if self.speculating > 0 {
             self.ref_memo.insert(at, (r.clone(), self.cur));
         }

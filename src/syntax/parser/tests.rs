@@ -381,6 +381,31 @@ fn lexing_ahead_keeps_errors_in_order() {
     assert!(e.message.starts_with("lexical error"), "{}", e.message);
 }
 
+#[test]
+fn failing_references_in_nested_lists_are_parsed_once() {
+    // Each list's range lookahead parses the reference in it; when those
+    // references fail, trying them again at every level took 2^depth steps.
+    let depth = 40;
+    let src = format!(
+        "#set($a = {}1{})",
+        "[$x.m(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let e = parse(&src).unwrap_err();
+    assert!(
+        e.message.starts_with("unexpected \")\"") && e.message.ends_with("in the list"),
+        "{}",
+        e.message
+    );
+    // Balanced, it parses.
+    let src = format!(
+        "#set($a = {}1{})",
+        "[$x.m(".repeat(depth),
+        ")]".repeat(depth)
+    );
+    assert!(parse(&src).is_ok());
+}
+
 mod prop {
     use super::*;
     use proptest::prelude::*;
