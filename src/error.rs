@@ -1,28 +1,10 @@
 //! Errors, each with the span it concerns and its 1-based line and column.
 //!
-//! [`RenderError`] belongs to [`crate::eval`] and is re-exported here.
+//! [`ParseError`] belongs to [`crate::syntax`] and [`RenderError`] to
+//! [`crate::eval`]; both are re-exported here.
 
 pub use crate::eval::error::{RenderError, RenderErrorKind};
-use crate::syntax::span::{LineCol, Span};
-
-/// A template that does not parse.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{pos}: {message}")]
-pub struct ParseError {
-    pub message: String,
-    pub span: Span,
-    pub pos: LineCol,
-}
-
-impl ParseError {
-    pub fn new(source: &str, span: Span, message: impl Into<String>) -> ParseError {
-        ParseError {
-            message: message.into(),
-            span,
-            pos: LineCol::of(source, span.start as usize),
-        }
-    }
-}
+pub use crate::syntax::error::ParseError;
 
 /// Any error of this crate.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
