@@ -279,44 +279,43 @@ pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
     block(ast, ns)
 }
 
-/// Velocity 1.7 registers macros when it parses: every `#macro` in the template,
-/// at any depth, the first definition of a name winning. (The parser bounds the
-/// tree's depth, and so this recursion.)
+/// Velocity 1.7 registers macros when it parses: every `#macro` in the template's
+/// statements (not inside another macro or a string), the first definition of a
+/// name winning.
 fn collect_macros(
     b: &ast::Block,
     ns: &mut dyn Namespace,
     out: &mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
 ) {
-    for n in b {
-        match n {
-            ast::Node::Macro {
+    use crate::syntax::visit::{walk, Visitor, Walk};
+    struct Macros<'n, 'o> {
+        ns: &'n mut dyn Namespace,
+        out: &'o mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
+    }
+    impl<'a> Visitor<'a> for Macros<'_, '_> {
+        fn node(&mut self, n: &'a ast::Node) -> Walk {
+            let ast::Node::Macro {
                 name, params, body, ..
-            } if !out.contains_key(name) => {
+            } = n
+            else {
+                return Walk::Descend;
+            };
+            if !self.out.contains_key(name) {
                 let def = MacroDef {
-                    params: params.iter().map(|p| ns.slot(p)).collect(),
+                    params: params.iter().map(|p| self.ns.slot(p)).collect(),
                     param_names: params.clone(),
-                    body: block(body, ns),
+                    body: block(body, self.ns),
                 };
-                out.insert(name.clone(), Arc::new(def));
+                self.out.insert(name.clone(), Arc::new(def));
             }
-            ast::Node::If {
-                branches,
-                otherwise,
-                ..
-            } => {
-                for (_, b) in branches {
-                    collect_macros(b, ns, out);
-                }
-                if let Some(b) = otherwise {
-                    collect_macros(b, ns, out);
-                }
-            }
-            ast::Node::Foreach { body, .. } | ast::Node::Define { body, .. } => {
-                collect_macros(body, ns, out)
-            }
-            _ => {}
+            Walk::Skip
+        }
+
+        fn expressions(&self) -> bool {
+            false
         }
     }
+    walk(b, &mut Macros { ns, out });
 }
 
 fn block(b: &ast::Block, ns: &mut dyn Namespace) -> Block {

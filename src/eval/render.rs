@@ -55,7 +55,9 @@ enum Flow {
     Stop,
 }
 
-type R<T> = Result<T, RenderError>;
+/// Errors are boxed inside the walker: every node returns a result, and a small
+/// one travels in registers.
+type R<T> = Result<T, Box<RenderError>>;
 
 /// A `#define` body, rendered each time its reference is used.
 #[derive(Clone)]
@@ -220,7 +222,7 @@ fn render_inner(
             }
         }
     }
-    render_block(&mut st, t.source, &prog.body, out)?;
+    render_block(&mut st, t.source, &prog.body, out).map_err(|e| *e)?;
     let trace = st.trace.take();
     Ok((st.into_vars(), trace))
 }
@@ -245,7 +247,7 @@ pub(crate) fn render_named<'v>(
             None => {}
         }
     }
-    render_block(&mut st, t.source, &prog.body, out)?;
+    render_block(&mut st, t.source, &prog.body, out).map_err(|e| *e)?;
     Ok(st.trace.take())
 }
 
@@ -347,7 +349,7 @@ impl<'t> State<'t> {
         span: Span,
         kind: RenderErrorKind,
         message: impl Into<String>,
-    ) -> RenderError {
+    ) -> Box<RenderError> {
         // Positions inside an `#evaluate`d string are reported at the start of the main template
         // span only when the source is the main template.
         let pos = if std::ptr::eq(src, self.main_src) {
@@ -355,12 +357,12 @@ impl<'t> State<'t> {
         } else {
             LineCol { line: 1, column: 1 }
         };
-        RenderError {
+        Box::new(RenderError {
             kind,
             message: message.into(),
             span,
             pos,
-        }
+        })
     }
 
     fn step(&mut self, src: &str, span: Span) -> R<()> {
@@ -694,7 +696,21 @@ fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
 
 fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Value> {
     match part {
-        RefPart::Property(_, name) => Ok(methods::get_property(cur, name).unwrap_or(Value::Null)),
+        RefPart::Property(_, name) => {
+            // A map's property is `get(name)`, unless the name is a getter every
+            // object has (`class`): no need to try the getters first.
+            if let Value::Map(m) = cur {
+                if !matches!(&**name, "class" | "Class") {
+                    return Ok(m.try_borrow().map_or(Value::Null, |m| {
+                        m.entries
+                            .get(&super::value::StrKey(name))
+                            .cloned()
+                            .unwrap_or_default()
+                    }));
+                }
+            }
+            Ok(methods::get_property(cur, name).unwrap_or(Value::Null))
+        }
         RefPart::Method(span, name, args) => {
             let mut vals = Vec::with_capacity(args.len());
             for a in args {

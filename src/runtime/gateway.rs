@@ -97,7 +97,7 @@ struct Plan {
 impl Plan {
     fn of(template: &Template) -> Plan {
         let mut plan = Plan::default();
-        if contains_evaluate(template.ast(), 0) {
+        if contains_evaluate(template.ast()) {
             // `#evaluate` (stock Velocity) can name anything at render time.
             return Plan {
                 input: true,
@@ -128,30 +128,12 @@ impl Plan {
     }
 }
 
-/// Does the tree hold an `#evaluate`? (Bounded by the parser's nesting limit.)
-fn contains_evaluate(block: &crate::syntax::ast::Block, depth: usize) -> bool {
-    use crate::syntax::ast::Node;
-    if depth > 1024 {
-        return true;
-    }
-    block.iter().any(|n| match n {
-        Node::Evaluate { .. } => true,
-        Node::If {
-            branches,
-            otherwise,
-            ..
-        } => {
-            branches
-                .iter()
-                .any(|(_, b)| contains_evaluate(b, depth + 1))
-                || otherwise
-                    .as_ref()
-                    .is_some_and(|b| contains_evaluate(b, depth + 1))
-        }
-        Node::Foreach { body, .. } | Node::Macro { body, .. } | Node::Define { body, .. } => {
-            contains_evaluate(body, depth + 1)
-        }
-        _ => false,
+/// Does the tree hold an `#evaluate`?
+fn contains_evaluate(block: &crate::syntax::ast::Block) -> bool {
+    use crate::syntax::visit::{for_each_node, Walk};
+    !for_each_node(block, &mut |n| match n {
+        crate::syntax::ast::Node::Evaluate { .. } => Walk::Stop,
+        _ => Walk::Descend,
     })
 }
 
