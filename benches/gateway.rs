@@ -153,5 +153,15 @@ fn parse(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, seed, passthrough, foreach, params, parse);
+/// Reading a proxy event: what an emulator does per request before rendering.
+fn event(c: &mut Criterion) {
+    let mut g = c.benchmark_group("event");
+    g.throughput(Throughput::Bytes(EVENT.len() as u64));
+    g.bench_function("read", |b| {
+        b.iter(|| Request::from_event_json(black_box(EVENT)).is_ok())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, seed, passthrough, foreach, params, parse, event);
 criterion_main!(benches);

@@ -215,11 +215,25 @@ impl Request {
                 });
             }
         }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let ev: ProxyEvent<'_> = serde_path_to_error::deserialize(de).map_err(|e| EventError {
-            field: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
+        // Read plainly; only a bad event is read again to name the field at fault.
+        let ev: ProxyEvent<'_> = match serde_json::from_str(text) {
+            Ok(ev) => ev,
+            Err(plain) => {
+                let de = &mut serde_json::Deserializer::from_str(text);
+                return Err(
+                    match serde_path_to_error::deserialize::<_, ProxyEvent<'_>>(de) {
+                        Err(e) => EventError {
+                            field: e.path().to_string(),
+                            message: e.inner().to_string(),
+                        },
+                        Ok(_) => EventError {
+                            field: ".".into(),
+                            message: plain.to_string(),
+                        },
+                    },
+                );
+            }
+        };
         let body = match ev.body {
             Some(raw) => body_range(text, raw.get())?,
             None => None,
