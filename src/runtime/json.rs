@@ -494,27 +494,28 @@ fn compact_into(b: &[u8], o: &mut Vec<u8>) -> Option<()> {
     let mut c = Compactor {
         b,
         r: 0,
-        o,
+        o: std::mem::take(o),
         keys: Vec::new(),
     };
-    match c.next()? {
-        b'{' => c.object(0)?,
-        b'[' => c.array(0)?,
-        _ => return None,
-    }
+    let done = match c.next() {
+        Some(b'{') => c.object(0),
+        Some(b'[') => c.array(0),
+        _ => None,
+    };
     // Blanks after the document; anything else is trailing data.
     c.ws();
-    (c.r == b.len()).then_some(())
+    *o = c.o;
+    done.filter(|()| c.r == b.len())
 }
 
 /// One recursive descent over the text, writing as it reads. Plain text is
 /// copied in chunks of 8 bytes: a chunk is appended whole, then the output is
 /// cut back to what belongs.
-struct Compactor<'a, 'o> {
+struct Compactor<'a> {
     b: &'a [u8],
     /// Read position.
     r: usize,
-    o: &'o mut Vec<u8>,
+    o: Vec<u8>,
     /// Key fingerprints of the open objects beyond their first 8 keys.
     keys: Vec<u64>,
 }
@@ -564,7 +565,7 @@ fn java_double_text(t: &[u8]) -> bool {
 }
 
 /// [`java_double_text`] of the digits before and after the point.
-#[inline]
+#[inline(always)]
 fn java_decimal_digits(int: &[u8], frac: &[u8]) -> bool {
     if int.is_empty() || int.len() > 7 || frac.is_empty() {
         return false;
@@ -584,30 +585,32 @@ fn java_decimal_digits(int: &[u8], frac: &[u8]) -> bool {
     int.first() != Some(&b'0') && int.len() + frac.len() <= 15
 }
 
-impl Compactor<'_, '_> {
+impl Compactor<'_> {
     /// The next byte after blanks, not read.
     #[inline]
     fn next(&mut self) -> Option<u8> {
-        let c = *self.b.get(self.r)?;
+        let b = self.b;
+        let c = *b.get(self.r)?;
         if !is_ws(c) {
             return Some(c);
         }
         // Mostly one space.
-        match self.b.get(self.r + 1) {
+        match b.get(self.r + 1) {
             Some(&c) if !is_ws(c) => {
                 self.r += 1;
                 Some(c)
             }
             _ => {
                 self.ws();
-                self.b.get(self.r).copied()
+                b.get(self.r).copied()
             }
         }
     }
 
     /// Skips blanks, 8 at a time where it can.
     fn ws(&mut self) {
-        while let Some(chunk) = self.b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+        let b = self.b;
+        while let Some(chunk) = b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
             let stops = non_blanks(u64::from_le_bytes(*chunk));
             if stops != 0 {
                 self.r += (stops.trailing_zeros() / 8) as usize;
@@ -615,7 +618,7 @@ impl Compactor<'_, '_> {
             }
             self.r += 8;
         }
-        while self.b.get(self.r).is_some_and(|&c| is_ws(c)) {
+        while b.get(self.r).is_some_and(|&c| is_ws(c)) {
             self.r += 1;
         }
     }
@@ -630,9 +633,10 @@ impl Compactor<'_, '_> {
     /// Copies the next `n` bytes of the text as they are.
     #[inline]
     fn copy(&mut self, n: usize) -> Option<()> {
+        let b = self.b;
         let end = self.r + n;
         while self.r < end {
-            match self.b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+            match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
                 Some(chunk) => {
                     let k = (end - self.r).min(8);
                     self.o.extend_from_slice(chunk);
@@ -640,7 +644,7 @@ impl Compactor<'_, '_> {
                     self.r += k;
                 }
                 None => {
-                    let c = *self.b.get(self.r)?;
+                    let c = *b.get(self.r)?;
                     self.pass(c);
                 }
             }
@@ -650,6 +654,7 @@ impl Compactor<'_, '_> {
 
     /// `{...}` at the read position; `depth` counts the containers around it.
     fn object(&mut self, depth: usize) -> Option<()> {
+        let b = self.b;
         if depth >= MAX_JSON_DEPTH {
             return None;
         }
@@ -677,7 +682,7 @@ impl Compactor<'_, '_> {
                 // The key itself, and its length.
                 0..=7 => low_bytes(head, len) | (len as u64) << 59,
                 _ => {
-                    let key = self.b.get(start..start + len)?;
+                    let key = b.get(start..start + len)?;
                     let first = u64::from_le_bytes(*key.first_chunk::<8>()?);
                     let last = u64::from_le_bytes(*key.last_chunk::<8>()?);
                     first
@@ -749,7 +754,7 @@ impl Compactor<'_, '_> {
     /// A value inside a container at `depth`. What follows a literal or a
     /// number is checked by the container: anything but a blank, `,` or the
     /// closing bracket (`truex`, `12abc`, `1 2`) goes to the tree.
-    #[inline]
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Option<()> {
         match self.next()? {
             b'"' => self.string::<false>().map(|_| ()),
@@ -765,7 +770,8 @@ impl Compactor<'_, '_> {
 
     #[inline]
     fn literal<const N: usize>(&mut self, word: &[u8; N]) -> Option<()> {
-        if self.b.get(self.r..)?.first_chunk::<N>()? != word {
+        let b = self.b;
+        if b.get(self.r..)?.first_chunk::<N>()? != word {
             return None;
         }
         self.r += N;
@@ -775,8 +781,9 @@ impl Compactor<'_, '_> {
 
     #[inline]
     fn digits(&self, from: usize) -> usize {
+        let b = self.b;
         let mut i = from;
-        while self.b.get(i).is_some_and(u8::is_ascii_digit) {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
         i
@@ -845,9 +852,10 @@ impl Compactor<'_, '_> {
     /// bytes of the content (as far as the text goes).
     #[inline]
     fn string<const KEY: bool>(&mut self) -> Option<u64> {
+        let b = self.b;
         let head;
         // The first chunk holds the opening quote.
-        match self.b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+        match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
             Some(chunk) => {
                 let x = u64::from_le_bytes(*chunk);
                 head = x >> 8;
@@ -858,7 +866,7 @@ impl Compactor<'_, '_> {
                 } else {
                     let n = (stops.trailing_zeros() / 8) as usize;
                     self.r += n;
-                    if self.b.get(self.r) == Some(&b'"') {
+                    if b.get(self.r) == Some(&b'"') {
                         // A short string, whole.
                         self.r += 1;
                         self.o.truncate(self.o.len() - 7 + n);
@@ -868,7 +876,7 @@ impl Compactor<'_, '_> {
                 }
             }
             None => {
-                let t = self.b.get(self.r + 1..)?;
+                let t = b.get(self.r + 1..)?;
                 head = t
                     .iter()
                     .take(7)
@@ -878,7 +886,7 @@ impl Compactor<'_, '_> {
             }
         }
         loop {
-            match self.b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+            match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
                 Some(chunk) => {
                     self.o.extend_from_slice(chunk);
                     let stops = string_stops(u64::from_le_bytes(*chunk));
@@ -892,7 +900,7 @@ impl Compactor<'_, '_> {
                 }
                 None => {
                     // The last bytes of the text.
-                    while let Some(&c) = self.b.get(self.r) {
+                    while let Some(&c) = b.get(self.r) {
                         if string_stops(u64::from(c)) != 0 {
                             break;
                         }
@@ -900,12 +908,24 @@ impl Compactor<'_, '_> {
                     }
                 }
             }
-            match *self.b.get(self.r)? {
+            match *b.get(self.r)? {
                 b'"' => {
                     self.pass(b'"');
                     return Some(head);
                 }
                 b'\\' if KEY => return None,
+                b'\\' => match *b.get(self.r + 1)? {
+                    // Written back as they are.
+                    e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                        self.r += 2;
+                        self.o.extend_from_slice(&[b'\\', e]);
+                    }
+                    _ => self.string_special(b'\\')?,
+                },
+                b'/' => {
+                    self.r += 1;
+                    self.o.extend_from_slice(b"\\/");
+                }
                 c => self.string_special(c)?,
             }
         }
@@ -913,14 +933,15 @@ impl Compactor<'_, '_> {
 
     /// A byte that stops a string's plain run, other than its closing quote.
     fn string_special(&mut self, c: u8) -> Option<()> {
+        let b = self.b;
         match c {
-            b'\\' => match *self.b.get(self.r + 1)? {
+            b'\\' => match *b.get(self.r + 1)? {
                 e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
                     self.r += 2;
                     self.o.extend_from_slice(&[b'\\', e]);
                 }
                 b'u' => {
-                    let hex = self.b.get(self.r + 2..)?.first_chunk::<4>()?;
+                    let hex = b.get(self.r + 2..)?.first_chunk::<4>()?;
                     let mut v = 0u32;
                     for &h in hex {
                         v = v * 16 + char::from(h).to_digit(16)?;
@@ -946,7 +967,7 @@ impl Compactor<'_, '_> {
             0xc2 | 0xe2 => {
                 // A multi-byte character that may need `\uXXXX`.
                 let len = if c == 0xc2 { 2 } else { 3 };
-                let ch = std::str::from_utf8(self.b.get(self.r..self.r + len)?)
+                let ch = std::str::from_utf8(b.get(self.r..self.r + len)?)
                     .ok()?
                     .chars()
                     .next()?;
@@ -956,7 +977,7 @@ impl Compactor<'_, '_> {
             _ => {
                 // Other bytes of multi-byte characters stay as they are.
                 self.pass(c);
-                while let Some(&c) = self.b.get(self.r) {
+                while let Some(&c) = b.get(self.r) {
                     if c < 0x80 || c == 0xc2 || c == 0xe2 {
                         break;
                     }
