@@ -20,13 +20,15 @@
 //! is longer than 18 characters.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
+use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+use indexmap::IndexMap;
 use num_bigint::BigInt;
 
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
-use crate::eval::value::{entries_with_capacity, Hasher, Key, List, Value};
+use crate::eval::value::{Entries, Hasher, Key, List, StrKey, Value};
 
 /// Deepest nesting [`parse`] accepts (json-smart fails near 400 too).
 pub const MAX_JSON_DEPTH: usize = 400;
@@ -37,7 +39,11 @@ pub fn parse(text: &str) -> Result<Value, String> {
         s: text,
         b: text.as_bytes(),
         pos: 0,
-        keys: HashMap::default(),
+        hasher: Hasher::default(),
+        keys: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
+        buf: String::new(),
     };
     p.skip_ws();
     if p.peek().is_none() {
@@ -51,12 +57,52 @@ struct Parser<'a> {
     b: &'a [u8],
     /// A byte offset, always on a character boundary.
     pos: usize,
-    /// Object keys seen so far, shared: a body's objects mostly repeat the same keys.
-    keys: HashMap<&'a str, Rc<str>, Hasher>,
+    /// The hasher of every map of the document, so that a key's hash is
+    /// computed once and reused by every map it goes into.
+    hasher: Hasher,
+    /// Keys seen so far, shared: a body's objects mostly repeat the same keys.
+    /// [`KEY_SLOTS`] slots, each the last key whose text mapped there.
+    keys: Vec<Option<SharedKey>>,
+    /// The items of the open arrays, then the entries of the open objects:
+    /// each list and map is allocated once, at its final size, when it closes.
+    items: Vec<Value>,
+    entries: Vec<(Rc<str>, u64, Value)>,
+    /// Where strings with escapes are decoded.
+    buf: String,
 }
 
-/// At most this many distinct keys are shared per body; others are allocated each time.
-const SHARED_KEYS_MAX: usize = 1024;
+/// A key of the document, its text packed in words, and its hash.
+struct SharedKey {
+    /// The first and last 8 bytes of the key and its length: for keys of at
+    /// most 16 bytes, equal words are equal keys.
+    words: (u64, u64, usize),
+    key: Rc<str>,
+    /// Its hash as a map key; 0 until needed.
+    hash: u64,
+}
+
+/// How many distinct keys and short strings are shared at once (a
+/// direct-mapped cache).
+const KEY_SLOTS: usize = 512;
+
+/// Strings up to this long are shared like keys: short values repeat.
+const SHARED_STRING_MAX: usize = 16;
+
+/// The first and last (up to) 8 bytes of `k`, and its length.
+#[inline]
+fn key_words(k: &[u8]) -> (u64, u64, usize) {
+    match (k.first_chunk::<8>(), k.last_chunk::<8>()) {
+        (Some(first), Some(last)) => (
+            u64::from_le_bytes(*first),
+            u64::from_le_bytes(*last),
+            k.len(),
+        ),
+        _ => {
+            let w = k.iter().rev().fold(0, |w, &c| w << 8 | u64::from(c));
+            (w, 0, k.len())
+        }
+    }
+}
 
 /// json-smart's blank: any character up to the space.
 fn is_ws(b: u8) -> bool {
@@ -64,26 +110,78 @@ fn is_ws(b: u8) -> bool {
 }
 
 impl<'a> Parser<'a> {
-    /// A quoted object key, shared with earlier equal keys when written without escapes.
-    fn key(&mut self, quote: u8) -> Result<Rc<str>, String> {
+    /// A quoted object key and its hash, shared with earlier equal keys when
+    /// written without escapes.
+    fn key(&mut self, quote: u8) -> Result<(Rc<str>, u64), String> {
         let start = self.pos + 1;
-        let mut end = start;
-        while self.b.get(end).is_some_and(|&c| c != quote && c != b'\\') {
-            end += 1;
+        let end = self.plain_end(start, quote);
+        if self.b.get(end) != Some(&quote) {
+            let k = self.string(quote)?;
+            let hash = self.hasher.hash_one(StrKey(&k));
+            return Ok((k, hash));
         }
-        if self.b.get(end) == Some(&quote) {
-            let text: &'a str = self.s.get(start..end).unwrap_or("");
-            self.pos = end + 1;
-            if let Some(k) = self.keys.get(text) {
-                return Ok(k.clone());
+        self.pos = end + 1;
+        let (slot, key) = self.shared(start, end);
+        let hash = match self.keys.get_mut(slot) {
+            Some(Some(k)) if k.hash != 0 => k.hash,
+            Some(Some(k)) => {
+                k.hash = self.hasher.hash_one(StrKey(&k.key));
+                k.hash
             }
-            let k: Rc<str> = Rc::from(text);
-            if self.keys.len() < SHARED_KEYS_MAX {
-                self.keys.insert(text, k.clone());
-            }
-            return Ok(k);
+            _ => self.hasher.hash_one(StrKey(&key)),
+        };
+        Ok((key, hash))
+    }
+
+    /// The text from `start` to `end` (no escapes in it), shared with earlier
+    /// equal text, and its slot in the cache.
+    fn shared(&mut self, start: usize, end: usize) -> (usize, Rc<str>) {
+        let bytes = self.b.get(start..end).unwrap_or_default();
+        let words = key_words(bytes);
+        let slot = ((words.0 ^ words.1.rotate_left(23) ^ words.2 as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            >> 55) as usize
+            % KEY_SLOTS;
+        if self.keys.is_empty() {
+            self.keys.resize_with(KEY_SLOTS, || None);
         }
-        self.string(quote)
+        if let Some(Some(k)) = self.keys.get(slot) {
+            if k.words == words && (words.2 <= 16 || k.key.as_bytes() == bytes) {
+                return (slot, k.key.clone());
+            }
+        }
+        let key: Rc<str> = Rc::from(self.s.get(start..end).unwrap_or(""));
+        if let Some(s) = self.keys.get_mut(slot) {
+            *s = Some(SharedKey {
+                words,
+                key: key.clone(),
+                hash: 0,
+            });
+        }
+        (slot, key)
+    }
+
+    /// Where the plain run of a string's content from `i` ends: at `quote`,
+    /// a backslash or the end of the text. Eight bytes at a time.
+    #[inline]
+    fn plain_end(&self, mut i: usize, quote: u8) -> usize {
+        let b = self.b;
+        let q = ONES * u64::from(quote);
+        let bs = ONES * u64::from(b'\\');
+        while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
+            let x = u64::from_le_bytes(*chunk);
+            let (a, c) = (x ^ q, x ^ bs);
+            // The lowest byte that is zero in `a` or `c` is exact.
+            let z = (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH;
+            if z != 0 {
+                return i + (z.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while b.get(i).is_some_and(|&c| c != quote && c != b'\\') {
+            i += 1;
+        }
+        i
     }
 
     fn peek(&self) -> Option<u8> {
@@ -139,6 +237,7 @@ impl<'a> Parser<'a> {
             Some(c) if stop.contains(&c) || matches!(c, b']' | b'}' | b':' | b',') => {
                 Err(self.unexpected())
             }
+            Some(c @ (b't' | b'f' | b'n')) => Ok(self.literal(c, stop)),
             Some(_) => Ok(self.unquoted(stop)),
         }
     }
@@ -155,6 +254,26 @@ impl<'a> Parser<'a> {
             .trim_end_matches(|c: char| c <= ' ')
     }
 
+    /// `true`, `false` or `null` when the word stands alone; other text is
+    /// unquoted.
+    fn literal(&mut self, first: u8, stop: &[u8]) -> Value {
+        let (word, v): (&[u8], Value) = match first {
+            b't' => (b"true", Value::Bool(true)),
+            b'f' => (b"false", Value::Bool(false)),
+            _ => (b"null", Value::Null),
+        };
+        let start = self.pos;
+        if self.b.get(start..start + word.len()) == Some(word) {
+            self.pos += word.len();
+            self.skip_ws();
+            if self.peek().map_or(true, |c| stop.contains(&c)) {
+                return v;
+            }
+            self.pos = start;
+        }
+        self.unquoted(stop)
+    }
+
     fn unquoted(&mut self, stop: &[u8]) -> Value {
         let start = self.pos;
         match self.unquoted_text(start, stop) {
@@ -167,6 +286,22 @@ impl<'a> Parser<'a> {
 
     fn number(&mut self, stop: &[u8]) -> Result<Value, String> {
         let start = self.pos;
+        // The common shapes, read on the way: `-?digits(.digits)?`.
+        let neg = self.peek() == Some(b'-');
+        self.pos += usize::from(neg);
+        let (mut m, mut digits, mut frac) = (0u64, 0usize, None);
+        loop {
+            match self.peek() {
+                Some(c @ b'0'..=b'9') => {
+                    m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    digits += 1;
+                }
+                Some(b'.') if frac.is_none() && digits > 0 => frac = Some(digits),
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let plain_end = self.pos;
         while self
             .peek()
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
@@ -182,6 +317,22 @@ impl<'a> Parser<'a> {
         if !at_stop {
             return Ok(Value::str(self.unquoted_text(start, stop)));
         }
+        if end == plain_end && digits > 0 {
+            match frac {
+                // An integer of at most 18 digits: Integer or Long.
+                None if digits <= 18 => {
+                    let v = if neg { -(m as i64) } else { m as i64 };
+                    return Ok(i32::try_from(v).map_or(Value::Long(v), Value::Int));
+                }
+                // A decimal whose digits a double holds exactly: one correctly
+                // rounded division.
+                Some(int) if digits <= 15 && digits > int => {
+                    let v = m as f64 / POWERS_OF_TEN[digits - int];
+                    return Ok(Value::Double(if neg { -v } else { v }));
+                }
+                _ => {}
+            }
+        }
         let text = self.s.get(start..end).unwrap_or("");
         number_value(text)
     }
@@ -190,30 +341,31 @@ impl<'a> Parser<'a> {
     fn string(&mut self, quote: u8) -> Result<Rc<str>, String> {
         self.pos += 1;
         let start = self.pos;
-        while self.peek().is_some_and(|c| c != quote && c != b'\\') {
-            self.pos += 1;
-        }
-        if self.peek() == Some(quote) {
-            let s = self.s.get(start..self.pos).unwrap_or("");
-            self.pos += 1;
-            return Ok(Rc::from(s));
+        let end = self.plain_end(start, quote);
+        if self.b.get(end) == Some(&quote) {
+            self.pos = end + 1;
+            if end - start <= SHARED_STRING_MAX {
+                return Ok(self.shared(start, end).1);
+            }
+            return Ok(Rc::from(self.s.get(start..end).unwrap_or("")));
         }
         self.pos = start;
-        self.escaped_string(quote).map(Rc::from)
+        let out = self.escaped_string(quote)?;
+        let s = Rc::from(out.as_str());
+        self.buf = out;
+        Ok(s)
     }
 
     fn escaped_string(&mut self, quote: u8) -> Result<String, String> {
-        let mut out = String::new();
+        let mut out = std::mem::take(&mut self.buf);
+        out.clear();
         // A `\uD8xx` escape waiting for its low surrogate (`\uDCxx`).
         let mut high: Option<u32> = None;
         loop {
             // Copy the run of plain characters at once.
             let run_start = self.pos;
-            while self
-                .peek()
-                .is_some_and(|c| c != quote && c != b'\\' && high.is_none())
-            {
-                self.pos += 1;
+            if high.is_none() {
+                self.pos = self.plain_end(run_start, quote);
             }
             if self.pos > run_start {
                 out.push_str(self.s.get(run_start..self.pos).unwrap_or(""));
@@ -280,15 +432,39 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The map of the entries from `base` on: a repeated key keeps its first
+    /// place and takes the last value.
+    fn close_object(&mut self, base: usize) -> Entries {
+        let mut map = IndexMap::with_capacity_and_hasher(
+            self.entries.len().saturating_sub(base),
+            self.hasher.clone(),
+        );
+        for (key, hash, v) in self.entries.drain(base..) {
+            match map
+                .raw_entry_mut_v1()
+                .from_hash(hash, |k| matches!(k, Key::Str(s) if **s == *key))
+            {
+                RawEntryMut::Occupied(mut e) => {
+                    e.insert(v);
+                }
+                RawEntryMut::Vacant(e) => {
+                    e.insert_hashed_nocheck(hash, Key::Str(key), v);
+                }
+            }
+        }
+        map
+    }
+
     fn array(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.items.len();
         loop {
             self.skip_ws();
             match self.peek() {
                 None => return Err(self.eof()),
                 Some(b']') => {
                     self.pos += 1;
+                    let items = self.items.drain(base..).collect();
                     return Ok(Value::List(Rc::new(RefCell::new(List {
                         items,
                         json: true,
@@ -300,7 +476,8 @@ impl<'a> Parser<'a> {
                 }
                 Some(_) => {}
             }
-            items.push(self.value(b",]", depth + 1)?);
+            let v = self.value(b",]", depth + 1)?;
+            self.items.push(v);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -313,14 +490,14 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
-        let mut map = entries_with_capacity(4);
+        let base = self.entries.len();
         loop {
             self.skip_ws();
-            let key: Rc<str> = match self.peek() {
+            let (key, hash) = match self.peek() {
                 None => return Err(self.eof()),
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::new_map(map));
+                    return Ok(Value::new_map(self.close_object(base)));
                 }
                 Some(b',') => {
                     self.pos += 1;
@@ -330,7 +507,9 @@ impl<'a> Parser<'a> {
                 Some(b':' | b']' | b'[' | b'{') => return Err(self.unexpected()),
                 Some(_) => {
                     let start = self.pos;
-                    Rc::from(self.unquoted_text(start, b":"))
+                    let text: Rc<str> = Rc::from(self.unquoted_text(start, b":"));
+                    let hash = self.hasher.hash_one(StrKey(&text));
+                    (text, hash)
                 }
             };
             self.skip_ws();
@@ -340,7 +519,7 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.unexpected()),
             }
             let v = self.value(b",}", depth + 1)?;
-            map.insert(Key::Str(key), v);
+            self.entries.push((key, hash, v));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -351,6 +530,11 @@ impl<'a> Parser<'a> {
         }
     }
 }
+
+/// 10⁰ to 10¹⁵, each exact in a double.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 
 /// Is `t` a JSON number (`-?digits(.digits)?([eE][+-]?digits)?`)?
 fn strict_number(t: &[u8]) -> bool {

@@ -386,3 +386,124 @@ fn plain_decimals_are_written_as_java_writes_them() {
     }
     assert!(checked > 100_000, "{checked}");
 }
+
+#[test]
+fn numbers_read_on_the_way_match_the_general_reader() {
+    // expected: the general number reader (oracle-checked in `permissive_syntax`).
+    for text in [
+        "0",
+        "-0",
+        "7",
+        "007",
+        "-007",
+        "2147483647",
+        "2147483648",
+        "-2147483648",
+        "-2147483649",
+        "123456789012345678",
+        "-123456789012345678",
+        "1234567890123456789",
+        "0.5",
+        "-0.5",
+        "-0.0",
+        "00.5",
+        "26.22",
+        "1.5",
+        "123456789012345",
+        "1234567890.12345",
+        "1234567890.123456",
+        "0.000000000000001",
+        "1.",
+        "-",
+        "1.5.5",
+        "1e5",
+        "1.5e3",
+        "1-2",
+        "9007199254740993",
+    ] {
+        let fast = parse(&format!("[{text}]")).map(|v| v.to_json_string());
+        let general = number_value(text).map(|v| format!("[{}]", v.to_json_string()));
+        assert_eq!(fast, general, "{text}");
+        let fast = parse(text).map(|v| v.java_class_name());
+        let general = number_value(text).map(|v| v.java_class_name());
+        assert_eq!(fast, general, "{text}");
+    }
+    assert_eq!(json("[12abc, 1 2, -x]"), r#"["12abc","1 2","-x"]"#);
+}
+
+#[test]
+fn literals_stand_alone_or_are_text() {
+    // expected: oracle (json-smart reads `true x` as the text `true x`)
+    assert_eq!(json("[true ,false\t, null ]"), "[true,false,null]");
+    assert_eq!(json(r#"{"a":null , "b" : true}"#), r#"{"a":null,"b":true}"#);
+    assert_eq!(
+        json("[true x, truex, nul, nullnull]"),
+        r#"["true x","truex","nul","nullnull"]"#
+    );
+    assert!(parse("true  ").is_ok_and(|v| v.java_class_name() == "java.lang.Boolean"));
+    assert_eq!(java("true x"), "true x");
+    assert_eq!(java("{a: true false}"), "{a=true false}");
+}
+
+#[test]
+fn shared_strings_and_keys_keep_their_text() {
+    // Strings and keys of up to 16 bytes are shared; equal first and last
+    // words with different middles stay apart.
+    let texts = [
+        "",
+        "a",
+        "abcdefg",
+        "abcdefgh",
+        "abcdefgh1",
+        "abcdefgh12345678",
+        "abcdefgh02345678",
+        "abcdefghXabcdefgh",
+        "abcdefghYabcdefgh",
+        "abcdefgh",
+        "a",
+    ];
+    let doc = serde_json::json!({
+        "list": texts,
+        "maps": texts.iter().map(|t| serde_json::json!({ *t: t, "x": t })).collect::<Vec<_>>(),
+    });
+    let text = doc.to_string();
+    assert_eq!(via_tree(&text), Some(text.replace('/', "\\/")));
+    // More distinct keys than the cache holds, each twice.
+    let keys: Vec<String> = (0..2000)
+        .map(|i| format!("\"k{}\":{i}", i % 1000))
+        .collect();
+    let text = format!("{{{}}}", keys.join(","));
+    let expected: Vec<String> = (0..1000)
+        .map(|i| format!("\"k{i}\":{}", i + 1000))
+        .collect();
+    assert_eq!(via_tree(&text), Some(format!("{{{}}}", expected.join(","))));
+    // A key written with escapes is the same key.
+    assert_eq!(json(r#"{"a":1,"\u0061":2,"b":3}"#), r#"{"a":2,"b":3}"#);
+    // Escaped strings one after another do not share their decoding buffer.
+    assert_eq!(
+        json(r#"["a\nb","c","\u0041\t","d\"e","long string without escapes"]"#),
+        r#"["a\nb","c","A\t","d\"e","long string without escapes"]"#
+    );
+}
+
+proptest! {
+    #[test]
+    fn decimals_read_as_the_standard_library_reads_them(
+        m in 0u64..10_000_000_000_000_000,
+        point in 0usize..17,
+        neg in any::<bool>(),
+    ) {
+        let digits = m.to_string();
+        let point = point.min(digits.len().saturating_sub(1));
+        let (int, frac) = digits.split_at(digits.len() - point);
+        let text = format!("{}{int}.{}", if neg { "-" } else { "" }, if frac.is_empty() { "0" } else { frac });
+        let Ok(Value::Double(d)) = parse(&format!("[{text}]"))
+            .map(|v| match v { Value::List(l) => l.borrow().items.first().cloned().unwrap_or_default(), v => v })
+        else {
+            // Long ones are BigDecimals.
+            prop_assert!(text.len() > 18, "{}", text);
+            return Ok(());
+        };
+        prop_assert_eq!(d.to_bits(), text.parse::<f64>().unwrap_or_default().to_bits(), "{}", text);
+    }
+}
