@@ -47,6 +47,8 @@ pub struct Program {
     pub strings: Vec<Box<str>>,
     /// `#macro` definitions by name (the first one wins, as in 1.7).
     pub macros: HashMap<Box<str>, Arc<MacroDef>, Hasher>,
+    /// The program can run `#evaluate` (which can name anything at render time).
+    pub evaluates: bool,
 }
 
 /// Variable names and their slots.
@@ -259,24 +261,51 @@ pub struct MacroDef {
 
 /// Compiles a parsed template.
 pub fn compile(ast: &ast::Block) -> Program {
+    compile_observed(ast, &mut |_| {})
+}
+
+/// Compiles a parsed template, showing `seen` every reference the program can
+/// evaluate (those of the body, of interpolated strings and of the `#macro`s
+/// that are registered), so that a caller learns what the template uses
+/// without a walk of its own.
+pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
     let mut ns = TemplateNamespace {
         names: Names::new(),
         strings: Vec::new(),
     };
+    let mut c = Compiler {
+        ns: &mut ns,
+        seen,
+        evaluates: false,
+    };
     let mut macros = HashMap::default();
-    collect_macros(ast, &mut ns, &mut macros);
-    let body = block(ast, &mut ns);
+    collect_macros(ast, &mut c, &mut macros);
+    let body = c.block(ast);
+    let evaluates = c.evaluates;
     Program {
         body,
         names: ns.names,
         strings: ns.strings,
         macros,
+        evaluates,
     }
 }
 
 /// Compiles text handed to `#evaluate`, against a render's namespace.
 pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
-    block(ast, ns)
+    Compiler {
+        ns,
+        seen: &mut |_| {},
+        evaluates: false,
+    }
+    .block(ast)
+}
+
+/// One compilation: where names and constants go, and who watches.
+struct Compiler<'c> {
+    ns: &'c mut dyn Namespace,
+    seen: &'c mut dyn FnMut(&ast::Reference),
+    evaluates: bool,
 }
 
 /// Velocity 1.7 registers macros when it parses: every `#macro` in the template's
@@ -284,15 +313,15 @@ pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
 /// name winning.
 fn collect_macros(
     b: &ast::Block,
-    ns: &mut dyn Namespace,
+    c: &mut Compiler<'_>,
     out: &mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
 ) {
     use crate::syntax::visit::{walk, Visitor, Walk};
-    struct Macros<'n, 'o> {
-        ns: &'n mut dyn Namespace,
+    struct Macros<'n, 'c, 'o> {
+        c: &'n mut Compiler<'c>,
         out: &'o mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
     }
-    impl<'a> Visitor<'a> for Macros<'_, '_> {
+    impl<'a> Visitor<'a> for Macros<'_, '_, '_> {
         fn node(&mut self, n: &'a ast::Node) -> Walk {
             let ast::Node::Macro {
                 name, params, body, ..
@@ -302,9 +331,9 @@ fn collect_macros(
             };
             if !self.out.contains_key(name) {
                 let def = MacroDef {
-                    params: params.iter().map(|p| self.ns.slot(p)).collect(),
+                    params: params.iter().map(|p| self.c.ns.slot(p)).collect(),
                     param_names: params.clone(),
-                    body: block(body, self.ns),
+                    body: self.c.block(body),
                 };
                 self.out.insert(name.clone(), Arc::new(def));
             }
@@ -315,129 +344,135 @@ fn collect_macros(
             false
         }
     }
-    walk(b, &mut Macros { ns, out });
+    walk(b, &mut Macros { c, out });
 }
 
-fn block(b: &ast::Block, ns: &mut dyn Namespace) -> Block {
-    b.iter().map(|n| node(n, ns)).collect()
-}
-
-fn node(n: &ast::Node, ns: &mut dyn Namespace) -> Node {
-    match n {
-        ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
-        ast::Node::Ref(r) => Node::Ref(Box::new(reference(r, ns))),
-        ast::Node::Set {
-            span,
-            target,
-            value,
-        } => Node::Set {
-            span: *span,
-            target: Box::new(reference(target, ns)),
-            value: expr(value, ns),
-        },
-        ast::Node::If {
-            span,
-            branches,
-            otherwise,
-        } => Node::If {
-            span: *span,
-            branches: branches
-                .iter()
-                .map(|(c, b)| (expr(c, ns), block(b, ns)))
-                .collect(),
-            otherwise: otherwise.as_ref().map(|b| block(b, ns)),
-        },
-        ast::Node::Foreach {
-            span,
-            var,
-            iterable,
-            body,
-            ..
-        } => Node::Foreach {
-            span: *span,
-            var: ns.slot(var),
-            iterable: expr(iterable, ns),
-            body: block(body, ns),
-        },
-        ast::Node::Break(span, scope) => {
-            Node::Break(*span, scope.as_ref().map(|e| Box::new(expr(e, ns))))
-        }
-        ast::Node::Stop(span) => Node::Stop(*span),
-        ast::Node::Macro { span, .. } => Node::Macro(*span),
-        ast::Node::MacroCall { span, name, args } => Node::MacroCall {
-            span: *span,
-            name: name.clone(),
-            args: args.iter().map(|a| expr(a, ns)).collect(),
-        },
-        ast::Node::Define { span, name, body } => Node::Define {
-            span: *span,
-            slot: ns.slot(name),
-            body: Arc::new(block(body, ns)),
-        },
-        ast::Node::Evaluate { span, arg } => Node::Evaluate {
-            span: *span,
-            arg: expr(arg, ns),
-        },
-        ast::Node::Include { span, kind, .. } => Node::Include {
-            span: *span,
-            kind: *kind,
-        },
+impl Compiler<'_> {
+    fn block(&mut self, b: &ast::Block) -> Block {
+        b.iter().map(|n| self.node(n)).collect()
     }
-}
 
-fn reference(r: &ast::Reference, ns: &mut dyn Namespace) -> Ref {
-    Ref {
-        span: r.span,
-        root: ns.slot(&r.root),
-        parts: r
-            .parts
-            .iter()
-            .map(|p| match p {
-                ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
-                ast::RefPart::Method(span, name, args) => Part::Method(
-                    *span,
-                    name.clone(),
-                    args.iter().map(|a| expr(a, ns)).collect(),
-                ),
-                ast::RefPart::Index(span, e) => Part::Index(*span, expr(e, ns)),
-            })
-            .collect(),
-        silent: r.silent,
-        backslashes: r.backslashes,
-    }
-}
-
-fn expr(e: &ast::Expr, ns: &mut dyn Namespace) -> Expr {
-    let bx = |e: &ast::Expr, ns: &mut dyn Namespace| Box::new(expr(e, ns));
-    match e {
-        ast::Expr::Ref(r) => Expr::Ref(Box::new(reference(r, ns))),
-        ast::Expr::Str {
-            span,
-            value,
-            interpolated,
-        } => match interpolated {
-            None => Expr::Str(*span, ns.string(value)),
-            Some(b) => Expr::Interpolated(*span, block(b, ns)),
-        },
-        ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
-        ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
-        ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(*span, Box::new(b.clone())),
-        ast::Expr::Float(span, f) => Expr::Float(*span, *f),
-        ast::Expr::Bool(span, b) => Expr::Bool(*span, *b),
-        ast::Expr::List(span, items) => {
-            Expr::List(*span, items.iter().map(|i| expr(i, ns)).collect())
+    fn node(&mut self, n: &ast::Node) -> Node {
+        match n {
+            ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
+            ast::Node::Ref(r) => Node::Ref(Box::new(self.reference(r))),
+            ast::Node::Set {
+                span,
+                target,
+                value,
+            } => Node::Set {
+                span: *span,
+                target: Box::new(self.reference(target)),
+                value: self.expr(value),
+            },
+            ast::Node::If {
+                span,
+                branches,
+                otherwise,
+            } => Node::If {
+                span: *span,
+                branches: branches
+                    .iter()
+                    .map(|(c, b)| (self.expr(c), self.block(b)))
+                    .collect(),
+                otherwise: otherwise.as_ref().map(|b| self.block(b)),
+            },
+            ast::Node::Foreach {
+                span,
+                var,
+                iterable,
+                body,
+                ..
+            } => Node::Foreach {
+                span: *span,
+                var: self.ns.slot(var),
+                iterable: self.expr(iterable),
+                body: self.block(body),
+            },
+            ast::Node::Break(span, scope) => {
+                Node::Break(*span, scope.as_ref().map(|e| Box::new(self.expr(e))))
+            }
+            ast::Node::Stop(span) => Node::Stop(*span),
+            ast::Node::Macro { span, .. } => Node::Macro(*span),
+            ast::Node::MacroCall { span, name, args } => Node::MacroCall {
+                span: *span,
+                name: name.clone(),
+                args: args.iter().map(|a| self.expr(a)).collect(),
+            },
+            ast::Node::Define { span, name, body } => Node::Define {
+                span: *span,
+                slot: self.ns.slot(name),
+                body: Arc::new(self.block(body)),
+            },
+            ast::Node::Evaluate { span, arg } => {
+                self.evaluates = true;
+                Node::Evaluate {
+                    span: *span,
+                    arg: self.expr(arg),
+                }
+            }
+            ast::Node::Include { span, kind, .. } => Node::Include {
+                span: *span,
+                kind: *kind,
+            },
         }
-        ast::Expr::Range(span, a, b) => Expr::Range(*span, bx(a, ns), bx(b, ns)),
-        ast::Expr::Map(span, entries) => Expr::Map(
-            *span,
-            entries
+    }
+
+    fn reference(&mut self, r: &ast::Reference) -> Ref {
+        (self.seen)(r);
+        Ref {
+            span: r.span,
+            root: self.ns.slot(&r.root),
+            parts: r
+                .parts
                 .iter()
-                .map(|(k, v)| (expr(k, ns), expr(v, ns)))
+                .map(|p| match p {
+                    ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
+                    ast::RefPart::Method(span, name, args) => Part::Method(
+                        *span,
+                        name.clone(),
+                        args.iter().map(|a| self.expr(a)).collect(),
+                    ),
+                    ast::RefPart::Index(span, e) => Part::Index(*span, self.expr(e)),
+                })
                 .collect(),
-        ),
-        ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(*span, bx(inner, ns)),
-        ast::Expr::Binary(span, op, l, r) => Expr::Binary(*span, *op, bx(l, ns), bx(r, ns)),
-        ast::Expr::Paren(span, inner) => Expr::Paren(*span, bx(inner, ns)),
+            silent: r.silent,
+            backslashes: r.backslashes,
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> Expr {
+        let bx = |c: &mut Self, e: &ast::Expr| Box::new(c.expr(e));
+        match e {
+            ast::Expr::Ref(r) => Expr::Ref(Box::new(self.reference(r))),
+            ast::Expr::Str {
+                span,
+                value,
+                interpolated,
+            } => match interpolated {
+                None => Expr::Str(*span, self.ns.string(value)),
+                Some(b) => Expr::Interpolated(*span, self.block(b)),
+            },
+            ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
+            ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
+            ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(*span, Box::new(b.clone())),
+            ast::Expr::Float(span, f) => Expr::Float(*span, *f),
+            ast::Expr::Bool(span, b) => Expr::Bool(*span, *b),
+            ast::Expr::List(span, items) => {
+                Expr::List(*span, items.iter().map(|i| self.expr(i)).collect())
+            }
+            ast::Expr::Range(span, a, b) => Expr::Range(*span, bx(self, a), bx(self, b)),
+            ast::Expr::Map(span, entries) => Expr::Map(
+                *span,
+                entries
+                    .iter()
+                    .map(|(k, v)| (self.expr(k), self.expr(v)))
+                    .collect(),
+            ),
+            ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(*span, bx(self, inner)),
+            ast::Expr::Binary(span, op, l, r) => Expr::Binary(*span, *op, bx(self, l), bx(self, r)),
+            ast::Expr::Paren(span, inner) => Expr::Paren(*span, bx(self, inner)),
+        }
     }
 }
 
