@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
+use smallvec::SmallVec;
 
 use super::value::Hasher;
 use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
@@ -44,9 +45,9 @@ pub struct Program {
     pub body: Block,
     pub names: Names,
     /// String literals, by constant number.
-    pub strings: Vec<Box<str>>,
+    pub strings: Vec<Arc<str>>,
     /// `#macro` definitions by name (the first one wins, as in 1.7).
-    pub macros: HashMap<Box<str>, Arc<MacroDef>, Hasher>,
+    pub macros: HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
     /// The program can run `#evaluate` (which can name anything at render time).
     pub evaluates: bool,
 }
@@ -101,12 +102,16 @@ impl Names {
 pub trait Namespace {
     fn slot(&mut self, name: &str) -> Slot;
     fn string(&mut self, s: &str) -> u32;
+    /// [`Namespace::string`] for a string the namespace may keep as it is.
+    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
+        self.string(s)
+    }
 }
 
 /// The namespace of a template being parsed.
 struct TemplateNamespace {
     names: Names,
-    strings: Vec<Box<str>>,
+    strings: Vec<Arc<str>>,
 }
 
 impl Namespace for TemplateNamespace {
@@ -115,8 +120,12 @@ impl Namespace for TemplateNamespace {
     }
 
     fn string(&mut self, s: &str) -> u32 {
+        self.shared_string(&Arc::from(s))
+    }
+
+    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
         let id = self.strings.len() as u32;
-        self.strings.push(Box::from(s));
+        self.strings.push(s.clone());
         id
     }
 }
@@ -125,7 +134,7 @@ pub type Block = Vec<Node>;
 
 #[derive(Debug)]
 pub enum Node {
-    Text(Span, Box<str>),
+    Text(Span, Arc<str>),
     Ref(Box<Ref>),
     Set {
         span: Span,
@@ -149,7 +158,7 @@ pub enum Node {
     Macro(Span),
     MacroCall {
         span: Span,
-        name: Box<str>,
+        name: Arc<str>,
         args: Vec<Expr>,
     },
     Define {
@@ -188,7 +197,7 @@ impl Node {
 pub struct Ref {
     pub span: Span,
     pub root: Slot,
-    pub parts: Vec<Part>,
+    pub parts: SmallVec<[Part; 1]>,
     pub silent: bool,
     pub backslashes: u32,
 }
@@ -196,8 +205,8 @@ pub struct Ref {
 #[derive(Debug)]
 pub enum Part {
     /// `.name`: the name as written (map key, getter name).
-    Property(Span, Box<str>),
-    Method(Span, Box<str>, Vec<Expr>),
+    Property(Span, Arc<str>),
+    Method(Span, Arc<str>, Vec<Expr>),
     Index(Span, Expr),
 }
 
@@ -255,7 +264,7 @@ impl Expr {
 #[derive(Debug)]
 pub struct MacroDef {
     pub params: Vec<Slot>,
-    pub param_names: Vec<Box<str>>,
+    pub param_names: Vec<Arc<str>>,
     pub body: Block,
 }
 
@@ -273,13 +282,14 @@ pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference))
         names: Names::new(),
         strings: Vec::new(),
     };
+    let mut macros = HashMap::default();
     let mut c = Compiler {
         ns: &mut ns,
         seen,
         evaluates: false,
+        macros: Some(&mut macros),
+        registering: true,
     };
-    let mut macros = HashMap::default();
-    collect_macros(ast, &mut c, &mut macros);
     let body = c.block(ast);
     let evaluates = c.evaluates;
     Program {
@@ -297,6 +307,8 @@ pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
         ns,
         seen: &mut |_| {},
         evaluates: false,
+        macros: None,
+        registering: false,
     }
     .block(ast)
 }
@@ -306,50 +318,39 @@ struct Compiler<'c> {
     ns: &'c mut dyn Namespace,
     seen: &'c mut dyn FnMut(&ast::Reference),
     evaluates: bool,
-}
-
-/// Velocity 1.7 registers macros when it parses: every `#macro` in the template's
-/// statements (not inside another macro or a string), the first definition of a
-/// name winning.
-fn collect_macros(
-    b: &ast::Block,
-    c: &mut Compiler<'_>,
-    out: &mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
-) {
-    use crate::syntax::visit::{walk, Visitor, Walk};
-    struct Macros<'n, 'c, 'o> {
-        c: &'n mut Compiler<'c>,
-        out: &'o mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
-    }
-    impl<'a> Visitor<'a> for Macros<'_, '_, '_> {
-        fn node(&mut self, n: &'a ast::Node) -> Walk {
-            let ast::Node::Macro {
-                name, params, body, ..
-            } = n
-            else {
-                return Walk::Descend;
-            };
-            if !self.out.contains_key(name) {
-                let def = MacroDef {
-                    params: params.iter().map(|p| self.c.ns.slot(p)).collect(),
-                    param_names: params.clone(),
-                    body: self.c.block(body),
-                };
-                self.out.insert(name.clone(), Arc::new(def));
-            }
-            Walk::Skip
-        }
-
-        fn expressions(&self) -> bool {
-            false
-        }
-    }
-    walk(b, &mut Macros { c, out });
+    /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
+    macros: Option<&'c mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
+    /// Whether a `#macro` met now is registered: Velocity 1.7 registers them
+    /// when it parses, every `#macro` among the template's statements (not
+    /// inside another macro or a string), the first definition of a name
+    /// winning; so a call may come before the definition.
+    registering: bool,
 }
 
 impl Compiler<'_> {
     fn block(&mut self, b: &ast::Block) -> Block {
         b.iter().map(|n| self.node(n)).collect()
+    }
+
+    fn register_macro(&mut self, name: &Arc<str>, params: &[Arc<str>], body: &ast::Block) {
+        if !self.registering
+            || self
+                .macros
+                .as_ref()
+                .map_or(true, |m| m.contains_key(&**name))
+        {
+            return;
+        }
+        self.registering = false;
+        let def = MacroDef {
+            params: params.iter().map(|p| self.ns.slot(p)).collect(),
+            param_names: params.to_vec(),
+            body: self.block(body),
+        };
+        self.registering = true;
+        if let Some(m) = self.macros.as_mut() {
+            m.insert(name.clone(), Arc::new(def));
+        }
     }
 
     fn node(&mut self, n: &ast::Node) -> Node {
@@ -393,7 +394,15 @@ impl Compiler<'_> {
                 Node::Break(*span, scope.as_ref().map(|e| Box::new(self.expr(e))))
             }
             ast::Node::Stop(span) => Node::Stop(*span),
-            ast::Node::Macro { span, .. } => Node::Macro(*span),
+            ast::Node::Macro {
+                span,
+                name,
+                params,
+                body,
+            } => {
+                self.register_macro(name, params, body);
+                Node::Macro(*span)
+            }
             ast::Node::MacroCall { span, name, args } => Node::MacroCall {
                 span: *span,
                 name: name.clone(),
@@ -423,19 +432,21 @@ impl Compiler<'_> {
         Ref {
             span: r.span,
             root: self.ns.slot(&r.root),
-            parts: r
-                .parts
-                .iter()
-                .map(|p| match p {
-                    ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
-                    ast::RefPart::Method(span, name, args) => Part::Method(
-                        *span,
-                        name.clone(),
-                        args.iter().map(|a| self.expr(a)).collect(),
-                    ),
-                    ast::RefPart::Index(span, e) => Part::Index(*span, self.expr(e)),
-                })
-                .collect(),
+            parts: {
+                let mut parts = SmallVec::with_capacity(r.parts.len());
+                for p in &r.parts {
+                    parts.push(match p {
+                        ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
+                        ast::RefPart::Method(span, name, args) => Part::Method(
+                            *span,
+                            name.clone(),
+                            args.iter().map(|a| self.expr(a)).collect(),
+                        ),
+                        ast::RefPart::Index(span, e) => Part::Index(*span, self.expr(e)),
+                    });
+                }
+                parts
+            },
             silent: r.silent,
             backslashes: r.backslashes,
         }
@@ -450,8 +461,13 @@ impl Compiler<'_> {
                 value,
                 interpolated,
             } => match interpolated {
-                None => Expr::Str(*span, self.ns.string(value)),
-                Some(b) => Expr::Interpolated(*span, self.block(b)),
+                None => Expr::Str(*span, self.ns.shared_string(value)),
+                Some(b) => {
+                    let registering = std::mem::replace(&mut self.registering, false);
+                    let b = self.block(b);
+                    self.registering = registering;
+                    Expr::Interpolated(*span, b)
+                }
             },
             ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
             ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
@@ -488,6 +504,36 @@ mod tests {
     }
 
     #[test]
+    fn macros_are_registered_as_velocity_parses_them() {
+        let ast = crate::syntax::parse(
+            "#m()#if($x)#macro(m $a)first#end#end#macro(m)second#end\
+             #macro(outer)#macro(inner)#end#end#set($s = \"#macro(str)#end\")",
+        )
+        .expect("parses");
+        let p = compile(&ast);
+        let mut names: Vec<&str> = p.macros.keys().map(|k| &**k).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["m", "outer"]);
+        let m = p.macros.get("m").expect("m is registered");
+        assert_eq!(m.param_names, vec![Arc::from("a")]);
+        assert!(matches!(&m.body[..], [Node::Text(_, t)] if &**t == "first"));
+    }
+
+    #[test]
+    fn the_observer_sees_every_reference_that_can_run() {
+        let ast = crate::syntax::parse(
+            "$a #set($b = \"$c\") #macro(m)$d#end #foreach($i in $e)$f.g($h)#end",
+        )
+        .expect("parses");
+        let mut seen = Vec::new();
+        let p = compile_observed(&ast, &mut |r| seen.push(r.root.to_string()));
+        seen.sort_unstable();
+        assert_eq!(seen, ["a", "b", "c", "d", "e", "f", "h"]);
+        assert!(!p.evaluates);
+        assert!(compile(&crate::syntax::parse("#evaluate('x')").expect("parses")).evaluates);
+    }
+
+    #[test]
     fn names_become_slots_once() {
         let ast = crate::syntax::parse("#set($a = 'x')$a $b #foreach($i in [1])$i $a#end")
             .expect("parses");
@@ -497,6 +543,6 @@ mod tests {
         assert_eq!(p.names.name(a), Some("a"));
         assert!(p.names.get("b").is_some() && p.names.get("i").is_some());
         assert_eq!(p.names.len(), FIXED.len() + 3);
-        assert_eq!(p.strings, vec![Box::from("x")]);
+        assert_eq!(p.strings, vec![Arc::from("x")]);
     }
 }

@@ -1,6 +1,5 @@
 //! Rendering a mapping template against a request, as API Gateway does.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -138,7 +137,7 @@ impl MappingTemplate {
     /// Like [`MappingTemplate::parse`], with other limits.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<MappingTemplate, ParseError> {
         // What the template uses is learnt while it compiles: no walk of its own.
-        let mut paths: PathCache = HashMap::new();
+        let mut paths = PathCache::default();
         let mut plan = Plan::default();
         let template = Template::parse_observed(source, limits, &mut |r| {
             plan.see(r);

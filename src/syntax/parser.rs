@@ -39,10 +39,13 @@
 //!   directive; printed as written when no macro is defined at render time.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
-use super::ast::{BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp};
+use super::ast::{
+    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, UnaryOp,
+};
 use super::error::ParseError;
 use super::lexer::{LexError, Lexer, State, Token, K};
 use super::span::{LineCol, Span};
@@ -225,6 +228,11 @@ impl<'a, 'm> Parser<'a, 'm> {
     // ----- positions and errors -------------------------------------------
 
     /// Absolute source offset of a `text` offset.
+    /// A name of the tree.
+    fn name(&mut self, name: &str) -> Arc<str> {
+        Arc::from(name)
+    }
+
     fn abs(&self, pos: usize) -> usize {
         match &self.map {
             Some(m) => m.get(pos).or_else(|| m.last()).map_or(pos, |&p| p as usize),
@@ -600,7 +608,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                     };
                     let mut cs = first.chars();
                     cs.next();
-                    r.root = cs.as_str().into();
+                    r.root = self.name(cs.as_str());
                 }
                 r
             }
@@ -690,7 +698,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 }
                 _ => Node::MacroCall {
                     span,
-                    name: name.into(),
+                    name: self.name(name),
                     args: Vec::new(),
                 },
             };
@@ -770,14 +778,14 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let params = it
                     .map(|a| match a {
                         Arg::Expr(Expr::Ref(r)) => r.root,
-                        Arg::Expr(e) => e.span().text(self.src).into(),
-                        Arg::Word(_, w) => w.into(),
+                        Arg::Expr(e) => self.name(e.span().text(self.src)),
+                        Arg::Word(_, w) => self.name(&w),
                     })
                     .collect();
                 self.macros.insert(mname.clone());
                 Node::Macro {
                     span,
-                    name: mname.into(),
+                    name: self.name(&mname),
                     params,
                     body,
                 }
@@ -789,13 +797,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                         "#define needs exactly one argument: the reference to define",
                     ));
                 }
-                let dname: Box<str> = match args.into_iter().next() {
+                let dname: Arc<str> = match args.into_iter().next() {
                     Some(Arg::Expr(Expr::Ref(r))) => r.root,
                     Some(a) => {
                         let s = a.span().text(self.src);
-                        s.get(1..).unwrap_or("").into()
+                        self.name(s.get(1..).unwrap_or(""))
                     }
-                    None => "".into(),
+                    None => self.name(""),
                 };
                 Node::Define {
                     span,
@@ -814,7 +822,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             _ => Node::MacroCall {
                 // `#@name(…) … #end`: a block macro call.
                 span,
-                name: name.into(),
+                name: self.name(name),
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
         };
@@ -883,13 +891,13 @@ impl<'a, 'm> Parser<'a, 'm> {
             _ => Node::MacroCall {
                 // Printed as written, the `)`'s swallowed blanks included.
                 span: self.span(start, rp.end),
-                name: name.into(),
+                name: self.name(name),
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
         })
     }
 
-    fn arg_expr(&self, a: Arg) -> Expr {
+    fn arg_expr(&mut self, a: Arg) -> Expr {
         match a {
             Arg::Expr(e) => e,
             Arg::Word(span, w) => Expr::Str {
@@ -905,11 +913,11 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
         let mut it = args.into_iter();
-        let (var, var_span): (Box<str>, Span) = match it.next() {
+        let (var, var_span): (Arc<str>, Span) = match it.next() {
             Some(Arg::Expr(Expr::Ref(r))) => (r.root.clone(), r.span),
             Some(a) => {
                 let s = a.span();
-                (s.text(self.src).get(1..).unwrap_or("").into(), s)
+                (self.name(s.text(self.src).get(1..).unwrap_or("")), s)
             }
             None => return Err(self.fail(head, "#foreach needs a loop variable")),
         };
@@ -970,9 +978,9 @@ impl<'a, 'm> Parser<'a, 'm> {
             RefOrText::Ref(r, _) => Ok(Expr::Ref(r)),
             RefOrText::Text(span, s) => Ok(Expr::Ref(Box::new(Reference {
                 span,
-                root: s.into(),
+                root: self.name(&s),
                 root_span: span,
-                parts: Vec::new(),
+                parts: Parts::new(),
                 silent: false,
                 formal: false,
                 backslashes: 0,
@@ -1025,7 +1033,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         while self.peek(0)? == K::Dot {
             self.bump()?;
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
-            let name: Box<str> = self.image(&id).into();
+            let name = self.name(self.image(&id));
             // LOOKAHEAD(3) Method()
             let is_method = self.peek(0)? == K::LParen && {
                 let k = self.peek(1)?;
@@ -1054,7 +1062,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             }
             self.indexes()?;
         }
-        let parts = take_from(&mut self.scratch.parts, parts_from);
+        let parts = self.scratch.take_parts(parts_from);
         let mut end = self
             .tok_at(self.cur.wrapping_sub(1))
             .map_or(first.end, |t| t.end);
@@ -1095,10 +1103,10 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
     fn build_reference(
-        &self,
+        &mut self,
         first: &Token,
         ident: &Token,
-        parts: Vec<RefPart>,
+        parts: Parts,
         formal: bool,
         end: usize,
     ) -> PResult<RefOrText> {
@@ -1122,7 +1130,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Ok(RefOrText::Ref(
                 Box::new(Reference {
                     span: self.span(first.start, end),
-                    root: name.into(),
+                    root: self.name(name),
                     root_span,
                     parts,
                     silent: false,
@@ -1153,9 +1161,9 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Ok(RefOrText::Ref(
                 Box::new(Reference {
                     span: self.span(first.start, end),
-                    root: format!("\\!{}", name).into(),
+                    root: self.name(&format!("\\!{}", name)),
                     root_span,
-                    parts: Vec::new(),
+                    parts: Parts::new(),
                     silent: false,
                     formal,
                     backslashes: 0,
@@ -1185,7 +1193,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(RefOrText::Ref(
             Box::new(Reference {
                 span: self.span(span_start, end),
-                root: name.into(),
+                root: self.name(name),
                 root_span,
                 parts,
                 silent,
@@ -1731,7 +1739,7 @@ impl Scratch {
     }
 
     /// Removes and returns the block's last node if it is text.
-    fn pop_text(&mut self, out: &mut Out) -> Option<(Span, Box<str>)> {
+    fn pop_text(&mut self, out: &mut Out) -> Option<(Span, Arc<str>)> {
         let nodes = match &mut out.spilled {
             Some(v) => v,
             None if self.nodes.len() > out.start => &mut self.nodes,
@@ -1783,6 +1791,15 @@ impl Scratch {
                 v
             }
             None => take_from(&mut self.nodes, out.start),
+        }
+    }
+
+    /// The parts from `from` on (most references have one or none: no allocation).
+    fn take_parts(&mut self, from: usize) -> Parts {
+        match self.parts.len().checked_sub(from) {
+            None | Some(0) => Parts::new(),
+            Some(1) => self.parts.pop().into_iter().collect(),
+            Some(_) => Parts::from_vec(take_from(&mut self.parts, from)),
         }
     }
 
