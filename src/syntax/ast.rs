@@ -40,7 +40,8 @@ pub enum Node {
         span: Span,
         var: Arc<str>,
         var_span: Span,
-        iterable: Expr,
+        /// Boxed: it would make every node bigger.
+        iterable: Box<Expr>,
         body: Block,
     },
     /// `#break`, or `#break($scope)` naming the loop to leave (`$foreach.parent`).
@@ -51,7 +52,7 @@ pub enum Node {
     Macro {
         span: Span,
         name: Arc<str>,
-        params: Vec<Arc<str>>,
+        params: Box<[Arc<str>]>,
         body: Block,
     },
     /// `#name(args…)` or `#name` for a name that is no built-in directive.

@@ -465,8 +465,14 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `( Statement() )*`
     fn statements(&mut self) -> PResult<Block> {
         let mut out = self.scratch.open();
+        out.from = self.peek_tok(0)?.start;
         // Every statement consumes at least one token.
-        while starts_statement(self.peek(0)?) {
+        loop {
+            let t = self.peek_tok(0)?;
+            if !starts_statement(t.kind) {
+                break;
+            }
+            (self.scratch.at, self.scratch.len) = (t.start, self.text.len());
             self.statement(&mut out)?;
             self.trim();
         }
@@ -931,7 +937,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             span,
             var,
             var_span,
-            iterable,
+            iterable: Box::new(iterable),
             body,
         })
     }
@@ -1684,6 +1690,8 @@ fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
 struct Out {
     start: usize,
     spilled: Option<Vec<Node>>,
+    /// Where the block starts in the text (to size `spilled`).
+    from: usize,
     text: String,
     text_span: Span,
 }
@@ -1702,6 +1710,9 @@ struct Scratch {
     exprs: Vec<Expr>,
     /// Text buffers for [`Out`], kept for reuse.
     texts: Vec<String>,
+    /// Where the statement being parsed starts, and the text's length.
+    at: usize,
+    len: usize,
 }
 
 /// The items of `stack` from `from` on, moved into a vector of their number.
@@ -1715,6 +1726,7 @@ impl Scratch {
         Out {
             start: self.nodes.len(),
             spilled: None,
+            from: 0,
             text: self.texts.pop().unwrap_or_default(),
             text_span: Span::default(),
         }
@@ -1729,7 +1741,13 @@ impl Scratch {
         if let Some(v) = &mut out.spilled {
             v.push(node);
         } else if self.nodes.len() - out.start >= SPILL_AT {
-            let mut v = Vec::with_capacity(4 * SPILL_AT);
+            // Room for as many nodes as the rest of the text holds at the
+            // density so far: growing by doubling would copy them all.
+            let done = self.at.saturating_sub(out.from).max(1);
+            let rest = self.len.saturating_sub(out.from);
+            let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
+            let room = (guess + guess / 8 + 16).clamp(4 * SPILL_AT, rest.max(4 * SPILL_AT));
+            let mut v = Vec::with_capacity(room);
             v.extend(self.nodes.drain(out.start.min(self.nodes.len())..));
             v.push(node);
             out.spilled = Some(v);
