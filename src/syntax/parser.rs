@@ -1221,81 +1221,26 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
+    /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`: the
+    /// operators of precedence `min` and above, each level left-associative,
+    /// by precedence climbing (one call per operand instead of one per level;
+    /// the recursion is at most one call per level deep).
     fn or_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.and_expr()?;
-        while self.peek(0)? == K::Or {
-            self.bump()?;
-            let r = self.and_expr()?;
-            l = binary(BinOp::Or, l, r);
-        }
-        Ok(l)
+        self.binary_expr(0)
     }
 
-    fn and_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.eq_expr()?;
-        while self.peek(0)? == K::And {
-            self.bump()?;
-            let r = self.eq_expr()?;
-            l = binary(BinOp::And, l, r);
-        }
-        Ok(l)
-    }
-
-    fn eq_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.rel_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::EqEq => BinOp::Eq,
-                K::Ne => BinOp::Ne,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.rel_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn rel_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.add_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::Lt => BinOp::Lt,
-                K::Gt => BinOp::Gt,
-                K::Le => BinOp::Le,
-                K::Ge => BinOp::Ge,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.add_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn add_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.mul_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::Plus => BinOp::Add,
-                K::Minus => BinOp::Sub,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.mul_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn mul_expr(&mut self) -> PResult<Expr> {
+    fn binary_expr(&mut self, min: u8) -> PResult<Expr> {
         let mut l = self.unary_expr()?;
+        // Each round consumes an operator.
         loop {
-            let op = match self.peek(0)? {
-                K::Multiply => BinOp::Mul,
-                K::Divide => BinOp::Div,
-                K::Modulus => BinOp::Mod,
-                _ => return Ok(l),
+            let Some((op, prec)) = binary_op(self.peek(0)?) else {
+                return Ok(l);
             };
+            if prec < min {
+                return Ok(l);
+            }
             self.bump()?;
-            let r = self.unary_expr()?;
+            let r = self.binary_expr(prec + 1)?;
             l = binary(op, l, r);
         }
     }
@@ -1680,6 +1625,27 @@ enum RefOrText {
     Text(Span, String),
 }
 
+/// A binary operator's token: the operator and its precedence, lowest first
+/// (`||`, `&&`, `==` `!=`, `<` `>` `<=` `>=`, `+` `-`, `*` `/` `%`).
+fn binary_op(k: K) -> Option<(BinOp, u8)> {
+    Some(match k {
+        K::Or => (BinOp::Or, 0),
+        K::And => (BinOp::And, 1),
+        K::EqEq => (BinOp::Eq, 2),
+        K::Ne => (BinOp::Ne, 2),
+        K::Lt => (BinOp::Lt, 3),
+        K::Gt => (BinOp::Gt, 3),
+        K::Le => (BinOp::Le, 3),
+        K::Ge => (BinOp::Ge, 3),
+        K::Plus => (BinOp::Add, 4),
+        K::Minus => (BinOp::Sub, 4),
+        K::Multiply => (BinOp::Mul, 5),
+        K::Divide => (BinOp::Div, 5),
+        K::Modulus => (BinOp::Mod, 5),
+        _ => return None,
+    })
+}
+
 fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
     Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
 }
@@ -1816,7 +1782,13 @@ impl Scratch {
     fn take_parts(&mut self, from: usize) -> Parts {
         match self.parts.len().checked_sub(from) {
             None | Some(0) => Parts::new(),
-            Some(1) => self.parts.pop().into_iter().collect(),
+            Some(1) => {
+                let mut parts = Parts::new();
+                if let Some(p) = self.parts.pop() {
+                    parts.push(p);
+                }
+                parts
+            }
             Some(_) => Parts::from_vec(take_from(&mut self.parts, from)),
         }
     }
