@@ -86,6 +86,16 @@ impl Template {
 
     /// Parses `source`, refusing templates over `limits.template_max` bytes.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<Template, ParseError> {
+        Template::parse_observed(source, limits, &mut |_| {})
+    }
+
+    /// Like [`Template::parse_with`], showing `seen` every reference the
+    /// compiled template can evaluate (see [`eval::compile::compile_observed`]).
+    pub(crate) fn parse_observed(
+        source: &str,
+        limits: &Limits,
+        seen: &mut dyn FnMut(&syntax::ast::Reference),
+    ) -> Result<Template, ParseError> {
         if source.len() > limits.template_max {
             return Err(ParseError::new(
                 source,
@@ -98,7 +108,7 @@ impl Template {
             ));
         }
         let body = syntax::parse(source)?;
-        let program = eval::compile::compile(&body);
+        let program = eval::compile::compile_observed(&body, seen);
         Ok(Template {
             inner: Arc::new(TemplateInner {
                 source: Arc::from(source),
@@ -106,6 +116,11 @@ impl Template {
                 program,
             }),
         })
+    }
+
+    /// The compiled program.
+    pub(crate) fn program(&self) -> &eval::compile::Program {
+        &self.inner.program
     }
 
     fn compiled(&self) -> eval::render::Compiled<'_> {

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
+use smallvec::SmallVec;
 
 use super::value::Hasher;
 use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
@@ -44,9 +45,11 @@ pub struct Program {
     pub body: Block,
     pub names: Names,
     /// String literals, by constant number.
-    pub strings: Vec<Box<str>>,
+    pub strings: Vec<Arc<str>>,
     /// `#macro` definitions by name (the first one wins, as in 1.7).
-    pub macros: HashMap<Box<str>, Arc<MacroDef>, Hasher>,
+    pub macros: HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
+    /// The program can run `#evaluate` (which can name anything at render time).
+    pub evaluates: bool,
 }
 
 /// Variable names and their slots.
@@ -99,12 +102,16 @@ impl Names {
 pub trait Namespace {
     fn slot(&mut self, name: &str) -> Slot;
     fn string(&mut self, s: &str) -> u32;
+    /// [`Namespace::string`] for a string the namespace may keep as it is.
+    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
+        self.string(s)
+    }
 }
 
 /// The namespace of a template being parsed.
 struct TemplateNamespace {
     names: Names,
-    strings: Vec<Box<str>>,
+    strings: Vec<Arc<str>>,
 }
 
 impl Namespace for TemplateNamespace {
@@ -113,8 +120,12 @@ impl Namespace for TemplateNamespace {
     }
 
     fn string(&mut self, s: &str) -> u32 {
+        self.shared_string(&Arc::from(s))
+    }
+
+    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
         let id = self.strings.len() as u32;
-        self.strings.push(Box::from(s));
+        self.strings.push(s.clone());
         id
     }
 }
@@ -123,7 +134,7 @@ pub type Block = Vec<Node>;
 
 #[derive(Debug)]
 pub enum Node {
-    Text(Span, Box<str>),
+    Text(Span, Arc<str>),
     Ref(Box<Ref>),
     Set {
         span: Span,
@@ -147,7 +158,7 @@ pub enum Node {
     Macro(Span),
     MacroCall {
         span: Span,
-        name: Box<str>,
+        name: Arc<str>,
         args: Vec<Expr>,
     },
     Define {
@@ -186,7 +197,7 @@ impl Node {
 pub struct Ref {
     pub span: Span,
     pub root: Slot,
-    pub parts: Vec<Part>,
+    pub parts: SmallVec<[Part; 1]>,
     pub silent: bool,
     pub backslashes: u32,
 }
@@ -194,8 +205,8 @@ pub struct Ref {
 #[derive(Debug)]
 pub enum Part {
     /// `.name`: the name as written (map key, getter name).
-    Property(Span, Box<str>),
-    Method(Span, Box<str>, Vec<Expr>),
+    Property(Span, Arc<str>),
+    Method(Span, Arc<str>, Vec<Expr>),
     Index(Span, Expr),
 }
 
@@ -253,191 +264,231 @@ impl Expr {
 #[derive(Debug)]
 pub struct MacroDef {
     pub params: Vec<Slot>,
-    pub param_names: Vec<Box<str>>,
+    pub param_names: Vec<Arc<str>>,
     pub body: Block,
 }
 
 /// Compiles a parsed template.
 pub fn compile(ast: &ast::Block) -> Program {
+    compile_observed(ast, &mut |_| {})
+}
+
+/// Compiles a parsed template, showing `seen` every reference the program can
+/// evaluate (those of the body, of interpolated strings and of the `#macro`s
+/// that are registered), so that a caller learns what the template uses
+/// without a walk of its own.
+pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
     let mut ns = TemplateNamespace {
         names: Names::new(),
         strings: Vec::new(),
     };
     let mut macros = HashMap::default();
-    collect_macros(ast, &mut ns, &mut macros);
-    let body = block(ast, &mut ns);
+    let mut c = Compiler {
+        ns: &mut ns,
+        seen,
+        evaluates: false,
+        macros: Some(&mut macros),
+        registering: true,
+    };
+    let body = c.block(ast);
+    let evaluates = c.evaluates;
     Program {
         body,
         names: ns.names,
         strings: ns.strings,
         macros,
+        evaluates,
     }
 }
 
 /// Compiles text handed to `#evaluate`, against a render's namespace.
 pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
-    block(ast, ns)
+    Compiler {
+        ns,
+        seen: &mut |_| {},
+        evaluates: false,
+        macros: None,
+        registering: false,
+    }
+    .block(ast)
 }
 
-/// Velocity 1.7 registers macros when it parses: every `#macro` in the template's
-/// statements (not inside another macro or a string), the first definition of a
-/// name winning.
-fn collect_macros(
-    b: &ast::Block,
-    ns: &mut dyn Namespace,
-    out: &mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
-) {
-    use crate::syntax::visit::{walk, Visitor, Walk};
-    struct Macros<'n, 'o> {
-        ns: &'n mut dyn Namespace,
-        out: &'o mut HashMap<Box<str>, Arc<MacroDef>, Hasher>,
+/// One compilation: where names and constants go, and who watches.
+struct Compiler<'c> {
+    ns: &'c mut dyn Namespace,
+    seen: &'c mut dyn FnMut(&ast::Reference),
+    evaluates: bool,
+    /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
+    macros: Option<&'c mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
+    /// Whether a `#macro` met now is registered: Velocity 1.7 registers them
+    /// when it parses, every `#macro` among the template's statements (not
+    /// inside another macro or a string), the first definition of a name
+    /// winning; so a call may come before the definition.
+    registering: bool,
+}
+
+impl Compiler<'_> {
+    fn block(&mut self, b: &ast::Block) -> Block {
+        b.iter().map(|n| self.node(n)).collect()
     }
-    impl<'a> Visitor<'a> for Macros<'_, '_> {
-        fn node(&mut self, n: &'a ast::Node) -> Walk {
-            let ast::Node::Macro {
-                name, params, body, ..
-            } = n
-            else {
-                return Walk::Descend;
-            };
-            if !self.out.contains_key(name) {
-                let def = MacroDef {
-                    params: params.iter().map(|p| self.ns.slot(p)).collect(),
-                    param_names: params.clone(),
-                    body: block(body, self.ns),
-                };
-                self.out.insert(name.clone(), Arc::new(def));
+
+    fn register_macro(&mut self, name: &Arc<str>, params: &[Arc<str>], body: &ast::Block) {
+        if !self.registering
+            || self
+                .macros
+                .as_ref()
+                .map_or(true, |m| m.contains_key(&**name))
+        {
+            return;
+        }
+        self.registering = false;
+        let def = MacroDef {
+            params: params.iter().map(|p| self.ns.slot(p)).collect(),
+            param_names: params.to_vec(),
+            body: self.block(body),
+        };
+        self.registering = true;
+        if let Some(m) = self.macros.as_mut() {
+            m.insert(name.clone(), Arc::new(def));
+        }
+    }
+
+    fn node(&mut self, n: &ast::Node) -> Node {
+        match n {
+            ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
+            ast::Node::Ref(r) => Node::Ref(Box::new(self.reference(r))),
+            ast::Node::Set {
+                span,
+                target,
+                value,
+            } => Node::Set {
+                span: *span,
+                target: Box::new(self.reference(target)),
+                value: self.expr(value),
+            },
+            ast::Node::If {
+                span,
+                branches,
+                otherwise,
+            } => Node::If {
+                span: *span,
+                branches: branches
+                    .iter()
+                    .map(|(c, b)| (self.expr(c), self.block(b)))
+                    .collect(),
+                otherwise: otherwise.as_ref().map(|b| self.block(b)),
+            },
+            ast::Node::Foreach {
+                span,
+                var,
+                iterable,
+                body,
+                ..
+            } => Node::Foreach {
+                span: *span,
+                var: self.ns.slot(var),
+                iterable: self.expr(iterable),
+                body: self.block(body),
+            },
+            ast::Node::Break(span, scope) => {
+                Node::Break(*span, scope.as_ref().map(|e| Box::new(self.expr(e))))
             }
-            Walk::Skip
-        }
-
-        fn expressions(&self) -> bool {
-            false
+            ast::Node::Stop(span) => Node::Stop(*span),
+            ast::Node::Macro {
+                span,
+                name,
+                params,
+                body,
+            } => {
+                self.register_macro(name, params, body);
+                Node::Macro(*span)
+            }
+            ast::Node::MacroCall { span, name, args } => Node::MacroCall {
+                span: *span,
+                name: name.clone(),
+                args: args.iter().map(|a| self.expr(a)).collect(),
+            },
+            ast::Node::Define { span, name, body } => Node::Define {
+                span: *span,
+                slot: self.ns.slot(name),
+                body: Arc::new(self.block(body)),
+            },
+            ast::Node::Evaluate { span, arg } => {
+                self.evaluates = true;
+                Node::Evaluate {
+                    span: *span,
+                    arg: self.expr(arg),
+                }
+            }
+            ast::Node::Include { span, kind, .. } => Node::Include {
+                span: *span,
+                kind: *kind,
+            },
         }
     }
-    walk(b, &mut Macros { ns, out });
-}
 
-fn block(b: &ast::Block, ns: &mut dyn Namespace) -> Block {
-    b.iter().map(|n| node(n, ns)).collect()
-}
-
-fn node(n: &ast::Node, ns: &mut dyn Namespace) -> Node {
-    match n {
-        ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
-        ast::Node::Ref(r) => Node::Ref(Box::new(reference(r, ns))),
-        ast::Node::Set {
-            span,
-            target,
-            value,
-        } => Node::Set {
-            span: *span,
-            target: Box::new(reference(target, ns)),
-            value: expr(value, ns),
-        },
-        ast::Node::If {
-            span,
-            branches,
-            otherwise,
-        } => Node::If {
-            span: *span,
-            branches: branches
-                .iter()
-                .map(|(c, b)| (expr(c, ns), block(b, ns)))
-                .collect(),
-            otherwise: otherwise.as_ref().map(|b| block(b, ns)),
-        },
-        ast::Node::Foreach {
-            span,
-            var,
-            iterable,
-            body,
-            ..
-        } => Node::Foreach {
-            span: *span,
-            var: ns.slot(var),
-            iterable: expr(iterable, ns),
-            body: block(body, ns),
-        },
-        ast::Node::Break(span, scope) => {
-            Node::Break(*span, scope.as_ref().map(|e| Box::new(expr(e, ns))))
+    fn reference(&mut self, r: &ast::Reference) -> Ref {
+        (self.seen)(r);
+        Ref {
+            span: r.span,
+            root: self.ns.slot(&r.root),
+            parts: {
+                let mut parts = SmallVec::with_capacity(r.parts.len());
+                for p in &r.parts {
+                    parts.push(match p {
+                        ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
+                        ast::RefPart::Method(span, name, args) => Part::Method(
+                            *span,
+                            name.clone(),
+                            args.iter().map(|a| self.expr(a)).collect(),
+                        ),
+                        ast::RefPart::Index(span, e) => Part::Index(*span, self.expr(e)),
+                    });
+                }
+                parts
+            },
+            silent: r.silent,
+            backslashes: r.backslashes,
         }
-        ast::Node::Stop(span) => Node::Stop(*span),
-        ast::Node::Macro { span, .. } => Node::Macro(*span),
-        ast::Node::MacroCall { span, name, args } => Node::MacroCall {
-            span: *span,
-            name: name.clone(),
-            args: args.iter().map(|a| expr(a, ns)).collect(),
-        },
-        ast::Node::Define { span, name, body } => Node::Define {
-            span: *span,
-            slot: ns.slot(name),
-            body: Arc::new(block(body, ns)),
-        },
-        ast::Node::Evaluate { span, arg } => Node::Evaluate {
-            span: *span,
-            arg: expr(arg, ns),
-        },
-        ast::Node::Include { span, kind, .. } => Node::Include {
-            span: *span,
-            kind: *kind,
-        },
     }
-}
 
-fn reference(r: &ast::Reference, ns: &mut dyn Namespace) -> Ref {
-    Ref {
-        span: r.span,
-        root: ns.slot(&r.root),
-        parts: r
-            .parts
-            .iter()
-            .map(|p| match p {
-                ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
-                ast::RefPart::Method(span, name, args) => Part::Method(
-                    *span,
-                    name.clone(),
-                    args.iter().map(|a| expr(a, ns)).collect(),
-                ),
-                ast::RefPart::Index(span, e) => Part::Index(*span, expr(e, ns)),
-            })
-            .collect(),
-        silent: r.silent,
-        backslashes: r.backslashes,
-    }
-}
-
-fn expr(e: &ast::Expr, ns: &mut dyn Namespace) -> Expr {
-    let bx = |e: &ast::Expr, ns: &mut dyn Namespace| Box::new(expr(e, ns));
-    match e {
-        ast::Expr::Ref(r) => Expr::Ref(Box::new(reference(r, ns))),
-        ast::Expr::Str {
-            span,
-            value,
-            interpolated,
-        } => match interpolated {
-            None => Expr::Str(*span, ns.string(value)),
-            Some(b) => Expr::Interpolated(*span, block(b, ns)),
-        },
-        ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
-        ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
-        ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(*span, Box::new(b.clone())),
-        ast::Expr::Float(span, f) => Expr::Float(*span, *f),
-        ast::Expr::Bool(span, b) => Expr::Bool(*span, *b),
-        ast::Expr::List(span, items) => {
-            Expr::List(*span, items.iter().map(|i| expr(i, ns)).collect())
+    fn expr(&mut self, e: &ast::Expr) -> Expr {
+        let bx = |c: &mut Self, e: &ast::Expr| Box::new(c.expr(e));
+        match e {
+            ast::Expr::Ref(r) => Expr::Ref(Box::new(self.reference(r))),
+            ast::Expr::Str {
+                span,
+                value,
+                interpolated,
+            } => match interpolated {
+                None => Expr::Str(*span, self.ns.shared_string(value)),
+                Some(b) => {
+                    let registering = std::mem::replace(&mut self.registering, false);
+                    let b = self.block(b);
+                    self.registering = registering;
+                    Expr::Interpolated(*span, b)
+                }
+            },
+            ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
+            ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
+            ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(*span, Box::new(b.clone())),
+            ast::Expr::Float(span, f) => Expr::Float(*span, *f),
+            ast::Expr::Bool(span, b) => Expr::Bool(*span, *b),
+            ast::Expr::List(span, items) => {
+                Expr::List(*span, items.iter().map(|i| self.expr(i)).collect())
+            }
+            ast::Expr::Range(span, a, b) => Expr::Range(*span, bx(self, a), bx(self, b)),
+            ast::Expr::Map(span, entries) => Expr::Map(
+                *span,
+                entries
+                    .iter()
+                    .map(|(k, v)| (self.expr(k), self.expr(v)))
+                    .collect(),
+            ),
+            ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(*span, bx(self, inner)),
+            ast::Expr::Binary(span, op, l, r) => Expr::Binary(*span, *op, bx(self, l), bx(self, r)),
+            ast::Expr::Paren(span, inner) => Expr::Paren(*span, bx(self, inner)),
         }
-        ast::Expr::Range(span, a, b) => Expr::Range(*span, bx(a, ns), bx(b, ns)),
-        ast::Expr::Map(span, entries) => Expr::Map(
-            *span,
-            entries
-                .iter()
-                .map(|(k, v)| (expr(k, ns), expr(v, ns)))
-                .collect(),
-        ),
-        ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(*span, bx(inner, ns)),
-        ast::Expr::Binary(span, op, l, r) => Expr::Binary(*span, *op, bx(l, ns), bx(r, ns)),
-        ast::Expr::Paren(span, inner) => Expr::Paren(*span, bx(inner, ns)),
     }
 }
 
@@ -453,6 +504,36 @@ mod tests {
     }
 
     #[test]
+    fn macros_are_registered_as_velocity_parses_them() {
+        let ast = crate::syntax::parse(
+            "#m()#if($x)#macro(m $a)first#end#end#macro(m)second#end\
+             #macro(outer)#macro(inner)#end#end#set($s = \"#macro(str)#end\")",
+        )
+        .expect("parses");
+        let p = compile(&ast);
+        let mut names: Vec<&str> = p.macros.keys().map(|k| &**k).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["m", "outer"]);
+        let m = p.macros.get("m").expect("m is registered");
+        assert_eq!(m.param_names, vec![Arc::from("a")]);
+        assert!(matches!(&m.body[..], [Node::Text(_, t)] if &**t == "first"));
+    }
+
+    #[test]
+    fn the_observer_sees_every_reference_that_can_run() {
+        let ast = crate::syntax::parse(
+            "$a #set($b = \"$c\") #macro(m)$d#end #foreach($i in $e)$f.g($h)#end",
+        )
+        .expect("parses");
+        let mut seen = Vec::new();
+        let p = compile_observed(&ast, &mut |r| seen.push(r.root.to_string()));
+        seen.sort_unstable();
+        assert_eq!(seen, ["a", "b", "c", "d", "e", "f", "h"]);
+        assert!(!p.evaluates);
+        assert!(compile(&crate::syntax::parse("#evaluate('x')").expect("parses")).evaluates);
+    }
+
+    #[test]
     fn names_become_slots_once() {
         let ast = crate::syntax::parse("#set($a = 'x')$a $b #foreach($i in [1])$i $a#end")
             .expect("parses");
@@ -462,6 +543,6 @@ mod tests {
         assert_eq!(p.names.name(a), Some("a"));
         assert!(p.names.get("b").is_some() && p.names.get("i").is_some());
         assert_eq!(p.names.len(), FIXED.len() + 3);
-        assert_eq!(p.strings, vec![Box::from("x")]);
+        assert_eq!(p.strings, vec![Arc::from("x")]);
     }
 }

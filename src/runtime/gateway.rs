@@ -1,6 +1,5 @@
 //! Rendering a mapping template against a request, as API Gateway does.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -95,21 +94,20 @@ struct Plan {
 }
 
 impl Plan {
-    fn of(template: &Template) -> Plan {
-        let mut plan = Plan::default();
-        if contains_evaluate(template.ast()) {
-            // `#evaluate` (stock Velocity) can name anything at render time.
-            return Plan {
-                input: true,
-                params: true,
-                util: true,
-                context: true,
-                stage_variables: true,
-            };
-        }
-        crate::syntax::visit::for_each_reference(template.ast(), &mut |r| match &*r.root {
+    /// Everything: `#evaluate` (stock Velocity) can name anything at render time.
+    const ALL: Plan = Plan {
+        input: true,
+        params: true,
+        util: true,
+        context: true,
+        stage_variables: true,
+    };
+
+    /// Notes what reference `r` needs.
+    fn see(&mut self, r: &crate::syntax::ast::Reference) {
+        match &*r.root {
             "input" => {
-                plan.input = true;
+                self.input = true;
                 let plain = match r.parts.first() {
                     Some(RefPart::Method(_, name, _)) => {
                         matches!(&**name, "json" | "path" | "getBody")
@@ -117,24 +115,14 @@ impl Plan {
                     Some(RefPart::Property(_, name)) => &**name == "body",
                     _ => false,
                 };
-                plan.params |= !plain;
+                self.params |= !plain;
             }
-            "util" => plan.util = true,
-            "context" => plan.context = true,
-            "stageVariables" => plan.stage_variables = true,
+            "util" => self.util = true,
+            "context" => self.context = true,
+            "stageVariables" => self.stage_variables = true,
             _ => {}
-        });
-        plan
+        }
     }
-}
-
-/// Does the tree hold an `#evaluate`?
-fn contains_evaluate(block: &crate::syntax::ast::Block) -> bool {
-    use crate::syntax::visit::{for_each_node, Walk};
-    !for_each_node(block, &mut |n| match n {
-        crate::syntax::ast::Node::Evaluate { .. } => Walk::Stop,
-        _ => Walk::Descend,
-    })
 }
 
 impl MappingTemplate {
@@ -148,9 +136,11 @@ impl MappingTemplate {
 
     /// Like [`MappingTemplate::parse`], with other limits.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<MappingTemplate, ParseError> {
-        let template = Template::parse_with(source, limits)?;
-        let mut paths: PathCache = HashMap::new();
-        crate::syntax::visit::for_each_reference(template.ast(), &mut |r| {
+        // What the template uses is learnt while it compiles: no walk of its own.
+        let mut paths = PathCache::default();
+        let mut plan = Plan::default();
+        let template = Template::parse_observed(source, limits, &mut |r| {
+            plan.see(r);
             if let Some(path) = literal_path(r) {
                 if !paths.contains_key(path) {
                     let compiled = JsonPath::compile(path)
@@ -159,8 +149,10 @@ impl MappingTemplate {
                     paths.insert(Box::from(path), compiled);
                 }
             }
-        });
-        let plan = Plan::of(&template);
+        })?;
+        if template.program().evaluates {
+            plan = Plan::ALL;
+        }
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),

@@ -39,10 +39,13 @@
 //!   directive; printed as written when no macro is defined at render time.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
-use super::ast::{BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp};
+use super::ast::{
+    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, UnaryOp,
+};
 use super::error::ParseError;
 use super::lexer::{LexError, Lexer, State, Token, K};
 use super::span::{LineCol, Span};
@@ -225,6 +228,11 @@ impl<'a, 'm> Parser<'a, 'm> {
     // ----- positions and errors -------------------------------------------
 
     /// Absolute source offset of a `text` offset.
+    /// A name of the tree.
+    fn name(&mut self, name: &str) -> Arc<str> {
+        Arc::from(name)
+    }
+
     fn abs(&self, pos: usize) -> usize {
         match &self.map {
             Some(m) => m.get(pos).or_else(|| m.last()).map_or(pos, |&p| p as usize),
@@ -457,8 +465,14 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `( Statement() )*`
     fn statements(&mut self) -> PResult<Block> {
         let mut out = self.scratch.open();
+        out.from = self.peek_tok(0)?.start;
         // Every statement consumes at least one token.
-        while starts_statement(self.peek(0)?) {
+        loop {
+            let t = self.peek_tok(0)?;
+            if !starts_statement(t.kind) {
+                break;
+            }
+            (self.scratch.at, self.scratch.len) = (t.start, self.text.len());
             self.statement(&mut out)?;
             self.trim();
         }
@@ -600,7 +614,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                     };
                     let mut cs = first.chars();
                     cs.next();
-                    r.root = cs.as_str().into();
+                    r.root = self.name(cs.as_str());
                 }
                 r
             }
@@ -690,7 +704,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 }
                 _ => Node::MacroCall {
                     span,
-                    name: name.into(),
+                    name: self.name(name),
                     args: Vec::new(),
                 },
             };
@@ -770,14 +784,14 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let params = it
                     .map(|a| match a {
                         Arg::Expr(Expr::Ref(r)) => r.root,
-                        Arg::Expr(e) => e.span().text(self.src).into(),
-                        Arg::Word(_, w) => w.into(),
+                        Arg::Expr(e) => self.name(e.span().text(self.src)),
+                        Arg::Word(_, w) => self.name(&w),
                     })
                     .collect();
                 self.macros.insert(mname.clone());
                 Node::Macro {
                     span,
-                    name: mname.into(),
+                    name: self.name(&mname),
                     params,
                     body,
                 }
@@ -789,13 +803,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                         "#define needs exactly one argument: the reference to define",
                     ));
                 }
-                let dname: Box<str> = match args.into_iter().next() {
+                let dname: Arc<str> = match args.into_iter().next() {
                     Some(Arg::Expr(Expr::Ref(r))) => r.root,
                     Some(a) => {
                         let s = a.span().text(self.src);
-                        s.get(1..).unwrap_or("").into()
+                        self.name(s.get(1..).unwrap_or(""))
                     }
-                    None => "".into(),
+                    None => self.name(""),
                 };
                 Node::Define {
                     span,
@@ -814,7 +828,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             _ => Node::MacroCall {
                 // `#@name(…) … #end`: a block macro call.
                 span,
-                name: name.into(),
+                name: self.name(name),
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
         };
@@ -883,13 +897,13 @@ impl<'a, 'm> Parser<'a, 'm> {
             _ => Node::MacroCall {
                 // Printed as written, the `)`'s swallowed blanks included.
                 span: self.span(start, rp.end),
-                name: name.into(),
+                name: self.name(name),
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
         })
     }
 
-    fn arg_expr(&self, a: Arg) -> Expr {
+    fn arg_expr(&mut self, a: Arg) -> Expr {
         match a {
             Arg::Expr(e) => e,
             Arg::Word(span, w) => Expr::Str {
@@ -905,11 +919,11 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
         let mut it = args.into_iter();
-        let (var, var_span): (Box<str>, Span) = match it.next() {
+        let (var, var_span): (Arc<str>, Span) = match it.next() {
             Some(Arg::Expr(Expr::Ref(r))) => (r.root.clone(), r.span),
             Some(a) => {
                 let s = a.span();
-                (s.text(self.src).get(1..).unwrap_or("").into(), s)
+                (self.name(s.text(self.src).get(1..).unwrap_or("")), s)
             }
             None => return Err(self.fail(head, "#foreach needs a loop variable")),
         };
@@ -923,7 +937,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             span,
             var,
             var_span,
-            iterable,
+            iterable: Box::new(iterable),
             body,
         })
     }
@@ -970,9 +984,9 @@ impl<'a, 'm> Parser<'a, 'm> {
             RefOrText::Ref(r, _) => Ok(Expr::Ref(r)),
             RefOrText::Text(span, s) => Ok(Expr::Ref(Box::new(Reference {
                 span,
-                root: s.into(),
+                root: self.name(&s),
                 root_span: span,
-                parts: Vec::new(),
+                parts: Parts::new(),
                 silent: false,
                 formal: false,
                 backslashes: 0,
@@ -1025,7 +1039,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         while self.peek(0)? == K::Dot {
             self.bump()?;
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
-            let name: Box<str> = self.image(&id).into();
+            let name = self.name(self.image(&id));
             // LOOKAHEAD(3) Method()
             let is_method = self.peek(0)? == K::LParen && {
                 let k = self.peek(1)?;
@@ -1054,7 +1068,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             }
             self.indexes()?;
         }
-        let parts = take_from(&mut self.scratch.parts, parts_from);
+        let parts = self.scratch.take_parts(parts_from);
         let mut end = self
             .tok_at(self.cur.wrapping_sub(1))
             .map_or(first.end, |t| t.end);
@@ -1095,10 +1109,10 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
     fn build_reference(
-        &self,
+        &mut self,
         first: &Token,
         ident: &Token,
-        parts: Vec<RefPart>,
+        parts: Parts,
         formal: bool,
         end: usize,
     ) -> PResult<RefOrText> {
@@ -1122,7 +1136,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Ok(RefOrText::Ref(
                 Box::new(Reference {
                     span: self.span(first.start, end),
-                    root: name.into(),
+                    root: self.name(name),
                     root_span,
                     parts,
                     silent: false,
@@ -1153,9 +1167,9 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Ok(RefOrText::Ref(
                 Box::new(Reference {
                     span: self.span(first.start, end),
-                    root: format!("\\!{}", name).into(),
+                    root: self.name(&format!("\\!{}", name)),
                     root_span,
-                    parts: Vec::new(),
+                    parts: Parts::new(),
                     silent: false,
                     formal,
                     backslashes: 0,
@@ -1185,7 +1199,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(RefOrText::Ref(
             Box::new(Reference {
                 span: self.span(span_start, end),
-                root: name.into(),
+                root: self.name(name),
                 root_span,
                 parts,
                 silent,
@@ -1207,81 +1221,26 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
+    /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`: the
+    /// operators of precedence `min` and above, each level left-associative,
+    /// by precedence climbing (one call per operand instead of one per level;
+    /// the recursion is at most one call per level deep).
     fn or_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.and_expr()?;
-        while self.peek(0)? == K::Or {
-            self.bump()?;
-            let r = self.and_expr()?;
-            l = binary(BinOp::Or, l, r);
-        }
-        Ok(l)
+        self.binary_expr(0)
     }
 
-    fn and_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.eq_expr()?;
-        while self.peek(0)? == K::And {
-            self.bump()?;
-            let r = self.eq_expr()?;
-            l = binary(BinOp::And, l, r);
-        }
-        Ok(l)
-    }
-
-    fn eq_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.rel_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::EqEq => BinOp::Eq,
-                K::Ne => BinOp::Ne,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.rel_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn rel_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.add_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::Lt => BinOp::Lt,
-                K::Gt => BinOp::Gt,
-                K::Le => BinOp::Le,
-                K::Ge => BinOp::Ge,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.add_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn add_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.mul_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::Plus => BinOp::Add,
-                K::Minus => BinOp::Sub,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.mul_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn mul_expr(&mut self) -> PResult<Expr> {
+    fn binary_expr(&mut self, min: u8) -> PResult<Expr> {
         let mut l = self.unary_expr()?;
+        // Each round consumes an operator.
         loop {
-            let op = match self.peek(0)? {
-                K::Multiply => BinOp::Mul,
-                K::Divide => BinOp::Div,
-                K::Modulus => BinOp::Mod,
-                _ => return Ok(l),
+            let Some((op, prec)) = binary_op(self.peek(0)?) else {
+                return Ok(l);
             };
+            if prec < min {
+                return Ok(l);
+            }
             self.bump()?;
-            let r = self.unary_expr()?;
+            let r = self.binary_expr(prec + 1)?;
             l = binary(op, l, r);
         }
     }
@@ -1666,6 +1625,27 @@ enum RefOrText {
     Text(Span, String),
 }
 
+/// A binary operator's token: the operator and its precedence, lowest first
+/// (`||`, `&&`, `==` `!=`, `<` `>` `<=` `>=`, `+` `-`, `*` `/` `%`).
+fn binary_op(k: K) -> Option<(BinOp, u8)> {
+    Some(match k {
+        K::Or => (BinOp::Or, 0),
+        K::And => (BinOp::And, 1),
+        K::EqEq => (BinOp::Eq, 2),
+        K::Ne => (BinOp::Ne, 2),
+        K::Lt => (BinOp::Lt, 3),
+        K::Gt => (BinOp::Gt, 3),
+        K::Le => (BinOp::Le, 3),
+        K::Ge => (BinOp::Ge, 3),
+        K::Plus => (BinOp::Add, 4),
+        K::Minus => (BinOp::Sub, 4),
+        K::Multiply => (BinOp::Mul, 5),
+        K::Divide => (BinOp::Div, 5),
+        K::Modulus => (BinOp::Mod, 5),
+        _ => return None,
+    })
+}
+
 fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
     Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
 }
@@ -1676,6 +1656,8 @@ fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
 struct Out {
     start: usize,
     spilled: Option<Vec<Node>>,
+    /// Where the block starts in the text (to size `spilled`).
+    from: usize,
     text: String,
     text_span: Span,
 }
@@ -1694,6 +1676,9 @@ struct Scratch {
     exprs: Vec<Expr>,
     /// Text buffers for [`Out`], kept for reuse.
     texts: Vec<String>,
+    /// Where the statement being parsed starts, and the text's length.
+    at: usize,
+    len: usize,
 }
 
 /// The items of `stack` from `from` on, moved into a vector of their number.
@@ -1707,6 +1692,7 @@ impl Scratch {
         Out {
             start: self.nodes.len(),
             spilled: None,
+            from: 0,
             text: self.texts.pop().unwrap_or_default(),
             text_span: Span::default(),
         }
@@ -1721,7 +1707,13 @@ impl Scratch {
         if let Some(v) = &mut out.spilled {
             v.push(node);
         } else if self.nodes.len() - out.start >= SPILL_AT {
-            let mut v = Vec::with_capacity(4 * SPILL_AT);
+            // Room for as many nodes as the rest of the text holds at the
+            // density so far: growing by doubling would copy them all.
+            let done = self.at.saturating_sub(out.from).max(1);
+            let rest = self.len.saturating_sub(out.from);
+            let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
+            let room = (guess + guess / 8 + 16).clamp(4 * SPILL_AT, rest.max(4 * SPILL_AT));
+            let mut v = Vec::with_capacity(room);
             v.extend(self.nodes.drain(out.start.min(self.nodes.len())..));
             v.push(node);
             out.spilled = Some(v);
@@ -1731,7 +1723,7 @@ impl Scratch {
     }
 
     /// Removes and returns the block's last node if it is text.
-    fn pop_text(&mut self, out: &mut Out) -> Option<(Span, Box<str>)> {
+    fn pop_text(&mut self, out: &mut Out) -> Option<(Span, Arc<str>)> {
         let nodes = match &mut out.spilled {
             Some(v) => v,
             None if self.nodes.len() > out.start => &mut self.nodes,
@@ -1783,6 +1775,21 @@ impl Scratch {
                 v
             }
             None => take_from(&mut self.nodes, out.start),
+        }
+    }
+
+    /// The parts from `from` on (most references have one or none: no allocation).
+    fn take_parts(&mut self, from: usize) -> Parts {
+        match self.parts.len().checked_sub(from) {
+            None | Some(0) => Parts::new(),
+            Some(1) => {
+                let mut parts = Parts::new();
+                if let Some(p) = self.parts.pop() {
+                    parts.push(p);
+                }
+                parts
+            }
+            Some(_) => Parts::from_vec(take_from(&mut self.parts, from)),
         }
     }
 

@@ -247,6 +247,43 @@ fn operators_and_precedence() {
     assert!(parse("#set($a = 1 - 1)").is_ok());
 }
 
+/// Every level is left-associative, and binds as 1.7's grammar nests them.
+#[test]
+fn operators_associate_left_at_every_level() {
+    fn shape(e: &Expr, src: &str) -> String {
+        match e {
+            Expr::Binary(sp, op, l, r) => {
+                let s = format!("({} {op:?} {})", shape(l, src), shape(r, src));
+                assert_eq!(sp.text(src).trim(), sp.text(src), "span of {s}");
+                s
+            }
+            Expr::Unary(_, _, x) => format!("!{}", shape(x, src)),
+            Expr::Paren(_, x) => format!("[{}]", shape(x, src)),
+            other => other.span().text(src).to_string(),
+        }
+    }
+    for (expr, want) in [
+        ("1 - 2 - 3", "((1 Sub 2) Sub 3)"),
+        ("8 / 4 * 2 % 3", "(((8 Div 4) Mul 2) Mod 3)"),
+        ("1 + 2 * 3 - 4", "((1 Add (2 Mul 3)) Sub 4)"),
+        ("1 * 2 + 3 * 4", "((1 Mul 2) Add (3 Mul 4))"),
+        ("$a < $b == $c > $d", "(($a Lt $b) Eq ($c Gt $d))"),
+        ("$a == $b != $c", "(($a Eq $b) Ne $c)"),
+        ("$a || $b && $c || $d", "(($a Or ($b And $c)) Or $d)"),
+        (
+            "!$a + 1 <= (2 - $b) * 3",
+            "((!$a Add 1) Le ([(2 Sub $b)] Mul 3))",
+        ),
+    ] {
+        let src = format!("#set($x = {expr})");
+        let b = p(&src);
+        let Some(Node::Set { value, .. }) = b.first() else {
+            panic!("{src}")
+        };
+        assert_eq!(shape(value, &src), want, "{src}");
+    }
+}
+
 #[test]
 fn directives() {
     assert_eq!(
