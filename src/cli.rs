@@ -124,7 +124,13 @@ struct BenchArgs {
     /// Timed renders (after as many warm-up renders, at most 1000).
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     iterations: u64,
-    /// End with one JSON object: parse_ns, render_ns (median), iterations, output_bytes.
+    /// Also measure throughput with this many threads rendering the one parsed
+    /// template at once (each does `--iterations` renders), against one thread.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: u64,
+    /// End with one JSON object: parse_ns (median), render_ns (median), iterations,
+    /// output_bytes (and with --threads: threads, renders_per_s_1,
+    /// renders_per_s_n, scaling).
     #[arg(long)]
     json: bool,
 }
@@ -319,7 +325,7 @@ fn build_request(a: &RequestArgs) -> Result<Request, Failure> {
     let mut req = match &a.event {
         Some(p) => {
             let text = read_input(p, Input::Event)?;
-            Request::from_event_json(&text)
+            Request::from_event_text(text)
                 .map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?
         }
         None => Request::default(),
@@ -358,11 +364,15 @@ fn gateway_failure(name: &str, source: &str, e: GatewayError) -> Failure {
     }
 }
 
+/// Writes to standard output; a reader that went away (`| head`) ends the output quietly.
 fn write_stdout(s: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    out.write_all(s.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| Failure::Usage(format!("<stdout>: {e}")))
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Usage(format!("<stdout>: {e}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn render(a: RenderArgs) -> Result<i32, Failure> {
@@ -411,9 +421,18 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
         render: options(a.request.null_mode),
         ..GatewayOptions::default()
     };
-    let t0 = Instant::now();
+    // Parse time in the steady state, as an emulator that parses templates as
+    // they change sees it: the median of several parses after a first one.
     let t = parse_template(&name, &source)?;
-    let parse_ns = t0.elapsed().as_nanos();
+    let mut parses: Vec<u128> = (0..a.iterations.clamp(1, 20))
+        .map(|_| {
+            let t0 = Instant::now();
+            let _ = parse_template(&name, &source);
+            t0.elapsed().as_nanos()
+        })
+        .collect();
+    parses.sort_unstable();
+    let parse_ns = parses.get(parses.len() / 2).copied().unwrap_or(0);
     let first = t
         .render(&req, &gw)
         .map_err(|e| gateway_failure(&name, &source, e))?;
@@ -436,25 +455,67 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
     }
     samples.sort_unstable();
     let render_ns = samples.get(samples.len() / 2).copied().unwrap_or(0);
-    println!("template:    {name}");
-    println!("parse:       {parse_ns} ns");
-    println!(
+    let throughput = (a.threads > 1).then(|| {
+        let run = |threads: u64| -> f64 {
+            let start = Instant::now();
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(|| {
+                        for _ in 0..a.iterations {
+                            let _ = t.render(&req, &gw);
+                        }
+                    });
+                }
+            });
+            (threads * a.iterations) as f64 / start.elapsed().as_secs_f64().max(1e-9)
+        };
+        let one = run(1);
+        let many = run(a.threads);
+        (one, many)
+    });
+    use std::fmt::Write as _;
+    let mut report = String::new();
+    let _ = writeln!(report, "template:    {name}");
+    let _ = writeln!(
+        report,
+        "parse:       {parse_ns} ns (median of {})",
+        parses.len()
+    );
+    let _ = writeln!(
+        report,
         "render:      {render_ns} ns (median over {} batches)",
         samples.len()
     );
-    println!("iterations:  {}", a.iterations);
-    println!("output:      {output_bytes} bytes");
-    if a.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "parse_ns": parse_ns as u64,
-                "render_ns": render_ns as u64,
-                "iterations": a.iterations,
-                "output_bytes": output_bytes,
-            })
+    let _ = writeln!(report, "iterations:  {}", a.iterations);
+    let _ = writeln!(report, "output:      {output_bytes} bytes");
+    if let Some((one, many)) = throughput {
+        let _ = writeln!(report, "throughput:  {one:.0} renders/s on 1 thread");
+        let _ = writeln!(
+            report,
+            "             {many:.0} renders/s on {} threads ({:.2}x)",
+            a.threads,
+            many / one
         );
     }
+    if a.json {
+        let mut j = serde_json::json!({
+            "parse_ns": parse_ns as u64,
+            "render_ns": render_ns as u64,
+            "iterations": a.iterations,
+            "output_bytes": output_bytes,
+        });
+        if let (Some((one, many)), Some(obj)) = (throughput, j.as_object_mut()) {
+            obj.insert("threads".into(), a.threads.into());
+            obj.insert("renders_per_s_1".into(), (one.round() as u64).into());
+            obj.insert("renders_per_s_n".into(), (many.round() as u64).into());
+            obj.insert(
+                "scaling".into(),
+                serde_json::json!((many / one * 100.0).round() / 100.0),
+            );
+        }
+        let _ = writeln!(report, "{j}");
+    }
+    write_stdout(&report)?;
     Ok(0)
 }
 

@@ -1,49 +1,10 @@
 //! Errors, each with the span it concerns and its 1-based line and column.
+//!
+//! [`ParseError`] belongs to [`crate::syntax`] and [`RenderError`] to
+//! [`crate::eval`]; both are re-exported here.
 
-use crate::syntax::span::{LineCol, Span};
-
-/// A template that does not parse.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{pos}: {message}")]
-pub struct ParseError {
-    pub message: String,
-    pub span: Span,
-    pub pos: LineCol,
-}
-
-impl ParseError {
-    pub fn new(source: &str, span: Span, message: impl Into<String>) -> ParseError {
-        ParseError {
-            message: message.into(),
-            span,
-            pos: LineCol::of(source, span.start as usize),
-        }
-    }
-}
-
-/// A failure while rendering.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{pos}: {message}")]
-pub struct RenderError {
-    pub kind: RenderErrorKind,
-    pub message: String,
-    pub span: Span,
-    pub pos: LineCol,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RenderErrorKind {
-    /// A Java method threw (1.7: `MethodInvocationException`).
-    MethodFailed,
-    /// `#include` / `#parse`: no file access.
-    Unsupported,
-    /// A limit in [`crate::Limits`] was exceeded.
-    Limit,
-    /// Anything else the engine refuses at render time.
-    Invalid,
-    /// Writing to the output failed.
-    Write,
-}
+pub use crate::eval::error::{RenderError, RenderErrorKind};
+pub use crate::syntax::error::ParseError;
 
 /// Any error of this crate.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -25,76 +25,9 @@ pub mod syntax;
 use std::sync::Arc;
 
 pub use error::{Error, ParseError, RenderError, RenderErrorKind};
+pub use eval::options::{Limits, NullMode, RenderOptions};
 pub use eval::value::{HostObject, Value};
 pub use syntax::span::{LineCol, Span};
-
-/// How null and undefined references print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum NullMode {
-    /// API Gateway: as empty text; `null == ""` is true; a null reference is
-    /// true in `#if`, `&&`, `||` (and `!` of it false); `#macro` and
-    /// `#evaluate` are not executed and print as written.
-    #[default]
-    ApiGateway,
-    /// Stock Velocity 1.7: a null reference prints its source text (`$missing`);
-    /// `#macro` and `#evaluate` run.
-    Velocity,
-    /// API Gateway's semantics, except that a null reference prints `null`: for
-    /// tools that check the structure of the output whatever the data (lint).
-    JsonNull,
-}
-
-/// Limits that bound every render. All are checked; exceeding one is an error
-/// except `foreach_max`, which stops the loop as API Gateway does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Iterations per `#foreach` (API Gateway: 1000). The loop stops there.
-    pub foreach_max: usize,
-    /// Bytes of output (default 64 MiB).
-    pub output_max: usize,
-    /// Nesting of evaluation: macro calls, `#evaluate`, interpolated strings, `#define` (default 64).
-    pub depth_max: usize,
-    /// Template source size in bytes (API Gateway: 300 KB = 307,200 bytes).
-    pub template_max: usize,
-    /// Elements of one `[a..b]` range (default 1,000,000).
-    pub range_max: usize,
-    /// Evaluation steps of one render: nodes and expressions visited, elements
-    /// and bytes (one per 64) that methods, JSONPath and printing go through
-    /// (default 20,000,000). See [`eval::budget`].
-    pub steps_max: u64,
-    /// Bytes one render may build: strings, list and map slots, parsed body
-    /// nodes, output, the request body itself. Counted as built and never
-    /// refunded, so a render never holds more (default 256 MiB). See [`eval::budget`].
-    pub memory_max: usize,
-}
-
-impl Limits {
-    /// A fresh budget of these limits' steps and memory, for one render.
-    pub fn budget(&self) -> eval::budget::Budget {
-        eval::budget::Budget::new(self.steps_max, self.memory_max)
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            foreach_max: 1000,
-            output_max: 64 << 20,
-            depth_max: 64,
-            template_max: 300 * 1024,
-            range_max: 1_000_000,
-            steps_max: 20_000_000,
-            memory_max: 256 << 20,
-        }
-    }
-}
-
-/// Options of one render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RenderOptions {
-    pub null_mode: NullMode,
-    pub limits: Limits,
-}
 
 /// Variables a template renders against. Thread-safe; converted into
 /// per-render [`Value`]s when a render starts.
@@ -142,6 +75,8 @@ pub struct Template {
 pub(crate) struct TemplateInner {
     pub(crate) source: Arc<str>,
     pub(crate) body: syntax::ast::Block,
+    /// The tree renders walk, made from `body` once.
+    pub(crate) program: eval::compile::Program,
 }
 
 impl Template {
@@ -152,6 +87,16 @@ impl Template {
 
     /// Parses `source`, refusing templates over `limits.template_max` bytes.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<Template, ParseError> {
+        Template::parse_observed(source, limits, &mut |_| {})
+    }
+
+    /// Like [`Template::parse_with`], showing `seen` every reference the
+    /// compiled template can evaluate (see [`eval::compile::compile_observed`]).
+    pub(crate) fn parse_observed(
+        source: &str,
+        limits: &Limits,
+        seen: &mut dyn FnMut(&syntax::ast::Reference),
+    ) -> Result<Template, ParseError> {
         if source.len() > limits.template_max {
             return Err(ParseError::new(
                 source,
@@ -164,12 +109,26 @@ impl Template {
             ));
         }
         let body = syntax::parse(source)?;
+        let program = eval::compile::compile_observed(&body, seen);
         Ok(Template {
             inner: Arc::new(TemplateInner {
                 source: Arc::from(source),
                 body,
+                program,
             }),
         })
+    }
+
+    /// The compiled program.
+    pub(crate) fn program(&self) -> &eval::compile::Program {
+        &self.inner.program
+    }
+
+    fn compiled(&self) -> eval::render::Compiled<'_> {
+        eval::render::Compiled {
+            program: &self.inner.program,
+            source: &self.inner.source,
+        }
     }
 
     /// The source text.
@@ -191,7 +150,13 @@ impl Template {
     pub fn render_with(&self, ctx: &Context, opts: &RenderOptions) -> Result<String, RenderError> {
         let budget = opts.limits.budget();
         let mut out = String::new();
-        eval::render::render(&self.inner, ctx, opts, &mut out, &budget)?;
+        let vars = ctx
+            .vars()
+            .iter()
+            .map(|(k, v)| (Box::from(k.as_str()), Value::from_json(v)))
+            .filter(|(_, v)| !v.is_null())
+            .collect();
+        eval::render::render_vars(self.compiled(), vars, opts, &mut out, &budget)?;
         if budget.saw_lone_surrogates() {
             // As Java's UTF-8 encoder writes them.
             out = eval::jstring::java_utf8(&out).into_owned();
@@ -211,7 +176,28 @@ impl Template {
         out: &mut String,
         budget: &eval::budget::Budget,
     ) -> Result<eval::render::Vars, RenderError> {
-        eval::render::render_vars(&self.inner, vars, opts, out, budget)
+        eval::render::render_vars(self.compiled(), vars, opts, out, budget)
+    }
+
+    /// Renders with variables given by name; those the template never names are
+    /// dropped. With `trace`, also records which span wrote which bytes.
+    pub(crate) fn render_named<'v>(
+        &self,
+        vars: impl IntoIterator<Item = (&'v str, Value)>,
+        opts: &RenderOptions,
+        out: &mut String,
+        trace: bool,
+        budget: &eval::budget::Budget,
+    ) -> Result<Vec<eval::render::OutputPiece>, RenderError> {
+        let pieces = eval::render::render_named(
+            self.compiled(),
+            vars,
+            opts,
+            out,
+            trace.then(Vec::new),
+            budget,
+        )?;
+        Ok(pieces.unwrap_or_default())
     }
 
     /// Like [`Template::render_values`], also returning which template span wrote
@@ -223,7 +209,7 @@ impl Template {
         out: &mut String,
         budget: &eval::budget::Budget,
     ) -> Result<(eval::render::Vars, Vec<eval::render::OutputPiece>), RenderError> {
-        eval::render::render_traced(&self.inner, vars, opts, out, budget)
+        eval::render::render_traced(self.compiled(), vars, opts, out, budget)
     }
 
     /// Renders into any `fmt::Write`.

@@ -373,3 +373,28 @@ fn errors_in_long_lines_quote_a_short_excerpt() {
         "{err}"
     );
 }
+
+#[test]
+fn bench_measures_threads_rendering_one_template() {
+    let out = run(&[
+        "bench",
+        "examples/start-execution.vtl",
+        "--event",
+        "examples/post-execution.json",
+        "--iterations",
+        "20",
+        "--threads",
+        "2",
+        "--json",
+    ]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("renders/s on 2 threads"), "{stdout}");
+    let last = stdout.lines().last().expect("a last line");
+    let json: serde_json::Value = serde_json::from_str(last).expect("JSON");
+    assert_eq!(json["threads"], 2);
+    for key in ["renders_per_s_1", "renders_per_s_n"] {
+        assert!(json[key].as_u64().is_some_and(|n| n > 0), "{key} in {last}");
+    }
+    assert!(json["scaling"].as_f64().is_some_and(|s| s > 0.0), "{last}");
+}

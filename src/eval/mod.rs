@@ -1,12 +1,15 @@
 //! Evaluation: values, operators, Java method emulation and the tree walker.
 
 pub mod budget;
+pub mod compile;
 pub(crate) mod cycles;
+pub mod error;
 pub mod jregex;
 pub mod jstring;
 pub mod methods;
 pub mod number;
 pub mod ops;
+pub mod options;
 pub mod print;
 pub mod render;
 pub mod value;

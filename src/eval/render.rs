@@ -19,6 +19,9 @@
 //! - `#break` stops the nearest `#foreach`, `#define` body, macro call or
 //!   `#evaluate`; `#stop` stops the whole render (or the `#evaluate`).
 //!
+//! It walks the tree [`super::compile`] made: variables are slots in an array,
+//! string literals constants made once per render, `#define` bodies shared.
+//!
 //! Every render is bounded: output size, nesting depth, range size and a
 //! step budget ([`crate::Limits`]).
 
@@ -26,16 +29,20 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use std::sync::Arc;
+
 use super::budget::{Budget, Exceeded};
+use super::compile::{
+    self, Block, Expr, Namespace, Node, Part as RefPart, Program, Ref as Reference, Slot,
+    SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
+};
+use super::error::{RenderError, RenderErrorKind};
 use super::methods;
 use super::ops;
+use super::options::{NullMode, RenderOptions};
 use super::value::{CallError, CallResult, HostObject, Value};
-use crate::error::{RenderError, RenderErrorKind};
-use crate::syntax::ast::{
-    BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp,
-};
+use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
-use crate::{Context, NullMode, RenderOptions, TemplateInner};
 
 /// How a block ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,27 +56,35 @@ enum Flow {
     Stop,
 }
 
-type R<T> = Result<T, RenderError>;
+/// Errors are boxed inside the walker: every node returns a result, and a small
+/// one travels in registers.
+type R<T> = Result<T, Box<RenderError>>;
 
 /// A `#define` body, rendered each time its reference is used.
 #[derive(Clone)]
 struct DefineBody {
     /// `None`: the main template's source.
     src: Option<Rc<str>>,
-    body: Rc<Block>,
-}
-
-struct MacroDef<'t> {
-    src: &'t str,
-    params: &'t [Box<str>],
-    body: &'t Block,
+    body: Arc<Block>,
 }
 
 struct State<'t> {
     opts: &'t RenderOptions,
-    vars: HashMap<Box<str>, Value>,
-    defines: HashMap<Box<str>, DefineBody>,
-    macros: HashMap<&'t str, MacroDef<'t>>,
+    prog: &'t Program,
+    /// The variables, by slot (null: undefined).
+    slots: Vec<Value>,
+    /// `#define` bodies, by slot.
+    defines: Vec<Option<DefineBody>>,
+    /// Variables given to the render that the template never names: handed
+    /// back untouched (and found by text `#evaluate` compiles).
+    others: Vars,
+    /// Names beyond the template's, made by `#evaluate`d text, by slot.
+    extra_names: HashMap<Box<str>, Slot>,
+    extra_list: Vec<Box<str>>,
+    /// String constants beyond the template's (`#evaluate`d text).
+    extra_strings: Vec<Box<str>>,
+    /// Each string constant's value, made on first use.
+    consts: Vec<Option<Rc<str>>>,
     /// Inside a macro call, `$param` → the call's argument as written: a null
     /// argument prints that text in stock mode (1.7's `.literal.$param`).
     arg_literals: HashMap<String, String>,
@@ -166,26 +181,16 @@ pub struct OutputPiece {
 /// At most this many pieces are recorded by one traced render.
 pub const TRACE_MAX: usize = 1_000_000;
 
-pub(crate) fn render(
-    t: &TemplateInner,
-    ctx: &Context,
-    opts: &RenderOptions,
-    out: &mut String,
-    budget: &Budget,
-) -> Result<(), RenderError> {
-    let mut vars = HashMap::with_capacity(ctx.vars().len() + 8);
-    for (k, v) in ctx.vars() {
-        let v = Value::from_json(v);
-        if !v.is_null() {
-            vars.insert(Box::from(k.as_str()), v);
-        }
-    }
-    render_vars(t, vars, opts, out, budget).map(|_| ())
+/// A compiled template and the text it was compiled from (for spans).
+#[derive(Clone, Copy)]
+pub struct Compiled<'t> {
+    pub program: &'t Program,
+    pub source: &'t str,
 }
 
 /// Renders with the given variables and hands them back as the template left them.
 pub(crate) fn render_vars(
-    t: &TemplateInner,
+    t: Compiled<'_>,
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
@@ -196,7 +201,7 @@ pub(crate) fn render_vars(
 
 /// Like [`render_vars`], also returning which template span wrote which output.
 pub(crate) fn render_traced(
-    t: &TemplateInner,
+    t: Compiled<'_>,
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
@@ -207,77 +212,153 @@ pub(crate) fn render_traced(
 }
 
 fn render_inner(
-    t: &TemplateInner,
+    t: Compiled<'_>,
     vars: Vars,
     opts: &RenderOptions,
     out: &mut String,
     trace: Option<Vec<OutputPiece>>,
     budget: &Budget,
 ) -> Result<(Vars, Option<Vec<OutputPiece>>), RenderError> {
-    let mut st = State {
-        opts,
-        vars,
-        defines: HashMap::new(),
-        macros: HashMap::new(),
-        arg_literals: HashMap::new(),
-        scopes: Vec::new(),
-        trace,
-        depth: 0,
-        budget,
-        main_src: &t.source,
-    };
-    if opts.null_mode == NullMode::Velocity {
-        collect_macros(&t.source, &t.body, &mut st.macros, 0);
-    }
-    render_block(&mut st, &t.source, &t.body, out)?;
-    Ok((st.vars, st.trace))
-}
-
-/// Velocity 1.7 registers macros when it parses, so a call may come before the definition.
-fn collect_macros<'t>(
-    src: &'t str,
-    block: &'t Block,
-    out: &mut HashMap<&'t str, MacroDef<'t>>,
-    depth: usize,
-) {
-    if depth > 512 {
-        return;
-    }
-    for n in block {
-        match n {
-            Node::Macro {
-                name, params, body, ..
-            } => {
-                out.entry(name).or_insert(MacroDef { src, params, body });
+    let prog = t.program;
+    let mut st = State::new(prog, opts, t.source, trace, budget);
+    for (name, v) in vars {
+        match prog.names.get(&name) {
+            Some(slot) => st.set(slot, v),
+            None => {
+                st.others.insert(name, v);
             }
-            Node::If {
-                branches,
-                otherwise,
-                ..
-            } => {
-                for (_, b) in branches {
-                    collect_macros(src, b, out, depth + 1);
-                }
-                if let Some(b) = otherwise {
-                    collect_macros(src, b, out, depth + 1);
-                }
-            }
-            Node::Foreach { body, .. } | Node::Define { body, .. } => {
-                collect_macros(src, body, out, depth + 1)
-            }
-            _ => {}
         }
     }
+    render_block(&mut st, t.source, &prog.body, out).map_err(|e| *e)?;
+    let trace = st.trace.take();
+    Ok((st.into_vars(), trace))
+}
+
+/// Renders with variables given by name, dropping those the template never
+/// names (stock mode keeps them for `#evaluate`): what a gateway render uses.
+pub(crate) fn render_named<'v>(
+    t: Compiled<'_>,
+    vars: impl IntoIterator<Item = (&'v str, Value)>,
+    opts: &RenderOptions,
+    out: &mut String,
+    trace: Option<Vec<OutputPiece>>,
+    budget: &Budget,
+) -> Result<Option<Vec<OutputPiece>>, RenderError> {
+    let prog = t.program;
+    let mut st = State::new(prog, opts, t.source, trace, budget);
+    for (name, v) in vars {
+        match prog.names.get(name) {
+            Some(slot) => st.set(slot, v),
+            None if opts.null_mode == NullMode::Velocity => {
+                st.others.insert(Box::from(name), v);
+            }
+            None => {}
+        }
+    }
+    render_block(&mut st, t.source, &prog.body, out).map_err(|e| *e)?;
+    Ok(st.trace.take())
 }
 
 impl<'t> State<'t> {
+    fn new(
+        prog: &'t Program,
+        opts: &'t RenderOptions,
+        main_src: &'t str,
+        trace: Option<Vec<OutputPiece>>,
+        budget: &'t Budget,
+    ) -> State<'t> {
+        let n = prog.names.len();
+        State {
+            opts,
+            prog,
+            slots: vec![Value::Null; n],
+            defines: vec![None; n],
+            others: HashMap::new(),
+            extra_names: HashMap::new(),
+            extra_list: Vec::new(),
+            extra_strings: Vec::new(),
+            consts: vec![None; prog.strings.len()],
+            arg_literals: HashMap::new(),
+            scopes: Vec::new(),
+            trace,
+            depth: 0,
+            budget,
+            main_src,
+        }
+    }
+
+    fn get(&self, slot: Slot) -> &Value {
+        self.slots.get(slot as usize).unwrap_or(&Value::Null)
+    }
+
+    fn set(&mut self, slot: Slot, v: Value) {
+        if let Some(s) = self.slots.get_mut(slot as usize) {
+            *s = v;
+        }
+    }
+
+    /// Sets a slot and hands back what it held.
+    fn replace(&mut self, slot: Slot, v: Value) -> Value {
+        match self.slots.get_mut(slot as usize) {
+            Some(s) => std::mem::replace(s, v),
+            None => Value::Null,
+        }
+    }
+
+    fn define(&self, slot: Slot) -> Option<&DefineBody> {
+        self.defines.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    fn set_define(&mut self, slot: Slot, d: Option<DefineBody>) {
+        if let Some(x) = self.defines.get_mut(slot as usize) {
+            *x = d;
+        }
+    }
+
+    /// The value of string constant `id`, made once per render.
+    fn string(&mut self, id: u32) -> Value {
+        let i = id as usize;
+        if let Some(Some(s)) = self.consts.get(i) {
+            return Value::Str(s.clone());
+        }
+        let n = self.prog.strings.len();
+        let text: &str = match i.checked_sub(n) {
+            None => self.prog.strings.get(i).map_or("", |s| &**s),
+            Some(j) => self.extra_strings.get(j).map_or("", |s| &**s),
+        };
+        let rc: Rc<str> = Rc::from(text);
+        if let Some(c) = self.consts.get_mut(i) {
+            *c = Some(rc.clone());
+        }
+        Value::Str(rc)
+    }
+
+    /// The variables as the template left them, by name.
+    fn into_vars(self) -> Vars {
+        let mut vars = self.others;
+        let known = self.prog.names.len();
+        for (i, v) in self.slots.into_iter().enumerate() {
+            if v.is_null() {
+                continue;
+            }
+            let name = match i.checked_sub(known) {
+                None => self.prog.names.name(i as Slot),
+                Some(j) => self.extra_list.get(j).map(|s| &**s),
+            };
+            if let Some(name) = name {
+                vars.insert(Box::from(name), v);
+            }
+        }
+        vars
+    }
+
     fn err(
         &self,
         src: &str,
         span: Span,
         kind: RenderErrorKind,
         message: impl Into<String>,
-    ) -> RenderError {
+    ) -> Box<RenderError> {
         // Positions inside an `#evaluate`d string are reported at the start of the main template
         // span only when the source is the main template.
         let pos = if std::ptr::eq(src, self.main_src) {
@@ -285,20 +366,22 @@ impl<'t> State<'t> {
         } else {
             LineCol { line: 1, column: 1 }
         };
-        RenderError {
+        Box::new(RenderError {
             kind,
             message: message.into(),
             span,
             pos,
-        }
+        })
     }
 
+    #[inline]
     fn step(&mut self, src: &str, span: Span) -> R<()> {
         self.budget.step().map_err(|e| self.exceeded(src, span, e))
     }
 
     /// A budget or depth limit went over at `span`.
-    fn exceeded(&self, src: &str, span: Span, e: Exceeded) -> RenderError {
+    #[cold]
+    fn exceeded(&self, src: &str, span: Span, e: Exceeded) -> Box<RenderError> {
         let kind = match e {
             Exceeded::Depth(_) => RenderErrorKind::MethodFailed,
             _ => RenderErrorKind::Limit,
@@ -307,7 +390,8 @@ impl<'t> State<'t> {
     }
 
     /// A failed operator.
-    fn op_failed(&self, src: &str, span: Span, e: CallError) -> RenderError {
+    #[cold]
+    fn op_failed(&self, src: &str, span: Span, e: CallError) -> Box<RenderError> {
         match e {
             CallError::Limit(e) => self.exceeded(src, span, e),
             CallError::Java(msg) => self.err(src, span, RenderErrorKind::Invalid, msg),
@@ -315,7 +399,14 @@ impl<'t> State<'t> {
     }
 
     /// A failed call of method `name` (a property, index or operator: `None`).
-    fn call_failed(&self, src: &str, span: Span, name: Option<&str>, e: CallError) -> RenderError {
+    #[cold]
+    fn call_failed(
+        &self,
+        src: &str,
+        span: Span,
+        name: Option<&str>,
+        e: CallError,
+    ) -> Box<RenderError> {
         match (e, name) {
             (CallError::Limit(e), _) => self.exceeded(src, span, e),
             (CallError::Java(msg), Some(name)) => self.err(
@@ -432,8 +523,7 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             var,
             iterable,
             body,
-            ..
-        } => return render_foreach(st, src, *span, var, iterable, body, out),
+        } => return render_foreach(st, src, *span, *var, iterable, body, out),
         Node::Break(_, None) => return Ok(Flow::Break),
         Node::Break(span, Some(scope)) => {
             let v = eval(st, src, scope)?;
@@ -453,11 +543,11 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
         Node::Stop(_) => return Ok(Flow::Stop),
         // A definition prints nothing: Velocity registers it; API Gateway drops it
         // (recorded against AWS: `#macro(m)…#end#m()` prints `#m()`).
-        Node::Macro { .. } => {}
+        Node::Macro(_) => {}
         Node::MacroCall { span, name, args } => {
             return render_macro_call(st, src, *span, name, args, out)
         }
-        Node::Define { name, body, .. } => {
+        Node::Define { slot, body, .. } => {
             let own_src = if std::ptr::eq(src, st.main_src) {
                 None
             } else {
@@ -465,10 +555,10 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             };
             let def = DefineBody {
                 src: own_src,
-                body: Rc::new(body.clone()),
+                body: body.clone(),
             };
-            st.vars.remove(name.as_ref());
-            st.defines.insert(name.clone(), def);
+            st.set(*slot, Value::Null);
+            st.set_define(*slot, Some(def));
         }
         Node::Evaluate { span, arg } => {
             if st.apigw() {
@@ -478,7 +568,7 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
                 return render_evaluate(st, src, *span, arg, out);
             }
         }
-        Node::Include { span, kind, .. } => {
+        Node::Include { span, kind } => {
             let what = match kind {
                 IncludeKind::Include => "#include",
                 IncludeKind::Parse => "#parse",
@@ -502,7 +592,7 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
 
     // A `#define` block renders in place.
     if r.parts.is_empty() && !escaped {
-        if let Some(def) = st.defines.get(r.root.as_ref()).cloned() {
+        if let Some(def) = st.define(r.root).cloned() {
             push_backslashes(out, half);
             return render_define(st, src, r.span, &def, out);
         }
@@ -613,10 +703,11 @@ fn render_define(
 }
 
 fn lookup_root(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
-    if let Some(v) = st.vars.get(r.root.as_ref()) {
+    let v = st.get(r.root);
+    if !v.is_null() {
         return Ok(v.clone());
     }
-    if let Some(def) = st.defines.get(r.root.as_ref()).cloned() {
+    if let Some(def) = st.define(r.root).cloned() {
         let mut s = String::new();
         render_define(st, src, r.span, &def, &mut s)?;
         return Ok(Value::Str(Rc::from(s)));
@@ -638,9 +729,23 @@ fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
 
 fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Value> {
     match part {
-        RefPart::Property(span, name) => Ok(methods::get_property(cur, name, st.budget)
-            .map_err(|e| st.call_failed(src, *span, None, e))?
-            .unwrap_or(Value::Null)),
+        RefPart::Property(span, name) => {
+            // A map's property is `get(name)`, unless the name is a getter every
+            // object has (`class`): no need to try the getters first.
+            if let Value::Map(m) = cur {
+                if !matches!(&**name, "class" | "Class") {
+                    return Ok(m.try_borrow().map_or(Value::Null, |m| {
+                        m.entries
+                            .get(&super::value::StrKey(name))
+                            .cloned()
+                            .unwrap_or_default()
+                    }));
+                }
+            }
+            Ok(methods::get_property(cur, name, st.budget)
+                .map_err(|e| st.call_failed(src, *span, None, e))?
+                .unwrap_or(Value::Null))
+        }
         RefPart::Method(span, name, args) => {
             let mut vals = Vec::with_capacity(args.len());
             for a in args {
@@ -678,8 +783,8 @@ fn check_value_size(st: &State<'_>, src: &str, span: Span, v: &Value) -> R<()> {
 
 fn assign(st: &mut State<'_>, src: &str, target: &Reference, v: Value) -> R<()> {
     let Some((last, prefix)) = target.parts.split_last() else {
-        st.defines.remove(target.root.as_ref());
-        st.vars.insert(target.root.clone(), v);
+        st.set_define(target.root, None);
+        st.set(target.root, v);
         return Ok(());
     };
     let mut obj = lookup_root(st, src, target)?;
@@ -716,7 +821,7 @@ fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
         }
         Expr::Bool(_, b) => *b,
         Expr::Paren(_, inner) => condition(st, src, inner)?,
-        Expr::Unary(_, UnaryOp::Not, inner) => !condition(st, src, inner)?,
+        Expr::Not(_, inner) => !condition(st, src, inner)?,
         Expr::Binary(_, BinOp::And, l, r) => condition(st, src, l)? && condition(st, src, r)?,
         Expr::Binary(_, BinOp::Or, l, r) => condition(st, src, l)? || condition(st, src, r)?,
         Expr::Binary(
@@ -758,25 +863,19 @@ fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
     st.step(src, e.span())?;
     match e {
         Expr::Ref(r) => eval_ref(st, src, r),
-        Expr::Str {
-            span,
-            value,
-            interpolated,
-        } => match interpolated {
-            None => Ok(Value::str(value)),
-            Some(block) => {
-                st.enter(src, *span)?;
-                let mut s = String::new();
-                let flow = render_block(st, src, block, &mut s);
-                st.leave();
-                flow?;
-                st.check_output(src, *span, s.len())?;
-                Ok(Value::Str(Rc::from(s)))
-            }
-        },
-        Expr::Int(_, IntLit::Int(i)) => Ok(Value::Int(*i)),
-        Expr::Int(_, IntLit::Long(i)) => Ok(Value::Long(*i)),
-        Expr::Int(_, IntLit::Big(b)) => Ok(Value::BigInt(Rc::new(b.clone()))),
+        Expr::Str(_, id) => Ok(st.string(*id)),
+        Expr::Interpolated(span, block) => {
+            st.enter(src, *span)?;
+            let mut s = String::new();
+            let flow = render_block(st, src, block, &mut s);
+            st.leave();
+            flow?;
+            st.check_output(src, *span, s.len())?;
+            Ok(Value::Str(Rc::from(s)))
+        }
+        Expr::Int(_, i) => Ok(Value::Int(*i)),
+        Expr::Long(_, i) => Ok(Value::Long(*i)),
+        Expr::Big(_, b) => Ok(Value::BigInt(Rc::new((**b).clone()))),
         Expr::Float(_, f) => Ok(Value::Double(*f)),
         Expr::Bool(_, b) => Ok(Value::Bool(*b)),
         Expr::List(_, items) => {
@@ -824,7 +923,7 @@ fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
             }
             Ok(Value::new_map(m))
         }
-        Expr::Unary(_, UnaryOp::Not, inner) => Ok(Value::Bool(!condition(st, src, inner)?)),
+        Expr::Not(_, inner) => Ok(Value::Bool(!condition(st, src, inner)?)),
         Expr::Paren(_, inner) => eval(st, src, inner),
         Expr::Binary(_, BinOp::And | BinOp::Or, ..) => Ok(Value::Bool(condition(st, src, e)?)),
         Expr::Binary(
@@ -916,7 +1015,7 @@ fn render_foreach(
     st: &mut State<'_>,
     src: &str,
     span: Span,
-    var: &str,
+    var: Slot,
     iterable: &Expr,
     body: &Block,
     out: &mut String,
@@ -934,26 +1033,25 @@ fn render_foreach(
         _ => return Ok(Flow::Normal),
     };
 
-    let saved_var = st.vars.get(var).cloned();
-    let saved_count = st.vars.get("velocityCount").cloned();
-    let saved_has_next = st.vars.get("velocityHasNext").cloned();
-    let saved_scope = st.vars.get("foreach").cloned();
+    let saved_var = st.get(var).clone();
+    let saved_count = st.get(SLOT_VELOCITY_COUNT).clone();
+    let saved_has_next = st.get(SLOT_VELOCITY_HAS_NEXT).clone();
+    let saved_scope = st.get(SLOT_FOREACH).clone();
     let scope = Rc::new(ForeachScope {
         index: Cell::new(-1),
         has_next: Cell::new(false),
-        parent: saved_scope.clone(),
+        parent: (!saved_scope.is_null()).then(|| saved_scope.clone()),
     });
     let scope_obj: Rc<dyn HostObject> = scope.clone();
     let scope_addr = Rc::as_ptr(&scope_obj) as *const () as usize;
     st.scopes.push(scope_addr);
-    st.vars.insert("foreach".into(), Value::Object(scope_obj));
+    st.set(SLOT_FOREACH, Value::Object(scope_obj));
 
     let max = st.opts.limits.foreach_max;
     let mut count = 0usize;
     let mut result = Ok(Flow::Normal);
     while count < max && iter.has_next() {
-        st.vars
-            .insert("velocityCount".into(), Value::Int((count + 1) as i32));
+        st.set(SLOT_VELOCITY_COUNT, Value::Int((count + 1) as i32));
         let value = match iter.next() {
             Ok(v) => v,
             Err(()) => {
@@ -967,13 +1065,8 @@ fn render_foreach(
             }
         };
         let has_next = iter.has_next();
-        st.vars
-            .insert("velocityHasNext".into(), Value::Bool(has_next));
-        if value.is_null() {
-            st.vars.remove(var);
-        } else {
-            st.vars.insert(var.into(), value);
-        }
+        st.set(SLOT_VELOCITY_HAS_NEXT, Value::Bool(has_next));
+        st.set(var, value);
         scope.index.set(scope.index.get() + 1);
         scope.has_next.set(has_next);
         match render_block(st, src, body, out) {
@@ -989,22 +1082,11 @@ fn render_foreach(
     }
 
     st.scopes.pop();
-    restore(st, var, saved_var);
-    restore(st, "velocityCount", saved_count);
-    restore(st, "velocityHasNext", saved_has_next);
-    restore(st, "foreach", saved_scope);
+    st.set(var, saved_var);
+    st.set(SLOT_VELOCITY_COUNT, saved_count);
+    st.set(SLOT_VELOCITY_HAS_NEXT, saved_has_next);
+    st.set(SLOT_FOREACH, saved_scope);
     result
-}
-
-fn restore(st: &mut State<'_>, name: &str, saved: Option<Value>) {
-    match saved {
-        Some(v) => {
-            st.vars.insert(name.into(), v);
-        }
-        None => {
-            st.vars.remove(name);
-        }
-    }
 }
 
 fn render_macro_call(
@@ -1018,9 +1100,9 @@ fn render_macro_call(
     let found = if st.apigw() {
         None
     } else {
-        st.macros.get(name).map(|m| (m.src, m.params, m.body))
+        st.prog.macros.get(name).cloned()
     };
-    let Some((msrc, params, body)) = found else {
+    let Some(def) = found else {
         let start = out.len();
         out.push_str(span.text(src));
         st.check_output(src, span, out.len())?;
@@ -1031,31 +1113,26 @@ fn render_macro_call(
     for a in args {
         vals.push(eval(st, src, a)?);
     }
-    let mut saved = Vec::with_capacity(params.len());
-    let mut saved_literals = Vec::with_capacity(params.len());
-    for (i, p) in params.iter().enumerate() {
-        let key = format!("${p}");
+    let mut saved = Vec::with_capacity(def.params.len());
+    let mut saved_literals = Vec::with_capacity(def.params.len());
+    for (i, (&p, pname)) in def.params.iter().zip(&def.param_names).enumerate() {
+        let key = format!("${pname}");
         let arg_text = args.get(i).map(|a| a.span().text(src).to_string());
         let old = match arg_text {
             Some(t) => st.arg_literals.insert(key.clone(), t),
             None => st.arg_literals.remove(&key),
         };
         saved_literals.push((key, old));
-        saved.push((p.clone(), st.vars.get(p.as_ref()).cloned()));
-        match vals.get(i) {
-            Some(v) if !v.is_null() => {
-                st.vars.insert(p.clone(), v.clone());
-            }
-            _ => {
-                st.vars.remove(p.as_ref());
-            }
-        }
+        let v = vals.get(i).cloned().unwrap_or(Value::Null);
+        saved.push((p, st.replace(p, v)));
     }
     st.enter(src, span)?;
-    let flow = render_block(st, msrc, body, out);
+    // Macro bodies are the main template's text.
+    let main = st.main_src;
+    let flow = render_block(st, main, &def.body, out);
     st.leave();
-    for (p, v) in saved {
-        restore(st, &p, v);
+    for (p, v) in saved.into_iter().rev() {
+        st.set(p, v);
     }
     for (k, old) in saved_literals {
         match old {
@@ -1066,6 +1143,40 @@ fn render_macro_call(
     match flow? {
         Flow::Break => Ok(Flow::Normal),
         other => Ok(other),
+    }
+}
+
+/// The names and constants of text compiled at render time (`#evaluate`): the
+/// template's, extended for this render.
+struct RenderNamespace<'s, 't> {
+    st: &'s mut State<'t>,
+}
+
+impl Namespace for RenderNamespace<'_, '_> {
+    fn slot(&mut self, name: &str) -> Slot {
+        let st = &mut *self.st;
+        if let Some(s) = st.prog.names.get(name) {
+            return s;
+        }
+        if let Some(&s) = st.extra_names.get(name) {
+            return s;
+        }
+        let s = st.slots.len() as Slot;
+        st.extra_names.insert(Box::from(name), s);
+        st.extra_list.push(Box::from(name));
+        // A variable given to the render but not named by the template lives here now.
+        let v = st.others.remove(name).unwrap_or(Value::Null);
+        st.slots.push(v);
+        st.defines.push(None);
+        s
+    }
+
+    fn string(&mut self, s: &str) -> u32 {
+        let st = &mut *self.st;
+        let id = (st.prog.strings.len() + st.extra_strings.len()) as u32;
+        st.extra_strings.push(Box::from(s));
+        st.consts.push(None);
+        id
     }
 }
 
@@ -1083,7 +1194,7 @@ fn render_evaluate(
     let text = v
         .java_string(st.budget)
         .map_err(|e| st.exceeded(src, span, e))?;
-    let body = crate::syntax::parse(&text).map_err(|e| {
+    let ast = crate::syntax::parse(&text).map_err(|e| {
         st.err(
             src,
             span,
@@ -1091,6 +1202,7 @@ fn render_evaluate(
             format!("#evaluate: {}", e),
         )
     })?;
+    let body = compile::compile_with(&ast, &mut RenderNamespace { st });
     st.enter(src, span)?;
     let flow = render_block(st, &text, &body, out);
     st.leave();

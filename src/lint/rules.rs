@@ -334,7 +334,7 @@ pub fn output_format(t: &Embedded, ast: &crate::syntax::ast::Block) -> OutputFor
     if t.kind == TemplateKind::GatewayResponse {
         return OutputFormat::Other;
     }
-    let by_content = first_text(ast, 0).and_then(|text| {
+    let by_content = first_text(ast).and_then(|text| {
         let text = text.trim_start();
         let c = text.chars().next()?;
         Some(match c {
@@ -406,11 +406,9 @@ fn is_form_start(text: &str) -> bool {
 
 /// The first literal text the template writes that is not blank (directives such
 /// as `#set` before it skipped); `None` when a reference or nothing comes first.
-fn first_text(block: &crate::syntax::ast::Block, depth: usize) -> Option<&str> {
+/// (Its recursion follows the tree, whose depth the parser bounds.)
+fn first_text(block: &crate::syntax::ast::Block) -> Option<&str> {
     use crate::syntax::ast::Node;
-    if depth > 64 {
-        return None;
-    }
     for node in block {
         match node {
             Node::Text(_, text) => {
@@ -421,12 +419,12 @@ fn first_text(block: &crate::syntax::ast::Block, depth: usize) -> Option<&str> {
             Node::Set { .. } | Node::Macro { .. } | Node::Define { .. } | Node::Break(..) => {}
             Node::Stop(_) => return None,
             Node::If { branches, .. } => {
-                if let Some(d) = branches.first().and_then(|(_, b)| first_text(b, depth + 1)) {
+                if let Some(d) = branches.first().and_then(|(_, b)| first_text(b)) {
                     return Some(d);
                 }
             }
             Node::Foreach { body, .. } => {
-                if let Some(d) = first_text(body, depth + 1) {
+                if let Some(d) = first_text(body) {
                     return Some(d);
                 }
             }

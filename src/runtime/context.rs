@@ -276,6 +276,13 @@ pub(crate) fn hash_map_order(
     while entries.len() > capacity / 4 * 3 {
         capacity *= 2;
     }
+    let bucket = |k: &Key| -> usize {
+        let h = match k {
+            Key::Str(s) => java_hash(s),
+            other => java_hash(&other.to_value().to_java_string()),
+        } as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    };
     let rank = |k: &Key| -> usize {
         match k {
             Key::Str(s) => insertion
@@ -285,22 +292,15 @@ pub(crate) fn hash_map_order(
             _ => insertion.len(),
         }
     };
-    let mut items: Vec<(usize, usize, Key, Value)> = entries
+    // By bucket, then insertion order within one (unnamed keys after the
+    // named ones, in their given order); each key's place computed once.
+    let mut items: Vec<(usize, usize, usize, Key, Value)> = entries
         .into_iter()
         .enumerate()
-        .map(|(i, (k, v))| (rank(&k), i, k, v))
+        .map(|(i, (k, v))| (bucket(&k), rank(&k), i, k, v))
         .collect();
-    // Insertion order first (stable: unnamed keys keep their order) ...
-    items.sort_by_key(|(r, i, _, _)| (*r, *i));
-    // ... then by bucket, keeping insertion order within one.
-    items.sort_by_key(|(_, _, k, _)| {
-        let h = match k {
-            Key::Str(s) => java_hash(s),
-            other => java_hash(&other.to_value().to_java_string()),
-        } as u32;
-        ((h ^ (h >> 16)) as usize) & (capacity - 1)
-    });
-    items.into_iter().map(|(_, _, k, v)| (k, v)).collect()
+    items.sort_unstable_by_key(|&(b, r, i, _, _)| (b, r, i));
+    items.into_iter().map(|(_, _, _, k, v)| (k, v)).collect()
 }
 
 /// The per-render `$context` and handles on its override maps.

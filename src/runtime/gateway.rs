@@ -1,6 +1,5 @@
 //! Rendering a mapping template against a request, as API Gateway does.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -125,21 +124,20 @@ struct Plan {
 }
 
 impl Plan {
-    fn of(template: &Template) -> Plan {
-        let mut plan = Plan::default();
-        if contains_evaluate(template.ast(), 0) {
-            // `#evaluate` (stock Velocity) can name anything at render time.
-            return Plan {
-                input: true,
-                params: true,
-                util: true,
-                context: true,
-                stage_variables: true,
-            };
-        }
-        crate::syntax::visit::for_each_reference(template.ast(), &mut |r| match &*r.root {
+    /// Everything: `#evaluate` (stock Velocity) can name anything at render time.
+    const ALL: Plan = Plan {
+        input: true,
+        params: true,
+        util: true,
+        context: true,
+        stage_variables: true,
+    };
+
+    /// Notes what reference `r` needs.
+    fn see(&mut self, r: &crate::syntax::ast::Reference) {
+        match &*r.root {
             "input" => {
-                plan.input = true;
+                self.input = true;
                 let plain = match r.parts.first() {
                     Some(RefPart::Method(_, name, _)) => {
                         matches!(&**name, "json" | "path" | "getBody")
@@ -147,42 +145,14 @@ impl Plan {
                     Some(RefPart::Property(_, name)) => &**name == "body",
                     _ => false,
                 };
-                plan.params |= !plain;
+                self.params |= !plain;
             }
-            "util" => plan.util = true,
-            "context" => plan.context = true,
-            "stageVariables" => plan.stage_variables = true,
+            "util" => self.util = true,
+            "context" => self.context = true,
+            "stageVariables" => self.stage_variables = true,
             _ => {}
-        });
-        plan
-    }
-}
-
-/// Does the tree hold an `#evaluate`? (Bounded by the parser's nesting limit.)
-fn contains_evaluate(block: &crate::syntax::ast::Block, depth: usize) -> bool {
-    use crate::syntax::ast::Node;
-    if depth > 1024 {
-        return true;
-    }
-    block.iter().any(|n| match n {
-        Node::Evaluate { .. } => true,
-        Node::If {
-            branches,
-            otherwise,
-            ..
-        } => {
-            branches
-                .iter()
-                .any(|(_, b)| contains_evaluate(b, depth + 1))
-                || otherwise
-                    .as_ref()
-                    .is_some_and(|b| contains_evaluate(b, depth + 1))
         }
-        Node::Foreach { body, .. } | Node::Macro { body, .. } | Node::Define { body, .. } => {
-            contains_evaluate(body, depth + 1)
-        }
-        _ => false,
-    })
+    }
 }
 
 impl MappingTemplate {
@@ -196,9 +166,11 @@ impl MappingTemplate {
 
     /// Like [`MappingTemplate::parse`], with other limits.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<MappingTemplate, ParseError> {
-        let template = Template::parse_with(source, limits)?;
-        let mut paths: PathCache = HashMap::new();
-        crate::syntax::visit::for_each_reference(template.ast(), &mut |r| {
+        // What the template uses is learnt while it compiles: no walk of its own.
+        let mut paths = PathCache::default();
+        let mut plan = Plan::default();
+        let template = Template::parse_observed(source, limits, &mut |r| {
+            plan.see(r);
             if let Some(path) = literal_path(r) {
                 if !paths.contains_key(path) {
                     let compiled = JsonPath::compile(path)
@@ -207,8 +179,10 @@ impl MappingTemplate {
                     paths.insert(Box::from(path), compiled);
                 }
             }
-        });
-        let plan = Plan::of(&template);
+        })?;
+        if template.program().evaluates {
+            plan = Plan::ALL;
+        }
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),
@@ -258,39 +232,38 @@ impl MappingTemplate {
         let budget = opts.render.limits.budget();
         budget.alloc(size).map_err(limit_error)?;
         let plan = self.plan;
-        let mut vars = HashMap::with_capacity(4);
+        let mut vars: [(&str, Value); 4] = Default::default();
         if plan.input {
             let params = plan.params.then(|| Params::new(request));
             let input = Input::new(request.body.clone(), params, self.paths.clone());
-            vars.insert(Box::from("input"), Value::Object(Rc::new(input)));
+            vars[0] = ("input", Value::Object(Rc::new(input)));
         }
         if plan.util {
-            vars.insert(Box::from("util"), Value::Object(Rc::new(Util)));
+            vars[1] = ("util", Value::Object(Rc::new(Util)));
         }
         let ctx = plan
             .context
             .then(|| build_context(&request.request_context));
         if let Some(ctx) = &ctx {
-            vars.insert(Box::from("context"), ctx.value.clone());
+            vars[2] = ("context", ctx.value.clone());
         }
         if plan.stage_variables {
-            vars.insert(
-                Box::from("stageVariables"),
-                stage_variables(&request.stage_variables),
-            );
+            vars[3] = ("stageVariables", stage_variables(&request.stage_variables));
         }
         use std::sync::atomic::Ordering::Relaxed;
-        let mut body = String::with_capacity(self.last_len.load(Relaxed));
-        let pieces = if traced {
-            self.template
-                .render_traced(vars, &opts.render, &mut body, &budget)?
-                .1
-        } else {
-            self.template
-                .render_values(vars, &opts.render, &mut body, &budget)?;
-            Vec::new()
-        };
-        self.last_len.store(body.len(), Relaxed);
+        let last = self.last_len.load(Relaxed);
+        let mut body = String::with_capacity(last);
+        let pieces = self.template.render_named(
+            vars.into_iter().filter(|(n, _)| !n.is_empty()),
+            &opts.render,
+            &mut body,
+            traced,
+            &budget,
+        )?;
+        // Written only when it changes: renders on other threads read it too.
+        if body.len() != last {
+            self.last_len.store(body.len(), Relaxed);
+        }
         let overrides = match &ctx {
             Some(c) => c.overrides(&budget).map_err(limit_error)?,
             None => Overrides::default(),

@@ -32,7 +32,8 @@ use crate::eval::value::{
 
 /// Literal JSONPaths compiled when the template was parsed; one that does not
 /// compile fails when (and only if) the call runs, as on API Gateway.
-pub(crate) type PathCache = HashMap<Box<str>, Result<Arc<JsonPath>, String>>;
+pub(crate) type PathCache =
+    HashMap<Box<str>, Result<Arc<JsonPath>, String>, crate::eval::value::Hasher>;
 
 /// Paths built at render time and compiled then, kept for the render (at most this many).
 const DYNAMIC_PATHS_MAX: usize = 256;

@@ -20,15 +20,17 @@
 //! is longer than 18 characters.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
+use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+use indexmap::IndexMap;
 use num_bigint::BigInt;
 
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::jstring;
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
-use crate::eval::value::{entries_with_capacity, Hasher, Key, List, Value};
+use crate::eval::value::{Entries, Hasher, Key, List, StrKey, Value};
 
 /// Deepest nesting [`parse`] accepts (json-smart fails near 400 too).
 pub const MAX_JSON_DEPTH: usize = 400;
@@ -58,13 +60,18 @@ pub fn parse(text: &str) -> Result<Value, String> {
 }
 
 /// json-smart's permissive parse, the values built charged to `budget` as they
-/// are built (a step and the bytes of each value, string and entry).
+/// are built (a step and the bytes of each value, string and container),
+/// every [`CHUNK`] bytes.
 pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError> {
     let mut p = Parser {
         s: text,
         b: text.as_bytes(),
         pos: 0,
-        keys: HashMap::default(),
+        hasher: Hasher::default(),
+        keys: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
+        buf: String::new(),
         budget,
         bytes: 0,
         exceeded: None,
@@ -90,8 +97,18 @@ struct Parser<'a, 'b> {
     b: &'a [u8],
     /// A byte offset, always on a character boundary.
     pos: usize,
-    /// Object keys seen so far, shared: a body's objects mostly repeat the same keys.
-    keys: HashMap<&'a str, Rc<str>, Hasher>,
+    /// The hasher of every map of the document, so that a key's hash is
+    /// computed once and reused by every map it goes into.
+    hasher: Hasher,
+    /// Keys seen so far, shared: a body's objects mostly repeat the same keys.
+    /// [`KEY_SLOTS`] slots, each the last key whose text mapped there.
+    keys: Vec<Option<SharedKey>>,
+    /// The items of the open arrays, then the entries of the open objects:
+    /// each list and map is allocated once, at its final size, when it closes.
+    items: Vec<Value>,
+    entries: Vec<(Rc<str>, u64, Value)>,
+    /// Where strings with escapes are decoded.
+    buf: String,
     budget: &'b Budget,
     /// Bytes built since the budget was last charged.
     bytes: usize,
@@ -99,15 +116,45 @@ struct Parser<'a, 'b> {
     exceeded: Option<Exceeded>,
 }
 
-/// At most this many distinct keys are shared per body; others are allocated each time.
-const SHARED_KEYS_MAX: usize = 1024;
+/// A key of the document, its text packed in words, and its hash.
+struct SharedKey {
+    /// The first and last 8 bytes of the key and its length: for keys of at
+    /// most 16 bytes, equal words are equal keys.
+    words: (u64, u64, usize),
+    key: Rc<str>,
+    /// Its hash as a map key; 0 until needed.
+    hash: u64,
+}
+
+/// How many distinct keys and short strings are shared at once (a
+/// direct-mapped cache).
+const KEY_SLOTS: usize = 512;
+
+/// Strings up to this long are shared like keys: short values repeat.
+const SHARED_STRING_MAX: usize = 16;
+
+/// The first and last (up to) 8 bytes of `k`, and its length.
+#[inline]
+fn key_words(k: &[u8]) -> (u64, u64, usize) {
+    match (k.first_chunk::<8>(), k.last_chunk::<8>()) {
+        (Some(first), Some(last)) => (
+            u64::from_le_bytes(*first),
+            u64::from_le_bytes(*last),
+            k.len(),
+        ),
+        _ => {
+            let w = k.iter().rev().fold(0, |w, &c| w << 8 | u64::from(c));
+            (w, 0, k.len())
+        }
+    }
+}
 
 /// json-smart's blank: any character up to the space.
 fn is_ws(b: u8) -> bool {
     b <= b' '
 }
 
-impl<'a> Parser<'a, '_> {
+impl Parser<'_, '_> {
     /// Notes `bytes` built; charges the budget every [`CHUNK`] bytes.
     #[inline(always)]
     fn built(&mut self, bytes: usize) -> Result<(), String> {
@@ -119,6 +166,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     #[cold]
+    #[inline(never)]
     fn charge(&mut self) -> Result<(), String> {
         self.flush().map_err(|e| {
             self.exceeded = Some(e);
@@ -134,26 +182,80 @@ impl<'a> Parser<'a, '_> {
         self.budget.steps((bytes / VALUE_BYTES) as u64)
     }
 
-    /// A quoted object key, shared with earlier equal keys when written without escapes.
-    fn key(&mut self, quote: u8) -> Result<Rc<str>, String> {
+    /// A quoted object key and its hash, shared with earlier equal keys when
+    /// written without escapes.
+    fn key(&mut self, quote: u8) -> Result<(Rc<str>, u64), String> {
         let start = self.pos + 1;
-        let mut end = start;
-        while self.b.get(end).is_some_and(|&c| c != quote && c != b'\\') {
-            end += 1;
+        let end = self.plain_end(start, quote);
+        if self.b.get(end) != Some(&quote) {
+            let k = self.string(quote)?;
+            let hash = self.hasher.hash_one(StrKey(&k));
+            return Ok((k, hash));
         }
-        if self.b.get(end) == Some(&quote) {
-            let text: &'a str = self.s.get(start..end).unwrap_or("");
-            self.pos = end + 1;
-            if let Some(k) = self.keys.get(text) {
-                return Ok(k.clone());
+        self.pos = end + 1;
+        // Charged with the next value (a shared key costs no more than its text).
+        self.bytes += end - start;
+        let (slot, key) = self.shared(start, end);
+        let hash = match self.keys.get_mut(slot) {
+            Some(Some(k)) if k.hash != 0 => k.hash,
+            Some(Some(k)) => {
+                k.hash = self.hasher.hash_one(StrKey(&k.key));
+                k.hash
             }
-            let k: Rc<str> = Rc::from(text);
-            if self.keys.len() < SHARED_KEYS_MAX {
-                self.keys.insert(text, k.clone());
-            }
-            return Ok(k);
+            _ => self.hasher.hash_one(StrKey(&key)),
+        };
+        Ok((key, hash))
+    }
+
+    /// The text from `start` to `end` (no escapes in it), shared with earlier
+    /// equal text, and its slot in the cache.
+    fn shared(&mut self, start: usize, end: usize) -> (usize, Rc<str>) {
+        let bytes = self.b.get(start..end).unwrap_or_default();
+        let words = key_words(bytes);
+        let slot = ((words.0 ^ words.1.rotate_left(23) ^ words.2 as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            >> 55) as usize
+            % KEY_SLOTS;
+        if self.keys.is_empty() {
+            self.keys.resize_with(KEY_SLOTS, || None);
         }
-        self.string(quote)
+        if let Some(Some(k)) = self.keys.get(slot) {
+            if k.words == words && (words.2 <= 16 || k.key.as_bytes() == bytes) {
+                return (slot, k.key.clone());
+            }
+        }
+        let key: Rc<str> = Rc::from(self.s.get(start..end).unwrap_or(""));
+        if let Some(s) = self.keys.get_mut(slot) {
+            *s = Some(SharedKey {
+                words,
+                key: key.clone(),
+                hash: 0,
+            });
+        }
+        (slot, key)
+    }
+
+    /// Where the plain run of a string's content from `i` ends: at `quote`,
+    /// a backslash or the end of the text. Eight bytes at a time.
+    #[inline]
+    fn plain_end(&self, mut i: usize, quote: u8) -> usize {
+        let b = self.b;
+        let q = ONES * u64::from(quote);
+        let bs = ONES * u64::from(b'\\');
+        while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
+            let x = u64::from_le_bytes(*chunk);
+            let (a, c) = (x ^ q, x ^ bs);
+            // The lowest byte that is zero in `a` or `c` is exact.
+            let z = (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH;
+            if z != 0 {
+                return i + (z.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while b.get(i).is_some_and(|&c| c != quote && c != b'\\') {
+            i += 1;
+        }
+        i
     }
 
     fn peek(&self) -> Option<u8> {
@@ -208,6 +310,7 @@ impl<'a> Parser<'a, '_> {
             Some(c) if stop.contains(&c) || matches!(c, b']' | b'}' | b':' | b',') => {
                 Err(self.unexpected())
             }
+            Some(c @ (b't' | b'f' | b'n')) => Ok(self.literal(c, stop)),
             Some(_) => Ok(self.unquoted(stop)),
         }
     }
@@ -224,18 +327,57 @@ impl<'a> Parser<'a, '_> {
             .trim_end_matches(|c: char| c <= ' ')
     }
 
+    /// `true`, `false` or `null` when the word stands alone; other text is
+    /// unquoted.
+    fn literal(&mut self, first: u8, stop: &[u8]) -> Value {
+        let (word, v): (&[u8], Value) = match first {
+            b't' => (b"true", Value::Bool(true)),
+            b'f' => (b"false", Value::Bool(false)),
+            _ => (b"null", Value::Null),
+        };
+        let start = self.pos;
+        if self.b.get(start..start + word.len()) == Some(word) {
+            self.pos += word.len();
+            self.skip_ws();
+            if self.peek().map_or(true, |c| stop.contains(&c)) {
+                return v;
+            }
+            self.pos = start;
+        }
+        self.unquoted(stop)
+    }
+
     fn unquoted(&mut self, stop: &[u8]) -> Value {
         let start = self.pos;
-        match self.unquoted_text(start, stop) {
+        let v = match self.unquoted_text(start, stop) {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             "null" => Value::Null,
             text => Value::str(text),
-        }
+        };
+        // Charged with the next value: the text is no longer than the input.
+        self.bytes += self.pos - start;
+        v
     }
 
     fn number(&mut self, stop: &[u8]) -> Result<Value, String> {
         let start = self.pos;
+        // The common shapes, read on the way: `-?digits(.digits)?`.
+        let neg = self.peek() == Some(b'-');
+        self.pos += usize::from(neg);
+        let (mut m, mut digits, mut frac) = (0u64, 0usize, None);
+        loop {
+            match self.peek() {
+                Some(c @ b'0'..=b'9') => {
+                    m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    digits += 1;
+                }
+                Some(b'.') if frac.is_none() && digits > 0 => frac = Some(digits),
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let plain_end = self.pos;
         while self
             .peek()
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
@@ -251,6 +393,22 @@ impl<'a> Parser<'a, '_> {
         if !at_stop {
             return Ok(Value::str(self.unquoted_text(start, stop)));
         }
+        if end == plain_end && digits > 0 {
+            match frac {
+                // An integer of at most 18 digits: Integer or Long.
+                None if digits <= 18 => {
+                    let v = if neg { -(m as i64) } else { m as i64 };
+                    return Ok(i32::try_from(v).map_or(Value::Long(v), Value::Int));
+                }
+                // A decimal whose digits a double holds exactly: one correctly
+                // rounded division.
+                Some(int) if digits <= 15 && digits > int => {
+                    let v = m as f64 / POWERS_OF_TEN[digits - int];
+                    return Ok(Value::Double(if neg { -v } else { v }));
+                }
+                _ => {}
+            }
+        }
         let text = self.s.get(start..end).unwrap_or("");
         number_value(text)
     }
@@ -259,33 +417,33 @@ impl<'a> Parser<'a, '_> {
     fn string(&mut self, quote: u8) -> Result<Rc<str>, String> {
         self.pos += 1;
         let start = self.pos;
-        while self.peek().is_some_and(|c| c != quote && c != b'\\') {
-            self.pos += 1;
-        }
-        if self.peek() == Some(quote) {
-            let s = self.s.get(start..self.pos).unwrap_or("");
-            self.pos += 1;
-            self.built(s.len())?;
-            return Ok(Rc::from(s));
+        let end = self.plain_end(start, quote);
+        if self.b.get(end) == Some(&quote) {
+            self.pos = end + 1;
+            if end - start <= SHARED_STRING_MAX {
+                return Ok(self.shared(start, end).1);
+            }
+            self.built(end - start)?;
+            return Ok(Rc::from(self.s.get(start..end).unwrap_or("")));
         }
         self.pos = start;
-        let s = self.escaped_string(quote)?;
-        self.built(s.len())?;
-        Ok(Rc::from(s))
+        let out = self.escaped_string(quote)?;
+        self.built(out.len())?;
+        let s = Rc::from(out.as_str());
+        self.buf = out;
+        Ok(s)
     }
 
     fn escaped_string(&mut self, quote: u8) -> Result<String, String> {
-        let mut out = String::new();
+        let mut out = std::mem::take(&mut self.buf);
+        out.clear();
         // A `\uD8xx` escape waiting for its low surrogate (`\uDCxx`).
         let mut high: Option<u32> = None;
         loop {
             // Copy the run of plain characters at once.
             let run_start = self.pos;
-            while self
-                .peek()
-                .is_some_and(|c| c != quote && c != b'\\' && high.is_none())
-            {
-                self.pos += 1;
+            if high.is_none() {
+                self.pos = self.plain_end(run_start, quote);
             }
             if self.pos > run_start {
                 out.push_str(self.s.get(run_start..self.pos).unwrap_or(""));
@@ -365,16 +523,41 @@ impl<'a> Parser<'a, '_> {
         self.budget.note_lone_surrogate();
     }
 
+    /// The map of the entries from `base` on: a repeated key keeps its first
+    /// place and takes the last value.
+    fn close_object(&mut self, base: usize) -> Entries {
+        let mut map = IndexMap::with_capacity_and_hasher(
+            self.entries.len().saturating_sub(base),
+            self.hasher.clone(),
+        );
+        for (key, hash, v) in self.entries.drain(base..) {
+            match map
+                .raw_entry_mut_v1()
+                .from_hash(hash, |k| matches!(k, Key::Str(s) if **s == *key))
+            {
+                RawEntryMut::Occupied(mut e) => {
+                    e.insert(v);
+                }
+                RawEntryMut::Vacant(e) => {
+                    e.insert_hashed_nocheck(hash, Key::Str(key), v);
+                }
+            }
+        }
+        map
+    }
+
     fn array(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
-        self.built(CONTAINER_BYTES)?;
-        let mut items = Vec::new();
+        let base = self.items.len();
         loop {
             self.skip_ws();
             match self.peek() {
                 None => return Err(self.eof()),
                 Some(b']') => {
                     self.pos += 1;
+                    let n = self.items.len().saturating_sub(base);
+                    self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
+                    let items = self.items.drain(base..).collect();
                     return Ok(Value::List(Rc::new(RefCell::new(List {
                         items,
                         json: true,
@@ -386,11 +569,8 @@ impl<'a> Parser<'a, '_> {
                 }
                 Some(_) => {}
             }
-            let cap = items.capacity();
-            items.push(self.value(b",]", depth + 1)?);
-            if items.capacity() > cap {
-                self.built(items.capacity() * VALUE_BYTES)?;
-            }
+            let v = self.value(b",]", depth + 1)?;
+            self.items.push(v);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -403,15 +583,16 @@ impl<'a> Parser<'a, '_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
-        let mut map = entries_with_capacity(4);
-        self.built(CONTAINER_BYTES + map.capacity() * ENTRY_BYTES)?;
+        let base = self.entries.len();
         loop {
             self.skip_ws();
-            let key: Rc<str> = match self.peek() {
+            let (key, hash) = match self.peek() {
                 None => return Err(self.eof()),
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::new_map(map));
+                    let n = self.entries.len().saturating_sub(base);
+                    self.built(CONTAINER_BYTES + n * ENTRY_BYTES)?;
+                    return Ok(Value::new_map(self.close_object(base)));
                 }
                 Some(b',') => {
                     self.pos += 1;
@@ -421,7 +602,10 @@ impl<'a> Parser<'a, '_> {
                 Some(b':' | b']' | b'[' | b'{') => return Err(self.unexpected()),
                 Some(_) => {
                     let start = self.pos;
-                    Rc::from(self.unquoted_text(start, b":"))
+                    let text: Rc<str> = Rc::from(self.unquoted_text(start, b":"));
+                    self.built(text.len())?;
+                    let hash = self.hasher.hash_one(StrKey(&text));
+                    (text, hash)
                 }
             };
             self.skip_ws();
@@ -431,11 +615,7 @@ impl<'a> Parser<'a, '_> {
                 Some(_) => return Err(self.unexpected()),
             }
             let v = self.value(b",}", depth + 1)?;
-            let cap = map.capacity();
-            map.insert(Key::Str(key), v);
-            if map.capacity() > cap {
-                self.built(map.capacity() * ENTRY_BYTES)?;
-            }
+            self.entries.push((key, hash, v));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -446,6 +626,11 @@ impl<'a> Parser<'a, '_> {
         }
     }
 }
+
+/// 10⁰ to 10¹⁵, each exact in a double.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 
 /// Is `t` a JSON number (`-?digits(.digits)?([eE][+-]?digits)?`)?
 fn strict_number(t: &[u8]) -> bool {
@@ -534,441 +719,635 @@ fn number_value(text: &str) -> Result<Value, String> {
 // ---------------------------------------------------------------------------
 // The fast path of `$input.json('$')`
 
-/// Bytes that end a run of plain string content: the quote, the backslash, `/`
-/// (written `\/`), control characters, DEL, and the lead bytes of the
-/// characters json-smart writes as `\uXXXX` (U+0080..U+009F start with 0xC2,
-/// U+2000..U+20FF with 0xE2).
-static STRING_STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
-        i += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[b'/' as usize] = true;
-    t[0x7f] = true;
-    t[0xc2] = true;
-    t[0xe2] = true;
-    t
-};
-
 /// Writes json-smart's compact text of the document `text` into `out`, exactly
 /// what [`parse`] then [`Value::write_json`] would write, in one pass over the
 /// text. Returns `false`, with `out` as it was, when the text is anything but
 /// plain JSON whose first character is `{` or `[` (permissive syntax, repeated
 /// keys, escapes in keys, long or unusual numbers, deep nesting, trailing
 /// data): the caller then takes the slow path. What it writes is charged to
-/// `budget` (the text's length first, then any growth as it happens).
+/// `budget`: the text's length first, then, every [`CHUNK`] bytes, what
+/// escapes and rewritten numbers add to it.
 pub fn compact(text: &str, out: &mut String, budget: &Budget) -> Result<bool, Exceeded> {
-    let start = out.len();
     budget.build(text.len())?;
-    out.reserve(text.len());
-    let mut c = Compactor {
-        b: text.as_bytes(),
-        s: text,
-        pos: 0,
-        pending: 0,
-        out,
-        budget,
-        charged_to: start + text.len(),
-        exceeded: None,
-    };
-    let ok = c.document().is_some();
-    if let Some(e) = c.exceeded {
-        c.out.truncate(start);
-        return Err(e);
+    let b = text.as_bytes();
+    if out.len() > text.len() {
+        // A long output already: compact into a buffer of its own, so that
+        // checking the result is UTF-8 costs the new text only.
+        let mut o = Vec::new();
+        if compact_into(b, &mut o, budget)?.is_none() {
+            return Ok(false);
+        }
+        return Ok(match std::str::from_utf8(&o) {
+            Ok(s) => {
+                out.push_str(s);
+                true
+            }
+            Err(_) => false,
+        });
     }
-    let grown = c.out.len().saturating_sub(c.charged_to);
+    // Straight into `out`'s bytes, checked again as UTF-8 at the end (no more
+    // than the text's length).
+    let mut o = std::mem::take(out).into_bytes();
+    let start = o.len();
+    let res = compact_into(b, &mut o, budget);
+    let ok = matches!(res, Ok(Some(())));
     if !ok {
-        out.truncate(start);
-        return Ok(false);
+        o.truncate(start);
     }
-    budget.alloc(grown)?;
-    Ok(true)
+    let utf8 = match String::from_utf8(o) {
+        Ok(s) => {
+            *out = s;
+            ok
+        }
+        Err(e) => {
+            let mut o = e.into_bytes();
+            o.truncate(start);
+            *out = String::from_utf8(o).unwrap_or_default();
+            false
+        }
+    };
+    res.map(|_| utf8)
 }
 
-/// One pass over the text. Bytes from `pending` to `pos` are copied as they are
-/// at the next point where the output differs from the text (blanks dropped,
-/// a character re-escaped, a number rewritten): an already compact document is
-/// one copy.
-struct Compactor<'a, 'o> {
+/// Appends the compact text of `b` to `o`: `Ok(None)` when the text needs
+/// the slow path.
+fn compact_into(b: &[u8], o: &mut Vec<u8>, budget: &Budget) -> Result<Option<()>, Exceeded> {
+    // Compacting mostly shortens the text: room for it all, unless the
+    // buffer already has most of that (reserved from an earlier render).
+    if o.capacity() - o.len() < b.len() - b.len() / 4 {
+        o.reserve(b.len());
+    }
+    let start = o.len();
+    let mut c = Compactor {
+        b,
+        r: 0,
+        o: std::mem::take(o),
+        keys: Vec::new(),
+        budget,
+        charged_to: start + b.len(),
+        exceeded: None,
+    };
+    let done = match c.next() {
+        Some(b'{') => c.object(0),
+        Some(b'[') => c.array(0),
+        _ => None,
+    };
+    // Blanks after the document; anything else is trailing data.
+    c.ws();
+    let grown = c.o.len().saturating_sub(c.charged_to);
+    let (r, exceeded) = (c.r, c.exceeded);
+    *o = c.o;
+    if let Some(e) = exceeded {
+        return Err(e);
+    }
+    let done = done.filter(|()| r == b.len());
+    if done.is_some() {
+        budget.alloc(grown)?;
+    }
+    Ok(done)
+}
+
+/// One recursive descent over the text, writing as it reads. Plain text is
+/// copied in chunks of 8 bytes: a chunk is appended whole, then the output is
+/// cut back to what belongs.
+struct Compactor<'a> {
     b: &'a [u8],
-    s: &'a str,
-    pos: usize,
-    pending: usize,
-    out: &'o mut String,
-    budget: &'o Budget,
-    /// The output length charged so far.
+    /// Read position.
+    r: usize,
+    o: Vec<u8>,
+    /// Key fingerprints of the open objects beyond their first 8 keys.
+    keys: Vec<u64>,
+    budget: &'a Budget,
+    /// The output length charged so far: the text's length is charged before
+    /// the pass, and what rewrites add past it every [`CHUNK`] bytes.
     charged_to: usize,
     /// Set when the budget ran out (the pass then stops).
     exceeded: Option<Exceeded>,
 }
 
-/// A cheap fingerprint of a key: its length and first bytes.
-fn fingerprint(k: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = k.len().min(8);
-    if let (Some(dst), Some(src)) = (buf.get_mut(..n), k.get(..n)) {
-        dst.copy_from_slice(src);
-    }
-    u64::from_le_bytes(buf) ^ ((k.len() as u64) << 56)
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `x` that ends a run of plain string content:
+/// the quote, the backslash, `/` (written `\/`), control characters, DEL and
+/// every byte of a multi-byte character (json-smart writes U+0080..U+009F and
+/// U+2000..U+20FF as `\uXXXX`; the others are looked at one by one).
+#[inline]
+fn string_stops(x: u64) -> u64 {
+    // Without the high bits no sum below carries into the next byte.
+    let x7 = x & LOW7;
+    let ne = |c: u8| (x7 ^ (ONES * u64::from(c))) + LOW7;
+    // High bit set: at least 0x20, not DEL (nor a byte above 0x7f).
+    let printable = (x7 + ONES * 0x60) & !((x7 + ONES) | x);
+    !(printable & ne(b'"') & ne(b'\\') & ne(b'/')) & HIGH
+}
+
+/// The high bit of each byte of `x` that is not a blank (above the space).
+#[inline]
+fn non_blanks(x: u64) -> u64 {
+    (((x & LOW7) + ONES * 0x5f) | x) & HIGH
+}
+
+/// The first `n` (at most 8) bytes of `x`, in order, the others zero.
+#[inline]
+fn low_bytes(x: u64, n: usize) -> u64 {
+    x & u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0)
 }
 
 /// Is `t` (a JSON number with a fraction) written exactly as Java's
 /// `Double.toString` writes its value? True for plain decimals of at most 15
 /// significant digits (which doubles keep exactly, so no shorter text exists)
 /// between 10⁻³ and 10⁷ without trailing zeros: `57.23`, `0.5`, `-3.0`.
+#[cfg(test)]
 fn java_double_text(t: &[u8]) -> bool {
     let t = t.strip_prefix(b"-").unwrap_or(t);
     let Some(dot) = t.iter().position(|&c| c == b'.') else {
         return false;
     };
     let (int, frac) = (t.get(..dot).unwrap_or(&[]), t.get(dot + 1..).unwrap_or(&[]));
+    int.iter().chain(frac).all(u8::is_ascii_digit) && java_decimal_digits(int, frac)
+}
+
+/// [`java_double_text`] of the digits before and after the point.
+#[inline(always)]
+fn java_decimal_digits(int: &[u8], frac: &[u8]) -> bool {
     if int.is_empty() || int.len() > 7 || frac.is_empty() {
         return false;
     }
-    if !int.iter().chain(frac).all(u8::is_ascii_digit) {
+    let (zero_int, zero_frac) = (int == b"0", frac == b"0");
+    if zero_frac {
+        return zero_int || int.first() != Some(&b'0');
+    }
+    if frac.last() == Some(&b'0') {
         return false;
     }
-    if frac != b"0" && frac.last() == Some(&b'0') {
-        return false;
-    }
-    let significant = if int == b"0" {
-        if frac == b"0" {
-            return true;
-        }
+    if zero_int {
+        // Below 10⁻³ Java writes an exponent.
         let zeros = frac.iter().take_while(|&&c| c == b'0').count();
-        if zeros >= 3 {
-            return false;
+        return zeros < 3 && frac.len() - zeros <= 15;
+    }
+    int.first() != Some(&b'0') && int.len() + frac.len() <= 15
+}
+
+impl Compactor<'_> {
+    /// After a rewrite that may write more than it read (an escape, `\/`, a
+    /// number): charges the output's growth past what was charged every
+    /// [`CHUNK`] bytes.
+    #[inline(always)]
+    fn grown(&mut self) -> Option<()> {
+        if self.o.len() >= self.charged_to + CHUNK {
+            return self.charge_growth();
         }
-        frac.len() - zeros
-    } else {
-        if int.first() == Some(&b'0') {
-            return false;
-        }
-        int.len() + if frac == b"0" { 0 } else { frac.len() }
-    };
-    significant <= 15
-}
-
-/// What the compactor expects next.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Next {
-    /// A value (after `:` or `,` in an array).
-    Value,
-    /// A value or `]` (after `[`).
-    ValueOrClose,
-    /// A key or `}` (after `{`).
-    KeyOrClose,
-    /// A key (after `,` in an object).
-    Key,
-    /// `:` after a key.
-    Colon,
-    /// `,` or the container's closing bracket.
-    CommaOrClose,
-}
-
-/// An open container: `true` for an object, and where its keys start in the key list.
-#[derive(Clone, Copy)]
-struct Open {
-    object: bool,
-    first_key: usize,
-}
-
-impl Compactor<'_, '_> {
-    /// Copies what is pending and skips `n` bytes of the text.
-    fn skip(&mut self, n: usize) -> Option<()> {
-        self.out.push_str(self.s.get(self.pending..self.pos)?);
-        self.pos += n;
-        self.pending = self.pos;
         Some(())
     }
 
-    /// After a rewrite that may write more than it skipped (an escape, a
-    /// number): charges the output's growth past the text's length every
-    /// [`CHUNK`] bytes.
-    fn grown(&mut self) -> Option<()> {
-        if self.out.len() >= self.charged_to + CHUNK {
-            if let Err(e) = self.budget.alloc(self.out.len() - self.charged_to) {
-                self.exceeded = Some(e);
+    #[cold]
+    #[inline(never)]
+    fn charge_growth(&mut self) -> Option<()> {
+        if let Err(e) = self.budget.alloc(self.o.len() - self.charged_to) {
+            self.exceeded = Some(e);
+            return None;
+        }
+        self.charged_to = self.o.len();
+        Some(())
+    }
+
+    /// The next byte after blanks, not read.
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let b = self.b;
+        let c = *b.get(self.r)?;
+        if !is_ws(c) {
+            return Some(c);
+        }
+        // Mostly one space.
+        match b.get(self.r + 1) {
+            Some(&c) if !is_ws(c) => {
+                self.r += 1;
+                Some(c)
+            }
+            _ => {
+                self.ws();
+                b.get(self.r).copied()
+            }
+        }
+    }
+
+    /// Skips blanks, 8 at a time where it can.
+    fn ws(&mut self) {
+        let b = self.b;
+        while let Some(chunk) = b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+            let stops = non_blanks(u64::from_le_bytes(*chunk));
+            if stops != 0 {
+                self.r += (stops.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.r += 8;
+        }
+        while b.get(self.r).is_some_and(|&c| is_ws(c)) {
+            self.r += 1;
+        }
+    }
+
+    /// Reads the byte `c` (already seen) and writes it.
+    #[inline]
+    fn pass(&mut self, c: u8) {
+        self.r += 1;
+        self.o.push(c);
+    }
+
+    /// Copies the next `n` bytes of the text as they are.
+    #[inline]
+    fn copy(&mut self, n: usize) -> Option<()> {
+        let b = self.b;
+        let end = self.r + n;
+        while self.r < end {
+            match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+                Some(chunk) => {
+                    let k = (end - self.r).min(8);
+                    self.o.extend_from_slice(chunk);
+                    self.o.truncate(self.o.len() - 8 + k);
+                    self.r += k;
+                }
+                None => {
+                    let c = *b.get(self.r)?;
+                    self.pass(c);
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// `{...}` at the read position; `depth` counts the containers around it.
+    fn object(&mut self, depth: usize) -> Option<()> {
+        let b = self.b;
+        if depth >= MAX_JSON_DEPTH {
+            return None;
+        }
+        self.pass(b'{');
+        match self.next()? {
+            b'}' => {
+                self.pass(b'}');
+                return Some(());
+            }
+            b'"' => {}
+            _ => return None,
+        }
+        let first_key = self.keys.len();
+        // The fingerprints of the first keys (the others go to `keys`), and
+        // one bit per fingerprint: most keys are new, and a clear bit says so
+        // without comparing. Equal fingerprints go to the tree.
+        let mut fps = [0u64; 8];
+        let mut n = 0;
+        let mut bloom = 0u64;
+        loop {
+            let start = self.r + 1;
+            let head = self.string::<true>()?;
+            let len = self.r - 1 - start;
+            let fp = match len {
+                // The key itself, and its length.
+                0..=7 => low_bytes(head, len) | (len as u64) << 59,
+                _ => {
+                    let key = b.get(start..start + len)?;
+                    let first = u64::from_le_bytes(*key.first_chunk::<8>()?);
+                    let last = u64::from_le_bytes(*key.last_chunk::<8>()?);
+                    first
+                        ^ last.rotate_left(29).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                        ^ (len as u64) << 59
+                }
+            };
+            let bit = 1u64 << (fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+            if bloom & bit != 0
+                && (n > 256
+                    || fps.get(..n).unwrap_or(&fps).contains(&fp)
+                    || self.keys.get(first_key..).is_some_and(|k| k.contains(&fp)))
+            {
+                // A repeated key (or too many to compare): the tree decides.
                 return None;
             }
-            self.charged_to = self.out.len();
+            bloom |= bit;
+            match fps.get_mut(n) {
+                Some(slot) => *slot = fp,
+                None => self.keys.push(fp),
+            }
+            n += 1;
+            if self.next()? != b':' {
+                return None;
+            }
+            self.pass(b':');
+            self.value(depth)?;
+            match self.next()? {
+                b',' => {
+                    self.pass(b',');
+                    if self.next()? != b'"' {
+                        return None;
+                    }
+                }
+                b'}' => {
+                    self.keys.truncate(first_key);
+                    self.pass(b'}');
+                    return Some(());
+                }
+                _ => return None,
+            }
         }
-        Some(())
     }
 
-    fn document(&mut self) -> Option<()> {
-        let mut stack: Vec<Open> = Vec::new();
-        let mut keys: Vec<(u64, usize, usize)> = Vec::new();
-        let mut next = Next::Value;
-        let b = self.b;
-        // Blanks before the document.
-        let lead = b.iter().take_while(|&&c| is_ws(c)).count();
-        self.pos = lead;
-        self.pending = lead;
-        if !matches!(b.get(lead), Some(b'{' | b'[')) {
+    /// `[...]` at the read position. Extra commas (`[1,,2]`, `[1,]`) meet
+    /// [`Compactor::value`] and go to the tree.
+    fn array(&mut self, depth: usize) -> Option<()> {
+        if depth >= MAX_JSON_DEPTH {
             return None;
+        }
+        self.pass(b'[');
+        if self.next()? == b']' {
+            self.pass(b']');
+            return Some(());
         }
         loop {
-            let c = *b.get(self.pos)?;
-            if is_ws(c) {
-                let n = b.get(self.pos..)?.iter().take_while(|&&c| is_ws(c)).count();
-                self.skip(n)?;
-                continue;
-            }
-            match next {
-                Next::Value | Next::ValueOrClose => {
-                    if c == b']' && next == Next::ValueOrClose {
-                        self.pos += 1;
-                        stack.pop();
-                        next = Next::CommaOrClose;
-                    } else {
-                        match c {
-                            b'{' | b'[' => {
-                                if stack.len() >= MAX_JSON_DEPTH {
-                                    return None;
-                                }
-                                stack.push(Open {
-                                    object: c == b'{',
-                                    first_key: keys.len(),
-                                });
-                                self.pos += 1;
-                                next = if c == b'{' {
-                                    Next::KeyOrClose
-                                } else {
-                                    Next::ValueOrClose
-                                };
-                                continue;
-                            }
-                            b'"' => self.string()?,
-                            b't' => self.literal(b"true")?,
-                            b'f' => self.literal(b"false")?,
-                            b'n' => self.literal(b"null")?,
-                            b'-' | b'0'..=b'9' => self.number()?,
-                            _ => return None,
-                        }
-                        next = Next::CommaOrClose;
-                    }
+            self.value(depth)?;
+            match self.next()? {
+                b',' => self.pass(b','),
+                b']' => {
+                    self.pass(b']');
+                    return Some(());
                 }
-                Next::KeyOrClose | Next::Key => {
-                    if c == b'}' && next == Next::KeyOrClose {
-                        self.pos += 1;
-                        if let Some(o) = stack.pop() {
-                            keys.truncate(o.first_key);
-                        }
-                        next = Next::CommaOrClose;
-                    } else if c == b'"' {
-                        let start = self.pos + 1;
-                        self.string()?;
-                        let key = b.get(start..self.pos - 1)?;
-                        // A key with escapes could repeat another in disguise: slow path.
-                        if key.contains(&b'\\') {
-                            return None;
-                        }
-                        let first = stack.last()?.first_key;
-                        let fp = fingerprint(key);
-                        let seen = keys.get(first..)?;
-                        if seen.len() > 256
-                            || seen
-                                .iter()
-                                .any(|&(f, s, e)| f == fp && b.get(s..e).is_some_and(|k| k == key))
-                        {
-                            return None;
-                        }
-                        keys.push((fp, start, self.pos - 1));
-                        next = Next::Colon;
-                    } else {
-                        return None;
-                    }
-                }
-                Next::Colon => {
-                    if c != b':' {
-                        return None;
-                    }
-                    self.pos += 1;
-                    next = Next::Value;
-                }
-                Next::CommaOrClose => {
-                    let top = stack.last()?;
-                    match (c, top.object) {
-                        (b',', object) => {
-                            self.pos += 1;
-                            next = if object { Next::Key } else { Next::Value };
-                            if !object {
-                                // `[1,]` and `[1,,2]` are permissive syntax.
-                                let after =
-                                    b.get(self.pos..)?.iter().find(|&&c| !is_ws(c)).copied();
-                                if matches!(after, Some(b',' | b']')) {
-                                    return None;
-                                }
-                            }
-                        }
-                        (b'}', true) | (b']', false) => {
-                            self.pos += 1;
-                            if let Some(o) = stack.pop() {
-                                keys.truncate(o.first_key);
-                            }
-                            if stack.is_empty() {
-                                break;
-                            }
-                            next = Next::CommaOrClose;
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            if stack.is_empty() && next == Next::CommaOrClose {
-                break;
+                _ => return None,
             }
         }
-        // Blanks after the document; anything else is trailing data.
-        let rest = b.get(self.pos..)?;
-        if !rest.iter().all(|&c| is_ws(c)) {
+    }
+
+    /// A value inside a container at `depth`. What follows a literal or a
+    /// number is checked by the container: anything but a blank, `,` or the
+    /// closing bracket (`truex`, `12abc`, `1 2`) goes to the tree.
+    #[inline(always)]
+    fn value(&mut self, depth: usize) -> Option<()> {
+        match self.next()? {
+            b'"' => self.string::<false>().map(|_| ()),
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn literal<const N: usize>(&mut self, word: &[u8; N]) -> Option<()> {
+        let b = self.b;
+        if b.get(self.r..)?.first_chunk::<N>()? != word {
             return None;
         }
-        self.out.push_str(self.s.get(self.pending..self.pos)?);
+        self.r += N;
+        self.o.extend_from_slice(word);
         Some(())
     }
 
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.pos + word.len();
-        if self.b.get(self.pos..end)? != word {
-            return None;
+    #[inline]
+    fn digits(&self, from: usize) -> usize {
+        let b = self.b;
+        let mut i = from;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
         }
-        // `truex` would be an unquoted string.
-        if self
-            .b
-            .get(end)
-            .is_some_and(|&c| !is_ws(c) && !matches!(c, b',' | b']' | b'}'))
-        {
-            return None;
-        }
-        self.pos = end;
-        Some(())
+        i
     }
 
+    /// A number: integers and plain decimals that Java writes alike are
+    /// copied; other doubles are rewritten; what json-smart reads as
+    /// something else (leading zeros, `-0`, long numbers) goes to the tree.
     fn number(&mut self) -> Option<()> {
-        let start = self.pos;
-        let t = self.b.get(start..)?;
-        let len = t
-            .iter()
-            .take_while(|&&c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
-            .count();
-        let t = t.get(..len)?;
-        if !strict_number(t) {
+        let b = self.b;
+        let start = self.r;
+        let int_start = start + usize::from(b.get(start) == Some(&b'-'));
+        let int_end = self.digits(int_start);
+        let int = b.get(int_start..int_end)?;
+        if int.is_empty() || (int.first() == Some(&b'0') && int.len() > 1) {
+            // `-`, `-x`, and leading zeros (json-smart drops them).
             return None;
         }
-        let digits = t.strip_prefix(b"-").unwrap_or(t);
-        let is_int = !t.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'));
-        if is_int {
-            // Leading zeros and `-0` are rewritten by json-smart; long ones are BigIntegers.
-            if (digits.len() > 1 && digits.first() == Some(&b'0'))
-                || t == b"-0"
-                || digits.len() > 18
-            {
+        let mut end = int_end;
+        let mut frac = None;
+        if b.get(end) == Some(&b'.') {
+            let frac_end = self.digits(end + 1);
+            frac = Some(b.get(end + 1..frac_end).filter(|f| !f.is_empty())?);
+            end = frac_end;
+        }
+        let exponent = matches!(b.get(end), Some(b'e' | b'E'));
+        if exponent {
+            let digits = end + 1 + usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
+            end = self.digits(digits);
+            if end == digits {
                 return None;
             }
-            self.pos += len;
-            return Some(());
         }
-        if t.len() > 18 {
+        // Long numbers are BigIntegers and BigDecimals.
+        if int.len() > 18 || end - start > 18 && (exponent || frac.is_some()) {
             return None;
         }
-        if java_double_text(t) {
-            self.pos += len;
-            return Some(());
+        let plain = match frac {
+            // `-0` is written 0.
+            None if !exponent => int_start == start || int != b"0",
+            Some(frac) if !exponent => java_decimal_digits(int, frac),
+            _ => false,
+        };
+        if plain {
+            return self.copy(end - start);
         }
-        let f = self
-            .s
-            .get(start..start + len)?
+        if !exponent && frac.is_none() {
+            return None;
+        }
+        let f = std::str::from_utf8(b.get(start..end)?)
+            .ok()?
             .parse::<f64>()
             .ok()
             .filter(|f| f.is_finite())?;
-        self.skip(len)?;
-        write_java_double(f, self.out);
+        let mut s = String::new();
+        write_java_double(f, &mut s);
+        self.o.extend_from_slice(s.as_bytes());
+        self.r = end;
         self.grown()
     }
 
-    /// A double-quoted string; json-smart writes `\"`, `\\`, `\/`, `\b`, `\f`,
-    /// `\n`, `\r`, `\t` back as they are, so only other characters are rewritten.
-    fn string(&mut self) -> Option<()> {
-        self.pos += 1;
+    /// A double-quoted string, copied in chunks of 8 bytes; json-smart writes
+    /// `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` back as they are, so only
+    /// other characters are rewritten. A key (`KEY`) with an escape could
+    /// repeat another in disguise: it goes to the tree. Gives the first 7
+    /// bytes of the content (as far as the text goes).
+    #[inline]
+    fn string<const KEY: bool>(&mut self) -> Option<u64> {
+        let b = self.b;
+        let head;
+        // The first chunk holds the opening quote.
+        match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+            Some(chunk) => {
+                let x = u64::from_le_bytes(*chunk);
+                head = x >> 8;
+                self.o.extend_from_slice(chunk);
+                let stops = string_stops(x) & !0x80;
+                if stops == 0 {
+                    self.r += 8;
+                } else {
+                    let n = (stops.trailing_zeros() / 8) as usize;
+                    self.r += n;
+                    if b.get(self.r) == Some(&b'"') {
+                        // A short string, whole.
+                        self.r += 1;
+                        self.o.truncate(self.o.len() - 7 + n);
+                        return Some(head);
+                    }
+                    self.o.truncate(self.o.len() - 8 + n);
+                }
+            }
+            None => {
+                let t = b.get(self.r + 1..)?;
+                head = t
+                    .iter()
+                    .take(7)
+                    .rev()
+                    .fold(0, |h, &c| h << 8 | u64::from(c));
+                self.pass(b'"');
+            }
+        }
         loop {
-            self.pos += self
-                .b
-                .get(self.pos..)?
-                .iter()
-                .position(|&c| STRING_STOP[usize::from(c)])?;
-            let c = *self.b.get(self.pos)?;
-            match c {
-                b'"' => {
-                    self.pos += 1;
-                    return Some(());
+            match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+                Some(chunk) => {
+                    self.o.extend_from_slice(chunk);
+                    let stops = string_stops(u64::from_le_bytes(*chunk));
+                    if stops == 0 {
+                        self.r += 8;
+                        continue;
+                    }
+                    let n = (stops.trailing_zeros() / 8) as usize;
+                    self.o.truncate(self.o.len() - 8 + n);
+                    self.r += n;
                 }
-                b'\\' => match *self.b.get(self.pos + 1)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 2,
-                    b'u' => {
-                        let hex = self.b.get(self.pos + 2..self.pos + 6)?;
-                        if !hex.iter().all(u8::is_ascii_hexdigit) {
-                            return None;
+                None => {
+                    // The last bytes of the text.
+                    while let Some(&c) = b.get(self.r) {
+                        if string_stops(u64::from(c)) != 0 {
+                            break;
                         }
-                        let v = u32::from_str_radix(self.s.get(self.pos + 2..self.pos + 6)?, 16)
-                            .ok()?;
-                        // Surrogates (pairs or lone) take the slow path.
-                        let ch = char::from_u32(v)?;
-                        self.skip(6)?;
-                        push_json_char(ch, self.out);
-                        self.grown()?;
-                    }
-                    // Any other escaped character stands for itself in json-smart;
-                    // rare enough to leave to the slow path.
-                    _ => return None,
-                },
-                0xc2 | 0xe2 => {
-                    // A multi-byte character that may need `\uXXXX`.
-                    let ch = self.s.get(self.pos..)?.chars().next()?;
-                    if needs_json_escape(ch) {
-                        self.skip(ch.len_utf8())?;
-                        push_json_char(ch, self.out);
-                        self.grown()?;
-                    } else {
-                        self.pos += ch.len_utf8();
+                        self.pass(c);
                     }
                 }
-                _ => {
-                    // A control character, DEL or `/`.
-                    self.skip(1)?;
-                    push_json_char(char::from(c), self.out);
+            }
+            match *b.get(self.r)? {
+                b'"' => {
+                    self.pass(b'"');
+                    return Some(head);
+                }
+                b'\\' if KEY => return None,
+                b'\\' => match *b.get(self.r + 1)? {
+                    // Written back as they are.
+                    e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                        self.r += 2;
+                        self.o.extend_from_slice(&[b'\\', e]);
+                    }
+                    _ => self.string_special(b'\\')?,
+                },
+                b'/' => {
+                    self.r += 1;
+                    self.o.extend_from_slice(b"\\/");
                     self.grown()?;
                 }
+                c => self.string_special(c)?,
             }
         }
     }
-}
 
-/// Does json-smart write `c` as an escape inside a string?
-fn needs_json_escape(c: char) -> bool {
-    matches!(c, '"' | '\\' | '/' | '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}')
-}
-
-/// One character as json-smart's default style writes it inside a string.
-fn push_json_char(c: char, out: &mut String) {
-    match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '/' => out.push_str("\\/"),
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
-            push_unicode_escape(c as u32, out);
+    /// A byte that stops a string's plain run, other than its closing quote.
+    fn string_special(&mut self, c: u8) -> Option<()> {
+        let b = self.b;
+        match c {
+            b'\\' => match *b.get(self.r + 1)? {
+                e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                    self.r += 2;
+                    self.o.extend_from_slice(&[b'\\', e]);
+                }
+                b'u' => {
+                    let hex = b.get(self.r + 2..)?.first_chunk::<4>()?;
+                    let mut v = 0u32;
+                    for &h in hex {
+                        v = v * 16 + char::from(h).to_digit(16)?;
+                    }
+                    // Surrogates (pairs or lone) take the slow path.
+                    let ch = char::from_u32(v)?;
+                    self.r += 6;
+                    self.json_char(ch);
+                }
+                // Any other escaped character stands for itself in json-smart;
+                // rare enough to leave to the slow path.
+                _ => return None,
+            },
+            b'/' => {
+                self.r += 1;
+                self.o.extend_from_slice(b"\\/");
+            }
+            0..=0x7f => {
+                // A control character or DEL.
+                self.r += 1;
+                self.json_char(char::from(c));
+            }
+            0xc2 | 0xe2 => {
+                // A multi-byte character that may need `\uXXXX`.
+                let len = if c == 0xc2 { 2 } else { 3 };
+                let ch = std::str::from_utf8(b.get(self.r..self.r + len)?)
+                    .ok()?
+                    .chars()
+                    .next()?;
+                self.r += len;
+                self.json_char(ch);
+            }
+            _ => {
+                // Other bytes of multi-byte characters stay as they are.
+                self.pass(c);
+                while let Some(&c) = b.get(self.r) {
+                    if c < 0x80 || c == 0xc2 || c == 0xe2 {
+                        break;
+                    }
+                    self.pass(c);
+                }
+            }
         }
-        c => out.push(c),
+        self.grown()
+    }
+
+    /// Writes `c` as json-smart writes it inside a string (the text it came
+    /// from already read).
+    fn json_char(&mut self, c: char) {
+        let short = match c {
+            '"' | '\\' | '/' => c as u8,
+            '\n' => b'n',
+            '\r' => b'r',
+            '\t' => b't',
+            '\u{8}' => b'b',
+            '\u{c}' => b'f',
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                let u = c as usize;
+                self.o.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    HEX[u >> 12 & 0xf],
+                    HEX[u >> 8 & 0xf],
+                    HEX[u >> 4 & 0xf],
+                    HEX[u & 0xf],
+                ]);
+                return;
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                for &byte in c.encode_utf8(&mut buf).as_bytes() {
+                    self.o.push(byte);
+                }
+                return;
+            }
+        };
+        self.o.extend_from_slice(&[b'\\', short]);
     }
 }
 

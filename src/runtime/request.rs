@@ -26,7 +26,7 @@ type StrMap = Option<IndexMap<String, Option<String>>>;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ProxyEvent {
+struct ProxyEvent<'a> {
     resource: Option<String>,
     http_method: Option<String>,
     headers: StrMap,
@@ -35,8 +35,108 @@ struct ProxyEvent {
     stage_variables: StrMap,
     request_context: Option<serde_json::Map<String, serde_json::Value>>,
     /// Given as the event gives it: `isBase64Encoded` is not applied (nor is it by the
-    /// reference renderer), and the multi-value maps are not read.
-    body: Option<String>,
+    /// reference renderer), and the multi-value maps are not read. Kept as JSON
+    /// text here and decoded once into its shared form: a large body is neither
+    /// buffered nor copied on the way.
+    #[serde(borrow)]
+    body: Option<&'a serde_json::value::RawValue>,
+}
+
+/// Where the event's `body` is in its text: `None` for null; the bytes between
+/// the quotes of a JSON string otherwise.
+fn body_range(text: &str, raw: &str) -> Result<Option<std::ops::Range<usize>>, EventError> {
+    let trimmed = raw.trim();
+    if trimmed == "null" {
+        return Ok(None);
+    }
+    if trimmed.len() < 2 || !trimmed.starts_with('"') || !trimmed.ends_with('"') {
+        return Err(EventError {
+            field: "body".into(),
+            message: format!(
+                "invalid type: {}, expected a string or null",
+                trimmed.chars().take(40).collect::<String>()
+            ),
+        });
+    }
+    // `raw` borrows from `text`: its place there, found by address.
+    let start = (trimmed.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize) + 1;
+    Ok(Some(start..start + trimmed.len() - 2))
+}
+
+/// Decodes the JSON string content `buf[range]` in place (a decoded string is
+/// never longer than its escaped form) and returns it as shared text.
+fn decode_body(buf: &mut [u8], range: std::ops::Range<usize>) -> Result<Arc<str>, EventError> {
+    let bad = |m: &str| EventError {
+        field: "body".into(),
+        message: m.into(),
+    };
+    let hex4 = |buf: &[u8], at: usize| -> Option<u32> {
+        let h = std::str::from_utf8(buf.get(at..at + 4)?).ok()?;
+        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(h, 16).ok()
+    };
+    let (start, end) = (range.start, range.end);
+    let mut r = start;
+    let mut w = start;
+    while r < end {
+        let c = *buf
+            .get(r)
+            .ok_or_else(|| bad("the body string ends early"))?;
+        if c != b'\\' {
+            if let Some(x) = buf.get_mut(w) {
+                *x = c;
+            }
+            r += 1;
+            w += 1;
+            continue;
+        }
+        let e = *buf
+            .get(r + 1)
+            .ok_or_else(|| bad("invalid escape in the body string"))?;
+        r += 2;
+        let ch = match e {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let v = hex4(buf, r).ok_or_else(|| bad("invalid escape in the body string"))?;
+                r += 4;
+                let code = match v {
+                    0xD800..=0xDBFF => {
+                        let low = (buf.get(r..r + 2) == Some(b"\\u"))
+                            .then(|| hex4(buf, r + 2))
+                            .flatten()
+                            .filter(|l| (0xDC00..=0xDFFF).contains(l))
+                            .ok_or_else(|| bad("lone leading surrogate in hex escape"))?;
+                        r += 6;
+                        0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    _ => v,
+                };
+                char::from_u32(code).ok_or_else(|| bad("lone trailing surrogate in hex escape"))?
+            }
+            _ => return Err(bad("invalid escape in the body string")),
+        };
+        let mut tmp = [0u8; 4];
+        for &b in ch.encode_utf8(&mut tmp).as_bytes() {
+            if let Some(x) = buf.get_mut(w) {
+                *x = b;
+            }
+            w += 1;
+        }
+    }
+    let text = buf
+        .get(start..w)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(|| bad("the body is not UTF-8 once decoded"))?;
+    Ok(Arc::from(text))
 }
 
 /// A request as a mapping template sees it.
@@ -73,6 +173,28 @@ impl Request {
     /// Reads a REST proxy event. Missing fields are fine; a field of the wrong
     /// type is an [`EventError`] naming it.
     pub fn from_event_json(text: &str) -> Result<Request, EventError> {
+        let (mut req, body) = Request::read_event(text)?;
+        if let Some(range) = body {
+            let mut buf = text.get(range.clone()).unwrap_or("").as_bytes().to_vec();
+            let len = buf.len();
+            req.body = Some(decode_body(&mut buf, 0..len)?);
+        }
+        Ok(req)
+    }
+
+    /// Like [`Request::from_event_json`], taking the text: the body is decoded in
+    /// place, so reading a large event holds the text and the body only.
+    pub fn from_event_text(text: String) -> Result<Request, EventError> {
+        let (mut req, body) = Request::read_event(&text)?;
+        if let Some(range) = body {
+            let mut buf = text.into_bytes();
+            req.body = Some(decode_body(&mut buf, range)?);
+        }
+        Ok(req)
+    }
+
+    /// Everything but the body, and where the body is in the text.
+    fn read_event(text: &str) -> Result<(Request, Option<std::ops::Range<usize>>), EventError> {
         // serde would read a JSON array as the struct's fields in order; an event
         // is an object, and anything else is refused by name.
         if !text.trim_start().starts_with('{') {
@@ -93,12 +215,29 @@ impl Request {
                 });
             }
         }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let ev: ProxyEvent = serde_path_to_error::deserialize(de).map_err(|e| EventError {
-            field: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
-        let body = ev.body.map(Arc::from);
+        // Read plainly; only a bad event is read again to name the field at fault.
+        let ev: ProxyEvent<'_> = match serde_json::from_str(text) {
+            Ok(ev) => ev,
+            Err(plain) => {
+                let de = &mut serde_json::Deserializer::from_str(text);
+                return Err(
+                    match serde_path_to_error::deserialize::<_, ProxyEvent<'_>>(de) {
+                        Err(e) => EventError {
+                            field: e.path().to_string(),
+                            message: e.inner().to_string(),
+                        },
+                        Ok(_) => EventError {
+                            field: ".".into(),
+                            message: plain.to_string(),
+                        },
+                    },
+                );
+            }
+        };
+        let body = match ev.body {
+            Some(raw) => body_range(text, raw.get())?,
+            None => None,
+        };
         let mut request_context = ev.request_context.unwrap_or_default();
         // Fill what the event says elsewhere when requestContext lacks it.
         if let Some(m) = ev.http_method {
@@ -111,14 +250,15 @@ impl Request {
                 .entry("resourcePath")
                 .or_insert(serde_json::Value::String(r));
         }
-        Ok(Request {
-            body,
+        let req = Request {
+            body: None,
             headers: single(ev.headers),
             query: single(ev.query_string_parameters),
             path_params: single(ev.path_parameters),
             stage_variables: single(ev.stage_variables),
             request_context,
-        })
+        };
+        Ok((req, body))
     }
 }
 
@@ -157,6 +297,34 @@ mod tests {
         }
         assert!(Request::from_event_json("[1,").is_err());
         assert!(Request::from_event_json(" {}").is_ok());
+    }
+
+    #[test]
+    fn bodies_decode_as_json_strings() {
+        for body in ["plain", "a\"b\\c/d\n\t\u{1}", "caf\u{e9} \u{1F600}", ""] {
+            let event = serde_json::json!({ "body": body }).to_string();
+            let r = Request::from_event_json(&event).unwrap();
+            assert_eq!(r.body.as_deref(), Some(body));
+        }
+        let r = Request::from_event_json(r#"{"body":"\ud83d\ude00\u00e9\/"}"#).unwrap();
+        assert_eq!(r.body.as_deref(), Some("\u{1F600}\u{e9}/"));
+        assert!(Request::from_event_json(r#"{"body":null}"#)
+            .unwrap()
+            .body
+            .is_none());
+        let e = Request::from_event_json(r#"{"body":"\ud800x"}"#).unwrap_err();
+        assert_eq!(e.field, "body");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_body_reads_back(s in "\\PC*") {
+            let event = serde_json::json!({ "h": 1, "body": s, "x": [] }).to_string();
+            let r = Request::from_event_json(&event).unwrap();
+            proptest::prop_assert_eq!(r.body.as_deref(), Some(s.as_str()));
+            let r = Request::from_event_text(event).unwrap();
+            proptest::prop_assert_eq!(r.body.as_deref(), Some(s.as_str()));
+        }
     }
 
     #[test]

@@ -30,9 +30,11 @@ static JS_PLAIN: [bool; 128] = {
     t
 };
 
-/// [`escape_javascript`] appended to `out`, copying runs of plain characters at once.
+/// [`escape_javascript`] appended to `out`: runs of plain characters are copied
+/// at once, and the common escapes are written without decoding a character.
 pub fn escape_javascript_into(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
+    out.reserve(bytes.len() + bytes.len() / 8);
     let mut i = 0;
     while i < bytes.len() {
         let run = i;
@@ -45,31 +47,40 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
         if i > run {
             out.push_str(s.get(run..i).unwrap_or(""));
         }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        let simple = match b {
+            b'\'' => "\\'",
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'/' => "\\/",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            _ => "",
+        };
+        if !simple.is_empty() {
+            out.push_str(simple);
+            i += 1;
+            continue;
+        }
+        // Other controls, and everything above 0x7F as UTF-16 code units.
         let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
             break;
         };
         i += c.len_utf8();
-        match c {
-            '\'' => out.push_str("\\'"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '/' => out.push_str("\\/"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // Other controls, and everything above 0x7F as UTF-16 code units
-            // (a lone surrogate as itself, see `crate::eval::jstring`).
-            c => match jstring::as_lone(c) {
-                Some(unit) => super::json::push_unicode_escape(u32::from(unit), out),
-                None => {
-                    let mut buf = [0u16; 2];
-                    for unit in c.encode_utf16(&mut buf) {
-                        super::json::push_unicode_escape(u32::from(*unit), out);
-                    }
+        match jstring::as_lone(c) {
+            // A lone surrogate as itself (see `crate::eval::jstring`).
+            Some(unit) => super::json::push_unicode_escape(u32::from(unit), out),
+            None => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    super::json::push_unicode_escape(u32::from(*unit), out);
                 }
-            },
+            }
         }
     }
 }

@@ -2,6 +2,11 @@
 //!
 //! Whitespace that Velocity 1.7 swallows around directives is already removed
 //! by the parser: a [`Node::Text`] holds exactly the bytes the engine writes.
+//!
+//! Names and texts are shared strings (`Arc<str>`): the parser makes one per
+//! distinct name, and the compiled program shares them instead of copying.
+
+use std::sync::Arc;
 
 use super::span::Span;
 use num_bigint::BigInt;
@@ -9,10 +14,13 @@ use num_bigint::BigInt;
 /// A sequence of nodes rendered one after the other.
 pub type Block = Vec<Node>;
 
+/// The chain of a reference: most have one part or none, kept inline.
+pub type Parts = smallvec::SmallVec<[RefPart; 1]>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// Literal output (escapes such as `\#` already resolved where 1.7 resolves them).
-    Text(Span, Box<str>),
+    Text(Span, Arc<str>),
     /// `$a`, `$!a`, `${a.b()}` … written into the output.
     Ref(Box<Reference>),
     /// `#set($target = value)`.
@@ -30,9 +38,10 @@ pub enum Node {
     /// `#foreach($var in iterable) … #end`.
     Foreach {
         span: Span,
-        var: Box<str>,
+        var: Arc<str>,
         var_span: Span,
-        iterable: Expr,
+        /// Boxed: it would make every node bigger.
+        iterable: Box<Expr>,
         body: Block,
     },
     /// `#break`, or `#break($scope)` naming the loop to leave (`$foreach.parent`).
@@ -42,21 +51,21 @@ pub enum Node {
     /// `#macro(name $p1 $p2) … #end`. `span` covers the whole definition, body included.
     Macro {
         span: Span,
-        name: Box<str>,
-        params: Vec<Box<str>>,
+        name: Arc<str>,
+        params: Box<[Arc<str>]>,
         body: Block,
     },
     /// `#name(args…)` or `#name` for a name that is no built-in directive.
     /// `span` covers the call as written (the text printed when nothing is called).
     MacroCall {
         span: Span,
-        name: Box<str>,
+        name: Arc<str>,
         args: Vec<Expr>,
     },
     /// `#define($name) … #end`.
     Define {
         span: Span,
-        name: Box<str>,
+        name: Arc<str>,
         body: Block,
     },
     /// `#evaluate(expr)`. `span` covers the directive as written.
@@ -81,9 +90,9 @@ pub struct Reference {
     /// The whole reference as written, from the first backslash (if any) to the last char.
     pub span: Span,
     /// The identifier after `$`, `$!`, `${`, `$!{`.
-    pub root: Box<str>,
+    pub root: Arc<str>,
     pub root_span: Span,
-    pub parts: Vec<RefPart>,
+    pub parts: Parts,
     /// `$!a` / `$!{a}`: a null value renders as empty text.
     pub silent: bool,
     /// `${a}` / `$!{a}`.
@@ -97,9 +106,9 @@ pub struct Reference {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefPart {
     /// `.name` — getter, `get("name")` on maps, or `isName` for booleans.
-    Property(Span, Box<str>),
+    Property(Span, Arc<str>),
     /// `.name(args…)`.
-    Method(Span, Box<str>, Vec<Expr>),
+    Method(Span, Arc<str>, Vec<Expr>),
     /// `[expr]`.
     Index(Span, Expr),
 }
@@ -127,7 +136,7 @@ pub enum Expr {
     /// containing `$` or `#`: its body parsed as a template (rendered at evaluation).
     Str {
         span: Span,
-        value: Box<str>,
+        value: Arc<str>,
         interpolated: Option<Block>,
     },
     Int(Span, IntLit),

@@ -1,9 +1,15 @@
-//! Syntax: the AST with spans and the nom parser for Velocity 1.7.
+//! Syntax: the AST with spans, and the Velocity 1.7 parser: a hand-written
+//! recursive-descent parser ([`parser`]) over a transcription of 1.7's JavaCC
+//! token manager (`lexer`: eleven lexical states, longest match over byte
+//! matchers, a few of them nom combinators). Nothing here imports the rest of
+//! the crate.
 
 pub mod ast;
+pub mod error;
 mod lexer;
 pub mod parser;
 pub mod span;
 pub mod visit;
 
+pub use error::ParseError;
 pub use parser::parse;

@@ -1,9 +1,13 @@
 //! The Velocity 1.7 parser.
 //!
-//! A recursive-descent transcription of the productions of 1.7's `Parser.jjt`
-//! over the tokens of [`super::lexer`], which reproduces 1.7's stateful token
-//! manager. The parser switches the lexer's state exactly where 1.7's parser
-//! does (after a directive's name), so both see the same token stream.
+//! A hand-written recursive-descent transcription of the productions of 1.7's
+//! `Parser.jjt` over the tokens of `super::lexer`, which reproduces 1.7's
+//! stateful token manager. The parser switches the lexer's state exactly where
+//! 1.7's parser does (after a directive's name), so both see the same token
+//! stream. It asks for tokens as it goes and keeps a window of them (lookahead
+//! and the range lookahead's rewind need it); lists are built on scratch
+//! stacks and moved into the tree at their final size; errors get their line
+//! and column only when one is returned.
 //!
 //! # Whitespace (what 1.7 prints, found in the grammar and checked against 1.7)
 //!
@@ -35,13 +39,16 @@
 //!   directive; printed as written when no macro is defined at render time.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
-use super::ast::{BinOp, Block, Expr, IncludeKind, IntLit, Node, RefPart, Reference, UnaryOp};
+use super::ast::{
+    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, UnaryOp,
+};
+use super::error::ParseError;
 use super::lexer::{LexError, Lexer, State, Token, K};
-use super::span::Span;
-use crate::error::ParseError;
+use super::span::{LineCol, Span};
 
 /// Maximum nesting depth, counted in units shared by everything that
 /// recurses: a statement inside a directive's block costs 2 units, an
@@ -59,17 +66,21 @@ const STATEMENT_COST: usize = 2;
 pub fn parse(source: &str) -> Result<Block, ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, 0);
-    p.template().map_err(|e| e.err)
+    p.template()
+        .map_err(|e| ParseError::new(source, e.span, e.message))
 }
 
-/// A parse failure. `lexical` ones end speculative parses too.
-#[derive(Debug)]
+/// A parse failure (its line and column are computed once, in [`parse`]).
+/// `lexical` ones end speculative parses too.
+#[derive(Debug, Clone)]
 struct Fail {
-    err: ParseError,
+    span: Span,
+    message: String,
     lexical: bool,
 }
 
-type PResult<T> = Result<T, Fail>;
+/// Boxed: results stay small on the paths that succeed.
+type PResult<T> = Result<T, Box<Fail>>;
 
 /// The 1.7 directives, with whether they take a body.
 fn builtin_directive(name: &str) -> Option<bool> {
@@ -103,15 +114,35 @@ struct Parser<'a, 'm> {
     /// For interpolated strings: offset in `text` → offset in `src`.
     map: Option<Vec<u32>>,
     lx: Lexer<'a>,
+    /// The tokens from number `base` on, as far as lexed: a window that
+    /// [`Parser::statements`] trims between statements.
     toks: Vec<Token>,
+    base: usize,
+    /// The number of the next token.
     cur: usize,
     macros: &'m mut HashSet<String>,
     depth: usize,
-    /// `Reference()` results by first token index: the range lookahead parses
-    /// references speculatively, and nested lists would otherwise make that
-    /// exponential.
+    /// A lexical error met while lexing ahead, for when its token is asked for.
+    lex_error: Option<Box<LexError>>,
+    /// How many speculative parses (the range lookahead) are under way.
+    speculating: usize,
+    /// Where lists are built (shared with the parsers of interpolated strings).
+    scratch: Scratch,
+    /// `Reference()` results of speculative parses by first token number:
+    /// the parse that follows reuses them, and nested lists would otherwise
+    /// make the lookahead exponential.
     ref_memo: HashMap<usize, (RefOrText, usize)>,
+    /// `Reference()` failures of speculative parses by first token number and
+    /// depth (what the result depends on): without them, nested lists whose
+    /// references fail make the lookahead exponential.
+    ref_fail_memo: HashMap<(usize, usize), Box<Fail>>,
 }
+
+/// Tokens the window keeps before it is trimmed.
+const TOKEN_WINDOW: usize = 1024;
+
+/// Tokens lexed ahead at most (see [`Parser::lex_to`]).
+const LEX_AHEAD: usize = 32;
 
 fn is_text_token(k: K) -> bool {
     matches!(
@@ -182,16 +213,26 @@ impl<'a, 'm> Parser<'a, 'm> {
             map,
             lx: Lexer::new(text),
             toks: Vec::new(),
+            base: 0,
             cur: 0,
             macros,
             depth,
+            lex_error: None,
+            speculating: 0,
+            scratch: Scratch::default(),
             ref_memo: HashMap::new(),
+            ref_fail_memo: HashMap::new(),
         }
     }
 
     // ----- positions and errors -------------------------------------------
 
     /// Absolute source offset of a `text` offset.
+    /// A name of the tree.
+    fn name(&mut self, name: &str) -> Arc<str> {
+        Arc::from(name)
+    }
+
     fn abs(&self, pos: usize) -> usize {
         match &self.map {
             Some(m) => m.get(pos).or_else(|| m.last()).map_or(pos, |&p| p as usize),
@@ -211,23 +252,28 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.text.get(t.start..t.end).unwrap_or("")
     }
 
-    fn fail(&self, span: Span, message: impl Into<String>) -> Fail {
-        Fail {
-            err: ParseError::new(self.src, span, message),
+    #[cold]
+    fn fail(&self, span: Span, message: impl Into<String>) -> Box<Fail> {
+        Box::new(Fail {
+            span,
+            message: message.into(),
             lexical: false,
-        }
+        })
     }
 
-    fn lex_fail(&self, e: LexError) -> Fail {
+    #[cold]
+    fn lex_fail(&self, e: LexError) -> Box<Fail> {
         let p = self.abs(e.pos);
-        Fail {
-            err: ParseError::new(self.src, Span::new(p, p), e.message),
+        Box::new(Fail {
+            span: Span::new(p, p),
+            message: e.message,
             lexical: true,
-        }
+        })
     }
 
     /// "unexpected X; expected Y" at token `t`.
-    fn unexpected(&self, t: &Token, expected: &str) -> Fail {
+    #[cold]
+    fn unexpected(&self, t: &Token, expected: &str) -> Box<Fail> {
         let found = if t.kind == K::Eof {
             "end of input".to_string()
         } else {
@@ -284,25 +330,92 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- tokens -----------------------------------------------------------
 
+    /// Token number `i`, if it is in the window.
+    fn tok_at(&self, i: usize) -> Option<&Token> {
+        self.toks.get(i.checked_sub(self.base)?)
+    }
+
     /// The token `n` ahead of the cursor (fetched from the lexer as needed).
+    #[inline(always)]
     fn peek_tok(&mut self, n: usize) -> PResult<Token> {
-        while self.toks.len() <= self.cur + n {
+        match self.toks.get(self.cur + n - self.base) {
+            Some(t) => Ok(*t),
+            None => self.lex_to(n),
+        }
+    }
+
+    /// Lexes up to the token `n` ahead of the cursor and returns it (the last
+    /// token, end of input, when there are fewer).
+    ///
+    /// It lexes a few tokens further while that cannot change them: up to a
+    /// token after which the parser changes the lexer (a directive name, after
+    /// which it switches the lexer's state; a `)`, which can close `#set(`), or
+    /// the end. A lexical error met ahead is kept for when its token is asked
+    /// for, so errors come where and when they did.
+    #[cold]
+    #[inline(never)]
+    fn lex_to(&mut self, n: usize) -> PResult<Token> {
+        let want = self.cur + n;
+        while self.base + self.toks.len() <= want {
             if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
                 break;
             }
-            let t = self.lx.next_token().map_err(|e| self.lex_fail(e))?;
+            if let Some(e) = self.lex_error.take() {
+                return Err(self.lex_fail(*e));
+            }
+            let t = self.lx.next_token().map_err(|e| self.lex_fail(*e))?;
             self.toks.push(t);
+            if self.base + self.toks.len() > want {
+                self.lex_ahead(t.kind);
+            }
         }
-        match self.toks.get(self.cur + n).or_else(|| self.toks.last()) {
-            Some(t) => Ok(t.clone()),
+        match self.tok_at(want).or_else(|| self.toks.last()) {
+            Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
         }
     }
 
-    fn peek(&mut self, n: usize) -> PResult<K> {
-        Ok(self.peek_tok(n)?.kind)
+    /// Lexes up to [`LEX_AHEAD`] tokens after one of kind `last` (see [`Parser::lex_to`]).
+    fn lex_ahead(&mut self, mut last: K) {
+        for _ in 0..LEX_AHEAD {
+            if matches!(last, K::Word | K::BracketedWord | K::RParen | K::Eof) {
+                return;
+            }
+            match self.lx.next_token() {
+                Ok(t) => {
+                    self.toks.push(t);
+                    last = t.kind;
+                }
+                Err(e) => {
+                    self.lex_error = Some(e);
+                    return;
+                }
+            }
+        }
     }
 
+    /// Drops the tokens before the cursor but one (the last token read), and
+    /// the memo: no speculation is under way, so nothing will look back.
+    fn trim(&mut self) {
+        if self.speculating > 0 || self.cur < self.base + TOKEN_WINDOW {
+            return;
+        }
+        let keep_from = self.cur - 1;
+        self.toks.drain(..keep_from - self.base);
+        self.base = keep_from;
+        self.ref_memo.clear();
+        self.ref_fail_memo.clear();
+    }
+
+    #[inline(always)]
+    fn peek(&mut self, n: usize) -> PResult<K> {
+        match self.toks.get(self.cur + n - self.base) {
+            Some(t) => Ok(t.kind),
+            None => Ok(self.lex_to(n)?.kind),
+        }
+    }
+
+    #[inline]
     fn bump(&mut self) -> PResult<Token> {
         let t = self.peek_tok(0)?;
         if t.kind != K::Eof {
@@ -312,11 +425,20 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
+        self.expect_with(k, || what.to_string())
+    }
+
+    /// [`Parser::expect`] with the expectation written only when needed.
+    #[inline]
+    fn expect_with(&mut self, k: K, what: impl FnOnce() -> String) -> PResult<Token> {
         let t = self.peek_tok(0)?;
         if t.kind == k {
-            self.bump()
+            if k != K::Eof {
+                self.cur += 1;
+            }
+            Ok(t)
         } else {
-            Err(self.unexpected(&t, what))
+            Err(self.unexpected(&t, &what()))
         }
     }
 
@@ -345,15 +467,22 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `( Statement() )*`
     fn statements(&mut self) -> PResult<Block> {
-        let mut block = Block::new();
+        let mut out = self.scratch.open();
+        out.from = self.peek_tok(0)?.start;
         // Every statement consumes at least one token.
-        while starts_statement(self.peek(0)?) {
-            self.statement(&mut block)?;
+        loop {
+            let t = self.peek_tok(0)?;
+            if !starts_statement(t.kind) {
+                break;
+            }
+            (self.scratch.at, self.scratch.len) = (t.start, self.text.len());
+            self.statement(&mut out)?;
+            self.trim();
         }
-        Ok(block)
+        Ok(self.scratch.finish(out))
     }
 
-    fn statement(&mut self, out: &mut Block) -> PResult<()> {
+    fn statement(&mut self, out: &mut Out) -> PResult<()> {
         let t = self.peek_tok(0)?;
         self.enter_by(t.start, STATEMENT_COST)?;
         let r = self.statement_inner(&t, out);
@@ -361,10 +490,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
-    fn statement_inner(&mut self, t: &Token, out: &mut Block) -> PResult<()> {
+    fn statement_inner(&mut self, t: &Token, out: &mut Out) -> PResult<()> {
         if t.kind == K::If {
             let n = self.if_statement()?;
-            out.push(n);
+            self.scratch.push(out, n);
             return Ok(());
         }
         // LOOKAHEAD(2) Reference()
@@ -382,33 +511,31 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let img = self.image(t);
                 let cut = img.find("##").or_else(|| img.find("#*")).unwrap_or(0);
                 let prefix = img.get(..cut).unwrap_or("");
-                push_text(out, self.tspan(t), prefix);
+                self.scratch.push_text(out, self.tspan(t), prefix);
             }
             K::TextBlock => {
                 self.bump()?;
                 let img = self.image(t);
                 let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
-                push_text(out, self.tspan(t), body);
+                self.scratch.push_text(out, self.tspan(t), body);
             }
             K::SetDirective => {
                 let n = self.set_directive()?;
-                out.push(n);
+                self.scratch.push(out, n);
             }
             K::EscapeDirective => {
                 self.bump()?;
                 let text = self.escaped_directive(self.image(t));
-                push_text(out, self.tspan(t), &text);
+                self.scratch.push_text(out, self.tspan(t), &text);
             }
             K::DoubleEscape => self.escape(out)?,
             K::Word | K::BracketedWord => self.directive(out)?,
             k if is_text_token(k) => {
                 self.bump()?;
-                let mut s = String::new();
-                if let Some(sp) = &t.special {
-                    s.push_str(sp);
-                }
-                s.push_str(self.image(t));
-                push_text(out, self.tspan(t), &s);
+                // The special text in front, then the token (they merge).
+                let span = self.tspan(t);
+                self.scratch.push_text(out, span, self.lx.special(t));
+                self.scratch.push_text(out, span, self.image(t));
             }
             _ => return Err(self.unexpected(t, "text, a reference or a directive")),
         }
@@ -436,7 +563,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Escape()`: a run of `\\` pairs. Before a directive each pair prints
     /// one backslash, elsewhere two.
-    fn escape(&mut self, out: &mut Block) -> PResult<()> {
+    fn escape(&mut self, out: &mut Out) -> PResult<()> {
         let first = self.bump()?;
         let mut count = 1usize;
         let mut end = first.end;
@@ -451,7 +578,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             builtin_directive(tag).is_some() || self.macros.contains(tag)
         };
         let s = if control { "\\" } else { "\\\\" }.repeat(count);
-        push_text(out, self.span(first.start, end), &s);
+        self.scratch.push_text(out, self.span(first.start, end), &s);
         Ok(())
     }
 
@@ -490,7 +617,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                     };
                     let mut cs = first.chars();
                     cs.next();
-                    r.root = cs.as_str().into();
+                    r.root = self.name(cs.as_str());
                 }
                 r
             }
@@ -509,7 +636,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn if_statement(&mut self) -> PResult<Node> {
         let if_tok = self.bump()?;
         let start = if_tok.start + self.image(&if_tok).rfind('#').unwrap_or(0);
-        let mut branches = Vec::new();
+        let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let body = self.statements()?;
         branches.push((cond, body));
@@ -527,7 +654,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            let at = crate::LineCol::of(self.src, self.abs(if_tok.start));
+            let at = LineCol::of(self.src, self.abs(if_tok.start));
             return Err(self.unexpected(&end, &format!("#end to close the #if at {at}")));
         }
         self.bump()?;
@@ -541,25 +668,23 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `[<WHITESPACE>] <LPAREN> Expression() <RPAREN>` after `#if` / `#elseif`.
     fn condition(&mut self, what: &str) -> PResult<Expr> {
         self.skip_ws()?;
-        self.expect(K::LParen, &format!("'(' after {what}"))?;
+        self.expect_with(K::LParen, || format!("'(' after {what}"))?;
         let e = self.expression()?;
-        self.expect(K::RParen, &format!("')' to close {what}("))?;
+        self.expect_with(K::RParen, || format!("')' to close {what}("))?;
         Ok(e)
     }
 
     /// `Directive()`: built-in directives and macro calls.
-    fn directive(&mut self, out: &mut Block) -> PResult<()> {
+    fn directive(&mut self, out: &mut Out) -> PResult<()> {
         let word = self.bump()?;
         let img = self.image(&word);
-        let name: String = if word.kind == K::BracketedWord {
-            img.get(2..img.len().saturating_sub(1))
-                .unwrap_or("")
-                .to_string()
+        let name: &str = if word.kind == K::BracketedWord {
+            img.get(2..img.len().saturating_sub(1)).unwrap_or("")
         } else {
-            img.get(1..).unwrap_or("").to_string()
+            img.get(1..).unwrap_or("")
         };
         let start = word.start;
-        let builtin = builtin_directive(&name);
+        let builtin = builtin_directive(name);
         let is_block = builtin.unwrap_or(name.starts_with('@'));
         let is_macro_def = name == "macro";
         // 1.7's parser switches the lexer here; no token after the name has been read.
@@ -574,7 +699,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             }
             self.lx.pop();
             let span = self.span(start, word.end);
-            let node = match name.as_str() {
+            let node = match name {
                 "break" => Node::Break(span, None),
                 "stop" => Node::Stop(span),
                 _ if builtin.is_some() => {
@@ -582,11 +707,11 @@ impl<'a, 'm> Parser<'a, 'm> {
                 }
                 _ => Node::MacroCall {
                     span,
-                    name: name.into(),
+                    name: self.name(name),
                     args: Vec::new(),
                 },
             };
-            out.push(node);
+            self.scratch.push(out, node);
             return Ok(());
         }
 
@@ -640,24 +765,24 @@ impl<'a, 'm> Parser<'a, 'm> {
             args.push(arg);
         }
         self.skip_ws()?;
-        let rp = self.expect(K::RParen, &format!("')' to close #{name}("))?;
+        let rp = self.expect_with(K::RParen, || format!("')' to close #{name}("))?;
         let head_span = self.span(start, rp.start + 1);
 
         if !is_block {
-            let node = self.line_directive(&name, start, &rp, head_span, args)?;
-            out.push(node);
+            let node = self.line_directive(name, start, &rp, head_span, args)?;
+            self.scratch.push(out, node);
             return Ok(());
         }
 
         let body = self.statements()?;
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            let at = crate::LineCol::of(self.src, self.abs(word.start));
+            let at = LineCol::of(self.src, self.abs(word.start));
             return Err(self.unexpected(&end, &format!("#end to close the #{name} at {at}")));
         }
         self.bump()?;
         let span = self.span(start, end.end);
-        let node = match name.as_str() {
+        let node = match name {
             "foreach" => self.foreach(span, head_span, args, body)?,
             "macro" => {
                 let mut it = args.into_iter();
@@ -668,14 +793,14 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let params = it
                     .map(|a| match a {
                         Arg::Expr(Expr::Ref(r)) => r.root,
-                        Arg::Expr(e) => e.span().text(self.src).into(),
-                        Arg::Word(_, w) => w.into(),
+                        Arg::Expr(e) => self.name(e.span().text(self.src)),
+                        Arg::Word(_, w) => self.name(&w),
                     })
                     .collect();
                 self.macros.insert(mname.clone());
                 Node::Macro {
                     span,
-                    name: mname.into(),
+                    name: self.name(&mname),
                     params,
                     body,
                 }
@@ -687,13 +812,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                         "#define needs exactly one argument: the reference to define",
                     ));
                 }
-                let dname: Box<str> = match args.into_iter().next() {
+                let dname: Arc<str> = match args.into_iter().next() {
                     Some(Arg::Expr(Expr::Ref(r))) => r.root,
                     Some(a) => {
                         let s = a.span().text(self.src);
-                        s.get(1..).unwrap_or("").into()
+                        self.name(s.get(1..).unwrap_or(""))
                     }
-                    None => "".into(),
+                    None => self.name(""),
                 };
                 Node::Define {
                     span,
@@ -712,11 +837,11 @@ impl<'a, 'm> Parser<'a, 'm> {
             _ => Node::MacroCall {
                 // `#@name(…) … #end`: a block macro call.
                 span,
-                name: name.into(),
+                name: self.name(name),
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
         };
-        out.push(node);
+        self.scratch.push(out, node);
         Ok(())
     }
 
@@ -781,13 +906,13 @@ impl<'a, 'm> Parser<'a, 'm> {
             _ => Node::MacroCall {
                 // Printed as written, the `)`'s swallowed blanks included.
                 span: self.span(start, rp.end),
-                name: name.into(),
+                name: self.name(name),
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
         })
     }
 
-    fn arg_expr(&self, a: Arg) -> Expr {
+    fn arg_expr(&mut self, a: Arg) -> Expr {
         match a {
             Arg::Expr(e) => e,
             Arg::Word(span, w) => Expr::Str {
@@ -803,11 +928,11 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
         let mut it = args.into_iter();
-        let (var, var_span): (Box<str>, Span) = match it.next() {
+        let (var, var_span): (Arc<str>, Span) = match it.next() {
             Some(Arg::Expr(Expr::Ref(r))) => (r.root.clone(), r.span),
             Some(a) => {
                 let s = a.span();
-                (s.text(self.src).get(1..).unwrap_or("").into(), s)
+                (self.name(s.text(self.src).get(1..).unwrap_or("")), s)
             }
             None => return Err(self.fail(head, "#foreach needs a loop variable")),
         };
@@ -821,7 +946,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             span,
             var,
             var_span,
-            iterable,
+            iterable: Box::new(iterable),
             body,
         })
     }
@@ -851,15 +976,15 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- references -------------------------------------------------------
 
-    fn push_reference(&mut self, out: &mut Block, r: RefOrText) {
+    fn push_reference(&mut self, out: &mut Out, r: RefOrText) {
         match r {
             RefOrText::Ref(r, prefix) => {
                 if let Some((span, p)) = prefix {
-                    push_text(out, span, &p);
+                    self.scratch.push_text(out, span, &p);
                 }
-                out.push(Node::Ref(r));
+                self.scratch.push(out, Node::Ref(r));
             }
-            RefOrText::Text(span, s) => push_text(out, span, &s),
+            RefOrText::Text(span, s) => self.scratch.push_text(out, span, &s),
         }
     }
 
@@ -868,9 +993,9 @@ impl<'a, 'm> Parser<'a, 'm> {
             RefOrText::Ref(r, _) => Ok(Expr::Ref(r)),
             RefOrText::Text(span, s) => Ok(Expr::Ref(Box::new(Reference {
                 span,
-                root: s.into(),
+                root: self.name(&s),
                 root_span: span,
-                parts: Vec::new(),
+                parts: Parts::new(),
                 silent: false,
                 formal: false,
                 backslashes: 0,
@@ -886,12 +1011,26 @@ impl<'a, 'm> Parser<'a, 'm> {
             self.cur = *end;
             return Ok(r);
         }
+        if let Some(f) = self.ref_fail_memo.get(&(at, self.depth)) {
+            return Err(f.clone());
+        }
+        let depth = self.depth;
         let first = self.peek_tok(0)?;
         self.enter(first.start)?;
         let r = self.reference_inner();
         self.leave();
-        let r = r?;
-        self.ref_memo.insert(at, (r.clone(), self.cur));
+        let r = match r {
+            Ok(r) => r,
+            Err(f) => {
+                if self.speculating > 0 && !f.lexical {
+                    self.ref_fail_memo.insert((at, depth), f.clone());
+                }
+                return Err(f);
+            }
+        };
+        if self.speculating > 0 {
+            self.ref_memo.insert(at, (r.clone(), self.cur));
+        }
         Ok(r)
     }
 
@@ -901,15 +1040,15 @@ impl<'a, 'm> Parser<'a, 'm> {
         let ident = if formal {
             self.expect(K::Identifier, "an identifier after '${'")?
         } else {
-            first.clone()
+            first
         };
-        let mut parts = Vec::new();
-        self.indexes(&mut parts)?;
+        let parts_from = self.scratch.parts.len();
+        self.indexes()?;
         // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
         while self.peek(0)? == K::Dot {
             self.bump()?;
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
-            let name = self.image(&id).to_string();
+            let name = self.name(self.image(&id));
             // LOOKAHEAD(3) Method()
             let is_method = self.peek(0)? == K::LParen && {
                 let k = self.peek(1)?;
@@ -917,29 +1056,30 @@ impl<'a, 'm> Parser<'a, 'm> {
             };
             if is_method {
                 self.bump()?;
-                let mut args = Vec::new();
+                let args_from = self.scratch.exprs.len();
                 if self.peek(0)? != K::RefMod2RParen {
-                    args.push(self.parameter()?);
+                    let e = self.parameter()?;
+                    self.scratch.exprs.push(e);
                     // Each round consumes a comma.
                     while self.peek(0)? == K::Comma {
                         self.bump()?;
-                        args.push(self.parameter()?);
+                        let e = self.parameter()?;
+                        self.scratch.exprs.push(e);
                     }
                 }
                 let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
-                parts.push(RefPart::Method(
-                    self.span(id.start, rp.end),
-                    name.into(),
-                    args,
-                ));
+                let args = take_from(&mut self.scratch.exprs, args_from);
+                let part = RefPart::Method(self.span(id.start, rp.end), name, args);
+                self.scratch.parts.push(part);
             } else {
-                parts.push(RefPart::Property(self.span(id.start, id.end), name.into()));
+                let part = RefPart::Property(self.span(id.start, id.end), name);
+                self.scratch.parts.push(part);
             }
-            self.indexes(&mut parts)?;
+            self.indexes()?;
         }
+        let parts = self.scratch.take_parts(parts_from);
         let mut end = self
-            .toks
-            .get(self.cur.wrapping_sub(1))
+            .tok_at(self.cur.wrapping_sub(1))
             .map_or(first.end, |t| t.end);
         if formal {
             end = self.expect(K::RCurly, "'}' to close '${'")?.end;
@@ -947,7 +1087,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.build_reference(&first, &ident, parts, formal, end)
     }
 
-    fn indexes(&mut self, parts: &mut Vec<RefPart>) -> PResult<()> {
+    /// `[index]` parts, pushed on the scratch parts.
+    fn indexes(&mut self) -> PResult<()> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -969,41 +1110,44 @@ impl<'a, 'm> Parser<'a, 'm> {
             };
             self.skip_ws()?;
             let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
-            parts.push(RefPart::Index(self.span(lb.start, rb.end), e));
+            let part = RefPart::Index(self.span(lb.start, rb.end), e);
+            self.scratch.parts.push(part);
         }
         Ok(())
     }
 
     /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
     fn build_reference(
-        &self,
+        &mut self,
         first: &Token,
         ident: &Token,
-        parts: Vec<RefPart>,
+        parts: Parts,
         formal: bool,
         end: usize,
     ) -> PResult<RefOrText> {
         let img = self.image(first);
-        let name = if formal {
-            self.image(ident)
-        } else {
-            let i = img.rfind(['$', '!']).map_or(0, |i| i + 1);
-            img.get(i..).unwrap_or("")
+        let bytes = img.as_bytes();
+        // The common `$name` and `${name}`: no escapes, prefix or `!`.
+        let plain = match bytes {
+            [b'$', b'{'] => formal,
+            [b'$', c, ..] => !formal && (c.is_ascii_alphabetic() || *c == b'_'),
+            _ => false,
         };
-        let root_span = if formal {
-            self.tspan(ident)
-        } else {
-            let at = first.start + img.rfind(['$', '!']).map_or(0, |i| i + 1);
-            self.span(at, ident.end)
-        };
-        if img.contains("\\!") {
-            // `$\!x`: not a reference; 1.7 prints it as a null one.
+        if plain {
+            let (name, root_span) = if formal {
+                (self.image(ident), self.tspan(ident))
+            } else {
+                (
+                    img.get(1..).unwrap_or(""),
+                    self.span(first.start + 1, ident.end),
+                )
+            };
             return Ok(RefOrText::Ref(
                 Box::new(Reference {
                     span: self.span(first.start, end),
-                    root: format!("\\!{}", name).into(),
+                    root: self.name(name),
                     root_span,
-                    parts: Vec::new(),
+                    parts,
                     silent: false,
                     formal,
                     backslashes: 0,
@@ -1011,9 +1155,39 @@ impl<'a, 'm> Parser<'a, 'm> {
                 None,
             ));
         }
-        let n = img.len() - img.trim_start_matches('\\').len();
+        // Where the name starts: after the last `$` or `!`.
+        let after_sigil = bytes
+            .iter()
+            .rposition(|&b| b == b'$' || b == b'!')
+            .map_or(0, |i| i + 1);
+        let name = if formal {
+            self.image(ident)
+        } else {
+            img.get(after_sigil..).unwrap_or("")
+        };
+        let root_span = if formal {
+            self.tspan(ident)
+        } else {
+            self.span(first.start + after_sigil, ident.end)
+        };
+        let n = bytes.iter().take_while(|&&b| b == b'\\').count();
+        if bytes.contains(&b'\\') && img.contains("\\!") {
+            // `$\!x`: not a reference; 1.7 prints it as a null one.
+            return Ok(RefOrText::Ref(
+                Box::new(Reference {
+                    span: self.span(first.start, end),
+                    root: self.name(&format!("\\!{}", name)),
+                    root_span,
+                    parts: Parts::new(),
+                    silent: false,
+                    formal,
+                    backslashes: 0,
+                }),
+                None,
+            ));
+        }
         let rest = img.get(n..).unwrap_or("");
-        let dollar = rest.rfind('$');
+        let dollar = rest.bytes().rposition(|b| b == b'$');
         let Some(dollar) = dollar else {
             // A "runt": an identifier the lexer took for a reference; 1.7 prints the token.
             return Ok(RefOrText::Text(self.tspan(first), rest.to_string()));
@@ -1034,7 +1208,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(RefOrText::Ref(
             Box::new(Reference {
                 span: self.span(span_start, end),
-                root: name.into(),
+                root: self.name(name),
                 root_span,
                 parts,
                 silent,
@@ -1056,81 +1230,26 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
+    /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`: the
+    /// operators of precedence `min` and above, each level left-associative,
+    /// by precedence climbing (one call per operand instead of one per level;
+    /// the recursion is at most one call per level deep).
     fn or_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.and_expr()?;
-        while self.peek(0)? == K::Or {
-            self.bump()?;
-            let r = self.and_expr()?;
-            l = binary(BinOp::Or, l, r);
-        }
-        Ok(l)
+        self.binary_expr(0)
     }
 
-    fn and_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.eq_expr()?;
-        while self.peek(0)? == K::And {
-            self.bump()?;
-            let r = self.eq_expr()?;
-            l = binary(BinOp::And, l, r);
-        }
-        Ok(l)
-    }
-
-    fn eq_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.rel_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::EqEq => BinOp::Eq,
-                K::Ne => BinOp::Ne,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.rel_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn rel_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.add_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::Lt => BinOp::Lt,
-                K::Gt => BinOp::Gt,
-                K::Le => BinOp::Le,
-                K::Ge => BinOp::Ge,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.add_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn add_expr(&mut self) -> PResult<Expr> {
-        let mut l = self.mul_expr()?;
-        loop {
-            let op = match self.peek(0)? {
-                K::Plus => BinOp::Add,
-                K::Minus => BinOp::Sub,
-                _ => return Ok(l),
-            };
-            self.bump()?;
-            let r = self.mul_expr()?;
-            l = binary(op, l, r);
-        }
-    }
-
-    fn mul_expr(&mut self) -> PResult<Expr> {
+    fn binary_expr(&mut self, min: u8) -> PResult<Expr> {
         let mut l = self.unary_expr()?;
+        // Each round consumes an operator.
         loop {
-            let op = match self.peek(0)? {
-                K::Multiply => BinOp::Mul,
-                K::Divide => BinOp::Div,
-                K::Modulus => BinOp::Mod,
-                _ => return Ok(l),
+            let Some((op, prec)) = binary_op(self.peek(0)?) else {
+                return Ok(l);
             };
+            if prec < min {
+                return Ok(l);
+            }
             self.bump()?;
-            let r = self.unary_expr()?;
+            let r = self.binary_expr(prec + 1)?;
             l = binary(op, l, r);
         }
     }
@@ -1218,9 +1337,13 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `LOOKAHEAD(<LBRACKET> [<WHITESPACE>] (Reference() | IntegerLiteral()) [<WHITESPACE>] <DOUBLEDOT>)`
     fn range_ahead(&mut self) -> PResult<bool> {
         let (save, depth) = (self.cur, self.depth);
+        let lens = self.scratch.lens();
+        self.speculating += 1;
         let r = self.range_ahead_inner();
+        self.speculating -= 1;
         self.cur = save;
         self.depth = depth;
+        self.scratch.truncate(lens);
         match r {
             Ok(b) => Ok(b),
             Err(e) if e.lexical => Err(e),
@@ -1277,17 +1400,20 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `ObjectArray()`
     fn object_array(&mut self) -> PResult<Expr> {
         let lb = self.bump()?;
-        let mut items = Vec::new();
+        let items_from = self.scratch.exprs.len();
         let k = self.peek(0)?;
         if k == K::Whitespace || starts_parameter(k) {
-            items.push(self.parameter()?);
+            let e = self.parameter()?;
+            self.scratch.exprs.push(e);
             // Each round consumes a comma.
             while self.peek(0)? == K::Comma {
                 self.bump()?;
-                items.push(self.parameter()?);
+                let e = self.parameter()?;
+                self.scratch.exprs.push(e);
             }
         }
         let rb = self.expect(K::RBracket, "',' or ']' in the list")?;
+        let items = take_from(&mut self.scratch.exprs, items_from);
         Ok(Expr::List(self.span(lb.start, rb.end), items))
     }
 
@@ -1362,6 +1488,17 @@ impl<'a, 'm> Parser<'a, 'm> {
         let quote = img.chars().next().unwrap_or('"');
         let body_start = t.start + 1;
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
+        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
+        // Nothing to process: no doubled quote, no `\u`, no template inside.
+        let plain =
+            !(interpolate || body.contains(quote) || (quote == '"' && body.contains("\\u")));
+        if plain {
+            return Ok(Expr::Str {
+                span,
+                value: body.into(),
+                interpolated: None,
+            });
+        }
         // The processed body and, for each of its bytes, the source offset.
         let mut value = String::with_capacity(body.len());
         let mut offs: Vec<u32> = Vec::with_capacity(body.len() + 2);
@@ -1424,7 +1561,6 @@ impl<'a, 'm> Parser<'a, 'm> {
             push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
         }
         let close = self.abs(t.end.saturating_sub(1));
-        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
         let interpolated = if interpolate {
             Some(self.interpolate(&value, offs, close, span)?)
         } else {
@@ -1455,15 +1591,17 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         offs.push(close as u32);
         let mut sub = Parser::new(self.src, &text, Some(offs), self.macros, self.depth);
+        sub.scratch = std::mem::take(&mut self.scratch);
         let r = sub.template();
+        self.scratch = std::mem::take(&mut sub.scratch);
         self.leave();
         let mut block = match r {
             Ok(b) => b,
             Err(mut f) => {
-                f.err.message = format!(
+                f.message = format!(
                     "in the string literal at {}: {}",
-                    crate::LineCol::of(self.src, span.start as usize),
-                    f.err.message
+                    LineCol::of(self.src, span.start as usize),
+                    f.message
                 );
                 f.lexical = false;
                 return Err(f);
@@ -1502,24 +1640,184 @@ enum RefOrText {
     Text(Span, String),
 }
 
+/// A binary operator's token: the operator and its precedence, lowest first
+/// (`||`, `&&`, `==` `!=`, `<` `>` `<=` `>=`, `+` `-`, `*` `/` `%`).
+fn binary_op(k: K) -> Option<(BinOp, u8)> {
+    Some(match k {
+        K::Or => (BinOp::Or, 0),
+        K::And => (BinOp::And, 1),
+        K::EqEq => (BinOp::Eq, 2),
+        K::Ne => (BinOp::Ne, 2),
+        K::Lt => (BinOp::Lt, 3),
+        K::Gt => (BinOp::Gt, 3),
+        K::Le => (BinOp::Le, 3),
+        K::Ge => (BinOp::Ge, 3),
+        K::Plus => (BinOp::Add, 4),
+        K::Minus => (BinOp::Sub, 4),
+        K::Multiply => (BinOp::Mul, 5),
+        K::Divide => (BinOp::Div, 5),
+        K::Modulus => (BinOp::Mod, 5),
+        _ => return None,
+    })
+}
+
 fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
     Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
 }
 
-/// Appends text, merging with a preceding text node.
-fn push_text(out: &mut Block, span: Span, s: &str) {
-    if s.is_empty() {
-        return;
+/// A block being built: its nodes are those of [`Scratch::nodes`] from
+/// `start` on, or, once there are many, `spilled`. Consecutive text is merged
+/// into one node; the text waits in `text` until something else comes.
+struct Out {
+    start: usize,
+    spilled: Option<Vec<Node>>,
+    /// Where the block starts in the text (to size `spilled`).
+    from: usize,
+    text: String,
+    text_span: Span,
+}
+
+/// Blocks with more nodes than this (the template's top level, typically)
+/// grow in a vector of their own: copying them at the end would touch their
+/// memory twice.
+const SPILL_AT: usize = 256;
+
+/// Stacks that lists are built on before they move into the tree at their
+/// final size: one allocation per list, and no capacity to spare.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    parts: Vec<RefPart>,
+    exprs: Vec<Expr>,
+    /// Text buffers for [`Out`], kept for reuse.
+    texts: Vec<String>,
+    /// Where the statement being parsed starts, and the text's length.
+    at: usize,
+    len: usize,
+}
+
+/// The items of `stack` from `from` on, moved into a vector of their number.
+fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
+    let from = from.min(stack.len());
+    stack.drain(from..).collect()
+}
+
+impl Scratch {
+    fn open(&mut self) -> Out {
+        Out {
+            start: self.nodes.len(),
+            spilled: None,
+            from: 0,
+            text: self.texts.pop().unwrap_or_default(),
+            text_span: Span::default(),
+        }
     }
-    if let Some(Node::Text(prev_span, prev)) = out.last_mut() {
-        let mut t = String::with_capacity(prev.len() + s.len());
-        t.push_str(prev);
-        t.push_str(s);
-        *prev = t.into();
-        *prev_span = prev_span.join(span);
-        return;
+
+    fn push(&mut self, out: &mut Out, node: Node) {
+        self.flush(out);
+        self.push_node(out, node);
     }
-    out.push(Node::Text(span, s.into()));
+
+    fn push_node(&mut self, out: &mut Out, node: Node) {
+        if let Some(v) = &mut out.spilled {
+            v.push(node);
+        } else if self.nodes.len() - out.start >= SPILL_AT {
+            // Room for as many nodes as the rest of the text holds at the
+            // density so far: growing by doubling would copy them all.
+            let done = self.at.saturating_sub(out.from).max(1);
+            let rest = self.len.saturating_sub(out.from);
+            let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
+            let room = (guess + guess / 8 + 16).clamp(4 * SPILL_AT, rest.max(4 * SPILL_AT));
+            let mut v = Vec::with_capacity(room);
+            v.extend(self.nodes.drain(out.start.min(self.nodes.len())..));
+            v.push(node);
+            out.spilled = Some(v);
+        } else {
+            self.nodes.push(node);
+        }
+    }
+
+    /// Removes and returns the block's last node if it is text.
+    fn pop_text(&mut self, out: &mut Out) -> Option<(Span, Arc<str>)> {
+        let nodes = match &mut out.spilled {
+            Some(v) => v,
+            None if self.nodes.len() > out.start => &mut self.nodes,
+            None => return None,
+        };
+        match nodes.pop() {
+            Some(Node::Text(span, text)) => Some((span, text)),
+            Some(other) => {
+                nodes.push(other);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Appends text, merging with a preceding text node.
+    fn push_text(&mut self, out: &mut Out, span: Span, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        if out.text.is_empty() {
+            // A text node pushed as a node (`#literal`) takes text after it.
+            match self.pop_text(out) {
+                Some((prev_span, prev)) => {
+                    out.text.push_str(&prev);
+                    out.text_span = prev_span;
+                }
+                None => out.text_span = span,
+            }
+        }
+        out.text_span = out.text_span.join(span);
+        out.text.push_str(s);
+    }
+
+    fn flush(&mut self, out: &mut Out) {
+        if !out.text.is_empty() {
+            let node = Node::Text(out.text_span, out.text.as_str().into());
+            out.text.clear();
+            self.push_node(out, node);
+        }
+    }
+
+    fn finish(&mut self, mut out: Out) -> Block {
+        self.flush(&mut out);
+        self.texts.push(std::mem::take(&mut out.text));
+        match out.spilled {
+            Some(mut v) => {
+                v.shrink_to_fit();
+                v
+            }
+            None => take_from(&mut self.nodes, out.start),
+        }
+    }
+
+    /// The parts from `from` on (most references have one or none: no allocation).
+    fn take_parts(&mut self, from: usize) -> Parts {
+        match self.parts.len().checked_sub(from) {
+            None | Some(0) => Parts::new(),
+            Some(1) => {
+                let mut parts = Parts::new();
+                if let Some(p) = self.parts.pop() {
+                    parts.push(p);
+                }
+                parts
+            }
+            Some(_) => Parts::from_vec(take_from(&mut self.parts, from)),
+        }
+    }
+
+    fn lens(&self) -> [usize; 3] {
+        [self.nodes.len(), self.parts.len(), self.exprs.len()]
+    }
+
+    /// Drops what was pushed since [`Scratch::lens`] (after a speculative parse).
+    fn truncate(&mut self, [nodes, parts, exprs]: [usize; 3]) {
+        self.nodes.truncate(nodes);
+        self.parts.truncate(parts);
+        self.exprs.truncate(exprs);
+    }
 }
 
 #[cfg(test)]

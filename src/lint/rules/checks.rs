@@ -193,7 +193,7 @@ impl<'a> Checker<'a> {
             in_if: 0,
             depth: 0,
         };
-        c.collect(ast, 0);
+        c.collect(ast);
         c.text_spans.sort_by_key(|s| (s.start, s.end));
         if kind == TemplateKind::File {
             let mut gateway = false;
@@ -265,56 +265,51 @@ impl<'a> Checker<'a> {
     }
 
     /// First pass: output text, names defined anywhere, macros, escaped variables.
-    fn collect(&mut self, block: &'a Block, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
+    fn collect(&mut self, block: &'a Block) {
+        use crate::syntax::visit::{walk, Visitor, Walk};
+        struct Pass<'c, 'a>(&'c mut Checker<'a>);
+        impl<'a> Visitor<'a> for Pass<'_, 'a> {
+            fn node(&mut self, n: &'a Node) -> Walk {
+                self.0.collect_node(n);
+                Walk::Descend
+            }
+            fn expressions(&self) -> bool {
+                false
+            }
         }
-        for n in block {
-            match n {
-                Node::Text(span, _) => self.text_spans.push(*span),
-                Node::Set { target, value, .. } => {
-                    self.defined.insert(&target.root);
-                    if target.parts.is_empty() {
-                        if let Expr::Ref(r) = value {
-                            if is_unfixed_escape(r) {
-                                self.escaped_vars.entry(&target.root).or_default().push(r);
-                            } else if r.root == target.root && r.parts.iter().any(is_quote_fixup) {
-                                // `#set($v = $v.replaceAll("\\'", "'"))`: the fix-up, applied later.
-                                self.escaped_vars.remove(&*target.root);
-                            }
-                            if input_field(r).is_some() {
-                                self.input_vars.insert(&target.root, r);
-                            } else {
-                                self.input_vars.remove(&*target.root);
-                            }
+        walk(block, &mut Pass(self));
+    }
+
+    fn collect_node(&mut self, n: &'a Node) {
+        match n {
+            Node::Text(span, _) => self.text_spans.push(*span),
+            Node::Set { target, value, .. } => {
+                self.defined.insert(&target.root);
+                if target.parts.is_empty() {
+                    if let Expr::Ref(r) = value {
+                        if is_unfixed_escape(r) {
+                            self.escaped_vars.entry(&target.root).or_default().push(r);
+                        } else if r.root == target.root && r.parts.iter().any(is_quote_fixup) {
+                            // `#set($v = $v.replaceAll("\\'", "'"))`: the fix-up, applied later.
+                            self.escaped_vars.remove(&*target.root);
+                        }
+                        if input_field(r).is_some() {
+                            self.input_vars.insert(&target.root, r);
                         } else {
                             self.input_vars.remove(&*target.root);
                         }
+                    } else {
+                        self.input_vars.remove(&*target.root);
                     }
                 }
-                Node::Foreach { body, .. } => self.collect(body, depth + 1),
-                Node::If {
-                    branches,
-                    otherwise,
-                    ..
-                } => {
-                    for (_, b) in branches {
-                        self.collect(b, depth + 1);
-                    }
-                    if let Some(b) = otherwise {
-                        self.collect(b, depth + 1);
-                    }
-                }
-                Node::Macro { name, body, .. } => {
-                    self.macros.insert(name);
-                    self.collect(body, depth + 1);
-                }
-                Node::Define { name, body, .. } => {
-                    self.defined.insert(name);
-                    self.collect(body, depth + 1);
-                }
-                _ => {}
             }
+            Node::Macro { name, .. } => {
+                self.macros.insert(name);
+            }
+            Node::Define { name, .. } => {
+                self.defined.insert(name);
+            }
+            _ => {}
         }
     }
 

@@ -137,7 +137,7 @@ fn blame(pieces: &[OutputPiece], offset: usize) -> Option<&OutputPiece> {
 fn untraced(m: &MappingTemplate, p: &OutputPiece, src: &str) -> (std::ops::Range<usize>, String) {
     let at = p.span.end as usize;
     let mut found: Option<std::ops::Range<usize>> = None;
-    node_at(m.template().ast(), at, &mut found, 0);
+    node_at(m.template().ast(), at, &mut found);
     let range = found.unwrap_or_else(|| {
         let len = src
             .get(at..)
@@ -154,39 +154,19 @@ fn node_at(
     block: &crate::syntax::ast::Block,
     at: usize,
     found: &mut Option<std::ops::Range<usize>>,
-    depth: usize,
 ) {
-    use crate::syntax::ast::Node;
-    if depth > 64 {
-        return;
-    }
-    for n in block {
+    use crate::syntax::visit::{for_each_statement, Walk};
+    for_each_statement(block, &mut |n| {
         let r = n.span().range();
         if r.start == at && !found.as_ref().is_some_and(|f| f.len() >= r.len()) {
             *found = Some(r.clone());
         }
         if r.start > at || r.end <= at {
-            continue;
+            Walk::Skip
+        } else {
+            Walk::Descend
         }
-        match n {
-            Node::If {
-                branches,
-                otherwise,
-                ..
-            } => {
-                for (_, b) in branches {
-                    node_at(b, at, found, depth + 1);
-                }
-                if let Some(b) = otherwise {
-                    node_at(b, at, found, depth + 1);
-                }
-            }
-            Node::Foreach { body, .. } | Node::Define { body, .. } => {
-                node_at(body, at, found, depth + 1)
-            }
-            _ => {}
-        }
-    }
+    });
 }
 
 /// The template range to report for piece `p`, and what it printed.

@@ -188,6 +188,99 @@ fn compact_leaves_the_unusual_to_the_tree() {
     assert_eq!(Some(out), via_tree(&text));
 }
 
+/// `compact` takes `text` and writes what the tree writes.
+fn assert_compacts(text: &str) {
+    for prefix in ["", "a long prefix, longer than the text itself........"] {
+        let mut out = String::from(prefix);
+        assert!(
+            compact(text, &mut out, &Budget::unmetered()) == Ok(true),
+            "{text:?}"
+        );
+        assert_eq!(
+            out.strip_prefix(prefix),
+            via_tree(text).as_deref(),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn compact_blanks_strings_and_keys() {
+    for text in [
+        // Blanks of every kind and length, inside and around.
+        "\t\r\n [ 1 ,\t2\n,\r\n3          ,          4 ]\n\n\n\n\n\n\n\n\n\n",
+        "{\n        \"a\"        :        {\n                \"b\" : [ ]        }        }",
+        "[\u{1}1]",
+        // Strings across chunks, with every rewrite at every offset.
+        r#"["","a","abcdefg","abcdefgh","abcdefghi","abcdefghijklmnopq"]"#,
+        r#"["/","a/","abcdefg/","abcdefgh/","/abcdefghijklmnopq/","\/x\\y\"z"]"#,
+        "[\"\u{1}\u{7f}\u{80}\u{9f}\u{a0}\u{2000}\u{20ff}\u{2100}\u{1fff}\"]",
+        "[\"\u{65e5}\u{672c}\u{8a9e}\u{306e}\u{6587}\u{5b57}\u{5217}\u{3067}\u{3059}\u{3002}\", \"\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\"]",
+        r#"["\u0041\u002f\u002F\u00e9\u0001\u007f\u2028\uFFFF\b\f\n\r\t"]"#,
+        // The last bytes of the text: short strings and numbers at the end.
+        r#"["x"]"#,
+        r#"["é"]"#,
+        r#"["a/"]"#,
+        "[1]",
+        "[-1.5]",
+        "[1e5]",
+        "[true]",
+        "[null,false]",
+        // Keys of every length: all different.
+        r#"{"":0,"a":1,"abcdefg":2,"abcdefgh":3,"abcdefghi":4,"abcdefgX":5,"abcdefghX":6}"#,
+        r#"{"k1234567890123456":1,"k1234567890123457":2,"x1234567890123456":3}"#,
+        r#"{"a":{"a":{"a":1},"b":2},"b":{"a":3}}"#,
+        "{\"a/b\":1,\"é\":2,\"\u{2028}\":3}",
+        // Numbers Java writes alike, and ones it writes its own way.
+        "[0,-1,7,2147483648,123456789012345678,-123456789012345678]",
+        "[1.0,-0.0,0.5,0.001,0.25,57.23,1234567.5,9999999.9,100.0]",
+        "[0.0001,12345678.5,1.50,1e5,1E+2,1.5e-3,2e0,-1E-7,0.1234567890123456]",
+    ] {
+        assert_compacts(text);
+    }
+    // Many keys: the first ones kept aside, the others in the shared list.
+    for n in [7, 8, 9, 30, 100, 250] {
+        let doc: Vec<String> = (0..n).map(|i| format!("\"key{i}\":{i}")).collect();
+        let text = format!(
+            "{{\"x\":{{{}}},\"y\":[{{{}}}]}}",
+            doc.join(","),
+            doc.join(",")
+        );
+        assert_compacts(&text);
+    }
+}
+
+#[test]
+fn compact_finds_every_repeated_key() {
+    let keys = [
+        "",
+        "a",
+        "abcdefg",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefghijklmnopq",
+    ];
+    for k in keys {
+        for n in [0, 1, 7, 8, 9, 40] {
+            for at in [0, n / 2, n] {
+                let mut doc: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+                doc.insert(at.min(doc.len()), format!("\"{k}\":1"));
+                doc.push(format!("\"{k}\":2"));
+                let text = format!("[{{{}}}]", doc.join(","));
+                let mut out = String::from("keep");
+                assert!(
+                    compact(&text, &mut out, &Budget::unmetered()) == Ok(false),
+                    "{text}"
+                );
+                assert_eq!(out, "keep");
+                // Equal keys in different objects are no repeat.
+                let text = format!("[{{\"{k}\":1,\"z\":{{\"{k}\":2}}}},{{\"{k}\":3}}]");
+                assert_compacts(&text);
+            }
+        }
+    }
+}
+
 fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
@@ -206,6 +299,30 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// Documents `compact` must take: no repeated keys, numbers json-smart reads as Java does.
+fn arb_plain_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i32>().prop_map(|i| serde_json::json!(i)),
+        (-1_000_000i64..1_000_000, 1u32..4).prop_map(|(m, e)| {
+            serde_json::Value::Number(
+                serde_json::Number::from_f64(m as f64 / 10f64.powi(e as i32))
+                    .unwrap_or_else(|| 0.into()),
+            )
+        }),
+        "[a-z\"\\\\/\u{0}-\u{1f}\u{7f}-\u{a0}\u{2000}-\u{2030}\u{e9}\u{65e5}\u{1F600} ]{0,20}"
+            .prop_map(serde_json::Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 10, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..10).prop_map(serde_json::Value::Array),
+            proptest::collection::vec(("[a-z/\u{e9}]{0,12}", inner), 0..12)
+                .prop_map(|kv| { serde_json::Value::Object(kv.into_iter().collect()) }),
+        ]
+    })
+}
+
 proptest! {
     #[test]
     fn compact_agrees_with_parse_then_write(doc in arb_json(), pretty in any::<bool>()) {
@@ -219,6 +336,20 @@ proptest! {
         if compact(&text, &mut out, &Budget::unmetered()) == Ok(true) {
             prop_assert_eq!(Some(out), via_tree(&text));
         }
+    }
+
+    #[test]
+    fn compact_takes_plain_documents(doc in arb_plain_json(), pretty in any::<bool>()) {
+        let doc = serde_json::json!({"doc": doc});
+        let text = if pretty {
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        } else {
+            serde_json::to_string(&doc).unwrap_or_default()
+        };
+        let mut out = String::from("prefix");
+        prop_assert!(compact(&text, &mut out, &Budget::unmetered()) == Ok(true), "{}", text);
+        let expected = via_tree(&text);
+        prop_assert_eq!(out.strip_prefix("prefix"), expected.as_deref());
     }
 
     #[test]
@@ -273,4 +404,125 @@ fn plain_decimals_are_written_as_java_writes_them() {
         }
     }
     assert!(checked > 100_000, "{checked}");
+}
+
+#[test]
+fn numbers_read_on_the_way_match_the_general_reader() {
+    // expected: the general number reader (oracle-checked in `permissive_syntax`).
+    for text in [
+        "0",
+        "-0",
+        "7",
+        "007",
+        "-007",
+        "2147483647",
+        "2147483648",
+        "-2147483648",
+        "-2147483649",
+        "123456789012345678",
+        "-123456789012345678",
+        "1234567890123456789",
+        "0.5",
+        "-0.5",
+        "-0.0",
+        "00.5",
+        "26.22",
+        "1.5",
+        "123456789012345",
+        "1234567890.12345",
+        "1234567890.123456",
+        "0.000000000000001",
+        "1.",
+        "-",
+        "1.5.5",
+        "1e5",
+        "1.5e3",
+        "1-2",
+        "9007199254740993",
+    ] {
+        let fast = parse(&format!("[{text}]")).map(|v| v.to_json_string());
+        let general = number_value(text).map(|v| format!("[{}]", v.to_json_string()));
+        assert_eq!(fast, general, "{text}");
+        let fast = parse(text).map(|v| v.java_class_name());
+        let general = number_value(text).map(|v| v.java_class_name());
+        assert_eq!(fast, general, "{text}");
+    }
+    assert_eq!(json("[12abc, 1 2, -x]"), r#"["12abc","1 2","-x"]"#);
+}
+
+#[test]
+fn literals_stand_alone_or_are_text() {
+    // expected: oracle (json-smart reads `true x` as the text `true x`)
+    assert_eq!(json("[true ,false\t, null ]"), "[true,false,null]");
+    assert_eq!(json(r#"{"a":null , "b" : true}"#), r#"{"a":null,"b":true}"#);
+    assert_eq!(
+        json("[true x, truex, nul, nullnull]"),
+        r#"["true x","truex","nul","nullnull"]"#
+    );
+    assert!(parse("true  ").is_ok_and(|v| v.java_class_name() == "java.lang.Boolean"));
+    assert_eq!(java("true x"), "true x");
+    assert_eq!(java("{a: true false}"), "{a=true false}");
+}
+
+#[test]
+fn shared_strings_and_keys_keep_their_text() {
+    // Strings and keys of up to 16 bytes are shared; equal first and last
+    // words with different middles stay apart.
+    let texts = [
+        "",
+        "a",
+        "abcdefg",
+        "abcdefgh",
+        "abcdefgh1",
+        "abcdefgh12345678",
+        "abcdefgh02345678",
+        "abcdefghXabcdefgh",
+        "abcdefghYabcdefgh",
+        "abcdefgh",
+        "a",
+    ];
+    let doc = serde_json::json!({
+        "list": texts,
+        "maps": texts.iter().map(|t| serde_json::json!({ *t: t, "x": t })).collect::<Vec<_>>(),
+    });
+    let text = doc.to_string();
+    assert_eq!(via_tree(&text), Some(text.replace('/', "\\/")));
+    // More distinct keys than the cache holds, each twice.
+    let keys: Vec<String> = (0..2000)
+        .map(|i| format!("\"k{}\":{i}", i % 1000))
+        .collect();
+    let text = format!("{{{}}}", keys.join(","));
+    let expected: Vec<String> = (0..1000)
+        .map(|i| format!("\"k{i}\":{}", i + 1000))
+        .collect();
+    assert_eq!(via_tree(&text), Some(format!("{{{}}}", expected.join(","))));
+    // A key written with escapes is the same key.
+    assert_eq!(json(r#"{"a":1,"\u0061":2,"b":3}"#), r#"{"a":2,"b":3}"#);
+    // Escaped strings one after another do not share their decoding buffer.
+    assert_eq!(
+        json(r#"["a\nb","c","\u0041\t","d\"e","long string without escapes"]"#),
+        r#"["a\nb","c","A\t","d\"e","long string without escapes"]"#
+    );
+}
+
+proptest! {
+    #[test]
+    fn decimals_read_as_the_standard_library_reads_them(
+        m in 0u64..10_000_000_000_000_000,
+        point in 0usize..17,
+        neg in any::<bool>(),
+    ) {
+        let digits = m.to_string();
+        let point = point.min(digits.len().saturating_sub(1));
+        let (int, frac) = digits.split_at(digits.len() - point);
+        let text = format!("{}{int}.{}", if neg { "-" } else { "" }, if frac.is_empty() { "0" } else { frac });
+        let Ok(Value::Double(d)) = parse(&format!("[{text}]"))
+            .map(|v| match v { Value::List(l) => l.borrow().items.first().cloned().unwrap_or_default(), v => v })
+        else {
+            // Long ones are BigDecimals.
+            prop_assert!(text.len() > 18, "{}", text);
+            return Ok(());
+        };
+        prop_assert_eq!(d.to_bits(), text.parse::<f64>().unwrap_or_default().to_bits(), "{}", text);
+    }
 }

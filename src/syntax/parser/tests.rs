@@ -247,6 +247,43 @@ fn operators_and_precedence() {
     assert!(parse("#set($a = 1 - 1)").is_ok());
 }
 
+/// Every level is left-associative, and binds as 1.7's grammar nests them.
+#[test]
+fn operators_associate_left_at_every_level() {
+    fn shape(e: &Expr, src: &str) -> String {
+        match e {
+            Expr::Binary(sp, op, l, r) => {
+                let s = format!("({} {op:?} {})", shape(l, src), shape(r, src));
+                assert_eq!(sp.text(src).trim(), sp.text(src), "span of {s}");
+                s
+            }
+            Expr::Unary(_, _, x) => format!("!{}", shape(x, src)),
+            Expr::Paren(_, x) => format!("[{}]", shape(x, src)),
+            other => other.span().text(src).to_string(),
+        }
+    }
+    for (expr, want) in [
+        ("1 - 2 - 3", "((1 Sub 2) Sub 3)"),
+        ("8 / 4 * 2 % 3", "(((8 Div 4) Mul 2) Mod 3)"),
+        ("1 + 2 * 3 - 4", "((1 Add (2 Mul 3)) Sub 4)"),
+        ("1 * 2 + 3 * 4", "((1 Mul 2) Add (3 Mul 4))"),
+        ("$a < $b == $c > $d", "(($a Lt $b) Eq ($c Gt $d))"),
+        ("$a == $b != $c", "(($a Eq $b) Ne $c)"),
+        ("$a || $b && $c || $d", "(($a Or ($b And $c)) Or $d)"),
+        (
+            "!$a + 1 <= (2 - $b) * 3",
+            "((!$a Add 1) Le ([(2 Sub $b)] Mul 3))",
+        ),
+    ] {
+        let src = format!("#set($x = {expr})");
+        let b = p(&src);
+        let Some(Node::Set { value, .. }) = b.first() else {
+            panic!("{src}")
+        };
+        assert_eq!(shape(value, &src), want, "{src}");
+    }
+}
+
 #[test]
 fn directives() {
     assert_eq!(
@@ -336,6 +373,74 @@ fn nested_lists_in_method_args_parse_in_linear_time() {
     let t = std::time::Instant::now();
     assert!(parse(&src).is_ok());
     assert!(t.elapsed() < std::time::Duration::from_secs(2));
+}
+
+#[test]
+fn long_blocks_merge_text_like_short_ones() {
+    // Blocks past SPILL_AT nodes grow in their own vector; text after a
+    // `#literal` node still merges into it, other text still merges.
+    let tail = "#literal()L#end t1$!{b}t2\\#if x";
+    for n in [3, SPILL_AT + 5] {
+        let src = format!("{}{tail}", "a$x ".repeat(n));
+        let b = p(&src);
+        let expected = p(tail);
+        let got = b.get(b.len() - expected.len()..).unwrap();
+        let strip = |nodes: &[Node]| -> Vec<String> {
+            nodes
+                .iter()
+                .map(|n| match n {
+                    Node::Text(_, t) => format!("text {t:?}"),
+                    Node::Ref(r) => format!("ref {}", r.root),
+                    other => format!("{other:?}").chars().take(8).collect(),
+                })
+                .collect()
+        };
+        assert_eq!(strip(got), strip(&expected), "n = {n}");
+        // `a`, `$x`, then ` a`, `$x` …, then ` `, then the tail.
+        assert_eq!(b.len(), 2 * n + 1 + expected.len(), "n = {n}");
+        // Spans stay exact.
+        for node in &b {
+            let sp = node.span();
+            assert!(sp.start <= sp.end && sp.end as usize <= src.len());
+        }
+    }
+}
+
+#[test]
+fn lexing_ahead_keeps_errors_in_order() {
+    // The parser fails at `2` before the lexer would reach the trailing `$`
+    // (a lexical error): the parse error is the one reported.
+    let e = parse("$a.b(1 2 x $").unwrap_err();
+    assert!(e.message.starts_with("unexpected \"2\""), "{}", e.message);
+    assert_eq!((e.pos.line, e.pos.column), (1, 8));
+    // A lexical error the parser does reach is reported where it is.
+    let e = parse("$a.b(1, 2 $").unwrap_err();
+    assert!(e.message.starts_with("lexical error"), "{}", e.message);
+}
+
+#[test]
+fn failing_references_in_nested_lists_are_parsed_once() {
+    // Each list's range lookahead parses the reference in it; when those
+    // references fail, trying them again at every level took 2^depth steps.
+    let depth = 40;
+    let src = format!(
+        "#set($a = {}1{})",
+        "[$x.m(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let e = parse(&src).unwrap_err();
+    assert!(
+        e.message.starts_with("unexpected \")\"") && e.message.ends_with("in the list"),
+        "{}",
+        e.message
+    );
+    // Balanced, it parses.
+    let src = format!(
+        "#set($a = {}1{})",
+        "[$x.m(".repeat(depth),
+        ")]".repeat(depth)
+    );
+    assert!(parse(&src).is_ok());
 }
 
 mod prop {

@@ -1,0 +1,548 @@
+//! The compile (resolve) pass: the syntax tree becomes the tree the walker
+//! renders, with the work that can happen once done once.
+//!
+//! - Variables are **slots**: every name a template mentions gets an index into
+//!   the render's variable array, so the walker never hashes a name. `$foreach`,
+//!   `$velocityCount` and `$velocityHasNext` have fixed slots.
+//! - String literals are **constants**, numbered: a render makes each one's
+//!   value once, however often a loop evaluates it.
+//! - `#define` bodies are shared (`Arc`), not copied per use; `#macro`s are
+//!   collected (stock Velocity registers them when it parses, so a call may come
+//!   before the definition).
+//! - Spans stay on every node, for errors and for the cases where Velocity
+//!   prints the source text.
+//!
+//! The syntax tree stays available for the linter ([`crate::Template::ast`]).
+//! Text handed to `#evaluate` at render time is compiled against the render's
+//! own [`Namespace`], which extends the template's names.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+use smallvec::SmallVec;
+
+use super::value::Hasher;
+use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
+use crate::syntax::span::Span;
+
+/// An index into a render's variables.
+pub type Slot = u32;
+
+/// `$foreach`, the innermost loop's scope object.
+pub const SLOT_FOREACH: Slot = 0;
+/// `$velocityCount`.
+pub const SLOT_VELOCITY_COUNT: Slot = 1;
+/// `$velocityHasNext`.
+pub const SLOT_VELOCITY_HAS_NEXT: Slot = 2;
+
+/// The names of the fixed slots, in slot order.
+const FIXED: [&str; 3] = ["foreach", "velocityCount", "velocityHasNext"];
+
+/// A compiled template: `Send + Sync`, shared by every render.
+#[derive(Debug)]
+pub struct Program {
+    pub body: Block,
+    pub names: Names,
+    /// String literals, by constant number.
+    pub strings: Vec<Arc<str>>,
+    /// `#macro` definitions by name (the first one wins, as in 1.7).
+    pub macros: HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
+    /// The program can run `#evaluate` (which can name anything at render time).
+    pub evaluates: bool,
+}
+
+/// Variable names and their slots.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    list: Vec<Box<str>>,
+    map: HashMap<Box<str>, Slot, Hasher>,
+}
+
+impl Names {
+    fn new() -> Names {
+        let mut n = Names::default();
+        for name in FIXED {
+            n.slot(name);
+        }
+        n
+    }
+
+    /// The slot of `name`, made if new.
+    pub fn slot(&mut self, name: &str) -> Slot {
+        if let Some(&s) = self.map.get(name) {
+            return s;
+        }
+        let s = self.list.len() as Slot;
+        self.list.push(Box::from(name));
+        self.map.insert(Box::from(name), s);
+        s
+    }
+
+    /// The slot of `name`, if the template names it.
+    pub fn get(&self, name: &str) -> Option<Slot> {
+        self.map.get(name).copied()
+    }
+
+    /// The name of `slot`.
+    pub fn name(&self, slot: Slot) -> Option<&str> {
+        self.list.get(slot as usize).map(|s| &**s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// Where a compilation puts names and string constants.
+pub trait Namespace {
+    fn slot(&mut self, name: &str) -> Slot;
+    fn string(&mut self, s: &str) -> u32;
+    /// [`Namespace::string`] for a string the namespace may keep as it is.
+    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
+        self.string(s)
+    }
+}
+
+/// The namespace of a template being parsed.
+struct TemplateNamespace {
+    names: Names,
+    strings: Vec<Arc<str>>,
+}
+
+impl Namespace for TemplateNamespace {
+    fn slot(&mut self, name: &str) -> Slot {
+        self.names.slot(name)
+    }
+
+    fn string(&mut self, s: &str) -> u32 {
+        self.shared_string(&Arc::from(s))
+    }
+
+    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
+        let id = self.strings.len() as u32;
+        self.strings.push(s.clone());
+        id
+    }
+}
+
+pub type Block = Vec<Node>;
+
+#[derive(Debug)]
+pub enum Node {
+    Text(Span, Arc<str>),
+    Ref(Box<Ref>),
+    Set {
+        span: Span,
+        target: Box<Ref>,
+        value: Expr,
+    },
+    If {
+        span: Span,
+        branches: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    Foreach {
+        span: Span,
+        var: Slot,
+        iterable: Expr,
+        body: Block,
+    },
+    Break(Span, Option<Box<Expr>>),
+    Stop(Span),
+    /// A `#macro` definition: prints nothing (registered at compile time).
+    Macro(Span),
+    MacroCall {
+        span: Span,
+        name: Arc<str>,
+        args: Vec<Expr>,
+    },
+    Define {
+        span: Span,
+        slot: Slot,
+        body: Arc<Block>,
+    },
+    Evaluate {
+        span: Span,
+        arg: Expr,
+    },
+    Include {
+        span: Span,
+        kind: IncludeKind,
+    },
+}
+
+impl Node {
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Text(s, _) | Node::Break(s, _) | Node::Stop(s) | Node::Macro(s) => *s,
+            Node::Ref(r) => r.span,
+            Node::Set { span, .. }
+            | Node::If { span, .. }
+            | Node::Foreach { span, .. }
+            | Node::MacroCall { span, .. }
+            | Node::Define { span, .. }
+            | Node::Evaluate { span, .. }
+            | Node::Include { span, .. } => *span,
+        }
+    }
+}
+
+/// A reference: `$root` and its chain.
+#[derive(Debug)]
+pub struct Ref {
+    pub span: Span,
+    pub root: Slot,
+    pub parts: SmallVec<[Part; 1]>,
+    pub silent: bool,
+    pub backslashes: u32,
+}
+
+#[derive(Debug)]
+pub enum Part {
+    /// `.name`: the name as written (map key, getter name).
+    Property(Span, Arc<str>),
+    Method(Span, Arc<str>, Vec<Expr>),
+    Index(Span, Expr),
+}
+
+impl Part {
+    pub fn span(&self) -> Span {
+        match self {
+            Part::Property(s, _) | Part::Method(s, _, _) | Part::Index(s, _) => *s,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Expr {
+    Ref(Box<Ref>),
+    /// A string literal: its constant number.
+    Str(Span, u32),
+    /// A double-quoted string with references or directives, rendered each time.
+    Interpolated(Span, Block),
+    Int(Span, i32),
+    Long(Span, i64),
+    Big(Span, Box<BigInt>),
+    Float(Span, f64),
+    Bool(Span, bool),
+    List(Span, Vec<Expr>),
+    Range(Span, Box<Expr>, Box<Expr>),
+    Map(Span, Vec<(Expr, Expr)>),
+    Not(Span, Box<Expr>),
+    Binary(Span, BinOp, Box<Expr>, Box<Expr>),
+    Paren(Span, Box<Expr>),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Ref(r) => r.span,
+            Expr::Str(s, _)
+            | Expr::Interpolated(s, _)
+            | Expr::Int(s, _)
+            | Expr::Long(s, _)
+            | Expr::Big(s, _)
+            | Expr::Float(s, _)
+            | Expr::Bool(s, _)
+            | Expr::List(s, _)
+            | Expr::Range(s, _, _)
+            | Expr::Map(s, _)
+            | Expr::Not(s, _)
+            | Expr::Binary(s, _, _, _)
+            | Expr::Paren(s, _) => *s,
+        }
+    }
+}
+
+/// A `#macro`: its parameters' slots (and names, for 1.7's printing of a null
+/// argument as written) and its body.
+#[derive(Debug)]
+pub struct MacroDef {
+    pub params: Vec<Slot>,
+    pub param_names: Vec<Arc<str>>,
+    pub body: Block,
+}
+
+/// Compiles a parsed template.
+pub fn compile(ast: &ast::Block) -> Program {
+    compile_observed(ast, &mut |_| {})
+}
+
+/// Compiles a parsed template, showing `seen` every reference the program can
+/// evaluate (those of the body, of interpolated strings and of the `#macro`s
+/// that are registered), so that a caller learns what the template uses
+/// without a walk of its own.
+pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
+    let mut ns = TemplateNamespace {
+        names: Names::new(),
+        strings: Vec::new(),
+    };
+    let mut macros = HashMap::default();
+    let mut c = Compiler {
+        ns: &mut ns,
+        seen,
+        evaluates: false,
+        macros: Some(&mut macros),
+        registering: true,
+    };
+    let body = c.block(ast);
+    let evaluates = c.evaluates;
+    Program {
+        body,
+        names: ns.names,
+        strings: ns.strings,
+        macros,
+        evaluates,
+    }
+}
+
+/// Compiles text handed to `#evaluate`, against a render's namespace.
+pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
+    Compiler {
+        ns,
+        seen: &mut |_| {},
+        evaluates: false,
+        macros: None,
+        registering: false,
+    }
+    .block(ast)
+}
+
+/// One compilation: where names and constants go, and who watches.
+struct Compiler<'c> {
+    ns: &'c mut dyn Namespace,
+    seen: &'c mut dyn FnMut(&ast::Reference),
+    evaluates: bool,
+    /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
+    macros: Option<&'c mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
+    /// Whether a `#macro` met now is registered: Velocity 1.7 registers them
+    /// when it parses, every `#macro` among the template's statements (not
+    /// inside another macro or a string), the first definition of a name
+    /// winning; so a call may come before the definition.
+    registering: bool,
+}
+
+impl Compiler<'_> {
+    fn block(&mut self, b: &ast::Block) -> Block {
+        b.iter().map(|n| self.node(n)).collect()
+    }
+
+    fn register_macro(&mut self, name: &Arc<str>, params: &[Arc<str>], body: &ast::Block) {
+        if !self.registering
+            || self
+                .macros
+                .as_ref()
+                .map_or(true, |m| m.contains_key(&**name))
+        {
+            return;
+        }
+        self.registering = false;
+        let def = MacroDef {
+            params: params.iter().map(|p| self.ns.slot(p)).collect(),
+            param_names: params.to_vec(),
+            body: self.block(body),
+        };
+        self.registering = true;
+        if let Some(m) = self.macros.as_mut() {
+            m.insert(name.clone(), Arc::new(def));
+        }
+    }
+
+    fn node(&mut self, n: &ast::Node) -> Node {
+        match n {
+            ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
+            ast::Node::Ref(r) => Node::Ref(Box::new(self.reference(r))),
+            ast::Node::Set {
+                span,
+                target,
+                value,
+            } => Node::Set {
+                span: *span,
+                target: Box::new(self.reference(target)),
+                value: self.expr(value),
+            },
+            ast::Node::If {
+                span,
+                branches,
+                otherwise,
+            } => Node::If {
+                span: *span,
+                branches: branches
+                    .iter()
+                    .map(|(c, b)| (self.expr(c), self.block(b)))
+                    .collect(),
+                otherwise: otherwise.as_ref().map(|b| self.block(b)),
+            },
+            ast::Node::Foreach {
+                span,
+                var,
+                iterable,
+                body,
+                ..
+            } => Node::Foreach {
+                span: *span,
+                var: self.ns.slot(var),
+                iterable: self.expr(iterable),
+                body: self.block(body),
+            },
+            ast::Node::Break(span, scope) => {
+                Node::Break(*span, scope.as_ref().map(|e| Box::new(self.expr(e))))
+            }
+            ast::Node::Stop(span) => Node::Stop(*span),
+            ast::Node::Macro {
+                span,
+                name,
+                params,
+                body,
+            } => {
+                self.register_macro(name, params, body);
+                Node::Macro(*span)
+            }
+            ast::Node::MacroCall { span, name, args } => Node::MacroCall {
+                span: *span,
+                name: name.clone(),
+                args: args.iter().map(|a| self.expr(a)).collect(),
+            },
+            ast::Node::Define { span, name, body } => Node::Define {
+                span: *span,
+                slot: self.ns.slot(name),
+                body: Arc::new(self.block(body)),
+            },
+            ast::Node::Evaluate { span, arg } => {
+                self.evaluates = true;
+                Node::Evaluate {
+                    span: *span,
+                    arg: self.expr(arg),
+                }
+            }
+            ast::Node::Include { span, kind, .. } => Node::Include {
+                span: *span,
+                kind: *kind,
+            },
+        }
+    }
+
+    fn reference(&mut self, r: &ast::Reference) -> Ref {
+        (self.seen)(r);
+        Ref {
+            span: r.span,
+            root: self.ns.slot(&r.root),
+            parts: {
+                let mut parts = SmallVec::with_capacity(r.parts.len());
+                for p in &r.parts {
+                    parts.push(match p {
+                        ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
+                        ast::RefPart::Method(span, name, args) => Part::Method(
+                            *span,
+                            name.clone(),
+                            args.iter().map(|a| self.expr(a)).collect(),
+                        ),
+                        ast::RefPart::Index(span, e) => Part::Index(*span, self.expr(e)),
+                    });
+                }
+                parts
+            },
+            silent: r.silent,
+            backslashes: r.backslashes,
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> Expr {
+        let bx = |c: &mut Self, e: &ast::Expr| Box::new(c.expr(e));
+        match e {
+            ast::Expr::Ref(r) => Expr::Ref(Box::new(self.reference(r))),
+            ast::Expr::Str {
+                span,
+                value,
+                interpolated,
+            } => match interpolated {
+                None => Expr::Str(*span, self.ns.shared_string(value)),
+                Some(b) => {
+                    let registering = std::mem::replace(&mut self.registering, false);
+                    let b = self.block(b);
+                    self.registering = registering;
+                    Expr::Interpolated(*span, b)
+                }
+            },
+            ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
+            ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
+            ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(*span, Box::new(b.clone())),
+            ast::Expr::Float(span, f) => Expr::Float(*span, *f),
+            ast::Expr::Bool(span, b) => Expr::Bool(*span, *b),
+            ast::Expr::List(span, items) => {
+                Expr::List(*span, items.iter().map(|i| self.expr(i)).collect())
+            }
+            ast::Expr::Range(span, a, b) => Expr::Range(*span, bx(self, a), bx(self, b)),
+            ast::Expr::Map(span, entries) => Expr::Map(
+                *span,
+                entries
+                    .iter()
+                    .map(|(k, v)| (self.expr(k), self.expr(v)))
+                    .collect(),
+            ),
+            ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(*span, bx(self, inner)),
+            ast::Expr::Binary(span, op, l, r) => Expr::Binary(*span, *op, bx(self, l), bx(self, r)),
+            ast::Expr::Paren(span, inner) => Expr::Paren(*span, bx(self, inner)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn programs_are_shareable() {
+        assert_send_sync::<Program>();
+    }
+
+    #[test]
+    fn macros_are_registered_as_velocity_parses_them() {
+        let ast = crate::syntax::parse(
+            "#m()#if($x)#macro(m $a)first#end#end#macro(m)second#end\
+             #macro(outer)#macro(inner)#end#end#set($s = \"#macro(str)#end\")",
+        )
+        .expect("parses");
+        let p = compile(&ast);
+        let mut names: Vec<&str> = p.macros.keys().map(|k| &**k).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["m", "outer"]);
+        let m = p.macros.get("m").expect("m is registered");
+        assert_eq!(m.param_names, vec![Arc::from("a")]);
+        assert!(matches!(&m.body[..], [Node::Text(_, t)] if &**t == "first"));
+    }
+
+    #[test]
+    fn the_observer_sees_every_reference_that_can_run() {
+        let ast = crate::syntax::parse(
+            "$a #set($b = \"$c\") #macro(m)$d#end #foreach($i in $e)$f.g($h)#end",
+        )
+        .expect("parses");
+        let mut seen = Vec::new();
+        let p = compile_observed(&ast, &mut |r| seen.push(r.root.to_string()));
+        seen.sort_unstable();
+        assert_eq!(seen, ["a", "b", "c", "d", "e", "f", "h"]);
+        assert!(!p.evaluates);
+        assert!(compile(&crate::syntax::parse("#evaluate('x')").expect("parses")).evaluates);
+    }
+
+    #[test]
+    fn names_become_slots_once() {
+        let ast = crate::syntax::parse("#set($a = 'x')$a $b #foreach($i in [1])$i $a#end")
+            .expect("parses");
+        let p = compile(&ast);
+        assert_eq!(p.names.get("foreach"), Some(SLOT_FOREACH));
+        let a = p.names.get("a").expect("a has a slot");
+        assert_eq!(p.names.name(a), Some("a"));
+        assert!(p.names.get("b").is_some() && p.names.get("i").is_some());
+        assert_eq!(p.names.len(), FIXED.len() + 3);
+        assert_eq!(p.strings, vec![Arc::from("x")]);
+    }
+}
