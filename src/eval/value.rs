@@ -536,18 +536,22 @@ const DROP_DEPTH: u32 = 64;
 /// nesting counted: up to that depth the values a list or map held are freed
 /// as usual, recursively; deeper, from a work list, so a list nested 100,000
 /// levels deep does not overflow the stack as it is freed.
+#[inline]
 fn nested_drop(free: impl FnOnce(bool)) {
     let depth = DROPPING.try_with(|d| {
         let v = d.get();
-        d.set(v + 1);
+        if v < DROP_DEPTH {
+            d.set(v + 1);
+        }
         v
     });
-    free(!matches!(depth, Ok(d) if d < DROP_DEPTH));
-    let _ = DROPPING.try_with(|d| d.set(d.get().saturating_sub(1)));
-}
-
-fn is_container(v: &Value) -> bool {
-    matches!(v, Value::List(_) | Value::Map(_))
+    match depth {
+        Ok(d) if d < DROP_DEPTH => {
+            free(false);
+            let _ = DROPPING.try_with(|c| c.set(d));
+        }
+        _ => free(true),
+    }
 }
 
 /// Frees values from a work list: containers held only here give their
@@ -574,29 +578,35 @@ fn drop_flat(mut stack: Vec<Value>) {
 
 impl Drop for List {
     fn drop(&mut self) {
-        if self.items.iter().any(is_container) {
-            nested_drop(|deep| {
-                if deep {
-                    drop_flat(std::mem::take(&mut self.items));
-                } else {
-                    self.items.clear();
-                }
-            });
+        if self.items.is_empty() {
+            return;
         }
+        let items = std::mem::take(&mut self.items);
+        nested_drop(|deep| {
+            if deep {
+                drop_flat(items);
+            } else {
+                drop(items);
+            }
+        });
     }
 }
 
 impl Drop for Map {
     fn drop(&mut self) {
-        if self.entries.values().any(is_container) {
-            nested_drop(|deep| {
-                if deep {
-                    drop_flat(self.entries.drain(..).map(|(_, v)| v).collect());
-                } else {
-                    self.entries.clear();
-                }
-            });
+        if self.entries.is_empty() {
+            return;
         }
+        // Taken whole (no allocation): dropped as usual, or flat.
+        let hasher = self.entries.hasher().clone();
+        let entries = std::mem::replace(&mut self.entries, IndexMap::with_hasher(hasher));
+        nested_drop(|deep| {
+            if deep {
+                drop_flat(entries.into_values().collect());
+            } else {
+                drop(entries);
+            }
+        });
     }
 }
 
