@@ -269,121 +269,185 @@ fn java_hash(s: &str) -> i32 {
 /// maps stay far below that.) Recorded against AWS for `$context`, `identity`
 /// and `requestOverride`.
 pub(crate) fn hash_map_order(
-    entries: crate::eval::value::Entries,
+    mut entries: crate::eval::value::Entries,
     insertion: &[&str],
 ) -> crate::eval::value::Entries {
     let mut capacity: usize = 16;
     while entries.len() > capacity / 4 * 3 {
         capacity *= 2;
     }
-    let bucket = |k: &Key| -> usize {
-        let h = match k {
-            Key::Str(s) => java_hash(s),
-            other => java_hash(&other.to_value().to_java_string()),
-        } as u32;
-        ((h ^ (h >> 16)) as usize) & (capacity - 1)
-    };
-    let rank = |k: &Key| -> usize {
-        match k {
-            Key::Str(s) => insertion
-                .iter()
-                .position(|n| *n == &**s)
-                .unwrap_or(insertion.len()),
-            _ => insertion.len(),
-        }
-    };
     // By bucket, then insertion order within one (unnamed keys after the
-    // named ones, in their given order); each key's place computed once.
-    let mut items: Vec<(usize, usize, usize, Key, Value)> = entries
-        .into_iter()
-        .enumerate()
-        .map(|(i, (k, v))| (bucket(&k), rank(&k), i, k, v))
-        .collect();
-    items.sort_unstable_by_key(|&(b, r, i, _, _)| (b, r, i));
-    items.into_iter().map(|(_, _, _, k, v)| (k, v)).collect()
+    // named ones, in their given order): a stable sort in place, each key's
+    // place computed once and the table rebuilt from the stored hashes.
+    entries.sort_by_cached_key(|k, _| {
+        let (h, rank) = match k {
+            Key::Str(s) => (
+                java_hash(s),
+                insertion
+                    .iter()
+                    .position(|n| *n == &**s)
+                    .unwrap_or(insertion.len()),
+            ),
+            other => (
+                java_hash(&other.to_value().to_java_string()),
+                insertion.len(),
+            ),
+        };
+        let h = h as u32;
+        (((h ^ (h >> 16)) as usize) & (capacity - 1), rank)
+    });
+    entries
 }
 
-/// The per-render `$context` and handles on its override maps.
+/// The per-render `$context` and handles on its override maps (those the
+/// render built).
 pub(crate) struct ContextValue {
     pub(crate) value: Value,
-    pub(crate) request: [Rc<OverrideMap>; 3],
-    pub(crate) response: Rc<OverrideMap>,
-    pub(crate) response_header: Rc<OverrideMap>,
+    pub(crate) request: Option<[Rc<OverrideMap>; 3]>,
+    pub(crate) response: Option<(Rc<OverrideMap>, Rc<OverrideMap>)>,
 }
 
-pub(crate) fn build_context(rc: &serde_json::Map<String, serde_json::Value>) -> ContextValue {
-    let mut m = crate::eval::value::entries_with_capacity(rc.len() + 2);
-    for (k, v) in rc {
-        if v.is_null() || k == "requestOverride" || k == "responseOverride" {
-            continue;
-        }
-        let value = if k == "authorizer" {
-            stringify(v)
-        } else {
-            no_nulls(v)
-        };
-        if k == "identity" {
-            if let Value::Map(map) = &value {
-                let mut map = map.borrow_mut();
-                let entries = std::mem::take(&mut map.entries);
-                map.entries = hash_map_order(entries, IDENTITY_KEYS);
-            }
-        }
-        m.insert(Key::str(k), value);
+/// Which of `$context` a render builds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ContextKeys<'a> {
+    /// All of it: the template reads `$context` as a whole (prints it,
+    /// iterates it, calls its methods, passes it on).
+    All,
+    /// Only these top-level keys: the template reads `$context` only as
+    /// `$context.name…` with these names, so no other key, nor the order of
+    /// the keys, can show.
+    Only(&'a [Box<str>]),
+}
+
+/// One top-level entry of `$context`, `None` when it is absent (or null).
+fn context_entry(k: &str, v: &serde_json::Value) -> Option<Value> {
+    if v.is_null() {
+        return None;
     }
+    let value = if k == "authorizer" {
+        stringify(v)
+    } else {
+        no_nulls(v)
+    };
+    if k == "identity" {
+        if let Value::Map(map) = &value {
+            let mut map = map.borrow_mut();
+            let entries = std::mem::take(&mut map.entries);
+            map.entries = hash_map_order(entries, IDENTITY_KEYS);
+        }
+    }
+    Some(value)
+}
+
+/// `$context.requestOverride`: its `path`, `header` and `querystring` maps, in
+/// the order recorded against AWS (which is their `HashMap` order).
+fn request_override() -> (Value, [Rc<OverrideMap>; 3]) {
     let header = OverrideMap::new("requestOverride.header", Default::default());
     let querystring = OverrideMap::new("requestOverride.querystring", Default::default());
     let path = OverrideMap::new("requestOverride.path", Default::default());
-    let mut ro = crate::eval::value::Entries::default();
-    ro.insert(Key::str("header"), Value::Object(header.clone()));
-    ro.insert(Key::str("querystring"), Value::Object(querystring.clone()));
-    ro.insert(Key::str("path"), Value::Object(path.clone()));
-    m.insert(
-        Key::str("requestOverride"),
-        context_map(hash_map_order(ro, REQUEST_OVERRIDE_KEYS)),
-    );
+    let mut ro = crate::eval::value::entries_with_capacity(3);
+    for k in REQUEST_OVERRIDE_KEYS {
+        let map = match *k {
+            "path" => &path,
+            "header" => &header,
+            _ => &querystring,
+        };
+        ro.insert(Key::str(k), Value::Object(map.clone()));
+    }
+    (context_map(ro), [header, querystring, path])
+}
+
+/// `$context.responseOverride` (a map holding the `header` map) and its header map.
+fn response_override() -> (Value, (Rc<OverrideMap>, Rc<OverrideMap>)) {
     let response_header = OverrideMap::new("responseOverride.header", Default::default());
-    let mut so = crate::eval::value::Entries::default();
+    let mut so = crate::eval::value::entries_with_capacity(1);
     so.insert(Key::str("header"), Value::Object(response_header.clone()));
     let response = OverrideMap::new("responseOverride", so);
-    m.insert(
-        Key::str("responseOverride"),
-        Value::Object(response.clone()),
-    );
+    (Value::Object(response.clone()), (response, response_header))
+}
+
+pub(crate) fn build_context(
+    rc: &serde_json::Map<String, serde_json::Value>,
+    keys: ContextKeys<'_>,
+) -> ContextValue {
+    let mut request = None;
+    let mut response = None;
+    let entries = match keys {
+        ContextKeys::Only(names) => {
+            let mut m = crate::eval::value::entries_with_capacity(names.len());
+            for k in names {
+                let value = match &**k {
+                    "requestOverride" => {
+                        let (v, maps) = request_override();
+                        request = Some(maps);
+                        Some(v)
+                    }
+                    "responseOverride" => {
+                        let (v, maps) = response_override();
+                        response = Some(maps);
+                        Some(v)
+                    }
+                    name => rc.get(name).and_then(|v| context_entry(name, v)),
+                };
+                if let Some(v) = value {
+                    m.insert(Key::str(k), v);
+                }
+            }
+            m
+        }
+        ContextKeys::All => {
+            let mut m = crate::eval::value::entries_with_capacity(rc.len() + 2);
+            for (k, v) in rc {
+                if k == "requestOverride" || k == "responseOverride" {
+                    continue;
+                }
+                if let Some(v) = context_entry(k, v) {
+                    m.insert(Key::str(k), v);
+                }
+            }
+            let (v, maps) = request_override();
+            request = Some(maps);
+            m.insert(Key::str("requestOverride"), v);
+            let (v, maps) = response_override();
+            response = Some(maps);
+            m.insert(Key::str("responseOverride"), v);
+            hash_map_order(m, CONTEXT_KEYS)
+        }
+    };
     ContextValue {
-        value: Value::new_map(hash_map_order(m, CONTEXT_KEYS)),
-        request: [header, querystring, path],
+        value: Value::new_map(entries),
+        request,
         response,
-        response_header,
     }
 }
 
 impl ContextValue {
     /// The overrides the template set, their values as text (charged to `budget`).
     pub(crate) fn overrides(&self, budget: &Budget) -> Result<super::Overrides, Exceeded> {
-        let [h, q, p] = &self.request;
-        let mut response_header = entries(&self.response_header, budget)?;
-        let status = match self.response.value() {
-            Value::Map(m) => m
-                .borrow()
-                .entries
-                .get(&StrKey("status"))
-                .filter(|v| !v.is_null())
-                .cloned(),
-            _ => None,
-        };
-        let response_status = match status {
-            Some(v) => Some(v.java_string(budget)?),
-            None => None,
-        };
-        response_header.retain(|_, v| !v.is_empty());
-        Ok(super::Overrides {
-            request_header: entries(h, budget)?,
-            request_querystring: entries(q, budget)?,
-            request_path: entries(p, budget)?,
-            response_header,
-            response_status,
-        })
+        let mut out = super::Overrides::default();
+        if let Some([h, q, p]) = &self.request {
+            out.request_header = entries(h, budget)?;
+            out.request_querystring = entries(q, budget)?;
+            out.request_path = entries(p, budget)?;
+        }
+        if let Some((response, header)) = &self.response {
+            let mut response_header = entries(header, budget)?;
+            let status = match response.value() {
+                Value::Map(m) => m
+                    .borrow()
+                    .entries
+                    .get(&StrKey("status"))
+                    .filter(|v| !v.is_null())
+                    .cloned(),
+                _ => None,
+            };
+            if let Some(v) = status {
+                out.response_status = Some(v.java_string(budget)?);
+            }
+            response_header.retain(|_, v| !v.is_empty());
+            out.response_header = response_header;
+        }
+        Ok(out)
     }
 }
 

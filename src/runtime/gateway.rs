@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::context::{build_context, stage_variables};
+use super::context::{build_context, stage_variables, ContextKeys};
 use super::input::{Input, Params, PathCache, Util};
 use super::jsonpath::JsonPath;
 use super::request::{EventError, Request};
@@ -113,13 +113,17 @@ pub struct MappingTemplate {
 /// Which parts of the runtime a template can reach, found when it is parsed:
 /// a render builds only those (a template that never names `$context` pays
 /// nothing for it).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Plan {
     input: bool,
     /// `$input` used other than as `$input.json(…)`, `$input.path(…)`, `$input.body`.
     params: bool,
     util: bool,
     context: bool,
+    /// `$context` used other than as `$context.name…`: it is built whole.
+    context_whole: bool,
+    /// The names of `$context.name…` (when not whole, the only keys built).
+    context_keys: Vec<Box<str>>,
     stage_variables: bool,
 }
 
@@ -130,6 +134,8 @@ impl Plan {
         params: true,
         util: true,
         context: true,
+        context_whole: true,
+        context_keys: Vec::new(),
         stage_variables: true,
     };
 
@@ -148,7 +154,17 @@ impl Plan {
                 self.params |= !plain;
             }
             "util" => self.util = true,
-            "context" => self.context = true,
+            "context" => {
+                self.context = true;
+                match r.parts.first() {
+                    Some(RefPart::Property(_, name)) => {
+                        if !self.context_keys.iter().any(|k| **k == **name) {
+                            self.context_keys.push(Box::from(&**name));
+                        }
+                    }
+                    _ => self.context_whole = true,
+                }
+            }
             "stageVariables" => self.stage_variables = true,
             _ => {}
         }
@@ -231,7 +247,7 @@ impl MappingTemplate {
         // once everything else of the render is gone.
         let budget = opts.render.limits.budget();
         budget.alloc(size).map_err(limit_error)?;
-        let plan = self.plan;
+        let plan = &self.plan;
         let mut vars: [(&str, Value); 4] = Default::default();
         if plan.input {
             let params = plan.params.then(|| Params::new(request));
@@ -241,9 +257,14 @@ impl MappingTemplate {
         if plan.util {
             vars[1] = ("util", Value::Object(Rc::new(Util)));
         }
-        let ctx = plan
-            .context
-            .then(|| build_context(&request.request_context));
+        let ctx = plan.context.then(|| {
+            let keys = if plan.context_whole {
+                ContextKeys::All
+            } else {
+                ContextKeys::Only(&plan.context_keys)
+            };
+            build_context(&request.request_context, keys)
+        });
         if let Some(ctx) = &ctx {
             vars[2] = ("context", ctx.value.clone());
         }
