@@ -22,18 +22,93 @@ pub struct EventError {
     pub message: String,
 }
 
-type StrMap = Option<IndexMap<String, Option<String>>>;
+/// A single-value map (`headers`, `queryStringParameters` …) read straight into
+/// its final form: `null` (the whole map or a value) reads as empty. One value
+/// each: `$input.params()` holds one; the event's multi-value maps are not read.
+#[derive(Debug, Default)]
+struct StrMap(IndexMap<String, String>);
+
+impl<'de> Deserialize<'de> for StrMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StrMap;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of strings or null")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<StrMap, E> {
+                Ok(StrMap::default())
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<StrMap, E> {
+                Ok(StrMap::default())
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<StrMap, D::Error> {
+                d.deserialize_map(V)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<StrMap, A::Error> {
+                let mut m = IndexMap::with_capacity(a.size_hint().unwrap_or(8));
+                while let Some((k, v)) = a.next_entry::<String, Option<String>>()? {
+                    m.insert(k, v.unwrap_or_default());
+                }
+                Ok(StrMap(m))
+            }
+        }
+        d.deserialize_option(V)
+    }
+}
+
+/// `requestContext` as a JSON object (or null), its top level sized once.
+#[derive(Debug, Default)]
+struct ContextMap(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> Deserialize<'de> for ContextMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ContextMap;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<ContextMap, E> {
+                Ok(ContextMap::default())
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<ContextMap, E> {
+                Ok(ContextMap::default())
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<ContextMap, D::Error> {
+                d.deserialize_map(V)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<ContextMap, A::Error> {
+                // An event's requestContext has about 20 keys.
+                let mut m = serde_json::Map::with_capacity(a.size_hint().unwrap_or(24));
+                while let Some((k, v)) = a.next_entry::<String, serde_json::Value>()? {
+                    m.insert(k, v);
+                }
+                Ok(ContextMap(m))
+            }
+        }
+        d.deserialize_option(V)
+    }
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ProxyEvent<'a> {
     resource: Option<String>,
     http_method: Option<String>,
+    #[serde(default)]
     headers: StrMap,
+    #[serde(default)]
     query_string_parameters: StrMap,
+    #[serde(default)]
     path_parameters: StrMap,
+    #[serde(default)]
     stage_variables: StrMap,
-    request_context: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    request_context: ContextMap,
     /// Given as the event gives it: `isBase64Encoded` is not applied (nor is it by the
     /// reference renderer), and the multi-value maps are not read. Kept as JSON
     /// text here and decoded once into its shared form: a large body is neither
@@ -157,18 +232,6 @@ pub struct Request {
     pub request_context: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A single-value map (`headers`, `queryStringParameters` …): `$input.params()`
-/// holds one value each; the event's multi-value maps are not read.
-fn single(map: StrMap) -> IndexMap<String, String> {
-    let mut out = IndexMap::new();
-    if let Some(m) = map {
-        for (k, v) in m {
-            out.insert(k, v.unwrap_or_default());
-        }
-    }
-    out
-}
-
 impl Request {
     /// Reads a REST proxy event. Missing fields are fine; a field of the wrong
     /// type is an [`EventError`] naming it.
@@ -238,7 +301,7 @@ impl Request {
             Some(raw) => body_range(text, raw.get())?,
             None => None,
         };
-        let mut request_context = ev.request_context.unwrap_or_default();
+        let mut request_context = ev.request_context.0;
         // Fill what the event says elsewhere when requestContext lacks it.
         if let Some(m) = ev.http_method {
             request_context
@@ -252,10 +315,10 @@ impl Request {
         }
         let req = Request {
             body: None,
-            headers: single(ev.headers),
-            query: single(ev.query_string_parameters),
-            path_params: single(ev.path_parameters),
-            stage_variables: single(ev.stage_variables),
+            headers: ev.headers.0,
+            query: ev.query_string_parameters.0,
+            path_params: ev.path_parameters.0,
+            stage_variables: ev.stage_variables.0,
             request_context,
         };
         Ok((req, body))
