@@ -609,8 +609,217 @@ impl<'s> Lexer<'s> {
         best
     }
 
-    /// The next token (`getNextToken`).
+    /// The next token (`getNextToken`); the parser takes them by [`Lexer::lex_into`].
+    #[cfg(test)]
     pub(crate) fn next_token(&mut self) -> Result<Token, Box<LexError>> {
+        if self.use_reference {
+            return self.next_token_general();
+        }
+        match self.fast_token() {
+            Some(t) => Ok(t),
+            None => self.next_token_general(),
+        }
+    }
+
+    /// Lexes tokens onto `out`: `need` of them (fewer at the end of input),
+    /// then up to `ahead` more while the last one is not a token after which
+    /// the parser may change the lexer (a directive name, `)`, the end). An
+    /// error is returned with the tokens lexed before it on `out`.
+    pub(crate) fn lex_into(
+        &mut self,
+        out: &mut Vec<Token>,
+        need: usize,
+        ahead: usize,
+    ) -> Result<(), Box<LexError>> {
+        out.reserve(need + ahead);
+        let mut left = need.saturating_add(ahead);
+        let mut needed = need;
+        // Each round lexes a token.
+        while left > 0 {
+            if needed == 0 {
+                match out.last() {
+                    Some(t)
+                        if !matches!(t.kind, K::Word | K::BracketedWord | K::RParen | K::Eof) => {}
+                    _ => return Ok(()),
+                }
+            }
+            #[cfg(test)]
+            let fast = if self.use_reference {
+                None
+            } else {
+                self.fast_token()
+            };
+            #[cfg(not(test))]
+            let fast = self.fast_token();
+            let t = match fast {
+                Some(t) => t,
+                None => self.next_token_general()?,
+            };
+            out.push(t);
+            if t.kind == K::Eof {
+                return Ok(());
+            }
+            left -= 1;
+            needed = needed.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    /// The commonest tokens, lexed without the general loop, with the same
+    /// result: text; `$name` (the `$` prefix and its state push, then the
+    /// identifier); `#name` for a name no other token can take (the `#`
+    /// prefix, then the word); a reference's identifiers, dots, `(`, `[`
+    /// and the terminator that ends it (a character that is no token of the
+    /// reference states: the state is popped and the character lexed again);
+    /// a method call's strings, commas and `)`; a directive's blanks,
+    /// strings, parentheses, commas, `=` and plain words. `None` when the
+    /// input is none of these; nothing has changed then but a terminator's
+    /// pop, which the general loop would also have done first. The property
+    /// tests check the token streams against the reference matchers.
+    #[inline(always)]
+    fn fast_token(&mut self) -> Option<Token> {
+        use matchers as m;
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let special = self.specials.len() as u32;
+        // At most one terminator, then a token of the popped state.
+        for _ in 0..2 {
+            let s = bytes.get(start..)?;
+            let b = *s.first()?;
+            let next = s.get(1).copied().unwrap_or(0);
+            if b == b'$' {
+                // `Dollar` (MORE) before an identifier: every state has it,
+                // and no longer token starts so.
+                if !m::is_identifier_start(next) || self.in_comment || self.stack.len() >= MAX_STACK
+                {
+                    return None;
+                }
+                if self.state == State::Reference {
+                    self.pop();
+                }
+                self.push().ok()?;
+                self.state = State::Reference;
+                let id = s.get(1..).unwrap_or(&[]);
+                let n = m::identifier_len(id);
+                return Some(self.token(m::identifier_kind(id, n), start, start + 1 + n, special));
+            }
+            let (kind, end) = match self.state {
+                State::Default => {
+                    if m::is_plain_text_start(b)
+                        || (m::is_blank(b) && m::match_kind(K::SetDirective, s).is_none())
+                    {
+                        (K::Text, start + m::text_len(s))
+                    } else if b == b'#' && next.is_ascii_alphabetic() && next != b's' {
+                        // `Hash` (MORE), then a word in `PreDirective` that
+                        // is no `#end`, `#if`, `#else`, `#elseif`.
+                        let word = s.get(1..).unwrap_or(&[]);
+                        let n = m::directive_word_len(word);
+                        if matches!(word.get(..n), Some(b"end" | b"if" | b"else" | b"elseif"))
+                            || self.in_comment
+                        {
+                            return None;
+                        }
+                        self.push().ok()?;
+                        self.state = State::PreDirective;
+                        (K::Word, start + 1 + n)
+                    } else {
+                        return None;
+                    }
+                }
+                State::Reference | State::RefModifier => {
+                    if m::is_identifier_start(b) {
+                        let n = m::identifier_len(s);
+                        (m::identifier_kind(s, n), start + n)
+                    } else if b == b'.' {
+                        if !next.is_ascii_alphabetic() {
+                            return None;
+                        }
+                        // `Dot` takes the letter after it and gives it back.
+                        self.state = State::RefModifier;
+                        (K::Dot, start + 1)
+                    } else if b == b'(' && self.state == State::RefModifier {
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        self.state = State::RefMod2;
+                        (K::LParen, start + 1)
+                    } else if b == b'[' {
+                        self.push().ok()?;
+                        self.state = State::RefIndex;
+                        (K::IndexLBracket, start + 1)
+                    } else if m::is_plain_terminator(b)
+                        || (m::is_blank(b) && m::match_kind(K::SetDirective, s).is_none())
+                    {
+                        // `RefTerminator`: no special text (no `$`, `#` or
+                        // `\\`), backed up, and the state popped.
+                        self.pop();
+                        continue;
+                    } else {
+                        return None;
+                    }
+                }
+                State::RefMod2 => match b {
+                    b')' => {
+                        self.state = State::Reference;
+                        (K::RefMod2RParen, start + 1)
+                    }
+                    b',' => (K::Comma, start + 1),
+                    b'"' | b'\'' => (K::StringLiteral, start + m::string_literal(s)?),
+                    _ => return None,
+                },
+                State::Directive => match b {
+                    b' ' | b'\t' | b'\n' | b'\r' => (K::Whitespace, start + m::whitespace_len(s)),
+                    b'"' | b'\'' => {
+                        let end = start + m::string_literal(s)?;
+                        if !self.in_set && self.lparen == 0 {
+                            self.pop();
+                        }
+                        (K::StringLiteral, end)
+                    }
+                    b')' => {
+                        let end = start + m::match_kind(K::RParen, s)?;
+                        self.rparen_handler();
+                        (K::RParen, end)
+                    }
+                    b'(' => {
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        (K::LParen, start + 1)
+                    }
+                    b',' => (K::Comma, start + 1),
+                    b'=' if next != b'=' => (K::Equals, start + 1),
+                    // Letters that start no operator or literal.
+                    _ if b.is_ascii_alphabetic()
+                        && !matches!(b, b'a' | b'o' | b'l' | b'g' | b'e' | b'n' | b't' | b'f') =>
+                    {
+                        (K::Word, start + m::directive_word_len(s))
+                    }
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            return Some(self.token(kind, start, end, special));
+        }
+        None
+    }
+
+    /// A token from `start` to `end` with no special text, the position moved to `end`.
+    #[inline(always)]
+    fn token(&mut self, kind: K, start: usize, end: usize, special: u32) -> Token {
+        self.pos = end;
+        Token {
+            kind,
+            start,
+            end,
+            special: (special, special),
+        }
+    }
+
+    /// The next token by the general loop: the longest match of the state's
+    /// kinds, `MORE` prefixes, special tokens and token actions.
+    #[inline(never)]
+    fn next_token_general(&mut self) -> Result<Token, Box<LexError>> {
         let special_start = self.specials.len();
         let special = |lx: &Lexer<'_>| (special_start as u32, lx.specials.len() as u32);
         // Every round of either loop consumes input or returns.

@@ -47,6 +47,7 @@ use super::ast::{
     BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, UnaryOp,
 };
 use super::error::ParseError;
+use super::intern::Interner;
 use super::lexer::{LexError, Lexer, State, Token, K};
 use super::span::{LineCol, Span};
 
@@ -227,12 +228,12 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- positions and errors -------------------------------------------
 
-    /// Absolute source offset of a `text` offset.
-    /// A name of the tree.
+    /// A name of the tree: one shared string per distinct name.
     fn name(&mut self, name: &str) -> Arc<str> {
-        Arc::from(name)
+        self.scratch.names.intern(name)
     }
 
+    /// Absolute source offset of a `text` offset.
     fn abs(&self, pos: usize) -> usize {
         match &self.map {
             Some(m) => m.get(pos).or_else(|| m.last()).map_or(pos, |&p| p as usize),
@@ -353,41 +354,23 @@ impl<'a, 'm> Parser<'a, 'm> {
     #[inline(never)]
     fn lex_to(&mut self, n: usize) -> PResult<Token> {
         let want = self.cur + n;
-        while self.base + self.toks.len() <= want {
-            if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
-                break;
-            }
+        let have = self.base + self.toks.len();
+        if have <= want && !self.toks.last().is_some_and(|t| t.kind == K::Eof) {
             if let Some(e) = self.lex_error.take() {
                 return Err(self.lex_fail(*e));
             }
-            let t = self.lx.next_token().map_err(|e| self.lex_fail(*e))?;
-            self.toks.push(t);
-            if self.base + self.toks.len() > want {
-                self.lex_ahead(t.kind);
+            if let Err(e) = self.lx.lex_into(&mut self.toks, want + 1 - have, LEX_AHEAD) {
+                if self.base + self.toks.len() > want {
+                    // Met while lexing ahead: for when its token is asked for.
+                    self.lex_error = Some(e);
+                } else {
+                    return Err(self.lex_fail(*e));
+                }
             }
         }
         match self.tok_at(want).or_else(|| self.toks.last()) {
             Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
-        }
-    }
-
-    /// Lexes up to [`LEX_AHEAD`] tokens after one of kind `last` (see [`Parser::lex_to`]).
-    fn lex_ahead(&mut self, mut last: K) {
-        for _ in 0..LEX_AHEAD {
-            if matches!(last, K::Word | K::BracketedWord | K::RParen | K::Eof) {
-                return;
-            }
-            match self.lx.next_token() {
-                Ok(t) => {
-                    self.toks.push(t);
-                    last = t.kind;
-                }
-                Err(e) => {
-                    self.lex_error = Some(e);
-                    return;
-                }
-            }
         }
     }
 
@@ -1679,6 +1662,8 @@ struct Scratch {
     /// Where the statement being parsed starts, and the text's length.
     at: usize,
     len: usize,
+    /// The names of the tree (see [`Parser::name`]).
+    names: Interner,
 }
 
 /// The items of `stack` from `from` on, moved into a vector of their number.

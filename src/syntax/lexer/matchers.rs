@@ -34,13 +34,13 @@ fn len_of(r: Res<'_>) -> Option<usize> {
     }
 }
 
-const fn is_blank(b: u8) -> bool {
+pub(super) const fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 const fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b == b'@'
 }
-const fn is_identifier_start(b: u8) -> bool {
+pub(super) const fn is_identifier_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 const fn is_directive_char(b: u8) -> bool {
@@ -87,6 +87,48 @@ fn with_blank_line_tail(s: &[u8], t: &[u8]) -> Option<usize> {
 #[inline]
 pub(super) fn text_len(s: &[u8]) -> usize {
     memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len())
+}
+
+/// Whether text in the default state can start with `b` and nothing else
+/// can (`$`, `#` and `\\` start other tokens, blanks can start `#set(`).
+#[inline]
+pub(super) fn is_plain_text_start(b: u8) -> bool {
+    !matches!(b, b'$' | b'#' | b'\\' | b' ' | b'\t')
+}
+
+/// Whether `b`, after a reference (in the `Reference` and `RefModifier`
+/// states), starts nothing but the reference terminator, and makes no special
+/// text: not `[`, `(`, blanks (`#set(`), `#`, `$`, `\\`, `{`, `}`, `.`, an
+/// identifier's first byte.
+#[inline]
+pub(super) fn is_plain_terminator(b: u8) -> bool {
+    !matches!(
+        b,
+        b'[' | b'(' | b' ' | b'\t' | b'#' | b'$' | b'\\' | b'{' | b'}' | b'.'
+    ) && !is_identifier_start(b)
+}
+
+/// The length of a run of directive characters (letters, digits, `_`, `@`)
+/// at the start of `s`.
+#[inline]
+pub(super) fn directive_word_len(s: &[u8]) -> usize {
+    run(s, 0, is_directive_char)
+}
+
+/// The length of a run of whitespace at the start of `s`.
+#[inline]
+pub(super) fn whitespace_len(s: &[u8]) -> usize {
+    run(s, 0, is_whitespace)
+}
+
+/// The kind of the identifier `s[..n]`: `true` and `false` are their own.
+#[inline]
+pub(super) fn identifier_kind(s: &[u8], n: usize) -> K {
+    match s.get(..n) {
+        Some(b"true") => K::True,
+        Some(b"false") => K::False,
+        _ => K::Identifier,
+    }
 }
 
 /// The length of an identifier at the start of `s`, which starts with a
