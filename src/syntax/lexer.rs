@@ -222,15 +222,31 @@ impl K {
 }
 
 /// One token. Its image is `text[start..end]` (a `MORE` prefix included).
+/// Sixteen bytes: results carrying one are returned in registers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Token {
-    pub kind: K,
-    pub start: usize,
-    pub end: usize,
+    pub start: u32,
+    pub end: u32,
     /// What 1.7 prints of the special tokens in front of this one
-    /// (`NodeUtils.specialText`: their `$`, `#` and `\…$` characters), as a
-    /// range of [`Lexer::special`]'s buffer; empty when there is nothing.
-    special: (u32, u32),
+    /// (`NodeUtils.specialText`: their `$`, `#` and `\…$` characters): 0
+    /// when there is nothing (nearly always), else 1 + its number in
+    /// [`Lexer::special`]'s list.
+    special: u32,
+    pub kind: K,
+}
+
+impl Token {
+    /// Where the token starts, as an offset.
+    #[inline(always)]
+    pub(crate) fn at(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Where the token ends, as an offset.
+    #[inline(always)]
+    pub(crate) fn to(&self) -> usize {
+        self.end as usize
+    }
 }
 
 /// A lexical error: where, and a message.
@@ -263,6 +279,8 @@ pub(crate) struct Lexer<'s> {
     pub(crate) in_set: bool,
     /// The special text of all tokens so far (see [`Token`]).
     specials: String,
+    /// Each token's part of `specials`, for the tokens that have one.
+    special_ranges: Vec<(u32, u32)>,
     /// Match with [`reference::best_match`] instead (to test one against the other).
     #[cfg(test)]
     use_reference: bool,
@@ -503,6 +521,7 @@ impl<'s> Lexer<'s> {
             in_comment: false,
             in_set: false,
             specials: String::new(),
+            special_ranges: Vec::new(),
             #[cfg(test)]
             use_reference: false,
         }
@@ -512,12 +531,10 @@ impl<'s> Lexer<'s> {
         self.state = state;
     }
 
+    #[inline]
     fn push(&mut self) -> Result<(), Box<LexError>> {
         if self.stack.len() >= MAX_STACK {
-            return Err(Box::new(LexError {
-                pos: self.pos,
-                message: "the template nests too deeply".into(),
-            }));
+            return Err(self.too_deep());
         }
         self.stack.push(Frame {
             lparen: self.lparen,
@@ -526,6 +543,14 @@ impl<'s> Lexer<'s> {
         });
         self.lparen = 0;
         Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&self) -> Box<LexError> {
+        Box::new(LexError {
+            pos: self.pos,
+            message: "the template nests too deeply".into(),
+        })
     }
 
     /// `stateStackPop`: false (and back to DEFAULT) when the stack is empty.
@@ -580,9 +605,15 @@ impl<'s> Lexer<'s> {
 
     /// The special text of a token (see [`Token`]).
     pub(crate) fn special(&self, t: &Token) -> &str {
-        self.specials
-            .get(t.special.0 as usize..t.special.1 as usize)
-            .unwrap_or("")
+        let Some(i) = t.special.checked_sub(1) else {
+            return "";
+        };
+        let (from, to) = self
+            .special_ranges
+            .get(i as usize)
+            .copied()
+            .unwrap_or((0, 0));
+        self.specials.get(from as usize..to as usize).unwrap_or("")
     }
 
     /// The longest match in the current state: (kind, length). Ties go to
@@ -681,7 +712,6 @@ impl<'s> Lexer<'s> {
         use matchers as m;
         let bytes = self.text.as_bytes();
         let start = self.pos;
-        let special = self.specials.len() as u32;
         // At most one terminator, then a token of the popped state.
         for _ in 0..2 {
             let s = bytes.get(start..)?;
@@ -701,27 +731,53 @@ impl<'s> Lexer<'s> {
                 self.state = State::Reference;
                 let id = s.get(1..).unwrap_or(&[]);
                 let n = m::identifier_len(id);
-                return Some(self.token(m::identifier_kind(id, n), start, start + 1 + n, special));
+                return Some(self.token(m::identifier_kind(id, n), start, start + 1 + n));
             }
             let (kind, end) = match self.state {
                 State::Default => {
-                    if m::is_plain_text_start(b)
-                        || (m::is_blank(b) && m::match_kind(K::SetDirective, s).is_none())
-                    {
+                    if m::is_plain_text_start(b) || (m::is_blank(b) && !m::may_start_set(s)) {
                         (K::Text, start + m::text_len(s))
-                    } else if b == b'#' && next.is_ascii_alphabetic() && next != b's' {
-                        // `Hash` (MORE), then a word in `PreDirective` that
-                        // is no `#end`, `#if`, `#else`, `#elseif`.
-                        let word = s.get(1..).unwrap_or(&[]);
-                        let n = m::directive_word_len(word);
-                        if matches!(word.get(..n), Some(b"end" | b"if" | b"else" | b"elseif"))
-                            || self.in_comment
-                        {
+                    } else if m::is_blank(b) || (b == b'#' && matches!(next, b's' | b'{')) {
+                        // Blanks start text unless they start `#set(`.
+                        match m::match_kind(K::SetDirective, s) {
+                            Some(n) => {
+                                if self.in_comment {
+                                    return None;
+                                }
+                                self.push().ok()?;
+                                self.in_set = true;
+                                self.state = State::Directive;
+                                self.lparen += 1;
+                                (K::SetDirective, start + n)
+                            }
+                            None if b != b'#' => (K::Text, start + m::text_len(s)),
+                            None => return None,
+                        }
+                    } else if b == b'#' && next.is_ascii_alphabetic() {
+                        // `Hash` (MORE), then in `PreDirective` a word, or
+                        // `#end`, `#if`, `#else`, `#elseif` (which beat a
+                        // word as long as they are whole).
+                        if self.in_comment || self.stack.len() >= MAX_STACK {
                             return None;
                         }
+                        let word = s.get(1..).unwrap_or(&[]);
+                        let n = m::directive_word_len(word);
+                        let (kind, len) = match word.get(..n) {
+                            Some(b"if") => (K::If, n),
+                            Some(b"elseif") => (K::ElseIf, n),
+                            Some(b"end") => (K::End, m::match_kind(K::End, word)?),
+                            Some(b"else") => (K::Else, m::match_kind(K::Else, word)?),
+                            _ => (K::Word, n),
+                        };
                         self.push().ok()?;
-                        self.state = State::PreDirective;
-                        (K::Word, start + 1 + n)
+                        match kind {
+                            K::If | K::ElseIf => self.state = State::Directive,
+                            K::End | K::Else => {
+                                self.pop();
+                            }
+                            _ => self.state = State::PreDirective,
+                        }
+                        (kind, start + 1 + len)
                     } else {
                         return None;
                     }
@@ -748,7 +804,9 @@ impl<'s> Lexer<'s> {
                         self.state = State::RefIndex;
                         (K::IndexLBracket, start + 1)
                     } else if m::is_plain_terminator(b)
-                        || (m::is_blank(b) && m::match_kind(K::SetDirective, s).is_none())
+                        || (m::is_blank(b)
+                            && (!m::may_start_set(s)
+                                || m::match_kind(K::SetDirective, s).is_none()))
                     {
                         // `RefTerminator`: no special text (no `$`, `#` or
                         // `\\`), backed up, and the state popped.
@@ -757,6 +815,22 @@ impl<'s> Lexer<'s> {
                     } else {
                         return None;
                     }
+                }
+                State::Directive | State::RefMod2 | State::RefIndex if b.is_ascii_digit() => {
+                    // `IntegerLiteral`, unless a `.` or an exponent follows
+                    // the digits (a float, or a range's `..`).
+                    let n = m::digits_len(s);
+                    if matches!(s.get(n), Some(b'.' | b'e' | b'E')) {
+                        return None;
+                    }
+                    if self.lparen == 0
+                        && !self.in_set
+                        && self.state != State::RefMod2
+                        && self.state != State::RefIndex
+                    {
+                        self.pop();
+                    }
+                    (K::IntegerLiteral, start + n)
                 }
                 State::RefMod2 => match b {
                     b')' => {
@@ -799,20 +873,20 @@ impl<'s> Lexer<'s> {
                 },
                 _ => return None,
             };
-            return Some(self.token(kind, start, end, special));
+            return Some(self.token(kind, start, end));
         }
         None
     }
 
     /// A token from `start` to `end` with no special text, the position moved to `end`.
     #[inline(always)]
-    fn token(&mut self, kind: K, start: usize, end: usize, special: u32) -> Token {
+    fn token(&mut self, kind: K, start: usize, end: usize) -> Token {
         self.pos = end;
         Token {
             kind,
-            start,
-            end,
-            special: (special, special),
+            start: start as u32,
+            end: end as u32,
+            special: 0,
         }
     }
 
@@ -821,15 +895,22 @@ impl<'s> Lexer<'s> {
     #[inline(never)]
     fn next_token_general(&mut self) -> Result<Token, Box<LexError>> {
         let special_start = self.specials.len();
-        let special = |lx: &Lexer<'_>| (special_start as u32, lx.specials.len() as u32);
+        let special = |lx: &mut Lexer<'_>| {
+            if lx.specials.len() == special_start {
+                return 0;
+            }
+            lx.special_ranges
+                .push((special_start as u32, lx.specials.len() as u32));
+            lx.special_ranges.len() as u32
+        };
         // Every round of either loop consumes input or returns.
         'token: loop {
             let start = self.pos;
             if start >= self.text.len() {
                 return Ok(Token {
                     kind: K::Eof,
-                    start,
-                    end: start,
+                    start: start as u32,
+                    end: start as u32,
                     special: special(self),
                 });
             }
@@ -862,8 +943,8 @@ impl<'s> Lexer<'s> {
                 self.token_action(kind, start)?;
                 return Ok(Token {
                     kind,
-                    start,
-                    end: self.pos,
+                    start: start as u32,
+                    end: self.pos as u32,
                     special: special(self),
                 });
             }
