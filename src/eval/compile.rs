@@ -403,8 +403,8 @@ pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
 }
 
 /// One compilation: where names and constants go, and who watches.
-struct Compiler<'c> {
-    ns: &'c mut dyn Namespace,
+struct Compiler<'c, N: Namespace + ?Sized> {
+    ns: &'c mut N,
     seen: &'c mut dyn FnMut(&ast::Reference),
     evaluates: bool,
     /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
@@ -416,7 +416,7 @@ struct Compiler<'c> {
     registering: bool,
 }
 
-impl Compiler<'_> {
+impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn block(&mut self, b: &ast::Block) -> Block {
         b.iter().map(|n| self.node(n)).collect()
     }
@@ -445,14 +445,14 @@ impl Compiler<'_> {
     fn node(&mut self, n: &ast::Node) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
-            ast::Node::Ref(r) => Node::Ref(Box::new(self.reference(r))),
+            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(r)),
             ast::Node::Set {
                 span,
                 target,
                 value,
             } => Node::Set {
                 span: *span,
-                target: Box::new(self.reference(target)),
+                target: self.boxed_reference(target),
                 value: self.expr(value),
             },
             ast::Node::If {
@@ -516,6 +516,12 @@ impl Compiler<'_> {
         }
     }
 
+    #[inline]
+    fn boxed_reference(&mut self, r: &ast::Reference) -> Box<Ref> {
+        Box::new(self.reference(r))
+    }
+
+    #[inline]
     fn reference(&mut self, r: &ast::Reference) -> Ref {
         (self.seen)(r);
         Ref {
@@ -544,7 +550,7 @@ impl Compiler<'_> {
     fn expr(&mut self, e: &ast::Expr) -> Expr {
         let bx = |c: &mut Self, e: &ast::Expr| Box::new(c.expr(e));
         match e {
-            ast::Expr::Ref(r) => Expr::Ref(Box::new(self.reference(r))),
+            ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(r)),
             ast::Expr::Str {
                 span,
                 value,

@@ -37,7 +37,7 @@ fn fold(a: u64, b: u64) -> u64 {
     (m as u64) ^ ((m >> 64) as u64)
 }
 
-/// Eight bytes of `b` from `at` (fewer at the end), little-endian.
+/// Eight bytes of `b` from `at`, little-endian (0 if there are fewer).
 #[inline]
 fn word(b: &[u8], at: usize) -> u64 {
     match b.get(at..at + 8) {
@@ -46,13 +46,51 @@ fn word(b: &[u8], at: usize) -> u64 {
             a.copy_from_slice(w);
             u64::from_le_bytes(a)
         }
-        None => b
-            .get(at..)
-            .unwrap_or(&[])
-            .iter()
-            .rev()
-            .fold(0, |acc, &x| (acc << 8) | u64::from(x)),
+        None => 0,
     }
+}
+
+/// Four bytes of `b` from `at`, little-endian (0 if there are fewer).
+#[inline]
+fn half(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 4) {
+        Some(w) => {
+            let mut a = [0u8; 4];
+            a.copy_from_slice(w);
+            u64::from(u32::from_le_bytes(a))
+        }
+        None => 0,
+    }
+}
+
+/// The first and the last eight bytes of `b` (overlapping when shorter
+/// than 16; for fewer than 8, its first and last four, or for fewer than 4
+/// its first, middle and last byte), which with its length say what `b` is
+/// when it is at most 16 bytes long.
+#[inline]
+fn ends(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    if n >= 8 {
+        (word(b, 0), word(b, n - 8))
+    } else if n >= 4 {
+        (half(b, 0), half(b, n - 4))
+    } else if n > 0 {
+        let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+        (at(0) | (at(n / 2) << 8) | (at(n - 1) << 16), 0)
+    } else {
+        (0, 0)
+    }
+}
+
+/// Whether `a` and `b` are the same bytes (short ones compared by [`ends`]).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && if a.len() <= 16 {
+            ends(a) == ends(b)
+        } else {
+            a == b
+        }
 }
 
 const K1: u64 = 0x243f_6a88_85a3_08d3;
@@ -63,11 +101,7 @@ impl Interner {
     fn hash(&self, s: &str) -> u64 {
         let b = s.as_bytes();
         let n = b.len();
-        let (first, last) = if n >= 8 {
-            (word(b, 0), word(b, n - 8))
-        } else {
-            (word(b, 0), 0)
-        };
+        let (first, last) = ends(b);
         let mut h = fold(first ^ self.seed, last ^ K1 ^ n as u64);
         // The bytes between the first and the last eight.
         let mut at = 8;
@@ -90,7 +124,9 @@ impl Interner {
         // The table is at most half full: an empty entry comes before the end of a round.
         for _ in 0..self.table.len() {
             match self.table.get(i) {
-                Some(Some((eh, s))) if *eh == h && **s == *name => return s.clone(),
+                Some(Some((eh, s))) if *eh == h && same(s.as_bytes(), name.as_bytes()) => {
+                    return s.clone()
+                }
                 Some(Some(_)) => i = (i + 1) & mask,
                 _ => break,
             }

@@ -1033,8 +1033,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         } else {
             first
         };
-        let parts_from = self.scratch.parts.len();
-        self.indexes()?;
+        let mut parts = Parts::new();
+        if self.peek(0)? == K::IndexLBracket {
+            self.indexes(&mut parts)?;
+        }
         // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
         while self.peek(0)? == K::Dot {
             self.bump()?;
@@ -1061,14 +1063,15 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
                 let args = take_from(&mut self.scratch.exprs, args_from);
                 let part = RefPart::Method(self.span(id.at(), rp.to()), name, args);
-                self.scratch.parts.push(part);
+                parts.push(part);
             } else {
                 let part = RefPart::Property(self.span(id.at(), id.to()), name);
-                self.scratch.parts.push(part);
+                parts.push(part);
             }
-            self.indexes()?;
+            if self.peek(0)? == K::IndexLBracket {
+                self.indexes(&mut parts)?;
+            }
         }
-        let parts = self.scratch.take_parts(parts_from);
         let mut end = self
             .tok_at(self.cur.wrapping_sub(1))
             .map_or(first.to(), |t| t.to());
@@ -1078,8 +1081,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.build_reference(&first, &ident, parts, formal, end)
     }
 
-    /// `[index]` parts, pushed on the scratch parts.
-    fn indexes(&mut self) -> PResult<()> {
+    /// `[index]` parts, pushed on `parts`.
+    fn indexes(&mut self, parts: &mut Parts) -> PResult<()> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -1102,12 +1105,13 @@ impl<'a, 'm> Parser<'a, 'm> {
             self.skip_ws()?;
             let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
             let part = RefPart::Index(self.span(lb.at(), rb.to()), e);
-            self.scratch.parts.push(part);
+            parts.push(part);
         }
         Ok(())
     }
 
     /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
+    #[inline]
     fn build_reference(
         &mut self,
         first: &Token,
@@ -1693,7 +1697,6 @@ const SPILL_AT: usize = 256;
 #[derive(Default)]
 struct Scratch {
     nodes: Vec<Node>,
-    parts: Vec<RefPart>,
     exprs: Vec<Expr>,
     /// Text buffers for [`Out`], kept for reuse.
     texts: Vec<String>,
@@ -1844,29 +1847,13 @@ impl Scratch {
         }
     }
 
-    /// The parts from `from` on (most references have one or none: no allocation).
-    fn take_parts(&mut self, from: usize) -> Parts {
-        match self.parts.len().checked_sub(from) {
-            None | Some(0) => Parts::new(),
-            Some(1) => {
-                let mut parts = Parts::new();
-                if let Some(p) = self.parts.pop() {
-                    parts.push(p);
-                }
-                parts
-            }
-            Some(_) => Parts::from_vec(take_from(&mut self.parts, from)),
-        }
-    }
-
-    fn lens(&self) -> [usize; 3] {
-        [self.nodes.len(), self.parts.len(), self.exprs.len()]
+    fn lens(&self) -> [usize; 2] {
+        [self.nodes.len(), self.exprs.len()]
     }
 
     /// Drops what was pushed since [`Scratch::lens`] (after a speculative parse).
-    fn truncate(&mut self, [nodes, parts, exprs]: [usize; 3]) {
+    fn truncate(&mut self, [nodes, exprs]: [usize; 2]) {
         self.nodes.truncate(nodes);
-        self.parts.truncate(parts);
         self.exprs.truncate(exprs);
     }
 }
