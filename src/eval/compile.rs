@@ -55,8 +55,8 @@ pub struct Program {
 /// Variable names and their slots.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
-    list: Vec<Box<str>>,
-    map: HashMap<Box<str>, Slot, Hasher>,
+    list: Vec<Arc<str>>,
+    map: HashMap<Arc<str>, Slot, Hasher>,
 }
 
 impl Names {
@@ -70,12 +70,24 @@ impl Names {
 
     /// The slot of `name`, made if new.
     pub fn slot(&mut self, name: &str) -> Slot {
-        if let Some(&s) = self.map.get(name) {
-            return s;
+        match self.map.get(name) {
+            Some(&s) => s,
+            None => self.add(Arc::from(name)),
         }
+    }
+
+    /// [`Names::slot`] for a shared name (kept as it is if new).
+    fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
+        match self.map.get(&**name) {
+            Some(&s) => s,
+            None => self.add(name.clone()),
+        }
+    }
+
+    fn add(&mut self, name: Arc<str>) -> Slot {
         let s = self.list.len() as Slot;
-        self.list.push(Box::from(name));
-        self.map.insert(Box::from(name), s);
+        self.list.push(name.clone());
+        self.map.insert(name, s);
         s
     }
 
@@ -101,6 +113,11 @@ impl Names {
 /// Where a compilation puts names and string constants.
 pub trait Namespace {
     fn slot(&mut self, name: &str) -> Slot;
+    /// [`Namespace::slot`] for a name of the syntax tree (which shares its
+    /// names: the namespace may remember the slot by the string's address).
+    fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
+        self.slot(name)
+    }
     fn string(&mut self, s: &str) -> u32;
     /// [`Namespace::string`] for a string the namespace may keep as it is.
     fn shared_string(&mut self, s: &Arc<str>) -> u32 {
@@ -112,11 +129,82 @@ pub trait Namespace {
 struct TemplateNamespace {
     names: Names,
     strings: Vec<Arc<str>>,
+    /// Slots by the address of a shared name: the parser makes one string per
+    /// distinct name, so most names are found without hashing their text.
+    /// (The syntax tree is borrowed for the whole compilation: an address
+    /// names one string throughout.)
+    by_address: ByAddress,
+}
+
+/// Slots by the address of a shared name: an open-addressed table (addresses
+/// hash well by a multiplication), at most half full.
+#[derive(Default)]
+struct ByAddress {
+    table: Vec<(usize, Slot)>,
+    len: usize,
+}
+
+impl ByAddress {
+    #[inline]
+    fn index(address: usize, mask: usize) -> usize {
+        ((address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
+    }
+
+    #[inline]
+    fn get(&self, address: usize) -> Option<Slot> {
+        let mask = self.table.len().checked_sub(1)?;
+        let mut i = Self::index(address, mask);
+        for _ in 0..self.table.len() {
+            match self.table.get(i) {
+                Some(&(a, s)) if a == address => return Some(s),
+                Some(&(0, _)) | None => return None,
+                Some(_) => i = (i + 1) & mask,
+            }
+        }
+        None
+    }
+
+    fn insert(&mut self, address: usize, slot: Slot) {
+        if (self.len + 1) * 2 > self.table.len() {
+            let size = (self.table.len() * 2).max(256);
+            let old = std::mem::replace(&mut self.table, vec![(0, 0); size]);
+            self.len = 0;
+            for (a, s) in old {
+                if a != 0 {
+                    self.insert(a, s);
+                }
+            }
+        }
+        let mask = self.table.len() - 1;
+        let mut i = Self::index(address, mask);
+        for _ in 0..self.table.len() {
+            match self.table.get_mut(i) {
+                Some(e) if e.0 == 0 || e.0 == address => {
+                    if e.0 == 0 {
+                        self.len += 1;
+                    }
+                    *e = (address, slot);
+                    return;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
 }
 
 impl Namespace for TemplateNamespace {
     fn slot(&mut self, name: &str) -> Slot {
         self.names.slot(name)
+    }
+
+    fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
+        let address = Arc::as_ptr(name) as *const u8 as usize;
+        if let Some(s) = self.by_address.get(address) {
+            return s;
+        }
+        let s = self.names.shared_slot(name);
+        self.by_address.insert(address, s);
+        s
     }
 
     fn string(&mut self, s: &str) -> u32 {
@@ -281,6 +369,7 @@ pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference))
     let mut ns = TemplateNamespace {
         names: Names::new(),
         strings: Vec::new(),
+        by_address: ByAddress::default(),
     };
     let mut macros = HashMap::default();
     let mut c = Compiler {
@@ -314,8 +403,8 @@ pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
 }
 
 /// One compilation: where names and constants go, and who watches.
-struct Compiler<'c> {
-    ns: &'c mut dyn Namespace,
+struct Compiler<'c, N: Namespace + ?Sized> {
+    ns: &'c mut N,
     seen: &'c mut dyn FnMut(&ast::Reference),
     evaluates: bool,
     /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
@@ -327,7 +416,7 @@ struct Compiler<'c> {
     registering: bool,
 }
 
-impl Compiler<'_> {
+impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn block(&mut self, b: &ast::Block) -> Block {
         b.iter().map(|n| self.node(n)).collect()
     }
@@ -343,7 +432,7 @@ impl Compiler<'_> {
         }
         self.registering = false;
         let def = MacroDef {
-            params: params.iter().map(|p| self.ns.slot(p)).collect(),
+            params: params.iter().map(|p| self.ns.shared_slot(p)).collect(),
             param_names: params.to_vec(),
             body: self.block(body),
         };
@@ -356,14 +445,14 @@ impl Compiler<'_> {
     fn node(&mut self, n: &ast::Node) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
-            ast::Node::Ref(r) => Node::Ref(Box::new(self.reference(r))),
+            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(r)),
             ast::Node::Set {
                 span,
                 target,
                 value,
             } => Node::Set {
                 span: *span,
-                target: Box::new(self.reference(target)),
+                target: self.boxed_reference(target),
                 value: self.expr(value),
             },
             ast::Node::If {
@@ -386,7 +475,7 @@ impl Compiler<'_> {
                 ..
             } => Node::Foreach {
                 span: *span,
-                var: self.ns.slot(var),
+                var: self.ns.shared_slot(var),
                 iterable: self.expr(iterable),
                 body: self.block(body),
             },
@@ -410,7 +499,7 @@ impl Compiler<'_> {
             },
             ast::Node::Define { span, name, body } => Node::Define {
                 span: *span,
-                slot: self.ns.slot(name),
+                slot: self.ns.shared_slot(name),
                 body: Arc::new(self.block(body)),
             },
             ast::Node::Evaluate { span, arg } => {
@@ -427,11 +516,17 @@ impl Compiler<'_> {
         }
     }
 
+    #[inline]
+    fn boxed_reference(&mut self, r: &ast::Reference) -> Box<Ref> {
+        Box::new(self.reference(r))
+    }
+
+    #[inline]
     fn reference(&mut self, r: &ast::Reference) -> Ref {
         (self.seen)(r);
         Ref {
             span: r.span,
-            root: self.ns.slot(&r.root),
+            root: self.ns.shared_slot(&r.root),
             parts: {
                 let mut parts = SmallVec::with_capacity(r.parts.len());
                 for p in &r.parts {
@@ -455,7 +550,7 @@ impl Compiler<'_> {
     fn expr(&mut self, e: &ast::Expr) -> Expr {
         let bx = |c: &mut Self, e: &ast::Expr| Box::new(c.expr(e));
         match e {
-            ast::Expr::Ref(r) => Expr::Ref(Box::new(self.reference(r))),
+            ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(r)),
             ast::Expr::Str {
                 span,
                 value,

@@ -222,15 +222,31 @@ impl K {
 }
 
 /// One token. Its image is `text[start..end]` (a `MORE` prefix included).
+/// Sixteen bytes: results carrying one are returned in registers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Token {
-    pub kind: K,
-    pub start: usize,
-    pub end: usize,
+    pub start: u32,
+    pub end: u32,
     /// What 1.7 prints of the special tokens in front of this one
-    /// (`NodeUtils.specialText`: their `$`, `#` and `\…$` characters), as a
-    /// range of [`Lexer::special`]'s buffer; empty when there is nothing.
-    special: (u32, u32),
+    /// (`NodeUtils.specialText`: their `$`, `#` and `\…$` characters): 0
+    /// when there is nothing (nearly always), else 1 + its number in
+    /// [`Lexer::special`]'s list.
+    special: u32,
+    pub kind: K,
+}
+
+impl Token {
+    /// Where the token starts, as an offset.
+    #[inline(always)]
+    pub(crate) fn at(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Where the token ends, as an offset.
+    #[inline(always)]
+    pub(crate) fn to(&self) -> usize {
+        self.end as usize
+    }
 }
 
 /// A lexical error: where, and a message.
@@ -263,6 +279,8 @@ pub(crate) struct Lexer<'s> {
     pub(crate) in_set: bool,
     /// The special text of all tokens so far (see [`Token`]).
     specials: String,
+    /// Each token's part of `specials`, for the tokens that have one.
+    special_ranges: Vec<(u32, u32)>,
     /// Match with [`reference::best_match`] instead (to test one against the other).
     #[cfg(test)]
     use_reference: bool,
@@ -503,6 +521,7 @@ impl<'s> Lexer<'s> {
             in_comment: false,
             in_set: false,
             specials: String::new(),
+            special_ranges: Vec::new(),
             #[cfg(test)]
             use_reference: false,
         }
@@ -512,12 +531,10 @@ impl<'s> Lexer<'s> {
         self.state = state;
     }
 
+    #[inline]
     fn push(&mut self) -> Result<(), Box<LexError>> {
         if self.stack.len() >= MAX_STACK {
-            return Err(Box::new(LexError {
-                pos: self.pos,
-                message: "the template nests too deeply".into(),
-            }));
+            return Err(self.too_deep());
         }
         self.stack.push(Frame {
             lparen: self.lparen,
@@ -526,6 +543,14 @@ impl<'s> Lexer<'s> {
         });
         self.lparen = 0;
         Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&self) -> Box<LexError> {
+        Box::new(LexError {
+            pos: self.pos,
+            message: "the template nests too deeply".into(),
+        })
     }
 
     /// `stateStackPop`: false (and back to DEFAULT) when the stack is empty.
@@ -580,9 +605,15 @@ impl<'s> Lexer<'s> {
 
     /// The special text of a token (see [`Token`]).
     pub(crate) fn special(&self, t: &Token) -> &str {
-        self.specials
-            .get(t.special.0 as usize..t.special.1 as usize)
-            .unwrap_or("")
+        let Some(i) = t.special.checked_sub(1) else {
+            return "";
+        };
+        let (from, to) = self
+            .special_ranges
+            .get(i as usize)
+            .copied()
+            .unwrap_or((0, 0));
+        self.specials.get(from as usize..to as usize).unwrap_or("")
     }
 
     /// The longest match in the current state: (kind, length). Ties go to
@@ -609,18 +640,277 @@ impl<'s> Lexer<'s> {
         best
     }
 
-    /// The next token (`getNextToken`).
+    /// The next token (`getNextToken`); the parser takes them by [`Lexer::lex_into`].
+    #[cfg(test)]
     pub(crate) fn next_token(&mut self) -> Result<Token, Box<LexError>> {
+        if self.use_reference {
+            return self.next_token_general();
+        }
+        match self.fast_token() {
+            Some(t) => Ok(t),
+            None => self.next_token_general(),
+        }
+    }
+
+    /// Lexes tokens onto `out`: `need` of them (fewer at the end of input),
+    /// then up to `ahead` more while the last one is not a token after which
+    /// the parser may change the lexer (a directive name, `)`, the end). An
+    /// error is returned with the tokens lexed before it on `out`.
+    pub(crate) fn lex_into(
+        &mut self,
+        out: &mut Vec<Token>,
+        need: usize,
+        ahead: usize,
+    ) -> Result<(), Box<LexError>> {
+        out.reserve(need + ahead);
+        let mut left = need.saturating_add(ahead);
+        let mut needed = need;
+        // Each round lexes a token.
+        while left > 0 {
+            if needed == 0 {
+                match out.last() {
+                    Some(t)
+                        if !matches!(t.kind, K::Word | K::BracketedWord | K::RParen | K::Eof) => {}
+                    _ => return Ok(()),
+                }
+            }
+            #[cfg(test)]
+            let fast = if self.use_reference {
+                None
+            } else {
+                self.fast_token()
+            };
+            #[cfg(not(test))]
+            let fast = self.fast_token();
+            let t = match fast {
+                Some(t) => t,
+                None => self.next_token_general()?,
+            };
+            out.push(t);
+            if t.kind == K::Eof {
+                return Ok(());
+            }
+            left -= 1;
+            needed = needed.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    /// The commonest tokens, lexed without the general loop, with the same
+    /// result: text; `$name` (the `$` prefix and its state push, then the
+    /// identifier); `#name` for a name no other token can take (the `#`
+    /// prefix, then the word); a reference's identifiers, dots, `(`, `[`
+    /// and the terminator that ends it (a character that is no token of the
+    /// reference states: the state is popped and the character lexed again);
+    /// a method call's strings, commas and `)`; a directive's blanks,
+    /// strings, parentheses, commas, `=` and plain words. `None` when the
+    /// input is none of these; nothing has changed then but a terminator's
+    /// pop, which the general loop would also have done first. The property
+    /// tests check the token streams against the reference matchers.
+    #[inline(always)]
+    fn fast_token(&mut self) -> Option<Token> {
+        use matchers as m;
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        // At most one terminator, then a token of the popped state.
+        for _ in 0..2 {
+            let s = bytes.get(start..)?;
+            let b = *s.first()?;
+            let next = s.get(1).copied().unwrap_or(0);
+            if b == b'$' {
+                // `Dollar` (MORE) before an identifier: every state has it,
+                // and no longer token starts so.
+                if !m::is_identifier_start(next) || self.in_comment || self.stack.len() >= MAX_STACK
+                {
+                    return None;
+                }
+                if self.state == State::Reference {
+                    self.pop();
+                }
+                self.push().ok()?;
+                self.state = State::Reference;
+                let id = s.get(1..).unwrap_or(&[]);
+                let n = m::identifier_len(id);
+                return Some(self.token(m::identifier_kind(id, n), start, start + 1 + n));
+            }
+            let (kind, end) = match self.state {
+                State::Default => {
+                    if m::is_plain_text_start(b) || (m::is_blank(b) && !m::may_start_set(s)) {
+                        (K::Text, start + m::text_len(s))
+                    } else if m::is_blank(b) || (b == b'#' && matches!(next, b's' | b'{')) {
+                        // Blanks start text unless they start `#set(`.
+                        match m::match_kind(K::SetDirective, s) {
+                            Some(n) => {
+                                if self.in_comment {
+                                    return None;
+                                }
+                                self.push().ok()?;
+                                self.in_set = true;
+                                self.state = State::Directive;
+                                self.lparen += 1;
+                                (K::SetDirective, start + n)
+                            }
+                            None if b != b'#' => (K::Text, start + m::text_len(s)),
+                            None => return None,
+                        }
+                    } else if b == b'#' && next.is_ascii_alphabetic() {
+                        // `Hash` (MORE), then in `PreDirective` a word, or
+                        // `#end`, `#if`, `#else`, `#elseif` (which beat a
+                        // word as long as they are whole).
+                        if self.in_comment || self.stack.len() >= MAX_STACK {
+                            return None;
+                        }
+                        let word = s.get(1..).unwrap_or(&[]);
+                        let n = m::directive_word_len(word);
+                        let (kind, len) = match word.get(..n) {
+                            Some(b"if") => (K::If, n),
+                            Some(b"elseif") => (K::ElseIf, n),
+                            Some(b"end") => (K::End, m::match_kind(K::End, word)?),
+                            Some(b"else") => (K::Else, m::match_kind(K::Else, word)?),
+                            _ => (K::Word, n),
+                        };
+                        self.push().ok()?;
+                        match kind {
+                            K::If | K::ElseIf => self.state = State::Directive,
+                            K::End | K::Else => {
+                                self.pop();
+                            }
+                            _ => self.state = State::PreDirective,
+                        }
+                        (kind, start + 1 + len)
+                    } else {
+                        return None;
+                    }
+                }
+                State::Reference | State::RefModifier => {
+                    if m::is_identifier_start(b) {
+                        let n = m::identifier_len(s);
+                        (m::identifier_kind(s, n), start + n)
+                    } else if b == b'.' {
+                        if !next.is_ascii_alphabetic() {
+                            return None;
+                        }
+                        // `Dot` takes the letter after it and gives it back.
+                        self.state = State::RefModifier;
+                        (K::Dot, start + 1)
+                    } else if b == b'(' && self.state == State::RefModifier {
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        self.state = State::RefMod2;
+                        (K::LParen, start + 1)
+                    } else if b == b'[' {
+                        self.push().ok()?;
+                        self.state = State::RefIndex;
+                        (K::IndexLBracket, start + 1)
+                    } else if m::is_plain_terminator(b)
+                        || (m::is_blank(b)
+                            && (!m::may_start_set(s)
+                                || m::match_kind(K::SetDirective, s).is_none()))
+                    {
+                        // `RefTerminator`: no special text (no `$`, `#` or
+                        // `\\`), backed up, and the state popped.
+                        self.pop();
+                        continue;
+                    } else {
+                        return None;
+                    }
+                }
+                State::Directive | State::RefMod2 | State::RefIndex if b.is_ascii_digit() => {
+                    // `IntegerLiteral`, unless a `.` or an exponent follows
+                    // the digits (a float, or a range's `..`).
+                    let n = m::digits_len(s);
+                    if matches!(s.get(n), Some(b'.' | b'e' | b'E')) {
+                        return None;
+                    }
+                    if self.lparen == 0
+                        && !self.in_set
+                        && self.state != State::RefMod2
+                        && self.state != State::RefIndex
+                    {
+                        self.pop();
+                    }
+                    (K::IntegerLiteral, start + n)
+                }
+                State::RefMod2 => match b {
+                    b')' => {
+                        self.state = State::Reference;
+                        (K::RefMod2RParen, start + 1)
+                    }
+                    b',' => (K::Comma, start + 1),
+                    b'"' | b'\'' => (K::StringLiteral, start + m::string_literal(s)?),
+                    _ => return None,
+                },
+                State::Directive => match b {
+                    b' ' | b'\t' | b'\n' | b'\r' => (K::Whitespace, start + m::whitespace_len(s)),
+                    b'"' | b'\'' => {
+                        let end = start + m::string_literal(s)?;
+                        if !self.in_set && self.lparen == 0 {
+                            self.pop();
+                        }
+                        (K::StringLiteral, end)
+                    }
+                    b')' => {
+                        let end = start + m::match_kind(K::RParen, s)?;
+                        self.rparen_handler();
+                        (K::RParen, end)
+                    }
+                    b'(' => {
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        (K::LParen, start + 1)
+                    }
+                    b',' => (K::Comma, start + 1),
+                    b'=' if next != b'=' => (K::Equals, start + 1),
+                    // Letters that start no operator or literal.
+                    _ if b.is_ascii_alphabetic()
+                        && !matches!(b, b'a' | b'o' | b'l' | b'g' | b'e' | b'n' | b't' | b'f') =>
+                    {
+                        (K::Word, start + m::directive_word_len(s))
+                    }
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            return Some(self.token(kind, start, end));
+        }
+        None
+    }
+
+    /// A token from `start` to `end` with no special text, the position moved to `end`.
+    #[inline(always)]
+    fn token(&mut self, kind: K, start: usize, end: usize) -> Token {
+        self.pos = end;
+        Token {
+            kind,
+            start: start as u32,
+            end: end as u32,
+            special: 0,
+        }
+    }
+
+    /// The next token by the general loop: the longest match of the state's
+    /// kinds, `MORE` prefixes, special tokens and token actions.
+    #[inline(never)]
+    fn next_token_general(&mut self) -> Result<Token, Box<LexError>> {
         let special_start = self.specials.len();
-        let special = |lx: &Lexer<'_>| (special_start as u32, lx.specials.len() as u32);
+        let special = |lx: &mut Lexer<'_>| {
+            if lx.specials.len() == special_start {
+                return 0;
+            }
+            lx.special_ranges
+                .push((special_start as u32, lx.specials.len() as u32));
+            lx.special_ranges.len() as u32
+        };
         // Every round of either loop consumes input or returns.
         'token: loop {
             let start = self.pos;
             if start >= self.text.len() {
                 return Ok(Token {
                     kind: K::Eof,
-                    start,
-                    end: start,
+                    start: start as u32,
+                    end: start as u32,
                     special: special(self),
                 });
             }
@@ -653,8 +943,8 @@ impl<'s> Lexer<'s> {
                 self.token_action(kind, start)?;
                 return Ok(Token {
                     kind,
-                    start,
-                    end: self.pos,
+                    start: start as u32,
+                    end: self.pos as u32,
                     special: special(self),
                 });
             }

@@ -47,6 +47,7 @@ use super::ast::{
     BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, UnaryOp,
 };
 use super::error::ParseError;
+use super::intern::Interner;
 use super::lexer::{LexError, Lexer, State, Token, K};
 use super::span::{LineCol, Span};
 
@@ -227,12 +228,12 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- positions and errors -------------------------------------------
 
-    /// Absolute source offset of a `text` offset.
-    /// A name of the tree.
+    /// A name of the tree: one shared string per distinct name.
     fn name(&mut self, name: &str) -> Arc<str> {
-        Arc::from(name)
+        self.scratch.names.intern(name)
     }
 
+    /// Absolute source offset of a `text` offset.
     fn abs(&self, pos: usize) -> usize {
         match &self.map {
             Some(m) => m.get(pos).or_else(|| m.last()).map_or(pos, |&p| p as usize),
@@ -245,11 +246,11 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     fn tspan(&self, t: &Token) -> Span {
-        self.span(t.start, t.end)
+        self.span(t.at(), t.to())
     }
 
     fn image(&self, t: &Token) -> &'a str {
-        self.text.get(t.start..t.end).unwrap_or("")
+        self.text.get(t.at()..t.to()).unwrap_or("")
     }
 
     #[cold]
@@ -295,10 +296,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         if t.kind == K::Eof {
             let last = self
                 .text
-                .get(..t.start)
+                .get(..t.at())
                 .and_then(|r| r.chars().next_back())
                 .map_or(0, char::len_utf8);
-            self.span(t.start - last, t.start)
+            self.span(t.at() - last, t.at())
         } else {
             self.tspan(t)
         }
@@ -356,41 +357,23 @@ impl<'a, 'm> Parser<'a, 'm> {
     #[inline(never)]
     fn lex_to(&mut self, n: usize) -> PResult<Token> {
         let want = self.cur + n;
-        while self.base + self.toks.len() <= want {
-            if self.toks.last().is_some_and(|t| t.kind == K::Eof) {
-                break;
-            }
+        let have = self.base + self.toks.len();
+        if have <= want && !self.toks.last().is_some_and(|t| t.kind == K::Eof) {
             if let Some(e) = self.lex_error.take() {
                 return Err(self.lex_fail(*e));
             }
-            let t = self.lx.next_token().map_err(|e| self.lex_fail(*e))?;
-            self.toks.push(t);
-            if self.base + self.toks.len() > want {
-                self.lex_ahead(t.kind);
+            if let Err(e) = self.lx.lex_into(&mut self.toks, want + 1 - have, LEX_AHEAD) {
+                if self.base + self.toks.len() > want {
+                    // Met while lexing ahead: for when its token is asked for.
+                    self.lex_error = Some(e);
+                } else {
+                    return Err(self.lex_fail(*e));
+                }
             }
         }
         match self.tok_at(want).or_else(|| self.toks.last()) {
             Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
-        }
-    }
-
-    /// Lexes up to [`LEX_AHEAD`] tokens after one of kind `last` (see [`Parser::lex_to`]).
-    fn lex_ahead(&mut self, mut last: K) {
-        for _ in 0..LEX_AHEAD {
-            if matches!(last, K::Word | K::BracketedWord | K::RParen | K::Eof) {
-                return;
-            }
-            match self.lx.next_token() {
-                Ok(t) => {
-                    self.toks.push(t);
-                    last = t.kind;
-                }
-                Err(e) => {
-                    self.lex_error = Some(e);
-                    return;
-                }
-            }
         }
     }
 
@@ -424,6 +407,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(t)
     }
 
+    #[inline]
     fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
         self.expect_with(k, || what.to_string())
     }
@@ -442,6 +426,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
     }
 
+    #[inline]
     fn skip_ws(&mut self) -> PResult<()> {
         if self.peek(0)? == K::Whitespace {
             self.bump()?;
@@ -468,29 +453,44 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `( Statement() )*`
     fn statements(&mut self) -> PResult<Block> {
         let mut out = self.scratch.open();
-        out.from = self.peek_tok(0)?.start;
+        out.from = self.peek_tok(0)?.at();
         // Every statement consumes at least one token.
         loop {
             let t = self.peek_tok(0)?;
             if !starts_statement(t.kind) {
                 break;
             }
-            (self.scratch.at, self.scratch.len) = (t.start, self.text.len());
-            self.statement(&mut out)?;
+            (self.scratch.at, self.scratch.len) = (t.at(), self.text.len());
+            let plain = self.depth + STATEMENT_COST <= MAX_NESTING;
+            if t.kind != K::LCurly && is_text_token(t.kind) && plain {
+                // Text (what [`Parser::statement`] does with it, in short).
+                self.cur += 1;
+                let span = self.tspan(&t);
+                self.scratch.push_text(&mut out, span, self.lx.special(&t));
+                self.scratch.push_source(&mut out, span, self.image(&t));
+            } else if t.kind == K::Identifier && plain {
+                // A reference (likewise).
+                self.depth += STATEMENT_COST;
+                let r = self.reference();
+                self.depth -= STATEMENT_COST;
+                self.push_reference(&mut out, r?);
+            } else {
+                self.statement(&mut out)?;
+            }
             self.trim();
         }
         Ok(self.scratch.finish(out))
     }
 
-    fn statement(&mut self, out: &mut Out) -> PResult<()> {
+    fn statement(&mut self, out: &mut Out<'a>) -> PResult<()> {
         let t = self.peek_tok(0)?;
-        self.enter_by(t.start, STATEMENT_COST)?;
+        self.enter_by(t.at(), STATEMENT_COST)?;
         let r = self.statement_inner(&t, out);
         self.leave_by(STATEMENT_COST);
         r
     }
 
-    fn statement_inner(&mut self, t: &Token, out: &mut Out) -> PResult<()> {
+    fn statement_inner(&mut self, t: &Token, out: &mut Out<'a>) -> PResult<()> {
         if t.kind == K::If {
             let n = self.if_statement()?;
             self.scratch.push(out, n);
@@ -511,13 +511,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let img = self.image(t);
                 let cut = img.find("##").or_else(|| img.find("#*")).unwrap_or(0);
                 let prefix = img.get(..cut).unwrap_or("");
-                self.scratch.push_text(out, self.tspan(t), prefix);
+                self.scratch.push_source(out, self.tspan(t), prefix);
             }
             K::TextBlock => {
                 self.bump()?;
                 let img = self.image(t);
                 let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
-                self.scratch.push_text(out, self.tspan(t), body);
+                self.scratch.push_source(out, self.tspan(t), body);
             }
             K::SetDirective => {
                 let n = self.set_directive()?;
@@ -535,7 +535,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 // The special text in front, then the token (they merge).
                 let span = self.tspan(t);
                 self.scratch.push_text(out, span, self.lx.special(t));
-                self.scratch.push_text(out, span, self.image(t));
+                self.scratch.push_source(out, span, self.image(t));
             }
             _ => return Err(self.unexpected(t, "text, a reference or a directive")),
         }
@@ -563,13 +563,13 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Escape()`: a run of `\\` pairs. Before a directive each pair prints
     /// one backslash, elsewhere two.
-    fn escape(&mut self, out: &mut Out) -> PResult<()> {
+    fn escape(&mut self, out: &mut Out<'a>) -> PResult<()> {
         let first = self.bump()?;
         let mut count = 1usize;
-        let mut end = first.end;
+        let mut end = first.to();
         // Each round consumes a token.
         while self.peek(0)? == K::DoubleEscape {
-            end = self.bump()?.end;
+            end = self.bump()?.to();
             count += 1;
         }
         let next = self.peek_tok(0)?;
@@ -578,7 +578,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             builtin_directive(tag).is_some() || self.macros.contains(tag)
         };
         let s = if control { "\\" } else { "\\\\" }.repeat(count);
-        self.scratch.push_text(out, self.span(first.start, end), &s);
+        self.scratch.push_text(out, self.span(first.at(), end), &s);
         Ok(())
     }
 
@@ -586,7 +586,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn set_directive(&mut self) -> PResult<Node> {
         let set = self.bump()?;
         let hash = self.image(&set).find('#').unwrap_or(0);
-        let start = set.start + hash;
+        let start = set.at() + hash;
         self.skip_ws()?;
         let t = self.peek_tok(0)?;
         if !(t.kind == K::Identifier || t.kind == K::LCurly) {
@@ -601,8 +601,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         if self.peek(0)? == K::Newline {
             self.bump()?;
         }
-        let target = match target {
-            RefOrText::Ref(mut r, _) => {
+        let target = match target.into_ref() {
+            Ok(mut r) => {
                 // A simple target is named by its first token minus one
                 // character (`ASTSetDirective`): `#set(${a} = 1)` sets `{`.
                 if r.parts.is_empty() {
@@ -617,16 +617,16 @@ impl<'a, 'm> Parser<'a, 'm> {
                     };
                     let mut cs = first.chars();
                     cs.next();
-                    r.root = self.name(cs.as_str());
+                    if *r.root != *cs.as_str() {
+                        r.root = self.name(cs.as_str());
+                    }
                 }
                 r
             }
-            RefOrText::Text(span, _) => {
-                return Err(self.fail(span, "#set needs a reference to assign to"))
-            }
+            Err((span, _)) => return Err(self.fail(span, "#set needs a reference to assign to")),
         };
         Ok(Node::Set {
-            span: self.span(start, rp.start + 1),
+            span: self.span(start, rp.at() + 1),
             target,
             value,
         })
@@ -635,7 +635,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `IfStatement()`
     fn if_statement(&mut self) -> PResult<Node> {
         let if_tok = self.bump()?;
-        let start = if_tok.start + self.image(&if_tok).rfind('#').unwrap_or(0);
+        let start = if_tok.at() + self.image(&if_tok).rfind('#').unwrap_or(0);
         let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let body = self.statements()?;
@@ -654,12 +654,12 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            let at = LineCol::of(self.src, self.abs(if_tok.start));
+            let at = LineCol::of(self.src, self.abs(if_tok.at()));
             return Err(self.unexpected(&end, &format!("#end to close the #if at {at}")));
         }
         self.bump()?;
         Ok(Node::If {
-            span: self.span(start, end.end),
+            span: self.span(start, end.to()),
             branches,
             otherwise,
         })
@@ -675,7 +675,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `Directive()`: built-in directives and macro calls.
-    fn directive(&mut self, out: &mut Out) -> PResult<()> {
+    fn directive(&mut self, out: &mut Out<'a>) -> PResult<()> {
         let word = self.bump()?;
         let img = self.image(&word);
         let name: &str = if word.kind == K::BracketedWord {
@@ -683,7 +683,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         } else {
             img.get(1..).unwrap_or("")
         };
-        let start = word.start;
+        let start = word.at();
         let builtin = builtin_directive(name);
         let is_block = builtin.unwrap_or(name.starts_with('@'));
         let is_macro_def = name == "macro";
@@ -698,7 +698,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 ));
             }
             self.lx.pop();
-            let span = self.span(start, word.end);
+            let span = self.span(start, word.to());
             let node = match name {
                 "break" => Node::Break(span, None),
                 "stop" => Node::Stop(span),
@@ -766,7 +766,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         self.skip_ws()?;
         let rp = self.expect_with(K::RParen, || format!("')' to close #{name}("))?;
-        let head_span = self.span(start, rp.start + 1);
+        let head_span = self.span(start, rp.at() + 1);
 
         if !is_block {
             let node = self.line_directive(name, start, &rp, head_span, args)?;
@@ -777,11 +777,11 @@ impl<'a, 'm> Parser<'a, 'm> {
         let body = self.statements()?;
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
-            let at = LineCol::of(self.src, self.abs(word.start));
+            let at = LineCol::of(self.src, self.abs(word.at()));
             return Err(self.unexpected(&end, &format!("#end to close the #{name} at {at}")));
         }
         self.bump()?;
-        let span = self.span(start, end.end);
+        let span = self.span(start, end.to());
         let node = match name {
             "foreach" => self.foreach(span, head_span, args, body)?,
             "macro" => {
@@ -830,7 +830,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 // `#literal()`: its body as written.
                 let text = self
                     .src
-                    .get(self.abs(rp.end)..self.abs(end.start))
+                    .get(self.abs(rp.to())..self.abs(end.at()))
                     .unwrap_or("");
                 Node::Text(span, text.into())
             }
@@ -905,7 +905,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             }
             _ => Node::MacroCall {
                 // Printed as written, the `)`'s swallowed blanks included.
-                span: self.span(start, rp.end),
+                span: self.span(start, rp.to()),
                 name: self.name(name),
                 args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
             },
@@ -976,22 +976,22 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- references -------------------------------------------------------
 
-    fn push_reference(&mut self, out: &mut Out, r: RefOrText) {
+    fn push_reference(&mut self, out: &mut Out<'a>, r: RefOrText) {
         match r {
-            RefOrText::Ref(r, prefix) => {
-                if let Some((span, p)) = prefix {
-                    self.scratch.push_text(out, span, &p);
-                }
+            RefOrText::Ref(r) => self.scratch.push(out, Node::Ref(r)),
+            RefOrText::Prefixed(p) => {
+                let (r, span, text) = *p;
+                self.scratch.push_text(out, span, &text);
                 self.scratch.push(out, Node::Ref(r));
             }
-            RefOrText::Text(span, s) => self.scratch.push_text(out, span, &s),
+            RefOrText::Text(t) => self.scratch.push_text(out, t.0, &t.1),
         }
     }
 
     fn reference_expr(&mut self) -> PResult<Expr> {
-        match self.reference()? {
-            RefOrText::Ref(r, _) => Ok(Expr::Ref(r)),
-            RefOrText::Text(span, s) => Ok(Expr::Ref(Box::new(Reference {
+        match self.reference()?.into_ref() {
+            Ok(r) => Ok(Expr::Ref(r)),
+            Err((span, s)) => Ok(Expr::Ref(Box::new(Reference {
                 span,
                 root: self.name(&s),
                 root_span: span,
@@ -1016,7 +1016,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let depth = self.depth;
         let first = self.peek_tok(0)?;
-        self.enter(first.start)?;
+        self.enter(first.at())?;
         let r = self.reference_inner();
         self.leave();
         let r = match r {
@@ -1042,8 +1042,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         } else {
             first
         };
-        let parts_from = self.scratch.parts.len();
-        self.indexes()?;
+        let mut parts = Parts::new();
+        if self.peek(0)? == K::IndexLBracket {
+            self.indexes(&mut parts)?;
+        }
         // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
         while self.peek(0)? == K::Dot {
             self.bump()?;
@@ -1069,26 +1071,27 @@ impl<'a, 'm> Parser<'a, 'm> {
                 }
                 let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
                 let args = take_from(&mut self.scratch.exprs, args_from);
-                let part = RefPart::Method(self.span(id.start, rp.end), name, args);
-                self.scratch.parts.push(part);
+                let part = RefPart::Method(self.span(id.at(), rp.to()), name, args);
+                parts.push(part);
             } else {
-                let part = RefPart::Property(self.span(id.start, id.end), name);
-                self.scratch.parts.push(part);
+                let part = RefPart::Property(self.span(id.at(), id.to()), name);
+                parts.push(part);
             }
-            self.indexes()?;
+            if self.peek(0)? == K::IndexLBracket {
+                self.indexes(&mut parts)?;
+            }
         }
-        let parts = self.scratch.take_parts(parts_from);
         let mut end = self
             .tok_at(self.cur.wrapping_sub(1))
-            .map_or(first.end, |t| t.end);
+            .map_or(first.to(), |t| t.to());
         if formal {
-            end = self.expect(K::RCurly, "'}' to close '${'")?.end;
+            end = self.expect(K::RCurly, "'}' to close '${'")?.to();
         }
         self.build_reference(&first, &ident, parts, formal, end)
     }
 
-    /// `[index]` parts, pushed on the scratch parts.
-    fn indexes(&mut self) -> PResult<()> {
+    /// `[index]` parts, pushed on `parts`.
+    fn indexes(&mut self, parts: &mut Parts) -> PResult<()> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -1110,13 +1113,14 @@ impl<'a, 'm> Parser<'a, 'm> {
             };
             self.skip_ws()?;
             let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
-            let part = RefPart::Index(self.span(lb.start, rb.end), e);
-            self.scratch.parts.push(part);
+            let part = RefPart::Index(self.span(lb.at(), rb.to()), e);
+            parts.push(part);
         }
         Ok(())
     }
 
     /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
+    #[inline]
     fn build_reference(
         &mut self,
         first: &Token,
@@ -1139,21 +1143,18 @@ impl<'a, 'm> Parser<'a, 'm> {
             } else {
                 (
                     img.get(1..).unwrap_or(""),
-                    self.span(first.start + 1, ident.end),
+                    self.span(first.at() + 1, ident.to()),
                 )
             };
-            return Ok(RefOrText::Ref(
-                Box::new(Reference {
-                    span: self.span(first.start, end),
-                    root: self.name(name),
-                    root_span,
-                    parts,
-                    silent: false,
-                    formal,
-                    backslashes: 0,
-                }),
-                None,
-            ));
+            return Ok(RefOrText::Ref(Box::new(Reference {
+                span: self.span(first.at(), end),
+                root: self.name(name),
+                root_span,
+                parts,
+                silent: false,
+                formal,
+                backslashes: 0,
+            })));
         }
         // Where the name starts: after the last `$` or `!`.
         let after_sigil = bytes
@@ -1168,55 +1169,56 @@ impl<'a, 'm> Parser<'a, 'm> {
         let root_span = if formal {
             self.tspan(ident)
         } else {
-            self.span(first.start + after_sigil, ident.end)
+            self.span(first.at() + after_sigil, ident.to())
         };
         let n = bytes.iter().take_while(|&&b| b == b'\\').count();
         if bytes.contains(&b'\\') && img.contains("\\!") {
             // `$\!x`: not a reference; 1.7 prints it as a null one.
-            return Ok(RefOrText::Ref(
-                Box::new(Reference {
-                    span: self.span(first.start, end),
-                    root: self.name(&format!("\\!{}", name)),
-                    root_span,
-                    parts: Parts::new(),
-                    silent: false,
-                    formal,
-                    backslashes: 0,
-                }),
-                None,
-            ));
+            return Ok(RefOrText::Ref(Box::new(Reference {
+                span: self.span(first.at(), end),
+                root: self.name(&format!("\\!{}", name)),
+                root_span,
+                parts: Parts::new(),
+                silent: false,
+                formal,
+                backslashes: 0,
+            })));
         }
         let rest = img.get(n..).unwrap_or("");
         let dollar = rest.bytes().rposition(|b| b == b'$');
         let Some(dollar) = dollar else {
             // A "runt": an identifier the lexer took for a reference; 1.7 prints the token.
-            return Ok(RefOrText::Text(self.tspan(first), rest.to_string()));
+            return Ok(RefOrText::Text(Box::new((
+                self.tspan(first),
+                rest.to_string(),
+            ))));
         };
         let escaped = n % 2 == 1;
         let more_prefix = rest.get(..dollar).unwrap_or("");
         let silent = rest.get(dollar..).is_some_and(|r| r.starts_with("$!"));
         let (span_start, backslashes, prefix) = if more_prefix.is_empty() {
-            (first.start, n as u32, None)
+            (first.at(), n as u32, None)
         } else if escaped {
             // 1.7 drops the prefix of an escaped reference (`\$$b` prints `\$b` when null).
-            (first.start + n + dollar, n as u32, None)
+            (first.at() + n + dollar, n as u32, None)
         } else {
             let p = format!("{}{}", "\\".repeat(n / 2), more_prefix);
-            let at = first.start + n + dollar;
-            (at, 0, Some((self.span(first.start, at), p)))
+            let at = first.at() + n + dollar;
+            (at, 0, Some((self.span(first.at(), at), p)))
         };
-        Ok(RefOrText::Ref(
-            Box::new(Reference {
-                span: self.span(span_start, end),
-                root: self.name(name),
-                root_span,
-                parts,
-                silent,
-                formal,
-                backslashes,
-            }),
-            prefix,
-        ))
+        let r = Box::new(Reference {
+            span: self.span(span_start, end),
+            root: self.name(name),
+            root_span,
+            parts,
+            silent,
+            formal,
+            backslashes,
+        });
+        Ok(match prefix {
+            None => RefOrText::Ref(r),
+            Some((span, text)) => RefOrText::Prefixed(Box::new((r, span, text))),
+        })
     }
 
     // ----- expressions ------------------------------------------------------
@@ -1224,7 +1226,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `Expression()` = `ConditionalOrExpression()`
     fn expression(&mut self) -> PResult<Expr> {
         let t = self.peek_tok(0)?;
-        self.enter(t.start)?;
+        self.enter(t.at())?;
         let r = self.or_expr();
         self.leave();
         r
@@ -1239,7 +1241,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     fn binary_expr(&mut self, min: u8) -> PResult<Expr> {
-        let mut l = self.unary_expr()?;
+        let mut l = self.operand()?;
         // Each round consumes an operator.
         loop {
             let Some((op, prec)) = binary_op(self.peek(0)?) else {
@@ -1254,19 +1256,26 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
     }
 
-    fn unary_expr(&mut self) -> PResult<Expr> {
+    /// `UnaryExpression()`: `!` operands, else a primary expression.
+    #[inline]
+    fn operand(&mut self) -> PResult<Expr> {
         let k0 = self.peek(0)?;
-        let not = k0 == K::Not || (k0 == K::Whitespace && self.peek(1)? == K::Not);
-        if !not {
-            return self.primary();
+        if k0 == K::Not || (k0 == K::Whitespace && self.peek(1)? == K::Not) {
+            self.not_expr()
+        } else {
+            self.primary()
         }
+    }
+
+    /// `"!" UnaryExpression()`
+    fn not_expr(&mut self) -> PResult<Expr> {
         self.skip_ws()?;
         let t = self.bump()?;
-        self.enter(t.start)?;
-        let e = self.unary_expr();
+        self.enter(t.at())?;
+        let e = self.operand();
         self.leave();
         let e = e?;
-        let span = Span::new(self.abs(t.start), e.span().end as usize);
+        let span = Span::new(self.abs(t.at()), e.span().end as usize);
         Ok(Expr::Unary(span, UnaryOp::Not, Box::new(e)))
     }
 
@@ -1274,7 +1283,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn primary(&mut self) -> PResult<Expr> {
         self.skip_ws()?;
         let t = self.peek_tok(0)?;
-        self.enter(t.start)?;
+        self.enter(t.at())?;
         let e = self.primary_inner(&t);
         self.leave();
         let e = e?;
@@ -1299,7 +1308,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 self.bump()?;
                 let e = self.expression()?;
                 let rp = self.expect(K::RParen, "')'")?;
-                Expr::Paren(self.span(t.start, rp.start + 1), Box::new(e))
+                Expr::Paren(self.span(t.at(), rp.at() + 1), Box::new(e))
             }
             _ => return Err(self.unexpected(t, "an expression")),
         })
@@ -1309,7 +1318,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn parameter(&mut self) -> PResult<Expr> {
         self.skip_ws()?;
         let t = self.peek_tok(0)?;
-        self.enter(t.start)?;
+        self.enter(t.at())?;
         let e = self.parameter_inner(&t);
         self.leave();
         let e = e?;
@@ -1382,7 +1391,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.skip_ws()?;
         let rb = self.expect(K::RBracket, "']' to close the range")?;
         Ok(Expr::Range(
-            self.span(lb.start, rb.end),
+            self.span(lb.at(), rb.to()),
             Box::new(from),
             Box::new(to),
         ))
@@ -1414,7 +1423,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let rb = self.expect(K::RBracket, "',' or ']' in the list")?;
         let items = take_from(&mut self.scratch.exprs, items_from);
-        Ok(Expr::List(self.span(lb.start, rb.end), items))
+        Ok(Expr::List(self.span(lb.at(), rb.to()), items))
     }
 
     /// `Map()`
@@ -1445,7 +1454,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             return Err(self.unexpected(&t, "',' or '}' in the map"));
         }
         self.bump()?;
-        Ok(Expr::Map(self.span(lc.start, t.end), entries))
+        Ok(Expr::Map(self.span(lc.at(), t.to()), entries))
     }
 
     fn integer_literal(&mut self) -> PResult<Expr> {
@@ -1486,7 +1495,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         let img = self.image(&t);
         let span = self.tspan(&t);
         let quote = img.chars().next().unwrap_or('"');
-        let body_start = t.start + 1;
+        let body_start = t.at() + 1;
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
         let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
         // Nothing to process: no doubled quote, no `\u`, no template inside.
@@ -1560,7 +1569,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         if let Some((_, hat)) = pending_high.take() {
             push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
         }
-        let close = self.abs(t.end.saturating_sub(1));
+        let close = self.abs(t.to().saturating_sub(1));
         let interpolated = if interpolate {
             Some(self.interpolate(&value, offs, close, span)?)
         } else {
@@ -1633,11 +1642,24 @@ fn push_mapped(value: &mut String, offs: &mut Vec<u32>, c: char, at: usize) {
 }
 
 /// A parsed `Reference()`: a reference (with text 1.7 prints in front of it),
-/// or text when 1.7 treats it as a plain token.
+/// or text when 1.7 treats it as a plain token. Boxed parts only: results
+/// carrying one are returned in registers.
 #[derive(Clone)]
 enum RefOrText {
-    Ref(Box<Reference>, Option<(Span, String)>),
-    Text(Span, String),
+    Ref(Box<Reference>),
+    Prefixed(Box<(Box<Reference>, Span, String)>),
+    Text(Box<(Span, String)>),
+}
+
+impl RefOrText {
+    /// The reference (without its prefix), or the text.
+    fn into_ref(self) -> Result<Box<Reference>, (Span, String)> {
+        match self {
+            RefOrText::Ref(r) => Ok(r),
+            RefOrText::Prefixed(p) => Ok(p.0),
+            RefOrText::Text(t) => Err(*t),
+        }
+    }
 }
 
 /// A binary operator's token: the operator and its precedence, lowest first
@@ -1667,12 +1689,15 @@ fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
 
 /// A block being built: its nodes are those of [`Scratch::nodes`] from
 /// `start` on, or, once there are many, `spilled`. Consecutive text is merged
-/// into one node; the text waits in `text` until something else comes.
-struct Out {
+/// into one node; the text waits until something else comes, in `pending`
+/// while it is one slice of the text being parsed (made a node without a
+/// copy in between), else in `text`.
+struct Out<'t> {
     start: usize,
     spilled: Option<Vec<Node>>,
     /// Where the block starts in the text (to size `spilled`).
     from: usize,
+    pending: &'t str,
     text: String,
     text_span: Span,
 }
@@ -1687,13 +1712,14 @@ const SPILL_AT: usize = 256;
 #[derive(Default)]
 struct Scratch {
     nodes: Vec<Node>,
-    parts: Vec<RefPart>,
     exprs: Vec<Expr>,
     /// Text buffers for [`Out`], kept for reuse.
     texts: Vec<String>,
     /// Where the statement being parsed starts, and the text's length.
     at: usize,
     len: usize,
+    /// The names of the tree (see [`Parser::name`]).
+    names: Interner,
 }
 
 /// The items of `stack` from `from` on, moved into a vector of their number.
@@ -1703,42 +1729,54 @@ fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
 }
 
 impl Scratch {
-    fn open(&mut self) -> Out {
+    fn open<'t>(&mut self) -> Out<'t> {
         Out {
             start: self.nodes.len(),
             spilled: None,
             from: 0,
+            pending: "",
             text: self.texts.pop().unwrap_or_default(),
             text_span: Span::default(),
         }
     }
 
-    fn push(&mut self, out: &mut Out, node: Node) {
-        self.flush(out);
+    #[inline]
+    fn push(&mut self, out: &mut Out<'_>, node: Node) {
+        if !out.pending.is_empty() || !out.text.is_empty() {
+            self.flush(out);
+        }
         self.push_node(out, node);
     }
 
-    fn push_node(&mut self, out: &mut Out, node: Node) {
+    #[inline]
+    fn push_node(&mut self, out: &mut Out<'_>, node: Node) {
         if let Some(v) = &mut out.spilled {
             v.push(node);
         } else if self.nodes.len() - out.start >= SPILL_AT {
-            // Room for as many nodes as the rest of the text holds at the
-            // density so far: growing by doubling would copy them all.
-            let done = self.at.saturating_sub(out.from).max(1);
-            let rest = self.len.saturating_sub(out.from);
-            let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
-            let room = (guess + guess / 8 + 16).clamp(4 * SPILL_AT, rest.max(4 * SPILL_AT));
-            let mut v = Vec::with_capacity(room);
-            v.extend(self.nodes.drain(out.start.min(self.nodes.len())..));
-            v.push(node);
-            out.spilled = Some(v);
+            self.spill(out, node);
         } else {
             self.nodes.push(node);
         }
     }
 
+    /// Moves a block that has grown long into a vector of its own, with room
+    /// for as many nodes as the rest of the text holds at the density so far
+    /// (growing by doubling would copy them all).
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, out: &mut Out<'_>, node: Node) {
+        let done = self.at.saturating_sub(out.from).max(1);
+        let rest = self.len.saturating_sub(out.from);
+        let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
+        let room = (guess + guess / 8 + 16).clamp(4 * SPILL_AT, rest.max(4 * SPILL_AT));
+        let mut v = Vec::with_capacity(room);
+        v.extend(self.nodes.drain(out.start.min(self.nodes.len())..));
+        v.push(node);
+        out.spilled = Some(v);
+    }
+
     /// Removes and returns the block's last node if it is text.
-    fn pop_text(&mut self, out: &mut Out) -> Option<(Span, Arc<str>)> {
+    fn pop_text(&mut self, out: &mut Out<'_>) -> Option<(Span, Arc<str>)> {
         let nodes = match &mut out.spilled {
             Some(v) => v,
             None if self.nodes.len() > out.start => &mut self.nodes,
@@ -1755,9 +1793,12 @@ impl Scratch {
     }
 
     /// Appends text, merging with a preceding text node.
-    fn push_text(&mut self, out: &mut Out, span: Span, s: &str) {
+    fn push_text(&mut self, out: &mut Out<'_>, span: Span, s: &str) {
         if s.is_empty() {
             return;
+        }
+        if !out.pending.is_empty() {
+            out.text.push_str(std::mem::take(&mut out.pending));
         }
         if out.text.is_empty() {
             // A text node pushed as a node (`#literal`) takes text after it.
@@ -1773,15 +1814,43 @@ impl Scratch {
         out.text.push_str(s);
     }
 
-    fn flush(&mut self, out: &mut Out) {
-        if !out.text.is_empty() {
+    /// [`Scratch::push_text`] for a slice of the text being parsed, kept as
+    /// a slice while it is the only text waiting.
+    #[inline]
+    fn push_source<'t>(&mut self, out: &mut Out<'t>, span: Span, s: &'t str) {
+        if s.is_empty() {
+            return;
+        }
+        if out.pending.is_empty() && out.text.is_empty() && !self.last_is_text(out) {
+            out.pending = s;
+            out.text_span = span;
+        } else {
+            self.push_text(out, span, s);
+        }
+    }
+
+    /// Whether the block's last node is text.
+    fn last_is_text(&self, out: &Out<'_>) -> bool {
+        let last = match &out.spilled {
+            Some(v) => v.last(),
+            None => self.nodes.get(out.start..).and_then(<[Node]>::last),
+        };
+        matches!(last, Some(Node::Text(..)))
+    }
+
+    #[inline(never)]
+    fn flush(&mut self, out: &mut Out<'_>) {
+        if !out.pending.is_empty() {
+            let node = Node::Text(out.text_span, Arc::from(std::mem::take(&mut out.pending)));
+            self.push_node(out, node);
+        } else if !out.text.is_empty() {
             let node = Node::Text(out.text_span, out.text.as_str().into());
             out.text.clear();
             self.push_node(out, node);
         }
     }
 
-    fn finish(&mut self, mut out: Out) -> Block {
+    fn finish(&mut self, mut out: Out<'_>) -> Block {
         self.flush(&mut out);
         self.texts.push(std::mem::take(&mut out.text));
         match out.spilled {
@@ -1793,29 +1862,13 @@ impl Scratch {
         }
     }
 
-    /// The parts from `from` on (most references have one or none: no allocation).
-    fn take_parts(&mut self, from: usize) -> Parts {
-        match self.parts.len().checked_sub(from) {
-            None | Some(0) => Parts::new(),
-            Some(1) => {
-                let mut parts = Parts::new();
-                if let Some(p) = self.parts.pop() {
-                    parts.push(p);
-                }
-                parts
-            }
-            Some(_) => Parts::from_vec(take_from(&mut self.parts, from)),
-        }
-    }
-
-    fn lens(&self) -> [usize; 3] {
-        [self.nodes.len(), self.parts.len(), self.exprs.len()]
+    fn lens(&self) -> [usize; 2] {
+        [self.nodes.len(), self.exprs.len()]
     }
 
     /// Drops what was pushed since [`Scratch::lens`] (after a speculative parse).
-    fn truncate(&mut self, [nodes, parts, exprs]: [usize; 3]) {
+    fn truncate(&mut self, [nodes, exprs]: [usize; 2]) {
         self.nodes.truncate(nodes);
-        self.parts.truncate(parts);
         self.exprs.truncate(exprs);
     }
 }

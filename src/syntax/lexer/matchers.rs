@@ -34,13 +34,13 @@ fn len_of(r: Res<'_>) -> Option<usize> {
     }
 }
 
-const fn is_blank(b: u8) -> bool {
+pub(super) const fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 const fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b == b'@'
 }
-const fn is_identifier_start(b: u8) -> bool {
+pub(super) const fn is_identifier_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 const fn is_directive_char(b: u8) -> bool {
@@ -83,10 +83,91 @@ fn with_blank_line_tail(s: &[u8], t: &[u8]) -> Option<usize> {
     })
 }
 
-/// The length of the text (`$`, `#` and `\\` end it) at the start of `s`.
+/// The length of the text (`$`, `#` and `\\` end it) at the start of `s`:
+/// its first 16 bytes are scanned a word at a time (the text between two
+/// references is short), the rest by `memchr`.
 #[inline]
 pub(super) fn text_len(s: &[u8]) -> usize {
-    memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len())
+    let mut at = 0;
+    while at < 16 {
+        let Some(w) = s.get(at..at + 8) else {
+            break;
+        };
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let v = u64::from_le_bytes(b);
+        let hits = has_byte(v, b'$') | has_byte(v, b'#') | has_byte(v, b'\\');
+        if hits != 0 {
+            return at + (hits.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let rest = s.get(at..).unwrap_or(&[]);
+    at + memchr::memchr3(b'$', b'#', b'\\', rest).unwrap_or(rest.len())
+}
+
+/// The high bit of each byte of `v` equal to `b`, and maybe of bytes above
+/// the first such byte (the lowest bit set is always the first match).
+#[inline]
+fn has_byte(v: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = v ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+/// Whether `#set(` (or `#{set}(`) can start at `s` after its blanks: the
+/// first byte after them is `#`. When not, the blanks start no `#set(`.
+#[inline]
+pub(super) fn may_start_set(s: &[u8]) -> bool {
+    s.get(run(s, 0, is_blank)) == Some(&b'#')
+}
+
+/// Whether text in the default state can start with `b` and nothing else
+/// can (`$`, `#` and `\\` start other tokens, blanks can start `#set(`).
+#[inline]
+pub(super) fn is_plain_text_start(b: u8) -> bool {
+    !matches!(b, b'$' | b'#' | b'\\' | b' ' | b'\t')
+}
+
+/// Whether `b`, after a reference (in the `Reference` and `RefModifier`
+/// states), starts nothing but the reference terminator, and makes no special
+/// text: not `[`, `(`, blanks (`#set(`), `#`, `$`, `\\`, `{`, `}`, `.`, an
+/// identifier's first byte.
+#[inline]
+pub(super) fn is_plain_terminator(b: u8) -> bool {
+    !matches!(
+        b,
+        b'[' | b'(' | b' ' | b'\t' | b'#' | b'$' | b'\\' | b'{' | b'}' | b'.'
+    ) && !is_identifier_start(b)
+}
+
+/// The length of a run of directive characters (letters, digits, `_`, `@`)
+/// at the start of `s`.
+#[inline]
+pub(super) fn directive_word_len(s: &[u8]) -> usize {
+    run(s, 0, is_directive_char)
+}
+
+/// The length of a run of ASCII digits at the start of `s`.
+#[inline]
+pub(super) fn digits_len(s: &[u8]) -> usize {
+    run(s, 0, |b| b.is_ascii_digit())
+}
+
+/// The length of a run of whitespace at the start of `s`.
+#[inline]
+pub(super) fn whitespace_len(s: &[u8]) -> usize {
+    run(s, 0, is_whitespace)
+}
+
+/// The kind of the identifier `s[..n]`: `true` and `false` are their own.
+#[inline]
+pub(super) fn identifier_kind(s: &[u8], n: usize) -> K {
+    match s.get(..n) {
+        Some(b"true") => K::True,
+        Some(b"false") => K::False,
+        _ => K::Identifier,
+    }
 }
 
 /// The length of an identifier at the start of `s`, which starts with a

@@ -8,7 +8,7 @@ fn lex(s: &str) -> Result<Vec<(K, String)>, Box<LexError>> {
         if t.kind == K::Eof {
             return Ok(out);
         }
-        out.push((t.kind, s[t.start..t.end].to_string()));
+        out.push((t.kind, s[t.at()..t.to()].to_string()));
     }
     panic!("too many tokens");
 }
@@ -88,7 +88,7 @@ fn stream(s: &str, use_reference: bool) -> Stream {
     // Every token but the last consumes input.
     for _ in 0..=s.len() {
         let t = lx.next_token()?;
-        out.push((t.kind, t.start, t.end, lx.special(&t).to_string()));
+        out.push((t.kind, t.at(), t.to(), lx.special(&t).to_string()));
         if t.kind == K::Eof {
             break;
         }

@@ -1,0 +1,181 @@
+//! One shared string per distinct name of a syntax tree.
+//!
+//! Templates repeat a few names (`input`, `path`, `util`, their variables)
+//! thousands of times; the parser makes each once and shares it. The table is
+//! open-addressed over a seeded hash of the name's bytes (a folded multiply of
+//! its first and last eight bytes, and of the bytes between for long names),
+//! so looking a name up costs a few instructions and a comparison; the seed is
+//! drawn per table, so nobody can choose names that collide.
+
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+/// Names and their shared strings.
+pub(crate) struct Interner {
+    seed: u64,
+    /// A power of two long, at most half full; each entry: hash and name.
+    table: Vec<Option<(u64, Arc<str>)>>,
+    len: usize,
+}
+
+const INITIAL: usize = 256;
+
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner {
+            seed: std::collections::hash_map::RandomState::new().hash_one(0x6e61_6d65_u64),
+            table: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+/// The 128-bit product of `a` and `b`, folded to 64 bits.
+#[inline]
+fn fold(a: u64, b: u64) -> u64 {
+    let m = u128::from(a) * u128::from(b);
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+/// Eight bytes of `b` from `at`, little-endian (0 if there are fewer).
+#[inline]
+fn word(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 8) {
+        Some(w) => {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            u64::from_le_bytes(a)
+        }
+        None => 0,
+    }
+}
+
+/// Four bytes of `b` from `at`, little-endian (0 if there are fewer).
+#[inline]
+fn half(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 4) {
+        Some(w) => {
+            let mut a = [0u8; 4];
+            a.copy_from_slice(w);
+            u64::from(u32::from_le_bytes(a))
+        }
+        None => 0,
+    }
+}
+
+/// The first and the last eight bytes of `b` (overlapping when shorter
+/// than 16; for fewer than 8, its first and last four, or for fewer than 4
+/// its first, middle and last byte), which with its length say what `b` is
+/// when it is at most 16 bytes long.
+#[inline]
+fn ends(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    if n >= 8 {
+        (word(b, 0), word(b, n - 8))
+    } else if n >= 4 {
+        (half(b, 0), half(b, n - 4))
+    } else if n > 0 {
+        let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+        (at(0) | (at(n / 2) << 8) | (at(n - 1) << 16), 0)
+    } else {
+        (0, 0)
+    }
+}
+
+/// Whether `a` and `b` are the same bytes (short ones compared by [`ends`]).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && if a.len() <= 16 {
+            ends(a) == ends(b)
+        } else {
+            a == b
+        }
+}
+
+const K1: u64 = 0x243f_6a88_85a3_08d3;
+const K2: u64 = 0x1319_8a2e_0370_7344;
+
+impl Interner {
+    #[inline]
+    fn hash(&self, s: &str) -> u64 {
+        let b = s.as_bytes();
+        let n = b.len();
+        let (first, last) = ends(b);
+        let mut h = fold(first ^ self.seed, last ^ K1 ^ n as u64);
+        // The bytes between the first and the last eight.
+        let mut at = 8;
+        while at + 8 < n {
+            h = fold(h ^ word(b, at), K2 ^ self.seed);
+            at += 8;
+        }
+        h
+    }
+
+    /// The shared string of `name`, made if new.
+    #[inline]
+    pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
+        if self.len * 2 >= self.table.len() {
+            self.grow();
+        }
+        let h = self.hash(name);
+        let mask = self.table.len() - 1;
+        let mut i = (h >> 32) as usize & mask;
+        // The table is at most half full: an empty entry comes before the end of a round.
+        for _ in 0..self.table.len() {
+            match self.table.get(i) {
+                Some(Some((eh, s))) if *eh == h && same(s.as_bytes(), name.as_bytes()) => {
+                    return s.clone()
+                }
+                Some(Some(_)) => i = (i + 1) & mask,
+                _ => break,
+            }
+        }
+        let s: Arc<str> = Arc::from(name);
+        if let Some(e) = self.table.get_mut(i) {
+            *e = Some((h, s.clone()));
+            self.len += 1;
+        }
+        s
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let size = (self.table.len() * 2).max(INITIAL);
+        let old = std::mem::replace(&mut self.table, vec![None; size]);
+        let mask = size - 1;
+        for (h, s) in old.into_iter().flatten() {
+            let mut i = (h >> 32) as usize & mask;
+            for _ in 0..size {
+                match self.table.get_mut(i) {
+                    Some(e @ None) => {
+                        *e = Some((h, s));
+                        break;
+                    }
+                    _ => i = (i + 1) & mask,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_string_per_name() {
+        let mut t = Interner::default();
+        let names: Vec<String> = (0..5000)
+            .map(|i| format!("{}{i}", "n".repeat(i % 40)))
+            .chain(["".into(), "a".into(), "ab".into(), "abcdefgh".into()])
+            .collect();
+        let first: Vec<Arc<str>> = names.iter().map(|n| t.intern(n)).collect();
+        for (n, f) in names.iter().zip(&first) {
+            assert_eq!(&**f, n.as_str());
+            let again = t.intern(n);
+            assert!(Arc::ptr_eq(f, &again), "{n} made twice");
+        }
+        assert_eq!(t.len, names.len());
+    }
+}
