@@ -92,6 +92,9 @@ fn builtin_directive(name: &str) -> Option<bool> {
     }
 }
 
+/// A directive's arguments (most directives have at most three).
+type Args = smallvec::SmallVec<[Arg; 3]>;
+
 /// A directive argument (`DirectiveArg`): an expression or a bare word.
 enum Arg {
     Expr(Expr),
@@ -718,7 +721,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         // ([<WHITESPACE>] <LPAREN>) ( LOOKAHEAD(2) [<WHITESPACE>] [<COMMA> [<WHITESPACE>]] DirectiveArg() )* [<WHITESPACE>] <RPAREN>
         self.skip_ws()?;
         self.expect(K::LParen, "'('")?;
-        let mut args: Vec<Arg> = Vec::new();
+        let mut args = Args::new();
         // Each round consumes at least the argument's first token.
         loop {
             let k0 = self.peek(0)?;
@@ -851,7 +854,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         start: usize,
         rp: &Token,
         head: Span,
-        args: Vec<Arg>,
+        args: Args,
     ) -> PResult<Node> {
         Ok(match name {
             "include" | "parse" => Node::Include {
@@ -923,7 +926,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
     }
 
-    fn foreach(&mut self, span: Span, head: Span, args: Vec<Arg>, body: Block) -> PResult<Node> {
+    fn foreach(&mut self, span: Span, head: Span, args: Args, body: Block) -> PResult<Node> {
         if args.len() < 2 {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }

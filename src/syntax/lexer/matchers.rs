@@ -145,8 +145,21 @@ pub(super) fn is_plain_terminator(b: u8) -> bool {
 /// at the start of `s`.
 #[inline]
 pub(super) fn directive_word_len(s: &[u8]) -> usize {
-    run(s, 0, is_directive_char)
+    s.iter()
+        .position(|&b| !DIRECTIVE_CHAR[b as usize])
+        .unwrap_or(s.len())
 }
+
+/// [`is_directive_char`] as a table.
+static DIRECTIVE_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = is_directive_char(b as u8);
+        b += 1;
+    }
+    t
+};
 
 /// The length of a run of ASCII digits at the start of `s`.
 #[inline]
