@@ -11,6 +11,12 @@
 //!   before the definition).
 //! - Spans stay on every node, for errors and for the cases where Velocity
 //!   prints the source text.
+//! - Each body a render may enter from elsewhere (the template, a `#macro`, a
+//!   `#define`, `#evaluate`d text) records its **height**: how deep the walker
+//!   nests inside it, in the parser's units (a statement in a block 2, an
+//!   expression 1). The walker adds the heights of the bodies it enters, so
+//!   the stack a render needs is bounded however macros, `#define`s and
+//!   `#evaluate` chain (see [`crate::eval::render::MAX_RENDER_NESTING`]).
 //!
 //! The syntax tree stays available for the linter ([`crate::Template::ast`]).
 //! Text handed to `#evaluate` at render time is compiled against the render's
@@ -43,6 +49,8 @@ const FIXED: [&str; 3] = ["foreach", "velocityCount", "velocityHasNext"];
 #[derive(Debug)]
 pub struct Program {
     pub body: Block,
+    /// How deep the walker nests inside `body` (see the module's notes).
+    pub height: u32,
     pub names: Names,
     /// String literals, by constant number.
     pub strings: Vec<Arc<str>>,
@@ -253,6 +261,8 @@ pub enum Node {
         span: Span,
         slot: Slot,
         body: Arc<Block>,
+        /// How deep the walker nests inside `body`.
+        height: u32,
     },
     Evaluate {
         span: Span,
@@ -354,6 +364,8 @@ pub struct MacroDef {
     pub params: Vec<Slot>,
     pub param_names: Vec<Arc<str>>,
     pub body: Block,
+    /// How deep the walker nests inside `body`.
+    pub height: u32,
 }
 
 /// Compiles a parsed template.
@@ -378,11 +390,15 @@ pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference))
         evaluates: false,
         macros: Some(&mut macros),
         registering: true,
+        depth: 0,
+        max: 0,
     };
     let body = c.block(ast);
     let evaluates = c.evaluates;
+    let height = c.max;
     Program {
         body,
+        height,
         names: ns.names,
         strings: ns.strings,
         macros,
@@ -390,16 +406,20 @@ pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference))
     }
 }
 
-/// Compiles text handed to `#evaluate`, against a render's namespace.
-pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> Block {
-    Compiler {
+/// Compiles text handed to `#evaluate`, against a render's namespace; gives
+/// the body and its height.
+pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
+    let mut c = Compiler {
         ns,
         seen: &mut |_| {},
         evaluates: false,
         macros: None,
         registering: false,
-    }
-    .block(ast)
+        depth: 0,
+        max: 0,
+    };
+    let body = c.block(ast);
+    (body, c.max)
 }
 
 /// One compilation: where names and constants go, and who watches.
@@ -414,11 +434,43 @@ struct Compiler<'c, N: Namespace + ?Sized> {
     /// inside another macro or a string), the first definition of a name
     /// winning; so a call may come before the definition.
     registering: bool,
+    /// The nesting of what is being compiled, and the deepest so far, in the
+    /// parser's units (which bound them).
+    depth: u32,
+    max: u32,
 }
+
+/// What a statement inside a block adds to the nesting (as in the parser).
+const STATEMENT_UNITS: u32 = 2;
+
+/// What a `#foreach` adds besides (its loop keeps more on the stack).
+const FOREACH_UNITS: u32 = 2;
 
 impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn block(&mut self, b: &ast::Block) -> Block {
-        b.iter().map(|n| self.node(n)).collect()
+        self.depth += STATEMENT_UNITS;
+        self.max = self.max.max(self.depth);
+        let block = b.iter().map(|n| self.node(n)).collect();
+        self.depth -= STATEMENT_UNITS;
+        block
+    }
+
+    /// Compiles a body entered from elsewhere (a `#macro`'s or `#define`'s),
+    /// and gives its own height; `in_place`: it is also rendered where it is
+    /// written (a `#define`).
+    fn body(&mut self, b: &ast::Block, in_place: bool) -> (Block, u32) {
+        let (depth, max) = (self.depth, self.max);
+        self.depth = 0;
+        self.max = 0;
+        let block = self.block(b);
+        let height = self.max;
+        self.depth = depth;
+        self.max = if in_place {
+            max.max(depth + height)
+        } else {
+            max
+        };
+        (block, height)
     }
 
     fn register_macro(&mut self, name: &Arc<str>, params: &[Arc<str>], body: &ast::Block) {
@@ -431,10 +483,13 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             return;
         }
         self.registering = false;
+        let slots = params.iter().map(|p| self.ns.shared_slot(p)).collect();
+        let (body, height) = self.body(body, false);
         let def = MacroDef {
-            params: params.iter().map(|p| self.ns.shared_slot(p)).collect(),
+            params: slots,
             param_names: params.to_vec(),
-            body: self.block(body),
+            body,
+            height,
         };
         self.registering = true;
         if let Some(m) = self.macros.as_mut() {
@@ -473,12 +528,19 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 iterable,
                 body,
                 ..
-            } => Node::Foreach {
-                span: *span,
-                var: self.ns.shared_slot(var),
-                iterable: self.expr(iterable),
-                body: self.block(body),
-            },
+            } => {
+                let var = self.ns.shared_slot(var);
+                let iterable = self.expr(iterable);
+                self.depth += FOREACH_UNITS;
+                let body = self.block(body);
+                self.depth -= FOREACH_UNITS;
+                Node::Foreach {
+                    span: *span,
+                    var,
+                    iterable,
+                    body,
+                }
+            }
             ast::Node::Break(span, scope) => {
                 Node::Break(*span, scope.as_ref().map(|e| Box::new(self.expr(e))))
             }
@@ -497,11 +559,16 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 name: name.clone(),
                 args: args.iter().map(|a| self.expr(a)).collect(),
             },
-            ast::Node::Define { span, name, body } => Node::Define {
-                span: *span,
-                slot: self.ns.shared_slot(name),
-                body: Arc::new(self.block(body)),
-            },
+            ast::Node::Define { span, name, body } => {
+                let slot = self.ns.shared_slot(name);
+                let (body, height) = self.body(body, false);
+                Node::Define {
+                    span: *span,
+                    slot,
+                    body: Arc::new(body),
+                    height,
+                }
+            }
             ast::Node::Evaluate { span, arg } => {
                 self.evaluates = true;
                 Node::Evaluate {
@@ -548,6 +615,14 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     }
 
     fn expr(&mut self, e: &ast::Expr) -> Expr {
+        self.depth += 1;
+        self.max = self.max.max(self.depth);
+        let x = self.expr_inner(e);
+        self.depth -= 1;
+        x
+    }
+
+    fn expr_inner(&mut self, e: &ast::Expr) -> Expr {
         let bx = |c: &mut Self, e: &ast::Expr| Box::new(c.expr(e));
         match e {
             ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(r)),

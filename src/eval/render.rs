@@ -23,7 +23,16 @@
 //! string literals constants made once per render, `#define` bodies shared.
 //!
 //! Every render is bounded: output size, nesting depth, range size and a
-//! step budget ([`crate::Limits`]).
+//! budget of steps and bytes ([`crate::Limits`], [`super::budget`]): every
+//! node, expression and loop iteration is a step, macro calls, `#define`
+//! expansions and `#evaluate` are charged for their work, and what the walker
+//! builds (text, lists, maps, ranges) for its bytes.
+//!
+//! The stack a render needs is bounded too: the walker recurses as the
+//! template nests, which the parser bounds for one text, and macro calls,
+//! `#define` expansions and `#evaluate` add the height of the body they enter
+//! (recorded by [`super::compile`]) to a count bounded by
+//! [`MAX_RENDER_NESTING`].
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -31,7 +40,7 @@ use std::rc::Rc;
 
 use std::sync::Arc;
 
-use super::budget::{Budget, Exceeded};
+use super::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use super::compile::{
     self, Block, Expr, Namespace, Node, Part as RefPart, Program, Ref as Reference, Slot,
     SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
@@ -43,6 +52,24 @@ use super::options::{NullMode, RenderOptions};
 use super::value::{CallError, CallResult, HostObject, Value};
 use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
+
+/// The deepest the walker nests, in the parser's units (a statement in a
+/// block 2, an expression 1), adding up the bodies that macro calls, `#define`
+/// expansions and `#evaluate` enter: twice what one template may nest. Past
+/// it a render fails instead of exhausting its stack; within it a render
+/// needs at most the stack README's Limits documents.
+pub const MAX_RENDER_NESTING: u32 = 512;
+
+/// What entering a macro, `#define` or `#evaluate` body adds besides the
+/// body's height (the frames of the call itself).
+const EXPANSION_UNITS: u32 = 4;
+
+/// Bytes of `#evaluate`d text parsed and compiled per step charged.
+const EVALUATE_BYTES_PER_STEP: usize = 8;
+
+/// Bytes charged per byte of `#evaluate`d text: its syntax tree, its compiled
+/// tree, and the names, constants and `#define` texts the render keeps.
+const EVALUATE_MEMORY_FACTOR: usize = 8;
 
 /// How a block ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +93,8 @@ struct DefineBody {
     /// `None`: the main template's source.
     src: Option<Rc<str>>,
     body: Arc<Block>,
+    /// How deep the walker nests inside `body`.
+    height: u32,
 }
 
 struct State<'t> {
@@ -93,6 +122,9 @@ struct State<'t> {
     /// When tracing: which template span wrote which output bytes.
     trace: Option<Vec<OutputPiece>>,
     depth: usize,
+    /// How deep the walker nests, in the parser's units: the heights of the
+    /// template and of the bodies entered (see [`MAX_RENDER_NESTING`]).
+    nest: u32,
     /// The render's steps and bytes (the walker charges a step per node and
     /// expression; what it calls charges its own work).
     budget: &'t Budget,
@@ -282,6 +314,7 @@ impl<'t> State<'t> {
             scopes: Vec::new(),
             trace,
             depth: 0,
+            nest: prog.height,
             budget,
             main_src,
         }
@@ -419,7 +452,9 @@ impl<'t> State<'t> {
         }
     }
 
-    fn enter(&mut self, src: &str, span: Span) -> R<()> {
+    /// Enters a macro, `#define` or `#evaluate` body of height `height`, or an
+    /// interpolated string (`None`: it nests where it is written).
+    fn enter(&mut self, src: &str, span: Span, height: Option<u32>) -> R<()> {
         self.depth += 1;
         if self.depth > self.opts.limits.depth_max {
             return Err(self.err(
@@ -432,11 +467,28 @@ impl<'t> State<'t> {
                 ),
             ));
         }
+        if let Some(h) = height {
+            self.nest = self.nest.saturating_add(h + EXPANSION_UNITS);
+            if self.nest > MAX_RENDER_NESTING {
+                return Err(self.err(
+                    src,
+                    span,
+                    RenderErrorKind::Limit,
+                    format!(
+                        "nesting deeper than {MAX_RENDER_NESTING} levels, counting the blocks and expressions inside the macros, #define and #evaluate entered"
+                    ),
+                ));
+            }
+            self.step(src, span)?;
+        }
         Ok(())
     }
 
-    fn leave(&mut self) {
+    fn leave(&mut self, height: Option<u32>) {
         self.depth = self.depth.saturating_sub(1);
+        if let Some(h) = height {
+            self.nest = self.nest.saturating_sub(h + EXPANSION_UNITS);
+        }
     }
 
     fn check_output(&self, src: &str, span: Span, len: usize) -> R<()> {
@@ -486,6 +538,9 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
     st.step(src, node.span())?;
     match node {
         Node::Text(span, text) => {
+            st.budget
+                .build(text.len())
+                .map_err(|e| st.exceeded(src, *span, e))?;
             let start = out.len();
             out.push_str(text);
             st.check_output(src, *span, out.len())?;
@@ -525,21 +580,7 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             body,
         } => return render_foreach(st, src, *span, *var, iterable, body, out),
         Node::Break(_, None) => return Ok(Flow::Break),
-        Node::Break(span, Some(scope)) => {
-            let v = eval(st, src, scope)?;
-            if let Value::Object(o) = &v {
-                let addr = Rc::as_ptr(o) as *const () as usize;
-                if st.scopes.contains(&addr) {
-                    return Ok(Flow::BreakTo(addr));
-                }
-            }
-            return Err(st.err(
-                src,
-                *span,
-                RenderErrorKind::Invalid,
-                format!("{} is not a valid #foreach scope", scope.span().text(src)),
-            ));
-        }
+        Node::Break(span, Some(scope)) => return break_to(st, src, *span, scope),
         Node::Stop(_) => return Ok(Flow::Stop),
         // A definition prints nothing: Velocity registers it; API Gateway drops it
         // (recorded against AWS: `#macro(m)…#end#m()` prints `#m()`).
@@ -547,19 +588,9 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
         Node::MacroCall { span, name, args } => {
             return render_macro_call(st, src, *span, name, args, out)
         }
-        Node::Define { slot, body, .. } => {
-            let own_src = if std::ptr::eq(src, st.main_src) {
-                None
-            } else {
-                Some(Rc::from(src))
-            };
-            let def = DefineBody {
-                src: own_src,
-                body: body.clone(),
-            };
-            st.set(*slot, Value::Null);
-            st.set_define(*slot, Some(def));
-        }
+        Node::Define {
+            slot, body, height, ..
+        } => define(st, src, *slot, body, *height),
         Node::Evaluate { span, arg } => {
             if st.apigw() {
                 out.push_str(span.text(src));
@@ -568,22 +599,67 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
                 return render_evaluate(st, src, *span, arg, out);
             }
         }
-        Node::Include { span, kind } => {
-            let what = match kind {
-                IncludeKind::Include => "#include",
-                IncludeKind::Parse => "#parse",
-            };
-            return Err(st.err(
-                src,
-                *span,
-                RenderErrorKind::Unsupported,
-                format!("{what} is not supported: templates have no file access"),
-            ));
-        }
+        Node::Include { span, kind } => return Err(include(st, src, *span, *kind)),
     }
     Ok(Flow::Normal)
 }
 
+// The rarer statements live out of `render_node`, in functions of their own:
+// the frame of `render_node` is what each level of a template's nesting costs
+// on the stack.
+
+/// `#break($scope)`.
+#[inline(never)]
+fn break_to(st: &mut State<'_>, src: &str, span: Span, scope: &Expr) -> R<Flow> {
+    let v = eval(st, src, scope)?;
+    if let Value::Object(o) = &v {
+        let addr = Rc::as_ptr(o) as *const () as usize;
+        if st.scopes.contains(&addr) {
+            return Ok(Flow::BreakTo(addr));
+        }
+    }
+    Err(st.err(
+        src,
+        span,
+        RenderErrorKind::Invalid,
+        format!("{} is not a valid #foreach scope", scope.span().text(src)),
+    ))
+}
+
+/// `#define($slot)body#end`.
+#[inline(never)]
+fn define(st: &mut State<'_>, src: &str, slot: Slot, body: &Arc<Block>, height: u32) {
+    let own_src = if std::ptr::eq(src, st.main_src) {
+        None
+    } else {
+        Some(Rc::from(src))
+    };
+    let def = DefineBody {
+        src: own_src,
+        body: body.clone(),
+        height,
+    };
+    st.set(slot, Value::Null);
+    st.set_define(slot, Some(def));
+}
+
+/// `#include` and `#parse`.
+#[cold]
+#[inline(never)]
+fn include(st: &State<'_>, src: &str, span: Span, kind: IncludeKind) -> Box<RenderError> {
+    let what = match kind {
+        IncludeKind::Include => "#include",
+        IncludeKind::Parse => "#parse",
+    };
+    st.err(
+        src,
+        span,
+        RenderErrorKind::Unsupported,
+        format!("{what} is not supported: templates have no file access"),
+    )
+}
+
+#[inline(never)]
 fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) -> R<Flow> {
     let escaped = r.backslashes % 2 == 1;
     let half = (r.backslashes / 2) as usize;
@@ -683,6 +759,7 @@ fn push_backslashes(out: &mut String, n: usize) {
     }
 }
 
+#[inline(never)]
 fn render_define(
     st: &mut State<'_>,
     src: &str,
@@ -690,11 +767,11 @@ fn render_define(
     def: &DefineBody,
     out: &mut String,
 ) -> R<Flow> {
-    st.enter(src, span)?;
+    st.enter(src, span, Some(def.height))?;
     let main = st.main_src;
     let body_src: &str = def.src.as_deref().unwrap_or(main);
     let flow = render_block(st, body_src, &def.body, out);
-    st.leave();
+    st.leave(Some(def.height));
     // `#break` ends the body; `#stop` and `#break($scope)` go on up (1.7's Block).
     match flow? {
         Flow::Break => Ok(Flow::Normal),
@@ -781,6 +858,7 @@ fn check_value_size(st: &State<'_>, src: &str, span: Span, v: &Value) -> R<()> {
     st.check_output(src, span, len)
 }
 
+#[inline(never)]
 fn assign(st: &mut State<'_>, src: &str, target: &Reference, v: Value) -> R<()> {
     let Some((last, prefix)) = target.parts.split_last() else {
         st.set_define(target.root, None);
@@ -858,71 +936,23 @@ fn compare(st: &mut State<'_>, src: &str, span: Span, op: BinOp, l: &Expr, r: &E
     res.map_err(|e| st.op_failed(src, span, e))
 }
 
-/// 1.7's `value`: what an expression evaluates to.
+/// 1.7's `value`: what an expression evaluates to. Expressions nest, so the
+/// larger cases are functions of their own: this frame is what each level of
+/// an expression's nesting costs on the stack.
 fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
     st.step(src, e.span())?;
     match e {
         Expr::Ref(r) => eval_ref(st, src, r),
         Expr::Str(_, id) => Ok(st.string(*id)),
-        Expr::Interpolated(span, block) => {
-            st.enter(src, *span)?;
-            let mut s = String::new();
-            let flow = render_block(st, src, block, &mut s);
-            st.leave();
-            flow?;
-            st.check_output(src, *span, s.len())?;
-            Ok(Value::Str(Rc::from(s)))
-        }
+        Expr::Interpolated(span, block) => eval_interpolated(st, src, *span, block),
         Expr::Int(_, i) => Ok(Value::Int(*i)),
         Expr::Long(_, i) => Ok(Value::Long(*i)),
         Expr::Big(_, b) => Ok(Value::BigInt(Rc::new((**b).clone()))),
         Expr::Float(_, f) => Ok(Value::Double(*f)),
         Expr::Bool(_, b) => Ok(Value::Bool(*b)),
-        Expr::List(_, items) => {
-            let mut vals = Vec::with_capacity(items.len());
-            for i in items {
-                vals.push(eval(st, src, i)?);
-            }
-            Ok(Value::new_list(vals))
-        }
-        Expr::Range(span, from, to) => {
-            let a = eval(st, src, from)?;
-            let b = eval(st, src, to)?;
-            let (Some(a), Some(b)) = (int_value(&a), int_value(&b)) else {
-                return Ok(Value::Null);
-            };
-            let n = (a - b).unsigned_abs() as usize + 1;
-            if n > st.opts.limits.range_max {
-                return Err(st.err(
-                    src,
-                    *span,
-                    RenderErrorKind::Limit,
-                    format!(
-                        "range [{a}..{b}] has more than {} elements",
-                        st.opts.limits.range_max
-                    ),
-                ));
-            }
-            let items: Vec<Value> = if a <= b {
-                (a..=b).map(|i| Value::Int(i as i32)).collect()
-            } else {
-                (b..=a).rev().map(|i| Value::Int(i as i32)).collect()
-            };
-            Ok(Value::new_list(items))
-        }
-        Expr::Map(_, entries) => {
-            let mut m = crate::eval::value::entries_with_capacity(entries.len());
-            for (k, v) in entries {
-                let key_span = k.span();
-                let k = eval(st, src, k)?;
-                let v = eval(st, src, v)?;
-                let k = k
-                    .to_key(st.budget)
-                    .map_err(|e| st.exceeded(src, key_span, e))?;
-                m.insert(k, v);
-            }
-            Ok(Value::new_map(m))
-        }
+        Expr::List(span, items) => eval_list(st, src, *span, items),
+        Expr::Range(span, from, to) => eval_range(st, src, *span, from, to),
+        Expr::Map(span, entries) => eval_map(st, src, *span, entries),
         Expr::Not(_, inner) => Ok(Value::Bool(!condition(st, src, inner)?)),
         Expr::Paren(_, inner) => eval(st, src, inner),
         Expr::Binary(_, BinOp::And | BinOp::Or, ..) => Ok(Value::Bool(condition(st, src, e)?)),
@@ -932,19 +962,102 @@ fn eval(st: &mut State<'_>, src: &str, e: &Expr) -> R<Value> {
             l,
             r,
         ) => Ok(Value::Bool(compare(st, src, *span, *op, l, r)?)),
-        Expr::Binary(span, op, l, r) => {
-            let lv = eval(st, src, l)?;
-            let rv = eval(st, src, r)?;
-            let lit = |left: bool| -> String {
-                let side = if left { l } else { r };
-                side.span().text(src).to_string()
-            };
-            let v = ops::arith(*op, &lv, &rv, &lit, st.budget)
-                .map_err(|e| st.op_failed(src, *span, e))?;
-            check_value_size(st, src, *span, &v)?;
-            Ok(v)
-        }
+        Expr::Binary(span, op, l, r) => eval_arith(st, src, *span, *op, l, r),
     }
+}
+
+/// A double-quoted string with references or directives in it.
+#[inline(never)]
+fn eval_interpolated(st: &mut State<'_>, src: &str, span: Span, block: &Block) -> R<Value> {
+    st.enter(src, span, None)?;
+    let mut s = String::new();
+    let flow = render_block(st, src, block, &mut s);
+    st.leave(None);
+    flow?;
+    st.check_output(src, span, s.len())?;
+    Ok(Value::Str(Rc::from(s)))
+}
+
+/// `[a, b, …]`.
+#[inline(never)]
+fn eval_list(st: &mut State<'_>, src: &str, span: Span, items: &[Expr]) -> R<Value> {
+    st.budget
+        .alloc(CONTAINER_BYTES + items.len() * VALUE_BYTES)
+        .map_err(|e| st.exceeded(src, span, e))?;
+    let mut vals = Vec::with_capacity(items.len());
+    for i in items {
+        vals.push(eval(st, src, i)?);
+    }
+    Ok(Value::new_list(vals))
+}
+
+/// `[a..b]`: every element is built (and charged).
+#[inline(never)]
+fn eval_range(st: &mut State<'_>, src: &str, span: Span, from: &Expr, to: &Expr) -> R<Value> {
+    let a = eval(st, src, from)?;
+    let b = eval(st, src, to)?;
+    let (Some(a), Some(b)) = (int_value(&a), int_value(&b)) else {
+        return Ok(Value::Null);
+    };
+    let n = (a - b).unsigned_abs() as usize + 1;
+    if n > st.opts.limits.range_max {
+        return Err(st.err(
+            src,
+            span,
+            RenderErrorKind::Limit,
+            format!(
+                "range [{a}..{b}] has more than {} elements",
+                st.opts.limits.range_max
+            ),
+        ));
+    }
+    st.budget.slots(n).map_err(|e| st.exceeded(src, span, e))?;
+    let items: Vec<Value> = if a <= b {
+        (a..=b).map(|i| Value::Int(i as i32)).collect()
+    } else {
+        (b..=a).rev().map(|i| Value::Int(i as i32)).collect()
+    };
+    Ok(Value::new_list(items))
+}
+
+/// `{k: v, …}`.
+#[inline(never)]
+fn eval_map(st: &mut State<'_>, src: &str, span: Span, entries: &[(Expr, Expr)]) -> R<Value> {
+    st.budget
+        .alloc(CONTAINER_BYTES + entries.len() * ENTRY_BYTES)
+        .map_err(|e| st.exceeded(src, span, e))?;
+    let mut m = crate::eval::value::entries_with_capacity(entries.len());
+    for (k, v) in entries {
+        let key_span = k.span();
+        let k = eval(st, src, k)?;
+        let v = eval(st, src, v)?;
+        let k = k
+            .to_key(st.budget)
+            .map_err(|e| st.exceeded(src, key_span, e))?;
+        m.insert(k, v);
+    }
+    Ok(Value::new_map(m))
+}
+
+/// `l op r` for `+ - * / %`.
+#[inline(never)]
+fn eval_arith(
+    st: &mut State<'_>,
+    src: &str,
+    span: Span,
+    op: BinOp,
+    l: &Expr,
+    r: &Expr,
+) -> R<Value> {
+    let lv = eval(st, src, l)?;
+    let rv = eval(st, src, r)?;
+    let lit = |left: bool| -> String {
+        let side = if left { l } else { r };
+        side.span().text(src).to_string()
+    };
+    let v = ops::arith(op, &lv, &rv, &lit, st.budget).map_err(|e| st.op_failed(src, span, e))?;
+    check_value_size(st, src, span, &v)?;
+    Ok(v)
 }
 
 /// The `int` a range end converts to (1.7 takes `intValue()` of any Number).
@@ -1011,6 +1124,7 @@ impl Iter {
 }
 
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 fn render_foreach(
     st: &mut State<'_>,
     src: &str,
@@ -1051,6 +1165,11 @@ fn render_foreach(
     let mut count = 0usize;
     let mut result = Ok(Flow::Normal);
     while count < max && iter.has_next() {
+        // Every iteration is a step, whatever its body costs (an empty one too).
+        if let Err(e) = st.step(src, span) {
+            result = Err(e);
+            break;
+        }
         st.set(SLOT_VELOCITY_COUNT, Value::Int((count + 1) as i32));
         let value = match iter.next() {
             Ok(v) => v,
@@ -1089,6 +1208,7 @@ fn render_foreach(
     result
 }
 
+#[inline(never)]
 fn render_macro_call(
     st: &mut State<'_>,
     src: &str,
@@ -1109,6 +1229,10 @@ fn render_macro_call(
         st.record(src, start, out.len(), span);
         return Ok(Flow::Normal);
     };
+    // Binding each parameter (its value, and its text for stock printing).
+    st.budget
+        .steps(2 * def.params.len() as u64)
+        .map_err(|e| st.exceeded(src, span, e))?;
     let mut vals = Vec::with_capacity(args.len());
     for a in args {
         vals.push(eval(st, src, a)?);
@@ -1126,11 +1250,11 @@ fn render_macro_call(
         let v = vals.get(i).cloned().unwrap_or(Value::Null);
         saved.push((p, st.replace(p, v)));
     }
-    st.enter(src, span)?;
+    st.enter(src, span, Some(def.height))?;
     // Macro bodies are the main template's text.
     let main = st.main_src;
     let flow = render_block(st, main, &def.body, out);
-    st.leave();
+    st.leave(Some(def.height));
     for (p, v) in saved.into_iter().rev() {
         st.set(p, v);
     }
@@ -1180,6 +1304,7 @@ impl Namespace for RenderNamespace<'_, '_> {
     }
 }
 
+#[inline(never)]
 fn render_evaluate(
     st: &mut State<'_>,
     src: &str,
@@ -1194,7 +1319,32 @@ fn render_evaluate(
     let text = v
         .java_string(st.budget)
         .map_err(|e| st.exceeded(src, span, e))?;
-    let ast = crate::syntax::parse(&text).map_err(|e| {
+    // The text is a template: API Gateway's size limit applies to it too.
+    let max = st.opts.limits.template_max;
+    if text.len() > max {
+        return Err(st.err(
+            src,
+            span,
+            RenderErrorKind::Limit,
+            format!(
+                "#evaluate: the text is {} bytes, over the template limit of {max} bytes",
+                text.len()
+            ),
+        ));
+    }
+    // Parsing and compiling it: about a step per 8 bytes; the tree and the
+    // names and constants the render keeps: a few times its size.
+    st.budget
+        .steps((text.len() / EVALUATE_BYTES_PER_STEP) as u64 + 1)
+        .and_then(|()| {
+            st.budget
+                .alloc(text.len().saturating_mul(EVALUATE_MEMORY_FACTOR))
+        })
+        .map_err(|e| st.exceeded(src, span, e))?;
+    // The deeper the render, the less the text may nest (its parse runs on
+    // the render's stack).
+    let nested = (st.nest / 2) as usize;
+    let ast = crate::syntax::parse_nested(&text, nested).map_err(|e| {
         st.err(
             src,
             span,
@@ -1202,10 +1352,10 @@ fn render_evaluate(
             format!("#evaluate: {}", e),
         )
     })?;
-    let body = compile::compile_with(&ast, &mut RenderNamespace { st });
-    st.enter(src, span)?;
+    let (body, height) = compile::compile_with(&ast, &mut RenderNamespace { st });
+    st.enter(src, span, Some(height))?;
     let flow = render_block(st, &text, &body, out);
-    st.leave();
+    st.leave(Some(height));
     // #break and #stop end only the evaluated text; #break($scope) goes on up.
     flow.map(|f| match f {
         Flow::BreakTo(a) => Flow::BreakTo(a),

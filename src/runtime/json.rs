@@ -275,6 +275,8 @@ impl Parser<'_, '_> {
             .map_or(self.pos, |t| t.chars().count())
     }
 
+    #[cold]
+    #[inline(never)]
     fn unexpected(&self) -> String {
         match self.s.get(self.pos..).and_then(|t| t.chars().next()) {
             Some(c) => format!(
@@ -285,6 +287,8 @@ impl Parser<'_, '_> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn eof(&self) -> String {
         format!("Unexpected End Of File position {}: null", self.char_pos())
     }
@@ -292,12 +296,7 @@ impl Parser<'_, '_> {
     /// One value; `stop` are the characters that end an unquoted string here.
     fn value(&mut self, stop: &[u8], depth: usize) -> Result<Value, String> {
         if depth > MAX_JSON_DEPTH {
-            // json-smart's text is "Malicious payload, having non natural
-            // depths, parsing stoped on {": said plainly here.
-            return Err(format!(
-                "nested deeper than {MAX_JSON_DEPTH} levels at position {} (json-smart stops there)",
-                self.char_pos()
-            ));
+            return Err(self.too_deep());
         }
         self.skip_ws();
         self.built(VALUE_BYTES)?;
@@ -313,6 +312,39 @@ impl Parser<'_, '_> {
             Some(c @ (b't' | b'f' | b'n')) => Ok(self.literal(c, stop)),
             Some(_) => Ok(self.unquoted(stop)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self) -> String {
+        // json-smart's text is "Malicious payload, having non natural
+        // depths, parsing stoped on {": said plainly here.
+        format!(
+            "nested deeper than {MAX_JSON_DEPTH} levels at position {} (json-smart stops there)",
+            self.char_pos()
+        )
+    }
+
+    /// An object key written without quotes, and its hash.
+    #[inline(never)]
+    fn unquoted_key(&mut self) -> Result<(Rc<str>, u64), String> {
+        let start = self.pos;
+        let text: Rc<str> = Rc::from(self.unquoted_text(start, b":"));
+        self.built(text.len())?;
+        let hash = self.hasher.hash_one(StrKey(&text));
+        Ok((text, hash))
+    }
+
+    /// The list of the items from `base` on, built at its final size.
+    #[inline(never)]
+    fn close_array(&mut self, base: usize) -> Result<Value, String> {
+        let n = self.items.len().saturating_sub(base);
+        self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
+        let items = self.items.drain(base..).collect();
+        Ok(Value::List(Rc::new(RefCell::new(List {
+            items,
+            json: true,
+        }))))
     }
 
     /// Text from `start` up to the next `stop` character, trailing blanks trimmed.
@@ -525,6 +557,7 @@ impl Parser<'_, '_> {
 
     /// The map of the entries from `base` on: a repeated key keeps its first
     /// place and takes the last value.
+    #[inline(never)]
     fn close_object(&mut self, base: usize) -> Entries {
         let mut map = IndexMap::with_capacity_and_hasher(
             self.entries.len().saturating_sub(base),
@@ -555,13 +588,7 @@ impl Parser<'_, '_> {
                 None => return Err(self.eof()),
                 Some(b']') => {
                     self.pos += 1;
-                    let n = self.items.len().saturating_sub(base);
-                    self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
-                    let items = self.items.drain(base..).collect();
-                    return Ok(Value::List(Rc::new(RefCell::new(List {
-                        items,
-                        json: true,
-                    }))));
+                    return self.close_array(base);
                 }
                 Some(b',') => {
                     self.pos += 1;
@@ -600,13 +627,7 @@ impl Parser<'_, '_> {
                 }
                 Some(q @ (b'"' | b'\'')) => self.key(q)?,
                 Some(b':' | b']' | b'[' | b'{') => return Err(self.unexpected()),
-                Some(_) => {
-                    let start = self.pos;
-                    let text: Rc<str> = Rc::from(self.unquoted_text(start, b":"));
-                    self.built(text.len())?;
-                    let hash = self.hasher.hash_one(StrKey(&text));
-                    (text, hash)
-                }
+                Some(_) => self.unquoted_key()?,
             };
             self.skip_ws();
             match self.peek() {

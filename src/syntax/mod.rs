@@ -13,4 +13,4 @@ pub mod span;
 pub mod visit;
 
 pub use error::ParseError;
-pub use parser::parse;
+pub use parser::{parse, parse_nested};

@@ -65,8 +65,15 @@ const STATEMENT_COST: usize = 2;
 
 /// Parses a whole template.
 pub fn parse(source: &str) -> Result<Block, ParseError> {
+    parse_nested(source, 0)
+}
+
+/// Parses text as if already `nested` units deep (see [`MAX_NESTING`]): for
+/// text parsed while a render is under way (`#evaluate`), so that the stack the
+/// parse needs shrinks as the render's grows.
+pub fn parse_nested(source: &str, nested: usize) -> Result<Block, ParseError> {
     let mut macros = HashSet::new();
-    let mut p = Parser::new(source, source, None, &mut macros, 0);
+    let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
     p.template()
         .map_err(|e| ParseError::new(source, e.span, e.message))
 }

@@ -53,10 +53,11 @@ use crate::eval::value::{entries_with_capacity, Key, List, StrKey, Value};
 pub use compile::MAX_PATH_NESTING;
 
 /// Deepest recursion of one evaluation: path steps plus document levels a
-/// deep scan (`..`) descends, plus filter sub-paths. Deeper documents are
-/// an [`EvalErrorKind::Limit`] error (json-smart itself refuses documents
-/// nested deeper than about 400).
-pub const MAX_EVAL_DEPTH: usize = 400;
+/// deep scan (`..`) descends, plus filter sub-paths; deeper is an
+/// [`EvalErrorKind::Limit`] error. Room for every document json-smart reads
+/// (at most 401 levels, see [`crate::runtime::json::MAX_JSON_DEPTH`]) under
+/// a long path: Jayway evaluates those.
+pub const MAX_EVAL_DEPTH: usize = 1000;
 
 /// Steps (path tokens applied, nodes scanned) one evaluation may take.
 pub const MAX_EVAL_STEPS: u64 = 20_000_000;
