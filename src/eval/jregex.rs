@@ -50,16 +50,21 @@ impl From<String> for RegexError {
 /// operation ([`RegexError::Stopped`]).
 pub type Meter<'m> = &'m mut dyn FnMut(u64, usize) -> bool;
 
-/// The steps one search is worth: one, one per 64 bytes it went through, and,
-/// when it took far longer than scanning takes (more than 20 µs and 10 ns a
-/// byte: backtracking in fancy-regex's VM, which reports no count, up to
-/// [`BACKTRACK_LIMIT`] per search), one per 25 ns beyond that. Only such slow
-/// searches make the count depend on the clock.
+/// The steps one search is worth: [`SEARCH_STEPS`], one per 64 bytes it went
+/// through, and, when it took far longer than scanning takes (more than 20 µs
+/// and 10 ns a byte: backtracking in fancy-regex's VM, which reports no count,
+/// up to [`BACKTRACK_LIMIT`] per search), one per 25 ns beyond that. Only such
+/// slow searches make the count depend on the clock.
 pub fn search_steps(scanned: usize, nanos: u128) -> u64 {
-    let base = 1 + (scanned / 64) as u64;
+    let base = SEARCH_STEPS + (scanned / 64) as u64;
     let free = 20_000 + 10 * scanned as u128;
     base.saturating_add(u64::try_from(nanos.saturating_sub(free) / 25).unwrap_or(u64::MAX))
 }
+
+/// What starting one search costs, in steps: about what the walker's steps
+/// cost each (a `replaceAll` of a one-byte pattern over a long string searches
+/// once per byte).
+pub const SEARCH_STEPS: u64 = 5;
 
 /// Runs one search, giving its result and its steps.
 pub fn timed<T>(scanned: usize, search: impl FnOnce() -> T) -> (T, u64) {

@@ -32,7 +32,7 @@ pub struct Limits {
     pub range_max: usize,
     /// Evaluation steps of one render: nodes and expressions visited, loop
     /// iterations, elements and bytes (one per 64) that methods, JSONPath and
-    /// printing go through (default 20,000,000). See [`super::budget`].
+    /// printing go through (default 10,000,000). See [`super::budget`].
     pub steps_max: u64,
     /// Bytes one render may build: strings, list and map slots, parsed body
     /// nodes, output, the request body itself. Counted as built and never
@@ -55,7 +55,7 @@ impl Default for Limits {
             depth_max: 64,
             template_max: 300 * 1024,
             range_max: 1_000_000,
-            steps_max: 20_000_000,
+            steps_max: 10_000_000,
             memory_max: 256 << 20,
         }
     }

@@ -48,30 +48,109 @@ fn utf16_slice(s: &str, begin: usize, end: usize, budget: &Budget) -> String {
     from_units(u.get(begin..end).unwrap_or(&[]), budget)
 }
 
+/// The first `needle` in `hay` at or after `from`, in time linear in both
+/// (Knuth–Morris–Pratt: a long needle that nearly matches everywhere costs
+/// no more than any other).
 fn find_units(hay: &[u16], needle: &[u16], from: usize) -> Option<usize> {
     if needle.is_empty() {
         return (from <= hay.len()).then_some(from);
     }
-    if needle.len() > hay.len() {
-        return None;
+    // fail[i]: the longest proper border of needle[..=i].
+    let mut fail = vec![0usize; needle.len()];
+    let mut k = 0;
+    for i in 1..needle.len() {
+        while k > 0 && needle.get(i) != needle.get(k) {
+            k = fail.get(k - 1).copied().unwrap_or(0);
+        }
+        if needle.get(i) == needle.get(k) {
+            k += 1;
+        }
+        if let Some(f) = fail.get_mut(i) {
+            *f = k;
+        }
     }
-    (from..=hay.len() - needle.len()).find(|&i| hay.get(i..i + needle.len()) == Some(needle))
+    let mut k = 0;
+    for (i, u) in hay.iter().enumerate().skip(from) {
+        while k > 0 && needle.get(k) != Some(u) {
+            k = fail.get(k - 1).copied().unwrap_or(0);
+        }
+        if needle.get(k) == Some(u) {
+            k += 1;
+        }
+        if k == needle.len() {
+            return Some(i + 1 - k);
+        }
+    }
+    None
 }
 
+/// The last `needle` in `hay` starting at or before `from`, in linear time.
 fn rfind_units(hay: &[u16], needle: &[u16], from: usize) -> Option<usize> {
     if needle.len() > hay.len() {
         return None;
     }
     let start = from.min(hay.len() - needle.len());
-    (0..=start)
-        .rev()
-        .find(|&i| hay.get(i..i + needle.len()) == Some(needle))
+    // The same search over both reversed: a match ending at reversed index
+    // `len - start - 1` or later starts at `start` or earlier.
+    let rhay: Vec<u16> = hay.iter().rev().copied().collect();
+    let rneedle: Vec<u16> = needle.iter().rev().copied().collect();
+    let skip = hay.len() - start - needle.len();
+    find_units(&rhay, &rneedle, skip).map(|r| hay.len() - r - needle.len())
+}
+
+/// The byte offset of UTF-16 unit `unit` of `s`; inside a surrogate pair, the
+/// pair's start (`up`: its end).
+fn unit_to_byte(s: &str, unit: usize, up: bool) -> usize {
+    if s.is_ascii() {
+        return unit.min(s.len());
+    }
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        if units >= unit {
+            return i;
+        }
+        let n = c.len_utf16();
+        if units + n > unit {
+            return if up { i + c.len_utf8() } else { i };
+        }
+        units += n;
+    }
+    s.len()
+}
+
+/// Is the UTF-8 search as good as Java's UTF-16 one? When neither string
+/// holds a lone surrogate, both are whole characters, and a match of one in
+/// the other falls on character boundaries in both encodings.
+fn whole_characters(s: &str, needle: &str) -> bool {
+    !jstring::has_lone(s) && !jstring::has_lone(needle)
 }
 
 /// `String.indexOf(String, from)`.
 fn index_of(s: &str, needle: &str, from: i64) -> i32 {
-    let hay = units(s);
     let from = from.max(0) as usize;
+    if whole_characters(s, needle) {
+        let len = utf16_len(s);
+        if from >= len {
+            return if needle.is_empty() { len as i32 } else { -1 };
+        }
+        if needle.is_empty() {
+            return from as i32;
+        }
+        let start = unit_to_byte(s, from, true);
+        let found = s
+            .get(start..)
+            .and_then(|t| memchr::memmem::find(t.as_bytes(), needle.as_bytes()));
+        return match found {
+            Some(i) => utf16_len(s.get(..start + i).unwrap_or("")) as i32,
+            None => -1,
+        };
+    }
+    index_of_units(s, needle, from)
+}
+
+/// [`index_of`] over the UTF-16 units.
+fn index_of_units(s: &str, needle: &str, from: usize) -> i32 {
+    let hay = units(s);
     if from >= hay.len() {
         return if needle.is_empty() {
             hay.len() as i32
@@ -84,6 +163,33 @@ fn index_of(s: &str, needle: &str, from: i64) -> i32 {
 
 /// `String.lastIndexOf(String, from)`.
 fn last_index_of(s: &str, needle: &str, from: i64) -> i32 {
+    if whole_characters(s, needle) {
+        let right = utf16_len(s) as i64 - utf16_len(needle) as i64;
+        let from = from.min(right);
+        if from < 0 {
+            return -1;
+        }
+        if needle.is_empty() {
+            return from as i32;
+        }
+        let start = unit_to_byte(s, from as usize, false);
+        let mut end = start.saturating_add(needle.len()).min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let found = s
+            .get(..end)
+            .and_then(|t| memchr::memmem::rfind(t.as_bytes(), needle.as_bytes()));
+        return match found {
+            Some(i) => utf16_len(s.get(..i).unwrap_or("")) as i32,
+            None => -1,
+        };
+    }
+    last_index_of_units(s, needle, from)
+}
+
+/// [`last_index_of`] over the UTF-16 units.
+fn last_index_of_units(s: &str, needle: &str, from: i64) -> i32 {
     let hay = units(s);
     let n = units(needle);
     let right = hay.len() as i64 - n.len() as i64;
@@ -512,5 +618,60 @@ fn regex_result<T>(r: Result<T, jregex::RegexError>, budget: &Budget) -> Result<
             Err(e) => Err(CallError::from(e)),
             Ok(()) => Err(CallError::Java(too_big())),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // The UTF-8 search agrees with the UTF-16 one wherever it is used.
+        #[test]
+        fn utf8_searches_agree_with_utf16_ones(
+            s in "[ab\u{e9}\u{1f600}]{0,12}",
+            needle in "[ab\u{e9}\u{1f600}]{0,3}",
+            from in -2i64..30,
+        ) {
+            prop_assert_eq!(index_of(&s, &needle, from), index_of_units(&s, &needle, from.max(0) as usize));
+            prop_assert_eq!(last_index_of(&s, &needle, from), last_index_of_units(&s, &needle, from));
+        }
+
+        #[test]
+        fn kmp_finds_what_a_plain_search_finds(
+            hay in proptest::collection::vec(0u16..3, 0..40),
+            needle in proptest::collection::vec(0u16..3, 0..5),
+            from in 0usize..45,
+        ) {
+            let plain = if needle.is_empty() {
+                (from <= hay.len()).then_some(from)
+            } else if needle.len() > hay.len() {
+                None
+            } else {
+                (from..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == needle[..])
+            };
+            prop_assert_eq!(find_units(&hay, &needle, from), plain);
+            if needle.len() <= hay.len() {
+                let start = from.min(hay.len() - needle.len());
+                let plain = (0..=start).rev().find(|&i| hay[i..i + needle.len()] == needle[..]);
+                prop_assert_eq!(rfind_units(&hay, &needle, from), plain);
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_needle_that_nearly_matches_everywhere_is_searched_in_linear_time() {
+        let hay: String = "a".repeat(200_000) + "\u{1f600}";
+        let needle: String = "a".repeat(20_000) + "b";
+        assert_eq!(index_of(&hay, &needle, 0), -1);
+        assert_eq!(last_index_of(&hay, &needle, i64::from(i32::MAX)), -1);
+        let lone = format!(
+            "{}{}",
+            hay,
+            jstring::lone(0xD800).map(String::from).unwrap_or_default()
+        );
+        assert_eq!(index_of(&lone, &needle, 0), -1);
+        assert_eq!(last_index_of(&lone, &needle, i64::from(i32::MAX)), -1);
     }
 }

@@ -1,0 +1,144 @@
+//! Every example of the hardening work (templates and inputs that crashed the
+//! engine, hung it or made it eat memory) ends, with the engine's defaults:
+//! with Java's output where Java succeeds, else with a clear one-line error.
+//! No timing here; the defaults are what makes them end (the memory ones with
+//! a counting allocator: `tests/limits.rs`; endless inputs: `tests/cli.rs`;
+//! stack depth: `tests/stack.rs`; leaks: `tests/leaks.rs`).
+
+use std::process::Command;
+
+use apigw_vtl::runtime::{GatewayError, GatewayOptions, MappingTemplate, Request};
+use apigw_vtl::{NullMode, RenderErrorKind, RenderOptions};
+
+fn render(template: &str, body: &str, mode: NullMode) -> Result<String, (RenderErrorKind, String)> {
+    let m = MappingTemplate::parse(template).unwrap_or_else(|e| panic!("{template}: {e}"));
+    let request = Request {
+        body: Some(body.into()),
+        ..Request::default()
+    };
+    let opts = GatewayOptions {
+        render: RenderOptions {
+            null_mode: mode,
+            ..RenderOptions::default()
+        },
+        ..GatewayOptions::default()
+    };
+    m.render(&request, &opts)
+        .map(|r| r.body)
+        .map_err(|e| match e {
+            GatewayError::Render(e) => (e.kind, e.message),
+            other => panic!("{template}: {other}"),
+        })
+}
+
+/// Ends with a limit error whose message says `message`, on one line.
+fn limited(template: &str, mode: NullMode, message: &str) {
+    match render(template, "{}", mode) {
+        Err((kind, m)) => {
+            assert_eq!(kind, RenderErrorKind::Limit, "{template}: {m}");
+            assert!(m.contains(message), "{template}: {m}");
+            assert!(!m.contains('\n'), "{template}: one line: {m}");
+        }
+        Ok(out) => panic!("{template}: expected an error, got {} bytes", out.len()),
+    }
+}
+
+const GW: NullMode = NullMode::ApiGateway;
+const STOCK: NullMode = NullMode::Velocity;
+
+#[test]
+fn collections_that_hold_themselves_print_as_in_java() {
+    let ok = |t: &str| render(t, "{}", GW).unwrap_or_else(|e| panic!("{t}: {e:?}"));
+    assert_eq!(
+        ok("#set($l=[1])#set($d=$l.add($l))$l"),
+        "[1, (this Collection)]"
+    );
+    assert_eq!(ok("#set($m={})#set($d=$m.put('a',$m))$m"), "{a=(this Map)}");
+    // As written in the report (Velocity 1.7 reads `l` as a word; the
+    // reference renderer prints the same).
+    assert_eq!(ok("#set($l=[])$l.add(l) $l.size()"), "true 1");
+    assert_eq!(ok("#set($l=[])$l.add($l) $l.size()"), "true 1");
+}
+
+#[test]
+fn linting_a_document_with_a_self_holding_list_ends() {
+    let dir = std::env::temp_dir().join(format!("apigw-vtl-attacks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let doc = serde_json::json!({
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"post": {"x-amazon-apigateway-integration": {
+            "type": "aws",
+            "httpMethod": "POST",
+            "uri": "arn:aws:apigateway:us-east-1:states:action/StartExecution",
+            "requestTemplates": {
+                "application/json": "#set($l=[1])#set($d=$l.add($l))$l #set($m={})#set($d=$m.put('a',$m))$m"
+            }
+        }}}}
+    });
+    let path = dir.join("openapi.json");
+    std::fs::write(&path, doc.to_string()).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_apigw-vtl"))
+        .args(["lint", &path.to_string_lossy()])
+        .output()
+        .expect("run apigw-vtl lint");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn nested_loops_with_empty_bodies_end() {
+    // A billion iterations: every one is a step.
+    limited(
+        "#foreach($i in [1..1000])#foreach($j in [1..1000])#foreach($k in [1..1000])#end#end#end",
+        GW,
+        "budget",
+    );
+    limited(
+        "#set($r = [1..1000])#foreach($i in $r)#foreach($j in $r)#foreach($k in $r)#end#end#end",
+        GW,
+        "evaluation budget of 10000000 steps exceeded",
+    );
+}
+
+#[test]
+fn macro_recursion_inside_long_loops_ends() {
+    limited(
+        "#macro(r $n)#if($n > 0)#set($k = $n - 1)#r($k)#end#end\
+         #foreach($i in [1..1000])#foreach($j in [1..1000])#r(20)#end#end",
+        STOCK,
+        "evaluation budget",
+    );
+}
+
+#[test]
+fn evaluating_a_doubling_string_ends() {
+    // The text doubles on every pass: the template limit stops it.
+    limited(
+        "#set($s = 'x')#foreach($i in [1..64])#set($s = \"$s$s\")#evaluate($s)#end",
+        STOCK,
+        "#evaluate: the text is 524288 bytes, over the template limit of 307200 bytes",
+    );
+    // Text that doubles itself, then evaluates itself.
+    limited(
+        "#set($s = '#set($s = \"$s$s\")#evaluate($s)')#evaluate($s)",
+        STOCK,
+        "over the template limit of 307200 bytes",
+    );
+}
+
+#[test]
+fn ranges_kept_in_a_list_end() {
+    // 1,000 ranges of a million elements: every element is built, and charged
+    // (a step and its bytes).
+    limited(
+        "#set($l = [])#foreach($i in [1..1000])#set($d = $l.add([1..1000000]))#end$l.size()",
+        GW,
+        "budget",
+    );
+}
