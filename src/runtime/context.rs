@@ -463,18 +463,10 @@ fn entries(m: &OverrideMap, budget: &Budget) -> Result<IndexMap<String, Vec<Stri
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     for (k, v) in pairs {
-        let values = match &v {
-            Value::Null => continue,
-            Value::List(l) => {
-                let items: Vec<Value> = l.borrow().items.clone();
-                let mut texts = Vec::with_capacity(items.len());
-                for item in &items {
-                    texts.push(item.java_string(budget)?);
-                }
-                texts
-            }
-            other => vec![other.java_string(budget)?],
-        };
+        if v.is_null() {
+            continue;
+        }
+        let values = value_texts(&v, budget)?;
         out.insert(k.to_value().java_string(budget)?, values);
     }
     Ok(out)

@@ -22,76 +22,74 @@ pub struct EventError {
     pub message: String,
 }
 
-/// A single-value map (`headers`, `queryStringParameters` …) read straight into
-/// its final form: `null` (the whole map or a value) reads as empty. One value
-/// each: `$input.params()` holds one; the event's multi-value maps are not read.
-#[derive(Debug, Default)]
-struct StrMap(IndexMap<String, String>);
+/// A JSON object of the event read straight into its final form, sized once;
+/// `null` reads as empty.
+trait EventMap: Default {
+    /// What each value is read as.
+    type Entry: serde::de::DeserializeOwned;
+    /// What a message says was expected.
+    const EXPECTING: &'static str;
+    /// The room made when the reader cannot tell the size.
+    const SIZE: usize;
+    fn with_capacity(n: usize) -> Self;
+    fn put(&mut self, key: String, value: Self::Entry);
+}
 
-impl<'de> Deserialize<'de> for StrMap {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = StrMap;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a map of strings or null")
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<StrMap, E> {
-                Ok(StrMap::default())
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<StrMap, E> {
-                Ok(StrMap::default())
-            }
-            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<StrMap, D::Error> {
-                d.deserialize_map(V)
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<StrMap, A::Error> {
-                let mut m = IndexMap::with_capacity(a.size_hint().unwrap_or(8));
-                while let Some((k, v)) = a.next_entry::<String, Option<String>>()? {
-                    m.insert(k, v.unwrap_or_default());
-                }
-                Ok(StrMap(m))
-            }
-        }
-        d.deserialize_option(V)
+/// A single-value map (`headers`, `queryStringParameters` …): a `null` value
+/// reads as empty. One value each: `$input.params()` holds one; the event's
+/// multi-value maps are not read.
+impl EventMap for IndexMap<String, String> {
+    type Entry = Option<String>;
+    const EXPECTING: &'static str = "a map of strings or null";
+    const SIZE: usize = 8;
+    fn with_capacity(n: usize) -> Self {
+        IndexMap::with_capacity(n)
+    }
+    fn put(&mut self, key: String, value: Option<String>) {
+        self.insert(key, value.unwrap_or_default());
     }
 }
 
-/// `requestContext` as a JSON object (or null), its top level sized once.
-#[derive(Debug, Default)]
-struct ContextMap(serde_json::Map<String, serde_json::Value>);
-
-impl<'de> Deserialize<'de> for ContextMap {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ContextMap;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<ContextMap, E> {
-                Ok(ContextMap::default())
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<ContextMap, E> {
-                Ok(ContextMap::default())
-            }
-            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<ContextMap, D::Error> {
-                d.deserialize_map(V)
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> Result<ContextMap, A::Error> {
-                // An event's requestContext has about 20 keys.
-                let mut m = serde_json::Map::with_capacity(a.size_hint().unwrap_or(24));
-                while let Some((k, v)) = a.next_entry::<String, serde_json::Value>()? {
-                    m.insert(k, v);
-                }
-                Ok(ContextMap(m))
-            }
-        }
-        d.deserialize_option(V)
+/// `requestContext` (about 20 keys in an event).
+impl EventMap for serde_json::Map<String, serde_json::Value> {
+    type Entry = serde_json::Value;
+    const EXPECTING: &'static str = "a map";
+    const SIZE: usize = 24;
+    fn with_capacity(n: usize) -> Self {
+        serde_json::Map::with_capacity(n)
     }
+    fn put(&mut self, key: String, value: serde_json::Value) {
+        self.insert(key, value);
+    }
+}
+
+struct EventMapVisitor<M>(std::marker::PhantomData<M>);
+
+impl<'de, M: EventMap> serde::de::Visitor<'de> for EventMapVisitor<M> {
+    type Value = M;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(M::EXPECTING)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<M, E> {
+        Ok(M::default())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<M, E> {
+        Ok(M::default())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<M, D::Error> {
+        d.deserialize_map(self)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<M, A::Error> {
+        let mut m = M::with_capacity(a.size_hint().unwrap_or(M::SIZE));
+        while let Some((k, v)) = a.next_entry::<String, M::Entry>()? {
+            m.put(k, v);
+        }
+        Ok(m)
+    }
+}
+
+fn event_map<'de, D: serde::Deserializer<'de>, M: EventMap>(d: D) -> Result<M, D::Error> {
+    d.deserialize_option(EventMapVisitor(std::marker::PhantomData))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,16 +97,16 @@ impl<'de> Deserialize<'de> for ContextMap {
 struct ProxyEvent<'a> {
     resource: Option<String>,
     http_method: Option<String>,
-    #[serde(default)]
-    headers: StrMap,
-    #[serde(default)]
-    query_string_parameters: StrMap,
-    #[serde(default)]
-    path_parameters: StrMap,
-    #[serde(default)]
-    stage_variables: StrMap,
-    #[serde(default)]
-    request_context: ContextMap,
+    #[serde(default, deserialize_with = "event_map")]
+    headers: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "event_map")]
+    query_string_parameters: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "event_map")]
+    path_parameters: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "event_map")]
+    stage_variables: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "event_map")]
+    request_context: serde_json::Map<String, serde_json::Value>,
     /// Given as the event gives it: `isBase64Encoded` is not applied (nor is it by the
     /// reference renderer), and the multi-value maps are not read. Kept as JSON
     /// text here and decoded once into its shared form: a large body is neither
@@ -301,7 +299,7 @@ impl Request {
             Some(raw) => body_range(text, raw.get())?,
             None => None,
         };
-        let mut request_context = ev.request_context.0;
+        let mut request_context = ev.request_context;
         // Fill what the event says elsewhere when requestContext lacks it.
         if let Some(m) = ev.http_method {
             request_context
@@ -315,10 +313,10 @@ impl Request {
         }
         let req = Request {
             body: None,
-            headers: ev.headers.0,
-            query: ev.query_string_parameters.0,
-            path_params: ev.path_parameters.0,
-            stage_variables: ev.stage_variables.0,
+            headers: ev.headers,
+            query: ev.query_string_parameters,
+            path_params: ev.path_parameters,
+            stage_variables: ev.stage_variables,
             request_context,
         };
         Ok((req, body))
