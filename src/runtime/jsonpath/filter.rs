@@ -258,13 +258,53 @@ fn compile_pattern(s: &str, off: usize) -> Result<JavaPattern, PathError> {
     let translated = crate::eval::jregex::translate(&source).map_err(|m| err(m, off))?;
     let flags = if ignore_case { "(?i)" } else { "" };
     let translated = format!(r"{flags}\A(?:{translated})\z");
-    fancy_regex::Expr::parse_tree(&translated)
+    // The syntax is checked now, cheaply: fancy-regex parses the pattern, and
+    // regex-syntax the parts it hands to the regex crate (classes, Unicode
+    // properties), without building anything.
+    let tree = fancy_regex::Expr::parse_tree(&translated)
+        .map_err(|e| err(format!("java.util.regex.PatternSyntaxException: {e}"), off))?;
+    check_delegates(&tree.expr)
         .map_err(|e| err(format!("java.util.regex.PatternSyntaxException: {e}"), off))?;
     Ok(JavaPattern {
         source,
         translated,
         built: std::sync::OnceLock::new(),
     })
+}
+
+/// Parses the parts of a regex fancy-regex hands to the regex crate, as the
+/// regex crate will when the regex is built. (fancy-regex bounds the tree's
+/// nesting.)
+fn check_delegates(e: &fancy_regex::Expr) -> Result<(), String> {
+    use fancy_regex::Expr;
+    match e {
+        Expr::Delegate { inner, casei, .. } => regex_syntax::ParserBuilder::new()
+            .case_insensitive(*casei)
+            .build()
+            .parse(inner)
+            .map(|_| ())
+            .map_err(|e| {
+                e.to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            }),
+        Expr::Concat(v) | Expr::Alt(v) => v.iter().try_for_each(check_delegates),
+        Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => check_delegates(x),
+        Expr::Repeat { child, .. } => check_delegates(child),
+        Expr::Conditional {
+            condition,
+            true_branch,
+            false_branch,
+        } => {
+            check_delegates(condition)?;
+            check_delegates(true_branch)?;
+            check_delegates(false_branch)
+        }
+        _ => Ok(()),
+    }
 }
 
 fn compile_operand_path(s: &str, off: usize, nesting: usize) -> Result<Compiled, PathError> {
