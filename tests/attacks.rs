@@ -142,3 +142,27 @@ fn ranges_kept_in_a_list_end() {
         "budget",
     );
 }
+
+#[test]
+fn regexes_that_take_long_to_build_end() {
+    // Found by fuzzing: every `$` is a lookaround the regex engine builds on
+    // its own, hundreds of microseconds each. Building is charged before it
+    // starts, so this one never starts.
+    let dollars = "$".repeat(20_000);
+    limited(
+        &format!("#set($s = 'ab')$s.matches('{dollars}')"),
+        GW,
+        "evaluation budget",
+    );
+    // In JSONPath filters the regex is built when first used, by the render,
+    // and charged to it: a thousand such paths cost the template nothing until
+    // they run.
+    let paths: String = (0..1000)
+        .map(|i| format!("$input.json('$[?(@.a =~ /{i}{}/)]')", "$".repeat(60)))
+        .collect();
+    assert_eq!(render(&paths, "{}", GW), Ok("[]".repeat(1000)));
+    match render(&paths, r#"[{"a":"x"}]"#, GW) {
+        Err((RenderErrorKind::Limit, m)) => assert!(m.contains("evaluation budget"), "{m}"),
+        other => panic!("expected the budget to end it: {other:?}"),
+    }
+}

@@ -52,10 +52,47 @@ pub(crate) enum Operand {
     Pattern(Box<JavaPattern>),
 }
 
+/// A `=~ /regex/` operand. Its syntax is checked when the path compiles (as
+/// Jayway does); the regex is built when first used, by the render that uses
+/// it and charged to its budget: building a regex with lookarounds costs
+/// hundreds of microseconds each, too much for a template's compilation to
+/// pay unmetered.
 #[derive(Debug)]
 pub(crate) struct JavaPattern {
     pub source: String,
-    pub re: Regex,
+    /// The pattern as the regex engine reads it.
+    translated: String,
+    built: std::sync::OnceLock<Result<Regex, String>>,
+}
+
+impl JavaPattern {
+    /// The regex, built on first use: its building charged to `budget`
+    /// first as [`crate::eval::jregex::compile_cost`] predicts, then for any
+    /// time beyond that.
+    pub fn regex(&self, budget: &crate::eval::budget::Budget) -> Result<&Regex, PatternError> {
+        if let Some(r) = self.built.get() {
+            return r.as_ref().map_err(|e| PatternError::Java(e.clone()));
+        }
+        let cost = crate::eval::jregex::compile_cost(&self.source);
+        budget.steps(cost).map_err(PatternError::Budget)?;
+        let (r, steps) = crate::eval::jregex::timed(self.translated.len(), || {
+            fancy_regex::RegexBuilder::new(&self.translated)
+                .backtrack_limit(1_000_000)
+                .build()
+                .map_err(|e| format!("java.util.regex.PatternSyntaxException: {e}"))
+        });
+        budget
+            .steps(steps.saturating_sub(cost))
+            .map_err(PatternError::Budget)?;
+        let r = self.built.get_or_init(|| r);
+        r.as_ref().map_err(|e| PatternError::Java(e.clone()))
+    }
+}
+
+/// Why a `=~` regex could not be used.
+pub(crate) enum PatternError {
+    Java(String),
+    Budget(crate::eval::budget::Exceeded),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,11 +257,54 @@ fn compile_pattern(s: &str, off: usize) -> Result<JavaPattern, PathError> {
     let source = s.get(1..last).unwrap_or("").to_string();
     let translated = crate::eval::jregex::translate(&source).map_err(|m| err(m, off))?;
     let flags = if ignore_case { "(?i)" } else { "" };
-    let re = fancy_regex::RegexBuilder::new(&format!(r"{flags}\A(?:{translated})\z"))
-        .backtrack_limit(1_000_000)
-        .build()
+    let translated = format!(r"{flags}\A(?:{translated})\z");
+    // The syntax is checked now, cheaply: fancy-regex parses the pattern, and
+    // regex-syntax the parts it hands to the regex crate (classes, Unicode
+    // properties), without building anything.
+    let tree = fancy_regex::Expr::parse_tree(&translated)
         .map_err(|e| err(format!("java.util.regex.PatternSyntaxException: {e}"), off))?;
-    Ok(JavaPattern { source, re })
+    check_delegates(&tree.expr)
+        .map_err(|e| err(format!("java.util.regex.PatternSyntaxException: {e}"), off))?;
+    Ok(JavaPattern {
+        source,
+        translated,
+        built: std::sync::OnceLock::new(),
+    })
+}
+
+/// Parses the parts of a regex fancy-regex hands to the regex crate, as the
+/// regex crate will when the regex is built. (fancy-regex bounds the tree's
+/// nesting.)
+fn check_delegates(e: &fancy_regex::Expr) -> Result<(), String> {
+    use fancy_regex::Expr;
+    match e {
+        Expr::Delegate { inner, casei, .. } => regex_syntax::ParserBuilder::new()
+            .case_insensitive(*casei)
+            .build()
+            .parse(inner)
+            .map(|_| ())
+            .map_err(|e| {
+                e.to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            }),
+        Expr::Concat(v) | Expr::Alt(v) => v.iter().try_for_each(check_delegates),
+        Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => check_delegates(x),
+        Expr::Repeat { child, .. } => check_delegates(child),
+        Expr::Conditional {
+            condition,
+            true_branch,
+            false_branch,
+        } => {
+            check_delegates(condition)?;
+            check_delegates(true_branch)?;
+            check_delegates(false_branch)
+        }
+        _ => Ok(()),
+    }
 }
 
 fn compile_operand_path(s: &str, off: usize, nesting: usize) -> Result<Compiled, PathError> {

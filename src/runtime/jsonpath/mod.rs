@@ -837,11 +837,12 @@ fn compare(op: Op, expected: &JObj<'_>, model: &JObj<'_>, budget: &Budget) -> Re
             match target.java_string(budget)? {
                 None => Ok(false),
                 Some(s) => {
+                    let re = pattern.regex(budget).map_err(|e| match e {
+                        filter::PatternError::Budget(e) => over_budget(e),
+                        filter::PatternError::Java(m) => runtime(m),
+                    })?;
                     let (r, steps) = crate::eval::jregex::timed(s.len(), || {
-                        pattern
-                            .re
-                            .is_match(&s)
-                            .map_err(|e| format!("regex failed: {e}"))
+                        re.is_match(&s).map_err(|e| format!("regex failed: {e}"))
                     });
                     budget.steps(steps).map_err(over_budget)?;
                     r.map_err(runtime)

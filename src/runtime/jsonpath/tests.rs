@@ -63,6 +63,37 @@ fn compile_errors_carry_offsets() {
 }
 
 #[test]
+fn filter_regexes_are_checked_when_the_path_compiles_and_built_when_used() {
+    // A bad pattern fails the path, as Jayway's Pattern.compile does, whether
+    // fancy-regex or the regex crate would refuse it.
+    for p in [
+        "$[?(@.a =~ /*a/)]",
+        "$[?(@.a =~ /\\p{Foo}/)]",
+        "$[?(@.a =~ /[z-a]/)]",
+    ] {
+        let e = JsonPath::compile(p).err().map(|e| e.message);
+        assert!(
+            e.as_deref()
+                .is_some_and(|m| m.contains("PatternSyntaxException")),
+            "{p}: {e:?}"
+        );
+    }
+    // A pattern that is slow to build compiles at once (nothing is built)...
+    let slow = format!("$[?(@.a =~ /x{}/)]", "$".repeat(5000));
+    let p = JsonPath::compile(&slow).expect("compiles");
+    // ...and a render that uses it pays for the building first.
+    let doc = crate::runtime::json::parse(r#"[{"a":"x"}]"#).expect("parses");
+    let budget = Budget::new(1_000_000, usize::MAX);
+    let e = p.select_with_budget(&doc, &budget).err().map(|e| e.kind);
+    assert!(matches!(e, Some(EvalErrorKind::Budget(_))), "{e:?}");
+    let small = JsonPath::compile("$[?(@.a =~ /X$/i)]").expect("compiles");
+    let found = small
+        .select_with_budget(&doc, &Budget::new(1_000_000, usize::MAX))
+        .map(|s| s.into_value().map(|v| v.to_json_string()));
+    assert_eq!(found, Ok(Some(r#"[{"a":"x"}]"#.to_string())));
+}
+
+#[test]
 fn definiteness() {
     for (p, d) in [
         ("$.a.b", true),
