@@ -166,3 +166,48 @@ fn regexes_that_take_long_to_build_end() {
         other => panic!("expected the budget to end it: {other:?}"),
     }
 }
+
+#[test]
+fn case_folding_the_complement_of_a_class_ends() {
+    // Found by fuzzing: under `(?i)` the regex crate folds a class code point
+    // by code point, and a class that holds a complement (`[x[^1]]`) walks all
+    // of Unicode, about 7 ms each: 400 of them took 4.5 s to build. The
+    // folding is charged before the build starts.
+    let classes = "[x[^1]]".repeat(400);
+    limited(
+        &format!("#set($s = 'ab')$s.matches('(?i){classes}')"),
+        GW,
+        "evaluation budget",
+    );
+    // A few of them build, as in Java.
+    assert_eq!(
+        render("#set($s = 'x')$s.matches('(?i)[x[^1]]')", "{}", GW),
+        Ok("true".into())
+    );
+    // A JSONPath filter's regex is only parsed when the path compiles (no
+    // folding), and built when first used, charged to the render.
+    let path = format!("$input.json('$[?(@.a =~ /{classes}/i)]')");
+    let many: String = (0..50).map(|_| path.as_str()).collect();
+    assert_eq!(render(&many, "{}", GW), Ok("[]".repeat(50)));
+    match render(&path, r#"[{"a":"x"}]"#, GW) {
+        Err((RenderErrorKind::Limit, m)) => assert!(m.contains("evaluation budget"), "{m}"),
+        other => panic!("expected the budget to end it: {other:?}"),
+    }
+}
+
+#[test]
+fn deeply_nested_regex_classes_end() {
+    // Each nested `[` was a level of recursion in the regex translation: 100,000
+    // of them overflowed the stack.
+    let deep = "[".repeat(100_000);
+    limited(
+        &format!("#set($s = 'ab')$s.matches('{deep}')"),
+        GW,
+        "evaluation budget",
+    );
+    let deep = format!("{}a{}", "[".repeat(1_000), "]".repeat(1_000));
+    match render(&format!("$input.json('$[?(@.a =~ /{deep}/)]')"), "{}", GW) {
+        Err((_, m)) => assert!(m.contains("nested deeper than 64 levels"), "{m}"),
+        other => panic!("expected an error: {other:?}"),
+    }
+}

@@ -73,7 +73,10 @@ impl JavaPattern {
         if let Some(r) = self.built.get() {
             return r.as_ref().map_err(|e| PatternError::Java(e.clone()));
         }
-        let cost = crate::eval::jregex::compile_cost(&self.source);
+        let cost = crate::eval::jregex::build_cost(
+            &self.source,
+            crate::eval::jregex::fold_cost(&self.translated),
+        );
         budget.steps(cost).map_err(PatternError::Budget)?;
         let (r, steps) = crate::eval::jregex::timed(self.translated.len(), || {
             fancy_regex::RegexBuilder::new(&self.translated)
@@ -272,12 +275,37 @@ fn compile_pattern(s: &str, off: usize) -> Result<JavaPattern, PathError> {
     })
 }
 
+/// The most case folding (in steps, as [`crate::eval::jregex::fold_cost`]
+/// counts them) a path's compilation checks: about a millisecond.
+const FOLD_CHECKED: u64 = 30_000;
+
 /// Parses the parts of a regex fancy-regex hands to the regex crate, as the
 /// regex crate will when the regex is built. (fancy-regex bounds the tree's
 /// nesting.)
 fn check_delegates(e: &fancy_regex::Expr) -> Result<(), String> {
     use fancy_regex::Expr;
     match e {
+        // Case folding a class that holds a complement walks all of Unicode
+        // (milliseconds each): such a part is only parsed here, and the rest
+        // of its checking is left to the build, charged to the render.
+        Expr::Delegate { inner, casei, .. }
+            if crate::eval::jregex::fold_cost(&format!(
+                "(?{}){inner}",
+                if *casei { "i" } else { "-i" }
+            )) > FOLD_CHECKED =>
+        {
+            regex_syntax::ast::parse::Parser::new()
+                .parse(inner)
+                .map(|_| ())
+                .map_err(|e| {
+                    e.to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string()
+                })
+        }
         Expr::Delegate { inner, casei, .. } => regex_syntax::ParserBuilder::new()
             .case_insensitive(*casei)
             .build()
