@@ -179,9 +179,21 @@ fn case_folding_the_complement_of_a_class_ends() {
         GW,
         "evaluation budget",
     );
-    // A few of them build, as in Java.
+    // Classes without a complement fold in microseconds and are charged
+    // next to nothing. (Whether one class with a complement builds within
+    // the budget depends on the machine: its time beyond the charge is
+    // charged too.)
+    let small = "[x-z]".repeat(400);
     assert_eq!(
-        render("#set($s = 'x')$s.matches('(?i)[x[^1]]')", "{}", GW),
+        render(
+            &format!("#set($s = 'X')$s.matches('(?i)[a-x]{small}')"),
+            "{}",
+            GW
+        ),
+        Ok("false".into())
+    );
+    assert_eq!(
+        render("#set($s = 'X')$s.matches('(?i)[a-x]')", "{}", GW),
         Ok("true".into())
     );
     // A JSONPath filter's regex is only parsed when the path compiles (no
