@@ -947,13 +947,18 @@ const ALL_CODE_POINTS: u64 = 0x11_0000;
 /// `[a-z]` take microseconds. Predicted from the syntax tree, without
 /// folding: a code point walked is about 6 ns, a step 35 ns.
 pub fn fold_cost(translated: &str) -> u64 {
-    use regex_syntax::ast;
     if !translated.contains("(?") {
         return 0;
     }
-    let Ok(tree) = ast::parse::Parser::new().parse(translated) else {
-        return 0;
-    };
+    regex_syntax::ast::parse::Parser::new()
+        .parse(translated)
+        .map_or(0, |tree| fold_cost_of(&tree, false))
+}
+
+/// [`fold_cost`] of a parsed pattern, case-insensitive from the start when
+/// `insensitive` (else only where a flag says so).
+pub fn fold_cost_of(tree: &regex_syntax::ast::Ast, insensitive: bool) -> u64 {
+    use regex_syntax::ast;
     /// Code points of the bracketed classes open around the visit, each with
     /// whether it holds a complement (then it walks all of Unicode).
     #[derive(Default)]
@@ -1046,7 +1051,11 @@ pub fn fold_cost(translated: &str) -> u64 {
             Ok(())
         }
     }
-    match ast::visit(&tree, Folds::default()) {
+    let start = Folds {
+        insensitive,
+        ..Folds::default()
+    };
+    match ast::visit(tree, start) {
         Ok(f) if f.insensitive => f.walked / 5,
         _ => 0,
     }

@@ -285,40 +285,32 @@ const FOLD_CHECKED: u64 = 30_000;
 fn check_delegates(e: &fancy_regex::Expr) -> Result<(), String> {
     use fancy_regex::Expr;
     match e {
-        // Case folding a class that holds a complement walks all of Unicode
-        // (milliseconds each): such a part is only parsed here, and the rest
-        // of its checking is left to the build, charged to the render.
-        Expr::Delegate { inner, casei, .. }
-            if crate::eval::jregex::fold_cost(&format!(
-                "(?{}){inner}",
-                if *casei { "i" } else { "-i" }
-            )) > FOLD_CHECKED =>
-        {
-            regex_syntax::ast::parse::Parser::new()
-                .parse(inner)
-                .map(|_| ())
-                .map_err(|e| {
-                    e.to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string()
-                })
-        }
-        Expr::Delegate { inner, casei, .. } => regex_syntax::ParserBuilder::new()
-            .case_insensitive(*casei)
-            .build()
-            .parse(inner)
-            .map(|_| ())
-            .map_err(|e| {
+        Expr::Delegate { inner, casei, .. } => {
+            let last_line = |e: &dyn std::fmt::Display| {
                 e.to_string()
                     .lines()
                     .last()
                     .unwrap_or("")
                     .trim()
                     .to_string()
-            }),
+            };
+            let tree = regex_syntax::ast::parse::Parser::new()
+                .parse(inner)
+                .map_err(|e| last_line(&e))?;
+            // Case folding a class that holds a complement walks all of
+            // Unicode (milliseconds each): such a part is only parsed here,
+            // and the rest of its checking is left to the build, charged to
+            // the render.
+            if crate::eval::jregex::fold_cost_of(&tree, *casei) > FOLD_CHECKED {
+                return Ok(());
+            }
+            regex_syntax::hir::translate::TranslatorBuilder::new()
+                .case_insensitive(*casei)
+                .build()
+                .translate(inner, &tree)
+                .map(|_| ())
+                .map_err(|e| last_line(&e))
+        }
         Expr::Concat(v) | Expr::Alt(v) => v.iter().try_for_each(check_delegates),
         Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => check_delegates(x),
         Expr::Repeat { child, .. } => check_delegates(child),
