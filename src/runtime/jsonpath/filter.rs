@@ -258,9 +258,10 @@ fn compile_pattern(s: &str, off: usize) -> Result<JavaPattern, PathError> {
     }
     let ignore_case = s.ends_with('i');
     let source = s.get(1..last).unwrap_or("").to_string();
-    let translated = crate::eval::jregex::translate(&source).map_err(|m| err(m, off))?;
-    let flags = if ignore_case { "(?i)" } else { "" };
-    let translated = format!(r"{flags}\A(?:{translated})\z");
+    // Jayway compiles `/re/i` with CASE_INSENSITIVE alone: ASCII letters fold.
+    let translated =
+        crate::eval::jregex::translate_flags(&source, ignore_case).map_err(|m| err(m, off))?;
+    let translated = format!(r"\A(?:{translated})\z");
     // The syntax is checked now, cheaply: fancy-regex parses the pattern, and
     // regex-syntax the parts it hands to the regex crate (classes, Unicode
     // properties), without building anything.
