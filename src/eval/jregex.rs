@@ -173,13 +173,31 @@ fn property_class(name: &str, negated: bool, casei: bool) -> Option<String> {
         "javaAlphabetic" => r"\p{Alphabetic}",
         "javaMirrored" => return None,
         _ => {
-            let n = name
-                .strip_prefix("Is")
-                .or_else(|| name.strip_prefix("general_category="))
-                .or_else(|| name.strip_prefix("gc="))
-                .or_else(|| name.strip_prefix("script="))
-                .or_else(|| name.strip_prefix("sc="))
-                .unwrap_or(name);
+            // Java reads a bare name, and one after `gc=`, as a general
+            // category only (`\p{Latin}` and `\p{Alphabetic}` are errors
+            // there); `Is` also takes binary properties and scripts.
+            let category = |n: &str| {
+                let mut b = n.bytes();
+                let first = b.next().is_some_and(|c| c.is_ascii_uppercase());
+                let second = b.next().map_or(true, |c| c.is_ascii_lowercase());
+                n == "LC" || (first && second && b.next().is_none())
+            };
+            let n = if let Some(n) = name.strip_prefix("Is") {
+                n
+            } else if let Some(n) = name.strip_prefix("script=") {
+                n
+            } else if let Some(n) = name.strip_prefix("sc=") {
+                n
+            } else {
+                let n = name
+                    .strip_prefix("general_category=")
+                    .or_else(|| name.strip_prefix("gc="))
+                    .unwrap_or(name);
+                if !category(n) {
+                    return None;
+                }
+                n
+            };
             let n = match n {
                 "Lu" | "Ll" | "Lt" if casei => return property_class(n, negated, casei),
                 "Uppercase" | "UPPERCASE" | "Lowercase" | "LOWERCASE" | "Titlecase"
@@ -1568,6 +1586,31 @@ mod tests {
         // Java's `(?i)` without `u` folds ASCII letters only: the
         // translation spells them out and nothing is folded by the regex crate.
         assert!(compile_cost("(?i)[x[^1]]") < full);
+    }
+
+    #[test]
+    fn plain_case_insensitivity_folds_ascii_letters_only() {
+        // Found by fuzzing: a JSONPath filter `/…/i` of a few hundred `k`s
+        // and Kelvin signs took most of a second to build in the
+        // instrumented build while the regex crate folded Unicode case
+        // (`k`, `K`, `\u{212A}`). Java's CASE_INSENSITIVE folds ASCII only,
+        // and so does the translation now, by itself.
+        let pattern = "k\u{212A}Kp?".repeat(60);
+        let t = translate_flags(&pattern, true).expect("translates");
+        assert!(t.starts_with("[kK]\u{212A}[kK][pP]?"), "{t}");
+        assert_eq!(fold_cost(&t), 0);
+        let c = compile(&format!("(?i){pattern}"), true).expect("compiles");
+        let text = "K\u{212A}kP".repeat(60);
+        assert!(c.re.is_match(&text).unwrap_or(false));
+        assert!(!c
+            .re
+            .is_match(&text.replace('\u{212A}', "k"))
+            .unwrap_or(true));
+        // Classes: each character and range folds before negation.
+        assert_eq!(
+            translate("(?i)[^a-c\\x{e9}]").as_deref(),
+            Ok("[^a-cABC\\x{E9}]")
+        );
     }
 
     #[test]
