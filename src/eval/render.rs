@@ -38,6 +38,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 use super::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
@@ -739,10 +740,7 @@ fn render_host_call(
         }
         return eval_part(st, src, &recv, last).map(Some);
     };
-    let mut vals = Vec::with_capacity(args.len());
-    for a in args {
-        vals.push(eval(st, src, a)?);
-    }
+    let vals = eval_args(st, src, args)?;
     let res = match o.write_call(name, &vals, out, st.budget) {
         Some(r) => r.map(|()| None),
         None => match methods::call_method(&recv, name, &vals, st.budget) {
@@ -824,10 +822,7 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
                 .unwrap_or(Value::Null))
         }
         RefPart::Method(span, name, args) => {
-            let mut vals = Vec::with_capacity(args.len());
-            for a in args {
-                vals.push(eval(st, src, a)?);
-            }
+            let vals = eval_args(st, src, args)?;
             match methods::call_method(cur, name, &vals, st.budget) {
                 None => Ok(Value::Null),
                 Some(Ok(v)) => {
@@ -845,6 +840,16 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
             }
         }
     }
+}
+
+/// A call's arguments, evaluated in order; most calls take at most two, kept
+/// off the heap.
+fn eval_args(st: &mut State<'_>, src: &str, args: &[Expr]) -> R<SmallVec<[Value; 2]>> {
+    let mut vals = SmallVec::with_capacity(args.len());
+    for a in args {
+        vals.push(eval(st, src, a)?);
+    }
+    Ok(vals)
 }
 
 /// Strings and lists made by methods or operators stay within the output limit.

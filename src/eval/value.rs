@@ -13,7 +13,12 @@ use std::rc::Rc;
 use super::budget::{Budget, Exceeded, MAX_VALUE_DEPTH};
 pub use super::print::write_json_string;
 
-#[derive(Clone, Default)]
+/// `repr(u64)`: the tag is a whole word and every payload starts at the second
+/// word. With a one-byte tag the compiler moved small payloads (`Bool`, `Int`)
+/// through odd offsets, and each such move stalled store forwarding in the
+/// walker's hot paths (a `#foreach` over a JSON array rendered 1.7x slower).
+#[derive(Default)]
+#[repr(u64)]
 pub enum Value {
     #[default]
     Null,
@@ -36,6 +41,27 @@ pub enum Value {
     Map(MapRef),
     /// An object plugged in by the runtime (`$input`, `$util`, …).
     Object(Rc<dyn HostObject>),
+}
+
+impl Clone for Value {
+    /// Inlined (the derived one was a call): the walker clones a value on
+    /// every read, and a call hands the copy back through memory.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Long(i) => Value::Long(*i),
+            Value::BigInt(b) => Value::BigInt(Rc::clone(b)),
+            Value::Double(d) => Value::Double(*d),
+            Value::Decimal(d) => Value::Decimal(Rc::clone(d)),
+            Value::Str(s) => Value::Str(Rc::clone(s)),
+            Value::List(l) => Value::List(Rc::clone(l)),
+            Value::Map(m) => Value::Map(Rc::clone(m)),
+            Value::Object(o) => Value::Object(Rc::clone(o)),
+        }
+    }
 }
 
 pub type ListRef = Rc<RefCell<List>>;

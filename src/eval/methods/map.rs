@@ -6,7 +6,7 @@ use std::rc::{Rc, Weak};
 use super::object::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
 use crate::eval::budget::{Budget, CONTAINER_BYTES, ENTRY_BYTES};
-use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, Value};
+use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, StrKey, Value};
 
 /// A `Map.Entry` of a map's `entrySet()`; `setValue` writes through to the map.
 #[derive(Debug)]
@@ -116,6 +116,13 @@ impl HostObject for MapEntry {
 }
 
 pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) -> MResult {
+    // The common case first, found by the string itself (no key is built).
+    if let ("get", [Value::Str(k)]) = (name, args) {
+        let Ok(map) = m.try_borrow_mut() else {
+            return err("java.util.ConcurrentModificationException");
+        };
+        return ok(map.entries.get(&StrKey(k)).cloned().unwrap_or_default());
+    }
     match (name, args) {
         ("keySet", []) | ("values", []) | ("entrySet", []) => {
             let map = m.try_borrow().ok()?;
