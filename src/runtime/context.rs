@@ -316,7 +316,18 @@ pub(crate) enum ContextKeys<'a> {
     /// Only these top-level keys: the template reads `$context` only as
     /// `$context.name…` with these names, so no other key, nor the order of
     /// the keys, can show.
-    Only(&'a [Box<str>]),
+    Only(&'a [ContextKey]),
+}
+
+/// A top-level key of `$context` a template reads as `$context.name…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ContextKey {
+    pub(crate) name: Box<str>,
+    /// `Some`: the template reads this key only as `$context.name.sub…`, with
+    /// these `sub`s: when its value is a map (`identity`, `authorizer`), only
+    /// those entries are built, since neither the others nor their order can
+    /// show. `None`: the value is read as a whole.
+    pub(crate) sub: Option<Vec<Box<str>>>,
 }
 
 /// One top-level entry of `$context`, `None` when it is absent (or null).
@@ -337,6 +348,27 @@ fn context_entry(k: &str, v: &serde_json::Value) -> Option<Value> {
         }
     }
     Some(value)
+}
+
+/// The map of top-level entry `k` with only the entries `subs` (those present),
+/// made as [`context_entry`] makes them.
+fn context_entries(
+    k: &str,
+    o: &serde_json::Map<String, serde_json::Value>,
+    subs: &[Box<str>],
+) -> Value {
+    let mut m = crate::eval::value::entries_with_capacity(subs.len());
+    for sub in subs {
+        if let Some(v) = o.get(&**sub) {
+            let v = if k == "authorizer" {
+                stringify(v)
+            } else {
+                no_nulls(v)
+            };
+            m.insert(Key::str(sub), v);
+        }
+    }
+    context_map(m)
 }
 
 /// `$context.requestOverride`: its `path`, `header` and `querystring` maps, in
@@ -376,7 +408,7 @@ pub(crate) fn build_context(
         ContextKeys::Only(names) => {
             let mut m = crate::eval::value::entries_with_capacity(names.len());
             for k in names {
-                let value = match &**k {
+                let value = match &*k.name {
                     "requestOverride" => {
                         let (v, maps) = request_override();
                         request = Some(maps);
@@ -387,10 +419,15 @@ pub(crate) fn build_context(
                         response = Some(maps);
                         Some(v)
                     }
-                    name => rc.get(name).and_then(|v| context_entry(name, v)),
+                    name => rc.get(name).and_then(|v| match (v, &k.sub) {
+                        (serde_json::Value::Object(o), Some(subs)) => {
+                            Some(context_entries(name, o, subs))
+                        }
+                        _ => context_entry(name, v),
+                    }),
                 };
                 if let Some(v) = value {
-                    m.insert(Key::str(k), v);
+                    m.insert(Key::str(&k.name), v);
                 }
             }
             m

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::context::{build_context, stage_variables, ContextKeys};
+use super::context::{build_context, stage_variables, ContextKey, ContextKeys};
 use super::input::{Input, Params, PathCache, Util};
 use super::jsonpath::JsonPath;
 use super::request::{EventError, Request};
@@ -122,8 +122,10 @@ struct Plan {
     context: bool,
     /// `$context` used other than as `$context.name…`: it is built whole.
     context_whole: bool,
-    /// The names of `$context.name…` (when not whole, the only keys built).
-    context_keys: Vec<Box<str>>,
+    /// The names of `$context.name…` (when not whole, the only keys built),
+    /// each with the names of `$context.name.sub…` when those are all it is
+    /// read by.
+    context_keys: Vec<ContextKey>,
     stage_variables: bool,
 }
 
@@ -156,13 +158,32 @@ impl Plan {
             "util" => self.util = true,
             "context" => {
                 self.context = true;
-                match r.parts.first() {
-                    Some(RefPart::Property(_, name)) => {
-                        if !self.context_keys.iter().any(|k| **k == **name) {
-                            self.context_keys.push(Box::from(&**name));
+                let Some(RefPart::Property(_, name)) = r.parts.first() else {
+                    self.context_whole = true;
+                    return;
+                };
+                let i = match self.context_keys.iter().position(|k| *k.name == **name) {
+                    Some(i) => i,
+                    None => {
+                        self.context_keys.push(ContextKey {
+                            name: Box::from(&**name),
+                            sub: Some(Vec::new()),
+                        });
+                        self.context_keys.len() - 1
+                    }
+                };
+                let Some(key) = self.context_keys.get_mut(i) else {
+                    return;
+                };
+                match (r.parts.get(1), &mut key.sub) {
+                    (_, None) => {}
+                    (Some(RefPart::Property(_, sub)), Some(subs)) => {
+                        if !subs.iter().any(|s| **s == **sub) {
+                            subs.push(Box::from(&**sub));
                         }
                     }
-                    _ => self.context_whole = true,
+                    // Read as a whole (printed, iterated, passed on, its methods called).
+                    _ => key.sub = None,
                 }
             }
             "stageVariables" => self.stage_variables = true,
