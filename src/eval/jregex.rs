@@ -231,6 +231,19 @@ fn property_class(name: &str, negated: bool, casei: bool) -> Option<String> {
     })
 }
 
+/// Pushes ASCII letter `c` matching both its cases, as Java's ASCII-only
+/// `(?i)` folds it: `[cC]`, or both letters inside a class.
+fn push_ascii_folded(out: &mut String, c: char, in_class: bool) {
+    if !in_class {
+        out.push('[');
+    }
+    out.push(c.to_ascii_lowercase());
+    out.push(c.to_ascii_uppercase());
+    if !in_class {
+        out.push(']');
+    }
+}
+
 /// Pushes a literal character, escaped for fancy-regex.
 fn push_literal(out: &mut String, c: char, in_class: bool) {
     let meta = if in_class {
@@ -597,13 +610,7 @@ impl<'a> Translator<'a> {
                         return Ok(s);
                     }
                     if fold && x.is_ascii_alphabetic() {
-                        let (lo, up) = (x.to_ascii_lowercase(), x.to_ascii_uppercase());
-                        if in_class {
-                            s.push(lo);
-                            s.push(up);
-                        } else {
-                            s.push_str(&format!("[{lo}{up}]"));
-                        }
+                        push_ascii_folded(&mut s, x, in_class);
                     } else {
                         push_literal(&mut s, x, in_class);
                     }
@@ -636,7 +643,9 @@ impl<'a> Translator<'a> {
     fn escaped(&mut self, v: char, in_class: bool) -> String {
         self.escaped_char = Some(v);
         if !in_class && self.flags.ascii_fold() && v.is_ascii_alphabetic() {
-            return format!("[{}{}]", v.to_ascii_lowercase(), v.to_ascii_uppercase());
+            let mut s = String::with_capacity(4);
+            push_ascii_folded(&mut s, v, false);
+            return s;
         }
         if v.is_ascii_alphanumeric() {
             v.to_string()
@@ -880,8 +889,7 @@ impl<'a> Translator<'a> {
                 c => {
                     self.pos += 1;
                     if self.flags.ascii_fold() && c.is_ascii_alphabetic() {
-                        let (lo, up) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
-                        self.out.push_str(&format!("[{lo}{up}]"));
+                        push_ascii_folded(&mut self.out, c, false);
                     } else {
                         push_literal(&mut self.out, c, false);
                     }
@@ -1132,13 +1140,43 @@ const ALL_CODE_POINTS: u64 = 0x11_0000;
 /// `&&`) walks all of Unicode, about 7 ms each, where `[^a]` alone or
 /// `[a-z]` take microseconds. Predicted from the syntax tree, without
 /// folding: a code point walked is about 6 ns, a step 35 ns.
+///
+/// A translation regex-syntax cannot parse (one with lookarounds, which
+/// fancy-regex adds for Java's `$`) is counted part by part: the parts
+/// fancy-regex hands to the regex crate.
 pub fn fold_cost(translated: &str) -> u64 {
     if !translated.contains("(?") {
         return 0;
     }
-    regex_syntax::ast::parse::Parser::new()
-        .parse(translated)
-        .map_or(0, |tree| fold_cost_of(&tree, false))
+    match regex_syntax::ast::parse::Parser::new().parse(translated) {
+        Ok(tree) => fold_cost_of(&tree, false),
+        Err(_) => fancy_regex::Expr::parse_tree(translated)
+            .map_or(0, |tree| delegates_fold_cost(&tree.expr)),
+    }
+}
+
+/// [`fold_cost_of`] summed over the parts of a fancy-regex tree that the
+/// regex crate builds. (fancy-regex bounds the tree's nesting.)
+fn delegates_fold_cost(e: &fancy_regex::Expr) -> u64 {
+    use fancy_regex::Expr;
+    match e {
+        Expr::Delegate { inner, casei, .. } => regex_syntax::ast::parse::Parser::new()
+            .parse(inner)
+            .map_or(0, |tree| fold_cost_of(&tree, *casei)),
+        Expr::Concat(v) | Expr::Alt(v) => v
+            .iter()
+            .fold(0u64, |sum, x| sum.saturating_add(delegates_fold_cost(x))),
+        Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => delegates_fold_cost(x),
+        Expr::Repeat { child, .. } => delegates_fold_cost(child),
+        Expr::Conditional {
+            condition,
+            true_branch,
+            false_branch,
+        } => delegates_fold_cost(condition)
+            .saturating_add(delegates_fold_cost(true_branch))
+            .saturating_add(delegates_fold_cost(false_branch)),
+        _ => 0,
+    }
 }
 
 /// [`fold_cost`] of a parsed pattern, case-insensitive from the start when
@@ -1581,6 +1619,9 @@ mod tests {
         // cost (next to) nothing.
         assert!(fold_cost("(?i)[a-z][^a]x") < 100);
         assert_eq!(fold_cost("[x[^1]]"), 0);
+        // With a lookaround (Java's `$`) the whole translation is no regex-syntax
+        // pattern: its parts are counted.
+        assert!(fold_cost("(?iu)[x[^1]](?=\\n?\\z)") >= full);
         assert_eq!(fold_cost("(?-i)[x[^1]]"), 0);
         assert!(compile_cost("(?iu)[x[^1]]") > full);
         // Java's `(?i)` without `u` folds ASCII letters only: the

@@ -62,6 +62,11 @@ pub(crate) struct JavaPattern {
     pub source: String,
     /// The pattern as the regex engine reads it.
     translated: String,
+    /// The case folding its regex-crate parts cost (as
+    /// [`crate::eval::jregex::fold_cost`] counts it), summed when the path
+    /// compiled: a parse of the whole translation fails on fancy-regex's own
+    /// constructs (lookarounds) and would count nothing.
+    fold_cost: u64,
     built: std::sync::OnceLock<Result<Regex, String>>,
 }
 
@@ -73,10 +78,7 @@ impl JavaPattern {
         if let Some(r) = self.built.get() {
             return r.as_ref().map_err(|e| PatternError::Java(e.clone()));
         }
-        let cost = crate::eval::jregex::build_cost(
-            &self.source,
-            crate::eval::jregex::fold_cost(&self.translated),
-        );
+        let cost = crate::eval::jregex::build_cost(&self.source, self.fold_cost);
         budget.steps(cost).map_err(PatternError::Budget)?;
         let (r, steps) = crate::eval::jregex::timed(self.translated.len(), || {
             fancy_regex::RegexBuilder::new(&self.translated)
@@ -267,11 +269,12 @@ fn compile_pattern(s: &str, off: usize) -> Result<JavaPattern, PathError> {
     // properties), without building anything.
     let tree = fancy_regex::Expr::parse_tree(&translated)
         .map_err(|e| err(format!("java.util.regex.PatternSyntaxException: {e}"), off))?;
-    check_delegates(&tree.expr)
+    let fold_cost = check_delegates(&tree.expr)
         .map_err(|e| err(format!("java.util.regex.PatternSyntaxException: {e}"), off))?;
     Ok(JavaPattern {
         source,
         translated,
+        fold_cost,
         built: std::sync::OnceLock::new(),
     })
 }
@@ -282,8 +285,8 @@ const FOLD_CHECKED: u64 = 30_000;
 
 /// Parses the parts of a regex fancy-regex hands to the regex crate, as the
 /// regex crate will when the regex is built. (fancy-regex bounds the tree's
-/// nesting.)
-fn check_delegates(e: &fancy_regex::Expr) -> Result<(), String> {
+/// nesting.) Ok: the case folding the parts cost, summed.
+fn check_delegates(e: &fancy_regex::Expr) -> Result<u64, String> {
     use fancy_regex::Expr;
     match e {
         Expr::Delegate { inner, casei, .. } => {
@@ -302,17 +305,20 @@ fn check_delegates(e: &fancy_regex::Expr) -> Result<(), String> {
             // Unicode (milliseconds each): such a part is only parsed here,
             // and the rest of its checking is left to the build, charged to
             // the render.
-            if crate::eval::jregex::fold_cost_of(&tree, *casei) > FOLD_CHECKED {
-                return Ok(());
+            let fold = crate::eval::jregex::fold_cost_of(&tree, *casei);
+            if fold > FOLD_CHECKED {
+                return Ok(fold);
             }
             regex_syntax::hir::translate::TranslatorBuilder::new()
                 .case_insensitive(*casei)
                 .build()
                 .translate(inner, &tree)
-                .map(|_| ())
+                .map(|_| fold)
                 .map_err(|e| last_line(&e))
         }
-        Expr::Concat(v) | Expr::Alt(v) => v.iter().try_for_each(check_delegates),
+        Expr::Concat(v) | Expr::Alt(v) => v.iter().try_fold(0u64, |sum, x| {
+            check_delegates(x).map(|c| sum.saturating_add(c))
+        }),
         Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => check_delegates(x),
         Expr::Repeat { child, .. } => check_delegates(child),
         Expr::Conditional {
@@ -320,11 +326,12 @@ fn check_delegates(e: &fancy_regex::Expr) -> Result<(), String> {
             true_branch,
             false_branch,
         } => {
-            check_delegates(condition)?;
-            check_delegates(true_branch)?;
-            check_delegates(false_branch)
+            let c = check_delegates(condition)?;
+            let t = check_delegates(true_branch)?;
+            let f = check_delegates(false_branch)?;
+            Ok(c.saturating_add(t).saturating_add(f))
         }
-        _ => Ok(()),
+        _ => Ok(0),
     }
 }
 
