@@ -662,6 +662,10 @@ fn include(st: &State<'_>, src: &str, span: Span, kind: IncludeKind) -> Box<Rend
 
 #[inline(never)]
 fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) -> R<Flow> {
+    if let Some(res) = write_plain(st, r, out) {
+        res.map_err(|e| st.exceeded(src, r.span, e))?;
+        return Ok(Flow::Normal);
+    }
     let escaped = r.backslashes % 2 == 1;
     let half = (r.backslashes / 2) as usize;
     let written = r.span.text(src);
@@ -713,6 +717,36 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
         .write_java(out, st.budget)
         .map_err(|e| st.exceeded(src, r.span, e))?;
     Ok(Flow::Normal)
+}
+
+/// The common references, `$name` and `$name.key` on a map, printed straight
+/// from the variable when they have a value: nothing is cloned. `None`: not
+/// such a reference, or null (the caller then does the rest).
+#[inline]
+fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result<(), Exceeded>> {
+    if r.backslashes != 0 {
+        return None;
+    }
+    let root = st.slots.get(r.root as usize)?;
+    match r.parts.as_slice() {
+        [] if !root.is_null() && st.define(r.root).is_none() => {
+            Some(root.write_java(out, st.budget))
+        }
+        [RefPart::Property(_, name)] => {
+            let Value::Map(m) = root else {
+                return None;
+            };
+            if matches!(&**name, "class" | "Class") {
+                return None;
+            }
+            let m = m.try_borrow().ok()?;
+            match m.entries.get(&super::value::StrKey(name)) {
+                Some(v) if !v.is_null() => Some(v.write_java(out, st.budget)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// The value of a printed reference, except when it ends in a call on a host
@@ -792,6 +826,22 @@ fn lookup_root(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
 
 /// The value of a reference; `Null` when it or any step of its chain is undefined.
 fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
+    // `$name.key` on a map or a host object (`$foreach.hasNext`): read in
+    // place, the variable not cloned.
+    if let [RefPart::Property(_, name)] = r.parts.as_slice() {
+        match st.slots.get(r.root as usize) {
+            Some(Value::Map(m)) if !matches!(&**name, "class" | "Class") => {
+                return Ok(m.try_borrow().map_or(Value::Null, |m| {
+                    m.entries
+                        .get(&super::value::StrKey(name))
+                        .cloned()
+                        .unwrap_or_default()
+                }));
+            }
+            Some(Value::Object(o)) => return Ok(o.property(name).unwrap_or(Value::Null)),
+            _ => {}
+        }
+    }
     let mut cur = lookup_root(st, src, r)?;
     for part in &r.parts {
         if cur.is_null() {
