@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod compile;
 pub(crate) mod cycles;
+pub mod entries;
 pub mod error;
 pub mod jregex;
 pub mod jstring;

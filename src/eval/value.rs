@@ -4,7 +4,6 @@
 //! then `$b.add(1)` changes `$a` too. Values live for one render; they are not
 //! `Send`. A [`crate::Context`] holds thread-safe JSON and converts on render.
 
-use indexmap::IndexMap;
 use num_bigint::BigInt;
 use std::cell::RefCell;
 use std::fmt;
@@ -79,7 +78,7 @@ pub struct List {
 pub type Hasher = foldhash::fast::RandomState;
 
 /// Map entries in insertion order (`LinkedHashMap`, json-smart's objects).
-pub type Entries = IndexMap<Key, Value, Hasher>;
+pub use super::entries::Entries;
 
 #[derive(Clone, Default, Debug)]
 pub struct Map {
@@ -500,7 +499,7 @@ impl Key {
 
 /// A new, empty map's entries with room for `n`.
 pub fn entries_with_capacity(n: usize) -> Entries {
-    IndexMap::with_capacity_and_hasher(n, Hasher::default())
+    Entries::with_capacity(n)
 }
 
 /// A JSON number as json-smart types it: `Integer`, `Long`, `BigInteger` by size
@@ -624,8 +623,7 @@ impl Drop for Map {
             return;
         }
         // Taken whole (no allocation): dropped as usual, or flat.
-        let hasher = self.entries.hasher().clone();
-        let entries = std::mem::replace(&mut self.entries, IndexMap::with_hasher(hasher));
+        let entries = std::mem::take(&mut self.entries);
         nested_drop(|deep| {
             if deep {
                 drop_flat(entries.into_values().collect());

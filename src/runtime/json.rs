@@ -20,17 +20,18 @@
 //! is longer than 18 characters.
 
 use std::cell::RefCell;
-use std::hash::BuildHasher;
 use std::rc::Rc;
 
-use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
-use indexmap::IndexMap;
 use num_bigint::BigInt;
 
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::jstring;
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
-use crate::eval::value::{Entries, Hasher, Key, List, StrKey, Value};
+use crate::eval::value::{Entries, Key, List, Value};
+
+/// Objects of at most this many entries find their repeated keys without
+/// hashing (as many as a map holds before it gets a hash index).
+const SMALL_OBJECT: usize = crate::eval::entries::SMALL;
 
 /// Deepest nesting [`parse`] accepts (json-smart fails near 400 too).
 pub const MAX_JSON_DEPTH: usize = 400;
@@ -67,7 +68,6 @@ pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError
         s: text,
         b: text.as_bytes(),
         pos: 0,
-        hasher: Hasher::default(),
         keys: Vec::new(),
         items: Vec::new(),
         entries: Vec::new(),
@@ -97,16 +97,13 @@ struct Parser<'a, 'b> {
     b: &'a [u8],
     /// A byte offset, always on a character boundary.
     pos: usize,
-    /// The hasher of every map of the document, so that a key's hash is
-    /// computed once and reused by every map it goes into.
-    hasher: Hasher,
     /// Keys seen so far, shared: a body's objects mostly repeat the same keys.
     /// [`KEY_SLOTS`] slots, each the last key whose text mapped there.
     keys: Vec<Option<SharedKey>>,
     /// The items of the open arrays, then the entries of the open objects:
     /// each list and map is allocated once, at its final size, when it closes.
     items: Vec<Value>,
-    entries: Vec<(Rc<str>, u64, Value)>,
+    entries: Vec<(Rc<str>, Words, Value)>,
     /// Where strings with escapes are decoded.
     buf: String,
     budget: &'b Budget,
@@ -116,14 +113,10 @@ struct Parser<'a, 'b> {
     exceeded: Option<Exceeded>,
 }
 
-/// A key of the document, its text packed in words, and its hash.
+/// A key of the document, and its text packed in words.
 struct SharedKey {
-    /// The first and last 8 bytes of the key and its length: for keys of at
-    /// most 16 bytes, equal words are equal keys.
-    words: (u64, u64, usize),
+    words: Words,
     key: Rc<str>,
-    /// Its hash as a map key; 0 until needed.
-    hash: u64,
 }
 
 /// How many distinct keys and short strings are shared at once (a
@@ -133,9 +126,13 @@ const KEY_SLOTS: usize = 512;
 /// Strings up to this long are shared like keys: short values repeat.
 const SHARED_STRING_MAX: usize = 16;
 
+/// The first and last 8 bytes of a key and its length: for keys of at most
+/// 16 bytes, equal words are equal keys.
+type Words = (u64, u64, usize);
+
 /// The first and last (up to) 8 bytes of `k`, and its length.
 #[inline]
-fn key_words(k: &[u8]) -> (u64, u64, usize) {
+fn key_words(k: &[u8]) -> Words {
     match (k.first_chunk::<8>(), k.last_chunk::<8>()) {
         (Some(first), Some(last)) => (
             u64::from_le_bytes(*first),
@@ -182,34 +179,26 @@ impl Parser<'_, '_> {
         self.budget.steps((bytes / VALUE_BYTES) as u64)
     }
 
-    /// A quoted object key and its hash, shared with earlier equal keys when
-    /// written without escapes.
-    fn key(&mut self, quote: u8) -> Result<(Rc<str>, u64), String> {
+    /// A quoted object key and its [`key_words`], shared with earlier equal
+    /// keys when written without escapes.
+    fn key(&mut self, quote: u8) -> Result<(Rc<str>, Words), String> {
         let start = self.pos + 1;
         let end = self.plain_end(start, quote);
         if self.b.get(end) != Some(&quote) {
             let k = self.string(quote)?;
-            let hash = self.hasher.hash_one(StrKey(&k));
-            return Ok((k, hash));
+            let words = key_words(k.as_bytes());
+            return Ok((k, words));
         }
         self.pos = end + 1;
         // Charged with the next value (a shared key costs no more than its text).
         self.bytes += end - start;
-        let (slot, key) = self.shared(start, end);
-        let hash = match self.keys.get_mut(slot) {
-            Some(Some(k)) if k.hash != 0 => k.hash,
-            Some(Some(k)) => {
-                k.hash = self.hasher.hash_one(StrKey(&k.key));
-                k.hash
-            }
-            _ => self.hasher.hash_one(StrKey(&key)),
-        };
-        Ok((key, hash))
+        let (words, key) = self.shared(start, end);
+        Ok((key, words))
     }
 
     /// The text from `start` to `end` (no escapes in it), shared with earlier
-    /// equal text, and its slot in the cache.
-    fn shared(&mut self, start: usize, end: usize) -> (usize, Rc<str>) {
+    /// equal text, and its [`key_words`].
+    fn shared(&mut self, start: usize, end: usize) -> (Words, Rc<str>) {
         let bytes = self.b.get(start..end).unwrap_or_default();
         let words = key_words(bytes);
         let slot = ((words.0 ^ words.1.rotate_left(23) ^ words.2 as u64)
@@ -221,7 +210,7 @@ impl Parser<'_, '_> {
         }
         if let Some(Some(k)) = self.keys.get(slot) {
             if k.words == words && (words.2 <= 16 || k.key.as_bytes() == bytes) {
-                return (slot, k.key.clone());
+                return (words, k.key.clone());
             }
         }
         let key: Rc<str> = Rc::from(self.s.get(start..end).unwrap_or(""));
@@ -229,10 +218,9 @@ impl Parser<'_, '_> {
             *s = Some(SharedKey {
                 words,
                 key: key.clone(),
-                hash: 0,
             });
         }
-        (slot, key)
+        (words, key)
     }
 
     /// Where the plain run of a string's content from `i` ends: at `quote`,
@@ -325,14 +313,14 @@ impl Parser<'_, '_> {
         )
     }
 
-    /// An object key written without quotes, and its hash.
+    /// An object key written without quotes.
     #[inline(never)]
-    fn unquoted_key(&mut self) -> Result<(Rc<str>, u64), String> {
+    fn unquoted_key(&mut self) -> Result<(Rc<str>, Words), String> {
         let start = self.pos;
         let text: Rc<str> = Rc::from(self.unquoted_text(start, b":"));
         self.built(text.len())?;
-        let hash = self.hasher.hash_one(StrKey(&text));
-        Ok((text, hash))
+        let words = key_words(text.as_bytes());
+        Ok((text, words))
     }
 
     /// The list of the items from `base` on, built at its final size.
@@ -559,20 +547,36 @@ impl Parser<'_, '_> {
     /// place and takes the last value.
     #[inline(never)]
     fn close_object(&mut self, base: usize) -> Entries {
-        let mut map = IndexMap::with_capacity_and_hasher(
-            self.entries.len().saturating_sub(base),
-            self.hasher.clone(),
-        );
-        for (key, hash, v) in self.entries.drain(base..) {
-            match map
-                .raw_entry_mut_v1()
-                .from_hash(hash, |k| matches!(k, Key::Str(s) if **s == *key))
-            {
-                RawEntryMut::Occupied(mut e) => {
-                    e.insert(v);
+        let n = self.entries.len().saturating_sub(base);
+        let mut map = Entries::with_capacity(n);
+        if n > SMALL_OBJECT {
+            for (key, _, v) in self.entries.drain(base..) {
+                map.insert(Key::Str(key), v);
+            }
+            return map;
+        }
+        // A small object: repeated keys found by their words (their text too
+        // when longer than 16 bytes), without hashing.
+        let mut seen: [Words; SMALL_OBJECT] = [(0, 0, 0); SMALL_OBJECT];
+        for (key, words, v) in self.entries.drain(base..) {
+            let kept = map.len();
+            let mut same = None;
+            for (i, w) in seen.iter().take(kept).enumerate() {
+                if *w == words
+                    && (words.2 <= 16
+                        || matches!(map.get_index(i), Some((Key::Str(k), _)) if **k == *key))
+                {
+                    same = Some(i);
+                    break;
                 }
-                RawEntryMut::Vacant(e) => {
-                    e.insert_hashed_nocheck(hash, Key::Str(key), v);
+            }
+            match same {
+                Some(i) => map.set_value_at(i, v),
+                None => {
+                    if let Some(slot) = seen.get_mut(kept) {
+                        *slot = words;
+                    }
+                    map.push_unique(Key::Str(key), v);
                 }
             }
         }
@@ -613,7 +617,7 @@ impl Parser<'_, '_> {
         let base = self.entries.len();
         loop {
             self.skip_ws();
-            let (key, hash) = match self.peek() {
+            let (key, words) = match self.peek() {
                 None => return Err(self.eof()),
                 Some(b'}') => {
                     self.pos += 1;
@@ -636,7 +640,7 @@ impl Parser<'_, '_> {
                 Some(_) => return Err(self.unexpected()),
             }
             let v = self.value(b",}", depth + 1)?;
-            self.entries.push((key, hash, v));
+            self.entries.push((key, words, v));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,

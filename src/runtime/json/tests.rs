@@ -526,3 +526,31 @@ proptest! {
         prop_assert_eq!(d.to_bits(), text.parse::<f64>().unwrap_or_default().to_bits(), "{}", text);
     }
 }
+
+#[test]
+fn repeated_keys_keep_their_first_place_and_take_the_last_value() {
+    // Small objects (found by their words) and large ones (hashed) alike;
+    // short keys, keys longer than 16 bytes that share their first and last
+    // 8 bytes, and keys written with escapes.
+    assert_eq!(java(r#"{"a":1,"b":2,"a":3}"#), "{a=3, b=2}");
+    assert_eq!(java(r#"{"a":1,"\u0061":2,"b":3}"#), "{a=2, b=3}");
+    let (x, y) = ("abcdefgh-1-ijklmnop", "abcdefgh-2-ijklmnop");
+    assert_eq!(
+        java(&format!(r#"{{"{x}":1,"{y}":2,"{x}":3}}"#)),
+        format!("{{{x}=3, {y}=2}}")
+    );
+    for n in [2, 5, 6, 7, 8, 9, 20] {
+        let mut parts: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+        parts.push("\"k0\":\"last\"".into());
+        parts.push(format!("\"k{}\":\"end\"", n - 1));
+        let text = format!("{{{}}}", parts.join(","));
+        let mut want: Vec<String> = (0..n).map(|i| format!("k{i}={i}")).collect();
+        if let Some(first) = want.first_mut() {
+            *first = "k0=last".into();
+        }
+        if let Some(last) = want.last_mut() {
+            *last = format!("k{}=end", n - 1);
+        }
+        assert_eq!(java(&text), format!("{{{}}}", want.join(", ")), "{n} keys");
+    }
+}
