@@ -128,13 +128,27 @@ impl Entries {
     /// Sets `key` to `value`: a new key goes last, a known one keeps its
     /// place. Returns the value it replaced.
     pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
-        if let Some(i) = self.get_index_of(&key) {
-            return self
-                .items
-                .get_mut(i)
-                .map(|(_, v)| std::mem::replace(v, value));
+        let Entries { items, index } = self;
+        let Some(ix) = index else {
+            if let Some((_, v)) = items.iter_mut().find(|(k, _)| *k == key) {
+                return Some(std::mem::replace(v, value));
+            }
+            self.push_new(key, value);
+            return None;
+        };
+        // Indexed: the key hashed once, for the search and the insertion.
+        let h = ix.hasher.hash_one(&key);
+        let found = ix
+            .table
+            .find(h, |&i| items.get(i).is_some_and(|(k, _)| *k == key))
+            .copied();
+        if let Some((_, v)) = found.and_then(|i| items.get_mut(i)) {
+            return Some(std::mem::replace(v, value));
         }
-        self.push_new(key, value);
+        let i = items.len();
+        items.push((key, value));
+        let hasher = &ix.hasher;
+        ix.table.insert_unique(h, i, |&j| rehash(hasher, items, j));
         None
     }
 

@@ -343,7 +343,7 @@ impl Value {
             serde_json::Value::Object(o) => {
                 let mut entries = entries_with_capacity(o.len());
                 for (k, v) in o {
-                    entries.insert(Key::str(k), Value::from_json(v));
+                    entries.push_unique(Key::str(k), Value::from_json(v));
                 }
                 Value::new_map(entries)
             }

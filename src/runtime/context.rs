@@ -190,7 +190,7 @@ fn stringify(v: &serde_json::Value) -> Value {
         serde_json::Value::Object(o) => {
             let mut m = crate::eval::value::entries_with_capacity(o.len());
             for (k, v) in o {
-                m.insert(Key::str(k), stringify(v));
+                m.push_unique(Key::str(k), stringify(v));
             }
             context_map(m)
         }
@@ -204,7 +204,7 @@ fn no_nulls(v: &serde_json::Value) -> Value {
         serde_json::Value::Object(o) => {
             let mut m = crate::eval::value::entries_with_capacity(o.len());
             for (k, v) in o {
-                m.insert(Key::str(k), no_nulls(v));
+                m.push_unique(Key::str(k), no_nulls(v));
             }
             context_map(m)
         }
@@ -513,7 +513,7 @@ fn entries(m: &OverrideMap, budget: &Budget) -> Result<IndexMap<String, Vec<Stri
 pub(crate) fn stage_variables(vars: &IndexMap<String, String>) -> Value {
     let mut m = crate::eval::value::entries_with_capacity(vars.len());
     for (k, v) in vars {
-        m.insert(Key::str(k), Value::str(v));
+        m.push_unique(Key::str(k), Value::str(v));
     }
     Value::new_map(m)
 }

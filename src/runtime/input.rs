@@ -54,8 +54,9 @@ pub(crate) struct Params {
 
 fn str_map(m: &IndexMap<String, String>) -> Value {
     let mut out = entries_with_capacity(m.len());
+    // The request's keys are distinct already.
     for (k, v) in m {
-        out.insert(Key::str(k), Value::str(v));
+        out.push_unique(Key::str(k), Value::str(v));
     }
     Value::new_map(out)
 }
