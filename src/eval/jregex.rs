@@ -1156,26 +1156,43 @@ pub fn fold_cost(translated: &str) -> u64 {
 }
 
 /// [`fold_cost_of`] summed over the parts of a fancy-regex tree that the
-/// regex crate builds. (fancy-regex bounds the tree's nesting.)
+/// regex crate builds (a part that does not parse counts nothing).
 fn delegates_fold_cost(e: &fancy_regex::Expr) -> u64 {
+    sum_delegates(e, &mut |inner, casei| {
+        Ok::<u64, ()>(
+            regex_syntax::ast::parse::Parser::new()
+                .parse(inner)
+                .map_or(0, |tree| fold_cost_of(&tree, casei)),
+        )
+    })
+    .unwrap_or(0)
+}
+
+/// `f` of each part of a fancy-regex tree that fancy-regex hands to the regex
+/// crate (its pattern, and whether it ignores case), summed; the first error
+/// ends the walk. (fancy-regex bounds the tree's nesting.)
+pub fn sum_delegates<E>(
+    e: &fancy_regex::Expr,
+    f: &mut impl FnMut(&str, bool) -> Result<u64, E>,
+) -> Result<u64, E> {
     use fancy_regex::Expr;
     match e {
-        Expr::Delegate { inner, casei, .. } => regex_syntax::ast::parse::Parser::new()
-            .parse(inner)
-            .map_or(0, |tree| fold_cost_of(&tree, *casei)),
-        Expr::Concat(v) | Expr::Alt(v) => v
-            .iter()
-            .fold(0u64, |sum, x| sum.saturating_add(delegates_fold_cost(x))),
-        Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => delegates_fold_cost(x),
-        Expr::Repeat { child, .. } => delegates_fold_cost(child),
+        Expr::Delegate { inner, casei, .. } => f(inner, *casei),
+        Expr::Concat(v) | Expr::Alt(v) => v.iter().try_fold(0u64, |total, x| {
+            sum_delegates(x, f).map(|c| total.saturating_add(c))
+        }),
+        Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => sum_delegates(x, f),
+        Expr::Repeat { child, .. } => sum_delegates(child, f),
         Expr::Conditional {
             condition,
             true_branch,
             false_branch,
-        } => delegates_fold_cost(condition)
-            .saturating_add(delegates_fold_cost(true_branch))
-            .saturating_add(delegates_fold_cost(false_branch)),
-        _ => 0,
+        } => [condition, true_branch, false_branch]
+            .into_iter()
+            .try_fold(0u64, |total, x| {
+                sum_delegates(x, f).map(|c| total.saturating_add(c))
+            }),
+        _ => Ok(0),
     }
 }
 

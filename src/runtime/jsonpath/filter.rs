@@ -287,52 +287,33 @@ const FOLD_CHECKED: u64 = 30_000;
 /// regex crate will when the regex is built. (fancy-regex bounds the tree's
 /// nesting.) Ok: the case folding the parts cost, summed.
 fn check_delegates(e: &fancy_regex::Expr) -> Result<u64, String> {
-    use fancy_regex::Expr;
-    match e {
-        Expr::Delegate { inner, casei, .. } => {
-            let last_line = |e: &dyn std::fmt::Display| {
-                e.to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            };
-            let tree = regex_syntax::ast::parse::Parser::new()
-                .parse(inner)
-                .map_err(|e| last_line(&e))?;
-            // Case folding a class that holds a complement walks all of
-            // Unicode (milliseconds each): such a part is only parsed here,
-            // and the rest of its checking is left to the build, charged to
-            // the render.
-            let fold = crate::eval::jregex::fold_cost_of(&tree, *casei);
-            if fold > FOLD_CHECKED {
-                return Ok(fold);
-            }
-            regex_syntax::hir::translate::TranslatorBuilder::new()
-                .case_insensitive(*casei)
-                .build()
-                .translate(inner, &tree)
-                .map(|_| fold)
-                .map_err(|e| last_line(&e))
+    crate::eval::jregex::sum_delegates(e, &mut |inner, casei| {
+        let last_line = |e: &dyn std::fmt::Display| {
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        let tree = regex_syntax::ast::parse::Parser::new()
+            .parse(inner)
+            .map_err(|e| last_line(&e))?;
+        // Case folding a class that holds a complement walks all of
+        // Unicode (milliseconds each): such a part is only parsed here,
+        // and the rest of its checking is left to the build, charged to
+        // the render.
+        let fold = crate::eval::jregex::fold_cost_of(&tree, casei);
+        if fold > FOLD_CHECKED {
+            return Ok(fold);
         }
-        Expr::Concat(v) | Expr::Alt(v) => v.iter().try_fold(0u64, |sum, x| {
-            check_delegates(x).map(|c| sum.saturating_add(c))
-        }),
-        Expr::Group(x) | Expr::LookAround(x, _) | Expr::AtomicGroup(x) => check_delegates(x),
-        Expr::Repeat { child, .. } => check_delegates(child),
-        Expr::Conditional {
-            condition,
-            true_branch,
-            false_branch,
-        } => {
-            let c = check_delegates(condition)?;
-            let t = check_delegates(true_branch)?;
-            let f = check_delegates(false_branch)?;
-            Ok(c.saturating_add(t).saturating_add(f))
-        }
-        _ => Ok(0),
-    }
+        regex_syntax::hir::translate::TranslatorBuilder::new()
+            .case_insensitive(casei)
+            .build()
+            .translate(inner, &tree)
+            .map(|_| fold)
+            .map_err(|e| last_line(&e))
+    })
 }
 
 fn compile_operand_path(s: &str, off: usize, nesting: usize) -> Result<Compiled, PathError> {
