@@ -133,7 +133,7 @@ impl Entries {
             if let Some((_, v)) = items.iter_mut().find(|(k, _)| *k == key) {
                 return Some(std::mem::replace(v, value));
             }
-            self.push_new(key, value);
+            self.push_unique(key, value);
             return None;
         };
         // Indexed: the key hashed once, for the search and the insertion.
@@ -161,11 +161,6 @@ impl Entries {
 
     /// Appends an entry whose key the caller knows the map does not hold.
     pub fn push_unique(&mut self, key: Key, value: Value) {
-        self.push_new(key, value);
-    }
-
-    /// Appends an entry whose key the map does not hold.
-    fn push_new(&mut self, key: Key, value: Value) {
         let Entries { items, index } = self;
         let i = items.len();
         let h = index.as_ref().map(|ix| ix.hasher.hash_one(&key));

@@ -37,9 +37,9 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use smallvec::SmallVec;
-use std::sync::Arc;
 
 use super::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use super::compile::{

@@ -335,11 +335,7 @@ fn context_entry(k: &str, v: &serde_json::Value) -> Option<Value> {
     if v.is_null() {
         return None;
     }
-    let value = if k == "authorizer" {
-        stringify(v)
-    } else {
-        no_nulls(v)
-    };
+    let value = context_value(k, v);
     if k == "identity" {
         if let Value::Map(map) = &value {
             let mut map = map.borrow_mut();
@@ -360,15 +356,20 @@ fn context_entries(
     let mut m = crate::eval::value::entries_with_capacity(subs.len());
     for sub in subs {
         if let Some(v) = o.get(&**sub) {
-            let v = if k == "authorizer" {
-                stringify(v)
-            } else {
-                no_nulls(v)
-            };
-            m.insert(Key::str(sub), v);
+            m.insert(Key::str(sub), context_value(k, v));
         }
     }
     context_map(m)
+}
+
+/// The value of top-level entry `k` (or of an entry inside it): `authorizer`'s
+/// values are strings, nulls elsewhere empty strings.
+fn context_value(k: &str, v: &serde_json::Value) -> Value {
+    if k == "authorizer" {
+        stringify(v)
+    } else {
+        no_nulls(v)
+    }
 }
 
 /// `$context.requestOverride`: its `path`, `header` and `querystring` maps, in
