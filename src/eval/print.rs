@@ -30,12 +30,8 @@ pub fn write_java(v: &Value, out: &mut String, budget: &Budget) -> Result<(), Ex
     let start = out.len();
     match v {
         Value::Str(s) if s.len() < CHUNK => out.push_str(s),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Long(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::Long(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Value::Double(d) => super::number::write_java_double(*d, out),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Null => out.push_str("null"),
@@ -180,11 +176,11 @@ impl<'o, 'b> Printer<'o, 'b> {
             Value::Null => self.push("null"),
             Value::Bool(b) => self.push(if *b { "true" } else { "false" }),
             Value::Int(i) => {
-                let _ = write!(self.out, "{i}");
+                self.out.push_str(itoa::Buffer::new().format(*i));
                 self.check()
             }
             Value::Long(i) => {
-                let _ = write!(self.out, "{i}");
+                self.out.push_str(itoa::Buffer::new().format(*i));
                 self.check()
             }
             Value::BigInt(i) => {
