@@ -774,7 +774,13 @@ fn render_host_call(
         }
         return eval_part(st, src, &recv, last).map(Some);
     };
-    let vals = eval_args(st, src, args)?;
+    let vals = match args.as_slice() {
+        [arg] if o.escapes_javascript(name) => match escaped_arg(st, src, arg, out)? {
+            Some(v) => smallvec::smallvec![v],
+            None => return Ok(None),
+        },
+        _ => eval_args(st, src, args)?,
+    };
     let res = match o.write_call(name, &vals, out, st.budget) {
         Some(r) => r.map(|()| None),
         None => match methods::call_method(&recv, name, &vals, st.budget) {
@@ -783,6 +789,46 @@ fn render_host_call(
         },
     };
     res.map_err(|e| st.call_failed(src, *span, Some(name), e))
+}
+
+/// The argument of a printed `escapeJavaScript` call. When it is a call on a
+/// host object that writes its result escaped (`$input.json('$')`), that is
+/// written into `out`: `None`. Else the argument's value, evaluated as
+/// [`eval`] does.
+fn escaped_arg(st: &mut State<'_>, src: &str, arg: &Expr, out: &mut String) -> R<Option<Value>> {
+    let Expr::Ref(r) = arg else {
+        return eval(st, src, arg).map(Some);
+    };
+    let Some((last @ RefPart::Method(span, name, args), prefix)) = r.parts.split_last() else {
+        return eval(st, src, arg).map(Some);
+    };
+    st.step(src, arg.span())?;
+    let mut recv = lookup_root(st, src, r)?;
+    for part in prefix {
+        if recv.is_null() {
+            return Ok(Some(Value::Null));
+        }
+        recv = eval_part(st, src, &recv, part)?;
+    }
+    let Value::Object(o) = &recv else {
+        if recv.is_null() {
+            return Ok(Some(Value::Null));
+        }
+        return eval_part(st, src, &recv, last).map(Some);
+    };
+    let vals = eval_args(st, src, args)?;
+    match o.write_escaped_call(name, &vals, out, st.budget) {
+        Some(Ok(())) => Ok(None),
+        Some(Err(e)) => Err(st.call_failed(src, *span, Some(name), e)),
+        None => match methods::call_method(&recv, name, &vals, st.budget) {
+            None => Ok(Some(Value::Null)),
+            Some(Ok(v)) => {
+                check_value_size(st, src, *span, &v)?;
+                Ok(Some(v))
+            }
+            Some(Err(e)) => Err(st.call_failed(src, *span, Some(name), e)),
+        },
+    }
 }
 
 fn push_backslashes(out: &mut String, n: usize) {

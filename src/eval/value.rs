@@ -243,6 +243,28 @@ pub trait HostObject: fmt::Debug {
         None
     }
 
+    /// Is `$obj.name(x)` commons-lang's `escapeJavaScript(x)`? Then a printed
+    /// `$obj.name($other.call(args))` first offers `$other` to write its call's
+    /// result escaped, in one pass ([`HostObject::write_escaped_call`]).
+    fn escapes_javascript(&self, _name: &str) -> bool {
+        false
+    }
+
+    /// `escapeJavaScript` of the Java `toString` of `$obj.name(args)`, written
+    /// straight into the output and charged to `budget` as it is written
+    /// (`$util.escapeJavaScript($input.json('$'))` over a large body). `None`:
+    /// not offered, nothing written (the walker then calls
+    /// [`HostObject::call`] and escapes its result).
+    fn write_escaped_call(
+        &self,
+        _name: &str,
+        _args: &[Value],
+        _out: &mut String,
+        _budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
+        None
+    }
+
     /// A `Map.Entry`'s key and value (it prints as `key=value`); `None` for
     /// other objects.
     fn entry(&self) -> Option<(Value, Value)> {

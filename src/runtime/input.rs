@@ -292,6 +292,27 @@ impl HostObject for Input {
         }
     }
 
+    fn write_escaped_call(
+        &self,
+        name: &str,
+        args: &[Value],
+        out: &mut String,
+        budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
+        // The whole body, not yet parsed: validate, compact and escape in one
+        // pass; anything else is the usual call, then escaped.
+        match (name, args) {
+            ("json", [Value::Str(p)]) if &**p == "$" && self.doc.borrow().is_none() => {
+                match json::compact_escaped(self.text(), out, budget) {
+                    Ok(true) => Some(Ok(())),
+                    Ok(false) => None,
+                    Err(e) => Some(Err(e.into())),
+                }
+            }
+            _ => None,
+        }
+    }
+
     fn to_java_string(&self) -> String {
         "com.amazonaws.apigateway.Input".into()
     }
@@ -403,6 +424,10 @@ impl HostObject for Util {
             }
             _ => None,
         }
+    }
+
+    fn escapes_javascript(&self, name: &str) -> bool {
+        name == "escapeJavaScript"
     }
 
     fn to_java_string(&self) -> String {

@@ -466,7 +466,15 @@ impl Parser<'_, '_> {
                 self.pos = self.plain_end(run_start, quote);
             }
             if self.pos > run_start {
-                out.push_str(self.s.get(run_start..self.pos).unwrap_or(""));
+                let run = self.s.get(run_start..self.pos).unwrap_or("");
+                // json-smart drops control characters and DEL written raw
+                // in a string that has an escape (its slow path); a string
+                // without one keeps them.
+                if run.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                    out.extend(run.chars().filter(|&c| c >= ' ' && c != '\u{7f}'));
+                } else {
+                    out.push_str(run);
+                }
             }
             let Some(c) = self.peek() else {
                 return Err(self.eof());
@@ -753,13 +761,31 @@ fn number_value(text: &str) -> Result<Value, String> {
 /// `budget`: the text's length first, then, every [`CHUNK`] bytes, what
 /// escapes and rewritten numbers add to it.
 pub fn compact(text: &str, out: &mut String, budget: &Budget) -> Result<bool, Exceeded> {
+    compact_with::<false>(text, out, budget)
+}
+
+/// commons-lang's `escapeJavaScript` of what [`compact`] writes, in the same
+/// one pass: `$util.escapeJavaScript($input.json('$'))` without the compact
+/// text in between. Returns `false`, with `out` as it was, where [`compact`]
+/// does. Charged as [`compact`] is, and the escaping's scan of the text.
+pub fn compact_escaped(text: &str, out: &mut String, budget: &Budget) -> Result<bool, Exceeded> {
+    budget.scan(text.len())?;
+    compact_with::<true>(text, out, budget)
+}
+
+/// [`compact`], escaped for JavaScript when `ESC`.
+fn compact_with<const ESC: bool>(
+    text: &str,
+    out: &mut String,
+    budget: &Budget,
+) -> Result<bool, Exceeded> {
     budget.build(text.len())?;
     let b = text.as_bytes();
     if out.len() > text.len() {
         // A long output already: compact into a buffer of its own, so that
         // checking the result is UTF-8 costs the new text only.
         let mut o = Vec::new();
-        if compact_into(b, &mut o, budget)?.is_none() {
+        if compact_into::<ESC>(b, &mut o, budget)?.is_none() {
             return Ok(false);
         }
         return Ok(match std::str::from_utf8(&o) {
@@ -774,7 +800,7 @@ pub fn compact(text: &str, out: &mut String, budget: &Budget) -> Result<bool, Ex
     // than the text's length).
     let mut o = std::mem::take(out).into_bytes();
     let start = o.len();
-    let res = compact_into(b, &mut o, budget);
+    let res = compact_into::<ESC>(b, &mut o, budget);
     let ok = matches!(res, Ok(Some(())));
     if !ok {
         o.truncate(start);
@@ -796,14 +822,18 @@ pub fn compact(text: &str, out: &mut String, budget: &Budget) -> Result<bool, Ex
 
 /// Appends the compact text of `b` to `o`: `Ok(None)` when the text needs
 /// the slow path.
-fn compact_into(b: &[u8], o: &mut Vec<u8>, budget: &Budget) -> Result<Option<()>, Exceeded> {
+fn compact_into<const ESC: bool>(
+    b: &[u8],
+    o: &mut Vec<u8>,
+    budget: &Budget,
+) -> Result<Option<()>, Exceeded> {
     // Compacting mostly shortens the text: room for it all, unless the
     // buffer already has most of that (reserved from an earlier render).
     if o.capacity() - o.len() < b.len() - b.len() / 4 {
         o.reserve(b.len());
     }
     let start = o.len();
-    let mut c = Compactor {
+    let mut c = Compactor::<ESC> {
         b,
         r: 0,
         o: std::mem::take(o),
@@ -834,8 +864,9 @@ fn compact_into(b: &[u8], o: &mut Vec<u8>, budget: &Budget) -> Result<Option<()>
 
 /// One recursive descent over the text, writing as it reads. Plain text is
 /// copied in chunks of 8 bytes: a chunk is appended whole, then the output is
-/// cut back to what belongs.
-struct Compactor<'a> {
+/// cut back to what belongs. With `ESC`, what it writes is escaped for
+/// JavaScript (commons-lang's `escapeJavaScript`) as it goes.
+struct Compactor<'a, const ESC: bool> {
     b: &'a [u8],
     /// Read position.
     r: usize,
@@ -860,12 +891,23 @@ const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 /// U+2000..U+20FF as `\uXXXX`; the others are looked at one by one).
 #[inline]
 fn string_stops(x: u64) -> u64 {
+    stops::<false>(x)
+}
+
+/// [`string_stops`], and with `ESC` the single quote too (escapeJavaScript
+/// writes it `\'`).
+#[inline(always)]
+fn stops<const ESC: bool>(x: u64) -> u64 {
     // Without the high bits no sum below carries into the next byte.
     let x7 = x & LOW7;
     let ne = |c: u8| (x7 ^ (ONES * u64::from(c))) + LOW7;
     // High bit set: at least 0x20, not DEL (nor a byte above 0x7f).
     let printable = (x7 + ONES * 0x60) & !((x7 + ONES) | x);
-    !(printable & ne(b'"') & ne(b'\\') & ne(b'/')) & HIGH
+    let mut plain = printable & ne(b'"') & ne(b'\\') & ne(b'/');
+    if ESC {
+        plain &= ne(b'\'');
+    }
+    !plain & HIGH
 }
 
 /// The high bit of each byte of `x` that is not a blank (above the space).
@@ -915,7 +957,7 @@ fn java_decimal_digits(int: &[u8], frac: &[u8]) -> bool {
     int.first() != Some(&b'0') && int.len() + frac.len() <= 15
 }
 
-impl Compactor<'_> {
+impl<const ESC: bool> Compactor<'_, ESC> {
     /// After a rewrite that may write more than it read (an escape, `\/`, a
     /// number): charges the output's growth past what was charged every
     /// [`CHUNK`] bytes.
@@ -1206,9 +1248,9 @@ impl Compactor<'_> {
     fn string<const KEY: bool>(&mut self) -> Option<u64> {
         let b = self.b;
         let head;
-        // The first chunk holds the opening quote.
         match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
-            Some(chunk) => {
+            // The first chunk holds the opening quote.
+            Some(chunk) if !ESC => {
                 let x = u64::from_le_bytes(*chunk);
                 head = x >> 8;
                 self.o.extend_from_slice(chunk);
@@ -1227,6 +1269,10 @@ impl Compactor<'_> {
                     self.o.truncate(self.o.len() - 8 + n);
                 }
             }
+            Some(chunk) => {
+                head = u64::from_le_bytes(*chunk) >> 8;
+                self.quote();
+            }
             None => {
                 let t = b.get(self.r + 1..)?;
                 head = t
@@ -1234,14 +1280,14 @@ impl Compactor<'_> {
                     .take(7)
                     .rev()
                     .fold(0, |h, &c| h << 8 | u64::from(c));
-                self.pass(b'"');
+                self.quote();
             }
         }
         loop {
             match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
                 Some(chunk) => {
                     self.o.extend_from_slice(chunk);
-                    let stops = string_stops(u64::from_le_bytes(*chunk));
+                    let stops = stops::<ESC>(u64::from_le_bytes(*chunk));
                     if stops == 0 {
                         self.r += 8;
                         continue;
@@ -1253,7 +1299,7 @@ impl Compactor<'_> {
                 None => {
                     // The last bytes of the text.
                     while let Some(&c) = b.get(self.r) {
-                        if string_stops(u64::from(c)) != 0 {
+                        if stops::<ESC>(u64::from(c)) & 0x80 != 0 {
                             break;
                         }
                         self.pass(c);
@@ -1262,7 +1308,11 @@ impl Compactor<'_> {
             }
             match *b.get(self.r)? {
                 b'"' => {
-                    self.pass(b'"');
+                    self.quote();
+                    if ESC {
+                        // Each quote grew by a byte.
+                        self.grown()?;
+                    }
                     return Some(head);
                 }
                 b'\\' if KEY => return None,
@@ -1270,17 +1320,42 @@ impl Compactor<'_> {
                     // Written back as they are.
                     e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
                         self.r += 2;
-                        self.o.extend_from_slice(&[b'\\', e]);
+                        self.short_escape(e);
                     }
                     _ => self.string_special(b'\\')?,
                 },
                 b'/' => {
                     self.r += 1;
-                    self.o.extend_from_slice(b"\\/");
+                    self.short_escape(b'/');
                     self.grown()?;
                 }
                 c => self.string_special(c)?,
             }
+        }
+    }
+
+    /// Reads a double quote and writes it.
+    #[inline(always)]
+    fn quote(&mut self) {
+        self.r += 1;
+        if ESC {
+            self.o.extend_from_slice(b"\\\"");
+        } else {
+            self.o.push(b'"');
+        }
+    }
+
+    /// Writes json-smart's two-character escape `\e`.
+    #[inline(always)]
+    fn short_escape(&mut self, e: u8) {
+        if !ESC {
+            self.o.extend_from_slice(&[b'\\', e]);
+            return;
+        }
+        // escapeJavaScript doubles the backslash, and escapes `e` itself.
+        match e {
+            b'"' | b'\\' | b'/' => self.o.extend_from_slice(&[b'\\', b'\\', b'\\', e]),
+            _ => self.o.extend_from_slice(&[b'\\', b'\\', e]),
         }
     }
 
@@ -1291,7 +1366,7 @@ impl Compactor<'_> {
             b'\\' => match *b.get(self.r + 1)? {
                 e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
                     self.r += 2;
-                    self.o.extend_from_slice(&[b'\\', e]);
+                    self.short_escape(e);
                 }
                 b'u' => {
                     let hex = b.get(self.r + 2..)?.first_chunk::<4>()?;
@@ -1310,22 +1385,39 @@ impl Compactor<'_> {
             },
             b'/' => {
                 self.r += 1;
-                self.o.extend_from_slice(b"\\/");
+                self.short_escape(b'/');
             }
-            0..=0x7f => {
-                // A control character or DEL.
+            b'\'' if ESC => {
                 self.r += 1;
-                self.json_char(char::from(c));
+                self.o.extend_from_slice(b"\\'");
             }
+            // A control character or DEL, written raw: json-smart keeps it
+            // in a string without escapes and drops it from one with, which
+            // the tree tells apart.
+            0..=0x7f => return None,
             0xc2 | 0xe2 => {
                 // A multi-byte character that may need `\uXXXX`.
                 let len = if c == 0xc2 { 2 } else { 3 };
-                let ch = std::str::from_utf8(b.get(self.r..self.r + len)?)
-                    .ok()?
-                    .chars()
-                    .next()?;
+                let ch = self.char_at(len)?;
                 self.r += len;
                 self.json_char(ch);
+            }
+            _ if ESC => {
+                // Every other character past ASCII is `\uXXXX` for
+                // escapeJavaScript.
+                while let Some(&c) = b.get(self.r) {
+                    if c < 0x80 || c == 0xc2 || c == 0xe2 {
+                        break;
+                    }
+                    let len = match c {
+                        0xf0.. => 4,
+                        0xe0.. => 3,
+                        _ => 2,
+                    };
+                    let ch = self.char_at(len)?;
+                    self.r += len;
+                    self.unicode_escapes(ch);
+                }
             }
             _ => {
                 // Other bytes of multi-byte characters stay as they are.
@@ -1341,6 +1433,40 @@ impl Compactor<'_> {
         self.grown()
     }
 
+    /// The character of `len` bytes at the read position.
+    fn char_at(&self, len: usize) -> Option<char> {
+        std::str::from_utf8(self.b.get(self.r..self.r + len)?)
+            .ok()?
+            .chars()
+            .next()
+    }
+
+    /// `\uXXXX` for each UTF-16 unit of `c`, as escapeJavaScript writes it.
+    fn unicode_escapes(&mut self, c: char) {
+        // A lone surrogate as itself (see `crate::eval::jstring`).
+        if let Some(unit) = crate::eval::jstring::as_lone(c) {
+            self.hex_escape(b"\\u", u32::from(unit));
+            return;
+        }
+        let mut units = [0u16; 2];
+        for &unit in c.encode_utf16(&mut units).iter() {
+            self.hex_escape(b"\\u", u32::from(unit));
+        }
+    }
+
+    /// `prefix` and the four upper-case hex digits of `unit`.
+    fn hex_escape(&mut self, prefix: &[u8], unit: u32) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let digit = |shift: u32| {
+            HEX.get((unit >> shift & 0xf) as usize)
+                .copied()
+                .unwrap_or(b'0')
+        };
+        self.o.extend_from_slice(prefix);
+        self.o
+            .extend_from_slice(&[digit(12), digit(8), digit(4), digit(0)]);
+    }
+
     /// Writes `c` as json-smart writes it inside a string (the text it came
     /// from already read).
     fn json_char(&mut self, c: char) {
@@ -1352,27 +1478,26 @@ impl Compactor<'_> {
             '\u{8}' => b'b',
             '\u{c}' => b'f',
             '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                let u = c as usize;
-                self.o.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    HEX[u >> 12 & 0xf],
-                    HEX[u >> 8 & 0xf],
-                    HEX[u >> 4 & 0xf],
-                    HEX[u & 0xf],
-                ]);
+                // escapeJavaScript doubles the backslash.
+                let prefix: &[u8] = if ESC { b"\\\\u" } else { b"\\u" };
+                self.hex_escape(prefix, c as u32);
+                return;
+            }
+            '\'' if ESC => {
+                self.o.extend_from_slice(b"\\'");
+                return;
+            }
+            c if ESC && !c.is_ascii() => {
+                self.unicode_escapes(c);
                 return;
             }
             c => {
                 let mut buf = [0u8; 4];
-                for &byte in c.encode_utf8(&mut buf).as_bytes() {
-                    self.o.push(byte);
-                }
+                self.o.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                 return;
             }
         };
-        self.o.extend_from_slice(&[b'\\', short]);
+        self.short_escape(short);
     }
 }
 

@@ -122,12 +122,46 @@ fn via_tree(text: &str) -> Option<String> {
     parse(text).ok().map(|v| v.to_json_string())
 }
 
+/// json-smart reads a string without escapes as it is written, and one with
+/// escapes character by character, dropping control characters and DEL
+/// written raw (checked against the oracle).
+#[test]
+fn raw_controls_are_dropped_from_strings_with_escapes() {
+    for (text, java_text) in [
+        ("{\"a\":\"x\u{7f}y\"}", "{a=x\u{7f}y}"),
+        ("{\"a\":\"x\u{1}y\"}", "{a=x\u{1}y}"),
+        ("{\"a\":\"x\u{7f}y\\\\n\"}", "{a=xy\\n}"),
+        (
+            "{\"a\":\"1\t2\n3\r4\u{0}5\u{b}6\u{c}7\u{8}8\u{1f}\\\\n\"}",
+            "{a=12345678\\n}",
+        ),
+        ("{\"a\u{7f}\\\\n\":\"x\"}", "{a\\n=x}"),
+        ("{\"a\":'x\u{7f}\\\\n'}", "{a=x\\n}"),
+        ("{\"a\":\"\u{85}\u{7f}\\\\n\"}", "{a=\u{85}\\n}"),
+        // Unquoted text keeps them.
+        ("{\"a\":x\u{7f}y}", "{a=x\u{7f}y}"),
+    ] {
+        assert_eq!(java(text), java_text, "{text:?}");
+        // The one-pass writer leaves raw control characters to the tree.
+        let mut out = String::new();
+        assert!(
+            compact(text, &mut out, &Budget::unmetered()) == Ok(false),
+            "{text:?}"
+        );
+        assert!(
+            compact_escaped(text, &mut out, &Budget::unmetered()) == Ok(false),
+            "{text:?}"
+        );
+        assert_eq!(out, "");
+    }
+}
+
 #[test]
 fn compact_matches_the_tree() {
     for text in [
         r#"{"a": 1, "b": [1, 2.50, "x/y", null, true, false], "c": {"d": "\u00e9\n\"q\""}}"#,
         r#"[ -0.0, 1e5, 1E-7, 0.001, 123456789012345678, -5, 0 ]"#,
-        "{\"s\":\"\u{85}\u{2028}\u{7f}\u{1}\u{e9}\u{1F600}\\/\\b\\f\\t\\r\"}",
+        "{\"s\":\"\u{85}\u{2028}\u{e9}\u{1F600}\\/\\b\\f\\t\\r\"}",
         r#"{}"#,
         r#"[]"#,
         r#"  [ {} , [ ] ]  "#,
@@ -188,8 +222,10 @@ fn compact_leaves_the_unusual_to_the_tree() {
     assert_eq!(Some(out), via_tree(&text));
 }
 
-/// `compact` takes `text` and writes what the tree writes.
+/// `compact` takes `text` and writes what the tree writes; `compact_escaped`
+/// writes that escaped for JavaScript.
 fn assert_compacts(text: &str) {
+    let escaped = via_tree(text).map(|t| crate::runtime::util::escape_javascript(&t));
     for prefix in ["", "a long prefix, longer than the text itself........"] {
         let mut out = String::from(prefix);
         assert!(
@@ -201,7 +237,32 @@ fn assert_compacts(text: &str) {
             via_tree(text).as_deref(),
             "{text:?}"
         );
+        let mut out = String::from(prefix);
+        assert!(
+            compact_escaped(text, &mut out, &Budget::unmetered()) == Ok(true),
+            "{text:?}"
+        );
+        assert_eq!(out.strip_prefix(prefix), escaped.as_deref(), "{text:?}");
     }
+}
+
+/// `compact_escaped` takes what `compact` takes, and writes its text escaped
+/// for JavaScript; what it refuses leaves `out` as it was.
+fn assert_escapes_as_compact(text: &str) -> Result<(), TestCaseError> {
+    let mut plain = String::from("prefix");
+    let took = compact(text, &mut plain, &Budget::unmetered());
+    let mut escaped = String::from("prefix");
+    let took_escaped = compact_escaped(text, &mut escaped, &Budget::unmetered());
+    prop_assert_eq!(took, took_escaped, "{}", text);
+    let expected = match took {
+        Ok(true) => format!(
+            "prefix{}",
+            crate::runtime::util::escape_javascript(plain.get(6..).unwrap_or(""))
+        ),
+        _ => "prefix".to_string(),
+    };
+    prop_assert_eq!(escaped, expected, "{}", text);
+    Ok(())
 }
 
 #[test]
@@ -214,7 +275,7 @@ fn compact_blanks_strings_and_keys() {
         // Strings across chunks, with every rewrite at every offset.
         r#"["","a","abcdefg","abcdefgh","abcdefghi","abcdefghijklmnopq"]"#,
         r#"["/","a/","abcdefg/","abcdefgh/","/abcdefghijklmnopq/","\/x\\y\"z"]"#,
-        "[\"\u{1}\u{7f}\u{80}\u{9f}\u{a0}\u{2000}\u{20ff}\u{2100}\u{1fff}\"]",
+        "[\"\u{80}\u{9f}\u{a0}\u{2000}\u{20ff}\u{2100}\u{1fff}\"]",
         "[\"\u{65e5}\u{672c}\u{8a9e}\u{306e}\u{6587}\u{5b57}\u{5217}\u{3067}\u{3059}\u{3002}\", \"\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\"]",
         r#"["\u0041\u002f\u002F\u00e9\u0001\u007f\u2028\uFFFF\b\f\n\r\t"]"#,
         // The last bytes of the text: short strings and numbers at the end.
@@ -231,6 +292,9 @@ fn compact_blanks_strings_and_keys() {
         r#"{"k1234567890123456":1,"k1234567890123457":2,"x1234567890123456":3}"#,
         r#"{"a":{"a":{"a":1},"b":2},"b":{"a":3}}"#,
         "{\"a/b\":1,\"é\":2,\"\u{2028}\":3}",
+        // What escapeJavaScript rewrites besides: quotes, 4-byte characters.
+        r#"{"it's":"'","q":"\u0027\u0022'\"'","x":"'abcdefgh'abcdefgh'"}"#,
+        "[\"\u{1F600}a\u{1F600}\u{e9}\u{85}\u{2028}\u{10FFFF}\", \"\u{ffff}\u{a0}\"]",
         // Numbers Java writes alike, and ones it writes its own way.
         "[0,-1,7,2147483648,123456789012345678,-123456789012345678]",
         "[1.0,-0.0,0.5,0.001,0.25,57.23,1234567.5,9999999.9,100.0]",
@@ -287,7 +351,7 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         any::<bool>().prop_map(serde_json::Value::Bool),
         any::<i64>().prop_map(|i| serde_json::json!(i)),
         (-1e12f64..1e12).prop_map(|f| serde_json::json!(f)),
-        "[a-z\"\\\\/\u{0}-\u{1f}\u{7f}-\u{a0}\u{2000}-\u{2030}\u{e9}\u{1F600} ]{0,8}"
+        "[a-z\"'\\\\/\u{0}-\u{1f}\u{7f}-\u{a0}\u{2000}-\u{2030}\u{e9}\u{1F600} ]{0,8}"
             .prop_map(serde_json::Value::String),
     ];
     leaf.prop_recursive(4, 32, 6, |inner| {
@@ -311,7 +375,7 @@ fn arb_plain_json() -> impl Strategy<Value = serde_json::Value> {
                     .unwrap_or_else(|| 0.into()),
             )
         }),
-        "[a-z\"\\\\/\u{0}-\u{1f}\u{7f}-\u{a0}\u{2000}-\u{2030}\u{e9}\u{65e5}\u{1F600} ]{0,20}"
+        "[a-z\"'\\\\/\u{0}-\u{1f}\u{80}-\u{a0}\u{2000}-\u{2030}\u{e9}\u{65e5}\u{1F600} ]{0,20}"
             .prop_map(serde_json::Value::String),
     ];
     leaf.prop_recursive(4, 48, 10, |inner| {
@@ -336,6 +400,7 @@ proptest! {
         if compact(&text, &mut out, &Budget::unmetered()) == Ok(true) {
             prop_assert_eq!(Some(out), via_tree(&text));
         }
+        assert_escapes_as_compact(&text)?;
     }
 
     #[test]
@@ -350,12 +415,14 @@ proptest! {
         prop_assert!(compact(&text, &mut out, &Budget::unmetered()) == Ok(true), "{}", text);
         let expected = via_tree(&text);
         prop_assert_eq!(out.strip_prefix("prefix"), expected.as_deref());
+        assert_escapes_as_compact(&text)?;
     }
 
     #[test]
     fn nothing_panics(s in "\\PC*") {
         let _ = parse(&s);
         let _ = compact(&s, &mut String::new(), &Budget::unmetered());
+        assert_escapes_as_compact(&s)?;
     }
 
     #[test]
@@ -365,6 +432,7 @@ proptest! {
         if compact(&s, &mut out, &Budget::unmetered()) == Ok(true) {
             prop_assert_eq!(Some(out), via_tree(&s));
         }
+        assert_escapes_as_compact(&s)?;
     }
 }
 
