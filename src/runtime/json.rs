@@ -80,7 +80,7 @@ pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError
     if p.peek().is_none() {
         return Ok(Value::Null);
     }
-    let v = p.value(&[], 0);
+    let v = p.value(Stop::NONE, 0);
     let flushed = p.flush();
     match (v, p.exceeded) {
         (_, Some(e)) => Err(JsonError::Limit(e)),
@@ -143,6 +143,26 @@ fn key_words(k: &[u8]) -> Words {
             let w = k.iter().rev().fold(0, |w, &c| w << 8 | u64::from(c));
             (w, 0, k.len())
         }
+    }
+}
+
+/// The characters that end an unquoted string where a value is read: at
+/// most two, padded with 0xFF (never a byte of UTF-8 text). Compared
+/// directly, where a slice's `contains` was a call per character.
+#[derive(Clone, Copy)]
+struct Stop([u8; 2]);
+
+impl Stop {
+    /// The whole document.
+    const NONE: Stop = Stop([0xFF, 0xFF]);
+    /// An object key written without quotes.
+    const KEY: Stop = Stop([b':', 0xFF]);
+    const ARRAY: Stop = Stop([b',', b']']);
+    const OBJECT: Stop = Stop([b',', b'}']);
+
+    #[inline(always)]
+    fn has(self, c: u8) -> bool {
+        c == self.0[0] || c == self.0[1]
     }
 }
 
@@ -282,7 +302,7 @@ impl Parser<'_, '_> {
     }
 
     /// One value; `stop` are the characters that end an unquoted string here.
-    fn value(&mut self, stop: &[u8], depth: usize) -> Result<Value, String> {
+    fn value(&mut self, stop: Stop, depth: usize) -> Result<Value, String> {
         if depth > MAX_JSON_DEPTH {
             return Err(self.too_deep());
         }
@@ -294,7 +314,7 @@ impl Parser<'_, '_> {
             Some(b'[') => self.array(depth),
             Some(q @ (b'"' | b'\'')) => self.string(q).map(Value::Str),
             Some(c) if c == b'-' || c.is_ascii_digit() => self.number(stop),
-            Some(c) if stop.contains(&c) || matches!(c, b']' | b'}' | b':' | b',') => {
+            Some(c) if stop.has(c) || matches!(c, b']' | b'}' | b':' | b',') => {
                 Err(self.unexpected())
             }
             Some(c @ (b't' | b'f' | b'n')) => Ok(self.literal(c, stop)),
@@ -317,7 +337,7 @@ impl Parser<'_, '_> {
     #[inline(never)]
     fn unquoted_key(&mut self) -> Result<(Rc<str>, Words), String> {
         let start = self.pos;
-        let text: Rc<str> = Rc::from(self.unquoted_text(start, b":"));
+        let text: Rc<str> = Rc::from(self.unquoted_text(start, Stop::KEY));
         self.built(text.len())?;
         let words = key_words(text.as_bytes());
         Ok((text, words))
@@ -336,8 +356,8 @@ impl Parser<'_, '_> {
     }
 
     /// Text from `start` up to the next `stop` character, trailing blanks trimmed.
-    fn unquoted_text(&mut self, start: usize, stop: &[u8]) -> &str {
-        while self.peek().is_some_and(|c| !stop.contains(&c)) {
+    fn unquoted_text(&mut self, start: usize, stop: Stop) -> &str {
+        while self.peek().is_some_and(|c| !stop.has(c)) {
             self.pos += 1;
         }
         // `stop` holds ASCII bytes only, so `pos` is on a character boundary.
@@ -349,7 +369,7 @@ impl Parser<'_, '_> {
 
     /// `true`, `false` or `null` when the word stands alone; other text is
     /// unquoted.
-    fn literal(&mut self, first: u8, stop: &[u8]) -> Value {
+    fn literal(&mut self, first: u8, stop: Stop) -> Value {
         let (word, v): (&[u8], Value) = match first {
             b't' => (b"true", Value::Bool(true)),
             b'f' => (b"false", Value::Bool(false)),
@@ -359,7 +379,7 @@ impl Parser<'_, '_> {
         if self.b.get(start..start + word.len()) == Some(word) {
             self.pos += word.len();
             self.skip_ws();
-            if self.peek().map_or(true, |c| stop.contains(&c)) {
+            if self.peek().map_or(true, |c| stop.has(c)) {
                 return v;
             }
             self.pos = start;
@@ -367,7 +387,7 @@ impl Parser<'_, '_> {
         self.unquoted(stop)
     }
 
-    fn unquoted(&mut self, stop: &[u8]) -> Value {
+    fn unquoted(&mut self, stop: Stop) -> Value {
         let start = self.pos;
         let v = match self.unquoted_text(start, stop) {
             "true" => Value::Bool(true),
@@ -380,7 +400,7 @@ impl Parser<'_, '_> {
         v
     }
 
-    fn number(&mut self, stop: &[u8]) -> Result<Value, String> {
+    fn number(&mut self, stop: Stop) -> Result<Value, String> {
         let start = self.pos;
         // The common shapes, read on the way: `-?digits(.digits)?`.
         let neg = self.peek() == Some(b'-');
@@ -408,7 +428,7 @@ impl Parser<'_, '_> {
         self.skip_ws();
         let at_stop = match self.peek() {
             None => true,
-            Some(c) => stop.contains(&c),
+            Some(c) => stop.has(c),
         };
         if !at_stop {
             return Ok(Value::str(self.unquoted_text(start, stop)));
@@ -608,7 +628,7 @@ impl Parser<'_, '_> {
                 }
                 Some(_) => {}
             }
-            let v = self.value(b",]", depth + 1)?;
+            let v = self.value(Stop::ARRAY, depth + 1)?;
             self.items.push(v);
             self.skip_ws();
             match self.peek() {
@@ -647,7 +667,7 @@ impl Parser<'_, '_> {
                 None => return Err(self.eof()),
                 Some(_) => return Err(self.unexpected()),
             }
-            let v = self.value(b",}", depth + 1)?;
+            let v = self.value(Stop::OBJECT, depth + 1)?;
             self.entries.push((key, words, v));
             self.skip_ws();
             match self.peek() {
