@@ -31,10 +31,11 @@ struct Index {
 }
 
 impl Index {
-    /// The index of `items`.
-    fn of(items: &[(Key, Value)]) -> Index {
+    /// The index of `items`, with room for as many entries as `items` has
+    /// room for (a map built at a known size is not rehashed as it fills).
+    fn of(items: &[(Key, Value)], room: usize) -> Index {
         let hasher = Hasher::default();
-        let mut table = HashTable::with_capacity(items.len());
+        let mut table = HashTable::with_capacity(room.max(items.len()));
         for (i, (k, _)) in items.iter().enumerate() {
             let h = hasher.hash_one(k);
             table.insert_unique(h, i, |&j| rehash(&hasher, items, j));
@@ -172,7 +173,7 @@ impl Entries {
             }
             (index, _) => {
                 if items.len() > SMALL {
-                    *index = Some(Index::of(items));
+                    *index = Some(Index::of(items, items.capacity()));
                 }
             }
         }
@@ -233,7 +234,7 @@ impl Entries {
     pub fn sort_by_cached_key<T: Ord>(&mut self, mut f: impl FnMut(&Key, &Value) -> T) {
         self.items.sort_by_cached_key(|(k, v)| f(k, v));
         if self.index.is_some() {
-            self.index = Some(Index::of(&self.items));
+            self.index = Some(Index::of(&self.items, self.items.len()));
         }
     }
 }
