@@ -668,8 +668,9 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
     }
     let escaped = r.backslashes % 2 == 1;
     let half = (r.backslashes / 2) as usize;
-    let written = r.span.text(src);
-    let literal = written.trim_start_matches('\\');
+    // The reference as written, without its backslashes (printed when
+    // escaped or null).
+    let literal = || r.span.text(src).trim_start_matches('\\');
 
     // A `#define` block renders in place.
     if r.parts.is_empty() && !escaped {
@@ -692,7 +693,7 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
         if value.is_null() {
             out.push('\\');
         }
-        out.push_str(literal);
+        out.push_str(literal());
         return Ok(Flow::Normal);
     }
     if value.is_null() {
@@ -705,6 +706,7 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
         }
         push_backslashes(out, half * 2);
         if !r.silent {
+            let literal = literal();
             match st.arg_literals.get(literal) {
                 Some(arg) => out.push_str(arg),
                 None => out.push_str(literal),
@@ -857,11 +859,18 @@ fn render_define(
     }
 }
 
+#[inline]
 fn lookup_root(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
     let v = st.get(r.root);
     if !v.is_null() {
         return Ok(v.clone());
     }
+    lookup_define(st, src, r)
+}
+
+/// The root of `r` when its variable is null: a `#define` block's text, or null.
+#[inline(never)]
+fn lookup_define(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
     if let Some(def) = st.define(r.root).cloned() {
         let mut s = String::new();
         render_define(st, src, r.span, &def, &mut s)?;
@@ -940,6 +949,7 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
 
 /// A call's arguments, evaluated in order; most calls take at most two, kept
 /// off the heap.
+#[inline]
 fn eval_args(st: &mut State<'_>, src: &str, args: &[Expr]) -> R<SmallVec<[Value; 2]>> {
     let mut vals = SmallVec::with_capacity(args.len());
     for a in args {
@@ -949,6 +959,7 @@ fn eval_args(st: &mut State<'_>, src: &str, args: &[Expr]) -> R<SmallVec<[Value;
 }
 
 /// Strings and lists made by methods or operators stay within the output limit.
+#[inline]
 fn check_value_size(st: &State<'_>, src: &str, span: Span, v: &Value) -> R<()> {
     let len = match v {
         Value::Str(s) => s.len(),
