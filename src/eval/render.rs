@@ -527,6 +527,11 @@ impl<'t> State<'t> {
 
 fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String) -> R<Flow> {
     for node in block {
+        // Text, the most common node, without the call.
+        if let Node::Text(span, text) = node {
+            render_text(st, src, *span, text, out)?;
+            continue;
+        }
         let flow = render_node(st, src, node, out)?;
         if flow != Flow::Normal {
             return Ok(flow);
@@ -535,18 +540,29 @@ fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String)
     Ok(Flow::Normal)
 }
 
+/// A text node: a step, and its bytes.
+#[inline(always)]
+fn render_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut String) -> R<()> {
+    st.step(src, span)?;
+    st.budget
+        .build(text.len())
+        .map_err(|e| st.exceeded(src, span, e))?;
+    let start = out.len();
+    out.push_str(text);
+    st.check_output(src, span, out.len())?;
+    st.record(src, start, out.len(), span);
+    Ok(())
+}
+
 fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> R<Flow> {
+    if let Node::Text(span, text) = node {
+        render_text(st, src, *span, text, out)?;
+        return Ok(Flow::Normal);
+    }
     st.step(src, node.span())?;
     match node {
-        Node::Text(span, text) => {
-            st.budget
-                .build(text.len())
-                .map_err(|e| st.exceeded(src, *span, e))?;
-            let start = out.len();
-            out.push_str(text);
-            st.check_output(src, *span, out.len())?;
-            st.record(src, start, out.len(), *span);
-        }
+        // Written above, before the step every other node takes here.
+        Node::Text(..) => {}
         Node::Ref(r) => {
             let start = out.len();
             let flow = render_ref(st, src, r, out)?;
