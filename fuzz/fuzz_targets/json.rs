@@ -1,6 +1,8 @@
 //! The body reader: json-smart's permissive parse, and the one-pass compaction
 //! of `$input.json('$')`, which must write exactly what parsing and writing
-//! back writes whenever it takes the text.
+//! back writes whenever it takes the text; escaped for JavaScript in the same
+//! pass (`$util.escapeJavaScript($input.json('$'))`), exactly what escaping
+//! that text writes, taking the same texts.
 //!
 //! `cargo +nightly fuzz run json` (see fuzz/README.md).
 
@@ -10,7 +12,7 @@
 mod common;
 
 use apigw_vtl::eval::budget::Budget;
-use apigw_vtl::runtime::json;
+use apigw_vtl::runtime::{json, util};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -28,4 +30,12 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(fast, slow, "compact and parse-then-write differ on {text:?}");
         }
     }
+    let mut escaped = String::new();
+    let took = json::compact_escaped(text, &mut escaped, &Budget::unmetered());
+    assert_eq!(took, compacted, "compact and compact_escaped disagree on {text:?}");
+    let expected = match took {
+        Ok(true) => util::escape_javascript(&fast),
+        _ => String::new(),
+    };
+    assert_eq!(escaped, expected, "compact_escaped is not escapeJavaScript(compact) on {text:?}");
 });

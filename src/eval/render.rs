@@ -305,7 +305,8 @@ impl<'t> State<'t> {
             opts,
             prog,
             slots: vec![Value::Null; n],
-            defines: vec![None; n],
+            // Made at the first `#define` (most templates have none).
+            defines: Vec::new(),
             others: HashMap::new(),
             extra_names: HashMap::new(),
             extra_list: Vec::new(),
@@ -344,7 +345,15 @@ impl<'t> State<'t> {
     }
 
     fn set_define(&mut self, slot: Slot, d: Option<DefineBody>) {
-        if let Some(x) = self.defines.get_mut(slot as usize) {
+        let i = slot as usize;
+        if i >= self.defines.len() {
+            if d.is_none() {
+                return;
+            }
+            self.defines
+                .resize_with(self.slots.len().max(i + 1), || None);
+        }
+        if let Some(x) = self.defines.get_mut(i) {
             *x = d;
         }
     }
@@ -1419,7 +1428,6 @@ impl Namespace for RenderNamespace<'_, '_> {
         // A variable given to the render but not named by the template lives here now.
         let v = st.others.remove(name).unwrap_or(Value::Null);
         st.slots.push(v);
-        st.defines.push(None);
         s
     }
 
