@@ -166,6 +166,27 @@ impl Stop {
     }
 }
 
+/// Where the text ended, as json-smart's messages tell it: the position is
+/// that of the last character, or (inside a string) the text's length, and
+/// the message ends with what json-smart says it met.
+#[derive(Clone, Copy)]
+enum Eof {
+    /// In an array: `[1,`.
+    Array,
+    /// Right after an object's colon: `{"a":`.
+    Value,
+    /// Elsewhere in an object: `{"a"`, `{"a": `, `{"a":1`.
+    Object,
+    /// In a string that has no closing quote character after its opening
+    /// one (json-smart looks for it first).
+    String,
+    /// In a string read character by character (a quote character follows,
+    /// escaped): `"a\"b`.
+    EscapedString,
+    /// In a `\u` escape of such a string.
+    Unicode,
+}
+
 /// json-smart's blank: any character up to the space.
 fn is_ws(b: u8) -> bool {
     b <= b' '
@@ -276,11 +297,11 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// json-smart counts positions in characters.
+    /// json-smart counts positions in UTF-16 units (a Java string's indexes).
     fn char_pos(&self) -> usize {
         self.s
             .get(..self.pos)
-            .map_or(self.pos, |t| t.chars().count())
+            .map_or(self.pos, |t| t.chars().map(char::len_utf16).sum())
     }
 
     #[cold]
@@ -291,14 +312,22 @@ impl Parser<'_, '_> {
                 "Unexpected character ({c}) at position {}.",
                 self.char_pos()
             ),
-            None => self.eof(),
+            None => self.eof(Eof::Object),
         }
     }
 
+    /// json-smart's message for a text that ends where the reader is.
     #[cold]
     #[inline(never)]
-    fn eof(&self) -> String {
-        format!("Unexpected End Of File position {}: null", self.char_pos())
+    fn eof(&self, at: Eof) -> String {
+        let end = self.char_pos();
+        let (position, met) = match at {
+            Eof::Array | Eof::Value => (end.saturating_sub(1), "EOF"),
+            Eof::Object | Eof::EscapedString => (end.saturating_sub(1), "null"),
+            Eof::String => (end, "null"),
+            Eof::Unicode => (end, "EOF"),
+        };
+        format!("Unexpected End Of File position {position}: {met}")
     }
 
     /// One value; `stop` are the characters that end an unquoted string here.
@@ -309,7 +338,9 @@ impl Parser<'_, '_> {
         self.skip_ws();
         self.built(VALUE_BYTES)?;
         match self.peek() {
-            None => Err(self.eof()),
+            // After blanks that follow a colon: json-smart reads an empty
+            // unquoted string there, and then misses the object's end.
+            None => Err(self.eof(Eof::Object)),
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
             Some(q @ (b'"' | b'\'')) => self.string(q).map(Value::Str),
@@ -475,6 +506,7 @@ impl Parser<'_, '_> {
     }
 
     fn escaped_string(&mut self, quote: u8) -> Result<String, String> {
+        let start = self.pos;
         let mut out = std::mem::take(&mut self.buf);
         out.clear();
         // A `\uD8xx` escape waiting for its low surrogate (`\uDCxx`).
@@ -497,7 +529,7 @@ impl Parser<'_, '_> {
                 }
             }
             let Some(c) = self.peek() else {
-                return Err(self.eof());
+                return Err(self.eof(self.string_end(start, quote)));
             };
             self.pos += 1;
             let continues_pair = c == b'\\' && self.peek() == Some(b'u');
@@ -515,7 +547,7 @@ impl Parser<'_, '_> {
                 continue;
             }
             let Some(e) = self.s.get(self.pos..).and_then(|t| t.chars().next()) else {
-                return Err(self.eof());
+                return Err(self.eof(Eof::String));
             };
             self.pos += e.len_utf8();
             match e {
@@ -528,7 +560,10 @@ impl Parser<'_, '_> {
                     let mut v: u32 = 0;
                     for _ in 0..4 {
                         let Some(h) = self.peek() else {
-                            return Err(self.eof());
+                            return Err(self.eof(match self.string_end(start, quote) {
+                                Eof::EscapedString => Eof::Unicode,
+                                other => other,
+                            }));
                         };
                         let d = char::from(h)
                             .to_digit(16)
@@ -561,6 +596,17 @@ impl Parser<'_, '_> {
                 }
                 other => out.push(other),
             }
+        }
+    }
+
+    /// How a string from `start` that meets the end of the text ended there
+    /// for json-smart: it first looks for the next quote character, and
+    /// reads the string character by character only when it finds one.
+    fn string_end(&self, start: usize, quote: u8) -> Eof {
+        if self.b.get(start..).is_some_and(|t| t.contains(&quote)) {
+            Eof::EscapedString
+        } else {
+            Eof::String
         }
     }
 
@@ -617,7 +663,7 @@ impl Parser<'_, '_> {
         loop {
             self.skip_ws();
             match self.peek() {
-                None => return Err(self.eof()),
+                None => return Err(self.eof(Eof::Array)),
                 Some(b']') => {
                     self.pos += 1;
                     return self.close_array(base);
@@ -634,7 +680,7 @@ impl Parser<'_, '_> {
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {}
-                None => return Err(self.eof()),
+                None => return Err(self.eof(Eof::Array)),
                 Some(_) => return Err(self.unexpected()),
             }
         }
@@ -646,7 +692,7 @@ impl Parser<'_, '_> {
         loop {
             self.skip_ws();
             let (key, words) = match self.peek() {
-                None => return Err(self.eof()),
+                None => return Err(self.eof(Eof::Object)),
                 Some(b'}') => {
                     self.pos += 1;
                     let n = self.entries.len().saturating_sub(base);
@@ -664,8 +710,11 @@ impl Parser<'_, '_> {
             self.skip_ws();
             match self.peek() {
                 Some(b':') => self.pos += 1,
-                None => return Err(self.eof()),
+                None => return Err(self.eof(Eof::Object)),
                 Some(_) => return Err(self.unexpected()),
+            }
+            if self.pos >= self.b.len() {
+                return Err(self.eof(Eof::Value));
             }
             let v = self.value(Stop::OBJECT, depth + 1)?;
             self.entries.push((key, words, v));
@@ -673,7 +722,7 @@ impl Parser<'_, '_> {
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {}
-                None => return Err(self.eof()),
+                None => return Err(self.eof(Eof::Object)),
                 Some(_) => return Err(self.unexpected()),
             }
         }

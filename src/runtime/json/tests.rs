@@ -107,6 +107,48 @@ fn errors_are_json_smart_messages() {
     );
 }
 
+/// A text that ends early: json-smart names the last character's position,
+/// or inside a string the text's length, in UTF-16 units, and says it met
+/// `EOF` in an array or right after a colon, `null` elsewhere (each checked
+/// against the oracle).
+#[test]
+fn an_early_end_is_told_as_json_smart_tells_it() {
+    for (text, position, met) in [
+        ("{a", 1, "null"),
+        ("{\"a\"", 3, "null"),
+        ("{\"a\":", 4, "EOF"),
+        ("{\"a\": ", 5, "null"),
+        ("{\"a\":1,", 6, "null"),
+        ("{\"a\":{", 5, "null"),
+        ("{\"a\":[", 5, "EOF"),
+        ("{", 0, "null"),
+        ("[", 0, "EOF"),
+        ("  [", 2, "EOF"),
+        ("[1", 1, "EOF"),
+        ("[1 ", 2, "EOF"),
+        ("[1,", 2, "EOF"),
+        ("[tru", 3, "EOF"),
+        ("[{}", 2, "EOF"),
+        ("{\"\u{e9}\":", 4, "EOF"),
+        ("[\"\u{1F600}\",", 5, "EOF"),
+        // Strings: no quote character after the opening one, or one (escaped).
+        ("{\"ab", 4, "null"),
+        ("['ab", 4, "null"),
+        ("[\"\u{1F600}", 4, "null"),
+        ("[\"ab\\", 5, "null"),
+        ("[\"\\u12", 6, "null"),
+        ("[\"a\\\"b", 5, "null"),
+        ("[\"a\\\"b\\", 7, "null"),
+        ("[\"a\\\"\\u1", 8, "EOF"),
+    ] {
+        assert_eq!(
+            parse(text).map(|_| ()),
+            Err(format!("Unexpected End Of File position {position}: {met}")),
+            "{text:?}"
+        );
+    }
+}
+
 #[test]
 fn depth_is_bounded() {
     let deep = "[".repeat(MAX_JSON_DEPTH + 10);
