@@ -1390,6 +1390,10 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                     e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
                         self.r += 2;
                         self.short_escape(e);
+                        if ESC {
+                            // Escaped again, it grew.
+                            self.grown()?;
+                        }
                     }
                     _ => self.string_special(b'\\')?,
                 },

@@ -664,3 +664,17 @@ fn repeated_keys_keep_their_first_place_and_take_the_last_value() {
         assert_eq!(java(&text), format!("{{{}}}", want.join(", ")), "{n} keys");
     }
 }
+
+#[test]
+fn compact_escaped_charges_what_escaping_adds() {
+    // 40,000 `\"` escapes: 80 KB of text, 160 KB escaped.
+    let text = format!("[\"{}\"]", "\\\"".repeat(40_000));
+    let mut out = String::new();
+    assert!(compact_escaped(&text, &mut out, &Budget::unmetered()) == Ok(true));
+    assert_eq!(out.len(), 3 + 40_000 * 4 + 3);
+    let tight = Budget::new(u64::MAX, 120_000);
+    assert!(matches!(
+        compact_escaped(&text, &mut String::new(), &tight),
+        Err(Exceeded::Bytes(_))
+    ));
+}
