@@ -557,20 +557,7 @@ impl Parser<'_, '_> {
                 'r' => out.push('\r'),
                 't' => out.push('\t'),
                 'u' => {
-                    let mut v: u32 = 0;
-                    for _ in 0..4 {
-                        let Some(h) = self.peek() else {
-                            return Err(self.eof(match self.string_end(start, quote) {
-                                Eof::EscapedString => Eof::Unicode,
-                                other => other,
-                            }));
-                        };
-                        let d = char::from(h)
-                            .to_digit(16)
-                            .ok_or_else(|| self.unexpected())?;
-                        v = v * 16 + d;
-                        self.pos += 1;
-                    }
+                    let v = self.hex_digits(4, start, quote)?;
                     match (high.take(), v) {
                         (Some(h), 0xDC00..=0xDFFF) => {
                             let c = 0x10000 + ((h - 0xD800) << 10) + (v - 0xDC00);
@@ -594,9 +581,52 @@ impl Parser<'_, '_> {
                         }
                     }
                 }
-                other => out.push(other),
+                '"' | '\\' | '/' | '\'' => out.push(e),
+                // json-smart's `\xHH`.
+                'x' => {
+                    let v = self.hex_digits(2, start, quote)?;
+                    out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+                }
+                // json-smart drops any other escaped character, backslash
+                // and all (checked against the oracle: `"x\qy"` reads `xy`).
+                _ => {}
             }
         }
+    }
+
+    /// The `n` hex digits of a `\u` or `\x` escape in a string from `start`.
+    fn hex_digits(&mut self, n: usize, start: usize, quote: u8) -> Result<u32, String> {
+        let mut v: u32 = 0;
+        for _ in 0..n {
+            let Some(h) = self.peek() else {
+                return Err(self.eof(match self.string_end(start, quote) {
+                    Eof::EscapedString => Eof::Unicode,
+                    other => other,
+                }));
+            };
+            let Some(d) = char::from(h).to_digit(16).filter(|_| h.is_ascii()) else {
+                return Err(self.bad_escape());
+            };
+            v = v * 16 + d;
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    /// json-smart's message for a character that is not a hex digit in a
+    /// `\u` or `\x` escape.
+    #[cold]
+    #[inline(never)]
+    fn bad_escape(&self) -> String {
+        let c = self
+            .s
+            .get(self.pos..)
+            .and_then(|t| t.chars().next())
+            .unwrap_or('\u{FFFD}');
+        format!(
+            "Unexpected unicode escape sequence {c} at position {}.",
+            self.char_pos()
+        )
     }
 
     /// How a string from `start` that meets the end of the text ended there

@@ -678,3 +678,27 @@ fn compact_escaped_charges_what_escaping_adds() {
         Err(Exceeded::Bytes(_))
     ));
 }
+
+/// json-smart's escapes beyond JSON's: `\'`, `\xHH`, and any other escaped
+/// character dropped with its backslash (checked against the oracle).
+#[test]
+fn escapes_read_as_json_smart_reads_them() {
+    assert_eq!(java(r#"{"a":"x\qy\'z\x41\x7e"}"#), "{a=xy'zA~}");
+    for (text, message) in [
+        (
+            r#"{"a":"x\u12g4y"}"#,
+            "Unexpected unicode escape sequence g at position 11.",
+        ),
+        (
+            r#"{"a":"x\x4gy"}"#,
+            "Unexpected unicode escape sequence g at position 10.",
+        ),
+        (
+            r#"["\x4""#,
+            "Unexpected unicode escape sequence \" at position 5.",
+        ),
+        (r#"{"a":"x\x4"#, "Unexpected End Of File position 10: null"),
+    ] {
+        assert_eq!(parse(text).map(|_| ()), Err(message.to_string()), "{text}");
+    }
+}
