@@ -64,7 +64,18 @@ pub fn parse(text: &str) -> Result<Value, String> {
 /// are built (a step and the bytes of each value, string and container),
 /// every [`CHUNK`] bytes.
 pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError> {
-    let mut p = Parser {
+    // Texts without json-smart's end-of-input mark (all but a few) are read
+    // without looking for it at every character.
+    if memchr::memchr(END_MARK, text.as_bytes()).is_some() {
+        parse_from::<true>(text, budget)
+    } else {
+        parse_from::<false>(text, budget)
+    }
+}
+
+/// [`parse_with_budget`]; `MARK`: the text holds an end-of-input mark.
+fn parse_from<const MARK: bool>(text: &str, budget: &Budget) -> Result<Value, JsonError> {
+    let mut p = Parser::<MARK> {
         s: text,
         b: text.as_bytes(),
         pos: 0,
@@ -78,7 +89,12 @@ pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError
     };
     p.skip_ws();
     if p.peek().is_none() {
-        return Ok(Value::Null);
+        // At json-smart's end-of-input mark it reads an empty unquoted string.
+        return Ok(if p.pos < p.b.len() {
+            Value::str("")
+        } else {
+            Value::Null
+        });
     }
     let v = p.value(Stop::NONE, 0);
     let flushed = p.flush();
@@ -92,7 +108,7 @@ pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError
     }
 }
 
-struct Parser<'a, 'b> {
+struct Parser<'a, 'b, const MARK: bool> {
     s: &'a str,
     b: &'a [u8],
     /// A byte offset, always on a character boundary.
@@ -187,12 +203,16 @@ enum Eof {
     Unicode,
 }
 
+/// json-smart's end-of-input mark (`EOI`, the character SUB): where its
+/// reader meets one outside a string it takes verbatim, the text ends there.
+const END_MARK: u8 = 0x1A;
+
 /// json-smart's blank: any character up to the space.
 fn is_ws(b: u8) -> bool {
     b <= b' '
 }
 
-impl Parser<'_, '_> {
+impl<const MARK: bool> Parser<'_, '_, MARK> {
     /// Notes `bytes` built; charges the budget every [`CHUNK`] bytes.
     #[inline(always)]
     fn built(&mut self, bytes: usize) -> Result<(), String> {
@@ -287,8 +307,14 @@ impl Parser<'_, '_> {
         i
     }
 
+    /// The byte at the read position. json-smart's end-of-input mark is the
+    /// character 0x1A: read character by character, one ends the text.
+    #[inline]
     fn peek(&self) -> Option<u8> {
-        self.b.get(self.pos).copied()
+        match self.b.get(self.pos) {
+            Some(&END_MARK) if MARK => None,
+            c => c.copied(),
+        }
     }
 
     fn skip_ws(&mut self) {
@@ -324,7 +350,8 @@ impl Parser<'_, '_> {
         let (position, met) = match at {
             Eof::Array | Eof::Value => (end.saturating_sub(1), "EOF"),
             Eof::Object | Eof::EscapedString => (end.saturating_sub(1), "null"),
-            Eof::String => (end, "null"),
+            // The text's length, wherever the reader is.
+            Eof::String => (self.s.chars().map(char::len_utf16).sum(), "null"),
             Eof::Unicode => (end, "EOF"),
         };
         format!("Unexpected End Of File position {position}: {met}")
@@ -519,6 +546,13 @@ impl Parser<'_, '_> {
             }
             if self.pos > run_start {
                 let run = self.s.get(run_start..self.pos).unwrap_or("");
+                if let Some(i) = MARK
+                    .then(|| memchr::memchr(END_MARK, run.as_bytes()))
+                    .flatten()
+                {
+                    self.pos = run_start + i;
+                    return Err(self.eof(self.string_end(start, quote)));
+                }
                 // json-smart drops control characters and DEL written raw
                 // in a string that has an escape (its slow path); a string
                 // without one keeps them.
@@ -878,6 +912,10 @@ fn compact_with<const ESC: bool>(
     out: &mut String,
     budget: &Budget,
 ) -> Result<bool, Exceeded> {
+    // Where json-smart's end-of-input mark ends the text is the tree's to say.
+    if memchr::memchr(END_MARK, text.as_bytes()).is_some() {
+        return Ok(false);
+    }
     budget.build(text.len())?;
     let b = text.as_bytes();
     if out.len() > text.len() {

@@ -702,3 +702,41 @@ fn escapes_read_as_json_smart_reads_them() {
         assert_eq!(parse(text).map(|_| ()), Err(message.to_string()), "{text}");
     }
 }
+
+/// json-smart's end-of-input mark, the character 0x1A, ends the text where
+/// its reader meets it outside a string it takes verbatim (checked against
+/// the oracle).
+#[test]
+fn the_end_of_input_mark_ends_the_text() {
+    assert_eq!(java("{\"a\":\"x\u{1a}y\"}"), "{a=x\u{1a}y}");
+    assert_eq!(java("{\"a\u{1a}b\":1}"), "{a\u{1a}b=1}");
+    assert_eq!(java("{\"a\":1}\u{1a}garbage"), "{a=1}");
+    assert_eq!(java("{\"a\":\"\\\u{1a}b\"}"), "{a=b}");
+    assert!(matches!(parse("\u{1a}{}"), Ok(Value::Str(s)) if s.is_empty()));
+    for (text, message) in [
+        (
+            "{\"a\":\"x\u{1a}y\\n\"}",
+            "Unexpected End Of File position 6: null",
+        ),
+        (
+            "{\"a\\n\u{1a}b\":1}",
+            "Unexpected End Of File position 4: null",
+        ),
+        ("[\"ab\u{1a}\\n", "Unexpected End Of File position 7: null"),
+        (
+            "[\"a\\u12\u{1a}\"]",
+            "Unexpected End Of File position 7: EOF",
+        ),
+        ("{\"a\":1\u{1a}}", "Unexpected End Of File position 5: null"),
+        ("[1 \u{1a} ]", "Unexpected End Of File position 2: EOF"),
+        ("{\u{1a}", "Unexpected End Of File position 0: null"),
+    ] {
+        assert_eq!(
+            parse(text).map(|_| ()),
+            Err(message.to_string()),
+            "{text:?}"
+        );
+    }
+    let mut out = String::new();
+    assert!(compact("{\"a\":\"x\u{1a}y\"}", &mut out, &Budget::unmetered()) == Ok(false));
+}
