@@ -788,18 +788,9 @@ fn render_host_call(
     let Some((last @ RefPart::Method(span, name, args), prefix)) = r.parts.split_last() else {
         return eval_ref(st, src, r).map(Some);
     };
-    let mut recv = lookup_root(st, src, r)?;
-    for part in prefix {
-        if recv.is_null() {
-            return Ok(Some(Value::Null));
-        }
-        recv = eval_part(st, src, &recv, part)?;
-    }
-    let Value::Object(o) = &recv else {
-        if recv.is_null() {
-            return Ok(Some(Value::Null));
-        }
-        return eval_part(st, src, &recv, last).map(Some);
+    let o = match host_receiver(st, src, r, prefix, last)? {
+        Ok(o) => o,
+        Err(v) => return Ok(Some(v)),
     };
     let vals = match args.as_slice() {
         [arg] if o.escapes_javascript(name) => match escaped_arg(st, src, arg, out)? {
@@ -810,12 +801,36 @@ fn render_host_call(
     };
     let res = match o.write_call(name, &vals, out, st.budget) {
         Some(r) => r.map(|()| None),
-        None => match methods::call_method(&recv, name, &vals, st.budget) {
+        None => match o.call(name, &vals, st.budget) {
             None => Ok(Some(Value::Null)),
             Some(r) => r.map(Some),
         },
     };
     res.map_err(|e| st.call_failed(src, *span, Some(name), e))
+}
+
+/// For a reference ending in the call `last`: the host object the call is
+/// made on (`Ok`), or else the reference's value (`Err`: null when a part
+/// before is null, the call itself when made on another value).
+fn host_receiver(
+    st: &mut State<'_>,
+    src: &str,
+    r: &Reference,
+    prefix: &[RefPart],
+    last: &RefPart,
+) -> R<Result<Rc<dyn HostObject>, Value>> {
+    let mut recv = lookup_root(st, src, r)?;
+    for part in prefix {
+        if recv.is_null() {
+            return Ok(Err(Value::Null));
+        }
+        recv = eval_part(st, src, &recv, part)?;
+    }
+    match recv {
+        Value::Object(o) => Ok(Ok(o)),
+        Value::Null => Ok(Err(Value::Null)),
+        other => eval_part(st, src, &other, last).map(Err),
+    }
 }
 
 /// The argument of a printed `escapeJavaScript` call. When it is a call on a
@@ -830,24 +845,15 @@ fn escaped_arg(st: &mut State<'_>, src: &str, arg: &Expr, out: &mut String) -> R
         return eval(st, src, arg).map(Some);
     };
     st.step(src, arg.span())?;
-    let mut recv = lookup_root(st, src, r)?;
-    for part in prefix {
-        if recv.is_null() {
-            return Ok(Some(Value::Null));
-        }
-        recv = eval_part(st, src, &recv, part)?;
-    }
-    let Value::Object(o) = &recv else {
-        if recv.is_null() {
-            return Ok(Some(Value::Null));
-        }
-        return eval_part(st, src, &recv, last).map(Some);
+    let o = match host_receiver(st, src, r, prefix, last)? {
+        Ok(o) => o,
+        Err(v) => return Ok(Some(v)),
     };
     let vals = eval_args(st, src, args)?;
     match o.write_escaped_call(name, &vals, out, st.budget) {
         Some(Ok(())) => Ok(None),
         Some(Err(e)) => Err(st.call_failed(src, *span, Some(name), e)),
-        None => match methods::call_method(&recv, name, &vals, st.budget) {
+        None => match o.call(name, &vals, st.budget) {
             None => Ok(Some(Value::Null)),
             Some(Ok(v)) => {
                 check_value_size(st, src, *span, &v)?;
