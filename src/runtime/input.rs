@@ -173,9 +173,11 @@ impl Input {
 
     /// `$input.json(path)` written into `out`, charged as it is written.
     fn write_json(&self, path: &str, out: &mut String, budget: &Budget) -> Result<(), CallError> {
-        // The whole body, not yet parsed: validate, compact and escape in one pass.
-        if path == "$" && self.doc.borrow().is_none() && json::compact(self.text(), out, budget)? {
-            return Ok(());
+        // The whole body, not yet parsed: validate and compact in one pass.
+        if let Some(text) = self.unparsed_whole(path) {
+            if json::compact(text, out, budget)? {
+                return Ok(());
+            }
         }
         match self.select(path, budget)? {
             Selection::NotFound => {}
@@ -187,6 +189,12 @@ impl Input {
             }
         }
         Ok(())
+    }
+
+    /// The body's text when `path` selects the whole body and the body is not
+    /// parsed yet: then `$input.json` can write it from the text in one pass.
+    fn unparsed_whole(&self, path: &str) -> Option<&str> {
+        (path == "$" && self.doc.borrow().is_none()).then(|| self.text())
     }
 
     fn json(&self, path: &str, budget: &Budget) -> Result<Value, CallError> {
@@ -301,15 +309,13 @@ impl HostObject for Input {
     ) -> Option<Result<(), CallError>> {
         // The whole body, not yet parsed: validate, compact and escape in one
         // pass; anything else is the usual call, then escaped.
-        match (name, args) {
-            ("json", [Value::Str(p)]) if &**p == "$" && self.doc.borrow().is_none() => {
-                match json::compact_escaped(self.text(), out, budget) {
-                    Ok(true) => Some(Ok(())),
-                    Ok(false) => None,
-                    Err(e) => Some(Err(e.into())),
-                }
-            }
-            _ => None,
+        let ("json", [Value::Str(path)]) = (name, args) else {
+            return None;
+        };
+        match json::compact_escaped(self.unparsed_whole(path)?, out, budget) {
+            Ok(true) => Some(Ok(())),
+            Ok(false) => None,
+            Err(e) => Some(Err(e.into())),
         }
     }
 
