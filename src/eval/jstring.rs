@@ -54,17 +54,20 @@ pub fn has_lone(s: &str) -> bool {
 
 /// The UTF-16 units of `s` as Java has them (a stand-in is its one unit).
 pub fn units(s: &str) -> impl Iterator<Item = u16> + '_ {
-    s.chars().flat_map(|c| {
-        let mut buf = [0u16; 2];
-        let n = match as_lone(c) {
-            Some(u) => {
-                buf[0] = u;
-                1
-            }
-            None => c.encode_utf16(&mut buf).len(),
-        };
-        buf.into_iter().take(n)
-    })
+    s.chars().flat_map(char_units)
+}
+
+/// The UTF-16 units of `c` as Java has them (a stand-in is its one unit).
+pub fn char_units(c: char) -> impl Iterator<Item = u16> {
+    let mut buf = [0u16; 2];
+    let n = match as_lone(c) {
+        Some(u) => {
+            buf[0] = u;
+            1
+        }
+        None => c.encode_utf16(&mut buf).len(),
+    };
+    buf.into_iter().take(n)
 }
 
 /// The number of UTF-16 units of `s` (Java's `length()`).

@@ -325,9 +325,7 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
 
     /// json-smart counts positions in UTF-16 units (a Java string's indexes).
     fn char_pos(&self) -> usize {
-        self.s
-            .get(..self.pos)
-            .map_or(self.pos, |t| t.chars().map(char::len_utf16).sum())
+        self.s.get(..self.pos).map_or(self.pos, jstring::units_len)
     }
 
     #[cold]
@@ -351,7 +349,7 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
             Eof::Array | Eof::Value => (end.saturating_sub(1), "EOF"),
             Eof::Object | Eof::EscapedString => (end.saturating_sub(1), "null"),
             // The text's length, wherever the reader is.
-            Eof::String => (self.s.chars().map(char::len_utf16).sum(), "null"),
+            Eof::String => (jstring::units_len(self.s), "null"),
             Eof::Unicode => (end, "EOF"),
         };
         format!("Unexpected End Of File position {position}: {met}")
@@ -1585,27 +1583,15 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// `\uXXXX` for each UTF-16 unit of `c`, as escapeJavaScript writes it.
     fn unicode_escapes(&mut self, c: char) {
         // A lone surrogate as itself (see `crate::eval::jstring`).
-        if let Some(unit) = crate::eval::jstring::as_lone(c) {
-            self.hex_escape(b"\\u", u32::from(unit));
-            return;
-        }
-        let mut units = [0u16; 2];
-        for &unit in c.encode_utf16(&mut units).iter() {
+        for unit in jstring::char_units(c) {
             self.hex_escape(b"\\u", u32::from(unit));
         }
     }
 
     /// `prefix` and the four upper-case hex digits of `unit`.
     fn hex_escape(&mut self, prefix: &[u8], unit: u32) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let digit = |shift: u32| {
-            HEX.get((unit >> shift & 0xf) as usize)
-                .copied()
-                .unwrap_or(b'0')
-        };
         self.o.extend_from_slice(prefix);
-        self.o
-            .extend_from_slice(&[digit(12), digit(8), digit(4), digit(0)]);
+        self.o.extend_from_slice(&hex4(unit));
     }
 
     /// Writes `c` as json-smart writes it inside a string (the text it came
@@ -1644,15 +1630,18 @@ impl<const ESC: bool> Compactor<'_, ESC> {
 
 /// `\uXXXX` with upper-case hex digits.
 pub(crate) fn push_unicode_escape(unit: u32, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.push_str("\\u");
-    for shift in [12, 8, 4, 0] {
-        let d = HEX
-            .get(((unit >> shift) & 0xf) as usize)
+    out.extend(hex4(unit).map(char::from));
+}
+
+/// The last four hex digits of `unit`, upper-case.
+fn hex4(unit: u32) -> [u8; 4] {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    [12, 8, 4, 0].map(|shift| {
+        HEX.get(((unit >> shift) & 0xf) as usize)
             .copied()
-            .unwrap_or(b'0');
-        out.push(char::from(d));
-    }
+            .unwrap_or(b'0')
+    })
 }
 
 #[cfg(test)]

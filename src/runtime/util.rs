@@ -72,15 +72,9 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
             break;
         };
         i += c.len_utf8();
-        match jstring::as_lone(c) {
-            // A lone surrogate as itself (see `crate::eval::jstring`).
-            Some(unit) => super::json::push_unicode_escape(u32::from(unit), out),
-            None => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    super::json::push_unicode_escape(u32::from(*unit), out);
-                }
-            }
+        // A lone surrogate as itself (see `crate::eval::jstring`).
+        for unit in jstring::char_units(c) {
+            super::json::push_unicode_escape(u32::from(unit), out);
         }
     }
 }

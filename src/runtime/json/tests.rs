@@ -147,6 +147,12 @@ fn an_early_end_is_told_as_json_smart_tells_it() {
             "{text:?}"
         );
     }
+    // A lone surrogate in the text (its stand-in) is one unit, as in Java.
+    let lone = crate::eval::jstring::lone(0xD800).unwrap_or('?');
+    assert_eq!(
+        parse(&format!("[\"{lone}\",")).map(|_| ()),
+        Err("Unexpected End Of File position 4: EOF".to_string())
+    );
 }
 
 #[test]
