@@ -538,6 +538,7 @@ fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String)
     for node in block {
         // Text, the most common node, without the call.
         if let Node::Text(span, text) = node {
+            st.step(src, *span)?;
             render_text(st, src, *span, text, out)?;
             continue;
         }
@@ -549,10 +550,9 @@ fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String)
     Ok(Flow::Normal)
 }
 
-/// A text node: a step, and its bytes.
+/// A text node's bytes (its step taken).
 #[inline(always)]
 fn render_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut String) -> R<()> {
-    st.step(src, span)?;
     st.budget
         .build(text.len())
         .map_err(|e| st.exceeded(src, span, e))?;
@@ -564,14 +564,9 @@ fn render_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut 
 }
 
 fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> R<Flow> {
-    if let Node::Text(span, text) = node {
-        render_text(st, src, *span, text, out)?;
-        return Ok(Flow::Normal);
-    }
     st.step(src, node.span())?;
     match node {
-        // Written above, before the step every other node takes here.
-        Node::Text(..) => {}
+        Node::Text(span, text) => render_text(st, src, *span, text, out)?,
         Node::Ref(r) => {
             let start = out.len();
             let flow = render_ref(st, src, r, out)?;
@@ -788,9 +783,12 @@ fn render_host_call(
     let Some((last @ RefPart::Method(span, name, args), prefix)) = r.parts.split_last() else {
         return eval_ref(st, src, r).map(Some);
     };
-    let o = match host_receiver(st, src, r, prefix, last)? {
-        Ok(o) => o,
-        Err(v) => return Ok(Some(v)),
+    let recv = eval_parts(st, src, r, prefix)?;
+    let Value::Object(o) = &recv else {
+        if recv.is_null() {
+            return Ok(Some(Value::Null));
+        }
+        return eval_part(st, src, &recv, last).map(Some);
     };
     let vals = match args.as_slice() {
         [arg] if o.escapes_javascript(name) => match escaped_arg(st, src, arg, out)? {
@@ -801,36 +799,12 @@ fn render_host_call(
     };
     let res = match o.write_call(name, &vals, out, st.budget) {
         Some(r) => r.map(|()| None),
-        None => match o.call(name, &vals, st.budget) {
+        None => match methods::call_method(&recv, name, &vals, st.budget) {
             None => Ok(Some(Value::Null)),
             Some(r) => r.map(Some),
         },
     };
     res.map_err(|e| st.call_failed(src, *span, Some(name), e))
-}
-
-/// For a reference ending in the call `last`: the host object the call is
-/// made on (`Ok`), or else the reference's value (`Err`: null when a part
-/// before is null, the call itself when made on another value).
-fn host_receiver(
-    st: &mut State<'_>,
-    src: &str,
-    r: &Reference,
-    prefix: &[RefPart],
-    last: &RefPart,
-) -> R<Result<Rc<dyn HostObject>, Value>> {
-    let mut recv = lookup_root(st, src, r)?;
-    for part in prefix {
-        if recv.is_null() {
-            return Ok(Err(Value::Null));
-        }
-        recv = eval_part(st, src, &recv, part)?;
-    }
-    match recv {
-        Value::Object(o) => Ok(Ok(o)),
-        Value::Null => Ok(Err(Value::Null)),
-        other => eval_part(st, src, &other, last).map(Err),
-    }
 }
 
 /// The argument of a printed `escapeJavaScript` call. When it is a call on a
@@ -845,15 +819,18 @@ fn escaped_arg(st: &mut State<'_>, src: &str, arg: &Expr, out: &mut String) -> R
         return eval(st, src, arg).map(Some);
     };
     st.step(src, arg.span())?;
-    let o = match host_receiver(st, src, r, prefix, last)? {
-        Ok(o) => o,
-        Err(v) => return Ok(Some(v)),
+    let recv = eval_parts(st, src, r, prefix)?;
+    let Value::Object(o) = &recv else {
+        if recv.is_null() {
+            return Ok(Some(Value::Null));
+        }
+        return eval_part(st, src, &recv, last).map(Some);
     };
     let vals = eval_args(st, src, args)?;
     match o.write_escaped_call(name, &vals, out, st.budget) {
         Some(Ok(())) => Ok(None),
         Some(Err(e)) => Err(st.call_failed(src, *span, Some(name), e)),
-        None => match o.call(name, &vals, st.budget) {
+        None => match methods::call_method(&recv, name, &vals, st.budget) {
             None => Ok(Some(Value::Null)),
             Some(Ok(v)) => {
                 check_value_size(st, src, *span, &v)?;
@@ -928,8 +905,15 @@ fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
             _ => {}
         }
     }
+    eval_parts(st, src, r, &r.parts)
+}
+
+/// The root of `r` followed through `parts` (the first of its parts, or all
+/// of them); null from the first null on.
+#[inline(always)]
+fn eval_parts(st: &mut State<'_>, src: &str, r: &Reference, parts: &[RefPart]) -> R<Value> {
     let mut cur = lookup_root(st, src, r)?;
-    for part in &r.parts {
+    for part in parts {
         if cur.is_null() {
             return Ok(Value::Null);
         }
@@ -1008,13 +992,7 @@ fn assign(st: &mut State<'_>, src: &str, target: &Reference, v: Value) -> R<()> 
         st.set(target.root, v);
         return Ok(());
     };
-    let mut obj = lookup_root(st, src, target)?;
-    for part in prefix {
-        if obj.is_null() {
-            return Ok(());
-        }
-        obj = eval_part(st, src, &obj, part)?;
-    }
+    let obj = eval_parts(st, src, target, prefix)?;
     if obj.is_null() {
         return Ok(());
     }
