@@ -1498,15 +1498,13 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         }
     }
 
-    /// A byte that stops a string's plain run, other than its closing quote.
+    /// A byte that stops a string's plain run, other than its closing quote,
+    /// `/` and the two-character escapes json-smart writes back (which
+    /// [`Compactor::string`] writes itself).
     fn string_special(&mut self, c: u8) -> Option<()> {
         let b = self.b;
         match c {
             b'\\' => match *b.get(self.r + 1)? {
-                e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                    self.r += 2;
-                    self.short_escape(e);
-                }
                 b'u' => {
                     let hex = b.get(self.r + 2..)?.first_chunk::<4>()?;
                     let mut v = 0u32;
@@ -1518,14 +1516,10 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                     self.r += 6;
                     self.json_char(ch);
                 }
-                // Any other escaped character stands for itself in json-smart;
-                // rare enough to leave to the slow path.
+                // `\xHH`, and the escapes json-smart drops: rare, left to
+                // the tree.
                 _ => return None,
             },
-            b'/' => {
-                self.r += 1;
-                self.short_escape(b'/');
-            }
             b'\'' if ESC => {
                 self.r += 1;
                 self.o.extend_from_slice(b"\\'");
