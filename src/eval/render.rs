@@ -942,7 +942,17 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
                 .unwrap_or(Value::Null))
         }
         RefPart::Method(span, name, args) => {
-            let vals = eval_args(st, src, args)?;
+            let vals = match (cur, args.as_slice(), &**name) {
+                (Value::Map(m), [arg], "get") => {
+                    let key = eval(st, src, arg)?;
+                    if let Some(v) = map_get(m, &key) {
+                        check_value_size(st, src, *span, &v)?;
+                        return Ok(v);
+                    }
+                    smallvec::smallvec![key]
+                }
+                _ => eval_args(st, src, args)?,
+            };
             match methods::call_method(cur, name, &vals, st.budget) {
                 None => Ok(Value::Null),
                 Some(Ok(v)) => {
@@ -960,6 +970,24 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
             }
         }
     }
+}
+
+/// `$map.get(key)` with a string key, the most common call: looked up in
+/// place, without the method dispatch (no method every object has is named
+/// `get`). `None`: the key is not a string, or the map is in use; the
+/// general call then does as Java does.
+#[inline]
+fn map_get(m: &super::value::MapRef, key: &Value) -> Option<Value> {
+    let Value::Str(k) = key else {
+        return None;
+    };
+    let map = m.try_borrow_mut().ok()?;
+    Some(
+        map.entries
+            .get(&super::value::StrKey(k))
+            .cloned()
+            .unwrap_or_default(),
+    )
 }
 
 /// A call's arguments, evaluated in order; most calls take at most two, kept
