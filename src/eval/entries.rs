@@ -66,6 +66,12 @@ impl Entries {
         }
     }
 
+    /// The entries `items`, in order, whose keys the caller knows are distinct.
+    pub fn from_unique(items: Vec<(Key, Value)>) -> Entries {
+        let index = (items.len() > SMALL).then(|| Index::of(&items, items.capacity()));
+        Entries { items, index }
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }

@@ -684,39 +684,35 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
     #[inline(never)]
     fn close_object(&mut self, base: usize) -> Entries {
         let n = self.entries.len().saturating_sub(base);
-        let mut map = Entries::with_capacity(n);
         if n > SMALL_OBJECT {
+            let mut map = Entries::with_capacity(n);
             for (key, _, v) in self.entries.drain(base..) {
                 map.insert(Key::Str(key), v);
             }
             return map;
         }
         // A small object: repeated keys found by their words (their text too
-        // when longer than 16 bytes), without hashing.
+        // when longer than 16 bytes), without hashing; the entries are then
+        // known distinct.
+        let mut items: Vec<(Key, Value)> = Vec::with_capacity(n);
         let mut seen: [Words; SMALL_OBJECT] = [(0, 0, 0); SMALL_OBJECT];
         for (key, words, v) in self.entries.drain(base..) {
-            let kept = map.len();
-            let mut same = None;
-            for (i, w) in seen.iter().take(kept).enumerate() {
-                if *w == words
-                    && (words.2 <= 16
-                        || matches!(map.get_index(i), Some((Key::Str(k), _)) if **k == *key))
-                {
-                    same = Some(i);
-                    break;
-                }
-            }
-            match same {
-                Some(i) => map.set_value_at(i, v),
+            let kept = items.len();
+            let earlier = seen.get(..kept).unwrap_or_default();
+            let same = earlier.iter().zip(&items).position(|(w, (k, _))| {
+                *w == words && (words.2 <= 16 || matches!(k, Key::Str(k) if **k == *key))
+            });
+            match same.and_then(|i| items.get_mut(i)) {
+                Some((_, old)) => *old = v,
                 None => {
                     if let Some(slot) = seen.get_mut(kept) {
                         *slot = words;
                     }
-                    map.push_unique(Key::Str(key), v);
+                    items.push((Key::Str(key), v));
                 }
             }
         }
-        map
+        Entries::from_unique(items)
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, String> {
