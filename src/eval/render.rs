@@ -790,16 +790,24 @@ fn render_host_call(
         }
         return eval_part(st, src, &recv, last).map(Some);
     };
-    let vals = match args.as_slice() {
+    // One argument is held as it is (no argument vector to fill and drop).
+    let (one, many);
+    let vals: &[Value] = match args.as_slice() {
         [arg] if o.escapes_javascript(name) => match escaped_arg(st, src, arg, out)? {
-            Some(v) => smallvec::smallvec![v],
+            Some(v) => {
+                one = v;
+                std::slice::from_ref(&one)
+            }
             None => return Ok(None),
         },
-        _ => eval_args(st, src, args)?,
+        _ => {
+            many = eval_args(st, src, args)?;
+            &many
+        }
     };
-    let res = match o.write_call(name, &vals, out, st.budget) {
+    let res = match o.write_call(name, vals, out, st.budget) {
         Some(r) => r.map(|()| None),
-        None => match methods::call_method(&recv, name, &vals, st.budget) {
+        None => match methods::call_method(&recv, name, vals, st.budget) {
             None => Ok(Some(Value::Null)),
             Some(r) => r.map(Some),
         },
