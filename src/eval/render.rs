@@ -1208,13 +1208,45 @@ fn eval_arith(
 ) -> R<Value> {
     let lv = eval(st, src, l)?;
     let rv = eval(st, src, r)?;
-    let lit = |left: bool| -> String {
-        let side = if left { l } else { r };
-        side.span().text(src).to_string()
-    };
+    let lit = |left: bool| -> String { operand_literal(if left { l } else { r }, src).to_string() };
     let v = ops::arith(op, &lv, &rv, &lit, st.budget).map_err(|e| st.op_failed(src, span, e))?;
     check_value_size(st, src, span, &v)?;
     Ok(v)
+}
+
+/// The text 1.7 concatenates for an operand of `+` that is null next to a
+/// string (its node's `literal()`: the node's tokens, blanks included).
+/// - A reference: as written.
+/// - `( e )`: what is inside the parentheses (the parentheses make no node).
+/// - `a op b` (a null from arithmetic): the parser opens the operator's node
+///   after the operator, so its tokens are the right operand's, with the
+///   blanks before it and those after it (`1 / 0 + ""` gives `" 0 "`).
+fn operand_literal<'s>(e: &Expr, src: &'s str) -> &'s str {
+    let span = e.span();
+    let (start, end) = match e {
+        Expr::Paren(..) => (
+            span.start as usize + 1,
+            (span.end as usize).saturating_sub(1),
+        ),
+        Expr::Binary(_, _, l, r) => {
+            let (l_end, r_start) = (l.span().end as usize, r.span().start as usize);
+            // The operator is the one character between the operands that
+            // is not a blank.
+            let between = src.get(l_end..r_start).unwrap_or("");
+            let op = between.find(|c: char| !is_vtl_blank(c)).unwrap_or(0);
+            let r_end = r.span().end as usize;
+            let after = src.get(r_end..).unwrap_or("");
+            let blanks = after.len() - after.trim_start_matches(is_vtl_blank).len();
+            (l_end + op + 1, r_end + blanks)
+        }
+        _ => return span.text(src),
+    };
+    src.get(start..end).unwrap_or_else(|| span.text(src))
+}
+
+/// The blanks of 1.7's `WHITESPACE` token inside directives.
+fn is_vtl_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
 /// The `int` a range end converts to (1.7 takes `intValue()` of any Number).
