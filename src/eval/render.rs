@@ -53,6 +53,7 @@ use super::options::{NullMode, RenderOptions};
 use super::value::{CallError, CallResult, HostObject, Value};
 use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
+use crate::syntax::whitespace_len;
 
 /// The deepest the walker nests, in the parser's units (a statement in a
 /// block 2, an expression 1), adding up the bodies that macro calls, `#define`
@@ -952,8 +953,11 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
         RefPart::Method(span, name, args) => {
             let vals = match (cur, args.as_slice(), &**name) {
                 (Value::Map(m), [arg], "get") => {
+                    // The most common call, looked up in place without the
+                    // method dispatch (no method every object has is named
+                    // `get`); anything else goes on to the general call.
                     let key = eval(st, src, arg)?;
-                    if let Some(v) = map_get(m, &key) {
+                    if let Some(v) = methods::map_get_str(m, &key) {
                         check_value_size(st, src, *span, &v)?;
                         return Ok(v);
                     }
@@ -978,24 +982,6 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
             }
         }
     }
-}
-
-/// `$map.get(key)` with a string key, the most common call: looked up in
-/// place, without the method dispatch (no method every object has is named
-/// `get`). `None`: the key is not a string, or the map is in use; the
-/// general call then does as Java does.
-#[inline]
-fn map_get(m: &super::value::MapRef, key: &Value) -> Option<Value> {
-    let Value::Str(k) = key else {
-        return None;
-    };
-    let map = m.try_borrow_mut().ok()?;
-    Some(
-        map.entries
-            .get(&super::value::StrKey(k))
-            .cloned()
-            .unwrap_or_default(),
-    )
 }
 
 /// A call's arguments, evaluated in order; most calls take at most two, kept
@@ -1233,20 +1219,14 @@ fn operand_literal<'s>(e: &Expr, src: &'s str) -> &'s str {
             // The operator is the one character between the operands that
             // is not a blank.
             let between = src.get(l_end..r_start).unwrap_or("");
-            let op = between.find(|c: char| !is_vtl_blank(c)).unwrap_or(0);
+            let op = whitespace_len(between.as_bytes());
             let r_end = r.span().end as usize;
-            let after = src.get(r_end..).unwrap_or("");
-            let blanks = after.len() - after.trim_start_matches(is_vtl_blank).len();
+            let blanks = whitespace_len(src.get(r_end..).unwrap_or("").as_bytes());
             (l_end + op + 1, r_end + blanks)
         }
         _ => return span.text(src),
     };
     src.get(start..end).unwrap_or_else(|| span.text(src))
-}
-
-/// The blanks of 1.7's `WHITESPACE` token inside directives.
-fn is_vtl_blank(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
 /// The `int` a range end converts to (1.7 takes `intValue()` of any Number).

@@ -43,6 +43,7 @@ mod reference;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use matchers::whitespace_len;
 use matchers::{candidates, match_kind};
 
 /// Lexical states of `Parser.jjt`.

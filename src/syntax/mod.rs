@@ -14,3 +14,5 @@ pub mod visit;
 
 pub use error::ParseError;
 pub use parser::{parse, parse_nested};
+
+pub(crate) use lexer::whitespace_len;

@@ -115,13 +115,25 @@ impl HostObject for MapEntry {
     }
 }
 
+/// `get(key)` of a string `key`, found by the string itself (no key is
+/// built). `None`: `key` is not a string, or the map is in use (Java throws
+/// `ConcurrentModificationException` there).
+#[inline]
+pub fn get_str(m: &MapRef, key: &Value) -> Option<Value> {
+    let Value::Str(k) = key else {
+        return None;
+    };
+    let map = m.try_borrow_mut().ok()?;
+    Some(map.entries.get(&StrKey(k)).cloned().unwrap_or_default())
+}
+
 pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) -> MResult {
     // The common case first, found by the string itself (no key is built).
-    if let ("get", [Value::Str(k)]) = (name, args) {
-        let Ok(map) = m.try_borrow_mut() else {
-            return err("java.util.ConcurrentModificationException");
+    if let ("get", [key @ Value::Str(_)]) = (name, args) {
+        return match get_str(m, key) {
+            Some(v) => ok(v),
+            None => err("java.util.ConcurrentModificationException"),
         };
-        return ok(map.entries.get(&StrKey(k)).cloned().unwrap_or_default());
     }
     match (name, args) {
         ("keySet", []) | ("values", []) | ("entrySet", []) => {

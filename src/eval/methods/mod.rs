@@ -45,7 +45,7 @@ mod object;
 mod property;
 mod string;
 
-pub use map::MapEntry;
+pub use map::{get_str as map_get_str, MapEntry};
 pub use object::{java_hash, JavaClass};
 pub use property::{get_index, get_property, set_index, set_property};
 pub use string::utf16_len;

@@ -167,9 +167,10 @@ pub(super) fn digits_len(s: &[u8]) -> usize {
     run(s, 0, |b| b.is_ascii_digit())
 }
 
-/// The length of a run of whitespace at the start of `s`.
+/// The length of a run of whitespace (1.7's `WHITESPACE` token: space, tab,
+/// newline, carriage return) at the start of `s`.
 #[inline]
-pub(super) fn whitespace_len(s: &[u8]) -> usize {
+pub(crate) fn whitespace_len(s: &[u8]) -> usize {
     run(s, 0, is_whitespace)
 }
 
