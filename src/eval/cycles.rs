@@ -84,12 +84,18 @@ fn for_each_child(v: &Value, f: &mut dyn FnMut(&Value)) {
     match v {
         Value::List(l) => {
             if let Ok(l) = l.try_borrow() {
-                l.items.iter().for_each(&mut visit);
+                // Contents not yet read from the body hold no container
+                // of the render's: not built to be walked.
+                if let Some(items) = l.items.if_built() {
+                    items.iter().for_each(&mut visit);
+                }
             }
         }
         Value::Map(m) => {
             if let Ok(m) = m.try_borrow() {
-                m.entries.values().for_each(&mut visit);
+                if let Some(entries) = m.entries.if_built() {
+                    entries.values().for_each(&mut visit);
+                }
             }
         }
         Value::Object(o) => o.for_each_value(&mut visit),
@@ -213,12 +219,16 @@ impl Cycles {
             match &n.value {
                 Value::List(l) => {
                     if let Ok(mut l) = l.try_borrow_mut() {
-                        trash.append(&mut l.items);
+                        if let Some(mut items) = l.items.take_built() {
+                            trash.append(&mut items);
+                        }
                     }
                 }
                 Value::Map(m) => {
                     if let Ok(mut m) = m.try_borrow_mut() {
-                        trash.extend(m.entries.drain(..).map(|(_, v)| v));
+                        if let Some(mut entries) = m.entries.take_built() {
+                            trash.extend(entries.drain(..).map(|(_, v)| v));
+                        }
                     }
                 }
                 Value::Object(o) => o.release(),

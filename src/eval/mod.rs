@@ -7,6 +7,7 @@ pub mod entries;
 pub mod error;
 pub mod jregex;
 pub mod jstring;
+pub mod lazy;
 pub mod methods;
 pub mod number;
 pub mod ops;

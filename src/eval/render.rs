@@ -763,10 +763,10 @@ fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result
                 return None;
             }
             let m = m.try_borrow().ok()?;
-            match m.entries.get(&super::value::StrKey(name)) {
+            m.with_str(name, |v| match v {
                 Some(v) if !v.is_null() => Some(v.write_java(out, st.budget)),
                 _ => None,
-            }
+            })
         }
         _ => None,
     }
@@ -903,12 +903,7 @@ fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
     if let [RefPart::Property(_, name)] = r.parts.as_slice() {
         match st.slots.get(r.root as usize) {
             Some(Value::Map(m)) if !matches!(&**name, "class" | "Class") => {
-                return Ok(m.try_borrow().map_or(Value::Null, |m| {
-                    m.entries
-                        .get(&super::value::StrKey(name))
-                        .cloned()
-                        .unwrap_or_default()
-                }));
+                return Ok(m.try_borrow().map_or(Value::Null, |m| m.get_str(name)));
             }
             Some(Value::Object(o)) => return Ok(o.property(name).unwrap_or(Value::Null)),
             _ => {}
@@ -938,12 +933,7 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
             // object has (`class`): no need to try the getters first.
             if let Value::Map(m) = cur {
                 if !matches!(&**name, "class" | "Class") {
-                    return Ok(m.try_borrow().map_or(Value::Null, |m| {
-                        m.entries
-                            .get(&super::value::StrKey(name))
-                            .cloned()
-                            .unwrap_or_default()
-                    }));
+                    return Ok(m.try_borrow().map_or(Value::Null, |m| m.get_str(name)));
                 }
             }
             Ok(methods::get_property(cur, name, st.budget)

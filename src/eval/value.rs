@@ -10,6 +10,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::budget::{Budget, Exceeded, MAX_VALUE_DEPTH};
+use super::lazy::{Lazy, Member};
 pub use super::print::write_json_string;
 
 /// `repr(u64)`: the tag is a whole word and every payload starts at the second
@@ -68,7 +69,8 @@ pub type MapRef = Rc<RefCell<Map>>;
 
 #[derive(Clone, Default, Debug)]
 pub struct List {
-    pub items: Vec<Value>,
+    /// Built on first use when read from a request body ([`super::lazy`]).
+    pub items: Lazy<Vec<Value>>,
     /// json-smart `JSONArray`: prints as compact JSON, everything inside too.
     pub json: bool,
 }
@@ -82,10 +84,34 @@ pub use super::entries::Entries;
 
 #[derive(Clone, Default, Debug)]
 pub struct Map {
-    pub entries: Entries,
+    /// Built on first use when read from a request body ([`super::lazy`]).
+    pub entries: Lazy<Entries>,
     /// `toString()` is the empty string (API Gateway's maps inside `$context`);
     /// everything else about the map is as usual.
     pub prints_empty: bool,
+}
+
+impl Map {
+    /// `f` of the value of the string key `key` (`None`: absent). A member of
+    /// a request body's object not yet built is read from the body, and the
+    /// object is not built for it (unless the member is an object or array).
+    #[inline]
+    pub fn with_str<R>(&self, key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
+        if let Some((tape, node)) = self.entries.source() {
+            match tape.member(node, key) {
+                Member::Absent => return f(None),
+                Member::Found(v) => return f(Some(&v)),
+                Member::Build => {}
+            }
+        }
+        f(self.entries.get(&StrKey(key)))
+    }
+
+    /// The value of the string key `key`, null when absent (`get(key)`).
+    #[inline]
+    pub fn get_str(&self, key: &str) -> Value {
+        self.with_str(key, |v| v.cloned().unwrap_or_default())
+    }
 }
 
 /// A map key, compared as Java's `equals` compares keys: `"1"`, `1` (Integer)
@@ -299,12 +325,15 @@ impl Value {
     }
 
     pub fn new_list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(List { items, json: false })))
+        Value::List(Rc::new(RefCell::new(List {
+            items: items.into(),
+            json: false,
+        })))
     }
 
     pub fn new_map(entries: Entries) -> Value {
         Value::Map(Rc::new(RefCell::new(Map {
-            entries,
+            entries: entries.into(),
             prints_empty: false,
         })))
     }
@@ -359,7 +388,7 @@ impl Value {
             serde_json::Value::Number(n) => number_from_json_text(&n.to_string()),
             serde_json::Value::String(s) => Value::str(s),
             serde_json::Value::Array(a) => Value::List(Rc::new(RefCell::new(List {
-                items: a.iter().map(Value::from_json).collect(),
+                items: a.iter().map(Value::from_json).collect::<Vec<_>>().into(),
                 json: true,
             }))),
             serde_json::Value::Object(o) => {
@@ -609,13 +638,17 @@ fn drop_flat(mut stack: Vec<Value>) {
             Value::List(l) => {
                 if let Ok(cell) = Rc::try_unwrap(l) {
                     let mut list = cell.into_inner();
-                    stack.append(&mut list.items);
+                    if let Some(mut items) = list.items.take_built() {
+                        stack.append(&mut items);
+                    }
                 }
             }
             Value::Map(m) => {
                 if let Ok(cell) = Rc::try_unwrap(m) {
                     let mut map = cell.into_inner();
-                    stack.extend(map.entries.drain(..).map(|(_, v)| v));
+                    if let Some(mut entries) = map.entries.take_built() {
+                        stack.extend(entries.drain(..).map(|(_, v)| v));
+                    }
                 }
             }
             other => drop(other),
@@ -625,10 +658,13 @@ fn drop_flat(mut stack: Vec<Value>) {
 
 impl Drop for List {
     fn drop(&mut self) {
-        if self.items.is_empty() {
+        // Contents never built are not built to be dropped.
+        let Some(items) = self.items.take_built() else {
+            return;
+        };
+        if items.is_empty() {
             return;
         }
-        let items = std::mem::take(&mut self.items);
         nested_drop(|deep| {
             if deep {
                 drop_flat(items);
@@ -641,11 +677,14 @@ impl Drop for List {
 
 impl Drop for Map {
     fn drop(&mut self) {
-        if self.entries.is_empty() {
+        // Taken whole (no allocation): dropped as usual, or flat. Contents
+        // never built are not built to be dropped.
+        let Some(entries) = self.entries.take_built() else {
+            return;
+        };
+        if entries.is_empty() {
             return;
         }
-        // Taken whole (no allocation): dropped as usual, or flat.
-        let entries = std::mem::take(&mut self.entries);
         nested_drop(|deep| {
             if deep {
                 drop_flat(entries.into_values().collect());

@@ -103,7 +103,7 @@ fn value_texts(value: &Value, budget: &Budget) -> Result<Vec<String>, Exceeded> 
     match value {
         Value::Null => Ok(Vec::new()),
         Value::List(l) => {
-            let items: Vec<Value> = l.borrow().items.clone();
+            let items: Vec<Value> = l.borrow().items.to_vec();
             items.iter().map(|v| v.java_string(budget)).collect()
         }
         other => Ok(vec![other.java_string(budget)?]),
@@ -339,8 +339,8 @@ fn context_entry(k: &str, v: &serde_json::Value) -> Option<Value> {
     if k == "identity" {
         if let Value::Map(map) = &value {
             let mut map = map.borrow_mut();
-            let entries = std::mem::take(&mut map.entries);
-            map.entries = hash_map_order(entries, IDENTITY_KEYS);
+            let entries = std::mem::take(&mut *map.entries);
+            *map.entries = hash_map_order(entries, IDENTITY_KEYS);
         }
     }
     Some(value)

@@ -128,9 +128,12 @@ impl Input {
         if let Some(d) = self.doc.borrow().as_ref() {
             return d.clone();
         }
-        let text = self.text();
-        let text = if text.trim().is_empty() { "{}" } else { text };
-        let parsed = json::parse_with_budget(text, budget).map_err(|e| match e {
+        let parsed = match &self.body {
+            // Objects and arrays read on first use, from the request's text.
+            Some(body) if !body.trim().is_empty() => json::parse_lazy(body, budget),
+            _ => json::parse_with_budget("{}", budget),
+        };
+        let parsed = parsed.map_err(|e| match e {
             json::JsonError::Invalid(m) => CallError::Java(format!(
                 "Could not process payload: the body is not JSON json-smart reads: {m} (API Gateway answers 400)"
             )),

@@ -3,7 +3,11 @@
 //! One reader and one tree: [`parse`] turns text into the values templates see
 //! (objects become ordered maps, arrays json-smart `JSONArray`s, numbers the Java
 //! type json-smart picks), JSONPath selects from that tree, and `$input.json`
-//! writes json-smart's text back from it. [`compact`] is the fast path of
+//! writes json-smart's text back from it. A request body is read by
+//! [`parse_lazy`]: the same reading (the same checks, messages and charges),
+//! but each object and array is built only when a template first needs it
+//! ([`crate::eval::lazy`]), and a member is read straight from the text; plain
+//! JSON is read by a fast pass of its own (`scan`). [`compact`] is the fast path of
 //! `$input.json('$')`: one pass over the text that validates, compacts and
 //! escapes a plain JSON document exactly as parse-then-write would, and gives
 //! up (leaving the work to [`parse`]) on anything unusual.
@@ -21,13 +25,17 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
+mod scan;
+
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::jstring;
+use crate::eval::lazy::{Lazy, Member, Tape};
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
-use crate::eval::value::{Entries, Key, List, Value};
+use crate::eval::value::{Entries, Key, List, Map, Value};
 
 /// Objects of at most this many entries find their repeated keys without
 /// hashing (as many as a map holds before it gets a hash index).
@@ -75,18 +83,7 @@ pub fn parse_with_budget(text: &str, budget: &Budget) -> Result<Value, JsonError
 
 /// [`parse_with_budget`]; `MARK`: the text holds an end-of-input mark.
 fn parse_from<const MARK: bool>(text: &str, budget: &Budget) -> Result<Value, JsonError> {
-    let mut p = Parser::<MARK> {
-        s: text,
-        b: text.as_bytes(),
-        pos: 0,
-        keys: Vec::new(),
-        items: Vec::new(),
-        entries: Vec::new(),
-        buf: String::new(),
-        budget,
-        bytes: 0,
-        exceeded: None,
-    };
+    let mut p = Parser::<MARK>::new(text, budget);
     p.skip_ws();
     if p.peek().is_none() {
         // At json-smart's end-of-input mark it reads an empty unquoted string.
@@ -108,7 +105,7 @@ fn parse_from<const MARK: bool>(text: &str, budget: &Budget) -> Result<Value, Js
     }
 }
 
-struct Parser<'a, 'b, const MARK: bool> {
+struct Parser<'a, 'b, const MARK: bool, const LAZY: bool = false> {
     s: &'a str,
     b: &'a [u8],
     /// A byte offset, always on a character boundary.
@@ -127,6 +124,8 @@ struct Parser<'a, 'b, const MARK: bool> {
     bytes: usize,
     /// Set when the budget ran out: the parse then stops with an empty message.
     exceeded: Option<Exceeded>,
+    /// `LAZY`: where each value and key is ([`Document`]); no value is built.
+    nodes: Vec<Node>,
 }
 
 /// A key of the document, and its text packed in words.
@@ -212,7 +211,23 @@ fn is_ws(b: u8) -> bool {
     b <= b' '
 }
 
-impl<const MARK: bool> Parser<'_, '_, MARK> {
+impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
+    fn new(text: &'a str, budget: &'b Budget) -> Self {
+        Parser {
+            s: text,
+            b: text.as_bytes(),
+            pos: 0,
+            keys: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            buf: String::new(),
+            budget,
+            bytes: 0,
+            exceeded: None,
+            nodes: Vec::new(),
+        }
+    }
+
     /// Notes `bytes` built; charges the budget every [`CHUNK`] bytes.
     #[inline(always)]
     fn built(&mut self, bytes: usize) -> Result<(), String> {
@@ -287,24 +302,8 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
     /// Where the plain run of a string's content from `i` ends: at `quote`,
     /// a backslash or the end of the text. Eight bytes at a time.
     #[inline]
-    fn plain_end(&self, mut i: usize, quote: u8) -> usize {
-        let b = self.b;
-        let q = ONES * u64::from(quote);
-        let bs = ONES * u64::from(b'\\');
-        while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
-            let x = u64::from_le_bytes(*chunk);
-            let (a, c) = (x ^ q, x ^ bs);
-            // The lowest byte that is zero in `a` or `c` is exact.
-            let z = (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH;
-            if z != 0 {
-                return i + (z.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
-        }
-        while b.get(i).is_some_and(|&c| c != quote && c != b'\\') {
-            i += 1;
-        }
-        i
+    fn plain_end(&self, i: usize, quote: u8) -> usize {
+        plain_end(self.b, i, quote)
     }
 
     /// The byte at the read position. json-smart's end-of-input mark is the
@@ -362,19 +361,54 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
         }
         self.skip_ws();
         self.built(VALUE_BYTES)?;
-        match self.peek() {
+        let c = self.peek();
+        if LAZY && !matches!(c, Some(b'{' | b'[')) {
+            self.nodes.push(Node::scalar(self.pos, stop));
+        }
+        match c {
             // After blanks that follow a colon: json-smart reads an empty
             // unquoted string there, and then misses the object's end.
             None => Err(self.eof(Eof::Object)),
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
+            Some(q @ (b'"' | b'\'')) if LAZY => {
+                if let (Some(plain), Some(n)) = (self.skip_string(q)?, self.nodes.last_mut()) {
+                    *n = Node::plain_string(plain);
+                }
+                Ok(Value::Null)
+            }
             Some(q @ (b'"' | b'\'')) => self.string(q).map(Value::Str),
-            Some(c) if c == b'-' || c.is_ascii_digit() => self.number(stop),
+            Some(c) if c == b'-' || c.is_ascii_digit() => self.number(stop).map(|v| self.noted(v)),
             Some(c) if stop.has(c) || matches!(c, b']' | b'}' | b':' | b',') => {
                 Err(self.unexpected())
             }
-            Some(c @ (b't' | b'f' | b'n')) => Ok(self.literal(c, stop)),
-            Some(_) => Ok(self.unquoted(stop)),
+            Some(c @ (b't' | b'f' | b'n')) => {
+                let v = self.literal(c, stop);
+                Ok(self.noted(v))
+            }
+            Some(_) => {
+                let v = self.unquoted(stop);
+                Ok(self.noted(v))
+            }
+        }
+    }
+
+    /// `LAZY`: the scalar `v` just read kept in its node when it fits there.
+    #[inline]
+    fn noted(&mut self, v: Value) -> Value {
+        if LAZY {
+            if let Some(n) = self.nodes.last_mut() {
+                n.keep(&v);
+            }
+        }
+        v
+    }
+
+    /// `LAZY`: the container noted at `at` ends here.
+    fn close_node(&mut self, at: usize) {
+        let end = to_u32(self.nodes.len());
+        if let Some(node) = self.nodes.get_mut(at) {
+            node.end = end;
         }
     }
 
@@ -404,7 +438,7 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
     fn close_array(&mut self, base: usize) -> Result<Value, String> {
         let n = self.items.len().saturating_sub(base);
         self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
-        let items = self.items.drain(base..).collect();
+        let items = self.items.drain(base..).collect::<Vec<_>>().into();
         Ok(Value::List(Rc::new(RefCell::new(List {
             items,
             json: true,
@@ -458,29 +492,10 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
 
     fn number(&mut self, stop: Stop) -> Result<Value, String> {
         let start = self.pos;
-        // The common shapes, read on the way: `-?digits(.digits)?`.
-        let neg = self.peek() == Some(b'-');
-        self.pos += usize::from(neg);
-        let (mut m, mut digits, mut frac) = (0u64, 0usize, None);
-        loop {
-            match self.peek() {
-                Some(c @ b'0'..=b'9') => {
-                    m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-                    digits += 1;
-                }
-                Some(b'.') if frac.is_none() && digits > 0 => frac = Some(digits),
-                _ => break,
-            }
-            self.pos += 1;
-        }
-        let plain_end = self.pos;
-        while self
-            .peek()
-            .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
-        {
-            self.pos += 1;
-        }
-        let end = self.pos;
+        // The common shapes, read on the way: `-?digits(.digits)?`. (The
+        // end-of-input mark is none of the characters read here.)
+        let n = number_text(self.b, start);
+        self.pos = n.end;
         self.skip_ws();
         let at_stop = match self.peek() {
             None => true,
@@ -489,23 +504,10 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
         if !at_stop {
             return Ok(Value::str(self.unquoted_text(start, stop)));
         }
-        if end == plain_end && digits > 0 {
-            match frac {
-                // An integer of at most 18 digits: Integer or Long.
-                None if digits <= 18 => {
-                    let v = if neg { -(m as i64) } else { m as i64 };
-                    return Ok(i32::try_from(v).map_or(Value::Long(v), Value::Int));
-                }
-                // A decimal whose digits a double holds exactly: one correctly
-                // rounded division.
-                Some(int) if digits <= 15 && digits > int => {
-                    let v = m as f64 / POWERS_OF_TEN[digits - int];
-                    return Ok(Value::Double(if neg { -v } else { v }));
-                }
-                _ => {}
-            }
+        if let Some(v) = n.common() {
+            return Ok(v);
         }
-        let text = self.s.get(start..end).unwrap_or("");
+        let text = self.s.get(start..n.end).unwrap_or("");
         number_value(text)
     }
 
@@ -528,6 +530,61 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
         let s = Rc::from(out.as_str());
         self.buf = out;
         Ok(s)
+    }
+
+    /// `LAZY`: a quoted string read as [`Self::string`] reads it (checked and
+    /// charged alike), and not built.
+    /// Some: the string has no escapes, and its text is from `.0` to `.1`.
+    fn skip_string(&mut self, quote: u8) -> Result<Option<(usize, usize)>, String> {
+        self.pos += 1;
+        let start = self.pos;
+        let end = self.plain_end(start, quote);
+        if self.b.get(end) == Some(&quote) {
+            self.pos = end + 1;
+            if end - start > SHARED_STRING_MAX {
+                self.built(end - start)?;
+            }
+            return Ok(Some((start, end)));
+        }
+        // Escapes: checked, not decoded (they are when the string is read),
+        // and charged as the text they are written in, which is never
+        // shorter. A string the check leaves to the decoder (a surrogate
+        // without its pair, an error) is decoded, and charged as decoded.
+        if let Some(close) = escaped_end(self.b, end, quote).filter(|_| !MARK) {
+            self.pos = close + 1;
+            self.built(close - start)?;
+            return Ok(None);
+        }
+        self.pos = start;
+        let out = self.escaped_string(quote)?;
+        self.built(out.len())?;
+        self.buf = out;
+        Ok(None)
+    }
+
+    /// `LAZY`: an object key (`quote`: its quote character, if any), read as
+    /// [`Self::key`] or [`Self::unquoted_key`] read it, and noted.
+    fn lazy_key(&mut self, quote: Option<u8>) -> Result<(), String> {
+        let pos = self.pos;
+        match quote {
+            Some(q) => {
+                let start = pos + 1;
+                let end = self.plain_end(start, q);
+                if self.b.get(end) == Some(&q) {
+                    self.pos = end + 1;
+                    self.bytes += end - start;
+                    self.nodes.push(Node::key(pos, Some(end)));
+                    return Ok(());
+                }
+                self.skip_string(q)?;
+            }
+            None => {
+                let len = self.unquoted_text(pos, Stop::KEY).len();
+                self.built(len)?;
+            }
+        }
+        self.nodes.push(Node::key(pos, None));
+        Ok(())
     }
 
     fn escaped_string(&mut self, quote: u8) -> Result<String, String> {
@@ -716,14 +773,24 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, String> {
+        let at = self.nodes.len();
+        if LAZY {
+            self.nodes.push(Node::container(self.pos, ARRAY));
+        }
         self.pos += 1;
         let base = self.items.len();
+        let mut n = 0;
         loop {
             self.skip_ws();
             match self.peek() {
                 None => return Err(self.eof(Eof::Array)),
                 Some(b']') => {
                     self.pos += 1;
+                    if LAZY {
+                        self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
+                        self.close_node(at);
+                        return Ok(Value::Null);
+                    }
                     return self.close_array(base);
                 }
                 Some(b',') => {
@@ -733,7 +800,10 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
                 Some(_) => {}
             }
             let v = self.value(Stop::ARRAY, depth + 1)?;
-            self.items.push(v);
+            n += 1;
+            if !LAZY {
+                self.items.push(v);
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -745,14 +815,24 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Value, String> {
+        let at = self.nodes.len();
+        if LAZY {
+            self.nodes.push(Node::container(self.pos, OBJECT));
+        }
         self.pos += 1;
         let base = self.entries.len();
+        let mut n = 0;
         loop {
             self.skip_ws();
-            let (key, words) = match self.peek() {
+            let key = match self.peek() {
                 None => return Err(self.eof(Eof::Object)),
                 Some(b'}') => {
                     self.pos += 1;
+                    if LAZY {
+                        self.built(CONTAINER_BYTES + n * ENTRY_BYTES)?;
+                        self.close_node(at);
+                        return Ok(Value::Null);
+                    }
                     let n = self.entries.len().saturating_sub(base);
                     self.built(CONTAINER_BYTES + n * ENTRY_BYTES)?;
                     return Ok(Value::new_map(self.close_object(base)));
@@ -761,9 +841,17 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
                     self.pos += 1;
                     continue;
                 }
-                Some(q @ (b'"' | b'\'')) => self.key(q)?,
+                Some(q @ (b'"' | b'\'')) if LAZY => {
+                    self.lazy_key(Some(q))?;
+                    None
+                }
+                Some(q @ (b'"' | b'\'')) => Some(self.key(q)?),
                 Some(b':' | b']' | b'[' | b'{') => return Err(self.unexpected()),
-                Some(_) => self.unquoted_key()?,
+                Some(_) if LAZY => {
+                    self.lazy_key(None)?;
+                    None
+                }
+                Some(_) => Some(self.unquoted_key()?),
             };
             self.skip_ws();
             match self.peek() {
@@ -775,7 +863,10 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
                 return Err(self.eof(Eof::Value));
             }
             let v = self.value(Stop::OBJECT, depth + 1)?;
-            self.entries.push((key, words, v));
+            n += 1;
+            if let Some((key, words)) = key {
+                self.entries.push((key, words, v));
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -784,6 +875,536 @@ impl<const MARK: bool> Parser<'_, '_, MARK> {
                 Some(_) => return Err(self.unexpected()),
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Request bodies read on first use
+
+/// json-smart's permissive parse of a request body, as [`parse_with_budget`]
+/// reads it (the same checks, messages and charges to `budget`), whose objects
+/// and arrays are built on first use ([`crate::eval::lazy`]): the text is read
+/// once, noting where each value and key is, and a member is read from the
+/// text when a template asks for it.
+pub fn parse_lazy(text: &Arc<str>, budget: &Budget) -> Result<Value, JsonError> {
+    // (json-smart's end-of-input mark is a blank byte that ends the text.)
+    let first = text.bytes().find(|&b| !is_ws(b) || b == END_MARK);
+    // Positions are kept in 32 bits.
+    if !matches!(first, Some(b'{' | b'[')) || text.len() >= u32::MAX as usize / 2 {
+        return parse_with_budget(text, budget);
+    }
+    if memchr::memchr(END_MARK, text.as_bytes()).is_some() {
+        lazy_from::<true>(text, budget)
+    } else {
+        lazy_from::<false>(text, budget)
+    }
+}
+
+fn lazy_from<const MARK: bool>(text: &Arc<str>, budget: &Budget) -> Result<Value, JsonError> {
+    if !MARK {
+        if let Some(nodes) = scan::plain(text, budget).map_err(JsonError::Limit)? {
+            return Ok(Document::root(text, nodes, MARK));
+        }
+    }
+    let mut p = Parser::<MARK, true>::new(text, budget);
+    // About a node per value and key: a guess that is rarely outgrown, and
+    // never more than the text's own size.
+    p.nodes.reserve(text.len() / 12);
+    p.skip_ws();
+    let v = p.value(Stop::NONE, 0);
+    let flushed = p.flush();
+    match (v, p.exceeded) {
+        (_, Some(e)) => Err(JsonError::Limit(e)),
+        (Err(m), None) => Err(JsonError::Invalid(m)),
+        (Ok(_), None) => {
+            flushed.map_err(JsonError::Limit)?;
+            Ok(Document::root(text, p.nodes, MARK))
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where a value or key is in a [`Document`].
+#[derive(Clone, Copy)]
+struct Node {
+    /// The byte where it starts (a key's quote character).
+    pos: u32,
+    /// An object or array: the index of the node after its last one. A key
+    /// written in quotes without escapes: the byte of its closing quote.
+    end: u32,
+    /// [`OBJECT`], [`ARRAY`], [`KEY`], a scalar read again when built, by
+    /// its [`Stop`] ([`SCALAR`] + 0..3), or a scalar kept in the node
+    /// ([`INT`] and the rest).
+    kind: u8,
+}
+
+const OBJECT: u8 = 1;
+const ARRAY: u8 = 2;
+const KEY: u8 = 3;
+const SCALAR: u8 = 4;
+/// An `Integer`, its bits in `end`.
+const INT: u8 = 8;
+/// A `Double`, its bits in `pos` (high half) and `end`.
+const DOUBLE: u8 = 9;
+const TRUE: u8 = 10;
+const FALSE: u8 = 11;
+const NULL: u8 = 12;
+/// A quoted string without escapes, its text from `pos` to `end`.
+const STRING: u8 = 13;
+
+impl Node {
+    fn container(pos: usize, kind: u8) -> Node {
+        Node {
+            pos: to_u32(pos),
+            end: 0,
+            kind,
+        }
+    }
+
+    fn scalar(pos: usize, stop: Stop) -> Node {
+        let s = match stop.0 {
+            [b',', b']'] => 1,
+            [b',', b'}'] => 2,
+            _ => 0,
+        };
+        Node {
+            pos: to_u32(pos),
+            end: 0,
+            kind: SCALAR + s,
+        }
+    }
+
+    /// `plain`: the closing quote of a quoted key without escapes.
+    fn key(pos: usize, plain: Option<usize>) -> Node {
+        Node {
+            pos: to_u32(pos),
+            end: plain.map_or(0, to_u32),
+            kind: KEY,
+        }
+    }
+
+    fn plain_string((start, end): (usize, usize)) -> Node {
+        Node {
+            pos: to_u32(start),
+            end: to_u32(end),
+            kind: STRING,
+        }
+    }
+
+    /// The scalar `v`, read at this node, kept in it when it fits.
+    fn keep(&mut self, v: &Value) {
+        match *v {
+            Value::Int(i) => (self.kind, self.end) = (INT, i as u32),
+            Value::Double(d) => {
+                let bits = d.to_bits();
+                (self.kind, self.pos, self.end) = (DOUBLE, (bits >> 32) as u32, bits as u32);
+            }
+            Value::Bool(true) => self.kind = TRUE,
+            Value::Bool(false) => self.kind = FALSE,
+            Value::Null => self.kind = NULL,
+            _ => {}
+        }
+    }
+
+    fn stop(self) -> Stop {
+        match self.kind.wrapping_sub(SCALAR) {
+            1 => Stop::ARRAY,
+            2 => Stop::OBJECT,
+            _ => Stop::NONE,
+        }
+    }
+
+    fn is_container(self) -> bool {
+        self.kind == OBJECT || self.kind == ARRAY
+    }
+}
+
+/// A request body read once, where each of its values and keys is: the
+/// [`Tape`] its objects and arrays are built from on first use.
+struct Document {
+    text: Arc<str>,
+    /// In document order: a container, then what it holds (an object's
+    /// members as a key then a value).
+    nodes: Vec<Node>,
+    /// The text holds json-smart's end-of-input mark.
+    mark: bool,
+    /// The shared keys and short strings of what was built so far, and
+    /// the buffer escaped strings are decoded in.
+    keys: RefCell<(Vec<Option<SharedKey>>, String)>,
+    /// What building is charged to: nothing, as the whole document was
+    /// charged when it was read.
+    budget: Budget,
+}
+
+/// An object holding more members than this builds its map (with a hash
+/// index) when a member is read, rather than search its keys each time.
+const MEMBER_SEARCH_MAX: usize = 2 * SMALL_OBJECT;
+
+impl Document {
+    /// The map or list of the document `text`, whose first node is an
+    /// object or array.
+    fn root(text: &Arc<str>, nodes: Vec<Node>, mark: bool) -> Value {
+        let kind = nodes.first().map_or(OBJECT, |n| n.kind);
+        let doc: Rc<dyn Tape> = Rc::new(Document {
+            text: text.clone(),
+            nodes,
+            mark,
+            keys: RefCell::new((Vec::new(), String::new())),
+            budget: Budget::unmetered(),
+        });
+        Document::container(&doc, 0, kind)
+    }
+
+    /// The map or list of the container `node`, built on first use.
+    fn container(this: &Rc<dyn Tape>, node: u32, kind: u8) -> Value {
+        if kind == ARRAY {
+            Value::List(Rc::new(RefCell::new(List {
+                items: Lazy::on_tape(this.clone(), node),
+                json: true,
+            })))
+        } else {
+            Value::Map(Rc::new(RefCell::new(Map {
+                entries: Lazy::on_tape(this.clone(), node),
+                prints_empty: false,
+            })))
+        }
+    }
+
+    fn node(&self, i: usize) -> Node {
+        self.nodes.get(i).copied().unwrap_or(Node {
+            pos: 0,
+            end: 0,
+            kind: SCALAR,
+        })
+    }
+
+    /// The index after the node `i` and all it holds.
+    fn after(&self, i: usize) -> usize {
+        let n = self.node(i);
+        if n.is_container() {
+            (n.end as usize).max(i + 1)
+        } else {
+            i + 1
+        }
+    }
+
+    /// The members of the object `node`: the indexes of each key and value.
+    fn members(&self, node: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let end = self.node(node as usize).end as usize;
+        let mut i = node as usize + 1;
+        std::iter::from_fn(move || {
+            if i + 1 >= end.min(self.nodes.len()) {
+                return None;
+            }
+            let m = (i, i + 1);
+            i = self.after(i + 1);
+            Some(m)
+        })
+    }
+
+    /// The value of the scalar node `n`. A quoted string without escapes is
+    /// taken from the text at once (what the parser would make of it).
+    fn scalar(&self, n: Node) -> Value {
+        self.kept(n)
+            .unwrap_or_else(|| self.with_parser(|p| p.scalar(n)))
+    }
+
+    /// The value of the scalar node `n` when the node keeps it.
+    #[inline(always)]
+    fn kept(&self, n: Node) -> Option<Value> {
+        Some(match n.kind {
+            INT => Value::Int(n.end as i32),
+            DOUBLE => Value::Double(f64::from_bits(u64::from(n.pos) << 32 | u64::from(n.end))),
+            TRUE => Value::Bool(true),
+            FALSE => Value::Bool(false),
+            NULL => Value::Null,
+            STRING => Value::str(self.text.get(n.pos as usize..n.end as usize).unwrap_or("")),
+            _ => return None,
+        })
+    }
+
+    /// Runs `f` with a parser of the text that shares the document's keys.
+    fn with_parser<R>(&self, f: impl FnOnce(&mut dyn Reader) -> R) -> R {
+        let (keys, buf) = std::mem::take(&mut *self.keys.borrow_mut());
+        let (r, kept) = if self.mark {
+            let mut p = Parser::<true>::new(&self.text, &self.budget);
+            (p.keys, p.buf) = (keys, buf);
+            (f(&mut p), (p.keys, p.buf))
+        } else {
+            let mut p = Parser::<false>::new(&self.text, &self.budget);
+            (p.keys, p.buf) = (keys, buf);
+            (f(&mut p), (p.keys, p.buf))
+        };
+        *self.keys.borrow_mut() = kept;
+        r
+    }
+}
+
+/// What building from a [`Document`] needs of its parser, whichever its `MARK`.
+trait Reader {
+    /// The value at the scalar node `n` (read before: it does not fail).
+    fn scalar(&mut self, n: Node) -> Value;
+    /// The key at `n`, and its words.
+    fn key_at(&mut self, n: Node) -> (Rc<str>, Words);
+    fn push_entry(&mut self, key: Rc<str>, words: Words, v: Value);
+    fn close_entries(&mut self) -> Entries;
+}
+
+impl<const MARK: bool> Reader for Parser<'_, '_, MARK, false> {
+    fn scalar(&mut self, n: Node) -> Value {
+        self.pos = n.pos as usize;
+        self.value(n.stop(), 0).unwrap_or_default()
+    }
+
+    fn key_at(&mut self, n: Node) -> (Rc<str>, Words) {
+        self.pos = n.pos as usize;
+        let key = match self.b.get(self.pos) {
+            Some(&q @ (b'"' | b'\'')) => self.key(q),
+            _ => self.unquoted_key(),
+        };
+        key.unwrap_or_else(|_| (Rc::from(""), key_words(b"")))
+    }
+
+    fn push_entry(&mut self, key: Rc<str>, words: Words, v: Value) {
+        self.entries.push((key, words, v));
+    }
+
+    fn close_entries(&mut self) -> Entries {
+        self.close_object(0)
+    }
+}
+
+impl Tape for Document {
+    fn items(&self, this: &Rc<dyn Tape>, node: u32) -> Vec<Value> {
+        let n = self.node(node as usize);
+        let end = (n.end as usize).min(self.nodes.len());
+        self.with_parser(|p| {
+            let mut items = Vec::new();
+            let mut i = node as usize + 1;
+            while i < end {
+                let c = self.node(i);
+                items.push(if c.is_container() {
+                    Document::container(this, to_u32(i), c.kind)
+                } else {
+                    self.kept(c).unwrap_or_else(|| p.scalar(c))
+                });
+                i = self.after(i);
+            }
+            items
+        })
+    }
+
+    fn entries(&self, this: &Rc<dyn Tape>, node: u32) -> Entries {
+        self.with_parser(|p| {
+            for (k, v) in self.members(node) {
+                let (key, words) = p.key_at(self.node(k));
+                let c = self.node(v);
+                let value = if c.is_container() {
+                    Document::container(this, to_u32(v), c.kind)
+                } else {
+                    self.kept(c).unwrap_or_else(|| p.scalar(c))
+                };
+                p.push_entry(key, words, value);
+            }
+            p.close_entries()
+        })
+    }
+
+    fn member(&self, node: u32, key: &str) -> Member {
+        let (text, key) = (self.text.as_bytes(), key.as_bytes());
+        let end = (self.node(node as usize).end as usize).min(self.nodes.len());
+        let mut i = node as usize + 1;
+        let mut found = None;
+        let mut n = 0;
+        while let (Some(k), Some(v)) = (self.nodes.get(i), self.nodes.get(i + 1)) {
+            if i + 1 >= end {
+                break;
+            }
+            n += 1;
+            if n > MEMBER_SEARCH_MAX {
+                return Member::Build;
+            }
+            let (start, stop) = (k.pos as usize + 1, k.end as usize);
+            let same = if stop >= start {
+                // Length and first byte before the rest.
+                stop - start == key.len()
+                    && key.first().map_or(true, |f| text.get(start) == Some(f))
+                    && text.get(start..stop) == Some(key)
+            } else {
+                // Escaped or unquoted: read it.
+                self.with_parser(|p| p.key_at(*k).0.as_bytes() == key)
+            };
+            if same {
+                // A repeated key takes the last value.
+                found = Some(*v);
+            }
+            i = if v.is_container() {
+                (v.end as usize).max(i + 2)
+            } else {
+                i + 2
+            };
+        }
+        match found {
+            None => Member::Absent,
+            Some(v) if v.is_container() => Member::Build,
+            Some(v) => Member::Found(self.scalar(v)),
+        }
+    }
+}
+
+/// Where the plain run of a string's content from `i` ends in `b`: at
+/// `quote`, a backslash or the end of the text. Eight bytes at a time.
+#[inline]
+fn plain_end(b: &[u8], mut i: usize, quote: u8) -> usize {
+    let q = ONES * u64::from(quote);
+    let bs = ONES * u64::from(b'\\');
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(*chunk);
+        let (a, c) = (x ^ q, x ^ bs);
+        // The lowest byte that is zero in `a` or `c` is exact.
+        let z = (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH;
+        if z != 0 {
+            return i + (z.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|&c| c != quote && c != b'\\') {
+        i += 1;
+    }
+    i
+}
+
+/// Where a string whose content has an escape at `i` (a backslash) ends: the
+/// byte of its closing `quote`, when each escape is one json-smart reads
+/// without error (`\uXXXX`, `\xXX`, or a backslash and any character) and
+/// no `\u` escape is half of a surrogate pair written without its other
+/// half. `None` otherwise, or when the text ends first.
+fn escaped_end(b: &[u8], mut i: usize, quote: u8) -> Option<usize> {
+    let hex = |at: usize, n: usize| -> Option<u32> {
+        let digits = b.get(at..at + n)?;
+        digits.iter().try_fold(0u32, |v, &h| {
+            char::from(h)
+                .to_digit(16)
+                .filter(|_| h.is_ascii())
+                .map(|d| v * 16 + d)
+        })
+    };
+    loop {
+        match *b.get(i)? {
+            c if c == quote => return Some(i),
+            b'\\' => {}
+            _ => return None,
+        }
+        let e = *b.get(i + 1)?;
+        i += 2;
+        match e {
+            b'u' => {
+                let v = hex(i, 4)?;
+                i += 4;
+                match v {
+                    0xD800..=0xDBFF => {
+                        if b.get(i..i + 2) != Some(b"\\u") {
+                            return None;
+                        }
+                        if !(0xDC00..=0xDFFF).contains(&hex(i + 2, 4)?) {
+                            return None;
+                        }
+                        i += 6;
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    _ => {}
+                }
+            }
+            b'x' => {
+                hex(i, 2)?;
+                i += 2;
+            }
+            // Any other character, whole (json-smart drops unknown escapes).
+            e if e >= 0x80 => {
+                let len = match e {
+                    0xC0..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    _ => 4,
+                };
+                i += len - 1;
+            }
+            _ => {}
+        }
+        i = plain_end(b, i, quote);
+    }
+}
+
+/// A number's text, as json-smart reads it: where it ends, and where its
+/// common shape (`-?digits(.digits)?`) ends and what it holds.
+struct NumberText {
+    neg: bool,
+    /// The shape's digits as an integer (wrapping past 19 digits).
+    m: u64,
+    digits: usize,
+    /// How many of the digits are before the point, if there is one.
+    frac: Option<usize>,
+    plain_end: usize,
+    /// The end of the run of digits and `-+.eE`.
+    end: usize,
+}
+
+impl NumberText {
+    /// The value of a number of the common shape, typed without its text.
+    #[inline]
+    fn common(&self) -> Option<Value> {
+        if self.end != self.plain_end || self.digits == 0 {
+            return None;
+        }
+        let (neg, m, digits) = (self.neg, self.m, self.digits);
+        match self.frac {
+            // An integer of at most 18 digits: Integer or Long.
+            None if digits <= 18 => {
+                let v = if neg { -(m as i64) } else { m as i64 };
+                Some(i32::try_from(v).map_or(Value::Long(v), Value::Int))
+            }
+            // A decimal whose digits a double holds exactly: one correctly
+            // rounded division.
+            Some(int) if digits <= 15 && digits > int => {
+                let v = m as f64 / POWERS_OF_TEN.get(digits - int)?;
+                Some(Value::Double(if neg { -v } else { v }))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn number_text(b: &[u8], start: usize) -> NumberText {
+    let neg = b.get(start) == Some(&b'-');
+    let mut i = start + usize::from(neg);
+    let (mut m, mut digits, mut frac) = (0u64, 0usize, None);
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                digits += 1;
+            }
+            b'.' if frac.is_none() && digits > 0 => frac = Some(digits),
+            _ => break,
+        }
+        i += 1;
+    }
+    let plain_end = i;
+    while b
+        .get(i)
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+    {
+        i += 1;
+    }
+    NumberText {
+        neg,
+        m,
+        digits,
+        frac,
+        plain_end,
+        end: i,
     }
 }
 

@@ -6,7 +6,7 @@ use std::rc::{Rc, Weak};
 use super::object::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
 use crate::eval::budget::{Budget, CONTAINER_BYTES, ENTRY_BYTES};
-use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, StrKey, Value};
+use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, Value};
 
 /// A `Map.Entry` of a map's `entrySet()`; `setValue` writes through to the map.
 #[derive(Debug)]
@@ -124,7 +124,7 @@ pub fn get_str(m: &MapRef, key: &Value) -> Option<Value> {
         return None;
     };
     let map = m.try_borrow_mut().ok()?;
-    Some(map.entries.get(&StrKey(k)).cloned().unwrap_or_default())
+    Some(map.get_str(k))
 }
 
 pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) -> MResult {

@@ -6,7 +6,7 @@ use super::object::class_of;
 use super::string::java_is_whitespace;
 use super::{call_method, list, map};
 use crate::eval::budget::{Budget, ENTRY_BYTES};
-use crate::eval::value::{CallError, Key, StrKey, Value};
+use crate::eval::value::{CallError, Key, Value};
 
 /// Does `name` name the getter `get<Prop>` / `is<Prop>` (1.7 tries `prop` as written,
 /// then with its first letter's case toggled)?
@@ -54,14 +54,7 @@ fn read_property(recv: &Value, name: &str) -> Option<Value> {
     }
     match recv {
         // 2: Map.get(name), whatever it holds.
-        Value::Map(m) => Some(
-            m.try_borrow()
-                .ok()?
-                .entries
-                .get(&StrKey(name))
-                .cloned()
-                .unwrap_or_default(),
-        ),
+        Value::Map(m) => Some(m.try_borrow().ok()?.get_str(name)),
         // 4: boolean `isName()` getters.
         Value::Str(s) => {
             if names_prop(name, "Empty") {

@@ -538,7 +538,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 return None;
             };
             let items: Vec<Value> = match rest {
-                [Value::List(l)] => l.borrow().items.clone(),
+                [Value::List(l)] => l.borrow().items.to_vec(),
                 _ => rest.to_vec(),
             };
             charge!(budget.steps(items.len() as u64));

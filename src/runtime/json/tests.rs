@@ -1,6 +1,33 @@
 use super::*;
 use proptest::prelude::*;
 
+/// The general reader's result for `text`, having checked that the reader
+/// that builds on first use ([`parse_lazy`]) agrees with it: the same error,
+/// or the same values, read member by member before anything is built and
+/// then whole. Every test here that reads a document checks both.
+fn parse(text: &str) -> Result<Value, String> {
+    let eager = super::parse(text);
+    let lazy = parse_lazy(&Arc::from(text), &Budget::unmetered()).map_err(|e| e.to_string());
+    match (&eager, &lazy) {
+        (Ok(e), Ok(l)) => {
+            if let (Value::Map(em), Value::Map(lm)) = (e, l) {
+                for (k, v) in em.borrow().entries.iter() {
+                    if let Key::Str(k) = k {
+                        let read = lm.borrow().get_str(k);
+                        assert_eq!(read.to_json_string(), v.to_json_string(), "{text:?}: {k}");
+                    }
+                }
+            }
+            assert_eq!(l.to_java_string(), e.to_java_string(), "{text:?}");
+            assert_eq!(l.to_json_string(), e.to_json_string(), "{text:?}");
+            assert_eq!(l.java_class_name(), e.java_class_name(), "{text:?}");
+        }
+        (Err(e), Err(l)) => assert_eq!(l, e, "{text:?}"),
+        _ => panic!("{text:?}: read on first use {lazy:?}, whole {eager:?}"),
+    }
+    eager
+}
+
 fn java(s: &str) -> String {
     parse(s)
         .unwrap_or_else(|e| panic!("{s}: {e}"))
@@ -745,4 +772,51 @@ fn the_end_of_input_mark_ends_the_text() {
     }
     let mut out = String::new();
     assert!(compact("{\"a\":\"x\u{1a}y\"}", &mut out, &Budget::unmetered()) == Ok(false));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// Reading on first use agrees with the general reader (checked by
+    /// [`parse`]) on text made of JSON's pieces, escapes and json-smart's
+    /// permissive syntax.
+    #[test]
+    fn read_on_first_use_agrees_on_pieces(
+        open in "[\\[{]",
+        s in "[\\[\\]{}:,'\" \t.eE0-9abdfnx\\\\u+\\-\u{1a}\u{e9}]{0,48}",
+    ) {
+        let _ = parse(&format!("{open}{s}"));
+    }
+
+    #[test]
+    fn read_on_first_use_agrees_on_documents(doc in arb_json(), pretty in any::<bool>()) {
+        let doc = serde_json::json!({"doc": doc, "list": [doc]});
+        let text = if pretty {
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        } else {
+            serde_json::to_string(&doc).unwrap_or_default()
+        };
+        let _ = parse(&text);
+    }
+
+    #[test]
+    fn read_on_first_use_agrees_on_escapes(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("\\u00e9"), Just("\\uD83D\\uDE00"), Just("\\uD83D"), Just("\\uDE00"),
+                Just("\\x41"), Just("\\q"), Just("\\\u{e9}"), Just("\\\""), Just("\\/"),
+                Just("\u{1}"), Just("\u{7f}"), Just("a"), Just("\\u12"), Just("\\"),
+            ],
+            0..6,
+        ),
+        key in any::<bool>(),
+    ) {
+        let s = parts.concat();
+        let text = if key {
+            format!("{{\"{s}\": 1, \"b\": \"{s}\"}}")
+        } else {
+            format!("[\"{s}\", {{\"k\": \"{s}\"}}]")
+        };
+        let _ = parse(&text);
+    }
 }

@@ -134,7 +134,7 @@ impl Selection {
             Selection::NotFound => None,
             Selection::One(v) => Some(v),
             Selection::Many(items) => Some(Value::List(Rc::new(std::cell::RefCell::new(List {
-                items,
+                items: items.into(),
                 json: true,
             })))),
         }
