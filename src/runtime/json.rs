@@ -372,8 +372,8 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
             Some(q @ (b'"' | b'\'')) if LAZY => {
-                if let (Some(plain), Some(n)) = (self.skip_string(q)?, self.nodes.last_mut()) {
-                    *n = Node::plain_string(plain);
+                if let (Some(node), Some(n)) = (self.skip_string(q)?, self.nodes.last_mut()) {
+                    *n = node;
                 }
                 Ok(Value::Null)
             }
@@ -534,8 +534,9 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
 
     /// `LAZY`: a quoted string read as [`Self::string`] reads it (checked and
     /// charged alike), and not built.
-    /// Some: the string has no escapes, and its text is from `.0` to `.1`.
-    fn skip_string(&mut self, quote: u8) -> Result<Option<(usize, usize)>, String> {
+    /// Some: the node of the string when it can be read without the
+    /// parser (no escapes, or escapes [`escaped_end`] accepts).
+    fn skip_string(&mut self, quote: u8) -> Result<Option<Node>, String> {
         self.pos += 1;
         let start = self.pos;
         let end = self.plain_end(start, quote);
@@ -544,7 +545,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
             if end - start > SHARED_STRING_MAX {
                 self.built(end - start)?;
             }
-            return Ok(Some((start, end)));
+            return Ok(Some(Node::string(start, end, STRING)));
         }
         // Escapes: checked, not decoded (they are when the string is read),
         // and charged as the text they are written in, which is never
@@ -553,7 +554,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
         if let Some(close) = escaped_end(self.b, end, quote).filter(|_| !MARK) {
             self.pos = close + 1;
             self.built(close - start)?;
-            return Ok(None);
+            return Ok(Some(Node::string(start, close, ESCAPED)));
         }
         self.pos = start;
         let out = self.escaped_string(quote)?;
@@ -954,6 +955,9 @@ const FALSE: u8 = 11;
 const NULL: u8 = 12;
 /// A quoted string without escapes, its text from `pos` to `end`.
 const STRING: u8 = 13;
+/// A quoted string with escapes that [`escaped_end`] accepts, its content
+/// from `pos` to `end` (its closing quote), decoded by [`decode_checked`].
+const ESCAPED: u8 = 14;
 
 impl Node {
     fn container(pos: usize, kind: u8) -> Node {
@@ -986,11 +990,13 @@ impl Node {
         }
     }
 
-    fn plain_string((start, end): (usize, usize)) -> Node {
+    /// A string whose content is from `start` to `end` (its closing quote):
+    /// of kind [`STRING`] or [`ESCAPED`].
+    fn string(start: usize, end: usize, kind: u8) -> Node {
         Node {
             pos: to_u32(start),
             end: to_u32(end),
-            kind: STRING,
+            kind,
         }
     }
 
@@ -1122,6 +1128,15 @@ impl Document {
             FALSE => Value::Bool(false),
             NULL => Value::Null,
             STRING => Value::str(self.text.get(n.pos as usize..n.end as usize).unwrap_or("")),
+            ESCAPED => {
+                let raw = self.text.get(n.pos as usize..n.end as usize).unwrap_or("");
+                let quote = self.text.as_bytes().get((n.pos as usize).wrapping_sub(1));
+                let mut keys = self.keys.borrow_mut();
+                let buf = &mut keys.1;
+                buf.clear();
+                decode_checked(raw, quote.copied().unwrap_or(b'"'), buf);
+                Value::str(buf)
+            }
             _ => return None,
         })
     }
@@ -1283,15 +1298,7 @@ fn plain_end(b: &[u8], mut i: usize, quote: u8) -> usize {
 /// no `\u` escape is half of a surrogate pair written without its other
 /// half. `None` otherwise, or when the text ends first.
 fn escaped_end(b: &[u8], mut i: usize, quote: u8) -> Option<usize> {
-    let hex = |at: usize, n: usize| -> Option<u32> {
-        let digits = b.get(at..at + n)?;
-        digits.iter().try_fold(0u32, |v, &h| {
-            char::from(h)
-                .to_digit(16)
-                .filter(|_| h.is_ascii())
-                .map(|d| v * 16 + d)
-        })
-    };
+    let hex = |at: usize, n: usize| hex_at(b, at, n);
     loop {
         match *b.get(i)? {
             c if c == quote => return Some(i),
@@ -1405,6 +1412,76 @@ fn number_text(b: &[u8], start: usize) -> NumberText {
         frac,
         plain_end,
         end: i,
+    }
+}
+
+/// The value of the `n` hex digits at `at` in `b`.
+fn hex_at(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let digits = b.get(at..at + n)?;
+    digits.iter().try_fold(0u32, |v, &h| {
+        char::from(h)
+            .to_digit(16)
+            .filter(|_| h.is_ascii())
+            .map(|d| v * 16 + d)
+    })
+}
+
+/// The content `raw` of a string quoted with `quote` (up to its closing
+/// quote) that [`escaped_end`] accepted, decoded as
+/// [`Parser::escaped_string`] decodes it, into `out`: control characters
+/// and DEL written raw are dropped (the string has an escape), and so is an
+/// escape json-smart does not know.
+fn decode_checked(raw: &str, quote: u8, out: &mut String) {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let end = plain_end(b, i, quote).min(b.len());
+        let run = raw.get(i..end).unwrap_or("");
+        if run.bytes().any(|c| c < 0x20 || c == 0x7f) {
+            out.extend(run.chars().filter(|&c| c >= ' ' && c != '\u{7f}'));
+        } else {
+            out.push_str(run);
+        }
+        // At a backslash (the closing quote is not in `raw`), or the end.
+        let Some(&e) = b.get(end + 1) else {
+            return;
+        };
+        i = end + 2;
+        match e {
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'"' | b'\\' | b'/' | b'\'' => out.push(char::from(e)),
+            b'u' => {
+                let v = hex_at(b, i, 4).unwrap_or(0xFFFD);
+                i += 4;
+                let c = if (0xD800..=0xDBFF).contains(&v) {
+                    // Its low half follows (checked): `\\uDCxx`.
+                    let low = hex_at(b, i + 2, 4).unwrap_or(0xDC00);
+                    i += 6;
+                    0x10000 + ((v - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
+                } else {
+                    v
+                };
+                out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+            }
+            b'x' => {
+                let v = hex_at(b, i, 2).unwrap_or(0xFFFD);
+                i += 2;
+                out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+            }
+            // Any other character, whole, is dropped.
+            e if e >= 0x80 => {
+                i += match e {
+                    0xC0..=0xDF => 1,
+                    0xE0..=0xEF => 2,
+                    _ => 3,
+                };
+            }
+            _ => {}
+        }
     }
 }
 

@@ -7,8 +7,8 @@
 //! charges only once it is done.
 
 use super::{
-    escaped_end, number_text, number_value, plain_end, Node, ARRAY, MAX_JSON_DEPTH, OBJECT,
-    SHARED_STRING_MAX,
+    escaped_end, number_text, number_value, plain_end, Node, ARRAY, ESCAPED, MAX_JSON_DEPTH,
+    OBJECT, SHARED_STRING_MAX, STRING,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -200,12 +200,13 @@ impl Scan<'_> {
                     if end - start > SHARED_STRING_MAX {
                         self.built(end - start);
                     }
-                    node = Node::plain_string((start, end));
+                    node = Node::string(start, end, STRING);
                     self.i = end + 1;
                 } else {
                     // Escapes: checked here, decoded when read.
                     let end = escaped_end(self.b, end, b'"')?;
                     self.built(end - start);
+                    node = Node::string(start, end, ESCAPED);
                     self.i = end + 1;
                 }
             }
