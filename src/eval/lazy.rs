@@ -100,6 +100,7 @@ impl<T: Built> Lazy<T> {
     }
 
     /// The contents when built, without building them.
+    #[inline]
     pub fn if_built(&self) -> Option<&T> {
         self.cell.get()
     }

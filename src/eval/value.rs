@@ -97,6 +97,10 @@ impl Map {
     /// object is not built for it (unless the member is an object or array).
     #[inline]
     pub fn with_str<R>(&self, key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
+        // Built (every map but a body's, and those once used): one check.
+        if let Some(entries) = self.entries.if_built() {
+            return f(entries.get(&StrKey(key)));
+        }
         if let Some((tape, node)) = self.entries.source() {
             match tape.member(node, key) {
                 Member::Absent => return f(None),
