@@ -2,7 +2,9 @@
 //! of `$input.json('$')`, which must write exactly what parsing and writing
 //! back writes whenever it takes the text; escaped for JavaScript in the same
 //! pass (`$util.escapeJavaScript($input.json('$'))`), exactly what escaping
-//! that text writes, taking the same texts.
+//! that text writes, taking the same texts. The reader of request bodies,
+//! which builds objects and arrays on first use, agrees with the whole
+//! parse: the same error, or the same values, read member by member first.
 //!
 //! `cargo +nightly fuzz run json` (see fuzz/README.md).
 
@@ -12,6 +14,7 @@
 mod common;
 
 use apigw_vtl::eval::budget::Budget;
+use apigw_vtl::eval::value::{Key, Value};
 use apigw_vtl::runtime::{json, util};
 use libfuzzer_sys::fuzz_target;
 
@@ -22,20 +25,57 @@ fuzz_target!(|data: &[u8]| {
     let limits = common::limits();
     let budget = Budget::new(limits.steps_max, limits.memory_max);
     let parsed = json::parse_with_budget(text, &budget);
+    let lazy = json::parse_lazy(
+        &std::sync::Arc::from(text),
+        &Budget::new(limits.steps_max, limits.memory_max),
+    );
+    match (&parsed, &lazy) {
+        (Ok(whole), Ok(lazy)) => {
+            if let (Value::Map(w), Value::Map(l)) = (whole, lazy) {
+                for (k, v) in w.borrow().entries.iter() {
+                    if let Key::Str(k) = k {
+                        let read = l.borrow().get_str(k);
+                        assert_eq!(
+                            read.to_json_string(),
+                            v.to_json_string(),
+                            "member {k} of {text:?}"
+                        );
+                    }
+                }
+            }
+            assert_eq!(lazy.to_json_string(), whole.to_json_string(), "{text:?}");
+            assert_eq!(lazy.to_java_string(), whole.to_java_string(), "{text:?}");
+        }
+        (Err(json::JsonError::Invalid(a)), Err(json::JsonError::Invalid(b))) => {
+            assert_eq!(a, b, "{text:?}")
+        }
+        // Limits: the body reader charges escaped strings as written.
+        (Err(json::JsonError::Limit(_)), _) | (_, Err(json::JsonError::Limit(_))) => {}
+        _ => panic!("the readers disagree on {text:?}: {parsed:?} / {lazy:?}"),
+    }
     let mut fast = String::new();
     let compacted = json::compact(text, &mut fast, &Budget::unmetered());
     if let (Ok(true), Ok(v)) = (compacted, &parsed) {
         let mut slow = String::new();
         if v.write_json(&mut slow, &Budget::unmetered()).is_ok() {
-            assert_eq!(fast, slow, "compact and parse-then-write differ on {text:?}");
+            assert_eq!(
+                fast, slow,
+                "compact and parse-then-write differ on {text:?}"
+            );
         }
     }
     let mut escaped = String::new();
     let took = json::compact_escaped(text, &mut escaped, &Budget::unmetered());
-    assert_eq!(took, compacted, "compact and compact_escaped disagree on {text:?}");
+    assert_eq!(
+        took, compacted,
+        "compact and compact_escaped disagree on {text:?}"
+    );
     let expected = match took {
         Ok(true) => util::escape_javascript(&fast),
         _ => String::new(),
     };
-    assert_eq!(escaped, expected, "compact_escaped is not escapeJavaScript(compact) on {text:?}");
+    assert_eq!(
+        escaped, expected,
+        "compact_escaped is not escapeJavaScript(compact) on {text:?}"
+    );
 });
