@@ -258,13 +258,11 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
     /// A quoted object key and its [`key_words`], shared with earlier equal
     /// keys when written without escapes.
     fn key(&mut self, quote: u8) -> Result<(Rc<str>, Words), String> {
-        let start = self.pos + 1;
-        let end = self.plain_end(start, quote);
-        if self.b.get(end) != Some(&quote) {
+        let Ok((start, end)) = self.plain_quoted(quote) else {
             let k = self.string(quote)?;
             let words = key_words(k.as_bytes());
             return Ok((k, words));
-        }
+        };
         self.pos = end + 1;
         // Charged with the next value (a shared key costs no more than its text).
         self.bytes += end - start;
@@ -304,6 +302,21 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
     #[inline]
     fn plain_end(&self, i: usize, quote: u8) -> usize {
         plain_end(self.b, i, quote)
+    }
+
+    /// The string quoted with `quote` at the read position: `Ok`, the start
+    /// and end of its content when it has no escapes (`end` is its closing
+    /// quote); `Err`, where its first escape is (or the text's end). The
+    /// read position does not move.
+    #[inline]
+    fn plain_quoted(&self, quote: u8) -> Result<(usize, usize), usize> {
+        let start = self.pos + 1;
+        let end = self.plain_end(start, quote);
+        if self.b.get(end) == Some(&quote) {
+            Ok((start, end))
+        } else {
+            Err(end)
+        }
     }
 
     /// The byte at the read position. json-smart's end-of-input mark is the
@@ -433,16 +446,12 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
         Ok((text, words))
     }
 
-    /// The list of the items from `base` on, built at its final size.
+    /// The list of the items from `base` on, built at its final size (the
+    /// caller charged it).
     #[inline(never)]
-    fn close_array(&mut self, base: usize) -> Result<Value, String> {
-        let n = self.items.len().saturating_sub(base);
-        self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
+    fn close_array(&mut self, base: usize) -> Value {
         let items = self.items.drain(base..).collect::<Vec<_>>().into();
-        Ok(Value::List(Rc::new(RefCell::new(List {
-            items,
-            json: true,
-        }))))
+        Value::List(Rc::new(RefCell::new(List { items, json: true })))
     }
 
     /// Text from `start` up to the next `stop` character, trailing blanks trimmed.
@@ -513,10 +522,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
 
     /// A quoted string. Without escapes it is one allocation, straight from the text.
     fn string(&mut self, quote: u8) -> Result<Rc<str>, String> {
-        self.pos += 1;
-        let start = self.pos;
-        let end = self.plain_end(start, quote);
-        if self.b.get(end) == Some(&quote) {
+        if let Ok((start, end)) = self.plain_quoted(quote) {
             self.pos = end + 1;
             if end - start <= SHARED_STRING_MAX {
                 return Ok(self.shared(start, end).1);
@@ -524,7 +530,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
             self.built(end - start)?;
             return Ok(Rc::from(self.s.get(start..end).unwrap_or("")));
         }
-        self.pos = start;
+        self.pos += 1;
         let out = self.escaped_string(quote)?;
         self.built(out.len())?;
         let s = Rc::from(out.as_str());
@@ -533,20 +539,20 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
     }
 
     /// `LAZY`: a quoted string read as [`Self::string`] reads it (checked and
-    /// charged alike), and not built.
-    /// Some: the node of the string when it can be read without the
-    /// parser (no escapes, or escapes [`escaped_end`] accepts).
+    /// charged alike), and not built. Some: its node, when it can be read
+    /// without the parser (no escapes, or escapes [`escaped_end`] accepts).
     fn skip_string(&mut self, quote: u8) -> Result<Option<Node>, String> {
-        self.pos += 1;
-        let start = self.pos;
-        let end = self.plain_end(start, quote);
-        if self.b.get(end) == Some(&quote) {
-            self.pos = end + 1;
-            if end - start > SHARED_STRING_MAX {
-                self.built(end - start)?;
+        let start = self.pos + 1;
+        let end = match self.plain_quoted(quote) {
+            Ok((_, end)) => {
+                self.pos = end + 1;
+                if end - start > SHARED_STRING_MAX {
+                    self.built(end - start)?;
+                }
+                return Ok(Some(Node::string(start, end, STRING)));
             }
-            return Ok(Some(Node::string(start, end, STRING)));
-        }
+            Err(escape) => escape,
+        };
         // Escapes: checked, not decoded (they are when the string is read),
         // and charged as the text they are written in, which is never
         // shorter. A string the check leaves to the decoder (a surrogate
@@ -569,9 +575,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
         let pos = self.pos;
         match quote {
             Some(q) => {
-                let start = pos + 1;
-                let end = self.plain_end(start, q);
-                if self.b.get(end) == Some(&q) {
+                if let Ok((start, end)) = self.plain_quoted(q) {
                     self.pos = end + 1;
                     self.bytes += end - start;
                     self.nodes.push(Node::key(pos, Some(end)));
@@ -787,12 +791,12 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
                 None => return Err(self.eof(Eof::Array)),
                 Some(b']') => {
                     self.pos += 1;
+                    self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
                     if LAZY {
-                        self.built(CONTAINER_BYTES + n * VALUE_BYTES)?;
                         self.close_node(at);
                         return Ok(Value::Null);
                     }
-                    return self.close_array(base);
+                    return Ok(self.close_array(base));
                 }
                 Some(b',') => {
                     self.pos += 1;
@@ -829,13 +833,11 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
                 None => return Err(self.eof(Eof::Object)),
                 Some(b'}') => {
                     self.pos += 1;
+                    self.built(CONTAINER_BYTES + n * ENTRY_BYTES)?;
                     if LAZY {
-                        self.built(CONTAINER_BYTES + n * ENTRY_BYTES)?;
                         self.close_node(at);
                         return Ok(Value::Null);
                     }
-                    let n = self.entries.len().saturating_sub(base);
-                    self.built(CONTAINER_BYTES + n * ENTRY_BYTES)?;
                     return Ok(Value::new_map(self.close_object(base)));
                 }
                 Some(b',') => {
@@ -1097,22 +1099,25 @@ impl Document {
         }
     }
 
-    /// The members of the object `node`: the indexes of each key and value.
-    fn members(&self, node: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
-        let end = self.node(node as usize).end as usize;
+    /// The members of the object `node`: each key's node, and its value's
+    /// index and node.
+    #[inline]
+    fn members(&self, node: u32) -> impl Iterator<Item = (Node, usize, Node)> + '_ {
+        let end = (self.node(node as usize).end as usize).min(self.nodes.len());
         let mut i = node as usize + 1;
         std::iter::from_fn(move || {
-            if i + 1 >= end.min(self.nodes.len()) {
+            if i + 1 >= end {
                 return None;
             }
-            let m = (i, i + 1);
-            i = self.after(i + 1);
-            Some(m)
+            let (k, v) = (*self.nodes.get(i)?, *self.nodes.get(i + 1)?);
+            let at = i + 1;
+            i = self.after(at);
+            Some((k, at, v))
         })
     }
 
-    /// The value of the scalar node `n`. A quoted string without escapes is
-    /// taken from the text at once (what the parser would make of it).
+    /// The value of the scalar node `n`: from the node when it keeps it,
+    /// else read again by the parser.
     fn scalar(&self, n: Node) -> Value {
         self.kept(n)
             .unwrap_or_else(|| self.with_parser(|p| p.scalar(n)))
@@ -1214,9 +1219,8 @@ impl Tape for Document {
 
     fn entries(&self, this: &Rc<dyn Tape>, node: u32) -> Entries {
         self.with_parser(|p| {
-            for (k, v) in self.members(node) {
-                let (key, words) = p.key_at(self.node(k));
-                let c = self.node(v);
+            for (k, v, c) in self.members(node) {
+                let (key, words) = p.key_at(k);
                 let value = if c.is_container() {
                     Document::container(this, to_u32(v), c.kind)
                 } else {
@@ -1229,6 +1233,9 @@ impl Tape for Document {
     }
 
     fn member(&self, node: u32, key: &str) -> Member {
+        // The walk of `members`, written out: through the iterator, this
+        // hot path (every `$obj.key` of a body) took about 50 instructions
+        // more per call.
         let (text, key) = (self.text.as_bytes(), key.as_bytes());
         let end = (self.node(node as usize).end as usize).min(self.nodes.len());
         let mut i = node as usize + 1;

@@ -225,16 +225,21 @@ impl Scan<'_> {
                     return None;
                 }
                 self.i += word.len();
-                self.ws();
-                if !matches!(self.peek()?, b',') && self.peek()? != stop {
-                    return None;
-                }
+                self.value_ends(stop)?;
                 node.keep(&v);
             }
             _ => return None,
         }
         self.nodes.push(node);
         Some(())
+    }
+
+    /// After a number or literal, blanks, then a comma or `stop` (what ends
+    /// it for the general reader; anything else makes it text).
+    fn value_ends(&mut self, stop: u8) -> Option<()> {
+        self.ws();
+        let next = self.peek()?;
+        (next == b',' || next == stop).then_some(())
     }
 
     /// A number as the general reader types it, in a container that `stop`
@@ -244,11 +249,7 @@ impl Scan<'_> {
         let start = self.i;
         let n = number_text(self.b, start);
         self.i = n.end;
-        self.ws();
-        let next = self.peek()?;
-        if next != b',' && next != stop {
-            return None;
-        }
+        self.value_ends(stop)?;
         if let Some(v) = n.common() {
             return Some(Some(v));
         }
