@@ -1002,14 +1002,20 @@ impl Node {
         }
     }
 
+    fn keep_int(&mut self, i: i32) {
+        (self.kind, self.end) = (INT, i as u32);
+    }
+
+    fn keep_double(&mut self, d: f64) {
+        let bits = d.to_bits();
+        (self.kind, self.pos, self.end) = (DOUBLE, (bits >> 32) as u32, bits as u32);
+    }
+
     /// The scalar `v`, read at this node, kept in it when it fits.
     fn keep(&mut self, v: &Value) {
         match *v {
-            Value::Int(i) => (self.kind, self.end) = (INT, i as u32),
-            Value::Double(d) => {
-                let bits = d.to_bits();
-                (self.kind, self.pos, self.end) = (DOUBLE, (bits >> 32) as u32, bits as u32);
-            }
+            Value::Int(i) => self.keep_int(i),
+            Value::Double(d) => self.keep_double(d),
             Value::Bool(true) => self.kind = TRUE,
             Value::Bool(false) => self.kind = FALSE,
             Value::Null => self.kind = NULL,
@@ -1423,13 +1429,17 @@ fn number_text(b: &[u8], start: usize) -> NumberText {
 }
 
 /// The value of the `n` hex digits at `at` in `b`.
+#[inline]
 fn hex_at(b: &[u8], at: usize, n: usize) -> Option<u32> {
     let digits = b.get(at..at + n)?;
     digits.iter().try_fold(0u32, |v, &h| {
-        char::from(h)
-            .to_digit(16)
-            .filter(|_| h.is_ascii())
-            .map(|d| v * 16 + d)
+        let d = match h {
+            b'0'..=b'9' => h - b'0',
+            b'a'..=b'f' => h - b'a' + 10,
+            b'A'..=b'F' => h - b'A' + 10,
+            _ => return None,
+        };
+        Some(v * 16 + u32::from(d))
     })
 }
 

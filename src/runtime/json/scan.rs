@@ -7,8 +7,8 @@
 //! charges only once it is done.
 
 use super::{
-    escaped_end, number_text, number_value, plain_end, Node, ARRAY, ESCAPED, MAX_JSON_DEPTH,
-    OBJECT, SHARED_STRING_MAX, STRING,
+    escaped_end, number_text, number_value, plain_end, Node, ARRAY, ESCAPED, FALSE, MAX_JSON_DEPTH,
+    NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -69,27 +69,30 @@ impl Scan<'_> {
         self.steps += (n / VALUE_BYTES) as u64;
     }
 
-    #[inline(always)]
-    fn ws(&mut self) {
-        while self.b.get(self.i).is_some_and(|&c| c <= b' ') {
-            self.i += 1;
-        }
-    }
-
-    #[inline(always)]
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
+    /// The document, in one loop with its position in a local: the read
+    /// position is what every step touches, so it stays in a register.
     fn document(&mut self) -> Option<()> {
+        let b = self.b;
+        let mut i = self.i;
         let mut open: Vec<Open> = Vec::new();
-        self.ws();
+        // Blanks: JSON's and json-smart's (any byte up to the space).
+        macro_rules! ws {
+            () => {
+                while let Some(&c) = b.get(i) {
+                    if c > b' ' {
+                        break;
+                    }
+                    i += 1;
+                }
+            };
+        }
+        ws!();
         'value: loop {
             // A value.
-            self.ws();
+            ws!();
             self.built(VALUE_BYTES);
-            let pos = self.i;
-            let c = self.peek()?;
+            let pos = i;
+            let c = *b.get(i)?;
             if c == b'{' || c == b'[' {
                 if open.len() >= MAX_JSON_DEPTH {
                     return None;
@@ -102,13 +105,13 @@ impl Scan<'_> {
                 });
                 self.nodes
                     .push(Node::container(pos, if object { OBJECT } else { ARRAY }));
-                self.i += 1;
-                self.ws();
-                match self.peek()? {
+                i += 1;
+                ws!();
+                match *b.get(i)? {
                     b'}' if object => {}
                     b']' if !object => {}
                     b'"' if object => {
-                        self.key()?;
+                        i = self.key(i)?;
                         continue 'value;
                     }
                     _ if object => return None,
@@ -117,148 +120,162 @@ impl Scan<'_> {
                 // An empty container: closed below.
             } else {
                 let o = open.last_mut()?;
-                let stop = if o.object { b'}' } else { b']' };
                 o.n += 1;
-                self.scalar(c, stop)?;
+                let object = o.object;
+                i = self.scalar(i, c, object)?;
             }
             // After a value: separators and closing brackets.
             loop {
-                self.ws();
+                ws!();
                 let top = open.last()?;
-                let c = self.peek()?;
-                let close = if top.object { b'}' } else { b']' };
-                if c == close {
-                    self.i += 1;
-                    let per = if top.object { ENTRY_BYTES } else { VALUE_BYTES };
-                    self.built(CONTAINER_BYTES + top.n * per);
-                    let end = super::to_u32(self.nodes.len());
-                    if let Some(node) = self.nodes.get_mut(top.at) {
-                        node.end = end;
-                    }
-                    open.pop();
-                    match open.last_mut() {
-                        Some(o) => o.n += 1,
-                        // The document's value: what follows it is not read.
-                        None => return Some(()),
-                    }
-                    continue;
-                }
-                if c != b',' {
-                    return None;
-                }
-                self.i += 1;
-                self.ws();
-                if top.object {
-                    if self.peek()? != b'"' {
+                let c = *b.get(i)?;
+                if c == b',' {
+                    i += 1;
+                    ws!();
+                    let next = *b.get(i)?;
+                    if top.object {
+                        if next != b'"' {
+                            return None;
+                        }
+                        i = self.key(i)?;
+                    } else if next == b',' || next == b']' {
+                        // Repeated or trailing commas: the general reader's.
                         return None;
                     }
-                    self.key()?;
-                } else if matches!(self.peek()?, b',' | b']') {
-                    // Repeated or trailing commas: the general reader's.
+                    continue 'value;
+                }
+                if c != if top.object { b'}' } else { b']' } {
                     return None;
                 }
-                continue 'value;
+                i += 1;
+                let per = if top.object { ENTRY_BYTES } else { VALUE_BYTES };
+                self.built(CONTAINER_BYTES + top.n * per);
+                let end = super::to_u32(self.nodes.len());
+                if let Some(node) = self.nodes.get_mut(top.at) {
+                    node.end = end;
+                }
+                open.pop();
+                match open.last_mut() {
+                    Some(o) => o.n += 1,
+                    // The document's value: what follows it is not read.
+                    None => return Some(()),
+                }
             }
         }
     }
 
-    /// A key in double quotes without escapes, and its colon.
-    fn key(&mut self) -> Option<()> {
-        let pos = self.i;
+    /// A key in double quotes without escapes at `pos`, and its colon:
+    /// where the value after it starts (or its blanks).
+    #[inline(always)]
+    fn key(&mut self, pos: usize) -> Option<usize> {
+        let b = self.b;
         let start = pos + 1;
-        let end = plain_end(self.b, start, b'"');
-        if self.b.get(end) != Some(&b'"') {
+        let end = plain_end(b, start, b'"');
+        if b.get(end) != Some(&b'"') {
             return None;
         }
         // Charged with the next value, as the general reader does.
         self.pending += end - start;
         self.nodes.push(Node::key(pos, Some(end)));
-        self.i = end + 1;
-        self.ws();
-        if self.peek()? != b':' {
-            return None;
+        let mut i = end + 1;
+        // Most often the colon comes at once.
+        if b.get(i) != Some(&b':') {
+            i = skip_ws(b, i);
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
         }
-        self.i += 1;
-        (self.i < self.b.len()).then_some(())
+        i += 1;
+        (i < b.len()).then_some(i)
     }
 
-    /// A string, number or literal at the read position (its first byte
-    /// `c`), in a container that `stop` closes.
-    fn scalar(&mut self, c: u8, stop: u8) -> Option<()> {
-        let pos = self.i;
-        let at = if stop == b'}' {
-            super::Stop::OBJECT
+    /// A string, number or literal at `pos` (its first byte `c`), in an
+    /// object or an array: where it ends.
+    #[inline(always)]
+    fn scalar(&mut self, pos: usize, c: u8, object: bool) -> Option<usize> {
+        let b = self.b;
+        let (stop, at) = if object {
+            (b'}', super::Stop::OBJECT)
         } else {
-            super::Stop::ARRAY
+            (b']', super::Stop::ARRAY)
         };
-        let mut node = Node::scalar(pos, at);
-        match c {
+        let (node, i) = match c {
             b'"' => {
                 let start = pos + 1;
-                let end = plain_end(self.b, start, b'"');
-                if self.b.get(end) == Some(&b'"') {
+                let end = plain_end(b, start, b'"');
+                if b.get(end) == Some(&b'"') {
                     if end - start > SHARED_STRING_MAX {
                         self.built(end - start);
                     }
-                    node = Node::string(start, end, STRING);
-                    self.i = end + 1;
+                    (Node::string(start, end, STRING), end + 1)
                 } else {
                     // Escapes: checked here, decoded when read.
-                    let end = escaped_end(self.b, end, b'"')?;
+                    let end = escaped_end(b, end, b'"')?;
                     self.built(end - start);
-                    node = Node::string(start, end, ESCAPED);
-                    self.i = end + 1;
+                    (Node::string(start, end, ESCAPED), end + 1)
                 }
             }
             b'-' | b'0'..=b'9' => {
-                if let Some(v) = self.number(stop)? {
-                    node.keep(&v);
+                let mut node = Node::scalar(pos, at);
+                let n = number_text(b, pos);
+                value_ends(b, n.end, stop)?;
+                let v = match n.common() {
+                    Some(v) => v,
+                    None => {
+                        let text = std::str::from_utf8(b.get(pos..n.end)?).ok()?;
+                        number_value(text).ok()?
+                    }
+                };
+                // Kept when an Integer or a Double, else read again when
+                // built; text where the general reader reads text.
+                match v {
+                    Value::Int(i) => node.keep_int(i),
+                    Value::Double(d) => node.keep_double(d),
+                    Value::Str(_) => return None,
+                    _ => {}
                 }
+                (node, n.end)
             }
             b't' | b'f' | b'n' => {
-                let (word, v): (&[u8], Value) = match c {
-                    b't' => (b"true", Value::Bool(true)),
-                    b'f' => (b"false", Value::Bool(false)),
-                    _ => (b"null", Value::Null),
+                let (word, kind): (&[u8; 4], u8) = match c {
+                    b't' => (b"true", TRUE),
+                    // `false`: its `f` is `c`.
+                    b'f' => (b"alse", FALSE),
+                    _ => (b"null", NULL),
                 };
-                if self.b.get(pos..pos + word.len()) != Some(word) {
+                let at_word = pos + usize::from(c == b'f');
+                if b.get(at_word..).and_then(|s| s.first_chunk::<4>()) != Some(word) {
                     return None;
                 }
-                self.i += word.len();
-                self.value_ends(stop)?;
-                node.keep(&v);
+                let end = at_word + 4;
+                value_ends(b, end, stop)?;
+                let mut node = Node::scalar(pos, at);
+                node.kind = kind;
+                (node, end)
             }
             _ => return None,
-        }
+        };
         self.nodes.push(node);
-        Some(())
+        Some(i)
     }
+}
 
-    /// After a number or literal, blanks, then a comma or `stop` (what ends
-    /// it for the general reader; anything else makes it text).
-    fn value_ends(&mut self, stop: u8) -> Option<()> {
-        self.ws();
-        let next = self.peek()?;
-        (next == b',' || next == stop).then_some(())
+/// The first byte at or after `i` that is not blank.
+#[inline(always)]
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = b.get(i) {
+        if c > b' ' {
+            break;
+        }
+        i += 1;
     }
+    i
+}
 
-    /// A number as the general reader types it, in a container that `stop`
-    /// closes (`Some(None)`: one to read again when built); `None` where
-    /// the general reader would read text, or fail.
-    fn number(&mut self, stop: u8) -> Option<Option<Value>> {
-        let start = self.i;
-        let n = number_text(self.b, start);
-        self.i = n.end;
-        self.value_ends(stop)?;
-        if let Some(v) = n.common() {
-            return Some(Some(v));
-        }
-        let text = std::str::from_utf8(self.b.get(start..n.end)?).ok()?;
-        // Read again when built; here only whether it is one.
-        match number_value(text).ok()? {
-            Value::Str(_) => None,
-            v @ (Value::Int(_) | Value::Double(_)) => Some(Some(v)),
-            _ => Some(None),
-        }
-    }
+/// After a number or literal ending at `i`, blanks, then a comma or `stop`
+/// (what ends it for the general reader; anything else makes it text).
+#[inline(always)]
+fn value_ends(b: &[u8], i: usize, stop: u8) -> Option<()> {
+    let next = *b.get(skip_ws(b, i))?;
+    (next == b',' || next == stop).then_some(())
 }
