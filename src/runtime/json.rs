@@ -352,6 +352,20 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
         }
     }
 
+    /// json-smart's message for the character at the read position where
+    /// its object reader tells the position before it: after a key (an
+    /// unexpected character) or after a value (`token`: an unexpected token).
+    #[cold]
+    #[inline(never)]
+    fn unexpected_after(&self, token: bool) -> String {
+        let at = self.char_pos().saturating_sub(1);
+        match self.s.get(self.pos..).and_then(|t| t.chars().next()) {
+            Some(c) if token => format!("Unexpected token {c} at position {at}."),
+            Some(c) => format!("Unexpected character ({c}) at position {at}."),
+            None => self.eof(Eof::Object),
+        }
+    }
+
     /// json-smart's message for a text that ends where the reader is.
     #[cold]
     #[inline(never)]
@@ -812,9 +826,11 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
-                Some(b']') => {}
+                Some(b':' | b'}') => return Err(self.unexpected()),
+                // json-smart reads the next value without a comma between
+                // (`['a' 'b']` is two strings).
+                Some(_) => {}
                 None => return Err(self.eof(Eof::Array)),
-                Some(_) => return Err(self.unexpected()),
             }
         }
     }
@@ -860,7 +876,8 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
             match self.peek() {
                 Some(b':') => self.pos += 1,
                 None => return Err(self.eof(Eof::Object)),
-                Some(_) => return Err(self.unexpected()),
+                // json-smart tells the position before the character.
+                Some(_) => return Err(self.unexpected_after(false)),
             }
             if self.pos >= self.b.len() {
                 return Err(self.eof(Eof::Value));
@@ -875,7 +892,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {}
                 None => return Err(self.eof(Eof::Object)),
-                Some(_) => return Err(self.unexpected()),
+                Some(_) => return Err(self.unexpected_after(true)),
             }
         }
     }

@@ -132,6 +132,32 @@ fn errors_are_json_smart_messages() {
         parse("{\"\u{e9}\u{e9}\":[}").map(|_| ()),
         Err("Unexpected character (}) at position 7.".into())
     );
+    // After a key or a value, an object tells the position before the
+    // character; after a value it is a token.
+    for (text, message) in [
+        (r#"{"k" x}"#, "Unexpected character (x) at position 4."),
+        (r#"{"a":"s"   x}"#, "Unexpected token x at position 10."),
+        (r#"{"k":'a''b'}"#, "Unexpected token ' at position 7."),
+        (r#"["a":1]"#, "Unexpected character (:) at position 4."),
+        (r#"["a"}]"#, "Unexpected character (}) at position 4."),
+    ] {
+        assert_eq!(parse(text).map(|_| ()), Err(message.into()), "{text}");
+    }
+}
+
+#[test]
+fn array_values_need_no_comma_between() {
+    // expected: oracle (json-smart reads the next value where a comma or the
+    // closing bracket would be)
+    assert_eq!(json("['a''b']"), r#"["a","b"]"#);
+    assert_eq!(json(r#"["a" "b"]"#), r#"["a","b"]"#);
+    assert_eq!(json("['a'1]"), r#"["a",1]"#);
+    assert_eq!(json("['a'x]"), r#"["a","x"]"#);
+    assert_eq!(json("['it''s', 1 2 'x']"), r#"["it","s","1 2 'x'"]"#);
+    assert_eq!(
+        json(r#"{"a":["x" {"b":1} [2]]}"#),
+        r#"{"a":["x",{"b":1},[2]]}"#
+    );
 }
 
 /// A text that ends early: json-smart names the last character's position,
