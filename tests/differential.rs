@@ -5,12 +5,18 @@
 //! crate, and compares every output byte for byte. When the oracle errors, we must
 //! error too (parse or render, position not compared).
 //!
+//! A second test does the same for generated request bodies (JSON, with
+//! json-smart's permissive forms now and then) and templates that read them
+//! through `$input.path`, `$input.json` and the maps and lists those return,
+//! rendered as API Gateway renders them ([`MappingTemplate`]).
+//!
 //! Environment:
 //! * `APIGW_VTL_ORACLE` — path of the oracle script; unset: the test is skipped.
-//! * `APIGW_VTL_DIFF_CASES` — number of templates (default 5000).
+//! * `APIGW_VTL_DIFF_CASES` — number of templates (default 5000), in each test.
 //! * `APIGW_VTL_DIFF_SEED` — PRNG seed (default fixed).
 //!
-//! All differences go to `<target dir>/differential-failures.jsonl`.
+//! All differences go to `<target dir>/differential-failures.jsonl` and
+//! `<target dir>/differential-bodies-failures.jsonl`.
 //!
 //! The generator stays inside what Velocity 1.7 supports and avoids output that is
 //! unstable (hash codes, `class`, Java arrays printed directly) or where API Gateway
@@ -24,6 +30,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::Command;
 
+use apigw_vtl::runtime::{GatewayOptions, MappingTemplate, Request};
 use apigw_vtl::{Context, Limits, NullMode, RenderOptions, Template};
 use serde_json::json;
 
@@ -749,12 +756,266 @@ fn generate(rng: &mut Rng, velocity: bool) -> String {
 }
 
 // ---------------------------------------------------------------------------
+// Request bodies, and templates that read them
+
+const BODY_KEYS: &[&str] = &["a", "b", "id", "name", "items", "k", "x y", "", "é"];
+/// The keys a template names as `$r.key`.
+const REF_KEYS: &[&str] = &["a", "b", "id", "name", "items", "k", "nope"];
+const BODY_NUMBERS: &[&str] = &[
+    "0",
+    "1",
+    "-7",
+    "42",
+    "2147483647",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775807",
+    "9223372036854775808",
+    "123456789012345678901234",
+    "26.22",
+    "0.1",
+    "1.5E-3",
+    "1e10",
+    "-0.0",
+    "2.50",
+    "100.0",
+    "1.0E7",
+    "3.141592653589793",
+    "1E400",
+];
+const BODY_STRINGS: &[&str] = &[
+    r#""plain""#,
+    r#""""#,
+    r#""with \"quotes\" and \\ and \/""#,
+    r#""caf\u00e9 \ud83d\ude00""#,
+    r#""tab\tnew\nline""#,
+    r#""It's""#,
+    r#""<b>&amp;</b>""#,
+    "\"raw é ü 😀\"",
+    r#""x\u0041y""#,
+    r#""SKU-000001""#,
+    r#""a,b""#,
+    r#""null""#,
+];
+const BLANKS: &[&str] = &["", "", "", " ", "\n  ", "\t"];
+
+/// A generated JSON body, and JSONPath expressions of some of its values.
+struct BodyGen<'r> {
+    rng: &'r mut Rng,
+    text: String,
+    paths: Vec<String>,
+}
+
+impl BodyGen<'_> {
+    fn blank(&mut self) {
+        let b = self.rng.pick(BLANKS);
+        self.text.push_str(b);
+    }
+
+    fn value(&mut self, path: &str, depth: usize, in_array: bool) {
+        self.blank();
+        if self.paths.len() < 40 {
+            self.paths.push(path.to_string());
+        }
+        let roll = self.rng.below(100);
+        if depth < 3 && roll < 35 {
+            self.text.push('{');
+            let n = self.rng.below(6);
+            for i in 0..n {
+                if i > 0 {
+                    self.text.push(',');
+                }
+                self.blank();
+                let k = self.rng.pick(BODY_KEYS);
+                // json-smart's unquoted keys, now and then.
+                if self.rng.chance(5) && !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic())
+                {
+                    self.text.push_str(k);
+                } else {
+                    self.text.push_str(&serde_json::to_string(k).unwrap());
+                }
+                self.blank();
+                self.text.push(':');
+                let sub = if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic()) {
+                    format!("{path}.{k}")
+                } else {
+                    format!("{path}['{k}']")
+                };
+                self.value(&sub, depth + 1, false);
+            }
+            self.blank();
+            self.text.push('}');
+        } else if depth < 3 && roll < 60 {
+            self.text.push('[');
+            let n = self.rng.below(6);
+            for i in 0..n {
+                if i > 0 {
+                    self.text.push(',');
+                }
+                self.value(&format!("{path}[{i}]"), depth + 1, true);
+            }
+            self.blank();
+            self.text.push(']');
+        } else {
+            let v = match self.rng.below(10) {
+                0..=3 => self.rng.pick(BODY_NUMBERS),
+                4..=7 => self.rng.pick(BODY_STRINGS),
+                8 => self.rng.pick(&["true", "false", "null"]),
+                // json-smart's single quotes; in an array, two strings
+                // without a comma between (`'it''s'` is `it` and `s`).
+                _ if in_array && self.rng.chance(30) => "'it''s'",
+                _ => "'single'",
+            };
+            self.text.push_str(v);
+        }
+        self.blank();
+    }
+}
+
+/// A body and a template that reads it.
+fn generate_body_case(rng: &mut Rng) -> (String, String) {
+    let mut b = BodyGen {
+        rng,
+        text: String::new(),
+        paths: Vec::new(),
+    };
+    // An object at the root, or an array.
+    let array = b.rng.chance(20);
+    b.text.push(if array { '[' } else { '{' });
+    // Now and then more members than a member is searched for among.
+    let n = if b.rng.chance(15) {
+        17 + b.rng.below(8)
+    } else {
+        1 + b.rng.below(6)
+    };
+    for i in 0..n {
+        if i > 0 {
+            b.text.push(',');
+        }
+        if array {
+            b.value(&format!("$[{i}]"), 1, true);
+        } else {
+            b.blank();
+            let k = b.rng.pick(BODY_KEYS);
+            b.text.push_str(&serde_json::to_string(k).unwrap());
+            b.text.push(':');
+            let sub = if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic()) {
+                format!("$.{k}")
+            } else {
+                format!("$['{k}']")
+            };
+            b.value(&sub, 1, false);
+        }
+    }
+    b.text.push(if array { ']' } else { '}' });
+    let BodyGen {
+        rng, text, paths, ..
+    } = b;
+    let mut t = String::from("#set($r = $input.path('$'))");
+    for _ in 0..1 + rng.below(5) {
+        let path = if paths.is_empty() || rng.chance(10) {
+            rng.pick(&[
+                "$",
+                "$.nope",
+                "$[0]",
+                "$.a.b",
+                "$..id",
+                "$.items[*]",
+                "$[*]",
+            ])
+            .to_string()
+        } else {
+            paths[rng.below(paths.len())].clone()
+        };
+        let k = rng.pick(REF_KEYS);
+        let k2 = rng.pick(REF_KEYS);
+        let i = rng.below(3);
+        // A path with quotes in a string of the other quotes (`$[` and `$.`
+        // are no references in a template's string).
+        let quoted = if path.contains('\'') {
+            format!("\"{path}\"")
+        } else {
+            format!("'{path}'")
+        };
+        let stmt = match rng.below(17) {
+            0 => format!("$input.path({quoted})"),
+            1 => format!("$input.json({quoted})"),
+            2 => format!("$r.{k}"),
+            3 => format!("$r.{k}.{k2}"),
+            4 => format!("$r.get(\"{k}\")"),
+            5 => "$r.size()".to_string(),
+            6 => "$r".to_string(),
+            7 => "$r.keySet()".to_string(),
+            8 => format!("$r.containsKey(\"{k}\")"),
+            9 => format!("$util.escapeJavaScript($r.{k})"),
+            10 => format!("#foreach($v in $r.{k})[$v]#end"),
+            11 => "#foreach($v in $r)($v)#end".to_string(),
+            12 => format!("#set($p = $r.put(\"{k}\", {i}))$r.{k} $input.path('$').{k}"),
+            13 => format!("$r[{i}]"),
+            14 => format!("$r.{k}[{i}]"),
+            15 => "$input.body".to_string(),
+            _ => "$input.json('$')".to_string(),
+        };
+        t.push_str(&stmt);
+        t.push_str(rng.pick(&["\n", " ", ","]));
+    }
+    (text, t)
+}
+
+#[test]
+fn body_generator_is_deterministic() {
+    let gen = |seed| {
+        let mut r = Rng::new(seed);
+        (0..50)
+            .map(|_| generate_body_case(&mut r))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(gen(7), gen(7));
+}
+
+/// Templates over generated bodies, rendered as API Gateway renders them:
+/// the body reader (its fast pass and the general one, and containers built
+/// on first use), JSONPath, and Java's printing of what they read.
+#[test]
+fn bodies_against_oracle() {
+    let Some((oracle, n, seed)) = settings() else {
+        return;
+    };
+    let mut rng = Rng::new(seed ^ 0xb0d1);
+    let cases: Vec<Case> = (0..n)
+        .map(|id| {
+            let (body, template) = generate_body_case(&mut rng);
+            // API Gateway's null mode only: `$util`'s answers for null are
+            // API Gateway's, which the oracle's stock-Velocity mode does not
+            // model.
+            Case {
+                id,
+                velocity: false,
+                template,
+                event: Some(json!({ "body": body })),
+            }
+        })
+        .collect();
+    check_against_oracle(
+        &oracle,
+        &cases,
+        seed,
+        "differential-bodies",
+        "templates over generated bodies",
+    );
+}
+
+// ---------------------------------------------------------------------------
 // Running
 
 struct Case {
     id: usize,
     velocity: bool,
     template: String,
+    /// The request: `None` for the engine's own templates (an empty event,
+    /// rendered with a bare [`Context`]); `Some` for templates over a body,
+    /// rendered as API Gateway renders them ([`MappingTemplate`]).
+    event: Option<serde_json::Value>,
 }
 
 enum Outcome {
@@ -767,15 +1028,14 @@ fn run_oracle(
     cases: &[&Case],
     velocity: bool,
     dir: &std::path::Path,
+    tag: &str,
 ) -> Vec<Outcome> {
-    let path = dir.join(if velocity {
-        "differential-cases-velocity.jsonl"
-    } else {
-        "differential-cases-apigw.jsonl"
-    });
+    let mode = if velocity { "velocity" } else { "apigw" };
+    let path = dir.join(format!("{tag}-cases-{mode}.jsonl"));
     let mut f = std::fs::File::create(&path).expect("write cases");
     for c in cases {
-        let line = json!({"id": c.id.to_string(), "template": c.template, "event": {}});
+        let event = c.event.clone().unwrap_or_else(|| json!({}));
+        let line = json!({"id": c.id.to_string(), "template": c.template, "event": event});
         writeln!(f, "{line}").unwrap();
     }
     drop(f);
@@ -829,6 +1089,29 @@ fn run_ours(c: &Case) -> Outcome {
         limits: Limits::default(),
     };
     let t = c.template.clone();
+    if let Some(event) = &c.event {
+        let event = event.to_string();
+        let r = panic::catch_unwind(AssertUnwindSafe(move || {
+            let req = match Request::from_event_json(&event) {
+                Ok(r) => r,
+                Err(e) => return Outcome::Error(format!("event: {e}")),
+            };
+            match MappingTemplate::parse(&t) {
+                Err(e) => Outcome::Error(format!("parse error at {}: {}", e.pos, e.message)),
+                Ok(m) => {
+                    let gw = GatewayOptions {
+                        render: opts,
+                        ..GatewayOptions::default()
+                    };
+                    match m.render(&req, &gw) {
+                        Ok(r) => Outcome::Output(r.body),
+                        Err(e) => Outcome::Error(format!("render error: {e}")),
+                    }
+                }
+            }
+        }));
+        return r.unwrap_or_else(|p| panic_outcome(&p));
+    }
     let r = panic::catch_unwind(AssertUnwindSafe(move || match Template::parse(&t) {
         Err(e) => Outcome::Error(format!("parse error at {}: {}", e.pos, e.message)),
         Ok(t) => match t.render_with(&Context::new(), &opts) {
@@ -836,14 +1119,16 @@ fn run_ours(c: &Case) -> Outcome {
             Err(e) => Outcome::Error(format!("render error at {}: {}", e.pos, e.message)),
         },
     }));
-    r.unwrap_or_else(|p| {
-        let msg = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        Outcome::Error(format!("PANIC: {msg}"))
-    })
+    r.unwrap_or_else(|p| panic_outcome(&p))
+}
+
+fn panic_outcome(p: &Box<dyn std::any::Any + Send>) -> Outcome {
+    let msg = p
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    Outcome::Error(format!("PANIC: {msg}"))
 }
 
 fn target_dir() -> PathBuf {
@@ -873,15 +1158,16 @@ fn generator_is_deterministic() {
     assert!(a.iter().all(|t| !t.is_empty()));
 }
 
-#[test]
-fn differential_against_oracle() {
+/// The oracle, the number of cases and the seed, from the environment
+/// (`None`: no oracle, the test is skipped and says so).
+fn settings() -> Option<(String, usize, u64)> {
     let Some(oracle) = std::env::var("APIGW_VTL_ORACLE")
         .ok()
         .filter(|s| !s.is_empty())
     else {
         println!("differential test SKIPPED: set APIGW_VTL_ORACLE=../shared/oracle/oracle");
         eprintln!("differential test SKIPPED: set APIGW_VTL_ORACLE=../shared/oracle/oracle");
-        return;
+        return None;
     };
     let n: usize = std::env::var("APIGW_VTL_DIFF_CASES")
         .ok()
@@ -891,7 +1177,14 @@ fn differential_against_oracle() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_SEED);
+    Some((oracle, n, seed))
+}
 
+#[test]
+fn differential_against_oracle() {
+    let Some((oracle, n, seed)) = settings() else {
+        return;
+    };
     let mut rng = Rng::new(seed);
     let cases: Vec<Case> = (0..n)
         .map(|id| {
@@ -900,10 +1193,19 @@ fn differential_against_oracle() {
                 id,
                 velocity,
                 template: generate(&mut rng, velocity),
+                event: None,
             }
         })
         .collect();
 
+    check_against_oracle(&oracle, &cases, seed, "differential", "generated templates");
+}
+
+/// Renders `cases` with the oracle and with this crate and compares them;
+/// panics with a report when any differ (all differences go to `failures`
+/// in the target directory).
+fn check_against_oracle(oracle: &str, cases: &[Case], seed: u64, tag: &str, what: &str) {
+    let n = cases.len();
     let dir = target_dir();
     std::fs::create_dir_all(&dir).unwrap();
     let mut expected: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
@@ -914,7 +1216,7 @@ fn differential_against_oracle() {
         }
         for (c, o) in subset
             .iter()
-            .zip(run_oracle(&oracle, &subset, velocity, &dir))
+            .zip(run_oracle(oracle, &subset, velocity, &dir, tag))
         {
             expected[c.id] = Some(o);
         }
@@ -923,9 +1225,10 @@ fn differential_against_oracle() {
     let hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let got: Vec<Outcome> = cases.iter().map(run_ours).collect();
+
     panic::set_hook(hook);
 
-    let failures_path = dir.join("differential-failures.jsonl");
+    let failures_path = dir.join(format!("{tag}-failures.jsonl"));
     let mut failures = std::fs::File::create(&failures_path).unwrap();
     let mut report = String::new();
     let mut diff = 0usize;
@@ -975,7 +1278,7 @@ fn differential_against_oracle() {
         }
     }
     let summary = format!(
-        "{diff} of {n} generated templates differ from the oracle (seed {seed}; the oracle errored on {oracle_errors}; {limited} stopped at the digit limit of numbers); all differences: {}",
+        "{diff} of {n} {what} differ from the oracle (seed {seed}; the oracle errored on {oracle_errors}; {limited} stopped at the digit limit of numbers); all differences: {}",
         failures_path.display()
     );
     println!("{summary}");
