@@ -937,7 +937,7 @@ fn generate_body_case(rng: &mut Rng) -> (String, String) {
         } else {
             format!("'{path}'")
         };
-        let stmt = match rng.below(17) {
+        let stmt = match rng.below(25) {
             0 => format!("$input.path({quoted})"),
             1 => format!("$input.json({quoted})"),
             2 => format!("$r.{k}"),
@@ -954,7 +954,15 @@ fn generate_body_case(rng: &mut Rng) -> (String, String) {
             13 => format!("$r[{i}]"),
             14 => format!("$r.{k}[{i}]"),
             15 => "$input.body".to_string(),
-            _ => "$input.json('$')".to_string(),
+            16 => "$input.json('$')".to_string(),
+            17 => format!("$util.parseJson($input.json({quoted}))"),
+            18 => "#foreach($e in $r.entrySet())$e.key:$e.value;#end".to_string(),
+            19 => format!("$input.path('$..{k}')"),
+            20 => format!("$input.json('$[*].{k}')"),
+            21 => format!("#set($l = $input.path({quoted}))$l.size() $l.isEmpty() $l"),
+            22 => format!("$r.{k}.length() $r.{k}.toString()"),
+            23 => format!("$util.escapeJavaScript($input.json({quoted}))"),
+            _ => format!("#set($m = $r.{k})#if($m.size() > 0)[$m.get(0)]#end"),
         };
         t.push_str(&stmt);
         t.push_str(rng.pick(&["\n", " ", ","]));
