@@ -25,10 +25,12 @@
 //! in a condition, since a null reference is true on AWS; no `#macro`,
 //! `#evaluate`, `#include`, `#parse`, `#stop`).
 
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use apigw_vtl::runtime::{GatewayOptions, MappingTemplate, Request};
 use apigw_vtl::{Context, Limits, NullMode, RenderOptions, Template};
@@ -1029,8 +1031,19 @@ struct Case {
 enum Outcome {
     Output(String),
     Error(String),
+    /// The oracle did not finish the case (see [`ORACLE_CASE_TIMEOUT`]).
+    TimedOut,
 }
 
+/// How long the oracle may take over one case before it is stopped (the JVM
+/// starts within it too). Java computes without limit what this crate stops
+/// at a documented limit: `BigInteger`s squared over and over in a loop can
+/// take the oracle hours.
+const ORACLE_CASE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The oracle's outcomes of `cases`, in order. A case it does not finish in
+/// [`ORACLE_CASE_TIMEOUT`] is `Outcome::TimedOut`, and the rest go on in a
+/// new run.
 fn run_oracle(
     oracle: &str,
     cases: &[&Case],
@@ -1038,6 +1051,38 @@ fn run_oracle(
     dir: &std::path::Path,
     tag: &str,
 ) -> Vec<Outcome> {
+    let mut results: std::collections::HashMap<usize, Outcome> = Default::default();
+    let mut rest = cases;
+    while !rest.is_empty() {
+        let done = run_oracle_batch(oracle, rest, velocity, dir, tag, &mut results);
+        match rest.get(done) {
+            Some(hung) => {
+                results.insert(hung.id, Outcome::TimedOut);
+                rest = rest.get(done + 1..).unwrap_or(&[]);
+            }
+            None => rest = &[],
+        }
+    }
+    cases
+        .iter()
+        .map(|c| {
+            results
+                .remove(&c.id)
+                .unwrap_or_else(|| panic!("no oracle result for case {}", c.id))
+        })
+        .collect()
+}
+
+/// One run of the oracle over `cases`, its outcomes put in `results`: how
+/// many it finished (all of them, or those before the one it was stopped on).
+fn run_oracle_batch(
+    oracle: &str,
+    cases: &[&Case],
+    velocity: bool,
+    dir: &std::path::Path,
+    tag: &str,
+    results: &mut std::collections::HashMap<usize, Outcome>,
+) -> usize {
     let mode = if velocity { "velocity" } else { "apigw" };
     let path = dir.join(format!("{tag}-cases-{mode}.jsonl"));
     let mut f = std::fs::File::create(&path).expect("write cases");
@@ -1048,27 +1093,52 @@ fn run_oracle(
     }
     drop(f);
     let mut cmd = Command::new(oracle);
-    cmd.arg("batch").arg(&path);
+    cmd.arg("batch")
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     if velocity {
         cmd.env("ORACLE_NULL", "literal");
     } else {
         cmd.env_remove("ORACLE_NULL");
     }
-    let out = cmd.output().expect("run the oracle");
-    if !out.status.success() {
-        let done = String::from_utf8_lossy(&out.stdout).lines().count();
-        let culprit = cases.get(done).map(|c| c.template.as_str()).unwrap_or("?");
-        panic!(
-            "oracle failed on the template after {done} results:\n{culprit:?}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let mut results: std::collections::HashMap<usize, Outcome> = Default::default();
-    for line in String::from_utf8(out.stdout).expect("utf-8").lines() {
+    let mut child = cmd.spawn().expect("run the oracle");
+    let stdout = child.stdout.take().expect("the oracle's output");
+    let mut stderr = child.stderr.take().expect("the oracle's messages");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let errors = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let mut done = 0;
+    loop {
+        let line = match rx.recv_timeout(ORACLE_CASE_TIMEOUT) {
+            Ok(line) => line.expect("the oracle's output"),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                eprintln!(
+                    "oracle stopped after {}s on case {}: {:?}",
+                    ORACLE_CASE_TIMEOUT.as_secs(),
+                    cases.get(done).map_or(0, |c| c.id),
+                    cases.get(done).map_or("?", |c| c.template.as_str())
+                );
+                return done;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(line).expect("oracle json");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("oracle json");
         let id: usize = v["id"].as_str().unwrap().parse().unwrap();
         let o = match (v.get("output"), v.get("error")) {
             (Some(s), _) => Outcome::Output(s.as_str().unwrap().to_string()),
@@ -1076,15 +1146,17 @@ fn run_oracle(
             _ => panic!("bad oracle line {line}"),
         };
         results.insert(id, o);
+        done += 1;
     }
-    cases
-        .iter()
-        .map(|c| {
-            results
-                .remove(&c.id)
-                .unwrap_or_else(|| panic!("no oracle result for case {}", c.id))
-        })
-        .collect()
+    let status = child.wait().expect("the oracle's exit");
+    if !status.success() {
+        let culprit = cases.get(done).map(|c| c.template.as_str()).unwrap_or("?");
+        panic!(
+            "oracle failed on the template after {done} results:\n{culprit:?}\n{}",
+            errors.join().unwrap_or_default()
+        );
+    }
+    cases.len()
 }
 
 fn run_ours(c: &Case) -> Outcome {
@@ -1149,6 +1221,15 @@ fn show(o: &Outcome) -> String {
     match o {
         Outcome::Output(s) => format!("{s:?}"),
         Outcome::Error(e) => format!("ERROR {e}"),
+        Outcome::TimedOut => "TIMED OUT".to_string(),
+    }
+}
+
+fn to_json(o: &Outcome) -> serde_json::Value {
+    match o {
+        Outcome::Output(s) => json!({ "output": s }),
+        Outcome::Error(e) => json!({ "error": e }),
+        Outcome::TimedOut => json!({ "timed_out": true }),
     }
 }
 
@@ -1248,12 +1329,22 @@ fn check_against_oracle(oracle: &str, cases: &[Case], seed: u64, tag: &str, what
         apigw_vtl::eval::number::DECIMAL_MAX_DIGITS
     );
     let mut limited = 0usize;
+    let mut timed_out = 0usize;
     for (c, (exp, ours)) in cases.iter().zip(expected.iter().zip(&got)) {
         let exp = exp.as_ref().unwrap();
         if matches!(exp, Outcome::Error(_)) {
             oracle_errors += 1;
         }
         let same = match (exp, ours) {
+            // Nothing to compare with (but this crate must not panic).
+            (Outcome::TimedOut, Outcome::Error(b)) => {
+                timed_out += 1;
+                !b.starts_with("PANIC")
+            }
+            (Outcome::TimedOut, _) => {
+                timed_out += 1;
+                true
+            }
             (Outcome::Output(a), Outcome::Output(b)) => a == b,
             (Outcome::Error(_), Outcome::Error(b)) => !b.starts_with("PANIC"),
             (Outcome::Output(_), Outcome::Error(b)) if b.contains(&over_digits) => {
@@ -1270,8 +1361,8 @@ fn check_against_oracle(oracle: &str, cases: &[Case], seed: u64, tag: &str, what
             "id": c.id,
             "mode": if c.velocity { "velocity" } else { "apigw" },
             "template": c.template,
-            "oracle": match exp { Outcome::Output(s) => json!({"output": s}), Outcome::Error(e) => json!({"error": e}) },
-            "ours": match ours { Outcome::Output(s) => json!({"output": s}), Outcome::Error(e) => json!({"error": e}) },
+            "oracle": to_json(exp),
+            "ours": to_json(ours),
         });
         writeln!(failures, "{rec}").unwrap();
         if diff <= 20 {
@@ -1286,7 +1377,7 @@ fn check_against_oracle(oracle: &str, cases: &[Case], seed: u64, tag: &str, what
         }
     }
     let summary = format!(
-        "{diff} of {n} {what} differ from the oracle (seed {seed}; the oracle errored on {oracle_errors}; {limited} stopped at the digit limit of numbers); all differences: {}",
+        "{diff} of {n} {what} differ from the oracle (seed {seed}; the oracle errored on {oracle_errors} and was stopped on {timed_out}; {limited} stopped at the digit limit of numbers); all differences: {}",
         failures_path.display()
     );
     println!("{summary}");
