@@ -324,6 +324,21 @@ pub fn host_class_name(o: &dyn HostObject) -> String {
 }
 
 impl Value {
+    /// Drops the value, without a call into its drop glue when it holds
+    /// nothing to free (a scalar): for the walker's hot paths, which replace
+    /// loop variables and counters on every iteration.
+    #[inline(always)]
+    pub fn discard(self) {
+        if matches!(
+            self,
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Double(_)
+        ) {
+            // Nothing owned: forgetting it frees nothing.
+            std::mem::forget(self);
+        } else {
+            drop(self);
+        }
+    }
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::from(s))
     }
