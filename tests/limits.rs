@@ -189,6 +189,24 @@ fn building_from_a_large_string_ends() {
 }
 
 #[test]
+fn reading_a_large_body_of_small_values_ends() {
+    // Two million numbers in 4 MB: read on first use, the body's one pass
+    // notes a node per value; it stops where the budget would, not after
+    // noting them all.
+    let body = format!("[{}1]", "1,".repeat(2 << 20));
+    for t in [
+        "$input.path('$').size()",
+        "$input.json('$[0]')",
+        "$input.path('$[1]')",
+    ] {
+        assert_limited(t, &body, "budget");
+    }
+    // With a byte json-smart reads permissively, the general reader.
+    let body = format!("[{}'1']", "1,".repeat(2 << 20));
+    assert_limited("$input.path('$').size()", &body, "budget");
+}
+
+#[test]
 fn long_loops_of_method_calls_end() {
     // A 1 MB string scanned on every call.
     let body = "x".repeat(1 << 20);

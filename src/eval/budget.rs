@@ -198,6 +198,11 @@ impl Budget {
         usize::try_from(self.bytes_max.saturating_sub(self.bytes.get())).unwrap_or(usize::MAX)
     }
 
+    /// Steps that can still be charged.
+    pub fn steps_left(&self) -> u64 {
+        self.steps_max.saturating_sub(self.steps.get())
+    }
+
     /// Steps charged so far.
     pub fn steps_used(&self) -> u64 {
         self.steps.get()

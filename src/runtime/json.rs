@@ -928,8 +928,9 @@ fn lazy_from<const MARK: bool>(text: &Arc<str>, budget: &Budget) -> Result<Value
     }
     let mut p = Parser::<MARK, true>::new(text, budget);
     // About a node per value and key: a guess that is rarely outgrown, and
-    // never more than the text's own size.
-    p.nodes.reserve(text.len() / 12);
+    // never more than the text's own size, nor than the budget leaves.
+    p.nodes
+        .reserve((text.len() / 12).min(budget.bytes_left() / std::mem::size_of::<Node>()));
     p.skip_ws();
     let v = p.value(Stop::NONE, 0);
     let flushed = p.flush();

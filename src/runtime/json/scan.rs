@@ -20,11 +20,17 @@ pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Vec<Node>>, Ex
     let mut s = Scan {
         b: text.as_bytes(),
         i: 0,
-        nodes: Vec::with_capacity(text.len() / 8),
+        nodes: Vec::new(),
         pending: 0,
         bytes: 0,
         steps: 0,
+        bytes_room: budget.bytes_left(),
+        steps_room: budget.steps_left(),
     };
+    // About a node per 8 bytes, within what the budget leaves (the charges
+    // are larger than the nodes).
+    s.nodes
+        .reserve((text.len() / 8).min(s.bytes_room / std::mem::size_of::<Node>()));
     if s.document().is_none() {
         return Ok(None);
     }
@@ -43,6 +49,12 @@ struct Scan<'a> {
     /// What the general reader's charges add up to.
     bytes: usize,
     steps: u64,
+    /// What the budget had left when the pass began: past it, the pass
+    /// gives up, so that it never holds much more than the budget allows
+    /// (the general reader then charges as it goes, and stops where the
+    /// budget ends).
+    bytes_room: usize,
+    steps_room: u64,
 }
 
 /// An open container: its node, how many values it holds so far, and
@@ -56,11 +68,15 @@ struct Open {
 impl Scan<'_> {
     /// The general reader's `built`: a charge every [`CHUNK`] bytes.
     #[inline(always)]
-    fn built(&mut self, n: usize) {
+    fn built(&mut self, n: usize) -> Option<()> {
         self.pending += n;
         if self.pending >= CHUNK {
             self.flush();
+            if self.bytes > self.bytes_room || self.steps > self.steps_room {
+                return None;
+            }
         }
+        Some(())
     }
 
     fn flush(&mut self) {
@@ -90,7 +106,7 @@ impl Scan<'_> {
         'value: loop {
             // A value.
             ws!();
-            self.built(VALUE_BYTES);
+            self.built(VALUE_BYTES)?;
             let pos = i;
             let c = *b.get(i)?;
             if c == b'{' || c == b'[' {
@@ -149,7 +165,7 @@ impl Scan<'_> {
                 }
                 i += 1;
                 let per = if top.object { ENTRY_BYTES } else { VALUE_BYTES };
-                self.built(CONTAINER_BYTES + top.n * per);
+                self.built(CONTAINER_BYTES + top.n * per)?;
                 let end = super::to_u32(self.nodes.len());
                 if let Some(node) = self.nodes.get_mut(top.at) {
                     node.end = end;
@@ -205,13 +221,13 @@ impl Scan<'_> {
                 let end = plain_end(b, start, b'"');
                 if b.get(end) == Some(&b'"') {
                     if end - start > SHARED_STRING_MAX {
-                        self.built(end - start);
+                        self.built(end - start)?;
                     }
                     (Node::string(start, end, STRING), end + 1)
                 } else {
                     // Escapes: checked here, decoded when read.
                     let end = escaped_end(b, end, b'"')?;
-                    self.built(end - start);
+                    self.built(end - start)?;
                     (Node::string(start, end, ESCAPED), end + 1)
                 }
             }
