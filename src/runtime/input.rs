@@ -412,10 +412,18 @@ impl HostObject for Util {
                 .map_err(CallError::from)
                 .map(|()| Value::str(&util::base64_encode(s))),
             "base64Decode" => shrinking(util::base64_decode),
-            "parseJson" => json::parse_with_budget(s, budget).map_err(|e| match e {
-                json::JsonError::Invalid(m) => CallError::Java(m),
-                json::JsonError::Limit(e) => CallError::from(e),
-            }),
+            // Read as a body is (objects and arrays built on first use),
+            // from a copy of the string that the values it holds share.
+            "parseJson" => {
+                let read = budget
+                    .build(s.len())
+                    .map_err(json::JsonError::Limit)
+                    .and_then(|()| json::parse_lazy(&Arc::from(s), budget));
+                read.map_err(|e| match e {
+                    json::JsonError::Invalid(m) => CallError::Java(m),
+                    json::JsonError::Limit(e) => CallError::from(e),
+                })
+            }
             _ => return None,
         })
     }
