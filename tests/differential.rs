@@ -801,6 +801,20 @@ const BODY_STRINGS: &[&str] = &[
 ];
 const BLANKS: &[&str] = &["", "", "", " ", "\n  ", "\t"];
 
+/// A key written as a word: unquoted in a body, after a dot in a path.
+fn is_word(k: &str) -> bool {
+    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+/// The JSONPath of the member `k` of the value at `path`.
+fn member_path(path: &str, k: &str) -> String {
+    if is_word(k) {
+        format!("{path}.{k}")
+    } else {
+        format!("{path}['{k}']")
+    }
+}
+
 /// A generated JSON body, and JSONPath expressions of some of its values.
 struct BodyGen<'r> {
     rng: &'r mut Rng,
@@ -830,19 +844,14 @@ impl BodyGen<'_> {
                 self.blank();
                 let k = self.rng.pick(BODY_KEYS);
                 // json-smart's unquoted keys, now and then.
-                if self.rng.chance(5) && !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic())
-                {
+                if self.rng.chance(5) && is_word(k) {
                     self.text.push_str(k);
                 } else {
                     self.text.push_str(&serde_json::to_string(k).unwrap());
                 }
                 self.blank();
                 self.text.push(':');
-                let sub = if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic()) {
-                    format!("{path}.{k}")
-                } else {
-                    format!("{path}['{k}']")
-                };
+                let sub = member_path(path, k);
                 self.value(&sub, depth + 1, false);
             }
             self.blank();
@@ -901,11 +910,7 @@ fn generate_body_case(rng: &mut Rng) -> (String, String) {
             let k = b.rng.pick(BODY_KEYS);
             b.text.push_str(&serde_json::to_string(k).unwrap());
             b.text.push(':');
-            let sub = if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic()) {
-                format!("$.{k}")
-            } else {
-                format!("$['{k}']")
-            };
+            let sub = member_path("$", k);
             b.value(&sub, 1, false);
         }
     }

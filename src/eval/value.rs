@@ -339,6 +339,7 @@ impl Value {
             drop(self);
         }
     }
+
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::from(s))
     }

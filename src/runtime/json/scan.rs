@@ -19,7 +19,6 @@ use crate::eval::value::Value;
 pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Vec<Node>>, Exceeded> {
     let mut s = Scan {
         b: text.as_bytes(),
-        i: 0,
         nodes: Vec::new(),
         pending: 0,
         bytes: 0,
@@ -42,7 +41,6 @@ pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Vec<Node>>, Ex
 
 struct Scan<'a> {
     b: &'a [u8],
-    i: usize,
     nodes: Vec<Node>,
     /// Bytes built since the last charge, as the general reader counts them.
     pending: usize,
@@ -89,23 +87,11 @@ impl Scan<'_> {
     /// position is what every step touches, so it stays in a register.
     fn document(&mut self) -> Option<()> {
         let b = self.b;
-        let mut i = self.i;
+        let mut i = skip_ws(b, 0);
         let mut open: Vec<Open> = Vec::new();
-        // Blanks: JSON's and json-smart's (any byte up to the space).
-        macro_rules! ws {
-            () => {
-                while let Some(&c) = b.get(i) {
-                    if c > b' ' {
-                        break;
-                    }
-                    i += 1;
-                }
-            };
-        }
-        ws!();
         'value: loop {
             // A value.
-            ws!();
+            i = skip_ws(b, i);
             self.built(VALUE_BYTES)?;
             let pos = i;
             let c = *b.get(i)?;
@@ -122,7 +108,7 @@ impl Scan<'_> {
                 self.nodes
                     .push(Node::container(pos, if object { OBJECT } else { ARRAY }));
                 i += 1;
-                ws!();
+                i = skip_ws(b, i);
                 match *b.get(i)? {
                     b'}' if object => {}
                     b']' if !object => {}
@@ -142,12 +128,12 @@ impl Scan<'_> {
             }
             // After a value: separators and closing brackets.
             loop {
-                ws!();
+                i = skip_ws(b, i);
                 let top = open.last()?;
                 let c = *b.get(i)?;
                 if c == b',' {
                     i += 1;
-                    ws!();
+                    i = skip_ws(b, i);
                     let next = *b.get(i)?;
                     if top.object {
                         if next != b'"' {
@@ -276,7 +262,8 @@ impl Scan<'_> {
     }
 }
 
-/// The first byte at or after `i` that is not blank.
+/// The first byte at or after `i` that is not blank (JSON's blanks and
+/// json-smart's: any byte up to the space).
 #[inline(always)]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while let Some(&c) = b.get(i) {
