@@ -587,6 +587,22 @@ fn collect_paths_walks_and_filters() {
 // ---------------------------------------------------------------------------
 // Random YAML: the walk agrees with the parsed value wherever libyaml parses.
 
+#[test]
+fn an_anchor_ends_where_libyaml_ends_it() {
+    // libyaml ends an anchor's name at the first character that is not a
+    // letter, digit, `_` or `-`: `&9:-:>[` is the anchor `9` on the plain
+    // scalar `:-:>[…` (found by never_panics_yamlish).
+    check_locate("k: &9:-:>[\t\u{e9}'");
+    check_locate("k: &9:-:>[x");
+    check_locate("k: &a-b_c :x");
+    check_locate("k: !t &n:v");
+    let doc = yaml::parse("k: &9:-x", 0).unwrap_or_else(|e| panic!("{e:?}"));
+    let Some(Doc::Str(s)) = doc.get("k").map(Doc::untag) else {
+        panic!("no scalar");
+    };
+    assert_eq!(s.value, ":-x");
+}
+
 fn check_locate(text: &str) {
     let Ok(doc) = yaml::parse(text, 0) else {
         return;

@@ -84,9 +84,11 @@ fn tagged(node: Doc, tag: Option<String>) -> Node {
 
 /// Where a scalar's own token starts, given where its node starts (at its
 /// first property when it has a tag or an anchor): past `!tag`, `&anchor`,
-/// blanks, line breaks and comments.
-fn token_start(body: &str, mut at: usize, has_props: bool) -> usize {
-    if !has_props {
+/// blanks, line breaks and comments. The anchor is skipped by its name, as
+/// libyaml read it: its name ends at the first character that is not a
+/// letter, digit, `_` or `-` (`&9:-x` is the anchor `9` on the scalar `:-x`).
+fn token_start(body: &str, mut at: usize, anchor: Option<&str>, has_tag: bool) -> usize {
+    if anchor.is_none() && !has_tag {
         return at;
     }
     let b = body.as_bytes();
@@ -99,6 +101,11 @@ fn token_start(body: &str, mut at: usize, has_props: bool) -> usize {
                     at += 1;
                 }
                 at += 1;
+            }
+            Some(b'&')
+                if anchor.is_some_and(|n| body.get(at + 1..).is_some_and(|r| r.starts_with(n))) =>
+            {
+                at += 1 + anchor.map_or(0, str::len);
             }
             Some(b'!' | b'&') => {
                 while at < b.len() && !matches!(b.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -164,7 +171,7 @@ pub(super) fn parse(text: &str, base: usize) -> Result<Node, ExtractError> {
                 start,
                 ..
             } => {
-                let tok = token_start(body, start, anchor.is_some() || tag.is_some());
+                let tok = token_start(body, start, anchor.as_deref(), tag.is_some());
                 let node = tagged(
                     Doc::Str(Scalar {
                         value,
