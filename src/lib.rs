@@ -74,8 +74,10 @@ pub struct Template {
 #[derive(Debug)]
 pub(crate) struct TemplateInner {
     pub(crate) source: Arc<str>,
-    pub(crate) body: syntax::ast::Block,
-    /// The tree renders walk, made from `body` once.
+    /// The syntax tree: kept when asked for when parsing (the linter's way),
+    /// else parsed again on first use. A render needs only `program`.
+    pub(crate) body: std::sync::OnceLock<syntax::ast::Block>,
+    /// The tree renders walk.
     pub(crate) program: eval::compile::Program,
 }
 
@@ -87,14 +89,17 @@ impl Template {
 
     /// Parses `source`, refusing templates over `limits.template_max` bytes.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<Template, ParseError> {
-        Template::parse_observed(source, limits, &mut |_| {})
+        Template::parse_observed(source, limits, false, &mut |_| {})
     }
 
     /// Like [`Template::parse_with`], showing `seen` every reference the
     /// compiled template can evaluate (see [`eval::compile::compile_observed`]).
+    /// `keep_ast`: the syntax tree is kept for [`Template::ast`] (a copy is
+    /// compiled), as the linter wants; else it is consumed by the compilation.
     pub(crate) fn parse_observed(
         source: &str,
         limits: &Limits,
+        keep_ast: bool,
         seen: &mut dyn FnMut(&syntax::ast::Reference),
     ) -> Result<Template, ParseError> {
         if source.len() > limits.template_max {
@@ -108,8 +113,15 @@ impl Template {
                 ),
             ));
         }
-        let body = syntax::parse(source)?;
-        let program = eval::compile::compile_observed(&body, seen);
+        let tree = syntax::parse(source)?;
+        let body = std::sync::OnceLock::new();
+        let program = if keep_ast {
+            let program = eval::compile::compile_observed(tree.clone(), seen);
+            let _ = body.set(tree);
+            program
+        } else {
+            eval::compile::compile_observed(tree, seen)
+        };
         Ok(Template {
             inner: Arc::new(TemplateInner {
                 source: Arc::from(source),
@@ -136,9 +148,12 @@ impl Template {
         &self.inner.source
     }
 
-    /// The syntax tree.
+    /// The syntax tree. Unless the template was parsed to keep it (as the
+    /// linter does), the first call parses the source again.
     pub fn ast(&self) -> &syntax::ast::Block {
-        &self.inner.body
+        self.inner
+            .body
+            .get_or_init(|| syntax::parse(&self.inner.source).unwrap_or_default())
     }
 
     /// Renders with API Gateway's defaults.
@@ -239,5 +254,21 @@ mod tests {
     fn template_is_send_and_sync() {
         assert_send_sync::<Template>();
         assert_send_sync::<Context>();
+    }
+
+    #[test]
+    fn the_syntax_tree_is_the_same_kept_or_parsed_again() {
+        let src = "#macro(m $a)[$a]#end#set($x = {'k': [1, 2.5]})#foreach($i in $x.k)#m($i)#end $!y.z('w')";
+        let parsed = syntax::parse(src).expect("parses");
+        let t = Template::parse(src).expect("parses");
+        assert!(t.inner.body.get().is_none(), "not kept unless asked for");
+        assert_eq!(t.ast(), &parsed);
+        let kept =
+            Template::parse_observed(src, &Limits::default(), true, &mut |_| {}).expect("parses");
+        assert_eq!(kept.inner.body.get(), Some(&parsed));
+        assert_eq!(
+            t.render(&Context::new()).expect("renders"),
+            kept.render(&Context::new()).expect("renders")
+        );
     }
 }

@@ -18,7 +18,10 @@
 //!   the stack a render needs is bounded however macros, `#define`s and
 //!   `#evaluate` chain (see [`crate::eval::render::MAX_RENDER_NESTING`]).
 //!
-//! The syntax tree stays available for the linter ([`crate::Template::ast`]).
+//! The pass takes the syntax tree by value: names, texts and bodies move into
+//! the program rather than being copied and then dropped with the tree (each
+//! copy of a shared name is an atomic count). The linter, which reads the tree
+//! too, compiles a copy ([`crate::Template::ast`]).
 //! Text handed to `#evaluate` at render time is compiled against the render's
 //! own [`Namespace`], which extends the template's names.
 
@@ -131,6 +134,10 @@ pub trait Namespace {
     fn shared_string(&mut self, s: &Arc<str>) -> u32 {
         self.string(s)
     }
+    /// [`Namespace::shared_string`] for a string handed over.
+    fn owned_string(&mut self, s: Arc<str>) -> u32 {
+        self.shared_string(&s)
+    }
 }
 
 /// The namespace of a template being parsed.
@@ -139,17 +146,18 @@ struct TemplateNamespace {
     strings: Vec<Arc<str>>,
     /// Slots by the address of a shared name: the parser makes one string per
     /// distinct name, so most names are found without hashing their text.
-    /// (The syntax tree is borrowed for the whole compilation: an address
-    /// names one string throughout.)
     by_address: ByAddress,
 }
 
 /// Slots by the address of a shared name: an open-addressed table (addresses
-/// hash well by a multiplication), at most half full.
+/// hash well by a multiplication), at most half full. It holds each string
+/// whose address it knows, so that no address is freed and used again by
+/// another name while the compilation runs (the tree it compiles is consumed).
 #[derive(Default)]
 struct ByAddress {
     table: Vec<(usize, Slot)>,
     len: usize,
+    held: Vec<Arc<str>>,
 }
 
 impl ByAddress {
@@ -212,6 +220,7 @@ impl Namespace for TemplateNamespace {
         }
         let s = self.names.shared_slot(name);
         self.by_address.insert(address, s);
+        self.by_address.held.push(name.clone());
         s
     }
 
@@ -220,8 +229,12 @@ impl Namespace for TemplateNamespace {
     }
 
     fn shared_string(&mut self, s: &Arc<str>) -> u32 {
+        self.owned_string(s.clone())
+    }
+
+    fn owned_string(&mut self, s: Arc<str>) -> u32 {
         let id = self.strings.len() as u32;
-        self.strings.push(s.clone());
+        self.strings.push(s);
         id
     }
 }
@@ -369,7 +382,7 @@ pub struct MacroDef {
 }
 
 /// Compiles a parsed template.
-pub fn compile(ast: &ast::Block) -> Program {
+pub fn compile(ast: ast::Block) -> Program {
     compile_observed(ast, &mut |_| {})
 }
 
@@ -377,7 +390,7 @@ pub fn compile(ast: &ast::Block) -> Program {
 /// evaluate (those of the body, of interpolated strings and of the `#macro`s
 /// that are registered), so that a caller learns what the template uses
 /// without a walk of its own.
-pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
+pub fn compile_observed(ast: ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
     let mut ns = TemplateNamespace {
         names: Names::new(),
         strings: Vec::new(),
@@ -408,7 +421,7 @@ pub fn compile_observed(ast: &ast::Block, seen: &mut dyn FnMut(&ast::Reference))
 
 /// Compiles text handed to `#evaluate`, against a render's namespace; gives
 /// the body and its height.
-pub fn compile_with(ast: &ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
+pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
     let mut c = Compiler {
         ns,
         seen: &mut |_| {},
@@ -447,10 +460,13 @@ const STATEMENT_UNITS: u32 = 2;
 const FOREACH_UNITS: u32 = 2;
 
 impl<N: Namespace + ?Sized> Compiler<'_, N> {
-    fn block(&mut self, b: &ast::Block) -> Block {
+    fn block(&mut self, b: ast::Block) -> Block {
         self.depth += STATEMENT_UNITS;
         self.max = self.max.max(self.depth);
-        let block = b.iter().map(|n| self.node(n)).collect();
+        let mut block = Vec::with_capacity(b.len());
+        for n in b {
+            block.push(self.node(n));
+        }
         self.depth -= STATEMENT_UNITS;
         block
     }
@@ -458,7 +474,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     /// Compiles a body entered from elsewhere (a `#macro`'s or `#define`'s),
     /// and gives its own height; `in_place`: it is also rendered where it is
     /// written (a `#define`).
-    fn body(&mut self, b: &ast::Block, in_place: bool) -> (Block, u32) {
+    fn body(&mut self, b: ast::Block, in_place: bool) -> (Block, u32) {
         let (depth, max) = (self.depth, self.max);
         self.depth = 0;
         self.max = 0;
@@ -473,12 +489,12 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         (block, height)
     }
 
-    fn register_macro(&mut self, name: &Arc<str>, params: &[Arc<str>], body: &ast::Block) {
+    fn register_macro(&mut self, name: Arc<str>, params: Box<[Arc<str>]>, body: ast::Block) {
         if !self.registering
             || self
                 .macros
                 .as_ref()
-                .map_or(true, |m| m.contains_key(&**name))
+                .map_or(true, |m| m.contains_key(&*name))
         {
             return;
         }
@@ -487,41 +503,45 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         let (body, height) = self.body(body, false);
         let def = MacroDef {
             params: slots,
-            param_names: params.to_vec(),
+            param_names: params.into_vec(),
             body,
             height,
         };
         self.registering = true;
         if let Some(m) = self.macros.as_mut() {
-            m.insert(name.clone(), Arc::new(def));
+            m.insert(name, Arc::new(def));
         }
     }
 
-    fn node(&mut self, n: &ast::Node) -> Node {
+    fn node(&mut self, n: ast::Node) -> Node {
         match n {
-            ast::Node::Text(span, text) => Node::Text(*span, text.clone()),
-            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(r)),
+            ast::Node::Text(span, text) => Node::Text(span, text),
+            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(*r)),
             ast::Node::Set {
                 span,
                 target,
                 value,
             } => Node::Set {
-                span: *span,
-                target: self.boxed_reference(target),
+                span,
+                target: self.boxed_reference(*target),
                 value: self.expr(value),
             },
             ast::Node::If {
                 span,
                 branches,
                 otherwise,
-            } => Node::If {
-                span: *span,
-                branches: branches
-                    .iter()
-                    .map(|(c, b)| (self.expr(c), self.block(b)))
-                    .collect(),
-                otherwise: otherwise.as_ref().map(|b| self.block(b)),
-            },
+            } => {
+                let mut compiled = Vec::with_capacity(branches.len());
+                for (c, b) in branches {
+                    let c = self.expr(c);
+                    compiled.push((c, self.block(b)));
+                }
+                Node::If {
+                    span,
+                    branches: compiled,
+                    otherwise: otherwise.map(|b| self.block(b)),
+                }
+            }
             ast::Node::Foreach {
                 span,
                 var,
@@ -529,22 +549,22 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 body,
                 ..
             } => {
-                let var = self.ns.shared_slot(var);
-                let iterable = self.expr(iterable);
+                let var = self.ns.shared_slot(&var);
+                let iterable = self.expr(*iterable);
                 self.depth += FOREACH_UNITS;
                 let body = self.block(body);
                 self.depth -= FOREACH_UNITS;
                 Node::Foreach {
-                    span: *span,
+                    span,
                     var,
                     iterable,
                     body,
                 }
             }
             ast::Node::Break(span, scope) => {
-                Node::Break(*span, scope.as_ref().map(|e| Box::new(self.expr(e))))
+                Node::Break(span, scope.map(|e| Box::new(self.expr(*e))))
             }
-            ast::Node::Stop(span) => Node::Stop(*span),
+            ast::Node::Stop(span) => Node::Stop(span),
             ast::Node::Macro {
                 span,
                 name,
@@ -552,18 +572,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 body,
             } => {
                 self.register_macro(name, params, body);
-                Node::Macro(*span)
+                Node::Macro(span)
             }
             ast::Node::MacroCall { span, name, args } => Node::MacroCall {
-                span: *span,
-                name: name.clone(),
-                args: args.iter().map(|a| self.expr(a)).collect(),
+                span,
+                name,
+                args: self.exprs(args),
             },
             ast::Node::Define { span, name, body } => {
-                let slot = self.ns.shared_slot(name);
+                let slot = self.ns.shared_slot(&name);
                 let (body, height) = self.body(body, false);
                 Node::Define {
-                    span: *span,
+                    span,
                     slot,
                     body: Arc::new(body),
                     height,
@@ -572,49 +592,51 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             ast::Node::Evaluate { span, arg } => {
                 self.evaluates = true;
                 Node::Evaluate {
-                    span: *span,
+                    span,
                     arg: self.expr(arg),
                 }
             }
-            ast::Node::Include { span, kind, .. } => Node::Include {
-                span: *span,
-                kind: *kind,
-            },
+            ast::Node::Include { span, kind, .. } => Node::Include { span, kind },
         }
     }
 
+    fn exprs(&mut self, es: Vec<ast::Expr>) -> Vec<Expr> {
+        let mut out = Vec::with_capacity(es.len());
+        for e in es {
+            out.push(self.expr(e));
+        }
+        out
+    }
+
     #[inline]
-    fn boxed_reference(&mut self, r: &ast::Reference) -> Box<Ref> {
+    fn boxed_reference(&mut self, r: ast::Reference) -> Box<Ref> {
         Box::new(self.reference(r))
     }
 
     #[inline]
-    fn reference(&mut self, r: &ast::Reference) -> Ref {
-        (self.seen)(r);
+    fn reference(&mut self, r: ast::Reference) -> Ref {
+        (self.seen)(&r);
+        let root = self.ns.shared_slot(&r.root);
+        let mut parts = SmallVec::with_capacity(r.parts.len());
+        for p in r.parts {
+            parts.push(match p {
+                ast::RefPart::Property(span, name) => Part::Property(span, name),
+                ast::RefPart::Method(span, name, args) => {
+                    Part::Method(span, name, self.exprs(args))
+                }
+                ast::RefPart::Index(span, e) => Part::Index(span, self.expr(e)),
+            });
+        }
         Ref {
             span: r.span,
-            root: self.ns.shared_slot(&r.root),
-            parts: {
-                let mut parts = SmallVec::with_capacity(r.parts.len());
-                for p in &r.parts {
-                    parts.push(match p {
-                        ast::RefPart::Property(span, name) => Part::Property(*span, name.clone()),
-                        ast::RefPart::Method(span, name, args) => Part::Method(
-                            *span,
-                            name.clone(),
-                            args.iter().map(|a| self.expr(a)).collect(),
-                        ),
-                        ast::RefPart::Index(span, e) => Part::Index(*span, self.expr(e)),
-                    });
-                }
-                parts
-            },
+            root,
+            parts,
             silent: r.silent,
             backslashes: r.backslashes,
         }
     }
 
-    fn expr(&mut self, e: &ast::Expr) -> Expr {
+    fn expr(&mut self, e: ast::Expr) -> Expr {
         self.depth += 1;
         self.max = self.max.max(self.depth);
         let x = self.expr_inner(e);
@@ -622,42 +644,47 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         x
     }
 
-    fn expr_inner(&mut self, e: &ast::Expr) -> Expr {
-        let bx = |c: &mut Self, e: &ast::Expr| Box::new(c.expr(e));
+    fn expr_inner(&mut self, e: ast::Expr) -> Expr {
+        let bx = |c: &mut Self, e: Box<ast::Expr>| Box::new(c.expr(*e));
         match e {
-            ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(r)),
+            ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(*r)),
             ast::Expr::Str {
                 span,
                 value,
                 interpolated,
             } => match interpolated {
-                None => Expr::Str(*span, self.ns.shared_string(value)),
+                None => Expr::Str(span, self.ns.owned_string(value)),
                 Some(b) => {
                     let registering = std::mem::replace(&mut self.registering, false);
                     let b = self.block(b);
                     self.registering = registering;
-                    Expr::Interpolated(*span, b)
+                    Expr::Interpolated(span, b)
                 }
             },
-            ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(*span, *i),
-            ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(*span, *i),
-            ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(*span, Box::new(b.clone())),
-            ast::Expr::Float(span, f) => Expr::Float(*span, *f),
-            ast::Expr::Bool(span, b) => Expr::Bool(*span, *b),
-            ast::Expr::List(span, items) => {
-                Expr::List(*span, items.iter().map(|i| self.expr(i)).collect())
+            ast::Expr::Int(span, IntLit::Int(i)) => Expr::Int(span, i),
+            ast::Expr::Int(span, IntLit::Long(i)) => Expr::Long(span, i),
+            ast::Expr::Int(span, IntLit::Big(b)) => Expr::Big(span, Box::new(b)),
+            ast::Expr::Float(span, f) => Expr::Float(span, f),
+            ast::Expr::Bool(span, b) => Expr::Bool(span, b),
+            ast::Expr::List(span, items) => Expr::List(span, self.exprs(items)),
+            ast::Expr::Range(span, a, b) => {
+                let a = bx(self, a);
+                Expr::Range(span, a, bx(self, b))
             }
-            ast::Expr::Range(span, a, b) => Expr::Range(*span, bx(self, a), bx(self, b)),
-            ast::Expr::Map(span, entries) => Expr::Map(
-                *span,
-                entries
-                    .iter()
-                    .map(|(k, v)| (self.expr(k), self.expr(v)))
-                    .collect(),
-            ),
-            ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(*span, bx(self, inner)),
-            ast::Expr::Binary(span, op, l, r) => Expr::Binary(*span, *op, bx(self, l), bx(self, r)),
-            ast::Expr::Paren(span, inner) => Expr::Paren(*span, bx(self, inner)),
+            ast::Expr::Map(span, entries) => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let k = self.expr(k);
+                    out.push((k, self.expr(v)));
+                }
+                Expr::Map(span, out)
+            }
+            ast::Expr::Unary(span, UnaryOp::Not, inner) => Expr::Not(span, bx(self, inner)),
+            ast::Expr::Binary(span, op, l, r) => {
+                let l = bx(self, l);
+                Expr::Binary(span, op, l, bx(self, r))
+            }
+            ast::Expr::Paren(span, inner) => Expr::Paren(span, bx(self, inner)),
         }
     }
 }
@@ -680,7 +707,7 @@ mod tests {
              #macro(outer)#macro(inner)#end#end#set($s = \"#macro(str)#end\")",
         )
         .expect("parses");
-        let p = compile(&ast);
+        let p = compile(ast);
         let mut names: Vec<&str> = p.macros.keys().map(|k| &**k).collect();
         names.sort_unstable();
         assert_eq!(names, ["m", "outer"]);
@@ -696,18 +723,18 @@ mod tests {
         )
         .expect("parses");
         let mut seen = Vec::new();
-        let p = compile_observed(&ast, &mut |r| seen.push(r.root.to_string()));
+        let p = compile_observed(ast, &mut |r| seen.push(r.root.to_string()));
         seen.sort_unstable();
         assert_eq!(seen, ["a", "b", "c", "d", "e", "f", "h"]);
         assert!(!p.evaluates);
-        assert!(compile(&crate::syntax::parse("#evaluate('x')").expect("parses")).evaluates);
+        assert!(compile(crate::syntax::parse("#evaluate('x')").expect("parses")).evaluates);
     }
 
     #[test]
     fn names_become_slots_once() {
         let ast = crate::syntax::parse("#set($a = 'x')$a $b #foreach($i in [1])$i $a#end")
             .expect("parses");
-        let p = compile(&ast);
+        let p = compile(ast);
         assert_eq!(p.names.get("foreach"), Some(SLOT_FOREACH));
         let a = p.names.get("a").expect("a has a slot");
         assert_eq!(p.names.name(a), Some("a"));

@@ -1541,7 +1541,7 @@ fn render_evaluate(
             format!("#evaluate: {}", e),
         )
     })?;
-    let (body, height) = compile::compile_with(&ast, &mut RenderNamespace { st });
+    let (body, height) = compile::compile_with(ast, &mut RenderNamespace { st });
     st.enter(src, span, Some(height))?;
     let flow = render_block(st, &text, &body, out);
     st.leave(Some(height));

@@ -465,7 +465,7 @@ pub fn check_with(
         template_max: usize::MAX,
         ..crate::Limits::default()
     };
-    match MappingTemplate::parse_with(src, &unlimited) {
+    match MappingTemplate::parse_keeping(src, &unlimited, true) {
         Err(e) => findings.push(finding("syntax", e.span.range(), e.message.clone(), None)),
         Ok(m) => {
             let ast = m.template().ast();

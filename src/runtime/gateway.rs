@@ -203,10 +203,20 @@ impl MappingTemplate {
 
     /// Like [`MappingTemplate::parse`], with other limits.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<MappingTemplate, ParseError> {
+        MappingTemplate::parse_keeping(source, limits, false)
+    }
+
+    /// Like [`MappingTemplate::parse_with`]; `keep_ast`: the syntax tree is
+    /// kept for [`Template::ast`] (the linter reads it), not parsed again.
+    pub(crate) fn parse_keeping(
+        source: &str,
+        limits: &Limits,
+        keep_ast: bool,
+    ) -> Result<MappingTemplate, ParseError> {
         // What the template uses is learnt while it compiles: no walk of its own.
         let mut paths = PathCache::default();
         let mut plan = Plan::default();
-        let template = Template::parse_observed(source, limits, &mut |r| {
+        let template = Template::parse_observed(source, limits, keep_ast, &mut |r| {
             plan.see(r);
             if let Some(path) = literal_path(r) {
                 if !paths.contains_key(path) {
