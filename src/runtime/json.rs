@@ -1470,14 +1470,16 @@ fn decode_checked(raw: &str, quote: u8, out: &mut String) {
     let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let end = plain_end(b, i, quote).min(b.len());
-        let run = raw.get(i..end).unwrap_or("");
-        if run.bytes().any(|c| c < 0x20 || c == 0x7f) {
-            out.extend(run.chars().filter(|&c| c >= ' ' && c != '\u{7f}'));
-        } else {
-            out.push_str(run);
+        let end = decoded_run_end(b, i, quote).min(b.len());
+        if end > i {
+            out.push_str(raw.get(i..end).unwrap_or(""));
         }
-        // At a backslash (the closing quote is not in `raw`), or the end.
+        // At a control character or DEL (dropped), a backslash (the closing
+        // quote is not in `raw`), or the end.
+        if b.get(end).is_some_and(|&c| c < 0x20 || c == 0x7f) {
+            i = end + 1;
+            continue;
+        }
         let Some(&e) = b.get(end + 1) else {
             return;
         };
@@ -1772,6 +1774,45 @@ fn stops<const ESC: bool>(x: u64) -> u64 {
         plain &= ne(b'\'');
     }
     !plain & HIGH
+}
+
+/// [`stops`] with the single quote: where a run of bytes `escapeJavaScript`
+/// writes as they are may end (DEL is a stop here but plain there).
+#[inline]
+pub(super) fn js_stops(x: u64) -> u64 {
+    stops::<true>(x)
+}
+
+/// The high bit of each byte of `x` that ends a run a decoded string copies
+/// as it is: `quote`, the backslash, control characters and DEL (bytes of
+/// multi-byte characters are copied).
+#[inline(always)]
+fn decode_stops(x: u64, quote: u8) -> u64 {
+    let x7 = x & LOW7;
+    let ne = |c: u8| (x7 ^ (ONES * u64::from(c))) + LOW7;
+    // High bit set: at least 0x20 and not DEL.
+    let printable = (x7 + ONES * 0x60) & !(x7 + ONES);
+    !((printable & ne(quote) & ne(b'\\')) | x) & HIGH
+}
+
+/// Where the run of `b` from `i` that a decoded string copies as it is ends
+/// (see [`decode_stops`]). Eight bytes at a time.
+#[inline]
+fn decoded_run_end(b: &[u8], mut i: usize, quote: u8) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let z = decode_stops(u64::from_le_bytes(*chunk), quote);
+        if z != 0 {
+            return i + (z.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b
+        .get(i)
+        .is_some_and(|&c| c >= 0x20 && c != 0x7f && c != quote && c != b'\\')
+    {
+        i += 1;
+    }
+    i
 }
 
 /// The high bit of each byte of `x` that is not a blank (above the space).

@@ -846,3 +846,28 @@ proptest! {
         let _ = parse(&text);
     }
 }
+
+proptest! {
+    /// Strings with escapes, raw control characters, DEL, quotes of the other
+    /// kind and multi-byte characters, read member by member (each decoded
+    /// from the text) and whole, in both quotes.
+    #[test]
+    fn escaped_strings_decode_alike(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("\\\\n".to_string()), Just("\\\\\"".to_string()), Just("\\\\'".to_string()),
+                Just("\\\\u00e9".to_string()), Just("\\\\uD83D\\\\uDE00".to_string()),
+                Just("\\\\/".to_string()), Just("\\\\x41".to_string()), Just("\\\\q".to_string()),
+                Just("\u{1}".to_string()), Just("\u{1f}".to_string()), Just("\u{7f}".to_string()),
+                Just("\t".to_string()), "[a-z é€😀/']{0,12}",
+            ],
+            0..8,
+        ),
+    ) {
+        let s: String = parts.concat();
+        let double = format!("{{\"k\": \"{}\", \"n\": 1}}", s.replace('"', ""));
+        prop_assert!(parse(&double).is_ok(), "{}", double);
+        let single = format!("{{'k': '{}', 'n': 1}}", s.replace('\'', ""));
+        prop_assert!(parse(&single).is_ok(), "{}", single);
+    }
+}

@@ -116,6 +116,16 @@ fn java_utf8_decoding_matches_jdk() {
 }
 
 proptest! {
+    /// Eight bytes at a time or one character at a time, the same escapes.
+    #[test]
+    fn escape_javascript_does_not_depend_on_runs(s in "[a-z/'\"\\\\ \u{0}-\u{1f}\u{7f}é€😀~]{0,40}") {
+        let mut one_by_one = String::new();
+        for c in s.chars() {
+            escape_javascript_into(c.encode_utf8(&mut [0; 4]), &mut one_by_one);
+        }
+        prop_assert_eq!(escape_javascript(&s), one_by_one);
+    }
+
     #[test]
     fn no_input_panics(s in "\\PC*", b in proptest::collection::vec(any::<u8>(), 0..64)) {
         let _ = escape_javascript(&s);
