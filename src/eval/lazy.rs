@@ -26,6 +26,19 @@ pub trait Tape {
     /// The value of `key` in the object `node`, when reading it builds no
     /// container.
     fn member(&self, node: u32, key: &str) -> Member;
+    /// Writes the value of `key` in the object `node` into `out` as Java
+    /// prints it, when that needs no value made: a short string, or a number
+    /// whose text is Java's. `false`: nothing written (the caller reads the
+    /// member as a value).
+    fn write_member(&self, _node: u32, _key: &str, _out: &mut String) -> bool {
+        false
+    }
+    /// `f` of the value of `key` in the object `node`, when it is a short
+    /// string (decoded). `false`: `f` not called (the caller reads the member
+    /// as a value).
+    fn with_str_member(&self, _node: u32, _key: &str, _f: &mut dyn FnMut(&str)) -> bool {
+        false
+    }
 }
 
 /// What [`Tape::member`] found.

@@ -784,6 +784,10 @@ fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result
                 return None;
             }
             let m = m.try_borrow().ok()?;
+            let start = out.len();
+            if m.write_member(name, out) {
+                return Some(st.budget.alloc(out.len() - start));
+            }
             m.with_str(name, |v| match v {
                 Some(v) if !v.is_null() => Some(v.write_java(out, st.budget)),
                 _ => None,
@@ -815,13 +819,19 @@ fn render_host_call(
     // One argument is held as it is (no argument vector to fill and drop).
     let (one, many);
     let vals: &[Value] = match args.as_slice() {
-        [arg] if o.escapes_javascript(name) => match escaped_arg(st, src, arg, out)? {
-            Some(v) => {
-                one = v;
-                std::slice::from_ref(&one)
+        [arg] if o.escapes_javascript(name) => {
+            if let Some(res) = write_member_call(st, src, o, name, arg, out) {
+                res?.map_err(|e| st.call_failed(src, *span, Some(name), e))?;
+                return Ok(None);
             }
-            None => return Ok(None),
-        },
+            match escaped_arg(st, src, arg, out)? {
+                Some(v) => {
+                    one = v;
+                    std::slice::from_ref(&one)
+                }
+                None => return Ok(None),
+            }
+        }
         _ => {
             many = eval_args(st, src, args)?;
             &many
@@ -835,6 +845,47 @@ fn render_host_call(
         },
     };
     res.map_err(|e| st.call_failed(src, *span, Some(name), e))
+}
+
+/// A printed `$obj.name($map.key)` whose argument is a short string of a
+/// request body's object not yet built: the object writes the call with the
+/// string's text ([`HostObject::write_str_call`]), no value made. `None`: not
+/// such a call (nothing charged or written).
+fn write_member_call(
+    st: &mut State<'_>,
+    src: &str,
+    o: &Rc<dyn HostObject>,
+    name: &str,
+    arg: &Expr,
+    out: &mut String,
+) -> Option<R<Result<(), CallError>>> {
+    let Expr::Ref(r) = arg else {
+        return None;
+    };
+    let [RefPart::Property(_, key)] = r.parts.as_slice() else {
+        return None;
+    };
+    let Some(Value::Map(m)) = st.slots.get(r.root as usize) else {
+        return None;
+    };
+    if matches!(&**key, "class" | "Class") {
+        return None;
+    }
+    let m = Rc::clone(m);
+    let m = m.try_borrow().ok()?;
+    let mut done = None;
+    m.with_str_member(key, &mut |s| {
+        // The step the argument's evaluation is charged.
+        done = Some(
+            st.step(src, arg.span())
+                .map(|()| o.write_str_call(name, s, out, st.budget)),
+        );
+    });
+    match done? {
+        Ok(Some(res)) => Some(Ok(res)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
 }
 
 /// The argument of a printed `escapeJavaScript` call. When it is a call on a

@@ -111,6 +111,30 @@ impl Map {
         f(self.entries.get(&StrKey(key)))
     }
 
+    /// Writes the value of the string key `key` as Java prints it, when the
+    /// map is a request body's object not yet built and the value is a short
+    /// string or a number written as Java writes it ([`super::lazy::Tape::write_member`]):
+    /// no value is made. `false`: nothing written.
+    #[inline]
+    pub fn write_member(&self, key: &str, out: &mut String) -> bool {
+        match self.entries.source() {
+            Some((tape, node)) => tape.write_member(node, key, out),
+            None => false,
+        }
+    }
+
+    /// `f` of the value of the string key `key` as text, when the map is a
+    /// request body's object not yet built and the value is a short string
+    /// ([`super::lazy::Tape::with_str_member`]): no value is made. `false`:
+    /// `f` not called.
+    #[inline]
+    pub fn with_str_member(&self, key: &str, f: &mut dyn FnMut(&str)) -> bool {
+        match self.entries.source() {
+            Some((tape, node)) => tape.with_str_member(node, key, f),
+            None => false,
+        }
+    }
+
     /// The value of the string key `key`, null when absent (`get(key)`).
     #[inline]
     pub fn get_str(&self, key: &str) -> Value {
@@ -267,6 +291,19 @@ pub trait HostObject: fmt::Debug {
         &self,
         _name: &str,
         _args: &[Value],
+        _out: &mut String,
+        _budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
+        None
+    }
+
+    /// [`HostObject::write_call`] with one string argument given as text (a
+    /// request body's string, not made into a value). `None`: not offered,
+    /// nothing written.
+    fn write_str_call(
+        &self,
+        _name: &str,
+        _arg: &str,
         _out: &mut String,
         _budget: &Budget,
     ) -> Option<Result<(), CallError>> {

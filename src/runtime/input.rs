@@ -443,6 +443,18 @@ impl HostObject for Util {
         }
     }
 
+    fn write_str_call(
+        &self,
+        name: &str,
+        arg: &str,
+        out: &mut String,
+        budget: &Budget,
+    ) -> Option<Result<(), CallError>> {
+        (name == "escapeJavaScript").then(|| {
+            chunked(arg, out, budget, util::escape_javascript_into).map_err(CallError::from)
+        })
+    }
+
     fn escapes_javascript(&self, name: &str) -> bool {
         name == "escapeJavaScript"
     }

@@ -978,6 +978,10 @@ const STRING: u8 = 13;
 /// A quoted string with escapes that [`escaped_end`] accepts, its content
 /// from `pos` to `end` (its closing quote), decoded by [`decode_checked`].
 const ESCAPED: u8 = 14;
+/// A `Double` written from `pos` to `end` exactly as Java's `Double.toString`
+/// writes its value ([`java_decimal_digits`]), which [`NumberText::common`]
+/// reads: printed by copying its text.
+const DECIMAL: u8 = 15;
 
 impl Node {
     fn container(pos: usize, kind: u8) -> Node {
@@ -1022,6 +1026,11 @@ impl Node {
 
     fn keep_int(&mut self, i: i32) {
         (self.kind, self.end) = (INT, i as u32);
+    }
+
+    /// A `Double` whose text, up to `end`, is Java's ([`DECIMAL`]).
+    fn keep_decimal(&mut self, end: usize) {
+        (self.kind, self.end) = (DECIMAL, to_u32(end));
     }
 
     fn keep_double(&mut self, d: f64) {
@@ -1157,6 +1166,7 @@ impl Document {
             FALSE => Value::Bool(false),
             NULL => Value::Null,
             STRING => Value::str(self.text.get(n.pos as usize..n.end as usize).unwrap_or("")),
+            DECIMAL => return number_text(self.text.as_bytes(), n.pos as usize).common(),
             ESCAPED => {
                 let raw = self.text.get(n.pos as usize..n.end as usize).unwrap_or("");
                 let quote = self.text.as_bytes().get((n.pos as usize).wrapping_sub(1));
@@ -1257,9 +1267,77 @@ impl Tape for Document {
     }
 
     fn member(&self, node: u32, key: &str) -> Member {
-        // The walk of `members`, written out: through the iterator, this
-        // hot path (every `$obj.key` of a body) took about 50 instructions
-        // more per call.
+        match self.find_member(node, key) {
+            Found::Absent => Member::Absent,
+            Found::At(v) if !v.is_container() => Member::Found(self.scalar(v)),
+            _ => Member::Build,
+        }
+    }
+
+    fn write_member(&self, node: u32, key: &str, out: &mut String) -> bool {
+        let Found::At(v) = self.find_member(node, key) else {
+            return false;
+        };
+        if v.kind == INT {
+            out.push_str(itoa::Buffer::new().format(v.end as i32));
+            return true;
+        }
+        let (pos, end) = (v.pos as usize, v.end as usize);
+        // Short texts only: a long one is printed in charged steps.
+        let Some(text) = self.text.get(pos..end).filter(|t| t.len() < CHUNK) else {
+            return false;
+        };
+        match v.kind {
+            STRING | DECIMAL => out.push_str(text),
+            ESCAPED => {
+                let quote = self.text.as_bytes().get(pos.wrapping_sub(1));
+                decode_checked(text, quote.copied().unwrap_or(b'"'), out);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn with_str_member(&self, node: u32, key: &str, f: &mut dyn FnMut(&str)) -> bool {
+        let Found::At(v) = self.find_member(node, key) else {
+            return false;
+        };
+        let (pos, end) = (v.pos as usize, v.end as usize);
+        let Some(text) = self.text.get(pos..end).filter(|t| t.len() < CHUNK) else {
+            return false;
+        };
+        match v.kind {
+            STRING => f(text),
+            ESCAPED => {
+                let quote = self.text.as_bytes().get(pos.wrapping_sub(1));
+                // The document's buffer, taken out while `f` runs.
+                let mut buf = std::mem::take(&mut self.keys.borrow_mut().1);
+                buf.clear();
+                decode_checked(text, quote.copied().unwrap_or(b'"'), &mut buf);
+                f(&buf);
+                self.keys.borrow_mut().1 = buf;
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// Where [`Document::find_member`] found a key.
+enum Found {
+    Absent,
+    /// The node of its value (the last one, when the key is repeated).
+    At(Node),
+    /// Not searched: the object is large.
+    TooMany,
+}
+
+impl Document {
+    /// The node of the value of `key` in the object `node`. The walk of
+    /// `members`, written out: through the iterator, this hot path (every
+    /// `$obj.key` of a body) took about 50 instructions more per call.
+    #[inline]
+    fn find_member(&self, node: u32, key: &str) -> Found {
         let (text, key) = (self.text.as_bytes(), key.as_bytes());
         let end = (self.node(node as usize).end as usize).min(self.nodes.len());
         let mut i = node as usize + 1;
@@ -1271,7 +1349,7 @@ impl Tape for Document {
             }
             n += 1;
             if n > MEMBER_SEARCH_MAX {
-                return Member::Build;
+                return Found::TooMany;
             }
             let (start, stop) = (k.pos as usize + 1, k.end as usize);
             let same = if stop >= start {
@@ -1293,11 +1371,7 @@ impl Tape for Document {
                 i + 2
             };
         }
-        match found {
-            None => Member::Absent,
-            Some(v) if v.is_container() => Member::Build,
-            Some(v) => Member::Found(self.scalar(v)),
-        }
+        found.map_or(Found::Absent, Found::At)
     }
 }
 
@@ -1390,6 +1464,23 @@ struct NumberText {
 }
 
 impl NumberText {
+    /// Is this number, read from `b` at `start`, a `Double` written exactly
+    /// as Java's `Double.toString` writes its value ([`java_decimal_digits`])?
+    #[inline]
+    fn java_text(&self, b: &[u8], start: usize) -> bool {
+        let Some(int) = self.frac else {
+            return false;
+        };
+        if self.end != self.plain_end || self.digits > 15 {
+            return false;
+        }
+        let at = start + usize::from(self.neg);
+        match (b.get(at..at + int), b.get(at + int + 1..self.end)) {
+            (Some(i), Some(f)) => java_decimal_digits(i, f),
+            _ => false,
+        }
+    }
+
     /// The value of a number of the common shape, typed without its text.
     #[inline]
     fn common(&self) -> Option<Value> {

@@ -221,6 +221,12 @@ impl Scan<'_> {
                 let mut node = Node::scalar(pos, at);
                 let n = number_text(b, pos);
                 value_ends(b, n.end, stop)?;
+                if n.java_text(b, pos) {
+                    // Printed as written; its value is read when asked for.
+                    node.keep_decimal(n.end);
+                    self.nodes.push(node);
+                    return Some(n.end);
+                }
                 let v = match n.common() {
                     Some(v) => v,
                     None => {
