@@ -4,7 +4,8 @@
 //! pass (`$util.escapeJavaScript($input.json('$'))`), exactly what escaping
 //! that text writes, taking the same texts. The reader of request bodies,
 //! which builds objects and arrays on first use, agrees with the whole
-//! parse: the same error, or the same values, read member by member first.
+//! parse: the same error, or the same values, read member by member first
+//! (and members printed from the body's text print as the values do).
 //!
 //! `cargo +nightly fuzz run json` (see fuzz/README.md).
 
@@ -34,6 +35,16 @@ fuzz_target!(|data: &[u8]| {
             if let (Value::Map(w), Value::Map(l)) = (whole, lazy) {
                 for (k, v) in w.borrow().entries.iter() {
                     if let Key::Str(k) = k {
+                        // Printed, or handed over as text, from the body.
+                        let mut out = String::new();
+                        if l.borrow().write_member(k, &mut out) {
+                            assert_eq!(out, v.to_java_string(), "member {k} of {text:?}");
+                        }
+                        let mut seen = None;
+                        if l.borrow().with_str_member(k, &mut |s| seen = Some(s.to_string())) {
+                            assert!(matches!(v, Value::Str(_)), "member {k} of {text:?}");
+                            assert_eq!(seen.as_deref(), Some(&*v.to_java_string()));
+                        }
                         let read = l.borrow().get_str(k);
                         assert_eq!(
                             read.to_json_string(),

@@ -851,6 +851,7 @@ fn render_host_call(
 /// request body's object not yet built: the object writes the call with the
 /// string's text ([`HostObject::write_str_call`]), no value made. `None`: not
 /// such a call (nothing charged or written).
+#[inline(never)]
 fn write_member_call(
     st: &mut State<'_>,
     src: &str,

@@ -13,6 +13,19 @@ fn parse(text: &str) -> Result<Value, String> {
             if let (Value::Map(em), Value::Map(lm)) = (e, l) {
                 for (k, v) in em.borrow().entries.iter() {
                     if let Key::Str(k) = k {
+                        // Printed or handed over as text from the body, as the value prints.
+                        let mut out = String::from("<");
+                        if lm.borrow().write_member(k, &mut out) {
+                            assert_eq!(out, format!("<{}", v.to_java_string()), "{text:?}: {k}");
+                        }
+                        let mut seen = None;
+                        if lm
+                            .borrow()
+                            .with_str_member(k, &mut |s| seen = Some(s.to_string()))
+                        {
+                            assert!(matches!(v, Value::Str(_)), "{text:?}: {k}");
+                            assert_eq!(seen.as_deref(), Some(&*v.to_java_string()), "{text:?}");
+                        }
                         let read = lm.borrow().get_str(k);
                         assert_eq!(read.to_json_string(), v.to_json_string(), "{text:?}: {k}");
                     }
