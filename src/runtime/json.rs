@@ -1323,6 +1323,23 @@ impl Tape for Document {
     }
 }
 
+impl Document {
+    /// Whether the key node `k`, escaped or unquoted, reads as `key`.
+    #[cold]
+    #[inline(never)]
+    fn key_is(&self, k: Node, key: &[u8]) -> bool {
+        self.with_parser(|p| p.key_at(k).0.as_bytes() == key)
+    }
+}
+
+/// Eight bytes of `b` from `at`, little-endian, when there are eight.
+#[inline(always)]
+fn word_at(b: &[u8], at: usize) -> Option<u64> {
+    b.get(at..)?
+        .first_chunk::<8>()
+        .map(|w| u64::from_le_bytes(*w))
+}
+
 /// Where [`Document::find_member`] found a key.
 enum Found {
     Absent,
@@ -1340,6 +1357,13 @@ impl Document {
     fn find_member(&self, node: u32, key: &str) -> Found {
         let (text, key) = (self.text.as_bytes(), key.as_bytes());
         let end = (self.node(node as usize).end as usize).min(self.nodes.len());
+        // A key of at most 8 bytes is compared as one word.
+        let short = key.len() <= 8;
+        let mut padded = [0u8; 8];
+        if let (Some(to), true) = (padded.get_mut(..key.len()), short) {
+            to.copy_from_slice(key);
+        }
+        let word = u64::from_le_bytes(padded);
         let mut i = node as usize + 1;
         let mut found = None;
         let mut n = 0;
@@ -1353,13 +1377,14 @@ impl Document {
             }
             let (start, stop) = (k.pos as usize + 1, k.end as usize);
             let same = if stop >= start {
-                // Length and first byte before the rest.
                 stop - start == key.len()
-                    && key.first().map_or(true, |f| text.get(start) == Some(f))
-                    && text.get(start..stop) == Some(key)
+                    && match word_at(text, start) {
+                        Some(w) if short => low_bytes(w, key.len()) == word,
+                        _ => text.get(start..stop) == Some(key),
+                    }
             } else {
                 // Escaped or unquoted: read it.
-                self.with_parser(|p| p.key_at(*k).0.as_bytes() == key)
+                self.key_is(*k, key)
             };
             if same {
                 // A repeated key takes the last value.
