@@ -1100,6 +1100,16 @@ fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
     st.step(src, e.span())?;
     Ok(match e {
         Expr::Ref(r) => {
+            // `$obj.name` on a host object (`$foreach.hasNext`): as `eval_ref`
+            // reads it, without handing the value back through it.
+            if let [RefPart::Property(_, name)] = r.parts.as_slice() {
+                if let Some(Value::Object(o)) = st.slots.get(r.root as usize) {
+                    return Ok(match o.property(name) {
+                        Some(v) => reference_truth(st, &v),
+                        None => reference_truth(st, &Value::Null),
+                    });
+                }
+            }
             let v = eval_ref(st, src, r)?;
             reference_truth(st, &v)
         }
