@@ -763,6 +763,13 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
     Ok(Flow::Normal)
 }
 
+/// Is `$map.name` the getter every object has (`getClass()`), not the map's
+/// `get("name")`?
+#[inline(always)]
+fn is_class_getter(name: &str) -> bool {
+    matches!(name, "class" | "Class")
+}
+
 /// The common references, `$name` and `$name.key` on a map, printed straight
 /// from the variable when they have a value: nothing is cloned. `None`: not
 /// such a reference, or null (the caller then does the rest).
@@ -780,7 +787,7 @@ fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result
             let Value::Map(m) = root else {
                 return None;
             };
-            if matches!(&**name, "class" | "Class") {
+            if is_class_getter(name) {
                 return None;
             }
             let m = m.try_borrow().ok()?;
@@ -869,7 +876,7 @@ fn write_member_call(
     let Some(Value::Map(m)) = st.slots.get(r.root as usize) else {
         return None;
     };
-    if matches!(&**key, "class" | "Class") {
+    if is_class_getter(key) {
         return None;
     }
     let m = Rc::clone(m);
@@ -975,7 +982,7 @@ fn eval_ref(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
     // place, the variable not cloned.
     if let [RefPart::Property(_, name)] = r.parts.as_slice() {
         match st.slots.get(r.root as usize) {
-            Some(Value::Map(m)) if !matches!(&**name, "class" | "Class") => {
+            Some(Value::Map(m)) if !is_class_getter(name) => {
                 return Ok(m.try_borrow().map_or(Value::Null, |m| m.get_str(name)));
             }
             Some(Value::Object(o)) => return Ok(o.property(name).unwrap_or(Value::Null)),
@@ -1005,7 +1012,7 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
             // A map's property is `get(name)`, unless the name is a getter every
             // object has (`class`): no need to try the getters first.
             if let Value::Map(m) = cur {
-                if !matches!(&**name, "class" | "Class") {
+                if !is_class_getter(name) {
                     return Ok(m.try_borrow().map_or(Value::Null, |m| m.get_str(name)));
                 }
             }

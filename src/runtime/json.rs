@@ -1169,11 +1169,10 @@ impl Document {
             DECIMAL => return number_text(self.text.as_bytes(), n.pos as usize).common(),
             ESCAPED => {
                 let raw = self.text.get(n.pos as usize..n.end as usize).unwrap_or("");
-                let quote = self.text.as_bytes().get((n.pos as usize).wrapping_sub(1));
                 let mut keys = self.keys.borrow_mut();
                 let buf = &mut keys.1;
                 buf.clear();
-                decode_checked(raw, quote.copied().unwrap_or(b'"'), buf);
+                self.decode(n, raw, buf);
                 Value::str(buf)
             }
             _ => return None,
@@ -1282,17 +1281,12 @@ impl Tape for Document {
             out.push_str(itoa::Buffer::new().format(v.end as i32));
             return true;
         }
-        let (pos, end) = (v.pos as usize, v.end as usize);
-        // Short texts only: a long one is printed in charged steps.
-        let Some(text) = self.text.get(pos..end).filter(|t| t.len() < CHUNK) else {
+        let Some(text) = self.short_text(v) else {
             return false;
         };
         match v.kind {
             STRING | DECIMAL => out.push_str(text),
-            ESCAPED => {
-                let quote = self.text.as_bytes().get(pos.wrapping_sub(1));
-                decode_checked(text, quote.copied().unwrap_or(b'"'), out);
-            }
+            ESCAPED => self.decode(v, text, out),
             _ => return false,
         }
         true
@@ -1302,33 +1296,22 @@ impl Tape for Document {
         let Found::At(v) = self.find_member(node, key) else {
             return false;
         };
-        let (pos, end) = (v.pos as usize, v.end as usize);
-        let Some(text) = self.text.get(pos..end).filter(|t| t.len() < CHUNK) else {
+        let Some(text) = self.short_text(v) else {
             return false;
         };
         match v.kind {
             STRING => f(text),
             ESCAPED => {
-                let quote = self.text.as_bytes().get(pos.wrapping_sub(1));
                 // The document's buffer, taken out while `f` runs.
                 let mut buf = std::mem::take(&mut self.keys.borrow_mut().1);
                 buf.clear();
-                decode_checked(text, quote.copied().unwrap_or(b'"'), &mut buf);
+                self.decode(v, text, &mut buf);
                 f(&buf);
                 self.keys.borrow_mut().1 = buf;
             }
             _ => return false,
         }
         true
-    }
-}
-
-impl Document {
-    /// Whether the key node `k`, escaped or unquoted, reads as `key`.
-    #[cold]
-    #[inline(never)]
-    fn key_is(&self, k: Node, key: &[u8]) -> bool {
-        self.with_parser(|p| p.key_at(k).0.as_bytes() == key)
     }
 }
 
@@ -1350,6 +1333,29 @@ enum Found {
 }
 
 impl Document {
+    /// The text of the scalar node `v` (a string's content, a number's
+    /// digits) when it is shorter than [`CHUNK`]: what is printed from the
+    /// text at once (a longer one is printed in charged steps).
+    fn short_text(&self, v: Node) -> Option<&str> {
+        self.text
+            .get(v.pos as usize..v.end as usize)
+            .filter(|t| t.len() < CHUNK)
+    }
+
+    /// The content `raw` of the [`ESCAPED`] string node `n`, decoded into
+    /// `out` (its quote is the byte before it).
+    fn decode(&self, n: Node, raw: &str, out: &mut String) {
+        let quote = self.text.as_bytes().get((n.pos as usize).wrapping_sub(1));
+        decode_checked(raw, quote.copied().unwrap_or(b'"'), out);
+    }
+
+    /// Whether the key node `k`, escaped or unquoted, reads as `key`.
+    #[cold]
+    #[inline(never)]
+    fn key_is(&self, k: Node, key: &[u8]) -> bool {
+        self.with_parser(|p| p.key_at(k).0.as_bytes() == key)
+    }
+
     /// The node of the value of `key` in the object `node`. The walk of
     /// `members`, written out: through the iterator, this hot path (every
     /// `$obj.key` of a body) took about 50 instructions more per call.
@@ -1403,20 +1409,36 @@ impl Document {
 /// Where the plain run of a string's content from `i` ends in `b`: at
 /// `quote`, a backslash or the end of the text. Eight bytes at a time.
 #[inline]
-fn plain_end(b: &[u8], mut i: usize, quote: u8) -> usize {
+fn plain_end(b: &[u8], i: usize, quote: u8) -> usize {
     let q = ONES * u64::from(quote);
     let bs = ONES * u64::from(b'\\');
-    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
-        let x = u64::from_le_bytes(*chunk);
+    let stops = |x: u64| {
         let (a, c) = (x ^ q, x ^ bs);
         // The lowest byte that is zero in `a` or `c` is exact.
-        let z = (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH;
+        (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH
+    };
+    run_end(b, i, stops, |c| c != quote && c != b'\\')
+}
+
+/// Where the run of `b` from `i` of bytes `plain` takes ends: eight bytes at
+/// a time while `stops` marks none of them (the high bit of each byte that
+/// ends the run; the lowest one marked must be one `plain` refuses), then
+/// byte by byte for the last few.
+#[inline(always)]
+pub(super) fn run_end(
+    b: &[u8],
+    mut i: usize,
+    stops: impl Fn(u64) -> u64,
+    plain: impl Fn(u8) -> bool,
+) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let z = stops(u64::from_le_bytes(*chunk));
         if z != 0 {
             return i + (z.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while b.get(i).is_some_and(|&c| c != quote && c != b'\\') {
+    while b.get(i).is_some_and(|&c| plain(c)) {
         i += 1;
     }
     i
@@ -1892,11 +1914,16 @@ fn stops<const ESC: bool>(x: u64) -> u64 {
     !plain & HIGH
 }
 
-/// [`stops`] with the single quote: where a run of bytes `escapeJavaScript`
-/// writes as they are may end (DEL is a stop here but plain there).
+/// The high bit of each byte of `x` that `escapeJavaScript` does not write as
+/// it is: the quotes, the backslash, `/`, control characters and every byte
+/// above 0x7f (DEL is written as it is, unlike in [`stops`]).
 #[inline]
-pub(super) fn js_stops(x: u64) -> u64 {
-    stops::<true>(x)
+pub(super) fn js_escapes(x: u64) -> u64 {
+    let x7 = x & LOW7;
+    let ne = |c: u8| (x7 ^ (ONES * u64::from(c))) + LOW7;
+    // High bit set: 0x20 to 0x7f.
+    let printable = (x7 + ONES * 0x60) & !x;
+    !(printable & ne(b'"') & ne(b'\\') & ne(b'/') & ne(b'\'')) & HIGH
 }
 
 /// The high bit of each byte of `x` that ends a run a decoded string copies
@@ -1912,23 +1939,15 @@ fn decode_stops(x: u64, quote: u8) -> u64 {
 }
 
 /// Where the run of `b` from `i` that a decoded string copies as it is ends
-/// (see [`decode_stops`]). Eight bytes at a time.
+/// (see [`decode_stops`]).
 #[inline]
-fn decoded_run_end(b: &[u8], mut i: usize, quote: u8) -> usize {
-    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
-        let z = decode_stops(u64::from_le_bytes(*chunk), quote);
-        if z != 0 {
-            return i + (z.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while b
-        .get(i)
-        .is_some_and(|&c| c >= 0x20 && c != 0x7f && c != quote && c != b'\\')
-    {
-        i += 1;
-    }
-    i
+fn decoded_run_end(b: &[u8], i: usize, quote: u8) -> usize {
+    run_end(
+        b,
+        i,
+        |x| decode_stops(x, quote),
+        |c| c >= 0x20 && c != 0x7f && c != quote && c != b'\\',
+    )
 }
 
 /// The high bit of each byte of `x` that is not a blank (above the space).

@@ -38,22 +38,10 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
         let run = i;
-        // Eight bytes at a time to the first that may need an escape, then
-        // byte by byte to the first that does.
-        while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-            let stops = super::json::js_stops(u64::from_le_bytes(*chunk));
-            if stops != 0 {
-                i += (stops.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
-        while bytes
-            .get(i)
-            .is_some_and(|&b| JS_PLAIN.get(usize::from(b)).copied().unwrap_or(false))
-        {
-            i += 1;
-        }
+        // To the first byte that needs an escape.
+        i = super::json::run_end(bytes, i, super::json::js_escapes, |b| {
+            JS_PLAIN.get(usize::from(b)).copied().unwrap_or(false)
+        });
         if i > run {
             out.push_str(s.get(run..i).unwrap_or(""));
         }
