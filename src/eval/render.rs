@@ -380,18 +380,22 @@ impl<'t> State<'t> {
         }
     }
 
+    /// The text of string constant `id`.
+    fn string_text(&self, id: u32) -> &str {
+        let i = id as usize;
+        match i.checked_sub(self.prog.strings.len()) {
+            None => self.prog.strings.get(i).map_or("", |s| &**s),
+            Some(j) => self.extra_strings.get(j).map_or("", |s| &**s),
+        }
+    }
+
     /// The value of string constant `id`, made once per render.
     fn string(&mut self, id: u32) -> Value {
         let i = id as usize;
         if let Some(Some(s)) = self.consts.get(i) {
             return Value::Str(s.clone());
         }
-        let n = self.prog.strings.len();
-        let text: &str = match i.checked_sub(n) {
-            None => self.prog.strings.get(i).map_or("", |s| &**s),
-            Some(j) => self.extra_strings.get(j).map_or("", |s| &**s),
-        };
-        let rc: Rc<str> = Rc::from(text);
+        let rc: Rc<str> = Rc::from(self.string_text(id));
         if let Some(c) = self.consts.get_mut(i) {
             *c = Some(rc.clone());
         }
@@ -440,7 +444,7 @@ impl<'t> State<'t> {
     }
 
     #[inline]
-    fn step(&mut self, src: &str, span: Span) -> R<()> {
+    fn step(&self, src: &str, span: Span) -> R<()> {
         self.budget.step().map_err(|e| self.exceeded(src, span, e))
     }
 
@@ -775,7 +779,7 @@ fn is_class_getter(name: &str) -> bool {
 /// such a reference, or null (the caller then does the rest).
 #[inline]
 fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result<(), Exceeded>> {
-    if r.backslashes != 0 {
+    if r.backslashes != 0 || !shortcuts() {
         return None;
     }
     let root = st.slots.get(r.root as usize)?;
@@ -827,7 +831,7 @@ fn render_host_call(
     let (one, many);
     let vals: &[Value] = match args.as_slice() {
         [arg] if o.escapes_javascript(name) => {
-            if let Some(res) = write_member_call(st, src, o, name, arg, out) {
+            if let Some(res) = write_str_arg_call(st, src, o, name, arg, out) {
                 res?.map_err(|e| st.call_failed(src, *span, Some(name), e))?;
                 return Ok(None);
             }
@@ -854,13 +858,37 @@ fn render_host_call(
     res.map_err(|e| st.call_failed(src, *span, Some(name), e))
 }
 
-/// A printed `$obj.name($map.key)` whose argument is a short string of a
-/// request body's object not yet built: the object writes the call with the
-/// string's text ([`HostObject::write_str_call`]), no value made. `None`: not
-/// such a call (nothing charged or written).
+/// Whether the walker takes its shortcuts (paths that print or pass a value
+/// without making it). Tests turn them off to check that each shortcut
+/// renders, charges and fails as the general path does.
+#[cfg(not(test))]
+#[inline(always)]
+fn shortcuts() -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    static SHORTCUTS: Cell<bool> = const { Cell::new(true) };
+}
+
+#[cfg(test)]
+fn shortcuts() -> bool {
+    SHORTCUTS.with(Cell::get)
+}
+
+/// A printed `$obj.name(arg)` on an object that escapes
+/// ([`HostObject::escapes_javascript`]: `$util.escapeJavaScript`) whose
+/// argument is a string read where it lies: `$s`, `$map.key` (a request
+/// body's member not yet built is read from the body's text), or
+/// `$map.get($k)` / `$map.get('k')`. The object writes the call with the
+/// string's text ([`HostObject::write_str_call`]); no value is made or cloned.
+/// Charged as the value path charges: the argument's step, the key's step and
+/// `get`'s size check. `None`: not such a call, or not a string (nothing
+/// charged or written; the caller goes on as before).
 #[inline(never)]
-fn write_member_call(
-    st: &mut State<'_>,
+fn write_str_arg_call(
+    st: &State<'_>,
     src: &str,
     o: &Rc<dyn HostObject>,
     name: &str,
@@ -870,25 +898,55 @@ fn write_member_call(
     let Expr::Ref(r) = arg else {
         return None;
     };
-    let [RefPart::Property(_, key)] = r.parts.as_slice() else {
-        return None;
-    };
-    let Some(Value::Map(m)) = st.slots.get(r.root as usize) else {
-        return None;
-    };
-    if is_class_getter(key) {
+    if !shortcuts() {
         return None;
     }
-    let m = Rc::clone(m);
-    let m = m.try_borrow().ok()?;
+    let root = st.slots.get(r.root as usize)?;
     let mut done = None;
-    m.with_str_member(key, &mut |s| {
-        // The step the argument's evaluation is charged.
-        done = Some(
-            st.step(src, arg.span())
-                .map(|()| o.write_str_call(name, s, out, st.budget)),
-        );
-    });
+    let mut write = |s: &str, key: Option<(&Expr, Span)>| {
+        done = Some((|| {
+            st.step(src, arg.span())?;
+            if let Some((k, get)) = key {
+                st.step(src, k.span())?;
+                st.check_output(src, get, s.len())?;
+            }
+            Ok(o.write_str_call(name, s, out, st.budget))
+        })());
+    };
+    match (root, r.parts.as_slice()) {
+        (Value::Str(s), []) => write(s, None),
+        (Value::Map(m), [RefPart::Property(_, key)]) if !is_class_getter(key) => {
+            let m = m.try_borrow().ok()?;
+            if !m.with_str_member(key, &mut |s| write(s, None)) {
+                m.with_str(key, |v| {
+                    if let Some(Value::Str(s)) = v {
+                        write(s, None);
+                    }
+                });
+            }
+        }
+        (Value::Map(m), [RefPart::Method(get, method, args)]) if &**method == "get" => {
+            let [k] = args.as_slice() else {
+                return None;
+            };
+            let key: &str = match k {
+                Expr::Str(_, id) => st.string_text(*id),
+                Expr::Ref(kr) if kr.parts.is_empty() => match st.slots.get(kr.root as usize)? {
+                    Value::Str(s) => s,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            // `get` borrows the map as the value path does (see `map_get_str`).
+            let m = m.try_borrow_mut().ok()?;
+            m.with_str(key, |v| {
+                if let Some(Value::Str(s)) = v {
+                    write(s, Some((k, *get)));
+                }
+            });
+        }
+        _ => {}
+    }
     match done? {
         Ok(Some(res)) => Some(Ok(res)),
         Ok(None) => None,
@@ -1625,3 +1683,6 @@ fn render_evaluate(
         e
     })
 }
+
+#[cfg(test)]
+mod tests;

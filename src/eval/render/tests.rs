@@ -1,0 +1,102 @@
+//! The walker's shortcuts against its general path: the same output, and the
+//! same charges (the smallest step and memory budgets that suffice, and the
+//! error one below them).
+
+use super::SHORTCUTS;
+use crate::runtime::{GatewayOptions, MappingTemplate, Request};
+
+const EVENT: &str = r#"{
+  "headers": {"Accept": "application/json", "X-A": "it's", "X-B": "caf\u00e9 \"q\"",
+              "X-C": "1", "X-D": "", "X-E": "e", "X-F": "f", "X-G": "g", "X-H": "h", "X-I": "i"},
+  "queryStringParameters": {"q": "a/b"},
+  "stageVariables": {"v": "</script>"},
+  "body": "{\"s\": \"SKU-1\", \"e\": \"Item \\\"0\\\" it's\\u00e9\", \"d\": 26.22, \"i\": 7, \"n\": null, \"t\": true, \"r\": \"r1\", \"r\": \"r2\", \"o\": {\"p\": \"x\"}, \"a\": [1]}"
+}"#;
+
+/// Templates whose references take a shortcut (with the shortcuts on).
+const TEMPLATES: &[&str] = &[
+    // `$util.escapeJavaScript` of a string read in place.
+    "#set($s = \"it's\")[$util.escapeJavaScript($s)][$util.escapeJavaScript($none)]",
+    "#set($m = {\"a\": \"x'y\", \"b\": 1, \"e\": \"\", \"l\": [1], \"z\": $null})#set($k = 'a')\
+     [$util.escapeJavaScript($m.get($k))][$util.escapeJavaScript($m.get('a'))]\
+     [$util.escapeJavaScript($m.get(\"b\"))][$util.escapeJavaScript($m.get('e'))]\
+     [$util.escapeJavaScript($m.get('l'))][$util.escapeJavaScript($m.get('zz'))]\
+     [$util.escapeJavaScript($m.get($nokey))][$util.escapeJavaScript($m.a)]\
+     [$util.escapeJavaScript($m.l)][$util.escapeJavaScript($m.class)]\
+     [$util.escapeJavaScript($m.get(1))][$util.escapeJavaScript($m.get($k, 2))]",
+    // The params passthrough: a map of more than 8 entries, read by key.
+    "#set($all = $input.params())#foreach($type in $all.keySet())#set($p = $all.get($type))\
+     $type:#foreach($n in $p.keySet())$n=$util.escapeJavaScript($p.get($n))#if($foreach.hasNext),#end#end;#end\
+     #foreach($key in $stageVariables.keySet())$util.escapeJavaScript($stageVariables.get($key))#end",
+    // A request body's object, read without building it, and built.
+    "#set($o = $input.path('$'))[$o.s][$o.e][$o.d][$o.i][$o.n][$o.t][$o.r][$o.o][$o.a][$o.missing]\
+     [$util.escapeJavaScript($o.e)][$util.escapeJavaScript($o.get('e'))][$util.escapeJavaScript($o.r)]\
+     [$util.escapeJavaScript($o.d)][$util.escapeJavaScript($o.o.p)]#set($o.new = 1)\
+     [$util.escapeJavaScript($o.s)][$util.escapeJavaScript($o.get('s'))][$o.s]",
+];
+
+fn render(template: &MappingTemplate, req: &Request, steps: u64, memory: usize) -> String {
+    let mut opts = GatewayOptions::default();
+    opts.render.limits.steps_max = steps;
+    opts.render.limits.memory_max = memory;
+    match template.render(req, &opts) {
+        Ok(r) => format!("ok {}", r.body),
+        Err(e) => format!("error {e}"),
+    }
+}
+
+/// The smallest limit in `1..=high` under which `ok` holds.
+fn smallest(high: u64, ok: impl Fn(u64) -> bool) -> u64 {
+    let (mut lo, mut hi) = (1, high);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if ok(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// What a render shows of its charges: its output, the smallest budgets it
+/// fits in, and the errors just below them.
+fn charges(template: &MappingTemplate, req: &Request) -> Vec<String> {
+    const STEPS: u64 = 1_000_000;
+    const MEMORY: usize = 1 << 24;
+    let full = render(template, req, STEPS, MEMORY);
+    let steps = smallest(STEPS, |n| {
+        render(template, req, n, MEMORY).starts_with("ok")
+    });
+    let memory = smallest(MEMORY as u64, |n| {
+        render(template, req, STEPS, n as usize).starts_with("ok")
+    });
+    vec![
+        full,
+        format!("steps {steps}"),
+        render(template, req, steps - 1, MEMORY),
+        format!("memory {memory}"),
+        render(template, req, STEPS, memory as usize - 1),
+    ]
+}
+
+#[test]
+fn shortcuts_render_and_charge_as_the_general_path() {
+    let req = match Request::from_event_json(EVENT) {
+        Ok(r) => r,
+        Err(e) => panic!("event: {e}"),
+    };
+    for src in TEMPLATES {
+        let template = match MappingTemplate::parse(src) {
+            Ok(t) => t,
+            Err(e) => panic!("{src}: {e}"),
+        };
+        SHORTCUTS.with(|s| s.set(true));
+        let fast = charges(&template, &req);
+        SHORTCUTS.with(|s| s.set(false));
+        let general = charges(&template, &req);
+        SHORTCUTS.with(|s| s.set(true));
+        assert_eq!(fast, general, "{src}");
+        assert!(fast[0].starts_with("ok"), "{src}: {}", fast[0]);
+    }
+}
