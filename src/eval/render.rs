@@ -774,38 +774,56 @@ fn is_class_getter(name: &str) -> bool {
     matches!(name, "class" | "Class")
 }
 
-/// The common references, `$name` and `$name.key` on a map, printed straight
-/// from the variable when they have a value: nothing is cloned. `None`: not
-/// such a reference, or null (the caller then does the rest).
+/// The common references, `$name`, and `$name.key` or `$name.a.b` through
+/// maps, printed straight from the variable when they have a value: nothing
+/// is cloned but the maps on the way. `None`: not such a reference, or null
+/// (the caller then does the rest).
 #[inline]
 fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result<(), Exceeded>> {
     if r.backslashes != 0 || !shortcuts() {
         return None;
     }
     let root = st.slots.get(r.root as usize)?;
-    match r.parts.as_slice() {
-        [] if !root.is_null() && st.define(r.root).is_none() => {
-            Some(root.write_java(out, st.budget))
+    let (last, path) = match r.parts.split_last() {
+        None if !root.is_null() && st.define(r.root).is_none() => {
+            return Some(root.write_java(out, st.budget));
         }
-        [RefPart::Property(_, name)] => {
-            let Value::Map(m) = root else {
-                return None;
-            };
-            if is_class_getter(name) {
-                return None;
-            }
-            let m = m.try_borrow().ok()?;
-            let start = out.len();
-            if m.write_member(name, out) {
-                return Some(st.budget.alloc(out.len() - start));
-            }
-            m.with_str(name, |v| match v {
-                Some(v) if !v.is_null() => Some(v.write_java(out, st.budget)),
+        Some((RefPart::Property(_, name), path)) => (name, path),
+        _ => return None,
+    };
+    let Value::Map(m) = root else {
+        return None;
+    };
+    // `$a.b.c`: through the maps on the way.
+    let mut held: Option<super::value::MapRef> = None;
+    for part in path {
+        let RefPart::Property(_, name) = part else {
+            return None;
+        };
+        if is_class_getter(name) {
+            return None;
+        }
+        let next = {
+            let cur = held.as_ref().unwrap_or(m).try_borrow().ok()?;
+            cur.with_str(name, |v| match v {
+                Some(Value::Map(next)) => Some(Rc::clone(next)),
                 _ => None,
-            })
-        }
-        _ => None,
+            })?
+        };
+        held = Some(next);
     }
+    if is_class_getter(last) {
+        return None;
+    }
+    let m = held.as_ref().unwrap_or(m).try_borrow().ok()?;
+    let start = out.len();
+    if m.write_member(last, out) {
+        return Some(st.budget.alloc(out.len() - start));
+    }
+    m.with_str(last, |v| match v {
+        Some(v) if !v.is_null() => Some(v.write_java(out, st.budget)),
+        _ => None,
+    })
 }
 
 /// The value of a printed reference, except when it ends in a call on a host

@@ -355,11 +355,25 @@ fn context_entries(
 ) -> Value {
     let mut m = crate::eval::value::entries_with_capacity(subs.len());
     for sub in subs {
-        if let Some(v) = o.get(&**sub) {
+        if let Some(v) = json_get(o, sub) {
             m.insert(Key::str(sub), context_value(k, v));
         }
     }
     context_map(m)
+}
+
+/// `o.get(name)`. The event's maps are small (`requestContext` has about 20
+/// entries): comparing names is cheaper than hashing one (serde_json's maps
+/// hash with SipHash), and each render looks up every name the template uses.
+#[inline]
+fn json_get<'a>(
+    o: &'a serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<&'a serde_json::Value> {
+    if o.len() > 32 {
+        return o.get(name);
+    }
+    o.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
 }
 
 /// The value of top-level entry `k` (or of an entry inside it): `authorizer`'s
@@ -420,7 +434,7 @@ pub(crate) fn build_context(
                         response = Some(maps);
                         Some(v)
                     }
-                    name => rc.get(name).and_then(|v| match (v, &k.sub) {
+                    name => json_get(rc, name).and_then(|v| match (v, &k.sub) {
                         (serde_json::Value::Object(o), Some(subs)) => {
                             Some(context_entries(name, o, subs))
                         }

@@ -10,6 +10,7 @@ const EVENT: &str = r#"{
               "X-C": "1", "X-D": "", "X-E": "e", "X-F": "f", "X-G": "g", "X-H": "h", "X-I": "i"},
   "queryStringParameters": {"q": "a/b"},
   "stageVariables": {"v": "</script>"},
+  "requestContext": {"stage": "dev", "identity": {"sourceIp": "198.51.100.7", "userAgent": null}},
   "body": "{\"s\": \"SKU-1\", \"e\": \"Item \\\"0\\\" it's\\u00e9\", \"d\": 26.22, \"i\": 7, \"n\": null, \"t\": true, \"r\": \"r1\", \"r\": \"r2\", \"o\": {\"p\": \"x\"}, \"a\": [1]}"
 }"#;
 
@@ -33,6 +34,11 @@ const TEMPLATES: &[&str] = &[
      [$util.escapeJavaScript($o.e)][$util.escapeJavaScript($o.get('e'))][$util.escapeJavaScript($o.r)]\
      [$util.escapeJavaScript($o.d)][$util.escapeJavaScript($o.o.p)]#set($o.new = 1)\
      [$util.escapeJavaScript($o.s)][$util.escapeJavaScript($o.get('s'))][$o.s]",
+    // Chains of properties through maps.
+    "[$context.stage][$context.identity.sourceIp][$context.identity.userAgent][$context.identity.none]\
+     #set($m = {\"a\": {\"b\": {\"c\": 'deep'}, \"l\": [1], \"n\": $null}})\
+     [$m.a.b.c][$m.a.b][$m.a.l.size][$m.a.n.x][$m.a.class.name][$m.a.b.class][$m.x.y.z]\
+     #set($o = $input.path('$'))[$o.o.p][$o.a.b][$o.o.q]",
 ];
 
 fn render(template: &MappingTemplate, req: &Request, steps: u64, memory: usize) -> String {
