@@ -784,17 +784,58 @@ fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result
         return None;
     }
     let root = st.slots.get(r.root as usize)?;
-    let (last, path) = match r.parts.split_last() {
-        None if !root.is_null() && st.define(r.root).is_none() => {
-            return Some(root.write_java(out, st.budget));
+    match r.parts.as_slice() {
+        [] if !root.is_null() && st.define(r.root).is_none() => {
+            Some(root.write_java(out, st.budget))
         }
-        Some((RefPart::Property(_, name), path)) => (name, path),
-        _ => return None,
+        [RefPart::Property(_, name)] => {
+            let Value::Map(m) = root else {
+                return None;
+            };
+            write_map_member(st, m, name, out)
+        }
+        [_, _, ..] => write_chain(st, root, &r.parts, out),
+        _ => None,
+    }
+}
+
+/// [`write_plain`] of `$m.name` on a map `m`.
+#[inline(always)]
+fn write_map_member(
+    st: &State<'_>,
+    m: &super::value::MapRef,
+    name: &str,
+    out: &mut String,
+) -> Option<Result<(), Exceeded>> {
+    if is_class_getter(name) {
+        return None;
+    }
+    let m = m.try_borrow().ok()?;
+    let start = out.len();
+    if m.write_member(name, out) {
+        return Some(st.budget.alloc(out.len() - start));
+    }
+    m.with_str(name, |v| match v {
+        Some(v) if !v.is_null() => Some(v.write_java(out, st.budget)),
+        _ => None,
+    })
+}
+
+/// [`write_plain`] of `$a.b.c`: through the maps on the way, each held while
+/// the next is found.
+#[inline(never)]
+fn write_chain(
+    st: &State<'_>,
+    root: &Value,
+    parts: &[RefPart],
+    out: &mut String,
+) -> Option<Result<(), Exceeded>> {
+    let (RefPart::Property(_, last), path) = parts.split_last()? else {
+        return None;
     };
     let Value::Map(m) = root else {
         return None;
     };
-    // `$a.b.c`: through the maps on the way.
     let mut held: Option<super::value::MapRef> = None;
     for part in path {
         let RefPart::Property(_, name) = part else {
@@ -812,18 +853,7 @@ fn write_plain(st: &State<'_>, r: &Reference, out: &mut String) -> Option<Result
         };
         held = Some(next);
     }
-    if is_class_getter(last) {
-        return None;
-    }
-    let m = held.as_ref().unwrap_or(m).try_borrow().ok()?;
-    let start = out.len();
-    if m.write_member(last, out) {
-        return Some(st.budget.alloc(out.len() - start));
-    }
-    m.with_str(last, |v| match v {
-        Some(v) if !v.is_null() => Some(v.write_java(out, st.budget)),
-        _ => None,
-    })
+    write_map_member(st, held.as_ref().unwrap_or(m), last, out)
 }
 
 /// The value of a printed reference, except when it ends in a call on a host

@@ -922,8 +922,13 @@ pub fn parse_lazy(text: &Arc<str>, budget: &Budget) -> Result<Value, JsonError> 
 
 fn lazy_from<const MARK: bool>(text: &Arc<str>, budget: &Budget) -> Result<Value, JsonError> {
     if !MARK {
-        if let Some(nodes) = scan::plain(text, budget).map_err(JsonError::Limit)? {
-            return Ok(Document::root(text, nodes, MARK));
+        if let Some(scanned) = scan::plain(text, budget).map_err(JsonError::Limit)? {
+            return Ok(Document::root(
+                text,
+                scanned.nodes,
+                MARK,
+                scanned.distinct_keys,
+            ));
         }
     }
     let mut p = Parser::<MARK, true>::new(text, budget);
@@ -939,7 +944,7 @@ fn lazy_from<const MARK: bool>(text: &Arc<str>, budget: &Budget) -> Result<Value
         (Err(m), None) => Err(JsonError::Invalid(m)),
         (Ok(_), None) => {
             flushed.map_err(JsonError::Limit)?;
-            Ok(Document::root(text, p.nodes, MARK))
+            Ok(Document::root(text, p.nodes, MARK, false))
         }
     }
 }
@@ -1072,6 +1077,8 @@ struct Document {
     nodes: Vec<Node>,
     /// The text holds json-smart's end-of-input mark.
     mark: bool,
+    /// No object repeats a key: a member search ends at the first match.
+    distinct_keys: bool,
     /// The shared keys and short strings of what was built so far, and
     /// the buffer escaped strings are decoded in.
     keys: RefCell<(Vec<Option<SharedKey>>, String)>,
@@ -1087,12 +1094,13 @@ const MEMBER_SEARCH_MAX: usize = 2 * SMALL_OBJECT;
 impl Document {
     /// The map or list of the document `text`, whose first node is an
     /// object or array.
-    fn root(text: &Arc<str>, nodes: Vec<Node>, mark: bool) -> Value {
+    fn root(text: &Arc<str>, nodes: Vec<Node>, mark: bool, distinct_keys: bool) -> Value {
         let kind = nodes.first().map_or(OBJECT, |n| n.kind);
         let doc: Rc<dyn Tape> = Rc::new(Document {
             text: text.clone(),
             nodes,
             mark,
+            distinct_keys,
             keys: RefCell::new((Vec::new(), String::new())),
             budget: Budget::unmetered(),
         });
@@ -1358,7 +1366,9 @@ impl Document {
 
     /// The node of the value of `key` in the object `node`. The walk of
     /// `members`, written out: through the iterator, this hot path (every
-    /// `$obj.key` of a body) took about 50 instructions more per call.
+    /// `$obj.key` of a body) took about 50 instructions more per call. A
+    /// repeated key takes its last value, so the walk reads every member,
+    /// unless the scan found that no object of the document repeats a key.
     #[inline]
     fn find_member(&self, node: u32, key: &str) -> Found {
         let (text, key) = (self.text.as_bytes(), key.as_bytes());
@@ -1395,6 +1405,9 @@ impl Document {
             if same {
                 // A repeated key takes the last value.
                 found = Some(*v);
+                if self.distinct_keys {
+                    break;
+                }
             }
             i = if v.is_container() {
                 (v.end as usize).max(i + 2)
@@ -1956,6 +1969,36 @@ fn non_blanks(x: u64) -> u64 {
     (((x & LOW7) + ONES * 0x5f) | x) & HIGH
 }
 
+/// A fingerprint of an object key's text: equal keys have equal ones, and
+/// keys of up to 7 bytes are their own (their bytes and their length).
+#[inline(always)]
+fn key_fingerprint(key: &[u8]) -> u64 {
+    let len = (key.len() as u64) << 59;
+    match (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            u64::from_le_bytes(*first)
+                ^ u64::from_le_bytes(*last)
+                    .rotate_left(29)
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                ^ len
+        }
+        _ => {
+            let mut padded = [0u8; 8];
+            if let Some(to) = padded.get_mut(..key.len()) {
+                to.copy_from_slice(key);
+            }
+            u64::from_le_bytes(padded) | len
+        }
+    }
+}
+
+/// One of 64 bits, by a key's fingerprint: a set of keys as one word, in
+/// which a clear bit says a key is new.
+#[inline(always)]
+fn key_bit(fp: u64) -> u64 {
+    1u64 << (fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
 /// The first `n` (at most 8) bytes of `x`, in order, the others zero.
 #[inline]
 fn low_bytes(x: u64, n: usize) -> u64 {
@@ -2113,18 +2156,11 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             let head = self.string::<true>()?;
             let len = self.r - 1 - start;
             let fp = match len {
-                // The key itself, and its length.
+                // The key itself, and its length (as `key_fingerprint`).
                 0..=7 => low_bytes(head, len) | (len as u64) << 59,
-                _ => {
-                    let key = b.get(start..start + len)?;
-                    let first = u64::from_le_bytes(*key.first_chunk::<8>()?);
-                    let last = u64::from_le_bytes(*key.last_chunk::<8>()?);
-                    first
-                        ^ last.rotate_left(29).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                        ^ (len as u64) << 59
-                }
+                _ => key_fingerprint(b.get(start..start + len)?),
             };
-            let bit = 1u64 << (fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+            let bit = key_bit(fp);
             if bloom & bit != 0
                 && (n > 256
                     || fps.get(..n).unwrap_or(&fps).contains(&fp)

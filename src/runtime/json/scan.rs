@@ -7,19 +7,27 @@
 //! charges only once it is done.
 
 use super::{
-    escaped_end, number_text, number_value, plain_end, Node, ARRAY, ESCAPED, FALSE, MAX_JSON_DEPTH,
-    NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
+    escaped_end, key_bit, key_fingerprint, number_text, number_value, plain_end, Node, ARRAY,
+    ESCAPED, FALSE, MAX_JSON_DEPTH, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
 
+/// The nodes of a document, and whether no object of it repeats a key.
+pub(super) struct Scanned {
+    pub nodes: Vec<Node>,
+    pub distinct_keys: bool,
+}
+
 /// What the nodes of `text` (whose first character that is not blank is
 /// `{` or `[`, and which holds no end-of-input mark) are, charged to
 /// `budget`; `Ok(None)`: not plain JSON, nothing charged.
-pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Vec<Node>>, Exceeded> {
+pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Scanned>, Exceeded> {
     let mut s = Scan {
         b: text.as_bytes(),
         nodes: Vec::new(),
+        fingerprints: Vec::new(),
+        distinct_keys: true,
         pending: 0,
         bytes: 0,
         steps: 0,
@@ -36,12 +44,20 @@ pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Vec<Node>>, Ex
     s.flush();
     budget.alloc(s.bytes)?;
     budget.steps(s.steps)?;
-    Ok(Some(s.nodes))
+    Ok(Some(Scanned {
+        nodes: s.nodes,
+        distinct_keys: s.distinct_keys,
+    }))
 }
 
 struct Scan<'a> {
     b: &'a [u8],
     nodes: Vec<Node>,
+    /// The key fingerprints of the open objects, while no key repeated.
+    fingerprints: Vec<u64>,
+    /// No object seen so far repeats a key (two keys of one object with the
+    /// same fingerprint count as a repeat).
+    distinct_keys: bool,
     /// Bytes built since the last charge, as the general reader counts them.
     pending: usize,
     /// What the general reader's charges add up to.
@@ -55,12 +71,15 @@ struct Scan<'a> {
     steps_room: u64,
 }
 
-/// An open container: its node, how many values it holds so far, and
-/// whether it is an object.
+/// An open container: its node, how many values it holds so far, whether
+/// it is an object, and, for an object, one bit per fingerprint of its keys
+/// and where they start in [`Scan::fingerprints`].
 struct Open {
     at: usize,
     n: usize,
     object: bool,
+    bloom: u64,
+    keys_at: usize,
 }
 
 impl Scan<'_> {
@@ -104,6 +123,8 @@ impl Scan<'_> {
                     at: self.nodes.len(),
                     n: 0,
                     object,
+                    bloom: 0,
+                    keys_at: self.fingerprints.len(),
                 });
                 self.nodes
                     .push(Node::container(pos, if object { OBJECT } else { ARRAY }));
@@ -113,7 +134,7 @@ impl Scan<'_> {
                     b'}' if object => {}
                     b']' if !object => {}
                     b'"' if object => {
-                        i = self.key(i)?;
+                        i = self.key(i, open.last_mut()?)?;
                         continue 'value;
                     }
                     _ if object => return None,
@@ -129,7 +150,7 @@ impl Scan<'_> {
             // After a value: separators and closing brackets.
             loop {
                 i = skip_ws(b, i);
-                let top = open.last()?;
+                let top = open.last_mut()?;
                 let c = *b.get(i)?;
                 if c == b',' {
                     i += 1;
@@ -139,7 +160,7 @@ impl Scan<'_> {
                         if next != b'"' {
                             return None;
                         }
-                        i = self.key(i)?;
+                        i = self.key(i, top)?;
                     } else if next == b',' || next == b']' {
                         // Repeated or trailing commas: the general reader's.
                         return None;
@@ -156,6 +177,7 @@ impl Scan<'_> {
                 if let Some(node) = self.nodes.get_mut(top.at) {
                     node.end = end;
                 }
+                self.fingerprints.truncate(top.keys_at);
                 open.pop();
                 match open.last_mut() {
                     Some(o) => o.n += 1,
@@ -166,15 +188,29 @@ impl Scan<'_> {
         }
     }
 
-    /// A key in double quotes without escapes at `pos`, and its colon:
-    /// where the value after it starts (or its blanks).
+    /// A key in double quotes without escapes at `pos` of the object `o`,
+    /// and its colon: where the value after it starts (or its blanks).
     #[inline(always)]
-    fn key(&mut self, pos: usize) -> Option<usize> {
+    fn key(&mut self, pos: usize, o: &mut Open) -> Option<usize> {
         let b = self.b;
         let start = pos + 1;
         let end = plain_end(b, start, b'"');
         if b.get(end) != Some(&b'"') {
             return None;
+        }
+        if self.distinct_keys {
+            let fp = key_fingerprint(b.get(start..end)?);
+            let bit = key_bit(fp);
+            if o.bloom & bit != 0
+                && self
+                    .fingerprints
+                    .get(o.keys_at..)
+                    .is_some_and(|f| f.contains(&fp))
+            {
+                self.distinct_keys = false;
+            }
+            o.bloom |= bit;
+            self.fingerprints.push(fp);
         }
         // Charged with the next value, as the general reader does.
         self.pending += end - start;

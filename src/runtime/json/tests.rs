@@ -884,3 +884,44 @@ proptest! {
         prop_assert!(parse(&single).is_ok(), "{}", single);
     }
 }
+
+#[test]
+fn the_scan_knows_whether_an_object_repeats_a_key() {
+    let distinct = |t: &str| {
+        // Members read by key agree with the general reader (see `parse`).
+        assert!(parse(t).is_ok(), "{t}");
+        scan::plain(t, &Budget::unmetered())
+            .ok()
+            .flatten()
+            .map(|s| s.distinct_keys)
+    };
+    assert_eq!(
+        distinct(r#"{"a": 1, "b": {"a": 2, "b": 3}, "c": [{"a": 1}, {"a": 2}]}"#),
+        Some(true)
+    );
+    assert_eq!(distinct(r#"{"a": 1, "b": 2, "a": 3}"#), Some(false));
+    // A repeat after a nested object that holds the same keys.
+    assert_eq!(
+        distinct(r#"{"a": {"a": 1, "b": 2}, "b": 3, "a": 4}"#),
+        Some(false)
+    );
+    assert_eq!(
+        distinct(r#"[{"k": 1}, {"x": {"k": 2}, "k": 3, "k": 4}]"#),
+        Some(false)
+    );
+    // Long keys alike in their first and last 8 bytes share a fingerprint:
+    // counted as a repeat, so searches read every member.
+    assert_eq!(
+        distinct(r#"{"abcdefgh-1-ijklmnop": 1, "abcdefgh-2-ijklmnop": 2}"#),
+        Some(false)
+    );
+    // More keys than the 64 bits of an object's key set.
+    let many: Vec<String> = (0..200).map(|i| format!("\"key{i}\": {i}")).collect();
+    assert_eq!(distinct(&format!("{{{}}}", many.join(", "))), Some(true));
+    let mut repeated = many.clone();
+    repeated.push("\"key7\": 0".into());
+    assert_eq!(
+        distinct(&format!("{{{}}}", repeated.join(", "))),
+        Some(false)
+    );
+}
