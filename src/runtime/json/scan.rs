@@ -314,6 +314,12 @@ impl Scan<'_> {
 /// json-smart's: any byte up to the space).
 #[inline(always)]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    // Mostly none, or one space.
+    match b.get(i..).and_then(|s| s.first_chunk::<2>()) {
+        Some(&[c, _]) if c > b' ' => return i,
+        Some(&[_, c]) if c > b' ' => return i + 1,
+        _ => {}
+    }
     while let Some(&c) = b.get(i) {
         if c > b' ' {
             break;
