@@ -1440,17 +1440,63 @@ fn plain_end(b: &[u8], i: usize, quote: u8) -> usize {
 #[inline(always)]
 pub(super) fn run_end(
     b: &[u8],
-    mut i: usize,
+    i: usize,
     stops: impl Fn(u64) -> u64,
     plain: impl Fn(u8) -> bool,
 ) -> usize {
+    match word_run(b, i, &stops) {
+        Ok(end) => end,
+        Err(i) => byte_run(b, i, plain),
+    }
+}
+
+/// [`run_end`] for a run that `b` ends (a string of its own, not a text
+/// with more after it): the last few bytes are the last word of `b`, when
+/// the run covers the rest of it. `stops` must mark each byte alone (no
+/// mark set or cleared by its neighbours), as those of escapeJavaScript and
+/// decoding do.
+#[inline(always)]
+pub(super) fn run_end_in(
+    b: &[u8],
+    start: usize,
+    stops: impl Fn(u64) -> u64,
+    plain: impl Fn(u8) -> bool,
+) -> usize {
+    let i = match word_run(b, start, &stops) {
+        Ok(end) => return end,
+        Err(i) => i,
+    };
+    match b.len().checked_sub(8).filter(|&at| at >= start && at < i) {
+        Some(at) => {
+            // Its bytes before `i` are of the run: their marks dropped.
+            let z = word_at(b, at).map_or(0, |x| stops(x) >> (8 * (i - at)));
+            if z != 0 {
+                i + (z.trailing_zeros() / 8) as usize
+            } else {
+                b.len()
+            }
+        }
+        None => byte_run(b, i, plain),
+    }
+}
+
+/// The word loop of [`run_end`]: `Ok` at the first byte `stops` marks,
+/// `Err` where fewer than 8 bytes are left.
+#[inline(always)]
+fn word_run(b: &[u8], mut i: usize, stops: &impl Fn(u64) -> u64) -> Result<usize, usize> {
     while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
         let z = stops(u64::from_le_bytes(*chunk));
         if z != 0 {
-            return i + (z.trailing_zeros() / 8) as usize;
+            return Ok(i + (z.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
+    Err(i)
+}
+
+/// The byte loop of [`run_end`].
+#[inline(always)]
+fn byte_run(b: &[u8], mut i: usize, plain: impl Fn(u8) -> bool) -> usize {
     while b.get(i).is_some_and(|&c| plain(c)) {
         i += 1;
     }
@@ -1955,7 +2001,7 @@ fn decode_stops(x: u64, quote: u8) -> u64 {
 /// (see [`decode_stops`]).
 #[inline]
 fn decoded_run_end(b: &[u8], i: usize, quote: u8) -> usize {
-    run_end(
+    run_end_in(
         b,
         i,
         |x| decode_stops(x, quote),

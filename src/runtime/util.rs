@@ -39,7 +39,7 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
     while i < bytes.len() {
         let run = i;
         // To the first byte that needs an escape.
-        i = super::json::run_end(bytes, i, super::json::js_escapes, |b| {
+        i = super::json::run_end_in(bytes, i, super::json::js_escapes, |b| {
             JS_PLAIN.get(usize::from(b)).copied().unwrap_or(false)
         });
         if i > run {

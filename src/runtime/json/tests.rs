@@ -925,3 +925,19 @@ fn the_scan_knows_whether_an_object_repeats_a_key() {
         Some(false)
     );
 }
+
+#[test]
+fn escaped_strings_decode_alike_at_every_place() {
+    // A string with an escape, and one more escape, raw control character,
+    // DEL or multi-byte character at each place, around the 8-byte words
+    // the runs are read in (`parse` compares the strings read in place).
+    for c in ["\\n", "\\u00e9", "\\/", "\u{1}", "\u{7f}", "é", "😀"] {
+        for len in 0..20 {
+            for at in 0..=len {
+                let s = format!("\\t{}{c}{}", "a".repeat(at), "b".repeat(len - at));
+                let doc = format!("{{\"k\": \"{s}\", \"n\": 1}}");
+                assert!(parse(&doc).is_ok(), "{doc}");
+            }
+        }
+    }
+}

@@ -159,3 +159,21 @@ proptest! {
         prop_assert_eq!(java_utf8_decode(s.as_bytes()), s.clone());
     }
 }
+
+#[test]
+fn escape_javascript_finds_a_stop_at_every_place() {
+    // Every length around the 8-byte words the runs are read in, and every
+    // place of each kind of byte that ends a run, the last few bytes too.
+    for c in ["\"", "'", "\\", "/", "\u{1}", "\n", "\u{7f}", "é", "😀"] {
+        for len in 0..20 {
+            for at in 0..=len {
+                let s = format!("{}{c}{}", "a".repeat(at), "b".repeat(len - at));
+                let mut one_by_one = String::new();
+                for ch in s.chars() {
+                    escape_javascript_into(ch.encode_utf8(&mut [0; 4]), &mut one_by_one);
+                }
+                assert_eq!(escape_javascript(&s), one_by_one, "{s:?}");
+            }
+        }
+    }
+}
