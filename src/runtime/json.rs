@@ -922,13 +922,8 @@ pub fn parse_lazy(text: &Arc<str>, budget: &Budget) -> Result<Value, JsonError> 
 
 fn lazy_from<const MARK: bool>(text: &Arc<str>, budget: &Budget) -> Result<Value, JsonError> {
     if !MARK {
-        if let Some(scanned) = scan::plain(text, budget).map_err(JsonError::Limit)? {
-            return Ok(Document::root(
-                text,
-                scanned.nodes,
-                MARK,
-                scanned.distinct_keys,
-            ));
+        if let Some(nodes) = scan::plain(text, budget).map_err(JsonError::Limit)? {
+            return Ok(Document::root(text, nodes, MARK));
         }
     }
     let mut p = Parser::<MARK, true>::new(text, budget);
@@ -944,7 +939,7 @@ fn lazy_from<const MARK: bool>(text: &Arc<str>, budget: &Budget) -> Result<Value
         (Err(m), None) => Err(JsonError::Invalid(m)),
         (Ok(_), None) => {
             flushed.map_err(JsonError::Limit)?;
-            Ok(Document::root(text, p.nodes, MARK, false))
+            Ok(Document::root(text, p.nodes, MARK))
         }
     }
 }
@@ -968,6 +963,9 @@ struct Node {
 }
 
 const OBJECT: u8 = 1;
+/// An object that the scan found repeats no key: a member search ends at
+/// the first key that matches.
+const DISTINCT_OBJECT: u8 = 16;
 const ARRAY: u8 = 2;
 const KEY: u8 = 3;
 const SCALAR: u8 = 4;
@@ -1064,7 +1062,7 @@ impl Node {
     }
 
     fn is_container(self) -> bool {
-        self.kind == OBJECT || self.kind == ARRAY
+        matches!(self.kind, OBJECT | ARRAY | DISTINCT_OBJECT)
     }
 }
 
@@ -1077,8 +1075,6 @@ struct Document {
     nodes: Vec<Node>,
     /// The text holds json-smart's end-of-input mark.
     mark: bool,
-    /// No object repeats a key: a member search ends at the first match.
-    distinct_keys: bool,
     /// The shared keys and short strings of what was built so far, and
     /// the buffer escaped strings are decoded in.
     keys: RefCell<(Vec<Option<SharedKey>>, String)>,
@@ -1094,13 +1090,12 @@ const MEMBER_SEARCH_MAX: usize = 2 * SMALL_OBJECT;
 impl Document {
     /// The map or list of the document `text`, whose first node is an
     /// object or array.
-    fn root(text: &Arc<str>, nodes: Vec<Node>, mark: bool, distinct_keys: bool) -> Value {
+    fn root(text: &Arc<str>, nodes: Vec<Node>, mark: bool) -> Value {
         let kind = nodes.first().map_or(OBJECT, |n| n.kind);
         let doc: Rc<dyn Tape> = Rc::new(Document {
             text: text.clone(),
             nodes,
             mark,
-            distinct_keys,
             keys: RefCell::new((Vec::new(), String::new())),
             budget: Budget::unmetered(),
         });
@@ -1368,11 +1363,14 @@ impl Document {
     /// `members`, written out: through the iterator, this hot path (every
     /// `$obj.key` of a body) took about 50 instructions more per call. A
     /// repeated key takes its last value, so the walk reads every member,
-    /// unless the scan found that no object of the document repeats a key.
+    /// unless the scan found that the object repeats no key
+    /// ([`DISTINCT_OBJECT`]).
     #[inline]
     fn find_member(&self, node: u32, key: &str) -> Found {
         let (text, key) = (self.text.as_bytes(), key.as_bytes());
-        let end = (self.node(node as usize).end as usize).min(self.nodes.len());
+        let object = self.node(node as usize);
+        let end = (object.end as usize).min(self.nodes.len());
+        let distinct = object.kind == DISTINCT_OBJECT;
         // A key of at most 8 bytes is compared as one word.
         let short = key.len() <= 8;
         let mut padded = [0u8; 8];
@@ -1405,7 +1403,7 @@ impl Document {
             if same {
                 // A repeated key takes the last value.
                 found = Some(*v);
-                if self.distinct_keys {
+                if distinct {
                     break;
                 }
             }

@@ -8,27 +8,20 @@
 
 use super::{
     escaped_end, key_bit, key_fingerprint, low_bytes, number_text, number_value, plain_end,
-    word_at, Node, ARRAY, ESCAPED, FALSE, MAX_JSON_DEPTH, NULL, OBJECT, SHARED_STRING_MAX, STRING,
-    TRUE,
+    word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED, FALSE, MAX_JSON_DEPTH, NULL, OBJECT,
+    SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
 
-/// The nodes of a document, and whether no object of it repeats a key.
-pub(super) struct Scanned {
-    pub nodes: Vec<Node>,
-    pub distinct_keys: bool,
-}
-
 /// What the nodes of `text` (whose first character that is not blank is
 /// `{` or `[`, and which holds no end-of-input mark) are, charged to
 /// `budget`; `Ok(None)`: not plain JSON, nothing charged.
-pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Scanned>, Exceeded> {
+pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Vec<Node>>, Exceeded> {
     let mut s = Scan {
         b: text.as_bytes(),
         nodes: Vec::new(),
         fingerprints: Vec::new(),
-        distinct_keys: true,
         pending: 0,
         bytes: 0,
         steps: 0,
@@ -45,20 +38,15 @@ pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Scanned>, Exce
     s.flush();
     budget.alloc(s.bytes)?;
     budget.steps(s.steps)?;
-    Ok(Some(Scanned {
-        nodes: s.nodes,
-        distinct_keys: s.distinct_keys,
-    }))
+    Ok(Some(s.nodes))
 }
 
 struct Scan<'a> {
     b: &'a [u8],
     nodes: Vec<Node>,
-    /// The key fingerprints of the open objects, while no key repeated.
+    /// The key fingerprints of the open objects (of those that repeat no
+    /// key so far).
     fingerprints: Vec<u64>,
-    /// No object seen so far repeats a key (two keys of one object with the
-    /// same fingerprint count as a repeat).
-    distinct_keys: bool,
     /// Bytes built since the last charge, as the general reader counts them.
     pending: usize,
     /// What the general reader's charges add up to.
@@ -73,14 +61,16 @@ struct Scan<'a> {
 }
 
 /// An open container: its node, how many values it holds so far, whether
-/// it is an object, and, for an object, one bit per fingerprint of its keys
-/// and where they start in [`Scan::fingerprints`].
+/// it is an object, and, for an object, one bit per fingerprint of its keys,
+/// where they start in [`Scan::fingerprints`], and whether two of them are
+/// the same (a repeated key, or two keys with the same fingerprint).
 struct Open {
     at: usize,
     n: usize,
     object: bool,
     bloom: u64,
     keys_at: usize,
+    repeats: bool,
 }
 
 impl Scan<'_> {
@@ -126,6 +116,7 @@ impl Scan<'_> {
                     object,
                     bloom: 0,
                     keys_at: self.fingerprints.len(),
+                    repeats: false,
                 });
                 self.nodes
                     .push(Node::container(pos, if object { OBJECT } else { ARRAY }));
@@ -177,6 +168,9 @@ impl Scan<'_> {
                 let end = super::to_u32(self.nodes.len());
                 if let Some(node) = self.nodes.get_mut(top.at) {
                     node.end = end;
+                    if top.object && !top.repeats {
+                        node.kind = DISTINCT_OBJECT;
+                    }
                 }
                 self.fingerprints.truncate(top.keys_at);
                 open.pop();
@@ -199,7 +193,7 @@ impl Scan<'_> {
         if b.get(end) != Some(&b'"') {
             return None;
         }
-        if self.distinct_keys {
+        if !o.repeats {
             let len = end - start;
             let fp = match word_at(b, start) {
                 // As `key_fingerprint`, from one load.
@@ -213,7 +207,7 @@ impl Scan<'_> {
                     .get(o.keys_at..)
                     .is_some_and(|f| f.contains(&fp))
             {
-                self.distinct_keys = false;
+                o.repeats = true;
             }
             o.bloom |= bit;
             self.fingerprints.push(fp);
