@@ -1464,10 +1464,14 @@ pub(super) fn run_end_in(
         Ok(end) => return end,
         Err(i) => i,
     };
+    if i >= b.len() {
+        return i;
+    }
     match b.len().checked_sub(8).filter(|&at| at >= start && at < i) {
         Some(at) => {
-            // Its bytes before `i` are of the run: their marks dropped.
-            let z = word_at(b, at).map_or(0, |x| stops(x) >> (8 * (i - at)));
+            // Its bytes before `i` (1 to 7) are of the run: their marks dropped.
+            let shift = 8 * (i - at) as u32;
+            let z = word_at(b, at).map_or(0, |x| stops(x).checked_shr(shift).unwrap_or(0));
             if z != 0 {
                 i + (z.trailing_zeros() / 8) as usize
             } else {
