@@ -956,9 +956,9 @@ struct Node {
     /// An object or array: the index of the node after its last one. A key
     /// written in quotes without escapes: the byte of its closing quote.
     end: u32,
-    /// [`OBJECT`], [`ARRAY`], [`KEY`], a scalar read again when built, by
-    /// its [`Stop`] ([`SCALAR`] + 0..3), or a scalar kept in the node
-    /// ([`INT`] and the rest).
+    /// [`OBJECT`] (or [`DISTINCT_OBJECT`]), [`ARRAY`], [`KEY`], a scalar
+    /// read again when built, by its [`Stop`] ([`SCALAR`] + 0..3), or a
+    /// scalar kept in the node ([`INT`] and the rest).
     kind: u8,
 }
 
@@ -2035,9 +2035,17 @@ fn key_fingerprint(key: &[u8]) -> u64 {
             if let Some(to) = padded.get_mut(..key.len()) {
                 to.copy_from_slice(key);
             }
-            u64::from_le_bytes(padded) | len
+            short_key_fingerprint(u64::from_le_bytes(padded), key.len())
         }
     }
+}
+
+/// [`key_fingerprint`] of a key of at most 7 bytes, given a word whose low
+/// bytes are the key's (what follows them is dropped): its bytes and its
+/// length.
+#[inline(always)]
+fn short_key_fingerprint(w: u64, len: usize) -> u64 {
+    low_bytes(w, len) | (len as u64) << 59
 }
 
 /// One of 64 bits, by a key's fingerprint: a set of keys as one word, in
@@ -2204,8 +2212,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             let head = self.string::<true>()?;
             let len = self.r - 1 - start;
             let fp = match len {
-                // The key itself, and its length (as `key_fingerprint`).
-                0..=7 => low_bytes(head, len) | (len as u64) << 59,
+                0..=7 => short_key_fingerprint(head, len),
                 _ => key_fingerprint(b.get(start..start + len)?),
             };
             let bit = key_bit(fp);

@@ -7,9 +7,9 @@
 //! charges only once it is done.
 
 use super::{
-    escaped_end, key_bit, key_fingerprint, low_bytes, number_text, number_value, plain_end,
-    word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED, FALSE, MAX_JSON_DEPTH, NULL, OBJECT,
-    SHARED_STRING_MAX, STRING, TRUE,
+    escaped_end, key_bit, key_fingerprint, number_text, number_value, plain_end,
+    short_key_fingerprint, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED, FALSE, MAX_JSON_DEPTH,
+    NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -196,8 +196,8 @@ impl Scan<'_> {
         if !o.repeats {
             let len = end - start;
             let fp = match word_at(b, start) {
-                // As `key_fingerprint`, from one load.
-                Some(w) if len < 8 => low_bytes(w, len) | (len as u64) << 59,
+                // From one load.
+                Some(w) if len < 8 => short_key_fingerprint(w, len),
                 _ => key_fingerprint(b.get(start..end)?),
             };
             let bit = key_bit(fp);
