@@ -9,7 +9,7 @@
 use super::{
     escaped_end, key_bit, key_fingerprint, number_text, number_value, plain_end,
     short_key_fingerprint, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED, FALSE, MAX_JSON_DEPTH,
-    NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
+    MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -62,8 +62,9 @@ struct Scan<'a> {
 
 /// An open container: its node, how many values it holds so far, whether
 /// it is an object, and, for an object, one bit per fingerprint of its keys,
-/// where they start in [`Scan::fingerprints`], and whether two of them are
-/// the same (a repeated key, or two keys with the same fingerprint).
+/// where they start in [`Scan::fingerprints`], and whether it may repeat a
+/// key (two of them have the same fingerprint, or it has more keys than
+/// [`MEMBER_SEARCH_MAX`], which are not compared).
 struct Open {
     at: usize,
     n: usize,
@@ -192,6 +193,11 @@ impl Scan<'_> {
         let end = plain_end(b, start, b'"');
         if b.get(end) != Some(&b'"') {
             return None;
+        }
+        // Past the keys a member search reads, a search builds the map: no
+        // need to know, and no quadratic comparing of fingerprints.
+        if o.n >= MEMBER_SEARCH_MAX {
+            o.repeats = true;
         }
         if !o.repeats {
             let len = end - start;

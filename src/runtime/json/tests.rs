@@ -924,12 +924,22 @@ fn the_scan_knows_which_objects_repeat_a_key() {
         objects(r#"{"abcdefgh-1-ijklmnop": 1, "abcdefgh-2-ijklmnop": 2}"#),
         some("O")
     );
-    // More keys than the 64 bits of an object's key set.
-    let many: Vec<String> = (0..200).map(|i| format!("\"key{i}\": {i}")).collect();
+    // As many keys as a member search reads, and a repeat among them;
+    // one more key than that is not compared (a search builds the map).
+    let many: Vec<String> = (0..MEMBER_SEARCH_MAX)
+        .map(|i| format!("\"key{i}\": {i}"))
+        .collect();
     assert_eq!(objects(&format!("{{{}}}", many.join(", "))), some("D"));
     let mut repeated = many.clone();
-    repeated.push("\"key7\": 0".into());
+    repeated[MEMBER_SEARCH_MAX - 1] = "\"key7\": 0".into();
     assert_eq!(objects(&format!("{{{}}}", repeated.join(", "))), some("O"));
+    let mut more = many.clone();
+    more.push("\"more\": 0".into());
+    assert_eq!(objects(&format!("{{{}}}", more.join(", "))), some("O"));
+    // A large object is read in one pass: 200,000 keys (comparing each
+    // with all before it took seconds).
+    let large: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\":{i}")).collect();
+    assert_eq!(objects(&format!("{{{}}}", large.join(","))), some("O"));
 }
 
 #[test]
