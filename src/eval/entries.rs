@@ -3,10 +3,19 @@
 //!
 //! Most maps a template meets are small (a request body's objects, `$context`
 //! and its maps), so the entries are a vector, searched from the start, and a
-//! hash index is built only once a map holds more than [`SMALL`] entries.
-//! Keys come from request bodies: the index hashes with the seeded
-//! [`Hasher`], and a small map is too small for collisions to matter.
+//! hash index is built only when a map of more than [`SMALL`] entries is
+//! searched and the hint below misses (a map that is only built, iterated and
+//! printed never hashes its keys). Keys come from request bodies: the index
+//! hashes with the seeded [`Hasher`], and a small map is too small for
+//! collisions to matter.
+//!
+//! Templates tend to read a map's keys in their order (`$m.get($k)` for each
+//! `$k` of `$m.keySet()`, `$item.a` then `$item.b`), so each map keeps a hint:
+//! the position after the last one found (the first, after the last entry).
+//! A search first compares the key of that entry; the hint is only a guess, confirmed by that comparison, so any
+//! value of it finds the same entry.
 
+use std::cell::{Cell, OnceCell};
 use std::hash::{BuildHasher, Hash};
 
 use hashbrown::HashTable;
@@ -20,8 +29,11 @@ pub const SMALL: usize = 8;
 #[derive(Clone, Default)]
 pub struct Entries {
     items: Vec<(Key, Value)>,
-    /// Positions in `items`, by their key's hash; `None` while the map is small.
-    index: Option<Index>,
+    /// Positions in `items`, by their key's hash: built when a search of a
+    /// map of more than [`SMALL`] entries needs it, kept up to date after.
+    index: OnceCell<Index>,
+    /// The position after the last entry found: where a search looks first.
+    hint: Cell<u32>,
 }
 
 #[derive(Clone)]
@@ -62,14 +74,29 @@ impl Entries {
     pub fn with_capacity(n: usize) -> Entries {
         Entries {
             items: Vec::with_capacity(n),
-            index: None,
+            ..Entries::default()
         }
     }
 
     /// The entries `items`, in order, whose keys the caller knows are distinct.
     pub fn from_unique(items: Vec<(Key, Value)>) -> Entries {
-        let index = (items.len() > SMALL).then(|| Index::of(&items, items.capacity()));
-        Entries { items, index }
+        Entries {
+            items,
+            ..Entries::default()
+        }
+    }
+
+    /// The hash index, built now if the map is large and has none yet.
+    /// `None`: a small map, searched from the start.
+    #[inline]
+    fn index(&self) -> Option<&Index> {
+        if self.items.len() <= SMALL {
+            return self.index.get();
+        }
+        Some(
+            self.index
+                .get_or_init(|| Index::of(&self.items, self.items.capacity())),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -91,7 +118,29 @@ impl Entries {
     where
         Q: ?Sized + Hash + Equivalent<Key>,
     {
-        match &self.index {
+        // After the last entry, the first: a map read in order again.
+        let hint = match self.hint.get() as usize {
+            h if h < self.items.len() => h,
+            _ => 0,
+        };
+        if let Some((k, _)) = self.items.get(hint) {
+            if key.equivalent(k) {
+                self.hint.set(hint.saturating_add(1) as u32);
+                return Some(hint);
+            }
+        }
+        let found = self.search(key)?;
+        self.hint.set(found.saturating_add(1) as u32);
+        Some(found)
+    }
+
+    /// [`Entries::get_index_of`] without the hint.
+    #[inline(never)]
+    fn search<Q>(&self, key: &Q) -> Option<usize>
+    where
+        Q: ?Sized + Hash + Equivalent<Key>,
+    {
+        match self.index() {
             None => self.items.iter().position(|(k, _)| key.equivalent(k)),
             Some(ix) => {
                 let h = ix.hasher.hash_one(key);
@@ -135,8 +184,10 @@ impl Entries {
     /// Sets `key` to `value`: a new key goes last, a known one keeps its
     /// place. Returns the value it replaced.
     pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
-        let Entries { items, index } = self;
-        let Some(ix) = index else {
+        // A large map is searched by its index (built now if need be).
+        let _ = self.index();
+        let Entries { items, index, .. } = self;
+        let Some(ix) = index.get_mut() else {
             if let Some((_, v)) = items.iter_mut().find(|(k, _)| *k == key) {
                 return Some(std::mem::replace(v, value));
             }
@@ -168,20 +219,17 @@ impl Entries {
 
     /// Appends an entry whose key the caller knows the map does not hold.
     pub fn push_unique(&mut self, key: Key, value: Value) {
-        let Entries { items, index } = self;
+        let Entries { items, index, .. } = self;
         let i = items.len();
-        let h = index.as_ref().map(|ix| ix.hasher.hash_one(&key));
-        items.push((key, value));
-        match (index, h) {
-            (Some(ix), Some(h)) => {
+        match index.get_mut() {
+            // Indexed already: kept up to date.
+            Some(ix) => {
+                let h = ix.hasher.hash_one(&key);
+                items.push((key, value));
                 let hasher = &ix.hasher;
                 ix.table.insert_unique(h, i, |&j| rehash(hasher, items, j));
             }
-            (index, _) => {
-                if items.len() > SMALL {
-                    *index = Some(Index::of(items, items.capacity()));
-                }
-            }
+            None => items.push((key, value)),
         }
     }
 
@@ -195,7 +243,7 @@ impl Entries {
             return None;
         }
         let (_, v) = self.items.remove(i);
-        if let Some(ix) = &mut self.index {
+        if let Some(ix) = self.index.get_mut() {
             let h = ix.hasher.hash_one(key);
             if let Ok(e) = ix.table.find_entry(h, |&j| j == i) {
                 e.remove();
@@ -211,12 +259,12 @@ impl Entries {
 
     pub fn clear(&mut self) {
         self.items.clear();
-        self.index = None;
+        self.index = OnceCell::new();
     }
 
     /// Removes every entry, in order.
     pub fn drain(&mut self, range: std::ops::RangeFull) -> std::vec::Drain<'_, (Key, Value)> {
-        self.index = None;
+        self.index = OnceCell::new();
         self.items.drain(range)
     }
 
@@ -239,9 +287,8 @@ impl Entries {
     /// Reorders the entries by `f` of each (a stable sort, `f` called once per entry).
     pub fn sort_by_cached_key<T: Ord>(&mut self, mut f: impl FnMut(&Key, &Value) -> T) {
         self.items.sort_by_cached_key(|(k, v)| f(k, v));
-        if self.index.is_some() {
-            self.index = Some(Index::of(&self.items, self.items.len()));
-        }
+        // Rebuilt when next needed.
+        self.index = OnceCell::new();
     }
 }
 
@@ -325,6 +372,45 @@ mod tests {
             // `"1"` and the Integer 1 are different keys.
             assert!(e.get(&Key::Int(i)).is_none());
         }
+    }
+
+    /// A map read in its order needs no index; read in any other order it
+    /// builds one; the hint never finds a wrong entry, stale or not.
+    #[test]
+    fn the_hint_and_the_lazy_index_find_what_a_scan_finds() {
+        let mut e = Entries::new();
+        for i in 0..40 {
+            e.push_unique(k(&format!("h{i}")), Value::Int(i));
+        }
+        for round in 0..2 {
+            for i in 0..40 {
+                assert_eq!(e.get_index_of(&StrKey(&format!("h{i}"))), Some(i as usize));
+            }
+            assert!(e.index.get().is_none(), "round {round}: read in order");
+        }
+        let scan = |e: &Entries, key: &str| e.keys().position(|x| *x == k(key));
+        let mut seed = 11u64;
+        for step in 0..2000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let key = format!("h{}", (seed >> 33) % 50);
+            match (seed >> 20) % 7 {
+                0 => {
+                    e.shift_remove(&StrKey(&key));
+                }
+                1 => {
+                    e.insert(k(&key), Value::Int(step));
+                }
+                _ => {}
+            }
+            assert_eq!(e.get_index_of(&StrKey(&key)), scan(&e, &key), "step {step}");
+            // The next entry, and one absent key, whatever the hint says.
+            let next = format!("h{}", (seed >> 40) % 50);
+            assert_eq!(e.get_index_of(&StrKey(&next)), scan(&e, &next));
+            assert_eq!(e.get_index_of(&StrKey("absent")), None);
+        }
+        assert!(e.len() > SMALL && e.index.get().is_some());
     }
 
     #[test]
