@@ -123,6 +123,9 @@ struct State<'t> {
     scopes: Vec<usize>,
     /// When tracing: which template span wrote which output bytes.
     trace: Option<Vec<OutputPiece>>,
+    /// The output length past which [`State::wrote`] has work to do: the
+    /// output limit, or 0 when tracing (every piece is noted).
+    watch: usize,
     depth: usize,
     /// How deep the walker nests, in the parser's units: the heights of the
     /// template and of the bodies entered (see [`MAX_RENDER_NESTING`]).
@@ -315,6 +318,11 @@ impl<'t> State<'t> {
             consts: vec![None; prog.strings.len()],
             arg_literals: HashMap::new(),
             scopes: Vec::new(),
+            watch: if trace.is_some() {
+                0
+            } else {
+                opts.limits.output_max
+            },
             trace,
             depth: 0,
             nest: prog.height,
@@ -539,6 +547,25 @@ impl<'t> State<'t> {
         Ok(())
     }
 
+    /// After `span` wrote `out[start..end]`: the output limit checked and,
+    /// when tracing, the piece noted ([`State::check_output`] and
+    /// [`State::record`]), with one comparison when neither has work to do.
+    #[inline(always)]
+    fn wrote(&mut self, src: &str, span: Span, start: usize, end: usize) -> R<()> {
+        if end > self.watch {
+            return self.wrote_past_watch(src, span, start, end);
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wrote_past_watch(&mut self, src: &str, span: Span, start: usize, end: usize) -> R<()> {
+        self.check_output(src, span, end)?;
+        self.record(src, start, end, span);
+        Ok(())
+    }
+
     /// Notes that `span` of the main template wrote `out[start..end]`.
     fn record(&mut self, src: &str, start: usize, end: usize, span: Span) {
         if let Some(t) = &mut self.trace {
@@ -584,9 +611,7 @@ fn render_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut 
         .map_err(|e| st.exceeded(src, span, e))?;
     let start = out.len();
     out.push_str(text);
-    st.check_output(src, span, out.len())?;
-    st.record(src, start, out.len(), span);
-    Ok(())
+    st.wrote(src, span, start, out.len())
 }
 
 fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> R<Flow> {
@@ -596,8 +621,7 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
         Node::Ref(r) => {
             let start = out.len();
             let flow = render_ref(st, src, r, out)?;
-            st.check_output(src, r.span, out.len())?;
-            st.record(src, start, out.len(), r.span);
+            st.wrote(src, r.span, start, out.len())?;
             return Ok(flow);
         }
         Node::Set { target, value, .. } => {
@@ -1590,8 +1614,7 @@ fn render_macro_call(
     let Some(def) = found else {
         let start = out.len();
         out.push_str(span.text(src));
-        st.check_output(src, span, out.len())?;
-        st.record(src, start, out.len(), span);
+        st.wrote(src, span, start, out.len())?;
         return Ok(Flow::Normal);
     };
     // Binding each parameter (its value, and its text for stock printing).
