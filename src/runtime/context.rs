@@ -354,9 +354,10 @@ fn context_entries(
     subs: &[Box<str>],
 ) -> Value {
     let mut m = crate::eval::value::entries_with_capacity(subs.len());
+    // The plan lists each name once.
     for sub in subs {
         if let Some(v) = json_get(o, sub) {
-            m.insert(Key::str(sub), context_value(k, v));
+            m.push_unique(Key::str(sub), context_value(k, v));
         }
     }
     context_map(m)
@@ -399,7 +400,7 @@ fn request_override() -> (Value, [Rc<OverrideMap>; 3]) {
             "header" => &header,
             _ => &querystring,
         };
-        ro.insert(Key::str(k), Value::Object(map.clone()));
+        ro.push_unique(Key::str(k), Value::Object(map.clone()));
     }
     (context_map(ro), [header, querystring, path])
 }
@@ -408,7 +409,7 @@ fn request_override() -> (Value, [Rc<OverrideMap>; 3]) {
 fn response_override() -> (Value, (Rc<OverrideMap>, Rc<OverrideMap>)) {
     let response_header = OverrideMap::new("responseOverride.header", Default::default());
     let mut so = crate::eval::value::entries_with_capacity(1);
-    so.insert(Key::str("header"), Value::Object(response_header.clone()));
+    so.push_unique(Key::str("header"), Value::Object(response_header.clone()));
     let response = OverrideMap::new("responseOverride", so);
     (Value::Object(response.clone()), (response, response_header))
 }
@@ -441,8 +442,9 @@ pub(crate) fn build_context(
                         _ => context_entry(name, v),
                     }),
                 };
+                // The plan lists each name once.
                 if let Some(v) = value {
-                    m.insert(Key::str(&k.name), v);
+                    m.push_unique(Key::str(&k.name), v);
                 }
             }
             m
