@@ -29,7 +29,7 @@ pub fn write_java(v: &Value, out: &mut String, budget: &Budget) -> Result<(), Ex
     // The common case: a short string or a number, written at once.
     let start = out.len();
     match v {
-        Value::Str(s) if s.len() < CHUNK => out.push_str(s),
+        Value::Str(s) if s.len() < CHUNK => push_short(out, s),
         Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Value::Long(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Value::Double(d) => super::number::write_java_double(*d, out),
@@ -363,4 +363,25 @@ fn escape_json_into(s: &str, out: &mut String) {
             c => out.push(c),
         }
     }
+}
+
+/// `out.push_str(s)`, with the copy of a string of up to 16 bytes inlined:
+/// each length gets a copy of a size known when compiling (a move or two),
+/// where `push_str` calls `memcpy` for any length. Text nodes, names and
+/// short values are mostly that short.
+#[inline(always)]
+pub fn push_short(out: &mut String, s: &str) {
+    macro_rules! by_len {
+        ($($n:literal)*) => {
+            match s.len() {
+                $($n => {
+                    if let Some(t) = s.get(..$n) {
+                        out.push_str(t);
+                    }
+                })*
+                _ => out.push_str(s),
+            }
+        };
+    }
+    by_len!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
 }

@@ -610,7 +610,7 @@ fn render_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut 
         .build(text.len())
         .map_err(|e| st.exceeded(src, span, e))?;
     let start = out.len();
-    out.push_str(text);
+    super::print::push_short(out, text);
     st.wrote(src, span, start, out.len())
 }
 

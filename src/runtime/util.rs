@@ -43,7 +43,7 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
             JS_PLAIN.get(usize::from(b)).copied().unwrap_or(false)
         });
         if i > run {
-            out.push_str(s.get(run..i).unwrap_or(""));
+            crate::eval::print::push_short(out, s.get(run..i).unwrap_or(""));
         }
         let Some(&b) = bytes.get(i) else {
             break;
