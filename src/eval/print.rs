@@ -385,3 +385,21 @@ pub fn push_short(out: &mut String, s: &str) {
     }
     by_len!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::push_short;
+
+    #[test]
+    fn push_short_appends_what_push_str_appends() {
+        let text = "aé€😀bcdefghijklmnopqrstuvwxyz0123456789";
+        for (start, _) in text.char_indices() {
+            for end in (start..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                let s = &text[start..end];
+                let mut ours = String::from("x");
+                push_short(&mut ours, s);
+                assert_eq!(ours, format!("x{s}"));
+            }
+        }
+    }
+}
