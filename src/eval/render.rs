@@ -119,8 +119,8 @@ struct State<'t> {
     /// Inside a macro call, `$param` → the call's argument as written: a null
     /// argument prints that text in stock mode (1.7's `.literal.$param`).
     arg_literals: HashMap<String, String>,
-    /// Addresses of the `$foreach` objects of the loops being rendered.
-    scopes: Vec<usize>,
+    /// The `$foreach` objects of the loops being rendered, innermost last.
+    scopes: Vec<Rc<ForeachScope>>,
     /// When tracing: which template span wrote which output bytes.
     trace: Option<Vec<OutputPiece>>,
     /// The output length past which [`State::wrote`] has work to do: the
@@ -685,7 +685,11 @@ fn break_to(st: &mut State<'_>, src: &str, span: Span, scope: &Expr) -> R<Flow> 
     let v = eval(st, src, scope)?;
     if let Value::Object(o) = &v {
         let addr = Rc::as_ptr(o) as *const () as usize;
-        if st.scopes.contains(&addr) {
+        if st
+            .scopes
+            .iter()
+            .any(|s| Rc::as_ptr(s) as *const () as usize == addr)
+        {
             return Ok(Flow::BreakTo(addr));
         }
     }
@@ -1241,6 +1245,14 @@ fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
             // reads it, without handing the value back through it.
             if let [RefPart::Property(_, name)] = r.parts.as_slice() {
                 if let Some(Value::Object(o)) = st.slots.get(r.root as usize) {
+                    // The innermost loop's `$foreach.hasNext`, read from the
+                    // loop's own scope without the call.
+                    if let Some(top) = st.scopes.last() {
+                        if std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(top)) && &**name == "hasNext"
+                        {
+                            return Ok(top.has_next.get());
+                        }
+                    }
                     return Ok(match o.property(name) {
                         Some(v) => reference_truth(st, &v),
                         None => reference_truth(st, &Value::Null),
@@ -1545,7 +1557,7 @@ fn render_foreach(
     });
     let scope_obj: Rc<dyn HostObject> = scope.clone();
     let scope_addr = Rc::as_ptr(&scope_obj) as *const () as usize;
-    st.scopes.push(scope_addr);
+    st.scopes.push(Rc::clone(&scope));
     st.set(SLOT_FOREACH, Value::Object(scope_obj));
 
     let max = st.opts.limits.foreach_max;
