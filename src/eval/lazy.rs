@@ -39,6 +39,27 @@ pub trait Tape {
     fn with_str_member(&self, _node: u32, _key: &str, _f: &mut dyn FnMut(&str)) -> bool {
         false
     }
+    /// [`Tape::with_str_member`] for an `escapeJavaScript` of the member: a
+    /// string written with escapes is not decoded, `f` gets
+    /// [`StrMember::JsEscaped`] instead.
+    fn with_str_member_to_escape(
+        &self,
+        node: u32,
+        key: &str,
+        f: &mut dyn FnMut(StrMember<'_>),
+    ) -> bool {
+        self.with_str_member(node, key, &mut |s| f(StrMember::Text(s)))
+    }
+}
+
+/// A short string member of a document, for [`Tape::with_str_member_to_escape`].
+pub enum StrMember<'a> {
+    /// The string.
+    Text(&'a str),
+    /// Written with escapes: the function appends commons-lang's
+    /// `escapeJavaScript` of the decoded string to its argument, straight
+    /// from the document's text, and returns the decoded string's length.
+    JsEscaped(&'a dyn Fn(&mut String) -> usize),
 }
 
 /// What [`Tape::member`] found.

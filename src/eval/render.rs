@@ -47,6 +47,7 @@ use super::compile::{
     SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
 };
 use super::error::{RenderError, RenderErrorKind};
+use super::lazy::StrMember;
 use super::methods;
 use super::ops;
 use super::options::{NullMode, RenderOptions};
@@ -979,9 +980,13 @@ fn write_str_arg_call(
     }
     let root = st.slots.get(r.root as usize)?;
     let mut done = None;
-    let mut write = |s: &str, key: Option<(&Expr, Span)>| {
+    let mut write = |s: StrMember<'_>, key: Option<(&Expr, Span)>| {
         done = Some((|| {
             st.step(src, arg.span())?;
+            let s = match s {
+                StrMember::Text(s) => s,
+                StrMember::JsEscaped(w) => return Ok(Some(write_js_escaped(w, out, st.budget))),
+            };
             if let Some((k, get)) = key {
                 st.step(src, k.span())?;
                 st.check_output(src, get, s.len())?;
@@ -990,13 +995,13 @@ fn write_str_arg_call(
         })());
     };
     match (root, r.parts.as_slice()) {
-        (Value::Str(s), []) => write(s, None),
+        (Value::Str(s), []) => write(StrMember::Text(s), None),
         (Value::Map(m), [RefPart::Property(_, key)]) if !is_class_getter(key) => {
             let m = m.try_borrow().ok()?;
-            if !m.with_str_member(key, &mut |s| write(s, None)) {
+            if !m.with_str_member_to_escape(key, &mut |s| write(s, None)) {
                 m.with_str(key, |v| {
                     if let Some(Value::Str(s)) = v {
-                        write(s, None);
+                        write(StrMember::Text(s), None);
                     }
                 });
             }
@@ -1017,7 +1022,7 @@ fn write_str_arg_call(
             let m = m.try_borrow_mut().ok()?;
             m.with_str(key, |v| {
                 if let Some(Value::Str(s)) = v {
-                    write(s, Some((k, *get)));
+                    write(StrMember::Text(s), Some((k, *get)));
                 }
             });
         }
@@ -1028,6 +1033,24 @@ fn write_str_arg_call(
         Ok(None) => None,
         Err(e) => Some(Err(e)),
     }
+}
+
+/// `escapeJavaScript` of a document's string written with escapes, straight
+/// from its text ([`StrMember::JsEscaped`]), charged as the call on the
+/// decoded string is: a scan of it, then what it built (nothing written when
+/// the scan is over the budget).
+fn write_js_escaped(
+    w: &dyn Fn(&mut String) -> usize,
+    out: &mut String,
+    budget: &Budget,
+) -> Result<(), CallError> {
+    let start = out.len();
+    let decoded = w(out);
+    if let Err(e) = budget.scan(decoded) {
+        out.truncate(start);
+        return Err(e.into());
+    }
+    budget.alloc(out.len() - start).map_err(CallError::from)
 }
 
 /// The argument of a printed `escapeJavaScript` call. When it is a call on a

@@ -135,6 +135,20 @@ impl Map {
         }
     }
 
+    /// [`Map::with_str_member`] for an `escapeJavaScript` of the member
+    /// ([`super::lazy::Tape::with_str_member_to_escape`]).
+    #[inline]
+    pub fn with_str_member_to_escape(
+        &self,
+        key: &str,
+        f: &mut dyn FnMut(super::lazy::StrMember<'_>),
+    ) -> bool {
+        match self.entries.source() {
+            Some((tape, node)) => tape.with_str_member_to_escape(node, key, f),
+            None => false,
+        }
+    }
+
     /// The value of the string key `key`, null when absent (`get(key)`).
     #[inline]
     pub fn get_str(&self, key: &str) -> Value {
@@ -310,9 +324,13 @@ pub trait HostObject: fmt::Debug {
         None
     }
 
-    /// Is `$obj.name(x)` commons-lang's `escapeJavaScript(x)`? Then a printed
+    /// Is `$obj.name(x)` commons-lang's `escapeJavaScript(x)`, charged as a
+    /// scan of `x` and then what it writes? Then a printed
     /// `$obj.name($other.call(args))` first offers `$other` to write its call's
-    /// result escaped, in one pass ([`HostObject::write_escaped_call`]).
+    /// result escaped, in one pass ([`HostObject::write_escaped_call`]), and
+    /// a printed `$obj.name($doc.key)`, where `$doc.key` is a request body's
+    /// string written with escapes, is escaped by the walker straight from
+    /// the body's text.
     fn escapes_javascript(&self, _name: &str) -> bool {
         false
     }

@@ -33,7 +33,7 @@ mod scan;
 
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::jstring;
-use crate::eval::lazy::{Lazy, Member, Tape};
+use crate::eval::lazy::{Lazy, Member, StrMember, Tape};
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
 use crate::eval::value::{Entries, Key, List, Map, Value};
 
@@ -1295,6 +1295,32 @@ impl Tape for Document {
         true
     }
 
+    fn with_str_member_to_escape(
+        &self,
+        node: u32,
+        key: &str,
+        f: &mut dyn FnMut(StrMember<'_>),
+    ) -> bool {
+        let Found::At(v) = self.find_member(node, key) else {
+            return false;
+        };
+        let Some(text) = self.short_text(v) else {
+            return false;
+        };
+        match v.kind {
+            STRING => f(StrMember::Text(text)),
+            ESCAPED => {
+                let quote = self.text.as_bytes().get((v.pos as usize).wrapping_sub(1));
+                let quote = quote.copied().unwrap_or(b'"');
+                f(StrMember::JsEscaped(&|out| {
+                    escape_javascript_decoded(text, quote, out)
+                }));
+            }
+            _ => return false,
+        }
+        true
+    }
+
     fn with_str_member(&self, node: u32, key: &str, f: &mut dyn FnMut(&str)) -> bool {
         let Found::At(v) = self.find_member(node, key) else {
             return false;
@@ -1719,6 +1745,100 @@ fn decode_checked(raw: &str, quote: u8, out: &mut String) {
             _ => {}
         }
     }
+}
+
+/// `escapeJavaScript` of what [`decode_checked`] makes of `raw`, in one pass
+/// over `raw` without the decoded string: the bytes both leave as they are
+/// are copied in runs, and each character either changes (an escape, a
+/// quote, a slash, anything not printable ASCII) is decoded as
+/// [`decode_checked`] decodes it, then escaped as
+/// [`super::util::escape_javascript_into`] escapes it. Returns the decoded
+/// string's length (what a call on it is charged for).
+pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) -> usize {
+    let b = raw.as_bytes();
+    let mut decoded = 0;
+    let mut i = 0;
+    let escape = |c: char, out: &mut String| {
+        super::util::escape_char(c, out);
+        c.len_utf8()
+    };
+    while i < b.len() {
+        let run = i;
+        i = run_end_in(
+            b,
+            i,
+            |x| decode_stops(x, quote) | js_escapes(x),
+            |c| {
+                (0x20..0x7f).contains(&c) && !matches!(c, b'"' | b'\\' | b'/' | b'\'') && c != quote
+            },
+        )
+        .min(b.len());
+        if i > run {
+            crate::eval::print::push_short(out, raw.get(run..i).unwrap_or(""));
+            decoded += i - run;
+        }
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        // Dropped by decoding: control characters and DEL written raw.
+        if c < 0x20 || c == 0x7f {
+            i += 1;
+            continue;
+        }
+        if c != b'\\' && c != quote {
+            // Kept by decoding, changed by escaping: a quote, a slash, or a
+            // character beyond ASCII.
+            let Some(ch) = raw.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            i += ch.len_utf8();
+            decoded += escape(ch, out);
+            continue;
+        }
+        // An escape (as decode_checked reads it).
+        let Some(&e) = b.get(i + 1) else {
+            break;
+        };
+        i += 2;
+        let ch = match e {
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'"' | b'\\' | b'/' | b'\'' => char::from(e),
+            b'u' => {
+                let v = hex_at(b, i, 4).unwrap_or(0xFFFD);
+                i += 4;
+                let v = if (0xD800..=0xDBFF).contains(&v) {
+                    let low = hex_at(b, i + 2, 4).unwrap_or(0xDC00);
+                    i += 6;
+                    0x10000 + ((v - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
+                } else {
+                    v
+                };
+                char::from_u32(v).unwrap_or('\u{FFFD}')
+            }
+            b'x' => {
+                let v = hex_at(b, i, 2).unwrap_or(0xFFFD);
+                i += 2;
+                char::from_u32(v).unwrap_or('\u{FFFD}')
+            }
+            // Any other character, whole, is dropped.
+            e => {
+                if e >= 0x80 {
+                    i += match e {
+                        0xC0..=0xDF => 1,
+                        0xE0..=0xEF => 2,
+                        _ => 3,
+                    };
+                }
+                continue;
+            }
+        };
+        decoded += escape(ch, out);
+    }
+    decoded
 }
 
 /// 10⁰ to 10¹⁵, each exact in a double.

@@ -45,35 +45,41 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
         if i > run {
             crate::eval::print::push_short(out, s.get(run..i).unwrap_or(""));
         }
-        let Some(&b) = bytes.get(i) else {
-            break;
-        };
-        let simple = match b {
-            b'\'' => "\\'",
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'/' => "\\/",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            _ => "",
-        };
-        if !simple.is_empty() {
-            out.push_str(simple);
-            i += 1;
-            continue;
-        }
-        // Other controls, and everything above 0x7F as UTF-16 code units.
         let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
             break;
         };
         i += c.len_utf8();
-        // A lone surrogate as itself (see `crate::eval::jstring`).
-        for unit in jstring::char_units(c) {
-            super::json::push_unicode_escape(u32::from(unit), out);
-        }
+        escape_char(c, out);
+    }
+}
+
+/// One character as [`escape_javascript_into`] writes it.
+#[inline]
+pub(crate) fn escape_char(c: char, out: &mut String) {
+    let simple = match c {
+        '\'' => "\\'",
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '/' => "\\/",
+        '\u{8}' => "\\b",
+        '\u{c}' => "\\f",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => "",
+    };
+    if !simple.is_empty() {
+        out.push_str(simple);
+        return;
+    }
+    if JS_PLAIN.get(c as usize).copied().unwrap_or(false) {
+        out.push(c);
+        return;
+    }
+    // Other controls, and everything above 0x7F as UTF-16 code units; a lone
+    // surrogate as itself (see `crate::eval::jstring`).
+    for unit in jstring::char_units(c) {
+        super::json::push_unicode_escape(u32::from(unit), out);
     }
 }
 

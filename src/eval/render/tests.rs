@@ -11,7 +11,7 @@ const EVENT: &str = r#"{
   "queryStringParameters": {"q": "a/b"},
   "stageVariables": {"v": "</script>"},
   "requestContext": {"stage": "dev", "identity": {"sourceIp": "198.51.100.7", "userAgent": null}},
-  "body": "{\"s\": \"SKU-1\", \"e\": \"Item \\\"0\\\" it's\\u00e9\", \"d\": 26.22, \"i\": 7, \"n\": null, \"t\": true, \"r\": \"r1\", \"r\": \"r2\", \"o\": {\"p\": \"x\"}, \"a\": [1]}"
+  "body": "{\"s\": \"SKU-1\", \"e\": \"Item \\\"0\\\" it's\\u00e9\", \"d\": 26.22, \"i\": 7, \"n\": null, \"t\": true, \"r\": \"r1\", \"r\": \"r2\", \"o\": {\"p\": \"x\"}, \"a\": [1], \"nested\": {\"e\": \"Item \\\"0\\\" it's\\u00e9\", \"long\": \"A string of more than sixty-four bytes once decoded: \\\"quoted\\\", it's \\u00e9t\\u00e9 / \\ud83d\\ude00 \\n\\x41.\"}}"
 }"#;
 
 /// Templates whose references take a shortcut (with the shortcuts on).
@@ -34,6 +34,11 @@ const TEMPLATES: &[&str] = &[
      [$util.escapeJavaScript($o.e)][$util.escapeJavaScript($o.get('e'))][$util.escapeJavaScript($o.r)]\
      [$util.escapeJavaScript($o.d)][$util.escapeJavaScript($o.o.p)]#set($o.new = 1)\
      [$util.escapeJavaScript($o.s)][$util.escapeJavaScript($o.get('s'))][$o.s]",
+    // Strings with escapes in an object not yet built (the root object is
+    // built by `$input.path`'s size check), a long one's decoded length
+    // charged as steps.
+    "#set($o = $input.path('$'))#set($n = $o.nested)[$util.escapeJavaScript($n.e)]\
+     [$util.escapeJavaScript($n.long)][$n.long][$util.escapeJavaScript($n.missing)]",
     // Chains of properties through maps.
     "[$context.stage][$context.identity.sourceIp][$context.identity.userAgent][$context.identity.none]\
      #set($m = {\"a\": {\"b\": {\"c\": 'deep'}, \"l\": [1], \"n\": $null}})\

@@ -957,3 +957,68 @@ fn escaped_strings_decode_alike_at_every_place() {
         }
     }
 }
+
+/// The pieces of strings with escapes, well formed or not.
+fn arb_escaped_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("a"),
+        Just("Z09 "),
+        Just("\\\""),
+        Just("\\'"),
+        Just("\\\\"),
+        Just("\\/"),
+        Just("\\b\\f\\n\\r\\t"),
+        Just("\\u00e9"),
+        Just("\\u0041"),
+        Just("\\u0027"),
+        Just("\\u001f"),
+        Just("\\ud83d\\ude00"),
+        Just("\\ud800"),
+        Just("\\udc00"),
+        Just("\\x41"),
+        Just("\\q"),
+        Just("\\é"),
+        Just("\\"),
+        Just("\\u12"),
+        Just("\""),
+        Just("'"),
+        Just("/"),
+        Just("é"),
+        Just("€😀"),
+        Just("\u{1}"),
+        Just("\u{7f}"),
+        Just("\t"),
+        Just("<b>"),
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    /// escapeJavaScript straight from a string's escaped text (as the body
+    /// reader checks it) writes what decoding it and escaping the result
+    /// writes, and tells its decoded length.
+    #[test]
+    fn escaping_the_escaped_text_is_escaping_the_decoded_string(
+        raw in arb_escaped_text(),
+        single in any::<bool>(),
+    ) {
+        let quote = if single { b'\'' } else { b'"' };
+        // As the body reader takes it: the escapes checked, up to the quote.
+        let text = format!("{raw}{}", char::from(quote));
+        let first = plain_end(text.as_bytes(), 0, quote);
+        let end = if first == raw.len() {
+            Some(first)
+        } else {
+            escaped_end(text.as_bytes(), first, quote)
+        };
+        prop_assume!(end == Some(raw.len()));
+        let mut decoded = String::new();
+        decode_checked(&raw, quote, &mut decoded);
+        let mut want = String::from("x");
+        crate::runtime::util::escape_javascript_into(&decoded, &mut want);
+        let mut got = String::from("x");
+        let n = escape_javascript_decoded(&raw, quote, &mut got);
+        prop_assert_eq!(got, want);
+        prop_assert_eq!(n, decoded.len());
+    }
+}
