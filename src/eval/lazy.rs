@@ -33,6 +33,9 @@ pub trait Tape {
     fn write_member(&self, _node: u32, _key: &str, _out: &mut String) -> bool {
         false
     }
+    /// At least as many as the items or entries any container of the tape
+    /// holds (each takes at least a byte of the text: the text's length).
+    fn size_bound(&self) -> usize;
     /// `f` of the value of `key` in the object `node`, when it is a short
     /// string (decoded). `false`: `f` not called (the caller reads the member
     /// as a value).
@@ -144,6 +147,13 @@ impl<T: Built> Lazy<T> {
     pub fn take_built(&mut self) -> Option<T> {
         self.src = None;
         self.cell.take()
+    }
+
+    /// While the contents are not built: at least as many as the items or
+    /// entries they will hold ([`Tape::size_bound`]).
+    #[inline]
+    pub fn unbuilt_size_bound(&self) -> Option<usize> {
+        self.source().map(|(tape, _)| tape.size_bound())
     }
 
     /// Where the contents are read from while they are not built.

@@ -1225,10 +1225,25 @@ fn eval_args(st: &mut State<'_>, src: &str, args: &[Expr]) -> R<SmallVec<[Value;
 /// Strings and lists made by methods or operators stay within the output limit.
 #[inline]
 fn check_value_size(st: &State<'_>, src: &str, span: Span, v: &Value) -> R<()> {
+    let max = st.opts.limits.output_max;
+    // A body's container not yet built is not built to be counted when it
+    // cannot hold more than the limit (`$input.path('$')` stays lazy).
     let len = match v {
         Value::Str(s) => s.len(),
-        Value::List(l) => l.borrow().items.len(),
-        Value::Map(m) => m.borrow().entries.len(),
+        Value::List(l) => {
+            let l = l.borrow();
+            match l.items.unbuilt_size_bound() {
+                Some(bound) if bound <= max => 0,
+                _ => l.items.len(),
+            }
+        }
+        Value::Map(m) => {
+            let m = m.borrow();
+            match m.entries.unbuilt_size_bound() {
+                Some(bound) if bound <= max => 0,
+                _ => m.entries.len(),
+            }
+        }
         _ => 0,
     };
     st.check_output(src, span, len)

@@ -1295,6 +1295,10 @@ impl Tape for Document {
         true
     }
 
+    fn size_bound(&self) -> usize {
+        self.text.len()
+    }
+
     fn with_str_member_to_escape(
         &self,
         node: u32,

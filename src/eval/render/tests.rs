@@ -34,9 +34,9 @@ const TEMPLATES: &[&str] = &[
      [$util.escapeJavaScript($o.e)][$util.escapeJavaScript($o.get('e'))][$util.escapeJavaScript($o.r)]\
      [$util.escapeJavaScript($o.d)][$util.escapeJavaScript($o.o.p)]#set($o.new = 1)\
      [$util.escapeJavaScript($o.s)][$util.escapeJavaScript($o.get('s'))][$o.s]",
-    // Strings with escapes in an object not yet built (the root object is
-    // built by `$input.path`'s size check), a long one's decoded length
-    // charged as steps.
+    // Strings with escapes in an object not yet built (a nested one: the
+    // root is built once a container member of it is read), a long one's
+    // decoded length charged as steps.
     "#set($o = $input.path('$'))#set($n = $o.nested)[$util.escapeJavaScript($n.e)]\
      [$util.escapeJavaScript($n.long)][$n.long][$util.escapeJavaScript($n.missing)]",
     // Chains of properties through maps.
@@ -110,4 +110,31 @@ fn shortcuts_render_and_charge_as_the_general_path() {
         assert_eq!(fast, general, "{src}");
         assert!(fast[0].starts_with("ok"), "{src}: {}", fast[0]);
     }
+}
+
+/// A method's result that is a body's container not yet built is counted
+/// for the output limit (and built to be counted) only when it may pass the
+/// limit: the same results whether it is built or not.
+#[test]
+fn unbuilt_containers_meet_the_output_limit_as_built_ones() {
+    let req = match Request::from_event_json(r#"{"body": "[1,2,3,4,5,6,7,8,9,10]"}"#) {
+        Ok(r) => r,
+        Err(e) => panic!("event: {e}"),
+    };
+    let template = match MappingTemplate::parse("#set($l = $input.path('$'))$l.size()") {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    let with_output_max = |max: usize| {
+        let mut opts = GatewayOptions::default();
+        opts.render.limits.output_max = max;
+        match template.render(&req, &opts) {
+            Ok(r) => format!("ok {}", r.body),
+            Err(e) => format!("error {e}"),
+        }
+    };
+    // 10 items in 22 bytes of text.
+    assert!(with_output_max(9).contains("output larger than 9 bytes"));
+    assert_eq!(with_output_max(10), "ok 10");
+    assert_eq!(with_output_max(22), "ok 10");
 }
