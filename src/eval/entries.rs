@@ -12,8 +12,8 @@
 //! Templates tend to read a map's keys in their order (`$m.get($k)` for each
 //! `$k` of `$m.keySet()`, `$item.a` then `$item.b`), so each map keeps a hint:
 //! the position after the last one found (the first, after the last entry).
-//! A search first compares the key of that entry; the hint is only a guess, confirmed by that comparison, so any
-//! value of it finds the same entry.
+//! A search first compares the key of that entry; the hint is only a guess,
+//! confirmed by that comparison, so any value of it finds the same entry.
 
 use std::cell::{Cell, OnceCell};
 use std::hash::{BuildHasher, Hash};
