@@ -1516,10 +1516,14 @@ enum Iter {
 }
 
 impl Iter {
+    /// Java's `hasNext()`: an `ArrayList`'s iterator compares its cursor with
+    /// the list's size now; a map's knows its next entry from its last
+    /// `next()`, so an entry put during the last iteration is not reached
+    /// (and `next()` is never called to fail on it).
     fn has_next(&self) -> bool {
         match self {
             Iter::List(l, i, _) => *i < l.borrow().items.len(),
-            Iter::Map(m, i, _) => *i < m.borrow().entries.len(),
+            Iter::Map(_, i, len) => *i < *len,
         }
     }
 
