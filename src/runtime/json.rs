@@ -1305,44 +1305,33 @@ impl Tape for Document {
         key: &str,
         f: &mut dyn FnMut(StrMember<'_>),
     ) -> bool {
-        let Found::At(v) = self.find_member(node, key) else {
+        let Some((v, text)) = self.short_str_member(node, key) else {
             return false;
         };
-        let Some(text) = self.short_text(v) else {
-            return false;
-        };
-        match v.kind {
-            STRING => f(StrMember::Text(text)),
-            ESCAPED => {
-                let quote = self.text.as_bytes().get((v.pos as usize).wrapping_sub(1));
-                let quote = quote.copied().unwrap_or(b'"');
-                f(StrMember::JsEscaped(&|out| {
-                    escape_javascript_decoded(text, quote, out)
-                }));
-            }
-            _ => return false,
+        if v.kind == ESCAPED {
+            let quote = self.quote(v);
+            f(StrMember::JsEscaped(&|out| {
+                escape_javascript_decoded(text, quote, out)
+            }));
+        } else {
+            f(StrMember::Text(text));
         }
         true
     }
 
     fn with_str_member(&self, node: u32, key: &str, f: &mut dyn FnMut(&str)) -> bool {
-        let Found::At(v) = self.find_member(node, key) else {
+        let Some((v, text)) = self.short_str_member(node, key) else {
             return false;
         };
-        let Some(text) = self.short_text(v) else {
-            return false;
-        };
-        match v.kind {
-            STRING => f(text),
-            ESCAPED => {
-                // The document's buffer, taken out while `f` runs.
-                let mut buf = std::mem::take(&mut self.keys.borrow_mut().1);
-                buf.clear();
-                self.decode(v, text, &mut buf);
-                f(&buf);
-                self.keys.borrow_mut().1 = buf;
-            }
-            _ => return false,
+        if v.kind == ESCAPED {
+            // The document's buffer, taken out while `f` runs.
+            let mut buf = std::mem::take(&mut self.keys.borrow_mut().1);
+            buf.clear();
+            self.decode(v, text, &mut buf);
+            f(&buf);
+            self.keys.borrow_mut().1 = buf;
+        } else {
+            f(text);
         }
         true
     }
@@ -1378,8 +1367,26 @@ impl Document {
     /// The content `raw` of the [`ESCAPED`] string node `n`, decoded into
     /// `out` (its quote is the byte before it).
     fn decode(&self, n: Node, raw: &str, out: &mut String) {
+        decode_checked(raw, self.quote(n), out);
+    }
+
+    /// The quote of the string node `n` (the byte before its content).
+    fn quote(&self, n: Node) -> u8 {
         let quote = self.text.as_bytes().get((n.pos as usize).wrapping_sub(1));
-        decode_checked(raw, quote.copied().unwrap_or(b'"'), out);
+        quote.copied().unwrap_or(b'"')
+    }
+
+    /// The value of `key` in the object `node` and its text, when it is a
+    /// short string ([`STRING`], or [`ESCAPED`]: its content undecoded).
+    #[inline]
+    fn short_str_member(&self, node: u32, key: &str) -> Option<(Node, &str)> {
+        let Found::At(v) = self.find_member(node, key) else {
+            return None;
+        };
+        if v.kind != STRING && v.kind != ESCAPED {
+            return None;
+        }
+        Some((v, self.short_text(v)?))
     }
 
     /// Whether the key node `k`, escaped or unquoted, reads as `key`.
@@ -1709,46 +1716,63 @@ fn decode_checked(raw: &str, quote: u8, out: &mut String) {
             i = end + 1;
             continue;
         }
-        let Some(&e) = b.get(end + 1) else {
-            return;
-        };
-        i = end + 2;
-        match e {
-            b'b' => out.push('\u{8}'),
-            b'f' => out.push('\u{c}'),
-            b'n' => out.push('\n'),
-            b'r' => out.push('\r'),
-            b't' => out.push('\t'),
-            b'"' | b'\\' | b'/' | b'\'' => out.push(char::from(e)),
-            b'u' => {
-                let v = hex_at(b, i, 4).unwrap_or(0xFFFD);
-                i += 4;
-                let c = if (0xD800..=0xDBFF).contains(&v) {
-                    // Its low half follows (checked): `\\uDCxx`.
-                    let low = hex_at(b, i + 2, 4).unwrap_or(0xDC00);
-                    i += 6;
-                    0x10000 + ((v - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
-                } else {
-                    v
-                };
-                out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
-            }
-            b'x' => {
-                let v = hex_at(b, i, 2).unwrap_or(0xFFFD);
-                i += 2;
-                out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
-            }
-            // Any other character, whole, is dropped.
-            e if e >= 0x80 => {
+        // (Past the end: nothing, and the loop ends.)
+        let (c, next) = decode_escape(b, end + 1);
+        i = next;
+        if let Some(c) = c {
+            out.push(c);
+        }
+    }
+}
+
+/// The escape whose character (after the backslash) is at `at` in `b`, as
+/// json-smart decodes it: the character it stands for (`None`: an escape
+/// json-smart drops), and where the text goes on. Escapes are checked by
+/// [`escaped_end`] before; unchecked text decodes to something, never fails.
+#[inline(always)]
+fn decode_escape(b: &[u8], at: usize) -> (Option<char>, usize) {
+    let Some(&e) = b.get(at) else {
+        return (None, at);
+    };
+    let mut i = at + 1;
+    let c = match e {
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'"' | b'\\' | b'/' | b'\'' => char::from(e),
+        b'u' => {
+            let v = hex_at(b, i, 4).unwrap_or(0xFFFD);
+            i += 4;
+            let v = if (0xD800..=0xDBFF).contains(&v) {
+                // Its low half follows (checked): `\\uDCxx`.
+                let low = hex_at(b, i + 2, 4).unwrap_or(0xDC00);
+                i += 6;
+                0x10000 + ((v - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
+            } else {
+                v
+            };
+            char::from_u32(v).unwrap_or('\u{FFFD}')
+        }
+        b'x' => {
+            let v = hex_at(b, i, 2).unwrap_or(0xFFFD);
+            i += 2;
+            char::from_u32(v).unwrap_or('\u{FFFD}')
+        }
+        // Any other character, whole, is dropped.
+        e => {
+            if e >= 0x80 {
                 i += match e {
                     0xC0..=0xDF => 1,
                     0xE0..=0xEF => 2,
                     _ => 3,
                 };
             }
-            _ => {}
+            return (None, i);
         }
-    }
+    };
+    (Some(c), i)
 }
 
 /// `escapeJavaScript` of what [`decode_checked`] makes of `raw`, in one pass
@@ -1799,46 +1823,11 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
             decoded += escape(ch, out);
             continue;
         }
-        // An escape (as decode_checked reads it).
-        let Some(&e) = b.get(i + 1) else {
-            break;
-        };
-        i += 2;
-        let ch = match e {
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'"' | b'\\' | b'/' | b'\'' => char::from(e),
-            b'u' => {
-                let v = hex_at(b, i, 4).unwrap_or(0xFFFD);
-                i += 4;
-                let v = if (0xD800..=0xDBFF).contains(&v) {
-                    let low = hex_at(b, i + 2, 4).unwrap_or(0xDC00);
-                    i += 6;
-                    0x10000 + ((v - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
-                } else {
-                    v
-                };
-                char::from_u32(v).unwrap_or('\u{FFFD}')
-            }
-            b'x' => {
-                let v = hex_at(b, i, 2).unwrap_or(0xFFFD);
-                i += 2;
-                char::from_u32(v).unwrap_or('\u{FFFD}')
-            }
-            // Any other character, whole, is dropped.
-            e => {
-                if e >= 0x80 {
-                    i += match e {
-                        0xC0..=0xDF => 1,
-                        0xE0..=0xEF => 2,
-                        _ => 3,
-                    };
-                }
-                continue;
-            }
+        // An escape (as decode_checked reads it; past the end: nothing).
+        let (ch, next) = decode_escape(b, i + 1);
+        i = next;
+        let Some(ch) = ch else {
+            continue;
         };
         decoded += escape(ch, out);
     }

@@ -26,6 +26,21 @@ fn parse(text: &str) -> Result<Value, String> {
                             assert!(matches!(v, Value::Str(_)), "{text:?}: {k}");
                             assert_eq!(seen.as_deref(), Some(&*v.to_java_string()), "{text:?}");
                         }
+                        // escapeJavaScript of it, straight from the body's text.
+                        let mut escaped = None;
+                        if lm.borrow().with_str_member_to_escape(k, &mut |m| {
+                            escaped = Some(match m {
+                                StrMember::Text(s) => crate::runtime::util::escape_javascript(s),
+                                StrMember::JsEscaped(w) => {
+                                    let mut out = String::new();
+                                    w(&mut out);
+                                    out
+                                }
+                            })
+                        }) {
+                            let want = crate::runtime::util::escape_javascript(&v.to_java_string());
+                            assert_eq!(escaped, Some(want), "{text:?}: {k}");
+                        }
                         let read = lm.borrow().get_str(k);
                         assert_eq!(read.to_json_string(), v.to_json_string(), "{text:?}: {k}");
                     }
