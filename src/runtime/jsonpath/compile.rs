@@ -148,6 +148,18 @@ pub(crate) fn compile(src: &str, base: usize, nesting: usize) -> Result<Compiled
     if src.is_empty() {
         return Err(err("Path may not be null empty", base));
     }
+    match compile_simple(src) {
+        Some(c) => Ok(c),
+        None => compile_general(src, base, nesting),
+    }
+}
+
+/// [`compile`] of any path, by Jayway's steps.
+pub(crate) fn compile_general(
+    src: &str,
+    base: usize,
+    nesting: usize,
+) -> Result<Compiled, PathError> {
     let all: Vec<char> = src.chars().collect();
     let (trimmed, lead) = java_trim(&all);
     // Offsets in `path` map back to `src` through these.
@@ -247,6 +259,52 @@ pub(crate) fn compile(src: &str, base: usize, nesting: usize) -> Result<Compiled
     Ok(Compiled {
         tokens,
         is_root_path,
+    })
+}
+
+/// The commonest paths, `$` then `.name` and `[digits]` steps (names of
+/// ASCII letters, digits, `_` and `-`; at most 9 digits), compiled without
+/// the general compiler's copies, to the same tokens; `None` for any other
+/// path. The property tests check it against [`compile`]'s general path.
+pub(crate) fn compile_simple(src: &str) -> Option<Compiled> {
+    let b = src.as_bytes();
+    let mut rest = b.strip_prefix(b"$")?;
+    let mut tokens = Vec::with_capacity(1 + b.iter().filter(|&&c| c == b'.' || c == b'[').count());
+    tokens.push(Token::Root);
+    while let Some((&first, after)) = rest.split_first() {
+        let run = |s: &[u8], ok: fn(&u8) -> bool| s.iter().position(|c| !ok(c)).unwrap_or(s.len());
+        match first {
+            b'.' => {
+                let n = run(after, |&c| {
+                    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+                });
+                let (name, tail) = after.split_at_checked(n)?;
+                if name.is_empty() {
+                    return None;
+                }
+                tokens.push(Token::Property(vec![std::str::from_utf8(name)
+                    .ok()?
+                    .to_string()]));
+                rest = tail;
+            }
+            b'[' => {
+                let n = run(after, u8::is_ascii_digit);
+                let (digits, tail) = after.split_at_checked(n)?;
+                if digits.is_empty() || digits.len() > 9 {
+                    return None;
+                }
+                rest = tail.strip_prefix(b"]")?;
+                let i = digits
+                    .iter()
+                    .fold(0i32, |v, &d| v * 10 + i32::from(d - b'0'));
+                tokens.push(Token::Array(ArrayOp::SingleIndex(i)));
+            }
+            _ => return None,
+        }
+    }
+    Some(Compiled {
+        tokens,
+        is_root_path: true,
     })
 }
 

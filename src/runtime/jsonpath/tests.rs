@@ -197,3 +197,50 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn simple_paths_compile_as_the_general_compiler_compiles_them(
+        steps in proptest::collection::vec(
+            proptest::prop_oneof![
+                "\\.[a-zA-Z0-9_-]{0,4}",
+                "\\[[0-9]{0,11}\\]",
+                "[.\\[\\]$@*' ?,:a1-]{1,2}",
+            ],
+            0..5,
+        ),
+        root in "[$@ a]?",
+    ) {
+        let p = format!("{root}{}", steps.concat());
+        let simple = super::compile::compile_simple(&p);
+        let general = super::compile::compile_general(&p, 0, 0);
+        if let Some(c) = simple {
+            let general = general.map_err(|e| format!("{p}: {e}"));
+            let Ok(g) = general else {
+                return Err(proptest::test_runner::TestCaseError::fail(format!("{p}: general fails")));
+            };
+            proptest::prop_assert_eq!(format!("{:?}", c.tokens), format!("{:?}", g.tokens), "{}", p);
+            proptest::prop_assert_eq!(c.is_root_path, g.is_root_path);
+        }
+    }
+}
+
+#[test]
+fn the_commonest_paths_take_the_simple_compiler() {
+    for p in ["$", "$.a", "$.items[0].sku", "$[12].a-b_c.d9", "$.a[0][1]"] {
+        assert!(super::compile::compile_simple(p).is_some(), "{p}");
+    }
+    for p in [
+        "$.",
+        "$..a",
+        "$.a b",
+        " $.a",
+        "$['a']",
+        "$[-1]",
+        "$.*",
+        "a.b",
+        "$[1234567890]",
+    ] {
+        assert!(super::compile::compile_simple(p).is_none(), "{p}");
+    }
+}
