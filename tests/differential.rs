@@ -944,7 +944,7 @@ fn generate_body_case(rng: &mut Rng) -> (String, String) {
         } else {
             format!("'{path}'")
         };
-        let stmt = match rng.below(25) {
+        let stmt = match rng.below(29) {
             0 => format!("$input.path({quoted})"),
             1 => format!("$input.json({quoted})"),
             2 => format!("$r.{k}"),
@@ -969,6 +969,13 @@ fn generate_body_case(rng: &mut Rng) -> (String, String) {
             21 => format!("#set($l = $input.path({quoted}))$l.size() $l.isEmpty() $l"),
             22 => format!("$r.{k}.length() $r.{k}.toString()"),
             23 => format!("$util.escapeJavaScript($input.json({quoted}))"),
+            // A map's views: live, and with no get(i).
+            24 => format!(
+                "#set($ks = $r.keySet())#set($p = $r.put(\"{k}\", {i}))$ks $ks.size() $ks.contains(\"{k}\") [$ks.get(0)]"
+            ),
+            25 => format!("$r.values() $r.values().contains({i}) $r.entrySet() [$r.values()[0]]"),
+            26 => format!("#set($x = $r.keySet().remove(\"{k}\"))$x $r"),
+            27 => "#foreach($k in $r.keySet())$k#if($foreach.hasNext),#end#end".to_string(),
             _ => format!("#set($m = $r.{k})#if($m.size() > 0)[$m.get(0)]#end"),
         };
         t.push_str(&stmt);

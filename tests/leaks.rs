@@ -70,8 +70,12 @@ const CYCLES: &[&str] = &[
     "#set($a=[1])#set($b=[2])#set($d=$a.add($b))#set($d=$b.add($a))$a",
     // Through addAll, set, a map entry and a nested literal.
     "#set($l=[1])#set($d=$l.addAll([$l, [$l]]))#set($d=$l.set(0, $l))$l.size()",
-    "#set($m={'a':1})#set($e=$m.entrySet())#set($d=$e[0].setValue($e))$m.size()",
-    "#set($m={'a':1})#set($e=$m.entrySet())#set($d=$e[0].setValue($e[0]))",
+    "#set($m={'a':1})#set($e=$m.entrySet())#foreach($x in $e)#set($d=$x.setValue($e))#end$m.size()",
+    "#set($m={'a':1})#set($e=$m.entrySet())#foreach($x in $e)#set($d=$x.setValue($x))#end",
+    // A map that holds a view of itself (a view reads its map).
+    "#set($m={'a':1})#set($d=$m.put('k',$m.keySet()))$m",
+    "#set($m={'a':1})#set($d=$m.put('v',$m.values()))$m",
+    "#set($m={'a':1})#set($l=[$m.entrySet()])#set($d=$m.put('l',$l))$m.size()",
     // A long chain of cycles built in a loop.
     "#foreach($i in [1..200])#set($x=[$i])#set($d=$x.add($x))#set($m={'x':$x})#set($d=$x.add($m))#end",
     // The body's own document made to hold itself.

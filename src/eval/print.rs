@@ -217,6 +217,26 @@ impl<'o, 'b> Printer<'o, 'b> {
                 })?;
                 self.push("{")
             }
+            Value::Object(o) if o.map_view().is_some() => {
+                // A map's view prints as `AbstractCollection.toString` does,
+                // and a JSON array writes it as a list: its elements as a list.
+                let mut items = o.elements(self.budget).unwrap_or(Ok(Vec::new()))?;
+                if let Some((m, kind)) = o.map_view() {
+                    for x in &mut items {
+                        let this = match x {
+                            Value::Object(xo) => xo
+                                .map_view()
+                                .is_some_and(|(xm, xk)| xk == kind && Rc::ptr_eq(&xm, &m)),
+                            _ => false,
+                        };
+                        if this && !json {
+                            // Java's view is one object: the same one, in itself.
+                            *x = Value::str("(this Collection)");
+                        }
+                    }
+                }
+                self.value(&Value::new_list(items), json)
+            }
             Value::Object(o) => {
                 if json {
                     self.open(Frame::Quote {

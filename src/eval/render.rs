@@ -51,7 +51,7 @@ use super::lazy::StrMember;
 use super::methods;
 use super::ops;
 use super::options::{NullMode, RenderOptions};
-use super::value::{CallError, CallResult, HostObject, Value};
+use super::value::{CallError, CallResult, HostObject, MapView, Value};
 use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
 use crate::syntax::whitespace_len;
@@ -1512,7 +1512,9 @@ fn int_value(v: &Value) -> Option<i64> {
 /// Iteration state over a live list or map, as a Java iterator sees it.
 enum Iter {
     List(super::value::ListRef, usize, usize),
-    Map(super::value::MapRef, usize, usize),
+    /// A map's values (`#foreach` over the map), or the elements of one of
+    /// its views.
+    Map(super::value::MapRef, usize, usize, MapView),
 }
 
 impl Iter {
@@ -1523,7 +1525,7 @@ impl Iter {
     fn has_next(&self) -> bool {
         match self {
             Iter::List(l, i, _) => *i < l.borrow().items.len(),
-            Iter::Map(_, i, len) => *i < *len,
+            Iter::Map(_, i, len, _) => *i < *len,
         }
     }
 
@@ -1546,16 +1548,20 @@ impl Iter {
                     None => std::mem::take(slot),
                 }
             }
-            Iter::Map(m, i, len) => {
-                let m = m.borrow();
-                if m.entries.len() != *len {
+            Iter::Map(m, i, len, kind) => {
+                let map = m.borrow();
+                if map.entries.len() != *len {
                     return Err(());
                 }
                 let at = *i;
                 *i += 1;
-                match m.entries.get_index(at) {
-                    Some((_, v)) => std::mem::replace(slot, v.clone()),
-                    None => std::mem::take(slot),
+                match (map.entries.get_index(at), *kind) {
+                    (Some((_, v)), MapView::Values) => std::mem::replace(slot, v.clone()),
+                    (Some((k, _)), MapView::Keys) => std::mem::replace(slot, k.to_value()),
+                    (Some((k, v)), MapView::Entries) => {
+                        std::mem::replace(slot, super::methods::map::MapEntry::value(m, k, v))
+                    }
+                    (None, _) => std::mem::take(slot),
                 }
             }
         };
@@ -1583,8 +1589,15 @@ fn render_foreach(
         }
         Value::Map(m) => {
             let len = m.borrow().entries.len();
-            Iter::Map(m.clone(), 0, len)
+            Iter::Map(m.clone(), 0, len, MapView::Values)
         }
+        Value::Object(o) => match o.map_view() {
+            Some((m, kind)) => {
+                let len = m.borrow().entries.len();
+                Iter::Map(m, 0, len, kind)
+            }
+            None => return Ok(Flow::Normal),
+        },
         _ => return Ok(Flow::Normal),
     };
 

@@ -364,6 +364,32 @@ pub trait HostObject: fmt::Debug {
     /// Lets go of the values the object holds: the cycle collector found it
     /// unreachable.
     fn release(&self) {}
+
+    /// A `java.util.Collection`'s elements, in its iteration order, copied
+    /// and charged to `budget` (printing, `addAll`, `String.join` read them
+    /// so). `None`: the object is no collection.
+    fn elements(&self, _budget: &Budget) -> Option<Result<Vec<Value>, Exceeded>> {
+        None
+    }
+
+    /// A view of a map's keys, values or entries (`keySet()`, `values()`,
+    /// `entrySet()`): the map, and which view. `#foreach` iterates the map
+    /// itself through it, as Java's view iterators do. `None` for other
+    /// objects.
+    fn map_view(&self) -> Option<(MapRef, MapView)> {
+        None
+    }
+}
+
+/// Which of a map's views a [`HostObject::map_view`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapView {
+    /// `keySet()`: `java.util.LinkedHashMap$LinkedKeySet`.
+    Keys,
+    /// `values()`: `java.util.LinkedHashMap$LinkedValues`.
+    Values,
+    /// `entrySet()`: `java.util.LinkedHashMap$LinkedEntrySet`.
+    Entries,
 }
 
 /// The Java class name of a host object: its `class` property if it has one.

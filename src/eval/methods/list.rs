@@ -131,6 +131,20 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             list.items.extend(tail);
             ok(Value::Bool(changed))
         }
+        // ArrayList.batchRemove: keeps each element that `c` holds (retainAll)
+        // or does not hold (removeAll); whether any was dropped.
+        ("removeAll" | "retainAll", [c]) => {
+            let items = charged!(collection_items(c, l, &list.items, budget)?);
+            let keep_held = name == "retainAll";
+            let mut keep = Vec::with_capacity(len);
+            for x in list.items.iter() {
+                let held = charged!(position(&items, x, budget)).is_some();
+                keep.push(held == keep_held);
+            }
+            let mut flags = keep.into_iter();
+            list.items.retain(|_| flags.next().unwrap_or(true));
+            ok(Value::Bool(list.items.len() != len))
+        }
         ("containsAll", [c]) => {
             let items = charged!(collection_items(c, l, &list.items, budget)?);
             for v in &items {
@@ -185,8 +199,8 @@ fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>
     Ok(None)
 }
 
-/// The elements of a `Collection` argument (a list; a map is no Collection),
-/// copied (and charged): `None` for anything else.
+/// The elements of a `Collection` argument (a list or a map's view; a map
+/// is no Collection), copied (and charged): `None` for anything else.
 fn collection_items(
     c: &Value,
     this: &ListRef,
@@ -198,6 +212,8 @@ fn collection_items(
         // `$l.addAll($l)`: the list is borrowed here; Java copies it first.
         Value::List(o) if Rc::ptr_eq(this, o) => Some(copy(this_items)),
         Value::List(o) => o.try_borrow().ok().map(|o| copy(&o.items)),
+        // A map's view.
+        Value::Object(o) => o.elements(budget),
         _ => None,
     }
 }

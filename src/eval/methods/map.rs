@@ -5,8 +5,8 @@ use std::rc::{Rc, Weak};
 
 use super::object::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
-use crate::eval::budget::{Budget, CONTAINER_BYTES, ENTRY_BYTES};
-use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, Value};
+use crate::eval::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES};
+use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, MapView, Value};
 
 /// A `Map.Entry` of a map's `entrySet()`; `setValue` writes through to the map.
 #[derive(Debug)]
@@ -19,7 +19,7 @@ pub struct MapEntry {
 }
 
 impl MapEntry {
-    fn value(map: &MapRef, key: &Key, value: &Value) -> Value {
+    pub(crate) fn value(map: &MapRef, key: &Key, value: &Value) -> Value {
         Value::Object(Rc::new_cyclic(|this| MapEntry {
             map: map.clone(),
             key: key.clone(),
@@ -115,6 +115,255 @@ impl HostObject for MapEntry {
     }
 }
 
+/// A live view of a map: what `keySet()`, `values()` and `entrySet()`
+/// return. It reads the map at each use, so it sees the entries put or
+/// removed after it was made, and its `remove` and `clear` change the map,
+/// as Java's views do; it has no `get` (a `Set` is no `List`), and
+/// `#foreach` over it iterates the map itself (a change of the map's size
+/// during the loop is a `ConcurrentModificationException`).
+#[derive(Debug)]
+pub struct CollectionView {
+    /// `None` once the cycle collector let go of it.
+    map: RefCell<Option<MapRef>>,
+    kind: MapView,
+}
+
+impl CollectionView {
+    pub(crate) fn value(map: &MapRef, kind: MapView) -> Value {
+        Value::Object(Rc::new(CollectionView {
+            map: RefCell::new(Some(map.clone())),
+            kind,
+        }))
+    }
+
+    fn map(&self) -> Option<MapRef> {
+        self.map.try_borrow().ok()?.clone()
+    }
+
+    fn class_name(&self) -> &'static str {
+        match self.kind {
+            MapView::Keys => "java.util.LinkedHashMap$LinkedKeySet",
+            MapView::Values => "java.util.LinkedHashMap$LinkedValues",
+            MapView::Entries => "java.util.LinkedHashMap$LinkedEntrySet",
+        }
+    }
+
+    /// `contains(x)`: a key, a value (by `equals`), or an entry whose key
+    /// the map has with an equal value.
+    fn contains(&self, m: &MapRef, x: &Value, budget: &Budget) -> Result<bool, Exceeded> {
+        let Ok(map) = m.try_borrow() else {
+            return Ok(false);
+        };
+        match self.kind {
+            MapView::Keys => Ok(map.entries.contains_key(&x.to_key(budget)?)),
+            MapView::Values => {
+                for v in map.entries.values() {
+                    if v.java_equals(x, budget)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            MapView::Entries => {
+                let Value::Object(o) = x else {
+                    return Ok(false);
+                };
+                let Some((k, v)) = o.entry() else {
+                    return Ok(false);
+                };
+                match map.entries.get(&k.to_key(budget)?) {
+                    Some(have) => have.java_equals(&v, budget),
+                    None => Ok(false),
+                }
+            }
+        }
+    }
+
+    fn contains_all(&self, m: &MapRef, items: &[Value], budget: &Budget) -> Result<bool, Exceeded> {
+        for x in items {
+            if !self.contains(m, x, budget)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// `remove(x)`: the entry of that key, of the first equal value, or
+    /// that entry; whether one was removed.
+    fn remove(&self, m: &MapRef, x: &Value, budget: &Budget) -> Result<bool, Exceeded> {
+        let key = match self.kind {
+            MapView::Keys => Some(x.to_key(budget)?),
+            MapView::Values => {
+                let Ok(map) = m.try_borrow() else {
+                    return Ok(false);
+                };
+                let mut found = None;
+                for (k, v) in map.entries.iter() {
+                    if v.java_equals(x, budget)? {
+                        found = Some(k.clone());
+                        break;
+                    }
+                }
+                found
+            }
+            MapView::Entries => {
+                if !self.contains(m, x, budget)? {
+                    return Ok(false);
+                }
+                match x {
+                    Value::Object(o) => o.entry().map(|(k, _)| k.to_key(budget)).transpose()?,
+                    _ => None,
+                }
+            }
+        };
+        let Some(key) = key else {
+            return Ok(false);
+        };
+        let Ok(mut map) = m.try_borrow_mut() else {
+            return Ok(false);
+        };
+        budget.scan(map.entries.len().saturating_mul(ENTRY_BYTES))?;
+        Ok(map.entries.shift_remove(&key).is_some())
+    }
+
+    /// The elements of a collection argument (a list or a view).
+    fn argument_elements(c: &Value, budget: &Budget) -> Option<Result<Vec<Value>, Exceeded>> {
+        match c {
+            Value::List(l) => {
+                let l = l.try_borrow().ok()?;
+                Some(budget.slots(l.items.len()).map(|()| l.items.to_vec()))
+            }
+            Value::Object(o) => o.elements(budget),
+            _ => None,
+        }
+    }
+}
+
+/// A map's keys, values or entries, in order, copied and charged.
+pub(crate) fn view_elements(
+    m: &MapRef,
+    kind: MapView,
+    budget: &Budget,
+) -> Result<Vec<Value>, Exceeded> {
+    let Ok(map) = m.try_borrow() else {
+        return Ok(Vec::new());
+    };
+    let n = map.entries.len();
+    budget.slots(n)?;
+    Ok(match kind {
+        MapView::Keys => map.entries.keys().map(Key::to_value).collect(),
+        MapView::Values => map.entries.values().cloned().collect(),
+        MapView::Entries => {
+            budget.alloc(n.saturating_mul(CONTAINER_BYTES))?;
+            map.entries
+                .iter()
+                .map(|(k, v)| MapEntry::value(m, k, v))
+                .collect()
+        }
+    })
+}
+
+impl HostObject for CollectionView {
+    fn property(&self, name: &str) -> Option<Value> {
+        match name {
+            "class" | "Class" => Some(JavaClass::value(self.class_name())),
+            "empty" | "Empty" => {
+                let m = self.map()?;
+                let empty = m.try_borrow().ok()?.entries.is_empty();
+                Some(Value::Bool(empty))
+            }
+            _ => None,
+        }
+    }
+
+    fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
+        let m = self.map()?;
+        let len = m.try_borrow().map_or(0, |m| m.entries.len());
+        let set = self.kind != MapView::Values;
+        match (name, args) {
+            ("size", []) => ok(Value::Int(i32::try_from(len).unwrap_or(i32::MAX))),
+            ("isEmpty", []) => ok(Value::Bool(len == 0)),
+            ("contains", [x]) => ok(Value::Bool(charged!(self.contains(&m, x, budget)))),
+            ("containsAll", [c]) => {
+                let items = charged!(Self::argument_elements(c, budget)?);
+                ok(Value::Bool(charged!(self.contains_all(&m, &items, budget))))
+            }
+            ("remove", [x]) => ok(Value::Bool(charged!(self.remove(&m, x, budget)))),
+            ("clear", []) => {
+                charge!(budget.steps(len as u64));
+                if let Ok(mut map) = m.try_borrow_mut() {
+                    map.entries.clear();
+                }
+                void()
+            }
+            ("add" | "addAll", [_]) => err("java.lang.UnsupportedOperationException"),
+            ("toString", []) => {
+                let items = charged!(view_elements(&m, self.kind, budget));
+                let s = charged!(Value::new_list(items).java_string(budget));
+                ok(Value::Str(Rc::from(s)))
+            }
+            // AbstractSet's: the sum of the elements' hash codes (a values
+            // view keeps Object's, by identity: not known here).
+            ("hashCode", []) if set => {
+                let items = charged!(view_elements(&m, self.kind, budget));
+                let mut h = 0i32;
+                for x in &items {
+                    h = h.wrapping_add(charged!(java_hash(x, budget)));
+                }
+                ok(Value::Int(h))
+            }
+            // AbstractSet's: another set of the same size holding them all.
+            ("equals", [other]) if set => {
+                let other_set = match other {
+                    Value::Object(o) => o.map_view().filter(|(_, k)| *k != MapView::Values),
+                    _ => None,
+                };
+                let same = match other_set {
+                    Some((om, kind)) if om.try_borrow().is_ok_and(|o| o.entries.len() == len) => {
+                        let items = charged!(view_elements(&om, kind, budget));
+                        charged!(self.contains_all(&m, &items, budget))
+                    }
+                    _ => false,
+                };
+                ok(Value::Bool(same))
+            }
+            ("getClass", []) => ok(JavaClass::value(self.class_name())),
+            _ => None,
+        }
+    }
+
+    /// `[a, b]`, unmetered.
+    fn to_java_string(&self) -> String {
+        match self.map() {
+            Some(m) => view_elements(&m, self.kind, &Budget::unmetered())
+                .map(|items| Value::new_list(items).to_java_string())
+                .unwrap_or_default(),
+            None => "[]".into(),
+        }
+    }
+
+    fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        if let Some(m) = self.map() {
+            f(&Value::Map(m));
+        }
+    }
+
+    fn release(&self) {
+        if let Ok(mut m) = self.map.try_borrow_mut() {
+            *m = None;
+        }
+    }
+
+    fn elements(&self, budget: &Budget) -> Option<Result<Vec<Value>, Exceeded>> {
+        let m = self.map()?;
+        Some(view_elements(&m, self.kind, budget))
+    }
+
+    fn map_view(&self) -> Option<(MapRef, MapView)> {
+        Some((self.map()?, self.kind))
+    }
+}
+
 /// `get(key)` of a string `key`, found by the string itself (no key is
 /// built). `None`: `key` is not a string, or the map is in use (Java throws
 /// `ConcurrentModificationException` there).
@@ -136,23 +385,9 @@ pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) ->
         };
     }
     match (name, args) {
-        ("keySet", []) | ("values", []) | ("entrySet", []) => {
-            let map = m.try_borrow().ok()?;
-            let n = map.entries.len();
-            charge!(budget.slots(n));
-            let items = match name {
-                "keySet" => map.entries.keys().map(Key::to_value).collect(),
-                "values" => map.entries.values().cloned().collect(),
-                _ => {
-                    charge!(budget.alloc(n.saturating_mul(CONTAINER_BYTES)));
-                    map.entries
-                        .iter()
-                        .map(|(k, v)| MapEntry::value(m, k, v))
-                        .collect()
-                }
-            };
-            return ok(Value::new_list(items));
-        }
+        ("keySet", []) => return ok(CollectionView::value(m, MapView::Keys)),
+        ("values", []) => return ok(CollectionView::value(m, MapView::Values)),
+        ("entrySet", []) => return ok(CollectionView::value(m, MapView::Entries)),
         ("putAll", [Value::Map(o)]) => {
             if Rc::ptr_eq(o, m) {
                 return void();

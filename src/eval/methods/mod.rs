@@ -39,7 +39,7 @@ macro_rules! charged {
 }
 
 mod list;
-mod map;
+pub(crate) mod map;
 mod number;
 mod object;
 mod property;

@@ -537,8 +537,15 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let Some(Some(sep)) = str_arg(sep) else {
                 return None;
             };
+            // An `Iterable`: a list, or a map's view.
+            let iterable = match rest {
+                [Value::List(_)] => true,
+                [Value::Object(o)] => o.map_view().is_some(),
+                _ => false,
+            };
             let items: Vec<Value> = match rest {
                 [Value::List(l)] => l.borrow().items.to_vec(),
+                [Value::Object(o)] if iterable => charged!(o.elements(budget)?),
                 _ => rest.to_vec(),
             };
             charge!(budget.steps(items.len() as u64));
@@ -556,7 +563,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                     Value::Str(x) => out.push_str(x),
                     Value::Null => out.push_str("null"),
                     other => {
-                        if matches!(rest, [Value::List(_)]) {
+                        if iterable {
                             return err(format!(
                                 "java.lang.ClassCastException: class {} cannot be cast to class java.lang.CharSequence",
                                 other.java_class_name()

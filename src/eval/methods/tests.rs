@@ -125,8 +125,12 @@ fn map_methods() {
         Some("class java.util.LinkedHashMap".into())
     );
     let entries = call_method(&m, "entrySet", &[], &Budget::unmetered());
-    if let Some(Ok(Value::List(l))) = entries {
-        let first = l.borrow().items.first().cloned().unwrap_or_default();
+    let items = match &entries {
+        Some(Ok(Value::Object(o))) => o.elements(&Budget::unmetered()),
+        _ => None,
+    };
+    if let Some(Ok(items)) = items {
+        let first = items.first().cloned().unwrap_or_default();
         assert_eq!(
             get_property(&first, "key", &Budget::unmetered())
                 .ok()
