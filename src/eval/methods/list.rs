@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
-use crate::eval::value::{ListRef, Value};
+use crate::eval::value::{CallError, ListRef, Value};
 
 fn ioobe(index: i64, len: usize) -> MResult {
     err(format!(
@@ -131,6 +131,28 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             list.items.extend(tail);
             ok(Value::Bool(changed))
         }
+        // List.sort(null): the elements' natural order (Comparable.compareTo),
+        // stable as Java's TimSort is.
+        ("sort", [Value::Null]) => {
+            let n = len as u64;
+            charge!(budget.steps(n.saturating_mul(u64::from(n.max(1).ilog2() + 1))));
+            let mut items = list.items.to_vec();
+            let mut failure = None;
+            items.sort_by(|a, b| {
+                if failure.is_some() {
+                    return std::cmp::Ordering::Equal;
+                }
+                natural_order(a, b, budget).unwrap_or_else(|e| {
+                    failure = Some(e);
+                    std::cmp::Ordering::Equal
+                })
+            });
+            if let Some(e) = failure {
+                return Some(Err(e));
+            }
+            *list.items = items;
+            void()
+        }
         // ArrayList.batchRemove: keeps each element that `c` holds (retainAll)
         // or does not hold (removeAll); whether any was dropped.
         ("removeAll" | "retainAll", [c]) => {
@@ -197,6 +219,29 @@ fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>
         }
     }
     Ok(None)
+}
+
+/// `a.compareTo(b)` as a sort with no comparator calls it: a null is a
+/// NullPointerException, and what is not Comparable, or not comparable
+/// with `b`, a ClassCastException.
+fn natural_order(a: &Value, b: &Value, budget: &Budget) -> Result<std::cmp::Ordering, CallError> {
+    let cce = |from: &Value, to: &str| {
+        CallError::Java(format!(
+            "java.lang.ClassCastException: class {} cannot be cast to class {to}",
+            from.java_class_name()
+        ))
+    };
+    if a.is_null() || b.is_null() {
+        return Err(CallError::Java("java.lang.NullPointerException".into()));
+    }
+    if matches!(a, Value::List(_) | Value::Map(_) | Value::Object(_)) {
+        return Err(cce(a, "java.lang.Comparable"));
+    }
+    match super::call_method(a, "compareTo", std::slice::from_ref(b), budget) {
+        Some(Ok(Value::Int(c))) => Ok(c.cmp(&0)),
+        Some(Err(e)) => Err(e),
+        _ => Err(cce(b, &a.java_class_name())),
+    }
 }
 
 /// The elements of a `Collection` argument (a list or a map's view; a map
