@@ -76,6 +76,9 @@ const CYCLES: &[&str] = &[
     "#set($m={'a':1})#set($d=$m.put('k',$m.keySet()))$m",
     "#set($m={'a':1})#set($d=$m.put('v',$m.values()))$m",
     "#set($m={'a':1})#set($l=[$m.entrySet()])#set($d=$m.put('l',$l))$m.size()",
+    // Copies of containers that hold themselves.
+    "#set($l=[1])#set($d=$l.add($l))#set($c=$l.clone())#set($d=$c.add($c))$c.size()",
+    "#set($m={})#set($d=$m.put('s',$m))#set($c=$m.clone())#set($d=$c.put('c',$c))$c.size()",
     // A long chain of cycles built in a loop.
     "#foreach($i in [1..200])#set($x=[$i])#set($d=$x.add($x))#set($m={'x':$x})#set($d=$x.add($m))#end",
     // The body's own document made to hold itself.

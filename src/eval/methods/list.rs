@@ -1,10 +1,11 @@
 //! `java.util.ArrayList`'s methods (json-smart's `JSONArray` is one too).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
-use crate::eval::value::{CallError, ListRef, Value};
+use crate::eval::value::{CallError, List, ListRef, Value};
 
 fn ioobe(index: i64, len: usize) -> MResult {
     err(format!(
@@ -130,6 +131,17 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             list.items.extend(items);
             list.items.extend(tail);
             ok(Value::Bool(changed))
+        }
+        // A shallow copy, of the same class (a JSONArray's is a JSONArray).
+        ("clone", []) => {
+            charge!(budget.slots(len));
+            let copy = Rc::new(RefCell::new(List {
+                items: list.items.to_vec().into(),
+                json: list.json,
+            }));
+            // Nothing holds the copy yet: it is in no cycle (an insert that
+            // makes one notes it).
+            ok(Value::List(copy))
         }
         // List.sort(null): the elements' natural order (Comparable.compareTo),
         // stable as Java's TimSort is.

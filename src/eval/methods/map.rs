@@ -6,7 +6,7 @@ use std::rc::{Rc, Weak};
 use super::object::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES};
-use crate::eval::value::{CallError, CallResult, HostObject, Key, MapRef, MapView, Value};
+use crate::eval::value::{CallError, CallResult, Entries, HostObject, Key, MapRef, MapView, Value};
 
 /// A `Map.Entry` of a map's `entrySet()`; `setValue` writes through to the map.
 #[derive(Debug)]
@@ -423,6 +423,19 @@ pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) ->
     };
     let len = map.entries.len();
     match (name, args, key) {
+        // A shallow copy: a LinkedHashMap of the same entries.
+        ("clone", [], _) => {
+            charge!(budget.slots(len));
+            charge!(budget.alloc(len.saturating_mul(ENTRY_BYTES)));
+            let entries = map
+                .entries
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let copy = Value::new_map(Entries::from_unique(entries));
+            // Nothing holds the copy yet: it is in no cycle.
+            ok(copy)
+        }
         ("size", [], _) => ok(Value::Int(len as i32)),
         ("isEmpty", [], _) => ok(Value::Bool(len == 0)),
         ("get", [_], Some(key)) => ok(map.entries.get(&key).cloned().unwrap_or_default()),
