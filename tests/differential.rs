@@ -944,7 +944,7 @@ fn generate_body_case(rng: &mut Rng) -> (String, String) {
         } else {
             format!("'{path}'")
         };
-        let stmt = match rng.below(29) {
+        let stmt = match rng.below(31) {
             0 => format!("$input.path({quoted})"),
             1 => format!("$input.json({quoted})"),
             2 => format!("$r.{k}"),
@@ -976,6 +976,9 @@ fn generate_body_case(rng: &mut Rng) -> (String, String) {
             25 => format!("$r.values() $r.values().contains({i}) $r.entrySet() [$r.values()[0]]"),
             26 => format!("#set($x = $r.keySet().remove(\"{k}\"))$x $r"),
             27 => "#foreach($k in $r.keySet())$k#if($foreach.hasNext),#end#end".to_string(),
+            // Copies, and a sort in natural order (failing on mixed types).
+            28 => format!("#set($c = $r.clone())#set($p = $c.put(\"{k}\", {i}))$c|$r|$c.class.name"),
+            29 => format!("#set($l = $input.path({quoted}))$l.sort(null)$l"),
             _ => format!("#set($m = $r.{k})#if($m.size() > 0)[$m.get(0)]#end"),
         };
         t.push_str(&stmt);
