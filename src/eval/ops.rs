@@ -2,7 +2,7 @@
 
 use super::budget::Budget;
 use super::number::Decimal;
-use super::value::{CallError, MapView, Value};
+use super::value::{CallError, Value};
 use crate::syntax::ast::BinOp;
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -290,14 +290,10 @@ fn equals(l: &Value, r: &Value, budget: &Budget) -> Result<bool, CallError> {
     if same_class {
         return Ok(l.java_equals(r, budget)?);
     }
-    // Two views of the same kind are of one class: its `equals` decides
-    // (a values view's is identity, and a map has one values view).
+    // Two views of the same kind are of one class: its `equals` decides.
     if let (Value::Object(a), Value::Object(b)) = (l, r) {
-        if let (Some((ma, ka)), Some((mb, kb))) = (a.map_view(), b.map_view()) {
+        if let (Some((_, ka)), Some((_, kb))) = (a.map_view(), b.map_view()) {
             if ka == kb {
-                if ka == MapView::Values {
-                    return Ok(Rc::ptr_eq(&ma, &mb));
-                }
                 if let Some(res) = a.call("equals", std::slice::from_ref(r), budget) {
                     return Ok(matches!(res?, Value::Bool(true)));
                 }

@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use super::budget::{Budget, Exceeded, CHUNK, MAX_VALUE_DEPTH};
-use super::value::{Key, ListRef, MapRef, Value};
+use super::value::{HostObject, Key, ListRef, MapRef, MapView, Value};
 
 /// Writes the Java `toString()` of `v` into `out` (null as `null`, as
 /// `String.valueOf` writes it).
@@ -217,27 +217,10 @@ impl<'o, 'b> Printer<'o, 'b> {
                 })?;
                 self.push("{")
             }
-            Value::Object(o) if o.map_view().is_some() => {
-                // A map's view prints as `AbstractCollection.toString` does,
-                // and a JSON array writes it as a list: its elements as a list.
-                let mut items = o.elements(self.budget).unwrap_or(Ok(Vec::new()))?;
-                if let Some((m, kind)) = o.map_view() {
-                    for x in &mut items {
-                        let this = match x {
-                            Value::Object(xo) => xo
-                                .map_view()
-                                .is_some_and(|(xm, xk)| xk == kind && Rc::ptr_eq(&xm, &m)),
-                            _ => false,
-                        };
-                        if this && !json {
-                            // Java's view is one object: the same one, in itself.
-                            *x = Value::str("(this Collection)");
-                        }
-                    }
-                }
-                self.value(&Value::new_list(items), json)
-            }
             Value::Object(o) => {
+                if let Some((m, kind)) = o.map_view() {
+                    return self.view(o.as_ref(), &m, kind, json);
+                }
                 if json {
                     self.open(Frame::Quote {
                         start: self.out.len(),
@@ -254,6 +237,34 @@ impl<'o, 'b> Printer<'o, 'b> {
                 }
             }
         }
+    }
+
+    /// A map's view `o` (of `m`): printed as `AbstractCollection.toString`
+    /// prints it, and written by a JSON array as a list: its elements as a
+    /// list. Java's view is one object, so one of the same map and kind
+    /// among its elements is itself.
+    fn view(
+        &mut self,
+        o: &dyn HostObject,
+        m: &MapRef,
+        kind: MapView,
+        json: bool,
+    ) -> Result<(), Exceeded> {
+        let mut items = o.elements(self.budget).unwrap_or(Ok(Vec::new()))?;
+        if !json {
+            for x in &mut items {
+                let this = match x {
+                    Value::Object(xo) => xo
+                        .map_view()
+                        .is_some_and(|(xm, xk)| xk == kind && Rc::ptr_eq(&xm, m)),
+                    _ => false,
+                };
+                if this {
+                    *x = Value::str("(this Collection)");
+                }
+            }
+        }
+        self.value(&Value::new_list(items), json)
     }
 
     fn key(&mut self, k: &Key, json: bool) -> Result<(), Exceeded> {

@@ -256,21 +256,19 @@ fn natural_order(a: &Value, b: &Value, budget: &Budget) -> Result<std::cmp::Orde
     }
 }
 
-/// The elements of a `Collection` argument (a list or a map's view; a map
-/// is no Collection), copied (and charged): `None` for anything else.
+/// [`super::collection_elements`] of an argument of a method of `this`,
+/// whose items (`this_items`) are borrowed here: `$l.addAll($l)` copies them
+/// (as Java copies the list first).
 fn collection_items(
     c: &Value,
     this: &ListRef,
     this_items: &[Value],
     budget: &Budget,
 ) -> Option<Result<Vec<Value>, Exceeded>> {
-    let copy = |items: &[Value]| budget.slots(items.len()).map(|()| items.to_vec());
     match c {
-        // `$l.addAll($l)`: the list is borrowed here; Java copies it first.
-        Value::List(o) if Rc::ptr_eq(this, o) => Some(copy(this_items)),
-        Value::List(o) => o.try_borrow().ok().map(|o| copy(&o.items)),
-        // A map's view.
-        Value::Object(o) => o.elements(budget),
-        _ => None,
+        Value::List(o) if Rc::ptr_eq(this, o) => {
+            Some(budget.slots(this_items.len()).map(|()| this_items.to_vec()))
+        }
+        _ => super::collection_elements(c, budget),
     }
 }

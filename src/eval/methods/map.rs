@@ -225,18 +225,6 @@ impl CollectionView {
         budget.scan(map.entries.len().saturating_mul(ENTRY_BYTES))?;
         Ok(map.entries.shift_remove(&key).is_some())
     }
-
-    /// The elements of a collection argument (a list or a view).
-    fn argument_elements(c: &Value, budget: &Budget) -> Option<Result<Vec<Value>, Exceeded>> {
-        match c {
-            Value::List(l) => {
-                let l = l.try_borrow().ok()?;
-                Some(budget.slots(l.items.len()).map(|()| l.items.to_vec()))
-            }
-            Value::Object(o) => o.elements(budget),
-            _ => None,
-        }
-    }
 }
 
 /// A map's keys, values or entries, in order, copied and charged.
@@ -285,7 +273,7 @@ impl HostObject for CollectionView {
             ("isEmpty", []) => ok(Value::Bool(len == 0)),
             ("contains", [x]) => ok(Value::Bool(charged!(self.contains(&m, x, budget)))),
             ("containsAll", [c]) => {
-                let items = charged!(Self::argument_elements(c, budget)?);
+                let items = charged!(super::collection_elements(c, budget)?);
                 ok(Value::Bool(charged!(self.contains_all(&m, &items, budget))))
             }
             ("remove", [x]) => ok(Value::Bool(charged!(self.remove(&m, x, budget)))),
@@ -312,14 +300,19 @@ impl HostObject for CollectionView {
                 }
                 ok(Value::Int(h))
             }
-            // AbstractSet's: another set of the same size holding them all.
-            ("equals", [other]) if set => {
-                let other_set = match other {
-                    Value::Object(o) => o.map_view().filter(|(_, k)| *k != MapView::Values),
+            // A set view's is AbstractSet's: another set view of the same size
+            // holding them all. A values view's is Object's, identity, and a
+            // map has one values view: a values view of the same map.
+            ("equals", [other]) => {
+                let other = match other {
+                    Value::Object(o) => o.map_view(),
                     _ => None,
                 };
-                let same = match other_set {
-                    Some((om, kind)) if om.try_borrow().is_ok_and(|o| o.entries.len() == len) => {
+                let same = match other {
+                    Some((om, MapView::Values)) => !set && Rc::ptr_eq(&om, &m),
+                    Some((om, kind))
+                        if set && om.try_borrow().is_ok_and(|o| o.entries.len() == len) =>
+                    {
                         let items = charged!(view_elements(&om, kind, budget));
                         charged!(self.contains_all(&m, &items, budget))
                     }

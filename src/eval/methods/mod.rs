@@ -50,13 +50,27 @@ pub use object::{java_hash, JavaClass};
 pub use property::{get_index, get_property, set_index, set_property};
 pub use string::utf16_len;
 
-use super::budget::Budget;
+use super::budget::{Budget, Exceeded};
 use super::value::{CallError, CallResult, Value};
 
 /// Largest string (in bytes) a method may build.
 pub const MAX_STRING: usize = 16 << 20;
 
 type MResult = CallResult;
+
+/// The elements of a `Collection` argument (a list or a map's view; a map
+/// is no Collection), copied and charged: `None` for anything else, or a
+/// list in use.
+fn collection_elements(c: &Value, budget: &Budget) -> Option<Result<Vec<Value>, Exceeded>> {
+    match c {
+        Value::List(l) => {
+            let l = l.try_borrow().ok()?;
+            Some(budget.slots(l.items.len()).map(|()| l.items.to_vec()))
+        }
+        Value::Object(o) => o.elements(budget),
+        _ => None,
+    }
+}
 
 fn ok(v: Value) -> MResult {
     Some(Ok(v))
