@@ -311,6 +311,42 @@ pub struct Ref {
     pub parts: SmallVec<[Part; 1]>,
     pub silent: bool,
     pub backslashes: u32,
+    /// Which of the walker's in-place paths a printed reference of this form
+    /// may take (decided here, once).
+    pub shape: Shape,
+}
+
+/// The forms of printed references the walker renders in place when their
+/// values allow it (see `render::write_in_place`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `$name`.
+    Var,
+    /// `$obj.name(arg)` whose argument is `$s`, `$m.key` or `$m.get(k)`
+    /// (`$util.escapeJavaScript($s)`).
+    CallOnReadable,
+    /// Anything else, and any reference with backslashes in front.
+    Other,
+}
+
+impl Shape {
+    fn of(parts: &[Part], backslashes: u32) -> Shape {
+        if backslashes != 0 {
+            return Shape::Other;
+        }
+        match parts {
+            [] => Shape::Var,
+            [Part::Method(_, _, args)] => match args.as_slice() {
+                [Expr::Ref(a)] => match a.parts.as_slice() {
+                    [] | [Part::Property(..)] => Shape::CallOnReadable,
+                    [Part::Method(_, m, _)] if &**m == "get" => Shape::CallOnReadable,
+                    _ => Shape::Other,
+                },
+                _ => Shape::Other,
+            },
+            _ => Shape::Other,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -630,6 +666,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         Ref {
             span: r.span,
             root,
+            shape: Shape::of(&parts, r.backslashes),
             parts,
             silent: r.silent,
             backslashes: r.backslashes,

@@ -43,7 +43,7 @@ use smallvec::SmallVec;
 
 use super::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use super::compile::{
-    self, Block, Expr, Namespace, Node, Part as RefPart, Program, Ref as Reference, Slot,
+    self, Block, Expr, Namespace, Node, Part as RefPart, Program, Ref as Reference, Shape, Slot,
     SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
 };
 use super::error::{RenderError, RenderErrorKind};
@@ -596,12 +596,90 @@ fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String)
             render_text(st, src, *span, text, out)?;
             continue;
         }
+        if let Node::Ref(r) = node {
+            if write_in_place(st, src, r, out)? {
+                continue;
+            }
+        }
         let flow = render_node(st, src, node, out)?;
         if flow != Flow::Normal {
             return Ok(flow);
         }
     }
     Ok(Flow::Normal)
+}
+
+/// `#if`/`#elseif`/`#else` (its step taken).
+#[inline(always)]
+fn render_if(
+    st: &mut State<'_>,
+    src: &str,
+    branches: &[(Expr, Block)],
+    otherwise: Option<&Block>,
+    out: &mut String,
+) -> R<Flow> {
+    for (cond, body) in branches {
+        if condition(st, src, cond)? {
+            return render_block(st, src, body, out);
+        }
+    }
+    match otherwise {
+        Some(body) => render_block(st, src, body, out),
+        None => Ok(Flow::Normal),
+    }
+}
+
+/// The two commonest printed references, rendered as [`render_node`]
+/// renders them (the node's step first, the output watch last) without the
+/// layers of the general reference path: `$name` holding a short string, and
+/// a one-argument call on an object that escapes (`$util.escapeJavaScript(…)`,
+/// its argument read in place where [`write_str_arg_call`] can). `false`:
+/// neither (nothing charged or written).
+#[inline(always)]
+fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) -> R<bool> {
+    if r.shape == Shape::Other || !shortcuts() {
+        return Ok(false);
+    }
+    let start = out.len();
+    if let [RefPart::Method(span, name, args)] = r.parts.as_slice() {
+        // `$util.escapeJavaScript($s)` and the like: what `render_host_call`
+        // does for it, without the value of `$util` cloned and handed on.
+        let [arg] = args.as_slice() else {
+            return Ok(false);
+        };
+        let Some(Value::Object(o)) = st.slots.get(r.root as usize) else {
+            return Ok(false);
+        };
+        if !o.escapes_javascript(name) {
+            return Ok(false);
+        }
+        st.step(src, r.span)?;
+        match write_str_arg_call(st, src, o, name, arg, out) {
+            Some(res) => res?.map_err(|e| st.call_failed(src, *span, Some(name), e))?,
+            // The general path, its step taken (a reference with parts
+            // renders no `#define` body, so its flow is normal).
+            None => {
+                render_ref(st, src, r, out)?;
+            }
+        }
+        st.wrote(src, r.span, start, out.len())?;
+        return Ok(true);
+    }
+    match st.slots.get(r.root as usize) {
+        Some(Value::Str(s)) if s.len() < super::budget::CHUNK => {
+            if st.define(r.root).is_some() {
+                return Ok(false);
+            }
+            st.step(src, r.span)?;
+            super::print::push_short(out, s);
+        }
+        _ => return Ok(false),
+    }
+    st.budget
+        .alloc(out.len() - start)
+        .map_err(|e| st.exceeded(src, r.span, e))?;
+    st.wrote(src, r.span, start, out.len())?;
+    Ok(true)
 }
 
 /// A text node's bytes (its step taken).
@@ -635,16 +713,7 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             branches,
             otherwise,
             ..
-        } => {
-            for (cond, body) in branches {
-                if condition(st, src, cond)? {
-                    return render_block(st, src, body, out);
-                }
-            }
-            if let Some(body) = otherwise {
-                return render_block(st, src, body, out);
-            }
-        }
+        } => return render_if(st, src, branches, otherwise.as_ref(), out),
         Node::Foreach {
             span,
             var,

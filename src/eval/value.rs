@@ -410,14 +410,14 @@ impl Value {
     /// loop variables and counters on every iteration.
     #[inline(always)]
     pub fn discard(self) {
-        if matches!(
-            self,
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Double(_)
-        ) {
+        match self {
             // Nothing owned: forgetting it frees nothing.
-            std::mem::forget(self);
-        } else {
-            drop(self);
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Double(_) => {
+                std::mem::forget(self)
+            }
+            // A string (a loop over keys or strings): its count dropped here.
+            Value::Str(s) => drop(s),
+            _ => drop(self),
         }
     }
 
@@ -626,7 +626,12 @@ impl Key {
         Key::Str(Rc::from(s))
     }
 
+    #[inline]
     pub fn to_value(&self) -> Value {
+        // Most keys are strings: no jump through the match for them.
+        if let Key::Str(s) = self {
+            return Value::Str(s.clone());
+        }
         match self {
             Key::Null => Value::Null,
             Key::Bool(b) => Value::Bool(*b),

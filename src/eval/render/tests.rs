@@ -39,6 +39,19 @@ const TEMPLATES: &[&str] = &[
     // decoded length charged as steps.
     "#set($o = $input.path('$'))#set($n = $o.nested)[$util.escapeJavaScript($n.e)]\
      [$util.escapeJavaScript($n.long)][$n.long][$util.escapeJavaScript($n.missing)]",
+    // Variables printed in place: short and long strings, a `#define`
+    // block, escaped ones, and what is no string.
+    "#set($s = 'abc')#set($l = \"a string of more than sixty-four bytes, printed from the variable: 0123456789\")\
+     [$s][$l][\\$s][$!s][${s}]#define($d)d$s#end[$d]#set($d = 'set')[$d][$none][$!none]#set($i = 7)[$i]",
+    // The same, each the last thing charged (its steps' order shows).
+    "#set($s = 'abc')$s",
+    "#set($s = \"it's\")$util.escapeJavaScript($s)",
+    "#set($m = {'k': \"it's\"})#set($k = 'k')$util.escapeJavaScript($m.get($k))",
+    "$util.escapeJavaScript(1)",
+    // Calls on `$util` written in place, and those that go the general way.
+    "#set($s = \"it's\")#set($m = {'k': 'v'})[$util.escapeJavaScript($s)][$util.escapeJavaScript(1)]\
+     [$util.escapeJavaScript($input.json('$.s'))][$util.escapeJavaScript($s, 2)][$util.escapeJavaScript()]\
+     [$util.urlEncode($s)][$util.escapeJavaScript(\"$s!\")][$util.escapeJavaScript($m)][\\$util.escapeJavaScript($s)]",
     // Chains of properties through maps.
     "[$context.stage][$context.identity.sourceIp][$context.identity.userAgent][$context.identity.none]\
      #set($m = {\"a\": {\"b\": {\"c\": 'deep'}, \"l\": [1], \"n\": $null}})\
