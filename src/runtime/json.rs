@@ -1813,9 +1813,27 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
             i += 1;
             continue;
         }
+        if matches!(c, b'"' | b'\'' | b'/') && c != quote {
+            // Kept by decoding, escaped with a backslash.
+            out.push('\\');
+            out.push(char::from(c));
+            i += 1;
+            decoded += 1;
+            continue;
+        }
+        if c == b'\\' {
+            if let Some(&e @ (b'"' | b'\\' | b'/' | b'\'')) = b.get(i + 1) {
+                // Decoded to a character escaped with a backslash.
+                out.push('\\');
+                out.push(char::from(e));
+                i += 2;
+                decoded += 1;
+                continue;
+            }
+        }
         if c != b'\\' && c != quote {
-            // Kept by decoding, changed by escaping: a quote, a slash, or a
-            // character beyond ASCII.
+            // Kept by decoding, changed by escaping: a character beyond
+            // ASCII.
             let Some(ch) = raw.get(i..).and_then(|t| t.chars().next()) else {
                 break;
             };

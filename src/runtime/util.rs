@@ -45,6 +45,14 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
         if i > run {
             crate::eval::print::push_short(out, s.get(run..i).unwrap_or(""));
         }
+        if let Some(&b @ (b'"' | b'\'' | b'/' | b'\\')) = bytes.get(i) {
+            // The commonest: a backslash in front, without the character
+            // decoded and matched.
+            out.push('\\');
+            out.push(char::from(b));
+            i += 1;
+            continue;
+        }
         let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
             break;
         };
