@@ -23,7 +23,7 @@
 //! numbers `Double` (±Infinity past its range), or `BigDecimal` when their text
 //! is longer than 18 characters.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -1081,6 +1081,11 @@ struct Document {
     /// What building is charged to: nothing, as the whole document was
     /// charged when it was read.
     budget: Budget,
+    /// Where the last member search of an object that repeats no key found
+    /// it: the object's node, the node after the member, and the member's
+    /// place (from 1). Templates read members in order (`$it.sku`, then
+    /// `$it.qty` …), so the next search of that object starts there.
+    hint: Cell<(u32, u32, u32)>,
 }
 
 /// An object holding more members than this builds its map (with a hash
@@ -1098,6 +1103,7 @@ impl Document {
             mark,
             keys: RefCell::new((Vec::new(), String::new())),
             budget: Budget::unmetered(),
+            hint: Cell::new((u32::MAX, 0, 0)),
         });
         Document::container(&doc, 0, kind)
     }
@@ -1401,13 +1407,64 @@ impl Document {
     /// `$obj.key` of a body) took about 50 instructions more per call. A
     /// repeated key takes its last value, so the walk reads every member,
     /// unless the scan found that the object repeats no key
-    /// ([`DISTINCT_OBJECT`]).
+    /// ([`DISTINCT_OBJECT`]); then it starts after the member the last
+    /// search of the object found ([`Document::hint`]).
     #[inline]
     fn find_member(&self, node: u32, key: &str) -> Found {
-        let (text, key) = (self.text.as_bytes(), key.as_bytes());
         let object = self.node(node as usize);
         let end = (object.end as usize).min(self.nodes.len());
-        let distinct = object.kind == DISTINCT_OBJECT;
+        let first = node as usize + 1;
+        if object.kind != DISTINCT_OBJECT {
+            return match self.search_members(key, first, 0, end, false) {
+                Search::Found(v, ..) | Search::Last(v) => Found::At(v),
+                Search::Absent => Found::Absent,
+                Search::TooMany => Found::TooMany,
+            };
+        }
+        // An object that repeats no key: its first match is the one. The
+        // search starts after the member the last search of this object
+        // found, and goes round to it; each member keeps its place, so one
+        // past `MEMBER_SEARCH_MAX` is met as the whole search meets it.
+        let (at_node, from, place) = self.hint.get();
+        let (from, place) = if at_node == node && from as usize > first {
+            (from as usize, place as usize)
+        } else {
+            (first, 0)
+        };
+        let mut search = self.search_members(key, from, place, end, true);
+        if from > first && matches!(search, Search::Absent | Search::TooMany) {
+            // `from` follows a member within the limit: all of those before
+            // it are, so only a match counts here.
+            if let found @ Search::Found(..) = self.search_members(key, first, 0, from, true) {
+                search = found;
+            }
+        }
+        match search {
+            Search::Found(v, next, place) => {
+                self.hint.set((node, to_u32(next), to_u32(place)));
+                Found::At(v)
+            }
+            Search::Last(v) => Found::At(v),
+            Search::Absent => Found::Absent,
+            Search::TooMany => Found::TooMany,
+        }
+    }
+
+    /// The members of an object from the node `i`, the member there being
+    /// its `place + 1`th, to the node `end`: where the key `key` is. With
+    /// `first`, the first match ends the search; else the last one counts
+    /// (a repeated key takes its last value). Past [`MEMBER_SEARCH_MAX`]
+    /// members the search gives up.
+    #[inline(always)]
+    fn search_members(
+        &self,
+        key: &str,
+        mut i: usize,
+        mut place: usize,
+        end: usize,
+        first: bool,
+    ) -> Search {
+        let (text, key) = (self.text.as_bytes(), key.as_bytes());
         // A key of at most 8 bytes is compared as one word.
         let short = key.len() <= 8;
         let mut padded = [0u8; 8];
@@ -1415,16 +1472,14 @@ impl Document {
             to.copy_from_slice(key);
         }
         let word = u64::from_le_bytes(padded);
-        let mut i = node as usize + 1;
         let mut found = None;
-        let mut n = 0;
         while let (Some(k), Some(v)) = (self.nodes.get(i), self.nodes.get(i + 1)) {
             if i + 1 >= end {
                 break;
             }
-            n += 1;
-            if n > MEMBER_SEARCH_MAX {
-                return Found::TooMany;
+            place += 1;
+            if place > MEMBER_SEARCH_MAX {
+                return Search::TooMany;
             }
             let (start, stop) = (k.pos as usize + 1, k.end as usize);
             let same = if stop >= start {
@@ -1437,21 +1492,31 @@ impl Document {
                 // Escaped or unquoted: read it.
                 self.key_is(*k, key)
             };
-            if same {
-                // A repeated key takes the last value.
-                found = Some(*v);
-                if distinct {
-                    break;
-                }
-            }
-            i = if v.is_container() {
+            let next = if v.is_container() {
                 (v.end as usize).max(i + 2)
             } else {
                 i + 2
             };
+            if same {
+                if first {
+                    return Search::Found(*v, next, place);
+                }
+                found = Some(*v);
+            }
+            i = next;
         }
-        found.map_or(Found::Absent, Found::At)
+        found.map_or(Search::Absent, Search::Last)
     }
+}
+
+/// What [`Document::search_members`] found.
+enum Search {
+    /// The first match: its value's node, the node after it, its place.
+    Found(Node, usize, usize),
+    /// The last match.
+    Last(Node),
+    Absent,
+    TooMany,
 }
 
 /// Where the plain run of a string's content from `i` ends in `b`: at

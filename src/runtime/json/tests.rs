@@ -1037,3 +1037,78 @@ proptest! {
         prop_assert_eq!(n, decoded.len());
     }
 }
+
+/// What a member search found, comparable.
+fn found_key(f: Found) -> (u8, u32, u8) {
+    match f {
+        Found::At(v) => (1, v.pos, v.kind),
+        Found::Absent => (2, 0, 0),
+        Found::TooMany => (3, 0, 0),
+    }
+}
+
+proptest! {
+    /// A member search that starts where the last one of the object found
+    /// its key finds what a search from the object's first member finds:
+    /// the first (only) match of an object that repeats no key, the last
+    /// of one that does, and gives up past `MEMBER_SEARCH_MAX` members.
+    #[test]
+    fn member_searches_from_the_last_found_find_what_whole_searches_find(
+        keys in proptest::collection::vec(0usize..24, 0..22),
+        nested in proptest::collection::vec(any::<bool>(), 22),
+        lookups in proptest::collection::vec(0usize..26, 0..40),
+        objects in 1usize..3,
+    ) {
+        let name = |i: usize| format!("k{i}");
+        let members: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(n, &k)| {
+                let value = if nested.get(n) == Some(&true) {
+                    format!("{{\"{}\": {n}}}", name(k))
+                } else {
+                    n.to_string()
+                };
+                format!("\"{}\": {value}", name(k))
+            })
+            .collect();
+        let object = format!("{{{}}}", members.join(", "));
+        // One object or several alike in an array (hints of other objects).
+        let text = if objects == 1 {
+            object
+        } else {
+            format!("[{}]", vec![object; objects].join(", "))
+        };
+        let nodes = scan::plain(&text, &Budget::unmetered()).ok().flatten();
+        prop_assert!(nodes.is_some(), "{}", text);
+        let doc = Document {
+            text: Arc::from(text.as_str()),
+            nodes: nodes.unwrap_or_default(),
+            mark: false,
+            keys: RefCell::new((Vec::new(), String::new())),
+            budget: Budget::unmetered(),
+            hint: Cell::new((u32::MAX, 0, 0)),
+        };
+        // The object, or the array's objects (each ends where the next starts).
+        let mut object_nodes = Vec::new();
+        let mut i = usize::from(objects > 1);
+        while let Some(n) = doc.nodes.get(i) {
+            object_nodes.push(i as u32);
+            if objects == 1 {
+                break;
+            }
+            i = n.end as usize;
+        }
+        prop_assert_eq!(object_nodes.len(), objects);
+        for (n, &k) in lookups.iter().enumerate() {
+            let node = object_nodes.get(n % object_nodes.len().max(1)).copied().unwrap_or(0);
+            let key = name(k);
+            let hinted = found_key(doc.find_member(node, &key));
+            let kept = doc.hint.get();
+            doc.hint.set((u32::MAX, 0, 0));
+            let whole = found_key(doc.find_member(node, &key));
+            doc.hint.set(kept);
+            prop_assert_eq!(hinted, whole, "{} in node {} of {}", key, node, text);
+        }
+    }
+}
