@@ -2174,6 +2174,47 @@ fn low_bytes(x: u64, n: usize) -> u64 {
     x & u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0)
 }
 
+/// The high bit of each byte of `x` that is not an ASCII digit.
+#[inline(always)]
+fn non_digits(x: u64) -> u64 {
+    let x7 = x & LOW7;
+    // High bit set: at least `0`, at least `:`.
+    (!(x7 + ONES * 0x50) | (x7 + ONES * 0x46) | x) & HIGH
+}
+
+/// The length of the number at the start of `chunk` when it ends inside it
+/// and Java writes it as it is: an integer, or a plain decimal
+/// ([`java_decimal_digits`]). `None` leaves it to [`Compactor::number`]'s
+/// longer way (which also finds what is no number).
+#[inline(always)]
+fn short_plain_number(chunk: &[u8; 8]) -> Option<usize> {
+    let x = u64::from_le_bytes(*chunk);
+    let marks = non_digits(x);
+    // The first byte from `at` on that is no digit, if the chunk has one.
+    let run_end = |at: usize| {
+        let m = marks.checked_shr(8 * at as u32).unwrap_or(0);
+        (m != 0).then(|| at + (m.trailing_zeros() / 8) as usize)
+    };
+    let int_start = usize::from(chunk.first() == Some(&b'-'));
+    let int_end = run_end(int_start)?;
+    let int = chunk.get(int_start..int_end)?;
+    if int.is_empty() || int.len() > 1 && int.first() == Some(&b'0') {
+        return None;
+    }
+    match chunk.get(int_end)? {
+        b'.' => {
+            let frac_end = run_end(int_end + 1)?;
+            let frac = chunk.get(int_end + 1..frac_end)?;
+            let plain =
+                !matches!(chunk.get(frac_end), Some(b'e' | b'E')) && java_decimal_digits(int, frac);
+            plain.then_some(frac_end)
+        }
+        b'e' | b'E' => None,
+        // `-0` is written 0.
+        _ => (int_start == 0 || int != b"0").then_some(int_end),
+    }
+}
+
 /// Is `t` (a JSON number with a fraction) written exactly as Java's
 /// `Double.toString` writes its value? True for plain decimals of at most 15
 /// significant digits (which doubles keep exactly, so no shorter text exists)
@@ -2432,6 +2473,15 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// something else (leading zeros, `-0`, long numbers) goes to the tree.
     fn number(&mut self) -> Option<()> {
         let b = self.b;
+        // Mostly short and plain: copied as one chunk.
+        if let Some(chunk) = b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+            if let Some(n) = short_plain_number(chunk) {
+                self.o.extend_from_slice(chunk);
+                self.o.truncate(self.o.len() - 8 + n);
+                self.r += n;
+                return Some(());
+            }
+        }
         let start = self.r;
         let int_start = start + usize::from(b.get(start) == Some(&b'-'));
         let int_end = self.digits(int_start);
