@@ -2666,12 +2666,8 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             b'\\' => match *b.get(self.r + 1)? {
                 b'u' => {
                     let hex = b.get(self.r + 2..)?.first_chunk::<4>()?;
-                    let mut v = 0u32;
-                    for &h in hex {
-                        v = v * 16 + char::from(h).to_digit(16)?;
-                    }
                     // Surrogates (pairs or lone) take the slow path.
-                    let ch = char::from_u32(v)?;
+                    let ch = char::from_u32(hex_value(hex)?)?;
                     self.r += 6;
                     self.json_char(ch);
                 }
@@ -2772,13 +2768,40 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                 return;
             }
             c => {
+                // Its UTF-8 bytes, appended as one chunk and cut back.
                 let mut buf = [0u8; 4];
-                self.o.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                let n = c.encode_utf8(&mut buf).len();
+                self.o.extend_from_slice(&buf);
+                self.o.truncate(self.o.len() - 4 + n);
                 return;
             }
         };
         self.short_escape(short);
     }
+}
+
+/// The value of four hex digits (of either case), if they are.
+#[inline]
+fn hex_value(hex: &[u8; 4]) -> Option<u32> {
+    let x = u32::from_le_bytes(*hex);
+    if x & 0x8080_8080 != 0 {
+        return None;
+    }
+    // Letters in lower case (digits have the bit already).
+    let lower = x | 0x2020_2020;
+    // The high bit of each byte of `w` that is at least `c` (bytes below
+    // 0x80: no sum carries).
+    let ge = |w: u32, c: u8| w.wrapping_add(0x8080_8080 - 0x0101_0101 * u32::from(c)) & 0x8080_8080;
+    let digit = ge(x, b'0') & !ge(x, b'9' + 1);
+    let letter = ge(lower, b'a') & !ge(lower, b'f' + 1);
+    if digit | letter != 0x8080_8080 {
+        return None;
+    }
+    // Each byte's value: its low 4 bits, and 9 more for a letter.
+    let v = (lower & 0x0f0f_0f0f) + (letter >> 7) * 9;
+    // The first digit is the lowest byte and the most significant.
+    let [a, b, c, d] = v.to_le_bytes().map(u32::from);
+    Some(a << 12 | b << 8 | c << 4 | d)
 }
 
 /// `\uXXXX` with upper-case hex digits.

@@ -1103,3 +1103,24 @@ proptest! {
         prop_assert_eq!(n, decoded.len());
     }
 }
+
+#[test]
+fn hex_values_are_those_of_four_hex_digits() {
+    // Every byte at every place, against the digits' own reading.
+    for c in 0..=255u8 {
+        for at in 0..4 {
+            let mut hex = *b"0aF9";
+            if let Some(h) = hex.get_mut(at) {
+                *h = c;
+            }
+            let expected = std::str::from_utf8(&hex)
+                .ok()
+                .filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|t| u32::from_str_radix(t, 16).ok());
+            assert_eq!(hex_value(&hex), expected, "{hex:?}");
+        }
+    }
+    assert_eq!(hex_value(b"ffff"), Some(0xffff));
+    assert_eq!(hex_value(b"00e9"), Some(0xe9));
+    assert_eq!(hex_value(b"ABCD"), Some(0xabcd));
+}
