@@ -2257,6 +2257,47 @@ fn low_bytes(x: u64, n: usize) -> u64 {
     x & u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0)
 }
 
+/// The high bit of each byte of `x` that is not an ASCII digit.
+#[inline(always)]
+fn non_digits(x: u64) -> u64 {
+    let x7 = x & LOW7;
+    // High bit set: at least `0`, at least `:`.
+    (!(x7 + ONES * 0x50) | (x7 + ONES * 0x46) | x) & HIGH
+}
+
+/// The length of the number at the start of `chunk` when it ends inside it
+/// and Java writes it as it is: an integer, or a plain decimal
+/// ([`java_decimal_digits`]). `None` leaves it to [`Compactor::number`]'s
+/// longer way (which also finds what is no number).
+#[inline(always)]
+fn short_plain_number(chunk: &[u8; 8]) -> Option<usize> {
+    let x = u64::from_le_bytes(*chunk);
+    let marks = non_digits(x);
+    // The first byte from `at` on that is no digit, if the chunk has one.
+    let run_end = |at: usize| {
+        let m = marks.checked_shr(8 * at as u32).unwrap_or(0);
+        (m != 0).then(|| at + (m.trailing_zeros() / 8) as usize)
+    };
+    let int_start = usize::from(chunk.first() == Some(&b'-'));
+    let int_end = run_end(int_start)?;
+    let int = chunk.get(int_start..int_end)?;
+    if int.is_empty() || int.len() > 1 && int.first() == Some(&b'0') {
+        return None;
+    }
+    match chunk.get(int_end)? {
+        b'.' => {
+            let frac_end = run_end(int_end + 1)?;
+            let frac = chunk.get(int_end + 1..frac_end)?;
+            let plain =
+                !matches!(chunk.get(frac_end), Some(b'e' | b'E')) && java_decimal_digits(int, frac);
+            plain.then_some(frac_end)
+        }
+        b'e' | b'E' => None,
+        // `-0` is written 0.
+        _ => (int_start == 0 || int != b"0").then_some(int_end),
+    }
+}
+
 /// Is `t` (a JSON number with a fraction) written exactly as Java's
 /// `Double.toString` writes its value? True for plain decimals of at most 15
 /// significant digits (which doubles keep exactly, so no shorter text exists)
@@ -2515,6 +2556,15 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// something else (leading zeros, `-0`, long numbers) goes to the tree.
     fn number(&mut self) -> Option<()> {
         let b = self.b;
+        // Mostly short and plain: copied as one chunk.
+        if let Some(chunk) = b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+            if let Some(n) = short_plain_number(chunk) {
+                self.o.extend_from_slice(chunk);
+                self.o.truncate(self.o.len() - 8 + n);
+                self.r += n;
+                return Some(());
+            }
+        }
         let start = self.r;
         let int_start = start + usize::from(b.get(start) == Some(&b'-'));
         let int_end = self.digits(int_start);
@@ -2699,12 +2749,8 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             b'\\' => match *b.get(self.r + 1)? {
                 b'u' => {
                     let hex = b.get(self.r + 2..)?.first_chunk::<4>()?;
-                    let mut v = 0u32;
-                    for &h in hex {
-                        v = v * 16 + char::from(h).to_digit(16)?;
-                    }
                     // Surrogates (pairs or lone) take the slow path.
-                    let ch = char::from_u32(v)?;
+                    let ch = char::from_u32(hex_value(hex)?)?;
                     self.r += 6;
                     self.json_char(ch);
                 }
@@ -2805,13 +2851,40 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                 return;
             }
             c => {
+                // Its UTF-8 bytes, appended as one chunk and cut back.
                 let mut buf = [0u8; 4];
-                self.o.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                let n = c.encode_utf8(&mut buf).len();
+                self.o.extend_from_slice(&buf);
+                self.o.truncate(self.o.len() - 4 + n);
                 return;
             }
         };
         self.short_escape(short);
     }
+}
+
+/// The value of four hex digits (of either case), if they are.
+#[inline]
+fn hex_value(hex: &[u8; 4]) -> Option<u32> {
+    let x = u32::from_le_bytes(*hex);
+    if x & 0x8080_8080 != 0 {
+        return None;
+    }
+    // Letters in lower case (digits have the bit already).
+    let lower = x | 0x2020_2020;
+    // The high bit of each byte of `w` that is at least `c` (bytes below
+    // 0x80: no sum carries).
+    let ge = |w: u32, c: u8| w.wrapping_add(0x8080_8080 - 0x0101_0101 * u32::from(c)) & 0x8080_8080;
+    let digit = ge(x, b'0') & !ge(x, b'9' + 1);
+    let letter = ge(lower, b'a') & !ge(lower, b'f' + 1);
+    if digit | letter != 0x8080_8080 {
+        return None;
+    }
+    // Each byte's value: its low 4 bits, and 9 more for a letter.
+    let v = (lower & 0x0f0f_0f0f) + (letter >> 7) * 9;
+    // The first digit is the lowest byte and the most significant.
+    let [a, b, c, d] = v.to_le_bytes().map(u32::from);
+    Some(a << 12 | b << 8 | c << 4 | d)
 }
 
 /// `\uXXXX` with upper-case hex digits.

@@ -565,6 +565,72 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Numbers of every form and length, at every offset from the text's end:
+    /// the chunk that takes short plain ones agrees with the longer way and
+    /// with the tree.
+    #[test]
+    fn compact_numbers_agree_with_the_tree(
+        n in "-?(0|[1-9][0-9]{0,8}|0[0-9]{1,3})?(\\.[0-9]{0,8})?([eE][-+]?[0-9]{0,3})?",
+        pad in "[ ]{0,9}",
+        tail in prop_oneof![Just(",0]"), Just("]"), Just(" ]"), Just("x]"), Just(".5]"), Just("e]")],
+    ) {
+        let text = format!("[{pad}{n}{tail}");
+        let mut out = String::new();
+        let took = compact(&text, &mut out, &Budget::unmetered());
+        if took == Ok(true) {
+            prop_assert_eq!(Some(out), via_tree(&text));
+        }
+        let mut chunk = [b' '; 8];
+        for (to, from) in chunk.iter_mut().zip(format!("{n}{tail}").bytes()) {
+            *to = from;
+        }
+        let ends = matches!(tail, ",0]" | "]" | " ]");
+        if let Some(len) = short_plain_number(&chunk).filter(|_| ends) {
+            // Judged plain: the whole number, which the tree writes as it is.
+            prop_assert_eq!(n.len(), len);
+            prop_assert!(took == Ok(true), "{}", text);
+            prop_assert_eq!(via_tree(&format!("[{n}]")), Some(format!("[{n}]")));
+        }
+        assert_escapes_as_compact(&text)?;
+    }
+}
+
+#[test]
+fn short_plain_numbers() {
+    for (text, len) in [
+        ("0,", Some(1)),
+        ("-0,", None),
+        ("-0.0]", Some(4)),
+        ("13.44, ", Some(5)),
+        ("1234567}", Some(7)),
+        ("12345678", None),
+        ("1.50]", None),
+        ("0.001]", Some(5)),
+        ("0.0001]", None),
+        ("007]", None),
+        ("1e5]", None),
+        ("1.5E2]", None),
+        ("-]", None),
+        ("1.]", None),
+        ("-12.5]", Some(5)),
+    ] {
+        let mut chunk = [b' '; 8];
+        for (to, from) in chunk.iter_mut().zip(text.bytes()) {
+            *to = from;
+        }
+        assert_eq!(short_plain_number(&chunk), len, "{text}");
+        if let Some(len) = len {
+            let n = text.get(..len).unwrap_or("");
+            assert_eq!(
+                via_tree(&format!("[{n}]")),
+                Some(format!("[{n}]")),
+                "{text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn plain_decimals_are_written_as_java_writes_them() {
     // A plain decimal judged canonical must be exactly Double.toString's text.
@@ -1111,4 +1177,25 @@ proptest! {
             prop_assert_eq!(hinted, whole, "{} in node {} of {}", key, node, text);
         }
     }
+}
+
+#[test]
+fn hex_values_are_those_of_four_hex_digits() {
+    // Every byte at every place, against the digits' own reading.
+    for c in 0..=255u8 {
+        for at in 0..4 {
+            let mut hex = *b"0aF9";
+            if let Some(h) = hex.get_mut(at) {
+                *h = c;
+            }
+            let expected = std::str::from_utf8(&hex)
+                .ok()
+                .filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|t| u32::from_str_radix(t, 16).ok());
+            assert_eq!(hex_value(&hex), expected, "{hex:?}");
+        }
+    }
+    assert_eq!(hex_value(b"ffff"), Some(0xffff));
+    assert_eq!(hex_value(b"00e9"), Some(0xe9));
+    assert_eq!(hex_value(b"ABCD"), Some(0xabcd));
 }
