@@ -417,9 +417,19 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(t)
     }
 
-    #[inline]
+    /// The next token, which must be of kind `k`. Inlined (the parser
+    /// expects a token at every other step), with the failure out of line.
+    #[inline(always)]
     fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
-        self.expect_with(k, || what.to_string())
+        let t = self.peek_tok(0)?;
+        if t.kind == k {
+            if k != K::Eof {
+                self.cur += 1;
+            }
+            Ok(t)
+        } else {
+            Err(self.unexpected(&t, what))
+        }
     }
 
     /// [`Parser::expect`] with the expectation written only when needed.
@@ -1732,10 +1742,17 @@ struct Scratch {
     names: Interner,
 }
 
-/// The items of `stack` from `from` on, moved into a vector of their number.
+/// The items of `stack` from `from` on, moved into a vector of their number
+/// in one copy (`split_off(0)` would hand over the stack's own buffer).
 fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
     let from = from.min(stack.len());
-    stack.drain(from..).collect()
+    if from == 0 {
+        let mut v = Vec::with_capacity(stack.len());
+        v.append(stack);
+        v
+    } else {
+        stack.split_off(from)
+    }
 }
 
 impl Scratch {
