@@ -239,6 +239,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     // ----- positions and errors -------------------------------------------
 
     /// A name of the tree: one shared string per distinct name.
+    #[inline(always)]
     fn name(&mut self, name: &str) -> Arc<str> {
         self.scratch.names.intern(name)
     }
