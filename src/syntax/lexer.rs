@@ -243,6 +243,9 @@ pub(crate) struct Token {
     /// [`Lexer::special`]'s list.
     special: u32,
     pub kind: K,
+    /// Zero: with the padding a field, a token is stored with whole writes
+    /// (undefined padding is copied byte by byte).
+    pad: [u8; 3],
 }
 
 impl Token {
@@ -775,8 +778,8 @@ impl<'s> Lexer<'s> {
                         let (kind, len) = match word.get(..n) {
                             Some(b"if") => (K::If, n),
                             Some(b"elseif") => (K::ElseIf, n),
-                            Some(b"end") => (K::End, m::match_kind(K::End, word)?),
-                            Some(b"else") => (K::Else, m::match_kind(K::Else, word)?),
+                            Some(b"end") => (K::End, m::blank_line_tail(word, 3)),
+                            Some(b"else") => (K::Else, m::blank_line_tail(word, 4)),
                             _ => (K::Word, n),
                         };
                         self.push().ok()?;
@@ -861,7 +864,7 @@ impl<'s> Lexer<'s> {
                         (K::StringLiteral, end)
                     }
                     b')' => {
-                        let end = start + m::match_kind(K::RParen, s)?;
+                        let end = start + m::blank_line_tail(s, 1);
                         self.rparen_handler();
                         (K::RParen, end)
                     }
@@ -897,6 +900,7 @@ impl<'s> Lexer<'s> {
             start: start as u32,
             end: end as u32,
             special: 0,
+            pad: [0; 3],
         }
     }
 
@@ -922,6 +926,7 @@ impl<'s> Lexer<'s> {
                     start: start as u32,
                     end: start as u32,
                     special: special(self),
+                    pad: [0; 3],
                 });
             }
             loop {
@@ -956,6 +961,7 @@ impl<'s> Lexer<'s> {
                     start: start as u32,
                     end: self.pos as u32,
                     special: special(self),
+                    pad: [0; 3],
                 });
             }
         }
