@@ -487,7 +487,10 @@ impl<'a, 'm> Parser<'a, 'm> {
                 // Text (what [`Parser::statement`] does with it, in short).
                 self.cur += 1;
                 let span = self.tspan(&t);
-                self.scratch.push_text(&mut out, span, self.lx.special(&t));
+                let special = self.lx.special(&t);
+                if !special.is_empty() {
+                    self.scratch.push_text(&mut out, span, special);
+                }
                 self.scratch.push_source(&mut out, span, self.image(&t));
             } else if t.kind == K::Identifier && plain {
                 // A reference (likewise).
@@ -1776,7 +1779,9 @@ impl Scratch {
         self.push_node(out, node);
     }
 
-    #[inline]
+    /// Inlined: a node is pushed for nearly every statement, and a call
+    /// would copy it once more on the way.
+    #[inline(always)]
     fn push_node(&mut self, out: &mut Out<'_>, node: Node) {
         if let Some(v) = &mut out.spilled {
             v.push(node);
