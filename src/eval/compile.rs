@@ -208,20 +208,31 @@ impl ByAddress {
     }
 }
 
+impl TemplateNamespace {
+    /// [`Namespace::shared_slot`] for an address not seen yet.
+    #[inline(never)]
+    fn new_address(&mut self, address: usize, name: &Arc<str>) -> Slot {
+        let s = self.names.shared_slot(name);
+        self.by_address.insert(address, s);
+        self.by_address.held.push(name.clone());
+        s
+    }
+}
+
 impl Namespace for TemplateNamespace {
     fn slot(&mut self, name: &str) -> Slot {
         self.names.slot(name)
     }
 
+    /// Inlined into the compilation: nearly every name is found by its
+    /// address; a name met for the first time is out of line.
+    #[inline(always)]
     fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
         let address = Arc::as_ptr(name) as *const u8 as usize;
-        if let Some(s) = self.by_address.get(address) {
-            return s;
+        match self.by_address.get(address) {
+            Some(s) => s,
+            None => self.new_address(address, name),
         }
-        let s = self.names.shared_slot(name);
-        self.by_address.insert(address, s);
-        self.by_address.held.push(name.clone());
-        s
     }
 
     fn string(&mut self, s: &str) -> u32 {
