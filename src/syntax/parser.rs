@@ -100,15 +100,16 @@ fn builtin_directive(name: &str) -> Option<bool> {
 }
 
 /// A directive's arguments (most directives have at most three).
-type Args = smallvec::SmallVec<[Arg; 3]>;
+type Args<'a> = smallvec::SmallVec<[Arg<'a>; 3]>;
 
-/// A directive argument (`DirectiveArg`): an expression or a bare word.
-enum Arg {
+/// A directive argument (`DirectiveArg`): an expression or a bare word (as
+/// written in the text: most words are `in` and are dropped unread).
+enum Arg<'a> {
     Expr(Expr),
-    Word(Span, String),
+    Word(Span, &'a str),
 }
 
-impl Arg {
+impl Arg<'_> {
     fn span(&self) -> Span {
         match self {
             Arg::Expr(e) => e.span(),
@@ -818,13 +819,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                     .map(|a| match a {
                         Arg::Expr(Expr::Ref(r)) => r.root,
                         Arg::Expr(e) => self.name(e.span().text(self.src)),
-                        Arg::Word(_, w) => self.name(&w),
+                        Arg::Word(_, w) => self.name(w),
                     })
                     .collect();
-                self.macros.insert(mname.clone());
+                self.macros.insert(mname.to_string());
                 Node::Macro {
                     span,
-                    name: self.name(&mname),
+                    name: self.name(mname),
                     params,
                     body,
                 }
@@ -875,7 +876,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         start: usize,
         rp: &Token,
         head: Span,
-        args: Args,
+        args: Args<'a>,
     ) -> PResult<Node> {
         Ok(match name {
             "include" | "parse" => Node::Include {
@@ -947,13 +948,13 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
     }
 
-    fn foreach(&mut self, span: Span, head: Span, args: Args, body: Block) -> PResult<Node> {
+    fn foreach(&mut self, span: Span, head: Span, args: Args<'a>, body: Block) -> PResult<Node> {
         if args.len() < 2 {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
         let mut it = args.into_iter();
         let (var, var_span): (Arc<str>, Span) = match it.next() {
-            Some(Arg::Expr(Expr::Ref(r))) => (r.root.clone(), r.span),
+            Some(Arg::Expr(Expr::Ref(r))) => (r.root, r.span),
             Some(a) => {
                 let s = a.span();
                 (self.name(s.text(self.src).get(1..).unwrap_or("")), s)
@@ -976,13 +977,13 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `DirectiveArg()`
-    fn directive_arg(&mut self) -> PResult<Arg> {
+    fn directive_arg(&mut self) -> PResult<Arg<'a>> {
         let t = self.peek_tok(0)?;
         match t.kind {
             K::Identifier | K::LCurly => Ok(Arg::Expr(self.reference_expr()?)),
             K::Word => {
                 self.bump()?;
-                Ok(Arg::Word(self.tspan(&t), self.image(&t).to_string()))
+                Ok(Arg::Word(self.tspan(&t), self.image(&t)))
             }
             K::StringLiteral => Ok(Arg::Expr(self.string_literal()?)),
             K::IntegerLiteral => Ok(Arg::Expr(self.integer_literal()?)),
