@@ -208,20 +208,31 @@ impl ByAddress {
     }
 }
 
+impl TemplateNamespace {
+    /// [`Namespace::shared_slot`] for an address not seen yet.
+    #[inline(never)]
+    fn new_address(&mut self, address: usize, name: &Arc<str>) -> Slot {
+        let s = self.names.shared_slot(name);
+        self.by_address.insert(address, s);
+        self.by_address.held.push(name.clone());
+        s
+    }
+}
+
 impl Namespace for TemplateNamespace {
     fn slot(&mut self, name: &str) -> Slot {
         self.names.slot(name)
     }
 
+    /// Inlined into the compilation: nearly every name is found by its
+    /// address; a name met for the first time is out of line.
+    #[inline(always)]
     fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
         let address = Arc::as_ptr(name) as *const u8 as usize;
-        if let Some(s) = self.by_address.get(address) {
-            return s;
+        match self.by_address.get(address) {
+            Some(s) => s,
+            None => self.new_address(address, name),
         }
-        let s = self.names.shared_slot(name);
-        self.by_address.insert(address, s);
-        self.by_address.held.push(name.clone());
-        s
     }
 
     fn string(&mut self, s: &str) -> u32 {
@@ -552,14 +563,14 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn node(&mut self, n: ast::Node) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(span, text),
-            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(*r)),
+            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(r)),
             ast::Node::Set {
                 span,
                 target,
                 value,
             } => Node::Set {
                 span,
-                target: self.boxed_reference(*target),
+                target: self.boxed_reference(target),
                 value: self.expr(value),
             },
             ast::Node::If {
@@ -645,16 +656,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     }
 
     #[inline]
-    fn boxed_reference(&mut self, r: ast::Reference) -> Box<Ref> {
-        Box::new(self.reference(r))
+    fn boxed_reference(&mut self, mut r: Box<ast::Reference>) -> Box<Ref> {
+        Box::new(self.reference(&mut r))
     }
 
+    /// Compiles the reference in the syntax tree's box, taking its parts out
+    /// in place (moving the reference out whole copies it twice).
     #[inline]
-    fn reference(&mut self, r: ast::Reference) -> Ref {
-        (self.seen)(&r);
+    fn reference(&mut self, r: &mut ast::Reference) -> Ref {
+        (self.seen)(r);
         let root = self.ns.shared_slot(&r.root);
         let mut parts = SmallVec::with_capacity(r.parts.len());
-        for p in r.parts {
+        for p in r.parts.drain(..) {
             parts.push(match p {
                 ast::RefPart::Property(span, name) => Part::Property(span, name),
                 ast::RefPart::Method(span, name, args) => {
@@ -684,7 +697,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn expr_inner(&mut self, e: ast::Expr) -> Expr {
         let bx = |c: &mut Self, e: Box<ast::Expr>| Box::new(c.expr(*e));
         match e {
-            ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(*r)),
+            ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(r)),
             ast::Expr::Str {
                 span,
                 value,

@@ -112,14 +112,14 @@ impl Interner {
         h
     }
 
-    /// The shared string of `name`, made if new.
-    #[inline]
+    /// The shared string of `name`, made if new. Inlined where the parser
+    /// names things: most names are there already, and finding one costs
+    /// less than a call; making one is out of line.
+    #[inline(always)]
     pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
-        if self.len * 2 >= self.table.len() {
-            self.grow();
-        }
         let h = self.hash(name);
-        let mask = self.table.len() - 1;
+        // An empty table has no entry to probe (the mask is never used then).
+        let mask = self.table.len().wrapping_sub(1);
         let mut i = (h >> 32) as usize & mask;
         // The table is at most half full: an empty entry comes before the end of a round.
         for _ in 0..self.table.len() {
@@ -127,6 +127,24 @@ impl Interner {
                 Some(Some((eh, s))) if *eh == h && same(s.as_bytes(), name.as_bytes()) => {
                     return s.clone()
                 }
+                Some(Some(_)) => i = (i + 1) & mask,
+                _ => break,
+            }
+        }
+        self.insert(h, name)
+    }
+
+    /// Makes the shared string of `name` (hashed `h`), which is not in the table.
+    #[inline(never)]
+    fn insert(&mut self, h: u64, name: &str) -> Arc<str> {
+        if self.len * 2 >= self.table.len() {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut i = (h >> 32) as usize & mask;
+        // Each round moves to the next entry; an empty one comes before the end of a round.
+        for _ in 0..self.table.len() {
+            match self.table.get(i) {
                 Some(Some(_)) => i = (i + 1) & mask,
                 _ => break,
             }

@@ -232,8 +232,11 @@ impl K {
 }
 
 /// One token. Its image is `text[start..end]` (a `MORE` prefix included).
-/// Sixteen bytes: results carrying one are returned in registers.
+/// Sixteen bytes: results carrying one are returned in registers. Laid out
+/// in the order written (the kind's byte after `special`, then the padding):
+/// storing and reading tokens takes fewer instructions so.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
 pub(crate) struct Token {
     pub start: u32,
     pub end: u32,
@@ -243,6 +246,9 @@ pub(crate) struct Token {
     /// [`Lexer::special`]'s list.
     special: u32,
     pub kind: K,
+    /// Zero: with the padding a field, a token is stored with whole writes
+    /// (undefined padding is copied byte by byte).
+    pad: [u8; 3],
 }
 
 impl Token {
@@ -495,6 +501,13 @@ const fn kinds(state: State) -> &'static [K] {
     }
 }
 
+/// The second byte of `s` (0 if none): read only by the paths that need it,
+/// not for every token.
+#[inline(always)]
+fn second(s: &[u8]) -> u8 {
+    s.get(1).copied().unwrap_or(0)
+}
+
 /// `NodeUtils.getSpecialText` for one special token's image. Byte-wise: the
 /// characters it looks for are ASCII, and it copies nothing else.
 fn special_text_of(img: &str, out: &mut String) {
@@ -674,7 +687,8 @@ impl<'s> Lexer<'s> {
     ) -> Result<(), Box<LexError>> {
         let total = need.saturating_add(ahead);
         out.reserve(total);
-        for i in 1..=total {
+        // `i` counts the tokens lexed before this one.
+        for i in 0..total {
             #[cfg(test)]
             let fast = if self.use_reference {
                 None
@@ -689,7 +703,7 @@ impl<'s> Lexer<'s> {
             };
             out.push(t);
             if t.kind == K::Eof
-                || (i >= need && matches!(t.kind, K::Word | K::BracketedWord | K::RParen))
+                || (i + 1 >= need && matches!(t.kind, K::Word | K::BracketedWord | K::RParen))
             {
                 break;
             }
@@ -717,11 +731,12 @@ impl<'s> Lexer<'s> {
         for _ in 0..2 {
             let s = bytes.get(start..)?;
             let b = *s.first()?;
-            let next = s.get(1).copied().unwrap_or(0);
             if b == b'$' {
                 // `Dollar` (MORE) before an identifier: every state has it,
                 // and no longer token starts so.
-                if !m::is_identifier_start(next) || self.in_comment || self.stack.len() >= MAX_STACK
+                if !m::is_identifier_start(second(s))
+                    || self.in_comment
+                    || self.stack.len() >= MAX_STACK
                 {
                     return None;
                 }
@@ -738,7 +753,7 @@ impl<'s> Lexer<'s> {
                 State::Default => {
                     if m::is_plain_text_start(b) || (m::is_blank(b) && !m::may_start_set(s)) {
                         (K::Text, start + m::text_len(s))
-                    } else if m::is_blank(b) || (b == b'#' && matches!(next, b's' | b'{')) {
+                    } else if m::is_blank(b) || (b == b'#' && matches!(second(s), b's' | b'{')) {
                         // Blanks start text unless they start `#set(`.
                         match m::match_kind(K::SetDirective, s) {
                             Some(n) => {
@@ -754,7 +769,7 @@ impl<'s> Lexer<'s> {
                             None if b != b'#' => (K::Text, start + m::text_len(s)),
                             None => return None,
                         }
-                    } else if b == b'#' && next.is_ascii_alphabetic() {
+                    } else if b == b'#' && second(s).is_ascii_alphabetic() {
                         // `Hash` (MORE), then in `PreDirective` a word, or
                         // `#end`, `#if`, `#else`, `#elseif` (which beat a
                         // word as long as they are whole).
@@ -766,8 +781,8 @@ impl<'s> Lexer<'s> {
                         let (kind, len) = match word.get(..n) {
                             Some(b"if") => (K::If, n),
                             Some(b"elseif") => (K::ElseIf, n),
-                            Some(b"end") => (K::End, m::match_kind(K::End, word)?),
-                            Some(b"else") => (K::Else, m::match_kind(K::Else, word)?),
+                            Some(b"end") => (K::End, m::blank_line_tail(word, 3)),
+                            Some(b"else") => (K::Else, m::blank_line_tail(word, 4)),
                             _ => (K::Word, n),
                         };
                         self.push().ok()?;
@@ -788,7 +803,7 @@ impl<'s> Lexer<'s> {
                         let n = m::identifier_len(s);
                         (m::identifier_kind(s, n), start + n)
                     } else if b == b'.' {
-                        if !next.is_ascii_alphabetic() {
+                        if !second(s).is_ascii_alphabetic() {
                             return None;
                         }
                         // `Dot` takes the letter after it and gives it back.
@@ -852,7 +867,7 @@ impl<'s> Lexer<'s> {
                         (K::StringLiteral, end)
                     }
                     b')' => {
-                        let end = start + m::match_kind(K::RParen, s)?;
+                        let end = start + m::blank_line_tail(s, 1);
                         self.rparen_handler();
                         (K::RParen, end)
                     }
@@ -863,7 +878,7 @@ impl<'s> Lexer<'s> {
                         (K::LParen, start + 1)
                     }
                     b',' => (K::Comma, start + 1),
-                    b'=' if next != b'=' => (K::Equals, start + 1),
+                    b'=' if second(s) != b'=' => (K::Equals, start + 1),
                     // Letters that start no operator or literal.
                     _ if b.is_ascii_alphabetic()
                         && !matches!(b, b'a' | b'o' | b'l' | b'g' | b'e' | b'n' | b't' | b'f') =>
@@ -888,6 +903,7 @@ impl<'s> Lexer<'s> {
             start: start as u32,
             end: end as u32,
             special: 0,
+            pad: [0; 3],
         }
     }
 
@@ -913,6 +929,7 @@ impl<'s> Lexer<'s> {
                     start: start as u32,
                     end: start as u32,
                     special: special(self),
+                    pad: [0; 3],
                 });
             }
             loop {
@@ -947,6 +964,7 @@ impl<'s> Lexer<'s> {
                     start: start as u32,
                     end: self.pos as u32,
                     special: special(self),
+                    pad: [0; 3],
                 });
             }
         }

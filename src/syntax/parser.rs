@@ -100,15 +100,16 @@ fn builtin_directive(name: &str) -> Option<bool> {
 }
 
 /// A directive's arguments (most directives have at most three).
-type Args = smallvec::SmallVec<[Arg; 3]>;
+type Args<'a> = smallvec::SmallVec<[Arg<'a>; 3]>;
 
-/// A directive argument (`DirectiveArg`): an expression or a bare word.
-enum Arg {
+/// A directive argument (`DirectiveArg`): an expression or a bare word (as
+/// written in the text: most words are `in` and are dropped unread).
+enum Arg<'a> {
     Expr(Expr),
-    Word(Span, String),
+    Word(Span, &'a str),
 }
 
-impl Arg {
+impl Arg<'_> {
     fn span(&self) -> Span {
         match self {
             Arg::Expr(e) => e.span(),
@@ -239,6 +240,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     // ----- positions and errors -------------------------------------------
 
     /// A name of the tree: one shared string per distinct name.
+    #[inline(always)]
     fn name(&mut self, name: &str) -> Arc<str> {
         self.scratch.names.intern(name)
     }
@@ -417,9 +419,19 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(t)
     }
 
-    #[inline]
+    /// The next token, which must be of kind `k`. Inlined (the parser
+    /// expects a token at every other step), with the failure out of line.
+    #[inline(always)]
     fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
-        self.expect_with(k, || what.to_string())
+        let t = self.peek_tok(0)?;
+        if t.kind == k {
+            if k != K::Eof {
+                self.cur += 1;
+            }
+            Ok(t)
+        } else {
+            Err(self.unexpected(&t, what))
+        }
     }
 
     /// [`Parser::expect`] with the expectation written only when needed.
@@ -476,7 +488,10 @@ impl<'a, 'm> Parser<'a, 'm> {
                 // Text (what [`Parser::statement`] does with it, in short).
                 self.cur += 1;
                 let span = self.tspan(&t);
-                self.scratch.push_text(&mut out, span, self.lx.special(&t));
+                let special = self.lx.special(&t);
+                if !special.is_empty() {
+                    self.scratch.push_text(&mut out, span, special);
+                }
                 self.scratch.push_source(&mut out, span, self.image(&t));
             } else if t.kind == K::Identifier && plain {
                 // A reference (likewise).
@@ -804,13 +819,13 @@ impl<'a, 'm> Parser<'a, 'm> {
                     .map(|a| match a {
                         Arg::Expr(Expr::Ref(r)) => r.root,
                         Arg::Expr(e) => self.name(e.span().text(self.src)),
-                        Arg::Word(_, w) => self.name(&w),
+                        Arg::Word(_, w) => self.name(w),
                     })
                     .collect();
-                self.macros.insert(mname.clone());
+                self.macros.insert(mname.to_string());
                 Node::Macro {
                     span,
-                    name: self.name(&mname),
+                    name: self.name(mname),
                     params,
                     body,
                 }
@@ -861,7 +876,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         start: usize,
         rp: &Token,
         head: Span,
-        args: Args,
+        args: Args<'a>,
     ) -> PResult<Node> {
         Ok(match name {
             "include" | "parse" => Node::Include {
@@ -933,13 +948,13 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
     }
 
-    fn foreach(&mut self, span: Span, head: Span, args: Args, body: Block) -> PResult<Node> {
+    fn foreach(&mut self, span: Span, head: Span, args: Args<'a>, body: Block) -> PResult<Node> {
         if args.len() < 2 {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
         let mut it = args.into_iter();
         let (var, var_span): (Arc<str>, Span) = match it.next() {
-            Some(Arg::Expr(Expr::Ref(r))) => (r.root.clone(), r.span),
+            Some(Arg::Expr(Expr::Ref(r))) => (r.root, r.span),
             Some(a) => {
                 let s = a.span();
                 (self.name(s.text(self.src).get(1..).unwrap_or("")), s)
@@ -962,13 +977,13 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `DirectiveArg()`
-    fn directive_arg(&mut self) -> PResult<Arg> {
+    fn directive_arg(&mut self) -> PResult<Arg<'a>> {
         let t = self.peek_tok(0)?;
         match t.kind {
             K::Identifier | K::LCurly => Ok(Arg::Expr(self.reference_expr()?)),
             K::Word => {
                 self.bump()?;
-                Ok(Arg::Word(self.tspan(&t), self.image(&t).to_string()))
+                Ok(Arg::Word(self.tspan(&t), self.image(&t)))
             }
             K::StringLiteral => Ok(Arg::Expr(self.string_literal()?)),
             K::IntegerLiteral => Ok(Arg::Expr(self.integer_literal()?)),
@@ -1732,10 +1747,17 @@ struct Scratch {
     names: Interner,
 }
 
-/// The items of `stack` from `from` on, moved into a vector of their number.
+/// The items of `stack` from `from` on, moved into a vector of their number
+/// in one copy (`split_off(0)` would hand over the stack's own buffer).
 fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
     let from = from.min(stack.len());
-    stack.drain(from..).collect()
+    if from == 0 {
+        let mut v = Vec::with_capacity(stack.len());
+        v.append(stack);
+        v
+    } else {
+        stack.split_off(from)
+    }
 }
 
 impl Scratch {
@@ -1758,7 +1780,9 @@ impl Scratch {
         self.push_node(out, node);
     }
 
-    #[inline]
+    /// Inlined: a node is pushed for nearly every statement, and a call
+    /// would copy it once more on the way.
+    #[inline(always)]
     fn push_node(&mut self, out: &mut Out<'_>, node: Node) {
         if let Some(v) = &mut out.spilled {
             v.push(node);

@@ -76,11 +76,19 @@ fn with_blank_line_tail(s: &[u8], t: &[u8]) -> Option<usize> {
     if !s.starts_with(t) {
         return None;
     }
-    let blanks = run(s, t.len(), is_blank);
-    Some(match newline_at(s, blanks) {
-        0 => t.len(),
+    Some(blank_line_tail(s, t.len()))
+}
+
+/// The length of the first `at` bytes of `s` and the tail of
+/// [`with_blank_line_tail`] after them: for the lexer's direct paths, which
+/// have seen the `)`, `end` or `else` already.
+#[inline]
+pub(super) fn blank_line_tail(s: &[u8], at: usize) -> usize {
+    let blanks = run(s, at, is_blank);
+    match newline_at(s, blanks) {
+        0 => at,
         n => blanks + n,
-    })
+    }
 }
 
 /// The length of the text (`$`, `#` and `\\` end it) at the start of `s`:
