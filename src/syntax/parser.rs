@@ -423,19 +423,11 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// expects a token at every other step), with the failure out of line.
     #[inline(always)]
     fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
-        let t = self.peek_tok(0)?;
-        if t.kind == k {
-            if k != K::Eof {
-                self.cur += 1;
-            }
-            Ok(t)
-        } else {
-            Err(self.unexpected(&t, what))
-        }
+        self.expect_with(k, || what.to_string())
     }
 
     /// [`Parser::expect`] with the expectation written only when needed.
-    #[inline]
+    #[inline(always)]
     fn expect_with(&mut self, k: K, what: impl FnOnce() -> String) -> PResult<Token> {
         let t = self.peek_tok(0)?;
         if t.kind == k {
