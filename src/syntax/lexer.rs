@@ -232,11 +232,8 @@ impl K {
 }
 
 /// One token. Its image is `text[start..end]` (a `MORE` prefix included).
-/// Sixteen bytes: results carrying one are returned in registers. Laid out
-/// in the order written (the kind's byte after `special`, then the padding):
-/// storing and reading tokens takes fewer instructions so.
+/// Sixteen bytes: results carrying one are returned in registers.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[repr(C)]
 pub(crate) struct Token {
     pub start: u32,
     pub end: u32,
@@ -246,9 +243,6 @@ pub(crate) struct Token {
     /// [`Lexer::special`]'s list.
     special: u32,
     pub kind: K,
-    /// Zero: with the padding a field, a token is stored with whole writes
-    /// (undefined padding is copied byte by byte).
-    pad: [u8; 3],
 }
 
 impl Token {
@@ -903,7 +897,6 @@ impl<'s> Lexer<'s> {
             start: start as u32,
             end: end as u32,
             special: 0,
-            pad: [0; 3],
         }
     }
 
@@ -929,7 +922,6 @@ impl<'s> Lexer<'s> {
                     start: start as u32,
                     end: start as u32,
                     special: special(self),
-                    pad: [0; 3],
                 });
             }
             loop {
@@ -964,7 +956,6 @@ impl<'s> Lexer<'s> {
                     start: start as u32,
                     end: self.pos as u32,
                     special: special(self),
-                    pad: [0; 3],
                 });
             }
         }
