@@ -609,26 +609,6 @@ fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String)
     Ok(Flow::Normal)
 }
 
-/// `#if`/`#elseif`/`#else` (its step taken).
-#[inline(always)]
-fn render_if(
-    st: &mut State<'_>,
-    src: &str,
-    branches: &[(Expr, Block)],
-    otherwise: Option<&Block>,
-    out: &mut String,
-) -> R<Flow> {
-    for (cond, body) in branches {
-        if condition(st, src, cond)? {
-            return render_block(st, src, body, out);
-        }
-    }
-    match otherwise {
-        Some(body) => render_block(st, src, body, out),
-        None => Ok(Flow::Normal),
-    }
-}
-
 /// The two commonest printed references, rendered as [`render_node`]
 /// renders them (the node's step first, the output watch last) without the
 /// layers of the general reference path: `$name` holding a short string, and
@@ -713,7 +693,16 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             branches,
             otherwise,
             ..
-        } => return render_if(st, src, branches, otherwise.as_ref(), out),
+        } => {
+            for (cond, body) in branches {
+                if condition(st, src, cond)? {
+                    return render_block(st, src, body, out);
+                }
+            }
+            if let Some(body) = otherwise {
+                return render_block(st, src, body, out);
+            }
+        }
         Node::Foreach {
             span,
             var,

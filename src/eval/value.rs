@@ -628,10 +628,6 @@ impl Key {
 
     #[inline]
     pub fn to_value(&self) -> Value {
-        // Most keys are strings: no jump through the match for them.
-        if let Key::Str(s) = self {
-            return Value::Str(s.clone());
-        }
         match self {
             Key::Null => Value::Null,
             Key::Bool(b) => Value::Bool(*b),
