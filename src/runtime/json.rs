@@ -1751,6 +1751,10 @@ fn number_text(b: &[u8], start: usize) -> NumberText {
 #[inline]
 fn hex_at(b: &[u8], at: usize, n: usize) -> Option<u32> {
     let digits = b.get(at..at + n)?;
+    // Four (a `\uXXXX`) read as one word.
+    if let (4, Some(four)) = (n, digits.first_chunk::<4>()) {
+        return hex_value(four);
+    }
     digits.iter().try_fold(0u32, |v, &h| {
         let d = match h {
             b'0'..=b'9' => h - b'0',
@@ -2865,7 +2869,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
 
 /// The value of four hex digits (of either case), if they are.
 #[inline]
-fn hex_value(hex: &[u8; 4]) -> Option<u32> {
+pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
     let x = u32::from_le_bytes(*hex);
     if x & 0x8080_8080 != 0 {
         return None;

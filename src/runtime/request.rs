@@ -143,13 +143,7 @@ fn decode_body(buf: &mut [u8], range: std::ops::Range<usize>) -> Result<Arc<str>
         field: "body".into(),
         message: m.into(),
     };
-    let hex4 = |buf: &[u8], at: usize| -> Option<u32> {
-        let h = std::str::from_utf8(buf.get(at..at + 4)?).ok()?;
-        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        u32::from_str_radix(h, 16).ok()
-    };
+    let hex4 = |buf: &[u8], at: usize| super::json::hex_value(buf.get(at..)?.first_chunk()?);
     let (start, end) = (range.start, range.end);
     let mut r = start;
     let mut w = start;
