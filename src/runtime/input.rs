@@ -26,9 +26,7 @@ use super::json;
 use super::jsonpath::{JsonPath, Selection};
 use super::util;
 use crate::eval::budget::{Budget, Exceeded, CHUNK};
-use crate::eval::value::{
-    entries_with_capacity, CallError, CallResult, HostObject, Key, StrKey, Value,
-};
+use crate::eval::value::{CallError, CallResult, Entries, HostObject, Key, StrKey, Value};
 
 /// Literal JSONPaths compiled when the template was parsed; one that does not
 /// compile fails when (and only if) the call runs, as on API Gateway.
@@ -53,12 +51,13 @@ pub(crate) struct Params {
 }
 
 fn str_map(m: &IndexMap<String, String>) -> Value {
-    let mut out = entries_with_capacity(m.len());
-    // The request's keys are distinct already.
-    for (k, v) in m {
-        out.push_unique(Key::str(k), Value::str(v));
-    }
-    Value::new_map(out)
+    // The request's keys are distinct already; the entries are written in
+    // place as the vector is filled.
+    let items = m
+        .iter()
+        .map(|(k, v)| (Key::str(k), Value::str(v)))
+        .collect();
+    Value::new_map(Entries::from_unique(items))
 }
 
 impl Params {
@@ -66,10 +65,11 @@ impl Params {
         let path = str_map(&req.path_params);
         let query = str_map(&req.query);
         let header = str_map(&req.headers);
-        let mut all = entries_with_capacity(3);
-        all.insert(Key::str("path"), path.clone());
-        all.insert(Key::str("querystring"), query.clone());
-        all.insert(Key::str("header"), header.clone());
+        let all = Entries::from_unique(vec![
+            (Key::str("path"), path.clone()),
+            (Key::str("querystring"), query.clone()),
+            (Key::str("header"), header.clone()),
+        ]);
         Params {
             all: Value::new_map(all),
             path,
