@@ -1628,6 +1628,24 @@ impl Iter {
     }
 }
 
+/// The map `$m` of an iterable `$m.keySet()`, when `$m` holds a map.
+#[inline]
+fn map_of_key_set(st: &State<'_>, iterable: &Expr) -> Option<super::value::MapRef> {
+    let Expr::Ref(r) = iterable else {
+        return None;
+    };
+    let [RefPart::Method(_, name, args)] = r.parts.as_slice() else {
+        return None;
+    };
+    if !args.is_empty() || &**name != "keySet" || !shortcuts() {
+        return None;
+    }
+    match st.slots.get(r.root as usize) {
+        Some(Value::Map(m)) => Some(m.clone()),
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn render_foreach(
@@ -1639,24 +1657,36 @@ fn render_foreach(
     body: &Block,
     out: &mut String,
 ) -> R<Flow> {
-    let list = eval(st, src, iterable)?;
-    let mut iter = match &list {
-        Value::List(l) => {
-            let len = l.borrow().items.len();
-            Iter::List(l.clone(), 0, len)
-        }
-        Value::Map(m) => {
+    // `$m.keySet()` over a map: its keys, as the view's iterator hands them
+    // out, without the view made (charged as `eval` charges the call).
+    let (_list, mut iter) = match map_of_key_set(st, iterable) {
+        Some(m) => {
+            st.step(src, iterable.span())?;
             let len = m.borrow().entries.len();
-            Iter::Map(m.clone(), 0, len, MapView::Values)
+            (Value::Null, Iter::Map(m, 0, len, MapView::Keys))
         }
-        Value::Object(o) => match o.map_view() {
-            Some((m, kind)) => {
-                let len = m.borrow().entries.len();
-                Iter::Map(m, 0, len, kind)
-            }
-            None => return Ok(Flow::Normal),
-        },
-        _ => return Ok(Flow::Normal),
+        None => {
+            let list = eval(st, src, iterable)?;
+            let iter = match &list {
+                Value::List(l) => {
+                    let len = l.borrow().items.len();
+                    Iter::List(l.clone(), 0, len)
+                }
+                Value::Map(m) => {
+                    let len = m.borrow().entries.len();
+                    Iter::Map(m.clone(), 0, len, MapView::Values)
+                }
+                Value::Object(o) => match o.map_view() {
+                    Some((m, kind)) => {
+                        let len = m.borrow().entries.len();
+                        Iter::Map(m, 0, len, kind)
+                    }
+                    None => return Ok(Flow::Normal),
+                },
+                _ => return Ok(Flow::Normal),
+            };
+            (list, iter)
+        }
     };
 
     let saved_var = st.get(var).clone();

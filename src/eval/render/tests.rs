@@ -52,6 +52,13 @@ const TEMPLATES: &[&str] = &[
     "#set($s = \"it's\")#set($m = {'k': 'v'})[$util.escapeJavaScript($s)][$util.escapeJavaScript(1)]\
      [$util.escapeJavaScript($input.json('$.s'))][$util.escapeJavaScript($s, 2)][$util.escapeJavaScript()]\
      [$util.urlEncode($s)][$util.escapeJavaScript(\"$s!\")][$util.escapeJavaScript($m)][\\$util.escapeJavaScript($s)]",
+    // `#foreach` over a map's keySet, without the view: each loop the last
+    // thing charged, a map changed as it iterates, and what is no map.
+    "#set($m = {'a': 1, 'b': 2})#foreach($k in $m.keySet())$k#end",
+    "#set($m = {'a': 1})#foreach($k in $m.keySet())#end",
+    "#set($m = {'a': 1, 'b': 2})[#foreach($k in $m.keySet())$k#if($k == 'b')#set($m.c = 3)#end#end]\
+     #set($s = 'ab')[#foreach($k in $s.keySet())$k#end][#foreach($k in $none.keySet())$k#end]\
+     [#foreach($k in $m.keySet(1))$k#end][#foreach($k in $m.values())$k#end]",
     // Chains of properties through maps.
     "[$context.stage][$context.identity.sourceIp][$context.identity.userAgent][$context.identity.none]\
      #set($m = {\"a\": {\"b\": {\"c\": 'deep'}, \"l\": [1], \"n\": $null}})\
