@@ -228,8 +228,12 @@ impl std::hash::Hash for StrKey<'_> {
 }
 
 impl indexmap::Equivalent<Key> for StrKey<'_> {
+    /// The same text in the same place is equal without comparing its bytes:
+    /// `$m.get($k)` for each `$k` of `$m.keySet()` looks up the map's own keys.
+    #[inline]
     fn equivalent(&self, key: &Key) -> bool {
-        matches!(key, Key::Str(s) if **s == *self.0)
+        matches!(key, Key::Str(s) if s.len() == self.0.len()
+            && (std::ptr::eq(s.as_ptr(), self.0.as_ptr()) || **s == *self.0))
     }
 }
 
