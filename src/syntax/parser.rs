@@ -72,10 +72,18 @@ pub fn parse(source: &str) -> Result<Block, ParseError> {
 /// text parsed while a render is under way (`#evaluate`), so that the stack the
 /// parse needs shrinks as the render's grows.
 pub fn parse_nested(source: &str, nested: usize) -> Result<Block, ParseError> {
+    parse_counting(source, nested).map(|(block, _)| block)
+}
+
+/// [`parse_nested`], also giving the number of distinct names in the tree
+/// (the compile pass makes its tables of names at that size).
+pub(crate) fn parse_counting(source: &str, nested: usize) -> Result<(Block, usize), ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
-    p.template()
-        .map_err(|e| ParseError::new(source, e.span, e.message))
+    match p.template() {
+        Ok(block) => Ok((block, p.scratch.names.len())),
+        Err(e) => Err(ParseError::new(source, e.span, e.message)),
+    }
 }
 
 /// A parse failure (its line and column are computed once, in [`parse`]).
