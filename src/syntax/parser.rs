@@ -610,7 +610,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `SetDirective()`
     fn set_directive(&mut self) -> PResult<Node> {
         let set = self.bump()?;
-        let hash = self.image(&set).find('#').unwrap_or(0);
+        let hash = byte_at(self.image(&set), b'#').unwrap_or(0);
         let start = set.at() + hash;
         self.skip_ws()?;
         let t = self.peek_tok(0)?;
@@ -660,7 +660,12 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `IfStatement()`
     fn if_statement(&mut self) -> PResult<Node> {
         let if_tok = self.bump()?;
-        let start = if_tok.at() + self.image(&if_tok).rfind('#').unwrap_or(0);
+        let start = if_tok.at()
+            + self
+                .image(&if_tok)
+                .bytes()
+                .rposition(|b| b == b'#')
+                .unwrap_or(0);
         let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let body = self.statements()?;
@@ -1522,10 +1527,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         let quote = img.chars().next().unwrap_or('"');
         let body_start = t.at() + 1;
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
-        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
+        let (sigil, quoted, escape) = string_body_marks(body, quote);
+        let interpolate = quote == '"' && sigil;
         // Nothing to process: no doubled quote, no `\u`, no template inside.
-        let plain =
-            !(interpolate || body.contains(quote) || (quote == '"' && body.contains("\\u")));
+        let plain = !(interpolate || quoted || (quote == '"' && escape));
         if plain {
             return Ok(Expr::Str {
                 span,
@@ -1657,6 +1662,33 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         Ok(block)
     }
+}
+
+/// Where the ASCII byte `b` first is in `s` (a short image: a plain scan
+/// costs less than a search's setting up).
+fn byte_at(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
+}
+
+/// What a string literal's body has, in one pass: a `$` or `#`, the quote
+/// `quote`, a `\u`.
+fn string_body_marks(body: &str, quote: char) -> (bool, bool, bool) {
+    if !quote.is_ascii() {
+        return (
+            body.contains(['$', '#']),
+            body.contains(quote),
+            body.contains("\\u"),
+        );
+    }
+    let q = quote as u8;
+    let bytes = body.as_bytes();
+    let (mut sigil, mut quoted, mut escape) = (false, false, false);
+    for (i, &c) in bytes.iter().enumerate() {
+        sigil |= c == b'$' || c == b'#';
+        quoted |= c == q;
+        escape |= c == b'\\' && bytes.get(i + 1) == Some(&b'u');
+    }
+    (sigil, quoted, escape)
 }
 
 fn push_mapped(value: &mut String, offs: &mut Vec<u32>, c: char, at: usize) {

@@ -114,6 +114,27 @@ pub(super) fn text_len(s: &[u8]) -> usize {
     at + memchr::memchr3(b'$', b'#', b'\\', rest).unwrap_or(rest.len())
 }
 
+/// Where `b` first is in `s`: its first 16 bytes are scanned a word at a
+/// time (strings are short), the rest by `memchr`.
+#[inline]
+fn byte_in(s: &[u8], b: u8) -> Option<usize> {
+    let mut at = 0;
+    while at < 16 {
+        let Some(w) = s.get(at..at + 8) else {
+            break;
+        };
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(w);
+        let hits = has_byte(u64::from_le_bytes(bytes), b);
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = s.get(at..)?;
+    memchr::memchr(b, rest).map(|n| at + n)
+}
+
 /// The high bit of each byte of `v` equal to `b`, and maybe of bytes above
 /// the first such byte (the lowest bit set is always the first match).
 #[inline]
@@ -323,7 +344,7 @@ pub(super) fn string_literal(s: &[u8]) -> Option<usize> {
     // by another quote: the longer match wins when one follows.
     let mut best = None;
     // Each round moves past a quote.
-    while let Some(n) = s.get(i..).and_then(|r| memchr::memchr(q, r)) {
+    while let Some(n) = s.get(i..).and_then(|r| byte_in(r, q)) {
         i += n;
         best = Some(i + 1);
         if s.get(i + 1) != Some(&q) {
