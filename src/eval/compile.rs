@@ -700,15 +700,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn reference(&mut self, r: &mut ast::Reference) -> Ref {
         (self.seen)(r);
         let root = self.ns.shared_slot(&r.root);
-        let mut parts = SmallVec::with_capacity(r.parts.len());
-        for p in r.parts.drain(..) {
-            parts.push(match p {
-                ast::RefPart::Property(span, name) => Part::Property(span, name),
-                ast::RefPart::Method(span, name, args) => {
-                    Part::Method(span, name, self.exprs(args))
-                }
-                ast::RefPart::Index(span, e) => Part::Index(span, self.expr(e)),
-            });
+        let mut parts = SmallVec::new();
+        // Most references have one part or none: one is popped into the
+        // new list's inline room, without a drain of the old one.
+        if r.parts.len() == 1 {
+            if let Some(p) = r.parts.pop() {
+                parts.push(self.part(p));
+            }
+        } else if !r.parts.is_empty() {
+            parts.reserve_exact(r.parts.len());
+            for p in r.parts.drain(..) {
+                parts.push(self.part(p));
+            }
         }
         Ref {
             span: r.span,
@@ -717,6 +720,15 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             parts,
             silent: r.silent,
             backslashes: r.backslashes,
+        }
+    }
+
+    #[inline]
+    fn part(&mut self, p: ast::RefPart) -> Part {
+        match p {
+            ast::RefPart::Property(span, name) => Part::Property(span, name),
+            ast::RefPart::Method(span, name, args) => Part::Method(span, name, self.exprs(args)),
+            ast::RefPart::Index(span, e) => Part::Index(span, self.expr(e)),
         }
     }
 
