@@ -1073,8 +1073,10 @@ impl<'a, 'm> Parser<'a, 'm> {
             first
         };
         let mut parts = Parts::new();
+        // Where the last token read ends.
+        let mut end = ident.to();
         if self.peek(0)? == K::IndexLBracket {
-            self.indexes(&mut parts)?;
+            end = self.indexes(&mut parts, end)?;
         }
         // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
         while self.peek(0)? == K::Dot {
@@ -1103,25 +1105,25 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let args = take_from(&mut self.scratch.exprs, args_from);
                 let part = RefPart::Method(self.span(id.at(), rp.to()), name, args);
                 parts.push(part);
+                end = rp.to();
             } else {
                 let part = RefPart::Property(self.span(id.at(), id.to()), name);
                 parts.push(part);
+                end = id.to();
             }
             if self.peek(0)? == K::IndexLBracket {
-                self.indexes(&mut parts)?;
+                end = self.indexes(&mut parts, end)?;
             }
         }
-        let mut end = self
-            .tok_at(self.cur.wrapping_sub(1))
-            .map_or(first.to(), |t| t.to());
         if formal {
             end = self.expect(K::RCurly, "'}' to close '${'")?.to();
         }
         self.build_reference(&first, &ident, parts, formal, end)
     }
 
-    /// `[index]` parts, pushed on `parts`.
-    fn indexes(&mut self, parts: &mut Parts) -> PResult<()> {
+    /// `[index]` parts, pushed on `parts`; gives where the last `]` ends
+    /// (`end` if there is none).
+    fn indexes(&mut self, parts: &mut Parts, mut end: usize) -> PResult<usize> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -1145,8 +1147,9 @@ impl<'a, 'm> Parser<'a, 'm> {
             let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
             let part = RefPart::Index(self.span(lb.at(), rb.to()), e);
             parts.push(part);
+            end = rb.to();
         }
-        Ok(())
+        Ok(end)
     }
 
     /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
