@@ -1530,10 +1530,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         let quote = img.chars().next().unwrap_or('"');
         let body_start = t.at() + 1;
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
-        let (sigil, quoted, escape) = string_body_marks(body, quote);
-        let interpolate = quote == '"' && sigil;
+        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
         // Nothing to process: no doubled quote, no `\u`, no template inside.
-        let plain = !(interpolate || quoted || (quote == '"' && escape));
+        let plain =
+            !(interpolate || body.contains(quote) || (quote == '"' && body.contains("\\u")));
         if plain {
             return Ok(Expr::Str {
                 span,
@@ -1671,27 +1671,6 @@ impl<'a, 'm> Parser<'a, 'm> {
 /// costs less than a search's setting up).
 fn byte_at(s: &str, b: u8) -> Option<usize> {
     s.bytes().position(|c| c == b)
-}
-
-/// What a string literal's body has, in one pass: a `$` or `#`, the quote
-/// `quote`, a `\u`.
-fn string_body_marks(body: &str, quote: char) -> (bool, bool, bool) {
-    if !quote.is_ascii() {
-        return (
-            body.contains(['$', '#']),
-            body.contains(quote),
-            body.contains("\\u"),
-        );
-    }
-    let q = quote as u8;
-    let bytes = body.as_bytes();
-    let (mut sigil, mut quoted, mut escape) = (false, false, false);
-    for (i, &c) in bytes.iter().enumerate() {
-        sigil |= c == b'$' || c == b'#';
-        quoted |= c == q;
-        escape |= c == b'\\' && bytes.get(i + 1) == Some(&b'u');
-    }
-    (sigil, quoted, escape)
 }
 
 fn push_mapped(value: &mut String, offs: &mut Vec<u32>, c: char, at: usize) {
