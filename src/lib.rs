@@ -113,14 +113,14 @@ impl Template {
                 ),
             ));
         }
-        let tree = syntax::parse(source)?;
+        let (tree, names) = syntax::parser::parse_counting(source, 0)?;
         let body = std::sync::OnceLock::new();
         let program = if keep_ast {
-            let program = eval::compile::compile_observed(tree.clone(), seen);
+            let program = eval::compile::compile_observed_sized(tree.clone(), names, seen);
             let _ = body.set(tree);
             program
         } else {
-            eval::compile::compile_observed(tree, seen)
+            eval::compile::compile_observed_sized(tree, names, seen)
         };
         Ok(Template {
             inner: Arc::new(TemplateInner {

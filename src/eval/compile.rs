@@ -25,6 +25,7 @@
 //! Text handed to `#evaluate` at render time is compiled against the render's
 //! own [`Namespace`], which extends the template's names.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -71,8 +72,12 @@ pub struct Names {
 }
 
 impl Names {
-    fn new() -> Names {
-        let mut n = Names::default();
+    /// The fixed slots, with room for `more` names besides.
+    fn new(more: usize) -> Names {
+        let mut n = Names {
+            list: Vec::with_capacity(FIXED.len() + more),
+            map: HashMap::with_capacity_and_hasher(FIXED.len() + more, Hasher::default()),
+        };
         for name in FIXED {
             n.slot(name);
         }
@@ -87,11 +92,17 @@ impl Names {
         }
     }
 
-    /// [`Names::slot`] for a shared name (kept as it is if new).
+    /// [`Names::slot`] for a shared name (kept as it is if new): its text
+    /// hashed once.
     fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
-        match self.map.get(&**name) {
-            Some(&s) => s,
-            None => self.add(name.clone()),
+        let next = self.list.len() as Slot;
+        match self.map.entry(name.clone()) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                e.insert(next);
+                self.list.push(name.clone());
+                next
+            }
         }
     }
 
@@ -161,6 +172,19 @@ struct ByAddress {
 }
 
 impl ByAddress {
+    /// A table with room for `n` addresses before it grows.
+    fn with_room(n: usize) -> ByAddress {
+        if n == 0 {
+            return ByAddress::default();
+        }
+        let size = n.saturating_mul(2).max(256).next_power_of_two();
+        ByAddress {
+            table: vec![(0, 0); size],
+            len: 0,
+            held: Vec::with_capacity(n),
+        }
+    }
+
     #[inline]
     fn index(address: usize, mask: usize) -> usize {
         ((address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
@@ -438,10 +462,20 @@ pub fn compile(ast: ast::Block) -> Program {
 /// that are registered), so that a caller learns what the template uses
 /// without a walk of its own.
 pub fn compile_observed(ast: ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
+    compile_observed_sized(ast, 0, seen)
+}
+
+/// [`compile_observed`] for a tree that names about `names` distinct names
+/// (the parser's count): the name tables are made at their size at once.
+pub(crate) fn compile_observed_sized(
+    ast: ast::Block,
+    names: usize,
+    seen: &mut dyn FnMut(&ast::Reference),
+) -> Program {
     let mut ns = TemplateNamespace {
-        names: Names::new(),
+        names: Names::new(names),
         strings: Vec::new(),
-        by_address: ByAddress::default(),
+        by_address: ByAddress::with_room(names),
     };
     let mut macros = HashMap::default();
     let mut c = Compiler {
@@ -666,15 +700,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn reference(&mut self, r: &mut ast::Reference) -> Ref {
         (self.seen)(r);
         let root = self.ns.shared_slot(&r.root);
-        let mut parts = SmallVec::with_capacity(r.parts.len());
-        for p in r.parts.drain(..) {
-            parts.push(match p {
-                ast::RefPart::Property(span, name) => Part::Property(span, name),
-                ast::RefPart::Method(span, name, args) => {
-                    Part::Method(span, name, self.exprs(args))
-                }
-                ast::RefPart::Index(span, e) => Part::Index(span, self.expr(e)),
-            });
+        let mut parts = SmallVec::new();
+        // Most references have one part or none: one is popped into the
+        // new list's inline room, without a drain of the old one.
+        if r.parts.len() == 1 {
+            if let Some(p) = r.parts.pop() {
+                parts.push(self.part(p));
+            }
+        } else if !r.parts.is_empty() {
+            parts.reserve_exact(r.parts.len());
+            for p in r.parts.drain(..) {
+                parts.push(self.part(p));
+            }
         }
         Ref {
             span: r.span,
@@ -683,6 +720,15 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             parts,
             silent: r.silent,
             backslashes: r.backslashes,
+        }
+    }
+
+    #[inline]
+    fn part(&mut self, p: ast::RefPart) -> Part {
+        match p {
+            ast::RefPart::Property(span, name) => Part::Property(span, name),
+            ast::RefPart::Method(span, name, args) => Part::Method(span, name, self.exprs(args)),
+            ast::RefPart::Index(span, e) => Part::Index(span, self.expr(e)),
         }
     }
 

@@ -112,6 +112,11 @@ impl Interner {
         h
     }
 
+    /// How many names the table holds.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// The shared string of `name`, made if new. Inlined where the parser
     /// names things: most names are there already, and finding one costs
     /// less than a call; making one is out of line.
@@ -131,22 +136,28 @@ impl Interner {
                 _ => break,
             }
         }
-        self.insert(h, name)
+        self.insert(h, i, name)
     }
 
-    /// Makes the shared string of `name` (hashed `h`), which is not in the table.
+    /// Makes the shared string of `name` (hashed `h`), which is not in the
+    /// table, in the empty entry `at` that the search ended on (unless the
+    /// table grows first).
     #[inline(never)]
-    fn insert(&mut self, h: u64, name: &str) -> Arc<str> {
-        if self.len * 2 >= self.table.len() {
+    fn insert(&mut self, h: u64, at: usize, name: &str) -> Arc<str> {
+        let mut i = at;
+        let grown = self.len * 2 >= self.table.len();
+        if grown {
             self.grow();
         }
-        let mask = self.table.len() - 1;
-        let mut i = (h >> 32) as usize & mask;
-        // Each round moves to the next entry; an empty one comes before the end of a round.
-        for _ in 0..self.table.len() {
-            match self.table.get(i) {
-                Some(Some(_)) => i = (i + 1) & mask,
-                _ => break,
+        if grown || !matches!(self.table.get(i), Some(None)) {
+            let mask = self.table.len() - 1;
+            i = (h >> 32) as usize & mask;
+            // Each round moves to the next entry; an empty one comes before the end of a round.
+            for _ in 0..self.table.len() {
+                match self.table.get(i) {
+                    Some(Some(_)) => i = (i + 1) & mask,
+                    _ => break,
+                }
             }
         }
         let s: Arc<str> = Arc::from(name);

@@ -72,10 +72,18 @@ pub fn parse(source: &str) -> Result<Block, ParseError> {
 /// text parsed while a render is under way (`#evaluate`), so that the stack the
 /// parse needs shrinks as the render's grows.
 pub fn parse_nested(source: &str, nested: usize) -> Result<Block, ParseError> {
+    parse_counting(source, nested).map(|(block, _)| block)
+}
+
+/// [`parse_nested`], also giving the number of distinct names in the tree
+/// (the compile pass makes its tables of names at that size).
+pub(crate) fn parse_counting(source: &str, nested: usize) -> Result<(Block, usize), ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
-    p.template()
-        .map_err(|e| ParseError::new(source, e.span, e.message))
+    match p.template() {
+        Ok(block) => Ok((block, p.scratch.names.len())),
+        Err(e) => Err(ParseError::new(source, e.span, e.message)),
+    }
 }
 
 /// A parse failure (its line and column are computed once, in [`parse`]).
@@ -602,7 +610,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `SetDirective()`
     fn set_directive(&mut self) -> PResult<Node> {
         let set = self.bump()?;
-        let hash = self.image(&set).find('#').unwrap_or(0);
+        let hash = byte_at(self.image(&set), b'#').unwrap_or(0);
         let start = set.at() + hash;
         self.skip_ws()?;
         let t = self.peek_tok(0)?;
@@ -652,7 +660,12 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `IfStatement()`
     fn if_statement(&mut self) -> PResult<Node> {
         let if_tok = self.bump()?;
-        let start = if_tok.at() + self.image(&if_tok).rfind('#').unwrap_or(0);
+        let start = if_tok.at()
+            + self
+                .image(&if_tok)
+                .bytes()
+                .rposition(|b| b == b'#')
+                .unwrap_or(0);
         let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let body = self.statements()?;
@@ -1060,8 +1073,10 @@ impl<'a, 'm> Parser<'a, 'm> {
             first
         };
         let mut parts = Parts::new();
+        // Where the last token read ends.
+        let mut end = ident.to();
         if self.peek(0)? == K::IndexLBracket {
-            self.indexes(&mut parts)?;
+            end = self.indexes(&mut parts, end)?;
         }
         // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
         while self.peek(0)? == K::Dot {
@@ -1090,25 +1105,25 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let args = take_from(&mut self.scratch.exprs, args_from);
                 let part = RefPart::Method(self.span(id.at(), rp.to()), name, args);
                 parts.push(part);
+                end = rp.to();
             } else {
                 let part = RefPart::Property(self.span(id.at(), id.to()), name);
                 parts.push(part);
+                end = id.to();
             }
             if self.peek(0)? == K::IndexLBracket {
-                self.indexes(&mut parts)?;
+                end = self.indexes(&mut parts, end)?;
             }
         }
-        let mut end = self
-            .tok_at(self.cur.wrapping_sub(1))
-            .map_or(first.to(), |t| t.to());
         if formal {
             end = self.expect(K::RCurly, "'}' to close '${'")?.to();
         }
         self.build_reference(&first, &ident, parts, formal, end)
     }
 
-    /// `[index]` parts, pushed on `parts`.
-    fn indexes(&mut self, parts: &mut Parts) -> PResult<()> {
+    /// `[index]` parts, pushed on `parts`; gives where the last `]` ends
+    /// (`end` if there is none).
+    fn indexes(&mut self, parts: &mut Parts, mut end: usize) -> PResult<usize> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -1132,8 +1147,9 @@ impl<'a, 'm> Parser<'a, 'm> {
             let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
             let part = RefPart::Index(self.span(lb.at(), rb.to()), e);
             parts.push(part);
+            end = rb.to();
         }
-        Ok(())
+        Ok(end)
     }
 
     /// `ASTReference.getRoot`: escapes, prefix and kind from the first token.
@@ -1649,6 +1665,12 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         Ok(block)
     }
+}
+
+/// Where the ASCII byte `b` first is in `s` (a short image: a plain scan
+/// costs less than a search's setting up).
+fn byte_at(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
 }
 
 fn push_mapped(value: &mut String, offs: &mut Vec<u32>, c: char, at: usize) {

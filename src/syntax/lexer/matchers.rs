@@ -96,6 +96,32 @@ pub(super) fn blank_line_tail(s: &[u8], at: usize) -> usize {
 /// references is short), the rest by `memchr`.
 #[inline]
 pub(super) fn text_len(s: &[u8]) -> usize {
+    match in_first_words(s, |v| {
+        has_byte(v, b'$') | has_byte(v, b'#') | has_byte(v, b'\\')
+    }) {
+        Ok(i) => i,
+        Err(at) => {
+            let rest = s.get(at..).unwrap_or(&[]);
+            at + memchr::memchr3(b'$', b'#', b'\\', rest).unwrap_or(rest.len())
+        }
+    }
+}
+
+/// Where `b` first is in `s`: its first 16 bytes are scanned a word at a
+/// time (strings are short), the rest by `memchr`.
+#[inline]
+fn byte_in(s: &[u8], b: u8) -> Option<usize> {
+    match in_first_words(s, |v| has_byte(v, b)) {
+        Ok(i) => Some(i),
+        Err(at) => memchr::memchr(b, s.get(at..)?).map(|n| at + n),
+    }
+}
+
+/// The first byte of `s` that `hits` marks (by [`has_byte`]'s high bits of
+/// a little-endian word) among its first 16, read a word at a time: `Ok` with
+/// its index, or `Err` with where the search is to go on.
+#[inline(always)]
+fn in_first_words(s: &[u8], hits: impl Fn(u64) -> u64) -> Result<usize, usize> {
     let mut at = 0;
     while at < 16 {
         let Some(w) = s.get(at..at + 8) else {
@@ -103,15 +129,13 @@ pub(super) fn text_len(s: &[u8]) -> usize {
         };
         let mut b = [0u8; 8];
         b.copy_from_slice(w);
-        let v = u64::from_le_bytes(b);
-        let hits = has_byte(v, b'$') | has_byte(v, b'#') | has_byte(v, b'\\');
-        if hits != 0 {
-            return at + (hits.trailing_zeros() / 8) as usize;
+        let found = hits(u64::from_le_bytes(b));
+        if found != 0 {
+            return Ok(at + (found.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    let rest = s.get(at..).unwrap_or(&[]);
-    at + memchr::memchr3(b'$', b'#', b'\\', rest).unwrap_or(rest.len())
+    Err(at)
 }
 
 /// The high bit of each byte of `v` equal to `b`, and maybe of bytes above
@@ -323,7 +347,7 @@ pub(super) fn string_literal(s: &[u8]) -> Option<usize> {
     // by another quote: the longer match wins when one follows.
     let mut best = None;
     // Each round moves past a quote.
-    while let Some(n) = s.get(i..).and_then(|r| memchr::memchr(q, r)) {
+    while let Some(n) = s.get(i..).and_then(|r| byte_in(r, q)) {
         i += n;
         best = Some(i + 1);
         if s.get(i + 1) != Some(&q) {
