@@ -2643,21 +2643,21 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                             self.grown(o.len())?;
                         }
                     }
-                    _ => r = self.string_special(b'\\', r, o.flushed())?,
+                    _ => r = self.string_special(b'\\', r, o)?,
                 },
                 b'/' => {
                     r += 1;
                     Self::short_escape(o, b'/');
                     self.grown(o.len())?;
                 }
-                c => r = self.string_special(c, r, o.flushed())?,
+                c => r = self.string_special(c, r, o)?,
             }
         }
     }
 
     /// Reads the double quote at `r` and writes it: where it ends.
     #[inline(always)]
-    fn quote(r: usize, o: &mut impl Sink) -> usize {
+    fn quote(r: usize, o: &mut Out<'_>) -> usize {
         if ESC {
             o.put(b"\\\"", 2);
         } else {
@@ -2668,7 +2668,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
 
     /// Writes json-smart's two-character escape `\e`.
     #[inline(always)]
-    fn short_escape(o: &mut impl Sink, e: u8) {
+    fn short_escape(o: &mut Out<'_>, e: u8) {
         if !ESC {
             o.put(&[b'\\', e], 2);
             return;
@@ -2685,7 +2685,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// back (which [`Compactor::string`] writes itself): where what it
     /// starts ends.
     #[inline(never)]
-    fn string_special(&mut self, c: u8, mut r: usize, o: &mut Vec<u8>) -> Option<usize> {
+    fn string_special(&mut self, c: u8, mut r: usize, o: &mut Out<'_>) -> Option<usize> {
         let b = self.b;
         match c {
             b'\\' => match *b.get(r + 1)? {
@@ -2702,7 +2702,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             },
             b'\'' if ESC => {
                 r += 1;
-                o.extend_from_slice(b"\\'");
+                o.put(b"\\'", 2);
             }
             // A control character or DEL, written raw: json-smart keeps it
             // in a string without escapes and drops it from one with, which
@@ -2734,13 +2734,13 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             }
             _ => {
                 // Other bytes of multi-byte characters stay as they are.
-                o.push(c);
+                o.put(&[c], 1);
                 r += 1;
                 while let Some(&c) = b.get(r) {
                     if c < 0x80 || c == 0xc2 || c == 0xe2 {
                         break;
                     }
-                    o.push(c);
+                    o.put(&[c], 1);
                     r += 1;
                 }
             }
@@ -2750,7 +2750,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     }
 
     /// `\uXXXX` for each UTF-16 unit of `c`, as escapeJavaScript writes it.
-    fn unicode_escapes(o: &mut Vec<u8>, c: char) {
+    fn unicode_escapes(o: &mut Out<'_>, c: char) {
         // A lone surrogate as itself (see `crate::eval::jstring`).
         for unit in jstring::char_units(c) {
             hex_escape(o, b"\\u", u32::from(unit));
@@ -2759,7 +2759,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
 
     /// Writes `c` as json-smart writes it inside a string (the text it came
     /// from already read).
-    fn json_char(o: &mut Vec<u8>, c: char) {
+    fn json_char(o: &mut Out<'_>, c: char) {
         let short = match c {
             '"' | '\\' | '/' => c as u8,
             '\n' => b'n',
@@ -2769,12 +2769,15 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             '\u{c}' => b'f',
             '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
                 // escapeJavaScript doubles the backslash.
-                let prefix: &[u8] = if ESC { b"\\\\u" } else { b"\\u" };
-                hex_escape(o, prefix, c as u32);
+                if ESC {
+                    hex_escape(o, b"\\\\u", c as u32);
+                } else {
+                    hex_escape(o, b"\\u", c as u32);
+                }
                 return;
             }
             '\'' if ESC => {
-                o.extend_from_slice(b"\\'");
+                o.put(b"\\'", 2);
                 return;
             }
             c if ESC && !c.is_ascii() => {
@@ -2785,8 +2788,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                 // Its UTF-8 bytes, appended as one chunk and cut back.
                 let mut buf = [0u8; 4];
                 let n = c.encode_utf8(&mut buf).len();
-                o.extend_from_slice(&buf);
-                o.truncate(o.len() - 4 + n);
+                o.put(&buf, n);
                 return;
             }
         };
@@ -2857,14 +2859,14 @@ fn char_at(b: &[u8], r: usize, len: usize) -> Option<char> {
 }
 
 /// `prefix` and the four upper-case hex digits of `unit`.
-fn hex_escape(o: &mut Vec<u8>, prefix: &[u8], unit: u32) {
-    o.extend_from_slice(prefix);
-    o.extend_from_slice(&hex4(unit));
+fn hex_escape<const N: usize>(o: &mut Out<'_>, prefix: &[u8; N], unit: u32) {
+    o.put(prefix, N);
+    o.put(&hex4(unit), 4);
 }
 
 /// Where [`Compactor::document`] appends: bytes, a chunk at a time, through
-/// a buffer on the stack whose length is a local, then the output. Rare
-/// rewrites write to the output itself ([`Out::flushed`]).
+/// a buffer on the stack, then the output. Long numbers rewritten are
+/// written to the output itself ([`Out::flushed`]).
 struct Out<'o> {
     buf: [u8; OUT_ROOM],
     /// How much of `buf` is written.
@@ -2901,22 +2903,9 @@ fn append(o: &mut Vec<u8>, buf: &[u8; OUT_ROOM], w: usize) {
     o.extend_from_slice(buf.get(..w).unwrap_or(buf));
 }
 
-/// What the compact text is written to.
-trait Sink {
+impl Out<'_> {
     /// Appends the first `n` bytes of `bytes` (written whole, then cut
     /// back: a copy of a constant length).
-    fn put<const N: usize>(&mut self, bytes: &[u8; N], n: usize);
-}
-
-impl Sink for Vec<u8> {
-    #[inline(always)]
-    fn put<const N: usize>(&mut self, bytes: &[u8; N], n: usize) {
-        self.extend_from_slice(bytes);
-        self.truncate(self.len() - N + n);
-    }
-}
-
-impl Sink for Out<'_> {
     #[inline(always)]
     fn put<const N: usize>(&mut self, bytes: &[u8; N], n: usize) {
         if self.w > OUT_ROOM - N {
