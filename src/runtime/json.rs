@@ -28,6 +28,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
+use smallvec::SmallVec;
 
 mod scan;
 
@@ -2100,44 +2101,36 @@ fn compact_into<const ESC: bool>(
     let start = o.len();
     let mut c = Compactor::<ESC> {
         b,
-        r: 0,
-        o: std::mem::take(o),
-        keys: Vec::new(),
+        keys: SmallVec::new(),
         budget,
         charged_to: start + b.len(),
         exceeded: None,
     };
-    let done = match c.next() {
-        Some(b'{') => c.object(0),
-        Some(b'[') => c.array(0),
+    let first = skip_blanks(b, 0);
+    let end = match b.get(first) {
+        Some(b'{' | b'[') => c.document(first, o),
         _ => None,
     };
-    // Blanks after the document; anything else is trailing data.
-    c.ws();
-    let grown = c.o.len().saturating_sub(c.charged_to);
-    let (r, exceeded) = (c.r, c.exceeded);
-    *o = c.o;
-    if let Some(e) = exceeded {
+    let grown = o.len().saturating_sub(c.charged_to);
+    if let Some(e) = c.exceeded {
         return Err(e);
     }
-    let done = done.filter(|()| r == b.len());
+    // Blanks after the document; anything else is trailing data.
+    let done = end.filter(|&r| skip_blanks(b, r) == b.len()).map(|_| ());
     if done.is_some() {
         budget.alloc(grown)?;
     }
     Ok(done)
 }
 
-/// One recursive descent over the text, writing as it reads. Plain text is
+/// One pass over the text, writing as it reads. Plain text is
 /// copied in chunks of 8 bytes: a chunk is appended whole, then the output is
 /// cut back to what belongs. With `ESC`, what it writes is escaped for
 /// JavaScript (commons-lang's `escapeJavaScript`) as it goes.
 struct Compactor<'a, const ESC: bool> {
     b: &'a [u8],
-    /// Read position.
-    r: usize,
-    o: Vec<u8>,
-    /// Key fingerprints of the open objects beyond their first 8 keys.
-    keys: Vec<u64>,
+    /// The key fingerprints of the open objects (on the stack while few).
+    keys: SmallVec<[u64; 32]>,
     budget: &'a Budget,
     /// The output length charged so far: the text's length is charged before
     /// the pass, and what rewrites add past it every [`CHUNK`] bytes.
@@ -2342,236 +2335,178 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// number): charges the output's growth past what was charged every
     /// [`CHUNK`] bytes.
     #[inline(always)]
-    fn grown(&mut self) -> Option<()> {
-        if self.o.len() >= self.charged_to + CHUNK {
-            return self.charge_growth();
+    fn grown(&mut self, len: usize) -> Option<()> {
+        if len >= self.charged_to + CHUNK {
+            return self.charge_growth(len);
         }
         Some(())
     }
 
     #[cold]
     #[inline(never)]
-    fn charge_growth(&mut self) -> Option<()> {
-        if let Err(e) = self.budget.alloc(self.o.len() - self.charged_to) {
+    fn charge_growth(&mut self, len: usize) -> Option<()> {
+        if let Err(e) = self.budget.alloc(len - self.charged_to) {
             self.exceeded = Some(e);
             return None;
         }
-        self.charged_to = self.o.len();
+        self.charged_to = len;
         Some(())
     }
 
-    /// The next byte after blanks, not read.
-    #[inline]
-    fn next(&mut self) -> Option<u8> {
+    /// The document's value (an object or an array, its first byte at `r`),
+    /// written to `o`: where it ends. One loop, without recursion, with the
+    /// read position and the innermost open container in locals: what every
+    /// step touches stays in registers.
+    fn document(&mut self, mut r: usize, o: &mut Vec<u8>) -> Option<usize> {
         let b = self.b;
-        let c = *b.get(self.r)?;
-        if !is_ws(c) {
-            return Some(c);
-        }
-        // Mostly one space.
-        match b.get(self.r + 1) {
-            Some(&c) if !is_ws(c) => {
-                self.r += 1;
-                Some(c)
-            }
-            _ => {
-                self.ws();
-                b.get(self.r).copied()
-            }
-        }
-    }
-
-    /// Skips blanks, 8 at a time where it can.
-    fn ws(&mut self) {
-        let b = self.b;
-        while let Some(chunk) = b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
-            let stops = non_blanks(u64::from_le_bytes(*chunk));
-            if stops != 0 {
-                self.r += (stops.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.r += 8;
-        }
-        while b.get(self.r).is_some_and(|&c| is_ws(c)) {
-            self.r += 1;
-        }
-    }
-
-    /// Reads the byte `c` (already seen) and writes it.
-    #[inline]
-    fn pass(&mut self, c: u8) {
-        self.r += 1;
-        self.o.push(c);
-    }
-
-    /// Copies the next `n` bytes of the text as they are.
-    #[inline]
-    fn copy(&mut self, n: usize) -> Option<()> {
-        let b = self.b;
-        let end = self.r + n;
-        while self.r < end {
-            match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
-                Some(chunk) => {
-                    let k = (end - self.r).min(8);
-                    self.o.extend_from_slice(chunk);
-                    self.o.truncate(self.o.len() - 8 + k);
-                    self.r += k;
+        let o = &mut Out {
+            buf: [0; OUT_ROOM],
+            w: 0,
+            o,
+        };
+        // The containers around the innermost one; the first is the
+        // document's level (no container). On the stack while shallow.
+        let mut open: SmallVec<[Open; 16]> = SmallVec::new();
+        let mut top = Open {
+            object: false,
+            bloom: 0,
+            keys_at: 0,
+        };
+        'value: loop {
+            // A value, at `r` or after blanks.
+            r = skip_blanks(b, r);
+            let c = *b.get(r)?;
+            match c {
+                b'{' | b'[' => {
+                    if open.len() >= MAX_JSON_DEPTH {
+                        return None;
+                    }
+                    o.put(&[c], 1);
+                    r = skip_blanks(b, r + 1);
+                    let next = *b.get(r)?;
+                    // `{` + 2 is `}`, `[` + 2 is `]`.
+                    if next == c + 2 {
+                        // Empty: closed below.
+                        o.put(&[next], 1);
+                        r += 1;
+                    } else {
+                        open.push(top);
+                        top = Open {
+                            object: c == b'{',
+                            bloom: 0,
+                            keys_at: self.keys.len(),
+                        };
+                        if top.object {
+                            if next != b'"' {
+                                return None;
+                            }
+                            r = self.key(r, &mut top, o)?;
+                        }
+                        // Extra commas (`[1,,2]`, `[,1]`) are no value: the
+                        // tree's.
+                        continue 'value;
+                    }
                 }
-                None => {
-                    let c = *b.get(self.r)?;
-                    self.pass(c);
+                b'"' => r = self.string::<false>(r, o)?.0,
+                b't' => r = literal(b, r, o, b"true")?,
+                b'f' => r = literal(b, r, o, b"false")?,
+                b'n' => r = literal(b, r, o, b"null")?,
+                b'-' | b'0'..=b'9' => r = self.number(r, o)?,
+                _ => return None,
+            }
+            // After a value: separators and closing brackets. What follows a
+            // literal or a number is checked here: anything but a blank, `,`
+            // or the closing bracket (`truex`, `12abc`, `1 2`) goes to the
+            // tree.
+            loop {
+                if open.is_empty() {
+                    // The document's value.
+                    o.flush();
+                    return Some(r);
                 }
+                r = skip_blanks(b, r);
+                let c = *b.get(r)?;
+                if c == b',' {
+                    o.put(&[c], 1);
+                    r += 1;
+                    if top.object {
+                        r = skip_blanks(b, r);
+                        if b.get(r) != Some(&b'"') {
+                            return None;
+                        }
+                        r = self.key(r, &mut top, o)?;
+                    }
+                    continue 'value;
+                }
+                if c != if top.object { b'}' } else { b']' } {
+                    return None;
+                }
+                o.put(&[c], 1);
+                r += 1;
+                if top.object {
+                    self.keys.truncate(top.keys_at);
+                }
+                top = open.pop()?;
             }
         }
-        Some(())
     }
 
-    /// `{...}` at the read position; `depth` counts the containers around it.
-    fn object(&mut self, depth: usize) -> Option<()> {
+    /// The key at `r` of the object `top` (its first byte a double quote),
+    /// and its colon: where the value after it starts (or its blanks).
+    /// The fingerprints of its keys are noted, with one bit per fingerprint:
+    /// most keys are new, and a clear bit says so without comparing. Equal
+    /// fingerprints go to the tree.
+    #[inline(always)]
+    fn key(&mut self, r: usize, top: &mut Open, o: &mut Out<'_>) -> Option<usize> {
         let b = self.b;
-        if depth >= MAX_JSON_DEPTH {
-            return None;
-        }
-        self.pass(b'{');
-        match self.next()? {
-            b'}' => {
-                self.pass(b'}');
-                return Some(());
-            }
-            b'"' => {}
-            _ => return None,
-        }
-        let first_key = self.keys.len();
-        // The fingerprints of the first keys (the others go to `keys`), and
-        // one bit per fingerprint: most keys are new, and a clear bit says so
-        // without comparing. Equal fingerprints go to the tree.
-        let mut fps = [0u64; 8];
-        let mut n = 0;
-        let mut bloom = 0u64;
-        loop {
-            let start = self.r + 1;
-            let head = self.string::<true>()?;
-            let len = self.r - 1 - start;
-            let fp = match len {
-                0..=7 => short_key_fingerprint(head, len),
-                _ => key_fingerprint(b.get(start..start + len)?),
-            };
-            let bit = key_bit(fp);
-            if bloom & bit != 0
-                && (n > 256
-                    || fps.get(..n).unwrap_or(&fps).contains(&fp)
-                    || self.keys.get(first_key..).is_some_and(|k| k.contains(&fp)))
-            {
+        let start = r + 1;
+        let (r, head) = self.string::<true>(r, o)?;
+        let len = r - 1 - start;
+        let fp = match len {
+            0..=7 => short_key_fingerprint(head, len),
+            _ => key_fingerprint(b.get(start..start + len)?),
+        };
+        let bit = key_bit(fp);
+        if top.bloom & bit != 0 {
+            let keys = self.keys.get(top.keys_at..)?;
+            if keys.len() > 256 || keys.contains(&fp) {
                 // A repeated key (or too many to compare): the tree decides.
                 return None;
             }
-            bloom |= bit;
-            match fps.get_mut(n) {
-                Some(slot) => *slot = fp,
-                None => self.keys.push(fp),
-            }
-            n += 1;
-            if self.next()? != b':' {
-                return None;
-            }
-            self.pass(b':');
-            self.value(depth)?;
-            match self.next()? {
-                b',' => {
-                    self.pass(b',');
-                    if self.next()? != b'"' {
-                        return None;
-                    }
-                }
-                b'}' => {
-                    self.keys.truncate(first_key);
-                    self.pass(b'}');
-                    return Some(());
-                }
-                _ => return None,
-            }
         }
-    }
-
-    /// `[...]` at the read position. Extra commas (`[1,,2]`, `[1,]`) meet
-    /// [`Compactor::value`] and go to the tree.
-    fn array(&mut self, depth: usize) -> Option<()> {
-        if depth >= MAX_JSON_DEPTH {
+        top.bloom |= bit;
+        self.keys.push(fp);
+        // Most often the colon comes at once.
+        let r = skip_blanks(b, r);
+        if b.get(r) != Some(&b':') {
             return None;
         }
-        self.pass(b'[');
-        if self.next()? == b']' {
-            self.pass(b']');
-            return Some(());
-        }
-        loop {
-            self.value(depth)?;
-            match self.next()? {
-                b',' => self.pass(b','),
-                b']' => {
-                    self.pass(b']');
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+        o.put(b":", 1);
+        Some(r + 1)
     }
 
-    /// A value inside a container at `depth`. What follows a literal or a
-    /// number is checked by the container: anything but a blank, `,` or the
-    /// closing bracket (`truex`, `12abc`, `1 2`) goes to the tree.
-    #[inline(always)]
-    fn value(&mut self, depth: usize) -> Option<()> {
-        match self.next()? {
-            b'"' => self.string::<false>().map(|_| ()),
-            b'{' => self.object(depth + 1),
-            b'[' => self.array(depth + 1),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
-        }
-    }
-
-    #[inline]
-    fn literal<const N: usize>(&mut self, word: &[u8; N]) -> Option<()> {
-        let b = self.b;
-        if b.get(self.r..)?.first_chunk::<N>()? != word {
-            return None;
-        }
-        self.r += N;
-        self.o.extend_from_slice(word);
-        Some(())
-    }
-
-    #[inline]
-    fn digits(&self, from: usize) -> usize {
-        let b = self.b;
-        let mut i = from;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        i
-    }
-
-    /// A number: integers and plain decimals that Java writes alike are
-    /// copied; other doubles are rewritten; what json-smart reads as
+    /// A number at `r`: integers and plain decimals that Java writes alike
+    /// are copied; other doubles are rewritten; what json-smart reads as
     /// something else (leading zeros, `-0`, long numbers) goes to the tree.
-    fn number(&mut self) -> Option<()> {
-        let b = self.b;
+    /// Where it ends.
+    #[inline(always)]
+    fn number(&mut self, r: usize, o: &mut Out<'_>) -> Option<usize> {
         // Mostly short and plain: copied as one chunk.
-        if let Some(chunk) = b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+        if let Some(chunk) = self.b.get(r..).and_then(|s| s.first_chunk::<8>()) {
             if let Some(n) = short_plain_number(chunk) {
-                self.o.extend_from_slice(chunk);
-                self.o.truncate(self.o.len() - 8 + n);
-                self.r += n;
-                return Some(());
+                o.put(chunk, n);
+                return Some(r + n);
             }
         }
-        let start = self.r;
+        self.long_number(r, o.flushed())
+    }
+
+    /// [`Compactor::number`] of what is not short and plain.
+    #[inline(never)]
+    fn long_number(&mut self, start: usize, o: &mut Vec<u8>) -> Option<usize> {
+        let b = self.b;
         let int_start = start + usize::from(b.get(start) == Some(&b'-'));
-        let int_end = self.digits(int_start);
+        let int_end = digits(b, int_start);
         let int = b.get(int_start..int_end)?;
         if int.is_empty() || (int.first() == Some(&b'0') && int.len() > 1) {
             // `-`, `-x`, and leading zeros (json-smart drops them).
@@ -2580,15 +2515,15 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         let mut end = int_end;
         let mut frac = None;
         if b.get(end) == Some(&b'.') {
-            let frac_end = self.digits(end + 1);
+            let frac_end = digits(b, end + 1);
             frac = Some(b.get(end + 1..frac_end).filter(|f| !f.is_empty())?);
             end = frac_end;
         }
         let exponent = matches!(b.get(end), Some(b'e' | b'E'));
         if exponent {
-            let digits = end + 1 + usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
-            end = self.digits(digits);
-            if end == digits {
+            let digits_at = end + 1 + usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
+            end = digits(b, digits_at);
+            if end == digits_at {
                 return None;
             }
         }
@@ -2603,7 +2538,8 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             _ => false,
         };
         if plain {
-            return self.copy(end - start);
+            o.extend_from_slice(b.get(start..end)?);
+            return Some(end);
         }
         if !exponent && frac.is_none() {
             return None;
@@ -2615,156 +2551,158 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             .filter(|f| f.is_finite())?;
         let mut s = String::new();
         write_java_double(f, &mut s);
-        self.o.extend_from_slice(s.as_bytes());
-        self.r = end;
-        self.grown()
+        o.extend_from_slice(s.as_bytes());
+        self.grown(o.len())?;
+        Some(end)
     }
 
-    /// A double-quoted string, copied in chunks of 8 bytes; json-smart writes
-    /// `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` back as they are, so only
-    /// other characters are rewritten. A key (`KEY`) with an escape could
-    /// repeat another in disguise: it goes to the tree. Gives the first 7
-    /// bytes of the content (as far as the text goes).
-    #[inline]
-    fn string<const KEY: bool>(&mut self) -> Option<u64> {
+    /// A double-quoted string at `r`, copied in chunks of 8 bytes; json-smart
+    /// writes `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` back as they are,
+    /// so only other characters are rewritten. A key (`KEY`) with an escape
+    /// could repeat another in disguise: it goes to the tree. Gives where it
+    /// ends, and the first 7 bytes of the content (as far as the text goes).
+    #[inline(always)]
+    fn string<const KEY: bool>(&mut self, mut r: usize, o: &mut Out<'_>) -> Option<(usize, u64)> {
         let b = self.b;
         let head;
-        match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+        match b.get(r..).and_then(|s| s.first_chunk::<8>()) {
             // The first chunk holds the opening quote.
             Some(chunk) if !ESC => {
                 let x = u64::from_le_bytes(*chunk);
                 head = x >> 8;
-                self.o.extend_from_slice(chunk);
                 let stops = string_stops(x) & !0x80;
                 if stops == 0 {
-                    self.r += 8;
+                    o.put(chunk, 8);
+                    r += 8;
                 } else {
                     let n = (stops.trailing_zeros() / 8) as usize;
-                    self.r += n;
-                    if b.get(self.r) == Some(&b'"') {
+                    r += n;
+                    if b.get(r) == Some(&b'"') {
                         // A short string, whole.
-                        self.r += 1;
-                        self.o.truncate(self.o.len() - 7 + n);
-                        return Some(head);
+                        o.put(chunk, n + 1);
+                        return Some((r + 1, head));
                     }
-                    self.o.truncate(self.o.len() - 8 + n);
+                    o.put(chunk, n);
                 }
             }
             Some(chunk) => {
                 head = u64::from_le_bytes(*chunk) >> 8;
-                self.quote();
+                r = Self::quote(r, o);
             }
             None => {
-                let t = b.get(self.r + 1..)?;
+                let t = b.get(r + 1..)?;
                 head = t
                     .iter()
                     .take(7)
                     .rev()
                     .fold(0, |h, &c| h << 8 | u64::from(c));
-                self.quote();
+                r = Self::quote(r, o);
             }
         }
         loop {
-            match b.get(self.r..).and_then(|s| s.first_chunk::<8>()) {
+            match b.get(r..).and_then(|s| s.first_chunk::<8>()) {
                 Some(chunk) => {
-                    self.o.extend_from_slice(chunk);
                     let stops = stops::<ESC>(u64::from_le_bytes(*chunk));
                     if stops == 0 {
-                        self.r += 8;
+                        o.put(chunk, 8);
+                        r += 8;
                         continue;
                     }
                     let n = (stops.trailing_zeros() / 8) as usize;
-                    self.o.truncate(self.o.len() - 8 + n);
-                    self.r += n;
+                    o.put(chunk, n);
+                    r += n;
                 }
                 None => {
                     // The last bytes of the text.
-                    while let Some(&c) = b.get(self.r) {
+                    while let Some(&c) = b.get(r) {
                         if stops::<ESC>(u64::from(c)) & 0x80 != 0 {
                             break;
                         }
-                        self.pass(c);
+                        o.put(&[c], 1);
+                        r += 1;
                     }
                 }
             }
-            match *b.get(self.r)? {
+            match *b.get(r)? {
                 b'"' => {
-                    self.quote();
+                    r = Self::quote(r, o);
                     if ESC {
                         // Each quote grew by a byte.
-                        self.grown()?;
+                        self.grown(o.len())?;
                     }
-                    return Some(head);
+                    return Some((r, head));
                 }
                 b'\\' if KEY => return None,
-                b'\\' => match *b.get(self.r + 1)? {
+                b'\\' => match *b.get(r + 1)? {
                     // Written back as they are.
                     e @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                        self.r += 2;
-                        self.short_escape(e);
+                        r += 2;
+                        Self::short_escape(o, e);
                         if ESC {
                             // Escaped again, it grew.
-                            self.grown()?;
+                            self.grown(o.len())?;
                         }
                     }
-                    _ => self.string_special(b'\\')?,
+                    _ => r = self.string_special(b'\\', r, o)?,
                 },
                 b'/' => {
-                    self.r += 1;
-                    self.short_escape(b'/');
-                    self.grown()?;
+                    r += 1;
+                    Self::short_escape(o, b'/');
+                    self.grown(o.len())?;
                 }
-                c => self.string_special(c)?,
+                c => r = self.string_special(c, r, o)?,
             }
         }
     }
 
-    /// Reads a double quote and writes it.
+    /// Reads the double quote at `r` and writes it: where it ends.
     #[inline(always)]
-    fn quote(&mut self) {
-        self.r += 1;
+    fn quote(r: usize, o: &mut Out<'_>) -> usize {
         if ESC {
-            self.o.extend_from_slice(b"\\\"");
+            o.put(b"\\\"", 2);
         } else {
-            self.o.push(b'"');
+            o.put(b"\"", 1);
         }
+        r + 1
     }
 
     /// Writes json-smart's two-character escape `\e`.
     #[inline(always)]
-    fn short_escape(&mut self, e: u8) {
+    fn short_escape(o: &mut Out<'_>, e: u8) {
         if !ESC {
-            self.o.extend_from_slice(&[b'\\', e]);
+            o.put(&[b'\\', e], 2);
             return;
         }
         // escapeJavaScript doubles the backslash, and escapes `e` itself.
         match e {
-            b'"' | b'\\' | b'/' => self.o.extend_from_slice(&[b'\\', b'\\', b'\\', e]),
-            _ => self.o.extend_from_slice(&[b'\\', b'\\', e]),
+            b'"' | b'\\' | b'/' => o.put(&[b'\\', b'\\', b'\\', e], 4),
+            _ => o.put(&[b'\\', b'\\', e], 3),
         }
     }
 
-    /// A byte that stops a string's plain run, other than its closing quote,
-    /// `/` and the two-character escapes json-smart writes back (which
-    /// [`Compactor::string`] writes itself).
-    fn string_special(&mut self, c: u8) -> Option<()> {
+    /// The byte `c` at `r` that stops a string's plain run, other than its
+    /// closing quote, `/` and the two-character escapes json-smart writes
+    /// back (which [`Compactor::string`] writes itself): where what it
+    /// starts ends.
+    #[inline(never)]
+    fn string_special(&mut self, c: u8, mut r: usize, o: &mut Out<'_>) -> Option<usize> {
         let b = self.b;
         match c {
-            b'\\' => match *b.get(self.r + 1)? {
+            b'\\' => match *b.get(r + 1)? {
                 b'u' => {
-                    let hex = b.get(self.r + 2..)?.first_chunk::<4>()?;
+                    let hex = b.get(r + 2..)?.first_chunk::<4>()?;
                     // Surrogates (pairs or lone) take the slow path.
                     let ch = char::from_u32(hex_value(hex)?)?;
-                    self.r += 6;
-                    self.json_char(ch);
+                    r += 6;
+                    Self::json_char(o, ch);
                 }
                 // `\xHH`, and the escapes json-smart drops: rare, left to
                 // the tree.
                 _ => return None,
             },
             b'\'' if ESC => {
-                self.r += 1;
-                self.o.extend_from_slice(b"\\'");
+                r += 1;
+                o.put(b"\\'", 2);
             }
             // A control character or DEL, written raw: json-smart keeps it
             // in a string without escapes and drops it from one with, which
@@ -2773,14 +2711,14 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             0xc2 | 0xe2 => {
                 // A multi-byte character that may need `\uXXXX`.
                 let len = if c == 0xc2 { 2 } else { 3 };
-                let ch = self.char_at(len)?;
-                self.r += len;
-                self.json_char(ch);
+                let ch = char_at(b, r, len)?;
+                r += len;
+                Self::json_char(o, ch);
             }
             _ if ESC => {
                 // Every other character past ASCII is `\uXXXX` for
                 // escapeJavaScript.
-                while let Some(&c) = b.get(self.r) {
+                while let Some(&c) = b.get(r) {
                     if c < 0x80 || c == 0xc2 || c == 0xe2 {
                         break;
                     }
@@ -2789,50 +2727,39 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                         0xe0.. => 3,
                         _ => 2,
                     };
-                    let ch = self.char_at(len)?;
-                    self.r += len;
-                    self.unicode_escapes(ch);
+                    let ch = char_at(b, r, len)?;
+                    r += len;
+                    Self::unicode_escapes(o, ch);
                 }
             }
             _ => {
                 // Other bytes of multi-byte characters stay as they are.
-                self.pass(c);
-                while let Some(&c) = b.get(self.r) {
+                o.put(&[c], 1);
+                r += 1;
+                while let Some(&c) = b.get(r) {
                     if c < 0x80 || c == 0xc2 || c == 0xe2 {
                         break;
                     }
-                    self.pass(c);
+                    o.put(&[c], 1);
+                    r += 1;
                 }
             }
         }
-        self.grown()
-    }
-
-    /// The character of `len` bytes at the read position.
-    fn char_at(&self, len: usize) -> Option<char> {
-        std::str::from_utf8(self.b.get(self.r..self.r + len)?)
-            .ok()?
-            .chars()
-            .next()
+        self.grown(o.len())?;
+        Some(r)
     }
 
     /// `\uXXXX` for each UTF-16 unit of `c`, as escapeJavaScript writes it.
-    fn unicode_escapes(&mut self, c: char) {
+    fn unicode_escapes(o: &mut Out<'_>, c: char) {
         // A lone surrogate as itself (see `crate::eval::jstring`).
         for unit in jstring::char_units(c) {
-            self.hex_escape(b"\\u", u32::from(unit));
+            hex_escape(o, b"\\u", u32::from(unit));
         }
-    }
-
-    /// `prefix` and the four upper-case hex digits of `unit`.
-    fn hex_escape(&mut self, prefix: &[u8], unit: u32) {
-        self.o.extend_from_slice(prefix);
-        self.o.extend_from_slice(&hex4(unit));
     }
 
     /// Writes `c` as json-smart writes it inside a string (the text it came
     /// from already read).
-    fn json_char(&mut self, c: char) {
+    fn json_char(o: &mut Out<'_>, c: char) {
         let short = match c {
             '"' | '\\' | '/' => c as u8,
             '\n' => b'n',
@@ -2842,28 +2769,152 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             '\u{c}' => b'f',
             '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2000}'..='\u{20ff}' => {
                 // escapeJavaScript doubles the backslash.
-                let prefix: &[u8] = if ESC { b"\\\\u" } else { b"\\u" };
-                self.hex_escape(prefix, c as u32);
+                if ESC {
+                    hex_escape(o, b"\\\\u", c as u32);
+                } else {
+                    hex_escape(o, b"\\u", c as u32);
+                }
                 return;
             }
             '\'' if ESC => {
-                self.o.extend_from_slice(b"\\'");
+                o.put(b"\\'", 2);
                 return;
             }
             c if ESC && !c.is_ascii() => {
-                self.unicode_escapes(c);
+                Self::unicode_escapes(o, c);
                 return;
             }
             c => {
                 // Its UTF-8 bytes, appended as one chunk and cut back.
                 let mut buf = [0u8; 4];
                 let n = c.encode_utf8(&mut buf).len();
-                self.o.extend_from_slice(&buf);
-                self.o.truncate(self.o.len() - 4 + n);
+                o.put(&buf, n);
                 return;
             }
         };
-        self.short_escape(short);
+        Self::short_escape(o, short);
+    }
+}
+
+/// An open container of [`Compactor::document`]: whether it is an object,
+/// and for an object one bit per fingerprint of its keys so far and where
+/// those start in [`Compactor::keys`].
+#[derive(Clone, Copy)]
+struct Open {
+    object: bool,
+    bloom: u64,
+    keys_at: usize,
+}
+
+/// The first byte at or after `i` that is not blank (JSON's blanks and
+/// json-smart's: any byte up to the space), 8 at a time past the first two.
+#[inline(always)]
+fn skip_blanks(b: &[u8], i: usize) -> usize {
+    // Mostly none, or one space.
+    match b.get(i..).and_then(|s| s.first_chunk::<2>()) {
+        Some(&[c, _]) if !is_ws(c) => return i,
+        Some(&[_, c]) if !is_ws(c) => return i + 1,
+        _ => {}
+    }
+    more_blanks(b, i)
+}
+
+/// [`skip_blanks`] past its first two bytes.
+fn more_blanks(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let stops = non_blanks(u64::from_le_bytes(*chunk));
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|&c| is_ws(c)) {
+        i += 1;
+    }
+    i
+}
+
+/// `word` at `r` of `b`, written to `o`: where it ends.
+#[inline(always)]
+fn literal<const N: usize>(b: &[u8], r: usize, o: &mut Out<'_>, word: &[u8; N]) -> Option<usize> {
+    if b.get(r..)?.first_chunk::<N>()? != word {
+        return None;
+    }
+    o.put(word, N);
+    Some(r + N)
+}
+
+/// The end of the run of ASCII digits of `b` from `i`.
+#[inline]
+fn digits(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// The character of `len` bytes at `r` of `b`.
+fn char_at(b: &[u8], r: usize, len: usize) -> Option<char> {
+    std::str::from_utf8(b.get(r..r + len)?).ok()?.chars().next()
+}
+
+/// `prefix` and the four upper-case hex digits of `unit`.
+fn hex_escape<const N: usize>(o: &mut Out<'_>, prefix: &[u8; N], unit: u32) {
+    o.put(prefix, N);
+    o.put(&hex4(unit), 4);
+}
+
+/// Where [`Compactor::document`] appends: bytes, a chunk at a time, through
+/// a buffer on the stack, then the output. Long numbers rewritten are
+/// written to the output itself ([`Out::flushed`]).
+struct Out<'o> {
+    buf: [u8; OUT_ROOM],
+    /// How much of `buf` is written.
+    w: usize,
+    o: &'o mut Vec<u8>,
+}
+
+const OUT_ROOM: usize = 256;
+
+impl Out<'_> {
+    /// The output's length, with what the buffer holds.
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.o.len() + self.w
+    }
+
+    #[inline(always)]
+    fn flush(&mut self) {
+        append(self.o, &self.buf, self.w);
+        self.w = 0;
+    }
+
+    /// The output, with what the buffer held appended.
+    #[inline(always)]
+    fn flushed(&mut self) -> &mut Vec<u8> {
+        self.flush();
+        self.o
+    }
+}
+
+/// Appends the first `w` bytes of `buf` to `o`.
+#[inline(never)]
+fn append(o: &mut Vec<u8>, buf: &[u8; OUT_ROOM], w: usize) {
+    o.extend_from_slice(buf.get(..w).unwrap_or(buf));
+}
+
+impl Out<'_> {
+    /// Appends the first `n` bytes of `bytes` (written whole, then cut
+    /// back: a copy of a constant length).
+    #[inline(always)]
+    fn put<const N: usize>(&mut self, bytes: &[u8; N], n: usize) {
+        if self.w > OUT_ROOM - N {
+            self.flush();
+        }
+        if let Some(to) = self.buf.get_mut(self.w..self.w + N) {
+            to.copy_from_slice(bytes);
+        }
+        self.w += n;
     }
 }
 

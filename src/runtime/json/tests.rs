@@ -247,6 +247,28 @@ fn depth_is_bounded() {
     assert_eq!(out, ok);
 }
 
+/// The compact pass counts its open containers as the tree's descent does:
+/// it takes `MAX_JSON_DEPTH` nested containers, not one more, and writes
+/// what the tree writes.
+#[test]
+fn compact_depth_is_the_trees() {
+    for depth in [MAX_JSON_DEPTH - 1, MAX_JSON_DEPTH, MAX_JSON_DEPTH + 1] {
+        for (open, close) in [("[", "]"), ("{\"a\": ", "}"), ("[{\"a\":", "}]")] {
+            let n = depth / open.matches(['[', '{']).count();
+            let text = format!("{}1{}", open.repeat(n), close.repeat(n));
+            let nested = n * open.matches(['[', '{']).count();
+            let mut out = String::new();
+            let took = compact(&text, &mut out, &Budget::unmetered());
+            assert!(took == Ok(nested <= MAX_JSON_DEPTH), "{nested}");
+            if took == Ok(true) {
+                assert_eq!(Some(out), via_tree(&text));
+            } else {
+                assert!(out.is_empty());
+            }
+        }
+    }
+}
+
 fn via_tree(text: &str) -> Option<String> {
     parse(text).ok().map(|v| v.to_json_string())
 }
