@@ -662,6 +662,20 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
     Ok(true)
 }
 
+/// The block an `#if` chose. One text node (`#if($foreach.hasNext),#end`)
+/// is written here, as [`render_block`] writes it, without the call.
+#[inline(always)]
+fn render_branch(st: &mut State<'_>, src: &str, body: &[Node], out: &mut String) -> R<Flow> {
+    if let [Node::Text(span, text)] = body {
+        if shortcuts() {
+            st.step(src, *span)?;
+            render_text(st, src, *span, text, out)?;
+            return Ok(Flow::Normal);
+        }
+    }
+    render_block(st, src, body, out)
+}
+
 /// A text node's bytes (its step taken).
 #[inline(always)]
 fn render_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut String) -> R<()> {
@@ -695,12 +709,21 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             ..
         } => {
             for (cond, body) in branches {
-                if condition(st, src, cond)? {
-                    return render_block(st, src, body, out);
+                // `#if($foreach.hasNext)` read here, charged as `condition`
+                // charges it, without the call.
+                let truth = match innermost_has_next(st, cond) {
+                    Some(b) if shortcuts() => {
+                        st.step(src, cond.span())?;
+                        b
+                    }
+                    _ => condition(st, src, cond)?,
+                };
+                if truth {
+                    return render_branch(st, src, body, out);
                 }
             }
             if let Some(body) = otherwise {
-                return render_block(st, src, body, out);
+                return render_branch(st, src, body, out);
             }
         }
         Node::Foreach {
@@ -1341,13 +1364,8 @@ fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
             // reads it, without handing the value back through it.
             if let [RefPart::Property(_, name)] = r.parts.as_slice() {
                 if let Some(Value::Object(o)) = st.slots.get(r.root as usize) {
-                    // The innermost loop's `$foreach.hasNext`, read from the
-                    // loop's own scope without the call.
-                    if let Some(top) = st.scopes.last() {
-                        if std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(top)) && &**name == "hasNext"
-                        {
-                            return Ok(top.has_next.get());
-                        }
+                    if let Some(b) = innermost_has_next(st, e) {
+                        return Ok(b);
                     }
                     return Ok(match o.property(name) {
                         Some(v) => reference_truth(st, &v),
@@ -1371,6 +1389,24 @@ fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
         ) => compare(st, src, *span, *op, l, r)?,
         _ => false,
     })
+}
+
+/// `e` read when it is the innermost loop's `$foreach.hasNext`: from the
+/// loop's own scope, without the property call.
+#[inline(always)]
+fn innermost_has_next(st: &State<'_>, e: &Expr) -> Option<bool> {
+    let Expr::Ref(r) = e else {
+        return None;
+    };
+    let [RefPart::Property(_, name)] = r.parts.as_slice() else {
+        return None;
+    };
+    let Some(Value::Object(o)) = st.slots.get(r.root as usize) else {
+        return None;
+    };
+    let top = st.scopes.last()?;
+    (std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(top)) && &**name == "hasNext")
+        .then(|| top.has_next.get())
 }
 
 /// The truth of a reference's value in `#if`, `!`, `&&` and `||`. Velocity 1.7:

@@ -59,6 +59,10 @@ const TEMPLATES: &[&str] = &[
     "#set($m = {'a': 1, 'b': 2})[#foreach($k in $m.keySet())$k#if($k == 'b')#set($m.c = 3)#end#end]\
      #set($s = 'ab')[#foreach($k in $s.keySet())$k#end][#foreach($k in $none.keySet())$k#end]\
      [#foreach($k in $m.keySet(1))$k#end][#foreach($k in $m.values())$k#end]",
+    // An `#if` whose chosen block is one text node, each the last thing charged.
+    "#set($m = {'a': 1, 'b': 2})#foreach($k in $m.keySet())$k#if($foreach.hasNext),#end#end",
+    "#if($none)x#else[y]#end",
+    "#if(true)#{else}x#end#if(false)#elseif(true)text#end",
     // Chains of properties through maps.
     "[$context.stage][$context.identity.sourceIp][$context.identity.userAgent][$context.identity.none]\
      #set($m = {\"a\": {\"b\": {\"c\": 'deep'}, \"l\": [1], \"n\": $null}})\
