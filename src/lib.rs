@@ -194,11 +194,18 @@ impl Template {
         eval::render::render_vars(self.compiled(), vars, opts, out, budget)
     }
 
-    /// Renders with variables given by name; those the template never names are
-    /// dropped. With `trace`, also records which span wrote which bytes.
+    /// The slot of the variable `name` in the compiled template (`None`: the
+    /// template never names it).
+    pub(crate) fn slot_of(&self, name: &str) -> Option<eval::compile::Slot> {
+        self.program().names.get(name)
+    }
+
+    /// Renders with variables given by name and by their slot, looked up
+    /// once beforehand ([`Template::slot_of`]); those the template never names
+    /// are dropped. With `trace`, also records which span wrote which bytes.
     pub(crate) fn render_named<'v>(
         &self,
-        vars: impl IntoIterator<Item = (&'v str, Value)>,
+        vars: impl IntoIterator<Item = (&'v str, Option<eval::compile::Slot>, Value)>,
         opts: &RenderOptions,
         out: &mut String,
         trace: bool,

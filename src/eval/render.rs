@@ -276,7 +276,7 @@ fn render_inner(
 /// names (stock mode keeps them for `#evaluate`): what a gateway render uses.
 pub(crate) fn render_named<'v>(
     t: Compiled<'_>,
-    vars: impl IntoIterator<Item = (&'v str, Value)>,
+    vars: impl IntoIterator<Item = (&'v str, Option<Slot>, Value)>,
     opts: &RenderOptions,
     out: &mut String,
     trace: Option<Vec<OutputPiece>>,
@@ -284,8 +284,8 @@ pub(crate) fn render_named<'v>(
 ) -> Result<Option<Vec<OutputPiece>>, RenderError> {
     let prog = t.program;
     let mut st = State::new(prog, opts, t.source, trace, budget);
-    for (name, v) in vars {
-        match prog.names.get(name) {
+    for (name, slot, v) in vars {
+        match slot {
             Some(slot) => st.set(slot, v),
             None if opts.null_mode == NullMode::Velocity => {
                 st.others.insert(Box::from(name), v);

@@ -9,6 +9,7 @@ use super::context::{build_context, stage_variables, ContextKey, ContextKeys};
 use super::input::{Input, Params, PathCache, Util};
 use super::jsonpath::JsonPath;
 use super::request::{EventError, Request};
+use crate::eval::compile::Slot;
 use crate::eval::render::OutputPiece;
 use crate::eval::value::Value;
 use crate::syntax::ast::{Expr, RefPart};
@@ -99,6 +100,9 @@ impl Rendered {
     }
 }
 
+/// The variables a render gives the template, in the order of its slots.
+const RUNTIME_NAMES: [&str; 4] = ["input", "util", "context", "stageVariables"];
+
 /// A mapping template, parsed once, with its literal JSONPaths compiled:
 /// immutable and `Send + Sync`, render it from any number of threads.
 #[derive(Debug, Clone)]
@@ -106,6 +110,9 @@ pub struct MappingTemplate {
     template: Template,
     paths: Arc<PathCache>,
     plan: Plan,
+    /// The slots of `$input`, `$util`, `$context` and `$stageVariables`,
+    /// looked up once.
+    slots: [Option<Slot>; 4],
     /// The size of the last body rendered, to reserve the next one's room at once.
     last_len: Arc<std::sync::atomic::AtomicUsize>,
 }
@@ -230,10 +237,12 @@ impl MappingTemplate {
         if template.program().evaluates {
             plan = Plan::ALL;
         }
+        let slots = RUNTIME_NAMES.map(|name| template.slot_of(name));
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),
             plan,
+            slots,
             last_len: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
         })
     }
@@ -279,14 +288,16 @@ impl MappingTemplate {
         let budget = opts.render.limits.budget();
         budget.alloc(size).map_err(limit_error)?;
         let plan = &self.plan;
+        // In the order of `RUNTIME_NAMES`, which `self.slots` follows.
+        let [input_name, util_name, context_name, stage_name] = RUNTIME_NAMES;
         let mut vars: [(&str, Value); 4] = Default::default();
         if plan.input {
             let params = plan.params.then(|| Params::new(request));
             let input = Input::new(request.body.clone(), params, self.paths.clone());
-            vars[0] = ("input", Value::Object(Rc::new(input)));
+            vars[0] = (input_name, Value::Object(Rc::new(input)));
         }
         if plan.util {
-            vars[1] = ("util", Value::Object(Rc::new(Util)));
+            vars[1] = (util_name, Value::Object(Rc::new(Util)));
         }
         let ctx = plan.context.then(|| {
             let keys = if plan.context_whole {
@@ -297,16 +308,19 @@ impl MappingTemplate {
             build_context(&request.request_context, keys)
         });
         if let Some(ctx) = &ctx {
-            vars[2] = ("context", ctx.value.clone());
+            vars[2] = (context_name, ctx.value.clone());
         }
         if plan.stage_variables {
-            vars[3] = ("stageVariables", stage_variables(&request.stage_variables));
+            vars[3] = (stage_name, stage_variables(&request.stage_variables));
         }
         use std::sync::atomic::Ordering::Relaxed;
         let last = self.last_len.load(Relaxed);
         let mut body = String::with_capacity(last);
         let pieces = self.template.render_named(
-            vars.into_iter().filter(|(n, _)| !n.is_empty()),
+            vars.into_iter()
+                .zip(self.slots)
+                .filter(|((n, _), _)| !n.is_empty())
+                .map(|((n, v), slot)| (n, slot, v)),
             &opts.render,
             &mut body,
             traced,
