@@ -1360,13 +1360,13 @@ fn condition(st: &mut State<'_>, src: &str, e: &Expr) -> R<bool> {
     st.step(src, e.span())?;
     Ok(match e {
         Expr::Ref(r) => {
-            // `$obj.name` on a host object (`$foreach.hasNext`): as `eval_ref`
-            // reads it, without handing the value back through it.
+            if let Some(b) = innermost_has_next(st, e) {
+                return Ok(b);
+            }
+            // `$obj.name` on a host object: as `eval_ref` reads it, without
+            // handing the value back through it.
             if let [RefPart::Property(_, name)] = r.parts.as_slice() {
                 if let Some(Value::Object(o)) = st.slots.get(r.root as usize) {
-                    if let Some(b) = innermost_has_next(st, e) {
-                        return Ok(b);
-                    }
                     return Ok(match o.property(name) {
                         Some(v) => reference_truth(st, &v),
                         None => reference_truth(st, &Value::Null),
@@ -1612,6 +1612,27 @@ enum Iter {
 }
 
 impl Iter {
+    /// What `#foreach` walks over `v`: a list's items, a map's values, or a
+    /// map view's elements (`None`: anything else, which it skips).
+    fn of(v: &Value) -> Option<Iter> {
+        Some(match v {
+            Value::List(l) => {
+                let len = l.borrow().items.len();
+                Iter::List(l.clone(), 0, len)
+            }
+            Value::Map(m) => {
+                let len = m.borrow().entries.len();
+                Iter::Map(m.clone(), 0, len, MapView::Values)
+            }
+            Value::Object(o) => {
+                let (m, kind) = o.map_view()?;
+                let len = m.borrow().entries.len();
+                Iter::Map(m, 0, len, kind)
+            }
+            _ => return None,
+        })
+    }
+
     /// Java's `hasNext()`: an `ArrayList`'s iterator compares its cursor with
     /// the list's size now; a map's knows its next entry from its last
     /// `next()`, so an entry put during the last iteration is not reached
@@ -1695,34 +1716,16 @@ fn render_foreach(
 ) -> R<Flow> {
     // `$m.keySet()` over a map: its keys, as the view's iterator hands them
     // out, without the view made (charged as `eval` charges the call).
-    let (_list, mut iter) = match map_of_key_set(st, iterable) {
+    let mut iter = match map_of_key_set(st, iterable) {
         Some(m) => {
             st.step(src, iterable.span())?;
             let len = m.borrow().entries.len();
-            (Value::Null, Iter::Map(m, 0, len, MapView::Keys))
+            Iter::Map(m, 0, len, MapView::Keys)
         }
-        None => {
-            let list = eval(st, src, iterable)?;
-            let iter = match &list {
-                Value::List(l) => {
-                    let len = l.borrow().items.len();
-                    Iter::List(l.clone(), 0, len)
-                }
-                Value::Map(m) => {
-                    let len = m.borrow().entries.len();
-                    Iter::Map(m.clone(), 0, len, MapView::Values)
-                }
-                Value::Object(o) => match o.map_view() {
-                    Some((m, kind)) => {
-                        let len = m.borrow().entries.len();
-                        Iter::Map(m, 0, len, kind)
-                    }
-                    None => return Ok(Flow::Normal),
-                },
-                _ => return Ok(Flow::Normal),
-            };
-            (list, iter)
-        }
+        None => match Iter::of(&eval(st, src, iterable)?) {
+            Some(iter) => iter,
+            None => return Ok(Flow::Normal),
+        },
     };
 
     let saved_var = st.get(var).clone();

@@ -289,15 +289,14 @@ impl MappingTemplate {
         budget.alloc(size).map_err(limit_error)?;
         let plan = &self.plan;
         // In the order of `RUNTIME_NAMES`, which `self.slots` follows.
-        let [input_name, util_name, context_name, stage_name] = RUNTIME_NAMES;
-        let mut vars: [(&str, Value); 4] = Default::default();
+        let mut vars: [Option<Value>; 4] = Default::default();
         if plan.input {
             let params = plan.params.then(|| Params::new(request));
             let input = Input::new(request.body.clone(), params, self.paths.clone());
-            vars[0] = (input_name, Value::Object(Rc::new(input)));
+            vars[0] = Some(Value::Object(Rc::new(input)));
         }
         if plan.util {
-            vars[1] = (util_name, Value::Object(Rc::new(Util)));
+            vars[1] = Some(Value::Object(Rc::new(Util)));
         }
         let ctx = plan.context.then(|| {
             let keys = if plan.context_whole {
@@ -308,19 +307,19 @@ impl MappingTemplate {
             build_context(&request.request_context, keys)
         });
         if let Some(ctx) = &ctx {
-            vars[2] = (context_name, ctx.value.clone());
+            vars[2] = Some(ctx.value.clone());
         }
         if plan.stage_variables {
-            vars[3] = (stage_name, stage_variables(&request.stage_variables));
+            vars[3] = Some(stage_variables(&request.stage_variables));
         }
         use std::sync::atomic::Ordering::Relaxed;
         let last = self.last_len.load(Relaxed);
         let mut body = String::with_capacity(last);
         let pieces = self.template.render_named(
             vars.into_iter()
+                .zip(RUNTIME_NAMES)
                 .zip(self.slots)
-                .filter(|((n, _), _)| !n.is_empty())
-                .map(|((n, v), slot)| (n, slot, v)),
+                .filter_map(|((v, name), slot)| Some((name, slot, v?))),
             &opts.render,
             &mut body,
             traced,
