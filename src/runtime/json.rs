@@ -1930,11 +1930,10 @@ const POWERS_OF_TEN: [f64; 16] = [
 /// Is `t` a JSON number (`-?digits(.digits)?([eE][+-]?digits)?`)?
 fn strict_number(t: &[u8]) -> bool {
     let mut i = 0;
+    // Past a run of at least one digit.
     let digits = |i: &mut usize| {
         let s = *i;
-        while t.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
+        *i = digits(t, s);
         *i > s
     };
     if t.first() == Some(&b'-') {
@@ -2895,15 +2894,7 @@ impl Out<'_> {
         self.flush();
         self.o
     }
-}
 
-/// Appends the first `w` bytes of `buf` to `o`.
-#[inline(never)]
-fn append(o: &mut Vec<u8>, buf: &[u8; OUT_ROOM], w: usize) {
-    o.extend_from_slice(buf.get(..w).unwrap_or(buf));
-}
-
-impl Out<'_> {
     /// Appends the first `n` bytes of `bytes` (written whole, then cut
     /// back: a copy of a constant length).
     #[inline(always)]
@@ -2916,6 +2907,12 @@ impl Out<'_> {
         }
         self.w += n;
     }
+}
+
+/// Appends the first `w` bytes of `buf` to `o`.
+#[inline(never)]
+fn append(o: &mut Vec<u8>, buf: &[u8; OUT_ROOM], w: usize) {
+    o.extend_from_slice(buf.get(..w).unwrap_or(buf));
 }
 
 /// The value of four hex digits (of either case), if they are.
