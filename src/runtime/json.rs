@@ -1845,6 +1845,21 @@ fn decode_escape(b: &[u8], at: usize) -> (Option<char>, usize) {
     (Some(c), i)
 }
 
+/// The bytes that a decoded string keeps and escapeJavaScript leaves as they
+/// are: printable ASCII but the quotes, the slash and the backslash.
+static JS_DECODED_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0x20;
+    while c < 0x7f {
+        t[c] = !matches!(c as u8, b'"' | b'\'' | b'/' | b'\\');
+        c += 1;
+    }
+    t
+};
+
+/// Below this many bytes left, a run is found byte by byte.
+const SHORT_RUN: usize = 32;
+
 /// `escapeJavaScript` of what [`decode_checked`] makes of `raw`, in one pass
 /// over `raw` without the decoded string: the bytes both leave as they are
 /// are copied in runs, and each character either changes (an escape, a
@@ -1862,14 +1877,13 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
     };
     while i < b.len() {
         let run = i;
-        i = run_end_in(
-            b,
-            i,
-            |x| decode_stops(x, quote) | js_escapes(x),
-            |c| {
-                (0x20..0x7f).contains(&c) && !matches!(c, b'"' | b'\\' | b'/' | b'\'') && c != quote
-            },
-        )
+        let plain = |c: u8| JS_DECODED_PLAIN.get(usize::from(c)) == Some(&true) && c != quote;
+        i = if b.len() - i < SHORT_RUN {
+            // A short rest: byte by byte, cheaper than a word's setup.
+            byte_run(b, i, plain)
+        } else {
+            run_end_in(b, i, |x| decode_stops(x, quote) | js_escapes(x), plain)
+        }
         .min(b.len());
         if i > run {
             crate::eval::print::push_short(out, raw.get(run..i).unwrap_or(""));
@@ -2941,9 +2955,27 @@ pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
 
 /// `\uXXXX` with upper-case hex digits.
 pub(crate) fn push_unicode_escape(unit: u32, out: &mut String) {
+    // Two bytes' digits at a time, from a table.
+    let pair = |byte: u32| {
+        let at = 2 * (byte & 0xff) as usize;
+        HEX_PAIRS.get(at..at + 2).unwrap_or("00")
+    };
     out.push_str("\\u");
-    out.extend(hex4(unit).map(char::from));
+    out.push_str(pair(unit >> 8));
+    out.push_str(pair(unit));
 }
+
+/// `00` to `FF`, the upper-case hex digits of each byte in turn.
+static HEX_PAIRS: &str = concat!(
+    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+    "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F",
+    "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F",
+    "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F",
+    "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F",
+    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF",
+    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF",
+    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF",
+);
 
 /// The last four hex digits of `unit`, upper-case.
 fn hex4(unit: u32) -> [u8; 4] {

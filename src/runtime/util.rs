@@ -64,6 +64,13 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
 /// One character as [`escape_javascript_into`] writes it.
 #[inline]
 pub(crate) fn escape_char(c: char, out: &mut String) {
+    let u = u32::from(c);
+    if (0x80..0x1_0000).contains(&u) {
+        // Beyond ASCII, one UTF-16 unit (never a stand-in, which are above
+        // 0xFFFF): the commonest case, without the matching below.
+        super::json::push_unicode_escape(u, out);
+        return;
+    }
     let simple = match c {
         '\'' => "\\'",
         '"' => "\\\"",
