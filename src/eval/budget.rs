@@ -162,6 +162,47 @@ impl Budget {
         self.scan(bytes)
     }
 
+    /// Charges a node's step and then writing its `bytes` bytes of text
+    /// ([`Budget::step`], then [`Budget::build`]), with one check when
+    /// neither limit is reached; the error is the one the three charges in
+    /// turn would give.
+    #[inline]
+    pub fn step_and_build(&self, bytes: usize) -> Result<(), Exceeded> {
+        self.step_then_alloc(bytes, (bytes / BYTES_PER_STEP) as u64)
+    }
+
+    /// [`Budget::step`], then [`Budget::alloc`] of `bytes`, with one check.
+    #[inline]
+    pub fn step_and_alloc(&self, bytes: usize) -> Result<(), Exceeded> {
+        self.step_then_alloc(bytes, 0)
+    }
+
+    /// A step, `bytes` bytes, then `more` steps: one check when neither
+    /// limit is reached.
+    #[inline(always)]
+    fn step_then_alloc(&self, bytes: usize, more: u64) -> Result<(), Exceeded> {
+        let steps = self.steps.get().saturating_add(1 + more);
+        let used = self.bytes.get().saturating_add(bytes as u64);
+        self.steps.set(steps);
+        self.bytes.set(used);
+        if steps > self.steps_max || used > self.bytes_max {
+            return Err(self.first_failed(steps.saturating_sub(more), used));
+        }
+        Ok(())
+    }
+
+    /// Which charge of [`Budget::step_then_alloc`] failed first: the step
+    /// (`steps` after it), the bytes (`used` after them), or the steps
+    /// after them.
+    #[cold]
+    fn first_failed(&self, steps: u64, used: u64) -> Exceeded {
+        if steps > self.steps_max || used <= self.bytes_max {
+            Exceeded::Steps(self.steps_max)
+        } else {
+            Exceeded::Bytes(self.bytes_max)
+        }
+    }
+
     /// Charges a new list or map of `n` slots: its memory and one step per slot.
     #[inline]
     pub fn slots(&self, n: usize) -> Result<(), Exceeded> {
@@ -283,6 +324,35 @@ mod tests {
         assert_eq!(b.alloc(1), Err(Exceeded::Bytes(100)));
         assert_eq!(b.alloc(0), Err(Exceeded::Bytes(100)));
         assert_eq!(b.bytes_left(), 0);
+    }
+
+    #[test]
+    fn step_and_build_fails_as_its_three_charges_in_turn() {
+        // Limits around a text of 130 bytes (a step, 130 bytes, then two
+        // steps of copying): each way to fail, and the edges where it fits.
+        for steps_max in 0..6u64 {
+            for bytes_max in [0, 129, 130, 131] {
+                let three = Budget::new(steps_max, bytes_max);
+                let expected = three.step().and_then(|()| three.build(130));
+                assert_eq!(
+                    Budget::new(steps_max, bytes_max).step_and_build(130),
+                    expected,
+                    "{steps_max} steps, {bytes_max} bytes"
+                );
+            }
+        }
+        for steps_max in 0..3u64 {
+            for bytes_max in [0, 9, 10] {
+                let two = Budget::new(steps_max, bytes_max);
+                let expected = two.step().and_then(|()| two.alloc(10));
+                let one = Budget::new(steps_max, bytes_max);
+                assert_eq!(one.step_and_alloc(10), expected);
+            }
+        }
+        let b = Budget::new(3, 130);
+        assert!(b.step_and_build(130).is_ok());
+        assert_eq!(b.bytes_left(), 0);
+        assert_eq!(b.step_and_build(0), Err(Exceeded::Steps(3)));
     }
 
     #[test]

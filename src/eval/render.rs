@@ -592,8 +592,7 @@ fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String)
     for node in block {
         // Text, the most common node, without the call.
         if let Node::Text(span, text) = node {
-            st.step(src, *span)?;
-            render_text(st, src, *span, text, out)?;
+            write_text_node(st, src, *span, text, out)?;
             continue;
         }
         if let Node::Ref(r) = node {
@@ -650,14 +649,13 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
             if st.define(r.root).is_some() {
                 return Ok(false);
             }
-            st.step(src, r.span)?;
+            st.budget
+                .step_and_alloc(s.len())
+                .map_err(|e| st.exceeded(src, r.span, e))?;
             super::print::push_short(out, s);
         }
         _ => return Ok(false),
     }
-    st.budget
-        .alloc(out.len() - start)
-        .map_err(|e| st.exceeded(src, r.span, e))?;
     st.wrote(src, r.span, start, out.len())?;
     Ok(true)
 }
@@ -668,12 +666,29 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
 fn render_branch(st: &mut State<'_>, src: &str, body: &[Node], out: &mut String) -> R<Flow> {
     if let [Node::Text(span, text)] = body {
         if shortcuts() {
-            st.step(src, *span)?;
-            render_text(st, src, *span, text, out)?;
+            write_text_node(st, src, *span, text, out)?;
             return Ok(Flow::Normal);
         }
     }
     render_block(st, src, body, out)
+}
+
+/// A text node: its step, then its bytes (as [`render_node`] charges and
+/// writes it).
+#[inline(always)]
+fn write_text_node(
+    st: &mut State<'_>,
+    src: &str,
+    span: Span,
+    text: &str,
+    out: &mut String,
+) -> R<()> {
+    st.budget
+        .step_and_build(text.len())
+        .map_err(|e| st.exceeded(src, span, e))?;
+    let start = out.len();
+    super::print::push_short(out, text);
+    st.wrote(src, span, start, out.len())
 }
 
 /// A text node's bytes (its step taken).
