@@ -289,6 +289,11 @@ pub enum Node {
         span: Span,
         branches: Vec<(Expr, Block)>,
         otherwise: Option<Block>,
+        /// The slot of `$x` when the first condition is `$x.hasNext` (the
+        /// innermost loop's `$foreach.hasNext` when `$x` holds its scope):
+        /// found here, so that the walker reads the slot without going
+        /// through the condition's reference.
+        has_next: Option<Slot>,
     },
     Foreach {
         span: Span,
@@ -617,10 +622,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                     let c = self.expr(c);
                     compiled.push((c, self.block(b)));
                 }
+                let has_next = match compiled.first() {
+                    Some((Expr::Ref(r), _)) => match r.parts.as_slice() {
+                        [Part::Property(_, name)] if &**name == "hasNext" => Some(r.root),
+                        _ => None,
+                    },
+                    _ => None,
+                };
                 Node::If {
                     span,
                     branches: compiled,
                     otherwise: otherwise.map(|b| self.block(b)),
+                    has_next,
                 }
             }
             ast::Node::Foreach {

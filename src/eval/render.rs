@@ -721,14 +721,23 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
         Node::If {
             branches,
             otherwise,
+            has_next,
             ..
         } => {
-            for (cond, body) in branches {
+            for (i, (cond, body)) in branches.iter().enumerate() {
                 // `#if($foreach.hasNext)` read here, charged as `condition`
-                // charges it, without the call.
-                let truth = match innermost_has_next(st, cond) {
+                // charges it, without the call (the first condition's slot
+                // found when the template compiled).
+                let known = match (i, has_next) {
+                    (0, Some(slot)) => slot_has_next(st, *slot),
+                    (0, None) => None,
+                    _ => innermost_has_next(st, cond),
+                };
+                let truth = match known {
                     Some(b) if shortcuts() => {
-                        st.step(src, cond.span())?;
+                        st.budget
+                            .step()
+                            .map_err(|e| st.exceeded(src, cond.span(), e))?;
                         b
                     }
                     _ => condition(st, src, cond)?,
@@ -1416,12 +1425,20 @@ fn innermost_has_next(st: &State<'_>, e: &Expr) -> Option<bool> {
     let [RefPart::Property(_, name)] = r.parts.as_slice() else {
         return None;
     };
-    let Some(Value::Object(o)) = st.slots.get(r.root as usize) else {
+    if &**name != "hasNext" {
+        return None;
+    }
+    slot_has_next(st, r.root)
+}
+
+/// `$x.hasNext` when the slot of `$x` holds the innermost loop's scope.
+#[inline(always)]
+fn slot_has_next(st: &State<'_>, slot: Slot) -> Option<bool> {
+    let Some(Value::Object(o)) = st.slots.get(slot as usize) else {
         return None;
     };
     let top = st.scopes.last()?;
-    (std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(top)) && &**name == "hasNext")
-        .then(|| top.has_next.get())
+    std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(top)).then(|| top.has_next.get())
 }
 
 /// The truth of a reference's value in `#if`, `!`, `&&` and `||`. Velocity 1.7:

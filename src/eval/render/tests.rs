@@ -62,6 +62,11 @@ const TEMPLATES: &[&str] = &[
     // An `#if` whose chosen block is one text node, each the last thing charged.
     "#set($m = {'a': 1, 'b': 2})#foreach($k in $m.keySet())$k#if($foreach.hasNext),#end#end",
     "#if($none)x#else[y]#end",
+    // `$x.hasNext` found when the template compiles (a first condition),
+    // and read at render time (a later one): the loop's scope, another
+    // loop's, a map's entry, and `$foreach` set to something else.
+    "#foreach($i in [1, 2])#foreach($j in [3])[#if($foreach.hasNext)a#elseif($foreach.hasNext)b#else c#end]     #set($outer = $foreach.parent)[#if($outer.hasNext)o#end]#end#end     #set($f = {'hasNext': true})[#if($f.hasNext)m#end]     #foreach($i in [1, 2])#set($foreach = {'hasNext': 'x'})[#if($foreach.hasNext)s#end]#end     #foreach($i in [1, 2])#if(false)#elseif($foreach.hasNext),#end#end",
+    "#foreach($i in [1, 2])#if($foreach.hasNext),#end#end",
     "#if(true)#{else}x#end#if(false)#elseif(true)text#end",
     // Chains of properties through maps.
     "[$context.stage][$context.identity.sourceIp][$context.identity.userAgent][$context.identity.none]\
