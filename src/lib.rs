@@ -113,7 +113,9 @@ impl Template {
                 ),
             ));
         }
-        let (tree, names) = syntax::parser::parse_counting(source, 0)?;
+        // The source is shared with the tree's text nodes, which are ranges of it.
+        let source: Arc<str> = Arc::from(source);
+        let (tree, names) = syntax::parser::parse_counting(&source, 0)?;
         let body = std::sync::OnceLock::new();
         let program = if keep_ast {
             let program = eval::compile::compile_observed_sized(tree.clone(), names, seen);
@@ -124,7 +126,7 @@ impl Template {
         };
         Ok(Template {
             inner: Arc::new(TemplateInner {
-                source: Arc::from(source),
+                source,
                 body,
                 program,
             }),

@@ -278,7 +278,7 @@ pub type Block = Vec<Node>;
 
 #[derive(Debug)]
 pub enum Node {
-    Text(Span, Arc<str>),
+    Text(Span, ast::Text),
     Ref(Box<Ref>),
     Set {
         span: Span,
