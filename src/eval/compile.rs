@@ -279,7 +279,8 @@ pub type Block = Vec<Node>;
 #[derive(Debug)]
 pub enum Node {
     Text(Span, ast::Text),
-    Ref(Box<Ref>),
+    /// Not boxed (a statement's reference, printed, is the commonest node).
+    Ref(Ref),
     Set {
         span: Span,
         target: Box<Ref>,
@@ -619,7 +620,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn node(&mut self, n: ast::Node) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(span, text),
-            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(r)),
+            ast::Node::Ref(mut r) => Node::Ref(self.reference(&mut r)),
             ast::Node::Set {
                 span,
                 target,
