@@ -1199,6 +1199,22 @@ impl<'a, 'm> Parser<'a, 'm> {
                 backslashes: 0,
             })));
         }
+        self.build_escaped_reference(first, ident, parts, formal, end)
+    }
+
+    /// [`Parser::build_reference`] for a reference with escapes, a prefix or
+    /// a `!` (out of line: most have none).
+    #[inline(never)]
+    fn build_escaped_reference(
+        &mut self,
+        first: &Token,
+        ident: &Token,
+        parts: Parts,
+        formal: bool,
+        end: usize,
+    ) -> PResult<RefOrText> {
+        let img = self.image(first);
+        let bytes = img.as_bytes();
         // Where the name starts: after the last `$` or `!`.
         let after_sigil = bytes
             .iter()
