@@ -1045,6 +1045,20 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Reference()`
     fn reference(&mut self) -> PResult<RefOrText> {
+        if self.speculating > 0 || !self.ref_memo.is_empty() || !self.ref_fail_memo.is_empty() {
+            return self.memo_reference();
+        }
+        let first = self.peek_tok(0)?;
+        self.enter(first.at())?;
+        let r = self.reference_inner();
+        self.leave();
+        r
+    }
+
+    /// [`Parser::reference`] while a speculative parse is under way or has
+    /// left results to reuse (out of line: nearly always there are none).
+    #[inline(never)]
+    fn memo_reference(&mut self) -> PResult<RefOrText> {
         let at = self.cur;
         if let Some((r, end)) = self.ref_memo.get(&at) {
             let r = r.clone();
@@ -1552,21 +1566,37 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn string_literal(&mut self) -> PResult<Expr> {
         let t = self.bump()?;
         let img = self.image(&t);
-        let span = self.tspan(&t);
-        let quote = img.chars().next().unwrap_or('"');
-        let body_start = t.at() + 1;
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
-        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
-        // Nothing to process: no doubled quote, no `\u`, no template inside.
-        let plain =
-            !(interpolate || body.contains(quote) || (quote == '"' && body.contains("\\u")));
+        // Nothing to process: no quote (a doubled one), and in `"…"` no `$`
+        // or `#` (a template inside) and no backslash (a `\u` escape, or
+        // nothing: then processing gives the body too). Short: scanned byte
+        // by byte.
+        let plain = match img.as_bytes().first() {
+            Some(b'\'') => !body.bytes().any(|b| b == b'\''),
+            _ => !body
+                .bytes()
+                .any(|b| matches!(b, b'"' | b'$' | b'#' | b'\\')),
+        };
         if plain {
             return Ok(Expr::Str {
-                span,
+                span: self.tspan(&t),
                 value: body.into(),
                 interpolated: None,
             });
         }
+        self.processed_string_literal(&t)
+    }
+
+    /// [`Parser::string_literal`] for a literal whose body is processed
+    /// (out of line: most are plain).
+    #[inline(never)]
+    fn processed_string_literal(&mut self, t: &Token) -> PResult<Expr> {
+        let img = self.image(t);
+        let span = self.tspan(t);
+        let quote = img.chars().next().unwrap_or('"');
+        let body_start = t.at() + 1;
+        let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
+        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
         // The processed body and, for each of its bytes, the source offset.
         let mut value = String::with_capacity(body.len());
         let mut offs: Vec<u32> = Vec::with_capacity(body.len() + 2);
