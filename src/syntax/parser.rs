@@ -1146,7 +1146,8 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `[index]` parts, pushed on `parts`; gives where the last `]` ends
-    /// (`end` if there is none).
+    /// (`end` if there is none). Out of line: few references have them.
+    #[inline(never)]
     fn indexes(&mut self, parts: &mut Parts, mut end: usize) -> PResult<usize> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
