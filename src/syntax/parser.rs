@@ -1214,21 +1214,21 @@ impl<'a, 'm> Parser<'a, 'm> {
                 backslashes: 0,
             })));
         }
-        self.build_escaped_reference(first, ident, parts, formal, end)
+        self.build_escaped_reference(img, (first, ident), formal, end, parts)
     }
 
     /// [`Parser::build_reference`] for a reference with escapes, a prefix or
     /// a `!` (out of line: most have none).
+    /// `img`: the image of `first`.
     #[inline(never)]
     fn build_escaped_reference(
         &mut self,
-        first: &Token,
-        ident: &Token,
-        parts: Parts,
+        img: &'a str,
+        (first, ident): (&Token, &Token),
         formal: bool,
         end: usize,
+        parts: Parts,
     ) -> PResult<RefOrText> {
-        let img = self.image(first);
         let bytes = img.as_bytes();
         // Where the name starts: after the last `$` or `!`.
         let after_sigil = bytes
