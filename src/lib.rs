@@ -89,17 +89,19 @@ impl Template {
 
     /// Parses `source`, refusing templates over `limits.template_max` bytes.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<Template, ParseError> {
-        Template::parse_observed(source, limits, false, &mut |_| {})
+        Template::parse_observed(source, limits, false, |_| false, &mut |_| {})
     }
 
     /// Like [`Template::parse_with`], showing `seen` every reference the
-    /// compiled template can evaluate (see [`eval::compile::compile_observed`]).
+    /// compiled template can evaluate whose root name passes `roots` (see
+    /// [`eval::compile::compile_observed`]).
     /// `keep_ast`: the syntax tree is kept for [`Template::ast`] (a copy is
     /// compiled), as the linter wants; else it is consumed by the compilation.
     pub(crate) fn parse_observed(
         source: &str,
         limits: &Limits,
         keep_ast: bool,
+        roots: eval::compile::Roots,
         seen: &mut dyn FnMut(&syntax::ast::Reference),
     ) -> Result<Template, ParseError> {
         if source.len() > limits.template_max {
@@ -113,18 +115,20 @@ impl Template {
                 ),
             ));
         }
-        let (tree, names) = syntax::parser::parse_counting(source, 0)?;
+        // The source is shared with the tree's text nodes, which are ranges of it.
+        let source: Arc<str> = Arc::from(source);
+        let (tree, names) = syntax::parser::parse_counting(&source, 0)?;
         let body = std::sync::OnceLock::new();
         let program = if keep_ast {
-            let program = eval::compile::compile_observed_sized(tree.clone(), names, seen);
+            let program = eval::compile::compile_observed_sized(tree.clone(), names, roots, seen);
             let _ = body.set(tree);
             program
         } else {
-            eval::compile::compile_observed_sized(tree, names, seen)
+            eval::compile::compile_observed_sized(tree, names, roots, seen)
         };
         Ok(Template {
             inner: Arc::new(TemplateInner {
-                source: Arc::from(source),
+                source,
                 body,
                 program,
             }),
@@ -270,8 +274,8 @@ mod tests {
         let t = Template::parse(src).expect("parses");
         assert!(t.inner.body.get().is_none(), "not kept unless asked for");
         assert_eq!(t.ast(), &parsed);
-        let kept =
-            Template::parse_observed(src, &Limits::default(), true, &mut |_| {}).expect("parses");
+        let kept = Template::parse_observed(src, &Limits::default(), true, |_| false, &mut |_| {})
+            .expect("parses");
         assert_eq!(kept.inner.body.get(), Some(&parsed));
         assert_eq!(
             t.render(&Context::new()).expect("renders"),

@@ -278,8 +278,9 @@ pub type Block = Vec<Node>;
 
 #[derive(Debug)]
 pub enum Node {
-    Text(Span, Arc<str>),
-    Ref(Box<Ref>),
+    Text(Span, ast::Text),
+    /// Not boxed (a statement's reference, printed, is the commonest node).
+    Ref(Ref),
     Set {
         span: Span,
         target: Box<Ref>,
@@ -467,14 +468,20 @@ pub fn compile(ast: ast::Block) -> Program {
 /// that are registered), so that a caller learns what the template uses
 /// without a walk of its own.
 pub fn compile_observed(ast: ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
-    compile_observed_sized(ast, 0, seen)
+    compile_observed_sized(ast, 0, |_| true, seen)
 }
+
+/// Which references an observer is shown: those whose root name passes its
+/// filter (asked once per name).
+pub(crate) type Roots = fn(&str) -> bool;
 
 /// [`compile_observed`] for a tree that names about `names` distinct names
 /// (the parser's count): the name tables are made at their size at once.
+/// `seen` is shown only the references whose root passes `roots`.
 pub(crate) fn compile_observed_sized(
     ast: ast::Block,
     names: usize,
+    roots: Roots,
     seen: &mut dyn FnMut(&ast::Reference),
 ) -> Program {
     let mut ns = TemplateNamespace {
@@ -486,6 +493,8 @@ pub(crate) fn compile_observed_sized(
     let mut c = Compiler {
         ns: &mut ns,
         seen,
+        roots,
+        watched: Vec::new(),
         evaluates: false,
         macros: Some(&mut macros),
         registering: true,
@@ -511,6 +520,8 @@ pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
     let mut c = Compiler {
         ns,
         seen: &mut |_| {},
+        roots: |_| false,
+        watched: Vec::new(),
         evaluates: false,
         macros: None,
         registering: false,
@@ -525,6 +536,10 @@ pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
 struct Compiler<'c, N: Namespace + ?Sized> {
     ns: &'c mut N,
     seen: &'c mut dyn FnMut(&ast::Reference),
+    /// Which roots `seen` watches, and by slot what it answered
+    /// ([`Watched`]): a reference costs `seen` a call only when it matters.
+    roots: Roots,
+    watched: Vec<Watched>,
     evaluates: bool,
     /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
     macros: Option<&'c mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
@@ -537,6 +552,14 @@ struct Compiler<'c, N: Namespace + ?Sized> {
     /// parser's units (which bound them).
     depth: u32,
     max: u32,
+}
+
+/// Whether the observer watches a slot's name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Watched {
+    Unasked,
+    Yes,
+    No,
 }
 
 /// What a statement inside a block adds to the nesting (as in the parser).
@@ -602,7 +625,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn node(&mut self, n: ast::Node) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(span, text),
-            ast::Node::Ref(r) => Node::Ref(self.boxed_reference(r)),
+            ast::Node::Ref(mut r) => Node::Ref(self.reference(&mut r)),
             ast::Node::Set {
                 span,
                 target,
@@ -711,8 +734,12 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     /// in place (moving the reference out whole copies it twice).
     #[inline]
     fn reference(&mut self, r: &mut ast::Reference) -> Ref {
-        (self.seen)(r);
         let root = self.ns.shared_slot(&r.root);
+        match self.watched.get(root as usize) {
+            Some(Watched::No) => {}
+            Some(Watched::Yes) => (self.seen)(r),
+            _ => self.watch(root, r),
+        }
         let mut parts = SmallVec::new();
         // Most references have one part or none: one is popped into the
         // new list's inline room, without a drain of the old one.
@@ -733,6 +760,27 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             parts,
             silent: r.silent,
             backslashes: r.backslashes,
+        }
+    }
+
+    /// Asks the observer's filter about the root of `r` (slot `root`) the
+    /// first time, and shows `r` if it is watched.
+    #[inline(never)]
+    fn watch(&mut self, root: Slot, r: &ast::Reference) {
+        let w = if (self.roots)(&r.root) {
+            Watched::Yes
+        } else {
+            Watched::No
+        };
+        let i = root as usize;
+        if self.watched.len() <= i {
+            self.watched.resize(i + 1, Watched::Unasked);
+        }
+        if let Some(e) = self.watched.get_mut(i) {
+            *e = w;
+        }
+        if w == Watched::Yes {
+            (self.seen)(r);
         }
     }
 

@@ -223,7 +223,9 @@ impl MappingTemplate {
         // What the template uses is learnt while it compiles: no walk of its own.
         let mut paths = PathCache::default();
         let mut plan = Plan::default();
-        let template = Template::parse_observed(source, limits, keep_ast, &mut |r| {
+        // Only the roots that [`Plan::see`] and [`literal_path`] look at.
+        let roots = |name: &str| matches!(name, "input" | "util" | "context" | "stageVariables");
+        let template = Template::parse_observed(source, limits, keep_ast, roots, &mut |r| {
             plan.see(r);
             if let Some(path) = literal_path(r) {
                 if !paths.contains_key(path) {

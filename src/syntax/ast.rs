@@ -3,8 +3,9 @@
 //! Whitespace that Velocity 1.7 swallows around directives is already removed
 //! by the parser: a [`Node::Text`] holds exactly the bytes the engine writes.
 //!
-//! Names and texts are shared strings (`Arc<str>`): the parser makes one per
-//! distinct name, and the compiled program shares them instead of copying.
+//! Names are shared strings (`Arc<str>`): the parser makes one per distinct
+//! name, and the compiled program shares them instead of copying. Texts are
+//! ranges of a shared string ([`Text`]), most of them of the template's source.
 
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ pub type Parts = smallvec::SmallVec<[RefPart; 1]>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// Literal output (escapes such as `\#` already resolved where 1.7 resolves them).
-    Text(Span, Arc<str>),
+    Text(Span, Text),
     /// `$a`, `$!a`, `${a.b()}` … written into the output.
     Ref(Box<Reference>),
     /// `#set($target = value)`.
@@ -82,6 +83,80 @@ pub enum Node {
 pub enum IncludeKind {
     Include,
     Parse,
+}
+
+/// The bytes of a text node: a range of a shared string (the template's
+/// source where the text is as written, so that text nodes allocate nothing).
+#[derive(Clone)]
+pub struct Text {
+    buf: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl Text {
+    /// The text `buf[start..end]` (empty when that is no range of `buf`).
+    pub fn new(buf: &Arc<str>, start: usize, end: usize) -> Text {
+        Text {
+            buf: buf.clone(),
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// Drops the last `n` bytes (which end a character).
+    pub(crate) fn cut_end(&mut self, n: usize) {
+        self.end = self.end.saturating_sub(n as u32).max(self.start);
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    #[inline]
+    fn deref(&self) -> &str {
+        self.buf
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or("")
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text {
+            buf: Arc::from(s),
+            start: 0,
+            end: s.len() as u32,
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text {
+            end: s.len() as u32,
+            buf: Arc::from(s),
+            start: 0,
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
 }
 
 /// A reference: `$root` followed by any chain of `.prop`, `.method(args)`, `[index]`.

@@ -696,8 +696,9 @@ impl<'s> Lexer<'s> {
                 None => self.next_token_general()?,
             };
             out.push(t);
-            if t.kind == K::Eof
-                || (i + 1 >= need && matches!(t.kind, K::Word | K::BracketedWord | K::RParen))
+            // The kinds that can end a batch first: one test for the others.
+            if matches!(t.kind, K::Eof | K::Word | K::BracketedWord | K::RParen)
+                && (t.kind == K::Eof || i + 1 >= need)
             {
                 break;
             }

@@ -44,7 +44,7 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 
 use super::ast::{
-    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, UnaryOp,
+    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, Text, UnaryOp,
 };
 use super::error::ParseError;
 use super::intern::Interner;
@@ -72,12 +72,16 @@ pub fn parse(source: &str) -> Result<Block, ParseError> {
 /// text parsed while a render is under way (`#evaluate`), so that the stack the
 /// parse needs shrinks as the render's grows.
 pub fn parse_nested(source: &str, nested: usize) -> Result<Block, ParseError> {
-    parse_counting(source, nested).map(|(block, _)| block)
+    parse_counting(&Arc::from(source), nested).map(|(block, _)| block)
 }
 
 /// [`parse_nested`], also giving the number of distinct names in the tree
-/// (the compile pass makes its tables of names at that size).
-pub(crate) fn parse_counting(source: &str, nested: usize) -> Result<(Block, usize), ParseError> {
+/// (the compile pass makes its tables of names at that size). The tree's
+/// text nodes are ranges of `source` where their text is as written.
+pub(crate) fn parse_counting(
+    source: &Arc<str>,
+    nested: usize,
+) -> Result<(Block, usize), ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
     match p.template() {
@@ -131,6 +135,8 @@ struct Parser<'a, 'm> {
     src: &'a str,
     /// The text being lexed: `src`, or an interpolated string's body.
     text: &'a str,
+    /// `text`, shared by the text nodes that are ranges of it.
+    buf: &'a Arc<str>,
     /// For interpolated strings: offset in `text` → offset in `src`.
     map: Option<Vec<u32>>,
     lx: Lexer<'a>,
@@ -222,14 +228,16 @@ fn starts_directive_arg(k: K) -> bool {
 impl<'a, 'm> Parser<'a, 'm> {
     fn new(
         src: &'a str,
-        text: &'a str,
+        buf: &'a Arc<str>,
         map: Option<Vec<u32>>,
         macros: &'m mut HashSet<String>,
         depth: usize,
     ) -> Parser<'a, 'm> {
+        let text: &'a str = buf;
         Parser {
             src,
             text,
+            buf,
             map,
             lx: Lexer::new(text),
             toks: Vec::new(),
@@ -474,7 +482,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `( Statement() )*`
     fn statements(&mut self) -> PResult<Block> {
-        let mut out = self.scratch.open();
+        let mut out = self.scratch.open(self.buf);
         out.from = self.peek_tok(0)?.at();
         // Every statement consumes at least one token.
         loop {
@@ -492,7 +500,8 @@ impl<'a, 'm> Parser<'a, 'm> {
                 if !special.is_empty() {
                     self.scratch.push_text(&mut out, span, special);
                 }
-                self.scratch.push_source(&mut out, span, self.image(&t));
+                self.scratch
+                    .push_source(&mut out, span, self.image(&t), t.at());
             } else if t.kind == K::Identifier && plain {
                 // A reference (likewise).
                 self.depth += STATEMENT_COST;
@@ -536,13 +545,14 @@ impl<'a, 'm> Parser<'a, 'm> {
                 let img = self.image(t);
                 let cut = img.find("##").or_else(|| img.find("#*")).unwrap_or(0);
                 let prefix = img.get(..cut).unwrap_or("");
-                self.scratch.push_source(out, self.tspan(t), prefix);
+                self.scratch.push_source(out, self.tspan(t), prefix, t.at());
             }
             K::TextBlock => {
                 self.bump()?;
                 let img = self.image(t);
                 let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
-                self.scratch.push_source(out, self.tspan(t), body);
+                self.scratch
+                    .push_source(out, self.tspan(t), body, t.at() + 3);
             }
             K::SetDirective => {
                 let n = self.set_directive()?;
@@ -560,7 +570,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 // The special text in front, then the token (they merge).
                 let span = self.tspan(t);
                 self.scratch.push_text(out, span, self.lx.special(t));
-                self.scratch.push_source(out, span, self.image(t));
+                self.scratch.push_source(out, span, self.image(t), t.at());
             }
             _ => return Err(self.unexpected(t, "text, a reference or a directive")),
         }
@@ -1035,6 +1045,20 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Reference()`
     fn reference(&mut self) -> PResult<RefOrText> {
+        if self.speculating > 0 || !self.ref_memo.is_empty() || !self.ref_fail_memo.is_empty() {
+            return self.memo_reference();
+        }
+        let first = self.peek_tok(0)?;
+        self.enter(first.at())?;
+        let r = self.reference_inner();
+        self.leave();
+        r
+    }
+
+    /// [`Parser::reference`] while a speculative parse is under way or has
+    /// left results to reuse (out of line: nearly always there are none).
+    #[inline(never)]
+    fn memo_reference(&mut self) -> PResult<RefOrText> {
         let at = self.cur;
         if let Some((r, end)) = self.ref_memo.get(&at) {
             let r = r.clone();
@@ -1122,7 +1146,8 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `[index]` parts, pushed on `parts`; gives where the last `]` ends
-    /// (`end` if there is none).
+    /// (`end` if there is none). Out of line: few references have them.
+    #[inline(never)]
     fn indexes(&mut self, parts: &mut Parts, mut end: usize) -> PResult<usize> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
@@ -1189,6 +1214,22 @@ impl<'a, 'm> Parser<'a, 'm> {
                 backslashes: 0,
             })));
         }
+        self.build_escaped_reference(img, (first, ident), formal, end, parts)
+    }
+
+    /// [`Parser::build_reference`] for a reference with escapes, a prefix or
+    /// a `!` (out of line: most have none).
+    /// `img`: the image of `first`.
+    #[inline(never)]
+    fn build_escaped_reference(
+        &mut self,
+        img: &'a str,
+        (first, ident): (&Token, &Token),
+        formal: bool,
+        end: usize,
+        parts: Parts,
+    ) -> PResult<RefOrText> {
+        let bytes = img.as_bytes();
         // Where the name starts: after the last `$` or `!`.
         let after_sigil = bytes
             .iter()
@@ -1526,21 +1567,37 @@ impl<'a, 'm> Parser<'a, 'm> {
     fn string_literal(&mut self) -> PResult<Expr> {
         let t = self.bump()?;
         let img = self.image(&t);
-        let span = self.tspan(&t);
-        let quote = img.chars().next().unwrap_or('"');
-        let body_start = t.at() + 1;
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
-        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
-        // Nothing to process: no doubled quote, no `\u`, no template inside.
-        let plain =
-            !(interpolate || body.contains(quote) || (quote == '"' && body.contains("\\u")));
+        // Nothing to process: no quote (a doubled one), and in `"…"` no `$`
+        // or `#` (a template inside) and no backslash (a `\u` escape, or
+        // nothing: then processing gives the body too). Short: scanned byte
+        // by byte.
+        let plain = match img.as_bytes().first() {
+            Some(b'\'') => !body.bytes().any(|b| b == b'\''),
+            _ => !body
+                .bytes()
+                .any(|b| matches!(b, b'"' | b'$' | b'#' | b'\\')),
+        };
         if plain {
             return Ok(Expr::Str {
-                span,
+                span: self.tspan(&t),
                 value: body.into(),
                 interpolated: None,
             });
         }
+        self.processed_string_literal(&t)
+    }
+
+    /// [`Parser::string_literal`] for a literal whose body is processed
+    /// (out of line: most are plain).
+    #[inline(never)]
+    fn processed_string_literal(&mut self, t: &Token) -> PResult<Expr> {
+        let img = self.image(t);
+        let span = self.tspan(t);
+        let quote = img.chars().next().unwrap_or('"');
+        let body_start = t.at() + 1;
+        let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
+        let interpolate = quote == '"' && (img.contains('$') || img.contains('#'));
         // The processed body and, for each of its bytes, the source offset.
         let mut value = String::with_capacity(body.len());
         let mut offs: Vec<u32> = Vec::with_capacity(body.len() + 2);
@@ -1632,6 +1689,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             offs.push(close as u32);
         }
         offs.push(close as u32);
+        let text: Arc<str> = Arc::from(text);
         let mut sub = Parser::new(self.src, &text, Some(offs), self.macros, self.depth);
         sub.scratch = std::mem::take(&mut self.scratch);
         let r = sub.template();
@@ -1652,12 +1710,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         if !line_comment {
             if let Some(Node::Text(s, t)) = block.last_mut() {
                 if t.ends_with(' ') {
-                    let mut owned = t.to_string();
-                    owned.pop();
-                    if owned.is_empty() {
+                    if t.len() == 1 {
                         block.pop();
                     } else {
-                        *t = owned.into();
+                        t.cut_end(1);
                         s.end = s.end.min(close as u32);
                     }
                 }
@@ -1737,6 +1793,10 @@ struct Out<'t> {
     /// Where the block starts in the text (to size `spilled`).
     from: usize,
     pending: &'t str,
+    /// Where `pending` starts in `buf`.
+    pending_at: usize,
+    /// The text being parsed, shared.
+    buf: &'t Arc<str>,
     text: String,
     text_span: Span,
 }
@@ -1775,12 +1835,14 @@ fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
 }
 
 impl Scratch {
-    fn open<'t>(&mut self) -> Out<'t> {
+    fn open<'t>(&mut self, buf: &'t Arc<str>) -> Out<'t> {
         Out {
             start: self.nodes.len(),
             spilled: None,
             from: 0,
             pending: "",
+            pending_at: 0,
+            buf,
             text: self.texts.pop().unwrap_or_default(),
             text_span: Span::default(),
         }
@@ -1824,7 +1886,7 @@ impl Scratch {
     }
 
     /// Removes and returns the block's last node if it is text.
-    fn pop_text(&mut self, out: &mut Out<'_>) -> Option<(Span, Arc<str>)> {
+    fn pop_text(&mut self, out: &mut Out<'_>) -> Option<(Span, Text)> {
         let nodes = match &mut out.spilled {
             Some(v) => v,
             None if self.nodes.len() > out.start => &mut self.nodes,
@@ -1862,15 +1924,17 @@ impl Scratch {
         out.text.push_str(s);
     }
 
-    /// [`Scratch::push_text`] for a slice of the text being parsed, kept as
-    /// a slice while it is the only text waiting.
+    /// [`Scratch::push_text`] for the slice of the text being parsed that
+    /// starts at `at`, kept as a slice while it is the only text waiting
+    /// (and made a range of the text, not a copy).
     #[inline]
-    fn push_source<'t>(&mut self, out: &mut Out<'t>, span: Span, s: &'t str) {
+    fn push_source<'t>(&mut self, out: &mut Out<'t>, span: Span, s: &'t str, at: usize) {
         if s.is_empty() {
             return;
         }
         if out.pending.is_empty() && out.text.is_empty() && !self.last_is_text(out) {
             out.pending = s;
+            out.pending_at = at;
             out.text_span = span;
         } else {
             self.push_text(out, span, s);
@@ -1889,7 +1953,9 @@ impl Scratch {
     #[inline(never)]
     fn flush(&mut self, out: &mut Out<'_>) {
         if !out.pending.is_empty() {
-            let node = Node::Text(out.text_span, Arc::from(std::mem::take(&mut out.pending)));
+            let at = out.pending_at;
+            let end = at + std::mem::take(&mut out.pending).len();
+            let node = Node::Text(out.text_span, Text::new(out.buf, at, end));
             self.push_node(out, node);
         } else if !out.text.is_empty() {
             let node = Node::Text(out.text_span, out.text.as_str().into());
