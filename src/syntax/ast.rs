@@ -87,6 +87,10 @@ pub enum IncludeKind {
 
 /// The bytes of a text node: a range of a shared string (the template's
 /// source where the text is as written, so that text nodes allocate nothing).
+///
+/// The range is always one of `buf` (within it, on character boundaries):
+/// every constructor and change checks it, so that reading the text, which
+/// the walker does for every text node it prints, needs no check.
 #[derive(Clone)]
 pub struct Text {
     buf: Arc<str>,
@@ -97,16 +101,33 @@ pub struct Text {
 impl Text {
     /// The text `buf[start..end]` (empty when that is no range of `buf`).
     pub fn new(buf: &Arc<str>, start: usize, end: usize) -> Text {
+        Text::checked(buf.clone(), start, end)
+    }
+
+    /// `buf[start..end]`, or the empty text when that is no range of `buf`
+    /// or does not fit the offsets.
+    fn checked(buf: Arc<str>, start: usize, end: usize) -> Text {
+        let range = match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(s), Ok(e)) if buf.get(start..end).is_some() => (s, e),
+            _ => (0, 0),
+        };
         Text {
-            buf: buf.clone(),
-            start: start as u32,
-            end: end as u32,
+            buf,
+            start: range.0,
+            end: range.1,
         }
     }
 
-    /// Drops the last `n` bytes (which end a character).
+    /// Drops the last `n` bytes (when they end a character; else nothing is
+    /// dropped).
     pub(crate) fn cut_end(&mut self, n: usize) {
-        self.end = self.end.saturating_sub(n as u32).max(self.start);
+        let end = (self.end as usize)
+            .saturating_sub(n)
+            .max(self.start as usize);
+        if self.buf.is_char_boundary(end) {
+            // Within the old range, so a u32.
+            self.end = end as u32;
+        }
     }
 }
 
@@ -115,9 +136,13 @@ impl std::ops::Deref for Text {
 
     #[inline]
     fn deref(&self) -> &str {
-        self.buf
-            .get(self.start as usize..self.end as usize)
-            .unwrap_or("")
+        // SAFETY: `start..end` is a range of `buf` on character boundaries:
+        // `checked` makes every `Text` so, `cut_end` keeps it so, and `buf`
+        // never changes.
+        unsafe {
+            self.buf
+                .get_unchecked(self.start as usize..self.end as usize)
+        }
     }
 }
 
@@ -129,21 +154,14 @@ impl AsRef<str> for Text {
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text {
-            buf: Arc::from(s),
-            start: 0,
-            end: s.len() as u32,
-        }
+        Text::checked(Arc::from(s), 0, s.len())
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text {
-            end: s.len() as u32,
-            buf: Arc::from(s),
-            start: 0,
-        }
+        let len = s.len();
+        Text::checked(Arc::from(s), 0, len)
     }
 }
 
@@ -283,5 +301,34 @@ impl Node {
             | Node::Evaluate { span, .. }
             | Node::Include { span, .. } => *span,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Text;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_text_is_always_a_range_of_its_buffer() {
+        let buf: Arc<str> = Arc::from("aé€b");
+        assert_eq!(&*Text::new(&buf, 1, 6), "é€");
+        // Out of the buffer, reversed, or inside a character: empty.
+        for (start, end) in [(0, 99), (4, 2), (2, 6), (1, 5), (99, 99)] {
+            assert_eq!(&*Text::new(&buf, start, end), "", "{start}..{end}");
+        }
+        let mut t = Text::new(&buf, 0, 7);
+        // Inside `€`: nothing dropped.
+        t.cut_end(2);
+        assert_eq!(&*t, "aé€b");
+        t.cut_end(1);
+        assert_eq!(&*t, "aé€");
+        t = Text::new(&buf, 0, 7);
+        t.cut_end(4);
+        assert_eq!(&*t, "aé");
+        t.cut_end(99);
+        assert_eq!(&*t, "");
+        assert_eq!(&*Text::from(String::from("x€")), "x€");
+        assert_eq!(&*Text::from("x€"), "x€");
     }
 }
