@@ -686,9 +686,7 @@ fn write_text_node(
     st.budget
         .step_and_build(text.len())
         .map_err(|e| st.exceeded(src, span, e))?;
-    let start = out.len();
-    super::print::push_short(out, text);
-    st.wrote(src, span, start, out.len())
+    write_text(st, src, span, text, out)
 }
 
 /// A text node's bytes (its step taken).
@@ -697,6 +695,12 @@ fn render_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut 
     st.budget
         .build(text.len())
         .map_err(|e| st.exceeded(src, span, e))?;
+    write_text(st, src, span, text, out)
+}
+
+/// A text node's bytes, charged already.
+#[inline(always)]
+fn write_text(st: &mut State<'_>, src: &str, span: Span, text: &str, out: &mut String) -> R<()> {
     let start = out.len();
     super::print::push_short(out, text);
     st.wrote(src, span, start, out.len())
