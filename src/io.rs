@@ -48,7 +48,15 @@ impl std::error::Error for ReadError {}
 
 /// Reads all of `r`, at most `max` bytes, as UTF-8 text.
 pub fn read_limited(r: impl Read, max: usize) -> Result<String, ReadError> {
-    let mut buf = Vec::new();
+    read_limited_sized(r, max, 0)
+}
+
+/// [`read_limited`] into a buffer made for `size_hint` bytes (a file's
+/// length), so that a large input is not read through buffers that double
+/// (which held up to twice the input at once).
+fn read_limited_sized(r: impl Read, max: usize, size_hint: u64) -> Result<String, ReadError> {
+    let room = usize::try_from(size_hint).unwrap_or(max).min(max);
+    let mut buf = Vec::with_capacity(room.saturating_add(1));
     r.take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(ReadError::Io)?;
@@ -67,7 +75,8 @@ pub fn read_path(path: &Path, max: usize) -> Result<String, ReadError> {
         return read_limited(std::io::stdin().lock(), max);
     }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    read_limited(file, max)
+    let size = file.metadata().map_or(0, |m| m.len());
+    read_limited_sized(file, max, size)
 }
 
 #[cfg(test)]
@@ -90,5 +99,20 @@ mod tests {
             read_limited(&b"ab\xffc"[..], 10),
             Err(ReadError::NotUtf8 { offset: 2 })
         ));
+    }
+
+    #[test]
+    fn a_size_hint_changes_nothing_but_the_first_buffer() {
+        // Exact, too small, too large, past the limit.
+        for hint in [3, 1, 1000, u64::MAX] {
+            assert_eq!(
+                read_limited_sized(&b"abc"[..], 3, hint).ok().as_deref(),
+                Some("abc")
+            );
+            assert!(matches!(
+                read_limited_sized(&b"abcd"[..], 3, hint),
+                Err(ReadError::TooLarge { max: 3 })
+            ));
+        }
     }
 }
