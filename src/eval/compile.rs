@@ -357,6 +357,17 @@ pub struct Ref {
     pub shape: Shape,
 }
 
+impl Ref {
+    /// The root's slot when the reference is `$x.hasNext` (which the walker
+    /// reads from the innermost loop's scope when `$x` holds it).
+    pub fn has_next_root(&self) -> Option<Slot> {
+        match self.parts.as_slice() {
+            [Part::Property(_, name)] if &**name == "hasNext" => Some(self.root),
+            _ => None,
+        }
+    }
+}
+
 /// The forms of printed references the walker renders in place when their
 /// values allow it (see `render::write_in_place`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -646,10 +657,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                     compiled.push((c, self.block(b)));
                 }
                 let has_next = match compiled.first() {
-                    Some((Expr::Ref(r), _)) => match r.parts.as_slice() {
-                        [Part::Property(_, name)] if &**name == "hasNext" => Some(r.root),
-                        _ => None,
-                    },
+                    Some((Expr::Ref(r), _)) => r.has_next_root(),
                     _ => None,
                 };
                 Node::If {

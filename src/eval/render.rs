@@ -1426,13 +1426,7 @@ fn innermost_has_next(st: &State<'_>, e: &Expr) -> Option<bool> {
     let Expr::Ref(r) = e else {
         return None;
     };
-    let [RefPart::Property(_, name)] = r.parts.as_slice() else {
-        return None;
-    };
-    if &**name != "hasNext" {
-        return None;
-    }
-    slot_has_next(st, r.root)
+    slot_has_next(st, r.has_next_root()?)
 }
 
 /// `$x.hasNext` when the slot of `$x` holds the innermost loop's scope.

@@ -224,7 +224,7 @@ impl MappingTemplate {
         let mut paths = PathCache::default();
         let mut plan = Plan::default();
         // Only the roots that [`Plan::see`] and [`literal_path`] look at.
-        let roots = |name: &str| matches!(name, "input" | "util" | "context" | "stageVariables");
+        let roots = |name: &str| RUNTIME_NAMES.contains(&name);
         let template = Template::parse_observed(source, limits, keep_ast, roots, &mut |r| {
             plan.see(r);
             if let Some(path) = literal_path(r) {

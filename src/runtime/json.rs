@@ -1845,18 +1845,6 @@ fn decode_escape(b: &[u8], at: usize) -> (Option<char>, usize) {
     (Some(c), i)
 }
 
-/// The bytes that a decoded string keeps and escapeJavaScript leaves as they
-/// are: printable ASCII but the quotes, the slash and the backslash.
-static JS_DECODED_PLAIN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0x20;
-    while c < 0x7f {
-        t[c] = !matches!(c as u8, b'"' | b'\'' | b'/' | b'\\');
-        c += 1;
-    }
-    t
-};
-
 /// Below this many bytes left, a run is found byte by byte.
 const SHORT_RUN: usize = 32;
 
@@ -1877,7 +1865,8 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
     };
     while i < b.len() {
         let run = i;
-        let plain = |c: u8| JS_DECODED_PLAIN.get(usize::from(c)) == Some(&true) && c != quote;
+        let plain =
+            |c: u8| super::util::JS_DECODED_PLAIN.get(usize::from(c)) == Some(&true) && c != quote;
         i = if b.len() - i < SHORT_RUN {
             // A short rest: byte by byte, cheaper than a word's setup.
             byte_run(b, i, plain)
@@ -2964,14 +2953,17 @@ pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
 
 /// `\uXXXX` with upper-case hex digits.
 pub(crate) fn push_unicode_escape(unit: u32, out: &mut String) {
-    // Two bytes' digits at a time, from a table.
-    let pair = |byte: u32| {
-        let at = 2 * (byte & 0xff) as usize;
-        HEX_PAIRS.get(at..at + 2).unwrap_or("00")
-    };
+    // Two bytes' digits at a time.
     out.push_str("\\u");
-    out.push_str(pair(unit >> 8));
-    out.push_str(pair(unit));
+    out.push_str(hex_pair(unit >> 8));
+    out.push_str(hex_pair(unit));
+}
+
+/// The two upper-case hex digits of the low byte of `byte`.
+#[inline]
+fn hex_pair(byte: u32) -> &'static str {
+    let at = 2 * (byte & 0xff) as usize;
+    HEX_PAIRS.get(at..at + 2).unwrap_or("00")
 }
 
 /// `00` to `FF`, the upper-case hex digits of each byte in turn.
@@ -2988,12 +2980,11 @@ static HEX_PAIRS: &str = concat!(
 
 /// The last four hex digits of `unit`, upper-case.
 fn hex4(unit: u32) -> [u8; 4] {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    [12, 8, 4, 0].map(|shift| {
-        HEX.get(((unit >> shift) & 0xf) as usize)
-            .copied()
-            .unwrap_or(b'0')
-    })
+    let (high, low) = (hex_pair(unit >> 8).as_bytes(), hex_pair(unit).as_bytes());
+    match (high, low) {
+        (&[a, b], &[c, d]) => [a, b, c, d],
+        _ => *b"0000",
+    }
 }
 
 #[cfg(test)]

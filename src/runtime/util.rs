@@ -16,7 +16,23 @@ pub fn escape_javascript(s: &str) -> String {
 }
 
 /// Which ASCII bytes `escapeJavaScript` leaves as they are.
-static JS_PLAIN: [bool; 128] = {
+static JS_PLAIN: [bool; 128] = JS_PLAIN_ASCII;
+
+/// The bytes of a body string's text that decoding keeps and
+/// `escapeJavaScript` leaves as they are: [`JS_PLAIN`]'s, but DEL (which
+/// decoding drops).
+pub(super) static JS_DECODED_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = JS_PLAIN_ASCII[i];
+        i += 1;
+    }
+    t[0x7f] = false;
+    t
+};
+
+const JS_PLAIN_ASCII: [bool; 128] = {
     let mut t = [false; 128];
     let mut i = 0x20;
     while i < 128 {
