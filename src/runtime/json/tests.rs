@@ -1221,3 +1221,12 @@ fn hex_values_are_those_of_four_hex_digits() {
     assert_eq!(hex_value(b"00e9"), Some(0xe9));
     assert_eq!(hex_value(b"ABCD"), Some(0xabcd));
 }
+
+proptest! {
+    #[test]
+    fn short_word_is_the_key_padded_with_zeros(key in proptest::collection::vec(any::<u8>(), 0..=8)) {
+        let mut padded = [0u8; 8];
+        padded[..key.len()].copy_from_slice(&key);
+        prop_assert_eq!(short_word(&key), u64::from_le_bytes(padded));
+    }
+}
