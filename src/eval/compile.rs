@@ -748,19 +748,22 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             Some(Watched::Yes) => (self.seen)(r),
             _ => self.watch(root, r),
         }
-        let mut parts = SmallVec::new();
-        // Most references have one part or none: one is popped into the
-        // new list's inline room, without a drain of the old one.
-        if r.parts.len() == 1 {
-            if let Some(p) = r.parts.pop() {
-                parts.push(self.part(p));
+        // Most references have one part or none: one is popped and made
+        // the new list's inline item, without a drain of the old one.
+        let parts = match r.parts.len() {
+            0 => SmallVec::new(),
+            1 => match r.parts.pop() {
+                Some(p) => SmallVec::from_buf([self.part(p)]),
+                None => SmallVec::new(),
+            },
+            n => {
+                let mut parts = SmallVec::with_capacity(n);
+                for p in r.parts.drain(..) {
+                    parts.push(self.part(p));
+                }
+                parts
             }
-        } else if !r.parts.is_empty() {
-            parts.reserve_exact(r.parts.len());
-            for p in r.parts.drain(..) {
-                parts.push(self.part(p));
-            }
-        }
+        };
         Ref {
             span: r.span,
             root,
