@@ -20,6 +20,9 @@ pub(crate) struct Interner {
 
 const INITIAL: usize = 256;
 
+/// [`Interner::reserve`] makes no larger table (names beyond grow it).
+const MAX_RESERVED: usize = 1 << 14;
+
 impl Default for Interner {
     fn default() -> Interner {
         Interner {
@@ -166,6 +169,16 @@ impl Interner {
             self.len += 1;
         }
         s
+    }
+
+    /// Makes room for about `n` names before the table grows (a parser
+    /// guesses from the length of its text, so that a long template's table
+    /// is not rebuilt at every doubling).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        let size = n.saturating_mul(2).next_power_of_two().min(MAX_RESERVED);
+        if self.len == 0 && self.table.len() < size {
+            self.table = vec![None; size];
+        }
     }
 
     #[cold]

@@ -84,6 +84,8 @@ pub(crate) fn parse_counting(
 ) -> Result<(Block, usize), ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
+    // About one distinct name per this many bytes of a long template.
+    p.scratch.names.reserve(source.len() / 160);
     match p.template() {
         Ok(block) => Ok((block, p.scratch.names.len())),
         Err(e) => Err(ParseError::new(source, e.span, e.message)),
