@@ -273,6 +273,17 @@ struct Frame {
     state: State,
 }
 
+/// By kind: whether a batch of [`Lexer::lex_into`] can end after it (a
+/// directive name, `)`, the end): one load per token.
+static ENDS_BATCH: [bool; K::Eof as usize + 1] = {
+    let mut t = [false; K::Eof as usize + 1];
+    t[K::Eof as usize] = true;
+    t[K::Word as usize] = true;
+    t[K::BracketedWord as usize] = true;
+    t[K::RParen as usize] = true;
+    t
+};
+
 /// The state stack never grows beyond this (1.7 has no bound; every push
 /// consumes input, so this only caps memory on hostile input).
 const MAX_STACK: usize = 100_000;
@@ -697,9 +708,7 @@ impl<'s> Lexer<'s> {
             };
             out.push(t);
             // The kinds that can end a batch first: one test for the others.
-            if matches!(t.kind, K::Eof | K::Word | K::BracketedWord | K::RParen)
-                && (t.kind == K::Eof || i + 1 >= need)
-            {
+            if ENDS_BATCH[t.kind as usize] && (t.kind == K::Eof || i + 1 >= need) {
                 break;
             }
         }
