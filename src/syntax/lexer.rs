@@ -674,7 +674,7 @@ impl<'s> Lexer<'s> {
         if self.use_reference {
             return self.next_token_general();
         }
-        match self.fast_token() {
+        match self.fast_token(self.text.as_bytes()) {
             Some(t) => Ok(t),
             None => self.next_token_general(),
         }
@@ -692,16 +692,18 @@ impl<'s> Lexer<'s> {
     ) -> Result<(), Box<LexError>> {
         let total = need.saturating_add(ahead);
         out.reserve(total);
+        // The text, read once for the batch.
+        let bytes: &'s [u8] = self.text.as_bytes();
         // `i` counts the tokens lexed before this one.
         for i in 0..total {
             #[cfg(test)]
             let fast = if self.use_reference {
                 None
             } else {
-                self.fast_token()
+                self.fast_token(bytes)
             };
             #[cfg(not(test))]
-            let fast = self.fast_token();
+            let fast = self.fast_token(bytes);
             let t = match fast {
                 Some(t) => t,
                 None => self.next_token_general()?,
@@ -726,10 +728,10 @@ impl<'s> Lexer<'s> {
     /// input is none of these; nothing has changed then but a terminator's
     /// pop, which the general loop would also have done first. The property
     /// tests check the token streams against the reference matchers.
+    /// `bytes`: the text's.
     #[inline(always)]
-    fn fast_token(&mut self) -> Option<Token> {
+    fn fast_token(&mut self, bytes: &'s [u8]) -> Option<Token> {
         use matchers as m;
-        let bytes = self.text.as_bytes();
         let start = self.pos;
         // At most one terminator, then a token of the popped state.
         for _ in 0..2 {
