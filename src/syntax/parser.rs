@@ -142,11 +142,12 @@ struct Parser<'a, 'm> {
     /// For interpolated strings: offset in `text` → offset in `src`.
     map: Option<Vec<u32>>,
     lx: Lexer<'a>,
-    /// The tokens from number `base` on, as far as lexed: a window that
+    /// The tokens from some point on, as far as lexed: a window that
     /// [`Parser::statements`] trims between statements.
     toks: Vec<Token>,
-    base: usize,
-    /// The number of the next token.
+    /// The next token's place in the window (token numbers below, the
+    /// memos' keys included, count from the window's start: the window is
+    /// trimmed only when the memos are dropped).
     cur: usize,
     macros: &'m mut HashSet<String>,
     depth: usize,
@@ -243,7 +244,6 @@ impl<'a, 'm> Parser<'a, 'm> {
             map,
             lx: Lexer::new(text),
             toks: Vec::new(),
-            base: 0,
             cur: 0,
             macros,
             depth,
@@ -361,15 +361,10 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- tokens -----------------------------------------------------------
 
-    /// Token number `i`, if it is in the window.
-    fn tok_at(&self, i: usize) -> Option<&Token> {
-        self.toks.get(i.checked_sub(self.base)?)
-    }
-
     /// The token `n` ahead of the cursor (fetched from the lexer as needed).
     #[inline(always)]
     fn peek_tok(&mut self, n: usize) -> PResult<Token> {
-        match self.toks.get(self.cur + n - self.base) {
+        match self.toks.get(self.cur + n) {
             Some(t) => Ok(*t),
             None => self.lex_to(n),
         }
@@ -387,13 +382,13 @@ impl<'a, 'm> Parser<'a, 'm> {
     #[inline(never)]
     fn lex_to(&mut self, n: usize) -> PResult<Token> {
         let want = self.cur + n;
-        let have = self.base + self.toks.len();
+        let have = self.toks.len();
         if have <= want && !self.toks.last().is_some_and(|t| t.kind == K::Eof) {
             if let Some(e) = self.lex_error.take() {
                 return Err(self.lex_fail(*e));
             }
             if let Err(e) = self.lx.lex_into(&mut self.toks, want + 1 - have, LEX_AHEAD) {
-                if self.base + self.toks.len() > want {
+                if self.toks.len() > want {
                     // Met while lexing ahead: for when its token is asked for.
                     self.lex_error = Some(e);
                 } else {
@@ -401,7 +396,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 }
             }
         }
-        match self.tok_at(want).or_else(|| self.toks.last()) {
+        match self.toks.get(want).or_else(|| self.toks.last()) {
             Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
         }
@@ -410,19 +405,19 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// Drops the tokens before the cursor but one (the last token read), and
     /// the memo: no speculation is under way, so nothing will look back.
     fn trim(&mut self) {
-        if self.speculating > 0 || self.cur < self.base + TOKEN_WINDOW {
+        if self.speculating > 0 || self.cur < TOKEN_WINDOW {
             return;
         }
         let keep_from = self.cur - 1;
-        self.toks.drain(..keep_from - self.base);
-        self.base = keep_from;
+        self.toks.drain(..keep_from);
+        self.cur -= keep_from;
         self.ref_memo.clear();
         self.ref_fail_memo.clear();
     }
 
     #[inline(always)]
     fn peek(&mut self, n: usize) -> PResult<K> {
-        match self.toks.get(self.cur + n - self.base) {
+        match self.toks.get(self.cur + n) {
             Some(t) => Ok(t.kind),
             None => Ok(self.lex_to(n)?.kind),
         }
