@@ -80,7 +80,10 @@ impl State {
 }
 
 /// Token kinds, in `Parser.jjt` declaration order (the order breaks ties).
+/// Four bytes, so that a [`Token`] has no padding: a token stored is its
+/// four fields, not bytes copied from wherever it was built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u32)]
 pub(crate) enum K {
     IndexLBracket,
     IndexRBracket,
