@@ -46,8 +46,10 @@ mod tests;
 pub(crate) use matchers::whitespace_len;
 use matchers::{candidates, match_kind};
 
-/// Lexical states of `Parser.jjt`.
+/// Lexical states of `Parser.jjt`. Four bytes, so that a [`Frame`] has no
+/// padding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub(crate) enum State {
     Default,
     PreDirective,
