@@ -745,7 +745,7 @@ impl<'s> Lexer<'s> {
             if b == b'$' {
                 // `Dollar` (MORE) before an identifier: every state has it,
                 // and no longer token starts so.
-                if !m::is_identifier_start(second(s))
+                if !m::is(second(s), m::IDENTIFIER_START)
                     || self.in_comment
                     || self.stack.len() >= MAX_STACK
                 {
@@ -762,7 +762,7 @@ impl<'s> Lexer<'s> {
             }
             let (kind, end) = match self.state {
                 State::Default => {
-                    if m::is_plain_text_start(b) || (m::is_blank(b) && !m::may_start_set(s)) {
+                    if m::is(b, m::PLAIN_TEXT_START) || (m::is_blank(b) && !m::may_start_set(s)) {
                         (K::Text, start + m::text_len(s))
                     } else if m::is_blank(b) || (b == b'#' && matches!(second(s), b's' | b'{')) {
                         // Blanks start text unless they start `#set(`.
@@ -780,7 +780,7 @@ impl<'s> Lexer<'s> {
                             None if b != b'#' => (K::Text, start + m::text_len(s)),
                             None => return None,
                         }
-                    } else if b == b'#' && second(s).is_ascii_alphabetic() {
+                    } else if b == b'#' && m::is(second(s), m::ALPHA) {
                         // `Hash` (MORE), then in `PreDirective` a word, or
                         // `#end`, `#if`, `#else`, `#elseif` (which beat a
                         // word as long as they are whole).
@@ -810,11 +810,11 @@ impl<'s> Lexer<'s> {
                     }
                 }
                 State::Reference | State::RefModifier => {
-                    if m::is_identifier_start(b) {
+                    if m::is(b, m::IDENTIFIER_START) {
                         let n = m::identifier_len(s);
                         (m::identifier_kind(s, n), start + n)
                     } else if b == b'.' {
-                        if !second(s).is_ascii_alphabetic() {
+                        if !m::is(second(s), m::ALPHA) {
                             return None;
                         }
                         // `Dot` takes the letter after it and gives it back.
@@ -830,7 +830,7 @@ impl<'s> Lexer<'s> {
                         self.push().ok()?;
                         self.state = State::RefIndex;
                         (K::IndexLBracket, start + 1)
-                    } else if m::is_plain_terminator(b)
+                    } else if m::is(b, m::PLAIN_TERMINATOR)
                         || (m::is_blank(b)
                             && (!m::may_start_set(s)
                                 || m::match_kind(K::SetDirective, s).is_none()))
