@@ -48,7 +48,7 @@ use super::ast::{
 };
 use super::error::ParseError;
 use super::intern::Interner;
-use super::lexer::{LexError, Lexer, State, Token, K};
+use super::lexer::{starts_identifier, LexError, Lexer, State, Token, K};
 use super::span::{LineCol, Span};
 
 /// Maximum nesting depth, counted in units shared by everything that
@@ -1189,7 +1189,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         // The common `$name` and `${name}`: no escapes, prefix or `!`.
         let plain = match bytes {
             [b'$', b'{'] => formal,
-            [b'$', c, ..] => !formal && (c.is_ascii_alphabetic() || *c == b'_'),
+            [b'$', c, ..] => !formal && starts_identifier(*c),
             _ => false,
         };
         if plain {
