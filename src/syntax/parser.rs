@@ -173,59 +173,96 @@ const TOKEN_WINDOW: usize = 1024;
 /// Tokens lexed ahead at most (see [`Parser::lex_to`]).
 const LEX_AHEAD: usize = 32;
 
+/// [`KIND_BITS`]: a token printed as text where a statement starts.
+const TEXT_TOKEN: u8 = 1;
+/// [`KIND_BITS`]: another token a statement starts with.
+const STATEMENT_START: u8 = 2;
+/// [`KIND_BITS`]: a first token of `Parameter()` after its optional whitespace.
+const PARAMETER_START: u8 = 4;
+/// [`KIND_BITS`]: a bare word (a directive argument).
+const WORD: u8 = 8;
+
+/// What the parser asks of a token's kind at nearly every step, by kind:
+/// one load and a bit test.
+static KIND_BITS: [u8; K::Eof as usize + 1] = {
+    let mut t = [0u8; K::Eof as usize + 1];
+    let text = [
+        K::Text,
+        K::Dot,
+        K::RParen,
+        K::LParen,
+        K::IntegerLiteral,
+        K::FloatLiteral,
+        K::StringLiteral,
+        K::Escape,
+        K::LCurly,
+        K::RCurly,
+        K::EmptyIndex,
+    ];
+    let statement = [
+        K::If,
+        K::Identifier,
+        K::SingleLineCommentStart,
+        K::MultiLineComment,
+        K::FormalComment,
+        K::TextBlock,
+        K::SetDirective,
+        K::EscapeDirective,
+        K::DoubleEscape,
+        K::Word,
+        K::BracketedWord,
+    ];
+    let parameter = [
+        K::StringLiteral,
+        K::IntegerLiteral,
+        K::LBracket,
+        K::LeftCurley,
+        K::True,
+        K::False,
+        K::Identifier,
+        K::LCurly,
+        K::FloatLiteral,
+    ];
+    let mut i = 0;
+    while i < text.len() {
+        t[text[i] as usize] |= TEXT_TOKEN;
+        i += 1;
+    }
+    i = 0;
+    while i < statement.len() {
+        t[statement[i] as usize] |= STATEMENT_START;
+        i += 1;
+    }
+    i = 0;
+    while i < parameter.len() {
+        t[parameter[i] as usize] |= PARAMETER_START;
+        i += 1;
+    }
+    t[K::Word as usize] |= WORD;
+    t
+};
+
+/// Whether kind `k` has one of the bits `bits` of [`KIND_BITS`].
+#[inline(always)]
+fn kind_is(k: K, bits: u8) -> bool {
+    KIND_BITS[k as usize] & bits != 0
+}
+
 fn is_text_token(k: K) -> bool {
-    matches!(
-        k,
-        K::Text
-            | K::Dot
-            | K::RParen
-            | K::LParen
-            | K::IntegerLiteral
-            | K::FloatLiteral
-            | K::StringLiteral
-            | K::Escape
-            | K::LCurly
-            | K::RCurly
-            | K::EmptyIndex
-    )
+    kind_is(k, TEXT_TOKEN)
 }
 
 fn starts_statement(k: K) -> bool {
-    is_text_token(k)
-        || matches!(
-            k,
-            K::If
-                | K::Identifier
-                | K::SingleLineCommentStart
-                | K::MultiLineComment
-                | K::FormalComment
-                | K::TextBlock
-                | K::SetDirective
-                | K::EscapeDirective
-                | K::DoubleEscape
-                | K::Word
-                | K::BracketedWord
-        )
+    kind_is(k, TEXT_TOKEN | STATEMENT_START)
 }
 
 /// First tokens of `Parameter()` after its optional whitespace.
 fn starts_parameter(k: K) -> bool {
-    matches!(
-        k,
-        K::StringLiteral
-            | K::IntegerLiteral
-            | K::LBracket
-            | K::LeftCurley
-            | K::True
-            | K::False
-            | K::Identifier
-            | K::LCurly
-            | K::FloatLiteral
-    )
+    kind_is(k, PARAMETER_START)
 }
 
 fn starts_directive_arg(k: K) -> bool {
-    starts_parameter(k) || k == K::Word
+    kind_is(k, PARAMETER_START | WORD)
 }
 
 impl<'a, 'm> Parser<'a, 'm> {
