@@ -155,6 +155,9 @@ struct Parser<'a, 'm> {
     lex_error: Option<Box<LexError>>,
     /// How many speculative parses (the range lookahead) are under way.
     speculating: usize,
+    /// Whether a speculative parse has begun since the window was last
+    /// trimmed: only then can one be under way or the memos hold anything.
+    memo_live: bool,
     /// Where lists are built (shared with the parsers of interpolated strings).
     scratch: Scratch,
     /// `Reference()` results of speculative parses by first token number:
@@ -286,6 +289,7 @@ impl<'a, 'm> Parser<'a, 'm> {
             depth,
             lex_error: None,
             speculating: 0,
+            memo_live: false,
             scratch: Scratch::default(),
             ref_memo: HashMap::new(),
             ref_fail_memo: HashMap::new(),
@@ -450,6 +454,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         self.cur -= keep_from;
         self.ref_memo.clear();
         self.ref_fail_memo.clear();
+        self.memo_live = false;
     }
 
     #[inline(always)]
@@ -1079,7 +1084,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Reference()`
     fn reference(&mut self) -> PResult<RefOrText> {
-        if self.speculating > 0 || !self.ref_memo.is_empty() || !self.ref_fail_memo.is_empty() {
+        if self.memo_live {
             return self.memo_reference();
         }
         let first = self.peek_tok(0)?;
@@ -1089,8 +1094,9 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
-    /// [`Parser::reference`] while a speculative parse is under way or has
-    /// left results to reuse (out of line: nearly always there are none).
+    /// [`Parser::reference`] while a speculative parse is under way or may
+    /// have left results to reuse (out of line: nearly always there are
+    /// none). With none, it parses as [`Parser::reference`] does.
     #[inline(never)]
     fn memo_reference(&mut self) -> PResult<RefOrText> {
         let at = self.cur;
@@ -1456,6 +1462,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         let (save, depth) = (self.cur, self.depth);
         let lens = self.scratch.lens();
         self.speculating += 1;
+        self.memo_live = true;
         let r = self.range_ahead_inner();
         self.speculating -= 1;
         self.cur = save;
