@@ -262,13 +262,20 @@ pub(super) fn identifier_kind(s: &[u8], n: usize) -> K {
 #[inline]
 pub(super) fn identifier_len(s: &[u8]) -> usize {
     let mut i = 1;
-    while let Some(&b) = s.get(i) {
-        if !IDENTIFIER_CHAR[b as usize] {
-            break;
+    // Two bytes a round while two are left (one bound test for both).
+    while let Some(&[a, b]) = s.get(i..i + 2) {
+        if !IDENTIFIER_CHAR[a as usize] {
+            return i;
         }
-        i += 1;
+        if !IDENTIFIER_CHAR[b as usize] {
+            return i + 1;
+        }
+        i += 2;
     }
-    i
+    match s.get(i) {
+        Some(&b) if IDENTIFIER_CHAR[b as usize] => i + 1,
+        _ => i,
+    }
 }
 
 /// [`is_identifier_char`] as a table.
@@ -694,6 +701,27 @@ mod class_tests {
             assert_eq!(is(b, IDENTIFIER_START), is_identifier_start(b), "{b}");
             assert_eq!(is(b, PLAIN_TERMINATOR), is_plain_terminator(b), "{b}");
             assert_eq!(is(b, PLAIN_TEXT_START), is_plain_text_start(b), "{b}");
+        }
+    }
+
+    #[test]
+    fn identifier_len_is_the_run_of_identifier_bytes() {
+        let bytes = [b'a', b'Z', b'0', b'_', b'-', b'.', b' ', b'$', 0xc3, 0xa9];
+        // Every string of up to five of these bytes after a first letter.
+        for len in 0..=5u32 {
+            for code in 0..bytes.len().pow(len) {
+                let mut s = vec![b'x'];
+                let mut c = code;
+                for _ in 0..len {
+                    s.push(bytes[c % bytes.len()]);
+                    c /= bytes.len();
+                }
+                let run = 1 + s[1..]
+                    .iter()
+                    .take_while(|&&b| is_identifier_char(b))
+                    .count();
+                assert_eq!(identifier_len(&s), run, "{s:?}");
+            }
         }
     }
 }
