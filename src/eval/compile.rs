@@ -161,8 +161,9 @@ struct TemplateNamespace {
 }
 
 /// Slots by the address of a shared name: an open-addressed table (addresses
-/// hash well by a multiplication), at most half full. It holds each string
-/// whose address it knows, so that no address is freed and used again by
+/// hash well by a multiplication), at most half full. Each string whose
+/// address it knows is held (by the names' list, or in `held` when its name
+/// had a slot already), so that no address is freed and used again by
 /// another name while the compilation runs (the tree it compiles is consumed).
 #[derive(Default)]
 struct ByAddress {
@@ -181,7 +182,7 @@ impl ByAddress {
         ByAddress {
             table: vec![(0, 0); size],
             len: 0,
-            held: Vec::with_capacity(n),
+            held: Vec::new(),
         }
     }
 
@@ -236,9 +237,13 @@ impl TemplateNamespace {
     /// [`Namespace::shared_slot`] for an address not seen yet.
     #[inline(never)]
     fn new_address(&mut self, address: usize, name: &Arc<str>) -> Slot {
+        let known = self.names.len();
         let s = self.names.shared_slot(name);
         self.by_address.insert(address, s);
-        self.by_address.held.push(name.clone());
+        // A new name is held by the list of names already.
+        if (s as usize) < known {
+            self.by_address.held.push(name.clone());
+        }
         s
     }
 }
@@ -748,19 +753,22 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             Some(Watched::Yes) => (self.seen)(r),
             _ => self.watch(root, r),
         }
-        let mut parts = SmallVec::new();
-        // Most references have one part or none: one is popped into the
-        // new list's inline room, without a drain of the old one.
-        if r.parts.len() == 1 {
-            if let Some(p) = r.parts.pop() {
-                parts.push(self.part(p));
+        // Most references have one part or none: one is popped and made
+        // the new list's inline item, without a drain of the old one.
+        let parts = match r.parts.len() {
+            0 => SmallVec::new(),
+            1 => match r.parts.pop() {
+                Some(p) => SmallVec::from_buf([self.part(p)]),
+                None => SmallVec::new(),
+            },
+            n => {
+                let mut parts = SmallVec::with_capacity(n);
+                for p in r.parts.drain(..) {
+                    parts.push(self.part(p));
+                }
+                parts
             }
-        } else if !r.parts.is_empty() {
-            parts.reserve_exact(r.parts.len());
-            for p in r.parts.drain(..) {
-                parts.push(self.part(p));
-            }
-        }
+        };
         Ref {
             span: r.span,
             root,

@@ -20,6 +20,9 @@ pub(crate) struct Interner {
 
 const INITIAL: usize = 256;
 
+/// [`Interner::reserve`] makes no larger table (names beyond grow it).
+const MAX_RESERVED: usize = 1 << 14;
+
 impl Default for Interner {
     fn default() -> Interner {
         Interner {
@@ -82,23 +85,13 @@ fn ends(b: &[u8]) -> (u64, u64) {
     }
 }
 
-/// Whether `a` and `b` are the same bytes (short ones compared by [`ends`]).
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && if a.len() <= 16 {
-            ends(a) == ends(b)
-        } else {
-            a == b
-        }
-}
-
 const K1: u64 = 0x243f_6a88_85a3_08d3;
 const K2: u64 = 0x1319_8a2e_0370_7344;
 
 impl Interner {
+    /// The hash of `s`, and its [`ends`] (which the search compares).
     #[inline]
-    fn hash(&self, s: &str) -> u64 {
+    fn hash(&self, s: &str) -> (u64, (u64, u64)) {
         let b = s.as_bytes();
         let n = b.len();
         let (first, last) = ends(b);
@@ -109,7 +102,7 @@ impl Interner {
             h = fold(h ^ word(b, at), K2 ^ self.seed);
             at += 8;
         }
-        h
+        (h, (first, last))
     }
 
     /// How many names the table holds.
@@ -122,16 +115,25 @@ impl Interner {
     /// less than a call; making one is out of line.
     #[inline(always)]
     pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
-        let h = self.hash(name);
+        let (h, name_ends) = self.hash(name);
+        let bytes = name.as_bytes();
+        // Whether an entry's string is `name` (a short one is compared by
+        // its ends, those of `name` computed by the hash already).
+        let is_name = |s: &[u8]| {
+            s.len() == bytes.len()
+                && if bytes.len() <= 16 {
+                    ends(s) == name_ends
+                } else {
+                    s == bytes
+                }
+        };
         // An empty table has no entry to probe (the mask is never used then).
         let mask = self.table.len().wrapping_sub(1);
         let mut i = (h >> 32) as usize & mask;
         // The table is at most half full: an empty entry comes before the end of a round.
         for _ in 0..self.table.len() {
             match self.table.get(i) {
-                Some(Some((eh, s))) if *eh == h && same(s.as_bytes(), name.as_bytes()) => {
-                    return s.clone()
-                }
+                Some(Some((eh, s))) if *eh == h && is_name(s.as_bytes()) => return s.clone(),
                 Some(Some(_)) => i = (i + 1) & mask,
                 _ => break,
             }
@@ -166,6 +168,16 @@ impl Interner {
             self.len += 1;
         }
         s
+    }
+
+    /// Makes room for about `n` names before the table grows (a parser
+    /// guesses from the length of its text, so that a long template's table
+    /// is not rebuilt at every doubling).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        let size = n.saturating_mul(2).next_power_of_two().min(MAX_RESERVED);
+        if self.len == 0 && self.table.len() < size {
+            self.table = vec![None; size];
+        }
     }
 
     #[cold]

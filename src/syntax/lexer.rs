@@ -44,10 +44,18 @@ mod reference;
 mod tests;
 
 pub(crate) use matchers::whitespace_len;
+
+/// Whether an identifier can start with `b` (a letter or `_`): one load.
+#[inline(always)]
+pub(crate) fn starts_identifier(b: u8) -> bool {
+    matchers::is(b, matchers::IDENTIFIER_START)
+}
 use matchers::{candidates, match_kind};
 
-/// Lexical states of `Parser.jjt`.
+/// Lexical states of `Parser.jjt`. Four bytes, so that a [`Frame`] has no
+/// padding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub(crate) enum State {
     Default,
     PreDirective,
@@ -80,7 +88,10 @@ impl State {
 }
 
 /// Token kinds, in `Parser.jjt` declaration order (the order breaks ties).
+/// Four bytes, so that a [`Token`] has no padding: a token stored is its
+/// four fields, not bytes copied from wherever it was built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u32)]
 pub(crate) enum K {
     IndexLBracket,
     IndexRBracket,
@@ -152,6 +163,77 @@ pub(crate) enum K {
     EmptyIndex,
     Eof,
 }
+
+/// Every token kind, in declaration order (`ALL[k as usize] == k`).
+#[cfg(test)]
+pub(crate) const ALL_KINDS: [K; 66] = [
+    K::IndexLBracket,
+    K::IndexRBracket,
+    K::LBracket,
+    K::RBracket,
+    K::Comma,
+    K::DoubleDot,
+    K::Colon,
+    K::LeftCurley,
+    K::RightCurley,
+    K::LParen,
+    K::RParen,
+    K::RefMod2RParen,
+    K::EscapeDirective,
+    K::SetDirective,
+    K::Dollar,
+    K::DollarBang,
+    K::TextBlockStart,
+    K::FormalCommentStart,
+    K::MultiCommentStart,
+    K::Hash,
+    K::SingleLineCommentStart,
+    K::DoubleEscape,
+    K::Escape,
+    K::Text,
+    K::SingleLineComment,
+    K::FormalComment,
+    K::MultiLineComment,
+    K::TextBlock,
+    K::Skip,
+    K::MoreAny,
+    K::Whitespace,
+    K::StringLiteral,
+    K::True,
+    K::False,
+    K::Newline,
+    K::Minus,
+    K::Plus,
+    K::Multiply,
+    K::Divide,
+    K::Modulus,
+    K::And,
+    K::Or,
+    K::Lt,
+    K::Le,
+    K::Gt,
+    K::Ge,
+    K::EqEq,
+    K::Ne,
+    K::Not,
+    K::Equals,
+    K::End,
+    K::If,
+    K::ElseIf,
+    K::Else,
+    K::IntegerLiteral,
+    K::FloatLiteral,
+    K::Word,
+    K::BracketedWord,
+    K::Identifier,
+    K::Dot,
+    K::LCurly,
+    K::RCurly,
+    K::RefTerminator,
+    K::DirectiveTerminator,
+    K::EmptyIndex,
+    K::Eof,
+];
 
 impl K {
     fn is_more(self) -> bool {
@@ -272,6 +354,17 @@ struct Frame {
     rparen: i32,
     state: State,
 }
+
+/// By kind: whether a batch of [`Lexer::lex_into`] can end after it (a
+/// directive name, `)`, the end): one load per token.
+static ENDS_BATCH: [bool; K::Eof as usize + 1] = {
+    let mut t = [false; K::Eof as usize + 1];
+    t[K::Eof as usize] = true;
+    t[K::Word as usize] = true;
+    t[K::BracketedWord as usize] = true;
+    t[K::RParen as usize] = true;
+    t
+};
 
 /// The state stack never grows beyond this (1.7 has no bound; every push
 /// consumes input, so this only caps memory on hostile input).
@@ -663,7 +756,7 @@ impl<'s> Lexer<'s> {
         if self.use_reference {
             return self.next_token_general();
         }
-        match self.fast_token() {
+        match self.fast_token(self.text.as_bytes()) {
             Some(t) => Ok(t),
             None => self.next_token_general(),
         }
@@ -681,25 +774,25 @@ impl<'s> Lexer<'s> {
     ) -> Result<(), Box<LexError>> {
         let total = need.saturating_add(ahead);
         out.reserve(total);
+        // The text, read once for the batch.
+        let bytes: &'s [u8] = self.text.as_bytes();
         // `i` counts the tokens lexed before this one.
         for i in 0..total {
             #[cfg(test)]
             let fast = if self.use_reference {
                 None
             } else {
-                self.fast_token()
+                self.fast_token(bytes)
             };
             #[cfg(not(test))]
-            let fast = self.fast_token();
+            let fast = self.fast_token(bytes);
             let t = match fast {
                 Some(t) => t,
                 None => self.next_token_general()?,
             };
             out.push(t);
             // The kinds that can end a batch first: one test for the others.
-            if matches!(t.kind, K::Eof | K::Word | K::BracketedWord | K::RParen)
-                && (t.kind == K::Eof || i + 1 >= need)
-            {
+            if ENDS_BATCH[t.kind as usize] && (t.kind == K::Eof || i + 1 >= need) {
                 break;
             }
         }
@@ -717,10 +810,10 @@ impl<'s> Lexer<'s> {
     /// input is none of these; nothing has changed then but a terminator's
     /// pop, which the general loop would also have done first. The property
     /// tests check the token streams against the reference matchers.
+    /// `bytes`: the text's.
     #[inline(always)]
-    fn fast_token(&mut self) -> Option<Token> {
+    fn fast_token(&mut self, bytes: &'s [u8]) -> Option<Token> {
         use matchers as m;
-        let bytes = self.text.as_bytes();
         let start = self.pos;
         // At most one terminator, then a token of the popped state.
         for _ in 0..2 {
@@ -729,7 +822,7 @@ impl<'s> Lexer<'s> {
             if b == b'$' {
                 // `Dollar` (MORE) before an identifier: every state has it,
                 // and no longer token starts so.
-                if !m::is_identifier_start(second(s))
+                if !m::is(second(s), m::IDENTIFIER_START)
                     || self.in_comment
                     || self.stack.len() >= MAX_STACK
                 {
@@ -746,7 +839,7 @@ impl<'s> Lexer<'s> {
             }
             let (kind, end) = match self.state {
                 State::Default => {
-                    if m::is_plain_text_start(b) || (m::is_blank(b) && !m::may_start_set(s)) {
+                    if m::is(b, m::PLAIN_TEXT_START) || (m::is_blank(b) && !m::may_start_set(s)) {
                         (K::Text, start + m::text_len(s))
                     } else if m::is_blank(b) || (b == b'#' && matches!(second(s), b's' | b'{')) {
                         // Blanks start text unless they start `#set(`.
@@ -764,7 +857,7 @@ impl<'s> Lexer<'s> {
                             None if b != b'#' => (K::Text, start + m::text_len(s)),
                             None => return None,
                         }
-                    } else if b == b'#' && second(s).is_ascii_alphabetic() {
+                    } else if b == b'#' && m::is(second(s), m::ALPHA) {
                         // `Hash` (MORE), then in `PreDirective` a word, or
                         // `#end`, `#if`, `#else`, `#elseif` (which beat a
                         // word as long as they are whole).
@@ -794,11 +887,11 @@ impl<'s> Lexer<'s> {
                     }
                 }
                 State::Reference | State::RefModifier => {
-                    if m::is_identifier_start(b) {
+                    if m::is(b, m::IDENTIFIER_START) {
                         let n = m::identifier_len(s);
                         (m::identifier_kind(s, n), start + n)
                     } else if b == b'.' {
-                        if !second(s).is_ascii_alphabetic() {
+                        if !m::is(second(s), m::ALPHA) {
                             return None;
                         }
                         // `Dot` takes the letter after it and gives it back.
@@ -814,7 +907,7 @@ impl<'s> Lexer<'s> {
                         self.push().ok()?;
                         self.state = State::RefIndex;
                         (K::IndexLBracket, start + 1)
-                    } else if m::is_plain_terminator(b)
+                    } else if m::is(b, m::PLAIN_TERMINATOR)
                         || (m::is_blank(b)
                             && (!m::may_start_set(s)
                                 || m::match_kind(K::SetDirective, s).is_none()))

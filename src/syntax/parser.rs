@@ -48,7 +48,7 @@ use super::ast::{
 };
 use super::error::ParseError;
 use super::intern::Interner;
-use super::lexer::{LexError, Lexer, State, Token, K};
+use super::lexer::{starts_identifier, LexError, Lexer, State, Token, K};
 use super::span::{LineCol, Span};
 
 /// Maximum nesting depth, counted in units shared by everything that
@@ -84,6 +84,8 @@ pub(crate) fn parse_counting(
 ) -> Result<(Block, usize), ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
+    // About one distinct name per this many bytes of a long template.
+    p.scratch.names.reserve(source.len() / 160);
     match p.template() {
         Ok(block) => Ok((block, p.scratch.names.len())),
         Err(e) => Err(ParseError::new(source, e.span, e.message)),
@@ -140,11 +142,12 @@ struct Parser<'a, 'm> {
     /// For interpolated strings: offset in `text` → offset in `src`.
     map: Option<Vec<u32>>,
     lx: Lexer<'a>,
-    /// The tokens from number `base` on, as far as lexed: a window that
+    /// The tokens from some point on, as far as lexed: a window that
     /// [`Parser::statements`] trims between statements.
     toks: Vec<Token>,
-    base: usize,
-    /// The number of the next token.
+    /// The next token's place in the window (token numbers below, the
+    /// memos' keys included, count from the window's start: the window is
+    /// trimmed only when the memos are dropped).
     cur: usize,
     macros: &'m mut HashSet<String>,
     depth: usize,
@@ -152,6 +155,9 @@ struct Parser<'a, 'm> {
     lex_error: Option<Box<LexError>>,
     /// How many speculative parses (the range lookahead) are under way.
     speculating: usize,
+    /// Whether a speculative parse has begun since the window was last
+    /// trimmed: only then can one be under way or the memos hold anything.
+    memo_live: bool,
     /// Where lists are built (shared with the parsers of interpolated strings).
     scratch: Scratch,
     /// `Reference()` results of speculative parses by first token number:
@@ -170,59 +176,96 @@ const TOKEN_WINDOW: usize = 1024;
 /// Tokens lexed ahead at most (see [`Parser::lex_to`]).
 const LEX_AHEAD: usize = 32;
 
+/// [`KIND_BITS`]: a token printed as text where a statement starts.
+const TEXT_TOKEN: u8 = 1;
+/// [`KIND_BITS`]: another token a statement starts with.
+const STATEMENT_START: u8 = 2;
+/// [`KIND_BITS`]: a first token of `Parameter()` after its optional whitespace.
+const PARAMETER_START: u8 = 4;
+/// [`KIND_BITS`]: a bare word (a directive argument).
+const WORD: u8 = 8;
+
+/// What the parser asks of a token's kind at nearly every step, by kind:
+/// one load and a bit test.
+static KIND_BITS: [u8; K::Eof as usize + 1] = {
+    let mut t = [0u8; K::Eof as usize + 1];
+    let text = [
+        K::Text,
+        K::Dot,
+        K::RParen,
+        K::LParen,
+        K::IntegerLiteral,
+        K::FloatLiteral,
+        K::StringLiteral,
+        K::Escape,
+        K::LCurly,
+        K::RCurly,
+        K::EmptyIndex,
+    ];
+    let statement = [
+        K::If,
+        K::Identifier,
+        K::SingleLineCommentStart,
+        K::MultiLineComment,
+        K::FormalComment,
+        K::TextBlock,
+        K::SetDirective,
+        K::EscapeDirective,
+        K::DoubleEscape,
+        K::Word,
+        K::BracketedWord,
+    ];
+    let parameter = [
+        K::StringLiteral,
+        K::IntegerLiteral,
+        K::LBracket,
+        K::LeftCurley,
+        K::True,
+        K::False,
+        K::Identifier,
+        K::LCurly,
+        K::FloatLiteral,
+    ];
+    let mut i = 0;
+    while i < text.len() {
+        t[text[i] as usize] |= TEXT_TOKEN;
+        i += 1;
+    }
+    i = 0;
+    while i < statement.len() {
+        t[statement[i] as usize] |= STATEMENT_START;
+        i += 1;
+    }
+    i = 0;
+    while i < parameter.len() {
+        t[parameter[i] as usize] |= PARAMETER_START;
+        i += 1;
+    }
+    t[K::Word as usize] |= WORD;
+    t
+};
+
+/// Whether kind `k` has one of the bits `bits` of [`KIND_BITS`].
+#[inline(always)]
+fn kind_is(k: K, bits: u8) -> bool {
+    KIND_BITS[k as usize] & bits != 0
+}
+
 fn is_text_token(k: K) -> bool {
-    matches!(
-        k,
-        K::Text
-            | K::Dot
-            | K::RParen
-            | K::LParen
-            | K::IntegerLiteral
-            | K::FloatLiteral
-            | K::StringLiteral
-            | K::Escape
-            | K::LCurly
-            | K::RCurly
-            | K::EmptyIndex
-    )
+    kind_is(k, TEXT_TOKEN)
 }
 
 fn starts_statement(k: K) -> bool {
-    is_text_token(k)
-        || matches!(
-            k,
-            K::If
-                | K::Identifier
-                | K::SingleLineCommentStart
-                | K::MultiLineComment
-                | K::FormalComment
-                | K::TextBlock
-                | K::SetDirective
-                | K::EscapeDirective
-                | K::DoubleEscape
-                | K::Word
-                | K::BracketedWord
-        )
+    kind_is(k, TEXT_TOKEN | STATEMENT_START)
 }
 
 /// First tokens of `Parameter()` after its optional whitespace.
 fn starts_parameter(k: K) -> bool {
-    matches!(
-        k,
-        K::StringLiteral
-            | K::IntegerLiteral
-            | K::LBracket
-            | K::LeftCurley
-            | K::True
-            | K::False
-            | K::Identifier
-            | K::LCurly
-            | K::FloatLiteral
-    )
+    kind_is(k, PARAMETER_START)
 }
 
 fn starts_directive_arg(k: K) -> bool {
-    starts_parameter(k) || k == K::Word
+    kind_is(k, PARAMETER_START | WORD)
 }
 
 impl<'a, 'm> Parser<'a, 'm> {
@@ -241,12 +284,12 @@ impl<'a, 'm> Parser<'a, 'm> {
             map,
             lx: Lexer::new(text),
             toks: Vec::new(),
-            base: 0,
             cur: 0,
             macros,
             depth,
             lex_error: None,
             speculating: 0,
+            memo_live: false,
             scratch: Scratch::default(),
             ref_memo: HashMap::new(),
             ref_fail_memo: HashMap::new(),
@@ -359,15 +402,10 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- tokens -----------------------------------------------------------
 
-    /// Token number `i`, if it is in the window.
-    fn tok_at(&self, i: usize) -> Option<&Token> {
-        self.toks.get(i.checked_sub(self.base)?)
-    }
-
     /// The token `n` ahead of the cursor (fetched from the lexer as needed).
     #[inline(always)]
     fn peek_tok(&mut self, n: usize) -> PResult<Token> {
-        match self.toks.get(self.cur + n - self.base) {
+        match self.toks.get(self.cur + n) {
             Some(t) => Ok(*t),
             None => self.lex_to(n),
         }
@@ -385,13 +423,13 @@ impl<'a, 'm> Parser<'a, 'm> {
     #[inline(never)]
     fn lex_to(&mut self, n: usize) -> PResult<Token> {
         let want = self.cur + n;
-        let have = self.base + self.toks.len();
+        let have = self.toks.len();
         if have <= want && !self.toks.last().is_some_and(|t| t.kind == K::Eof) {
             if let Some(e) = self.lex_error.take() {
                 return Err(self.lex_fail(*e));
             }
             if let Err(e) = self.lx.lex_into(&mut self.toks, want + 1 - have, LEX_AHEAD) {
-                if self.base + self.toks.len() > want {
+                if self.toks.len() > want {
                     // Met while lexing ahead: for when its token is asked for.
                     self.lex_error = Some(e);
                 } else {
@@ -399,7 +437,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                 }
             }
         }
-        match self.tok_at(want).or_else(|| self.toks.last()) {
+        match self.toks.get(want).or_else(|| self.toks.last()) {
             Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
         }
@@ -408,19 +446,20 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// Drops the tokens before the cursor but one (the last token read), and
     /// the memo: no speculation is under way, so nothing will look back.
     fn trim(&mut self) {
-        if self.speculating > 0 || self.cur < self.base + TOKEN_WINDOW {
+        if self.speculating > 0 || self.cur < TOKEN_WINDOW {
             return;
         }
         let keep_from = self.cur - 1;
-        self.toks.drain(..keep_from - self.base);
-        self.base = keep_from;
+        self.toks.drain(..keep_from);
+        self.cur -= keep_from;
         self.ref_memo.clear();
         self.ref_fail_memo.clear();
+        self.memo_live = false;
     }
 
     #[inline(always)]
     fn peek(&mut self, n: usize) -> PResult<K> {
-        match self.toks.get(self.cur + n - self.base) {
+        match self.toks.get(self.cur + n) {
             Some(t) => Ok(t.kind),
             None => Ok(self.lex_to(n)?.kind),
         }
@@ -1045,7 +1084,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Reference()`
     fn reference(&mut self) -> PResult<RefOrText> {
-        if self.speculating > 0 || !self.ref_memo.is_empty() || !self.ref_fail_memo.is_empty() {
+        if self.memo_live {
             return self.memo_reference();
         }
         let first = self.peek_tok(0)?;
@@ -1055,8 +1094,9 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
-    /// [`Parser::reference`] while a speculative parse is under way or has
-    /// left results to reuse (out of line: nearly always there are none).
+    /// [`Parser::reference`] while a speculative parse is under way or may
+    /// have left results to reuse (out of line: nearly always there are
+    /// none). With none, it parses as [`Parser::reference`] does.
     #[inline(never)]
     fn memo_reference(&mut self) -> PResult<RefOrText> {
         let at = self.cur;
@@ -1192,7 +1232,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         // The common `$name` and `${name}`: no escapes, prefix or `!`.
         let plain = match bytes {
             [b'$', b'{'] => formal,
-            [b'$', c, ..] => !formal && (c.is_ascii_alphabetic() || *c == b'_'),
+            [b'$', c, ..] => !formal && starts_identifier(*c),
             _ => false,
         };
         if plain {
@@ -1422,6 +1462,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         let (save, depth) = (self.cur, self.depth);
         let lens = self.scratch.lens();
         self.speculating += 1;
+        self.memo_live = true;
         let r = self.range_ahead_inner();
         self.speculating -= 1;
         self.cur = save;

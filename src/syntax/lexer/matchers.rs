@@ -157,7 +157,7 @@ pub(super) fn may_start_set(s: &[u8]) -> bool {
 /// Whether text in the default state can start with `b` and nothing else
 /// can (`$`, `#` and `\\` start other tokens, blanks can start `#set(`).
 #[inline]
-pub(super) fn is_plain_text_start(b: u8) -> bool {
+pub(super) const fn is_plain_text_start(b: u8) -> bool {
     !matches!(b, b'$' | b'#' | b'\\' | b' ' | b'\t')
 }
 
@@ -166,11 +166,52 @@ pub(super) fn is_plain_text_start(b: u8) -> bool {
 /// text: not `[`, `(`, blanks (`#set(`), `#`, `$`, `\\`, `{`, `}`, `.`, an
 /// identifier's first byte.
 #[inline]
-pub(super) fn is_plain_terminator(b: u8) -> bool {
+pub(super) const fn is_plain_terminator(b: u8) -> bool {
     !matches!(
         b,
         b'[' | b'(' | b' ' | b'\t' | b'#' | b'$' | b'\\' | b'{' | b'}' | b'.'
     ) && !is_identifier_start(b)
+}
+
+/// [`CLASS`] bits: an ASCII letter.
+pub(super) const ALPHA: u8 = 1;
+/// [`CLASS`] bits: [`is_identifier_start`].
+pub(super) const IDENTIFIER_START: u8 = 2;
+/// [`CLASS`] bits: [`is_plain_terminator`].
+pub(super) const PLAIN_TERMINATOR: u8 = 4;
+/// [`CLASS`] bits: [`is_plain_text_start`].
+pub(super) const PLAIN_TEXT_START: u8 = 8;
+
+/// The byte classes the lexer's direct paths test at nearly every token,
+/// by byte: one load and a bit test instead of range and set tests.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut c = 0;
+        if b.is_ascii_alphabetic() {
+            c |= ALPHA;
+        }
+        if is_identifier_start(b) {
+            c |= IDENTIFIER_START;
+        }
+        if is_plain_terminator(b) {
+            c |= PLAIN_TERMINATOR;
+        }
+        if is_plain_text_start(b) {
+            c |= PLAIN_TEXT_START;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+};
+
+/// Whether `b` is of one of the classes `bits` ([`CLASS`]).
+#[inline(always)]
+pub(super) fn is(b: u8, bits: u8) -> bool {
+    CLASS[b as usize] & bits != 0
 }
 
 /// The length of a run of directive characters (letters, digits, `_`, `@`)
@@ -221,13 +262,20 @@ pub(super) fn identifier_kind(s: &[u8], n: usize) -> K {
 #[inline]
 pub(super) fn identifier_len(s: &[u8]) -> usize {
     let mut i = 1;
-    while let Some(&b) = s.get(i) {
-        if !IDENTIFIER_CHAR[b as usize] {
-            break;
+    // Two bytes a round while two are left (one bound test for both).
+    while let Some(&[a, b]) = s.get(i..i + 2) {
+        if !IDENTIFIER_CHAR[a as usize] {
+            return i;
         }
-        i += 1;
+        if !IDENTIFIER_CHAR[b as usize] {
+            return i + 1;
+        }
+        i += 2;
     }
-    i
+    match s.get(i) {
+        Some(&b) if IDENTIFIER_CHAR[b as usize] => i + 1,
+        _ => i,
+    }
 }
 
 /// [`is_identifier_char`] as a table.
@@ -640,4 +688,40 @@ pub(super) fn candidates(state: State, b: u8) -> &'static [K] {
         .get(state as usize)
         .and_then(|row| row.get(b as usize))
         .map_or(&[], Candidates::as_slice)
+}
+
+#[cfg(test)]
+mod class_tests {
+    use super::*;
+
+    #[test]
+    fn the_class_table_is_the_predicates() {
+        for b in 0..=255u8 {
+            assert_eq!(is(b, ALPHA), b.is_ascii_alphabetic(), "{b}");
+            assert_eq!(is(b, IDENTIFIER_START), is_identifier_start(b), "{b}");
+            assert_eq!(is(b, PLAIN_TERMINATOR), is_plain_terminator(b), "{b}");
+            assert_eq!(is(b, PLAIN_TEXT_START), is_plain_text_start(b), "{b}");
+        }
+    }
+
+    #[test]
+    fn identifier_len_is_the_run_of_identifier_bytes() {
+        let bytes = [b'a', b'Z', b'0', b'_', b'-', b'.', b' ', b'$', 0xc3, 0xa9];
+        // Every string of up to five of these bytes after a first letter.
+        for len in 0..=5u32 {
+            for code in 0..bytes.len().pow(len) {
+                let mut s = vec![b'x'];
+                let mut c = code;
+                for _ in 0..len {
+                    s.push(bytes[c % bytes.len()]);
+                    c /= bytes.len();
+                }
+                let run = 1 + s[1..]
+                    .iter()
+                    .take_while(|&&b| is_identifier_char(b))
+                    .count();
+                assert_eq!(identifier_len(&s), run, "{s:?}");
+            }
+        }
+    }
 }

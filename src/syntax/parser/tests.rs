@@ -470,3 +470,80 @@ mod prop {
         }
     }
 }
+
+/// The kind tests as they were written before [`KIND_BITS`].
+mod kind_tests {
+    use super::*;
+    use crate::syntax::lexer::ALL_KINDS;
+
+    fn old_is_text_token(k: K) -> bool {
+        matches!(
+            k,
+            K::Text
+                | K::Dot
+                | K::RParen
+                | K::LParen
+                | K::IntegerLiteral
+                | K::FloatLiteral
+                | K::StringLiteral
+                | K::Escape
+                | K::LCurly
+                | K::RCurly
+                | K::EmptyIndex
+        )
+    }
+
+    fn old_starts_statement(k: K) -> bool {
+        old_is_text_token(k)
+            || matches!(
+                k,
+                K::If
+                    | K::Identifier
+                    | K::SingleLineCommentStart
+                    | K::MultiLineComment
+                    | K::FormalComment
+                    | K::TextBlock
+                    | K::SetDirective
+                    | K::EscapeDirective
+                    | K::DoubleEscape
+                    | K::Word
+                    | K::BracketedWord
+            )
+    }
+
+    /// First tokens of `Parameter()` after its optional whitespace.
+    fn old_starts_parameter(k: K) -> bool {
+        matches!(
+            k,
+            K::StringLiteral
+                | K::IntegerLiteral
+                | K::LBracket
+                | K::LeftCurley
+                | K::True
+                | K::False
+                | K::Identifier
+                | K::LCurly
+                | K::FloatLiteral
+        )
+    }
+
+    fn old_starts_directive_arg(k: K) -> bool {
+        old_starts_parameter(k) || k == K::Word
+    }
+
+    #[test]
+    fn the_kind_table_is_the_kind_tests() {
+        for (i, &k) in ALL_KINDS.iter().enumerate() {
+            assert_eq!(k as usize, i);
+            assert_eq!(is_text_token(k), old_is_text_token(k), "{k:?}");
+            assert_eq!(starts_statement(k), old_starts_statement(k), "{k:?}");
+            assert_eq!(starts_parameter(k), old_starts_parameter(k), "{k:?}");
+            assert_eq!(
+                starts_directive_arg(k),
+                old_starts_directive_arg(k),
+                "{k:?}"
+            );
+        }
+        assert_eq!(ALL_KINDS.len(), K::Eof as usize + 1);
+    }
+}
