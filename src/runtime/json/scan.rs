@@ -315,9 +315,9 @@ impl Scan<'_> {
 #[inline(always)]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     // Mostly none, or one space.
-    match b.get(i..).and_then(|s| s.first_chunk::<2>()) {
-        Some(&[c, _]) if c > b' ' => return i,
-        Some(&[_, c]) if c > b' ' => return i + 1,
+    match b.get(i) {
+        Some(&c) if c > b' ' => return i,
+        Some(_) if b.get(i + 1).is_some_and(|&c| c > b' ') => return i + 1,
         _ => {}
     }
     while let Some(&c) = b.get(i) {
