@@ -172,10 +172,12 @@ impl Interner {
 
     /// Makes room for about `n` names before the table grows (a parser
     /// guesses from the length of its text, so that a long template's table
-    /// is not rebuilt at every doubling).
+    /// is not rebuilt at every doubling). A table the first name would make
+    /// at least as large is not made here: a smaller one would be full at
+    /// once and rebuilt at the second name.
     pub(crate) fn reserve(&mut self, n: usize) {
         let size = n.saturating_mul(2).next_power_of_two().min(MAX_RESERVED);
-        if self.len == 0 && self.table.len() < size {
+        if self.len == 0 && size > INITIAL && self.table.len() < size {
             self.table = vec![None; size];
         }
     }
@@ -218,5 +220,25 @@ mod tests {
             assert!(Arc::ptr_eq(f, &again), "{n} made twice");
         }
         assert_eq!(t.len, names.len());
+    }
+
+    #[test]
+    fn room_is_made_only_beyond_the_first_table() {
+        for (n, size) in [
+            (0, 0),
+            (1, 0),
+            (INITIAL / 2, 0),
+            (INITIAL, 2 * INITIAL),
+            (1 << 20, MAX_RESERVED),
+        ] {
+            let mut t = Interner::default();
+            t.reserve(n);
+            assert_eq!(t.table.len(), size, "reserve({n})");
+            // Names go in and are found again whatever the table.
+            let a = t.intern("a");
+            let b = t.intern("b");
+            assert!(Arc::ptr_eq(&a, &t.intern("a")) && Arc::ptr_eq(&b, &t.intern("b")));
+            assert_eq!(t.len, 2);
+        }
     }
 }

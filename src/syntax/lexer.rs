@@ -44,13 +44,13 @@ mod reference;
 mod tests;
 
 pub(crate) use matchers::whitespace_len;
+use matchers::{candidates, match_kind};
 
 /// Whether an identifier can start with `b` (a letter or `_`): one load.
 #[inline(always)]
 pub(crate) fn starts_identifier(b: u8) -> bool {
     matchers::is(b, matchers::IDENTIFIER_START)
 }
-use matchers::{candidates, match_kind};
 
 /// Lexical states of `Parser.jjt`. Four bytes, so that a [`Frame`] has no
 /// padding.
