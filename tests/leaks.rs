@@ -86,12 +86,19 @@ const CYCLES: &[&str] = &[
     "#set($l=$input.path('$.list'))#set($d=$l.add($l))#set($d=$l.add($input.path('$')))",
     // $context's override maps.
     "#set($h=$context.requestOverride.header)#set($h.x=$h)#set($context.responseOverride.header.y=[$h])",
+    // $context read from the event on first use: its kept maps hold the reader.
+    "$context.identity.sourceIp#set($i=$context.identity)#set($d=$i.put('me',$i))$context.apiId",
+    "#set($c=$context)#set($d=$c.put('me',$c))$context.identity.keySet().size()",
 ];
 
 #[test]
 fn cycles_are_freed_after_each_render() {
+    let context = r#"{"apiId":"a1","identity":{"sourceIp":"198.51.100.7","user":null}}"#;
     let request = Request {
         body: Some(r#"{"a":1,"list":[1,2]}"#.into()),
+        request_context: std::sync::Arc::new(
+            serde_json::from_str(context).unwrap_or_else(|e| panic!("{e}")),
+        ),
         ..Request::default()
     };
     let opts = GatewayOptions::default();

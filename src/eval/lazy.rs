@@ -69,7 +69,8 @@ pub enum StrMember<'a> {
 pub enum Member {
     /// The key is not in the object.
     Absent,
-    /// Its value (never an object or an array).
+    /// Its value: never an object or an array, unless the tape keeps it and
+    /// answers the same one every time (so that every reader shares it).
     Found(Value),
     /// The object must be built to answer: the value is an object or an
     /// array (which every reader must share), or the object is large.

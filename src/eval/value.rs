@@ -233,8 +233,35 @@ impl indexmap::Equivalent<Key> for StrKey<'_> {
     #[inline]
     fn equivalent(&self, key: &Key) -> bool {
         matches!(key, Key::Str(s) if s.len() == self.0.len()
-            && (std::ptr::eq(s.as_ptr(), self.0.as_ptr()) || **s == *self.0))
+            && (std::ptr::eq(s.as_ptr(), self.0.as_ptr()) || same_text(s, self.0)))
     }
+}
+
+/// `a == b`, for names and keys: those of at most 16 bytes (most) compared
+/// as two overlapping words each, without a call to `memcmp`.
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if !(4..=16).contains(&n) {
+        return a == b;
+    }
+    // Two loads of each: the first and last 8 (or 4) bytes, which overlap
+    // when shorter.
+    let w = if n >= 8 { 8 } else { 4 };
+    let word = |s: &[u8], at: usize| -> u64 {
+        match s.get(at..at + w) {
+            Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+                u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
+            }
+            Some(&[b0, b1, b2, b3]) => u64::from(u32::from_le_bytes([b0, b1, b2, b3])),
+            _ => 0,
+        }
+    };
+    word(a, 0) == word(b, 0) && word(a, n - w) == word(b, n - w)
 }
 
 /// Why a Java method call failed.
@@ -814,6 +841,14 @@ impl fmt::Debug for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn same_text_is_equality(a in "[ab\u{e9}]{0,20}", b in "[ab\u{e9}]{0,20}") {
+            proptest::prop_assert_eq!(same_text(&a, &b), a == b);
+            proptest::prop_assert!(same_text(&a, &a.clone()));
+        }
+    }
 
     #[test]
     fn value_and_key_stay_small() {

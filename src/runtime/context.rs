@@ -16,17 +16,24 @@
 //! - `requestOverride` holds `header`, `querystring` and `path` maps and
 //!   `responseOverride` a `header` map (plus `status` once set). Setting the same
 //!   override twice is an error, as on AWS (which answers 5XX).
+//!
+//! It is read from the event on first use ([`ContextTape`]), as a request
+//! body is ([`crate::eval::lazy`]).
 
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
 use super::overrides;
 use crate::eval::budget::{Budget, Exceeded};
+use crate::eval::lazy::{Lazy, Member, Tape};
 use crate::eval::methods;
-use crate::eval::value::{CallError, CallResult, HostObject, Key, StrKey, Value};
+use crate::eval::value::{
+    same_text, CallError, CallResult, Entries, HostObject, Key, Map, StrKey, Value,
+};
 
 /// A map whose entries may each be set once (`$context.requestOverride.header` …).
 #[derive(Debug)]
@@ -299,24 +306,23 @@ pub(crate) fn hash_map_order(
     entries
 }
 
-/// The per-render `$context` and handles on its override maps (those the
-/// render built).
+/// The per-render `$context`: the map the template sees, read from the event
+/// on first use ([`ContextTape`]).
 pub(crate) struct ContextValue {
     pub(crate) value: Value,
-    pub(crate) request: Option<[Rc<OverrideMap>; 3]>,
-    pub(crate) response: Option<(Rc<OverrideMap>, Rc<OverrideMap>)>,
+    tape: Rc<ContextTape>,
 }
 
 /// Which of `$context` a render builds.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum ContextKeys<'a> {
+#[derive(Debug, Clone)]
+pub(crate) enum ContextKeys {
     /// All of it: the template reads `$context` as a whole (prints it,
     /// iterates it, calls its methods, passes it on).
     All,
     /// Only these top-level keys: the template reads `$context` only as
     /// `$context.name…` with these names, so no other key, nor the order of
     /// the keys, can show.
-    Only(&'a [ContextKey]),
+    Only(Arc<[ContextKey]>),
 }
 
 /// A top-level key of `$context` a template reads as `$context.name…`.
@@ -330,37 +336,14 @@ pub(crate) struct ContextKey {
     pub(crate) sub: Option<Vec<Box<str>>>,
 }
 
-/// One top-level entry of `$context`, `None` when it is absent (or null).
-fn context_entry(k: &str, v: &serde_json::Value) -> Option<Value> {
-    if v.is_null() {
-        return None;
+/// The value of top-level entry `k` (or of an entry inside it): `authorizer`'s
+/// values are strings, nulls elsewhere empty strings.
+fn context_value(k: &str, v: &serde_json::Value) -> Value {
+    if k == "authorizer" {
+        stringify(v)
+    } else {
+        no_nulls(v)
     }
-    let value = context_value(k, v);
-    if k == "identity" {
-        if let Value::Map(map) = &value {
-            let mut map = map.borrow_mut();
-            let entries = std::mem::take(&mut *map.entries);
-            *map.entries = hash_map_order(entries, IDENTITY_KEYS);
-        }
-    }
-    Some(value)
-}
-
-/// The map of top-level entry `k` with only the entries `subs` (those present),
-/// made as [`context_entry`] makes them.
-fn context_entries(
-    k: &str,
-    o: &serde_json::Map<String, serde_json::Value>,
-    subs: &[Box<str>],
-) -> Value {
-    let mut m = crate::eval::value::entries_with_capacity(subs.len());
-    // The plan lists each name once.
-    for sub in subs {
-        if let Some(v) = json_get(o, sub) {
-            m.push_unique(Key::str(sub), context_value(k, v));
-        }
-    }
-    context_map(m)
 }
 
 /// `o.get(name)`. The event's maps are small (`requestContext` has about 20
@@ -374,17 +357,7 @@ fn json_get<'a>(
     if o.len() > 32 {
         return o.get(name);
     }
-    o.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-}
-
-/// The value of top-level entry `k` (or of an entry inside it): `authorizer`'s
-/// values are strings, nulls elsewhere empty strings.
-fn context_value(k: &str, v: &serde_json::Value) -> Value {
-    if k == "authorizer" {
-        stringify(v)
-    } else {
-        no_nulls(v)
-    }
+    o.iter().find(|(k, _)| same_text(k, name)).map(|(_, v)| v)
 }
 
 /// `$context.requestOverride`: its `path`, `header` and `querystring` maps, in
@@ -414,64 +387,276 @@ fn response_override() -> (Value, (Rc<OverrideMap>, Rc<OverrideMap>)) {
     (Value::Object(response.clone()), (response, response_header))
 }
 
-pub(crate) fn build_context(
-    rc: &serde_json::Map<String, serde_json::Value>,
-    keys: ContextKeys<'_>,
-) -> ContextValue {
-    let mut request = None;
-    let mut response = None;
-    let entries = match keys {
-        ContextKeys::Only(names) => {
-            let mut m = crate::eval::value::entries_with_capacity(names.len());
-            for k in names {
-                let value = match &*k.name {
-                    "requestOverride" => {
-                        let (v, maps) = request_override();
-                        request = Some(maps);
-                        Some(v)
-                    }
-                    "responseOverride" => {
-                        let (v, maps) = response_override();
-                        response = Some(maps);
-                        Some(v)
-                    }
-                    name => json_get(rc, name).and_then(|v| match (v, &k.sub) {
-                        (serde_json::Value::Object(o), Some(subs)) => {
-                            Some(context_entries(name, o, subs))
+/// `$context` for one render, read from the event's `requestContext` as the
+/// template asks ([`crate::eval::lazy`]): a map is built only when something
+/// needs it whole (a lookup that is not `$context.name`, iteration, a
+/// change), and a printed `$context.name` or `$context.name.sub` whose value
+/// is a string is written from the event, with no value made. The maps of
+/// top-level keys (`identity`, `authorizer`) are made once each and kept, so
+/// that every reader shares one map, as every reader of a built `$context`
+/// does.
+///
+/// Node 0 is `$context`; node `i + 1` the map of the `i`th key of
+/// `requestContext`.
+struct ContextTape {
+    rc: Arc<serde_json::Map<String, serde_json::Value>>,
+    keys: ContextKeys,
+    /// The maps of top-level keys made so far, by node. Cleared when the
+    /// render ends ([`ContextValue`]'s drop): each holds this tape.
+    subs: RefCell<Vec<(u32, Value)>>,
+    /// This tape, for the maps it makes.
+    me: std::rc::Weak<ContextTape>,
+    /// The override maps, once `$context` or the override key is built.
+    request: RefCell<Option<[Rc<OverrideMap>; 3]>>,
+    response: RefCell<Option<(Rc<OverrideMap>, Rc<OverrideMap>)>>,
+}
+
+impl ContextTape {
+    /// The plan's entry for top-level key `name`: `None` when the render has
+    /// no such key (in the plan's mode); `Some(None)`: read whole.
+    fn plan(&self, name: &str) -> Option<Option<&[Box<str>]>> {
+        match &self.keys {
+            ContextKeys::All => Some(None),
+            ContextKeys::Only(keys) => keys
+                .iter()
+                .find(|k| same_text(&k.name, name))
+                .map(|k| k.sub.as_deref()),
+        }
+    }
+
+    /// The top-level key `name`, its node and value, when the render has it
+    /// (with a value that is not null).
+    fn top(&self, name: &str) -> Option<(u32, &serde_json::Value)> {
+        self.plan(name)?;
+        let (i, (_, v)) = (self.rc.iter().enumerate()).find(|(_, (k, _))| same_text(k, name))?;
+        (!v.is_null()).then_some((to_node(i), v))
+    }
+
+    /// The map of the top-level key at `node`, made on first use and kept.
+    fn sub_map(&self, node: u32) -> Value {
+        let mut subs = self.subs.borrow_mut();
+        if let Some((_, v)) = subs.iter().find(|(n, _)| *n == node) {
+            return v.clone();
+        }
+        let Some(this) = self.me.upgrade() else {
+            return Value::Null;
+        };
+        let v = Value::Map(Rc::new(RefCell::new(Map {
+            entries: Lazy::on_tape(this, node),
+            prints_empty: true,
+        })));
+        subs.push((node, v.clone()));
+        v
+    }
+
+    /// The top-level key at `node` (one past its place) and its object.
+    fn object(&self, node: u32) -> Option<(&str, &serde_json::Map<String, serde_json::Value>)> {
+        let (k, v) = self.rc.iter().nth(node.checked_sub(1)? as usize)?;
+        match v {
+            serde_json::Value::Object(o) => Some((k, o)),
+            _ => None,
+        }
+    }
+
+    /// The entry `sub` of the top-level key at `node`, when the render has it.
+    fn sub_entry(&self, node: u32, sub: &str) -> Option<(&str, &serde_json::Value)> {
+        let (k, o) = self.object(node)?;
+        if let Some(Some(subs)) = self.plan(k) {
+            if !subs.iter().any(|s| same_text(s, sub)) {
+                return None;
+            }
+        }
+        json_get(o, sub).map(|v| (k, v))
+    }
+
+    /// The text a string entry (top-level or inside a top-level map) is read
+    /// as, when it is a string: `None` for anything else.
+    fn str_at(&self, node: u32, key: &str) -> Option<&str> {
+        let v = if node == 0 {
+            if key == "requestOverride" || key == "responseOverride" {
+                return None;
+            }
+            self.top(key)?.1
+        } else {
+            self.sub_entry(node, key)?.1
+        };
+        v.as_str()
+    }
+}
+
+/// A place in `requestContext` as a node (past `$context`'s own 0).
+fn to_node(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
+impl Tape for ContextTape {
+    fn items(&self, _this: &Rc<dyn Tape>, _node: u32) -> Vec<Value> {
+        // No node of this tape is a list.
+        Vec::new()
+    }
+
+    fn entries(&self, _this: &Rc<dyn Tape>, node: u32) -> Entries {
+        if node != 0 {
+            let Some((k, o)) = self.object(node) else {
+                return Entries::default();
+            };
+            return match self.plan(k) {
+                // Only the entries the template names.
+                Some(Some(subs)) => {
+                    let mut m = crate::eval::value::entries_with_capacity(subs.len());
+                    // The plan lists each name once.
+                    for sub in subs {
+                        if let Some(v) = json_get(o, sub) {
+                            m.push_unique(Key::str(sub), context_value(k, v));
                         }
-                        _ => context_entry(name, v),
-                    }),
-                };
-                // The plan lists each name once.
-                if let Some(v) = value {
-                    m.push_unique(Key::str(&k.name), v);
+                    }
+                    m
                 }
-            }
-            m
+                _ => {
+                    let mut m = crate::eval::value::entries_with_capacity(o.len());
+                    for (sk, v) in o {
+                        m.push_unique(Key::str(sk), context_value(k, v));
+                    }
+                    if k == "identity" {
+                        m = hash_map_order(m, IDENTITY_KEYS);
+                    }
+                    m
+                }
+            };
         }
-        ContextKeys::All => {
-            let mut m = crate::eval::value::entries_with_capacity(rc.len() + 2);
-            for (k, v) in rc {
-                if k == "requestOverride" || k == "responseOverride" {
-                    continue;
+        let entry = |name: &str, v: &serde_json::Value| match v {
+            serde_json::Value::Object(_) => self.top(name).map(|(node, _)| self.sub_map(node)),
+            _ => Some(context_value(name, v)),
+        };
+        match &self.keys {
+            ContextKeys::Only(names) => {
+                let mut m = crate::eval::value::entries_with_capacity(names.len());
+                for k in names.iter() {
+                    let value = match &*k.name {
+                        "requestOverride" => {
+                            let (v, maps) = request_override();
+                            *self.request.borrow_mut() = Some(maps);
+                            Some(v)
+                        }
+                        "responseOverride" => {
+                            let (v, maps) = response_override();
+                            *self.response.borrow_mut() = Some(maps);
+                            Some(v)
+                        }
+                        name => json_get(&self.rc, name)
+                            .filter(|v| !v.is_null())
+                            .and_then(|v| entry(name, v)),
+                    };
+                    // The plan lists each name once.
+                    if let Some(v) = value {
+                        m.push_unique(Key::str(&k.name), v);
+                    }
                 }
-                if let Some(v) = context_entry(k, v) {
-                    m.insert(Key::str(k), v);
-                }
+                m
             }
-            let (v, maps) = request_override();
-            request = Some(maps);
-            m.insert(Key::str("requestOverride"), v);
-            let (v, maps) = response_override();
-            response = Some(maps);
-            m.insert(Key::str("responseOverride"), v);
-            hash_map_order(m, CONTEXT_KEYS)
+            ContextKeys::All => {
+                let mut m = crate::eval::value::entries_with_capacity(self.rc.len() + 2);
+                for (k, v) in self.rc.iter() {
+                    if k == "requestOverride" || k == "responseOverride" || v.is_null() {
+                        continue;
+                    }
+                    if let Some(v) = entry(k, v) {
+                        m.insert(Key::str(k), v);
+                    }
+                }
+                let (v, maps) = request_override();
+                *self.request.borrow_mut() = Some(maps);
+                m.insert(Key::str("requestOverride"), v);
+                let (v, maps) = response_override();
+                *self.response.borrow_mut() = Some(maps);
+                m.insert(Key::str("responseOverride"), v);
+                hash_map_order(m, CONTEXT_KEYS)
+            }
         }
-    };
-    ContextValue {
-        value: Value::new_map(entries),
-        request,
-        response,
+    }
+
+    fn member(&self, node: u32, key: &str) -> Member {
+        let v = if node == 0 {
+            if key == "requestOverride" || key == "responseOverride" {
+                return Member::Build;
+            }
+            match self.top(key) {
+                None => return Member::Absent,
+                // Made once, and shared by every reader.
+                Some((sub, serde_json::Value::Object(_))) => {
+                    return Member::Found(self.sub_map(sub))
+                }
+                Some((_, v)) => (key, v),
+            }
+        } else {
+            match self.sub_entry(node, key) {
+                None => return Member::Absent,
+                Some(found) => found,
+            }
+        };
+        match v {
+            // Made by the map that holds it, to be shared.
+            (_, serde_json::Value::Object(_) | serde_json::Value::Array(_)) => Member::Build,
+            (k, v) => Member::Found(context_value(k, v)),
+        }
+    }
+
+    fn write_member(&self, node: u32, key: &str, out: &mut String) -> bool {
+        match self.str_at(node, key) {
+            Some(s) => {
+                out.push_str(s);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn size_bound(&self) -> usize {
+        // The most entries any map of the tape holds: `$context` has at most
+        // the event's keys and the two overrides.
+        let inner = self
+            .rc
+            .values()
+            .filter_map(|v| v.as_object().map(|o| o.len()));
+        inner.max().unwrap_or(0).max(self.rc.len() + 2)
+    }
+
+    fn with_str_member(&self, node: u32, key: &str, f: &mut dyn FnMut(&str)) -> bool {
+        match self.str_at(node, key) {
+            Some(s) => {
+                f(s);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+pub(crate) fn build_context(
+    rc: &Arc<serde_json::Map<String, serde_json::Value>>,
+    keys: ContextKeys,
+) -> ContextValue {
+    let tape = Rc::new_cyclic(|me| ContextTape {
+        rc: Arc::clone(rc),
+        keys,
+        subs: RefCell::new(Vec::new()),
+        me: me.clone(),
+        request: RefCell::new(None),
+        response: RefCell::new(None),
+    });
+    let this: Rc<dyn Tape> = tape.clone();
+    let value = Value::Map(Rc::new(RefCell::new(Map {
+        entries: Lazy::on_tape(this, 0),
+        prints_empty: false,
+    })));
+    ContextValue { value, tape }
+}
+
+impl Drop for ContextValue {
+    fn drop(&mut self) {
+        // The kept maps hold the tape: let them go with the render.
+        let subs = std::mem::take(&mut *self.tape.subs.borrow_mut());
+        drop(subs);
     }
 }
 
@@ -479,12 +664,12 @@ impl ContextValue {
     /// The overrides the template set, their values as text (charged to `budget`).
     pub(crate) fn overrides(&self, budget: &Budget) -> Result<super::Overrides, Exceeded> {
         let mut out = super::Overrides::default();
-        if let Some([h, q, p]) = &self.request {
+        if let Some([h, q, p]) = &*self.tape.request.borrow() {
             out.request_header = entries(h, budget)?;
             out.request_querystring = entries(q, budget)?;
             out.request_path = entries(p, budget)?;
         }
-        if let Some((response, header)) = &self.response {
+        if let Some((response, header)) = &*self.tape.response.borrow() {
             let mut response_header = entries(header, budget)?;
             let status = match response.value() {
                 Value::Map(m) => m

@@ -115,6 +115,8 @@ pub struct MappingTemplate {
     slots: [Option<Slot>; 4],
     /// The size of the last body rendered, to reserve the next one's room at once.
     last_len: Arc<std::sync::atomic::AtomicUsize>,
+    /// [`Plan::context_keys`], shared with each render's `$context`.
+    context_keys: Arc<[ContextKey]>,
 }
 
 /// Which parts of the runtime a template can reach, found when it is parsed:
@@ -240,12 +242,14 @@ impl MappingTemplate {
             plan = Plan::ALL;
         }
         let slots = RUNTIME_NAMES.map(|name| template.slot_of(name));
+        let context_keys = Arc::from(plan.context_keys.as_slice());
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),
             plan,
             slots,
             last_len: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            context_keys,
         })
     }
 
@@ -304,7 +308,7 @@ impl MappingTemplate {
             let keys = if plan.context_whole {
                 ContextKeys::All
             } else {
-                ContextKeys::Only(&plan.context_keys)
+                ContextKeys::Only(Arc::clone(&self.context_keys))
             };
             build_context(&request.request_context, keys)
         });

@@ -220,8 +220,9 @@ pub struct Request {
     pub path_params: IndexMap<String, String>,
     /// Stage variable → value.
     pub stage_variables: IndexMap<String, String>,
-    /// The event's `requestContext`, as given.
-    pub request_context: serde_json::Map<String, serde_json::Value>,
+    /// The event's `requestContext`, as given. Shared, not copied, by every
+    /// render of the request (`$context` reads it on first use).
+    pub request_context: Arc<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Request {
@@ -311,7 +312,7 @@ impl Request {
             query: ev.query_string_parameters,
             path_params: ev.path_parameters,
             stage_variables: ev.stage_variables,
-            request_context,
+            request_context: Arc::new(request_context),
         };
         Ok((req, body))
     }

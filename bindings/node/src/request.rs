@@ -91,7 +91,7 @@ pub(crate) fn to_request(event: Option<&str>, parts: Option<&str>) -> Result<Req
     }
     match parts.get("context") {
         None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => request.request_context = map.clone(),
+        Some(Value::Object(map)) => request.request_context = std::sync::Arc::new(map.clone()),
         Some(other) => {
             return Err(type_error(format!(
                 "context: expected an object (the event's requestContext), got {}",

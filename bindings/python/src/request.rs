@@ -115,14 +115,13 @@ fn event_from_dict(py: Python<'_>, ev: &Bound<'_, PyDict>) -> PyResult<Request> 
         }
         if let serde_json::Value::Object(map) = to_json(&ctx, At::Root("event.requestContext"), 0)?
         {
-            request.request_context = map;
+            request.request_context = std::sync::Arc::new(map);
         }
     }
     // Filled from elsewhere in the event when requestContext lacks them.
     for (field, key) in [("httpMethod", "httpMethod"), ("resource", "resourcePath")] {
         if let Some(v) = string(field)? {
-            request
-                .request_context
+            std::sync::Arc::make_mut(&mut request.request_context)
                 .entry(key)
                 .or_insert(serde_json::Value::String(v));
         }
@@ -173,7 +172,7 @@ fn apply_parts(request: &mut Request, parts: &Parts<'_, '_>) -> PyResult<()> {
     }
     if let Some(ctx) = parts.context.filter(|c| !c.is_none()) {
         match to_json(ctx, At::Root("context"), 0)? {
-            serde_json::Value::Object(map) => request.request_context = map,
+            serde_json::Value::Object(map) => request.request_context = std::sync::Arc::new(map),
             _ => {
                 return Err(PyTypeError::new_err(format!(
                     "context: expected a dict (the event's requestContext), got {}",
