@@ -463,10 +463,12 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
     let throughput = (a.threads > 1).then(|| {
         // Each thread renders a request of its own, as a gateway's threads
         // each serve their own requests: only the template is shared (a
-        // request's body is shared by its clones, so it is copied).
+        // request's body and requestContext are shared by its clones, so
+        // they are copied).
         let requests: Vec<Request> = (0..a.threads)
             .map(|_| Request {
                 body: req.body.as_deref().map(std::sync::Arc::from),
+                request_context: std::sync::Arc::new((*req.request_context).clone()),
                 ..req.clone()
             })
             .collect();
