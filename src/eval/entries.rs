@@ -31,7 +31,10 @@ pub struct Entries {
     items: Vec<(Key, Value)>,
     /// Positions in `items`, by their key's hash: built when a search of a
     /// map of more than [`SMALL`] entries needs it, kept up to date after.
-    index: OnceCell<Index>,
+    /// Boxed: most maps never have one, and every map is made, moved and
+    /// dropped (a request body's objects and arrays, and the maps a render
+    /// builds), so they stay a pointer smaller than the index.
+    index: OnceCell<Box<Index>>,
     /// The position after the last entry found: where a search looks first.
     hint: Cell<u32>,
 }
@@ -91,11 +94,11 @@ impl Entries {
     #[inline]
     fn index(&self) -> Option<&Index> {
         if self.items.len() <= SMALL {
-            return self.index.get();
+            return self.index.get().map(|ix| &**ix);
         }
         Some(
             self.index
-                .get_or_init(|| Index::of(&self.items, self.items.capacity())),
+                .get_or_init(|| Box::new(Index::of(&self.items, self.items.capacity()))),
         )
     }
 
