@@ -57,7 +57,7 @@ pub struct Program {
     pub height: u32,
     pub names: Names,
     /// String literals, by constant number.
-    pub strings: Vec<Arc<str>>,
+    pub strings: Vec<ast::Text>,
     /// `#macro` definitions by name (the first one wins, as in 1.7).
     pub macros: HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
     /// The program can run `#evaluate` (which can name anything at render time).
@@ -141,20 +141,17 @@ pub trait Namespace {
         self.slot(name)
     }
     fn string(&mut self, s: &str) -> u32;
-    /// [`Namespace::string`] for a string the namespace may keep as it is.
-    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
-        self.string(s)
-    }
-    /// [`Namespace::shared_string`] for a string handed over.
-    fn owned_string(&mut self, s: Arc<str>) -> u32 {
-        self.shared_string(&s)
+    /// [`Namespace::string`] for a string of the syntax tree, handed over
+    /// (the namespace may keep it as it is).
+    fn text_string(&mut self, s: ast::Text) -> u32 {
+        self.string(&s)
     }
 }
 
 /// The namespace of a template being parsed.
 struct TemplateNamespace {
     names: Names,
-    strings: Vec<Arc<str>>,
+    strings: Vec<ast::Text>,
     /// Slots by the address of a shared name: the parser makes one string per
     /// distinct name, so most names are found without hashing their text.
     by_address: ByAddress,
@@ -265,14 +262,10 @@ impl Namespace for TemplateNamespace {
     }
 
     fn string(&mut self, s: &str) -> u32 {
-        self.shared_string(&Arc::from(s))
+        self.text_string(ast::Text::from(s))
     }
 
-    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
-        self.owned_string(s.clone())
-    }
-
-    fn owned_string(&mut self, s: Arc<str>) -> u32 {
+    fn text_string(&mut self, s: ast::Text) -> u32 {
         let id = self.strings.len() as u32;
         self.strings.push(s);
         id
@@ -826,10 +819,10 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 value,
                 interpolated,
             } => match interpolated {
-                None => Expr::Str(span, self.ns.owned_string(value)),
+                None => Expr::Str(span, self.ns.text_string(value)),
                 Some(b) => {
                     let registering = std::mem::replace(&mut self.registering, false);
-                    let b = self.block(b);
+                    let b = self.block(*b);
                     self.registering = registering;
                     Expr::Interpolated(span, b)
                 }
@@ -913,6 +906,6 @@ mod tests {
         assert_eq!(p.names.name(a), Some("a"));
         assert!(p.names.get("b").is_some() && p.names.get("i").is_some());
         assert_eq!(p.names.len(), FIXED.len() + 3);
-        assert_eq!(p.strings, vec![Arc::from("x")]);
+        assert_eq!(p.strings, vec![ast::Text::from("x")]);
     }
 }

@@ -1620,9 +1620,11 @@ impl<'a, 'm> Parser<'a, 'm> {
                 .any(|b| matches!(b, b'"' | b'$' | b'#' | b'\\')),
         };
         if plain {
+            // The body as written: a range of the text, nothing copied.
+            let end = t.to().saturating_sub(1).max(t.at());
             return Ok(Expr::Str {
                 span: self.tspan(&t),
-                value: body.into(),
+                value: Text::new(self.buf, t.at() + 1, end),
                 interpolated: None,
             });
         }
@@ -1702,7 +1704,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let close = self.abs(t.to().saturating_sub(1));
         let interpolated = if interpolate {
-            Some(self.interpolate(&value, offs, close, span)?)
+            Some(Box::new(self.interpolate(&value, offs, close, span)?))
         } else {
             None
         };
