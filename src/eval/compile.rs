@@ -386,7 +386,7 @@ impl Shape {
         }
         match parts {
             [] => Shape::Var,
-            [Part::Method(_, _, args)] => match args.as_slice() {
+            [Part::Method(_, _, args)] => match &**args {
                 [Expr::Ref(a)] => match a.parts.as_slice() {
                     [] | [Part::Property(..)] => Shape::CallOnReadable,
                     [Part::Method(_, m, _)] if &**m == "get" => Shape::CallOnReadable,
@@ -403,7 +403,9 @@ impl Shape {
 pub enum Part {
     /// `.name`: the name as written (map key, getter name).
     Property(Span, Arc<str>),
-    Method(Span, Arc<str>, Vec<Expr>),
+    /// `.name(args…)`: the arguments in a boxed slice (smaller than a vector,
+    /// which makes every reference smaller).
+    Method(Span, Arc<str>, Box<[Expr]>),
     Index(Span, Expr),
 }
 
@@ -797,7 +799,10 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn part(&mut self, p: ast::RefPart) -> Part {
         match p {
             ast::RefPart::Property(span, name) => Part::Property(span, name),
-            ast::RefPart::Method(span, name, args) => Part::Method(span, name, self.exprs(args)),
+            ast::RefPart::Method(span, name, args) => {
+                // Of the length of its capacity: boxed without a copy.
+                Part::Method(span, name, self.exprs(args).into_boxed_slice())
+            }
             ast::RefPart::Index(span, e) => Part::Index(span, self.expr(e)),
         }
     }
