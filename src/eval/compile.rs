@@ -30,7 +30,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use smallvec::SmallVec;
 
 use super::value::Hasher;
 use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
@@ -274,7 +273,12 @@ impl Namespace for TemplateNamespace {
 
 pub type Block = Vec<Node>;
 
+/// A statement of the program. `repr(u8)`: the kind is a byte of its own,
+/// which the walker reads for every node (kept in a spare value of a
+/// reference's field, it would take arithmetic to read). The node is no
+/// bigger for it: the reference leaves room.
 #[derive(Debug)]
+#[repr(u8)]
 pub enum Node {
     Text(Span, ast::Text),
     /// Not boxed (a statement's reference, printed, is the commonest node).
@@ -347,7 +351,7 @@ impl Node {
 pub struct Ref {
     pub span: Span,
     pub root: Slot,
-    pub parts: SmallVec<[Part; 1]>,
+    pub parts: Chain,
     pub silent: bool,
     pub backslashes: u32,
     /// Which of the walker's in-place paths a printed reference of this form
@@ -363,6 +367,40 @@ impl Ref {
             [Part::Property(_, name)] if &**name == "hasNext" => Some(self.root),
             _ => None,
         }
+    }
+}
+
+/// The chain of a compiled reference, read as a slice of parts: most have
+/// one part, held inline, or none (an empty slice, which allocates nothing).
+/// Smaller than a `SmallVec` of one (no capacity word), which keeps a
+/// reference, and so every node, smaller; and as quick to read (two forms).
+#[derive(Debug)]
+pub enum Chain {
+    One(Part),
+    Other(Box<[Part]>),
+}
+
+impl Chain {
+    /// No parts.
+    pub fn none() -> Chain {
+        Chain::Other(Box::default())
+    }
+
+    #[inline]
+    pub fn as_slice(&self) -> &[Part] {
+        match self {
+            Chain::One(p) => std::slice::from_ref(p),
+            Chain::Other(ps) => ps,
+        }
+    }
+}
+
+impl std::ops::Deref for Chain {
+    type Target = [Part];
+
+    #[inline]
+    fn deref(&self) -> &[Part] {
+        self.as_slice()
     }
 }
 
@@ -749,20 +787,14 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             _ => self.watch(root, r),
         }
         // Most references have one part or none: one is popped and made
-        // the new list's inline item, without a drain of the old one.
+        // the chain's inline part, without a drain of the old list.
         let parts = match r.parts.len() {
-            0 => SmallVec::new(),
+            0 => Chain::none(),
             1 => match r.parts.pop() {
-                Some(p) => SmallVec::from_buf([self.part(p)]),
-                None => SmallVec::new(),
+                Some(p) => Chain::One(self.part(p)),
+                None => Chain::none(),
             },
-            n => {
-                let mut parts = SmallVec::with_capacity(n);
-                for p in r.parts.drain(..) {
-                    parts.push(self.part(p));
-                }
-                parts
-            }
+            _ => Chain::Other(r.parts.drain(..).map(|p| self.part(p)).collect()),
         };
         Ref {
             span: r.span,
@@ -869,6 +901,36 @@ mod tests {
     #[test]
     fn programs_are_shareable() {
         assert_send_sync::<Program>();
+    }
+
+    #[test]
+    fn compiled_nodes_stay_small() {
+        // Every node is moved as it is compiled and read as it renders: one
+        // bigger variant makes them all bigger.
+        assert!(std::mem::size_of::<Part>() <= 48);
+        assert!(std::mem::size_of::<Ref>() <= 72);
+        assert!(std::mem::size_of::<Node>() <= 80);
+        assert!(std::mem::size_of::<Expr>() <= 40);
+    }
+
+    #[test]
+    fn chains_hold_every_part() {
+        for (src, spans) in [
+            ("$a", vec![]),
+            ("$a.b", vec![(3, 4)]),
+            ("$a.b.c($d)[0]", vec![(3, 4), (5, 10), (10, 13)]),
+        ] {
+            let p = compile(crate::syntax::parse(src).expect("parses"));
+            let Some(Node::Ref(r)) = p.body.first() else {
+                panic!("{src}")
+            };
+            let got: Vec<(u32, u32)> = r
+                .parts
+                .iter()
+                .map(|x| (x.span().start, x.span().end))
+                .collect();
+            assert_eq!(got, spans, "{src}");
+        }
     }
 
     #[test]
