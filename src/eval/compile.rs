@@ -33,6 +33,7 @@ use num_bigint::BigInt;
 
 use super::value::Hasher;
 use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
+use crate::syntax::parser::Counts;
 use crate::syntax::span::Span;
 
 /// An index into a render's variables.
@@ -517,25 +518,28 @@ pub fn compile(ast: ast::Block) -> Program {
 /// that are registered), so that a caller learns what the template uses
 /// without a walk of its own.
 pub fn compile_observed(ast: ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
-    compile_observed_sized(ast, 0, |_| true, seen)
+    compile_observed_sized(ast, Counts::default(), |_| true, seen)
 }
 
 /// Which references an observer is shown: those whose root name passes its
 /// filter (asked once per name).
 pub(crate) type Roots = fn(&str) -> bool;
 
-/// [`compile_observed`] for a tree that names about `names` distinct names
-/// (the parser's count): the name tables are made at their size at once.
-/// `seen` is shown only the references whose root passes `roots`.
+/// [`compile_observed`] for a tree of about `counts.names` distinct names
+/// and `counts.strings` string literals (the parser's counts): the tables of
+/// names, of constants and of what the observer watches are made at their
+/// size at once. `seen` is shown only the references whose root passes
+/// `roots`.
 pub(crate) fn compile_observed_sized(
     ast: ast::Block,
-    names: usize,
+    counts: Counts,
     roots: Roots,
     seen: &mut dyn FnMut(&ast::Reference),
 ) -> Program {
+    let names = counts.names;
     let mut ns = TemplateNamespace {
         names: Names::new(names),
-        strings: Vec::new(),
+        strings: Vec::with_capacity(counts.strings),
         by_address: ByAddress::with_room(names),
     };
     let mut macros = HashMap::default();
@@ -543,7 +547,7 @@ pub(crate) fn compile_observed_sized(
         ns: &mut ns,
         seen,
         roots,
-        watched: Vec::new(),
+        watched: Vec::with_capacity(FIXED.len() + names),
         evaluates: false,
         macros: Some(&mut macros),
         registering: true,
