@@ -117,14 +117,14 @@ impl Template {
         }
         // The source is shared with the tree's text nodes, which are ranges of it.
         let source: Arc<str> = Arc::from(source);
-        let (tree, names) = syntax::parser::parse_counting(&source, 0)?;
+        let (tree, counts) = syntax::parser::parse_counting(&source, 0)?;
         let body = std::sync::OnceLock::new();
         let program = if keep_ast {
-            let program = eval::compile::compile_observed_sized(tree.clone(), names, roots, seen);
+            let program = eval::compile::compile_observed_sized(tree.clone(), counts, roots, seen);
             let _ = body.set(tree);
             program
         } else {
-            eval::compile::compile_observed_sized(tree, names, roots, seen)
+            eval::compile::compile_observed_sized(tree, counts, roots, seen)
         };
         Ok(Template {
             inner: Arc::new(TemplateInner {

@@ -30,10 +30,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use smallvec::SmallVec;
 
 use super::value::Hasher;
 use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
+use crate::syntax::parser::Counts;
 use crate::syntax::span::Span;
 
 /// An index into a render's variables.
@@ -57,7 +57,7 @@ pub struct Program {
     pub height: u32,
     pub names: Names,
     /// String literals, by constant number.
-    pub strings: Vec<Arc<str>>,
+    pub strings: Vec<ast::Text>,
     /// `#macro` definitions by name (the first one wins, as in 1.7).
     pub macros: HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
     /// The program can run `#evaluate` (which can name anything at render time).
@@ -141,20 +141,17 @@ pub trait Namespace {
         self.slot(name)
     }
     fn string(&mut self, s: &str) -> u32;
-    /// [`Namespace::string`] for a string the namespace may keep as it is.
-    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
-        self.string(s)
-    }
-    /// [`Namespace::shared_string`] for a string handed over.
-    fn owned_string(&mut self, s: Arc<str>) -> u32 {
-        self.shared_string(&s)
+    /// [`Namespace::string`] for a string of the syntax tree, handed over
+    /// (the namespace may keep it as it is).
+    fn text_string(&mut self, s: ast::Text) -> u32 {
+        self.string(&s)
     }
 }
 
 /// The namespace of a template being parsed.
 struct TemplateNamespace {
     names: Names,
-    strings: Vec<Arc<str>>,
+    strings: Vec<ast::Text>,
     /// Slots by the address of a shared name: the parser makes one string per
     /// distinct name, so most names are found without hashing their text.
     by_address: ByAddress,
@@ -265,14 +262,10 @@ impl Namespace for TemplateNamespace {
     }
 
     fn string(&mut self, s: &str) -> u32 {
-        self.shared_string(&Arc::from(s))
+        self.text_string(ast::Text::from(s))
     }
 
-    fn shared_string(&mut self, s: &Arc<str>) -> u32 {
-        self.owned_string(s.clone())
-    }
-
-    fn owned_string(&mut self, s: Arc<str>) -> u32 {
+    fn text_string(&mut self, s: ast::Text) -> u32 {
         let id = self.strings.len() as u32;
         self.strings.push(s);
         id
@@ -281,7 +274,12 @@ impl Namespace for TemplateNamespace {
 
 pub type Block = Vec<Node>;
 
+/// A statement of the program. `repr(u8)`: the kind is a byte of its own,
+/// which the walker reads for every node (kept in a spare value of a
+/// reference's field, it would take arithmetic to read). The node is no
+/// bigger for it: the reference leaves room.
 #[derive(Debug)]
+#[repr(u8)]
 pub enum Node {
     Text(Span, ast::Text),
     /// Not boxed (a statement's reference, printed, is the commonest node).
@@ -354,7 +352,7 @@ impl Node {
 pub struct Ref {
     pub span: Span,
     pub root: Slot,
-    pub parts: SmallVec<[Part; 1]>,
+    pub parts: Chain,
     pub silent: bool,
     pub backslashes: u32,
     /// Which of the walker's in-place paths a printed reference of this form
@@ -370,6 +368,40 @@ impl Ref {
             [Part::Property(_, name)] if &**name == "hasNext" => Some(self.root),
             _ => None,
         }
+    }
+}
+
+/// The chain of a compiled reference, read as a slice of parts: most have
+/// one part, held inline, or none (an empty slice, which allocates nothing).
+/// Smaller than a `SmallVec` of one (no capacity word), which keeps a
+/// reference, and so every node, smaller; and as quick to read (two forms).
+#[derive(Debug)]
+pub enum Chain {
+    One(Part),
+    Other(Box<[Part]>),
+}
+
+impl Chain {
+    /// No parts.
+    pub fn none() -> Chain {
+        Chain::Other(Box::default())
+    }
+
+    #[inline]
+    pub fn as_slice(&self) -> &[Part] {
+        match self {
+            Chain::One(p) => std::slice::from_ref(p),
+            Chain::Other(ps) => ps,
+        }
+    }
+}
+
+impl std::ops::Deref for Chain {
+    type Target = [Part];
+
+    #[inline]
+    fn deref(&self) -> &[Part] {
+        self.as_slice()
     }
 }
 
@@ -393,7 +425,7 @@ impl Shape {
         }
         match parts {
             [] => Shape::Var,
-            [Part::Method(_, _, args)] => match args.as_slice() {
+            [Part::Method(_, _, args)] => match &**args {
                 [Expr::Ref(a)] => match a.parts.as_slice() {
                     [] | [Part::Property(..)] => Shape::CallOnReadable,
                     [Part::Method(_, m, _)] if &**m == "get" => Shape::CallOnReadable,
@@ -410,7 +442,9 @@ impl Shape {
 pub enum Part {
     /// `.name`: the name as written (map key, getter name).
     Property(Span, Arc<str>),
-    Method(Span, Arc<str>, Vec<Expr>),
+    /// `.name(args…)`: the arguments in a boxed slice (smaller than a vector,
+    /// which makes every reference smaller).
+    Method(Span, Arc<str>, Box<[Expr]>),
     Index(Span, Expr),
 }
 
@@ -484,25 +518,28 @@ pub fn compile(ast: ast::Block) -> Program {
 /// that are registered), so that a caller learns what the template uses
 /// without a walk of its own.
 pub fn compile_observed(ast: ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
-    compile_observed_sized(ast, 0, |_| true, seen)
+    compile_observed_sized(ast, Counts::default(), |_| true, seen)
 }
 
 /// Which references an observer is shown: those whose root name passes its
 /// filter (asked once per name).
 pub(crate) type Roots = fn(&str) -> bool;
 
-/// [`compile_observed`] for a tree that names about `names` distinct names
-/// (the parser's count): the name tables are made at their size at once.
-/// `seen` is shown only the references whose root passes `roots`.
+/// [`compile_observed`] for a tree of about `counts.names` distinct names
+/// and `counts.strings` string literals (the parser's counts): the tables of
+/// names, of constants and of what the observer watches are made at their
+/// size at once. `seen` is shown only the references whose root passes
+/// `roots`.
 pub(crate) fn compile_observed_sized(
     ast: ast::Block,
-    names: usize,
+    counts: Counts,
     roots: Roots,
     seen: &mut dyn FnMut(&ast::Reference),
 ) -> Program {
+    let names = counts.names;
     let mut ns = TemplateNamespace {
         names: Names::new(names),
-        strings: Vec::new(),
+        strings: Vec::with_capacity(counts.strings),
         by_address: ByAddress::with_room(names),
     };
     let mut macros = HashMap::default();
@@ -510,7 +547,7 @@ pub(crate) fn compile_observed_sized(
         ns: &mut ns,
         seen,
         roots,
-        watched: Vec::new(),
+        watched: Vec::with_capacity(FIXED.len() + names),
         evaluates: false,
         macros: Some(&mut macros),
         registering: true,
@@ -754,20 +791,14 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             _ => self.watch(root, r),
         }
         // Most references have one part or none: one is popped and made
-        // the new list's inline item, without a drain of the old one.
+        // the chain's inline part, without a drain of the old list.
         let parts = match r.parts.len() {
-            0 => SmallVec::new(),
+            0 => Chain::none(),
             1 => match r.parts.pop() {
-                Some(p) => SmallVec::from_buf([self.part(p)]),
-                None => SmallVec::new(),
+                Some(p) => Chain::One(self.part(p)),
+                None => Chain::none(),
             },
-            n => {
-                let mut parts = SmallVec::with_capacity(n);
-                for p in r.parts.drain(..) {
-                    parts.push(self.part(p));
-                }
-                parts
-            }
+            _ => Chain::Other(r.parts.drain(..).map(|p| self.part(p)).collect()),
         };
         Ref {
             span: r.span,
@@ -804,7 +835,10 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn part(&mut self, p: ast::RefPart) -> Part {
         match p {
             ast::RefPart::Property(span, name) => Part::Property(span, name),
-            ast::RefPart::Method(span, name, args) => Part::Method(span, name, self.exprs(args)),
+            ast::RefPart::Method(span, name, args) => {
+                // Of the length of its capacity: boxed without a copy.
+                Part::Method(span, name, self.exprs(args).into_boxed_slice())
+            }
             ast::RefPart::Index(span, e) => Part::Index(span, self.expr(e)),
         }
     }
@@ -826,10 +860,10 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 value,
                 interpolated,
             } => match interpolated {
-                None => Expr::Str(span, self.ns.owned_string(value)),
+                None => Expr::Str(span, self.ns.text_string(value)),
                 Some(b) => {
                     let registering = std::mem::replace(&mut self.registering, false);
-                    let b = self.block(b);
+                    let b = self.block(*b);
                     self.registering = registering;
                     Expr::Interpolated(span, b)
                 }
@@ -874,6 +908,36 @@ mod tests {
     }
 
     #[test]
+    fn compiled_nodes_stay_small() {
+        // Every node is moved as it is compiled and read as it renders: one
+        // bigger variant makes them all bigger.
+        assert!(std::mem::size_of::<Part>() <= 48);
+        assert!(std::mem::size_of::<Ref>() <= 72);
+        assert!(std::mem::size_of::<Node>() <= 80);
+        assert!(std::mem::size_of::<Expr>() <= 40);
+    }
+
+    #[test]
+    fn chains_hold_every_part() {
+        for (src, spans) in [
+            ("$a", vec![]),
+            ("$a.b", vec![(3, 4)]),
+            ("$a.b.c($d)[0]", vec![(3, 4), (5, 10), (10, 13)]),
+        ] {
+            let p = compile(crate::syntax::parse(src).expect("parses"));
+            let Some(Node::Ref(r)) = p.body.first() else {
+                panic!("{src}")
+            };
+            let got: Vec<(u32, u32)> = r
+                .parts
+                .iter()
+                .map(|x| (x.span().start, x.span().end))
+                .collect();
+            assert_eq!(got, spans, "{src}");
+        }
+    }
+
+    #[test]
     fn macros_are_registered_as_velocity_parses_them() {
         let ast = crate::syntax::parse(
             "#m()#if($x)#macro(m $a)first#end#end#macro(m)second#end\
@@ -913,6 +977,6 @@ mod tests {
         assert_eq!(p.names.name(a), Some("a"));
         assert!(p.names.get("b").is_some() && p.names.get("i").is_some());
         assert_eq!(p.names.len(), FIXED.len() + 3);
-        assert_eq!(p.strings, vec![Arc::from("x")]);
+        assert_eq!(p.strings, vec![ast::Text::from("x")]);
     }
 }

@@ -623,7 +623,7 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
     if let [RefPart::Method(span, name, args)] = r.parts.as_slice() {
         // `$util.escapeJavaScript($s)` and the like: what `render_host_call`
         // does for it, without the value of `$util` cloned and handed on.
-        let [arg] = args.as_slice() else {
+        let [arg] = &**args else {
             return Ok(false);
         };
         let Some(Value::Object(o)) = st.slots.get(r.root as usize) else {
@@ -1015,7 +1015,7 @@ fn render_host_call(
     };
     // One argument is held as it is (no argument vector to fill and drop).
     let (one, many);
-    let vals: &[Value] = match args.as_slice() {
+    let vals: &[Value] = match &**args {
         [arg] if o.escapes_javascript(name) => {
             if let Some(res) = write_str_arg_call(st, src, o, name, arg, out) {
                 res?.map_err(|e| st.call_failed(src, *span, Some(name), e))?;
@@ -1116,7 +1116,7 @@ fn write_str_arg_call(
             }
         }
         (Value::Map(m), [RefPart::Method(get, method, args)]) if &**method == "get" => {
-            let [k] = args.as_slice() else {
+            let [k] = &**args else {
                 return None;
             };
             let key: &str = match k {
@@ -1287,7 +1287,7 @@ fn eval_part(st: &mut State<'_>, src: &str, cur: &Value, part: &RefPart) -> R<Va
                 .unwrap_or(Value::Null))
         }
         RefPart::Method(span, name, args) => {
-            let vals = match (cur, args.as_slice(), &**name) {
+            let vals = match (cur, &**args, &**name) {
                 (Value::Map(m), [arg], "get") => {
                     // The most common call, looked up in place without the
                     // method dispatch (no method every object has is named

@@ -171,6 +171,12 @@ impl PartialEq for Text {
     }
 }
 
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&**self, f)
+    }
+}
+
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&**self, f)
@@ -227,10 +233,12 @@ pub enum Expr {
     Ref(Box<Reference>),
     /// A string literal. `interpolated` is `Some` for a double-quoted string
     /// containing `$` or `#`: its body parsed as a template (rendered at evaluation).
+    /// `value` is a range of the source when the body needs no processing.
     Str {
         span: Span,
-        value: Arc<str>,
-        interpolated: Option<Block>,
+        value: Text,
+        /// Boxed: it would make every expression bigger.
+        interpolated: Option<Box<Block>>,
     },
     Int(Span, IntLit),
     Float(Span, f64),

@@ -81,15 +81,39 @@ pub fn parse_nested(source: &str, nested: usize) -> Result<Block, ParseError> {
 pub(crate) fn parse_counting(
     source: &Arc<str>,
     nested: usize,
-) -> Result<(Block, usize), ParseError> {
+) -> Result<(Block, Counts), ParseError> {
     let mut macros = HashSet::new();
     let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
     // About one distinct name per this many bytes of a long template.
     p.scratch.names.reserve(source.len() / 160);
+    // The token window and the stack of nodes at the sizes a long template
+    // takes them to (at most a token per byte, a node per two), rather than
+    // grown there by doubling.
+    p.toks
+        .reserve(source.len().min(2 * TOKEN_WINDOW) + LEX_AHEAD);
+    p.scratch
+        .nodes
+        .reserve((source.len() / 2).min(2 * SPILL_AT));
     match p.template() {
-        Ok(block) => Ok((block, p.scratch.names.len())),
+        Ok(block) => Ok((
+            block,
+            Counts {
+                names: p.scratch.names.len(),
+                strings: p.scratch.strings,
+            },
+        )),
         Err(e) => Err(ParseError::new(source, e.span, e.message)),
     }
+}
+
+/// What [`parse_counting`] counts while it parses, so that the compilation
+/// makes its tables at their size at once.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counts {
+    /// Distinct names.
+    pub names: usize,
+    /// String literals (at least as many as the program's constants).
+    pub strings: usize,
 }
 
 /// A parse failure (its line and column are computed once, in [`parse`]).
@@ -1607,6 +1631,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `StringLiteral()` with `ASTStringLiteral`'s processing.
     fn string_literal(&mut self) -> PResult<Expr> {
         let t = self.bump()?;
+        self.scratch.strings += 1;
         let img = self.image(&t);
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
         // Nothing to process: no quote (a doubled one), and in `"…"` no `$`
@@ -1620,9 +1645,11 @@ impl<'a, 'm> Parser<'a, 'm> {
                 .any(|b| matches!(b, b'"' | b'$' | b'#' | b'\\')),
         };
         if plain {
+            // The body as written: a range of the text, nothing copied.
+            let end = t.to().saturating_sub(1).max(t.at());
             return Ok(Expr::Str {
                 span: self.tspan(&t),
-                value: body.into(),
+                value: Text::new(self.buf, t.at() + 1, end),
                 interpolated: None,
             });
         }
@@ -1702,7 +1729,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
         let close = self.abs(t.to().saturating_sub(1));
         let interpolated = if interpolate {
-            Some(self.interpolate(&value, offs, close, span)?)
+            Some(Box::new(self.interpolate(&value, offs, close, span)?))
         } else {
             None
         };
@@ -1860,6 +1887,8 @@ struct Scratch {
     len: usize,
     /// The names of the tree (see [`Parser::name`]).
     names: Interner,
+    /// The string literals parsed (see [`Counts`]).
+    strings: usize,
 }
 
 /// The items of `stack` from `from` on, moved into a vector of their number
