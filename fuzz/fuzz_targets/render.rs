@@ -12,6 +12,15 @@
 mod common;
 
 use apigw_vtl::runtime::{MappingTemplate, Request};
+
+/// An event whose requestContext has each kind of value `$context` reads: a
+/// nested map (`identity`), `authorizer` (stringified) with a map inside, a
+/// number, nulls at the top and inside, a list.
+const EVENT: &str = r#"{"requestContext": {"apiId": "a1", "stage": "dev",
+  "requestTimeEpoch": 1795576753000, "extendedRequestId": null,
+  "identity": {"sourceIp": "198.51.100.7", "user": null, "userAgent": "curl/8"},
+  "authorizer": {"principalId": "u1", "n": 3, "claims": {"sub": "x", "email": "a@b"}},
+  "list": [1, "a", null]}}"#;
 use apigw_vtl::{Context, NullMode, RenderOptions, Template};
 use libfuzzer_sys::fuzz_target;
 
@@ -40,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
             let Ok(m) = MappingTemplate::parse_with(template, &limits) else {
                 return;
             };
-            let mut req = Request::default();
+            let mut req = Request::from_event_json(EVENT).unwrap_or_default();
             req.body = parts.get(1).map(|b| (*b).into());
             for line in parts.get(2).copied().unwrap_or("").lines().take(8) {
                 if let Some((k, v)) = line.split_once(':') {
