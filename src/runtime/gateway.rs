@@ -117,6 +117,8 @@ pub struct MappingTemplate {
     last_len: Arc<std::sync::atomic::AtomicUsize>,
     /// [`Plan::context_keys`], shared with each render's `$context`.
     context_keys: Arc<[ContextKey]>,
+    /// [`Plan::param_names`], shared with each render's `$input`.
+    param_names: Arc<[Box<str>]>,
 }
 
 /// Which parts of the runtime a template can reach, found when it is parsed:
@@ -125,8 +127,12 @@ pub struct MappingTemplate {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Plan {
     input: bool,
-    /// `$input` used other than as `$input.json(…)`, `$input.path(…)`, `$input.body`.
+    /// `$input` used other than as `$input.json(…)`, `$input.path(…)`,
+    /// `$input.body` and `$input.params('name')` with a literal name.
     params: bool,
+    /// The literal names of `$input.params('name')` (what a render looks up
+    /// when `params` is not set).
+    param_names: Vec<Box<str>>,
     util: bool,
     context: bool,
     /// `$context` used other than as `$context.name…`: it is built whole.
@@ -143,6 +149,7 @@ impl Plan {
     const ALL: Plan = Plan {
         input: true,
         params: true,
+        param_names: Vec::new(),
         util: true,
         context: true,
         context_whole: true,
@@ -156,6 +163,21 @@ impl Plan {
             "input" => {
                 self.input = true;
                 let plain = match r.parts.first() {
+                    Some(RefPart::Method(_, name, args)) if &**name == "params" => {
+                        match args.as_slice() {
+                            [Expr::Str {
+                                value,
+                                interpolated: None,
+                                ..
+                            }] => {
+                                if !self.param_names.iter().any(|n| **n == **value) {
+                                    self.param_names.push(Box::from(&**value));
+                                }
+                                true
+                            }
+                            _ => false,
+                        }
+                    }
                     Some(RefPart::Method(_, name, _)) => {
                         matches!(&**name, "json" | "path" | "getBody")
                     }
@@ -243,6 +265,7 @@ impl MappingTemplate {
         }
         let slots = RUNTIME_NAMES.map(|name| template.slot_of(name));
         let context_keys = Arc::from(plan.context_keys.as_slice());
+        let param_names = Arc::from(plan.param_names.as_slice());
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),
@@ -250,6 +273,7 @@ impl MappingTemplate {
             slots,
             last_len: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
             context_keys,
+            param_names,
         })
     }
 
@@ -297,7 +321,11 @@ impl MappingTemplate {
         // In the order of `RUNTIME_NAMES`, which `self.slots` follows.
         let mut vars: [Option<Value>; 4] = Default::default();
         if plan.input {
-            let params = plan.params.then(|| Params::new(request));
+            let params = if plan.params {
+                Some(Params::new(request))
+            } else {
+                (!self.param_names.is_empty()).then(|| Params::named(request, &self.param_names))
+            };
             let input = Input::new(request.body.clone(), params, self.paths.clone());
             vars[0] = Some(Value::Object(Rc::new(input)));
         }
@@ -388,5 +416,37 @@ pub(crate) fn literal_path(r: &crate::syntax::ast::Reference) -> Option<&str> {
             ..
         }] => Some(value),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(src: &str) -> Plan {
+        MappingTemplate::parse(src)
+            .map(|t| t.plan)
+            .unwrap_or_else(|e| panic!("{src}: {e}"))
+    }
+
+    #[test]
+    fn literal_parameter_names_need_no_maps() {
+        let p = plan(
+            "$input.params('id') $input.params(\"q\") $input.params('id').length() $input.json('$')",
+        );
+        assert!(!p.params);
+        assert_eq!(p.param_names, vec![Box::from("id"), Box::from("q")]);
+        // Anything else may read any parameter, or the maps themselves.
+        for src in [
+            "$input.params()",
+            "$input.params('id') $input.params().header",
+            "#set($n = 'id')$input.params($n)",
+            "$input.params(\"a$x\")",
+            "$input.params",
+            "#set($i = $input)$i.params('id')",
+            "#evaluate('')$input.params('id')",
+        ] {
+            assert!(plan(src).params, "{src}");
+        }
     }
 }

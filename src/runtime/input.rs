@@ -41,13 +41,25 @@ pub(crate) fn invalid_path(e: &super::jsonpath::PathError) -> String {
     format!("com.jayway.jsonpath.InvalidPathException: {}", e.message)
 }
 
-/// `$input.params()` and its three maps.
+/// `$input.params()` and its three maps, or only the values of the names a
+/// template passes to `$input.params('name')`.
 #[derive(Debug)]
-pub(crate) struct Params {
-    all: Value,
-    path: Value,
-    query: Value,
-    header: Value,
+pub(crate) enum Params {
+    /// The template may read any parameter (it calls `$input.params()`, or
+    /// passes a name it computes): the three maps, and the map of them.
+    All {
+        all: Value,
+        path: Value,
+        query: Value,
+        header: Value,
+    },
+    /// The template reads parameters only as `$input.params('name')` with
+    /// these literal names: their values (in the names' order), looked up
+    /// once, and no map made.
+    Named {
+        names: Arc<[Box<str>]>,
+        values: Vec<Value>,
+    },
 }
 
 fn str_map(m: &IndexMap<String, String>) -> Value {
@@ -70,13 +82,43 @@ impl Params {
             (Key::str("querystring"), query.clone()),
             (Key::str("header"), header.clone()),
         ]);
-        Params {
+        Params::All {
             all: Value::new_map(all),
             path,
             query,
             header,
         }
     }
+
+    /// The values of `names` only, as [`Input::param`] finds them in the maps
+    /// [`Params::new`] makes: the first of the path parameters, the query
+    /// string and the headers that has the name, else the empty string.
+    pub(crate) fn named(req: &super::Request, names: &Arc<[Box<str>]>) -> Params {
+        let values = names
+            .iter()
+            .map(|n| {
+                [&req.path_params, &req.query, &req.headers]
+                    .into_iter()
+                    .find_map(|m| lookup(m, n))
+                    .map_or_else(|| Value::str(""), Value::str)
+            })
+            .collect();
+        Params::Named {
+            names: Arc::clone(names),
+            values,
+        }
+    }
+}
+
+/// `m.get(name)`: a request's maps are mostly small, and comparing names is
+/// cheaper than hashing one (the maps hash with SipHash).
+fn lookup<'a>(m: &'a IndexMap<String, String>, name: &str) -> Option<&'a str> {
+    if m.len() > 32 {
+        return m.get(name).map(String::as_str);
+    }
+    m.iter()
+        .find(|(k, _)| crate::eval::value::same_text(k, name))
+        .map(|(_, v)| v.as_str())
 }
 
 #[derive(Debug)]
@@ -220,15 +262,39 @@ impl Input {
     }
 
     fn param(&self, name: &str) -> Result<Value, String> {
-        let p = self.params()?;
-        for m in [&p.path, &p.query, &p.header] {
-            if let Value::Map(m) = m {
-                if let Some(v) = m.borrow().entries.get(&StrKey(name)) {
-                    return Ok(v.clone());
+        match self.params()? {
+            Params::All {
+                path,
+                query,
+                header,
+                ..
+            } => {
+                for m in [path, query, header] {
+                    if let Value::Map(m) = m {
+                        if let Some(v) = m.borrow().entries.get(&StrKey(name)) {
+                            return Ok(v.clone());
+                        }
+                    }
                 }
+                Ok(Value::str(""))
+            }
+            Params::Named { names, values } => names
+                .iter()
+                .position(|n| crate::eval::value::same_text(n, name))
+                .and_then(|i| values.get(i))
+                .cloned()
+                .ok_or_else(|| format!("internal error: the parameter {name} was not prepared")),
+        }
+    }
+
+    /// `$input.params()`: the map of the three maps.
+    fn all_params(&self) -> Result<Value, String> {
+        match self.params()? {
+            Params::All { all, .. } => Ok(all.clone()),
+            Params::Named { .. } => {
+                Err("internal error: the request parameters were not prepared".into())
             }
         }
-        Ok(Value::str(""))
     }
 }
 
@@ -263,11 +329,7 @@ impl HostObject for Input {
     fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
         match (name, args) {
             ("getBody", []) => Some(Ok(self.body_value())),
-            ("params", []) => Some(
-                self.params()
-                    .map(|p| p.all.clone())
-                    .map_err(CallError::Java),
-            ),
+            ("params", []) => Some(self.all_params().map_err(CallError::Java)),
             ("params", [_]) => {
                 let n = str_arg(args)??;
                 Some(self.param(n).map_err(CallError::Java))
@@ -332,10 +394,19 @@ impl HostObject for Input {
                 f(d);
             }
         }
-        if let Some(p) = &self.params {
-            for v in [&p.all, &p.path, &p.query, &p.header] {
-                f(v);
+        match &self.params {
+            Some(Params::All {
+                all,
+                path,
+                query,
+                header,
+            }) => {
+                for v in [all, path, query, header] {
+                    f(v);
+                }
             }
+            Some(Params::Named { values, .. }) => values.iter().for_each(f),
+            None => {}
         }
     }
 }
