@@ -441,7 +441,8 @@ fn chunked(
 
 /// A `$util` function that builds a string a chunk at a time.
 fn chunked_value(s: &str, budget: &Budget, f: fn(&str, &mut String)) -> Result<Value, CallError> {
-    let mut out = String::new();
+    // Room for the text and a half: a long result is not copied at each doubling.
+    let mut out = String::with_capacity(s.len().saturating_add(s.len() / 2));
     chunked(s, &mut out, budget, f)?;
     Ok(Value::str(&out))
 }

@@ -125,9 +125,12 @@ pub fn url_encode(s: &str) -> String {
 /// [`url_encode`] appended to `out` (a lone surrogate as Java's encoder
 /// writes it, `?`).
 pub fn url_encode_into(s: &str, out: &mut String) {
-    out.extend(form_urlencoded::byte_serialize(
-        jstring::java_utf8(s).as_bytes(),
-    ));
+    let bytes = jstring::java_utf8(s);
+    // Most pieces are short (a `%XX`, a word): copied without a `memcpy` call.
+    out.reserve(bytes.len() + bytes.len() / 2);
+    for piece in form_urlencoded::byte_serialize(bytes.as_bytes()) {
+        crate::eval::print::push_short(out, piece);
+    }
 }
 
 /// `Character.digit(c, 16)` for ASCII and full-width digits and letters.
