@@ -4,7 +4,8 @@
 //! `../shared/perf/workloads.py`, generated here so the benchmark needs nothing
 //! outside the repository.
 //!
-//! `cargo bench --bench gateway` (`-- seed` for one group).
+//! `cargo bench --bench gateway` (`-- seed` for one group). Besides the
+//! standard workloads, a few common templates ([`common`]).
 
 use std::hint::black_box;
 
@@ -132,6 +133,34 @@ fn params(c: &mut Criterion) {
     bench(c, "params-40-headers", PARAMS, &r, 0);
 }
 
+/// Common templates beside the standard workloads: parameters read by name
+/// over 40 headers, the `$context` block of the params template alone, and
+/// an SQS integration's `urlEncode` of a 1 MB body.
+fn common(c: &mut Criterion) {
+    let mut r = request(None);
+    for i in 0..40 {
+        r.headers.insert(
+            format!("X-Header-{i:02}"),
+            format!("value {i}; q=0.{}", i % 10),
+        );
+    }
+    let named = r#"{"id": "$input.params('id')", "ua": "$util.escapeJavaScript($input.params('User-Agent'))", "q": "$input.params("q")", "none": "$input.params('nope')"}"#;
+    bench(c, "params-by-name-40-headers", named, &r, 0);
+    let context = PARAMS
+        .get(PARAMS.find("\"context\"").unwrap_or(0)..)
+        .unwrap_or(PARAMS);
+    bench(c, "context-block", context, &r, 0);
+    let big = items_body(7000);
+    let n = big.len();
+    bench(
+        c,
+        "sqs-url-encode-1mb",
+        "Action=SendMessage&MessageBody=$util.urlEncode($input.body)",
+        &request(Some(big)),
+        n,
+    );
+}
+
 fn parse(c: &mut Criterion) {
     // About 250 KB of realistic blocks, as the parse workload.
     let mut big = String::new();
@@ -163,5 +192,14 @@ fn event(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, seed, passthrough, foreach, params, parse, event);
+criterion_group!(
+    benches,
+    seed,
+    passthrough,
+    foreach,
+    params,
+    common,
+    parse,
+    event
+);
 criterion_main!(benches);
