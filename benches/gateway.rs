@@ -103,16 +103,15 @@ fn seed(c: &mut Criterion) {
     bench(c, "seed-1mb-body", SEED, &request(Some(big)), n);
 }
 
-fn passthrough(c: &mut Criterion) {
+/// `template` over the 1 MB body (7,000 order lines).
+fn one_mb(c: &mut Criterion, name: &str, template: &str) {
     let big = items_body(7000);
     let n = big.len();
-    bench(
-        c,
-        "passthrough-1mb",
-        "$input.json('$')",
-        &request(Some(big)),
-        n,
-    );
+    bench(c, name, template, &request(Some(big)), n);
+}
+
+fn passthrough(c: &mut Criterion) {
+    one_mb(c, "passthrough-1mb", "$input.json('$')");
 }
 
 fn foreach(c: &mut Criterion) {
@@ -121,7 +120,8 @@ fn foreach(c: &mut Criterion) {
     bench(c, "foreach-1000", FOREACH, &request(Some(body)), n);
 }
 
-fn params(c: &mut Criterion) {
+/// The example event's request with 40 headers in place of its own.
+fn forty_headers() -> Request {
     let mut r = request(None);
     r.headers.clear();
     for i in 0..40 {
@@ -130,34 +130,28 @@ fn params(c: &mut Criterion) {
             format!("value {i}; q=0.{}", i % 10),
         );
     }
-    bench(c, "params-40-headers", PARAMS, &r, 0);
+    r
+}
+
+fn params(c: &mut Criterion) {
+    bench(c, "params-40-headers", PARAMS, &forty_headers(), 0);
 }
 
 /// Common templates beside the standard workloads: parameters read by name
 /// over 40 headers, the `$context` block of the params template alone, and
 /// an SQS integration's `urlEncode` of a 1 MB body.
 fn common(c: &mut Criterion) {
-    let mut r = request(None);
-    for i in 0..40 {
-        r.headers.insert(
-            format!("X-Header-{i:02}"),
-            format!("value {i}; q=0.{}", i % 10),
-        );
-    }
+    let r = forty_headers();
     let named = r#"{"id": "$input.params('id')", "ua": "$util.escapeJavaScript($input.params('User-Agent'))", "q": "$input.params("q")", "none": "$input.params('nope')"}"#;
     bench(c, "params-by-name-40-headers", named, &r, 0);
     let context = PARAMS
         .get(PARAMS.find("\"context\"").unwrap_or(0)..)
         .unwrap_or(PARAMS);
     bench(c, "context-block", context, &r, 0);
-    let big = items_body(7000);
-    let n = big.len();
-    bench(
+    one_mb(
         c,
         "sqs-url-encode-1mb",
         "Action=SendMessage&MessageBody=$util.urlEncode($input.body)",
-        &request(Some(big)),
-        n,
     );
 }
 
