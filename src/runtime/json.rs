@@ -1385,7 +1385,7 @@ impl Document {
 
     /// The value of `key` in the object `node` and its text, when it is a
     /// short string ([`STRING`], or [`ESCAPED`]: its content undecoded).
-    #[inline]
+    #[inline(always)]
     fn short_str_member(&self, node: u32, key: &str) -> Option<(Node, &str)> {
         let Found::At(v) = self.find_member(node, key) else {
             return None;
@@ -1410,7 +1410,7 @@ impl Document {
     /// unless the scan found that the object repeats no key
     /// ([`DISTINCT_OBJECT`]); then it starts after the member the last
     /// search of the object found ([`Document::hint`]).
-    #[inline]
+    #[inline(always)]
     fn find_member(&self, node: u32, key: &str) -> Found {
         let object = self.node(node as usize);
         let end = (object.end as usize).min(self.nodes.len());
