@@ -238,30 +238,19 @@ impl indexmap::Equivalent<Key> for StrKey<'_> {
 }
 
 /// `a == b`, for names and keys: those of at most 16 bytes (most) compared
-/// as two overlapping words each, without a call to `memcmp`.
+/// by their [`ends`](crate::syntax::intern::ends) (two words each), without
+/// a call to `memcmp`.
 #[inline]
 pub fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let n = a.len();
-    if n != b.len() {
+    if a.len() != b.len() {
         return false;
     }
-    if !(4..=16).contains(&n) {
+    // Below 4 bytes `==` is as quick.
+    if !(4..=16).contains(&a.len()) {
         return a == b;
     }
-    // Two loads of each: the first and last 8 (or 4) bytes, which overlap
-    // when shorter.
-    let w = if n >= 8 { 8 } else { 4 };
-    let word = |s: &[u8], at: usize| -> u64 {
-        match s.get(at..at + w) {
-            Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
-                u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
-            }
-            Some(&[b0, b1, b2, b3]) => u64::from(u32::from_le_bytes([b0, b1, b2, b3])),
-            _ => 0,
-        }
-    };
-    word(a, 0) == word(b, 0) && word(a, n - w) == word(b, n - w)
+    crate::syntax::intern::ends(a) == crate::syntax::intern::ends(b)
 }
 
 /// Why a Java method call failed.

@@ -71,7 +71,7 @@ fn half(b: &[u8], at: usize) -> u64 {
 /// its first, middle and last byte), which with its length say what `b` is
 /// when it is at most 16 bytes long.
 #[inline]
-fn ends(b: &[u8]) -> (u64, u64) {
+pub(crate) fn ends(b: &[u8]) -> (u64, u64) {
     let n = b.len();
     if n >= 8 {
         (word(b, 0), word(b, n - 8))

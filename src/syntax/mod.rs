@@ -6,7 +6,7 @@
 
 pub mod ast;
 pub mod error;
-mod intern;
+pub(crate) mod intern;
 mod lexer;
 pub mod parser;
 pub mod span;
