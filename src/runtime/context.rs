@@ -346,18 +346,35 @@ fn context_value(k: &str, v: &serde_json::Value) -> Value {
     }
 }
 
-/// `o.get(name)`. The event's maps are small (`requestContext` has about 20
-/// entries): comparing names is cheaper than hashing one (serde_json's maps
-/// hash with SipHash), and each render looks up every name the template uses.
+/// `o.get_key_value(name)`. The event's maps are small (`requestContext`
+/// has about 20 entries): comparing names is cheaper than hashing one
+/// (serde_json's maps hash with SipHash), and each render looks up every
+/// name the template uses; a large one is hashed.
+#[inline]
+fn json_entry<'a>(
+    o: &'a serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<(&'a str, &'a serde_json::Value)> {
+    if o.len() > 32 {
+        return o.get_key_value(name).map(|(k, v)| (k.as_str(), v));
+    }
+    o.iter()
+        .find(|(k, _)| same_text(k, name))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// `o.get(name)` ([`json_entry`]).
 #[inline]
 fn json_get<'a>(
     o: &'a serde_json::Map<String, serde_json::Value>,
     name: &str,
 ) -> Option<&'a serde_json::Value> {
-    if o.len() > 32 {
-        return o.get(name);
-    }
-    o.iter().find(|(k, _)| same_text(k, name)).map(|(_, v)| v)
+    json_entry(o, name).map(|(_, v)| v)
+}
+
+/// The keys of `$context` that are the render's own maps, not the event's.
+fn is_override(key: &str) -> bool {
+    key == "requestOverride" || key == "responseOverride"
 }
 
 /// `$context.requestOverride`: its `path`, `header` and `querystring` maps, in
@@ -396,19 +413,22 @@ fn response_override() -> (Value, (Rc<OverrideMap>, Rc<OverrideMap>)) {
 /// that every reader shares one map, as every reader of a built `$context`
 /// does.
 ///
-/// Node 0 is `$context`; node `i + 1` the map of the `i`th key of
-/// `requestContext`.
+/// Node 0 is `$context`; node `i + 1` the `i`th map kept in `subs`. Names
+/// are looked up as [`json_entry`] looks them up (a large `requestContext`
+/// is hashed), never by a walk to a position.
 struct ContextTape {
     rc: Arc<serde_json::Map<String, serde_json::Value>>,
     keys: ContextKeys,
-    /// The maps of top-level keys made so far, by node. Cleared when the
-    /// render ends ([`ContextValue`]'s drop): each holds this tape.
-    subs: RefCell<Vec<(u32, Value)>>,
+    /// The maps of top-level keys made so far, with their keys. Cleared when
+    /// the render ends ([`ContextValue`]'s drop): each holds this tape.
+    subs: RefCell<Vec<(Box<str>, Value)>>,
     /// This tape, for the maps it makes.
     me: std::rc::Weak<ContextTape>,
     /// The override maps, once `$context` or the override key is built.
     request: RefCell<Option<[Rc<OverrideMap>; 3]>>,
     response: RefCell<Option<(Rc<OverrideMap>, Rc<OverrideMap>)>>,
+    /// [`Tape::size_bound`], worked out on first use.
+    bound: std::cell::OnceCell<usize>,
 }
 
 impl ContextTape {
@@ -424,41 +444,45 @@ impl ContextTape {
         }
     }
 
-    /// The top-level key `name`, its node and value, when the render has it
-    /// (with a value that is not null).
-    fn top(&self, name: &str) -> Option<(u32, &serde_json::Value)> {
+    /// The value of top-level key `name`, when the render has it (and it is
+    /// not null).
+    fn top(&self, name: &str) -> Option<&serde_json::Value> {
         self.plan(name)?;
-        let (i, (_, v)) = (self.rc.iter().enumerate()).find(|(_, (k, _))| same_text(k, name))?;
-        (!v.is_null()).then_some((to_node(i), v))
+        json_get(&self.rc, name).filter(|v| !v.is_null())
     }
 
-    /// The map of the top-level key at `node`, made on first use and kept.
-    fn sub_map(&self, node: u32) -> Value {
+    /// The map of top-level key `name`, made on first use and kept.
+    fn sub_map(&self, name: &str) -> Value {
         let mut subs = self.subs.borrow_mut();
-        if let Some((_, v)) = subs.iter().find(|(n, _)| *n == node) {
+        if let Some((_, v)) = subs.iter().find(|(k, _)| same_text(k, name)) {
             return v.clone();
         }
         let Some(this) = self.me.upgrade() else {
             return Value::Null;
         };
+        let node = u32::try_from(subs.len() + 1).unwrap_or(u32::MAX);
         let v = Value::Map(Rc::new(RefCell::new(Map {
             entries: Lazy::on_tape(this, node),
             prints_empty: true,
         })));
-        subs.push((node, v.clone()));
+        subs.push((Box::from(name), v.clone()));
         v
     }
 
-    /// The top-level key at `node` (one past its place) and its object.
+    /// The top-level key of the kept map at `node`, and its object.
     fn object(&self, node: u32) -> Option<(&str, &serde_json::Map<String, serde_json::Value>)> {
-        let (k, v) = self.rc.iter().nth(node.checked_sub(1)? as usize)?;
-        match v {
-            serde_json::Value::Object(o) => Some((k, o)),
+        let found = {
+            let subs = self.subs.borrow();
+            let (name, _) = subs.get(node.checked_sub(1)? as usize)?;
+            json_entry(&self.rc, name)
+        };
+        match found? {
+            (k, serde_json::Value::Object(o)) => Some((k, o)),
             _ => None,
         }
     }
 
-    /// The entry `sub` of the top-level key at `node`, when the render has it.
+    /// The entry `sub` of the kept map at `node`, when the render has it.
     fn sub_entry(&self, node: u32, sub: &str) -> Option<(&str, &serde_json::Value)> {
         let (k, o) = self.object(node)?;
         if let Some(Some(subs)) = self.plan(k) {
@@ -473,20 +497,15 @@ impl ContextTape {
     /// as, when it is a string: `None` for anything else.
     fn str_at(&self, node: u32, key: &str) -> Option<&str> {
         let v = if node == 0 {
-            if key == "requestOverride" || key == "responseOverride" {
+            if is_override(key) {
                 return None;
             }
-            self.top(key)?.1
+            self.top(key)?
         } else {
             self.sub_entry(node, key)?.1
         };
         v.as_str()
     }
-}
-
-/// A place in `requestContext` as a node (past `$context`'s own 0).
-fn to_node(i: usize) -> u32 {
-    u32::try_from(i + 1).unwrap_or(u32::MAX)
 }
 
 impl Tape for ContextTape {
@@ -524,9 +543,10 @@ impl Tape for ContextTape {
                 }
             };
         }
+        // A top-level object is the map the tape keeps for it.
         let entry = |name: &str, v: &serde_json::Value| match v {
-            serde_json::Value::Object(_) => self.top(name).map(|(node, _)| self.sub_map(node)),
-            _ => Some(context_value(name, v)),
+            serde_json::Value::Object(_) => self.sub_map(name),
+            _ => context_value(name, v),
         };
         match &self.keys {
             ContextKeys::Only(names) => {
@@ -543,9 +563,7 @@ impl Tape for ContextTape {
                             *self.response.borrow_mut() = Some(maps);
                             Some(v)
                         }
-                        name => json_get(&self.rc, name)
-                            .filter(|v| !v.is_null())
-                            .and_then(|v| entry(name, v)),
+                        name => self.top(name).map(|v| entry(name, v)),
                     };
                     // The plan lists each name once.
                     if let Some(v) = value {
@@ -557,11 +575,8 @@ impl Tape for ContextTape {
             ContextKeys::All => {
                 let mut m = crate::eval::value::entries_with_capacity(self.rc.len() + 2);
                 for (k, v) in self.rc.iter() {
-                    if k == "requestOverride" || k == "responseOverride" || v.is_null() {
-                        continue;
-                    }
-                    if let Some(v) = entry(k, v) {
-                        m.insert(Key::str(k), v);
+                    if !is_override(k) && !v.is_null() {
+                        m.insert(Key::str(k), entry(k, v));
                     }
                 }
                 let (v, maps) = request_override();
@@ -577,16 +592,14 @@ impl Tape for ContextTape {
 
     fn member(&self, node: u32, key: &str) -> Member {
         let v = if node == 0 {
-            if key == "requestOverride" || key == "responseOverride" {
+            if is_override(key) {
                 return Member::Build;
             }
             match self.top(key) {
                 None => return Member::Absent,
                 // Made once, and shared by every reader.
-                Some((sub, serde_json::Value::Object(_))) => {
-                    return Member::Found(self.sub_map(sub))
-                }
-                Some((_, v)) => (key, v),
+                Some(serde_json::Value::Object(_)) => return Member::Found(self.sub_map(key)),
+                Some(v) => (key, v),
             }
         } else {
             match self.sub_entry(node, key) {
@@ -614,11 +627,13 @@ impl Tape for ContextTape {
     fn size_bound(&self) -> usize {
         // The most entries any map of the tape holds: `$context` has at most
         // the event's keys and the two overrides.
-        let inner = self
-            .rc
-            .values()
-            .filter_map(|v| v.as_object().map(|o| o.len()));
-        inner.max().unwrap_or(0).max(self.rc.len() + 2)
+        *self.bound.get_or_init(|| {
+            let inner = self
+                .rc
+                .values()
+                .filter_map(|v| v.as_object().map(|o| o.len()));
+            inner.max().unwrap_or(0).max(self.rc.len() + 2)
+        })
     }
 
     fn with_str_member(&self, node: u32, key: &str, f: &mut dyn FnMut(&str)) -> bool {
@@ -643,6 +658,7 @@ pub(crate) fn build_context(
         me: me.clone(),
         request: RefCell::new(None),
         response: RefCell::new(None),
+        bound: std::cell::OnceCell::new(),
     });
     let this: Rc<dyn Tape> = tape.clone();
     let value = Value::Map(Rc::new(RefCell::new(Map {
