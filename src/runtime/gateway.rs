@@ -131,7 +131,8 @@ struct Plan {
     /// `$input.body` and `$input.params('name')` with a literal name.
     params: bool,
     /// The literal names of `$input.params('name')` (what a render looks up
-    /// when `params` is not set).
+    /// when `params` is not set), gathered while the template parses; then
+    /// moved to [`MappingTemplate::param_names`].
     param_names: Vec<Box<str>>,
     util: bool,
     context: bool,
@@ -139,7 +140,8 @@ struct Plan {
     context_whole: bool,
     /// The names of `$context.name…` (when not whole, the only keys built),
     /// each with the names of `$context.name.sub…` when those are all it is
-    /// read by.
+    /// read by. Gathered while the template parses; then moved to
+    /// [`MappingTemplate::context_keys`].
     context_keys: Vec<ContextKey>,
     stage_variables: bool,
 }
@@ -264,8 +266,9 @@ impl MappingTemplate {
             plan = Plan::ALL;
         }
         let slots = RUNTIME_NAMES.map(|name| template.slot_of(name));
-        let context_keys = Arc::from(plan.context_keys.as_slice());
-        let param_names = Arc::from(plan.param_names.as_slice());
+        // Shared with each render from here on (the plan keeps no copy).
+        let context_keys = Arc::from(std::mem::take(&mut plan.context_keys));
+        let param_names = Arc::from(std::mem::take(&mut plan.param_names));
         Ok(MappingTemplate {
             template,
             paths: Arc::new(paths),
@@ -423,19 +426,17 @@ pub(crate) fn literal_path(r: &crate::syntax::ast::Reference) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn plan(src: &str) -> Plan {
-        MappingTemplate::parse(src)
-            .map(|t| t.plan)
-            .unwrap_or_else(|e| panic!("{src}: {e}"))
+    fn parse(src: &str) -> MappingTemplate {
+        MappingTemplate::parse(src).unwrap_or_else(|e| panic!("{src}: {e}"))
     }
 
     #[test]
     fn literal_parameter_names_need_no_maps() {
-        let p = plan(
+        let t = parse(
             "$input.params('id') $input.params(\"q\") $input.params('id').length() $input.json('$')",
         );
-        assert!(!p.params);
-        assert_eq!(p.param_names, vec![Box::from("id"), Box::from("q")]);
+        assert!(!t.plan.params);
+        assert_eq!(&*t.param_names, [Box::from("id"), Box::from("q")]);
         // Anything else may read any parameter, or the maps themselves.
         for src in [
             "$input.params()",
@@ -446,7 +447,7 @@ mod tests {
             "#set($i = $input)$i.params('id')",
             "#evaluate('')$input.params('id')",
         ] {
-            assert!(plan(src).params, "{src}");
+            assert!(parse(src).plan.params, "{src}");
         }
     }
 }
