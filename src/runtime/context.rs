@@ -453,8 +453,17 @@ impl ContextTape {
 
     /// The map of top-level key `name`, made on first use and kept.
     fn sub_map(&self, name: &str) -> Value {
+        self.sub_map_among(name, usize::MAX)
+    }
+
+    /// [`ContextTape::sub_map`], looking for it among the first `known` kept
+    /// maps only (when building `$context`, each key is met once: only maps
+    /// kept before the build can be met again, and a large event is not
+    /// searched once per key).
+    fn sub_map_among(&self, name: &str, known: usize) -> Value {
         let mut subs = self.subs.borrow_mut();
-        if let Some((_, v)) = subs.iter().find(|(k, _)| same_text(k, name)) {
+        let earlier = subs.get(..known.min(subs.len())).unwrap_or_default();
+        if let Some((_, v)) = earlier.iter().find(|(k, _)| same_text(k, name)) {
             return v.clone();
         }
         let Some(this) = self.me.upgrade() else {
@@ -544,8 +553,9 @@ impl Tape for ContextTape {
             };
         }
         // A top-level object is the map the tape keeps for it.
+        let known = self.subs.borrow().len();
         let entry = |name: &str, v: &serde_json::Value| match v {
-            serde_json::Value::Object(_) => self.sub_map(name),
+            serde_json::Value::Object(_) => self.sub_map_among(name, known),
             _ => context_value(name, v),
         };
         match &self.keys {
