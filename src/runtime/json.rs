@@ -28,9 +28,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use smallvec::SmallVec;
-
 mod scan;
+mod stack;
+
+use stack::Stack;
 
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::jstring;
@@ -2108,7 +2109,7 @@ fn compact_into<const ESC: bool>(
     let start = o.len();
     let mut c = Compactor::<ESC> {
         b,
-        keys: SmallVec::new(),
+        keys: Stack::new(),
         budget,
         charged_to: start + b.len(),
         exceeded: None,
@@ -2137,7 +2138,7 @@ fn compact_into<const ESC: bool>(
 struct Compactor<'a, const ESC: bool> {
     b: &'a [u8],
     /// The key fingerprints of the open objects (on the stack while few).
-    keys: SmallVec<[u64; 32]>,
+    keys: Stack<u64, 32>,
     budget: &'a Budget,
     /// The output length charged so far: the text's length is charged before
     /// the pass, and what rewrites add past it every [`CHUNK`] bytes.
@@ -2396,7 +2397,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         };
         // The containers around the innermost one; the first is the
         // document's level (no container). On the stack while shallow.
-        let mut open: SmallVec<[Open; 16]> = SmallVec::new();
+        let mut open: Stack<Open, 16> = Stack::new();
         let mut top = Open {
             object: false,
             bloom: 0,
@@ -2497,12 +2498,12 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             _ => key_fingerprint(b.get(start..start + len)?),
         };
         let bit = key_bit(fp);
-        if top.bloom & bit != 0 {
-            let keys = self.keys.get(top.keys_at..)?;
-            if keys.len() > 256 || keys.contains(&fp) {
-                // A repeated key (or too many to compare): the tree decides.
-                return None;
-            }
+        if top.bloom & bit != 0
+            && (self.keys.len().saturating_sub(top.keys_at) > 256
+                || self.keys.contains_from(top.keys_at, &fp))
+        {
+            // A repeated key (or too many to compare): the tree decides.
+            return None;
         }
         top.bloom |= bit;
         self.keys.push(fp);
@@ -2673,6 +2674,19 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                             self.grown(o.len())?;
                         }
                     }
+                    // A character past Latin-1's controls, written as
+                    // itself (or `\uXXXX` again): no longer than its escape.
+                    b'u' => match b
+                        .get(r + 2..)
+                        .and_then(|s| s.first_chunk::<4>())
+                        .and_then(hex_value)
+                    {
+                        Some(v) if plain_unicode(v) => {
+                            r += 6;
+                            Self::plain_char(o, v);
+                        }
+                        _ => r = self.string_special(b'\\', r, o)?,
+                    },
                     _ => r = self.string_special(b'\\', r, o)?,
                 },
                 b'/' => {
@@ -2694,6 +2708,25 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             o.put(b"\"", 1);
         }
         r + 1
+    }
+
+    /// Writes the character `v` (one that [`plain_unicode`] accepts) as
+    /// [`Compactor::json_char`] does: its UTF-8 bytes, or with `ESC` its
+    /// `\uXXXX`.
+    #[inline(always)]
+    fn plain_char(o: &mut Out<'_>, v: u32) {
+        if ESC {
+            hex_escape(o, b"\\u", v);
+        } else if v < 0x800 {
+            o.put(&[0xc0 | (v >> 6) as u8, 0x80 | (v & 0x3f) as u8], 2);
+        } else {
+            let bytes = [
+                0xe0 | (v >> 12) as u8,
+                0x80 | (v >> 6 & 0x3f) as u8,
+                0x80 | (v & 0x3f) as u8,
+            ];
+            o.put(&bytes, 3);
+        }
     }
 
     /// Writes json-smart's two-character escape `\e`.
@@ -2826,10 +2859,18 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     }
 }
 
+/// Whether the character `v` of a `\uXXXX` escape is one json-smart writes
+/// as itself and escapeJavaScript as `\uXXXX`: past U+009F, not a
+/// surrogate, not in U+2000..U+20FF.
+#[inline(always)]
+fn plain_unicode(v: u32) -> bool {
+    (0xa0..0xd800).contains(&v) && !(0x2000..=0x20ff).contains(&v) || (0xe000..=0xffff).contains(&v)
+}
+
 /// An open container of [`Compactor::document`]: whether it is an object,
 /// and for an object one bit per fingerprint of its keys so far and where
 /// those start in [`Compactor::keys`].
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Open {
     object: bool,
     bloom: u64,

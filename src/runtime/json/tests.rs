@@ -1230,3 +1230,36 @@ proptest! {
         prop_assert_eq!(short_word(&key), u64::from_le_bytes(padded));
     }
 }
+
+proptest! {
+    /// `\uXXXX` escapes of any BMP character, near each edge of the ranges
+    /// json-smart writes back as escapes (U+0080..U+009F, U+2000..U+20FF,
+    /// surrogates) or as UTF-8 of two and three bytes: compacted (and
+    /// escaped for JavaScript) as the tree writes them.
+    #[test]
+    fn compact_writes_unicode_escapes_as_the_tree(
+        units in proptest::collection::vec(
+            prop_oneof![
+                0u32..0x10000,
+                prop::sample::select(vec![
+                    0x7f, 0x80, 0x9f, 0xa0, 0xe9, 0x7ff, 0x800, 0x1fff, 0x2000, 0x2028,
+                    0x20ff, 0x2100, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffe,
+                    0xffff, 0x22, 0x27, 0x2f, 0x5c,
+                ]),
+            ],
+            1..6,
+        ),
+        upper in any::<bool>(),
+    ) {
+        let escapes: String = units
+            .iter()
+            .map(|u| if upper { format!("\\u{u:04X}") } else { format!("\\u{u:04x}") })
+            .collect();
+        let text = format!("{{\"k\": \"a{escapes}b\", \"l\": [\"{escapes}\"]}}");
+        let mut out = String::new();
+        if compact(&text, &mut out, &Budget::unmetered()) == Ok(true) {
+            prop_assert_eq!(Some(out), via_tree(&text), "{}", text);
+        }
+        assert_escapes_as_compact(&text)?;
+    }
+}
