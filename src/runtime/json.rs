@@ -2508,9 +2508,12 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         top.bloom |= bit;
         self.keys.push(fp);
         // Most often the colon comes at once.
-        let r = skip_blanks(b, r);
+        let mut r = r;
         if b.get(r) != Some(&b':') {
-            return None;
+            r = skip_blanks(b, r);
+            if b.get(r) != Some(&b':') {
+                return None;
+            }
         }
         o.put(b":", 1);
         Some(r + 1)
