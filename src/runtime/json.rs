@@ -1521,14 +1521,20 @@ enum Search {
 /// `quote`, a backslash or the end of the text. Eight bytes at a time.
 #[inline]
 fn plain_end(b: &[u8], i: usize, quote: u8) -> usize {
-    let q = ONES * u64::from(quote);
-    let bs = ONES * u64::from(b'\\');
-    let stops = |x: u64| {
-        let (a, c) = (x ^ q, x ^ bs);
-        // The lowest byte that is zero in `a` or `c` is exact.
-        (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH
-    };
-    run_end(b, i, stops, |c| c != quote && c != b'\\')
+    run_end(
+        b,
+        i,
+        |x| quote_stops(x, quote),
+        |c| c != quote && c != b'\\',
+    )
+}
+
+/// The high bit of the bytes of `x` that are `quote` or a backslash; the
+/// lowest one marked is exact (marks above it may be false).
+#[inline(always)]
+fn quote_stops(x: u64, quote: u8) -> u64 {
+    let (a, c) = (x ^ (ONES * u64::from(quote)), x ^ (ONES * u64::from(b'\\')));
+    (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH
 }
 
 /// Where the run of `b` from `i` of bytes `plain` takes ends: eight bytes at
@@ -2490,6 +2496,18 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     #[inline(always)]
     fn key(&mut self, r: usize, top: &mut Open, o: &mut Out<'_>) -> Option<usize> {
         let b = self.b;
+        // Most keys are short and plain, their colon at once: the key, its
+        // quotes and the colon are one chunk, written whole.
+        if let (false, Some(chunk)) = (ESC, b.get(r..).and_then(|s| s.first_chunk::<8>())) {
+            let x = u64::from_le_bytes(*chunk);
+            // The closing quote's place (the opening one is not a stop).
+            let n = ((string_stops(x) & !0x80).trailing_zeros() / 8) as usize;
+            if n > 0 && chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
+                self.note_key(short_key_fingerprint(x >> 8, n - 1), top)?;
+                o.put(chunk, n + 2);
+                return Some(r + n + 2);
+            }
+        }
         let start = r + 1;
         let (r, head) = self.string::<true>(r, o)?;
         let len = r - 1 - start;
@@ -2497,16 +2515,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             0..=7 => short_key_fingerprint(head, len),
             _ => key_fingerprint(b.get(start..start + len)?),
         };
-        let bit = key_bit(fp);
-        if top.bloom & bit != 0
-            && (self.keys.len().saturating_sub(top.keys_at) > 256
-                || self.keys.contains_from(top.keys_at, &fp))
-        {
-            // A repeated key (or too many to compare): the tree decides.
-            return None;
-        }
-        top.bloom |= bit;
-        self.keys.push(fp);
+        self.note_key(fp, top)?;
         // Most often the colon comes at once.
         let mut r = r;
         if b.get(r) != Some(&b':') {
@@ -2517,6 +2526,23 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         }
         o.put(b":", 1);
         Some(r + 1)
+    }
+
+    /// Notes the key whose fingerprint is `fp` in the object `top`; `None`
+    /// when it may repeat one before it (or there are too many to compare):
+    /// the tree decides.
+    #[inline(always)]
+    fn note_key(&mut self, fp: u64, top: &mut Open) -> Option<()> {
+        let bit = key_bit(fp);
+        if top.bloom & bit != 0
+            && (self.keys.len().saturating_sub(top.keys_at) > 256
+                || self.keys.contains_from(top.keys_at, &fp))
+        {
+            return None;
+        }
+        top.bloom |= bit;
+        self.keys.push(fp);
+        Some(())
     }
 
     /// A number at `r`: integers and plain decimals that Java writes alike

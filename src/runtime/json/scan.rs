@@ -7,7 +7,7 @@
 //! charges only once it is done.
 
 use super::{
-    escaped_end, key_bit, key_fingerprint, number_text, number_value, plain_end,
+    escaped_end, key_bit, key_fingerprint, number_text, number_value, plain_end, quote_stops,
     short_key_fingerprint, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED, FALSE, MAX_JSON_DEPTH,
     MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
@@ -190,34 +190,32 @@ impl Scan<'_> {
     fn key(&mut self, pos: usize, o: &mut Open) -> Option<usize> {
         let b = self.b;
         let start = pos + 1;
+        // Most keys are short and plain, their colon at once: the key, its
+        // quotes and the colon are one chunk.
+        if let Some(chunk) = b.get(pos..).and_then(|s| s.first_chunk::<8>()) {
+            let x = u64::from_le_bytes(*chunk);
+            // The closing quote's place (the opening one is not a stop).
+            let n = ((quote_stops(x, b'"') & !0x80).trailing_zeros() / 8) as usize;
+            if n > 0 && chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
+                self.note_key(o, || Some(short_key_fingerprint(x >> 8, n - 1)))?;
+                self.pending += n - 1;
+                self.nodes.push(Node::key(pos, Some(pos + n)));
+                let i = pos + n + 2;
+                return (i < b.len()).then_some(i);
+            }
+        }
         let end = plain_end(b, start, b'"');
         if b.get(end) != Some(&b'"') {
             return None;
         }
-        // Past the keys a member search reads, a search builds the map: no
-        // need to know, and no quadratic comparing of fingerprints.
-        if o.n >= MEMBER_SEARCH_MAX {
-            o.repeats = true;
-        }
-        if !o.repeats {
+        self.note_key(o, || {
             let len = end - start;
-            let fp = match word_at(b, start) {
+            Some(match word_at(b, start) {
                 // From one load.
                 Some(w) if len < 8 => short_key_fingerprint(w, len),
                 _ => key_fingerprint(b.get(start..end)?),
-            };
-            let bit = key_bit(fp);
-            if o.bloom & bit != 0
-                && self
-                    .fingerprints
-                    .get(o.keys_at..)
-                    .is_some_and(|f| f.contains(&fp))
-            {
-                o.repeats = true;
-            }
-            o.bloom |= bit;
-            self.fingerprints.push(fp);
-        }
+            })
+        })?;
         // Charged with the next value, as the general reader does.
         self.pending += end - start;
         self.nodes.push(Node::key(pos, Some(end)));
@@ -231,6 +229,32 @@ impl Scan<'_> {
         }
         i += 1;
         (i < b.len()).then_some(i)
+    }
+
+    /// Notes a key of the object `o` whose fingerprint `fp` gives, and
+    /// whether the object may repeat a key.
+    #[inline(always)]
+    fn note_key(&mut self, o: &mut Open, fp: impl FnOnce() -> Option<u64>) -> Option<()> {
+        // Past the keys a member search reads, a search builds the map: no
+        // need to know, and no quadratic comparing of fingerprints.
+        if o.n >= MEMBER_SEARCH_MAX {
+            o.repeats = true;
+        }
+        if !o.repeats {
+            let fp = fp()?;
+            let bit = key_bit(fp);
+            if o.bloom & bit != 0
+                && self
+                    .fingerprints
+                    .get(o.keys_at..)
+                    .is_some_and(|f| f.contains(&fp))
+            {
+                o.repeats = true;
+            }
+            o.bloom |= bit;
+            self.fingerprints.push(fp);
+        }
+        Some(())
     }
 
     /// A string, number or literal at `pos` (its first byte `c`), in an

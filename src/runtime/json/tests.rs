@@ -1263,3 +1263,47 @@ proptest! {
         assert_escapes_as_compact(&text)?;
     }
 }
+
+/// Keys of every length around a chunk's 8 bytes, with the colon at once or
+/// after blanks, repeated or not: compacted as the tree writes them, and the
+/// scan knows which objects repeat a key.
+#[test]
+fn keys_of_every_length_and_colon() {
+    for len in 0..=9 {
+        let k: String = "abcdefghij".chars().take(len).collect();
+        for colon in [":", " :", ":\t", "\n: "] {
+            for (text, repeats) in [
+                (format!("{{\"{k}\"{colon}1,\"{k}x\"{colon}2}}"), false),
+                (format!("{{\"{k}\"{colon}1, \"{k}\"{colon}2}}"), true),
+                (
+                    format!("[{{\"{k}\"{colon}\"v\"}},{{\"{k}\"{colon}[]}}]"),
+                    false,
+                ),
+                (
+                    format!("{{\"q\":0,\"{k}\"{colon}1,\"{k}\"{colon}[2]}}"),
+                    true,
+                ),
+            ] {
+                let mut out = String::new();
+                let took = compact(&text, &mut out, &Budget::unmetered());
+                assert_eq!(took, Ok(!repeats), "{text}");
+                if !repeats {
+                    assert_eq!(Some(out), via_tree(&text), "{text}");
+                }
+                let nodes = scan::plain(&text, &Budget::unmetered()).ok().flatten();
+                let kinds: Option<String> = nodes.map(|n| {
+                    n.iter()
+                        .filter_map(|n| match n.kind {
+                            OBJECT => Some('O'),
+                            DISTINCT_OBJECT => Some('D'),
+                            _ => None,
+                        })
+                        .collect()
+                });
+                let first = kinds.as_deref().and_then(|k| k.chars().next());
+                assert_eq!(first, Some(if repeats { 'O' } else { 'D' }), "{text}");
+                assert!(parse(&text).is_ok(), "{text}");
+            }
+        }
+    }
+}
