@@ -8,8 +8,8 @@
 
 use super::{
     escaped_end, key_bit, key_fingerprint, number_text, number_value, plain_end, quote_stops,
-    short_key_fingerprint, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED, FALSE, MAX_JSON_DEPTH,
-    MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
+    short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED,
+    FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -285,6 +285,29 @@ impl Scan<'_> {
             }
             b'-' | b'0'..=b'9' => {
                 let mut node = Node::scalar(pos, at);
+                // Mostly short and plain (an integer, or a decimal Java
+                // writes as it is), in the chunk that starts at it.
+                let chunk = b.get(pos..).and_then(|s| s.first_chunk::<8>());
+                if let Some((chunk, n)) = chunk.and_then(|c| Some((c, short_plain_number(c)?))) {
+                    let end = pos + n;
+                    value_ends(b, end, stop)?;
+                    let digits = chunk.get(..n)?;
+                    if digits.contains(&b'.') {
+                        node.keep_decimal(end);
+                    } else {
+                        // At most 7 digits: an Integer.
+                        let (neg, digits) = match digits.split_first() {
+                            Some((b'-', rest)) => (true, rest),
+                            _ => (false, digits),
+                        };
+                        let m = digits
+                            .iter()
+                            .fold(0i32, |m, &d| m * 10 + i32::from(d - b'0'));
+                        node.keep_int(if neg { -m } else { m });
+                    }
+                    self.nodes.push(node);
+                    return Some(end);
+                }
                 let n = number_text(b, pos);
                 value_ends(b, n.end, stop)?;
                 if n.java_text(b, pos) {

@@ -1307,3 +1307,26 @@ fn keys_of_every_length_and_colon() {
         }
     }
 }
+
+proptest! {
+    /// Numbers of every form as members and items, read on first use (the
+    /// scan's chunk for short plain ones, else the longer way): each member
+    /// prints as the general reader's value does (checked by [`parse`]), and
+    /// the document reads back alike.
+    #[test]
+    fn scanned_numbers_agree_with_the_tree(
+        n in "-?(0|[1-9][0-9]{0,8}|0[0-9]{1,3})?(\\.[0-9]{0,8})?([eE][-+]?[0-9]{0,3})?",
+        pad in "[ ]{0,3}",
+        tail in prop_oneof![Just(",\"z\":0}"), Just("}"), Just(" }"), Just("x}"), Just(".5}"), Just("e}")],
+    ) {
+        // Blanks after the document: the number's chunk is whole.
+        let text = format!("{{\"k\":{pad}{n}{tail}        ");
+        let eager = super::parse(&text).map(|v| v.to_java_string());
+        let lazy = parse(&text).map(|v| v.to_java_string());
+        prop_assert_eq!(eager, lazy, "{}", text);
+        let list = format!("[{pad}{n}{}        ", tail.replace('}', "]").replace(",\"z\":0", ",0"));
+        let eager = super::parse(&list).map(|v| v.to_java_string());
+        let lazy = parse(&list).map(|v| v.to_java_string());
+        prop_assert_eq!(eager, lazy, "{}", list);
+    }
+}
