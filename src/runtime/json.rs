@@ -2974,7 +2974,7 @@ struct Out<'o> {
     o: &'o mut Vec<u8>,
 }
 
-const OUT_ROOM: usize = 256;
+const OUT_ROOM: usize = 1024;
 
 impl Out<'_> {
     /// The output's length, with what the buffer holds.
