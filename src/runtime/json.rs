@@ -1898,13 +1898,29 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
             continue;
         }
         if c == b'\\' {
-            if let Some(&e @ (b'"' | b'\\' | b'/' | b'\'')) = b.get(i + 1) {
-                // Decoded to a character escaped with a backslash.
-                out.push('\\');
-                out.push(char::from(e));
-                i += 2;
-                decoded += 1;
-                continue;
+            match b.get(i + 1) {
+                Some(&e @ (b'"' | b'\\' | b'/' | b'\'')) => {
+                    // Decoded to a character escaped with a backslash.
+                    out.push('\\');
+                    out.push(char::from(e));
+                    i += 2;
+                    decoded += 1;
+                    continue;
+                }
+                Some(b'u') => {
+                    // A character past ASCII and not a surrogate: one
+                    // UTF-16 unit, `\uXXXX` again in upper case.
+                    let v = b.get(i + 2..).and_then(|h| h.first_chunk::<4>());
+                    if let Some(v) = v.and_then(hex_value) {
+                        if (0x80..0xd800).contains(&v) || (0xe000..=0xffff).contains(&v) {
+                            push_unicode_escape(v, out);
+                            i += 6;
+                            decoded += if v < 0x800 { 2 } else { 3 };
+                            continue;
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         if c != b'\\' && c != quote {

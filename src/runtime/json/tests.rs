@@ -1330,3 +1330,36 @@ proptest! {
         prop_assert_eq!(eager, lazy, "{}", list);
     }
 }
+
+proptest! {
+    /// `\uXXXX` escapes of any BMP character in members read on first use:
+    /// printed, and escaped for JavaScript straight from the text, as the
+    /// general reader's decoded string is (checked by [`parse`]).
+    #[test]
+    fn members_with_unicode_escapes_escape_as_decoded(
+        units in proptest::collection::vec(
+            prop_oneof![
+                0u32..0x10000,
+                prop::sample::select(vec![
+                    0x7f, 0x80, 0x9f, 0xa0, 0xe9, 0x7ff, 0x800, 0x2028, 0xd7ff, 0xd800,
+                    0xdbff, 0xdc00, 0xdfff, 0xe000, 0xffff, 0x22, 0x27, 0x2f, 0x5c, 0x41,
+                ]),
+            ],
+            1..5,
+        ),
+        upper in any::<bool>(),
+    ) {
+        let escapes: String = units
+            .iter()
+            .map(|u| if upper { format!("\\u{u:04X}") } else { format!("\\u{u:04x}") })
+            .collect();
+        for text in [
+            format!("{{\"k\": \"a{escapes}b\", \"n\": 1}}"),
+            format!("{{'k': 'a{escapes}b', 'n': 1}}"),
+        ] {
+            let eager = super::parse(&text).map(|v| v.to_java_string());
+            let lazy = parse(&text).map(|v| v.to_java_string());
+            prop_assert_eq!(eager, lazy, "{}", text);
+        }
+    }
+}
