@@ -110,14 +110,9 @@ impl Params {
     }
 }
 
-/// `m.get(name)`: a request's maps are mostly small, and comparing names is
-/// cheaper than hashing one (the maps hash with SipHash).
+/// `m.get(name)`, as [`entry_named`](super::request::entry_named) finds it.
 fn lookup<'a>(m: &'a IndexMap<String, String>, name: &str) -> Option<&'a str> {
-    if m.len() > 32 {
-        return m.get(name).map(String::as_str);
-    }
-    m.iter()
-        .find(|(k, _)| crate::eval::value::same_text(k, name))
+    super::request::entry_named(m.len(), m.iter(), || m.get_key_value(name), name)
         .map(|(_, v)| v.as_str())
 }
 

@@ -13,6 +13,27 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+/// The entry named `name` of one of the request's maps (`len` entries,
+/// `entries` in order, `hashed` the map's own lookup). The event's maps are
+/// mostly small (`requestContext` has about 20 entries, a request a dozen
+/// headers): comparing names is cheaper than hashing one (`IndexMap` and
+/// serde_json's maps hash with SipHash), and a render looks up every name the
+/// template uses; a map of more than 32 entries is hashed.
+#[inline]
+pub(crate) fn entry_named<'a, V>(
+    len: usize,
+    mut entries: impl Iterator<Item = (&'a String, &'a V)>,
+    hashed: impl FnOnce() -> Option<(&'a String, &'a V)>,
+    name: &str,
+) -> Option<(&'a str, &'a V)> {
+    let found = if len > 32 {
+        hashed()
+    } else {
+        entries.find(|(k, _)| crate::eval::value::same_text(k, name))
+    };
+    found.map(|(k, v)| (k.as_str(), v))
+}
+
 /// A malformed event: the field that is wrong and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("invalid event: field `{field}`: {message}")]
@@ -389,5 +410,27 @@ mod tests {
         assert_eq!(e.field, "headers.Accept");
         let e = Request::from_event_json(r#"{"body":{}}"#).unwrap_err();
         assert_eq!(e.field, "body");
+    }
+
+    /// Small maps searched by name and large ones hashed find what `get`
+    /// finds.
+    #[test]
+    fn entries_are_found_by_name_as_get_finds_them() {
+        for n in [0, 1, 5, 32, 33, 100] {
+            let m: IndexMap<String, String> = (0..n)
+                .map(|i| (format!("X-Header-{i:02}"), format!("v{i}")))
+                .collect();
+            for name in [
+                "X-Header-00",
+                "X-Header-32",
+                "X-Header-99",
+                "x-header-00",
+                "",
+            ] {
+                let found = entry_named(m.len(), m.iter(), || m.get_key_value(name), name);
+                let want = m.get_key_value(name).map(|(k, v)| (k.as_str(), v));
+                assert_eq!(found, want, "{n} entries, {name}");
+            }
+        }
     }
 }
