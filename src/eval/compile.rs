@@ -414,6 +414,8 @@ pub enum Shape {
     /// `$obj.name(arg)` whose argument is `$s`, `$m.key` or `$m.get(k)`
     /// (`$util.escapeJavaScript($s)`).
     CallOnReadable,
+    /// `$map.key` (printed straight from the map's member when it can be).
+    Member,
     /// Anything else, and any reference with backslashes in front.
     Other,
 }
@@ -425,6 +427,7 @@ impl Shape {
         }
         match parts {
             [] => Shape::Var,
+            [Part::Property(..)] => Shape::Member,
             [Part::Method(_, _, args)] => match &**args {
                 [Expr::Ref(a)] => match a.parts.as_slice() {
                     [] | [Part::Property(..)] => Shape::CallOnReadable,

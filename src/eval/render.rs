@@ -620,6 +620,23 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
         return Ok(false);
     }
     let start = out.len();
+    if let [RefPart::Property(_, name)] = r.parts.as_slice() {
+        // `$map.key`: what `render_node` and `render_ref` do for it.
+        let Some(Value::Map(m)) = st.slots.get(r.root as usize) else {
+            return Ok(false);
+        };
+        st.step(src, r.span)?;
+        match write_map_member(st, m, name, out) {
+            Some(res) => res.map_err(|e| st.exceeded(src, r.span, e))?,
+            // The general path, its step taken (a reference with parts
+            // renders no `#define` body, so its flow is normal).
+            None => {
+                render_ref(st, src, r, out)?;
+            }
+        }
+        st.wrote(src, r.span, start, out.len())?;
+        return Ok(true);
+    }
     if let [RefPart::Method(span, name, args)] = r.parts.as_slice() {
         // `$util.escapeJavaScript($s)` and the like: what `render_host_call`
         // does for it, without the value of `$util` cloned and handed on.

@@ -39,6 +39,15 @@ const TEMPLATES: &[&str] = &[
     // decoded length charged as steps.
     "#set($o = $input.path('$'))#set($n = $o.nested)[$util.escapeJavaScript($n.e)]\
      [$util.escapeJavaScript($n.long)][$n.long][$util.escapeJavaScript($n.missing)]",
+    // `$map.key` printed in place: a built map's members of every kind,
+    // the class getter, absent and null members, a long string, roots that
+    // are no map, and each the last thing charged.
+    "#set($m = {'s': 'v', 'i': 1, 'd': 2.5, 'l': [1, 'x'], 'o': {'p': 'q'}, 'z': $null})\
+     #set($l = \"a string of more than sixty-four bytes, printed from the map: 0123456789\")#set($m.long = $l)\
+     [$m.s][$m.i][$m.d][$m.l][$m.o][$m.z][$!m.z][$m.missing][$m.class][$m.long][$m.empty]\
+     #set($s = 'abc')[$s.bytes][$s.class][$none.x][$!none.x]#define($d)d#end[$d.x]",
+    "#set($m = {'s': 'v'})$m.s",
+    "#set($m = {'s': 'v'})$m.none",
     // Variables printed in place: short and long strings, a `#define`
     // block, escaped ones, and what is no string.
     "#set($s = 'abc')#set($l = \"a string of more than sixty-four bytes, printed from the variable: 0123456789\")\
