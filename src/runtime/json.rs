@@ -2068,23 +2068,7 @@ fn compact_with<const ESC: bool>(
     }
     budget.build(text.len())?;
     let b = text.as_bytes();
-    if out.len() > text.len() {
-        // A long output already: compact into a buffer of its own, so that
-        // checking the result is UTF-8 costs the new text only.
-        let mut o = Vec::new();
-        if compact_into::<ESC>(b, &mut o, budget)?.is_none() {
-            return Ok(false);
-        }
-        return Ok(match simdutf8::basic::from_utf8(&o) {
-            Ok(s) => {
-                out.push_str(s);
-                true
-            }
-            Err(_) => false,
-        });
-    }
-    // Straight into `out`'s bytes, checked again as UTF-8 at the end (no more
-    // than the text's length).
+    // Straight into `out`'s bytes (cut back to them when the pass fails).
     let mut o = std::mem::take(out).into_bytes();
     let start = o.len();
     let res = compact_into::<ESC>(b, &mut o, budget);
@@ -2092,32 +2076,40 @@ fn compact_with<const ESC: bool>(
     if !ok {
         o.truncate(start);
     }
-    let utf8 = match utf8_string(o) {
-        Ok(s) => {
-            *out = s;
-            ok
-        }
-        Err(mut o) => {
-            o.truncate(start);
-            *out = String::from_utf8(o).unwrap_or_default();
-            false
-        }
-    };
-    res.map(|_| utf8)
+    *out = utf8_string(o);
+    res.map(|_| ok)
 }
 
-/// `o` as a string when it is UTF-8, checked with SIMD (`simdutf8`): on a
-/// megabyte of output, std's check was about a twentieth of the whole pass.
-fn utf8_string(o: Vec<u8>) -> Result<String, Vec<u8>> {
-    if simdutf8::basic::from_utf8(&o).is_err() {
-        return Err(o);
-    }
-    // SAFETY: `o` was just checked to be UTF-8, by a complete validator.
-    Ok(unsafe { String::from_utf8_unchecked(o) })
+/// `o` as a string, without a check in release builds: what [`compact_into`]
+/// appends to a string is UTF-8 by construction, and checking a megabyte
+/// of output again was about a fortieth of the pass. Debug builds (the
+/// tests) check it.
+fn utf8_string(o: Vec<u8>) -> String {
+    debug_assert!(
+        simdutf8::basic::from_utf8(&o).is_ok(),
+        "the compactor wrote bytes that are not UTF-8"
+    );
+    // SAFETY: `o` is UTF-8. It is a string's bytes, truncated back to
+    // them when a pass fails, or what a complete pass of `compact_into`
+    // appends to them (or to nothing), which writes only:
+    // - ASCII bytes (brackets, separators, quotes, escapes, numbers,
+    //   literals);
+    // - runs of the text (a `&str`) that start and end on character
+    //   boundaries: a string's plain runs stop at every byte past ASCII
+    //   (`stops`), a key is copied whole from its word only when every byte
+    //   before its closing quote is ASCII (`string_stops`), and
+    //   `Compactor::string_special` copies bytes past ASCII from the lead
+    //   byte at a stop up to the next ASCII byte or lead byte;
+    // - the UTF-8 encoding of a character: `char::encode_utf8`
+    //   (`Compactor::json_char`), or `Compactor::plain_char` of a value
+    //   `plain_unicode` accepts (below U+10000, not a surrogate).
+    unsafe { String::from_utf8_unchecked(o) }
 }
 
 /// Appends the compact text of `b` to `o`: `Ok(None)` when the text needs
-/// the slow path.
+/// the slow path. Kept a call: inlined into its one caller, the pass was
+/// about 4% dearer.
+#[inline(never)]
 fn compact_into<const ESC: bool>(
     b: &[u8],
     o: &mut Vec<u8>,
