@@ -628,10 +628,11 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
         st.step(src, r.span)?;
         match write_map_member(st, m, name, out) {
             Some(res) => res.map_err(|e| st.exceeded(src, r.span, e))?,
-            // The general path, its step taken (a reference with parts
-            // renders no `#define` body, so its flow is normal).
+            // The general path past `write_plain` (which is this same
+            // member write), its step taken (a reference with parts renders
+            // no `#define` body, so its flow is normal).
             None => {
-                render_ref(st, src, r, out)?;
+                render_ref_general(st, src, r, out)?;
             }
         }
         st.wrote(src, r.span, start, out.len())?;
@@ -867,6 +868,11 @@ fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) ->
         res.map_err(|e| st.exceeded(src, r.span, e))?;
         return Ok(Flow::Normal);
     }
+    render_ref_general(st, src, r, out)
+}
+
+/// [`render_ref`] of a reference [`write_plain`] did not print.
+fn render_ref_general(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) -> R<Flow> {
     let escaped = r.backslashes % 2 == 1;
     let half = (r.backslashes / 2) as usize;
     // The reference as written, without its backslashes (printed when
