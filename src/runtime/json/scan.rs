@@ -358,7 +358,10 @@ impl Scan<'_> {
 }
 
 /// The first byte at or after `i` that is not blank (JSON's blanks and
-/// json-smart's: any byte up to the space).
+/// json-smart's: any byte up to the space). The compactor's
+/// [`super::skip_blanks`] finds the same byte, but in this pass its two-byte
+/// load and word loop cost more: `#foreach` over 1,000 items read with it
+/// took 2.4% more instructions (this pass alone 5% more).
 #[inline(always)]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     // Mostly none, or one space.
