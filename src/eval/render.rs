@@ -1111,32 +1111,42 @@ fn write_str_arg_call(
         return None;
     }
     let root = st.slots.get(r.root as usize)?;
-    let mut done = None;
-    let mut write = |s: StrMember<'_>, key: Option<(&Expr, Span)>| {
-        done = Some((|| {
-            st.step(src, arg.span())?;
-            let s = match s {
-                StrMember::Text(s) => s,
-                StrMember::JsEscaped(w) => return Ok(Some(write_js_escaped(w, out, st.budget))),
-            };
-            if let Some((k, get)) = key {
-                st.step(src, k.span())?;
-                st.check_output(src, get, s.len())?;
-            }
-            Ok(o.write_str_call(name, s, out, st.budget))
-        })());
+    let call = StrCall {
+        st,
+        src,
+        o,
+        name,
+        arg,
     };
     match (root, r.parts.as_slice()) {
-        (Value::Str(s), []) => write(StrMember::Text(s), None),
+        (Value::Str(s), []) => call.on(s, None, out),
         (Value::Map(m), [RefPart::Property(_, key)]) if !is_class_getter(key) => {
             let m = m.try_borrow().ok()?;
-            if !m.with_str_member_to_escape(key, &mut |s| write(s, None)) {
+            // A built map's member is read in place; a request body's
+            // object not built yet is read from the body's text.
+            if let Some(v) = m.built_str(key) {
+                return match v {
+                    Some(Value::Str(s)) => call.on(s, None, out),
+                    _ => None,
+                };
+            }
+            let mut done = None;
+            let mut write = |s: StrMember<'_>| {
+                done = Some(match s {
+                    StrMember::Text(s) => call.on(s, None, out),
+                    StrMember::JsEscaped(w) => {
+                        Some(call.step().map(|()| write_js_escaped(w, out, st.budget)))
+                    }
+                });
+            };
+            if !m.with_str_member_to_escape(key, &mut write) {
                 m.with_str(key, |v| {
                     if let Some(Value::Str(s)) = v {
-                        write(StrMember::Text(s), None);
+                        write(StrMember::Text(s));
                     }
                 });
             }
+            done.flatten()
         }
         (Value::Map(m), [RefPart::Method(get, method, args)]) if &**method == "get" => {
             let [k] = &**args else {
@@ -1152,18 +1162,66 @@ fn write_str_arg_call(
             };
             // `get` borrows the map as the value path does (see `map_get_str`).
             let m = m.try_borrow_mut().ok()?;
+            if let Some(v) = m.built_str(key) {
+                return match v {
+                    Some(Value::Str(s)) => call.on(s, Some((k, *get)), out),
+                    _ => None,
+                };
+            }
+            let mut done = None;
             m.with_str(key, |v| {
                 if let Some(Value::Str(s)) = v {
-                    write(StrMember::Text(s), Some((k, *get)));
+                    done = call.on(s, Some((k, *get)), out);
                 }
             });
+            done
         }
-        _ => {}
+        _ => None,
     }
-    match done? {
-        Ok(Some(res)) => Some(Ok(res)),
-        Ok(None) => None,
-        Err(e) => Some(Err(e)),
+}
+
+/// The call [`write_str_arg_call`] writes, and what it is charged.
+#[derive(Clone, Copy)]
+struct StrCall<'c, 's> {
+    st: &'c State<'s>,
+    src: &'c str,
+    o: &'c Rc<dyn HostObject>,
+    name: &'c str,
+    arg: &'c Expr,
+}
+
+impl StrCall<'_, '_> {
+    /// The argument's step.
+    #[inline(always)]
+    fn step(self) -> R<()> {
+        self.st.step(self.src, self.arg.span())
+    }
+
+    /// The call on the string `s`: the argument's step, then, when it is
+    /// `get(k)`'s value (`key`: the key and `get`'s span), the key's step
+    /// and `get`'s size check, then the call.
+    /// `None`: the object does not write the call (its steps are taken).
+    #[inline(always)]
+    fn on(
+        self,
+        s: &str,
+        key: Option<(&Expr, Span)>,
+        out: &mut String,
+    ) -> Option<R<Result<(), CallError>>> {
+        let charged = self.step().and_then(|()| match key {
+            Some((k, get)) => {
+                self.st.step(self.src, k.span())?;
+                self.st.check_output(self.src, get, s.len())
+            }
+            None => Ok(()),
+        });
+        match charged {
+            Ok(()) => self
+                .o
+                .write_str_call(self.name, s, out, self.st.budget)
+                .map(Ok),
+            Err(e) => Some(Err(e)),
+        }
     }
 }
 

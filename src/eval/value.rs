@@ -111,6 +111,14 @@ impl Map {
         f(self.entries.get(&StrKey(key)))
     }
 
+    /// The value of the string key `key` when the map is built (`Some(None)`:
+    /// absent); `None` when it is a request body's object not built yet
+    /// (read it with [`Map::with_str`]).
+    #[inline]
+    pub fn built_str(&self, key: &str) -> Option<Option<&Value>> {
+        self.entries.if_built().map(|e| e.get(&StrKey(key)))
+    }
+
     /// Writes the value of the string key `key` as Java prints it, when the
     /// map is a request body's object not yet built and the value is a short
     /// string or a number written as Java writes it ([`super::lazy::Tape::write_member`]):
