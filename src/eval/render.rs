@@ -1116,7 +1116,7 @@ fn write_str_arg_call(
         src,
         o,
         name,
-        arg,
+        arg_span: r.span,
     };
     match (root, r.parts.as_slice()) {
         (Value::Str(s), []) => call.on(s, None, out),
@@ -1152,10 +1152,10 @@ fn write_str_arg_call(
             let [k] = &**args else {
                 return None;
             };
-            let key: &str = match k {
-                Expr::Str(_, id) => st.string_text(*id),
+            let (key, key_span): (&str, Span) = match k {
+                Expr::Str(span, id) => (st.string_text(*id), *span),
                 Expr::Ref(kr) if kr.parts.is_empty() => match st.slots.get(kr.root as usize)? {
-                    Value::Str(s) => s,
+                    Value::Str(s) => (s, kr.span),
                     _ => return None,
                 },
                 _ => return None,
@@ -1164,14 +1164,14 @@ fn write_str_arg_call(
             let m = m.try_borrow_mut().ok()?;
             if let Some(v) = m.built_str(key) {
                 return match v {
-                    Some(Value::Str(s)) => call.on(s, Some((k, *get)), out),
+                    Some(Value::Str(s)) => call.on(s, Some((key_span, *get)), out),
                     _ => None,
                 };
             }
             let mut done = None;
             m.with_str(key, |v| {
                 if let Some(Value::Str(s)) = v {
-                    done = call.on(s, Some((k, *get)), out);
+                    done = call.on(s, Some((key_span, *get)), out);
                 }
             });
             done
@@ -1187,41 +1187,51 @@ struct StrCall<'c, 's> {
     src: &'c str,
     o: &'c Rc<dyn HostObject>,
     name: &'c str,
-    arg: &'c Expr,
+    /// The argument's span.
+    arg_span: Span,
 }
 
 impl StrCall<'_, '_> {
     /// The argument's step.
     #[inline(always)]
     fn step(self) -> R<()> {
-        self.st.step(self.src, self.arg.span())
+        self.st.step(self.src, self.arg_span)
     }
 
-    /// The call on the string `s`: the argument's step, then, when it is
-    /// `get(k)`'s value (`key`: the key and `get`'s span), the key's step
-    /// and `get`'s size check, then the call.
+    /// The argument's step, then, when the string is `get(k)`'s value
+    /// (`key`: the key's span and `get`'s), the key's step and `get`'s size
+    /// check of the string's `len`.
+    #[inline(always)]
+    fn charge(self, len: usize, key: Option<(Span, Span)>) -> R<()> {
+        // `State::step` and `State::check_output`, inlined (both fail out of line).
+        let (st, src) = (self.st, self.src);
+        st.budget
+            .step()
+            .map_err(|e| st.exceeded(src, self.arg_span, e))?;
+        if let Some((k, get)) = key {
+            st.budget.step().map_err(|e| st.exceeded(src, k, e))?;
+            if len > st.opts.limits.output_max {
+                return st.check_output(src, get, len);
+            }
+        }
+        Ok(())
+    }
+
+    /// The call on the string `s`, charged first ([`StrCall::charge`]).
     /// `None`: the object does not write the call (its steps are taken).
     #[inline(always)]
     fn on(
         self,
         s: &str,
-        key: Option<(&Expr, Span)>,
+        key: Option<(Span, Span)>,
         out: &mut String,
     ) -> Option<R<Result<(), CallError>>> {
-        let charged = self.step().and_then(|()| match key {
-            Some((k, get)) => {
-                self.st.step(self.src, k.span())?;
-                self.st.check_output(self.src, get, s.len())
-            }
-            None => Ok(()),
-        });
-        match charged {
-            Ok(()) => self
-                .o
-                .write_str_call(self.name, s, out, self.st.budget)
-                .map(Ok),
-            Err(e) => Some(Err(e)),
+        if let Err(e) = self.charge(s.len(), key) {
+            return Some(Err(e));
         }
+        self.o
+            .write_str_call(self.name, s, out, self.st.budget)
+            .map(Ok)
     }
 }
 

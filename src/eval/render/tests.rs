@@ -1,6 +1,6 @@
 //! The walker's shortcuts against its general path: the same output, and the
-//! same charges (the smallest step and memory budgets that suffice, and the
-//! error one below them).
+//! same charges (the smallest step and memory budgets and output limit that
+//! suffice, and the error one below them).
 
 use super::SHORTCUTS;
 use crate::runtime::{GatewayOptions, MappingTemplate, Request};
@@ -56,6 +56,10 @@ const TEMPLATES: &[&str] = &[
     "#set($s = 'abc')$s",
     "#set($s = \"it's\")$util.escapeJavaScript($s)",
     "#set($m = {'k': \"it's\"})#set($k = 'k')$util.escapeJavaScript($m.get($k))",
+    // The whole output one value, escaped as it is: `get`'s size check of
+    // the value fails before the output's.
+    "#set($m = {'k': 'plain'})#set($k = 'k')$util.escapeJavaScript($m.get($k))",
+    "#set($m = {'k': 'plain'})$util.escapeJavaScript($m.get('k'))",
     "$util.escapeJavaScript(1)",
     // Calls on `$util` written in place, and those that go the general way.
     "#set($s = \"it's\")#set($m = {'k': 'v'})[$util.escapeJavaScript($s)][$util.escapeJavaScript(1)]\
@@ -84,10 +88,17 @@ const TEMPLATES: &[&str] = &[
      #set($o = $input.path('$'))[$o.o.p][$o.a.b][$o.o.q]",
 ];
 
-fn render(template: &MappingTemplate, req: &Request, steps: u64, memory: usize) -> String {
+fn render(
+    template: &MappingTemplate,
+    req: &Request,
+    steps: u64,
+    memory: usize,
+    output: usize,
+) -> String {
     let mut opts = GatewayOptions::default();
     opts.render.limits.steps_max = steps;
     opts.render.limits.memory_max = memory;
+    opts.render.limits.output_max = output;
     match template.render(req, &opts) {
         Ok(r) => format!("ok {}", r.body),
         Err(e) => format!("error {e}"),
@@ -108,24 +119,30 @@ fn smallest(high: u64, ok: impl Fn(u64) -> bool) -> u64 {
     lo
 }
 
-/// What a render shows of its charges: its output, the smallest budgets it
-/// fits in, and the errors just below them.
+/// What a render shows of its charges: its output, the smallest budgets and
+/// output limit it fits in, and the errors just below them.
 fn charges(template: &MappingTemplate, req: &Request) -> Vec<String> {
     const STEPS: u64 = 1_000_000;
     const MEMORY: usize = 1 << 24;
-    let full = render(template, req, STEPS, MEMORY);
+    const OUTPUT: usize = 1 << 20;
+    let full = render(template, req, STEPS, MEMORY, OUTPUT);
     let steps = smallest(STEPS, |n| {
-        render(template, req, n, MEMORY).starts_with("ok")
+        render(template, req, n, MEMORY, OUTPUT).starts_with("ok")
     });
     let memory = smallest(MEMORY as u64, |n| {
-        render(template, req, STEPS, n as usize).starts_with("ok")
+        render(template, req, STEPS, n as usize, OUTPUT).starts_with("ok")
+    });
+    let output = smallest(OUTPUT as u64, |n| {
+        render(template, req, STEPS, MEMORY, n as usize).starts_with("ok")
     });
     vec![
         full,
         format!("steps {steps}"),
-        render(template, req, steps - 1, MEMORY),
+        render(template, req, steps - 1, MEMORY, OUTPUT),
         format!("memory {memory}"),
-        render(template, req, STEPS, memory as usize - 1),
+        render(template, req, STEPS, memory as usize - 1, OUTPUT),
+        format!("output {output}"),
+        render(template, req, STEPS, MEMORY, output as usize - 1),
     ]
 }
 
