@@ -452,7 +452,7 @@ impl<'t> State<'t> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn step(&self, src: &str, span: Span) -> R<()> {
         self.budget.step().map_err(|e| self.exceeded(src, span, e))
     }
