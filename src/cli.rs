@@ -422,12 +422,14 @@ fn bench(a: BenchArgs) -> Result<i32, Failure> {
         ..GatewayOptions::default()
     };
     // Parse time in the steady state, as an emulator that parses templates as
-    // they change sees it: the median of several parses after a first one.
-    // Each is the time to a template ready to render; it is dropped after
-    // (as the criterion bench `parse` does), and the next parse reuses its
-    // memory.
+    // they change sees it: the median of 11 to 21 parses (as many as
+    // `--iterations` allows) after a first one. The first timed parses still
+    // fill the allocator's pages (the first one's memory is kept), so a
+    // median of fewer would be one of them. Each is the time to a template
+    // ready to render; it is dropped after (as the criterion bench `parse`
+    // does), and the next parse reuses its memory.
     let t = parse_template(&name, &source)?;
-    let mut parses: Vec<u128> = (0..a.iterations.clamp(1, 20))
+    let mut parses: Vec<u128> = (0..a.iterations.clamp(11, 21))
         .map(|_| {
             let t0 = Instant::now();
             let parsed = parse_template(&name, &source);

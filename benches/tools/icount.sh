@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Instructions per render (callgrind), steady where times are not: `bench` at
-# 21 and 26 iterations makes 20 parses both times and 10 renders more the
+# 21 and 26 iterations makes 21 timed parses both times and 10 renders more the
 # second time; the difference over 10 is one render.
 # usage: benches/tools/icount.sh BINARY TEMPLATE EVENT
 set -euo pipefail
