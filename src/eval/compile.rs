@@ -629,9 +629,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         self.depth += STATEMENT_UNITS;
         self.max = self.max.max(self.depth);
         let mut block = Vec::with_capacity(b.len());
-        for n in b {
-            block.push(self.node(n));
-        }
+        block.extend(b.into_iter().map(|n| self.node(n)));
         self.depth -= STATEMENT_UNITS;
         block
     }
@@ -772,9 +770,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
 
     fn exprs(&mut self, es: Vec<ast::Expr>) -> Vec<Expr> {
         let mut out = Vec::with_capacity(es.len());
-        for e in es {
-            out.push(self.expr(e));
-        }
+        out.extend(es.into_iter().map(|e| self.expr(e)));
         out
     }
 
