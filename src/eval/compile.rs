@@ -46,6 +46,11 @@ pub const SLOT_VELOCITY_COUNT: Slot = 1;
 /// `$velocityHasNext`.
 pub const SLOT_VELOCITY_HAS_NEXT: Slot = 2;
 
+/// `$velocityCount`'s or `$velocityHasNext`'s slot.
+fn is_loop_counter(s: Slot) -> bool {
+    s == SLOT_VELOCITY_COUNT || s == SLOT_VELOCITY_HAS_NEXT
+}
+
 /// The names of the fixed slots, in slot order.
 const FIXED: [&str; 3] = ["foreach", "velocityCount", "velocityHasNext"];
 
@@ -62,6 +67,9 @@ pub struct Program {
     pub macros: HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
     /// The program can run `#evaluate` (which can name anything at render time).
     pub evaluates: bool,
+    /// The program names `$velocityCount` or `$velocityHasNext` (else a
+    /// `#foreach` need not set them: nothing can read them).
+    pub loop_counters: bool,
 }
 
 /// Variable names and their slots.
@@ -151,6 +159,8 @@ pub trait Namespace {
 /// The namespace of a template being parsed.
 struct TemplateNamespace {
     names: Names,
+    /// A name resolved to `$velocityCount`'s or `$velocityHasNext`'s slot.
+    loop_counters: bool,
     strings: Vec<ast::Text>,
     /// Slots by the address of a shared name: the parser makes one string per
     /// distinct name, so most names are found without hashing their text.
@@ -236,6 +246,7 @@ impl TemplateNamespace {
     fn new_address(&mut self, address: usize, name: &Arc<str>) -> Slot {
         let known = self.names.len();
         let s = self.names.shared_slot(name);
+        self.loop_counters |= is_loop_counter(s);
         self.by_address.insert(address, s);
         // A new name is held by the list of names already.
         if (s as usize) < known {
@@ -247,7 +258,9 @@ impl TemplateNamespace {
 
 impl Namespace for TemplateNamespace {
     fn slot(&mut self, name: &str) -> Slot {
-        self.names.slot(name)
+        let s = self.names.slot(name);
+        self.loop_counters |= is_loop_counter(s);
+        s
     }
 
     /// Inlined into the compilation: nearly every name is found by its
@@ -542,6 +555,7 @@ pub(crate) fn compile_observed_sized(
     let names = counts.names;
     let mut ns = TemplateNamespace {
         names: Names::new(names),
+        loop_counters: false,
         strings: Vec::with_capacity(counts.strings),
         by_address: ByAddress::with_room(names),
     };
@@ -567,6 +581,7 @@ pub(crate) fn compile_observed_sized(
         strings: ns.strings,
         macros,
         evaluates,
+        loop_counters: ns.loop_counters,
     }
 }
 

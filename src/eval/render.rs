@@ -1849,9 +1849,16 @@ fn render_foreach(
         },
     };
 
+    // `$velocityCount` and `$velocityHasNext` are set only when something
+    // can read them (the program names them, or runs `#evaluate`).
+    let counters = st.prog.loop_counters || st.prog.evaluates;
     let saved_var = st.get(var).clone();
-    let saved_count = st.get(SLOT_VELOCITY_COUNT).clone();
-    let saved_has_next = st.get(SLOT_VELOCITY_HAS_NEXT).clone();
+    let saved_counters = counters.then(|| {
+        (
+            st.get(SLOT_VELOCITY_COUNT).clone(),
+            st.get(SLOT_VELOCITY_HAS_NEXT).clone(),
+        )
+    });
     let saved_scope = st.get(SLOT_FOREACH).clone();
     let scope = Rc::new(ForeachScope {
         index: Cell::new(-1),
@@ -1872,7 +1879,9 @@ fn render_foreach(
             result = Err(e);
             break;
         }
-        st.set_int(SLOT_VELOCITY_COUNT, (count + 1) as i32);
+        if counters {
+            st.set_int(SLOT_VELOCITY_COUNT, (count + 1) as i32);
+        }
         let mut spare = Value::Null;
         let slot = st.slots.get_mut(var as usize).unwrap_or(&mut spare);
         let next = iter.next_into(slot);
@@ -1889,7 +1898,9 @@ fn render_foreach(
             }
         };
         let has_next = iter.has_next();
-        st.set_bool(SLOT_VELOCITY_HAS_NEXT, has_next);
+        if counters {
+            st.set_bool(SLOT_VELOCITY_HAS_NEXT, has_next);
+        }
         scope.index.set(scope.index.get() + 1);
         scope.has_next.set(has_next);
         match render_block(st, src, body, out) {
@@ -1906,8 +1917,10 @@ fn render_foreach(
 
     st.scopes.pop();
     st.set(var, saved_var);
-    st.set(SLOT_VELOCITY_COUNT, saved_count);
-    st.set(SLOT_VELOCITY_HAS_NEXT, saved_has_next);
+    if let Some((count, has_next)) = saved_counters {
+        st.set(SLOT_VELOCITY_COUNT, count);
+        st.set(SLOT_VELOCITY_HAS_NEXT, has_next);
+    }
     st.set(SLOT_FOREACH, saved_scope);
     result
 }

@@ -193,3 +193,54 @@ fn unbuilt_containers_meet_the_output_limit_as_built_ones() {
     assert_eq!(with_output_max(10), "ok 10");
     assert_eq!(with_output_max(22), "ok 10");
 }
+
+/// `#foreach` sets `$velocityCount` and `$velocityHasNext` only when the
+/// program can read them (it names them, or runs `#evaluate`): read directly,
+/// in a string, through a macro or through `#evaluate`, they count as before.
+#[test]
+fn loop_counters_are_set_where_they_can_be_read() {
+    let req = match Request::from_event_json("{}") {
+        Ok(r) => r,
+        Err(e) => panic!("event: {e}"),
+    };
+    let mut opts = GatewayOptions::default();
+    opts.render.null_mode = crate::NullMode::Velocity;
+    for (src, expected) in [
+        (
+            "#foreach($i in [1, 2])$velocityCount$velocityHasNext#end",
+            "1true2false",
+        ),
+        (
+            "#foreach($i in [1, 2])#set($s = \"$velocityCount\")$s#end",
+            "12",
+        ),
+        (
+            "#macro(m)$velocityCount#end#foreach($i in [1, 2])#m()#end",
+            "12",
+        ),
+        (
+            "#set($t = '$velocityCount')#foreach($i in [1, 2])#evaluate($t)#end",
+            "12",
+        ),
+        (
+            "#foreach($i in [1, 2])$i#end$velocityCount",
+            "12$velocityCount",
+        ),
+    ] {
+        let template = match MappingTemplate::parse(src) {
+            Ok(t) => t,
+            Err(e) => panic!("{src}: {e}"),
+        };
+        match template.render(&req, &opts) {
+            Ok(r) => assert_eq!(r.body, expected, "{src}"),
+            Err(e) => panic!("{src}: {e}"),
+        }
+    }
+    let counters = |src: &str| match MappingTemplate::parse(src) {
+        Ok(t) => t.template().program().loop_counters,
+        Err(e) => panic!("{src}: {e}"),
+    };
+    assert!(!counters("#foreach($i in [1, 2])$i$foreach.count#end"));
+    assert!(counters("#foreach($i in [1, 2])$velocityHasNext#end"));
+    assert!(counters("#set($velocityCount = 1)"));
+}
