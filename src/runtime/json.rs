@@ -2286,11 +2286,15 @@ fn short_key_fingerprint(w: u64, len: usize) -> u64 {
     low_bytes(w, len) | (len as u64) << 59
 }
 
-/// One of 64 bits, by a key's fingerprint: a set of keys as one word, in
-/// which a clear bit says a key is new.
+/// Two of 64 bits (or one, when they coincide), by a key's fingerprint: a
+/// set of keys as one word (a Bloom filter), in which a key whose bits are
+/// not all set is new. With two bits a key seen before is suspected about a
+/// third as often as with one, for objects of up to a dozen keys: fewer
+/// searches of the fingerprints noted.
 #[inline(always)]
-fn key_bit(fp: u64) -> u64 {
-    1u64 << (fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+fn key_bits(fp: u64) -> u64 {
+    let h = fp.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (1u64 << (h >> 58)) | (1u64 << ((h >> 52) & 63))
 }
 
 /// The first `n` (at most 8) bytes of `x`, in order, the others zero.
@@ -2498,8 +2502,9 @@ impl<const ESC: bool> Compactor<'_, ESC> {
 
     /// The key at `r` of the object `top` (its first byte a double quote),
     /// and its colon: where the value after it starts (or its blanks).
-    /// The fingerprints of its keys are noted, with one bit per fingerprint:
-    /// most keys are new, and a clear bit says so without comparing. Equal
+    /// The fingerprints of its keys are noted, with two bits per fingerprint
+    /// ([`key_bits`]): most keys are new, and a clear bit says so without
+    /// comparing. Equal
     /// fingerprints go to the tree.
     #[inline(always)]
     fn key(&mut self, r: usize, top: &mut Open, o: &mut Out<'_>) -> Option<usize> {
@@ -2541,14 +2546,14 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// the tree decides.
     #[inline(always)]
     fn note_key(&mut self, fp: u64, top: &mut Open) -> Option<()> {
-        let bit = key_bit(fp);
-        if top.bloom & bit != 0
+        let bits = key_bits(fp);
+        if top.bloom & bits == bits
             && (self.keys.len().saturating_sub(top.keys_at) > 256
                 || self.keys.contains_from(top.keys_at, &fp))
         {
             return None;
         }
-        top.bloom |= bit;
+        top.bloom |= bits;
         self.keys.push(fp);
         Some(())
     }
@@ -2905,7 +2910,7 @@ fn plain_unicode(v: u32) -> bool {
 }
 
 /// An open container of [`Compactor::document`]: whether it is an object,
-/// and for an object one bit per fingerprint of its keys so far and where
+/// and for an object the bits of its keys' fingerprints so far ([`key_bits`]) and where
 /// those start in [`Compactor::keys`].
 #[derive(Clone, Copy, Default)]
 struct Open {

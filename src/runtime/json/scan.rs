@@ -7,7 +7,7 @@
 //! charges only once it is done.
 
 use super::{
-    escaped_end, key_bit, key_fingerprint, number_text, number_value, plain_end, quote_stops,
+    escaped_end, key_bits, key_fingerprint, number_text, number_value, plain_end, quote_stops,
     short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED,
     FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
@@ -61,8 +61,8 @@ struct Scan<'a> {
 }
 
 /// An open container: its node, how many values it holds so far, whether
-/// it is an object, and, for an object, one bit per fingerprint of its keys,
-/// where they start in [`Scan::fingerprints`], and whether it may repeat a
+/// it is an object, and, for an object, the bits of its keys' fingerprints
+/// ([`key_bits`]), where they start in [`Scan::fingerprints`], and whether it may repeat a
 /// key (two of them have the same fingerprint, or it has more keys than
 /// [`MEMBER_SEARCH_MAX`], which are not compared).
 struct Open {
@@ -242,8 +242,8 @@ impl Scan<'_> {
         }
         if !o.repeats {
             let fp = fp()?;
-            let bit = key_bit(fp);
-            if o.bloom & bit != 0
+            let bits = key_bits(fp);
+            if o.bloom & bits == bits
                 && self
                     .fingerprints
                     .get(o.keys_at..)
@@ -251,7 +251,7 @@ impl Scan<'_> {
             {
                 o.repeats = true;
             }
-            o.bloom |= bit;
+            o.bloom |= bits;
             self.fingerprints.push(fp);
         }
         Some(())
