@@ -2297,6 +2297,17 @@ fn key_bits(fp: u64) -> u64 {
     (1u64 << (h >> 58)) | (1u64 << ((h >> 52) & 63))
 }
 
+/// Notes a key's fingerprint `fp` in its object's filter `bloom`
+/// ([`key_bits`]): whether the key may have been noted before (all its bits
+/// were set already; only then are fingerprints compared).
+#[inline(always)]
+fn note_in_filter(bloom: &mut u64, fp: u64) -> bool {
+    let bits = key_bits(fp);
+    let seen = *bloom & bits == bits;
+    *bloom |= bits;
+    seen
+}
+
 /// The first `n` (at most 8) bytes of `x`, in order, the others zero.
 #[inline]
 fn low_bytes(x: u64, n: usize) -> u64 {
@@ -2504,8 +2515,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// and its colon: where the value after it starts (or its blanks).
     /// The fingerprints of its keys are noted, with two bits per fingerprint
     /// ([`key_bits`]): most keys are new, and a clear bit says so without
-    /// comparing. Equal
-    /// fingerprints go to the tree.
+    /// comparing. Equal fingerprints go to the tree.
     #[inline(always)]
     fn key(&mut self, r: usize, top: &mut Open, o: &mut Out<'_>) -> Option<usize> {
         let b = self.b;
@@ -2546,14 +2556,13 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// the tree decides.
     #[inline(always)]
     fn note_key(&mut self, fp: u64, top: &mut Open) -> Option<()> {
-        let bits = key_bits(fp);
-        if top.bloom & bits == bits
+        // A repeat goes to the tree, which drops this pass (and its filter).
+        if note_in_filter(&mut top.bloom, fp)
             && (self.keys.len().saturating_sub(top.keys_at) > 256
                 || self.keys.contains_from(top.keys_at, &fp))
         {
             return None;
         }
-        top.bloom |= bits;
         self.keys.push(fp);
         Some(())
     }
@@ -2910,8 +2919,8 @@ fn plain_unicode(v: u32) -> bool {
 }
 
 /// An open container of [`Compactor::document`]: whether it is an object,
-/// and for an object the bits of its keys' fingerprints so far ([`key_bits`]) and where
-/// those start in [`Compactor::keys`].
+/// and for an object the bits of its keys' fingerprints so far
+/// ([`key_bits`]) and where those start in [`Compactor::keys`].
 #[derive(Clone, Copy, Default)]
 struct Open {
     object: bool,

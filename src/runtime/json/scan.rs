@@ -7,9 +7,10 @@
 //! charges only once it is done.
 
 use super::{
-    escaped_end, key_bits, key_fingerprint, number_text, number_value, plain_end, quote_stops,
-    short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED,
-    FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
+    escaped_end, key_fingerprint, note_in_filter, number_text, number_value, plain_end,
+    quote_stops, short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT,
+    ESCAPED, FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING,
+    TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -61,9 +62,10 @@ struct Scan<'a> {
 }
 
 /// An open container: its node, how many values it holds so far, whether
-/// it is an object, and, for an object, the bits of its keys' fingerprints
-/// ([`key_bits`]), where they start in [`Scan::fingerprints`], and whether it may repeat a
-/// key (two of them have the same fingerprint, or it has more keys than
+/// it is an object, and, for an object, the filter of its keys'
+/// fingerprints ([`note_in_filter`]), where they start in
+/// [`Scan::fingerprints`], and whether it may repeat a key (two of them
+/// have the same fingerprint, or it has more keys than
 /// [`MEMBER_SEARCH_MAX`], which are not compared).
 struct Open {
     at: usize,
@@ -242,8 +244,7 @@ impl Scan<'_> {
         }
         if !o.repeats {
             let fp = fp()?;
-            let bits = key_bits(fp);
-            if o.bloom & bits == bits
+            if note_in_filter(&mut o.bloom, fp)
                 && self
                     .fingerprints
                     .get(o.keys_at..)
@@ -251,7 +252,6 @@ impl Scan<'_> {
             {
                 o.repeats = true;
             }
-            o.bloom |= bits;
             self.fingerprints.push(fp);
         }
         Some(())
