@@ -62,9 +62,11 @@ fn collections_that_hold_themselves_print_as_in_java() {
 
 #[test]
 fn linting_a_document_with_a_self_holding_list_ends() {
-    let dir = std::env::temp_dir().join(format!("apigw-vtl-attacks-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = tempfile::Builder::new()
+        .prefix("apigw-vtl-attacks-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir.path();
     let doc = serde_json::json!({
         "openapi": "3.0.1",
         "info": {"title": "t", "version": "1"},

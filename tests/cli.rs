@@ -3,7 +3,7 @@
 //! for the same template and event; each test says so.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
@@ -37,10 +37,29 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("apigw-vtl-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+/// A temporary directory, removed (with what the test wrote in it) when the
+/// test ends, passed or failed.
+struct TempDir(tempfile::TempDir);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+fn new_temp_dir(prefix: &str) -> TempDir {
+    TempDir(
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .expect("temp dir"),
+    )
+}
+
+fn temp_dir(name: &str) -> TempDir {
+    new_temp_dir(&format!("apigw-vtl-cli-{name}-"))
 }
 
 fn write(dir: &Path, name: &str, content: &str) -> String {

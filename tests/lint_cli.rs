@@ -20,11 +20,30 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// A temporary directory, removed (with what the test wrote in it) when the
+/// test ends, passed or failed.
+struct TempDir(tempfile::TempDir);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+fn new_temp_dir(prefix: &str) -> TempDir {
+    TempDir(
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .expect("temp dir"),
+    )
+}
+
 /// A fresh temporary directory holding `files`.
-fn temp_dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("apigw-vtl-lint-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
+fn temp_dir(name: &str, files: &[(&str, &str)]) -> TempDir {
+    let d = new_temp_dir(&format!("apigw-vtl-lint-{name}-"));
     for (f, content) in files {
         let p = d.join(f);
         if let Some(parent) = p.parent() {

@@ -42,10 +42,30 @@ fn errors(v: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// A temporary directory, removed (with what the test wrote in it) when the
+/// test ends, passed or failed.
+struct TempDir(tempfile::TempDir);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+fn new_temp_dir(prefix: &str) -> TempDir {
+    TempDir(
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .expect("temp dir"),
+    )
+}
+
 /// A temporary directory with findings in files whose names need encoding.
-fn odd_names() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("apigw-vtl-sarif-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+fn odd_names() -> TempDir {
+    let d = new_temp_dir("apigw-vtl-sarif-");
     std::fs::create_dir_all(d.join("dir with space")).expect("mkdir");
     std::fs::write(
         d.join("dir with space/café #1.vtl"),

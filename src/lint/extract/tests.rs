@@ -533,8 +533,12 @@ fn too_many_templates_is_an_error() {
 
 #[test]
 fn collect_paths_walks_and_filters() {
-    let dir = std::env::temp_dir().join(format!("apigw-vtl-collect-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // Removed when dropped, whether the test passes or fails.
+    let tmp = tempfile::Builder::new()
+        .prefix("apigw-vtl-collect-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = tmp.path().to_path_buf();
     let mk = |p: &str| {
         let p = dir.join(p);
         if let Some(parent) = p.parent() {
@@ -581,7 +585,6 @@ fn collect_paths_walks_and_filters() {
         ]
     );
     assert!(collect_paths(&[dir.join("nope")]).is_err());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------------------
