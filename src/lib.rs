@@ -102,7 +102,7 @@ impl Template {
         limits: &Limits,
         keep_ast: bool,
         roots: eval::compile::Roots,
-        seen: &mut dyn FnMut(&syntax::ast::Reference),
+        seen: eval::compile::Observer<'_>,
     ) -> Result<Template, ParseError> {
         if source.len() > limits.template_max {
             return Err(ParseError::new(
@@ -117,14 +117,18 @@ impl Template {
         }
         // The source is shared with the tree's text nodes, which are ranges of it.
         let source: Arc<str> = Arc::from(source);
-        let (tree, counts) = syntax::parser::parse_counting(&source, 0)?;
         let body = std::sync::OnceLock::new();
         let program = if keep_ast {
-            let program = eval::compile::compile_observed_sized(tree.clone(), counts, roots, seen);
+            let (tree, counts) = syntax::parser::parse_counting(&source, 0)?;
+            let program =
+                eval::compile::compile_observed_sized(tree.clone(), &[], counts, roots, seen);
             let _ = body.set(tree);
             program
         } else {
-            eval::compile::compile_observed_sized(tree, counts, roots, seen)
+            // Names as numbers: the tree is compiled and dropped, and numbers
+            // are handed out and read without changing a shared count.
+            let p = syntax::parser::parse_named::<syntax::ast::NameId>(&source, 0)?;
+            eval::compile::compile_observed_sized(p.tree, &p.names, p.counts, roots, seen)
         };
         Ok(Template {
             inner: Arc::new(TemplateInner {

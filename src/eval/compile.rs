@@ -20,8 +20,12 @@
 //!
 //! The pass takes the syntax tree by value: names, texts and bodies move into
 //! the program rather than being copied and then dropped with the tree (each
-//! copy of a shared name is an atomic count). The linter, which reads the tree
-//! too, compiles a copy ([`crate::Template::ast`]).
+//! copy of a shared name is an atomic count). A template parsed to be rendered
+//! is parsed with its names as numbers into the parse's list of names
+//! (`ast::NameId`): the parser hands them out and this pass maps them to slots
+//! by a vector, without a shared count changed per name written. The linter,
+//! which reads the tree too, parses it with shared names and compiles a copy
+//! ([`crate::Template::ast`]).
 //! Text handed to `#evaluate` at render time is compiled against the render's
 //! own [`Namespace`], which extends the template's names.
 
@@ -32,7 +36,7 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 
 use super::value::Hasher;
-use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, UnaryOp};
+use crate::syntax::ast::{self, BinOp, IncludeKind, IntLit, TreeName, UnaryOp};
 use crate::syntax::parser::Counts;
 use crate::syntax::span::Span;
 
@@ -148,6 +152,13 @@ pub trait Namespace {
     fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
         self.slot(name)
     }
+    /// [`Namespace::slot`] for the name numbered `id` in the parse's list of
+    /// names (`name`: the list's string): the namespace may remember the
+    /// slot by the number.
+    fn id_slot(&mut self, id: u32, name: &Arc<str>) -> Slot {
+        let _ = id;
+        self.shared_slot(name)
+    }
     fn string(&mut self, s: &str) -> u32;
     /// [`Namespace::string`] for a string of the syntax tree, handed over
     /// (the namespace may keep it as it is).
@@ -165,7 +176,13 @@ struct TemplateNamespace {
     /// Slots by the address of a shared name: the parser makes one string per
     /// distinct name, so most names are found without hashing their text.
     by_address: ByAddress,
+    /// Slots by the number of a name in the parse's list of names
+    /// ([`NO_SLOT`] where not known yet): for trees of [`ast::NameId`]s.
+    by_id: Vec<Slot>,
 }
+
+/// [`TemplateNamespace::by_id`]: no slot yet.
+const NO_SLOT: Slot = Slot::MAX;
 
 /// Slots by the address of a shared name: an open-addressed table (addresses
 /// hash well by a multiplication), at most half full. Each string whose
@@ -256,7 +273,34 @@ impl TemplateNamespace {
     }
 }
 
+impl TemplateNamespace {
+    /// [`Namespace::id_slot`] for a number not seen yet.
+    #[inline(never)]
+    fn new_id(&mut self, id: u32, name: &Arc<str>) -> Slot {
+        let s = self.names.shared_slot(name);
+        self.loop_counters |= is_loop_counter(s);
+        let i = id as usize;
+        if self.by_id.len() <= i {
+            self.by_id.resize(i + 1, NO_SLOT);
+        }
+        if let Some(e) = self.by_id.get_mut(i) {
+            *e = s;
+        }
+        s
+    }
+}
+
 impl Namespace for TemplateNamespace {
+    /// Inlined into the compilation: nearly every name is found by its
+    /// number; a name met for the first time is out of line.
+    #[inline(always)]
+    fn id_slot(&mut self, id: u32, name: &Arc<str>) -> Slot {
+        match self.by_id.get(id as usize) {
+            Some(&s) if s != NO_SLOT => s,
+            _ => self.new_id(id, name),
+        }
+    }
+
     fn slot(&mut self, name: &str) -> Slot {
         let s = self.names.slot(name);
         self.loop_counters |= is_loop_counter(s);
@@ -529,12 +573,61 @@ pub fn compile(ast: ast::Block) -> Program {
     compile_observed(ast, &mut |_| {})
 }
 
+/// A reference as an observer of the compilation is shown it (see
+/// [`compile_observed`]): its root and the first two parts of its chain,
+/// whatever form the tree's names have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen<'r> {
+    pub root: &'r str,
+    pub parts: [Option<SeenPart<'r>>; 2],
+}
+
+/// A part of a [`Seen`] reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeenPart<'r> {
+    /// `.name`.
+    Property(&'r str),
+    /// `.name(…)`, with its argument when that is one plain string literal
+    /// (`.name('x')`, not interpolated).
+    Method(&'r str, Option<&'r str>),
+    /// `[…]`.
+    Index,
+}
+
+impl<'r> Seen<'r> {
+    /// The view of `r`, whose names `names` numbers (if they are numbers).
+    fn of<T: TreeName>(r: &'r ast::Reference<T>, names: &'r [Arc<str>]) -> Seen<'r> {
+        let part = |p: &'r ast::RefPart<T>| match p {
+            ast::RefPart::Property(_, n) => SeenPart::Property(n.text(names)),
+            ast::RefPart::Method(_, n, args) => {
+                let literal = match args.as_slice() {
+                    [ast::Expr::Str {
+                        value,
+                        interpolated: None,
+                        ..
+                    }] => Some(&**value),
+                    _ => None,
+                };
+                SeenPart::Method(n.text(names), literal)
+            }
+            ast::RefPart::Index(..) => SeenPart::Index,
+        };
+        Seen {
+            root: r.root.text(names),
+            parts: [r.parts.first().map(part), r.parts.get(1).map(part)],
+        }
+    }
+}
+
+/// The observer of a compilation.
+pub type Observer<'o> = &'o mut dyn FnMut(&Seen<'_>);
+
 /// Compiles a parsed template, showing `seen` every reference the program can
 /// evaluate (those of the body, of interpolated strings and of the `#macro`s
 /// that are registered), so that a caller learns what the template uses
 /// without a walk of its own.
-pub fn compile_observed(ast: ast::Block, seen: &mut dyn FnMut(&ast::Reference)) -> Program {
-    compile_observed_sized(ast, Counts::default(), |_| true, seen)
+pub fn compile_observed(ast: ast::Block, seen: Observer<'_>) -> Program {
+    compile_observed_sized(ast, &[], Counts::default(), |_| true, seen)
 }
 
 /// Which references an observer is shown: those whose root name passes its
@@ -545,23 +638,28 @@ pub(crate) type Roots = fn(&str) -> bool;
 /// and `counts.strings` string literals (the parser's counts): the tables of
 /// names, of constants and of what the observer watches are made at their
 /// size at once. `seen` is shown only the references whose root passes
-/// `roots`.
-pub(crate) fn compile_observed_sized(
-    ast: ast::Block,
+/// `roots`. `names`: the parse's list of names, which the tree's names
+/// number if they are [`ast::NameId`]s.
+pub(crate) fn compile_observed_sized<T: TreeName>(
+    ast: ast::Block<T>,
+    tree_names: &[Arc<str>],
     counts: Counts,
     roots: Roots,
-    seen: &mut dyn FnMut(&ast::Reference),
+    seen: Observer<'_>,
 ) -> Program {
     let names = counts.names;
+    let ids = if T::IDS { tree_names.len() } else { 0 };
     let mut ns = TemplateNamespace {
         names: Names::new(names),
         loop_counters: false,
         strings: Vec::with_capacity(counts.strings),
-        by_address: ByAddress::with_room(names),
+        by_address: ByAddress::with_room(if T::IDS { 0 } else { names }),
+        by_id: vec![NO_SLOT; ids],
     };
     let mut macros = HashMap::default();
     let mut c = Compiler {
         ns: &mut ns,
+        tree_names,
         seen,
         roots,
         watched: Vec::with_capacity(FIXED.len() + names),
@@ -590,6 +688,7 @@ pub(crate) fn compile_observed_sized(
 pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
     let mut c = Compiler {
         ns,
+        tree_names: &[],
         seen: &mut |_| {},
         roots: |_| false,
         watched: Vec::new(),
@@ -606,7 +705,10 @@ pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
 /// One compilation: where names and constants go, and who watches.
 struct Compiler<'c, N: Namespace + ?Sized> {
     ns: &'c mut N,
-    seen: &'c mut dyn FnMut(&ast::Reference),
+    /// The parse's list of names, which the tree's names number if they
+    /// are [`ast::NameId`]s.
+    tree_names: &'c [Arc<str>],
+    seen: Observer<'c>,
     /// Which roots `seen` watches, and by slot what it answered
     /// ([`Watched`]): a reference costs `seen` a call only when it matters.
     roots: Roots,
@@ -640,7 +742,18 @@ const STATEMENT_UNITS: u32 = 2;
 const FOREACH_UNITS: u32 = 2;
 
 impl<N: Namespace + ?Sized> Compiler<'_, N> {
-    fn block(&mut self, b: ast::Block) -> Block {
+    /// The slot of a name of the tree.
+    #[inline(always)]
+    fn slot_of<T: TreeName>(&mut self, name: &T) -> Slot {
+        let names = self.tree_names;
+        match (name.resolve(names), name.id()) {
+            (Some(s), Some(id)) => self.ns.id_slot(id, s),
+            (Some(s), None) => self.ns.shared_slot(s),
+            (None, _) => self.ns.slot(""),
+        }
+    }
+
+    fn block<T: TreeName>(&mut self, b: ast::Block<T>) -> Block {
         self.depth += STATEMENT_UNITS;
         self.max = self.max.max(self.depth);
         let mut block = Vec::with_capacity(b.len());
@@ -652,7 +765,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     /// Compiles a body entered from elsewhere (a `#macro`'s or `#define`'s),
     /// and gives its own height; `in_place`: it is also rendered where it is
     /// written (a `#define`).
-    fn body(&mut self, b: ast::Block, in_place: bool) -> (Block, u32) {
+    fn body<T: TreeName>(&mut self, b: ast::Block<T>, in_place: bool) -> (Block, u32) {
         let (depth, max) = (self.depth, self.max);
         self.depth = 0;
         self.max = 0;
@@ -667,31 +780,36 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         (block, height)
     }
 
-    fn register_macro(&mut self, name: Arc<str>, params: Box<[Arc<str>]>, body: ast::Block) {
+    fn register_macro<T: TreeName>(&mut self, name: T, params: Box<[T]>, body: ast::Block<T>) {
+        let names = self.tree_names;
         if !self.registering
             || self
                 .macros
                 .as_ref()
-                .map_or(true, |m| m.contains_key(&*name))
+                .map_or(true, |m| m.contains_key(name.text(names)))
         {
             return;
         }
         self.registering = false;
-        let slots = params.iter().map(|p| self.ns.shared_slot(p)).collect();
+        let slots = params.iter().map(|p| self.slot_of(p)).collect();
         let (body, height) = self.body(body, false);
         let def = MacroDef {
             params: slots,
-            param_names: params.into_vec(),
+            param_names: params
+                .into_vec()
+                .into_iter()
+                .map(|p| p.into_shared(names))
+                .collect(),
             body,
             height,
         };
         self.registering = true;
         if let Some(m) = self.macros.as_mut() {
-            m.insert(name, Arc::new(def));
+            m.insert(name.into_shared(names), Arc::new(def));
         }
     }
 
-    fn node(&mut self, n: ast::Node) -> Node {
+    fn node<T: TreeName>(&mut self, n: ast::Node<T>) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(span, text),
             ast::Node::Ref(mut r) => Node::Ref(self.reference(&mut r)),
@@ -732,7 +850,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 body,
                 ..
             } => {
-                let var = self.ns.shared_slot(&var);
+                let var = self.slot_of(&var);
                 let iterable = self.expr(*iterable);
                 self.depth += FOREACH_UNITS;
                 let body = self.block(body);
@@ -759,11 +877,11 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             }
             ast::Node::MacroCall { span, name, args } => Node::MacroCall {
                 span,
-                name,
+                name: name.into_shared(self.tree_names),
                 args: self.exprs(args),
             },
             ast::Node::Define { span, name, body } => {
-                let slot = self.ns.shared_slot(&name);
+                let slot = self.slot_of(&name);
                 let (body, height) = self.body(body, false);
                 Node::Define {
                     span,
@@ -783,25 +901,25 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         }
     }
 
-    fn exprs(&mut self, es: Vec<ast::Expr>) -> Vec<Expr> {
+    fn exprs<T: TreeName>(&mut self, es: Vec<ast::Expr<T>>) -> Vec<Expr> {
         let mut out = Vec::with_capacity(es.len());
         out.extend(es.into_iter().map(|e| self.expr(e)));
         out
     }
 
     #[inline]
-    fn boxed_reference(&mut self, mut r: Box<ast::Reference>) -> Box<Ref> {
+    fn boxed_reference<T: TreeName>(&mut self, mut r: Box<ast::Reference<T>>) -> Box<Ref> {
         Box::new(self.reference(&mut r))
     }
 
     /// Compiles the reference in the syntax tree's box, taking its parts out
     /// in place (moving the reference out whole copies it twice).
     #[inline]
-    fn reference(&mut self, r: &mut ast::Reference) -> Ref {
-        let root = self.ns.shared_slot(&r.root);
+    fn reference<T: TreeName>(&mut self, r: &mut ast::Reference<T>) -> Ref {
+        let root = self.slot_of(&r.root);
         match self.watched.get(root as usize) {
             Some(Watched::No) => {}
-            Some(Watched::Yes) => (self.seen)(r),
+            Some(Watched::Yes) => (self.seen)(&Seen::of(r, self.tree_names)),
             _ => self.watch(root, r),
         }
         // Most references have one part or none: one is popped and made
@@ -827,8 +945,8 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     /// Asks the observer's filter about the root of `r` (slot `root`) the
     /// first time, and shows `r` if it is watched.
     #[inline(never)]
-    fn watch(&mut self, root: Slot, r: &ast::Reference) {
-        let w = if (self.roots)(&r.root) {
+    fn watch<T: TreeName>(&mut self, root: Slot, r: &ast::Reference<T>) {
+        let w = if (self.roots)(r.root.text(self.tree_names)) {
             Watched::Yes
         } else {
             Watched::No
@@ -841,15 +959,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             *e = w;
         }
         if w == Watched::Yes {
-            (self.seen)(r);
+            (self.seen)(&Seen::of(r, self.tree_names));
         }
     }
 
     #[inline]
-    fn part(&mut self, p: ast::RefPart) -> Part {
+    fn part<T: TreeName>(&mut self, p: ast::RefPart<T>) -> Part {
         match p {
-            ast::RefPart::Property(span, name) => Part::Property(span, name),
+            ast::RefPart::Property(span, name) => {
+                Part::Property(span, name.into_shared(self.tree_names))
+            }
             ast::RefPart::Method(span, name, args) => {
+                let name = name.into_shared(self.tree_names);
                 // Of the length of its capacity: boxed without a copy.
                 Part::Method(span, name, self.exprs(args).into_boxed_slice())
             }
@@ -857,7 +978,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         }
     }
 
-    fn expr(&mut self, e: ast::Expr) -> Expr {
+    fn expr<T: TreeName>(&mut self, e: ast::Expr<T>) -> Expr {
         self.depth += 1;
         self.max = self.max.max(self.depth);
         let x = self.expr_inner(e);
@@ -865,8 +986,8 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         x
     }
 
-    fn expr_inner(&mut self, e: ast::Expr) -> Expr {
-        let bx = |c: &mut Self, e: Box<ast::Expr>| Box::new(c.expr(*e));
+    fn expr_inner<T: TreeName>(&mut self, e: ast::Expr<T>) -> Expr {
+        let bx = |c: &mut Self, e: Box<ast::Expr<T>>| Box::new(c.expr(*e));
         match e {
             ast::Expr::Ref(r) => Expr::Ref(self.boxed_reference(r)),
             ast::Expr::Str {
@@ -979,6 +1100,48 @@ mod tests {
         assert_eq!(seen, ["a", "b", "c", "d", "e", "f", "h"]);
         assert!(!p.evaluates);
         assert!(compile(crate::syntax::parse("#evaluate('x')").expect("parses")).evaluates);
+    }
+
+    /// Everything a compiled program holds, as text (macros in name order).
+    fn shown(p: &Program) -> String {
+        let mut macros: Vec<_> = p.macros.iter().collect();
+        macros.sort_by(|a, b| a.0.cmp(b.0));
+        let names: Vec<_> = (0..p.names.len() as Slot)
+            .map(|s| p.names.name(s))
+            .collect();
+        format!(
+            "{:?}\n{}\n{names:?}\n{:?}\n{macros:?}\n{} {}",
+            p.body, p.height, p.strings, p.evaluates, p.loop_counters
+        )
+    }
+
+    #[test]
+    fn names_as_numbers_compile_as_shared_names_do() {
+        use crate::syntax::ast::NameId;
+        use crate::syntax::parser::{parse_counting, parse_named};
+        for src in [
+            "$a $b.c $a.d($e, 'x', \"$f.g\")[$h] ${i}.j $!k \\$l",
+            "#set($a = {'k': $b.c}) #set($a.b = [1..$n]) $a",
+            "#foreach($i in $list)$velocityCount $foreach.hasNext #if($i.x)#break#end#end",
+            "#macro(m $p $q)$p.r $q#end #m($s 't') #define($d)$p $u#end $d",
+            "#if($x.hasNext)y#elseif(!$z)w#else$v#end #evaluate($e) #stop",
+            "$input.params('a') $context.requestId $input.json('$.x') $util.urlEncode($s)",
+            "#macro(m)a#end#macro(m)b#end#m()#m",
+        ] {
+            let source: Arc<str> = Arc::from(src);
+            let (tree, counts) = parse_counting(&source, 0).expect("parses");
+            let mut seen_shared = Vec::new();
+            let shared = compile_observed_sized(tree, &[], counts, |_| true, &mut |r| {
+                seen_shared.push(format!("{r:?}"))
+            });
+            let p = parse_named::<NameId>(&source, 0).expect("parses");
+            let mut seen_ids = Vec::new();
+            let ids = compile_observed_sized(p.tree, &p.names, p.counts, |_| true, &mut |r| {
+                seen_ids.push(format!("{r:?}"))
+            });
+            assert_eq!(shown(&ids), shown(&shared), "{src}");
+            assert_eq!(seen_ids, seen_shared, "{src}");
+        }
     }
 
     #[test]

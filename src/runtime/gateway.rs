@@ -9,10 +9,9 @@ use super::context::{build_context, stage_variables, ContextKey, ContextKeys};
 use super::input::{Input, Params, PathCache, Util};
 use super::jsonpath::JsonPath;
 use super::request::{EventError, Request};
-use crate::eval::compile::Slot;
+use crate::eval::compile::{Seen, SeenPart, Slot};
 use crate::eval::render::OutputPiece;
 use crate::eval::value::Value;
-use crate::syntax::ast::{Expr, RefPart};
 use crate::{Limits, ParseError, RenderError, RenderOptions, Template};
 
 /// Options of a gateway render.
@@ -160,30 +159,20 @@ impl Plan {
     };
 
     /// Notes what reference `r` needs.
-    fn see(&mut self, r: &crate::syntax::ast::Reference) {
-        match &*r.root {
+    fn see(&mut self, r: &Seen<'_>) {
+        match r.root {
             "input" => {
                 self.input = true;
-                let plain = match r.parts.first() {
-                    Some(RefPart::Method(_, name, args)) if &**name == "params" => {
-                        match args.as_slice() {
-                            [Expr::Str {
-                                value,
-                                interpolated: None,
-                                ..
-                            }] => {
-                                if !self.param_names.iter().any(|n| **n == **value) {
-                                    self.param_names.push(Box::from(&**value));
-                                }
-                                true
-                            }
-                            _ => false,
+                let plain = match r.parts[0] {
+                    Some(SeenPart::Method("params", Some(value))) => {
+                        if !self.param_names.iter().any(|n| &**n == value) {
+                            self.param_names.push(Box::from(value));
                         }
+                        true
                     }
-                    Some(RefPart::Method(_, name, _)) => {
-                        matches!(&**name, "json" | "path" | "getBody")
-                    }
-                    Some(RefPart::Property(_, name)) => &**name == "body",
+                    Some(SeenPart::Method("params", None)) => false,
+                    Some(SeenPart::Method(name, _)) => matches!(name, "json" | "path" | "getBody"),
+                    Some(SeenPart::Property(name)) => name == "body",
                     _ => false,
                 };
                 self.params |= !plain;
@@ -191,15 +180,15 @@ impl Plan {
             "util" => self.util = true,
             "context" => {
                 self.context = true;
-                let Some(RefPart::Property(_, name)) = r.parts.first() else {
+                let Some(SeenPart::Property(name)) = r.parts[0] else {
                     self.context_whole = true;
                     return;
                 };
-                let i = match self.context_keys.iter().position(|k| *k.name == **name) {
+                let i = match self.context_keys.iter().position(|k| &*k.name == name) {
                     Some(i) => i,
                     None => {
                         self.context_keys.push(ContextKey {
-                            name: Box::from(&**name),
+                            name: Box::from(name),
                             sub: Some(Vec::new()),
                         });
                         self.context_keys.len() - 1
@@ -208,11 +197,11 @@ impl Plan {
                 let Some(key) = self.context_keys.get_mut(i) else {
                     return;
                 };
-                match (r.parts.get(1), &mut key.sub) {
+                match (r.parts[1], &mut key.sub) {
                     (_, None) => {}
-                    (Some(RefPart::Property(_, sub)), Some(subs)) => {
-                        if !subs.iter().any(|s| **s == **sub) {
-                            subs.push(Box::from(&**sub));
+                    (Some(SeenPart::Property(sub)), Some(subs)) => {
+                        if !subs.iter().any(|s| &**s == sub) {
+                            subs.push(Box::from(sub));
                         }
                     }
                     // Read as a whole (printed, iterated, passed on, its methods called).
@@ -402,22 +391,9 @@ fn limit_error(e: crate::eval::budget::Exceeded) -> GatewayError {
 }
 
 /// The path of `$input.json('…')` / `$input.path('…')` when written as a plain literal.
-pub(crate) fn literal_path(r: &crate::syntax::ast::Reference) -> Option<&str> {
-    if &*r.root != "input" {
-        return None;
-    }
-    let Some(RefPart::Method(_, name, args)) = r.parts.first() else {
-        return None;
-    };
-    if !matches!(&**name, "json" | "path") {
-        return None;
-    }
-    match args.as_slice() {
-        [Expr::Str {
-            value,
-            interpolated: None,
-            ..
-        }] => Some(value),
+pub(crate) fn literal_path<'r>(r: &Seen<'r>) -> Option<&'r str> {
+    match (r.root, r.parts[0]) {
+        ("input", Some(SeenPart::Method("json" | "path", path))) => path,
         _ => None,
     }
 }

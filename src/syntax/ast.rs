@@ -4,78 +4,156 @@
 //! by the parser: a [`Node::Text`] holds exactly the bytes the engine writes.
 //!
 //! Names are shared strings (`Arc<str>`): the parser makes one per distinct
-//! name, and the compiled program shares them instead of copying. Texts are
-//! ranges of a shared string ([`Text`]), most of them of the template's source.
+//! name, and the compiled program shares them instead of copying. A tree
+//! parsed only to be compiled holds numbers instead (see `TreeName`). Texts
+//! are ranges of a shared string ([`Text`]), most of them of the template's
+//! source.
 
 use std::sync::Arc;
 
+use super::intern::Interner;
 use super::span::Span;
 use num_bigint::BigInt;
 
+/// How a syntax tree holds its names. The trees the linter and the public
+/// API read hold shared strings (`Arc<str>`, the default of every type
+/// here); a template parsed only to be compiled holds numbers into the
+/// parse's list of names ([`NameId`]), which the parser hands out without
+/// changing a shared count (one per name written, twice over: made, then
+/// dropped by the compilation).
+pub(crate) trait TreeName: Clone + std::fmt::Debug + PartialEq {
+    /// Whether the names are numbers ([`TreeName::id`] gives one).
+    const IDS: bool;
+    /// The name `name`, from the parse's table of names.
+    fn make(names: &mut Interner, name: &str) -> Self;
+    /// Its shared string, given the parse's list of names.
+    fn resolve<'t>(&'t self, names: &'t [Arc<str>]) -> Option<&'t Arc<str>>;
+    /// Its number in the parse's list of names, if it is one.
+    fn id(&self) -> Option<u32>;
+    /// Its shared string, given the parse's list of names (the empty name
+    /// for a number the list does not have, which a parse never makes).
+    fn into_shared(self, names: &[Arc<str>]) -> Arc<str>;
+
+    /// Its text, given the parse's list of names.
+    fn text<'t>(&'t self, names: &'t [Arc<str>]) -> &'t str {
+        self.resolve(names).map_or("", |s| s)
+    }
+}
+
+impl TreeName for Arc<str> {
+    const IDS: bool = false;
+
+    #[inline(always)]
+    fn make(names: &mut Interner, name: &str) -> Self {
+        names.intern(name)
+    }
+
+    #[inline(always)]
+    fn resolve<'t>(&'t self, _: &'t [Arc<str>]) -> Option<&'t Arc<str>> {
+        Some(self)
+    }
+
+    #[inline(always)]
+    fn id(&self) -> Option<u32> {
+        None
+    }
+
+    #[inline(always)]
+    fn into_shared(self, _: &[Arc<str>]) -> Arc<str> {
+        self
+    }
+}
+
+/// A name as its number in the parse's list of names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NameId(u32);
+
+impl TreeName for NameId {
+    const IDS: bool = true;
+
+    #[inline(always)]
+    fn make(names: &mut Interner, name: &str) -> Self {
+        NameId(names.id(name))
+    }
+
+    #[inline(always)]
+    fn resolve<'t>(&'t self, names: &'t [Arc<str>]) -> Option<&'t Arc<str>> {
+        names.get(self.0 as usize)
+    }
+
+    #[inline(always)]
+    fn id(&self) -> Option<u32> {
+        Some(self.0)
+    }
+
+    fn into_shared(self, names: &[Arc<str>]) -> Arc<str> {
+        match names.get(self.0 as usize) {
+            Some(s) => s.clone(),
+            None => Arc::from(""),
+        }
+    }
+}
+
 /// A sequence of nodes rendered one after the other.
-pub type Block = Vec<Node>;
+pub type Block<N = Arc<str>> = Vec<Node<N>>;
 
 /// The chain of a reference: most have one part or none, kept inline.
-pub type Parts = smallvec::SmallVec<[RefPart; 1]>;
+pub type Parts<N = Arc<str>> = smallvec::SmallVec<[RefPart<N>; 1]>;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
+pub enum Node<N = Arc<str>> {
     /// Literal output (escapes such as `\#` already resolved where 1.7 resolves them).
     Text(Span, Text),
     /// `$a`, `$!a`, `${a.b()}` … written into the output.
-    Ref(Box<Reference>),
+    Ref(Box<Reference<N>>),
     /// `#set($target = value)`.
     Set {
         span: Span,
-        target: Box<Reference>,
-        value: Expr,
+        target: Box<Reference<N>>,
+        value: Expr<N>,
     },
     /// `#if(c) … #elseif(c) … #else … #end`.
     If {
         span: Span,
-        branches: Vec<(Expr, Block)>,
-        otherwise: Option<Block>,
+        branches: Vec<(Expr<N>, Block<N>)>,
+        otherwise: Option<Block<N>>,
     },
     /// `#foreach($var in iterable) … #end`.
     Foreach {
         span: Span,
-        var: Arc<str>,
+        var: N,
         var_span: Span,
         /// Boxed: it would make every node bigger.
-        iterable: Box<Expr>,
-        body: Block,
+        iterable: Box<Expr<N>>,
+        body: Block<N>,
     },
     /// `#break`, or `#break($scope)` naming the loop to leave (`$foreach.parent`).
-    Break(Span, Option<Box<Expr>>),
+    Break(Span, Option<Box<Expr<N>>>),
     /// `#stop`.
     Stop(Span),
     /// `#macro(name $p1 $p2) … #end`. `span` covers the whole definition, body included.
     Macro {
         span: Span,
-        name: Arc<str>,
-        params: Box<[Arc<str>]>,
-        body: Block,
+        name: N,
+        params: Box<[N]>,
+        body: Block<N>,
     },
     /// `#name(args…)` or `#name` for a name that is no built-in directive.
     /// `span` covers the call as written (the text printed when nothing is called).
     MacroCall {
         span: Span,
-        name: Arc<str>,
-        args: Vec<Expr>,
+        name: N,
+        args: Vec<Expr<N>>,
     },
     /// `#define($name) … #end`.
-    Define {
-        span: Span,
-        name: Arc<str>,
-        body: Block,
-    },
+    Define { span: Span, name: N, body: Block<N> },
     /// `#evaluate(expr)`. `span` covers the directive as written.
-    Evaluate { span: Span, arg: Expr },
+    Evaluate { span: Span, arg: Expr<N> },
     /// `#include(…)` / `#parse(…)`: parsed, refused at render time.
     Include {
         span: Span,
         kind: IncludeKind,
-        args: Vec<Expr>,
+        args: Vec<Expr<N>>,
     },
 }
 
@@ -185,13 +263,13 @@ impl std::fmt::Debug for Text {
 
 /// A reference: `$root` followed by any chain of `.prop`, `.method(args)`, `[index]`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reference {
+pub struct Reference<N = Arc<str>> {
     /// The whole reference as written, from the first backslash (if any) to the last char.
     pub span: Span,
     /// The identifier after `$`, `$!`, `${`, `$!{`.
-    pub root: Arc<str>,
+    pub root: N,
     pub root_span: Span,
-    pub parts: Parts,
+    pub parts: Parts<N>,
     /// `$!a` / `$!{a}`: a null value renders as empty text.
     pub silent: bool,
     /// `${a}` / `$!{a}`.
@@ -203,16 +281,16 @@ pub struct Reference {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum RefPart {
+pub enum RefPart<N = Arc<str>> {
     /// `.name` — getter, `get("name")` on maps, or `isName` for booleans.
-    Property(Span, Arc<str>),
+    Property(Span, N),
     /// `.name(args…)`.
-    Method(Span, Arc<str>, Vec<Expr>),
+    Method(Span, N, Vec<Expr<N>>),
     /// `[expr]`.
-    Index(Span, Expr),
+    Index(Span, Expr<N>),
 }
 
-impl RefPart {
+impl<N> RefPart<N> {
     pub fn span(&self) -> Span {
         match self {
             RefPart::Property(s, _) | RefPart::Method(s, _, _) | RefPart::Index(s, _) => *s,
@@ -229,8 +307,8 @@ pub enum IntLit {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
-    Ref(Box<Reference>),
+pub enum Expr<N = Arc<str>> {
+    Ref(Box<Reference<N>>),
     /// A string literal. `interpolated` is `Some` for a double-quoted string
     /// containing `$` or `#`: its body parsed as a template (rendered at evaluation).
     /// `value` is a range of the source when the body needs no processing.
@@ -238,21 +316,21 @@ pub enum Expr {
         span: Span,
         value: Text,
         /// Boxed: it would make every expression bigger.
-        interpolated: Option<Box<Block>>,
+        interpolated: Option<Box<Block<N>>>,
     },
     Int(Span, IntLit),
     Float(Span, f64),
     Bool(Span, bool),
     /// `[a, b, c]`.
-    List(Span, Vec<Expr>),
+    List(Span, Vec<Expr<N>>),
     /// `[from..to]`.
-    Range(Span, Box<Expr>, Box<Expr>),
+    Range(Span, Box<Expr<N>>, Box<Expr<N>>),
     /// `{k: v, …}`.
-    Map(Span, Vec<(Expr, Expr)>),
-    Unary(Span, UnaryOp, Box<Expr>),
-    Binary(Span, BinOp, Box<Expr>, Box<Expr>),
+    Map(Span, Vec<(Expr<N>, Expr<N>)>),
+    Unary(Span, UnaryOp, Box<Expr<N>>),
+    Binary(Span, BinOp, Box<Expr<N>>, Box<Expr<N>>),
     /// `( expr )` kept so that truthiness of literals stays as 1.7 has it.
-    Paren(Span, Box<Expr>),
+    Paren(Span, Box<Expr<N>>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,7 +355,7 @@ pub enum BinOp {
     Or,
 }
 
-impl Expr {
+impl<N> Expr<N> {
     pub fn span(&self) -> Span {
         match self {
             Expr::Ref(r) => r.span,
@@ -295,7 +373,7 @@ impl Expr {
     }
 }
 
-impl Node {
+impl<N> Node<N> {
     pub fn span(&self) -> Span {
         match self {
             Node::Text(s, _) | Node::Break(s, _) | Node::Stop(s) => *s,

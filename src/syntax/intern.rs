@@ -13,9 +13,12 @@ use std::sync::Arc;
 /// Names and their shared strings.
 pub(crate) struct Interner {
     seed: u64,
-    /// A power of two long, at most half full; each entry: hash and name.
-    table: Vec<Option<(u64, Arc<str>)>>,
+    /// A power of two long, at most half full; each entry: hash, name and
+    /// the name's number.
+    table: Vec<Option<(u64, Arc<str>, u32)>>,
     len: usize,
+    /// The names by number, in the order they were first met.
+    list: Vec<Arc<str>>,
 }
 
 const INITIAL: usize = 256;
@@ -29,6 +32,7 @@ impl Default for Interner {
             seed: std::collections::hash_map::RandomState::new().hash_one(0x6e61_6d65_u64),
             table: Vec::new(),
             len: 0,
+            list: Vec::new(),
         }
     }
 }
@@ -110,11 +114,43 @@ impl Interner {
         self.len
     }
 
-    /// The shared string of `name`, made if new. Inlined where the parser
-    /// names things: most names are there already, and finding one costs
-    /// less than a call; making one is out of line.
+    /// The shared string of `name`, made if new.
     #[inline(always)]
     pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
+        let at = self.find(name);
+        match self.table.get(at) {
+            Some(Some((_, s, _))) => s.clone(),
+            _ => Arc::from(name),
+        }
+    }
+
+    /// The number of `name` (names are numbered from 0 in the order they are
+    /// first met; [`Interner::names`] lists them), made if new. Nothing is
+    /// shared, so nothing is counted.
+    #[inline(always)]
+    pub(crate) fn id(&mut self, name: &str) -> u32 {
+        let at = self.find(name);
+        match self.table.get(at) {
+            Some(Some((_, _, id))) => *id,
+            _ => 0,
+        }
+    }
+
+    /// The names by number.
+    pub(crate) fn names(&self) -> &[Arc<str>] {
+        &self.list
+    }
+
+    /// The names by number, the table dropped.
+    pub(crate) fn into_names(self) -> Vec<Arc<str>> {
+        self.list
+    }
+
+    /// The entry of `name`, made if new. Inlined where the parser names
+    /// things: most names are there already, and finding one costs less
+    /// than a call; making one is out of line.
+    #[inline(always)]
+    fn find(&mut self, name: &str) -> usize {
         let (h, name_ends) = self.hash(name);
         let bytes = name.as_bytes();
         // Whether an entry's string is `name` (a short one is compared by
@@ -133,7 +169,7 @@ impl Interner {
         // The table is at most half full: an empty entry comes before the end of a round.
         for _ in 0..self.table.len() {
             match self.table.get(i) {
-                Some(Some((eh, s))) if *eh == h && is_name(s.as_bytes()) => return s.clone(),
+                Some(Some((eh, s, _))) if *eh == h && is_name(s.as_bytes()) => return i,
                 Some(Some(_)) => i = (i + 1) & mask,
                 _ => break,
             }
@@ -141,11 +177,11 @@ impl Interner {
         self.insert(h, i, name)
     }
 
-    /// Makes the shared string of `name` (hashed `h`), which is not in the
-    /// table, in the empty entry `at` that the search ended on (unless the
-    /// table grows first).
+    /// Makes the entry of `name` (hashed `h`), which is not in the table, in
+    /// the empty entry `at` that the search ended on (unless the table grows
+    /// first); gives where it is.
     #[inline(never)]
-    fn insert(&mut self, h: u64, at: usize, name: &str) -> Arc<str> {
+    fn insert(&mut self, h: u64, at: usize, name: &str) -> usize {
         let mut i = at;
         let grown = self.len * 2 >= self.table.len();
         if grown {
@@ -164,10 +200,12 @@ impl Interner {
         }
         let s: Arc<str> = Arc::from(name);
         if let Some(e) = self.table.get_mut(i) {
-            *e = Some((h, s.clone()));
+            // At most one name per byte of the text parsed: fewer than 2^32.
+            *e = Some((h, s.clone(), self.list.len() as u32));
+            self.list.push(s);
             self.len += 1;
         }
-        s
+        i
     }
 
     /// Makes room for about `n` names before the table grows (a parser
@@ -187,12 +225,12 @@ impl Interner {
         let size = (self.table.len() * 2).max(INITIAL);
         let old = std::mem::replace(&mut self.table, vec![None; size]);
         let mask = size - 1;
-        for (h, s) in old.into_iter().flatten() {
+        for (h, s, id) in old.into_iter().flatten() {
             let mut i = (h >> 32) as usize & mask;
             for _ in 0..size {
                 match self.table.get_mut(i) {
                     Some(e @ None) => {
-                        *e = Some((h, s));
+                        *e = Some((h, s, id));
                         break;
                     }
                     _ => i = (i + 1) & mask,
@@ -220,6 +258,13 @@ mod tests {
             assert!(Arc::ptr_eq(f, &again), "{n} made twice");
         }
         assert_eq!(t.len, names.len());
+        // Numbered in the order first met, the same name the same number.
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(t.id(n), i as u32, "{n}");
+            assert!(Arc::ptr_eq(&t.names()[i], &first[i]));
+        }
+        assert_eq!(t.id("new"), names.len() as u32);
+        assert_eq!(t.into_names().len(), names.len() + 1);
     }
 
     #[test]

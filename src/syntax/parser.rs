@@ -44,7 +44,8 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 
 use super::ast::{
-    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, Text, UnaryOp,
+    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, Text, TreeName,
+    UnaryOp,
 };
 use super::error::ParseError;
 use super::intern::Interner;
@@ -82,8 +83,26 @@ pub(crate) fn parse_counting(
     source: &Arc<str>,
     nested: usize,
 ) -> Result<(Block, Counts), ParseError> {
+    parse_named::<Arc<str>>(source, nested).map(|p| (p.tree, p.counts))
+}
+
+/// A tree whose names are of the form `N`, as [`parse_named`] gives it.
+pub(crate) struct Parsed<N> {
+    pub tree: Block<N>,
+    pub counts: Counts,
+    /// The parse's list of names (which [`NameId`](super::ast::NameId)s number).
+    pub names: Vec<Arc<str>>,
+}
+
+/// [`parse_counting`] into a tree whose names are of the form `N`; also
+/// gives the parse's list of names.
+pub(crate) fn parse_named<N: TreeName>(
+    source: &Arc<str>,
+    nested: usize,
+) -> Result<Parsed<N>, ParseError> {
     let mut macros = HashSet::new();
-    let mut p = Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
+    let mut p: Parser<'_, '_, N> =
+        Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
     // About one distinct name per this many bytes of a long template.
     p.scratch.names.reserve(source.len() / 160);
     // The token window and the stack of nodes at the sizes a long template
@@ -95,13 +114,18 @@ pub(crate) fn parse_counting(
         .nodes
         .reserve((source.len() / 2).min(2 * SPILL_AT));
     match p.template() {
-        Ok(block) => Ok((
-            block,
-            Counts {
+        Ok(block) => {
+            let counts = Counts {
                 names: p.scratch.names.len(),
                 strings: p.scratch.strings,
-            },
-        )),
+            };
+            let names = std::mem::take(&mut p.scratch.names).into_names();
+            Ok(Parsed {
+                tree: block,
+                counts,
+                names,
+            })
+        }
         Err(e) => Err(ParseError::new(source, e.span, e.message)),
     }
 }
@@ -138,16 +162,16 @@ fn builtin_directive(name: &str) -> Option<bool> {
 }
 
 /// A directive's arguments (most directives have at most three).
-type Args<'a> = smallvec::SmallVec<[Arg<'a>; 3]>;
+type Args<'a, N> = smallvec::SmallVec<[Arg<'a, N>; 3]>;
 
 /// A directive argument (`DirectiveArg`): an expression or a bare word (as
 /// written in the text: most words are `in` and are dropped unread).
-enum Arg<'a> {
-    Expr(Expr),
+enum Arg<'a, N> {
+    Expr(Expr<N>),
     Word(Span, &'a str),
 }
 
-impl Arg<'_> {
+impl<N> Arg<'_, N> {
     fn span(&self) -> Span {
         match self {
             Arg::Expr(e) => e.span(),
@@ -156,7 +180,7 @@ impl Arg<'_> {
     }
 }
 
-struct Parser<'a, 'm> {
+struct Parser<'a, 'm, N> {
     /// The template source (errors are reported against it).
     src: &'a str,
     /// The text being lexed: `src`, or an interpolated string's body.
@@ -183,11 +207,11 @@ struct Parser<'a, 'm> {
     /// trimmed: only then can one be under way or the memos hold anything.
     memo_live: bool,
     /// Where lists are built (shared with the parsers of interpolated strings).
-    scratch: Scratch,
+    scratch: Scratch<N>,
     /// `Reference()` results of speculative parses by first token number:
     /// the parse that follows reuses them, and nested lists would otherwise
     /// make the lookahead exponential.
-    ref_memo: HashMap<usize, (RefOrText, usize)>,
+    ref_memo: HashMap<usize, (RefOrText<N>, usize)>,
     /// `Reference()` failures of speculative parses by first token number and
     /// depth (what the result depends on): without them, nested lists whose
     /// references fail make the lookahead exponential.
@@ -292,14 +316,14 @@ fn starts_directive_arg(k: K) -> bool {
     kind_is(k, PARAMETER_START | WORD)
 }
 
-impl<'a, 'm> Parser<'a, 'm> {
+impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     fn new(
         src: &'a str,
         buf: &'a Arc<str>,
         map: Option<Vec<u32>>,
         macros: &'m mut HashSet<String>,
         depth: usize,
-    ) -> Parser<'a, 'm> {
+    ) -> Parser<'a, 'm, N> {
         let text: &'a str = buf;
         Parser {
             src,
@@ -324,8 +348,8 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// A name of the tree: one shared string per distinct name.
     #[inline(always)]
-    fn name(&mut self, name: &str) -> Arc<str> {
-        self.scratch.names.intern(name)
+    fn name(&mut self, name: &str) -> N {
+        N::make(&mut self.scratch.names, name)
     }
 
     /// Absolute source offset of a `text` offset.
@@ -529,7 +553,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- statements -------------------------------------------------------
 
-    fn template(&mut self) -> PResult<Block> {
+    fn template(&mut self) -> PResult<Block<N>> {
         let block = self.statements()?;
         let t = self.peek_tok(0)?;
         if t.kind != K::Eof {
@@ -544,7 +568,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `( Statement() )*`
-    fn statements(&mut self) -> PResult<Block> {
+    fn statements(&mut self) -> PResult<Block<N>> {
         let mut out = self.scratch.open(self.buf);
         out.from = self.peek_tok(0)?.at();
         // Every statement consumes at least one token.
@@ -579,7 +603,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(self.scratch.finish(out))
     }
 
-    fn statement(&mut self, out: &mut Out<'a>) -> PResult<()> {
+    fn statement(&mut self, out: &mut Out<'a, N>) -> PResult<()> {
         let t = self.peek_tok(0)?;
         self.enter_by(t.at(), STATEMENT_COST)?;
         let r = self.statement_inner(&t, out);
@@ -587,7 +611,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         r
     }
 
-    fn statement_inner(&mut self, t: &Token, out: &mut Out<'a>) -> PResult<()> {
+    fn statement_inner(&mut self, t: &Token, out: &mut Out<'a, N>) -> PResult<()> {
         if t.kind == K::If {
             let n = self.if_statement()?;
             self.scratch.push(out, n);
@@ -661,7 +685,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `Escape()`: a run of `\\` pairs. Before a directive each pair prints
     /// one backslash, elsewhere two.
-    fn escape(&mut self, out: &mut Out<'a>) -> PResult<()> {
+    fn escape(&mut self, out: &mut Out<'a, N>) -> PResult<()> {
         let first = self.bump()?;
         let mut count = 1usize;
         let mut end = first.to();
@@ -681,7 +705,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `SetDirective()`
-    fn set_directive(&mut self) -> PResult<Node> {
+    fn set_directive(&mut self) -> PResult<Node<N>> {
         let set = self.bump()?;
         let hash = byte_at(self.image(&set), b'#').unwrap_or(0);
         let start = set.at() + hash;
@@ -715,7 +739,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                     };
                     let mut cs = first.chars();
                     cs.next();
-                    if *r.root != *cs.as_str() {
+                    if r.root.text(self.scratch.names.names()) != cs.as_str() {
                         r.root = self.name(cs.as_str());
                     }
                 }
@@ -731,7 +755,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `IfStatement()`
-    fn if_statement(&mut self) -> PResult<Node> {
+    fn if_statement(&mut self) -> PResult<Node<N>> {
         let if_tok = self.bump()?;
         let start = if_tok.at()
             + self
@@ -769,7 +793,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `[<WHITESPACE>] <LPAREN> Expression() <RPAREN>` after `#if` / `#elseif`.
-    fn condition(&mut self, what: &str) -> PResult<Expr> {
+    fn condition(&mut self, what: &str) -> PResult<Expr<N>> {
         self.skip_ws()?;
         self.expect_with(K::LParen, || format!("'(' after {what}"))?;
         let e = self.expression()?;
@@ -778,7 +802,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `Directive()`: built-in directives and macro calls.
-    fn directive(&mut self, out: &mut Out<'a>) -> PResult<()> {
+    fn directive(&mut self, out: &mut Out<'a, N>) -> PResult<()> {
         let word = self.bump()?;
         let img = self.image(&word);
         let name: &str = if word.kind == K::BracketedWord {
@@ -915,7 +939,7 @@ impl<'a, 'm> Parser<'a, 'm> {
                         "#define needs exactly one argument: the reference to define",
                     ));
                 }
-                let dname: Arc<str> = match args.into_iter().next() {
+                let dname: N = match args.into_iter().next() {
                     Some(Arg::Expr(Expr::Ref(r))) => r.root,
                     Some(a) => {
                         let s = a.span().text(self.src);
@@ -954,8 +978,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         start: usize,
         rp: &Token,
         head: Span,
-        args: Args<'a>,
-    ) -> PResult<Node> {
+        args: Args<'a, N>,
+    ) -> PResult<Node<N>> {
         Ok(match name {
             "include" | "parse" => Node::Include {
                 span: head,
@@ -1015,7 +1039,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         })
     }
 
-    fn arg_expr(&mut self, a: Arg) -> Expr {
+    fn arg_expr(&mut self, a: Arg<'a, N>) -> Expr<N> {
         match a {
             Arg::Expr(e) => e,
             Arg::Word(span, w) => Expr::Str {
@@ -1026,12 +1050,18 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
     }
 
-    fn foreach(&mut self, span: Span, head: Span, args: Args<'a>, body: Block) -> PResult<Node> {
+    fn foreach(
+        &mut self,
+        span: Span,
+        head: Span,
+        args: Args<'a, N>,
+        body: Block<N>,
+    ) -> PResult<Node<N>> {
         if args.len() < 2 {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
         let mut it = args.into_iter();
-        let (var, var_span): (Arc<str>, Span) = match it.next() {
+        let (var, var_span): (N, Span) = match it.next() {
             Some(Arg::Expr(Expr::Ref(r))) => (r.root, r.span),
             Some(a) => {
                 let s = a.span();
@@ -1055,7 +1085,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `DirectiveArg()`
-    fn directive_arg(&mut self) -> PResult<Arg<'a>> {
+    fn directive_arg(&mut self) -> PResult<Arg<'a, N>> {
         let t = self.peek_tok(0)?;
         match t.kind {
             K::Identifier | K::LCurly => Ok(Arg::Expr(self.reference_expr()?)),
@@ -1079,7 +1109,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     // ----- references -------------------------------------------------------
 
-    fn push_reference(&mut self, out: &mut Out<'a>, r: RefOrText) {
+    fn push_reference(&mut self, out: &mut Out<'a, N>, r: RefOrText<N>) {
         match r {
             RefOrText::Ref(r) => self.scratch.push(out, Node::Ref(r)),
             RefOrText::Prefixed(p) => {
@@ -1091,7 +1121,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         }
     }
 
-    fn reference_expr(&mut self) -> PResult<Expr> {
+    fn reference_expr(&mut self) -> PResult<Expr<N>> {
         match self.reference()?.into_ref() {
             Ok(r) => Ok(Expr::Ref(r)),
             Err((span, s)) => Ok(Expr::Ref(Box::new(Reference {
@@ -1107,7 +1137,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `Reference()`
-    fn reference(&mut self) -> PResult<RefOrText> {
+    fn reference(&mut self) -> PResult<RefOrText<N>> {
         if self.memo_live {
             return self.memo_reference();
         }
@@ -1122,7 +1152,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// have left results to reuse (out of line: nearly always there are
     /// none). With none, it parses as [`Parser::reference`] does.
     #[inline(never)]
-    fn memo_reference(&mut self) -> PResult<RefOrText> {
+    fn memo_reference(&mut self) -> PResult<RefOrText<N>> {
         let at = self.cur;
         if let Some((r, end)) = self.ref_memo.get(&at) {
             let r = r.clone();
@@ -1152,7 +1182,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(r)
     }
 
-    fn reference_inner(&mut self) -> PResult<RefOrText> {
+    fn reference_inner(&mut self) -> PResult<RefOrText<N>> {
         let first = self.bump()?;
         let formal = first.kind == K::LCurly;
         let ident = if formal {
@@ -1212,7 +1242,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// `[index]` parts, pushed on `parts`; gives where the last `]` ends
     /// (`end` if there is none). Out of line: few references have them.
     #[inline(never)]
-    fn indexes(&mut self, parts: &mut Parts, mut end: usize) -> PResult<usize> {
+    fn indexes(&mut self, parts: &mut Parts<N>, mut end: usize) -> PResult<usize> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -1247,10 +1277,10 @@ impl<'a, 'm> Parser<'a, 'm> {
         &mut self,
         first: &Token,
         ident: &Token,
-        parts: Parts,
+        parts: Parts<N>,
         formal: bool,
         end: usize,
-    ) -> PResult<RefOrText> {
+    ) -> PResult<RefOrText<N>> {
         let img = self.image(first);
         let bytes = img.as_bytes();
         // The common `$name` and `${name}`: no escapes, prefix or `!`.
@@ -1291,8 +1321,8 @@ impl<'a, 'm> Parser<'a, 'm> {
         (first, ident): (&Token, &Token),
         formal: bool,
         end: usize,
-        parts: Parts,
-    ) -> PResult<RefOrText> {
+        parts: Parts<N>,
+    ) -> PResult<RefOrText<N>> {
         let bytes = img.as_bytes();
         // Where the name starts: after the last `$` or `!`.
         let after_sigil = bytes
@@ -1362,7 +1392,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     // ----- expressions ------------------------------------------------------
 
     /// `Expression()` = `ConditionalOrExpression()`
-    fn expression(&mut self) -> PResult<Expr> {
+    fn expression(&mut self) -> PResult<Expr<N>> {
         let t = self.peek_tok(0)?;
         self.enter(t.at())?;
         let r = self.or_expr();
@@ -1374,11 +1404,11 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// operators of precedence `min` and above, each level left-associative,
     /// by precedence climbing (one call per operand instead of one per level;
     /// the recursion is at most one call per level deep).
-    fn or_expr(&mut self) -> PResult<Expr> {
+    fn or_expr(&mut self) -> PResult<Expr<N>> {
         self.binary_expr(0)
     }
 
-    fn binary_expr(&mut self, min: u8) -> PResult<Expr> {
+    fn binary_expr(&mut self, min: u8) -> PResult<Expr<N>> {
         let mut l = self.operand()?;
         // Each round consumes an operator.
         loop {
@@ -1396,7 +1426,7 @@ impl<'a, 'm> Parser<'a, 'm> {
 
     /// `UnaryExpression()`: `!` operands, else a primary expression.
     #[inline]
-    fn operand(&mut self) -> PResult<Expr> {
+    fn operand(&mut self) -> PResult<Expr<N>> {
         let k0 = self.peek(0)?;
         if k0 == K::Not || (k0 == K::Whitespace && self.peek(1)? == K::Not) {
             self.not_expr()
@@ -1406,7 +1436,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `"!" UnaryExpression()`
-    fn not_expr(&mut self) -> PResult<Expr> {
+    fn not_expr(&mut self) -> PResult<Expr<N>> {
         self.skip_ws()?;
         let t = self.bump()?;
         self.enter(t.at())?;
@@ -1418,7 +1448,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `PrimaryExpression()`
-    fn primary(&mut self) -> PResult<Expr> {
+    fn primary(&mut self) -> PResult<Expr<N>> {
         self.skip_ws()?;
         let t = self.peek_tok(0)?;
         self.enter(t.at())?;
@@ -1429,7 +1459,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(e)
     }
 
-    fn primary_inner(&mut self, t: &Token) -> PResult<Expr> {
+    fn primary_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
         Ok(match t.kind {
             K::StringLiteral => self.string_literal()?,
             K::Identifier | K::LCurly => self.reference_expr()?,
@@ -1453,7 +1483,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `Parameter()`: method arguments, list and map elements.
-    fn parameter(&mut self) -> PResult<Expr> {
+    fn parameter(&mut self) -> PResult<Expr<N>> {
         self.skip_ws()?;
         let t = self.peek_tok(0)?;
         self.enter(t.at())?;
@@ -1464,7 +1494,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(e)
     }
 
-    fn parameter_inner(&mut self, t: &Token) -> PResult<Expr> {
+    fn parameter_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
         Ok(match t.kind {
             K::StringLiteral => self.string_literal()?,
             K::IntegerLiteral => self.integer_literal()?,
@@ -1519,7 +1549,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `IntegerRange()`
-    fn integer_range(&mut self) -> PResult<Expr> {
+    fn integer_range(&mut self) -> PResult<Expr<N>> {
         let lb = self.bump()?;
         self.skip_ws()?;
         let from = self.range_end()?;
@@ -1536,7 +1566,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         ))
     }
 
-    fn range_end(&mut self) -> PResult<Expr> {
+    fn range_end(&mut self) -> PResult<Expr<N>> {
         let t = self.peek_tok(0)?;
         match t.kind {
             K::IntegerLiteral => self.integer_literal(),
@@ -1546,7 +1576,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `ObjectArray()`
-    fn object_array(&mut self) -> PResult<Expr> {
+    fn object_array(&mut self) -> PResult<Expr<N>> {
         let lb = self.bump()?;
         let items_from = self.scratch.exprs.len();
         let k = self.peek(0)?;
@@ -1566,7 +1596,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `Map()`
-    fn map(&mut self) -> PResult<Expr> {
+    fn map(&mut self) -> PResult<Expr<N>> {
         let lc = self.bump()?;
         let mut entries = Vec::new();
         // LOOKAHEAD(2) Parameter()
@@ -1596,7 +1626,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(Expr::Map(self.span(lc.at(), t.to()), entries))
     }
 
-    fn integer_literal(&mut self) -> PResult<Expr> {
+    fn integer_literal(&mut self) -> PResult<Expr<N>> {
         let t = self.bump()?;
         let img = self.image(&t);
         let span = self.tspan(&t);
@@ -1615,7 +1645,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         Ok(Expr::Int(span, lit))
     }
 
-    fn float_literal(&mut self) -> PResult<Expr> {
+    fn float_literal(&mut self) -> PResult<Expr<N>> {
         let t = self.bump()?;
         let img = self.image(&t);
         let span = self.tspan(&t);
@@ -1629,7 +1659,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     }
 
     /// `StringLiteral()` with `ASTStringLiteral`'s processing.
-    fn string_literal(&mut self) -> PResult<Expr> {
+    fn string_literal(&mut self) -> PResult<Expr<N>> {
         let t = self.bump()?;
         self.scratch.strings += 1;
         let img = self.image(&t);
@@ -1659,7 +1689,7 @@ impl<'a, 'm> Parser<'a, 'm> {
     /// [`Parser::string_literal`] for a literal whose body is processed
     /// (out of line: most are plain).
     #[inline(never)]
-    fn processed_string_literal(&mut self, t: &Token) -> PResult<Expr> {
+    fn processed_string_literal(&mut self, t: &Token) -> PResult<Expr<N>> {
         let img = self.image(t);
         let span = self.tspan(t);
         let quote = img.chars().next().unwrap_or('"');
@@ -1748,7 +1778,7 @@ impl<'a, 'm> Parser<'a, 'm> {
         mut offs: Vec<u32>,
         close: usize,
         span: Span,
-    ) -> PResult<Block> {
+    ) -> PResult<Block<N>> {
         self.enter(span.start as usize)?;
         let line_comment = value.contains("##");
         let mut text = value.to_string();
@@ -1808,15 +1838,15 @@ fn push_mapped(value: &mut String, offs: &mut Vec<u32>, c: char, at: usize) {
 /// or text when 1.7 treats it as a plain token. Boxed parts only: results
 /// carrying one are returned in registers.
 #[derive(Clone)]
-enum RefOrText {
-    Ref(Box<Reference>),
-    Prefixed(Box<(Box<Reference>, Span, String)>),
+enum RefOrText<N> {
+    Ref(Box<Reference<N>>),
+    Prefixed(Box<(Box<Reference<N>>, Span, String)>),
     Text(Box<(Span, String)>),
 }
 
-impl RefOrText {
+impl<N> RefOrText<N> {
     /// The reference (without its prefix), or the text.
-    fn into_ref(self) -> Result<Box<Reference>, (Span, String)> {
+    fn into_ref(self) -> Result<Box<Reference<N>>, (Span, String)> {
         match self {
             RefOrText::Ref(r) => Ok(r),
             RefOrText::Prefixed(p) => Ok(p.0),
@@ -1846,7 +1876,7 @@ fn binary_op(k: K) -> Option<(BinOp, u8)> {
     })
 }
 
-fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
+fn binary<N>(op: BinOp, l: Expr<N>, r: Expr<N>) -> Expr<N> {
     Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
 }
 
@@ -1855,9 +1885,9 @@ fn binary(op: BinOp, l: Expr, r: Expr) -> Expr {
 /// into one node; the text waits until something else comes, in `pending`
 /// while it is one slice of the text being parsed (made a node without a
 /// copy in between), else in `text`.
-struct Out<'t> {
+struct Out<'t, N> {
     start: usize,
-    spilled: Option<Vec<Node>>,
+    spilled: Option<Vec<Node<N>>>,
     /// Where the block starts in the text (to size `spilled`).
     from: usize,
     pending: &'t str,
@@ -1876,10 +1906,9 @@ const SPILL_AT: usize = 256;
 
 /// Stacks that lists are built on before they move into the tree at their
 /// final size: one allocation per list, and no capacity to spare.
-#[derive(Default)]
-struct Scratch {
-    nodes: Vec<Node>,
-    exprs: Vec<Expr>,
+struct Scratch<N> {
+    nodes: Vec<Node<N>>,
+    exprs: Vec<Expr<N>>,
     /// Text buffers for [`Out`], kept for reuse.
     texts: Vec<String>,
     /// Where the statement being parsed starts, and the text's length.
@@ -1889,6 +1918,20 @@ struct Scratch {
     names: Interner,
     /// The string literals parsed (see [`Counts`]).
     strings: usize,
+}
+
+impl<N> Default for Scratch<N> {
+    fn default() -> Scratch<N> {
+        Scratch {
+            nodes: Vec::new(),
+            exprs: Vec::new(),
+            texts: Vec::new(),
+            at: 0,
+            len: 0,
+            names: Interner::default(),
+            strings: 0,
+        }
+    }
 }
 
 /// The items of `stack` from `from` on, moved into a vector of their number
@@ -1904,8 +1947,8 @@ fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
     }
 }
 
-impl Scratch {
-    fn open<'t>(&mut self, buf: &'t Arc<str>) -> Out<'t> {
+impl<N: TreeName> Scratch<N> {
+    fn open<'t>(&mut self, buf: &'t Arc<str>) -> Out<'t, N> {
         Out {
             start: self.nodes.len(),
             spilled: None,
@@ -1919,7 +1962,7 @@ impl Scratch {
     }
 
     #[inline]
-    fn push(&mut self, out: &mut Out<'_>, node: Node) {
+    fn push(&mut self, out: &mut Out<'_, N>, node: Node<N>) {
         if !out.pending.is_empty() || !out.text.is_empty() {
             self.flush(out);
         }
@@ -1929,7 +1972,7 @@ impl Scratch {
     /// Inlined: a node is pushed for nearly every statement, and a call
     /// would copy it once more on the way.
     #[inline(always)]
-    fn push_node(&mut self, out: &mut Out<'_>, node: Node) {
+    fn push_node(&mut self, out: &mut Out<'_, N>, node: Node<N>) {
         if let Some(v) = &mut out.spilled {
             v.push(node);
         } else if self.nodes.len() - out.start >= SPILL_AT {
@@ -1944,7 +1987,7 @@ impl Scratch {
     /// (growing by doubling would copy them all).
     #[cold]
     #[inline(never)]
-    fn spill(&mut self, out: &mut Out<'_>, node: Node) {
+    fn spill(&mut self, out: &mut Out<'_, N>, node: Node<N>) {
         let done = self.at.saturating_sub(out.from).max(1);
         let rest = self.len.saturating_sub(out.from);
         let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
@@ -1956,7 +1999,7 @@ impl Scratch {
     }
 
     /// Removes and returns the block's last node if it is text.
-    fn pop_text(&mut self, out: &mut Out<'_>) -> Option<(Span, Text)> {
+    fn pop_text(&mut self, out: &mut Out<'_, N>) -> Option<(Span, Text)> {
         let nodes = match &mut out.spilled {
             Some(v) => v,
             None if self.nodes.len() > out.start => &mut self.nodes,
@@ -1973,7 +2016,7 @@ impl Scratch {
     }
 
     /// Appends text, merging with a preceding text node.
-    fn push_text(&mut self, out: &mut Out<'_>, span: Span, s: &str) {
+    fn push_text(&mut self, out: &mut Out<'_, N>, span: Span, s: &str) {
         if s.is_empty() {
             return;
         }
@@ -1998,7 +2041,7 @@ impl Scratch {
     /// starts at `at`, kept as a slice while it is the only text waiting
     /// (and made a range of the text, not a copy).
     #[inline]
-    fn push_source<'t>(&mut self, out: &mut Out<'t>, span: Span, s: &'t str, at: usize) {
+    fn push_source<'t>(&mut self, out: &mut Out<'t, N>, span: Span, s: &'t str, at: usize) {
         if s.is_empty() {
             return;
         }
@@ -2012,16 +2055,16 @@ impl Scratch {
     }
 
     /// Whether the block's last node is text.
-    fn last_is_text(&self, out: &Out<'_>) -> bool {
+    fn last_is_text(&self, out: &Out<'_, N>) -> bool {
         let last = match &out.spilled {
             Some(v) => v.last(),
-            None => self.nodes.get(out.start..).and_then(<[Node]>::last),
+            None => self.nodes.get(out.start..).and_then(<[Node<N>]>::last),
         };
         matches!(last, Some(Node::Text(..)))
     }
 
     #[inline(never)]
-    fn flush(&mut self, out: &mut Out<'_>) {
+    fn flush(&mut self, out: &mut Out<'_, N>) {
         if !out.pending.is_empty() {
             let at = out.pending_at;
             let end = at + std::mem::take(&mut out.pending).len();
@@ -2034,7 +2077,7 @@ impl Scratch {
         }
     }
 
-    fn finish(&mut self, mut out: Out<'_>) -> Block {
+    fn finish(&mut self, mut out: Out<'_, N>) -> Block<N> {
         self.flush(&mut out);
         self.texts.push(std::mem::take(&mut out.text));
         match out.spilled {
