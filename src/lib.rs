@@ -205,7 +205,7 @@ impl Template {
     /// The slot of the variable `name` in the compiled template (`None`: the
     /// template never names it).
     pub(crate) fn slot_of(&self, name: &str) -> Option<eval::compile::Slot> {
-        self.program().names.get(name)
+        self.program().names.find(name)
     }
 
     /// Renders with variables given by name and by their slot, looked up

@@ -31,7 +31,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use num_bigint::BigInt;
 
@@ -77,57 +77,127 @@ pub struct Program {
 }
 
 /// Variable names and their slots.
+///
+/// The table by name is made when first needed: a template compiled from
+/// numbered names ([`ast::NameId`]) gives each distinct name its slot without
+/// it, and a gateway render looks its few names up once, by
+/// [`Names::find`]; the public API's renders by name and `#evaluate` make it.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     list: Vec<Arc<str>>,
-    map: HashMap<Arc<str>, Slot, Hasher>,
+    map: OnceLock<HashMap<Arc<str>, Slot, Hasher>>,
 }
 
 impl Names {
     /// The fixed slots, with room for `more` names besides.
     fn new(more: usize) -> Names {
-        let mut n = Names {
-            list: Vec::with_capacity(FIXED.len() + more),
-            map: HashMap::with_capacity_and_hasher(FIXED.len() + more, Hasher::default()),
-        };
-        for name in FIXED {
-            n.slot(name);
+        let mut list = Vec::with_capacity(FIXED.len() + more);
+        list.extend(FIXED.iter().map(|&f| Arc::from(f)));
+        Names {
+            list,
+            map: OnceLock::new(),
         }
-        n
+    }
+
+    /// The table by name of `list`.
+    fn table(list: &[Arc<str>]) -> HashMap<Arc<str>, Slot, Hasher> {
+        let mut map = HashMap::with_capacity_and_hasher(list.len(), Hasher::default());
+        for (s, name) in list.iter().enumerate() {
+            // A name has one slot.
+            map.entry(name.clone()).or_insert(s as Slot);
+        }
+        map
+    }
+
+    /// The table by name, made now if not yet.
+    fn map(&self) -> &HashMap<Arc<str>, Slot, Hasher> {
+        self.map.get_or_init(|| Names::table(&self.list))
+    }
+
+    /// `f` of the table by name (made now if not yet) and the list.
+    fn with_map<R>(
+        &mut self,
+        f: impl FnOnce(&mut HashMap<Arc<str>, Slot, Hasher>, &mut Vec<Arc<str>>) -> R,
+    ) -> R {
+        let mut map = match self.map.take() {
+            Some(m) => m,
+            None => Names::table(&self.list),
+        };
+        let r = f(&mut map, &mut self.list);
+        self.map = OnceLock::from(map);
+        r
     }
 
     /// The slot of `name`, made if new.
     pub fn slot(&mut self, name: &str) -> Slot {
-        match self.map.get(name) {
+        self.with_map(|map, list| match map.get(name) {
             Some(&s) => s,
-            None => self.add(Arc::from(name)),
-        }
+            None => {
+                let s = list.len() as Slot;
+                let name: Arc<str> = Arc::from(name);
+                list.push(name.clone());
+                map.insert(name, s);
+                s
+            }
+        })
     }
 
     /// [`Names::slot`] for a shared name (kept as it is if new): its text
     /// hashed once.
     fn shared_slot(&mut self, name: &Arc<str>) -> Slot {
-        let next = self.list.len() as Slot;
-        match self.map.entry(name.clone()) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(e) => {
-                e.insert(next);
-                self.list.push(name.clone());
-                next
+        self.with_map(|map, list| {
+            let next = list.len() as Slot;
+            match map.entry(name.clone()) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
+                    e.insert(next);
+                    list.push(name.clone());
+                    next
+                }
             }
-        }
+        })
     }
 
-    fn add(&mut self, name: Arc<str>) -> Slot {
+    /// [`Names::shared_slot`] for a name the caller has not given a slot
+    /// yet (a compilation from numbered names asks once per number, and
+    /// each number is a distinct name), unless it is a fixed one: no table
+    /// by name needed.
+    fn new_slot(&mut self, name: &Arc<str>) -> Slot {
+        if let Some(i) = FIXED.iter().position(|f| **f == **name) {
+            return i as Slot;
+        }
+        if let Some(m) = self.map.get_mut() {
+            return match m.entry(name.clone()) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
+                    let s = self.list.len() as Slot;
+                    e.insert(s);
+                    self.list.push(name.clone());
+                    s
+                }
+            };
+        }
         let s = self.list.len() as Slot;
         self.list.push(name.clone());
-        self.map.insert(name, s);
         s
     }
 
     /// The slot of `name`, if the template names it.
     pub fn get(&self, name: &str) -> Option<Slot> {
-        self.map.get(name).copied()
+        self.map().get(name).copied()
+    }
+
+    /// [`Names::get`] without making the table by name (a search of the
+    /// list when it is not made): for a few names looked up once.
+    pub fn find(&self, name: &str) -> Option<Slot> {
+        match self.map.get() {
+            Some(m) => m.get(name).copied(),
+            None => self
+                .list
+                .iter()
+                .position(|s| **s == *name)
+                .map(|i| i as Slot),
+        }
     }
 
     /// The name of `slot`.
@@ -277,7 +347,7 @@ impl TemplateNamespace {
     /// [`Namespace::id_slot`] for a number not seen yet.
     #[inline(never)]
     fn new_id(&mut self, id: u32, name: &Arc<str>) -> Slot {
-        let s = self.names.shared_slot(name);
+        let s = self.names.new_slot(name);
         self.loop_counters |= is_loop_counter(s);
         let i = id as usize;
         if self.by_id.len() <= i {
@@ -1142,6 +1212,43 @@ mod tests {
             assert_eq!(shown(&ids), shown(&shared), "{src}");
             assert_eq!(seen_ids, seen_shared, "{src}");
         }
+    }
+
+    #[test]
+    fn names_are_found_with_or_without_their_table() {
+        use crate::syntax::ast::NameId;
+        use crate::syntax::parser::parse_named;
+        let source: Arc<str> =
+            Arc::from("$a $b.a #foreach($i in $foreach)$velocityCount $a#end #define($d)$b#end");
+        let p = parse_named::<NameId>(&source, 0).expect("parses");
+        let prog = compile_observed_sized(p.tree, &p.names, p.counts, |_| true, &mut |_| {});
+        // The fixed names keep their slots; no name has two.
+        assert_eq!(prog.names.find("foreach"), Some(SLOT_FOREACH));
+        assert_eq!(prog.names.find("velocityCount"), Some(SLOT_VELOCITY_COUNT));
+        assert!(prog.loop_counters);
+        let names: Vec<&str> = (0..prog.names.len() as Slot)
+            .filter_map(|s| prog.names.name(s))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "foreach",
+                "velocityCount",
+                "velocityHasNext",
+                "a",
+                "b",
+                "i",
+                "d"
+            ]
+        );
+        assert_eq!(prog.names.find("nope"), None);
+        for (s, name) in names.iter().enumerate() {
+            // By a search of the list, then by the table, then again.
+            assert_eq!(prog.names.find(name), Some(s as Slot), "{name}");
+            assert_eq!(prog.names.get(name), Some(s as Slot), "{name}");
+            assert_eq!(prog.names.find(name), Some(s as Slot), "{name}");
+        }
+        assert_eq!(prog.names.get("nope"), None);
     }
 
     #[test]
