@@ -1214,6 +1214,62 @@ mod tests {
         }
     }
 
+    mod prop {
+        use super::*;
+        use crate::syntax::ast::NameId;
+        use crate::syntax::parser::{parse_counting, parse_named};
+        use proptest::prelude::*;
+
+        /// Pieces that make templates with every kind of name the tree
+        /// holds (roots, properties, methods, loop variables, macros and
+        /// their parameters, `#define`s), nested and repeated.
+        const PIECES: [&str; 24] = [
+            "$a",
+            "$b.c",
+            "$a.d($b, 'x')",
+            "${e}",
+            "$!f.g",
+            "\\$a",
+            "#set($a = $b.c)",
+            "#if($a.hasNext)x#end",
+            "#if($c)y#elseif($e.f)z#else w#end",
+            "#foreach($i in $l)$i.k $foreach.index#end",
+            "#foreach($j in [1..3])#if($velocityCount)$j#end#end",
+            "#macro(m $p $q)$p.r $q#end",
+            "#m($a 'y')",
+            "#define($d)$q.s#end",
+            "$d",
+            " ",
+            "\n",
+            "\"$h.i\"",
+            "#literal()$t#end",
+            "#evaluate('$z')",
+            "$input.path('$.x')",
+            "## c\n",
+            "#set($m = {'k': $n})",
+            "#if(",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+            #[test]
+            fn names_as_numbers_compile_as_shared_names_do(
+                picks in proptest::collection::vec(0..PIECES.len(), 0..40)
+            ) {
+                let src: String = picks.iter().filter_map(|&i| PIECES.get(i).copied()).collect();
+                let source: Arc<str> = Arc::from(src.as_str());
+                if let Ok((tree, counts)) = parse_counting(&source, 0) {
+                    let shared = compile_observed_sized(tree, &[], counts, |_| true, &mut |_| {});
+                    let p = parse_named::<NameId>(&source, 0).expect("parses both ways");
+                    let ids = compile_observed_sized(p.tree, &p.names, p.counts, |_| true, &mut |_| {});
+                    prop_assert_eq!(shown(&ids), shown(&shared), "{}", src);
+                } else {
+                    prop_assert!(parse_named::<NameId>(&source, 0).is_err(), "{}", src);
+                }
+            }
+        }
+    }
+
     #[test]
     fn names_are_found_with_or_without_their_table() {
         use crate::syntax::ast::NameId;
