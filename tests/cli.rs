@@ -6,6 +6,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod support;
+use support::{new_temp_dir, TempDir};
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_apigw-vtl"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -35,27 +38,6 @@ fn run_stdin(args: &[&str], stdin: &str) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-/// A temporary directory, removed (with what the test wrote in it) when the
-/// test ends, passed or failed.
-struct TempDir(tempfile::TempDir);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        self.0.path()
-    }
-}
-
-fn new_temp_dir(prefix: &str) -> TempDir {
-    TempDir(
-        tempfile::Builder::new()
-            .prefix(prefix)
-            .tempdir()
-            .expect("temp dir"),
-    )
 }
 
 fn temp_dir(name: &str) -> TempDir {

@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+use support::{new_temp_dir, TempDir};
+
 fn lint_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_apigw-vtl"))
         .arg("lint")
@@ -18,27 +21,6 @@ fn lint_in(dir: &Path, args: &[&str]) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-/// A temporary directory, removed (with what the test wrote in it) when the
-/// test ends, passed or failed.
-struct TempDir(tempfile::TempDir);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        self.0.path()
-    }
-}
-
-fn new_temp_dir(prefix: &str) -> TempDir {
-    TempDir(
-        tempfile::Builder::new()
-            .prefix(prefix)
-            .tempdir()
-            .expect("temp dir"),
-    )
 }
 
 /// A fresh temporary directory holding `files`.

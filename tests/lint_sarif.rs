@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+use support::{new_temp_dir, TempDir};
+
 fn sarif(dir: &Path, args: &[&str]) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_apigw-vtl"))
         .arg("lint")
@@ -40,27 +43,6 @@ fn errors(v: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
     v.iter_errors(doc)
         .map(|e| format!("{e} at {}", e.instance_path))
         .collect()
-}
-
-/// A temporary directory, removed (with what the test wrote in it) when the
-/// test ends, passed or failed.
-struct TempDir(tempfile::TempDir);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        self.0.path()
-    }
-}
-
-fn new_temp_dir(prefix: &str) -> TempDir {
-    TempDir(
-        tempfile::Builder::new()
-            .prefix(prefix)
-            .tempdir()
-            .expect("temp dir"),
-    )
 }
 
 /// A temporary directory with findings in files whose names need encoding.
