@@ -166,16 +166,8 @@ impl Names {
         if let Some(i) = FIXED.iter().position(|f| **f == **name) {
             return i as Slot;
         }
-        if let Some(m) = self.map.get_mut() {
-            return match m.entry(name.clone()) {
-                Entry::Occupied(e) => *e.get(),
-                Entry::Vacant(e) => {
-                    let s = self.list.len() as Slot;
-                    e.insert(s);
-                    self.list.push(name.clone());
-                    s
-                }
-            };
+        if self.map.get().is_some() {
+            return self.shared_slot(name);
         }
         let s = self.list.len() as Slot;
         self.list.push(name.clone());
@@ -341,9 +333,7 @@ impl TemplateNamespace {
         }
         s
     }
-}
 
-impl TemplateNamespace {
     /// [`Namespace::id_slot`] for a number not seen yet.
     #[inline(never)]
     fn new_id(&mut self, id: u32, name: &Arc<str>) -> Slot {

@@ -32,7 +32,12 @@ pub(crate) trait TreeName: Clone + std::fmt::Debug + PartialEq {
     fn id(&self) -> Option<u32>;
     /// Its shared string, given the parse's list of names (the empty name
     /// for a number the list does not have, which a parse never makes).
-    fn into_shared(self, names: &[Arc<str>]) -> Arc<str>;
+    fn into_shared(self, names: &[Arc<str>]) -> Arc<str> {
+        match self.resolve(names) {
+            Some(s) => s.clone(),
+            None => Arc::from(""),
+        }
+    }
 
     /// Its text, given the parse's list of names.
     fn text<'t>(&'t self, names: &'t [Arc<str>]) -> &'t str {
@@ -58,6 +63,7 @@ impl TreeName for Arc<str> {
         None
     }
 
+    /// Moved, not cloned.
     #[inline(always)]
     fn into_shared(self, _: &[Arc<str>]) -> Arc<str> {
         self
@@ -84,13 +90,6 @@ impl TreeName for NameId {
     #[inline(always)]
     fn id(&self) -> Option<u32> {
         Some(self.0)
-    }
-
-    fn into_shared(self, names: &[Arc<str>]) -> Arc<str> {
-        match names.get(self.0 as usize) {
-            Some(s) => s.clone(),
-            None => Arc::from(""),
-        }
     }
 }
 
