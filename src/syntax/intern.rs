@@ -16,8 +16,8 @@ pub(crate) struct Interner {
     /// A power of two long, at most half full; each entry: hash, name and
     /// the name's number.
     table: Vec<Option<(u64, Arc<str>, u32)>>,
-    /// The names by number, in the order they were first met (one per
-    /// entry of the table).
+    len: usize,
+    /// The names by number, in the order they were first met.
     list: Vec<Arc<str>>,
 }
 
@@ -31,6 +31,7 @@ impl Default for Interner {
         Interner {
             seed: std::collections::hash_map::RandomState::new().hash_one(0x6e61_6d65_u64),
             table: Vec::new(),
+            len: 0,
             list: Vec::new(),
         }
     }
@@ -110,27 +111,46 @@ impl Interner {
 
     /// How many names the table holds.
     pub(crate) fn len(&self) -> usize {
-        self.list.len()
+        self.len
     }
 
     /// The shared string of `name`, made if new.
     #[inline(always)]
     pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
-        let id = self.id(name);
-        match self.list.get(id as usize) {
-            Some(s) => s.clone(),
-            // Every number is one of the list's.
-            None => Arc::from(name),
+        let at = self.find(name);
+        match self.table.get(at) {
+            Some(Some((_, s, _))) => s.clone(),
+            _ => Arc::from(name),
         }
     }
 
     /// The number of `name` (names are numbered from 0 in the order they are
     /// first met; [`Interner::names`] lists them), made if new. Nothing is
-    /// shared, so nothing is counted. Inlined where the parser names
+    /// shared, so nothing is counted.
+    #[inline(always)]
+    pub(crate) fn id(&mut self, name: &str) -> u32 {
+        let at = self.find(name);
+        match self.table.get(at) {
+            Some(Some((_, _, id))) => *id,
+            _ => 0,
+        }
+    }
+
+    /// The names by number.
+    pub(crate) fn names(&self) -> &[Arc<str>] {
+        &self.list
+    }
+
+    /// The names by number, the table dropped.
+    pub(crate) fn into_names(self) -> Vec<Arc<str>> {
+        self.list
+    }
+
+    /// The entry of `name`, made if new. Inlined where the parser names
     /// things: most names are there already, and finding one costs less
     /// than a call; making one is out of line.
     #[inline(always)]
-    pub(crate) fn id(&mut self, name: &str) -> u32 {
+    fn find(&mut self, name: &str) -> usize {
         let (h, name_ends) = self.hash(name);
         let bytes = name.as_bytes();
         // Whether an entry's string is `name` (a short one is compared by
@@ -149,7 +169,7 @@ impl Interner {
         // The table is at most half full: an empty entry comes before the end of a round.
         for _ in 0..self.table.len() {
             match self.table.get(i) {
-                Some(Some((eh, s, id))) if *eh == h && is_name(s.as_bytes()) => return *id,
+                Some(Some((eh, s, _))) if *eh == h && is_name(s.as_bytes()) => return i,
                 Some(Some(_)) => i = (i + 1) & mask,
                 _ => break,
             }
@@ -157,23 +177,13 @@ impl Interner {
         self.insert(h, i, name)
     }
 
-    /// The names by number.
-    pub(crate) fn names(&self) -> &[Arc<str>] {
-        &self.list
-    }
-
-    /// The names by number, the table dropped.
-    pub(crate) fn into_names(self) -> Vec<Arc<str>> {
-        self.list
-    }
-
     /// Makes the entry of `name` (hashed `h`), which is not in the table, in
     /// the empty entry `at` that the search ended on (unless the table grows
-    /// first); gives its number.
+    /// first); gives where it is.
     #[inline(never)]
-    fn insert(&mut self, h: u64, at: usize, name: &str) -> u32 {
+    fn insert(&mut self, h: u64, at: usize, name: &str) -> usize {
         let mut i = at;
-        let grown = self.list.len() * 2 >= self.table.len();
+        let grown = self.len * 2 >= self.table.len();
         if grown {
             self.grow();
         }
@@ -189,13 +199,13 @@ impl Interner {
             }
         }
         let s: Arc<str> = Arc::from(name);
-        // At most one name per byte of the text parsed: fewer than 2^32.
-        let id = self.list.len() as u32;
         if let Some(e) = self.table.get_mut(i) {
-            *e = Some((h, s.clone(), id));
+            // At most one name per byte of the text parsed: fewer than 2^32.
+            *e = Some((h, s.clone(), self.list.len() as u32));
             self.list.push(s);
+            self.len += 1;
         }
-        id
+        i
     }
 
     /// Makes room for about `n` names before the table grows (a parser
@@ -205,7 +215,7 @@ impl Interner {
     /// once and rebuilt at the second name.
     pub(crate) fn reserve(&mut self, n: usize) {
         let size = n.saturating_mul(2).next_power_of_two().min(MAX_RESERVED);
-        if self.list.is_empty() && size > INITIAL && self.table.len() < size {
+        if self.len == 0 && size > INITIAL && self.table.len() < size {
             self.table = vec![None; size];
         }
     }
@@ -247,7 +257,7 @@ mod tests {
             let again = t.intern(n);
             assert!(Arc::ptr_eq(f, &again), "{n} made twice");
         }
-        assert_eq!(t.len(), names.len());
+        assert_eq!(t.len, names.len());
         // Numbered in the order first met, the same name the same number.
         for (i, n) in names.iter().enumerate() {
             assert_eq!(t.id(n), i as u32, "{n}");
@@ -273,7 +283,7 @@ mod tests {
             let a = t.intern("a");
             let b = t.intern("b");
             assert!(Arc::ptr_eq(&a, &t.intern("a")) && Arc::ptr_eq(&b, &t.intern("b")));
-            assert_eq!(t.len(), 2);
+            assert_eq!(t.len, 2);
         }
     }
 }
