@@ -251,3 +251,38 @@ fn the_body_counts() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_sort_that_runs_out_of_budget_part_way_ends_with_the_limit() {
+    // 64 strings in a shuffled order; every step budget from enough for the
+    // sort's own charge to enough for all its comparisons, so that the budget
+    // runs out at each point of the sort: the render ends with the limit,
+    // never with a sort that finds its comparisons inconsistent (a panic).
+    let words: Vec<String> = (0..64u32)
+        .map(|i| format!("'{}{}'", "f".repeat(40), (i * 37) % 64))
+        .collect();
+    let template = format!("#set($l = [{}])$l.sort(null)$l", words.join(","));
+    let m = MappingTemplate::parse(&template).expect("parses");
+    let mut limited = 0;
+    for steps in (400..4_000).step_by(7) {
+        let opts = GatewayOptions {
+            render: RenderOptions {
+                limits: Limits {
+                    steps_max: steps,
+                    ..Limits::default()
+                },
+                ..RenderOptions::default()
+            },
+            ..GatewayOptions::default()
+        };
+        match m.render(&Request::default(), &opts) {
+            Err(GatewayError::Render(e)) => {
+                assert_eq!(e.kind, RenderErrorKind::Limit, "{steps}: {e}");
+                limited += 1;
+            }
+            Ok(r) => assert!(r.body.starts_with("[ffff"), "{steps}: {}", r.body),
+            Err(e) => panic!("{steps}: {e}"),
+        }
+    }
+    assert!(limited > 0, "no budget ran out");
+}

@@ -212,3 +212,41 @@ fn big_decimal_methods() {
         .java_equals(x, &Budget::unmetered())
         .unwrap_or(false));
 }
+
+/// `sort(null)` ends with the comparison's error when one fails part way
+/// (the budget running out inside `compareTo`, or a `ClassCastException`),
+/// whatever order the sort had got to: it never panics, and the list is
+/// left as it was.
+#[test]
+fn sort_stops_cleanly_when_a_comparison_fails_part_way() {
+    // expected: inferred (the budget has no Java counterpart; a failed call
+    // ends the render, so what the list holds after it is never printed:
+    // here it is left unchanged)
+    let words: Vec<String> = (0..64u32)
+        .map(|i| format!("{}{}", "f".repeat(40), (i * 37) % 64))
+        .collect();
+    // Every budget between enough for the sort's own charge and enough for
+    // the whole: the comparisons run out somewhere in between.
+    for steps in (400..4_000).step_by(7) {
+        let l = Value::new_list(words.iter().map(|w| s(w)).collect());
+        let before = l.to_java_string();
+        let budget = Budget::new(steps, usize::MAX);
+        match call_method(&l, "sort", &[Value::Null], &budget) {
+            Some(Err(_)) => assert_eq!(l.to_java_string(), before, "{steps}"),
+            Some(Ok(_)) => {}
+            None => panic!("sort is a list method"),
+        }
+    }
+    // A ClassCastException part way through a long list.
+    // expected: oracle (the same list built in a template: the message of
+    // its MethodInvocationException's cause)
+    let mut items: Vec<Value> = words.iter().map(|w| s(w)).collect();
+    items.insert(37, Value::Int(1));
+    let l = Value::new_list(items);
+    let before = l.to_java_string();
+    assert_eq!(
+        call(&l, "sort", &[Value::Null]),
+        "ERR java.lang.ClassCastException: class java.lang.String cannot be cast to class java.lang.Integer"
+    );
+    assert_eq!(l.to_java_string(), before);
+}
