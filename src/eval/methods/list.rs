@@ -148,27 +148,10 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         ("sort", [Value::Null]) => {
             let n = len as u64;
             charge!(budget.steps(n.saturating_mul(u64::from(n.max(1).ilog2() + 1))));
-            let mut failure = None;
-            let order = stable_order(&list.items, |a, b| {
-                if failure.is_some() {
-                    return false;
-                }
-                match natural_order(a, b, budget) {
-                    Ok(o) => o.is_lt(),
-                    Err(e) => {
-                        failure = Some(e);
-                        false
-                    }
-                }
-            });
-            if let Some(e) = failure {
-                return Some(Err(e));
+            match sorted_naturally(&list.items, budget) {
+                Ok(sorted) => *list.items = sorted,
+                Err(e) => return Some(Err(e)),
             }
-            let sorted = order
-                .iter()
-                .filter_map(|&i| list.items.get(i).cloned())
-                .collect();
-            *list.items = sorted;
             void()
         }
         // ArrayList.batchRemove: keeps each element that `c` holds (retainAll)
@@ -239,6 +222,32 @@ fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>
     Ok(None)
 }
 
+/// `items` in their natural order (`Collections.sort` with no comparator),
+/// or the error of the first comparison that fails.
+#[inline(never)]
+fn sorted_naturally(items: &[Value], budget: &Budget) -> Result<Vec<Value>, CallError> {
+    let mut failure = None;
+    let order = stable_order(items, &mut |a, b| {
+        if failure.is_some() {
+            return false;
+        }
+        match natural_order(a, b, budget) {
+            Ok(o) => o.is_lt(),
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(order
+            .iter()
+            .filter_map(|&i| items.get(i).cloned())
+            .collect()),
+    }
+}
+
 /// The positions of `items` in the order of a stable merge sort by
 /// `before(a, b)` (whether `a` goes strictly before `b`). For an order that
 /// holds, that is the order every stable sort gives (Java's TimSort's, and
@@ -248,7 +257,7 @@ fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>
 /// `before` answers: a comparison that fails part way (a
 /// `ClassCastException`, the budget running out) answers `false` from then
 /// on, and the caller drops the order.
-fn stable_order(items: &[Value], mut before: impl FnMut(&Value, &Value) -> bool) -> Vec<usize> {
+fn stable_order(items: &[Value], before: &mut dyn FnMut(&Value, &Value) -> bool) -> Vec<usize> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     let mut merged = Vec::with_capacity(items.len());
     let mut width = 1usize;
@@ -332,7 +341,7 @@ mod tests {
         fn stable_order_is_a_stable_sort(keys in proptest::collection::vec(0i32..8, 0..200)) {
             let items: Vec<Value> = keys.iter().map(|&k| Value::Int(k)).collect();
             let mut calls = 0usize;
-            let got = stable_order(&items, |a, b| {
+            let got = stable_order(&items, &mut |a, b| {
                 calls += 1;
                 matches!((a, b), (Value::Int(x), Value::Int(y)) if x < y)
             });
@@ -351,7 +360,7 @@ mod tests {
         fn stable_order_survives_any_answers(n in 0usize..120, answers in proptest::collection::vec(any::<bool>(), 1..64)) {
             let items: Vec<Value> = (0..n).map(|i| Value::Int(i as i32)).collect();
             let mut k = 0usize;
-            let mut got = stable_order(&items, |_, _| {
+            let mut got = stable_order(&items, &mut |_, _| {
                 k += 1;
                 answers.get(k % answers.len()).copied().unwrap_or(false)
             });
