@@ -222,71 +222,22 @@ fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>
     Ok(None)
 }
 
-/// `items` in their natural order (`Collections.sort` with no comparator),
-/// or the error of the first comparison that fails.
+/// `items` in their natural order (`Collections.sort` with no comparator):
+/// Java's sort's comparisons in its order ([`super::timsort`]), so that a
+/// comparison that throws is the one Java meets first; that error ends it.
 #[inline(never)]
 fn sorted_naturally(items: &[Value], budget: &Budget) -> Result<Vec<Value>, CallError> {
-    let mut failure = None;
-    let order = stable_order(items, &mut |a, b| {
-        if failure.is_some() {
-            return false;
-        }
-        match natural_order(a, b, budget) {
-            Ok(o) => o.is_lt(),
-            Err(e) => {
-                failure = Some(e);
-                false
-            }
-        }
-    });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(order
-            .iter()
-            .filter_map(|&i| items.get(i).cloned())
-            .collect()),
-    }
-}
-
-/// The positions of `items` in the order of a stable merge sort by
-/// `before(a, b)` (whether `a` goes strictly before `b`). For an order that
-/// holds, that is the order every stable sort gives (Java's TimSort's, and
-/// the first comparison is the same as TimSort's, `items[1]` against
-/// `items[0]`). Unlike the standard library's sorts, which panic when they
-/// notice that the comparison is no total order, it cannot panic whatever
-/// `before` answers: a comparison that fails part way (a
-/// `ClassCastException`, the budget running out) answers `false` from then
-/// on, and the caller drops the order.
-fn stable_order(items: &[Value], before: &mut dyn FnMut(&Value, &Value) -> bool) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    let mut merged = Vec::with_capacity(items.len());
-    let mut width = 1usize;
-    while width < order.len() {
-        merged.clear();
-        for pair in order.chunks(width.saturating_mul(2)) {
-            let (left, right) = pair.split_at(width.min(pair.len()));
-            let (mut l, mut r) = (left.iter().peekable(), right.iter().peekable());
-            while let (Some(&&a), Some(&&b)) = (l.peek(), r.peek()) {
-                // The right one first only when strictly before: stable.
-                let right_first = match (items.get(a), items.get(b)) {
-                    (Some(x), Some(y)) => before(y, x),
-                    _ => false,
-                };
-                if right_first {
-                    merged.push(b);
-                    r.next();
-                } else {
-                    merged.push(a);
-                    l.next();
-                }
-            }
-            merged.extend(l);
-            merged.extend(r);
-        }
-        std::mem::swap(&mut order, &mut merged);
-        width = width.saturating_mul(2);
-    }
-    order
+    let order = super::timsort::sort(
+        items.len(),
+        &mut |x, y| match (items.get(x), items.get(y)) {
+            (Some(a), Some(b)) => natural_order(a, b, budget),
+            _ => Ok(std::cmp::Ordering::Equal),
+        },
+    )?;
+    Ok(order
+        .iter()
+        .filter_map(|&i| items.get(i).cloned())
+        .collect())
 }
 
 /// `a.compareTo(b)` as a sort with no comparator calls it: a null is a
@@ -326,46 +277,5 @@ fn collection_items(
             Some(budget.slots(this_items.len()).map(|()| this_items.to_vec()))
         }
         _ => super::collection_elements(c, budget),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// For an order that holds, the merge sort's order is the standard
-        /// library's stable sort's (equal keys keep their places).
-        #[test]
-        fn stable_order_is_a_stable_sort(keys in proptest::collection::vec(0i32..8, 0..200)) {
-            let items: Vec<Value> = keys.iter().map(|&k| Value::Int(k)).collect();
-            let mut calls = 0usize;
-            let got = stable_order(&items, &mut |a, b| {
-                calls += 1;
-                matches!((a, b), (Value::Int(x), Value::Int(y)) if x < y)
-            });
-            let mut want: Vec<usize> = (0..keys.len()).collect();
-            want.sort_by_key(|&i| keys.get(i).copied());
-            prop_assert_eq!(got, want);
-            // No more comparisons than the steps charged before the sort,
-            // n·(⌊log2 n⌋ + 1) (a merge sort makes at most n·⌈log2 n⌉).
-            let n = keys.len();
-            let bound = n * (usize::BITS - n.leading_zeros()) as usize;
-            prop_assert!(calls <= bound, "{} comparisons for {}", calls, n);
-        }
-
-        /// Whatever the comparison answers, every position comes out once.
-        #[test]
-        fn stable_order_survives_any_answers(n in 0usize..120, answers in proptest::collection::vec(any::<bool>(), 1..64)) {
-            let items: Vec<Value> = (0..n).map(|i| Value::Int(i as i32)).collect();
-            let mut k = 0usize;
-            let mut got = stable_order(&items, &mut |_, _| {
-                k += 1;
-                answers.get(k % answers.len()).copied().unwrap_or(false)
-            });
-            got.sort_unstable();
-            prop_assert_eq!(got, (0..n).collect::<Vec<_>>());
-        }
     }
 }

@@ -44,6 +44,7 @@ mod number;
 mod object;
 mod property;
 mod string;
+mod timsort;
 
 pub use map::{get_str as map_get_str, MapEntry};
 pub use object::{java_hash, JavaClass};
