@@ -227,31 +227,39 @@ fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>
 /// comparison that throws is the one Java meets first; that error ends it.
 #[inline(never)]
 fn sorted_naturally(items: &[Value], budget: &Budget) -> Result<Vec<Value>, CallError> {
-    let order = super::timsort::sort(
-        items.len(),
-        &mut |x, y| match (items.get(x), items.get(y)) {
-            (Some(a), Some(b)) => natural_order(a, b, budget),
-            _ => Ok(std::cmp::Ordering::Equal),
-        },
-    )?;
+    let order = super::timsort::sort(items.len(), &mut |x, y, receiver| match (
+        items.get(x),
+        items.get(y),
+    ) {
+        (Some(a), Some(b)) => natural_order(a, b, receiver, budget),
+        _ => Ok(std::cmp::Ordering::Equal),
+    })?;
     Ok(order
         .iter()
         .filter_map(|&i| items.get(i).cloned())
         .collect())
 }
 
-/// `a.compareTo(b)` as a sort with no comparator calls it: a null is a
-/// NullPointerException, and what is not Comparable, or not comparable
-/// with `b`, a ClassCastException.
-fn natural_order(a: &Value, b: &Value, budget: &Budget) -> Result<std::cmp::Ordering, CallError> {
+/// `((Comparable) a).compareTo(b)` as Java's sort calls it: a null `a` is a
+/// NullPointerException naming it as the sort's code does (`receiver`),
+/// an `a` that is not Comparable a ClassCastException; the rest is
+/// `a.compareTo(b)`'s (a null `b`, or one it cannot compare with, throws).
+fn natural_order(
+    a: &Value,
+    b: &Value,
+    receiver: &str,
+    budget: &Budget,
+) -> Result<std::cmp::Ordering, CallError> {
     let cce = |from: &Value, to: &str| {
         CallError::Java(format!(
             "java.lang.ClassCastException: class {} cannot be cast to class {to}",
             from.java_class_name()
         ))
     };
-    if a.is_null() || b.is_null() {
-        return Err(CallError::Java("java.lang.NullPointerException".into()));
+    if a.is_null() {
+        return Err(CallError::Java(super::npe(&format!(
+            "Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"{receiver}\" is null"
+        ))));
     }
     if matches!(a, Value::List(_) | Value::Map(_) | Value::Object(_)) {
         return Err(cce(a, "java.lang.Comparable"));

@@ -16,8 +16,33 @@ pub(super) fn bool_method(b: bool, name: &str, args: &[Value]) -> MResult {
     match (name, args) {
         ("booleanValue", []) => ok(Value::Bool(b)),
         ("compareTo", [Value::Bool(o)]) => ok(Value::Int(i32::from(b) - i32::from(*o))),
+        ("compareTo", [o]) => compare_mismatch(&Value::Bool(b), o),
         _ => None,
     }
+}
+
+/// `compareTo(Object)` of a number or boolean handed what it cannot compare
+/// with: the bridge method's cast fails, or a null argument's field is read.
+fn compare_mismatch(recv: &Value, o: &Value) -> MResult {
+    if o.is_null() {
+        let (field, param) = match recv {
+            Value::Bool(_) => ("value", "b"),
+            Value::Int(_) => ("value", "anotherInteger"),
+            Value::Long(_) => ("value", "anotherLong"),
+            Value::Double(_) => ("value", "anotherDouble"),
+            Value::BigInt(_) => ("signum", "val"),
+            Value::Decimal(_) => ("scale", "val"),
+            _ => return None,
+        };
+        return err(super::npe(&format!(
+            "Cannot read field \"{field}\" because \"{param}\" is null"
+        )));
+    }
+    err(format!(
+        "java.lang.ClassCastException: class {} cannot be cast to class {}",
+        o.java_class_name(),
+        recv.java_class_name()
+    ))
 }
 
 pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) -> MResult {
@@ -65,7 +90,7 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
                 (Value::Long(a), Value::Long(b)) => a.cmp(b) as i32,
                 (Value::BigInt(a), Value::BigInt(b)) => a.cmp(b) as i32,
                 (Value::Double(a), Value::Double(b)) => a.total_cmp(b) as i32,
-                _ => return None,
+                _ => return compare_mismatch(recv, o),
             };
             ok(Value::Int(r))
         }
@@ -109,10 +134,7 @@ fn decimal_method(d: &Decimal, name: &str, args: &[Value], budget: &Budget) -> M
         ("stripTrailingZeros", []) => dec(Ok(d.strip_trailing_zeros())),
         ("compareTo", [Value::Decimal(o)]) => ok(Value::Int(d.compare(o) as i32)),
         // compareTo(Object) casts its argument.
-        ("compareTo", [o]) if !o.is_null() => err(format!(
-            "java.lang.ClassCastException: class {} cannot be cast to class java.math.BigDecimal",
-            o.java_class_name()
-        )),
+        ("compareTo", [o]) => compare_mismatch(&Value::Decimal(Rc::new(d.clone())), o),
         ("add", [Value::Decimal(o)]) => dec(d.add(o)),
         ("subtract", [Value::Decimal(o)]) => dec(d.sub(o)),
         ("multiply", [Value::Decimal(o)]) => dec(d.mul(o)),

@@ -290,3 +290,91 @@ fn sort_meets_the_pair_java_meets_first() {
         );
     }
 }
+
+/// `compareTo` of a number or boolean with what it cannot compare with: the
+/// bridge method's cast, or the null argument's field read, throws.
+#[test]
+fn compare_to_across_types_and_with_null() {
+    // expected: oracle
+    let cce = |from: &str, to: &str| {
+        format!("ERR java.lang.ClassCastException: class {from} cannot be cast to class {to}")
+    };
+    let npe = |field: &str, param: &str| {
+        format!(
+            "ERR java.lang.NullPointerException: Cannot read field \"{field}\" because \"{param}\" is null"
+        )
+    };
+    let big = Value::BigInt(Rc::new(BigInt::from(10).pow(20)));
+    for (recv, arg, want) in [
+        (
+            Value::Int(1),
+            Value::Long(3_000_000_000),
+            cce("java.lang.Long", "java.lang.Integer"),
+        ),
+        (
+            Value::Int(1),
+            s("a"),
+            cce("java.lang.String", "java.lang.Integer"),
+        ),
+        (
+            Value::Double(2.5),
+            Value::Int(1),
+            cce("java.lang.Integer", "java.lang.Double"),
+        ),
+        (
+            Value::Bool(true),
+            Value::Int(1),
+            cce("java.lang.Integer", "java.lang.Boolean"),
+        ),
+        (Value::Bool(true), Value::Null, npe("value", "b")),
+        (Value::Int(1), Value::Null, npe("value", "anotherInteger")),
+        (
+            Value::Long(3_000_000_000),
+            Value::Null,
+            npe("value", "anotherLong"),
+        ),
+        (
+            Value::Double(2.5),
+            Value::Null,
+            npe("value", "anotherDouble"),
+        ),
+        (big.clone(), Value::Null, npe("signum", "val")),
+        (
+            big,
+            Value::Int(1),
+            cce("java.lang.Integer", "java.math.BigInteger"),
+        ),
+    ] {
+        assert_eq!(call(&recv, "compareTo", &[arg]), want);
+    }
+}
+
+/// A null in a sorted list: the NullPointerException Java's sort meets
+/// first, naming the receiver as its code does, or the receiver's own
+/// `compareTo(null)`'s.
+#[test]
+fn sort_meets_a_null_as_java_does() {
+    // expected: oracle
+    let invoke = |name: &str| {
+        format!(
+            "ERR java.lang.NullPointerException: Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"{name}\" is null"
+        )
+    };
+    for (items, want) in [
+        (vec![s("c"), s("b"), s("a"), Value::Null, s("d")], invoke("a[runHi]")),
+        (vec![s("a"), Value::Null], invoke("a[runHi]")),
+        (vec![s("b"), s("a"), s("c"), Value::Null], invoke("pivot")),
+        (
+            vec![Value::Null, s("a")],
+            "ERR java.lang.NullPointerException: Cannot read field \"value\" because \"anotherString\" is null".into(),
+        ),
+        (vec![Value::Null], "[null]".into()),
+    ] {
+        let l = Value::new_list(items);
+        let got = match call_method(&l, "sort", &[Value::Null], &Budget::unmetered()) {
+            Some(Err(e)) => format!("ERR {e}"),
+            _ => l.to_java_string(),
+        };
+        assert_eq!(got, want);
+    }
+}

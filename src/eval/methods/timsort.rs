@@ -19,9 +19,12 @@ const MIN_MERGE: usize = 32;
 /// Wins in a row after which a merge gallops.
 const MIN_GALLOP: usize = 7;
 
-/// `cmp(x, y)`: `x.compareTo(y)` for positions `x` and `y`, or the failure
-/// that stops the sort.
-pub(super) type Compare<'c, E> = &'c mut dyn FnMut(usize, usize) -> Result<Ordering, E>;
+/// `cmp(x, y, receiver)`: `x.compareTo(y)` for positions `x` and `y`, or
+/// the failure that stops the sort; `receiver` is how Java's code names `x`
+/// there (`a[runHi]`, `pivot`, `key`, `a[cursor2]`, `tmp[cursor2]`: what a
+/// `NullPointerException` for a null `x` says).
+pub(super) type Compare<'c, E> =
+    &'c mut dyn FnMut(usize, usize, &'static str) -> Result<Ordering, E>;
 
 /// The positions `0..n` sorted by `cmp`, as Java's sort orders them, or the
 /// first failure.
@@ -112,9 +115,9 @@ fn run_made_ascending<E>(
     if run_hi == hi {
         return Ok(1);
     }
-    if cmp(at(a, run_hi), at(a, lo))?.is_lt() {
+    if cmp(at(a, run_hi), at(a, lo), "a[runHi]")?.is_lt() {
         run_hi += 1;
-        while run_hi < hi && cmp(at(a, run_hi), at(a, run_hi - 1))?.is_lt() {
+        while run_hi < hi && cmp(at(a, run_hi), at(a, run_hi - 1), "a[runHi]")?.is_lt() {
             run_hi += 1;
         }
         if let Some(run) = a.get_mut(lo..run_hi) {
@@ -122,7 +125,7 @@ fn run_made_ascending<E>(
         }
     } else {
         run_hi += 1;
-        while run_hi < hi && cmp(at(a, run_hi), at(a, run_hi - 1))?.is_ge() {
+        while run_hi < hi && cmp(at(a, run_hi), at(a, run_hi - 1), "a[runHi]")?.is_ge() {
             run_hi += 1;
         }
     }
@@ -143,7 +146,7 @@ fn binary_sort<E>(
         let (mut left, mut right) = (lo, start);
         while left < right {
             let mid = (left + right) / 2;
-            if cmp(pivot, at(a, mid))?.is_lt() {
+            if cmp(pivot, at(a, mid), "pivot")?.is_lt() {
                 right = mid;
             } else {
                 left = mid + 1;
@@ -180,9 +183,9 @@ fn gallop_left<E>(
 ) -> Result<usize, E> {
     let (base, len, hint) = (base as isize, len as isize, hint as isize);
     let (mut last, mut ofs) = (0isize, 1isize);
-    if cmp(key, at_signed(v, base + hint))?.is_gt() {
+    if cmp(key, at_signed(v, base + hint), "key")?.is_gt() {
         let max = len - hint;
-        while ofs < max && cmp(key, at_signed(v, base + hint + ofs))?.is_gt() {
+        while ofs < max && cmp(key, at_signed(v, base + hint + ofs), "key")?.is_gt() {
             last = ofs;
             ofs = ofs.saturating_mul(2).saturating_add(1);
         }
@@ -191,7 +194,7 @@ fn gallop_left<E>(
         ofs += hint;
     } else {
         let max = hint + 1;
-        while ofs < max && cmp(key, at_signed(v, base + hint - ofs))?.is_le() {
+        while ofs < max && cmp(key, at_signed(v, base + hint - ofs), "key")?.is_le() {
             last = ofs;
             ofs = ofs.saturating_mul(2).saturating_add(1);
         }
@@ -201,7 +204,7 @@ fn gallop_left<E>(
     last += 1;
     while last < ofs {
         let m = last + (ofs - last) / 2;
-        if cmp(key, at_signed(v, base + m))?.is_gt() {
+        if cmp(key, at_signed(v, base + m), "key")?.is_gt() {
             last = m + 1;
         } else {
             ofs = m;
@@ -222,9 +225,9 @@ fn gallop_right<E>(
 ) -> Result<usize, E> {
     let (base, len, hint) = (base as isize, len as isize, hint as isize);
     let (mut last, mut ofs) = (0isize, 1isize);
-    if cmp(key, at_signed(v, base + hint))?.is_lt() {
+    if cmp(key, at_signed(v, base + hint), "key")?.is_lt() {
         let max = hint + 1;
-        while ofs < max && cmp(key, at_signed(v, base + hint - ofs))?.is_lt() {
+        while ofs < max && cmp(key, at_signed(v, base + hint - ofs), "key")?.is_lt() {
             last = ofs;
             ofs = ofs.saturating_mul(2).saturating_add(1);
         }
@@ -232,7 +235,7 @@ fn gallop_right<E>(
         (last, ofs) = (hint - ofs, hint - last);
     } else {
         let max = len - hint;
-        while ofs < max && cmp(key, at_signed(v, base + hint + ofs))?.is_ge() {
+        while ofs < max && cmp(key, at_signed(v, base + hint + ofs), "key")?.is_ge() {
             last = ofs;
             ofs = ofs.saturating_mul(2).saturating_add(1);
         }
@@ -243,7 +246,7 @@ fn gallop_right<E>(
     last += 1;
     while last < ofs {
         let m = last + (ofs - last) / 2;
-        if cmp(key, at_signed(v, base + m))?.is_lt() {
+        if cmp(key, at_signed(v, base + m), "key")?.is_lt() {
             ofs = m;
         } else {
             last = m + 1;
@@ -358,7 +361,7 @@ impl Merges {
                 let (mut count1, mut count2) = (0usize, 0usize);
                 // One element at a time until one side keeps winning.
                 loop {
-                    if cmp(at(a, c2), at(&tmp, c1))?.is_lt() {
+                    if cmp(at(a, c2), at(&tmp, c1), "a[cursor2]")?.is_lt() {
                         put(a, dest, at(a, c2));
                         dest += 1;
                         c2 += 1;
@@ -478,7 +481,7 @@ impl Merges {
             'outer: loop {
                 let (mut count1, mut count2) = (0usize, 0usize);
                 loop {
-                    if cmp(at_signed(&tmp, c2), at_signed(a, c1))?.is_lt() {
+                    if cmp(at_signed(&tmp, c2), at_signed(a, c1), "tmp[cursor2]")?.is_lt() {
                         put_signed(a, dest, at_signed(a, c1));
                         dest -= 1;
                         c1 -= 1;
@@ -571,7 +574,7 @@ mod tests {
     /// The sort of `keys` by natural order, and how many comparisons.
     fn sorted(keys: &[i32]) -> (Vec<usize>, usize) {
         let mut calls = 0;
-        let order = sort::<()>(keys.len(), &mut |x, y| {
+        let order = sort::<()>(keys.len(), &mut |x, y, _| {
             calls += 1;
             Ok(at_key(keys, x).cmp(&at_key(keys, y)))
         });
@@ -618,7 +621,7 @@ mod tests {
     #[test]
     fn a_failure_stops_the_sort_at_once() {
         let mut calls = 0;
-        let r = sort(100, &mut |x, y| {
+        let r = sort(100, &mut |x, y, _| {
             calls += 1;
             if calls == 50 {
                 Err((x, y))
@@ -630,11 +633,11 @@ mod tests {
         assert_eq!(calls, 50);
         // The first comparison is Java's: the second element against the first.
         let mut first = None;
-        let _ = sort(5, &mut |x, y| {
-            first.get_or_insert((x, y));
+        let _ = sort(5, &mut |x, y, at| {
+            first.get_or_insert((x, y, at));
             Err(())
         });
-        assert_eq!(first, Some((1, 0)));
+        assert_eq!(first, Some((1, 0, "a[runHi]")));
     }
 
     proptest! {
@@ -661,7 +664,7 @@ mod tests {
         #[test]
         fn any_answers_give_a_permutation(n in 0usize..400, answers in proptest::collection::vec(0u8..3, 1..64)) {
             let mut k = 0usize;
-            let got = sort::<()>(n, &mut |_, _| {
+            let got = sort::<()>(n, &mut |_, _, _| {
                 k += 1;
                 Ok(match answers.get(k % answers.len()) {
                     Some(0) => Ordering::Less,
