@@ -1030,6 +1030,152 @@ fn bodies_against_oracle() {
     );
 }
 
+/// A list for `sort(null)` of 2 to 200 elements: sorted stretches, random
+/// or few keys, with one to three Integers, Doubles or nulls among the
+/// Strings (or the other way round) somewhere; or sorted blocks of Strings
+/// and of Integers.
+fn generate_sort_case(rng: &mut Rng) -> String {
+    let n = if rng.chance(50) {
+        2 + rng.below(30)
+    } else {
+        32 + rng.below(170)
+    };
+    let strings = rng.chance(75);
+    let key = |k: usize| {
+        if strings {
+            format!("\"k{k:04}\"")
+        } else {
+            k.to_string()
+        }
+    };
+    let mut items: Vec<String> = Vec::with_capacity(n);
+    if rng.chance(30) {
+        // Blocks of one type each, sorted: the first comparison across types
+        // is a merge's (which runs merge first decides it).
+        while items.len() < n {
+            let (len, up, text) = (1 + rng.below(60), rng.chance(60), rng.chance(50));
+            let start = rng.below(5000);
+            for j in 0..len {
+                let k = if up {
+                    start + j
+                } else {
+                    (start + 5000).saturating_sub(j)
+                };
+                items.push(if text {
+                    format!("\"k{k:04}\"")
+                } else {
+                    k.to_string()
+                });
+            }
+        }
+        items.truncate(n);
+        return format!("#set($l = [{}])$l.sort(null)$l", items.join(","));
+    }
+    match rng.below(3) {
+        0 => {
+            while items.len() < n {
+                let (start, len, up) = (rng.below(5000), 1 + rng.below(80), rng.chance(60));
+                for j in 0..len {
+                    let k = if up {
+                        start + j
+                    } else {
+                        (start + 5000).saturating_sub(j)
+                    };
+                    items.push(key(k));
+                }
+            }
+            items.truncate(n);
+        }
+        1 => (0..n).for_each(|_| {
+            let k = rng.below(10_000);
+            items.push(key(k));
+        }),
+        _ => (0..n).for_each(|_| {
+            let k = rng.below(3);
+            items.push(key(k));
+        }),
+    }
+    for _ in 0..1 + rng.below(3) {
+        let at = rng.below(n);
+        let odd = match rng.below(4) {
+            0 => "$null".to_string(),
+            1 => "2.5".to_string(),
+            _ if strings => rng.below(10).to_string(),
+            _ => "\"s\"".to_string(),
+        };
+        if let Some(x) = items.get_mut(at) {
+            *x = odd;
+        }
+    }
+    format!("#set($l = [{}])$l.sort(null)$l", items.join(","))
+}
+
+/// The Java exception of an error message, as both sides write it: from the
+/// exception's class to the end of its message (the oracle's module note
+/// and position cut off).
+fn java_exception(e: &str) -> Option<&str> {
+    let from = e.find("java.lang.")?;
+    let rest = &e[from..];
+    let end = [" (java.", " at template["]
+        .iter()
+        .filter_map(|cut| rest.find(cut))
+        .min()
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim_end())
+}
+
+/// Which exception a sort of a mixed list throws is the one Java's sort
+/// meets first (its comparisons, in its order, with its receivers): the
+/// exception and its message, not only that there is one.
+#[test]
+fn sort_exceptions_against_oracle() {
+    let Some((oracle, n, seed)) = settings() else {
+        return;
+    };
+    let mut rng = Rng::new(seed ^ 0x5047);
+    let cases: Vec<Case> = (0..n.min(500))
+        .map(|id| Case {
+            id,
+            velocity: false,
+            template: generate_sort_case(&mut rng),
+            event: None,
+        })
+        .collect();
+    let refs: Vec<&Case> = cases.iter().collect();
+    let dir = target_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let expected = run_oracle(&oracle, &refs, false, &dir, "differential-sorts");
+    let mut report = String::new();
+    let mut diff = 0;
+    for (c, exp) in cases.iter().zip(&expected) {
+        let ours = run_ours(c);
+        let same = match (exp, &ours) {
+            (Outcome::Output(a), Outcome::Output(b)) => a == b,
+            (Outcome::Error(a), Outcome::Error(b)) => {
+                java_exception(a).is_some() && java_exception(a) == java_exception(b)
+            }
+            (Outcome::TimedOut, _) => true,
+            _ => false,
+        };
+        if !same {
+            diff += 1;
+            if diff <= 5 {
+                report.push_str(&format!(
+                    "\n  {}\n  oracle: {}\n  ours:   {}\n",
+                    c.template,
+                    show(exp),
+                    show(&ours)
+                ));
+            }
+        }
+    }
+    println!(
+        "{diff} of {} sorts differ from the oracle (seed {seed})",
+        cases.len()
+    );
+    assert_eq!(diff, 0, "sorts that differ:{report}");
+}
+
 // ---------------------------------------------------------------------------
 // Running
 
