@@ -399,7 +399,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         } else {
             format!(
                 "{} ({})",
-                crate::syntax::span::excerpt(self.image(t), 20),
+                crate::syntax::span::excerpt(self.shown_image(t), 20),
                 t.kind.describe()
             )
         };
@@ -409,8 +409,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         )
     }
 
-    /// Where 1.7 reports an unexpected token: the token, or the last
-    /// character of the input for end of input.
+    /// Where 1.7 reports an unexpected token: the token (as
+    /// [`Self::shown_image`] shows it), or the last character of the input
+    /// for end of input.
     fn err_span(&self, t: &Token) -> Span {
         if t.kind == K::Eof {
             let last = self
@@ -420,7 +421,24 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 .map_or(0, char::len_utf8);
             self.span(t.at() - last, t.at())
         } else {
-            self.tspan(t)
+            self.span(t.at(), t.at() + self.shown_image(t).len())
+        }
+    }
+
+    /// The token's text as an error shows it: a `)`, `#end` or `#else`
+    /// without the blanks and line end the grammar makes part of it.
+    fn shown_image(&self, t: &Token) -> &'a str {
+        let image = self.image(t);
+        match t.kind {
+            K::RParen | K::End | K::Else => {
+                let bare = image.trim_end_matches([' ', '\t', '\r', '\n']);
+                if bare.is_empty() {
+                    image
+                } else {
+                    bare
+                }
+            }
+            _ => image,
         }
     }
 

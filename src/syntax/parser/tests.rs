@@ -547,3 +547,26 @@ mod kind_tests {
         assert_eq!(ALL_KINDS.len(), K::Eof as usize + 1);
     }
 }
+
+#[test]
+fn an_unexpected_token_is_shown_without_its_line_end() {
+    // The grammar's `)` at a directive's end takes the blanks and the line
+    // end after it; the error shows and spans the `)` alone.
+    let src = "#if($b.x == )  \n#end";
+    let e = parse(src).unwrap_err();
+    assert!(
+        e.message.starts_with("unexpected \")\" (')')"),
+        "{}",
+        e.message
+    );
+    assert_eq!((e.pos.line, e.pos.column), (1, 13));
+    assert_eq!((e.span.start, e.span.end), (12, 13));
+    // So does a stray `#end`.
+    let e = parse("x\n#end  \ny").unwrap_err();
+    assert!(
+        e.message.starts_with("unexpected \"#end\""),
+        "{}",
+        e.message
+    );
+    assert_eq!((e.span.start, e.span.end), (2, 6));
+}
