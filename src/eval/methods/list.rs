@@ -250,24 +250,18 @@ fn natural_order(
     receiver: &str,
     budget: &Budget,
 ) -> Result<std::cmp::Ordering, CallError> {
-    let cce = |from: &Value, to: &str| {
-        CallError::Java(format!(
-            "java.lang.ClassCastException: class {} cannot be cast to class {to}",
-            from.java_class_name()
-        ))
-    };
     if a.is_null() {
         return Err(CallError::Java(super::npe(&format!(
             "Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"{receiver}\" is null"
         ))));
     }
     if matches!(a, Value::List(_) | Value::Map(_) | Value::Object(_)) {
-        return Err(cce(a, "java.lang.Comparable"));
+        return Err(CallError::Java(super::cce(a, "java.lang.Comparable")));
     }
     match super::call_method(a, "compareTo", std::slice::from_ref(b), budget) {
         Some(Ok(Value::Int(c))) => Ok(c.cmp(&0)),
         Some(Err(e)) => Err(e),
-        _ => Err(cce(b, &a.java_class_name())),
+        _ => Err(CallError::Java(super::cce(b, &a.java_class_name()))),
     }
 }
 

@@ -102,6 +102,14 @@ fn npe(what: &str) -> String {
     format!("java.lang.NullPointerException: {what}")
 }
 
+/// Java's `ClassCastException` for `from` cast to the class `to`.
+fn cce(from: &Value, to: &str) -> String {
+    format!(
+        "java.lang.ClassCastException: class {} cannot be cast to class {to}",
+        from.java_class_name()
+    )
+}
+
 // ---------------------------------------------------------------------------
 // Argument conversion (1.7's IntrospectionUtils.isMethodInvocationConvertible)
 

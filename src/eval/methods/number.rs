@@ -38,16 +38,12 @@ fn compare_mismatch(recv: &Value, o: &Value) -> MResult {
             "Cannot read field \"{field}\" because \"{param}\" is null"
         )));
     }
-    err(format!(
-        "java.lang.ClassCastException: class {} cannot be cast to class {}",
-        o.java_class_name(),
-        recv.java_class_name()
-    ))
+    err(super::cce(o, &recv.java_class_name()))
 }
 
 pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) -> MResult {
     if let Value::Decimal(d) = recv {
-        return decimal_method(d, name, args, budget);
+        return decimal_method(recv, d, name, args, budget);
     }
     let as_f64 = match recv {
         Value::Int(i) => f64::from(*i),
@@ -101,8 +97,14 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
     }
 }
 
-/// `java.math.BigDecimal` methods (the cheap ones).
-fn decimal_method(d: &Decimal, name: &str, args: &[Value], budget: &Budget) -> MResult {
+/// `java.math.BigDecimal` methods (the cheap ones) of `recv`, which is `d`.
+fn decimal_method(
+    recv: &Value,
+    d: &Decimal,
+    name: &str,
+    args: &[Value],
+    budget: &Budget,
+) -> MResult {
     let dec = |r: Result<Decimal, String>| {
         Some(
             r.map(|v| Value::Decimal(Rc::new(v)))
@@ -134,7 +136,7 @@ fn decimal_method(d: &Decimal, name: &str, args: &[Value], budget: &Budget) -> M
         ("stripTrailingZeros", []) => dec(Ok(d.strip_trailing_zeros())),
         ("compareTo", [Value::Decimal(o)]) => ok(Value::Int(d.compare(o) as i32)),
         // compareTo(Object) casts its argument.
-        ("compareTo", [o]) => compare_mismatch(&Value::Decimal(Rc::new(d.clone())), o),
+        ("compareTo", [o]) => compare_mismatch(recv, o),
         ("add", [Value::Decimal(o)]) => dec(d.add(o)),
         ("subtract", [Value::Decimal(o)]) => dec(d.sub(o)),
         ("multiply", [Value::Decimal(o)]) => dec(d.mul(o)),

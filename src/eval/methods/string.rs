@@ -564,10 +564,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                     Value::Null => out.push_str("null"),
                     other => {
                         if iterable {
-                            return err(format!(
-                                "java.lang.ClassCastException: class {} cannot be cast to class java.lang.CharSequence",
-                                other.java_class_name()
-                            ));
+                            return err(super::cce(other, "java.lang.CharSequence"));
                         }
                         return None;
                     }
