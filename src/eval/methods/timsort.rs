@@ -344,19 +344,12 @@ impl Merges {
         dest += 1;
         c2 += 1;
         len2 -= 1;
-        if len2 == 0 {
-            copy(&tmp, c1, a, dest, len1);
-            self.tmp = tmp;
-            return Ok(());
-        }
-        if len1 == 1 {
-            shift(a, c2, dest, len2);
-            put(a, dest + len2, at(&tmp, c1));
-            self.tmp = tmp;
-            return Ok(());
-        }
         let mut min_gallop = self.min_gallop;
         let res = (|| {
+            // Run 2 done, or one element of run 1 left: the end below.
+            if len2 == 0 || len1 == 1 {
+                return Ok(());
+            }
             'outer: loop {
                 let (mut count1, mut count2) = (0usize, 0usize);
                 // One element at a time until one side keeps winning.
@@ -463,21 +456,12 @@ impl Merges {
         dest -= 1;
         c1 -= 1;
         len1 -= 1;
-        if len1 == 0 {
-            copy(&tmp, 0, a, signed(dest - (len2 as isize - 1)), len2);
-            self.tmp = tmp;
-            return Ok(());
-        }
-        if len2 == 1 {
-            dest -= len1 as isize;
-            c1 -= len1 as isize;
-            shift(a, signed(c1 + 1), signed(dest + 1), len1);
-            put_signed(a, dest, at_signed(&tmp, c2));
-            self.tmp = tmp;
-            return Ok(());
-        }
         let mut min_gallop = self.min_gallop;
         let res = (|| {
+            // Run 1 done, or one element of run 2 left: the end below.
+            if len1 == 0 || len2 == 1 {
+                return Ok(());
+            }
             'outer: loop {
                 let (mut count1, mut count2) = (0usize, 0usize);
                 loop {
