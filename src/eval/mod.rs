@@ -5,6 +5,7 @@ pub mod compile;
 pub(crate) mod cycles;
 pub mod entries;
 pub mod error;
+pub mod jparse;
 pub mod jregex;
 pub mod jstring;
 pub mod lazy;

@@ -74,6 +74,9 @@ impl HostObject for MapEntry {
                     .map(Value::Int)
                     .map_err(CallError::from),
             ),
+            ("getKey" | "getValue" | "toString" | "getClass" | "hashCode", [_, ..]) => {
+                super::wrong_number_of_arguments()
+            }
             _ => None,
         }
     }

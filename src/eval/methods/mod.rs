@@ -4,7 +4,8 @@
 //! by Java's method-invocation conversion (an `Integer` fits `int`, `long`, `double`
 //! and `Object` parameters; a `Long` fits `long`, `double`, `Object`; `null` fits any
 //! reference type; a `String` is never converted to a number). No match → `None`
-//! (the reference stays undefined). A Java exception → `Some(Err(text))` where the
+//! (the reference stays undefined), unless the class has a method of that name
+//! without parameters (see `only_without_parameters`). A Java exception → `Some(Err(text))` where the
 //! text is the exception's `toString()` (`java.lang.StringIndexOutOfBoundsException: …`).
 //!
 //! Strings are indexed in UTF-16 code units, as Java does; a substring that splits a
@@ -15,7 +16,9 @@
 //!
 //! Each receiver type has its own file: [`string`] (`java.lang.String`), [`list`]
 //! (`ArrayList` / json-smart's `JSONArray`), [`map`] (`LinkedHashMap` and its
-//! `Map.Entry`), [`number`] (the number types and `Boolean`), [`object`]
+//! `Map.Entry`), [`number`] (the number types and `Boolean`), [`statics`] (the
+//! static methods of `Integer`, `Long`, `Double` and `Boolean`, which 1.7 calls
+//! through any value of the class), [`object`]
 //! (`java.lang.Object`'s methods, `getClass`), [`property`] (`$x.name`, `$x[i]`
 //! and their `#set` forms). This file dispatches a call to them.
 
@@ -43,6 +46,7 @@ pub(crate) mod map;
 mod number;
 mod object;
 mod property;
+mod statics;
 mod string;
 mod timsort;
 
@@ -144,15 +148,122 @@ pub fn call_method(recv: &Value, name: &str, args: &[Value], budget: &Budget) ->
             if let Some(r) = object::method(recv, name, args, budget) {
                 return Some(r);
             }
-            match recv {
+            let r = match recv {
                 Value::Str(s) => string::method(s, name, args, budget),
                 Value::List(l) => list::method(l, name, args, budget),
                 Value::Map(m) => map::method(m, name, args, budget),
-                Value::Bool(b) => number::bool_method(*b, name, args),
+                Value::Bool(b) => {
+                    number::bool_method(*b, name, args).or_else(|| statics::boolean(name, args))
+                }
+                Value::Int(_) => number::method(recv, name, args, budget)
+                    .or_else(|| statics::integer(name, args)),
+                Value::Long(_) => number::method(recv, name, args, budget)
+                    .or_else(|| statics::long_static(name, args)),
+                Value::Double(_) => {
+                    number::method(recv, name, args, budget).or_else(|| statics::double(name, args))
+                }
                 _ => number::method(recv, name, args, budget),
+            };
+            if r.is_none() && !args.is_empty() && only_without_parameters(recv, name, args) {
+                return wrong_number_of_arguments();
             }
+            r
         }
     }
+}
+
+/// What Java's reflection throws when Velocity 1.7 calls a method without
+/// parameters with arguments (see [`only_without_parameters`]).
+fn wrong_number_of_arguments() -> MResult {
+    err("java.lang.IllegalArgumentException: wrong number of arguments")
+}
+
+/// Whether every method `name` of `recv`'s class that could take `args` is
+/// one without parameters. Velocity 1.7 counts a method without parameters
+/// as applicable to a call with any arguments (its check for varargs lets
+/// it through), picks it when nothing else fits, and Java's reflection then
+/// refuses the arguments: `$s.length(5)` and `$list.size(1)` throw
+/// `IllegalArgumentException: wrong number of arguments`. Names with other
+/// overloads answer `true` only for arguments none of those could take
+/// (the overloads that exist are implemented, or excluded here).
+fn only_without_parameters(recv: &Value, name: &str, args: &[Value]) -> bool {
+    // `wait` is left out: `wait(long)` takes a number.
+    const OBJECT: &[&str] = &["getClass", "hashCode", "toString", "notify", "notifyAll"];
+    const NUMBER: &[&str] = &[
+        "intValue",
+        "longValue",
+        "doubleValue",
+        "floatValue",
+        "shortValue",
+        "byteValue",
+        "describeConstable",
+    ];
+    let own: &[&str] = match recv {
+        Value::Str(_) => {
+            // `getBytes(String)` and `getBytes(Charset)` take a string or a
+            // null, and there is a `getBytes` of four parameters.
+            if name == "getBytes"
+                && (matches!(args, [Value::Str(_) | Value::Null]) || args.len() == 4)
+            {
+                return false;
+            }
+            &[
+                "length",
+                "isEmpty",
+                "isBlank",
+                "toLowerCase",
+                "toUpperCase",
+                "trim",
+                "strip",
+                "stripLeading",
+                "stripTrailing",
+                "stripIndent",
+                "translateEscapes",
+                "lines",
+                "chars",
+                "codePoints",
+                "toCharArray",
+                "intern",
+                "getBytes",
+                "describeConstable",
+            ]
+        }
+        Value::Int(_) | Value::Long(_) => NUMBER,
+        Value::Double(_) => {
+            if NUMBER.contains(&name) {
+                return true;
+            }
+            &["isNaN", "isInfinite"]
+        }
+        Value::Bool(_) => &["booleanValue", "describeConstable"],
+        Value::List(l) => {
+            // json-smart's `JSONArray` also has `toString(JSONStyle)` and
+            // `toJSONString(JSONStyle)`; `listIterator(int)` takes an Integer.
+            let json = l.try_borrow().map_or(true, |l| l.json);
+            if (json && name == "toString")
+                || (name == "listIterator" && matches!(args, [Value::Int(_)]))
+            {
+                return false;
+            }
+            &[
+                "size",
+                "isEmpty",
+                "clear",
+                "iterator",
+                "listIterator",
+                "trimToSize",
+                "clone",
+                "stream",
+                "parallelStream",
+                "spliterator",
+            ]
+        }
+        Value::Map(_) => &[
+            "size", "isEmpty", "clear", "keySet", "values", "entrySet", "clone",
+        ],
+        _ => return false,
+    };
+    own.contains(&name) || OBJECT.contains(&name)
 }
 
 #[cfg(test)]

@@ -206,6 +206,9 @@ impl HostObject for JavaClass {
             ("getSimpleName", 0) => ok(Value::str(&self.simple_name())),
             ("toString", 0) => ok(Value::str(&self.to_java_string())),
             ("getClass", 0) => ok(JavaClass::value("java.lang.Class")),
+            ("getName" | "getTypeName" | "getSimpleName" | "toString" | "getClass", _) => {
+                super::wrong_number_of_arguments()
+            }
             _ => None,
         }
     }

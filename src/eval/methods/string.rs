@@ -311,6 +311,8 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             charge!(budget.build(t.len().saturating_sub(s.len())));
             ok(Value::str(&t))
         }
+        // `toUpperCase(Locale)` handed a null.
+        ("toUpperCase" | "toLowerCase", [Value::Null]) => err("java.lang.NullPointerException"),
         ("toLowerCase", []) => {
             charge!(budget.build(s.len()));
             let t = s.to_lowercase();

@@ -378,3 +378,82 @@ fn sort_meets_a_null_as_java_does() {
         assert_eq!(got, want);
     }
 }
+
+#[test]
+fn static_methods_through_a_value() {
+    // expected: oracle
+    let i = Value::Int(0);
+    assert_eq!(call(&i, "parseInt", &[s("41")]), "41");
+    assert_eq!(
+        call(&i, "parseInt", &[s("4x")]),
+        "ERR java.lang.NumberFormatException: For input string: \"4x\""
+    );
+    assert_eq!(call(&i, "parseInt", &[Value::Int(4)]), "NONE");
+    assert_eq!(
+        call(&i, "valueOf", &[Value::Null]),
+        "ERR java.lang.NumberFormatException: Cannot parse null string"
+    );
+    assert_eq!(call(&Value::Long(0), "valueOf", &[Value::Int(5)]), "5");
+    assert_eq!(
+        call(
+            &Value::Double(0.0),
+            "valueOf",
+            &[Value::Long(9_999_999_999)]
+        ),
+        "9.999999999E9"
+    );
+    assert_eq!(
+        call(
+            &Value::Double(0.0),
+            "max",
+            &[Value::Int(1), Value::Double(f64::NAN)]
+        ),
+        "NaN"
+    );
+    assert_eq!(
+        call(&Value::Bool(true), "parseBoolean", &[Value::Null]),
+        "false"
+    );
+    assert_eq!(
+        call(
+            &Value::Long(0),
+            "divideUnsigned",
+            &[Value::Int(1), Value::Int(0)]
+        ),
+        "ERR java.lang.ArithmeticException: / by zero"
+    );
+}
+
+#[test]
+fn a_method_without_parameters_refuses_arguments() {
+    // expected: oracle
+    let iae = "ERR java.lang.IllegalArgumentException: wrong number of arguments";
+    assert_eq!(call(&s("abc"), "length", &[Value::Int(5)]), iae);
+    assert_eq!(call(&s("abc"), "toUpperCase", &[Value::Int(1)]), iae);
+    assert_eq!(
+        call(&s("abc"), "toUpperCase", &[Value::Null]),
+        "ERR java.lang.NullPointerException"
+    );
+    assert_eq!(call(&s("abc"), "getBytes", &[s("UTF-8")]), "NONE");
+    assert_eq!(call(&Value::Int(3), "toString", &[Value::Double(2.5)]), iae);
+    assert_eq!(
+        call(&Value::Int(3), "toString", &[Value::Int(2), Value::Int(2)]),
+        "10"
+    );
+    assert_eq!(
+        call(&Value::Double(1.5), "isInfinite", &[Value::Int(1)]),
+        "false"
+    );
+    assert_eq!(call(&Value::Double(1.5), "isNaN", &[s("x")]), iae);
+    assert_eq!(
+        call(&Value::Bool(true), "booleanValue", &[Value::Int(1)]),
+        iae
+    );
+    let l = Value::new_list(vec![Value::Int(1)]);
+    assert_eq!(call(&l, "size", &[Value::Int(1)]), iae);
+    assert_eq!(call(&l, "listIterator", &[Value::Null]), iae);
+    assert_eq!(call(&l, "listIterator", &[Value::Int(0)]), "NONE");
+    assert_eq!(call(&l, "toArray", &[Value::Int(1)]), "NONE");
+    assert_eq!(call(&s("abc"), "nosuch", &[Value::Int(1)]), "NONE");
+    assert_eq!(call(&Value::Int(3), "wait", &[Value::Int(1)]), "NONE");
+}

@@ -71,7 +71,7 @@ const TEMPLATES: &[&str] = &[
     "#set($m = {'a': 1})#foreach($k in $m.keySet())#end",
     "#set($m = {'a': 1, 'b': 2})[#foreach($k in $m.keySet())$k#if($k == 'b')#set($m.c = 3)#end#end]\
      #set($s = 'ab')[#foreach($k in $s.keySet())$k#end][#foreach($k in $none.keySet())$k#end]\
-     [#foreach($k in $m.keySet(1))$k#end][#foreach($k in $m.values())$k#end]",
+     [#foreach($k in $m.values())$k#end]",
     // An `#if` whose chosen block is one text node, each the last thing charged.
     "#set($m = {'a': 1, 'b': 2})#foreach($k in $m.keySet())$k#if($foreach.hasNext),#end#end",
     "#if($none)x#else[y]#end",

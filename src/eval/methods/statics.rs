@@ -1,0 +1,353 @@
+//! The static methods of `Integer`, `Long`, `Double` and `Boolean`.
+//!
+//! Velocity 1.7 calls a class's static methods through any value of the
+//! class, which templates use to convert text, as in
+//! `#set($n = 0)$n.parseInt($input.params('limit'))` (there is no `$Integer`
+//! in a mapping template). An argument fits a parameter by Java's
+//! method-invocation conversion, as for instance methods: an `int` parameter
+//! takes an `Integer`; `long` an `Integer` or a `Long`; `double` any of
+//! those or a `Double`; `String` a string or null. No fit: `None`.
+
+use super::{err, ok, str_arg, MResult};
+use crate::eval::jparse;
+use crate::eval::number::java_double_to_string;
+use crate::eval::value::Value;
+
+fn int_p(v: &Value) -> Option<i32> {
+    match v {
+        Value::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+fn long_p(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(i64::from(*i)),
+        Value::Long(l) => Some(*l),
+        _ => None,
+    }
+}
+
+fn double_p(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(f64::from(*i)),
+        Value::Long(l) => Some(*l as f64),
+        Value::Double(d) => Some(*d),
+        _ => None,
+    }
+}
+
+fn bool_p(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+fn int(r: Result<i32, String>) -> MResult {
+    Some(r.map(Value::Int).map_err(Into::into))
+}
+
+fn long(r: Result<i64, String>) -> MResult {
+    Some(r.map(Value::Long).map_err(Into::into))
+}
+
+fn text(s: String) -> MResult {
+    ok(Value::str(&s))
+}
+
+/// `v` in `radix` (2 to 36; else 10, as `toString(v, radix)` does), with
+/// lower-case digits and a `-` when negative.
+fn radix_string(v: i128, radix: i32) -> String {
+    let radix = if (2..=36).contains(&radix) {
+        radix.unsigned_abs()
+    } else {
+        10
+    };
+    let mut digits = Vec::new();
+    let mut n = v.unsigned_abs();
+    loop {
+        let d = (n % u128::from(radix)) as u32;
+        digits.push(char::from_digit(d, radix).unwrap_or('0'));
+        n /= u128::from(radix);
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        digits.push('-');
+    }
+    digits.iter().rev().collect()
+}
+
+fn divide_by_zero() -> MResult {
+    err("java.lang.ArithmeticException: / by zero")
+}
+
+/// `Integer`'s static methods.
+pub(super) fn integer(name: &str, args: &[Value]) -> MResult {
+    match (name, args) {
+        ("parseInt" | "valueOf", [s]) if str_arg(s).is_some() => {
+            int(jparse::parse_int(str_arg(s)?, 10))
+        }
+        ("parseInt" | "valueOf", [s, radix]) => int(jparse::parse_int(str_arg(s)?, int_p(radix)?)),
+        ("valueOf", [i]) => ok(Value::Int(int_p(i)?)),
+        ("parseUnsignedInt", [s]) => int(jparse::parse_unsigned_int(str_arg(s)?, 10)),
+        ("parseUnsignedInt", [s, radix]) => {
+            int(jparse::parse_unsigned_int(str_arg(s)?, int_p(radix)?))
+        }
+        ("decode", [s]) => int(jparse::decode(str_arg(s)?, false).map(|v| v as i32)),
+        ("toString", [i]) => text(int_p(i)?.to_string()),
+        ("toString", [i, radix]) => text(radix_string(int_p(i)?.into(), int_p(radix)?)),
+        ("toHexString", [i]) => text(format!("{:x}", int_p(i)?)),
+        ("toOctalString", [i]) => text(format!("{:o}", int_p(i)?)),
+        ("toBinaryString", [i]) => text(format!("{:b}", int_p(i)?)),
+        ("toUnsignedString", [i]) => text((int_p(i)? as u32).to_string()),
+        ("toUnsignedString", [i, radix]) => {
+            text(radix_string((int_p(i)? as u32).into(), int_p(radix)?))
+        }
+        ("toUnsignedLong", [i]) => ok(Value::Long((int_p(i)? as u32).into())),
+        ("hashCode" | "signum", [i]) => {
+            let i = int_p(i)?;
+            ok(Value::Int(if name == "signum" { i.signum() } else { i }))
+        }
+        ("bitCount", [i]) => ok(Value::Int(int_p(i)?.count_ones() as i32)),
+        ("reverse", [i]) => ok(Value::Int(int_p(i)?.reverse_bits())),
+        ("reverseBytes", [i]) => ok(Value::Int(int_p(i)?.swap_bytes())),
+        ("highestOneBit", [i]) => {
+            let i = int_p(i)?;
+            ok(Value::Int(if i == 0 {
+                0
+            } else {
+                ((1u32 << 31) >> i.leading_zeros()) as i32 & i
+            }))
+        }
+        ("lowestOneBit", [i]) => {
+            let i = int_p(i)?;
+            ok(Value::Int(i & i.wrapping_neg()))
+        }
+        ("numberOfLeadingZeros", [i]) => ok(Value::Int(int_p(i)?.leading_zeros() as i32)),
+        ("numberOfTrailingZeros", [i]) => ok(Value::Int(int_p(i)?.trailing_zeros() as i32)),
+        ("rotateLeft" | "rotateRight", [i, d]) => {
+            let (i, d) = (int_p(i)?, int_p(d)?.rem_euclid(32).unsigned_abs());
+            ok(Value::Int(if name == "rotateLeft" {
+                i.rotate_left(d)
+            } else {
+                i.rotate_right(d)
+            }))
+        }
+        ("compare" | "compareUnsigned" | "sum" | "max" | "min", [a, b]) => {
+            let (a, b) = (int_p(a)?, int_p(b)?);
+            ok(Value::Int(match name {
+                "compare" => a.cmp(&b) as i32,
+                "compareUnsigned" => (a as u32).cmp(&(b as u32)) as i32,
+                "sum" => a.wrapping_add(b),
+                "max" => a.max(b),
+                _ => a.min(b),
+            }))
+        }
+        ("divideUnsigned" | "remainderUnsigned", [a, b]) => {
+            let (a, b) = (int_p(a)? as u32, int_p(b)? as u32);
+            if b == 0 {
+                return divide_by_zero();
+            }
+            let r = if name == "divideUnsigned" {
+                a / b
+            } else {
+                a % b
+            };
+            ok(Value::Int(r as i32))
+        }
+        _ => None,
+    }
+}
+
+/// `Long`'s static methods.
+pub(super) fn long_static(name: &str, args: &[Value]) -> MResult {
+    match (name, args) {
+        ("parseLong" | "valueOf", [s]) if str_arg(s).is_some() => {
+            long(jparse::parse_long(str_arg(s)?, 10))
+        }
+        ("parseLong" | "valueOf", [s, radix]) => {
+            long(jparse::parse_long(str_arg(s)?, int_p(radix)?))
+        }
+        ("valueOf", [l]) => ok(Value::Long(long_p(l)?)),
+        ("decode", [s]) => long(jparse::decode(str_arg(s)?, true)),
+        ("toString", [l]) => text(long_p(l)?.to_string()),
+        ("toString", [l, radix]) => text(radix_string(long_p(l)?.into(), int_p(radix)?)),
+        ("toHexString", [l]) => text(format!("{:x}", long_p(l)?)),
+        ("toOctalString", [l]) => text(format!("{:o}", long_p(l)?)),
+        ("toBinaryString", [l]) => text(format!("{:b}", long_p(l)?)),
+        ("toUnsignedString", [l]) => text((long_p(l)? as u64).to_string()),
+        ("toUnsignedString", [l, radix]) => {
+            text(radix_string((long_p(l)? as u64).into(), int_p(radix)?))
+        }
+        ("hashCode", [l]) => {
+            let l = long_p(l)?;
+            ok(Value::Int((l ^ (l >> 32)) as i32))
+        }
+        ("signum", [l]) => ok(Value::Int(long_p(l)?.signum() as i32)),
+        ("bitCount", [l]) => ok(Value::Int(long_p(l)?.count_ones() as i32)),
+        ("numberOfLeadingZeros", [l]) => ok(Value::Int(long_p(l)?.leading_zeros() as i32)),
+        ("numberOfTrailingZeros", [l]) => ok(Value::Int(long_p(l)?.trailing_zeros() as i32)),
+        ("reverse", [l]) => ok(Value::Long(long_p(l)?.reverse_bits())),
+        ("reverseBytes", [l]) => ok(Value::Long(long_p(l)?.swap_bytes())),
+        ("highestOneBit", [l]) => {
+            let l = long_p(l)?;
+            ok(Value::Long(if l == 0 {
+                0
+            } else {
+                ((1u64 << 63) >> l.leading_zeros()) as i64 & l
+            }))
+        }
+        ("lowestOneBit", [l]) => {
+            let l = long_p(l)?;
+            ok(Value::Long(l & l.wrapping_neg()))
+        }
+        ("rotateLeft" | "rotateRight", [l, d]) => {
+            let (l, d) = (long_p(l)?, int_p(d)?.rem_euclid(64).unsigned_abs());
+            ok(Value::Long(if name == "rotateLeft" {
+                l.rotate_left(d)
+            } else {
+                l.rotate_right(d)
+            }))
+        }
+        ("compare" | "compareUnsigned", [a, b]) => {
+            let (a, b) = (long_p(a)?, long_p(b)?);
+            ok(Value::Int(if name == "compare" {
+                a.cmp(&b) as i32
+            } else {
+                (a as u64).cmp(&(b as u64)) as i32
+            }))
+        }
+        ("sum" | "max" | "min", [a, b]) => {
+            let (a, b) = (long_p(a)?, long_p(b)?);
+            ok(Value::Long(match name {
+                "sum" => a.wrapping_add(b),
+                "max" => a.max(b),
+                _ => a.min(b),
+            }))
+        }
+        ("divideUnsigned" | "remainderUnsigned", [a, b]) => {
+            let (a, b) = (long_p(a)? as u64, long_p(b)? as u64);
+            if b == 0 {
+                return divide_by_zero();
+            }
+            let r = if name == "divideUnsigned" {
+                a / b
+            } else {
+                a % b
+            };
+            ok(Value::Long(r as i64))
+        }
+        _ => None,
+    }
+}
+
+/// `Double.doubleToLongBits`: every NaN as the one NaN.
+fn double_bits(d: f64) -> i64 {
+    if d.is_nan() {
+        0x7ff8_0000_0000_0000
+    } else {
+        d.to_bits() as i64
+    }
+}
+
+/// `Double.compare`: `-0.0` below `0.0`, NaN above everything and equal to
+/// itself.
+fn double_compare(a: f64, b: f64) -> i32 {
+    if a < b {
+        -1
+    } else if a > b {
+        1
+    } else {
+        double_bits(a).cmp(&double_bits(b)) as i32
+    }
+}
+
+/// `Double.toHexString(d)`: `0x1.8p1`, `-0x0.0000000000001p-1022`.
+fn double_hex(d: f64) -> String {
+    if !d.is_finite() {
+        return java_double_to_string(d);
+    }
+    let sign = if d.is_sign_negative() { "-" } else { "" };
+    if d == 0.0 {
+        return format!("{sign}0x0.0p0");
+    }
+    let bits = d.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = format!("{:013x}", bits & ((1 << 52) - 1));
+    let fraction = fraction.trim_end_matches('0');
+    let fraction = if fraction.is_empty() { "0" } else { fraction };
+    if exp == 0 {
+        format!("{sign}0x0.{fraction}p-1022")
+    } else {
+        format!("{sign}0x1.{fraction}p{}", exp - 1023)
+    }
+}
+
+/// `Double`'s static methods.
+pub(super) fn double(name: &str, args: &[Value]) -> MResult {
+    let dbl = |r: Result<f64, String>| Some(r.map(Value::Double).map_err(Into::into));
+    match (name, args) {
+        ("parseDouble", [s]) => dbl(jparse::parse_double(str_arg(s)?)),
+        ("valueOf", [s]) if str_arg(s).is_some() => dbl(jparse::parse_double(str_arg(s)?)),
+        ("valueOf", [d]) => ok(Value::Double(double_p(d)?)),
+        ("toString", [d]) => text(java_double_to_string(double_p(d)?)),
+        ("toHexString", [d]) => text(double_hex(double_p(d)?)),
+        ("isNaN", [d]) => ok(Value::Bool(double_p(d)?.is_nan())),
+        ("isInfinite", [d]) => ok(Value::Bool(double_p(d)?.is_infinite())),
+        ("isFinite", [d]) => ok(Value::Bool(double_p(d)?.is_finite())),
+        ("hashCode", [d]) => {
+            let b = double_bits(double_p(d)?);
+            ok(Value::Int((b ^ (b >> 32)) as i32))
+        }
+        ("doubleToLongBits", [d]) => ok(Value::Long(double_bits(double_p(d)?))),
+        ("doubleToRawLongBits", [d]) => ok(Value::Long(double_p(d)?.to_bits() as i64)),
+        ("longBitsToDouble", [l]) => ok(Value::Double(f64::from_bits(long_p(l)? as u64))),
+        ("compare", [a, b]) => ok(Value::Int(double_compare(double_p(a)?, double_p(b)?))),
+        ("sum", [a, b]) => ok(Value::Double(double_p(a)? + double_p(b)?)),
+        // Math.max / Math.min: NaN wins, and -0.0 is below 0.0.
+        ("max" | "min", [a, b]) => {
+            let (a, b) = (double_p(a)?, double_p(b)?);
+            let r = if a.is_nan() || b.is_nan() {
+                f64::NAN
+            } else if a == 0.0 && b == 0.0 {
+                let a_first = (name == "max") != a.is_sign_negative();
+                if a_first {
+                    a
+                } else {
+                    b
+                }
+            } else if (name == "max") == (a >= b) {
+                a
+            } else {
+                b
+            };
+            ok(Value::Double(r))
+        }
+        _ => None,
+    }
+}
+
+/// `Boolean`'s static methods.
+pub(super) fn boolean(name: &str, args: &[Value]) -> MResult {
+    match (name, args) {
+        ("parseBoolean" | "valueOf", [s]) if str_arg(s).is_some() => ok(Value::Bool(
+            str_arg(s)?.is_some_and(|s| s.eq_ignore_ascii_case("true")),
+        )),
+        ("valueOf", [b]) => ok(Value::Bool(bool_p(b)?)),
+        ("toString", [b]) => text(bool_p(b)?.to_string()),
+        ("hashCode", [b]) => ok(Value::Int(if bool_p(b)? { 1231 } else { 1237 })),
+        ("compare", [a, b]) => ok(Value::Int(bool_p(a)?.cmp(&bool_p(b)?) as i32)),
+        ("logicalAnd" | "logicalOr" | "logicalXor", [a, b]) => {
+            let (a, b) = (bool_p(a)?, bool_p(b)?);
+            ok(Value::Bool(match name {
+                "logicalAnd" => a & b,
+                "logicalOr" => a | b,
+                _ => a ^ b,
+            }))
+        }
+        _ => None,
+    }
+}
