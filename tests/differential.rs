@@ -1141,10 +1141,27 @@ fn sort_exceptions_against_oracle() {
             event: None,
         })
         .collect();
+    let (diff, report) = compare_exceptions(&oracle, &cases, "differential-sorts", java_exception);
+    println!(
+        "{diff} of {} sorts differ from the oracle (seed {seed})",
+        cases.len()
+    );
+    assert_eq!(diff, 0, "sorts that differ:{report}");
+}
+
+/// How many of `cases` render differently here and in the oracle (`file`
+/// names the oracle's batch), comparing errors by the exception text
+/// `exception` finds in them; and the first few differences.
+fn compare_exceptions(
+    oracle: &str,
+    cases: &[Case],
+    file: &str,
+    exception: fn(&str) -> Option<&str>,
+) -> (usize, String) {
     let refs: Vec<&Case> = cases.iter().collect();
     let dir = target_dir();
     std::fs::create_dir_all(&dir).unwrap();
-    let expected = run_oracle(&oracle, &refs, false, &dir, "differential-sorts");
+    let expected = run_oracle(oracle, &refs, false, &dir, file);
     let mut report = String::new();
     let mut diff = 0;
     for (c, exp) in cases.iter().zip(&expected) {
@@ -1152,7 +1169,7 @@ fn sort_exceptions_against_oracle() {
         let same = match (exp, &ours) {
             (Outcome::Output(a), Outcome::Output(b)) => a == b,
             (Outcome::Error(a), Outcome::Error(b)) => {
-                java_exception(a).is_some() && java_exception(a) == java_exception(b)
+                exception(a).is_some() && exception(a) == exception(b)
             }
             (Outcome::TimedOut, _) => true,
             _ => false,
@@ -1169,11 +1186,143 @@ fn sort_exceptions_against_oracle() {
             }
         }
     }
+    (diff, report)
+}
+
+/// A `String.format` call with 1 to 3 random specifiers (conversions,
+/// flags, widths, precisions, argument indexes, dates) over 0 to 4 random
+/// arguments: Integers, Longs (dates too), Doubles whose rounding is on an
+/// edge, BigIntegers, BigDecimals, strings, booleans, null, a list, a map.
+fn generate_format_case(rng: &mut Rng) -> String {
+    const CONVERSIONS: &[&str] = &[
+        "b", "B", "h", "H", "s", "S", "c", "C", "d", "o", "x", "X", "e", "E", "f", "g", "G", "a",
+        "A", "n", "%", "tY", "tF", "tT", "tc", "tH", "tB", "ta", "tj", "tQ", "ts", "tp", "Tp",
+        "tr", "tD", "tN", "tL", "tz", "tZ", "te", "tk", "tl", "tI", "tC", "ty", "TB", "tR", "q",
+    ];
+    const ARGS: &[&str] = &[
+        "0",
+        "1",
+        "-1",
+        "42",
+        "-42",
+        "255",
+        "2147483647",
+        "-2147483648",
+        "65",
+        "128512",
+        "9223372036854775807",
+        "-9223372036854775807",
+        "1700000000123",
+        "100000000000",
+        "-1000000000000",
+        "-62167219200001",
+        "0.0",
+        "-0.0",
+        "0.5",
+        "1.5",
+        "2.5",
+        "0.125",
+        "1.005",
+        "2.675",
+        "9.9995",
+        "0.05",
+        "123456.789",
+        "-98765.4321",
+        "1e20",
+        "1.0E-5",
+        "0.00012345",
+        "1e-320",
+        "1.7976931348623157E308",
+        "99.95",
+        "0.1",
+        "3.0",
+        "'abc'",
+        "'Straße'",
+        "''",
+        "'😀x'",
+        "true",
+        "false",
+        "$null",
+        "[1, 'a']",
+        "{'k': 2}",
+        "$big",
+        "$bd",
+        "$nbd",
+        "$bz",
+        "$nbig",
+        "$nan",
+        "$inf",
+    ];
+    let mut fmt = String::new();
+    for _ in 0..1 + rng.below(3) {
+        fmt.push('%');
+        if rng.chance(10) {
+            fmt.push_str(&format!("{}$", 1 + rng.below(3)));
+        }
+        if rng.chance(50) {
+            for _ in 0..1 + rng.below(2) {
+                fmt.push(rng.pick(&['-', '#', '+', ' ', '0', ',', '(']));
+            }
+        }
+        if rng.chance(10) {
+            fmt.push('<');
+        }
+        if rng.chance(50) {
+            fmt.push_str(&(1 + rng.below(14)).to_string());
+        }
+        if rng.chance(40) {
+            fmt.push_str(&format!(".{}", rng.below(9)));
+        }
+        fmt.push_str(rng.pick(CONVERSIONS));
+        fmt.push('|');
+    }
+    let args: Vec<&str> = (0..rng.below(5)).map(|_| rng.pick(ARGS)).collect();
+    // Single quotes: `$` in the format is not a reference.
+    format!(
+        "#set($big = 12345678901234567890)#set($nbig = -12345678901234567890)\
+         #set($bd = $big * 1.5)#set($nbd = $nbig * 0.0001)#set($bz = $big * 0.0)#set($d = 0.0)\
+         #set($nan = $d.parseDouble('NaN'))#set($inf = $d.parseDouble('-Infinity'))#set($s = '')\
+         $s.format('{fmt}'{}{})",
+        if args.is_empty() { "" } else { ", " },
+        args.join(", ")
+    )
+}
+
+/// The text of the exception a render error reports (`java.util.…: …`).
+fn thrown(e: &str) -> Option<&str> {
+    let at = e.find("threw ")? + "threw ".len();
+    let rest = e.get(at..)?;
+    let rest = rest.strip_prefix("exception ").unwrap_or(rest);
+    let end = [" (java.", " at template["]
+        .iter()
+        .filter_map(|cut| rest.find(cut))
+        .min()
+        .unwrap_or(rest.len());
+    Some(rest.get(..end)?.trim_end())
+}
+
+/// `String.format` (java.util.Formatter) against the oracle: outputs, and
+/// the exception and its message.
+#[test]
+fn format_against_oracle() {
+    let Some((oracle, n, seed)) = settings() else {
+        return;
+    };
+    let mut rng = Rng::new(seed ^ 0xF0F7);
+    let cases: Vec<Case> = (0..n.min(1000))
+        .map(|id| Case {
+            id,
+            velocity: false,
+            template: generate_format_case(&mut rng),
+            event: None,
+        })
+        .collect();
+    let (diff, report) = compare_exceptions(&oracle, &cases, "differential-formats", thrown);
     println!(
-        "{diff} of {} sorts differ from the oracle (seed {seed})",
+        "{diff} of {} String.format calls differ from the oracle (seed {seed})",
         cases.len()
     );
-    assert_eq!(diff, 0, "sorts that differ:{report}");
+    assert_eq!(diff, 0, "formats that differ:{report}");
 }
 
 // ---------------------------------------------------------------------------

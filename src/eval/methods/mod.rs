@@ -41,6 +41,7 @@ macro_rules! charged {
     };
 }
 
+mod format;
 mod list;
 pub(crate) mod map;
 mod number;

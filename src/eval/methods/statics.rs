@@ -266,7 +266,7 @@ fn double_compare(a: f64, b: f64) -> i32 {
 }
 
 /// `Double.toHexString(d)`: `0x1.8p1`, `-0x0.0000000000001p-1022`.
-fn double_hex(d: f64) -> String {
+pub(super) fn double_hex(d: f64) -> String {
     if !d.is_finite() {
         return java_double_to_string(d);
     }

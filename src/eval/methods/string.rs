@@ -530,6 +530,22 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                     .collect(),
             ))
         }
+        // The static `format(String, Object...)`: Velocity 1.7 gathers the
+        // arguments after the first into the array.
+        // A single null after the format is the array itself (null). A null
+        // first, then a string: `format(Locale, String, Object...)` with a
+        // null locale, which formats as en_US does.
+        ("format", [Value::Str(f), rest @ ..] | [Value::Null, Value::Str(f), rest @ ..]) => {
+            let args = match rest {
+                [Value::Null] => None,
+                rest => Some(rest),
+            };
+            Some(super::format::format(f, args, budget).map(|s| Value::str(&s)))
+        }
+        ("format", [Value::Null, Value::Null, ..]) => None,
+        ("format", [Value::Null, ..]) => err(npe(
+            "Cannot invoke \"String.length()\" because \"s\" is null",
+        )),
         ("valueOf", [v]) if !v.is_null() => Some(
             v.java_string(budget)
                 .map(|t| Value::str(&t))

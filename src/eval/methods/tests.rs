@@ -457,3 +457,75 @@ fn a_method_without_parameters_refuses_arguments() {
     assert_eq!(call(&s("abc"), "nosuch", &[Value::Int(1)]), "NONE");
     assert_eq!(call(&Value::Int(3), "wait", &[Value::Int(1)]), "NONE");
 }
+
+#[test]
+fn string_format_as_java() {
+    // expected: oracle
+    let f = |fmt: &str, args: &[Value]| {
+        let mut all = vec![s(fmt)];
+        all.extend_from_slice(args);
+        call(&s(""), "format", &all)
+    };
+    assert_eq!(
+        f(
+            "%.2f|%,d|%x|%08.3e",
+            &[
+                Value::Double(1.005),
+                Value::Int(-1234567),
+                Value::Int(-255),
+                Value::Double(1234.5678)
+            ]
+        ),
+        "1.01|-1,234,567|ffffff01|1.235e+03"
+    );
+    assert_eq!(
+        f("%tF %<tT", &[Value::Long(1_700_000_000_123)]),
+        "2023-11-14 22:13:20"
+    );
+    assert_eq!(f("%s %s", &[Value::Null]), "null null");
+    assert_eq!(
+        f("%s %s", &[s("a")]),
+        "ERR java.util.MissingFormatArgumentException: Format specifier '%s'"
+    );
+    assert_eq!(
+        f("%+ 10G|", &[]),
+        "ERR java.util.IllegalFormatFlagsException: Flags = '^+ '"
+    );
+    assert_eq!(
+        f("%1$<.6E", &[]),
+        "ERR java.util.MissingFormatArgumentException: Format specifier '%<.6E'"
+    );
+    assert_eq!(
+        f("abc%", &[]),
+        "ERR java.util.UnknownFormatConversionException: Conversion = '%'"
+    );
+    assert_eq!(
+        f("%d", &[Value::Double(1.5)]),
+        "ERR java.util.IllegalFormatConversionException: d != java.lang.Double"
+    );
+    assert_eq!(
+        f("%c", &[Value::Int(-1)]),
+        "ERR java.util.IllegalFormatCodePointException: Code point = 0xffffffff"
+    );
+    assert_eq!(
+        f("%99999999999s", &[]),
+        "ERR java.util.IllegalFormatWidthException: -2147483648"
+    );
+    assert_eq!(
+        call(&s(""), "format", &[Value::Null]),
+        "ERR java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"s\" is null"
+    );
+    // A width past what a string may hold fails as Java runs out of memory.
+    assert!(f("%2000000000s", &[s("x")]).starts_with("ERR java.lang.OutOfMemoryError"));
+    for big in [
+        "%.2000000000f",
+        "%.2000000000g",
+        "%.2000000000e",
+        "%.2000000000a",
+    ] {
+        assert!(
+            f(big, &[Value::Double(1.5)]).starts_with("ERR java.lang.OutOfMemoryError"),
+            "{big}"
+        );
+    }
+}
