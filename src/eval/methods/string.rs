@@ -259,6 +259,41 @@ fn compare_ignore_case(a: &str, b: &str) -> i32 {
     ua.len() as i32 - ub.len() as i32
 }
 
+/// `regionMatches([ignoreCase,] toffset, other, ooffset, len)`: `len`
+/// UTF-16 units of `s` from `toffset` against `other`'s from `ooffset`
+/// (false when either region is out of its string).
+fn region_matches(
+    s: &str,
+    ignore_case: bool,
+    toffset: i32,
+    other: Option<&str>,
+    ooffset: i32,
+    len: i32,
+) -> MResult {
+    let Some(other) = other else {
+        return err(npe(if ignore_case {
+            "Cannot invoke \"String.length()\" because \"other\" is null"
+        } else {
+            "Cannot read field \"value\" because \"other\" is null"
+        }));
+    };
+    let (a, b) = (units(s), units(other));
+    let (t, o, n) = (i64::from(toffset), i64::from(ooffset), i64::from(len));
+    if o < 0 || t < 0 || t > a.len() as i64 - n || o > b.len() as i64 - n {
+        return ok(Value::Bool(false));
+    }
+    let n = usize::try_from(n).unwrap_or(0);
+    let (t, o) = (t as usize, o as usize);
+    let same = match (a.get(t..t + n), b.get(o..o + n)) {
+        (Some(x), Some(y)) => x
+            .iter()
+            .zip(y)
+            .all(|(p, q)| p == q || (ignore_case && fold_case_unit(*p) == fold_case_unit(*q))),
+        _ => true,
+    };
+    ok(Value::Bool(same))
+}
+
 fn sioobe(msg: String) -> MResult {
     err(format!("java.lang.StringIndexOutOfBoundsException: {msg}"))
 }
@@ -388,6 +423,22 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 "Cannot invoke \"java.lang.CharSequence.toString()\" because \"s\" is null",
             )),
         },
+        ("regionMatches", [t, other, o, len]) => region_matches(
+            s,
+            false,
+            int_arg(t)?,
+            str_arg(other)?,
+            int_arg(o)?,
+            int_arg(len)?,
+        ),
+        ("regionMatches", [Value::Bool(ic), t, other, o, len]) => region_matches(
+            s,
+            *ic,
+            int_arg(t)?,
+            str_arg(other)?,
+            int_arg(o)?,
+            int_arg(len)?,
+        ),
         ("startsWith", [p]) => match str_arg(p)? {
             Some(p) => ok(Value::Bool(s.starts_with(p))),
             None => err(npe(
