@@ -1288,6 +1288,111 @@ fn generate_format_case(rng: &mut Rng) -> String {
     )
 }
 
+/// A static number method of Integer, Long, Double or Boolean called
+/// through a value, on random text built from the pieces Java's parsers
+/// treat specially (signs, points, exponents, hex prefixes and suffixes,
+/// digits of other scripts, blanks), with a random radix now and then.
+fn generate_static_case(rng: &mut Rng) -> String {
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "7",
+        "9",
+        "12",
+        "2147483647",
+        "2147483648",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-",
+        "+",
+        ".",
+        "e",
+        "E",
+        "e-",
+        "e+",
+        "x",
+        "0x",
+        "0X",
+        "#",
+        "p",
+        "P",
+        "p-",
+        "f",
+        "d",
+        "D",
+        "L",
+        " ",
+        "\t",
+        "a",
+        "f",
+        "z",
+        "Z",
+        "NaN",
+        "Infinity",
+        "١",
+        "٣",
+        "０",
+        "Ｆ",
+        "_",
+        "00",
+        "1.5",
+        "1e400",
+        "1e-400",
+        "0x1.8",
+        "ff",
+    ];
+    const CALLS: &[(&str, &str)] = &[
+        ("$i", "parseInt"),
+        ("$i", "valueOf"),
+        ("$i", "decode"),
+        ("$i", "parseUnsignedInt"),
+        ("$l", "parseLong"),
+        ("$l", "valueOf"),
+        ("$l", "decode"),
+        ("$d", "parseDouble"),
+        ("$d", "valueOf"),
+        ("$b", "parseBoolean"),
+    ];
+    let text: String = (0..1 + rng.below(5)).map(|_| rng.pick(PIECES)).collect();
+    let (recv, method) = rng.pick(CALLS);
+    let radix = if rng.chance(25)
+        && !matches!(method, "decode" | "parseDouble" | "parseBoolean")
+        && recv != "$d"
+    {
+        format!(", {}", rng.pick(&[2, 8, 10, 16, 36, 1, 37]))
+    } else {
+        String::new()
+    };
+    format!(
+        "#set($i = 0)#set($l = 10000000000)#set($d = 0.5)#set($b = true)\
+         [{recv}.{method}(\"{text}\"{radix})]"
+    )
+}
+
+/// The static number methods' parsing against the oracle: values, and the
+/// exception and its message.
+#[test]
+fn static_parsing_against_oracle() {
+    let Some((oracle, n, seed)) = settings() else {
+        return;
+    };
+    let mut rng = Rng::new(seed ^ 0x5747);
+    let cases: Vec<Case> = (0..n.min(1000))
+        .map(|id| Case {
+            id,
+            velocity: false,
+            template: generate_static_case(&mut rng),
+            event: None,
+        })
+        .collect();
+    let (diff, report) = compare_exceptions(&oracle, &cases, "differential-statics", thrown);
+    println!(
+        "{diff} of {} static method calls differ from the oracle (seed {seed})",
+        cases.len()
+    );
+    assert_eq!(diff, 0, "static method calls that differ:{report}");
+}
+
 /// The text of the exception a render error reports (`java.util.…: …`).
 fn thrown(e: &str) -> Option<&str> {
     let at = e.find("threw ")? + "threw ".len();

@@ -194,7 +194,25 @@ pub fn parse_double(s: Option<&str>) -> Result<f64, String> {
     if t.is_empty() {
         return Err(nfe("empty String"));
     }
-    decimal_or_special(t).ok_or_else(|| for_input(t, 10))
+    decimal_or_special(t).ok_or_else(|| {
+        // The digits and points after the sign are read first, and a second
+        // point there fails at once, with its own message.
+        let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+        let points = body
+            .bytes()
+            .take_while(|c| c.is_ascii_digit() || *c == b'.')
+            .filter(|c| *c == b'.')
+            .count();
+        if points > 1
+            && !body.starts_with(['N', 'I'])
+            && !body.starts_with("0x")
+            && !body.starts_with("0X")
+        {
+            nfe("multiple points")
+        } else {
+            for_input(t, 10)
+        }
+    })
 }
 
 fn decimal_or_special(t: &str) -> Option<f64> {
@@ -476,7 +494,26 @@ mod tests {
         ] {
             assert_eq!(d(text), want, "{text:?}");
         }
-        for bad in ["abc", "1e", "0x1p", "+", "1_000", "Infinityx", "١", "."] {
+        assert_eq!(
+            d("1.51.5+"),
+            "java.lang.NumberFormatException: multiple points"
+        );
+        assert_eq!(
+            d("-..e"),
+            "java.lang.NumberFormatException: multiple points"
+        );
+        for bad in [
+            "abc",
+            "1e",
+            "0x1p",
+            "+",
+            "1_000",
+            "Infinityx",
+            "١",
+            ".",
+            ".e.",
+            "0x1.5.5p1",
+        ] {
             assert_eq!(
                 d(bad),
                 format!("java.lang.NumberFormatException: For input string: \"{bad}\""),
