@@ -486,13 +486,20 @@ fn print_text(spec: &Spec, out: &mut String) -> Result<(), String> {
     justify(spec, "%", out)
 }
 
+/// `n`, when a string of `n` characters fits in [`MAX_STRING`]; else Java's
+/// `OutOfMemoryError` (a width or precision as large as an int allows).
+fn fits(n: usize) -> Result<usize, String> {
+    if n > MAX_STRING {
+        Err(super::too_big())
+    } else {
+        Ok(n)
+    }
+}
+
 /// `appendJustified`: `s` padded with spaces to the width (UTF-16 units).
 fn justify(spec: &Spec, s: &str, out: &mut String) -> Result<(), String> {
     let len = utf16_len(s);
-    let pad = spec.width.unwrap_or(0).saturating_sub(len);
-    if pad > MAX_STRING {
-        return Err(super::too_big());
-    }
+    let pad = fits(spec.width.unwrap_or(0).saturating_sub(len))?;
     if spec.has(LEFT) {
         out.push_str(s);
     }
@@ -653,10 +660,7 @@ fn magnitude(
         }
     }
     if let (Some(w), true) = (width, spec.has(ZERO)) {
-        let pad = w.saturating_sub(sb.chars().count());
-        if pad > MAX_STRING {
-            return Err(super::too_big());
-        }
+        let pad = fits(w.saturating_sub(sb.chars().count()))?;
         sb.insert_str(begin, &"0".repeat(pad));
     }
     Ok(())
@@ -718,10 +722,7 @@ fn print_integer(
         });
     }
     if spec.has(ZERO) {
-        let pad = spec.width.unwrap_or(0).saturating_sub(len);
-        if pad > MAX_STRING {
-            return Err(super::too_big());
-        }
+        let pad = fits(spec.width.unwrap_or(0).saturating_sub(len))?;
         sb.push_str(&"0".repeat(pad));
     }
     if spec.upper {
@@ -936,12 +937,12 @@ fn print_float(spec: &Spec, arg: &Value, out: &mut String, budget: &Budget) -> R
 fn print_decimal(spec: &Spec, n: Digits, negative: bool, sb: &mut String) -> Result<(), String> {
     let Digits {
         mut digits,
-        exp,
+        mut exp,
         zero,
         scale,
     } = n;
-    if spec.precision.is_some_and(|p| p > MAX_STRING) {
-        return Err(super::too_big());
+    if let Some(p) = spec.precision {
+        fits(p)?;
     }
     let e_char = if spec.upper { 'E' } else { 'e' };
     let mut conv = spec.conv;
@@ -965,22 +966,20 @@ fn print_decimal(spec: &Spec, n: Digits, negative: bool, sb: &mut String) -> Res
                 prec -= 1;
             }
         } else if zero {
-            let mant = fixed(b"0", 1, prec - 1);
-            return magnitude(spec, sb, &mant, adjust_width(spec, spec.width, negative));
+            conv = 'f';
+            prec -= 1;
         } else {
-            let exp = apply_precision(exp, &mut digits, prec as i64);
+            // Double: the range is the value's once rounded to `prec`
+            // significant digits (the rounding below then changes nothing).
+            exp = apply_precision(exp, &mut digits, prec as i64);
             let e10 = exp - 1;
             if e10 < -4 || e10 >= prec as i32 {
-                let (mant, e) = scientific(&digits, exp, prec - 1, false);
-                let width = spec.width.map(|w| w.saturating_sub(e.len() + 1));
-                magnitude(spec, sb, &mant, adjust_width(spec, width, negative))?;
-                sb.push(e_char);
-                sb.push_str(&e);
-                return Ok(());
+                conv = 'e';
+                prec -= 1;
+            } else {
+                conv = 'f';
+                prec = (prec as i64 - i64::from(exp)).max(0) as usize;
             }
-            let decimals = (prec as i64 - i64::from(exp)).max(0) as usize;
-            let mant = fixed(&digits, exp, decimals);
-            return magnitude(spec, sb, &mant, adjust_width(spec, spec.width, negative));
         }
     }
     if conv == 'f' {
@@ -1055,9 +1054,7 @@ fn hex_float(spec: &Spec, v: f64, negative: bool, sb: &mut String) -> Result<(),
         Some(0) => 1,
         Some(p) => p,
     };
-    if prec > MAX_STRING {
-        return Err(super::too_big());
-    }
+    let prec = fits(prec)?;
     let hex = hex_digits(v, prec);
     sb.push_str(if spec.upper { "0X" } else { "0x" });
     if spec.has(ZERO) {
@@ -1066,10 +1063,7 @@ fn hex_float(spec: &Spec, v: f64, negative: bool, sb: &mut String) -> Result<(),
         } else {
             2
         };
-        let pad = spec.width.unwrap_or(0).saturating_sub(hex.len() + lead);
-        if pad > MAX_STRING {
-            return Err(super::too_big());
-        }
+        let pad = fits(spec.width.unwrap_or(0).saturating_sub(hex.len() + lead))?;
         sb.push_str(&"0".repeat(pad));
     }
     let (mant, p) = hex.split_once('p').unwrap_or((&hex, "0"));
