@@ -84,6 +84,131 @@ fn divide_by_zero() -> MResult {
     err("java.lang.ArithmeticException: / by zero")
 }
 
+/// `Integer` and `Long`, for the static methods they share: the same
+/// operations over 32 or 64 bits.
+trait JavaInt: Copy + Ord + Into<i128> {
+    const BITS: u32;
+    /// The argument for a parameter of the type: `int` takes an Integer,
+    /// `long` an Integer or a Long.
+    fn arg(v: &Value) -> Option<Self>;
+    fn value(self) -> Value;
+    /// The bits as an unsigned number.
+    fn unsigned(self) -> u64;
+    /// The low bits of `u`.
+    fn from_unsigned(u: u64) -> Self;
+}
+
+impl JavaInt for i32 {
+    const BITS: u32 = 32;
+    fn arg(v: &Value) -> Option<i32> {
+        int_p(v)
+    }
+    fn value(self) -> Value {
+        Value::Int(self)
+    }
+    fn unsigned(self) -> u64 {
+        u64::from(self as u32)
+    }
+    fn from_unsigned(u: u64) -> i32 {
+        u as u32 as i32
+    }
+}
+
+impl JavaInt for i64 {
+    const BITS: u32 = 64;
+    fn arg(v: &Value) -> Option<i64> {
+        long_p(v)
+    }
+    fn value(self) -> Value {
+        Value::Long(self)
+    }
+    fn unsigned(self) -> u64 {
+        self as u64
+    }
+    fn from_unsigned(u: u64) -> i64 {
+        u as i64
+    }
+}
+
+/// The static methods `Integer` and `Long` both have, over `T`'s width.
+fn shared<T: JavaInt>(name: &str, args: &[Value]) -> MResult {
+    let p = T::arg;
+    let same = |u: u64| ok(T::from_unsigned(u).value());
+    // The bits of `u` rotated left by `d` within the width.
+    let rotate = |u: u64, d: u32| {
+        let mask = u64::MAX >> (64 - T::BITS);
+        let d = d % T::BITS;
+        if d == 0 {
+            u
+        } else {
+            ((u << d) | (u >> (T::BITS - d))) & mask
+        }
+    };
+    match (name, args) {
+        ("toString", [x]) => text(p(x)?.into().to_string()),
+        ("toString", [x, radix]) => text(radix_string(p(x)?.into(), int_p(radix)?)),
+        ("toHexString", [x]) => text(format!("{:x}", p(x)?.unsigned())),
+        ("toOctalString", [x]) => text(format!("{:o}", p(x)?.unsigned())),
+        ("toBinaryString", [x]) => text(format!("{:b}", p(x)?.unsigned())),
+        ("toUnsignedString", [x]) => text(p(x)?.unsigned().to_string()),
+        ("toUnsignedString", [x, radix]) => {
+            text(radix_string(p(x)?.unsigned().into(), int_p(radix)?))
+        }
+        ("signum", [x]) => ok(Value::Int(p(x)?.into().signum() as i32)),
+        ("bitCount", [x]) => ok(Value::Int(p(x)?.unsigned().count_ones() as i32)),
+        ("numberOfLeadingZeros", [x]) => ok(Value::Int(
+            (p(x)?.unsigned().leading_zeros() - (64 - T::BITS)) as i32,
+        )),
+        ("numberOfTrailingZeros", [x]) => ok(Value::Int(
+            p(x)?.unsigned().trailing_zeros().min(T::BITS) as i32,
+        )),
+        ("reverse", [x]) => same(p(x)?.unsigned().reverse_bits() >> (64 - T::BITS)),
+        ("reverseBytes", [x]) => same(p(x)?.unsigned().swap_bytes() >> (64 - T::BITS)),
+        ("highestOneBit", [x]) => {
+            let u = p(x)?.unsigned();
+            same(if u == 0 {
+                0
+            } else {
+                1 << (63 - u.leading_zeros())
+            })
+        }
+        ("lowestOneBit", [x]) => {
+            let u = p(x)?.unsigned();
+            same(u & u.wrapping_neg())
+        }
+        ("rotateLeft" | "rotateRight", [x, d]) => {
+            let (u, d) = (
+                p(x)?.unsigned(),
+                int_p(d)?.rem_euclid(T::BITS as i32) as u32,
+            );
+            same(if name == "rotateLeft" {
+                rotate(u, d)
+            } else {
+                rotate(u, T::BITS - d)
+            })
+        }
+        ("compare", [a, b]) => ok(Value::Int(p(a)?.cmp(&p(b)?) as i32)),
+        ("compareUnsigned", [a, b]) => {
+            ok(Value::Int(p(a)?.unsigned().cmp(&p(b)?.unsigned()) as i32))
+        }
+        ("sum", [a, b]) => same(p(a)?.unsigned().wrapping_add(p(b)?.unsigned())),
+        ("max", [a, b]) => ok(p(a)?.max(p(b)?).value()),
+        ("min", [a, b]) => ok(p(a)?.min(p(b)?).value()),
+        ("divideUnsigned" | "remainderUnsigned", [a, b]) => {
+            let (a, b) = (p(a)?.unsigned(), p(b)?.unsigned());
+            if b == 0 {
+                return divide_by_zero();
+            }
+            same(if name == "divideUnsigned" {
+                a / b
+            } else {
+                a % b
+            })
+        }
+        _ => None,
+    }
+}
+
 /// `Integer`'s static methods.
 pub(super) fn integer(name: &str, args: &[Value]) -> MResult {
     match (name, args) {
@@ -97,68 +222,9 @@ pub(super) fn integer(name: &str, args: &[Value]) -> MResult {
             int(jparse::parse_unsigned_int(str_arg(s)?, int_p(radix)?))
         }
         ("decode", [s]) => int(jparse::decode(str_arg(s)?, false).map(|v| v as i32)),
-        ("toString", [i]) => text(int_p(i)?.to_string()),
-        ("toString", [i, radix]) => text(radix_string(int_p(i)?.into(), int_p(radix)?)),
-        ("toHexString", [i]) => text(format!("{:x}", int_p(i)?)),
-        ("toOctalString", [i]) => text(format!("{:o}", int_p(i)?)),
-        ("toBinaryString", [i]) => text(format!("{:b}", int_p(i)?)),
-        ("toUnsignedString", [i]) => text((int_p(i)? as u32).to_string()),
-        ("toUnsignedString", [i, radix]) => {
-            text(radix_string((int_p(i)? as u32).into(), int_p(radix)?))
-        }
         ("toUnsignedLong", [i]) => ok(Value::Long((int_p(i)? as u32).into())),
-        ("hashCode" | "signum", [i]) => {
-            let i = int_p(i)?;
-            ok(Value::Int(if name == "signum" { i.signum() } else { i }))
-        }
-        ("bitCount", [i]) => ok(Value::Int(int_p(i)?.count_ones() as i32)),
-        ("reverse", [i]) => ok(Value::Int(int_p(i)?.reverse_bits())),
-        ("reverseBytes", [i]) => ok(Value::Int(int_p(i)?.swap_bytes())),
-        ("highestOneBit", [i]) => {
-            let i = int_p(i)?;
-            ok(Value::Int(if i == 0 {
-                0
-            } else {
-                ((1u32 << 31) >> i.leading_zeros()) as i32 & i
-            }))
-        }
-        ("lowestOneBit", [i]) => {
-            let i = int_p(i)?;
-            ok(Value::Int(i & i.wrapping_neg()))
-        }
-        ("numberOfLeadingZeros", [i]) => ok(Value::Int(int_p(i)?.leading_zeros() as i32)),
-        ("numberOfTrailingZeros", [i]) => ok(Value::Int(int_p(i)?.trailing_zeros() as i32)),
-        ("rotateLeft" | "rotateRight", [i, d]) => {
-            let (i, d) = (int_p(i)?, int_p(d)?.rem_euclid(32).unsigned_abs());
-            ok(Value::Int(if name == "rotateLeft" {
-                i.rotate_left(d)
-            } else {
-                i.rotate_right(d)
-            }))
-        }
-        ("compare" | "compareUnsigned" | "sum" | "max" | "min", [a, b]) => {
-            let (a, b) = (int_p(a)?, int_p(b)?);
-            ok(Value::Int(match name {
-                "compare" => a.cmp(&b) as i32,
-                "compareUnsigned" => (a as u32).cmp(&(b as u32)) as i32,
-                "sum" => a.wrapping_add(b),
-                "max" => a.max(b),
-                _ => a.min(b),
-            }))
-        }
-        ("divideUnsigned" | "remainderUnsigned", [a, b]) => {
-            let (a, b) = (int_p(a)? as u32, int_p(b)? as u32);
-            if b == 0 {
-                return divide_by_zero();
-            }
-            let r = if name == "divideUnsigned" {
-                a / b
-            } else {
-                a % b
-            };
-            ok(Value::Int(r as i32))
-        }
-        _ => None,
+        ("hashCode", [i]) => ok(Value::Int(int_p(i)?)),
+        _ => shared::<i32>(name, args),
     }
 }
 
@@ -173,74 +239,11 @@ pub(super) fn long_static(name: &str, args: &[Value]) -> MResult {
         }
         ("valueOf", [l]) => ok(Value::Long(long_p(l)?)),
         ("decode", [s]) => long(jparse::decode(str_arg(s)?, true)),
-        ("toString", [l]) => text(long_p(l)?.to_string()),
-        ("toString", [l, radix]) => text(radix_string(long_p(l)?.into(), int_p(radix)?)),
-        ("toHexString", [l]) => text(format!("{:x}", long_p(l)?)),
-        ("toOctalString", [l]) => text(format!("{:o}", long_p(l)?)),
-        ("toBinaryString", [l]) => text(format!("{:b}", long_p(l)?)),
-        ("toUnsignedString", [l]) => text((long_p(l)? as u64).to_string()),
-        ("toUnsignedString", [l, radix]) => {
-            text(radix_string((long_p(l)? as u64).into(), int_p(radix)?))
-        }
         ("hashCode", [l]) => {
             let l = long_p(l)?;
             ok(Value::Int((l ^ (l >> 32)) as i32))
         }
-        ("signum", [l]) => ok(Value::Int(long_p(l)?.signum() as i32)),
-        ("bitCount", [l]) => ok(Value::Int(long_p(l)?.count_ones() as i32)),
-        ("numberOfLeadingZeros", [l]) => ok(Value::Int(long_p(l)?.leading_zeros() as i32)),
-        ("numberOfTrailingZeros", [l]) => ok(Value::Int(long_p(l)?.trailing_zeros() as i32)),
-        ("reverse", [l]) => ok(Value::Long(long_p(l)?.reverse_bits())),
-        ("reverseBytes", [l]) => ok(Value::Long(long_p(l)?.swap_bytes())),
-        ("highestOneBit", [l]) => {
-            let l = long_p(l)?;
-            ok(Value::Long(if l == 0 {
-                0
-            } else {
-                ((1u64 << 63) >> l.leading_zeros()) as i64 & l
-            }))
-        }
-        ("lowestOneBit", [l]) => {
-            let l = long_p(l)?;
-            ok(Value::Long(l & l.wrapping_neg()))
-        }
-        ("rotateLeft" | "rotateRight", [l, d]) => {
-            let (l, d) = (long_p(l)?, int_p(d)?.rem_euclid(64).unsigned_abs());
-            ok(Value::Long(if name == "rotateLeft" {
-                l.rotate_left(d)
-            } else {
-                l.rotate_right(d)
-            }))
-        }
-        ("compare" | "compareUnsigned", [a, b]) => {
-            let (a, b) = (long_p(a)?, long_p(b)?);
-            ok(Value::Int(if name == "compare" {
-                a.cmp(&b) as i32
-            } else {
-                (a as u64).cmp(&(b as u64)) as i32
-            }))
-        }
-        ("sum" | "max" | "min", [a, b]) => {
-            let (a, b) = (long_p(a)?, long_p(b)?);
-            ok(Value::Long(match name {
-                "sum" => a.wrapping_add(b),
-                "max" => a.max(b),
-                _ => a.min(b),
-            }))
-        }
-        ("divideUnsigned" | "remainderUnsigned", [a, b]) => {
-            let (a, b) = (long_p(a)? as u64, long_p(b)? as u64);
-            if b == 0 {
-                return divide_by_zero();
-            }
-            let r = if name == "divideUnsigned" {
-                a / b
-            } else {
-                a % b
-            };
-            ok(Value::Long(r as i64))
-        }
-        _ => None,
+        _ => shared::<i64>(name, args),
     }
 }
 
