@@ -382,44 +382,43 @@ fn unknown(c: char) -> String {
     )
 }
 
-/// `Formatter.parse`.
-fn parse(s: &str) -> Result<Vec<Piece<'_>>, String> {
-    let mut pieces = Vec::new();
-    let mut i = 0;
-    while let Some(n) = s.get(i..).and_then(|r| r.find('%')).map(|n| n + i) {
-        if n > i {
-            pieces.push(Piece::Text(s.get(i..n).unwrap_or("")));
-        }
-        let Some(c) = s.get(n + 1..).and_then(|r| r.chars().next()) else {
-            return Err(unknown('%'));
-        };
-        if is_conversion(c) {
-            let spec = Spec {
-                index: Index::Ordinary,
-                index_text: None,
-                flags: 0,
-                upper: c.is_ascii_uppercase(),
-                width: None,
-                precision: None,
-                date: false,
-                conv: c.to_ascii_lowercase(),
-            };
-            pieces.push(Piece::Spec(spec));
-            i = n + 1 + c.len_utf8();
-            continue;
-        }
-        match parse_spec(s, n + 1) {
-            Some((spec, end)) => {
-                pieces.push(Piece::Spec(spec?));
-                i = end;
-            }
-            None => return Err(unknown(c)),
-        }
+/// The piece of `s` at `*i` (a run of text or a specifier), and `*i` moved
+/// past it; `None` at the end. Java's `Formatter.parse` reads them all
+/// before anything is printed (see [`format`]).
+fn next_piece<'a>(s: &'a str, i: &mut usize) -> Option<Result<Piece<'a>, String>> {
+    let rest = s.get(*i..).filter(|r| !r.is_empty())?;
+    let Some(n) = rest.find('%').map(|n| n + *i) else {
+        *i = s.len();
+        return Some(Ok(Piece::Text(rest)));
+    };
+    if n > *i {
+        let text = s.get(*i..n).unwrap_or("");
+        *i = n;
+        return Some(Ok(Piece::Text(text)));
     }
-    if let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
-        pieces.push(Piece::Text(rest));
+    let Some(c) = s.get(n + 1..).and_then(|r| r.chars().next()) else {
+        return Some(Err(unknown('%')));
+    };
+    if is_conversion(c) {
+        *i = n + 1 + c.len_utf8();
+        return Some(Ok(Piece::Spec(Spec {
+            index: Index::Ordinary,
+            index_text: None,
+            flags: 0,
+            upper: c.is_ascii_uppercase(),
+            width: None,
+            precision: None,
+            date: false,
+            conv: c.to_ascii_lowercase(),
+        })));
     }
-    Ok(pieces)
+    Some(match parse_spec(s, n + 1) {
+        Some((spec, end)) => {
+            *i = end;
+            spec.map(Piece::Spec)
+        }
+        None => Err(unknown(c)),
+    })
 }
 
 /// `String.format(format, args)`; `args` is `None` for Java's null array.
@@ -428,12 +427,20 @@ pub(super) fn format(
     args: Option<&[Value]>,
     budget: &Budget,
 ) -> Result<String, CallError> {
-    let pieces = parse(fmt)?;
+    // The whole format is read first, for its errors, then again to print:
+    // twice the reading, but no list of its pieces (a format may be as long
+    // as a string may be).
+    let mut i = 0;
+    while let Some(p) = next_piece(fmt, &mut i) {
+        p?;
+    }
     let mut out = String::new();
     let mut last: Option<usize> = None;
     let mut ordinary: usize = 0;
-    for p in &pieces {
-        let spec = match p {
+    let mut i = 0;
+    while let Some(p) = next_piece(fmt, &mut i) {
+        let p = p?;
+        let spec = match &p {
             Piece::Text(t) => {
                 out.push_str(t);
                 continue;

@@ -515,6 +515,13 @@ fn string_format_as_java() {
         call(&s(""), "format", &[Value::Null]),
         "ERR java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"s\" is null"
     );
+    // The whole format is read before anything is printed: a bad specifier
+    // after a missing argument is the error.
+    assert_eq!(
+        f("%s %q", &[]),
+        "ERR java.util.UnknownFormatConversionException: Conversion = 'q'"
+    );
+    assert_eq!(f(&"%%".repeat(100_000), &[]), "%".repeat(100_000));
     // A width past what a string may hold fails as Java runs out of memory.
     assert!(f("%2000000000s", &[s("x")]).starts_with("ERR java.lang.OutOfMemoryError"));
     for big in [
