@@ -1882,9 +1882,17 @@ fn render_foreach(
         if counters {
             st.set_int(SLOT_VELOCITY_COUNT, (count + 1) as i32);
         }
-        let mut spare = Value::Null;
-        let slot = st.slots.get_mut(var as usize).unwrap_or(&mut spare);
-        let next = iter.next_into(slot);
+        // (The slot is always there; a stand-in otherwise, dropped in that
+        // branch only: a value dropped on every iteration is a call.)
+        let next = match st.slots.get_mut(var as usize) {
+            Some(slot) => iter.next_into(slot),
+            None => {
+                let mut spare = Value::Null;
+                let next = iter.next_into(&mut spare);
+                drop(spare);
+                next
+            }
+        };
         match next {
             Ok(()) => {}
             Err(()) => {
