@@ -87,10 +87,12 @@ enum Piece<'a> {
 
 impl Spec {
     /// `FormatSpecifier.toString`: flags before the index, as Java writes it.
+    /// The text conversions (`%%`, `%n`) have no index: Java's `conversion()`
+    /// sets theirs to -2, which is not written.
     fn text(&self) -> String {
         let mut s = String::from("%");
         s.push_str(&flags_text(self.flags));
-        if let Some(i) = self.index_text {
+        if let Some(i) = self.index_text.filter(|_| !matches!(self.conv, '%' | 'n')) {
             s.push_str(&format!("{i}$"));
         }
         if let Some(w) = self.width {

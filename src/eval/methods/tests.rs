@@ -495,6 +495,15 @@ fn string_format_as_java() {
         f("%1$<.6E", &[]),
         "ERR java.util.MissingFormatArgumentException: Format specifier '%<.6E'"
     );
+    // A `%%` has no argument index: its specifier's text leaves it out.
+    assert_eq!(
+        f("%2$-%|", &[Value::Int(1)]),
+        "ERR java.util.MissingFormatWidthException: %-%"
+    );
+    assert_eq!(
+        f("%1$-5d %-d", &[Value::Int(1)]),
+        "ERR java.util.MissingFormatWidthException: %-d"
+    );
     assert_eq!(
         f("abc%", &[]),
         "ERR java.util.UnknownFormatConversionException: Conversion = '%'"
