@@ -89,6 +89,8 @@ pub struct Budget {
     cycles: Cycles,
     /// Whether the render made a lone surrogate (see [`super::jstring`]).
     lone_surrogates: Cell<bool>,
+    /// The state of the render's identity hashes ([`Budget::identity_hash`]).
+    identities: Cell<u32>,
 }
 
 impl fmt::Debug for Budget {
@@ -112,7 +114,28 @@ impl Budget {
             bytes_max: bytes_max as u64,
             cycles: Cycles::default(),
             lone_surrogates: Cell::new(false),
+            identities: Cell::new(0),
         }
+    }
+
+    /// The next identity hash of this render (`Object.hashCode()` of a value
+    /// compared by identity: a Java array). The JVM draws them from a
+    /// per-thread random sequence, so the values AWS prints cannot be
+    /// predicted; these scramble a count started afresh each render, so a
+    /// render's output is the same every time. Positive and never 0, as
+    /// HotSpot's are, and distinct within a render (the scrambling is a
+    /// one-to-one map of 31-bit numbers that keeps only 0 in place).
+    pub fn identity_hash(&self) -> i32 {
+        const MASK: u32 = 0x7fff_ffff;
+        let n = self.identities.get().wrapping_add(1) & MASK;
+        self.identities.set(n);
+        // Odd multipliers and right shifts are one-to-one modulo 2^31.
+        let mut x = n.wrapping_mul(0x5bd1_e995) & MASK;
+        x ^= x >> 15;
+        x = x.wrapping_mul(0x27d4_eb2d) & MASK;
+        x ^= x >> 13;
+        // A count past 2^31 - 1 (no render makes that many) starts again at 1.
+        (if x == 0 { 1 } else { x }) as i32
     }
 
     /// A budget that never runs out (depth is still bounded): for values built
@@ -353,6 +376,17 @@ mod tests {
         assert!(b.step_and_build(130).is_ok());
         assert_eq!(b.bytes_left(), 0);
         assert_eq!(b.step_and_build(0), Err(Exceeded::Steps(3)));
+    }
+
+    #[test]
+    fn identity_hashes_are_positive_distinct_and_the_same_each_render() {
+        let b = Budget::unmetered();
+        let hashes: Vec<i32> = (0..200_000).map(|_| b.identity_hash()).collect();
+        assert!(hashes.iter().all(|&h| h > 0));
+        let distinct: std::collections::HashSet<i32> = hashes.iter().copied().collect();
+        assert_eq!(distinct.len(), hashes.len());
+        let again = Budget::unmetered();
+        assert_eq!(again.identity_hash(), hashes[0]);
     }
 
     #[test]

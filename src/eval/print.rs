@@ -198,6 +198,13 @@ impl<'o, 'b> Printer<'o, 'b> {
             Value::Str(s) if json => self.json_string(s),
             Value::Str(s) => self.push(s),
             Value::List(l) => {
+                // A Java array's `toString` (json-smart writes a `String[]`
+                // as a JSON array).
+                if !json {
+                    if let Some(a) = l.try_borrow().ok().and_then(|l| l.array) {
+                        return self.push(&a.to_java_string());
+                    }
+                }
                 let json = json || l.try_borrow().is_ok_and(|l| l.json);
                 self.open(Frame::List {
                     list: l.clone(),

@@ -73,6 +73,48 @@ pub struct List {
     pub items: Lazy<Vec<Value>>,
     /// json-smart `JSONArray`: prints as compact JSON, everything inside too.
     pub json: bool,
+    /// A Java array (what `split`, `toCharArray` and `getBytes` return),
+    /// which Velocity 1.7 reads as a fixed-size list: see [`JavaArray`].
+    pub array: Option<JavaArray>,
+}
+
+/// A Java array, as Velocity 1.7 sees one. Its methods are
+/// `java.lang.Object`'s (`equals` and `hashCode` by identity, `toString`
+/// `[Ljava.lang.String;@1b6d3586`), then those of a fixed-size list
+/// (`AbstractList` over the array: `get`, `set`, `size`, `contains`, … work;
+/// whatever adds or removes throws `UnsupportedOperationException`). It is
+/// no `Collection` as an argument. The items of a `char[]` or `byte[]` are
+/// kept as one-character strings and Integers (Java's are `Character`s and
+/// `Byte`s, which print the same).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JavaArray {
+    pub of: ArrayOf,
+    /// Its identity hash ([`Budget::identity_hash`]), fixed when it is made.
+    pub hash: i32,
+}
+
+/// The element type of a [`JavaArray`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayOf {
+    Strings,
+    Chars,
+    Bytes,
+}
+
+impl JavaArray {
+    /// The array's class name (`Class.getName()`).
+    pub fn class_name(self) -> &'static str {
+        match self.of {
+            ArrayOf::Strings => "[Ljava.lang.String;",
+            ArrayOf::Chars => "[C",
+            ArrayOf::Bytes => "[B",
+        }
+    }
+
+    /// `Object.toString()`: the class name, `@`, the identity hash in hex.
+    pub fn to_java_string(self) -> String {
+        format!("{}@{:x}", self.class_name(), self.hash)
+    }
 }
 
 /// The hasher of every map: foldhash, seeded at random per process, because keys
@@ -457,6 +499,20 @@ impl Value {
         Value::List(Rc::new(RefCell::new(List {
             items: items.into(),
             json: false,
+            array: None,
+        })))
+    }
+
+    /// A new Java array of `of` holding `items`, its identity hash the next
+    /// of this render's (`budget`).
+    pub fn new_array(of: ArrayOf, items: Vec<Value>, budget: &Budget) -> Value {
+        Value::List(Rc::new(RefCell::new(List {
+            items: items.into(),
+            json: false,
+            array: Some(JavaArray {
+                of,
+                hash: budget.identity_hash(),
+            }),
         })))
     }
 
@@ -519,6 +575,7 @@ impl Value {
             serde_json::Value::Array(a) => Value::List(Rc::new(RefCell::new(List {
                 items: a.iter().map(Value::from_json).collect::<Vec<_>>().into(),
                 json: true,
+                array: None,
             }))),
             serde_json::Value::Object(o) => {
                 let mut entries = entries_with_capacity(o.len());
@@ -541,13 +598,14 @@ impl Value {
             Value::Double(_) => "java.lang.Double".into(),
             Value::Decimal(_) => "java.math.BigDecimal".into(),
             Value::Str(_) => "java.lang.String".into(),
-            Value::List(l) => {
-                if l.try_borrow().is_ok_and(|l| l.json) {
-                    "net.minidev.json.JSONArray".into()
-                } else {
-                    "java.util.ArrayList".into()
-                }
-            }
+            Value::List(l) => match l.try_borrow() {
+                Ok(l) if l.json => "net.minidev.json.JSONArray".into(),
+                Ok(l) => match l.array {
+                    Some(a) => a.class_name().into(),
+                    None => "java.util.ArrayList".into(),
+                },
+                Err(_) => "java.util.ArrayList".into(),
+            },
             Value::Map(_) => "java.util.LinkedHashMap".into(),
             Value::Object(o) => host_class_name(o.as_ref()),
         }
@@ -574,7 +632,8 @@ impl Value {
                     let (Ok(x), Ok(y)) = (x.try_borrow(), y.try_borrow()) else {
                         return Ok(false);
                     };
-                    if x.items.len() != y.items.len() {
+                    // An array equals only itself, and is no List to a list.
+                    if x.array.is_some() || y.array.is_some() || x.items.len() != y.items.len() {
                         return Ok(false);
                     }
                     // Reversed, so that the first pair is compared first.

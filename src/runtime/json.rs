@@ -467,7 +467,11 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
     #[inline(never)]
     fn close_array(&mut self, base: usize) -> Value {
         let items = self.items.drain(base..).collect::<Vec<_>>().into();
-        Value::List(Rc::new(RefCell::new(List { items, json: true })))
+        Value::List(Rc::new(RefCell::new(List {
+            items,
+            json: true,
+            array: None,
+        })))
     }
 
     /// Text from `start` up to the next `stop` character, trailing blanks trimmed.
@@ -1116,6 +1120,7 @@ impl Document {
             Value::List(Rc::new(RefCell::new(List {
                 items: Lazy::on_tape(this.clone(), node),
                 json: true,
+                array: None,
             })))
         } else {
             Value::Map(Rc::new(RefCell::new(Map {

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
-use crate::eval::value::{CallError, List, ListRef, Value};
+use crate::eval::value::{ArrayOf, CallError, List, ListRef, Value};
 
 fn ioobe(index: i64, len: usize) -> MResult {
     err(format!(
@@ -18,6 +18,11 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         return err("java.util.ConcurrentModificationException");
     };
     let len = list.items.len();
+    if let Some(array) = list.array {
+        if let Some(r) = array_method(l, &mut list.items, array.of, name, args, budget) {
+            return r;
+        }
+    }
     match (name, args) {
         ("size", []) => ok(Value::Int(len as i32)),
         ("isEmpty", []) => ok(Value::Bool(len == 0)),
@@ -138,6 +143,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             let copy = Rc::new(RefCell::new(List {
                 items: list.items.to_vec().into(),
                 json: list.json,
+                array: None,
             }));
             // Nothing holds the copy yet: it is in no cycle (an insert that
             // makes one notes it).
@@ -210,6 +216,131 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         }
         _ => None,
     }
+}
+
+fn unsupported() -> MResult {
+    err("java.lang.UnsupportedOperationException")
+}
+
+/// `AbstractCollection.addAll(null)` and `AbstractList.addAll(i, null)`.
+fn null_collection() -> MResult {
+    err(super::npe(
+        "Cannot invoke \"java.util.Collection.iterator()\" because \"c\" is null",
+    ))
+}
+
+/// The methods of a Java array (`l`, its `items`) that differ from an
+/// `ArrayList`'s: Velocity 1.7 calls them on `java.util.AbstractList` over
+/// the array, whose `get` and `set` read and write the array
+/// (`java.lang.reflect.Array`) and whose other changes throw
+/// `UnsupportedOperationException` when they would add or remove something.
+/// `None`: as an `ArrayList` does (or not found).
+fn array_method(
+    l: &ListRef,
+    items: &mut [Value],
+    of: ArrayOf,
+    name: &str,
+    args: &[Value],
+    budget: &Budget,
+) -> Option<MResult> {
+    let len = items.len();
+    let out_of_bounds = || err("java.lang.ArrayIndexOutOfBoundsException");
+    // The array itself is no Collection argument either.
+    if let [.., Value::List(c)] = args {
+        if Rc::ptr_eq(c, l) && matches!(name, "addAll" | "removeAll" | "retainAll" | "containsAll")
+        {
+            return Some(None);
+        }
+    }
+    Some(match (name, args) {
+        ("get", [i]) => {
+            let i = int_arg(i)?;
+            match usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                Some(v) => ok(v.clone()),
+                None => out_of_bounds(),
+            }
+        }
+        // `Array.set`: the index first, then the value's type.
+        ("set", [i, v]) => {
+            let i = int_arg(i)?;
+            let Some(slot) = usize::try_from(i).ok().and_then(|i| items.get_mut(i)) else {
+                return Some(out_of_bounds());
+            };
+            match (of, v) {
+                (ArrayOf::Strings, Value::Str(_) | Value::Null) => {}
+                (ArrayOf::Strings, _) => {
+                    return Some(err(
+                        "java.lang.IllegalArgumentException: array element type mismatch",
+                    ))
+                }
+                // A null does not unbox; nothing else is a Character or Byte.
+                (_, Value::Null) => return Some(err("java.lang.IllegalArgumentException")),
+                _ => {
+                    return Some(err(
+                        "java.lang.IllegalArgumentException: argument type mismatch",
+                    ))
+                }
+            }
+            ok(std::mem::replace(slot, v.clone()))
+        }
+        ("add", [_]) => unsupported(),
+        ("add", [i, _]) => {
+            int_arg(i)?;
+            unsupported()
+        }
+        ("remove", [Value::Int(_)]) => unsupported(),
+        // `AbstractCollection.remove`: found, it is removed (which throws).
+        ("remove", [v]) => match position(items, v, budget) {
+            Ok(Some(_)) => unsupported(),
+            Ok(None) => ok(Value::Bool(false)),
+            Err(e) => Some(Err(e.into())),
+        },
+        ("clear", []) if len > 0 => unsupported(),
+        ("addAll", [Value::Null]) => null_collection(),
+        ("addAll", [i, Value::Null]) => match int_arg(i)? {
+            i if i < 0 || i as usize > len => err(format!(
+                "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
+            )),
+            _ => null_collection(),
+        },
+        // Each element of the argument is added (the first throws).
+        ("addAll", [c]) => match collection_items(c, l, items, budget)? {
+            Ok(added) if added.is_empty() => ok(Value::Bool(false)),
+            Ok(_) => unsupported(),
+            Err(e) => Some(Err(e.into())),
+        },
+        ("addAll", [i, c]) => {
+            let i = int_arg(i)?;
+            match collection_items(c, l, items, budget)? {
+                Err(e) => Some(Err(e.into())),
+                Ok(_) if i < 0 || i as usize > len => err(format!(
+                    "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
+                )),
+                Ok(added) if added.is_empty() => ok(Value::Bool(false)),
+                Ok(_) => unsupported(),
+            }
+        }
+        ("removeAll" | "retainAll", [Value::Null]) => err("java.lang.NullPointerException"),
+        // `AbstractCollection`'s: the first element to go is removed (which throws).
+        ("removeAll" | "retainAll", [c]) => {
+            let other = match collection_items(c, l, items, budget)? {
+                Ok(other) => other,
+                Err(e) => return Some(Some(Err(e.into()))),
+            };
+            let keep_held = name == "retainAll";
+            for x in items.iter() {
+                match position(&other, x, budget) {
+                    Ok(p) if p.is_some() != keep_held => return Some(unsupported()),
+                    Ok(_) => {}
+                    Err(e) => return Some(Some(Err(e.into()))),
+                }
+            }
+            ok(Value::Bool(false))
+        }
+        // An array's `clone` is not public to Velocity.
+        ("clone", []) => return Some(None),
+        _ => return None,
+    })
 }
 
 /// The index of the first element that `equals` `v`.

@@ -71,6 +71,10 @@ fn collection_elements(c: &Value, budget: &Budget) -> Option<Result<Vec<Value>, 
     match c {
         Value::List(l) => {
             let l = l.try_borrow().ok()?;
+            // A Java array is no Collection.
+            if l.array.is_some() {
+                return None;
+            }
             Some(budget.slots(l.items.len()).map(|()| l.items.to_vec()))
         }
         Value::Object(o) => o.elements(budget),

@@ -99,6 +99,15 @@ enum Frame {
 fn start(v: &Value, stack: &mut Vec<Frame>, budget: &Budget) -> Result<Option<i32>, Exceeded> {
     budget.step()?;
     let frame = match v {
+        // A Java array's hash is its identity's.
+        Value::List(l) if l.try_borrow().is_ok_and(|l| l.array.is_some()) => {
+            let hash = l
+                .try_borrow()
+                .ok()
+                .and_then(|l| l.array)
+                .map_or(0, |a| a.hash);
+            return Ok(Some(hash));
+        }
         Value::List(l) => Frame::List {
             list: l.clone(),
             next: 0,
@@ -186,9 +195,41 @@ impl JavaClass {
         Value::Object(Rc::new(JavaClass { name: name.into() }))
     }
     fn simple_name(&self) -> String {
-        let tail = self.name.rsplit('.').next().unwrap_or(&self.name);
-        tail.rsplit('$').next().unwrap_or(tail).to_string()
+        simple_name(&self.name)
     }
+}
+
+/// `Class.getSimpleName()` of the class named `name`: an array's is its
+/// element type's and `[]` (`[Ljava.lang.String;` is `String[]`, `[C` is
+/// `char[]`).
+fn simple_name(name: &str) -> String {
+    let element = name.trim_start_matches('[');
+    let dims = name.len() - element.len();
+    let mut simple = match element {
+        _ if dims == 0 => class_simple_name(name).to_string(),
+        "Z" => "boolean".into(),
+        "B" => "byte".into(),
+        "C" => "char".into(),
+        "S" => "short".into(),
+        "I" => "int".into(),
+        "J" => "long".into(),
+        "F" => "float".into(),
+        "D" => "double".into(),
+        e => {
+            let class = e.strip_prefix('L').and_then(|e| e.strip_suffix(';'));
+            class_simple_name(class.unwrap_or(e)).to_string()
+        }
+    };
+    for _ in 0..dims {
+        simple.push_str("[]");
+    }
+    simple
+}
+
+/// The simple name of a class that is not an array.
+fn class_simple_name(name: &str) -> &str {
+    let tail = name.rsplit('.').next().unwrap_or(name);
+    tail.rsplit('$').next().unwrap_or(tail)
 }
 
 impl HostObject for JavaClass {

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::{err, int_arg, npe, ok, str_arg, too_big, MResult, MAX_STRING};
 use crate::eval::budget::{Budget, CHUNK, CONTAINER_BYTES};
-use crate::eval::value::{CallError, Value};
+use crate::eval::value::{ArrayOf, CallError, Value};
 use crate::eval::{jregex, jstring};
 
 /// A string result, charged before it is copied, unless it is over [`MAX_STRING`].
@@ -325,15 +325,17 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
     match (name, args) {
         ("length", []) => ok(Value::Int(utf16_len(s) as i32)),
         ("isEmpty", []) => ok(Value::Bool(s.is_empty())),
-        // `byte[]` of the UTF-8 encoding; Velocity wraps arrays so `size()` and `get(i)` work.
+        // `byte[]` of the UTF-8 encoding (a Java array: see `JavaArray`).
         ("getBytes", []) => {
             charge!(budget.slots(s.len()));
             // Java's UTF-8 encoder writes a lone surrogate as `?`.
-            ok(Value::new_list(
+            ok(Value::new_array(
+                ArrayOf::Bytes,
                 jstring::java_utf8(s)
                     .bytes()
                     .map(|b| Value::Int(i32::from(b as i8)))
                     .collect(),
+                budget,
             ))
         }
         ("isBlank", []) => ok(Value::Bool(s.chars().all(java_is_whitespace))),
@@ -562,7 +564,8 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                     };
                     let r = jregex::split(s, re, limit, &mut meter);
                     Some(regex_result(r, budget).map(|parts| {
-                        Value::new_list(parts.iter().map(|p| Value::str(p)).collect())
+                        let parts = parts.iter().map(|p| Value::str(p)).collect();
+                        Value::new_array(ArrayOf::Strings, parts, budget)
                     }))
                 }
                 None => err(npe(
@@ -575,10 +578,12 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let n = utf16_len(s);
             charge!(budget.slots(n));
             charge!(budget.alloc(n.saturating_mul(CONTAINER_BYTES)));
-            ok(Value::new_list(
+            ok(Value::new_array(
+                ArrayOf::Chars,
                 jstring::units(s)
                     .map(|u| Value::str(&from_units(&[u], budget)))
                     .collect(),
+                budget,
             ))
         }
         // The static `format(String, Object...)`: Velocity 1.7 gathers the

@@ -136,6 +136,7 @@ impl Selection {
             Selection::Many(items) => Some(Value::List(Rc::new(std::cell::RefCell::new(List {
                 items: items.into(),
                 json: true,
+                array: None,
             })))),
         }
     }
