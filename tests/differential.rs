@@ -200,6 +200,8 @@ impl Gen<'_> {
                 None => self.int_atom(),
             },
             4 => match self.var_of(Ty::Str) {
+                // A split's array read as a list.
+                Some(v) if self.rng.chance(25) => format!("${v}.split(\",\").size()"),
                 Some(v) => format!("${v}.length()"),
                 None => self.int_atom(),
             },
@@ -318,6 +320,7 @@ impl Gen<'_> {
                 let other = self.int_expr(d - 1);
                 format!("{} + {other}", self.str_literal())
             }
+            _ if self.rng.chance(30) => format!("{s}.split(\",\").get(0)"),
             _ => format!("{s}.substring(0)"),
         }
     }
@@ -371,7 +374,13 @@ impl Gen<'_> {
                         .rng
                         .pick(&["contains", "startsWith", "endsWith", "equals"]);
                     let arg = self.str_literal();
-                    format!("${v}.{m}({arg})")
+                    // An array has contains and equals (by identity), not
+                    // the other two: undefined is true in an API Gateway `#if`.
+                    if matches!(m, "contains" | "equals") && self.rng.chance(30) {
+                        format!("${v}.split(\" \").{m}({arg})")
+                    } else {
+                        format!("${v}.{m}({arg})")
+                    }
                 }
                 None => "false".into(),
             },
