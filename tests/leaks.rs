@@ -76,6 +76,13 @@ const CYCLES: &[&str] = &[
     "#set($m={'a':1})#set($d=$m.put('k',$m.keySet()))$m",
     "#set($m={'a':1})#set($d=$m.put('v',$m.values()))$m",
     "#set($m={'a':1})#set($l=[$m.entrySet()])#set($d=$m.put('l',$l))$m.size()",
+    // A list or map that holds an iterator over itself.
+    "#set($l=[1])#set($d=$l.add($l.iterator()))$l.size()",
+    "#set($l=[1])#set($i=$l.listIterator())#set($d=$i.next())#set($d=$i.add($i))$l.size()",
+    "#set($m={'a':1})#set($d=$m.put('i',$m.keySet().iterator()))$m.size()",
+    "#set($m={'a':1})#set($i=$m.entrySet().iterator())#set($e=$i.next())#set($d=$e.setValue($i))",
+    // A Java array that holds a list holding the array.
+    "#set($s='a,b')#set($a=$s.split(','))#set($l=[$a])#set($d=$l.add($a.iterator()))$l.size()",
     // Copies of containers that hold themselves.
     "#set($l=[1])#set($d=$l.add($l))#set($c=$l.clone())#set($d=$c.add($c))$c.size()",
     "#set($m={})#set($d=$m.put('s',$m))#set($c=$m.clone())#set($d=$c.put('c',$c))$c.size()",

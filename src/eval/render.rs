@@ -1730,6 +1730,9 @@ enum Iter {
     /// A map's values (`#foreach` over the map), or the elements of one of
     /// its views.
     Map(super::value::MapRef, usize, usize, MapView),
+    /// A `java.util.Iterator` (`$list.iterator()`), walked by calling it:
+    /// the loop consumes it.
+    Host(Rc<dyn HostObject>),
 }
 
 impl Iter {
@@ -1745,6 +1748,7 @@ impl Iter {
                 let len = m.borrow().entries.len();
                 Iter::Map(m.clone(), 0, len, MapView::Values)
             }
+            Value::Object(o) if o.iterator().is_some() => Iter::Host(o.clone()),
             Value::Object(o) => {
                 let (m, kind) = o.map_view()?;
                 let len = m.borrow().entries.len();
@@ -1762,6 +1766,7 @@ impl Iter {
         match self {
             Iter::List(l, i, _) => *i < l.borrow().items.len(),
             Iter::Map(_, i, len, _) => *i < *len,
+            Iter::Host(o) => o.iterator().is_some_and(|i| i.has_next()),
         }
     }
 
@@ -1800,6 +1805,11 @@ impl Iter {
                     (None, _) => std::mem::take(slot),
                 }
             }
+            // Its `next()` throws only for a change during the loop.
+            Iter::Host(o) => match o.iterator().and_then(|i| i.next()) {
+                Some(Ok(v)) => std::mem::replace(slot, v),
+                _ => return Err(()),
+            },
         };
         old.discard();
         Ok(())

@@ -449,6 +449,19 @@ pub trait HostObject: fmt::Debug {
     fn map_view(&self) -> Option<(MapRef, MapView)> {
         None
     }
+
+    /// A `java.util.Iterator` (`iterator()` of a list or a map's view),
+    /// which `#foreach` walks by calling it. `None` for other objects.
+    fn iterator(&self) -> Option<&dyn JavaIter> {
+        None
+    }
+}
+
+/// A `java.util.Iterator`, as `#foreach` walks one: `hasNext()`, then
+/// `next()` (which may throw, as `ConcurrentModificationException`).
+pub trait JavaIter {
+    fn has_next(&self) -> bool;
+    fn next(&self) -> CallResult;
 }
 
 /// Which of a map's views a [`HostObject::map_view`] is.

@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::iterator::JavaIterator;
 use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
 use crate::eval::value::{ArrayOf, CallError, List, ListRef, Value};
@@ -207,6 +208,29 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 .unwrap_or(&[])
                 .to_vec();
             ok(Value::new_list(items))
+        }
+        ("iterator", []) => ok(JavaIterator::of_list(
+            l,
+            list.array.is_some(),
+            false,
+            0,
+            len,
+            budget,
+        )),
+        ("listIterator", []) => ok(JavaIterator::of_list(
+            l,
+            list.array.is_some(),
+            true,
+            0,
+            len,
+            budget,
+        )),
+        ("listIterator", [at]) => {
+            let array = list.array.is_some();
+            match super::iterator::list_iterator_at(at, len)? {
+                Ok(at) => ok(JavaIterator::of_list(l, array, true, at, len, budget)),
+                Err(e) => e,
+            }
         }
         ("toJSONString", []) if list.json => {
             drop(list);

@@ -288,6 +288,9 @@ impl HostObject for CollectionView {
                 void()
             }
             ("add" | "addAll", [_]) => err("java.lang.UnsupportedOperationException"),
+            ("iterator", []) => ok(super::iterator::JavaIterator::of_map(
+                &m, self.kind, len, budget,
+            )),
             ("toString", []) => {
                 let items = charged!(view_elements(&m, self.kind, budget));
                 let s = charged!(Value::new_list(items).java_string(budget));

@@ -42,6 +42,7 @@ macro_rules! charged {
 }
 
 mod format;
+mod iterator;
 mod list;
 pub(crate) mod map;
 mod number;

@@ -1,0 +1,354 @@
+//! `java.util.Iterator`s: what `iterator()` and `listIterator()` of a list,
+//! and `iterator()` of a map's view, return.
+//!
+//! An iterator reads its list or map live, as Java's do: `next()` after the
+//! list or map changed size since the iterator was made (or last changed it
+//! itself) throws `ConcurrentModificationException`. Java counts
+//! modifications (`modCount`); a change of size stands in for that count
+//! here, which is the same for every change a template can make but one
+//! that adds and removes as many (`set` and a `put` of a present key are no
+//! modification in Java either). `#foreach` over an iterator consumes it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use super::object::JavaClass;
+use super::{err, int_arg, ok, void, wrong_number_of_arguments, MResult};
+use crate::eval::budget::Budget;
+use crate::eval::budget::VALUE_BYTES;
+use crate::eval::value::{CallResult, HostObject, JavaIter, Key, ListRef, MapRef, MapView, Value};
+
+/// An iterator over a list (an `ArrayList`, a `JSONArray` or a Java array)
+/// or over a map's keys, values or entries.
+#[derive(Debug)]
+pub struct JavaIterator {
+    /// What it iterates; `None` once the cycle collector let go of it.
+    source: RefCell<Option<Source>>,
+    /// A `ListIterator` (`listIterator()`): it also goes back, sets and adds.
+    list_iterator: bool,
+    /// The position of the next element (Java's `cursor`).
+    cursor: Cell<usize>,
+    /// The element `next()` or `previous()` last returned (`lastRet`): what
+    /// `remove()` and `set(x)` change.
+    last: Cell<Option<usize>>,
+    /// The size the source had when the iterator was made or last changed
+    /// it (see the module's notes).
+    expected: Cell<usize>,
+    /// A map iterator's `next != null`: whether an entry followed the one
+    /// `next()` last returned when it returned it (an entry put after that
+    /// is not reached, as in `LinkedHashMap`).
+    map_has_next: Cell<bool>,
+    /// Its identity hash (`toString` is the class and this, in hex).
+    hash: i32,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    /// A list; `array`: a Java array, whose iterator cannot remove or add.
+    List {
+        list: ListRef,
+        array: bool,
+    },
+    Map(MapRef, MapView),
+}
+
+fn concurrent_modification() -> MResult {
+    err("java.util.ConcurrentModificationException")
+}
+
+fn no_such_element() -> MResult {
+    err("java.util.NoSuchElementException")
+}
+
+fn illegal_state() -> MResult {
+    err("java.lang.IllegalStateException")
+}
+
+impl JavaIterator {
+    /// `list.iterator()` (`list_iterator`: `listIterator(at)`), the list
+    /// `l` holding `len` items. `at` is checked by the caller.
+    pub(crate) fn of_list(
+        l: &ListRef,
+        array: bool,
+        list_iterator: bool,
+        at: usize,
+        len: usize,
+        budget: &Budget,
+    ) -> Value {
+        Value::Object(Rc::new(JavaIterator {
+            source: RefCell::new(Some(Source::List {
+                list: l.clone(),
+                array,
+            })),
+            list_iterator,
+            cursor: Cell::new(at),
+            last: Cell::new(None),
+            expected: Cell::new(len),
+            map_has_next: Cell::new(false),
+            hash: budget.identity_hash(),
+        }))
+    }
+
+    /// `iterator()` of the `kind` view of `m`, which holds `len` entries.
+    pub(crate) fn of_map(m: &MapRef, kind: MapView, len: usize, budget: &Budget) -> Value {
+        Value::Object(Rc::new(JavaIterator {
+            source: RefCell::new(Some(Source::Map(m.clone(), kind))),
+            list_iterator: false,
+            cursor: Cell::new(0),
+            last: Cell::new(None),
+            expected: Cell::new(len),
+            map_has_next: Cell::new(len > 0),
+            hash: budget.identity_hash(),
+        }))
+    }
+
+    fn source(&self) -> Option<Source> {
+        self.source.try_borrow().ok()?.clone()
+    }
+
+    fn class_name(&self) -> &'static str {
+        match (self.source(), self.list_iterator) {
+            (Some(Source::List { array: false, .. }), false) => "java.util.ArrayList$Itr",
+            (Some(Source::List { array: false, .. }), true) => "java.util.ArrayList$ListItr",
+            (Some(Source::List { array: true, .. }), false) => "java.util.AbstractList$Itr",
+            (Some(Source::List { array: true, .. }), true) => "java.util.AbstractList$ListItr",
+            (Some(Source::Map(_, MapView::Keys)), _) => "java.util.LinkedHashMap$LinkedKeyIterator",
+            (Some(Source::Map(_, MapView::Values)), _) => {
+                "java.util.LinkedHashMap$LinkedValueIterator"
+            }
+            (Some(Source::Map(_, MapView::Entries)), _) => {
+                "java.util.LinkedHashMap$LinkedEntryIterator"
+            }
+            (None, _) => "java.util.Iterator",
+        }
+    }
+
+    /// The source's size now.
+    fn size(source: &Source) -> usize {
+        match source {
+            Source::List { list, .. } => list.try_borrow().map_or(0, |l| l.items.len()),
+            Source::Map(m, _) => m.try_borrow().map_or(0, |m| m.entries.len()),
+        }
+    }
+
+    /// `hasNext()`.
+    pub(crate) fn has_next(&self) -> bool {
+        match self.source() {
+            Some(s @ Source::List { .. }) => self.cursor.get() != Self::size(&s),
+            Some(Source::Map(..)) => self.map_has_next.get(),
+            None => false,
+        }
+    }
+
+    /// `next()`.
+    pub(crate) fn next(&self) -> MResult {
+        let source = self.source()?;
+        let len = Self::size(&source);
+        if len != self.expected.get() {
+            return concurrent_modification();
+        }
+        let i = self.cursor.get();
+        match &source {
+            Source::List { list, .. } => {
+                if i >= len {
+                    return no_such_element();
+                }
+                let item = list.try_borrow().ok()?.items.get(i).cloned()?;
+                self.cursor.set(i + 1);
+                self.last.set(Some(i));
+                ok(item)
+            }
+            Source::Map(m, kind) => {
+                if !self.map_has_next.get() || i >= len {
+                    return no_such_element();
+                }
+                let map = m.try_borrow().ok()?;
+                let (k, v) = map.entries.get_index(i)?;
+                let item = match kind {
+                    MapView::Keys => k.to_value(),
+                    MapView::Values => v.clone(),
+                    MapView::Entries => super::map::MapEntry::value(m, k, v),
+                };
+                self.cursor.set(i + 1);
+                self.last.set(Some(i));
+                self.map_has_next.set(i + 1 < len);
+                ok(item)
+            }
+        }
+    }
+
+    /// `remove()`: the element last returned.
+    fn remove(&self, budget: &Budget) -> MResult {
+        let source = self.source()?;
+        let Some(at) = self.last.get() else {
+            return illegal_state();
+        };
+        if Self::size(&source) != self.expected.get() {
+            return concurrent_modification();
+        }
+        match &source {
+            // `AbstractList.remove`.
+            Source::List { array: true, .. } => {
+                return err("java.lang.UnsupportedOperationException")
+            }
+            Source::List { list, .. } => {
+                let mut l = list.try_borrow_mut().ok()?;
+                charge!(budget.scan(l.items.len().saturating_sub(at) * VALUE_BYTES));
+                if at < l.items.len() {
+                    l.items.remove(at);
+                }
+            }
+            Source::Map(m, _) => {
+                let mut map = m.try_borrow_mut().ok()?;
+                let key: Option<Key> = map.entries.get_index(at).map(|(k, _)| k.clone());
+                if let Some(k) = key {
+                    charge!(budget.scan(map.entries.len().saturating_sub(at) * VALUE_BYTES));
+                    map.entries.shift_remove(&k);
+                }
+            }
+        }
+        // The list's cursor goes back to the removed element's place (a
+        // list iterator's too, after `previous()`).
+        if at < self.cursor.get() {
+            self.cursor.set(at);
+        }
+        self.last.set(None);
+        self.expected.set(Self::size(&source));
+        void()
+    }
+
+    /// The methods of a `ListIterator` besides `hasNext`, `next` and `remove`.
+    fn list_iterator_call(&self, name: &str, args: &[Value], budget: &Budget) -> MResult {
+        let Some(Source::List { list, array }) = self.source() else {
+            return None;
+        };
+        let len = list.try_borrow().map_or(0, |l| l.items.len());
+        let cursor = self.cursor.get();
+        match (name, args) {
+            ("hasPrevious", []) => ok(Value::Bool(cursor != 0)),
+            ("nextIndex", []) => ok(Value::Int(cursor as i32)),
+            ("previousIndex", []) => ok(Value::Int(cursor as i32 - 1)),
+            ("previous", []) => {
+                if len != self.expected.get() {
+                    return concurrent_modification();
+                }
+                let Some(i) = cursor.checked_sub(1) else {
+                    return no_such_element();
+                };
+                let item = list.try_borrow().ok()?.items.get(i).cloned()?;
+                self.cursor.set(i);
+                self.last.set(Some(i));
+                ok(item)
+            }
+            ("set", [x]) => {
+                let Some(at) = self.last.get() else {
+                    return illegal_state();
+                };
+                if len != self.expected.get() {
+                    return concurrent_modification();
+                }
+                let r =
+                    super::list::method(&list, "set", &[Value::Int(at as i32), x.clone()], budget);
+                r.map(|r| r.map(|_| Value::str("")))
+            }
+            ("add", [x]) => {
+                if len != self.expected.get() {
+                    return concurrent_modification();
+                }
+                if array {
+                    return err("java.lang.UnsupportedOperationException");
+                }
+                let r = super::list::method(
+                    &list,
+                    "add",
+                    &[Value::Int(cursor as i32), x.clone()],
+                    budget,
+                )?;
+                if let Err(e) = r {
+                    return Some(Err(e));
+                }
+                self.cursor.set(cursor + 1);
+                self.last.set(None);
+                self.expected.set(len + 1);
+                void()
+            }
+            ("hasPrevious" | "nextIndex" | "previousIndex" | "previous", _) => {
+                wrong_number_of_arguments()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl HostObject for JavaIterator {
+    fn property(&self, name: &str) -> Option<Value> {
+        match name {
+            "class" | "Class" => Some(JavaClass::value(self.class_name())),
+            _ => None,
+        }
+    }
+
+    fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
+        match (name, args) {
+            ("hasNext", []) => ok(Value::Bool(self.has_next())),
+            ("next", []) => self.next(),
+            ("remove", []) => self.remove(budget),
+            ("hashCode", []) => ok(Value::Int(self.hash)),
+            ("equals", [other]) => ok(Value::Bool(match other {
+                Value::Object(o) => o.to_java_string() == self.to_java_string(),
+                _ => false,
+            })),
+            ("toString", []) => ok(Value::str(&self.to_java_string())),
+            ("getClass", []) => ok(JavaClass::value(self.class_name())),
+            ("hasNext" | "next" | "remove" | "hashCode" | "toString" | "getClass", _) => {
+                wrong_number_of_arguments()
+            }
+            _ if self.list_iterator => self.list_iterator_call(name, args, budget),
+            _ => None,
+        }
+    }
+
+    fn to_java_string(&self) -> String {
+        format!("{}@{:x}", self.class_name(), self.hash)
+    }
+
+    fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        match self.source() {
+            Some(Source::List { list, .. }) => f(&Value::List(list)),
+            Some(Source::Map(m, _)) => f(&Value::Map(m)),
+            None => {}
+        }
+    }
+
+    fn release(&self) {
+        if let Ok(mut s) = self.source.try_borrow_mut() {
+            *s = None;
+        }
+    }
+
+    fn iterator(&self) -> Option<&dyn JavaIter> {
+        Some(self)
+    }
+}
+
+impl JavaIter for JavaIterator {
+    fn has_next(&self) -> bool {
+        JavaIterator::has_next(self)
+    }
+
+    fn next(&self) -> CallResult {
+        JavaIterator::next(self)
+    }
+}
+
+/// `listIterator(at)`'s check of `at` (`None`: no such method for the
+/// argument; `Err`: the call's exception).
+pub(crate) fn list_iterator_at(at: &Value, len: usize) -> Option<Result<usize, MResult>> {
+    let i = int_arg(at)?;
+    match usize::try_from(i).ok().filter(|&i| i <= len) {
+        Some(i) => Some(Ok(i)),
+        None => Some(Err(err(format!(
+            "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
+        )))),
+    }
+}
