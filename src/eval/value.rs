@@ -73,7 +73,7 @@ pub struct List {
     pub items: Lazy<Vec<Value>>,
     /// json-smart `JSONArray`: prints as compact JSON, everything inside too.
     pub json: bool,
-    /// A Java array (what `split`, `toCharArray` and `getBytes` return),
+    /// A Java array (what `split`, `toCharArray`, `getBytes` and `toArray` return),
     /// which Velocity 1.7 reads as a fixed-size list: see [`JavaArray`].
     pub array: Option<JavaArray>,
 }
@@ -99,6 +99,8 @@ pub enum ArrayOf {
     Strings,
     Chars,
     Bytes,
+    /// `Object[]` (`toArray()`).
+    Objects,
 }
 
 impl JavaArray {
@@ -108,6 +110,7 @@ impl JavaArray {
             ArrayOf::Strings => "[Ljava.lang.String;",
             ArrayOf::Chars => "[C",
             ArrayOf::Bytes => "[B",
+            ArrayOf::Objects => "[Ljava.lang.Object;",
         }
     }
 

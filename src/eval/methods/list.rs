@@ -209,6 +209,15 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 .to_vec();
             ok(Value::new_list(items))
         }
+        // `Object[]`, a copy.
+        ("toArray", []) => {
+            charge!(budget.slots(len));
+            ok(Value::new_array(
+                ArrayOf::Objects,
+                list.items.to_vec(),
+                budget,
+            ))
+        }
         ("iterator", []) => ok(JavaIterator::of_list(
             l,
             list.array.is_some(),
@@ -291,7 +300,7 @@ fn array_method(
                 return Some(out_of_bounds());
             };
             match (of, v) {
-                (ArrayOf::Strings, Value::Str(_) | Value::Null) => {}
+                (ArrayOf::Objects, _) | (ArrayOf::Strings, Value::Str(_) | Value::Null) => {}
                 (ArrayOf::Strings, _) => {
                     return Some(err(
                         "java.lang.IllegalArgumentException: array element type mismatch",

@@ -6,7 +6,9 @@ use std::rc::{Rc, Weak};
 use super::object::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES};
-use crate::eval::value::{CallError, CallResult, Entries, HostObject, Key, MapRef, MapView, Value};
+use crate::eval::value::{
+    ArrayOf, CallError, CallResult, Entries, HostObject, Key, MapRef, MapView, Value,
+};
 
 /// A `Map.Entry` of a map's `entrySet()`; `setValue` writes through to the map.
 #[derive(Debug)]
@@ -288,6 +290,10 @@ impl HostObject for CollectionView {
                 void()
             }
             ("add" | "addAll", [_]) => err("java.lang.UnsupportedOperationException"),
+            ("toArray", []) => {
+                let items = charged!(view_elements(&m, self.kind, budget));
+                ok(Value::new_array(ArrayOf::Objects, items, budget))
+            }
             ("iterator", []) => ok(super::iterator::JavaIterator::of_map(
                 &m, self.kind, len, budget,
             )),
