@@ -1766,7 +1766,7 @@ impl Iter {
         match self {
             Iter::List(l, i, _) => *i < l.borrow().items.len(),
             Iter::Map(_, i, len, _) => *i < *len,
-            Iter::Host(o) => o.iterator().is_some_and(|i| i.has_next()),
+            Iter::Host(o) => host_has_next(o),
         }
     }
 
@@ -1806,14 +1806,28 @@ impl Iter {
                 }
             }
             // Its `next()` throws only for a change during the loop.
-            Iter::Host(o) => match o.iterator().and_then(|i| i.next()) {
-                Some(Ok(v)) => std::mem::replace(slot, v),
-                _ => return Err(()),
+            Iter::Host(o) => match host_next(o) {
+                Some(v) => std::mem::replace(slot, v),
+                None => return Err(()),
             },
         };
         old.discard();
         Ok(())
     }
+}
+
+/// `hasNext()` of the iterator `o` (out of the loop's way: rare).
+#[cold]
+#[inline(never)]
+fn host_has_next(o: &Rc<dyn HostObject>) -> bool {
+    o.iterator().is_some_and(|i| i.has_next())
+}
+
+/// `next()` of the iterator `o`; `None` when it throws.
+#[cold]
+#[inline(never)]
+fn host_next(o: &Rc<dyn HostObject>) -> Option<Value> {
+    o.iterator().and_then(|i| i.next())?.ok()
 }
 
 /// The map `$m` of an iterable `$m.keySet()`, when `$m` holds a map.
