@@ -15,8 +15,9 @@
 //! [`MAX_STRING`] bytes; beyond it the call fails with an `OutOfMemoryError`.
 //!
 //! Each receiver type has its own file: [`string`] (`java.lang.String`), [`list`]
-//! (`ArrayList` / json-smart's `JSONArray`), [`map`] (`LinkedHashMap` and its
-//! `Map.Entry`), [`number`] (the number types and `Boolean`), [`statics`] (the
+//! (`ArrayList`, json-smart's `JSONArray` and Java arrays), [`map`] (`LinkedHashMap` and its
+//! `Map.Entry`), [`iterator`] (the iterators of lists, arrays and map
+//! views), [`number`] (the number types and `Boolean`), [`statics`] (the
 //! static methods of `Integer`, `Long`, `Double` and `Boolean`, which 1.7 calls
 //! through any value of the class), [`object`]
 //! (`java.lang.Object`'s methods, `getClass`), [`property`] (`$x.name`, `$x[i]`
