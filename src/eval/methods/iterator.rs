@@ -187,15 +187,13 @@ impl JavaIterator {
             return concurrent_modification();
         }
         match &source {
-            // `AbstractList.remove`.
-            Source::List { array: true, .. } => {
-                return err("java.lang.UnsupportedOperationException")
-            }
+            // The list's own `remove(int)` (an array's throws
+            // `UnsupportedOperationException`), charged as it charges.
             Source::List { list, .. } => {
-                let mut l = list.try_borrow_mut().ok()?;
-                charge!(budget.scan(l.items.len().saturating_sub(at) * VALUE_BYTES));
-                if at < l.items.len() {
-                    l.items.remove(at);
+                if let Err(e) =
+                    super::list::method(list, "remove", &[Value::Int(at as i32)], budget)?
+                {
+                    return Some(Err(e));
                 }
             }
             Source::Map(m, _) => {
