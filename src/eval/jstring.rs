@@ -103,16 +103,51 @@ pub fn from_units(units: &[u16]) -> (String, bool) {
     (out, any)
 }
 
-/// `s` as Java's UTF-8 encoder writes it: a lone surrogate as `?`.
+/// `s` as Java's UTF-8 encoder writes it: a lone surrogate as `?`. Two
+/// stand-ins in a row that make a pair are one character ([`paired`]).
 pub fn java_utf8(s: &str) -> Cow<'_, str> {
     if !has_lone(s) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
-        s.chars()
+        paired(s)
+            .chars()
             .map(|c| if as_lone(c).is_some() { '?' } else { c })
             .collect(),
     )
+}
+
+/// `s` with each two stand-ins in a row that make a surrogate pair (a high
+/// one, then a low one) made the pair's character: in Java, text put
+/// together from halves (`"$s.substring(0, 1)$s.substring(1)"` of an emoji)
+/// holds the two units side by side, a whole character.
+pub fn paired(s: &str) -> Cow<'_, str> {
+    if !has_lone(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let hi = as_lone(c).filter(|u| (0xD800..=0xDBFF).contains(u));
+        let lo = chars
+            .peek()
+            .and_then(|&n| as_lone(n))
+            .filter(|u| (0xDC00..=0xDFFF).contains(u));
+        match (hi, lo) {
+            (Some(hi), Some(lo)) => {
+                chars.next();
+                out.push(pair(hi, lo).unwrap_or(c));
+            }
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The character of the surrogate pair `hi`, `lo`.
+fn pair(hi: u16, lo: u16) -> Option<char> {
+    let v = 0x10000 + ((u32::from(hi) - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
+    char::from_u32(v)
 }
 
 #[cfg(test)]
@@ -136,5 +171,11 @@ mod tests {
         );
         assert_eq!(units_len(&s), 5);
         assert_eq!(java_utf8(&s), "a?b\u{1F600}");
+        // The halves of a pair, cut apart and put side by side again.
+        let (hi, _) = from_units(&[0xD83D]);
+        let (lo, _) = from_units(&[0xDE00]);
+        assert_eq!(java_utf8(&format!("{hi}{lo}")), "\u{1F600}");
+        assert_eq!(java_utf8(&format!("{lo}{hi}")), "??");
+        assert_eq!(java_utf8(&format!("{hi}{hi}{lo}")), "?\u{1F600}");
     }
 }

@@ -162,6 +162,9 @@ pub fn arith(
         } else {
             r.write_java(&mut s, budget)?;
         }
+        if budget.saw_lone_surrogates() {
+            return Ok(Value::str(&super::jstring::paired(&s)));
+        }
         return Ok(Value::str(&s));
     }
     arith_numbers(op, l, r).map_err(CallError::Java)

@@ -1593,6 +1593,9 @@ fn eval_interpolated(st: &mut State<'_>, src: &str, span: Span, block: &Block) -
     st.leave(None);
     flow?;
     st.check_output(src, span, s.len())?;
+    if st.budget.saw_lone_surrogates() {
+        return Ok(Value::str(&super::jstring::paired(&s)));
+    }
     Ok(Value::Str(Rc::from(s)))
 }
 
