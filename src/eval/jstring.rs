@@ -37,6 +37,14 @@ pub fn lone(unit: u16) -> Option<char> {
     }
 }
 
+/// The character of the UTF-16 unit `unit` (a Java `char`): a surrogate's
+/// stand-in.
+pub fn unit_char(unit: u16) -> char {
+    char::from_u32(u32::from(unit))
+        .or_else(|| lone(unit))
+        .unwrap_or('\u{FFFD}')
+}
+
 /// The lone surrogate `c` stands in for, if it stands in for one.
 pub fn as_lone(c: char) -> Option<u16> {
     let v = c as u32;

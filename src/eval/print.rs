@@ -197,6 +197,9 @@ impl<'o, 'b> Printer<'o, 'b> {
             Value::Decimal(d) => self.push(&d.to_java_string()),
             Value::Str(s) if json => self.json_string(s),
             Value::Str(s) => self.push(s),
+            // json-smart writes a `Character` as a bean without properties.
+            Value::Char(_) if json => self.push("{}"),
+            Value::Char(c) => self.push(super::jstring::unit_char(*c).encode_utf8(&mut [0; 4])),
             Value::List(l) => {
                 // A Java array's `toString` (json-smart writes a `String[]`
                 // as a JSON array).

@@ -35,6 +35,9 @@ pub enum Value {
     Decimal(Rc<crate::eval::number::Decimal>),
     /// `java.lang.String`.
     Str(Rc<str>),
+    /// `java.lang.Character`: one UTF-16 unit (`charAt`, the items of
+    /// `toCharArray`).
+    Char(u16),
     /// `java.util.ArrayList`, or json-smart's `JSONArray` when `json` is set.
     List(ListRef),
     /// `java.util.LinkedHashMap`.
@@ -57,6 +60,7 @@ impl Clone for Value {
             Value::Double(d) => Value::Double(*d),
             Value::Decimal(d) => Value::Decimal(Rc::clone(d)),
             Value::Str(s) => Value::Str(Rc::clone(s)),
+            Value::Char(c) => Value::Char(*c),
             Value::List(l) => Value::List(Rc::clone(l)),
             Value::Map(m) => Value::Map(Rc::clone(m)),
             Value::Object(o) => Value::Object(Rc::clone(o)),
@@ -222,6 +226,8 @@ pub enum Key {
     /// A `Double` by its bits (`Double.equals`: NaN equals NaN, `0.0` differs from `-0.0`).
     Double(u64),
     Decimal(Rc<crate::eval::number::Decimal>),
+    /// A `Character`: no string equals it.
+    Char(u16),
     /// Anything else (a list, a map, a host object), by its Java `toString`.
     Other(Rc<str>),
 }
@@ -260,6 +266,10 @@ impl std::hash::Hash for Key {
             Key::Other(s) => {
                 state.write_u8(8);
                 s.hash(state);
+            }
+            Key::Char(c) => {
+                state.write_u8(9);
+                state.write_u16(*c);
             }
         }
     }
@@ -614,6 +624,7 @@ impl Value {
             Value::Double(_) => "java.lang.Double".into(),
             Value::Decimal(_) => "java.math.BigDecimal".into(),
             Value::Str(_) => "java.lang.String".into(),
+            Value::Char(_) => "java.lang.Character".into(),
             Value::List(l) => match l.try_borrow() {
                 Ok(l) if l.json => "net.minidev.json.JSONArray".into(),
                 Ok(l) => match l.array {
@@ -719,6 +730,7 @@ impl Value {
                 d.to_bits()
             }),
             Value::Decimal(d) => Key::Decimal(d.clone()),
+            Value::Char(c) => Key::Char(*c),
             other => Key::Other(Rc::from(other.java_string(budget)?)),
         })
     }
@@ -741,6 +753,7 @@ impl Key {
             Key::Double(bits) => Value::Double(f64::from_bits(*bits)),
             Key::Decimal(d) => Value::Decimal(d.clone()),
             Key::Other(s) => Value::Str(s.clone()),
+            Key::Char(c) => Value::Char(*c),
         }
     }
 
@@ -798,6 +811,7 @@ fn scalar_equals(a: &Value, b: &Value) -> bool {
         // BigDecimal.equals: same value and same scale (2.0 differs from 2.00).
         (Value::Decimal(a), Value::Decimal(b)) => a == b,
         (Value::Str(a), Value::Str(b)) => a == b,
+        (Value::Char(a), Value::Char(b)) => a == b,
         (Value::Object(a), Value::Object(b)) => {
             Rc::ptr_eq(a, b) || a.to_java_string() == b.to_java_string()
         }

@@ -597,6 +597,7 @@ fn print(spec: &Spec, arg: &Value, out: &mut String, budget: &Budget) -> Result<
         'c' => {
             let s = match arg {
                 Value::Null => "null".to_string(),
+                Value::Char(c) => jstring::unit_char(*c).to_string(),
                 Value::Int(i) => match u32::try_from(*i).ok().and_then(char::from_u32) {
                     Some(c) => c.to_string(),
                     // A lone surrogate: the engine's stand-in for it.

@@ -300,7 +300,9 @@ fn array_method(
                 return Some(out_of_bounds());
             };
             match (of, v) {
-                (ArrayOf::Objects, _) | (ArrayOf::Strings, Value::Str(_) | Value::Null) => {}
+                (ArrayOf::Objects, _)
+                | (ArrayOf::Strings, Value::Str(_) | Value::Null)
+                | (ArrayOf::Chars, Value::Char(_)) => {}
                 (ArrayOf::Strings, _) => {
                     return Some(err(
                         "java.lang.IllegalArgumentException: array element type mismatch",

@@ -17,7 +17,8 @@
 //! Each receiver type has its own file: [`string`] (`java.lang.String`), [`list`]
 //! (`ArrayList`, json-smart's `JSONArray` and Java arrays), [`map`] (`LinkedHashMap` and its
 //! `Map.Entry`), [`iterator`] (the iterators of lists, arrays and map
-//! views), [`number`] (the number types and `Boolean`), [`statics`] (the
+//! views), [`character`] (`Character` and its static methods), [`number`]
+//! (the number types and `Boolean`), [`statics`] (the
 //! static methods of `Integer`, `Long`, `Double` and `Boolean`, which 1.7 calls
 //! through any value of the class), [`object`]
 //! (`java.lang.Object`'s methods, `getClass`), [`property`] (`$x.name`, `$x[i]`
@@ -42,6 +43,7 @@ macro_rules! charged {
     };
 }
 
+mod character;
 mod format;
 mod iterator;
 mod list;
@@ -157,6 +159,7 @@ pub fn call_method(recv: &Value, name: &str, args: &[Value], budget: &Budget) ->
             }
             let r = match recv {
                 Value::Str(s) => string::method(s, name, args, budget),
+                Value::Char(c) => character::method(*c, name, args, budget),
                 Value::List(l) => list::method(l, name, args, budget),
                 Value::Map(m) => map::method(m, name, args, budget),
                 Value::Bool(b) => {
@@ -268,6 +271,7 @@ fn only_without_parameters(recv: &Value, name: &str, args: &[Value]) -> bool {
         Value::Map(_) => &[
             "size", "isEmpty", "clear", "keySet", "values", "entrySet", "clone",
         ],
+        Value::Char(_) => &["charValue", "describeConstable"],
         _ => return false,
     };
     own.contains(&name) || OBJECT.contains(&name)

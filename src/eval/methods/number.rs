@@ -23,7 +23,7 @@ pub(super) fn bool_method(b: bool, name: &str, args: &[Value]) -> MResult {
 
 /// `compareTo(Object)` of a number or boolean handed what it cannot compare
 /// with: the bridge method's cast fails, or a null argument's field is read.
-fn compare_mismatch(recv: &Value, o: &Value) -> MResult {
+pub(super) fn compare_mismatch(recv: &Value, o: &Value) -> MResult {
     if o.is_null() {
         let (field, param) = match recv {
             Value::Bool(_) => ("value", "b"),
@@ -32,6 +32,7 @@ fn compare_mismatch(recv: &Value, o: &Value) -> MResult {
             Value::Double(_) => ("value", "anotherDouble"),
             Value::BigInt(_) => ("signum", "val"),
             Value::Decimal(_) => ("scale", "val"),
+            Value::Char(_) => ("value", "anotherCharacter"),
             _ => return None,
         };
         return err(super::npe(&format!(

@@ -162,6 +162,7 @@ fn scalar_hash(v: &Value) -> i32 {
             .wrapping_mul(31)
             .wrapping_add(d.scale as i32),
         Value::Str(s) => java_string_hash(s),
+        Value::Char(c) => i32::from(*c),
         Value::Object(o) => java_string_hash(&o.to_java_string()),
         Value::List(_) | Value::Map(_) => 0,
     }

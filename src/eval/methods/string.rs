@@ -364,7 +364,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let i = int_arg(i)?;
             let u = units(s);
             match usize::try_from(i).ok().and_then(|i| u.get(i)) {
-                Some(c) => ok(Value::str(&from_units(&[*c], budget))),
+                Some(c) => ok(super::character::char_value(*c, budget)),
                 None => sioobe(format!("String index out of range: {i}")),
             }
         }
@@ -522,6 +522,18 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             charge!(budget.steps(n as u64));
             ok(Value::str(&s.repeat(n as usize)))
         }
+        // `replace(char, char)`.
+        ("replace", [Value::Char(a), Value::Char(b)]) => {
+            let (a, b) = (*a, *b);
+            if a == b || !units(s).contains(&a) {
+                return ok(Value::Str(rc.clone()));
+            }
+            let u: Vec<u16> = jstring::units(s)
+                .map(|x| if x == a { b } else { x })
+                .collect();
+            charge!(budget.build(s.len() + 4));
+            ok(Value::str(&from_units(&u, budget)))
+        }
         ("replace", [a, b]) => {
             let (Some(a), Some(b)) = (str_arg(a)?, str_arg(b)?) else {
                 return err(npe("Cannot invoke \"java.lang.CharSequence.toString()\" because \"target\" is null"));
@@ -574,14 +586,13 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             }
         }
         ("toCharArray", []) => {
-            // A list slot and a one-character string per UTF-16 unit.
+            // A list slot per UTF-16 unit, each a `Character`.
             let n = utf16_len(s);
             charge!(budget.slots(n));
-            charge!(budget.alloc(n.saturating_mul(CONTAINER_BYTES)));
             ok(Value::new_array(
                 ArrayOf::Chars,
                 jstring::units(s)
-                    .map(|u| Value::str(&from_units(&[u], budget)))
+                    .map(|u| super::character::char_value(u, budget))
                     .collect(),
                 budget,
             ))
@@ -602,6 +613,22 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
         ("format", [Value::Null, ..]) => err(npe(
             "Cannot invoke \"String.length()\" because \"s\" is null",
         )),
+        // `valueOf(char[])` and `copyValueOf(char[])`: the text of the chars.
+        ("valueOf" | "copyValueOf", [Value::List(l)])
+            if l.try_borrow()
+                .is_ok_and(|l| l.array.is_some_and(|a| a.of == ArrayOf::Chars)) =>
+        {
+            let u: Vec<u16> = l
+                .borrow()
+                .items
+                .iter()
+                .map(|v| match v {
+                    Value::Char(c) => *c,
+                    _ => 0,
+                })
+                .collect();
+            built(&from_units(&u, budget), budget)
+        }
         ("valueOf", [v]) if !v.is_null() => Some(
             v.java_string(budget)
                 .map(|t| Value::str(&t))

@@ -743,7 +743,7 @@ impl JObj<'_> {
                 | Value::BigInt(_)
                 | Value::Double(_)
                 | Value::Decimal(_) => Kind::Num(v),
-                Value::List(_) | Value::Map(_) | Value::Object(_) => Kind::Other,
+                Value::Char(_) | Value::List(_) | Value::Map(_) | Value::Object(_) => Kind::Other,
             },
         }
     }
