@@ -508,9 +508,12 @@ impl Value {
     pub fn discard(self) {
         match self {
             // Nothing owned: forgetting it frees nothing.
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Double(_) => {
-                std::mem::forget(self)
-            }
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Long(_)
+            | Value::Double(_)
+            | Value::Char(_) => std::mem::forget(self),
             // A string (a loop over keys or strings): its count dropped here.
             Value::Str(s) => drop(s),
             _ => drop(self),
