@@ -22,7 +22,8 @@ pub fn truthy(v: &Value) -> bool {
 /// A number operand, as `MathUtils` classifies it.
 #[derive(Clone, Copy)]
 enum Num<'a> {
-    Int(i32),
+    /// An `Integer`, or with its rank (see [`Num::rank`]) a `Short` or `Byte`.
+    Int(i32, u8),
     Long(i64),
     Big(&'a BigInt),
     Double(f64),
@@ -31,7 +32,9 @@ enum Num<'a> {
 
 fn as_num(v: &Value) -> Option<Num<'_>> {
     match v {
-        Value::Int(i) => Some(Num::Int(*i)),
+        Value::Int(i) => Some(Num::Int(*i, 2)),
+        Value::Short(v) => Some(Num::Int(i32::from(*v), 1)),
+        Value::Byte(b) => Some(Num::Int(i32::from(*b), 0)),
         Value::Long(i) => Some(Num::Long(*i)),
         Value::BigInt(b) => Some(Num::Big(b)),
         Value::Double(d) => Some(Num::Double(*d)),
@@ -43,7 +46,7 @@ fn as_num(v: &Value) -> Option<Num<'_>> {
 impl Num<'_> {
     fn long(self) -> i64 {
         match self {
-            Num::Int(i) => i64::from(i),
+            Num::Int(i, _) => i64::from(i),
             Num::Long(i) => i,
             // Only used on integer operands of the long base.
             Num::Big(b) => b.to_i64().unwrap_or(0),
@@ -53,7 +56,7 @@ impl Num<'_> {
     }
     fn double(self) -> f64 {
         match self {
-            Num::Int(i) => f64::from(i),
+            Num::Int(i, _) => f64::from(i),
             Num::Long(i) => i as f64,
             Num::Big(b) => b.to_f64().unwrap_or(f64::NAN),
             Num::Double(d) => d,
@@ -76,17 +79,17 @@ impl Num<'_> {
     }
     fn is_zero(self) -> bool {
         match self {
-            Num::Int(i) => i == 0,
+            Num::Int(i, _) => i == 0,
             Num::Long(i) => i == 0,
             Num::Big(b) => b.is_zero(),
             Num::Double(d) => d == 0.0,
             Num::Dec(d) => d.unscaled.is_zero(),
         }
     }
-    /// Position in MathUtils' `typesBySize` (Integer < Long).
+    /// Position in MathUtils' `typesBySize` (Byte < Short < Integer < Long).
     fn rank(self) -> u8 {
         match self {
-            Num::Int(_) => 2,
+            Num::Int(_, r) => r,
             _ => 3,
         }
     }
@@ -120,8 +123,20 @@ fn base(a: Num, b: Num) -> Base {
 }
 
 /// `MathUtils.wrapPrimitive`: the result in the larger operand type, widened to Long if needed.
+/// A Byte or Short result out of its type's range widens to the next type.
 fn wrap(v: i64, a: Num, b: Num) -> Value {
-    if a.rank().max(b.rank()) == 2 {
+    let r = a.rank().max(b.rank());
+    if r == 0 {
+        if let Ok(i) = i8::try_from(v) {
+            return Value::Byte(i);
+        }
+    }
+    if r <= 1 {
+        if let Ok(i) = i16::try_from(v) {
+            return Value::Short(i);
+        }
+    }
+    if r <= 2 {
         if let Ok(i) = i32::try_from(v) {
             return Value::Int(i);
         }

@@ -183,6 +183,14 @@ impl<'o, 'b> Printer<'o, 'b> {
                 self.out.push_str(itoa::Buffer::new().format(*i));
                 self.check()
             }
+            Value::Byte(i) => {
+                self.out.push_str(itoa::Buffer::new().format(*i));
+                self.check()
+            }
+            Value::Short(i) => {
+                self.out.push_str(itoa::Buffer::new().format(*i));
+                self.check()
+            }
             Value::BigInt(i) => {
                 let _ = write!(self.out, "{i}");
                 self.check()

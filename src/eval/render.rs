@@ -1711,6 +1711,8 @@ fn operand_literal<'s>(e: &Expr, src: &'s str) -> &'s str {
 fn int_value(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) => Some(*i as i64),
+        Value::Short(i) => Some(i64::from(*i)),
+        Value::Byte(i) => Some(i64::from(*i)),
         Value::Long(i) => Some(*i as i32 as i64),
         Value::Double(d) => Some(*d as i32 as i64),
         Value::BigInt(b) => {

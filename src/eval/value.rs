@@ -38,6 +38,10 @@ pub enum Value {
     /// `java.lang.Character`: one UTF-16 unit (`charAt`, the items of
     /// `toCharArray`).
     Char(u16),
+    /// `java.lang.Byte` (the items of `getBytes`, `byteValue()`).
+    Byte(i8),
+    /// `java.lang.Short` (`shortValue()`, Bytes' sums past a byte).
+    Short(i16),
     /// `java.util.ArrayList`, or json-smart's `JSONArray` when `json` is set.
     List(ListRef),
     /// `java.util.LinkedHashMap`.
@@ -61,6 +65,8 @@ impl Clone for Value {
             Value::Decimal(d) => Value::Decimal(Rc::clone(d)),
             Value::Str(s) => Value::Str(Rc::clone(s)),
             Value::Char(c) => Value::Char(*c),
+            Value::Byte(b) => Value::Byte(*b),
+            Value::Short(v) => Value::Short(*v),
             Value::List(l) => Value::List(Rc::clone(l)),
             Value::Map(m) => Value::Map(Rc::clone(m)),
             Value::Object(o) => Value::Object(Rc::clone(o)),
@@ -228,6 +234,9 @@ pub enum Key {
     Decimal(Rc<crate::eval::number::Decimal>),
     /// A `Character`: no string equals it.
     Char(u16),
+    /// A `Byte` and a `Short`: no Integer equals them.
+    Byte(i8),
+    Short(i16),
     /// Anything else (a list, a map, a host object), by its Java `toString`.
     Other(Rc<str>),
 }
@@ -270,6 +279,14 @@ impl std::hash::Hash for Key {
             Key::Char(c) => {
                 state.write_u8(9);
                 state.write_u16(*c);
+            }
+            Key::Byte(b) => {
+                state.write_u8(10);
+                state.write_i8(*b);
+            }
+            Key::Short(v) => {
+                state.write_u8(11);
+                state.write_i16(*v);
             }
         }
     }
@@ -513,7 +530,9 @@ impl Value {
             | Value::Int(_)
             | Value::Long(_)
             | Value::Double(_)
-            | Value::Char(_) => std::mem::forget(self),
+            | Value::Char(_)
+            | Value::Byte(_)
+            | Value::Short(_) => std::mem::forget(self),
             // A string (a loop over keys or strings): its count dropped here.
             Value::Str(s) => drop(s),
             _ => drop(self),
@@ -550,6 +569,19 @@ impl Value {
             entries: entries.into(),
             prints_empty: false,
         })))
+    }
+
+    /// The value of an `Integer`, `Short` or `Byte`: what an `int`
+    /// parameter takes (1.7's method-invocation conversion widens the two
+    /// smaller types).
+    #[inline]
+    pub fn int_like(&self) -> Option<i32> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Short(v) => Some(i32::from(*v)),
+            Value::Byte(b) => Some(i32::from(*b)),
+            _ => None,
+        }
     }
 
     pub fn is_null(&self) -> bool {
@@ -628,6 +660,8 @@ impl Value {
             Value::Decimal(_) => "java.math.BigDecimal".into(),
             Value::Str(_) => "java.lang.String".into(),
             Value::Char(_) => "java.lang.Character".into(),
+            Value::Byte(_) => "java.lang.Byte".into(),
+            Value::Short(_) => "java.lang.Short".into(),
             Value::List(l) => match l.try_borrow() {
                 Ok(l) if l.json => "net.minidev.json.JSONArray".into(),
                 Ok(l) => match l.array {
@@ -734,6 +768,8 @@ impl Value {
             }),
             Value::Decimal(d) => Key::Decimal(d.clone()),
             Value::Char(c) => Key::Char(*c),
+            Value::Byte(b) => Key::Byte(*b),
+            Value::Short(v) => Key::Short(*v),
             other => Key::Other(Rc::from(other.java_string(budget)?)),
         })
     }
@@ -757,6 +793,8 @@ impl Key {
             Key::Decimal(d) => Value::Decimal(d.clone()),
             Key::Other(s) => Value::Str(s.clone()),
             Key::Char(c) => Value::Char(*c),
+            Key::Byte(b) => Value::Byte(*b),
+            Key::Short(v) => Value::Short(*v),
         }
     }
 
@@ -799,6 +837,8 @@ fn scalar_equals(a: &Value, b: &Value) -> bool {
         (Value::Bool(a), Value::Bool(b)) => a == b,
         (Value::Int(a), Value::Int(b)) => a == b,
         (Value::Long(a), Value::Long(b)) => a == b,
+        (Value::Byte(a), Value::Byte(b)) => a == b,
+        (Value::Short(a), Value::Short(b)) => a == b,
         (Value::BigInt(a), Value::BigInt(b)) => a == b,
         // Double.equals compares bits (NaN equals NaN, 0.0 differs from -0.0).
         (Value::Double(a), Value::Double(b)) => {

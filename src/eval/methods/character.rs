@@ -37,20 +37,16 @@ fn char_p(v: &Value) -> Option<u16> {
     }
 }
 
-/// An `int` parameter: only an `Integer` fits.
+/// An `int` parameter: an `Integer`, `Short` or `Byte` fits.
 fn int_p(v: &Value) -> Option<i32> {
-    match v {
-        Value::Int(i) => Some(*i),
-        _ => None,
-    }
+    v.int_like()
 }
 
 /// A `char` or an `int` (code point) argument, as a code point.
 fn point_p(v: &Value) -> Option<i32> {
     match v {
         Value::Char(c) => Some(i32::from(*c)),
-        Value::Int(i) => Some(*i),
-        _ => None,
+        v => v.int_like(),
     }
 }
 
@@ -74,11 +70,12 @@ fn statics(name: &str, args: &[Value], budget: &Budget) -> MResult {
                 let m = char::from_u32(u32::from(*c)).map_or(*c, |x| unit_of(f(x), *c));
                 ok(Value::Char(m))
             }
-            [Value::Int(i)] => {
-                let m = u32::try_from(*i)
+            [v] => {
+                let i = v.int_like()?;
+                let m = u32::try_from(i)
                     .ok()
                     .and_then(char::from_u32)
-                    .map_or(*i, |x| f(x) as i32);
+                    .map_or(i, |x| f(x) as i32);
                 ok(Value::Int(m))
             }
             _ => None,
@@ -203,7 +200,11 @@ fn statics(name: &str, args: &[Value], budget: &Budget) -> MResult {
         "toString" => match args {
             [Value::Char(c)] => ok(Value::str(jstring::unit_char(*c).encode_utf8(&mut [0; 4]))),
             // `toString(int)`: the text of a code point.
-            [Value::Int(i)] => match code_point_units(*i) {
+            [Value::Int(_) | Value::Short(_) | Value::Byte(_)] => match args
+                .first()
+                .and_then(Value::int_like)
+                .and_then(code_point_units)
+            {
                 Some(u) => {
                     let (s, lone) = jstring::from_units(&u);
                     if lone {
@@ -211,7 +212,7 @@ fn statics(name: &str, args: &[Value], budget: &Budget) -> MResult {
                     }
                     ok(Value::str(&s))
                 }
-                None => invalid_code_point(*i),
+                None => invalid_code_point(args.first()?.int_like()?),
             },
             _ => None,
         },

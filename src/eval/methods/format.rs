@@ -598,21 +598,24 @@ fn print(spec: &Spec, arg: &Value, out: &mut String, budget: &Budget) -> Result<
             let s = match arg {
                 Value::Null => "null".to_string(),
                 Value::Char(c) => jstring::unit_char(*c).to_string(),
-                Value::Int(i) => match u32::try_from(*i).ok().and_then(char::from_u32) {
-                    Some(c) => c.to_string(),
-                    // A lone surrogate: the engine's stand-in for it.
-                    None if (0xD800..0xE000).contains(i) => {
-                        budget.note_lone_surrogate();
-                        jstring::from_units(&[*i as u16]).0
+                Value::Int(_) | Value::Short(_) | Value::Byte(_) => {
+                    let i = &arg.int_like().unwrap_or(0);
+                    match u32::try_from(*i).ok().and_then(char::from_u32) {
+                        Some(c) => c.to_string(),
+                        // A lone surrogate: the engine's stand-in for it.
+                        None if (0xD800..0xE000).contains(i) => {
+                            budget.note_lone_surrogate();
+                            jstring::from_units(&[*i as u16]).0
+                        }
+                        None => {
+                            return Err(fail(
+                                "IllegalFormatCodePointException",
+                                &format!("Code point = {:#x}", *i),
+                            )
+                            .into())
+                        }
                     }
-                    None => {
-                        return Err(fail(
-                            "IllegalFormatCodePointException",
-                            &format!("Code point = {:#x}", *i),
-                        )
-                        .into())
-                    }
-                },
+                }
                 _ => return Err(conversion_mismatch('c', arg).into()),
             };
             print_str(spec, &s, out, budget)?;
@@ -686,6 +689,8 @@ fn print_integer(
     let (value, bits): (num_bigint::BigInt, Option<u32>) = match arg {
         Value::Null => return print_str(spec, "null", out, budget),
         Value::Int(i) => (num_bigint::BigInt::from(*i), Some(32)),
+        Value::Short(i) => (num_bigint::BigInt::from(*i), Some(16)),
+        Value::Byte(i) => (num_bigint::BigInt::from(*i), Some(8)),
         Value::Long(l) => (num_bigint::BigInt::from(*l), Some(64)),
         Value::BigInt(b) => ((**b).clone(), None),
         _ => return Err(conversion_mismatch(spec.conv, arg)),
@@ -710,6 +715,8 @@ fn print_integer(
         Some(bits) => {
             spec.bad_flags(&[PARENS, SPACE, PLUS])?;
             let v = match (&value, bits) {
+                (v, 8) => num_bigint::BigInt::from(i64::try_from(v).unwrap_or(0) as i8 as u8),
+                (v, 16) => num_bigint::BigInt::from(i64::try_from(v).unwrap_or(0) as i16 as u16),
                 (v, 32) => num_bigint::BigInt::from(i64::try_from(v).unwrap_or(0) as i32 as u32),
                 (v, _) => num_bigint::BigInt::from(i64::try_from(v).unwrap_or(0) as u64),
             };

@@ -302,7 +302,8 @@ fn array_method(
             match (of, v) {
                 (ArrayOf::Objects, _)
                 | (ArrayOf::Strings, Value::Str(_) | Value::Null)
-                | (ArrayOf::Chars, Value::Char(_)) => {}
+                | (ArrayOf::Chars, Value::Char(_))
+                | (ArrayOf::Bytes, Value::Byte(_)) => {}
                 (ArrayOf::Strings, _) => {
                     return Some(err(
                         "java.lang.IllegalArgumentException: array element type mismatch",

@@ -126,12 +126,9 @@ fn cce(from: &Value, to: &str) -> String {
 // ---------------------------------------------------------------------------
 // Argument conversion (1.7's IntrospectionUtils.isMethodInvocationConvertible)
 
-/// An `int` parameter: only `Integer` converts.
+/// An `int` parameter: an `Integer`, `Short` or `Byte` converts.
 fn int_arg(v: &Value) -> Option<i32> {
-    match v {
-        Value::Int(i) => Some(*i),
-        _ => None,
-    }
+    v.int_like()
 }
 
 /// A `String` / `CharSequence` parameter: `Some(None)` for null.
@@ -238,7 +235,7 @@ fn only_without_parameters(recv: &Value, name: &str, args: &[Value]) -> bool {
                 "describeConstable",
             ]
         }
-        Value::Int(_) | Value::Long(_) => NUMBER,
+        Value::Int(_) | Value::Long(_) | Value::Short(_) | Value::Byte(_) => NUMBER,
         Value::Double(_) => {
             if NUMBER.contains(&name) {
                 return true;

@@ -33,6 +33,8 @@ pub(super) fn compare_mismatch(recv: &Value, o: &Value) -> MResult {
             Value::BigInt(_) => ("signum", "val"),
             Value::Decimal(_) => ("scale", "val"),
             Value::Char(_) => ("value", "anotherCharacter"),
+            Value::Byte(_) => ("value", "anotherByte"),
+            Value::Short(_) => ("value", "anotherShort"),
             _ => return None,
         };
         return err(super::npe(&format!(
@@ -48,6 +50,8 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
     }
     let as_f64 = match recv {
         Value::Int(i) => f64::from(*i),
+        Value::Short(i) => f64::from(*i),
+        Value::Byte(i) => f64::from(*i),
         Value::Long(l) => *l as f64,
         Value::BigInt(b) => b.to_f64().unwrap_or(f64::NAN),
         Value::Double(d) => *d,
@@ -55,6 +59,8 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
     };
     let as_i64 = match recv {
         Value::Int(i) => i64::from(*i),
+        Value::Short(i) => i64::from(*i),
+        Value::Byte(i) => i64::from(*i),
         Value::Long(l) => *l,
         // BigInteger.longValue keeps the low 64 bits.
         Value::BigInt(b) => {
@@ -76,6 +82,15 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
             _ => as_i64 as i32,
         })),
         ("longValue", []) => ok(Value::Long(as_i64)),
+        // The low bits of `intValue()` (of the long for a Long).
+        ("shortValue", []) => ok(Value::Short(match recv {
+            Value::Double(d) => *d as i32 as i16,
+            _ => as_i64 as i16,
+        })),
+        ("byteValue", []) => ok(Value::Byte(match recv {
+            Value::Double(d) => *d as i32 as i8,
+            _ => as_i64 as i8,
+        })),
         ("doubleValue", []) => ok(Value::Double(as_f64)),
         ("isNaN", []) if matches!(recv, Value::Double(_)) => ok(Value::Bool(as_f64.is_nan())),
         ("isInfinite", []) if matches!(recv, Value::Double(_)) => {
@@ -84,6 +99,9 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
         ("compareTo", [o]) => {
             let r = match (recv, o) {
                 (Value::Int(a), Value::Int(b)) => a.cmp(b) as i32,
+                // `Byte.compare` and `Short.compare` subtract.
+                (Value::Byte(a), Value::Byte(b)) => i32::from(*a) - i32::from(*b),
+                (Value::Short(a), Value::Short(b)) => i32::from(*a) - i32::from(*b),
                 (Value::Long(a), Value::Long(b)) => a.cmp(b) as i32,
                 (Value::BigInt(a), Value::BigInt(b)) => a.cmp(b) as i32,
                 (Value::Double(a), Value::Double(b)) => a.total_cmp(b) as i32,
@@ -114,6 +132,8 @@ fn decimal_method(
     };
     match (name, args) {
         ("intValue", []) => ok(Value::Int(d.int_value())),
+        ("shortValue", []) => ok(Value::Short(d.int_value() as i16)),
+        ("byteValue", []) => ok(Value::Byte(d.int_value() as i8)),
         ("longValue", []) => ok(Value::Long(d.long_value())),
         ("doubleValue", []) => ok(Value::Double(d.to_f64())),
         ("scale", []) => ok(Value::Int(i32::try_from(d.scale).unwrap_or(i32::MAX))),

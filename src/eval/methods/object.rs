@@ -163,6 +163,8 @@ fn scalar_hash(v: &Value) -> i32 {
             .wrapping_add(d.scale as i32),
         Value::Str(s) => java_string_hash(s),
         Value::Char(c) => i32::from(*c),
+        Value::Byte(b) => i32::from(*b),
+        Value::Short(v) => i32::from(*v),
         Value::Object(o) => java_string_hash(&o.to_java_string()),
         Value::List(_) | Value::Map(_) => 0,
     }

@@ -14,26 +14,21 @@ use crate::eval::number::java_double_to_string;
 use crate::eval::value::Value;
 
 fn int_p(v: &Value) -> Option<i32> {
-    match v {
-        Value::Int(i) => Some(*i),
-        _ => None,
-    }
+    v.int_like()
 }
 
 fn long_p(v: &Value) -> Option<i64> {
     match v {
-        Value::Int(i) => Some(i64::from(*i)),
         Value::Long(l) => Some(*l),
-        _ => None,
+        v => v.int_like().map(i64::from),
     }
 }
 
 fn double_p(v: &Value) -> Option<f64> {
     match v {
-        Value::Int(i) => Some(f64::from(*i)),
         Value::Long(l) => Some(*l as f64),
         Value::Double(d) => Some(*d),
-        _ => None,
+        v => v.int_like().map(f64::from),
     }
 }
 

@@ -333,7 +333,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 ArrayOf::Bytes,
                 jstring::java_utf8(s)
                     .bytes()
-                    .map(|b| Value::Int(i32::from(b as i8)))
+                    .map(|b| Value::Byte(b as i8))
                     .collect(),
                 budget,
             ))

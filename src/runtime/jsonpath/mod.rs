@@ -739,6 +739,8 @@ impl JObj<'_> {
                 Value::Str(s) => Kind::Str(s),
                 Value::Bool(b) => Kind::Bool(*b),
                 Value::Int(_)
+                | Value::Byte(_)
+                | Value::Short(_)
                 | Value::Long(_)
                 | Value::BigInt(_)
                 | Value::Double(_)
