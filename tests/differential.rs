@@ -196,6 +196,10 @@ impl Gen<'_> {
         match choice {
             0 | 1 => self.int_atom(),
             2 | 3 => match self.var_of(Ty::Int) {
+                // A Byte or a Short: Velocity's arithmetic keeps their types.
+                Some(v) if self.rng.chance(8) => {
+                    format!("${v}.{}()", self.rng.pick(&["byteValue", "shortValue"]))
+                }
                 Some(v) => format!("${v}"),
                 None => self.int_atom(),
             },
@@ -378,6 +382,11 @@ impl Gen<'_> {
                     // the other two: undefined is true in an API Gateway `#if`.
                     if matches!(m, "contains" | "equals") && self.rng.chance(30) {
                         format!("${v}.split(\" \").{m}({arg})")
+                    } else if m == "equals" && self.rng.chance(30) {
+                        // A Character: equal to no string, == to its text.
+                        let op = self.rng.pick(&[".equals(", " == ", " != "]);
+                        let close = if op == ".equals(" { ")" } else { "" };
+                        format!("${v}.concat(\"x\").charAt(0){op}{arg}{close}")
                     } else {
                         format!("${v}.{m}({arg})")
                     }
@@ -1267,6 +1276,10 @@ fn generate_format_case(rng: &mut Rng) -> String {
         "$nbig",
         "$nan",
         "$inf",
+        "$byte",
+        "$nbyte",
+        "$short",
+        "$char",
     ];
     let mut fmt = String::new();
     for _ in 0..1 + rng.below(3) {
@@ -1297,6 +1310,8 @@ fn generate_format_case(rng: &mut Rng) -> String {
         "#set($big = 12345678901234567890)#set($nbig = -12345678901234567890)\
          #set($bd = $big * 1.5)#set($nbd = $nbig * 0.0001)#set($bz = $big * 0.0)#set($d = 0.0)\
          #set($nan = $d.parseDouble('NaN'))#set($inf = $d.parseDouble('-Infinity'))#set($s = '')\
+         #set($i = -200)#set($byte = $i.byteValue())#set($nbyte = $s.concat('é').getBytes().get(0))\
+         #set($short = $i.shortValue())#set($char = $s.concat('ßx').charAt(0))\
          $s.format('{fmt}'{}{})",
         if args.is_empty() { "" } else { ", " },
         args.join(", ")
