@@ -183,12 +183,9 @@ impl<'o, 'b> Printer<'o, 'b> {
                 self.out.push_str(itoa::Buffer::new().format(*i));
                 self.check()
             }
-            Value::Byte(i) => {
-                self.out.push_str(itoa::Buffer::new().format(*i));
-                self.check()
-            }
-            Value::Short(i) => {
-                self.out.push_str(itoa::Buffer::new().format(*i));
+            Value::Byte(_) | Value::Short(_) => {
+                let i = v.int_like().unwrap_or_default();
+                self.out.push_str(itoa::Buffer::new().format(i));
                 self.check()
             }
             Value::BigInt(i) => {
