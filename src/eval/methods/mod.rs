@@ -1,9 +1,10 @@
 //! Java methods and properties on values: `String`, `Map`, `List` as Velocity 1.7 sees them.
 //!
 //! Method lookup follows 1.7's introspection: an argument matches a parameter only
-//! by Java's method-invocation conversion (an `Integer` fits `int`, `long`, `double`
-//! and `Object` parameters; a `Long` fits `long`, `double`, `Object`; `null` fits any
-//! reference type; a `String` is never converted to a number). No match → `None`
+//! by Java's method-invocation conversion (an `Integer`, `Short` or `Byte` fits `int`,
+//! `long`, `double` and `Object` parameters; a `Long` fits `long`, `double`, `Object`;
+//! a `Character` fits `char` only; `null` fits any reference type; a `String` is never
+//! converted to a number or a `char`). No match → `None`
 //! (the reference stays undefined), unless the class has a method of that name
 //! without parameters (see `only_without_parameters`). A Java exception → `Some(Err(text))` where the
 //! text is the exception's `toString()` (`java.lang.StringIndexOutOfBoundsException: …`).
