@@ -501,7 +501,12 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                     return err(too_big());
                 }
                 charge!(budget.build(n));
-                ok(Value::str(&format!("{s}{o}")))
+                let t = format!("{s}{o}");
+                if budget.saw_lone_surrogates() {
+                    // Halves of a pair side by side are the pair.
+                    return ok(Value::str(&jstring::paired(&t)));
+                }
+                ok(Value::str(&t))
             }
             None => err(npe(
                 "Cannot invoke \"String.isEmpty()\" because \"str\" is null",
