@@ -170,6 +170,10 @@ pub fn call_method(recv: &Value, name: &str, args: &[Value], budget: &Budget) ->
                 Value::Double(_) => {
                     number::method(recv, name, args, budget).or_else(|| statics::double(name, args))
                 }
+                Value::Byte(_) => number::method(recv, name, args, budget)
+                    .or_else(|| statics::small_static(name, args, 8)),
+                Value::Short(_) => number::method(recv, name, args, budget)
+                    .or_else(|| statics::small_static(name, args, 16)),
                 _ => number::method(recv, name, args, budget),
             };
             if r.is_none() && !args.is_empty() && only_without_parameters(recv, name, args) {

@@ -1,4 +1,5 @@
-//! The static methods of `Integer`, `Long`, `Double` and `Boolean`.
+//! The static methods of `Integer`, `Long`, `Double`, `Boolean`, `Byte` and
+//! `Short`.
 //!
 //! Velocity 1.7 calls a class's static methods through any value of the
 //! class, which templates use to convert text, as in
@@ -220,6 +221,68 @@ pub(super) fn integer(name: &str, args: &[Value]) -> MResult {
         ("toUnsignedLong", [i]) => ok(Value::Long((int_p(i)? as u32).into())),
         ("hashCode", [i]) => ok(Value::Int(int_p(i)?)),
         _ => shared::<i32>(name, args),
+    }
+}
+
+/// `Byte`'s (`bits` 8) or `Short`'s (16) static methods.
+pub(super) fn small_static(name: &str, args: &[Value], bits: u32) -> MResult {
+    let (min, max, mask) = if bits == 8 {
+        (-0x80, 0x7F, 0xFF)
+    } else {
+        (-0x8000, 0x7FFF, 0xFFFF)
+    };
+    let wrap = |v: i32| {
+        if bits == 8 {
+            Value::Byte(v as i8)
+        } else {
+            Value::Short(v as i16)
+        }
+    };
+    // A `byte` parameter takes a Byte; a `short` one a Short or a Byte.
+    let p = |v: &Value| match v {
+        Value::Byte(b) => Some(i32::from(*b)),
+        Value::Short(s) if bits == 16 => Some(i32::from(*s)),
+        _ => None,
+    };
+    let parse_name = if bits == 8 { "parseByte" } else { "parseShort" };
+    let parse = |s: Option<&str>, radix: i32| -> MResult {
+        let i = match jparse::parse_int(s, radix) {
+            Ok(i) => i,
+            Err(e) => return err(e),
+        };
+        if !(min..=max).contains(&i) {
+            return err(format!(
+                "java.lang.NumberFormatException: Value out of range. Value:\"{}\" Radix:{radix}",
+                s.unwrap_or_default()
+            ));
+        }
+        ok(wrap(i))
+    };
+    match (name, args) {
+        (n, [s]) if (n == parse_name || n == "valueOf") && str_arg(s).is_some() => {
+            parse(str_arg(s)?, 10)
+        }
+        (n, [s, radix]) if n == parse_name || n == "valueOf" => parse(str_arg(s)?, int_p(radix)?),
+        ("valueOf", [x]) => ok(wrap(p(x)?)),
+        ("decode", [s]) => {
+            let s = str_arg(s)?;
+            match jparse::decode(s, false) {
+                Ok(v) if (i64::from(min)..=i64::from(max)).contains(&v) => ok(wrap(v as i32)),
+                Ok(v) => err(format!(
+                    "java.lang.NumberFormatException: Value {v} out of range from input {}",
+                    s.unwrap_or_default()
+                )),
+                Err(e) => err(e),
+            }
+        }
+        ("toString", [x]) => text(p(x)?.to_string()),
+        ("hashCode", [x]) => ok(Value::Int(p(x)?)),
+        ("compare", [a, b]) => ok(Value::Int(p(a)? - p(b)?)),
+        ("compareUnsigned", [a, b]) => ok(Value::Int((p(a)? & mask) - (p(b)? & mask))),
+        ("toUnsignedInt", [x]) => ok(Value::Int(p(x)? & mask)),
+        ("toUnsignedLong", [x]) => ok(Value::Long(i64::from(p(x)? & mask))),
+        ("reverseBytes", [x]) if bits == 16 => ok(Value::Short((p(x)? as i16).swap_bytes())),
+        _ => None,
     }
 }
 
