@@ -265,10 +265,11 @@ fn statics(name: &str, args: &[Value], budget: &Budget) -> MResult {
                 _ => return None,
             };
             let at = |k: i32| usize::try_from(k).ok().and_then(|k| units.get(k).copied());
+            // (Java's int arithmetic wraps.)
             let (first, second) = if name == "codePointAt" {
-                (i, i + 1)
+                (i, i.wrapping_add(1))
             } else {
-                (i - 1, i - 2)
+                (i.wrapping_sub(1), i.wrapping_sub(2))
             };
             let Some(c) = at(first) else {
                 return err(if array {
@@ -509,6 +510,32 @@ mod tests {
         assert_eq!(numeric_value(0x216B), 12);
         assert_eq!(numeric_value(0xBD), -2);
         assert_eq!(numeric_value('%' as i32), -1);
+    }
+
+    #[test]
+    fn code_point_indexes_wrap_as_java_ints() {
+        let b = Budget::unmetered();
+        let r = method(
+            97,
+            "codePointBefore",
+            &[Value::str("ab"), Value::Int(i32::MIN)],
+            &b,
+        );
+        let Some(Err(e)) = r else {
+            panic!("no error: {r:?}");
+        };
+        assert!(
+            e.to_string()
+                .ends_with("String index out of range: 2147483647"),
+            "{e}"
+        );
+        let r = method(
+            97,
+            "codePointAt",
+            &[Value::str("ab"), Value::Int(i32::MAX)],
+            &b,
+        );
+        assert!(matches!(r, Some(Err(_))));
     }
 
     #[test]
