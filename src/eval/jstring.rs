@@ -133,29 +133,9 @@ pub fn paired(s: &str) -> Cow<'_, str> {
     if !has_lone(s) {
         return Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        let hi = as_lone(c).filter(|u| (0xD800..=0xDBFF).contains(u));
-        let lo = chars
-            .peek()
-            .and_then(|&n| as_lone(n))
-            .filter(|u| (0xDC00..=0xDFFF).contains(u));
-        match (hi, lo) {
-            (Some(hi), Some(lo)) => {
-                chars.next();
-                out.push(pair(hi, lo).unwrap_or(c));
-            }
-            _ => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// The character of the surrogate pair `hi`, `lo`.
-fn pair(hi: u16, lo: u16) -> Option<char> {
-    let v = 0x10000 + ((u32::from(hi) - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
-    char::from_u32(v)
+    // Back to the units, which `from_units` decodes, pairs and all.
+    let units: Vec<u16> = units(s).collect();
+    Cow::Owned(from_units(&units).0)
 }
 
 #[cfg(test)]
