@@ -242,8 +242,13 @@ impl Gen<'_> {
                 }
             }
             2 => match self.var_of(Ty::Dbl) {
+                // A Float: with integers Velocity's arithmetic stays in float.
+                Some(v) if self.rng.chance(8) => format!("${v}.floatValue()"),
                 Some(v) => format!("${v}"),
-                None => "2.5".into(),
+                None => match self.var_of(Ty::Int) {
+                    Some(v) if self.rng.chance(8) => format!("${v}.floatValue()"),
+                    _ => "2.5".into(),
+                },
             },
             _ => {
                 let op = self.rng.pick(&["+", "-", "*", "/"]);
@@ -1280,6 +1285,8 @@ fn generate_format_case(rng: &mut Rng) -> String {
         "$nbyte",
         "$short",
         "$char",
+        "$float",
+        "$nfloat",
     ];
     let mut fmt = String::new();
     for _ in 0..1 + rng.below(3) {
@@ -1312,6 +1319,7 @@ fn generate_format_case(rng: &mut Rng) -> String {
          #set($nan = $d.parseDouble('NaN'))#set($inf = $d.parseDouble('-Infinity'))#set($s = '')\
          #set($i = -200)#set($byte = $i.byteValue())#set($nbyte = $s.concat('é').getBytes().get(0))\
          #set($short = $i.shortValue())#set($char = $s.concat('ßx').charAt(0))\
+         #set($float = $big.floatValue())#set($x = -0.1)#set($nfloat = $x.floatValue())\
          $s.format('{fmt}'{}{})",
         if args.is_empty() { "" } else { ", " },
         args.join(", ")
@@ -1381,20 +1389,25 @@ fn generate_static_case(rng: &mut Rng) -> String {
         ("$l", "decode"),
         ("$d", "parseDouble"),
         ("$d", "valueOf"),
+        ("$f", "parseFloat"),
+        ("$f", "valueOf"),
         ("$b", "parseBoolean"),
     ];
     let text: String = (0..1 + rng.below(5)).map(|_| rng.pick(PIECES)).collect();
     let (recv, method) = rng.pick(CALLS);
     let radix = if rng.chance(25)
-        && !matches!(method, "decode" | "parseDouble" | "parseBoolean")
-        && recv != "$d"
+        && !matches!(
+            method,
+            "decode" | "parseDouble" | "parseFloat" | "parseBoolean"
+        )
+        && !matches!(recv, "$d" | "$f")
     {
         format!(", {}", rng.pick(&[2, 8, 10, 16, 36, 1, 37]))
     } else {
         String::new()
     };
     format!(
-        "#set($i = 0)#set($l = 10000000000)#set($d = 0.5)#set($b = true)\
+        "#set($i = 0)#set($l = 10000000000)#set($d = 0.5)#set($f = $d.floatValue())#set($b = true)\
          [{recv}.{method}(\"{text}\"{radix})]"
     )
 }

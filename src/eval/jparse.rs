@@ -184,6 +184,42 @@ pub fn decode(s: Option<&str>, long: bool) -> Result<i64, String> {
 /// float (`0x1.8p1`) or ASCII decimal digits with an optional point and
 /// exponent, then an optional `f`, `F`, `d` or `D`. Correctly rounded.
 pub fn parse_double(s: Option<&str>) -> Result<f64, String> {
+    parse_floating(s)
+}
+
+/// `Float.parseFloat(s)` (`Float.valueOf(String)`): the text read as
+/// [`parse_double`] reads it, rounded once to a float (not through a
+/// double, which could round twice).
+pub fn parse_float(s: Option<&str>) -> Result<f32, String> {
+    parse_floating(s)
+}
+
+/// A binary floating-point type Java parses: `double` or `float`.
+trait Floating: Copy + std::str::FromStr + std::ops::Neg<Output = Self> {
+    const NAN: Self;
+    const INFINITY: Self;
+    /// The value of a hexadecimal float's text after its `0x`.
+    fn hex(s: &[u8]) -> Option<Self>;
+}
+
+impl Floating for f64 {
+    const NAN: f64 = f64::NAN;
+    const INFINITY: f64 = f64::INFINITY;
+    fn hex(s: &[u8]) -> Option<f64> {
+        hex_float(s, 53, -1022, 1023)
+    }
+}
+
+impl Floating for f32 {
+    const NAN: f32 = f32::NAN;
+    const INFINITY: f32 = f32::INFINITY;
+    fn hex(s: &[u8]) -> Option<f32> {
+        // Rounded to a float's precision and range: the double is a float.
+        hex_float(s, 24, -126, 127).map(|d| d as f32)
+    }
+}
+
+fn parse_floating<F: Floating>(s: Option<&str>) -> Result<F, String> {
     let Some(s) = s else {
         return Err(
             "java.lang.NullPointerException: Cannot invoke \"String.trim()\" because \"in\" is null"
@@ -215,15 +251,15 @@ pub fn parse_double(s: Option<&str>) -> Result<f64, String> {
     })
 }
 
-fn decimal_or_special(t: &str) -> Option<f64> {
+fn decimal_or_special<F: Floating>(t: &str) -> Option<F> {
     let negative = t.starts_with('-');
     // The text after the sign (ASCII, so `t` can be cut at any of its places).
     let body = t.strip_prefix(['-', '+']).unwrap_or(t);
-    let signed = |v: f64| if negative { -v } else { v };
+    let signed = |v: F| if negative { -v } else { v };
     match body.as_bytes() {
-        b"NaN" => return Some(f64::NAN),
-        b"Infinity" => return Some(signed(f64::INFINITY)),
-        [b'0', b'x' | b'X', hex @ ..] => return hex_float(hex).map(signed),
+        b"NaN" => return Some(F::NAN),
+        b"Infinity" => return Some(signed(F::INFINITY)),
+        [b'0', b'x' | b'X', hex @ ..] => return F::hex(hex).map(signed),
         _ => {}
     }
     let b = body.as_bytes();
@@ -261,14 +297,16 @@ fn decimal_or_special(t: &str) -> Option<f64> {
         if int.is_empty() { "0" } else { int },
         if frac.is_empty() { "0" } else { frac }
     );
-    text.parse::<f64>().ok().map(signed)
+    text.parse::<F>().ok().map(signed)
 }
 
 /// The value of a hexadecimal float after its `0x`: hex digits with an
 /// optional point (at least one digit), `p` or `P`, a signed decimal
 /// exponent, an optional `f`/`F`/`d`/`D`. Rounded to nearest, ties to even,
-/// subnormals included.
-fn hex_float(s: &[u8]) -> Option<f64> {
+/// subnormals included, to a binary type of `bits` significant bits and
+/// normal exponents `emin..=emax`: a double's (53, -1022, 1023), or a
+/// float's (24, -126, 127), whose value is then exact in the double given.
+fn hex_float(s: &[u8], bits: u32, emin: i64, emax: i64) -> Option<f64> {
     let p = s.iter().position(|&c| c == b'p' || c == b'P')?;
     let (mantissa, tail) = (s.get(..p)?, s.get(p + 1..)?);
     let tail = match tail {
@@ -318,15 +356,28 @@ fn hex_float(s: &[u8]) -> Option<f64> {
     let scale = scale - i64::from(lz);
     // m is in [2^63, 2^64): the value's binary exponent is scale + 63.
     let e = scale + 63;
-    if e > 1023 {
+    if e > emax {
         return Some(f64::INFINITY);
     }
-    let shift = 11 + if e < -1022 { (-1022 - e).min(80) } else { 0 } as u32;
+    let shift = (64 - bits) + if e < emin { (emin - e).min(80) } else { 0 } as u32;
     let q = m >> shift;
     let rem = m & ((1u128 << shift) - 1);
     let half = 1u128 << (shift - 1);
     let up = rem > half || (rem == half && (sticky || q & 1 == 1));
     let q = q + u128::from(up);
+    if bits < 53 {
+        // A float: q (at most 25 bits) times a power of two that a double
+        // holds exactly, as is the product.
+        let (q, e) = if e >= emin && q >> bits != 0 {
+            (1, e + 1)
+        } else {
+            (q, e.max(emin) - i64::from(bits - 1))
+        };
+        if e > emax {
+            return Some(f64::INFINITY);
+        }
+        return Some(q as f64 * 2f64.powi(e as i32));
+    }
     let bits = if e < -1022 {
         // Subnormal (a carry into bit 52 makes it the least normal, as the
         // bits read).
@@ -358,6 +409,26 @@ mod tests {
         assert_eq!(digit(u16::from(b'z'), 36), Some(35));
         assert_eq!(digit(u16::from(b'g'), 16), None);
         assert_eq!(digit(0x2F, 10), None);
+    }
+
+    #[test]
+    fn parse_float_rounds_once() {
+        // expected: oracle (Float.parseFloat). Through a double, the first
+        // and third would round to the midpoint and then down to 1.0.
+        let one_up = 1.0 + f32::EPSILON;
+        assert_eq!(
+            parse_float(Some("1.000000059604644775390625001")),
+            Ok(one_up)
+        );
+        assert_eq!(parse_float(Some("1.000000059604644775390625")), Ok(1.0));
+        assert_eq!(parse_float(Some("0x1.0000010000000001p0")), Ok(one_up));
+        assert_eq!(parse_float(Some("0x1.000001p0")), Ok(1.0));
+        assert_eq!(parse_float(Some("0x1.0000001p-150")), Ok(f32::from_bits(1)));
+        assert_eq!(parse_float(Some("0x1p-150")), Ok(0.0));
+        assert_eq!(parse_float(Some("0x1.fffffffp127")), Ok(f32::INFINITY));
+        assert_eq!(parse_float(Some("1e39")), Ok(f32::INFINITY));
+        assert_eq!(parse_float(Some(" 1.5f ")), Ok(1.5));
+        assert!(parse_float(Some("abc")).is_err());
     }
 
     #[test]

@@ -313,37 +313,72 @@ pub fn java_double_to_string(d: f64) -> String {
 
 /// Appends Java's `Double.toString(d)` (JDK 17) to `out`.
 pub fn write_java_double(d: f64, out: &mut String) {
-    if d.is_nan() {
-        out.push_str("NaN");
-        return;
-    }
-    if d.is_infinite() {
-        out.push_str(if d > 0.0 { "Infinity" } else { "-Infinity" });
-        return;
+    if !d.is_finite() {
+        return write_not_finite(d.is_nan(), d > 0.0, out);
     }
     let bits = d.to_bits();
-    let negative = bits >> 63 != 0;
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    write_finite(bits >> 63 != 0, bits & ((1 << 52) - 1), exp, 52, 1023, out);
+}
+
+/// Java's `Float.toString(f)` (JDK 17).
+pub fn java_float_to_string(f: f32) -> String {
+    let mut s = String::with_capacity(16);
+    write_java_float(f, &mut s);
+    s
+}
+
+/// Appends Java's `Float.toString(f)` (JDK 17) to `out`: the digit
+/// generator of [`write_java_double`], handed the float's significand in a
+/// double's layout and its own count of significant bits, as
+/// `FloatingDecimal` does.
+pub fn write_java_float(f: f32, out: &mut String) {
+    if !f.is_finite() {
+        return write_not_finite(f.is_nan(), f > 0.0, out);
+    }
+    let bits = f.to_bits();
+    let exp = ((bits >> 23) & 0xff) as i32;
+    write_finite(
+        bits >> 31 != 0,
+        u64::from(bits & ((1 << 23) - 1)),
+        exp,
+        23,
+        127,
+        out,
+    );
+}
+
+fn write_not_finite(nan: bool, positive: bool, out: &mut String) {
+    out.push_str(match (nan, positive) {
+        (true, _) => "NaN",
+        (false, true) => "Infinity",
+        (false, false) => "-Infinity",
+    });
+}
+
+/// `FloatingDecimal`'s text of a finite binary floating-point value: its
+/// sign, the `width` stored bits of its fraction, its stored exponent `exp`
+/// (0 for a subnormal) and the exponent's `bias`.
+fn write_finite(negative: bool, fraction: u64, exp: i32, width: u32, bias: i32, out: &mut String) {
     if negative {
         out.push('-');
     }
-    let mut fract_bits = bits & ((1u64 << 52) - 1);
-    let mut bin_exp = ((bits >> 52) & 0x7ff) as i32;
-    let n_significant_bits;
-    if bin_exp != 0 {
-        fract_bits |= 1u64 << 52;
-        n_significant_bits = 53;
-    } else if fract_bits == 0 {
+    let (fract_bits, bin_exp, n_significant_bits) = if exp != 0 {
+        (fraction | 1 << width, exp, width as i32 + 1)
+    } else if fraction == 0 {
         out.push_str("0.0");
         return;
     } else {
-        let leading = fract_bits.leading_zeros() as i32;
-        let shift = leading - 11;
-        fract_bits <<= shift;
-        bin_exp = 1 - shift;
-        n_significant_bits = 64 - leading;
-    }
-    bin_exp -= 1023;
-    let digits = dtoa(bin_exp, fract_bits, n_significant_bits);
+        // A subnormal, its top bit moved to where a normal one's is.
+        let leading = fraction.leading_zeros() as i32;
+        let shift = leading - (63 - width as i32);
+        (fraction << shift, 1 - shift, 64 - leading)
+    };
+    let digits = dtoa(
+        bin_exp - bias,
+        fract_bits << (52 - width),
+        n_significant_bits,
+    );
     format_digits(&digits, out);
 }
 
@@ -434,7 +469,38 @@ mod tests {
         }
     }
 
+    #[test]
+    fn float_known_values() {
+        // expected: oracle (JDK 17 Float.toString)
+        let cases: &[(f32, &str)] = &[
+            (26.22, "26.22"),
+            (123_456_789.0, "1.23456792E8"),
+            (1.0e10, "1.0E10"),
+            (0.1, "0.1"),
+            (687.48834, "687.48834"),
+            (1.2199993, "1.2199993"),
+            (-0.0, "-0.0"),
+            (f32::from_bits(1), "1.4E-45"),
+            (f32::MAX, "3.4028235E38"),
+            (f32::NAN, "NaN"),
+            (f32::NEG_INFINITY, "-Infinity"),
+        ];
+        for (f, s) in cases {
+            assert_eq!(java_float_to_string(*f), *s, "{f:e}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn floats_never_panic_and_round_trip(bits in any::<u32>()) {
+            let f = f32::from_bits(bits);
+            let s = java_float_to_string(f);
+            if f.is_finite() {
+                let parsed: f32 = s.replace('E', "e").parse().unwrap_or(f32::NAN);
+                prop_assert_eq!(parsed.to_bits(), f.to_bits(), "{}", s);
+            }
+        }
+
         #[test]
         fn never_panics_and_round_trips(bits in any::<u64>()) {
             let d = f64::from_bits(bits);
@@ -664,6 +730,11 @@ impl Decimal {
     /// `doubleValue()`: the nearest double (JDK 17 parses `toString()`), ±Infinity past range.
     pub fn to_f64(&self) -> f64 {
         self.to_java_string().parse::<f64>().unwrap_or(f64::NAN)
+    }
+
+    /// `floatValue()`: the nearest float (JDK 17 parses `toString()`), ±Infinity past range.
+    pub fn to_f32(&self) -> f32 {
+        self.to_java_string().parse::<f32>().unwrap_or(f32::NAN)
     }
 
     /// `stripTrailingZeros()`: the same value at the smallest scale (may be negative:

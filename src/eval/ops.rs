@@ -26,6 +26,7 @@ enum Num<'a> {
     Int(i32, u8),
     Long(i64),
     Big(&'a BigInt),
+    Float(f32),
     Double(f64),
     Dec(&'a Decimal),
 }
@@ -37,6 +38,7 @@ fn as_num(v: &Value) -> Option<Num<'_>> {
         Value::Byte(b) => Some(Num::Int(i32::from(*b), 0)),
         Value::Long(i) => Some(Num::Long(*i)),
         Value::BigInt(b) => Some(Num::Big(b)),
+        Value::Float(f) => Some(Num::Float(*f)),
         Value::Double(d) => Some(Num::Double(*d)),
         Value::Decimal(d) => Some(Num::Dec(d)),
         _ => None,
@@ -50,6 +52,7 @@ impl Num<'_> {
             Num::Long(i) => i,
             // Only used on integer operands of the long base.
             Num::Big(b) => b.to_i64().unwrap_or(0),
+            Num::Float(f) => f as i64,
             Num::Double(d) => d as i64,
             Num::Dec(d) => d.long_value(),
         }
@@ -59,8 +62,22 @@ impl Num<'_> {
             Num::Int(i, _) => f64::from(i),
             Num::Long(i) => i as f64,
             Num::Big(b) => b.to_f64().unwrap_or(f64::NAN),
+            Num::Float(f) => f64::from(f),
             Num::Double(d) => d,
             Num::Dec(d) => d.to_f64(),
+        }
+    }
+    /// `floatValue()`, of the operands of the float base (Integer, Long
+    /// and the smaller types, Float): Java's conversion rounds to nearest,
+    /// as Rust's `as` does.
+    fn float(self) -> f32 {
+        match self {
+            Num::Int(i, _) => i as f32,
+            Num::Long(i) => i as f32,
+            Num::Big(b) => b.to_f32().unwrap_or(f32::NAN),
+            Num::Float(f) => f,
+            Num::Double(d) => d as f32,
+            Num::Dec(d) => d.to_f64() as f32,
         }
     }
     /// `MathUtils.toBigDecimal`: BigIntegers exactly, other numbers through `doubleValue()`.
@@ -82,6 +99,7 @@ impl Num<'_> {
             Num::Int(i, _) => i == 0,
             Num::Long(i) => i == 0,
             Num::Big(b) => b.is_zero(),
+            Num::Float(f) => f == 0.0,
             Num::Double(d) => d == 0.0,
             Num::Dec(d) => d.unscaled.is_zero(),
         }
@@ -98,6 +116,8 @@ impl Num<'_> {
 #[derive(PartialEq, Eq, Clone, Copy)]
 enum Base {
     Long,
+    /// `Float`: a Float with an integer type or a Float, no Double.
+    Float,
     Double,
     BigInteger,
     /// `BigDecimal`: a BigDecimal with anything, or a BigInteger with a Double.
@@ -105,8 +125,8 @@ enum Base {
 }
 
 fn base(a: Num, b: Num) -> Base {
-    let a_int = !matches!(a, Num::Double(_) | Num::Dec(_));
-    let b_int = !matches!(b, Num::Double(_) | Num::Dec(_));
+    let a_int = !matches!(a, Num::Float(_) | Num::Double(_) | Num::Dec(_));
+    let b_int = !matches!(b, Num::Float(_) | Num::Double(_) | Num::Dec(_));
     let any_big = matches!(a, Num::Big(_)) || matches!(b, Num::Big(_));
     let any_dec = matches!(a, Num::Dec(_)) || matches!(b, Num::Dec(_));
     if any_dec || ((!a_int || !b_int) && any_big) {
@@ -117,8 +137,10 @@ fn base(a: Num, b: Num) -> Base {
         } else {
             Base::Long
         }
-    } else {
+    } else if matches!(a, Num::Double(_)) || matches!(b, Num::Double(_)) {
         Base::Double
+    } else {
+        Base::Float
     }
 }
 
@@ -259,6 +281,17 @@ fn arith_numbers(op: BinOp, l: &Value, r: &Value) -> Result<Value, String> {
             };
             Value::Decimal(Rc::new(d))
         }
+        Base::Float => {
+            let (x, y) = (a.float(), b.float());
+            Value::Float(match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Div => x / y,
+                BinOp::Mod => x % y,
+                _ => return Ok(Value::Null),
+            })
+        }
         Base::Double => {
             let (x, y) = (a.double(), b.double());
             Value::Double(match op {
@@ -279,6 +312,10 @@ fn num_compare(a: Num, b: Num) -> Result<Ordering, String> {
     Ok(match base(a, b) {
         Base::Long => a.long().cmp(&b.long()),
         Base::BigInteger => a.big().cmp(&b.big()),
+        Base::Float => {
+            let (x, y) = (a.float(), b.float());
+            x.partial_cmp(&y).unwrap_or(Ordering::Equal)
+        }
         Base::Double => {
             let (x, y) = (a.double(), b.double());
             if x < y {
@@ -417,6 +454,31 @@ mod tests {
                 Value::Int(65536),
                 "java.lang.Long:4294967296",
             ),
+            (
+                Add,
+                Value::Float(26.22),
+                Value::Int(1),
+                "java.lang.Float:27.22",
+            ),
+            (
+                Mul,
+                Value::Float(26.22),
+                Value::Float(26.22),
+                "java.lang.Float:687.48834",
+            ),
+            (
+                Mod,
+                Value::Float(26.22),
+                Value::Int(5),
+                "java.lang.Float:1.2199993",
+            ),
+            (
+                Add,
+                Value::Float(26.22),
+                Value::Double(1.5),
+                "java.lang.Double:27.719999313354492",
+            ),
+            (Div, Value::Float(1.0), Value::Float(0.0), "null:null"),
             (Div, Value::Int(7), Value::Int(2), "java.lang.Integer:3"),
             (Div, Value::Int(-7), Value::Int(2), "java.lang.Integer:-3"),
             (Mod, Value::Int(-7), Value::Int(2), "java.lang.Integer:-1"),

@@ -192,6 +192,11 @@ impl<'o, 'b> Printer<'o, 'b> {
                 let _ = write!(self.out, "{i}");
                 self.check()
             }
+            // json-smart writes a Float's `toString`, infinite or not.
+            Value::Float(f) => {
+                super::number::write_java_float(*f, self.out);
+                self.check()
+            }
             Value::Double(d) if json && !d.is_finite() => {
                 self.push(if d.is_nan() { "NaN" } else { "null" })
             }

@@ -1715,6 +1715,7 @@ fn int_value(v: &Value) -> Option<i64> {
         Value::Byte(i) => Some(i64::from(*i)),
         Value::Long(i) => Some(*i as i32 as i64),
         Value::Double(d) => Some(*d as i32 as i64),
+        Value::Float(f) => Some(*f as i32 as i64),
         Value::BigInt(b) => {
             let (_, digits) = b.to_u32_digits();
             let low = digits.first().copied().unwrap_or(0) as i32;

@@ -42,6 +42,9 @@ pub enum Value {
     Byte(i8),
     /// `java.lang.Short` (`shortValue()`, Bytes' sums past a byte).
     Short(i16),
+    /// `java.lang.Float` (`floatValue()`, and what 1.7 computes from one
+    /// without a Double).
+    Float(f32),
     /// `java.util.ArrayList`, or json-smart's `JSONArray` when `json` is set.
     List(ListRef),
     /// `java.util.LinkedHashMap`.
@@ -67,6 +70,7 @@ impl Clone for Value {
             Value::Char(c) => Value::Char(*c),
             Value::Byte(b) => Value::Byte(*b),
             Value::Short(v) => Value::Short(*v),
+            Value::Float(f) => Value::Float(*f),
             Value::List(l) => Value::List(Rc::clone(l)),
             Value::Map(m) => Value::Map(Rc::clone(m)),
             Value::Object(o) => Value::Object(Rc::clone(o)),
@@ -237,6 +241,8 @@ pub enum Key {
     /// A `Byte` and a `Short`: no Integer equals them.
     Byte(i8),
     Short(i16),
+    /// A `Float` by its bits, as a Double is.
+    Float(u32),
     /// Anything else (a list, a map, a host object), by its Java `toString`.
     Other(Rc<str>),
 }
@@ -287,6 +293,10 @@ impl std::hash::Hash for Key {
             Key::Short(v) => {
                 state.write_u8(11);
                 state.write_i16(*v);
+            }
+            Key::Float(bits) => {
+                state.write_u8(12);
+                state.write_u32(*bits);
             }
         }
     }
@@ -532,7 +542,8 @@ impl Value {
             | Value::Double(_)
             | Value::Char(_)
             | Value::Byte(_)
-            | Value::Short(_) => std::mem::forget(self),
+            | Value::Short(_)
+            | Value::Float(_) => std::mem::forget(self),
             // A string (a loop over keys or strings): its count dropped here.
             Value::Str(s) => drop(s),
             _ => drop(self),
@@ -662,6 +673,7 @@ impl Value {
             Value::Char(_) => "java.lang.Character".into(),
             Value::Byte(_) => "java.lang.Byte".into(),
             Value::Short(_) => "java.lang.Short".into(),
+            Value::Float(_) => "java.lang.Float".into(),
             Value::List(l) => match l.try_borrow() {
                 Ok(l) if l.json => "net.minidev.json.JSONArray".into(),
                 Ok(l) => match l.array {
@@ -770,6 +782,7 @@ impl Value {
             Value::Char(c) => Key::Char(*c),
             Value::Byte(b) => Key::Byte(*b),
             Value::Short(v) => Key::Short(*v),
+            Value::Float(f) => Key::Float(float_bits(*f)),
             other => Key::Other(Rc::from(other.java_string(budget)?)),
         })
     }
@@ -795,6 +808,7 @@ impl Key {
             Key::Char(c) => Value::Char(*c),
             Key::Byte(b) => Value::Byte(*b),
             Key::Short(v) => Value::Short(*v),
+            Key::Float(bits) => Value::Float(f32::from_bits(*bits)),
         }
     }
 
@@ -830,6 +844,16 @@ pub fn number_from_json_text(t: &str) -> Value {
     Value::Double(t.parse::<f64>().unwrap_or(f64::NAN))
 }
 
+/// `Float.floatToIntBits`: every NaN as the one NaN (what `equals` and
+/// `hashCode` compare).
+pub fn float_bits(f: f32) -> u32 {
+    if f.is_nan() {
+        0x7fc0_0000
+    } else {
+        f.to_bits()
+    }
+}
+
 /// `equals` of two values that are not both lists or both maps.
 fn scalar_equals(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -839,6 +863,7 @@ fn scalar_equals(a: &Value, b: &Value) -> bool {
         (Value::Long(a), Value::Long(b)) => a == b,
         (Value::Byte(a), Value::Byte(b)) => a == b,
         (Value::Short(a), Value::Short(b)) => a == b,
+        (Value::Float(a), Value::Float(b)) => float_bits(*a) == float_bits(*b),
         (Value::BigInt(a), Value::BigInt(b)) => a == b,
         // Double.equals compares bits (NaN equals NaN, 0.0 differs from -0.0).
         (Value::Double(a), Value::Double(b)) => {

@@ -911,6 +911,15 @@ fn decimal_digits(d: &crate::eval::number::Decimal) -> Result<Digits, String> {
 }
 
 fn print_float(spec: &Spec, arg: &Value, out: &mut String, budget: &Budget) -> Result<(), String> {
+    // Formatter prints a Float as the double it widens to.
+    let widened;
+    let arg = match arg {
+        Value::Float(f) => {
+            widened = Value::Double(f64::from(*f));
+            &widened
+        }
+        _ => arg,
+    };
     let (negative, number) = match arg {
         Value::Null => return print_str(spec, "null", out, budget),
         Value::Double(d) if d.is_nan() => {

@@ -2,8 +2,9 @@
 //!
 //! Method lookup follows 1.7's introspection: an argument matches a parameter only
 //! by Java's method-invocation conversion (an `Integer`, `Short` or `Byte` fits `int`,
-//! `long`, `double` and `Object` parameters; a `Long` fits `long`, `double`, `Object`;
-//! a `Character` fits `char` only; `null` fits any reference type; a `String` is never
+//! `long`, `float`, `double` and `Object` parameters; a `Long` fits `long`, `float`,
+//! `double`, `Object`; a `Float` fits `float`, `double`, `Object`; a `Character` fits
+//! `char` only; `null` fits any reference type; a `String` is never
 //! converted to a number or a `char`). No match → `None`
 //! (the reference stays undefined), unless the class has a method of that name
 //! without parameters (see `only_without_parameters`). A Java exception → `Some(Err(text))` where the
@@ -20,7 +21,8 @@
 //! `Map.Entry`), [`iterator`] (the iterators of lists, arrays and map
 //! views), [`character`] (`Character` and its static methods), [`number`]
 //! (the number types and `Boolean`), [`statics`] (the
-//! static methods of `Integer`, `Long`, `Double` and `Boolean`, which 1.7 calls
+//! static methods of `Integer`, `Long`, `Double`, `Float`, `Byte`, `Short` and
+//! `Boolean`, which 1.7 calls
 //! through any value of the class), [`object`]
 //! (`java.lang.Object`'s methods, `getClass`), [`property`] (`$x.name`, `$x[i]`
 //! and their `#set` forms). This file dispatches a call to them.
@@ -155,27 +157,29 @@ pub fn call_method(recv: &Value, name: &str, args: &[Value], budget: &Budget) ->
             if let Some(r) = object::method(recv, name, args, budget) {
                 return Some(r);
             }
-            let r = match recv {
-                Value::Str(s) => string::method(s, name, args, budget),
-                Value::Char(c) => character::method(*c, name, args, budget),
-                Value::List(l) => list::method(l, name, args, budget),
-                Value::Map(m) => map::method(m, name, args, budget),
-                Value::Bool(b) => {
-                    number::bool_method(*b, name, args).or_else(|| statics::boolean(name, args))
-                }
-                Value::Int(_) => number::method(recv, name, args, budget)
-                    .or_else(|| statics::integer(name, args)),
-                Value::Long(_) => number::method(recv, name, args, budget)
-                    .or_else(|| statics::long_static(name, args)),
-                Value::Double(_) => {
-                    number::method(recv, name, args, budget).or_else(|| statics::double(name, args))
-                }
-                Value::Byte(_) => number::method(recv, name, args, budget)
-                    .or_else(|| statics::small_static(name, args, 8)),
-                Value::Short(_) => number::method(recv, name, args, budget)
-                    .or_else(|| statics::small_static(name, args, 16)),
-                _ => number::method(recv, name, args, budget),
-            };
+            let r =
+                match recv {
+                    Value::Str(s) => string::method(s, name, args, budget),
+                    Value::Char(c) => character::method(*c, name, args, budget),
+                    Value::List(l) => list::method(l, name, args, budget),
+                    Value::Map(m) => map::method(m, name, args, budget),
+                    Value::Bool(b) => {
+                        number::bool_method(*b, name, args).or_else(|| statics::boolean(name, args))
+                    }
+                    Value::Int(_) => number::method(recv, name, args, budget)
+                        .or_else(|| statics::integer(name, args)),
+                    Value::Long(_) => number::method(recv, name, args, budget)
+                        .or_else(|| statics::long_static(name, args)),
+                    Value::Double(_) => number::method(recv, name, args, budget)
+                        .or_else(|| statics::double(name, args)),
+                    Value::Byte(_) => number::method(recv, name, args, budget)
+                        .or_else(|| statics::small_static(name, args, 8)),
+                    Value::Short(_) => number::method(recv, name, args, budget)
+                        .or_else(|| statics::small_static(name, args, 16)),
+                    Value::Float(_) => number::method(recv, name, args, budget)
+                        .or_else(|| statics::float(name, args)),
+                    _ => number::method(recv, name, args, budget),
+                };
             if r.is_none() && !args.is_empty() && only_without_parameters(recv, name, args) {
                 return wrong_number_of_arguments();
             }
@@ -241,7 +245,7 @@ fn only_without_parameters(recv: &Value, name: &str, args: &[Value]) -> bool {
             ]
         }
         Value::Int(_) | Value::Long(_) | Value::Short(_) | Value::Byte(_) => NUMBER,
-        Value::Double(_) => {
+        Value::Double(_) | Value::Float(_) => {
             if NUMBER.contains(&name) {
                 return true;
             }

@@ -1,5 +1,5 @@
 //! The methods of `Boolean` and of the number types: `Integer`, `Long`,
-//! `Double`, `BigInteger`, `BigDecimal`.
+//! `Double`, `Float`, `Byte`, `Short`, `BigInteger`, `BigDecimal`.
 
 use std::rc::Rc;
 
@@ -35,6 +35,7 @@ pub(super) fn compare_mismatch(recv: &Value, o: &Value) -> MResult {
             Value::Char(_) => ("value", "anotherCharacter"),
             Value::Byte(_) => ("value", "anotherByte"),
             Value::Short(_) => ("value", "anotherShort"),
+            Value::Float(_) => ("value", "anotherFloat"),
             _ => return None,
         };
         return err(super::npe(&format!(
@@ -55,6 +56,7 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
         Value::Long(l) => *l as f64,
         Value::BigInt(b) => b.to_f64().unwrap_or(f64::NAN),
         Value::Double(d) => *d,
+        Value::Float(f) => f64::from(*f),
         _ => return None,
     };
     let as_i64 = match recv {
@@ -74,26 +76,42 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
         }
         // Java's (long) cast saturates, as Rust's does; NaN → 0.
         Value::Double(d) => *d as i64,
+        Value::Float(f) => *f as i64,
         _ => return None,
     };
+    // Java's narrowing of a double or float to an int saturates, as Rust's
+    // `as` does (NaN → 0); the smaller types keep the int's low bits.
+    let as_i32 = match recv {
+        Value::Double(d) => *d as i32,
+        Value::Float(f) => *f as i32,
+        _ => as_i64 as i32,
+    };
     match (name, args) {
-        ("intValue", []) => ok(Value::Int(match recv {
-            Value::Double(d) => *d as i32,
-            _ => as_i64 as i32,
-        })),
+        ("intValue", []) => ok(Value::Int(as_i32)),
         ("longValue", []) => ok(Value::Long(as_i64)),
         // The low bits of `intValue()` (of the long for a Long).
         ("shortValue", []) => ok(Value::Short(match recv {
-            Value::Double(d) => *d as i32 as i16,
-            _ => as_i64 as i16,
+            Value::Long(_) | Value::BigInt(_) => as_i64 as i16,
+            _ => as_i32 as i16,
         })),
         ("byteValue", []) => ok(Value::Byte(match recv {
-            Value::Double(d) => *d as i32 as i8,
-            _ => as_i64 as i8,
+            Value::Long(_) | Value::BigInt(_) => as_i64 as i8,
+            _ => as_i32 as i8,
         })),
         ("doubleValue", []) => ok(Value::Double(as_f64)),
-        ("isNaN", []) if matches!(recv, Value::Double(_)) => ok(Value::Bool(as_f64.is_nan())),
-        ("isInfinite", []) if matches!(recv, Value::Double(_)) => {
+        ("floatValue", []) => ok(Value::Float(match recv {
+            Value::Float(f) => *f,
+            // Rounded once from the exact value, as Java converts.
+            Value::Int(i) => *i as f32,
+            Value::Long(l) => *l as f32,
+            // num-bigint rounds once, from the top bits and a sticky bit.
+            Value::BigInt(b) => b.to_f32().unwrap_or(f32::NAN),
+            _ => as_f64 as f32,
+        })),
+        ("isNaN", []) if matches!(recv, Value::Double(_) | Value::Float(_)) => {
+            ok(Value::Bool(as_f64.is_nan()))
+        }
+        ("isInfinite", []) if matches!(recv, Value::Double(_) | Value::Float(_)) => {
             ok(Value::Bool(as_f64.is_infinite()))
         }
         ("compareTo", [o]) => {
@@ -104,7 +122,8 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
                 (Value::Short(a), Value::Short(b)) => i32::from(*a) - i32::from(*b),
                 (Value::Long(a), Value::Long(b)) => a.cmp(b) as i32,
                 (Value::BigInt(a), Value::BigInt(b)) => a.cmp(b) as i32,
-                (Value::Double(a), Value::Double(b)) => a.total_cmp(b) as i32,
+                (Value::Double(a), Value::Double(b)) => super::statics::double_compare(*a, *b),
+                (Value::Float(a), Value::Float(b)) => super::statics::float_compare(*a, *b),
                 _ => return compare_mismatch(recv, o),
             };
             ok(Value::Int(r))
@@ -136,6 +155,7 @@ fn decimal_method(
         ("byteValue", []) => ok(Value::Byte(d.int_value() as i8)),
         ("longValue", []) => ok(Value::Long(d.long_value())),
         ("doubleValue", []) => ok(Value::Double(d.to_f64())),
+        ("floatValue", []) => ok(Value::Float(d.to_f32())),
         ("scale", []) => ok(Value::Int(i32::try_from(d.scale).unwrap_or(i32::MAX))),
         ("signum", []) => ok(Value::Int(d.signum())),
         ("precision", []) => ok(Value::Int(d.precision())),

@@ -165,6 +165,7 @@ fn scalar_hash(v: &Value) -> i32 {
         Value::Char(c) => i32::from(*c),
         Value::Byte(b) => i32::from(*b),
         Value::Short(v) => i32::from(*v),
+        Value::Float(f) => crate::eval::value::float_bits(*f) as i32,
         Value::Object(o) => java_string_hash(&o.to_java_string()),
         Value::List(_) | Value::Map(_) => 0,
     }

@@ -72,7 +72,12 @@ fn read_property(recv: &Value, name: &str) -> Option<Value> {
                 None
             }
         }
-        Value::Double(d) => {
+        Value::Double(_) | Value::Float(_) => {
+            let d = match recv {
+                Value::Float(f) => f64::from(*f),
+                Value::Double(d) => *d,
+                _ => return None,
+            };
             if names_prop(name, "NaN") {
                 Some(Value::Bool(d.is_nan()))
             } else if names_prop(name, "Infinite") {

@@ -1,18 +1,19 @@
-//! The static methods of `Integer`, `Long`, `Double`, `Boolean`, `Byte` and
-//! `Short`.
+//! The static methods of `Integer`, `Long`, `Double`, `Float`, `Boolean`,
+//! `Byte` and `Short`.
 //!
 //! Velocity 1.7 calls a class's static methods through any value of the
 //! class, which templates use to convert text, as in
 //! `#set($n = 0)$n.parseInt($input.params('limit'))` (there is no `$Integer`
 //! in a mapping template). An argument fits a parameter by Java's
 //! method-invocation conversion, as for instance methods: an `int` parameter
-//! takes an `Integer`; `long` an `Integer` or a `Long`; `double` any of
-//! those or a `Double`; `String` a string or null. No fit: `None`.
+//! takes an `Integer` (or a `Short` or `Byte`); `long` those or a `Long`;
+//! `float` those or a `Float`; `double` any of those or a `Double`; `String`
+//! a string or null. No fit: `None`.
 
 use super::{err, ok, str_arg, MResult};
 use crate::eval::jparse;
-use crate::eval::number::java_double_to_string;
-use crate::eval::value::Value;
+use crate::eval::number::{java_double_to_string, java_float_to_string};
+use crate::eval::value::{float_bits, Value};
 
 fn int_p(v: &Value) -> Option<i32> {
     v.int_like()
@@ -29,7 +30,17 @@ fn double_p(v: &Value) -> Option<f64> {
     match v {
         Value::Long(l) => Some(*l as f64),
         Value::Double(d) => Some(*d),
+        Value::Float(f) => Some(f64::from(*f)),
         v => v.int_like().map(f64::from),
+    }
+}
+
+/// A `float` parameter: a Float, or an integer type rounded to nearest.
+fn float_p(v: &Value) -> Option<f32> {
+    match v {
+        Value::Long(l) => Some(*l as f32),
+        Value::Float(f) => Some(*f),
+        v => v.int_like().map(|i| i as f32),
     }
 }
 
@@ -316,7 +327,7 @@ fn double_bits(d: f64) -> i64 {
 
 /// `Double.compare`: `-0.0` below `0.0`, NaN above everything and equal to
 /// itself.
-fn double_compare(a: f64, b: f64) -> i32 {
+pub(super) fn double_compare(a: f64, b: f64) -> i32 {
     if a < b {
         -1
     } else if a > b {
@@ -368,24 +379,81 @@ pub(super) fn double(name: &str, args: &[Value]) -> MResult {
         ("longBitsToDouble", [l]) => ok(Value::Double(f64::from_bits(long_p(l)? as u64))),
         ("compare", [a, b]) => ok(Value::Int(double_compare(double_p(a)?, double_p(b)?))),
         ("sum", [a, b]) => ok(Value::Double(double_p(a)? + double_p(b)?)),
-        // Math.max / Math.min: NaN wins, and -0.0 is below 0.0.
+        ("max" | "min", [a, b]) => ok(Value::Double(max_min(
+            name == "max",
+            double_p(a)?,
+            double_p(b)?,
+        ))),
+        _ => None,
+    }
+}
+
+/// `Math.max` (`max`) or `Math.min`: NaN wins, and -0.0 is below 0.0.
+fn max_min(max: bool, a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == 0.0 && b == 0.0 {
+        if max != a.is_sign_negative() {
+            a
+        } else {
+            b
+        }
+    } else if max == (a >= b) {
+        a
+    } else {
+        b
+    }
+}
+
+/// `Float.compare`, as [`double_compare`].
+pub(super) fn float_compare(a: f32, b: f32) -> i32 {
+    if a < b {
+        -1
+    } else if a > b {
+        1
+    } else {
+        (float_bits(a) as i32).cmp(&(float_bits(b) as i32)) as i32
+    }
+}
+
+/// `Float.toHexString(f)`: a double's text for the same value, but a
+/// subnormal float's exponent is `-126` (`0x0.000002p-126`).
+fn float_hex(f: f32) -> String {
+    if f != 0.0 && f.abs() < f32::MIN_POSITIVE {
+        // The float's 23 fraction bits are a subnormal double's top bits
+        // once scaled by 2^-896.
+        let d = f64::from(f) * 2f64.powi(-896);
+        let s = double_hex(d);
+        match s.strip_suffix("p-1022") {
+            Some(head) => format!("{head}p-126"),
+            None => s,
+        }
+    } else {
+        double_hex(f64::from(f))
+    }
+}
+
+/// `Float`'s static methods.
+pub(super) fn float(name: &str, args: &[Value]) -> MResult {
+    let flt = |r: Result<f32, String>| Some(r.map(Value::Float).map_err(Into::into));
+    match (name, args) {
+        ("parseFloat", [s]) => flt(jparse::parse_float(str_arg(s)?)),
+        ("valueOf", [s]) if str_arg(s).is_some() => flt(jparse::parse_float(str_arg(s)?)),
+        ("valueOf", [f]) => ok(Value::Float(float_p(f)?)),
+        ("toString", [f]) => text(java_float_to_string(float_p(f)?)),
+        ("toHexString", [f]) => text(float_hex(float_p(f)?)),
+        ("isNaN", [f]) => ok(Value::Bool(float_p(f)?.is_nan())),
+        ("isInfinite", [f]) => ok(Value::Bool(float_p(f)?.is_infinite())),
+        ("isFinite", [f]) => ok(Value::Bool(float_p(f)?.is_finite())),
+        ("hashCode" | "floatToIntBits", [f]) => ok(Value::Int(float_bits(float_p(f)?) as i32)),
+        ("floatToRawIntBits", [f]) => ok(Value::Int(float_p(f)?.to_bits() as i32)),
+        ("intBitsToFloat", [i]) => ok(Value::Float(f32::from_bits(int_p(i)? as u32))),
+        ("compare", [a, b]) => ok(Value::Int(float_compare(float_p(a)?, float_p(b)?))),
+        ("sum", [a, b]) => ok(Value::Float(float_p(a)? + float_p(b)?)),
+        // Exact: a double holds every float, and the result is one of them.
         ("max" | "min", [a, b]) => {
-            let (a, b) = (double_p(a)?, double_p(b)?);
-            let r = if a.is_nan() || b.is_nan() {
-                f64::NAN
-            } else if a == 0.0 && b == 0.0 {
-                let a_first = (name == "max") != a.is_sign_negative();
-                if a_first {
-                    a
-                } else {
-                    b
-                }
-            } else if (name == "max") == (a >= b) {
-                a
-            } else {
-                b
-            };
-            ok(Value::Double(r))
+            let (a, b) = (f64::from(float_p(a)?), f64::from(float_p(b)?));
+            ok(Value::Float(max_min(name == "max", a, b) as f32))
         }
         _ => None,
     }

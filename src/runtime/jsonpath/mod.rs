@@ -741,6 +741,7 @@ impl JObj<'_> {
                 Value::Int(_)
                 | Value::Byte(_)
                 | Value::Short(_)
+                | Value::Float(_)
                 | Value::Long(_)
                 | Value::BigInt(_)
                 | Value::Double(_)
