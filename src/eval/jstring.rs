@@ -27,6 +27,16 @@ use std::borrow::Cow;
 /// The first of the code points that stand in for lone surrogates.
 const BASE: u32 = 0x10_F800;
 
+/// The code point of the surrogate pair `hi`, `lo` (`Character.toCodePoint`);
+/// `None` unless `hi` is a high surrogate and `lo` a low one.
+pub fn pair(hi: u16, lo: u16) -> Option<i32> {
+    if (0xD800..0xDC00).contains(&hi) && (0xDC00..0xE000).contains(&lo) {
+        Some(0x10000 + ((i32::from(hi) - 0xD800) << 10) + (i32::from(lo) - 0xDC00))
+    } else {
+        None
+    }
+}
+
 /// The stand-in for the lone surrogate `unit` (U+D800..U+DFFF); `None` for
 /// any other unit.
 pub fn lone(unit: u16) -> Option<char> {

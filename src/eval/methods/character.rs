@@ -282,20 +282,11 @@ fn statics(name: &str, args: &[Value], budget: &Budget) -> MResult {
                     format!("java.lang.StringIndexOutOfBoundsException: String index out of range: {first}")
                 });
             };
-            let other = at(second).map(i32::from);
-            let c = i32::from(c);
-            let cp = match (name, other) {
-                ("codePointAt", Some(lo @ 0xDC00..=0xDFFF)) if (0xD800..0xDC00).contains(&c) => {
-                    0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00)
-                }
-                ("codePointBefore", Some(hi @ 0xD800..=0xDBFF))
-                    if (0xDC00..0xE000).contains(&c) =>
-                {
-                    0x10000 + ((hi - 0xD800) << 10) + (c - 0xDC00)
-                }
-                _ => c,
-            };
-            ok(Value::Int(cp))
+            let pair = at(second).and_then(|other| match name {
+                "codePointAt" => jstring::pair(c, other),
+                _ => jstring::pair(other, c),
+            });
+            ok(Value::Int(pair.unwrap_or(i32::from(c))))
         }
         "toCodePoint" => match args {
             [h, l] => {

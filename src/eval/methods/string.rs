@@ -375,13 +375,8 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 return sioobe(format!("index {i}, length {}", u.len()));
             };
             let next = u.get(i as usize + 1).copied();
-            let cp = match (c, next) {
-                (0xD800..=0xDBFF, Some(lo @ 0xDC00..=0xDFFF)) => {
-                    0x10000 + ((i32::from(c) - 0xD800) << 10) + (i32::from(lo) - 0xDC00)
-                }
-                _ => i32::from(c),
-            };
-            ok(Value::Int(cp))
+            let pair = next.and_then(|lo| jstring::pair(c, lo));
+            ok(Value::Int(pair.unwrap_or(i32::from(c))))
         }
         ("substring", [b]) => {
             let b = int_arg(b)?;
@@ -501,12 +496,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                     return err(too_big());
                 }
                 charge!(budget.build(n));
-                let t = format!("{s}{o}");
-                if budget.saw_lone_surrogates() {
-                    // Halves of a pair side by side are the pair.
-                    return ok(Value::str(&jstring::paired(&t)));
-                }
-                ok(Value::str(&t))
+                joined(ok(Value::str(&format!("{s}{o}"))), budget)
             }
             None => err(npe(
                 "Cannot invoke \"String.isEmpty()\" because \"str\" is null",
@@ -525,7 +515,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             }
             charge!(budget.build(size));
             charge!(budget.steps(n as u64));
-            ok(Value::str(&s.repeat(n as usize)))
+            joined(ok(Value::str(&s.repeat(n as usize))), budget)
         }
         // `replace(char, char)`.
         ("replace", [Value::Char(a), Value::Char(b)]) => {
@@ -543,7 +533,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let (Some(a), Some(b)) = (str_arg(a)?, str_arg(b)?) else {
                 return err(npe("Cannot invoke \"java.lang.CharSequence.toString()\" because \"target\" is null"));
             };
-            replace_literal(s, a, b, budget)
+            joined(replace_literal(s, a, b, budget), budget)
         }
         ("replaceAll" | "replaceFirst", [re, rep]) => {
             let (Some(re), Some(rep)) = (str_arg(re)?, str_arg(rep)?) else {
@@ -554,7 +544,10 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let mut meter =
                 |steps: u64, made: usize| budget.steps(steps).is_ok() && budget.build(made).is_ok();
             let r = jregex::replace(s, re, rep, name == "replaceAll", &mut meter);
-            Some(regex_result(r, budget).map(|r| Value::str(&r)))
+            joined(
+                Some(regex_result(r, budget).map(|r| Value::str(&r))),
+                budget,
+            )
         }
         ("matches", [re]) => match str_arg(re)? {
             Some(re) => {
@@ -680,9 +673,25 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 }
             }
             charge!(budget.build(out.len() - charged));
-            ok(Value::str(&out))
+            joined(ok(Value::str(&out)), budget)
         }
         _ => None,
+    }
+}
+
+/// A string a call built from pieces: halves of a surrogate pair that now
+/// stand side by side are the pair, as in Java's UTF-16 strings. Only a
+/// render that made a lone surrogate looks.
+fn joined(r: MResult, budget: &Budget) -> MResult {
+    if !budget.saw_lone_surrogates() {
+        return r;
+    }
+    match r {
+        Some(Ok(Value::Str(t))) => match jstring::paired(&t) {
+            std::borrow::Cow::Owned(p) => ok(Value::str(&p)),
+            std::borrow::Cow::Borrowed(_) => ok(Value::Str(t)),
+        },
+        other => other,
     }
 }
 
