@@ -1387,6 +1387,7 @@ fn generate_static_case(rng: &mut Rng) -> String {
         ("$l", "parseLong"),
         ("$l", "valueOf"),
         ("$l", "decode"),
+        ("$l", "parseUnsignedLong"),
         ("$d", "parseDouble"),
         ("$d", "valueOf"),
         ("$f", "parseFloat"),

@@ -42,7 +42,7 @@ fn nfe(message: &str) -> String {
 }
 
 /// `NumberFormatException.forInputString(s, radix)`.
-fn for_input(s: &str, radix: u32) -> String {
+fn for_input(s: &str, radix: i64) -> String {
     if radix == 10 {
         nfe(&format!("For input string: \"{s}\""))
     } else {
@@ -71,7 +71,7 @@ fn check_radix(radix: i32) -> Result<u32, String> {
 fn parse_signed(s: Option<&str>, radix: i32, min: i128, max: i128) -> Result<i128, String> {
     let s = s.ok_or_else(|| NULL_STRING.to_string())?;
     let radix = check_radix(radix)?;
-    let fail = || for_input(s, radix);
+    let fail = || for_input(s, radix.into());
     let mut units = s.encode_utf16().peekable();
     let negative = match units.peek() {
         Some(&u) if u == u16::from(b'-') => true,
@@ -111,7 +111,8 @@ pub fn parse_long(s: Option<&str>, radix: i32) -> Result<i64, String> {
 pub fn parse_unsigned_int(s: Option<&str>, radix: i32) -> Result<i32, String> {
     let t = s.ok_or_else(|| NULL_STRING.to_string())?;
     if t.is_empty() {
-        return Err(for_input(t, check_radix(radix)?));
+        // (Before the radix is checked.)
+        return Err(for_input(t, radix.into()));
     }
     if t.starts_with('-') {
         return Err(nfe(&format!(
@@ -130,6 +131,68 @@ pub fn parse_unsigned_int(s: Option<&str>, radix: i32) -> Result<i32, String> {
             "String value {t} exceeds range of unsigned int."
         )))
     }
+}
+
+/// `Long.parseUnsignedLong(s, radix)`: up to 12 units (18 in base 10)
+/// `Long.parseLong`'s; longer, all but the last digit read as a `long`
+/// (`parseLong(CharSequence, begin, end, radix)`, with its messages), then
+/// the last digit, with Java's overflow test.
+pub fn parse_unsigned_long(s: Option<&str>, radix: i32) -> Result<i64, String> {
+    let t = s.ok_or_else(|| NULL_STRING.to_string())?;
+    let units: Vec<u16> = t.encode_utf16().collect();
+    let Some(&first) = units.first() else {
+        return Err(for_input(t, radix.into()));
+    };
+    if first == u16::from(b'-') {
+        return Err(nfe(&format!(
+            "Illegal leading minus sign on unsigned string {t}."
+        )));
+    }
+    let len = units.len();
+    if len <= 12 || (radix == 10 && len <= 18) {
+        return parse_long(s, radix);
+    }
+    let radix = check_radix(radix)?;
+    let head = units.get(..len - 1).unwrap_or(&[]);
+    let head_text = || String::from_utf16_lossy(head);
+    let at = |i: usize| nfe(&format!("Error at index {i} in: \"{}\"", head_text()));
+    // `parseLong` of the head, accumulating negatively as Java does (its
+    // first unit is no `-`).
+    let digits_from = match head.first() {
+        Some(&c) if c == u16::from(b'+') => 1,
+        Some(&c) if c < u16::from(b'0') => return Err(at(0)),
+        _ => 0,
+    };
+    if digits_from >= head.len() {
+        return Err(at(digits_from));
+    }
+    let limit = -i64::MAX;
+    let r = i64::from(radix);
+    let multmin = limit / r;
+    let mut acc: i64 = 0;
+    for (i, &c) in head.iter().enumerate().skip(digits_from) {
+        let d = digit(c, radix).map(i64::from);
+        let Some(d) = d.filter(|_| acc >= multmin) else {
+            return Err(at(i));
+        };
+        acc *= r;
+        if acc < limit + d {
+            return Err(at(i));
+        }
+        acc -= d;
+    }
+    let head_value = -acc;
+    let Some(last) = units.last().and_then(|&c| digit(c, radix)) else {
+        return Err(nfe(&format!("Bad digit at end of {t}")));
+    };
+    let result = head_value.wrapping_mul(r).wrapping_add(i64::from(last));
+    let guard = r * ((head_value as u64) >> 57) as i64;
+    if guard >= 128 || (result >= 0 && guard >= 128 - 36) {
+        return Err(nfe(&format!(
+            "String value {t} exceeds range of unsigned long."
+        )));
+    }
+    Ok(result)
 }
 
 /// `Integer.decode(s)` / `Long.decode(s)`: a sign, then `0x`, `0X` or `#`
@@ -429,6 +492,54 @@ mod tests {
         assert_eq!(parse_float(Some("1e39")), Ok(f32::INFINITY));
         assert_eq!(parse_float(Some(" 1.5f ")), Ok(1.5));
         assert!(parse_float(Some("abc")).is_err());
+    }
+
+    #[test]
+    fn parse_unsigned_long_as_java() {
+        // expected: oracle
+        assert_eq!(
+            parse_unsigned_long(Some("18446744073709551615"), 10),
+            Ok(-1)
+        );
+        assert_eq!(
+            parse_unsigned_long(Some("+18446744073709551615"), 10),
+            Ok(-1)
+        );
+        assert_eq!(parse_unsigned_long(Some("3w5e11264sgsf"), 36), Ok(-1));
+        assert_eq!(parse_unsigned_long(Some("ff"), 16), Ok(255));
+        let fails = |s: &str, radix: i32, message: &str| {
+            assert_eq!(
+                parse_unsigned_long(Some(s), radix),
+                Err(nfe(message)),
+                "{s} in radix {radix}"
+            );
+        };
+        fails(
+            "18446744073709551616",
+            10,
+            "String value 18446744073709551616 exceeds range of unsigned long.",
+        );
+        fails(
+            "99999999999999999999",
+            10,
+            "Error at index 18 in: \"9999999999999999999\"",
+        );
+        fails(
+            "1234567890123456789a",
+            10,
+            "Bad digit at end of 1234567890123456789a",
+        );
+        fails(
+            "-1",
+            99,
+            "Illegal leading minus sign on unsigned string -1.",
+        );
+        fails("", 99, "For input string: \"\" under radix 99");
+        fails(
+            "1234567890123456789",
+            1,
+            "radix 1 less than Character.MIN_RADIX",
+        );
     }
 
     #[test]

@@ -308,6 +308,10 @@ pub(super) fn long_static(name: &str, args: &[Value]) -> MResult {
         }
         ("valueOf", [l]) => ok(Value::Long(long_p(l)?)),
         ("decode", [s]) => long(jparse::decode(str_arg(s)?, true)),
+        ("parseUnsignedLong", [s]) => long(jparse::parse_unsigned_long(str_arg(s)?, 10)),
+        ("parseUnsignedLong", [s, radix]) => {
+            long(jparse::parse_unsigned_long(str_arg(s)?, int_p(radix)?))
+        }
         ("hashCode", [l]) => {
             let l = long_p(l)?;
             ok(Value::Int((l ^ (l >> 32)) as i32))
