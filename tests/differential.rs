@@ -1064,9 +1064,14 @@ fn generate_sort_case(rng: &mut Rng) -> String {
         32 + rng.below(170)
     };
     let strings = rng.chance(75);
+    // Floats (`$f` is one): compared by Float.compareTo, and with anything
+    // else a ClassCastException.
+    let floats = !strings && rng.chance(25);
     let key = |k: usize| {
         if strings {
             format!("\"k{k:04}\"")
+        } else if floats {
+            format!("$f.valueOf({k})")
         } else {
             k.to_string()
         }
@@ -1122,6 +1127,7 @@ fn generate_sort_case(rng: &mut Rng) -> String {
         let at = rng.below(n);
         let odd = match rng.below(4) {
             0 => "$null".to_string(),
+            1 if rng.chance(50) => "$f".to_string(),
             1 => "2.5".to_string(),
             _ if strings => rng.below(10).to_string(),
             _ => "\"s\"".to_string(),
@@ -1130,7 +1136,10 @@ fn generate_sort_case(rng: &mut Rng) -> String {
             *x = odd;
         }
     }
-    format!("#set($l = [{}])$l.sort(null)$l", items.join(","))
+    format!(
+        "#set($d = 2.5)#set($f = $d.floatValue())#set($l = [{}])$l.sort(null)$l",
+        items.join(",")
+    )
 }
 
 /// The Java exception of an error message, as both sides write it: from the
