@@ -366,10 +366,10 @@ fn decimal_or_special<F: Floating>(t: &str) -> Option<F> {
 /// The value of a hexadecimal float after its `0x`: hex digits with an
 /// optional point (at least one digit), `p` or `P`, a signed decimal
 /// exponent, an optional `f`/`F`/`d`/`D`. Rounded to nearest, ties to even,
-/// subnormals included, to a binary type of `bits` significant bits and
+/// subnormals included, to a binary type of `precision` significant bits and
 /// normal exponents `emin..=emax`: a double's (53, -1022, 1023), or a
 /// float's (24, -126, 127), whose value is then exact in the double given.
-fn hex_float(s: &[u8], bits: u32, emin: i64, emax: i64) -> Option<f64> {
+fn hex_float(s: &[u8], precision: u32, emin: i64, emax: i64) -> Option<f64> {
     let p = s.iter().position(|&c| c == b'p' || c == b'P')?;
     let (mantissa, tail) = (s.get(..p)?, s.get(p + 1..)?);
     let tail = match tail {
@@ -422,19 +422,19 @@ fn hex_float(s: &[u8], bits: u32, emin: i64, emax: i64) -> Option<f64> {
     if e > emax {
         return Some(f64::INFINITY);
     }
-    let shift = (64 - bits) + if e < emin { (emin - e).min(80) } else { 0 } as u32;
+    let shift = (64 - precision) + if e < emin { (emin - e).min(80) } else { 0 } as u32;
     let q = m >> shift;
     let rem = m & ((1u128 << shift) - 1);
     let half = 1u128 << (shift - 1);
     let up = rem > half || (rem == half && (sticky || q & 1 == 1));
     let q = q + u128::from(up);
-    if bits < 53 {
+    if precision < 53 {
         // A float: q (at most 25 bits) times a power of two that a double
         // holds exactly, as is the product.
-        let (q, e) = if e >= emin && q >> bits != 0 {
+        let (q, e) = if e >= emin && q >> precision != 0 {
             (1, e + 1)
         } else {
-            (q, e.max(emin) - i64::from(bits - 1))
+            (q, e.max(emin) - i64::from(precision - 1))
         };
         if e > emax {
             return Some(f64::INFINITY);

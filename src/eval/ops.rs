@@ -77,7 +77,7 @@ impl Num<'_> {
             Num::Big(b) => b.to_f32().unwrap_or(f32::NAN),
             Num::Float(f) => f,
             Num::Double(d) => d as f32,
-            Num::Dec(d) => d.to_f64() as f32,
+            Num::Dec(d) => d.to_f32(),
         }
     }
     /// `MathUtils.toBigDecimal`: BigIntegers exactly, other numbers through `doubleValue()`.
@@ -281,29 +281,34 @@ fn arith_numbers(op: BinOp, l: &Value, r: &Value) -> Result<Value, String> {
             };
             Value::Decimal(Rc::new(d))
         }
-        Base::Float => {
-            let (x, y) = (a.float(), b.float());
-            Value::Float(match op {
-                BinOp::Add => x + y,
-                BinOp::Sub => x - y,
-                BinOp::Mul => x * y,
-                BinOp::Div => x / y,
-                BinOp::Mod => x % y,
-                _ => return Ok(Value::Null),
-            })
-        }
-        Base::Double => {
-            let (x, y) = (a.double(), b.double());
-            Value::Double(match op {
-                BinOp::Add => x + y,
-                BinOp::Sub => x - y,
-                BinOp::Mul => x * y,
-                BinOp::Div => x / y,
-                // Java's % on doubles is C's fmod, as Rust's.
-                BinOp::Mod => x % y,
-                _ => return Ok(Value::Null),
-            })
-        }
+        Base::Float => match ieee(op, a.float(), b.float()) {
+            Some(v) => Value::Float(v),
+            None => Value::Null,
+        },
+        Base::Double => match ieee(op, a.double(), b.double()) {
+            Some(v) => Value::Double(v),
+            None => Value::Null,
+        },
+    })
+}
+
+/// `+ - * / %` of two floats or two doubles, as Java computes them (its `%`
+/// is C's fmod, as Rust's); `None` for any other operator.
+fn ieee<T>(op: BinOp, x: T, y: T) -> Option<T>
+where
+    T: std::ops::Add<Output = T>
+        + std::ops::Sub<Output = T>
+        + std::ops::Mul<Output = T>
+        + std::ops::Div<Output = T>
+        + std::ops::Rem<Output = T>,
+{
+    Some(match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => x / y,
+        BinOp::Mod => x % y,
+        _ => return None,
     })
 }
 
@@ -312,20 +317,12 @@ fn num_compare(a: Num, b: Num) -> Result<Ordering, String> {
     Ok(match base(a, b) {
         Base::Long => a.long().cmp(&b.long()),
         Base::BigInteger => a.big().cmp(&b.big()),
-        Base::Float => {
-            let (x, y) = (a.float(), b.float());
-            x.partial_cmp(&y).unwrap_or(Ordering::Equal)
-        }
-        Base::Double => {
-            let (x, y) = (a.double(), b.double());
-            if x < y {
-                Ordering::Less
-            } else if x > y {
-                Ordering::Greater
-            } else {
-                Ordering::Equal
-            }
-        }
+        // (Neither less nor greater: equal, NaN included.)
+        Base::Float => a.float().partial_cmp(&b.float()).unwrap_or(Ordering::Equal),
+        Base::Double => a
+            .double()
+            .partial_cmp(&b.double())
+            .unwrap_or(Ordering::Equal),
         Base::BigDecimal => a.decimal()?.compare(&b.decimal()?),
     })
 }

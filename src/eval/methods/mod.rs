@@ -157,29 +157,17 @@ pub fn call_method(recv: &Value, name: &str, args: &[Value], budget: &Budget) ->
             if let Some(r) = object::method(recv, name, args, budget) {
                 return Some(r);
             }
-            let r =
-                match recv {
-                    Value::Str(s) => string::method(s, name, args, budget),
-                    Value::Char(c) => character::method(*c, name, args, budget),
-                    Value::List(l) => list::method(l, name, args, budget),
-                    Value::Map(m) => map::method(m, name, args, budget),
-                    Value::Bool(b) => {
-                        number::bool_method(*b, name, args).or_else(|| statics::boolean(name, args))
-                    }
-                    Value::Int(_) => number::method(recv, name, args, budget)
-                        .or_else(|| statics::integer(name, args)),
-                    Value::Long(_) => number::method(recv, name, args, budget)
-                        .or_else(|| statics::long_static(name, args)),
-                    Value::Double(_) => number::method(recv, name, args, budget)
-                        .or_else(|| statics::double(name, args)),
-                    Value::Byte(_) => number::method(recv, name, args, budget)
-                        .or_else(|| statics::small_static(name, args, 8)),
-                    Value::Short(_) => number::method(recv, name, args, budget)
-                        .or_else(|| statics::small_static(name, args, 16)),
-                    Value::Float(_) => number::method(recv, name, args, budget)
-                        .or_else(|| statics::float(name, args)),
-                    _ => number::method(recv, name, args, budget),
-                };
+            let r = match recv {
+                Value::Str(s) => string::method(s, name, args, budget),
+                Value::Char(c) => character::method(*c, name, args, budget),
+                Value::List(l) => list::method(l, name, args, budget),
+                Value::Map(m) => map::method(m, name, args, budget),
+                Value::Bool(b) => {
+                    number::bool_method(*b, name, args).or_else(|| statics::boolean(name, args))
+                }
+                _ => number::method(recv, name, args, budget)
+                    .or_else(|| statics::of_number(recv, name, args)),
+            };
             if r.is_none() && !args.is_empty() && only_without_parameters(recv, name, args) {
                 return wrong_number_of_arguments();
             }

@@ -89,20 +89,14 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
     match (name, args) {
         ("intValue", []) => ok(Value::Int(as_i32)),
         ("longValue", []) => ok(Value::Long(as_i64)),
-        // The low bits of `intValue()` (of the long for a Long).
-        ("shortValue", []) => ok(Value::Short(match recv {
-            Value::Long(_) | Value::BigInt(_) => as_i64 as i16,
-            _ => as_i32 as i16,
-        })),
-        ("byteValue", []) => ok(Value::Byte(match recv {
-            Value::Long(_) | Value::BigInt(_) => as_i64 as i8,
-            _ => as_i32 as i8,
-        })),
+        // The low bits of `intValue()` (the same as the long's for a Long).
+        ("shortValue", []) => ok(Value::Short(as_i32 as i16)),
+        ("byteValue", []) => ok(Value::Byte(as_i32 as i8)),
         ("doubleValue", []) => ok(Value::Double(as_f64)),
         ("floatValue", []) => ok(Value::Float(match recv {
             Value::Float(f) => *f,
-            // Rounded once from the exact value, as Java converts.
-            Value::Int(i) => *i as f32,
+            // Rounded once from the exact value, as Java converts (the
+            // double of a Long may be rounded already).
             Value::Long(l) => *l as f32,
             // num-bigint rounds once, from the top bits and a sticky bit.
             Value::BigInt(b) => b.to_f32().unwrap_or(f32::NAN),

@@ -72,21 +72,20 @@ fn read_property(recv: &Value, name: &str) -> Option<Value> {
                 None
             }
         }
-        Value::Double(_) | Value::Float(_) => {
-            let d = match recv {
-                Value::Float(f) => f64::from(*f),
-                Value::Double(d) => *d,
-                _ => return None,
-            };
-            if names_prop(name, "NaN") {
-                Some(Value::Bool(d.is_nan()))
-            } else if names_prop(name, "Infinite") {
-                Some(Value::Bool(d.is_infinite()))
-            } else {
-                None
-            }
-        }
+        Value::Double(d) => floating_property(*d, name),
+        Value::Float(f) => floating_property(f64::from(*f), name),
         _ => None,
+    }
+}
+
+/// The boolean getters of a `Double` or `Float` (`d` its value).
+fn floating_property(d: f64, name: &str) -> Option<Value> {
+    if names_prop(name, "NaN") {
+        Some(Value::Bool(d.is_nan()))
+    } else if names_prop(name, "Infinite") {
+        Some(Value::Bool(d.is_infinite()))
+    } else {
+        None
     }
 }
 

@@ -463,6 +463,19 @@ pub(super) fn float(name: &str, args: &[Value]) -> MResult {
     }
 }
 
+/// The static methods of the class of the number `recv`.
+pub(super) fn of_number(recv: &Value, name: &str, args: &[Value]) -> MResult {
+    match recv {
+        Value::Int(_) => integer(name, args),
+        Value::Long(_) => long_static(name, args),
+        Value::Double(_) => double(name, args),
+        Value::Float(_) => float(name, args),
+        Value::Byte(_) => small_static(name, args, 8),
+        Value::Short(_) => small_static(name, args, 16),
+        _ => None,
+    }
+}
+
 /// `Boolean`'s static methods.
 pub(super) fn boolean(name: &str, args: &[Value]) -> MResult {
     match (name, args) {
