@@ -30,6 +30,7 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 mod scan;
 mod stack;
+mod wide;
 
 use stack::Stack;
 
@@ -1523,45 +1524,24 @@ enum Search {
 }
 
 /// Where the plain run of a string's content from `i` ends in `b`: at
-/// `quote`, a backslash or the end of the text. Eight bytes at a time.
+/// `quote`, a backslash or the end of the text. Sixteen bytes at a time.
 #[inline]
-fn plain_end(b: &[u8], i: usize, quote: u8) -> usize {
-    run_end(
-        b,
-        i,
-        |x| quote_stops(x, quote),
-        |c| c != quote && c != b'\\',
-    )
-}
-
-/// The high bit of the bytes of `x` that are `quote` or a backslash; the
-/// lowest one marked is exact (marks above it may be false).
-#[inline(always)]
-fn quote_stops(x: u64, quote: u8) -> u64 {
-    let (a, c) = (x ^ (ONES * u64::from(quote)), x ^ (ONES * u64::from(b'\\')));
-    (a.wrapping_sub(ONES) & !a | c.wrapping_sub(ONES) & !c) & HIGH
-}
-
-/// Where the run of `b` from `i` of bytes `plain` takes ends: eight bytes at
-/// a time while `stops` marks none of them (the high bit of each byte that
-/// ends the run; the lowest one marked must be one `plain` refuses), then
-/// byte by byte for the last few.
-#[inline(always)]
-pub(super) fn run_end(
-    b: &[u8],
-    i: usize,
-    stops: impl Fn(u64) -> u64,
-    plain: impl Fn(u8) -> bool,
-) -> usize {
-    match word_run(b, i, &stops) {
-        Ok(end) => end,
-        Err(i) => byte_run(b, i, plain),
+fn plain_end(b: &[u8], mut i: usize, quote: u8) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        let stops = wide::quote_stops(chunk, quote);
+        if stops != 0 {
+            return i + stops.trailing_zeros() as usize;
+        }
+        i += 16;
     }
+    byte_run(b, i, |c| c != quote && c != b'\\')
 }
 
-/// [`run_end`] for a run that `b` ends (a string of its own, not a text
-/// with more after it): the last few bytes are the last word of `b`, when
-/// the run covers the rest of it. `stops` must mark each byte alone (no
+/// Where the run of `b` from `start` of bytes `plain` takes ends, for a run
+/// that `b` ends (a string of its own, not a text with more after it): eight
+/// bytes at a time while `stops` marks none of them (the high bit of each
+/// byte that ends the run), and the last few bytes are the last word of `b`,
+/// when the run covers the rest of it. `stops` must mark each byte alone (no
 /// mark set or cleared by its neighbours), as those of escapeJavaScript and
 /// decoding do.
 #[inline(always)]
@@ -1593,7 +1573,7 @@ pub(super) fn run_end_in(
     }
 }
 
-/// The word loop of [`run_end`]: `Ok` at the first byte `stops` marks,
+/// The word loop of [`run_end_in`]: `Ok` at the first byte `stops` marks,
 /// `Err` where fewer than 8 bytes are left.
 #[inline(always)]
 fn word_run(b: &[u8], mut i: usize, stops: &impl Fn(u64) -> u64) -> Result<usize, usize> {
@@ -1607,7 +1587,7 @@ fn word_run(b: &[u8], mut i: usize, stops: &impl Fn(u64) -> u64) -> Result<usize
     Err(i)
 }
 
-/// The byte loop of [`run_end`].
+/// The byte loop of [`run_end_in`] and [`plain_end`].
 #[inline(always)]
 fn byte_run(b: &[u8], mut i: usize, plain: impl Fn(u8) -> bool) -> usize {
     while b.get(i).is_some_and(|&c| plain(c)) {
@@ -2101,8 +2081,9 @@ fn utf8_string(o: Vec<u8>) -> String {
     //   literals);
     // - runs of the text (a `&str`) that start and end on character
     //   boundaries: a string's plain runs stop at every byte past ASCII
-    //   (`stops`), a key is copied whole from its word only when every byte
-    //   before its closing quote is ASCII (`string_stops`), and
+    //   (`wide::string_stops`, `stops` for the last bytes), a key is copied
+    //   whole from its chunk only when every byte before its closing quote
+    //   is ASCII (`wide::string_stops`), and
     //   `Compactor::string_special` copies bytes past ASCII from the lead
     //   byte at a stop up to the next ASCII byte or lead byte;
     // - the UTF-8 encoding of a character: `char::encode_utf8`
@@ -2170,17 +2151,8 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 
-/// The high bit of each byte of `x` that ends a run of plain string content:
-/// the quote, the backslash, `/` (written `\/`), control characters, DEL and
-/// every byte of a multi-byte character (json-smart writes U+0080..U+009F and
-/// U+2000..U+20FF as `\uXXXX`; the others are looked at one by one).
-#[inline]
-fn string_stops(x: u64) -> u64 {
-    stops::<false>(x)
-}
-
-/// [`string_stops`], and with `ESC` the single quote too (escapeJavaScript
-/// writes it `\'`).
+/// [`wide::string_stops`] of a word (the high bit of each byte that is one):
+/// the last few bytes of a text.
 #[inline(always)]
 fn stops<const ESC: bool>(x: u64) -> u64 {
     // Without the high bits no sum below carries into the next byte.
@@ -2526,12 +2498,18 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         let b = self.b;
         // Most keys are short and plain, their colon at once: the key, its
         // quotes and the colon are one chunk, written whole.
-        if let (false, Some(chunk)) = (ESC, b.get(r..).and_then(|s| s.first_chunk::<8>())) {
-            let x = u64::from_le_bytes(*chunk);
+        if let (false, Some(chunk)) = (ESC, b.get(r..).and_then(|s| s.first_chunk::<16>())) {
             // The closing quote's place (the opening one is not a stop).
-            let n = ((string_stops(x) & !0x80).trailing_zeros() / 8) as usize;
-            if n > 0 && chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
-                self.note_key(short_key_fingerprint(x >> 8, n - 1), top)?;
+            let n = (wide::string_stops::<false>(chunk) & !1).trailing_zeros() as usize;
+            if chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
+                let key = chunk.get(1..n)?;
+                let fp = match chunk.first_chunk::<8>() {
+                    Some(head) if key.len() <= 7 => {
+                        short_key_fingerprint(u64::from_le_bytes(*head) >> 8, key.len())
+                    }
+                    _ => key_fingerprint(key),
+                };
+                self.note_key(fp, top)?;
                 o.put(chunk, n + 2);
                 return Some(r + n + 2);
             }
@@ -2652,17 +2630,18 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     fn string<const KEY: bool>(&mut self, mut r: usize, o: &mut Out<'_>) -> Option<(usize, u64)> {
         let b = self.b;
         let head;
-        match b.get(r..).and_then(|s| s.first_chunk::<8>()) {
+        match b.get(r..).and_then(|s| s.first_chunk::<16>()) {
             // The first chunk holds the opening quote.
             Some(chunk) if !ESC => {
-                let x = u64::from_le_bytes(*chunk);
-                head = x >> 8;
-                let stops = string_stops(x) & !0x80;
+                head = chunk
+                    .first_chunk::<8>()
+                    .map_or(0, |h| u64::from_le_bytes(*h) >> 8);
+                let stops = wide::string_stops::<false>(chunk) & !1;
                 if stops == 0 {
-                    o.put(chunk, 8);
-                    r += 8;
+                    o.put(chunk, 16);
+                    r += 16;
                 } else {
-                    let n = (stops.trailing_zeros() / 8) as usize;
+                    let n = stops.trailing_zeros() as usize;
                     r += n;
                     if b.get(r) == Some(&b'"') {
                         // A short string, whole.
@@ -2673,7 +2652,9 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                 }
             }
             Some(chunk) => {
-                head = u64::from_le_bytes(*chunk) >> 8;
+                head = chunk
+                    .first_chunk::<8>()
+                    .map_or(0, |h| u64::from_le_bytes(*h) >> 8);
                 r = Self::quote(r, o);
             }
             None => {
@@ -2687,15 +2668,15 @@ impl<const ESC: bool> Compactor<'_, ESC> {
             }
         }
         loop {
-            match b.get(r..).and_then(|s| s.first_chunk::<8>()) {
+            match b.get(r..).and_then(|s| s.first_chunk::<16>()) {
                 Some(chunk) => {
-                    let stops = stops::<ESC>(u64::from_le_bytes(*chunk));
+                    let stops = wide::string_stops::<ESC>(chunk);
                     if stops == 0 {
-                        o.put(chunk, 8);
-                        r += 8;
+                        o.put(chunk, 16);
+                        r += 16;
                         continue;
                     }
-                    let n = (stops.trailing_zeros() / 8) as usize;
+                    let n = stops.trailing_zeros() as usize;
                     o.put(chunk, n);
                     r += n;
                 }

@@ -8,9 +8,8 @@
 
 use super::{
     escaped_end, key_fingerprint, note_in_filter, number_text, number_value, plain_end,
-    quote_stops, short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT,
-    ESCAPED, FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING,
-    TRUE,
+    short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED,
+    FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -194,12 +193,19 @@ impl Scan<'_> {
         let start = pos + 1;
         // Most keys are short and plain, their colon at once: the key, its
         // quotes and the colon are one chunk.
-        if let Some(chunk) = b.get(pos..).and_then(|s| s.first_chunk::<8>()) {
-            let x = u64::from_le_bytes(*chunk);
+        if let Some(chunk) = b.get(pos..).and_then(|s| s.first_chunk::<16>()) {
             // The closing quote's place (the opening one is not a stop).
-            let n = ((quote_stops(x, b'"') & !0x80).trailing_zeros() / 8) as usize;
-            if n > 0 && chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
-                self.note_key(o, || Some(short_key_fingerprint(x >> 8, n - 1)))?;
+            let n = (super::wide::quote_stops(chunk, b'"') & !1).trailing_zeros() as usize;
+            if chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
+                self.note_key(o, || {
+                    let key = chunk.get(1..n)?;
+                    Some(match chunk.first_chunk::<8>() {
+                        Some(head) if key.len() <= 7 => {
+                            short_key_fingerprint(u64::from_le_bytes(*head) >> 8, key.len())
+                        }
+                        _ => key_fingerprint(key),
+                    })
+                })?;
                 self.pending += n - 1;
                 self.nodes.push(Node::key(pos, Some(pos + n)));
                 let i = pos + n + 2;

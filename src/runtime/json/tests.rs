@@ -473,14 +473,18 @@ fn compact_finds_every_repeated_key() {
         "abcdefg",
         "abcdefgh",
         "abcdefghi",
+        "abcdefghijklm",
+        "abcdefghijklmn",
         "abcdefghijklmnopq",
     ];
-    for k in keys {
+    // A key followed at once by its colon in one chunk is read apart from
+    // one with a blank before its colon: the two must still meet.
+    for (k, colon) in keys.iter().flat_map(|k| [(k, ":"), (k, " :")]) {
         for n in [0, 1, 7, 8, 9, 40] {
             for at in [0, n / 2, n] {
                 let mut doc: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
                 doc.insert(at.min(doc.len()), format!("\"{k}\":1"));
-                doc.push(format!("\"{k}\":2"));
+                doc.push(format!("\"{k}\"{colon}2"));
                 let text = format!("[{{{}}}]", doc.join(","));
                 let mut out = String::from("keep");
                 assert!(
@@ -1031,6 +1035,24 @@ fn the_scan_knows_which_objects_repeat_a_key() {
         objects(r#"[{"k": 1}, {"x": {"k": 2}, "k": 3, "k": 4}, {"k": 5}]"#),
         some("DODD")
     );
+    // A key whose colon follows at once is read apart from one with a blank
+    // before it: every length, either way round, is a repeat.
+    for k in [
+        "",
+        "a",
+        "abcdef",
+        "abcdefg",
+        "abcdefgh",
+        "abcdefghijklm",
+        "abcdefghijklmn",
+    ] {
+        for (c1, c2) in [(":", " :"), (" :", ":"), (":", ":")] {
+            let t = format!(r#"{{"{k}"{c1} 1, "x": 0, "{k}"{c2} 2}}"#);
+            assert_eq!(objects(&t), some("O"), "{t}");
+            let t = format!(r#"{{"{k}"{c1} 1, "x": 0, "{k}-"{c2} 2}}"#);
+            assert_eq!(objects(&t), some("D"), "{t}");
+        }
+    }
     // Long keys alike in their first and last 8 bytes share a fingerprint:
     // counted as a repeat, so searches read every member.
     assert_eq!(

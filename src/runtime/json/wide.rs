@@ -1,0 +1,144 @@
+//! Byte classes of 16 bytes at once, one bit per byte (bit `i` for byte
+//! `i`): the string scans of the compactor and of the body reader. SSE2 on
+//! x86-64 (every x86-64 CPU has it); elsewhere a byte loop (`portable`).
+
+/// The bytes that end a run of plain string content for the compactor: the
+/// double quote, the backslash, `/` (written `\/`), control characters, DEL
+/// and every byte past ASCII; with `ESC` the single quote too
+/// (escapeJavaScript writes it `\'`). Bit `i` is set when byte `i` is one.
+#[inline(always)]
+pub(super) fn string_stops<const ESC: bool>(chunk: &[u8; 16]) -> u32 {
+    imp::string_stops::<ESC>(chunk)
+}
+
+/// The bytes that are `quote` or a backslash: where a string's plain run
+/// ends for the reader.
+#[inline(always)]
+pub(super) fn quote_stops(chunk: &[u8; 16], quote: u8) -> u32 {
+    imp::quote_stops(chunk, quote)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod imp {
+    use core::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8,
+    };
+
+    #[inline(always)]
+    pub(super) fn string_stops<const ESC: bool>(chunk: &[u8; 16]) -> u32 {
+        // SAFETY: `chunk` is 16 readable bytes (the load is unaligned), and
+        // SSE2 is part of every x86-64 CPU, so the target always has it.
+        unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+            // One more than each byte, as a signed byte, is below 0x21 for
+            // the controls (1..=0x20), DEL (-128) and every byte past ASCII
+            // (negative, or 0 for 0xff); not for the space or any other.
+            let odd = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x21));
+            let mut m = _mm_or_si128(
+                _mm_or_si128(odd, eq(b'"')),
+                _mm_or_si128(eq(b'\\'), eq(b'/')),
+            );
+            if ESC {
+                m = _mm_or_si128(m, eq(b'\''));
+            }
+            // The mask of 16 bytes is the low 16 bits.
+            _mm_movemask_epi8(m) as u32
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn quote_stops(chunk: &[u8; 16], quote: u8) -> u32 {
+        // SAFETY: as in `string_stops`.
+        unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            let q = _mm_cmpeq_epi8(x, _mm_set1_epi8(quote as i8));
+            let e = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+            _mm_movemask_epi8(_mm_or_si128(q, e)) as u32
+        }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+use portable as imp;
+
+/// The masks byte by byte: where there is no SSE2 (and in the tests, which
+/// hold both to the same table).
+#[cfg(any(not(target_arch = "x86_64"), test))]
+mod portable {
+    #[inline(always)]
+    pub(super) fn string_stops<const ESC: bool>(chunk: &[u8; 16]) -> u32 {
+        let mut m = 0;
+        for (i, &c) in chunk.iter().enumerate() {
+            let stop = !(0x20..0x7f).contains(&c)
+                || c == b'"'
+                || c == b'\\'
+                || c == b'/'
+                || (ESC && c == b'\'');
+            m |= u32::from(stop) << i;
+        }
+        m
+    }
+
+    #[inline(always)]
+    pub(super) fn quote_stops(chunk: &[u8; 16], quote: u8) -> u32 {
+        let mut m = 0;
+        for (i, &c) in chunk.iter().enumerate() {
+            m |= u32::from(c == quote || c == b'\\') << i;
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{portable, quote_stops, string_stops};
+
+    #[test]
+    fn quotes_and_backslashes_in_every_place() {
+        for c in 0..=255u8 {
+            for quote in [b'"', b'\'', b'\\'] {
+                for at in 0..16 {
+                    let mut chunk = [b'a'; 16];
+                    if let Some(x) = chunk.get_mut(at) {
+                        *x = c;
+                    }
+                    let want = u32::from(c == quote || c == b'\\') << at;
+                    assert_eq!(quote_stops(&chunk, quote), want, "byte {c:#x} at {at}");
+                    assert_eq!(portable::quote_stops(&chunk, quote), want);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_byte_in_every_place() {
+        for c in 0..=255u8 {
+            for esc in [false, true] {
+                let want = !(0x20..0x7f).contains(&c)
+                    || matches!(c, b'"' | b'\\' | b'/')
+                    || (esc && c == b'\'');
+                for at in 0..16 {
+                    let mut chunk = [b'a'; 16];
+                    if let Some(x) = chunk.get_mut(at) {
+                        *x = c;
+                    }
+                    let (m, p) = if esc {
+                        (
+                            string_stops::<true>(&chunk),
+                            portable::string_stops::<true>(&chunk),
+                        )
+                    } else {
+                        (
+                            string_stops::<false>(&chunk),
+                            portable::string_stops::<false>(&chunk),
+                        )
+                    };
+                    assert_eq!(m, u32::from(want) << at, "byte {c:#x} at {at}, esc {esc}");
+                    assert_eq!(p, m);
+                }
+            }
+        }
+    }
+}
