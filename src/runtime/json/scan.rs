@@ -197,15 +197,19 @@ impl Scan<'_> {
             // The closing quote's place (the opening one is not a stop).
             let n = (super::wide::quote_stops(chunk, b'"') & !1).trailing_zeros() as usize;
             if chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
-                self.note_key(o, || {
-                    let key = chunk.get(1..n)?;
-                    Some(match chunk.first_chunk::<8>() {
-                        Some(head) if key.len() <= 7 => {
-                            short_key_fingerprint(u64::from_le_bytes(*head) >> 8, key.len())
-                        }
-                        _ => key_fingerprint(key),
-                    })
-                })?;
+                self.note_key(
+                    o,
+                    #[inline(always)]
+                    || {
+                        let key = chunk.get(1..n)?;
+                        Some(match chunk.first_chunk::<8>() {
+                            Some(head) if key.len() <= 7 => {
+                                short_key_fingerprint(u64::from_le_bytes(*head) >> 8, key.len())
+                            }
+                            _ => key_fingerprint(key),
+                        })
+                    },
+                )?;
                 self.pending += n - 1;
                 self.nodes.push(Node::key(pos, Some(pos + n)));
                 let i = pos + n + 2;
