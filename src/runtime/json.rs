@@ -1833,6 +1833,22 @@ fn decode_escape(b: &[u8], at: usize) -> (Option<char>, usize) {
     (Some(c), i)
 }
 
+/// Where the run of `b` from `i` that [`escape_javascript_decoded`] copies
+/// as it is ends (`plain` says which bytes it takes, for the last few): 16
+/// bytes at a time while [`wide::string_stops`] marks none of them (its
+/// stops, with `'`, are the bytes that decoding or escapeJavaScript change).
+#[inline(always)]
+fn wide_run_end(b: &[u8], mut i: usize, plain: impl Fn(u8) -> bool) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        let stops = wide::string_stops::<true>(chunk);
+        if stops != 0 {
+            return i + stops.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    byte_run(b, i, plain)
+}
+
 /// Below this many bytes left, a run is found byte by byte.
 const SHORT_RUN: usize = 32;
 
@@ -1855,11 +1871,12 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
         let run = i;
         let plain =
             |c: u8| super::util::JS_DECODED_PLAIN.get(usize::from(c)) == Some(&true) && c != quote;
-        i = if b.len() - i < SHORT_RUN {
+        i = match b.get(i..).and_then(|s| s.first_chunk::<16>()) {
+            // Sixteen bytes at a time; both quotes are among the stops.
+            Some(_) if matches!(quote, b'"' | b'\'') => wide_run_end(b, i, plain),
             // A short rest: byte by byte, cheaper than a word's setup.
-            byte_run(b, i, plain)
-        } else {
-            run_end_in(b, i, |x| decode_stops(x, quote) | js_escapes(x), plain)
+            _ if b.len() - i < SHORT_RUN => byte_run(b, i, plain),
+            _ => run_end_in(b, i, |x| decode_stops(x, quote) | js_escapes(x), plain),
         }
         .min(b.len());
         if i > run {
