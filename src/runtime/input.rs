@@ -409,6 +409,7 @@ impl HostObject for Input {
 /// Applies `f` to `s` a chunk at a time (cut at character boundaries),
 /// charging `budget` for what each chunk adds to `out`: `f` must treat each
 /// character on its own.
+#[inline]
 fn chunked(
     s: &str,
     out: &mut String,
@@ -416,6 +417,12 @@ fn chunked(
     f: fn(&str, &mut String),
 ) -> Result<(), Exceeded> {
     budget.scan(s.len())?;
+    if s.len() <= CHUNK {
+        // One chunk (most arguments: a parameter, a body's string).
+        let before = out.len();
+        f(s, out);
+        return budget.alloc(out.len() - before);
+    }
     let mut rest = s;
     while !rest.is_empty() {
         let mut cut = rest.len().min(CHUNK);
