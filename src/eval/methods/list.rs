@@ -209,6 +209,14 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 .to_vec();
             ok(Value::new_list(items))
         }
+        ("toArray", [a]) => {
+            let store = if list.array.is_some() {
+                ArrayStore::Element
+            } else {
+                ArrayStore::ArrayCopy
+            };
+            to_array_in(Some((l, list.array)), &list.items, a, store, budget)
+        }
         // `Object[]`, a copy.
         ("toArray", []) => {
             charge!(budget.slots(len));
@@ -268,6 +276,95 @@ fn null_collection() -> MResult {
 /// (`java.lang.reflect.Array`) and whose other changes throw
 /// `UnsupportedOperationException` when they would add or remove something.
 /// `None`: as an `ArrayList` does (or not found).
+/// How a collection's `toArray(T[])` reports an element the array's type
+/// cannot hold (`java.lang.ArrayStoreException`).
+#[derive(Clone, Copy)]
+pub(super) enum ArrayStore {
+    /// `ArrayList` and json-smart's `JSONArray`: `System.arraycopy`'s message.
+    ArrayCopy,
+    /// Stored one by one (a map's views; an array, through Velocity's list
+    /// wrapper): the element's class.
+    Element,
+}
+
+/// `toArray(T[] a)` of a collection of `items` (`receiver`: the list, when
+/// the collection is one, and whether it is an array). Velocity 1.7 passes
+/// an argument that is no array as an `Object[]` of one (it reads an array
+/// parameter as a variable one); a `char[]` or `byte[]` argument fails as
+/// Velocity's call of it does. An array large enough is filled (the slot
+/// after the last item set to null) and returned itself; else a new array of
+/// its type is returned. A null argument is Java 11's
+/// `toArray(IntFunction)`, which fails.
+pub(super) fn to_array_in(
+    receiver: Option<(&ListRef, Option<crate::eval::value::JavaArray>)>,
+    items: &[Value],
+    arg: &Value,
+    store: ArrayStore,
+    budget: &Budget,
+) -> MResult {
+    let n = items.len();
+    let target = match arg {
+        Value::Null => {
+            return err(
+                "java.lang.NullPointerException: Cannot invoke \"java.util.function.IntFunction.apply(int)\" because \"generator\" is null",
+            )
+        }
+        Value::List(a) => match receiver {
+            // The array itself: filled with its own items, unchanged.
+            Some((r, Some(_))) if Rc::ptr_eq(r, a) => return ok(arg.clone()),
+            Some((r, None)) if Rc::ptr_eq(r, a) => None,
+            _ => match a.try_borrow().ok().and_then(|t| t.array.map(|j| (j.of, t.items.len()))) {
+                Some((ArrayOf::Chars | ArrayOf::Bytes, _)) => {
+                    return err("java.lang.IllegalArgumentException: wrong number of arguments")
+                }
+                Some((of, len)) => Some((a, of, len)),
+                None => None,
+            },
+        },
+        _ => None,
+    };
+    let of = target.map_or(ArrayOf::Objects, |(_, of, _)| of);
+    if of == ArrayOf::Strings {
+        charge!(budget.steps(n as u64));
+        if let Some(bad) = items
+            .iter()
+            .find(|v| !matches!(v, Value::Str(_) | Value::Null))
+        {
+            return err(match store {
+                ArrayStore::ArrayCopy => "java.lang.ArrayStoreException: arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String".to_string(),
+                ArrayStore::Element => {
+                    format!("java.lang.ArrayStoreException: {}", bad.java_class_name())
+                }
+            });
+        }
+    }
+    match target {
+        Some((a, _, len)) if len >= n => {
+            charge!(budget.steps(len as u64));
+            let Ok(mut t) = a.try_borrow_mut() else {
+                return err("java.util.ConcurrentModificationException");
+            };
+            let slots = t.items.iter_mut();
+            for (slot, v) in slots.zip(items.iter().chain(std::iter::once(&Value::Null))) {
+                budget.note_list(a, v);
+                *slot = v.clone();
+            }
+            ok(arg.clone())
+        }
+        _ => {
+            // The argument as an array of one holds the one item there is,
+            // or null.
+            let filled = if target.is_none() && n == 0 {
+                vec![Value::Null]
+            } else {
+                items.to_vec()
+            };
+            charge!(budget.slots(filled.len()));
+            ok(Value::new_array(of, filled, budget))
+        }
+    }
+}
+
 fn array_method(
     l: &ListRef,
     items: &mut [Value],

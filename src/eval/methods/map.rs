@@ -294,6 +294,10 @@ impl HostObject for CollectionView {
                 let items = charged!(view_elements(&m, self.kind, budget));
                 ok(Value::new_array(ArrayOf::Objects, items, budget))
             }
+            ("toArray", [a]) => {
+                let items = charged!(view_elements(&m, self.kind, budget));
+                super::list::to_array_in(None, &items, a, super::list::ArrayStore::Element, budget)
+            }
             ("iterator", []) => ok(super::iterator::JavaIterator::of_map(
                 &m, self.kind, len, budget,
             )),
