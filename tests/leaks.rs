@@ -83,6 +83,12 @@ const CYCLES: &[&str] = &[
     "#set($m={'a':1})#set($i=$m.entrySet().iterator())#set($e=$i.next())#set($d=$e.setValue($i))",
     // A Java array that holds a list holding the array.
     "#set($s='a,b')#set($a=$s.split(','))#set($l=[$a])#set($d=$l.add($a.iterator()))$l.size()",
+    // An Object[] that holds itself: set directly, through a list, through
+    // its iterator, and filled by toArray.
+    "#set($l=[1])#set($o=$l.toArray())#set($d=$o.set(0, $o))$o.size()",
+    "#set($l=[1])#set($o=$l.toArray())#set($d=$o.set(0, [$o]))$o.size()",
+    "#set($l=[1])#set($o=$l.toArray())#set($i=$o.listIterator())#set($d=$i.next())#set($d=$i.set($o))",
+    "#set($p=[0, 0])#set($o=$p.toArray())#set($l=[$o])#set($r=$l.toArray($o))$r.size()",
     // Copies of containers that hold themselves.
     "#set($l=[1])#set($d=$l.add($l))#set($c=$l.clone())#set($d=$c.add($c))$c.size()",
     "#set($m={})#set($d=$m.put('s',$m))#set($c=$m.clone())#set($d=$c.put('c',$c))$c.size()",

@@ -414,6 +414,9 @@ fn array_method(
                     ))
                 }
             }
+            // An `Object[]` can be made to hold itself, through a list or
+            // directly: noted, so that the cycle is freed with the render.
+            budget.note_list(l, v);
             ok(std::mem::replace(slot, v.clone()))
         }
         ("add", [_]) => unsupported(),
