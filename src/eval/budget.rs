@@ -58,6 +58,9 @@ pub enum Exceeded {
     Bytes(u64),
     /// Values nested deeper than [`MAX_VALUE_DEPTH`] (Java: a stack overflow).
     Depth(usize),
+    /// A Java exception that writing a value throws: its message (json-smart
+    /// casts a `char[]` or `byte[]` inside JSON to `Object[]`).
+    Java(&'static str),
 }
 
 impl fmt::Display for Exceeded {
@@ -72,6 +75,7 @@ impl fmt::Display for Exceeded {
                 f,
                 "java.lang.StackOverflowError: lists and maps nested deeper than {max} levels (one holds itself through another?)"
             ),
+            Exceeded::Java(message) => f.write_str(message),
         }
     }
 }

@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use super::budget::{Budget, Exceeded, CHUNK, MAX_VALUE_DEPTH};
-use super::value::{HostObject, Key, ListRef, MapRef, MapView, Value};
+use super::value::{ArrayOf, HostObject, Key, ListRef, MapRef, MapView, Value};
 
 /// Writes the Java `toString()` of `v` into `out` (null as `null`, as
 /// `String.valueOf` writes it).
@@ -67,6 +67,12 @@ pub fn excerpt(v: &Value, max: usize) -> String {
     }
     out
 }
+
+/// What json-smart throws writing a `char[]` as JSON.
+const CHARS_NOT_OBJECTS: &str = "java.lang.ClassCastException: class [C cannot be cast to class [Ljava.lang.Object; ([C and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')";
+
+/// What json-smart throws writing a `byte[]` as JSON.
+const BYTES_NOT_OBJECTS: &str = "java.lang.ClassCastException: class [B cannot be cast to class [Ljava.lang.Object; ([B and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')";
 
 enum Frame {
     /// A list being written; `next` is the index of the next element.
@@ -212,10 +218,16 @@ impl<'o, 'b> Printer<'o, 'b> {
             Value::Char(c) => self.push(super::jstring::unit_char(*c).encode_utf8(&mut [0; 4])),
             Value::List(l) => {
                 // A Java array's `toString` (json-smart writes a `String[]`
-                // as a JSON array).
-                if !json {
-                    if let Some(a) = l.try_borrow().ok().and_then(|l| l.array) {
+                // as a JSON array, and casts a `char[]` or `byte[]` to
+                // `Object[]`, which fails).
+                if let Some(a) = l.try_borrow().ok().and_then(|l| l.array) {
+                    if !json {
                         return self.push(&a.to_java_string());
+                    }
+                    match a.of {
+                        ArrayOf::Chars => return Err(Exceeded::Java(CHARS_NOT_OBJECTS)),
+                        ArrayOf::Bytes => return Err(Exceeded::Java(BYTES_NOT_OBJECTS)),
+                        ArrayOf::Strings | ArrayOf::Objects => {}
                     }
                 }
                 let json = json || l.try_borrow().is_ok_and(|l| l.json);

@@ -461,7 +461,7 @@ impl<'t> State<'t> {
     #[cold]
     fn exceeded(&self, src: &str, span: Span, e: Exceeded) -> Box<RenderError> {
         let kind = match e {
-            Exceeded::Depth(_) => RenderErrorKind::MethodFailed,
+            Exceeded::Depth(_) | Exceeded::Java(_) => RenderErrorKind::MethodFailed,
             _ => RenderErrorKind::Limit,
         };
         self.err(src, span, kind, e.to_string())

@@ -369,7 +369,7 @@ impl From<Exceeded> for CallError {
     fn from(e: Exceeded) -> CallError {
         match e {
             // Java's own stack would have overflowed: the method threw.
-            Exceeded::Depth(_) => CallError::Java(e.to_string()),
+            Exceeded::Depth(_) | Exceeded::Java(_) => CallError::Java(e.to_string()),
             other => CallError::Limit(other),
         }
     }
