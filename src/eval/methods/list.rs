@@ -311,7 +311,14 @@ pub(super) fn to_array_in(
         }
         Value::List(a) => match receiver {
             // The array itself: filled with its own items, unchanged.
-            Some((r, Some(_))) if Rc::ptr_eq(r, a) => return ok(arg.clone()),
+            Some((r, Some(j))) if Rc::ptr_eq(r, a) => {
+                return match j.of {
+                    ArrayOf::Chars | ArrayOf::Bytes => {
+                        err("java.lang.IllegalArgumentException: wrong number of arguments")
+                    }
+                    ArrayOf::Strings | ArrayOf::Objects => ok(arg.clone()),
+                }
+            }
             Some((r, None)) if Rc::ptr_eq(r, a) => None,
             _ => match a.try_borrow().ok().and_then(|t| t.array.map(|j| (j.of, t.items.len()))) {
                 Some((ArrayOf::Chars | ArrayOf::Bytes, _)) => {
