@@ -209,14 +209,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 .to_vec();
             ok(Value::new_list(items))
         }
-        ("toArray", [a]) => {
-            let store = if list.array.is_some() {
-                ArrayStore::Element
-            } else {
-                ArrayStore::ArrayCopy
-            };
-            to_array_in(Some((l, list.array)), &list.items, a, store, budget)
-        }
+        ("toArray", [a]) => to_array_in(Some((l, list.array)), &list.items, a, budget),
         // `Object[]`, a copy.
         ("toArray", []) => {
             charge!(budget.slots(len));
@@ -270,78 +263,60 @@ fn null_collection() -> MResult {
     ))
 }
 
-/// The methods of a Java array (`l`, its `items`) that differ from an
-/// `ArrayList`'s: Velocity 1.7 calls them on `java.util.AbstractList` over
-/// the array, whose `get` and `set` read and write the array
-/// (`java.lang.reflect.Array`) and whose other changes throw
-/// `UnsupportedOperationException` when they would add or remove something.
-/// `None`: as an `ArrayList` does (or not found).
-/// How a collection's `toArray(T[])` reports an element the array's type
-/// cannot hold (`java.lang.ArrayStoreException`).
-#[derive(Clone, Copy)]
-pub(super) enum ArrayStore {
-    /// `ArrayList` and json-smart's `JSONArray`: `System.arraycopy`'s message.
-    ArrayCopy,
-    /// Stored one by one (a map's views; an array, through Velocity's list
-    /// wrapper): the element's class.
-    Element,
-}
-
-/// `toArray(T[] a)` of a collection of `items` (`receiver`: the list, when
-/// the collection is one, and whether it is an array). Velocity 1.7 passes
-/// an argument that is no array as an `Object[]` of one (it reads an array
-/// parameter as a variable one); a `char[]` or `byte[]` argument fails as
-/// Velocity's call of it does. An array large enough is filled (the slot
-/// after the last item set to null) and returned itself; else a new array of
-/// its type is returned. A null argument is Java 11's
-/// `toArray(IntFunction)`, which fails.
+/// `toArray(T[] a)` of a collection of `items`: `receiver` is the list and
+/// whether it is an array when the collection is a list, `None` for a map's
+/// view. Velocity 1.7 passes an argument that is no array as an `Object[]`
+/// of one (it reads an array parameter as a variable one); a `char[]` or
+/// `byte[]` argument fails as Velocity's call of it does. An array large
+/// enough is filled (the slot after the last item set to null) and returned
+/// itself; else a new array of its type is returned. An item a `String[]`
+/// cannot hold throws `ArrayStoreException`: an `ArrayList` (or json-smart's
+/// `JSONArray`) with `System.arraycopy`'s message, the rest (an array through
+/// Velocity's list wrapper, a map's view), which store item by item, with
+/// the item's class. A null argument is Java 11's `toArray(IntFunction)`,
+/// which fails.
 pub(super) fn to_array_in(
     receiver: Option<(&ListRef, Option<crate::eval::value::JavaArray>)>,
     items: &[Value],
     arg: &Value,
-    store: ArrayStore,
     budget: &Budget,
 ) -> MResult {
     let n = items.len();
+    let receiver_is = |a: &ListRef| receiver.filter(|(r, _)| Rc::ptr_eq(r, a));
     let target = match arg {
         Value::Null => {
-            return err(
-                "java.lang.NullPointerException: Cannot invoke \"java.util.function.IntFunction.apply(int)\" because \"generator\" is null",
-            )
+            return err(super::npe(
+                "Cannot invoke \"java.util.function.IntFunction.apply(int)\" because \"generator\" is null",
+            ))
         }
-        Value::List(a) => match receiver {
-            // The array itself: filled with its own items, unchanged.
-            Some((r, Some(j))) if Rc::ptr_eq(r, a) => {
-                return match j.of {
-                    ArrayOf::Chars | ArrayOf::Bytes => {
-                        err("java.lang.IllegalArgumentException: wrong number of arguments")
-                    }
-                    ArrayOf::Strings | ArrayOf::Objects => ok(arg.clone()),
-                }
-            }
-            Some((r, None)) if Rc::ptr_eq(r, a) => None,
-            _ => match a.try_borrow().ok().and_then(|t| t.array.map(|j| (j.of, t.items.len()))) {
-                Some((ArrayOf::Chars | ArrayOf::Bytes, _)) => {
-                    return err("java.lang.IllegalArgumentException: wrong number of arguments")
-                }
-                Some((of, len)) => Some((a, of, len)),
-                None => None,
-            },
+        // The receiver itself is borrowed: its kind is known.
+        Value::List(a) => match receiver_is(a) {
+            Some((_, j)) => j.map(|j| (a, j.of, n)),
+            None => a
+                .try_borrow()
+                .ok()
+                .and_then(|t| t.array.map(|j| (a, j.of, t.items.len()))),
         },
         _ => None,
     };
-    let of = target.map_or(ArrayOf::Objects, |(_, of, _)| of);
+    let of = match target {
+        Some((_, ArrayOf::Chars | ArrayOf::Bytes, _)) => {
+            return err("java.lang.IllegalArgumentException: wrong number of arguments")
+        }
+        // An array filled with its own items: unchanged.
+        Some((a, _, _)) if receiver_is(a).is_some() => return ok(arg.clone()),
+        Some((_, of, _)) => of,
+        None => ArrayOf::Objects,
+    };
     if of == ArrayOf::Strings {
         charge!(budget.steps(n as u64));
         if let Some(bad) = items
             .iter()
             .find(|v| !matches!(v, Value::Str(_) | Value::Null))
         {
-            return err(match store {
-                ArrayStore::ArrayCopy => "java.lang.ArrayStoreException: arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String".to_string(),
-                ArrayStore::Element => {
-                    format!("java.lang.ArrayStoreException: {}", bad.java_class_name())
-                }
+            return err(match receiver {
+                Some((_, None)) => "java.lang.ArrayStoreException: arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String".to_string(),
+                _ => format!("java.lang.ArrayStoreException: {}", bad.java_class_name()),
             });
         }
     }
@@ -372,6 +347,12 @@ pub(super) fn to_array_in(
     }
 }
 
+/// The methods of a Java array (`l`, its `items`) that differ from an
+/// `ArrayList`'s: Velocity 1.7 calls them on `java.util.AbstractList` over
+/// the array, whose `get` and `set` read and write the array
+/// (`java.lang.reflect.Array`) and whose other changes throw
+/// `UnsupportedOperationException` when they would add or remove something.
+/// `None`: as an `ArrayList` does (or not found).
 fn array_method(
     l: &ListRef,
     items: &mut [Value],

@@ -296,7 +296,7 @@ impl HostObject for CollectionView {
             }
             ("toArray", [a]) => {
                 let items = charged!(view_elements(&m, self.kind, budget));
-                super::list::to_array_in(None, &items, a, super::list::ArrayStore::Element, budget)
+                super::list::to_array_in(None, &items, a, budget)
             }
             ("iterator", []) => ok(super::iterator::JavaIterator::of_map(
                 &m, self.kind, len, budget,
