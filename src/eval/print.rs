@@ -220,7 +220,9 @@ impl<'o, 'b> Printer<'o, 'b> {
                 // A Java array's `toString` (json-smart writes a `String[]`
                 // as a JSON array, and casts a `char[]` or `byte[]` to
                 // `Object[]`, which fails).
-                if let Some(a) = l.try_borrow().ok().and_then(|l| l.array) {
+                let (array, json_list) =
+                    l.try_borrow().map_or((None, false), |l| (l.array, l.json));
+                if let Some(a) = array {
                     if !json {
                         return self.push(&a.to_java_string());
                     }
@@ -230,7 +232,7 @@ impl<'o, 'b> Printer<'o, 'b> {
                         ArrayOf::Strings | ArrayOf::Objects => {}
                     }
                 }
-                let json = json || l.try_borrow().is_ok_and(|l| l.json);
+                let json = json || json_list;
                 self.open(Frame::List {
                     list: l.clone(),
                     next: 0,
