@@ -89,12 +89,18 @@ impl Template {
 
     /// Parses `source`, refusing templates over `limits.template_max` bytes.
     pub fn parse_with(source: &str, limits: &Limits) -> Result<Template, ParseError> {
-        Template::parse_observed(source, limits, false, |_| false, &mut |_| {})
+        Template::parse_observed(
+            source,
+            limits,
+            false,
+            |_| eval::compile::Watch::No,
+            &mut |_| {},
+        )
     }
 
-    /// Like [`Template::parse_with`], showing `seen` every reference the
-    /// compiled template can evaluate whose root name passes `roots` (see
-    /// [`eval::compile::compile_observed`]).
+    /// Like [`Template::parse_with`], showing `seen` the references the
+    /// compiled template can evaluate that `roots` asks for (see
+    /// [`eval::compile::compile_observed`] and [`eval::compile::Watch`]).
     /// `keep_ast`: the syntax tree is kept for [`Template::ast`] (a copy is
     /// compiled), as the linter wants; else it is consumed by the compilation.
     pub(crate) fn parse_observed(
@@ -278,8 +284,14 @@ mod tests {
         let t = Template::parse(src).expect("parses");
         assert!(t.inner.body.get().is_none(), "not kept unless asked for");
         assert_eq!(t.ast(), &parsed);
-        let kept = Template::parse_observed(src, &Limits::default(), true, |_| false, &mut |_| {})
-            .expect("parses");
+        let kept = Template::parse_observed(
+            src,
+            &Limits::default(),
+            true,
+            |_| eval::compile::Watch::No,
+            &mut |_| {},
+        )
+        .expect("parses");
         assert_eq!(kept.inner.body.get(), Some(&parsed));
         assert_eq!(
             t.render(&Context::new()).expect("renders"),

@@ -473,7 +473,8 @@ pub struct Ref {
     pub silent: bool,
     pub backslashes: u32,
     /// Which of the walker's in-place paths a printed reference of this form
-    /// may take (decided here, once).
+    /// may take (decided here, once): only a statement's reference
+    /// ([`Node::Ref`]) is printed so; any other is [`Shape::Other`].
     pub shape: Shape,
 }
 
@@ -533,7 +534,8 @@ pub enum Shape {
     CallOnReadable,
     /// `$map.key` (printed straight from the map's member when it can be).
     Member,
-    /// Anything else, and any reference with backslashes in front.
+    /// Anything else, any reference with backslashes in front, and any
+    /// reference that is not a statement's (never printed in place).
     Other,
 }
 
@@ -687,18 +689,30 @@ pub type Observer<'o> = &'o mut dyn FnMut(&Seen<'_>);
 /// that are registered), so that a caller learns what the template uses
 /// without a walk of its own.
 pub fn compile_observed(ast: ast::Block, seen: Observer<'_>) -> Program {
-    compile_observed_sized(ast, &[], Counts::default(), |_| true, seen)
+    compile_observed_sized(ast, &[], Counts::default(), |_| Watch::Every, seen)
 }
 
-/// Which references an observer is shown: those whose root name passes its
-/// filter (asked once per name).
-pub(crate) type Roots = fn(&str) -> bool;
+/// Which references an observer is shown: by its filter's answer for their
+/// root name (asked once per name).
+pub(crate) type Roots = fn(&str) -> Watch;
+
+/// What an observer's filter answers for a root name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Watch {
+    /// No reference of this root is shown.
+    No,
+    /// Only the first reference of this root that the compilation meets
+    /// (the observer learns nothing from the others).
+    First,
+    /// Every reference of this root.
+    Every,
+}
 
 /// [`compile_observed`] for a tree of about `counts.names` distinct names
 /// and `counts.strings` string literals (the parser's counts): the tables of
 /// names, of constants and of what the observer watches are made at their
-/// size at once. `seen` is shown only the references whose root passes
-/// `roots`. `names`: the parse's list of names, which the tree's names
+/// size at once. `seen` is shown the references `roots` asks for (see
+/// [`Watch`]). `names`: the parse's list of names, which the tree's names
 /// number if they are [`ast::NameId`]s.
 pub(crate) fn compile_observed_sized<T: TreeName>(
     ast: ast::Block<T>,
@@ -750,7 +764,7 @@ pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
         ns,
         tree_names: &[],
         seen: &mut |_| {},
-        roots: |_| false,
+        roots: |_| Watch::No,
         watched: Vec::new(),
         evaluates: false,
         macros: None,
@@ -791,6 +805,8 @@ struct Compiler<'c, N: Namespace + ?Sized> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Watched {
     Unasked,
+    /// Every reference (a root watched for its first one only is
+    /// [`Watched::No`] once that is shown).
     Yes,
     No,
 }
@@ -872,7 +888,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn node<T: TreeName>(&mut self, n: ast::Node<T>) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(span, text),
-            ast::Node::Ref(mut r) => Node::Ref(self.reference(&mut r)),
+            ast::Node::Ref(mut r) => Node::Ref(self.reference(&mut r, true)),
             ast::Node::Set {
                 span,
                 target,
@@ -969,13 +985,15 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
 
     #[inline]
     fn boxed_reference<T: TreeName>(&mut self, mut r: Box<ast::Reference<T>>) -> Box<Ref> {
-        Box::new(self.reference(&mut r))
+        Box::new(self.reference(&mut r, false))
     }
 
     /// Compiles the reference in the syntax tree's box, taking its parts out
     /// in place (moving the reference out whole copies it twice).
+    /// `printed`: it is a statement's (only those have a [`Shape`] besides
+    /// [`Shape::Other`]: the walker reads it of no other).
     #[inline]
-    fn reference<T: TreeName>(&mut self, r: &mut ast::Reference<T>) -> Ref {
+    fn reference<T: TreeName>(&mut self, r: &mut ast::Reference<T>, printed: bool) -> Ref {
         let root = self.slot_of(&r.root);
         match self.watched.get(root as usize) {
             Some(Watched::No) => {}
@@ -992,10 +1010,15 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             },
             _ => Chain::Other(r.parts.drain(..).map(|p| self.part(p)).collect()),
         };
+        let shape = if printed {
+            Shape::of(&parts, r.backslashes)
+        } else {
+            Shape::Other
+        };
         Ref {
             span: r.span,
             root,
-            shape: Shape::of(&parts, r.backslashes),
+            shape,
             parts,
             silent: r.silent,
             backslashes: r.backslashes,
@@ -1006,10 +1029,10 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     /// first time, and shows `r` if it is watched.
     #[inline(never)]
     fn watch<T: TreeName>(&mut self, root: Slot, r: &ast::Reference<T>) {
-        let w = if (self.roots)(r.root.text(self.tree_names)) {
-            Watched::Yes
-        } else {
-            Watched::No
+        let watch = (self.roots)(r.root.text(self.tree_names));
+        let w = match watch {
+            Watch::Every => Watched::Yes,
+            Watch::First | Watch::No => Watched::No,
         };
         let i = root as usize;
         if self.watched.len() <= i {
@@ -1018,7 +1041,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         if let Some(e) = self.watched.get_mut(i) {
             *e = w;
         }
-        if w == Watched::Yes {
+        if watch != Watch::No {
             (self.seen)(&Seen::of(r, self.tree_names));
         }
     }
@@ -1162,6 +1185,45 @@ mod tests {
         assert!(compile(crate::syntax::parse("#evaluate('x')").expect("parses")).evaluates);
     }
 
+    #[test]
+    fn an_observer_is_shown_what_its_filter_asks_for() {
+        use crate::syntax::parser::parse_counting;
+        let source: Arc<str> = Arc::from("$a.x $b.y #set($c = $a.z) $b.w $d");
+        let (tree, counts) = parse_counting(&source, 0).expect("parses");
+        let mut seen = Vec::new();
+        let roots = |name: &str| match name {
+            "a" => Watch::Every,
+            "b" => Watch::First,
+            _ => Watch::No,
+        };
+        compile_observed_sized(tree, &[], counts, roots, &mut |r| {
+            seen.push(format!("{}.{:?}", r.root, r.parts[0]))
+        });
+        assert_eq!(
+            seen,
+            [
+                "a.Some(Property(\"x\"))",
+                "b.Some(Property(\"y\"))",
+                "a.Some(Property(\"z\"))"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_statements_have_shapes() {
+        // (`#set(` swallows the blank in front of it.)
+        let p = compile(crate::syntax::parse("$a.b #set($c = $a.b)").expect("parses"));
+        let [Node::Ref(printed), Node::Set {
+            value: Expr::Ref(r),
+            ..
+        }] = &p.body[..]
+        else {
+            panic!("{:?}", p.body)
+        };
+        assert_eq!(printed.shape, Shape::Member);
+        assert_eq!(r.shape, Shape::Other);
+    }
+
     /// Everything a compiled program holds, as text (macros in name order).
     fn shown(p: &Program) -> String {
         let mut macros: Vec<_> = p.macros.iter().collect();
@@ -1191,14 +1253,15 @@ mod tests {
             let source: Arc<str> = Arc::from(src);
             let (tree, counts) = parse_counting(&source, 0).expect("parses");
             let mut seen_shared = Vec::new();
-            let shared = compile_observed_sized(tree, &[], counts, |_| true, &mut |r| {
+            let shared = compile_observed_sized(tree, &[], counts, |_| Watch::Every, &mut |r| {
                 seen_shared.push(format!("{r:?}"))
             });
             let p = parse_named::<NameId>(&source, 0).expect("parses");
             let mut seen_ids = Vec::new();
-            let ids = compile_observed_sized(p.tree, &p.names, p.counts, |_| true, &mut |r| {
-                seen_ids.push(format!("{r:?}"))
-            });
+            let ids =
+                compile_observed_sized(p.tree, &p.names, p.counts, |_| Watch::Every, &mut |r| {
+                    seen_ids.push(format!("{r:?}"))
+                });
             assert_eq!(shown(&ids), shown(&shared), "{src}");
             assert_eq!(seen_ids, seen_shared, "{src}");
         }
@@ -1249,9 +1312,9 @@ mod tests {
                 let src: String = picks.iter().filter_map(|&i| PIECES.get(i).copied()).collect();
                 let source: Arc<str> = Arc::from(src.as_str());
                 if let Ok((tree, counts)) = parse_counting(&source, 0) {
-                    let shared = compile_observed_sized(tree, &[], counts, |_| true, &mut |_| {});
+                    let shared = compile_observed_sized(tree, &[], counts, |_| Watch::Every, &mut |_| {});
                     let p = parse_named::<NameId>(&source, 0).expect("parses both ways");
-                    let ids = compile_observed_sized(p.tree, &p.names, p.counts, |_| true, &mut |_| {});
+                    let ids = compile_observed_sized(p.tree, &p.names, p.counts, |_| Watch::Every, &mut |_| {});
                     prop_assert_eq!(shown(&ids), shown(&shared), "{}", src);
                 } else {
                     prop_assert!(parse_named::<NameId>(&source, 0).is_err(), "{}", src);
@@ -1267,7 +1330,8 @@ mod tests {
         let source: Arc<str> =
             Arc::from("$a $b.a #foreach($i in $foreach)$velocityCount $a#end #define($d)$b#end");
         let p = parse_named::<NameId>(&source, 0).expect("parses");
-        let prog = compile_observed_sized(p.tree, &p.names, p.counts, |_| true, &mut |_| {});
+        let prog =
+            compile_observed_sized(p.tree, &p.names, p.counts, |_| Watch::Every, &mut |_| {});
         // The fixed names keep their slots; no name has two.
         assert_eq!(prog.names.find("foreach"), Some(SLOT_FOREACH));
         assert_eq!(prog.names.find("velocityCount"), Some(SLOT_VELOCITY_COUNT));

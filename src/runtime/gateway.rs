@@ -9,7 +9,7 @@ use super::context::{build_context, stage_variables, ContextKey, ContextKeys};
 use super::input::{Input, Params, PathCache, Util};
 use super::jsonpath::JsonPath;
 use super::request::{EventError, Request};
-use crate::eval::compile::{Seen, SeenPart, Slot};
+use crate::eval::compile::{Seen, SeenPart, Slot, Watch};
 use crate::eval::render::OutputPiece;
 use crate::eval::value::Value;
 use crate::{Limits, ParseError, RenderError, RenderOptions, Template};
@@ -238,8 +238,13 @@ impl MappingTemplate {
         // What the template uses is learnt while it compiles: no walk of its own.
         let mut paths = PathCache::default();
         let mut plan = Plan::default();
-        // Only the roots that [`Plan::see`] and [`literal_path`] look at.
-        let roots = |name: &str| RUNTIME_NAMES.contains(&name);
+        // Only the roots that [`Plan::see`] and [`literal_path`] look at;
+        // of `$util` and `$stageVariables`, only whether they are named.
+        let roots = |name: &str| match name {
+            "input" | "context" => Watch::Every,
+            "util" | "stageVariables" => Watch::First,
+            _ => Watch::No,
+        };
         let template = Template::parse_observed(source, limits, keep_ast, roots, &mut |r| {
             plan.see(r);
             if let Some(path) = literal_path(r) {
