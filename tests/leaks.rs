@@ -89,6 +89,16 @@ const CYCLES: &[&str] = &[
     "#set($l=[1])#set($o=$l.toArray())#set($d=$o.set(0, [$o]))$o.size()",
     "#set($l=[1])#set($o=$l.toArray())#set($i=$o.listIterator())#set($d=$i.next())#set($d=$i.set($o))",
     "#set($p=[0, 0])#set($o=$p.toArray())#set($l=[$o])#set($r=$l.toArray($o))$r.size()",
+    // subList views: one that holds itself (through its list), a list that
+    // holds its view, a view of a view, an iterator of a view, a view of
+    // an Object[] and of the body's array, and a long chain of views.
+    "#set($l=[1,2,3])#set($s=$l.subList(0,2))#set($d=$s.add($s))$s",
+    "#set($l=[1,2,3])#set($s=$l.subList(0,2))#set($d=$l.add($s))$l.size()",
+    "#set($l=[1,2,3])#set($s=$l.subList(0,2))#set($t=$s.subList(0,1))#set($d=$t.add($t))$l.size()",
+    "#set($l=[1,2,3])#set($s=$l.subList(0,2))#set($i=$s.iterator())#set($d=$s.add($i))$l.size()",
+    "#set($l=[1])#set($o=$l.toArray())#set($v=$o.subList(0,1))#set($d=$v.set(0,$v))$o.size()",
+    "#set($j=$input.path('$.list'))#set($s=$j.subList(0,1))#set($d=$s.add($s))$s.size()",
+    "#set($l=[1])#set($s=$l.subList(0,1))#foreach($i in [1..3000])#set($s=$s.subList(0,1))#end#set($d=$s.add($s))$s.size()",
     // Copies of containers that hold themselves.
     "#set($l=[1])#set($d=$l.add($l))#set($c=$l.clone())#set($d=$c.add($c))$c.size()",
     "#set($m={})#set($d=$m.put('s',$m))#set($c=$m.clone())#set($d=$c.put('c',$c))$c.size()",

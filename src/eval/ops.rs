@@ -344,6 +344,15 @@ fn equals(l: &Value, r: &Value, budget: &Budget) -> Result<bool, CallError> {
     }
     // Two views of the same kind are of one class: its `equals` decides.
     if let (Value::Object(a), Value::Object(b)) = (l, r) {
+        if a.is_list()
+            && b.is_list()
+            && super::value::host_class_name(a.as_ref())
+                == super::value::host_class_name(b.as_ref())
+        {
+            if let Some(res) = a.call("equals", std::slice::from_ref(r), budget) {
+                return Ok(matches!(res?, Value::Bool(true)));
+            }
+        }
         if let (Some((_, ka)), Some((_, kb))) = (a.map_view(), b.map_view()) {
             if ka == kb {
                 if let Some(res) = a.call("equals", std::slice::from_ref(r), budget) {

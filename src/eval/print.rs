@@ -252,6 +252,9 @@ impl<'o, 'b> Printer<'o, 'b> {
                 self.push("{")
             }
             Value::Object(o) => {
+                if o.is_list() {
+                    return self.list_view(o, json);
+                }
                 if let Some((m, kind)) = o.map_view() {
                     return self.view(o.as_ref(), &m, kind, json);
                 }
@@ -271,6 +274,24 @@ impl<'o, 'b> Printer<'o, 'b> {
                 }
             }
         }
+    }
+
+    /// A `subList` view `o`: printed as `AbstractCollection.toString`
+    /// prints it (`[a, b]`, over a `JSONArray` too; an element that is the
+    /// view itself as `(this Collection)`), and written by JSON as a JSON
+    /// array. A stale view throws `ConcurrentModificationException`.
+    fn list_view(&mut self, o: &Rc<dyn HostObject>, json: bool) -> Result<(), Exceeded> {
+        let mut items = o.list_elements(self.budget).unwrap_or(Ok(Vec::new()))?;
+        if !json {
+            for x in &mut items {
+                if matches!(x, Value::Object(xo) if Rc::ptr_eq(xo, o)) {
+                    *x = Value::str("(this Collection)");
+                }
+            }
+        }
+        // Counted once, as the view.
+        self.values = self.values.saturating_sub(1);
+        self.value(&Value::new_list(items), json)
     }
 
     /// A map's view `o` (of `m`): printed as `AbstractCollection.toString`

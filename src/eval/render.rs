@@ -1836,6 +1836,17 @@ fn host_next(o: &Rc<dyn HostObject>) -> Option<Value> {
     o.iterator().and_then(|i| i.next())?.ok()
 }
 
+/// `iterator()` of the list `o` that `#foreach` walks (a `subList` view).
+#[cold]
+#[inline(never)]
+fn list_iterator(st: &State<'_>, src: &str, span: Span, o: &Rc<dyn HostObject>) -> R<Value> {
+    match o.call("iterator", &[], st.budget) {
+        Some(Ok(it)) => Ok(it),
+        Some(Err(e)) => Err(st.err(src, span, RenderErrorKind::MethodFailed, e.to_string())),
+        None => Ok(Value::Null),
+    }
+}
+
 /// The map `$m` of an iterable `$m.keySet()`, when `$m` holds a map.
 #[inline]
 fn map_of_key_set(st: &State<'_>, iterable: &Expr) -> Option<super::value::MapRef> {
@@ -1873,10 +1884,19 @@ fn render_foreach(
             let len = m.borrow().entries.len();
             Iter::Map(m, 0, len, MapView::Keys)
         }
-        None => match Iter::of(&eval(st, src, iterable)?) {
-            Some(iter) => iter,
-            None => return Ok(Flow::Normal),
-        },
+        None => {
+            let v = eval(st, src, iterable)?;
+            let v = match &v {
+                // A `subList` view: walked by its iterator, made now (it
+                // throws when the view is stale).
+                Value::Object(o) if o.is_list() => list_iterator(st, src, span, o)?,
+                _ => v,
+            };
+            match Iter::of(&v) {
+                Some(iter) => iter,
+                None => return Ok(Flow::Normal),
+            }
+        }
     };
 
     // `$velocityCount` and `$velocityHasNext` are set only when something

@@ -90,6 +90,12 @@ pub struct List {
     /// A Java array (what `split`, `toCharArray`, `getBytes` and `toArray` return),
     /// which Velocity 1.7 reads as a fixed-size list: see [`JavaArray`].
     pub array: Option<JavaArray>,
+    /// Java's `modCount`: how many times the list was changed otherwise
+    /// than by `set` (an `add`, `remove`, `clear`, `addAll`, `sort`, … of
+    /// an `ArrayList`; wrapping). A `subList` view expects the count it
+    /// last saw, and throws `ConcurrentModificationException` once the list
+    /// was changed not through it (see [`super::methods::SubList`]).
+    pub mods: u32,
 }
 
 /// A Java array, as Velocity 1.7 sees one. Its methods are
@@ -482,6 +488,22 @@ pub trait HostObject: fmt::Debug {
         None
     }
 
+    /// Is the object a `java.util.List` that is no list of the engine's own
+    /// (a `subList` view)? Then [`HostObject::list_elements`] reads it, and
+    /// `#foreach` walks it through its `iterator()`.
+    fn is_list(&self) -> bool {
+        false
+    }
+
+    /// A `java.util.List` that is no list of the engine's own (a `subList`
+    /// view): its elements now, copied and charged to `budget`; `Err` when
+    /// reading it throws (a view whose list changed under it). It prints,
+    /// equals and hashes as a list of those elements. `None`: the object is
+    /// no such list.
+    fn list_elements(&self, _budget: &Budget) -> Option<Result<Vec<Value>, Exceeded>> {
+        None
+    }
+
     /// A view of a map's keys, values or entries (`keySet()`, `values()`,
     /// `entrySet()`): the map, and which view. `#foreach` iterates the map
     /// itself through it, as Java's view iterators do. `None` for other
@@ -559,6 +581,7 @@ impl Value {
             items: items.into(),
             json: false,
             array: None,
+            mods: 0,
         })))
     }
 
@@ -572,6 +595,7 @@ impl Value {
                 of,
                 hash: budget.identity_hash(),
             }),
+            mods: 0,
         })))
     }
 
@@ -648,6 +672,7 @@ impl Value {
                 items: a.iter().map(Value::from_json).collect::<Vec<_>>().into(),
                 json: true,
                 array: None,
+                mods: 0,
             }))),
             serde_json::Value::Object(o) => {
                 let mut entries = entries_with_capacity(o.len());
@@ -700,6 +725,15 @@ impl Value {
             if depth > MAX_VALUE_DEPTH {
                 return Err(Exceeded::Depth(MAX_VALUE_DEPTH));
             }
+            // A `subList` view against a list: compared as the list of its
+            // elements (a view equals itself).
+            let (a, b) = match (&a, &b) {
+                (Value::Object(x), Value::Object(y)) if Rc::ptr_eq(x, y) => continue,
+                (Value::Object(x), y) | (y, Value::Object(x)) if x.is_list() && is_list_like(y) => {
+                    (as_list(&a, budget)?, as_list(&b, budget)?)
+                }
+                _ => (a, b),
+            };
             let equal = match (&a, &b) {
                 (Value::List(x), Value::List(y)) => {
                     if Rc::ptr_eq(x, y) {
@@ -852,6 +886,27 @@ pub fn float_bits(f: f32) -> u32 {
     } else {
         f.to_bits()
     }
+}
+
+/// Is `v` a `java.util.List` (a list that is no Java array, or a `subList`
+/// view)?
+fn is_list_like(v: &Value) -> bool {
+    match v {
+        Value::List(l) => l.try_borrow().is_ok_and(|l| l.array.is_none()),
+        Value::Object(o) => o.is_list(),
+        _ => false,
+    }
+}
+
+/// A `subList` view as a new list of its elements (charged); anything else
+/// as it is.
+fn as_list(v: &Value, budget: &Budget) -> Result<Value, Exceeded> {
+    if let Value::Object(o) = v {
+        if let Some(items) = o.list_elements(budget) {
+            return Ok(Value::new_list(items?));
+        }
+    }
+    Ok(v.clone())
 }
 
 /// `equals` of two values that are not both lists or both maps.

@@ -472,6 +472,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
             items,
             json: true,
             array: None,
+            mods: 0,
         })))
     }
 
@@ -1122,6 +1123,7 @@ impl Document {
                 items: Lazy::on_tape(this.clone(), node),
                 json: true,
                 array: None,
+                mods: 0,
             })))
         } else {
             Value::Map(Rc::new(RefCell::new(Map {

@@ -8,19 +8,30 @@ use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
 use crate::eval::value::{ArrayOf, CallError, List, ListRef, Value};
 
-fn ioobe(index: i64, len: usize) -> MResult {
+pub(super) fn ioobe(index: i64, len: usize) -> MResult {
     err(format!(
         "java.lang.IndexOutOfBoundsException: Index {index} out of bounds for length {len}"
     ))
 }
 
 pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -> MResult {
+    // A `subList` view argument may read this list: read before the list
+    // is borrowed.
+    let mut view = match args.last() {
+        Some(Value::Object(o))
+            if o.is_list()
+                && matches!(name, "addAll" | "removeAll" | "retainAll" | "containsAll") =>
+        {
+            o.elements(budget)
+        }
+        _ => None,
+    };
     let Ok(mut list) = l.try_borrow_mut() else {
         return err("java.util.ConcurrentModificationException");
     };
     let len = list.items.len();
     if let Some(array) = list.array {
-        if let Some(r) = array_method(l, &mut list.items, array.of, name, args, budget) {
+        if let Some(r) = array_method(l, &mut list.items, array.of, name, args, &mut view, budget) {
             return r;
         }
     }
@@ -38,6 +49,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             charge!(budget.grow(len, list.items.capacity(), 1, VALUE_BYTES));
             budget.note_list(l, v);
             list.items.push(v.clone());
+            list.mods = list.mods.wrapping_add(1);
             ok(Value::Bool(true))
         }
         ("add", [i, v]) => {
@@ -48,6 +60,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                     charge!(budget.scan((len - i) * VALUE_BYTES));
                     budget.note_list(l, v);
                     list.items.insert(i, v.clone());
+                    list.mods = list.mods.wrapping_add(1);
                     void()
                 }
                 None => err(format!(
@@ -71,6 +84,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             match usize::try_from(i).ok().filter(|&i| i < len) {
                 Some(i) => {
                     charge!(budget.scan((len - i) * VALUE_BYTES));
+                    list.mods = list.mods.wrapping_add(1);
                     ok(list.items.remove(i))
                 }
                 None => ioobe(i64::from(i), len),
@@ -80,6 +94,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             Some(p) => {
                 charge!(budget.scan((len - p) * VALUE_BYTES));
                 list.items.remove(p);
+                list.mods = list.mods.wrapping_add(1);
                 ok(Value::Bool(true))
             }
             None => ok(Value::Bool(false)),
@@ -101,10 +116,11 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         ("clear", []) => {
             charge!(budget.steps(len as u64));
             list.items.clear();
+            list.mods = list.mods.wrapping_add(1);
             void()
         }
         ("addAll", [c]) => {
-            let items = charged!(collection_items(c, l, &list.items, budget)?);
+            let items = charged!(collection_items(c, l, &list.items, &mut view, budget)?);
             charge!(budget.grow(len, list.items.capacity(), items.len(), VALUE_BYTES));
             let changed = !items.is_empty();
             if let Some(v) = items
@@ -114,11 +130,13 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 budget.note_list(l, v);
             }
             list.items.extend(items);
+            // `ArrayList.addAll` counts a change even when nothing is added.
+            list.mods = list.mods.wrapping_add(1);
             ok(Value::Bool(changed))
         }
         ("addAll", [i, c]) => {
             let i = int_arg(i)?;
-            let items = charged!(collection_items(c, l, &list.items, budget)?);
+            let items = charged!(collection_items(c, l, &list.items, &mut view, budget)?);
             let Some(at) = usize::try_from(i).ok().filter(|&i| i <= len) else {
                 return err(format!(
                     "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
@@ -136,6 +154,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             let tail = list.items.split_off(at);
             list.items.extend(items);
             list.items.extend(tail);
+            list.mods = list.mods.wrapping_add(1);
             ok(Value::Bool(changed))
         }
         // A shallow copy, of the same class (a JSONArray's is a JSONArray).
@@ -145,6 +164,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 items: list.items.to_vec().into(),
                 json: list.json,
                 array: None,
+                mods: 0,
             }));
             // Nothing holds the copy yet: it is in no cycle (an insert that
             // makes one notes it).
@@ -156,7 +176,10 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             let n = len as u64;
             charge!(budget.steps(n.saturating_mul(u64::from(n.max(1).ilog2() + 1))));
             match sorted_naturally(&list.items, budget) {
-                Ok(sorted) => *list.items = sorted,
+                Ok(sorted) => {
+                    *list.items = sorted;
+                    list.mods = list.mods.wrapping_add(1);
+                }
                 Err(e) => return Some(Err(e)),
             }
             void()
@@ -164,7 +187,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         // ArrayList.batchRemove: keeps each element that `c` holds (retainAll)
         // or does not hold (removeAll); whether any was dropped.
         ("removeAll" | "retainAll", [c]) => {
-            let items = charged!(collection_items(c, l, &list.items, budget)?);
+            let items = charged!(collection_items(c, l, &list.items, &mut view, budget)?);
             let keep_held = name == "retainAll";
             let mut keep = Vec::with_capacity(len);
             for x in list.items.iter() {
@@ -173,10 +196,13 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             }
             let mut flags = keep.into_iter();
             list.items.retain(|_| flags.next().unwrap_or(true));
-            ok(Value::Bool(list.items.len() != len))
+            // `modCount` grows by the number removed.
+            let removed = len - list.items.len();
+            list.mods = list.mods.wrapping_add(removed as u32);
+            ok(Value::Bool(removed != 0))
         }
         ("containsAll", [c]) => {
-            let items = charged!(collection_items(c, l, &list.items, budget)?);
+            let items = charged!(collection_items(c, l, &list.items, &mut view, budget)?);
             for v in &items {
                 if charged!(position(&list.items, v, budget)).is_none() {
                     return ok(Value::Bool(false));
@@ -184,30 +210,10 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             }
             ok(Value::Bool(true))
         }
+        // A view of the list ([`super::sublist`]).
         ("subList", [a, b]) => {
             let (a, b) = (int_arg(a)?, int_arg(b)?);
-            if a < 0 {
-                return err(format!(
-                    "java.lang.IndexOutOfBoundsException: fromIndex = {a}"
-                ));
-            }
-            if b as i64 > len as i64 {
-                return err(format!(
-                    "java.lang.IndexOutOfBoundsException: toIndex = {b}"
-                ));
-            }
-            if a > b {
-                return err(format!(
-                    "java.lang.IllegalArgumentException: fromIndex({a}) > toIndex({b})"
-                ));
-            }
-            charge!(budget.slots((b - a) as usize));
-            let items = list
-                .items
-                .get(a as usize..b as usize)
-                .unwrap_or(&[])
-                .to_vec();
-            ok(Value::new_list(items))
+            super::sublist::of_list(l, list.array.is_some(), list.mods, a, b, len)
         }
         ("toArray", [a]) => to_array_in(Some((l, list.array)), &list.items, a, budget),
         // `Object[]`, a copy.
@@ -252,7 +258,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
     }
 }
 
-fn unsupported() -> MResult {
+pub(super) fn unsupported() -> MResult {
     err("java.lang.UnsupportedOperationException")
 }
 
@@ -359,6 +365,7 @@ fn array_method(
     of: ArrayOf,
     name: &str,
     args: &[Value],
+    view: &mut Option<Result<Vec<Value>, Exceeded>>,
     budget: &Budget,
 ) -> Option<MResult> {
     let len = items.len();
@@ -428,14 +435,14 @@ fn array_method(
             _ => null_collection(),
         },
         // Each element of the argument is added (the first throws).
-        ("addAll", [c]) => match collection_items(c, l, items, budget)? {
+        ("addAll", [c]) => match collection_items(c, l, items, view, budget)? {
             Ok(added) if added.is_empty() => ok(Value::Bool(false)),
             Ok(_) => unsupported(),
             Err(e) => Some(Err(e.into())),
         },
         ("addAll", [i, c]) => {
             let i = int_arg(i)?;
-            match collection_items(c, l, items, budget)? {
+            match collection_items(c, l, items, view, budget)? {
                 Err(e) => Some(Err(e.into())),
                 Ok(_) if i < 0 || i as usize > len => err(format!(
                     "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
@@ -447,7 +454,7 @@ fn array_method(
         ("removeAll" | "retainAll", [Value::Null]) => err("java.lang.NullPointerException"),
         // `AbstractCollection`'s: the first element to go is removed (which throws).
         ("removeAll" | "retainAll", [c]) => {
-            let other = match collection_items(c, l, items, budget)? {
+            let other = match collection_items(c, l, items, view, budget)? {
                 Ok(other) => other,
                 Err(e) => return Some(Some(Err(e.into()))),
             };
@@ -468,7 +475,11 @@ fn array_method(
 }
 
 /// The index of the first element that `equals` `v`.
-fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>, Exceeded> {
+pub(super) fn position(
+    items: &[Value],
+    v: &Value,
+    budget: &Budget,
+) -> Result<Option<usize>, Exceeded> {
     for (p, x) in items.iter().enumerate() {
         if x.java_equals(v, budget)? {
             return Ok(Some(p));
@@ -481,7 +492,7 @@ fn position(items: &[Value], v: &Value, budget: &Budget) -> Result<Option<usize>
 /// Java's sort's comparisons in its order ([`super::timsort`]), so that a
 /// comparison that throws is the one Java meets first; that error ends it.
 #[inline(never)]
-fn sorted_naturally(items: &[Value], budget: &Budget) -> Result<Vec<Value>, CallError> {
+pub(super) fn sorted_naturally(items: &[Value], budget: &Budget) -> Result<Vec<Value>, CallError> {
     let order = super::timsort::sort(items.len(), &mut |x, y, receiver| match (
         items.get(x),
         items.get(y),
@@ -522,13 +533,18 @@ fn natural_order(
 
 /// [`super::collection_elements`] of an argument of a method of `this`,
 /// whose items (`this_items`) are borrowed here: `$l.addAll($l)` copies them
-/// (as Java copies the list first).
+/// (as Java copies the list first). `view`: the elements of a `subList`
+/// view argument, read before `this` was borrowed.
 fn collection_items(
     c: &Value,
     this: &ListRef,
     this_items: &[Value],
+    view: &mut Option<Result<Vec<Value>, Exceeded>>,
     budget: &Budget,
 ) -> Option<Result<Vec<Value>, Exceeded>> {
+    if let Some(items) = view.take() {
+        return Some(items);
+    }
     match c {
         Value::List(o) if Rc::ptr_eq(this, o) => {
             Some(budget.slots(this_items.len()).map(|()| this_items.to_vec()))

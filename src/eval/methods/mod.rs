@@ -24,7 +24,8 @@
 //! static methods of `Integer`, `Long`, `Double`, `Float`, `Byte`, `Short` and
 //! `Boolean`, which 1.7 calls
 //! through any value of the class), [`object`]
-//! (`java.lang.Object`'s methods, `getClass`), [`property`] (`$x.name`, `$x[i]`
+//! (`java.lang.Object`'s methods, `getClass`), [`sublist`] (`subList`
+//! views of lists and arrays), [`property`] (`$x.name`, `$x[i]`
 //! and their `#set` forms). This file dispatches a call to them.
 
 /// Charges the budget, or returns the call's failure.
@@ -56,12 +57,14 @@ mod object;
 mod property;
 mod statics;
 mod string;
+mod sublist;
 mod timsort;
 
 pub use map::{get_str as map_get_str, MapEntry};
 pub use object::{java_hash, JavaClass};
 pub use property::{get_index, get_property, set_index, set_property};
 pub use string::utf16_len;
+pub use sublist::SubList;
 
 use super::budget::{Budget, Exceeded};
 use super::value::{CallError, CallResult, Value};

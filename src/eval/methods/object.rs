@@ -119,6 +119,18 @@ fn start(v: &Value, stack: &mut Vec<Frame>, budget: &Budget) -> Result<Option<i3
             h: 0,
             key: 0,
         },
+        // A `subList` view hashes as a list of its elements.
+        Value::Object(o) if o.is_list() => match o.list_elements(budget) {
+            Some(items) => Frame::List {
+                list: match Value::new_list(items?) {
+                    Value::List(l) => l,
+                    _ => return Ok(Some(1)),
+                },
+                next: 0,
+                h: 1,
+            },
+            None => return Ok(Some(1)),
+        },
         Value::Object(o) => match o.entry() {
             Some((k, value)) => Frame::Entry {
                 key: scalar_hash(&k),

@@ -636,10 +636,10 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let Some(Some(sep)) = str_arg(sep) else {
                 return None;
             };
-            // An `Iterable`: a list, or a map's view.
+            // An `Iterable`: a list, a map's view, or a `subList` view.
             let iterable = match rest {
                 [Value::List(_)] => true,
-                [Value::Object(o)] => o.map_view().is_some(),
+                [Value::Object(o)] => o.map_view().is_some() || o.is_list(),
                 _ => false,
             };
             let items: Vec<Value> = match rest {

@@ -137,6 +137,7 @@ impl Selection {
                 items: items.into(),
                 json: true,
                 array: None,
+                mods: 0,
             })))),
         }
     }
