@@ -15,8 +15,13 @@ pub(super) fn ioobe(index: i64, len: usize) -> MResult {
 }
 
 pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -> MResult {
-    // A `subList` view argument may read this list: read before the list
-    // is borrowed.
+    // A `subList` view argument may read this list: it is compared with
+    // the items, or read, before the list is borrowed.
+    if let [v @ Value::Object(o)] = args {
+        if o.is_list() && matches!(name, "contains" | "indexOf" | "lastIndexOf" | "remove") {
+            return find_view(l, name, v, budget);
+        }
+    }
     let mut view = match args.last() {
         Some(Value::Object(o))
             if o.is_list()
@@ -260,6 +265,50 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
 
 pub(super) fn unsupported() -> MResult {
     err("java.lang.UnsupportedOperationException")
+}
+
+/// `contains`, `indexOf`, `lastIndexOf` or `remove(Object)` of the list
+/// `l` for the `subList` view `v` (which may be a view of `l`): the items
+/// are copied (charged) and compared with `v` while `l` is not borrowed.
+fn find_view(l: &ListRef, name: &str, v: &Value, budget: &Budget) -> MResult {
+    let (items, array) = {
+        let Ok(list) = l.try_borrow() else {
+            return err("java.util.ConcurrentModificationException");
+        };
+        charge!(budget.slots(list.items.len()));
+        (list.items.to_vec(), list.array.is_some())
+    };
+    let found = if name == "lastIndexOf" {
+        let mut found = None;
+        for (p, x) in items.iter().enumerate().rev() {
+            if charged!(x.java_equals(v, budget)) {
+                found = Some(p);
+                break;
+            }
+        }
+        found
+    } else {
+        charged!(position(&items, v, budget))
+    };
+    match (name, found) {
+        ("contains", _) => ok(Value::Bool(found.is_some())),
+        ("indexOf" | "lastIndexOf", _) => ok(Value::Int(found.map_or(-1, |p| p as i32))),
+        (_, None) => ok(Value::Bool(false)),
+        // An array's `remove` of an item it holds throws.
+        (_, Some(_)) if array => unsupported(),
+        (_, Some(p)) => {
+            let Ok(mut list) = l.try_borrow_mut() else {
+                return err("java.util.ConcurrentModificationException");
+            };
+            if p >= list.items.len() {
+                return err("java.util.ConcurrentModificationException");
+            }
+            charge!(budget.scan((list.items.len() - p) * VALUE_BYTES));
+            list.items.remove(p);
+            list.mods = list.mods.wrapping_add(1);
+            ok(Value::Bool(true))
+        }
+    }
 }
 
 /// `AbstractCollection.addAll(null)` and `AbstractList.addAll(i, null)`.
