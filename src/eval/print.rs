@@ -5,12 +5,15 @@
 //!   the list itself as `(this Collection)`), maps as `LinkedHashMap` (`{k=v}`, a
 //!   value that is the map itself as `(this Map)`), a map entry as `k=v`; a map
 //!   inside `$context` as the empty string; a json-smart `JSONArray` (a list with
-//!   `json` set) as its JSON text.
+//!   `json` set) as its JSON text; a `subList` view as a list of its elements
+//!   (over a `JSONArray` too), or `ConcurrentModificationException` when it is
+//!   stale.
 //! - JSON (`JSONValue.toJSONString`, default style): compact, strings escaped as
 //!   json-smart escapes them (`/` as `\/`, control characters and U+007F..U+009F,
 //!   U+2000..U+20FF as `\uXXXX`), infinite doubles as `null`, NaN as `NaN`; maps
-//!   become objects, lists arrays, other objects their quoted `toString`. JSON has
-//!   no `(this Collection)`: json-smart recurses into a list that holds itself.
+//!   become objects, lists and `subList` views arrays, other objects their
+//!   quoted `toString`. JSON has no `(this Collection)`: json-smart recurses
+//!   into a list that holds itself.
 //!
 //! A list that holds itself through another one has no end: Java overflows its
 //! stack, and here printing stops past [`MAX_VALUE_DEPTH`] levels with
