@@ -1732,7 +1732,9 @@ fn int_value(v: &Value) -> Option<i64> {
 
 /// Iteration state over a live list or map, as a Java iterator sees it.
 enum Iter {
-    List(super::value::ListRef, usize, usize),
+    /// A list, the next item's place, and the size and modification count
+    /// the list had when the loop began (what `next()` checks).
+    List(super::value::ListRef, usize, usize, u32),
     /// A map's values (`#foreach` over the map), or the elements of one of
     /// its views.
     Map(super::value::MapRef, usize, usize, MapView),
@@ -1747,8 +1749,11 @@ impl Iter {
     fn of(v: &Value) -> Option<Iter> {
         Some(match v {
             Value::List(l) => {
-                let len = l.borrow().items.len();
-                Iter::List(l.clone(), 0, len)
+                let (len, mods) = {
+                    let list = l.borrow();
+                    (list.items.len(), list.mods)
+                };
+                Iter::List(l.clone(), 0, len, mods)
             }
             Value::Map(m) => {
                 let len = m.borrow().entries.len();
@@ -1765,27 +1770,29 @@ impl Iter {
     }
 
     /// Java's `hasNext()`: an `ArrayList`'s iterator compares its cursor with
-    /// the list's size now; a map's knows its next entry from its last
+    /// the list's size now (a list that shrank below it has a next, and
+    /// `next()` throws); a map's knows its next entry from its last
     /// `next()`, so an entry put during the last iteration is not reached
     /// (and `next()` is never called to fail on it).
     fn has_next(&self) -> bool {
         match self {
-            Iter::List(l, i, _) => *i < l.borrow().items.len(),
+            Iter::List(l, i, ..) => *i != l.borrow().items.len(),
             Iter::Map(_, i, len, _) => *i < *len,
             Iter::Host(o) => host_has_next(o),
         }
     }
 
     /// The next value, into `slot` (whose value it replaces; `Err` on a
-    /// concurrent modification: the collection changed size since the loop
-    /// began). The value is written where it goes, not built aside and
-    /// moved: a move right after it is built stalls the processor.
+    /// concurrent modification: a list changed since the loop began, as
+    /// Java's `modCount` counts changes, or a map changed size). The value
+    /// is written where it goes, not built aside and moved: a move right
+    /// after it is built stalls the processor.
     #[inline(always)]
     fn next_into(&mut self, slot: &mut Value) -> Result<(), ()> {
         let old = match self {
-            Iter::List(l, i, len) => {
+            Iter::List(l, i, len, mods) => {
                 let l = l.borrow();
-                if l.items.len() != *len {
+                if l.items.len() != *len || l.mods != *mods {
                     return Err(());
                 }
                 let at = *i;

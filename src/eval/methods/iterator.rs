@@ -2,12 +2,14 @@
 //! and `iterator()` of a map's view, return.
 //!
 //! An iterator reads its list or map live, as Java's do: `next()` after the
-//! list or map changed size since the iterator was made (or last changed it
-//! itself) throws `ConcurrentModificationException`. Java counts
-//! modifications (`modCount`); a change of size stands in for that count
-//! here, which is the same for every change a template can make but one
-//! that adds and removes as many (`set` and a `put` of a present key are no
-//! modification in Java either). `#foreach` over an iterator consumes it.
+//! list or map was changed since the iterator was made (or last changed it
+//! itself) throws `ConcurrentModificationException`. A list counts its
+//! changes as Java's `modCount` does ([`List::mods`](crate::eval::value::List::mods):
+//! an add and a remove are two, a `sort` one, a `set` none); for a map a
+//! change of size stands in for that count, which is the same for every
+//! change a template can make but one that puts and removes as many (a
+//! `put` of a present key is no modification in Java either). `#foreach`
+//! over an iterator consumes it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -31,9 +33,9 @@ pub struct JavaIterator {
     /// The element `next()` or `previous()` last returned (`lastRet`): what
     /// `remove()` and `set(x)` change.
     last: Cell<Option<usize>>,
-    /// The size the source had when the iterator was made or last changed
-    /// it (see the module's notes).
-    expected: Cell<usize>,
+    /// The size and (a list's) modification count the source had when the
+    /// iterator was made or last changed it (see the module's notes).
+    expected: Cell<(usize, u32)>,
     /// A map iterator's `next != null`: whether an entry followed the one
     /// `next()` last returned when it returned it (an entry put after that
     /// is not reached, as in `LinkedHashMap`).
@@ -64,15 +66,21 @@ fn illegal_state() -> MResult {
     err("java.lang.IllegalStateException")
 }
 
+/// The size and modification count of the list `l` now.
+fn list_stamp(l: &ListRef) -> (usize, u32) {
+    l.try_borrow().map_or((0, 0), |l| (l.items.len(), l.mods))
+}
+
 impl JavaIterator {
     /// `list.iterator()` (`list_iterator`: `listIterator(at)`), the list
-    /// `l` holding `len` items. `at` is checked by the caller.
+    /// `l` holding `len` items, changed `mods` times. `at` is checked by
+    /// the caller.
     pub(crate) fn of_list(
         l: &ListRef,
         array: bool,
         list_iterator: bool,
         at: usize,
-        len: usize,
+        (len, mods): (usize, u32),
         budget: &Budget,
     ) -> Value {
         Value::Object(Rc::new(JavaIterator {
@@ -83,7 +91,7 @@ impl JavaIterator {
             list_iterator,
             cursor: Cell::new(at),
             last: Cell::new(None),
-            expected: Cell::new(len),
+            expected: Cell::new((len, mods)),
             map_has_next: Cell::new(false),
             hash: budget.identity_hash(),
         }))
@@ -96,7 +104,7 @@ impl JavaIterator {
             list_iterator: false,
             cursor: Cell::new(0),
             last: Cell::new(None),
-            expected: Cell::new(len),
+            expected: Cell::new((len, 0)),
             map_has_next: Cell::new(len > 0),
             hash: budget.identity_hash(),
         }))
@@ -125,9 +133,14 @@ impl JavaIterator {
 
     /// The source's size now.
     fn size(source: &Source) -> usize {
+        Self::stamp(source).0
+    }
+
+    /// The source's size and (a list's) modification count now.
+    fn stamp(source: &Source) -> (usize, u32) {
         match source {
-            Source::List { list, .. } => list.try_borrow().map_or(0, |l| l.items.len()),
-            Source::Map(m, _) => m.try_borrow().map_or(0, |m| m.entries.len()),
+            Source::List { list, .. } => list_stamp(list),
+            Source::Map(m, _) => (m.try_borrow().map_or(0, |m| m.entries.len()), 0),
         }
     }
 
@@ -143,10 +156,11 @@ impl JavaIterator {
     /// `next()`.
     pub(crate) fn next(&self) -> MResult {
         let source = self.source()?;
-        let len = Self::size(&source);
-        if len != self.expected.get() {
+        let now = Self::stamp(&source);
+        if now != self.expected.get() {
             return concurrent_modification();
         }
+        let len = now.0;
         let i = self.cursor.get();
         match &source {
             Source::List { list, .. } => {
@@ -183,7 +197,7 @@ impl JavaIterator {
         let Some(at) = self.last.get() else {
             return illegal_state();
         };
-        if Self::size(&source) != self.expected.get() {
+        if Self::stamp(&source) != self.expected.get() {
             return concurrent_modification();
         }
         match &source {
@@ -211,7 +225,7 @@ impl JavaIterator {
             self.cursor.set(at);
         }
         self.last.set(None);
-        self.expected.set(Self::size(&source));
+        self.expected.set(Self::stamp(&source));
         void()
     }
 
@@ -220,14 +234,15 @@ impl JavaIterator {
         let Some(Source::List { list, array }) = self.source() else {
             return None;
         };
-        let len = list.try_borrow().map_or(0, |l| l.items.len());
+        let now = list_stamp(&list);
+        let changed = now != self.expected.get();
         let cursor = self.cursor.get();
         match (name, args) {
             ("hasPrevious", []) => ok(Value::Bool(cursor != 0)),
             ("nextIndex", []) => ok(Value::Int(cursor as i32)),
             ("previousIndex", []) => ok(Value::Int(cursor as i32 - 1)),
             ("previous", []) => {
-                if len != self.expected.get() {
+                if changed {
                     return concurrent_modification();
                 }
                 let Some(i) = cursor.checked_sub(1) else {
@@ -242,7 +257,7 @@ impl JavaIterator {
                 let Some(at) = self.last.get() else {
                     return illegal_state();
                 };
-                if len != self.expected.get() {
+                if changed {
                     return concurrent_modification();
                 }
                 let r =
@@ -250,7 +265,7 @@ impl JavaIterator {
                 r.map(|r| r.map(|_| Value::str("")))
             }
             ("add", [x]) => {
-                if len != self.expected.get() {
+                if changed {
                     return concurrent_modification();
                 }
                 if array {
@@ -267,7 +282,7 @@ impl JavaIterator {
                 }
                 self.cursor.set(cursor + 1);
                 self.last.set(None);
-                self.expected.set(len + 1);
+                self.expected.set(list_stamp(&list));
                 void()
             }
             ("hasPrevious" | "nextIndex" | "previousIndex" | "previous", _) => {

@@ -235,7 +235,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             list.array.is_some(),
             false,
             0,
-            len,
+            (len, list.mods),
             budget,
         )),
         ("listIterator", []) => ok(JavaIterator::of_list(
@@ -243,13 +243,20 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             list.array.is_some(),
             true,
             0,
-            len,
+            (len, list.mods),
             budget,
         )),
         ("listIterator", [at]) => {
             let array = list.array.is_some();
             match super::iterator::list_iterator_at(at, len)? {
-                Ok(at) => ok(JavaIterator::of_list(l, array, true, at, len, budget)),
+                Ok(at) => ok(JavaIterator::of_list(
+                    l,
+                    array,
+                    true,
+                    at,
+                    (len, list.mods),
+                    budget,
+                )),
                 Err(e) => e,
             }
         }
