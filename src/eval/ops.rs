@@ -31,6 +31,11 @@ enum Num<'a> {
     Dec(&'a Decimal),
 }
 
+/// `floatValue()` of a number (`None`: no number).
+pub(crate) fn float_value(v: &Value) -> Option<f32> {
+    as_num(v).map(Num::float)
+}
+
 fn as_num(v: &Value) -> Option<Num<'_>> {
     match v {
         Value::Int(i) => Some(Num::Int(*i, 2)),
@@ -68,12 +73,15 @@ impl Num<'_> {
         }
     }
     /// `floatValue()`, of the operands of the float base (Integer, Long
-    /// and the smaller types, Float): Java's conversion rounds to nearest,
-    /// as Rust's `as` does.
+    /// and the smaller types, Float) and of any number ([`float_value`]):
+    /// rounded once from the exact value, to nearest, as Java converts and
+    /// Rust's `as` does (through the double of a Long it could be rounded
+    /// twice).
     fn float(self) -> f32 {
         match self {
             Num::Int(i, _) => i as f32,
             Num::Long(i) => i as f32,
+            // num-bigint rounds once, from the top bits and a sticky bit.
             Num::Big(b) => b.to_f32().unwrap_or(f32::NAN),
             Num::Float(f) => f,
             Num::Double(d) => d as f32,

@@ -93,15 +93,8 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
         ("shortValue", []) => ok(Value::Short(as_i32 as i16)),
         ("byteValue", []) => ok(Value::Byte(as_i32 as i8)),
         ("doubleValue", []) => ok(Value::Double(as_f64)),
-        ("floatValue", []) => ok(Value::Float(match recv {
-            Value::Float(f) => *f,
-            // Rounded once from the exact value, as Java converts (the
-            // double of a Long may be rounded already).
-            Value::Long(l) => *l as f32,
-            // num-bigint rounds once, from the top bits and a sticky bit.
-            Value::BigInt(b) => b.to_f32().unwrap_or(f32::NAN),
-            _ => as_f64 as f32,
-        })),
+        // As the float operators convert their operands.
+        ("floatValue", []) => crate::eval::ops::float_value(recv).map(|f| Ok(Value::Float(f))),
         ("isNaN", []) if matches!(recv, Value::Double(_) | Value::Float(_)) => {
             ok(Value::Bool(as_f64.is_nan()))
         }
