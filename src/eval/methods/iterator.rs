@@ -54,15 +54,15 @@ enum Source {
     Map(MapRef, MapView),
 }
 
-fn concurrent_modification() -> MResult {
-    err("java.util.ConcurrentModificationException")
+pub(super) fn concurrent_modification() -> MResult {
+    err(super::sublist::CME)
 }
 
-fn no_such_element() -> MResult {
+pub(super) fn no_such_element() -> MResult {
     err("java.util.NoSuchElementException")
 }
 
-fn illegal_state() -> MResult {
+pub(super) fn illegal_state() -> MResult {
     err("java.lang.IllegalStateException")
 }
 
@@ -269,7 +269,7 @@ impl JavaIterator {
                     return concurrent_modification();
                 }
                 if array {
-                    return err("java.lang.UnsupportedOperationException");
+                    return super::list::unsupported();
                 }
                 let r = super::list::method(
                     &list,
@@ -302,17 +302,13 @@ impl HostObject for JavaIterator {
     }
 
     fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
+        if let r @ Some(_) = identity_method(self, self.hash, self.class_name(), name, args) {
+            return r;
+        }
         match (name, args) {
             ("hasNext", []) => ok(Value::Bool(self.has_next())),
             ("next", []) => self.next(),
             ("remove", []) => self.remove(budget),
-            ("hashCode", []) => ok(Value::Int(self.hash)),
-            ("equals", [other]) => ok(Value::Bool(match other {
-                Value::Object(o) => o.to_java_string() == self.to_java_string(),
-                _ => false,
-            })),
-            ("toString", []) => ok(Value::str(&self.to_java_string())),
-            ("getClass", []) => ok(JavaClass::value(self.class_name())),
             ("hasNext" | "next" | "remove" | "hashCode" | "toString" | "getClass", _) => {
                 wrong_number_of_arguments()
             }
@@ -351,6 +347,28 @@ impl JavaIter for JavaIterator {
 
     fn next(&self) -> CallResult {
         JavaIterator::next(self)
+    }
+}
+
+/// `java.lang.Object`'s methods of an iterator `it` (its identity hash
+/// `hash`, its class `class`): equal only to itself, its `toString` the
+/// class and the hash. `None`: none of them, or the wrong arguments.
+pub(super) fn identity_method(
+    it: &dyn HostObject,
+    hash: i32,
+    class: &'static str,
+    name: &str,
+    args: &[Value],
+) -> MResult {
+    match (name, args) {
+        ("hashCode", []) => ok(Value::Int(hash)),
+        ("equals", [other]) => ok(Value::Bool(match other {
+            Value::Object(o) => o.to_java_string() == it.to_java_string(),
+            _ => false,
+        })),
+        ("toString", []) => ok(Value::str(&it.to_java_string())),
+        ("getClass", []) => ok(JavaClass::value(class)),
+        _ => None,
     }
 }
 

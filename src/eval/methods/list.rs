@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::iterator::JavaIterator;
+use super::iterator::{concurrent_modification, JavaIterator};
 use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
 use crate::eval::value::{ArrayOf, CallError, List, ListRef, Value};
@@ -111,12 +111,8 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             charged!(position(&list.items, v, budget)).map_or(-1, |p| p as i32),
         )),
         ("lastIndexOf", [v]) => {
-            for (p, x) in list.items.iter().enumerate().rev() {
-                if charged!(x.java_equals(v, budget)) {
-                    return ok(Value::Int(p as i32));
-                }
-            }
-            ok(Value::Int(-1))
+            let p = charged!(last_position(&list.items, v, budget));
+            ok(Value::Int(p.map_or(-1, |p| p as i32)))
         }
         ("clear", []) => {
             charge!(budget.steps(len as u64));
@@ -280,20 +276,13 @@ pub(super) fn unsupported() -> MResult {
 fn find_view(l: &ListRef, name: &str, v: &Value, budget: &Budget) -> MResult {
     let (items, array) = {
         let Ok(list) = l.try_borrow() else {
-            return err("java.util.ConcurrentModificationException");
+            return concurrent_modification();
         };
         charge!(budget.slots(list.items.len()));
         (list.items.to_vec(), list.array.is_some())
     };
     let found = if name == "lastIndexOf" {
-        let mut found = None;
-        for (p, x) in items.iter().enumerate().rev() {
-            if charged!(x.java_equals(v, budget)) {
-                found = Some(p);
-                break;
-            }
-        }
-        found
+        charged!(last_position(&items, v, budget))
     } else {
         charged!(position(&items, v, budget))
     };
@@ -305,10 +294,10 @@ fn find_view(l: &ListRef, name: &str, v: &Value, budget: &Budget) -> MResult {
         (_, Some(_)) if array => unsupported(),
         (_, Some(p)) => {
             let Ok(mut list) = l.try_borrow_mut() else {
-                return err("java.util.ConcurrentModificationException");
+                return concurrent_modification();
             };
             if p >= list.items.len() {
-                return err("java.util.ConcurrentModificationException");
+                return concurrent_modification();
             }
             charge!(budget.scan((list.items.len() - p) * VALUE_BYTES));
             list.items.remove(p);
@@ -537,6 +526,20 @@ pub(super) fn position(
     budget: &Budget,
 ) -> Result<Option<usize>, Exceeded> {
     for (p, x) in items.iter().enumerate() {
+        if x.java_equals(v, budget)? {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
+}
+
+/// [`position`] from the end (`lastIndexOf`).
+pub(super) fn last_position(
+    items: &[Value],
+    v: &Value,
+    budget: &Budget,
+) -> Result<Option<usize>, Exceeded> {
+    for (p, x) in items.iter().enumerate().rev() {
         if x.java_equals(v, budget)? {
             return Ok(Some(p));
         }

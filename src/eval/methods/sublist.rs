@@ -21,7 +21,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use super::list::{ioobe, position, sorted_naturally, to_array_in, unsupported};
+use super::iterator::{concurrent_modification, identity_method, illegal_state, no_such_element};
+use super::list::{ioobe, last_position, position, sorted_naturally, to_array_in, unsupported};
 use super::object::JavaClass;
 use super::{err, int_arg, ok, void, wrong_number_of_arguments, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
@@ -31,10 +32,6 @@ use crate::eval::value::{
 
 /// What a stale view throws.
 pub(crate) const CME: &str = "java.util.ConcurrentModificationException";
-
-fn concurrent_modification() -> MResult {
-    err(CME)
-}
 
 /// A view of `size` items of a list from `offset` on.
 #[derive(Debug)]
@@ -448,12 +445,8 @@ impl SubList {
             }
             ("lastIndexOf", [v]) => {
                 let items = charged!(self.items(budget));
-                for (p, x) in items.iter().enumerate().rev() {
-                    if charged!(x.java_equals(v, budget)) {
-                        return ok(Value::Int(p as i32));
-                    }
-                }
-                ok(Value::Int(-1))
+                let p = charged!(last_position(&items, v, budget));
+                ok(Value::Int(p.map_or(-1, |p| p as i32)))
             }
             ("containsAll", [c]) => {
                 let other = charged!(self.argument(c, budget)?);
@@ -649,11 +642,11 @@ impl SubListIter {
         let i = if back {
             match cursor.checked_sub(1) {
                 Some(i) => i,
-                None => return err("java.util.NoSuchElementException"),
+                None => return no_such_element(),
             }
         } else {
             if cursor >= view.size.get() {
-                return err("java.util.NoSuchElementException");
+                return no_such_element();
             }
             cursor
         };
@@ -670,8 +663,10 @@ impl SubListIter {
     }
 
     fn call_method(&self, name: &str, args: &[Value], budget: &Budget) -> MResult {
+        if let r @ Some(_) = identity_method(self, self.hash, self.class_name(), name, args) {
+            return r;
+        }
         let cursor = self.cursor.get();
-        let illegal_state = || err("java.lang.IllegalStateException");
         match (name, args) {
             ("hasNext", []) => ok(Value::Bool(self.has_next())),
             ("next", []) => self.step(false),
@@ -722,13 +717,6 @@ impl SubListIter {
                 self.expected.set(view.mods.get());
                 void()
             }
-            ("hashCode", []) => ok(Value::Int(self.hash)),
-            ("equals", [other]) => ok(Value::Bool(match other {
-                Value::Object(o) => o.to_java_string() == self.to_java_string(),
-                _ => false,
-            })),
-            ("toString", []) => ok(Value::str(&self.to_java_string())),
-            ("getClass", []) => ok(JavaClass::value(self.class_name())),
             (
                 "hasNext" | "next" | "hasPrevious" | "previous" | "nextIndex" | "previousIndex"
                 | "remove" | "hashCode" | "toString" | "getClass",
