@@ -312,8 +312,10 @@ impl HostObject for JavaIterator {
             ("hasNext" | "next" | "remove" | "hashCode" | "toString" | "getClass", _) => {
                 wrong_number_of_arguments()
             }
-            _ if self.list_iterator => self.list_iterator_call(name, args, budget),
-            _ => None,
+            _ if self.list_iterator => self
+                .list_iterator_call(name, args, budget)
+                .or_else(|| super::null_function(super::ITERATOR_FUNCTIONS, name, args)),
+            _ => super::null_function(super::ITERATOR_FUNCTIONS, name, args),
         }
     }
 

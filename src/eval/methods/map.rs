@@ -337,7 +337,7 @@ impl HostObject for CollectionView {
                 ok(Value::Bool(same))
             }
             ("getClass", []) => ok(JavaClass::value(self.class_name())),
-            _ => None,
+            _ => super::null_function(super::COLLECTION_FUNCTIONS, name, args),
         }
     }
 

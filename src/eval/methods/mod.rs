@@ -170,12 +170,56 @@ pub fn call_method(recv: &Value, name: &str, args: &[Value], budget: &Budget) ->
                 }
                 _ => number::method(recv, name, args, budget)
                     .or_else(|| statics::of_number(recv, name, args)),
-            };
+            }
+            .or_else(|| match recv {
+                Value::List(_) => null_function(LIST_FUNCTIONS, name, args),
+                Value::Map(_) => null_function(MAP_FUNCTIONS, name, args),
+                _ => None,
+            });
             if r.is_none() && !args.is_empty() && only_without_parameters(recv, name, args) {
                 return wrong_number_of_arguments();
             }
             r
         }
+    }
+}
+
+/// Methods that take a function as their last parameter
+/// (`forEach(BiConsumer)`, `computeIfAbsent(K, Function)` …), by name and
+/// number of parameters: those of `HashMap` and `LinkedHashMap` (and
+/// json-smart's `JSONObject`, a `HashMap`).
+pub(super) const MAP_FUNCTIONS: &[(&str, usize)] = &[
+    ("forEach", 1),
+    ("replaceAll", 1),
+    ("computeIfAbsent", 2),
+    ("computeIfPresent", 2),
+    ("compute", 2),
+    ("merge", 3),
+];
+/// Those of `ArrayList`, `JSONArray`, the list Velocity wraps an array in,
+/// and `subList` views (`sort(Comparator)` is implemented: a null one sorts
+/// in natural order).
+pub(super) const LIST_FUNCTIONS: &[(&str, usize)] =
+    &[("forEach", 1), ("removeIf", 1), ("replaceAll", 1)];
+/// Those of a map's `keySet()`, `values()` and `entrySet()`.
+pub(super) const COLLECTION_FUNCTIONS: &[(&str, usize)] = &[("forEach", 1), ("removeIf", 1)];
+/// Those of every iterator.
+pub(super) const ITERATOR_FUNCTIONS: &[(&str, usize)] = &[("forEachRemaining", 1)];
+
+/// A call of one of `methods` (a table above). A template cannot make a
+/// Java function, so Velocity 1.7 finds such a method only when the
+/// function's argument is null (null fits any parameter; anything else
+/// fits none); Java then throws `NullPointerException` (no message: each
+/// checks its function with `Objects.requireNonNull` or its own test
+/// before anything else). `None`: no such method.
+pub(super) fn null_function(methods: &[(&str, usize)], name: &str, args: &[Value]) -> MResult {
+    methods
+        .iter()
+        .any(|&(m, n)| m == name && n == args.len())
+        .then_some(())?;
+    match args.last() {
+        Some(Value::Null) => err("java.lang.NullPointerException"),
+        _ => None,
     }
 }
 

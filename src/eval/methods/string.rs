@@ -348,6 +348,11 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             charge!(budget.build(t.len().saturating_sub(s.len())));
             ok(Value::str(&t))
         }
+        // `transform(Function)`: only a null fits (see `null_function`);
+        // Java calls it.
+        ("transform", [Value::Null]) => err(
+            "java.lang.NullPointerException: Cannot invoke \"java.util.function.Function.apply(Object)\" because \"f\" is null",
+        ),
         // `toUpperCase(Locale)` handed a null.
         ("toUpperCase" | "toLowerCase", [Value::Null]) => err("java.lang.NullPointerException"),
         ("toLowerCase", []) => {

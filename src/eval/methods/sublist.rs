@@ -528,7 +528,12 @@ impl SubList {
                 | "toString" | "getClass" | "stream" | "parallelStream" | "spliterator",
                 [_, ..],
             ) => wrong_number_of_arguments(),
-            _ => None,
+            // `ArrayList$SubList.removeIf` checks the view first.
+            ("removeIf", [_]) if !self.array => {
+                charged!(self.check());
+                super::null_function(super::LIST_FUNCTIONS, name, args)
+            }
+            _ => super::null_function(super::LIST_FUNCTIONS, name, args),
         }
     }
 }
@@ -722,7 +727,7 @@ impl SubListIter {
                 | "remove" | "hashCode" | "toString" | "getClass",
                 _,
             ) => wrong_number_of_arguments(),
-            _ => None,
+            _ => super::null_function(super::ITERATOR_FUNCTIONS, name, args),
         }
     }
 }
