@@ -37,6 +37,11 @@ pub struct Entries {
     index: OnceCell<Box<Index>>,
     /// The position after the last entry found: where a search looks first.
     hint: Cell<u32>,
+    /// Java's `modCount` of the map: how many times a key was added or
+    /// removed, or the map cleared (wrapping). A new value for a key it
+    /// holds is no change. Iterators and `#foreach` compare it with the
+    /// count they began with.
+    mods: u32,
 }
 
 #[derive(Clone)]
@@ -87,6 +92,11 @@ impl Entries {
             items,
             ..Entries::default()
         }
+    }
+
+    /// How many times the map was changed ([`Entries`]' `mods`).
+    pub fn mods(&self) -> u32 {
+        self.mods
     }
 
     /// The hash index, built now if the map is large and has none yet.
@@ -210,6 +220,7 @@ impl Entries {
         items.push((key, value));
         let hasher = &ix.hasher;
         ix.table.insert_unique(h, i, |&j| rehash(hasher, items, j));
+        self.mods = self.mods.wrapping_add(1);
         None
     }
 
@@ -222,6 +233,7 @@ impl Entries {
 
     /// Appends an entry whose key the caller knows the map does not hold.
     pub fn push_unique(&mut self, key: Key, value: Value) {
+        self.mods = self.mods.wrapping_add(1);
         let Entries { items, index, .. } = self;
         let i = items.len();
         match index.get_mut() {
@@ -246,6 +258,7 @@ impl Entries {
             return None;
         }
         let (_, v) = self.items.remove(i);
+        self.mods = self.mods.wrapping_add(1);
         if let Some(ix) = self.index.get_mut() {
             let h = ix.hasher.hash_one(key);
             if let Ok(e) = ix.table.find_entry(h, |&j| j == i) {
@@ -260,14 +273,18 @@ impl Entries {
         Some(v)
     }
 
+    /// Removes every entry: a change even of an empty map, as Java's
+    /// `HashMap.clear()` counts it.
     pub fn clear(&mut self) {
         self.items.clear();
         self.index = OnceCell::new();
+        self.mods = self.mods.wrapping_add(1);
     }
 
     /// Removes every entry, in order.
     pub fn drain(&mut self, range: std::ops::RangeFull) -> std::vec::Drain<'_, (Key, Value)> {
         self.index = OnceCell::new();
+        self.mods = self.mods.wrapping_add(1);
         self.items.drain(range)
     }
 

@@ -1736,8 +1736,9 @@ enum Iter {
     /// the list had when the loop began (what `next()` checks).
     List(super::value::ListRef, usize, usize, u32),
     /// A map's values (`#foreach` over the map), or the elements of one of
-    /// its views.
-    Map(super::value::MapRef, usize, usize, MapView),
+    /// its views: the next entry's place, the size the map had when the
+    /// loop began, its modification count then, and the view.
+    Map(super::value::MapRef, usize, usize, u32, MapView),
     /// A `java.util.Iterator` (`$list.iterator()`), walked by calling it:
     /// the loop consumes it.
     Host(Rc<dyn HostObject>),
@@ -1755,18 +1756,23 @@ impl Iter {
                 };
                 Iter::List(l.clone(), 0, len, mods)
             }
-            Value::Map(m) => {
-                let len = m.borrow().entries.len();
-                Iter::Map(m.clone(), 0, len, MapView::Values)
-            }
+            Value::Map(m) => Iter::of_map(m.clone(), MapView::Values),
             Value::Object(o) if o.iterator().is_some() => Iter::Host(o.clone()),
             Value::Object(o) => {
                 let (m, kind) = o.map_view()?;
-                let len = m.borrow().entries.len();
-                Iter::Map(m, 0, len, kind)
+                Iter::of_map(m, kind)
             }
             _ => return None,
         })
+    }
+
+    /// The `kind` elements of the map `m`, from the first.
+    fn of_map(m: super::value::MapRef, kind: MapView) -> Iter {
+        let (len, mods) = {
+            let map = m.borrow();
+            (map.entries.len(), map.entries.mods())
+        };
+        Iter::Map(m, 0, len, mods, kind)
     }
 
     /// Java's `hasNext()`: an `ArrayList`'s iterator compares its cursor with
@@ -1777,14 +1783,14 @@ impl Iter {
     fn has_next(&self) -> bool {
         match self {
             Iter::List(l, i, ..) => *i != l.borrow().items.len(),
-            Iter::Map(_, i, len, _) => *i < *len,
+            Iter::Map(_, i, len, ..) => *i < *len,
             Iter::Host(o) => host_has_next(o),
         }
     }
 
     /// The next value, into `slot` (whose value it replaces; `Err` on a
-    /// concurrent modification: a list changed since the loop began, as
-    /// Java's `modCount` counts changes, or a map changed size). The value
+    /// concurrent modification: a list or map changed since the loop
+    /// began, as Java's `modCount` counts changes). The value
     /// is written where it goes, not built aside and moved: a move right
     /// after it is built stalls the processor.
     #[inline(always)]
@@ -1802,9 +1808,9 @@ impl Iter {
                     None => std::mem::take(slot),
                 }
             }
-            Iter::Map(m, i, len, kind) => {
+            Iter::Map(m, i, _, mods, kind) => {
                 let map = m.borrow();
-                if map.entries.len() != *len {
+                if map.entries.mods() != *mods {
                     return Err(());
                 }
                 let at = *i;
@@ -1888,8 +1894,7 @@ fn render_foreach(
     let mut iter = match map_of_key_set(st, iterable) {
         Some(m) => {
             st.step(src, iterable.span())?;
-            let len = m.borrow().entries.len();
-            Iter::Map(m, 0, len, MapView::Keys)
+            Iter::of_map(m, MapView::Keys)
         }
         None => {
             let v = eval(st, src, iterable)?;

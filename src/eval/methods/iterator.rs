@@ -71,6 +71,12 @@ fn list_stamp(l: &ListRef) -> (usize, u32) {
     l.try_borrow().map_or((0, 0), |l| (l.items.len(), l.mods))
 }
 
+/// The size and modification count of the map `m` now.
+pub(crate) fn map_stamp(m: &MapRef) -> (usize, u32) {
+    m.try_borrow()
+        .map_or((0, 0), |m| (m.entries.len(), m.entries.mods()))
+}
+
 impl JavaIterator {
     /// `list.iterator()` (`list_iterator`: `listIterator(at)`), the list
     /// `l` holding `len` items, changed `mods` times. `at` is checked by
@@ -97,14 +103,20 @@ impl JavaIterator {
         }))
     }
 
-    /// `iterator()` of the `kind` view of `m`, which holds `len` entries.
-    pub(crate) fn of_map(m: &MapRef, kind: MapView, len: usize, budget: &Budget) -> Value {
+    /// `iterator()` of the `kind` view of `m`, which holds `len` entries
+    /// and was changed `mods` times.
+    pub(crate) fn of_map(
+        m: &MapRef,
+        kind: MapView,
+        (len, mods): (usize, u32),
+        budget: &Budget,
+    ) -> Value {
         Value::Object(Rc::new(JavaIterator {
             source: RefCell::new(Some(Source::Map(m.clone(), kind))),
             list_iterator: false,
             cursor: Cell::new(0),
             last: Cell::new(None),
-            expected: Cell::new((len, 0)),
+            expected: Cell::new((len, mods)),
             map_has_next: Cell::new(len > 0),
             hash: budget.identity_hash(),
         }))
@@ -136,11 +148,11 @@ impl JavaIterator {
         Self::stamp(source).0
     }
 
-    /// The source's size and (a list's) modification count now.
+    /// The source's size and modification count now.
     fn stamp(source: &Source) -> (usize, u32) {
         match source {
             Source::List { list, .. } => list_stamp(list),
-            Source::Map(m, _) => (m.try_borrow().map_or(0, |m| m.entries.len()), 0),
+            Source::Map(m, _) => map_stamp(m),
         }
     }
 

@@ -299,7 +299,10 @@ impl HostObject for CollectionView {
                 super::list::to_array_in(None, &items, a, budget)
             }
             ("iterator", []) => ok(super::iterator::JavaIterator::of_map(
-                &m, self.kind, len, budget,
+                &m,
+                self.kind,
+                super::iterator::map_stamp(&m),
+                budget,
             )),
             ("toString", []) => {
                 let items = charged!(view_elements(&m, self.kind, budget));
