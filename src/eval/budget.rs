@@ -86,9 +86,13 @@ impl std::error::Error for Exceeded {}
 /// Charges take `&self`: the budget is shared by reference with everything the
 /// render calls.
 pub struct Budget {
-    steps: Cell<u64>,
+    /// One more than the steps that may still be charged, or 0 once a
+    /// charge went over: a charge of `n` fits when `n < steps_room`, one
+    /// comparison (and no saturating arithmetic) on the hot path.
+    steps_room: Cell<u64>,
     steps_max: u64,
-    bytes: Cell<u64>,
+    /// The same for bytes.
+    bytes_room: Cell<u64>,
     bytes_max: u64,
     cycles: Cycles,
     /// Whether the render made a lone surrogate (see [`super::jstring`]).
@@ -100,9 +104,9 @@ pub struct Budget {
 impl fmt::Debug for Budget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Budget")
-            .field("steps", &self.steps.get())
+            .field("steps", &self.steps_used())
             .field("steps_max", &self.steps_max)
-            .field("bytes", &self.bytes.get())
+            .field("bytes", &self.bytes_used())
             .field("bytes_max", &self.bytes_max)
             .finish()
     }
@@ -112,9 +116,9 @@ impl Budget {
     /// A budget of `steps_max` steps and `bytes_max` bytes.
     pub fn new(steps_max: u64, bytes_max: usize) -> Budget {
         Budget {
-            steps: Cell::new(0),
+            steps_room: Cell::new(steps_max.saturating_add(1)),
             steps_max,
-            bytes: Cell::new(0),
+            bytes_room: Cell::new((bytes_max as u64).saturating_add(1)),
             bytes_max: bytes_max as u64,
             cycles: Cycles::default(),
             lone_surrogates: Cell::new(false),
@@ -151,11 +155,17 @@ impl Budget {
     /// Charges `n` steps.
     #[inline]
     pub fn steps(&self, n: u64) -> Result<(), Exceeded> {
-        let used = self.steps.get().saturating_add(n);
-        self.steps.set(used);
-        if used > self.steps_max {
+        let room = self.steps_room.get();
+        if n >= room {
+            // Past the limit, none are left from now on (a budget of
+            // `u64::MAX` steps has no limit).
+            if self.steps_max == u64::MAX {
+                return Ok(());
+            }
+            self.steps_room.set(0);
             return Err(Exceeded::Steps(self.steps_max));
         }
+        self.steps_room.set(room - n);
         Ok(())
     }
 
@@ -174,11 +184,16 @@ impl Budget {
     /// Charges `bytes` bytes about to be built.
     #[inline]
     pub fn alloc(&self, bytes: usize) -> Result<(), Exceeded> {
-        let used = self.bytes.get().saturating_add(bytes as u64);
-        self.bytes.set(used);
-        if used > self.bytes_max {
+        let room = self.bytes_room.get();
+        let n = bytes as u64;
+        if n >= room {
+            if self.bytes_max == u64::MAX {
+                return Ok(());
+            }
+            self.bytes_room.set(0);
             return Err(Exceeded::Bytes(self.bytes_max));
         }
+        self.bytes_room.set(room - n);
         Ok(())
     }
 
@@ -208,25 +223,41 @@ impl Budget {
     /// limit is reached.
     #[inline(always)]
     fn step_then_alloc(&self, bytes: usize, more: u64) -> Result<(), Exceeded> {
-        let steps = self.steps.get().saturating_add(1 + more);
-        let used = self.bytes.get().saturating_add(bytes as u64);
-        self.steps.set(steps);
-        self.bytes.set(used);
-        if steps > self.steps_max || used > self.bytes_max {
-            return Err(self.first_failed(steps.saturating_sub(more), used));
+        let (steps, room) = (more.saturating_add(1), self.steps_room.get());
+        let (n, bytes_room) = (bytes as u64, self.bytes_room.get());
+        if steps >= room || n >= bytes_room {
+            return self.first_failed(steps, n);
         }
+        self.steps_room.set(room - steps);
+        self.bytes_room.set(bytes_room - n);
         Ok(())
     }
 
-    /// Which charge of [`Budget::step_then_alloc`] failed first: the step
-    /// (`steps` after it), the bytes (`used` after them), or the steps
-    /// after them.
+    /// [`Budget::step_then_alloc`] of `steps` steps and `n` bytes when one
+    /// of them does not fit: both charged, and the one that failed first of
+    /// the step, the bytes, and the steps after them.
     #[cold]
-    fn first_failed(&self, steps: u64, used: u64) -> Exceeded {
-        if steps > self.steps_max || used <= self.bytes_max {
-            Exceeded::Steps(self.steps_max)
+    #[inline(never)]
+    fn first_failed(&self, steps: u64, n: u64) -> Result<(), Exceeded> {
+        let (room, bytes_room) = (self.steps_room.get(), self.bytes_room.get());
+        // Each charged as its own charge would (one without a limit never fails).
+        let steps_fit = steps < room || self.steps_max == u64::MAX;
+        let bytes_fit = n < bytes_room || self.bytes_max == u64::MAX;
+        if steps_fit {
+            self.steps_room.set(room.saturating_sub(steps));
         } else {
-            Exceeded::Bytes(self.bytes_max)
+            self.steps_room.set(0);
+        }
+        if bytes_fit {
+            self.bytes_room.set(bytes_room.saturating_sub(n));
+        } else {
+            self.bytes_room.set(0);
+        }
+        match (steps_fit, bytes_fit) {
+            (true, true) => Ok(()),
+            // The step first, then the bytes, then the steps after them.
+            (false, _) if room <= 1 || bytes_fit => Err(Exceeded::Steps(self.steps_max)),
+            _ => Err(Exceeded::Bytes(self.bytes_max)),
         }
     }
 
@@ -263,22 +294,22 @@ impl Budget {
 
     /// Bytes that may still be built.
     pub fn bytes_left(&self) -> usize {
-        usize::try_from(self.bytes_max.saturating_sub(self.bytes.get())).unwrap_or(usize::MAX)
+        usize::try_from(self.bytes_room.get().saturating_sub(1)).unwrap_or(usize::MAX)
     }
 
     /// Steps that can still be charged.
     pub fn steps_left(&self) -> u64 {
-        self.steps_max.saturating_sub(self.steps.get())
+        self.steps_room.get().saturating_sub(1)
     }
 
-    /// Steps charged so far.
+    /// Steps charged so far (one more than the limit once over it).
     pub fn steps_used(&self) -> u64 {
-        self.steps.get()
+        used(self.steps_max, self.steps_room.get())
     }
 
-    /// Bytes charged so far.
+    /// Bytes charged so far (one more than the limit once over it).
     pub fn bytes_used(&self) -> u64 {
-        self.bytes.get()
+        used(self.bytes_max, self.bytes_room.get())
     }
 
     /// Notes that `inserted` was put into the container (or object) `holder`:
@@ -322,6 +353,14 @@ impl Budget {
     /// earlier to free them sooner.
     pub fn collect_cycles(&self) {
         self.cycles.collect();
+    }
+}
+
+/// What was charged of a limit `max` that has `room` left ([`Budget`]).
+fn used(max: u64, room: u64) -> u64 {
+    match room {
+        0 => max.saturating_add(1),
+        r => max.saturating_sub(r - 1),
     }
 }
 
@@ -380,6 +419,22 @@ mod tests {
         assert!(b.step_and_build(130).is_ok());
         assert_eq!(b.bytes_left(), 0);
         assert_eq!(b.step_and_build(0), Err(Exceeded::Steps(3)));
+    }
+
+    #[test]
+    fn a_failed_combined_charge_charges_both_and_stays_failed() {
+        // A step and 640 bytes (ten steps of copying) over a limit of one step.
+        let b = Budget::new(1, 1000);
+        assert_eq!(b.step_and_build(640), Err(Exceeded::Steps(1)));
+        assert_eq!(b.steps(0), Err(Exceeded::Steps(1)));
+        assert!(b.alloc(360).is_ok());
+        assert_eq!(b.alloc(1), Err(Exceeded::Bytes(1000)));
+        assert_eq!(b.alloc(0), Err(Exceeded::Bytes(1000)));
+        assert_eq!((b.steps_used(), b.bytes_used()), (2, 1001));
+        let u = Budget::unmetered();
+        assert!(u.alloc(usize::MAX - 1).is_ok());
+        assert!(u.step_and_build(usize::MAX).is_ok());
+        assert!(u.alloc(0).is_ok() && u.steps(1).is_ok());
     }
 
     #[test]
