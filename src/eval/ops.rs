@@ -368,6 +368,15 @@ fn equals(l: &Value, r: &Value, budget: &Budget) -> Result<bool, CallError> {
                 }
             }
         }
+        // Two `Optional`s: `Optional[1]` of an Integer is not that of a Long.
+        let optional = |o: &dyn super::value::HostObject| {
+            super::value::host_class_name(o) == "java.util.Optional"
+        };
+        if optional(a.as_ref()) && optional(b.as_ref()) {
+            if let Some(res) = a.call("equals", std::slice::from_ref(r), budget) {
+                return Ok(matches!(res?, Value::Bool(true)));
+            }
+        }
     }
     Ok(match (l, r) {
         (Value::Null, Value::Null) => true,

@@ -57,6 +57,7 @@ pub(super) fn method(c: u16, name: &str, args: &[Value], budget: &Budget) -> MRe
         ("compareTo", [Value::Char(o)]) => ok(Value::Int(i32::from(c) - i32::from(*o))),
         // The bridge `compareTo(Object)` casts.
         ("compareTo", [o]) => super::number::compare_mismatch(&Value::Char(c), o),
+        ("describeConstable", []) => ok(super::optional::ConstantDesc::cast(i32::from(c), "char")),
         _ => statics(name, args, budget),
     }
 }

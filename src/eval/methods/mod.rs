@@ -25,7 +25,8 @@
 //! `Boolean`, which 1.7 calls
 //! through any value of the class), [`object`]
 //! (`java.lang.Object`'s methods, `getClass`), [`sublist`] (`subList`
-//! views of lists and arrays), [`property`] (`$x.name`, `$x[i]`
+//! views of lists and arrays), [`optional`] (`java.util.Optional`, what
+//! `describeConstable()` returns), [`property`] (`$x.name`, `$x[i]`
 //! and their `#set` forms). This file dispatches a call to them.
 
 /// Charges the budget, or returns the call's failure.
@@ -54,6 +55,7 @@ mod list;
 pub(crate) mod map;
 mod number;
 mod object;
+mod optional;
 mod property;
 mod statics;
 mod string;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
+use super::optional::{ConstantDesc, JavaOptional};
 use super::{cap, err, ok, MResult};
 use crate::eval::budget::Budget;
 use crate::eval::number::Decimal;
@@ -17,6 +18,7 @@ pub(super) fn bool_method(b: bool, name: &str, args: &[Value]) -> MResult {
         ("booleanValue", []) => ok(Value::Bool(b)),
         ("compareTo", [Value::Bool(o)]) => ok(Value::Int(i32::from(b) - i32::from(*o))),
         ("compareTo", [o]) => compare_mismatch(&Value::Bool(b), o),
+        ("describeConstable", []) => ok(ConstantDesc::boolean(b)),
         _ => None,
     }
 }
@@ -114,6 +116,25 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
                 _ => return compare_mismatch(recv, o),
             };
             ok(Value::Int(r))
+        }
+        // `Optional.of(this)`; a Short or Byte is described as a cast
+        // constant.
+        ("describeConstable", []) => match recv {
+            Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Float(_) => {
+                ok(JavaOptional::of(recv.clone()))
+            }
+            Value::Short(v) => ok(ConstantDesc::cast(i32::from(*v), "short")),
+            Value::Byte(v) => ok(ConstantDesc::cast(i32::from(*v), "byte")),
+            _ => None,
+        },
+        // `resolveConstantDesc(MethodHandles.Lookup)`: only a null fits.
+        ("resolveConstantDesc", [Value::Null])
+            if matches!(
+                recv,
+                Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Float(_)
+            ) =>
+        {
+            ok(recv.clone())
         }
         _ => match recv {
             Value::BigInt(b) => bigint_method(b, name, args),

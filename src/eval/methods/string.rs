@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::{err, int_arg, npe, ok, str_arg, too_big, MResult, MAX_STRING};
 use crate::eval::budget::{Budget, CHUNK, CONTAINER_BYTES};
-use crate::eval::value::{ArrayOf, CallError, Value};
+use crate::eval::value::{ArrayOf, CallError, ListRef, Value};
 use crate::eval::{jregex, jstring};
 
 /// A string result, charged before it is copied, unless it is over [`MAX_STRING`].
@@ -294,6 +294,298 @@ fn region_matches(
     ok(Value::Bool(same))
 }
 
+/// Is `s` stored as Latin-1 in Java (every unit at most U+00FF)? Some
+/// exceptions' messages differ with the coding.
+fn is_latin1(s: &str) -> bool {
+    s.is_ascii() || s.chars().all(|c| u32::from(c) <= 0xFF)
+}
+
+fn is_high(u: u16) -> bool {
+    (0xD800..0xDC00).contains(&u)
+}
+
+fn is_low(u: u16) -> bool {
+    (0xDC00..0xE000).contains(&u)
+}
+
+/// The number of code points in `u` (a surrogate pair is one).
+fn code_point_count(u: &[u16]) -> usize {
+    let pairs = u
+        .windows(2)
+        .filter(|w| matches!(w, [hi, lo] if jstring::pair(*hi, *lo).is_some()))
+        .count();
+    u.len() - pairs
+}
+
+/// `Character.offsetByCodePoints(seq, index, by)` over the units `u`;
+/// `None`: Java's `IndexOutOfBoundsException`.
+fn offset_by_code_points(u: &[u16], index: i32, by: i32) -> Option<usize> {
+    let len = u.len();
+    let mut x = usize::try_from(index).ok().filter(|&i| i <= len)?;
+    if by >= 0 {
+        let mut i = 0;
+        while x < len && i < by {
+            let c = u.get(x).copied();
+            x += 1;
+            if c.is_some_and(is_high) && u.get(x).copied().is_some_and(is_low) {
+                x += 1;
+            }
+            i += 1;
+        }
+        (i == by).then_some(x)
+    } else {
+        let mut i = by;
+        while x > 0 && i < 0 {
+            x -= 1;
+            let c = u.get(x).copied();
+            if c.is_some_and(is_low) && x > 0 && u.get(x - 1).copied().is_some_and(is_high) {
+                x -= 1;
+            }
+            i += 1;
+        }
+        (i == 0).then_some(x)
+    }
+}
+
+/// `getChars(b, e, dst, at)`: units `b..e` of `s` into the `char[]` `dst`
+/// from `at` (the array itself changes, as every reference to it sees).
+fn get_chars(s: &str, b: i32, e: i32, dst: Option<&ListRef>, at: i32, budget: &Budget) -> MResult {
+    let u = units(s);
+    let (b, e, at, len) = (i64::from(b), i64::from(e), i64::from(at), u.len() as i64);
+    if b < 0 || b > e || e > len {
+        return sioobe(format!("begin {b}, end {e}, length {len}"));
+    }
+    let Some(dst) = dst else {
+        return err(npe("Cannot read the array length because \"dst\" is null"));
+    };
+    let mut dst = dst.try_borrow_mut().ok()?;
+    let (n, dst_len) = (e - b, dst.items.len() as i64);
+    if at < 0 || at > dst_len - n {
+        return sioobe(format!("offset {at}, count {n}, length {dst_len}"));
+    }
+    charge!(budget.steps(n as u64));
+    let src = u.get(b as usize..e as usize).unwrap_or(&[]);
+    if let Some(slots) = dst.items.get_mut(at as usize..) {
+        for (slot, &c) in slots.iter_mut().zip(src) {
+            *slot = super::character::char_value(c, budget);
+        }
+    }
+    super::void()
+}
+
+/// The lines of `s` as Java's `lines()` splits it: at `\n`, `\r` and
+/// `\r\n`; a terminator at the end starts no line.
+struct JavaLines<'a>(&'a str);
+
+impl<'a> Iterator for JavaLines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0;
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(end) = rest.find(['\n', '\r']) else {
+            self.0 = "";
+            return Some(rest);
+        };
+        let skip = if rest.get(end..).is_some_and(|t| t.starts_with("\r\n")) {
+            2
+        } else {
+            1
+        };
+        self.0 = rest.get(end + skip..).unwrap_or("");
+        rest.get(..end)
+    }
+}
+
+/// The number of whitespace characters `line` starts with (Java's
+/// `indexOfNonWhitespace`: each is one UTF-16 unit).
+fn leading_whitespace(line: &str) -> usize {
+    line.chars().take_while(|&c| java_is_whitespace(c)).count()
+}
+
+/// `line` without at most `max` of the whitespace characters it starts with.
+fn strip_leading(line: &str, max: usize) -> &str {
+    let mut cut = 0;
+    for (k, c) in line.chars().enumerate() {
+        if k == max || !java_is_whitespace(c) {
+            break;
+        }
+        cut += c.len_utf8();
+    }
+    line.get(cut..).unwrap_or("")
+}
+
+/// `indent(n)`: each line with `n` spaces more (`n < 0`: at most `-n`
+/// leading whitespace characters fewer; `Integer.MIN_VALUE`: none left),
+/// ended by `\n`.
+fn indent(s: &str, n: i32, budget: &Budget) -> MResult {
+    if s.is_empty() {
+        return ok(Value::str(""));
+    }
+    if n > 0 {
+        // Java makes the indentation (`" ".repeat(n)`) first.
+        let pad = n as usize;
+        let (lines, text) = JavaLines(s).fold((0usize, 0usize), |(n, t), l| (n + 1, t + l.len()));
+        let size = lines
+            .saturating_mul(pad.saturating_add(1))
+            .saturating_add(text);
+        if pad > MAX_STRING || size > MAX_STRING {
+            return err(too_big());
+        }
+        charge!(budget.build(size));
+        let spaces = " ".repeat(pad);
+        let mut out = String::with_capacity(size);
+        for line in JavaLines(s) {
+            out.push_str(&spaces);
+            out.push_str(line);
+            out.push('\n');
+        }
+        return ok(Value::str(&out));
+    }
+    let max = if n == i32::MIN {
+        usize::MAX
+    } else {
+        n.unsigned_abs() as usize
+    };
+    let mut out = String::with_capacity(s.len() + 1);
+    for line in JavaLines(s) {
+        out.push_str(strip_leading(line, max));
+        out.push('\n');
+    }
+    built(&out, budget)
+}
+
+/// `stripIndent()`: the whitespace common to the lines' starts (and to a
+/// blank last line) and every line's trailing whitespace removed, lines
+/// ended by `\n`. A string that ends with a line terminator keeps its
+/// indentation, and ends with `\n`.
+fn strip_indent(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let keep = s.ends_with(['\n', '\r']);
+    let outdent = if keep {
+        0
+    } else {
+        let mut outdent = usize::MAX;
+        let mut last = "";
+        for line in JavaLines(s) {
+            if !line.chars().all(java_is_whitespace) {
+                outdent = outdent.min(leading_whitespace(line));
+            }
+            last = line;
+        }
+        if last.chars().all(java_is_whitespace) {
+            outdent = outdent.min(last.chars().count());
+        }
+        outdent
+    };
+    let mut out = String::with_capacity(s.len() + 1);
+    for (k, line) in JavaLines(s).enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        let text = line.trim_end_matches(java_is_whitespace);
+        out.push_str(strip_leading(text, outdent));
+    }
+    if keep {
+        out.push('\n');
+    }
+    out
+}
+
+/// `translateEscapes()`: Java's escapes (`\n`, `\s`, octal `\0`..`\377`, a
+/// line terminator after `\` dropped, no `\u`); `Err`: Java's exception.
+fn translate_escapes(s: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        // After a `\` at the end Java reads `\0`, which is no escape.
+        let e = chars.next().unwrap_or('\0');
+        let t = match e {
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            's' => ' ',
+            't' => '\t',
+            '\'' | '"' | '\\' => e,
+            '0'..='7' => {
+                let digit = |d: char| u32::from(d) - u32::from('0');
+                let mut code = digit(e);
+                for _ in 0..(if e <= '3' { 2 } else { 1 }) {
+                    match chars.peek() {
+                        Some(&d @ '0'..='7') => {
+                            code = code << 3 | digit(d);
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                }
+                char::from_u32(code).unwrap_or('\0')
+            }
+            '\n' => continue,
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                continue;
+            }
+            other => {
+                // The first UTF-16 unit after the `\`.
+                let unit = jstring::char_units(other).next().unwrap_or(0);
+                return Err(format!(
+                    "java.lang.IllegalArgumentException: Invalid escape sequence: \\{} \\\\u{unit:04X}",
+                    jstring::unit_char(unit)
+                ));
+            }
+        };
+        out.push(t);
+    }
+    Ok(out)
+}
+
+/// Is `l` a Java array of `of`?
+fn is_array_of(l: &ListRef, of: ArrayOf) -> bool {
+    l.try_borrow()
+        .is_ok_and(|l| l.array.is_some_and(|a| a.of == of))
+}
+
+/// Does `rest`, the arguments after a varargs method's fixed ones, fit its
+/// `Object...` as Velocity 1.7 matches them? All do but a `char[]` or
+/// `byte[]` alone: no `Object[]`, and its items no `Object`s.
+fn varargs_fit(rest: &[Value]) -> bool {
+    !matches!(rest, [Value::List(l)]
+        if is_array_of(l, ArrayOf::Chars) || is_array_of(l, ArrayOf::Bytes))
+}
+
+/// `String.format(f, rest...)` as Velocity 1.7 passes `rest`: a null
+/// alone is the array (null), a `String[]` or `Object[]` alone the array
+/// itself; other arguments are gathered into an array.
+fn format_varargs(f: &str, rest: &[Value], budget: &Budget) -> MResult {
+    let array = match rest {
+        [Value::List(l)] => l
+            .try_borrow()
+            .ok()
+            .filter(|l| l.array.is_some())
+            .map(|l| l.items.to_vec()),
+        _ => None,
+    };
+    let r = match (rest, array) {
+        ([Value::Null], _) => super::format::format(f, None, budget),
+        (_, Some(items)) => {
+            charge!(budget.slots(items.len()));
+            super::format::format(f, Some(&items), budget)
+        }
+        _ => super::format::format(f, Some(rest), budget),
+    };
+    Some(r.map(|s| Value::str(&s)))
+}
+
 fn sioobe(msg: String) -> MResult {
     err(format!("java.lang.StringIndexOutOfBoundsException: {msg}"))
 }
@@ -370,7 +662,9 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let u = units(s);
             match usize::try_from(i).ok().and_then(|i| u.get(i)) {
                 Some(c) => ok(super::character::char_value(*c, budget)),
-                None => sioobe(format!("String index out of range: {i}")),
+                // Java's two string codings check the index apart.
+                None if is_latin1(s) => sioobe(format!("String index out of range: {i}")),
+                None => sioobe(format!("index {i}, length {}", u.len())),
             }
         }
         ("codePointAt", [i]) => {
@@ -383,6 +677,63 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let pair = next.and_then(|lo| jstring::pair(c, lo));
             ok(Value::Int(pair.unwrap_or(i32::from(c))))
         }
+        ("codePointBefore", [i]) => {
+            let i = int_arg(i)?;
+            let u = units(s);
+            let before = usize::try_from(i64::from(i) - 1).ok();
+            let Some(&c) = before.and_then(|b| u.get(b)) else {
+                return sioobe(format!("String index out of range: {i}"));
+            };
+            let prev = before
+                .and_then(|b| b.checked_sub(1))
+                .and_then(|p| u.get(p).copied());
+            let pair = prev.and_then(|hi| jstring::pair(hi, c));
+            ok(Value::Int(pair.unwrap_or(i32::from(c))))
+        }
+        ("codePointCount", [b, e]) => {
+            let (b, e) = (int_arg(b)?, int_arg(e)?);
+            let u = units(s);
+            let range = usize::try_from(b)
+                .ok()
+                .zip(usize::try_from(e).ok())
+                .filter(|&(b, e)| b <= e)
+                .and_then(|(b, e)| u.get(b..e));
+            match range {
+                Some(r) => ok(Value::Int(code_point_count(r) as i32)),
+                None => err("java.lang.IndexOutOfBoundsException"),
+            }
+        }
+        ("offsetByCodePoints", [i, by]) => {
+            let (i, by) = (int_arg(i)?, int_arg(by)?);
+            match offset_by_code_points(&units(s), i, by) {
+                Some(x) => ok(Value::Int(x as i32)),
+                None => err("java.lang.IndexOutOfBoundsException"),
+            }
+        }
+        ("getChars", [b, e, dst, at]) => {
+            let (b, e, at) = (int_arg(b)?, int_arg(e)?, int_arg(at)?);
+            // A `char[]` parameter takes a `char[]` or a null, nothing else.
+            let dst = match dst {
+                Value::List(l) if is_array_of(l, ArrayOf::Chars) => Some(l),
+                Value::Null => None,
+                _ => return None,
+            };
+            get_chars(s, b, e, dst, at, budget)
+        }
+        ("indent", [n]) => {
+            let n = int_arg(n)?;
+            indent(s, n, budget)
+        }
+        ("stripIndent", []) => built(&strip_indent(s), budget),
+        // A line break escaped between the halves of a pair joins them.
+        ("translateEscapes", []) => match translate_escapes(s) {
+            Ok(t) => joined(built(&t, budget), budget),
+            Err(e) => err(e),
+        },
+        // `Optional.of(this)`.
+        ("describeConstable", []) => ok(super::optional::JavaOptional::of(Value::Str(rc.clone()))),
+        // `resolveConstantDesc(MethodHandles.Lookup)`: only a null fits.
+        ("resolveConstantDesc", [Value::Null]) => ok(Value::Str(rc.clone())),
         ("substring", [b]) => {
             let b = int_arg(b)?;
             substring(s, i64::from(b), utf16_len(s) as i64, budget)
@@ -600,22 +951,26 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 budget,
             ))
         }
-        // The static `format(String, Object...)`: Velocity 1.7 gathers the
-        // arguments after the first into the array.
-        // A single null after the format is the array itself (null). A null
-        // first, then a string: `format(Locale, String, Object...)` with a
-        // null locale, which formats as en_US does.
-        ("format", [Value::Str(f), rest @ ..] | [Value::Null, Value::Str(f), rest @ ..]) => {
-            let args = match rest {
-                [Value::Null] => None,
-                rest => Some(rest),
+        // The static `format(String, Object...)` and `format(Locale, String,
+        // Object...)`. Velocity 1.7 takes the second when both fit (a null
+        // first: a null locale, which formats as en_US does).
+        ("format", _) => {
+            let (f, rest) = match args {
+                [Value::Null, f @ (Value::Str(_) | Value::Null), rest @ ..] if varargs_fit(rest) => {
+                    (f, rest)
+                }
+                [f @ (Value::Str(_) | Value::Null), rest @ ..] if varargs_fit(rest) => (f, rest),
+                _ => return None,
             };
-            Some(super::format::format(f, args, budget).map(|s| Value::str(&s)))
+            match f {
+                Value::Str(f) => format_varargs(f, rest, budget),
+                _ => err(npe(
+                    "Cannot invoke \"String.length()\" because \"s\" is null",
+                )),
+            }
         }
-        ("format", [Value::Null, Value::Null, ..]) => None,
-        ("format", [Value::Null, ..]) => err(npe(
-            "Cannot invoke \"String.length()\" because \"s\" is null",
-        )),
+        // `formatted(Object...)`: `String.format(this, args)`.
+        ("formatted", rest) if varargs_fit(rest) => format_varargs(s, rest, budget),
         // `valueOf(char[])` and `copyValueOf(char[])`: the text of the chars.
         ("valueOf" | "copyValueOf", [Value::List(l)])
             if l.try_borrow()
@@ -781,6 +1136,36 @@ mod tests {
                 let plain = (0..=start).rev().find(|&i| hay[i..i + needle.len()] == needle[..]);
                 prop_assert_eq!(rfind_units(&hay, &needle, from), plain);
             }
+        }
+    }
+
+    proptest! {
+        // Code points counted and stepped over as `char::decode_utf16` reads the units.
+        #[test]
+        fn code_points_are_counted_as_utf16_decodes_them(
+            u in proptest::collection::vec(prop_oneof![Just(0x61u16), Just(0xD83D), Just(0xDE00)], 0..12),
+            from in 0usize..13,
+            by in -14i32..14,
+        ) {
+            prop_assert_eq!(code_point_count(&u), char::decode_utf16(u.iter().copied()).count());
+            let Some(x) = offset_by_code_points(&u, from as i32, by) else {
+                return Ok(());
+            };
+            // The units stepped over hold as many code points.
+            let (lo, hi) = (from.min(x), from.max(x));
+            prop_assert_eq!(code_point_count(&u[lo..hi]), by.unsigned_abs() as usize);
+        }
+
+        #[test]
+        fn lines_split_as_java_does(s in "[a\r\n]{0,12}") {
+            let lines: Vec<&str> = JavaLines(&s).collect();
+            // Each terminator ends one line: `\r\n` is one.
+            let normal = s.replace("\r\n", "\n").replace('\r', "\n");
+            let mut expect: Vec<&str> = normal.split('\n').collect();
+            if normal.ends_with('\n') || normal.is_empty() {
+                expect.pop();
+            }
+            prop_assert_eq!(lines, expect);
         }
     }
 

@@ -59,6 +59,55 @@ fn string_methods() {
 }
 
 #[test]
+fn jdk17_string_methods() {
+    // expected: oracle
+    let v = s("  a\r    b\r\n");
+    assert_eq!(call(&v, "indent", &[Value::Int(-1)]), " a\n   b\n");
+    assert_eq!(call(&v, "stripIndent", &[]), "  a\n    b\n");
+    assert_eq!(call(&s("  a\n    b"), "stripIndent", &[]), "a\n  b");
+    assert_eq!(call(&s("\\101\\s\\\n"), "translateEscapes", &[]), "A ");
+    // After a final `\` Java reads `\0`, and prints it in the message.
+    assert_eq!(
+        call(&s("ab\\"), "translateEscapes", &[]),
+        "ERR java.lang.IllegalArgumentException: Invalid escape sequence: \\\0 \\\\u0000"
+    );
+    let e = s("a\u{1F600}b");
+    assert_eq!(
+        call(&e, "codePointCount", &[Value::Int(1), Value::Int(4)]),
+        "2"
+    );
+    assert_eq!(call(&e, "codePointBefore", &[Value::Int(3)]), "128512");
+    assert_eq!(
+        call(&e, "offsetByCodePoints", &[Value::Int(0), Value::Int(2)]),
+        "3"
+    );
+    assert_eq!(
+        call(&e, "charAt", &[Value::Int(4)]),
+        "ERR java.lang.StringIndexOutOfBoundsException: index 4, length 4"
+    );
+    assert_eq!(call(&e, "formatted", &[]), "a\u{1F600}b");
+    assert_eq!(call(&e, "describeConstable", &[]), "Optional[a\u{1F600}b]");
+    assert_eq!(call(&Value::Bool(true), "describeConstable", &[]), "Optional[DynamicConstantDesc[ConstantBootstraps::getStaticFinal(TRUE/ClassDesc[Boolean])Boolean]]");
+    assert_eq!(
+        call(&Value::Long(7), "resolveConstantDesc", &[Value::Null]),
+        "7"
+    );
+    assert_eq!(
+        call(&Value::Short(7), "resolveConstantDesc", &[Value::Null]),
+        "NONE"
+    );
+    // A `char[]` changes in place.
+    let budget = Budget::unmetered();
+    let chars = call_method(&s("--"), "toCharArray", &[], &budget);
+    let Some(Ok(dst)) = chars else {
+        panic!("toCharArray: {chars:?}");
+    };
+    let args = [Value::Int(1), Value::Int(3), dst.clone(), Value::Int(0)];
+    assert_eq!(call(&e, "getChars", &args), "");
+    assert_eq!(call(&s(""), "valueOf", &[dst]), "\u{1F600}");
+}
+
+#[test]
 fn list_methods() {
     // expected: oracle
     let l = Value::new_list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
