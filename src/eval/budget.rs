@@ -20,7 +20,8 @@
 //! the only way a reference cycle can arise, and frees such cycles when it is
 //! dropped (see [`super::cycles`]).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fmt;
 
 use super::cycles::Cycles;
@@ -48,6 +49,9 @@ pub const ENTRY_BYTES: usize = std::mem::size_of::<(Key, Value)>() + 16;
 
 /// Bytes charged for a new list or map, besides its slots.
 pub const CONTAINER_BYTES: usize = 64;
+
+/// Bytes charged for a class's identity hash kept by name, besides the name.
+const CLASS_HASH_BYTES: usize = 32;
 
 /// A limit a render went over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +103,8 @@ pub struct Budget {
     lone_surrogates: Cell<bool>,
     /// The state of the render's identity hashes ([`Budget::identity_hash`]).
     identities: Cell<u32>,
+    /// The identity hashes drawn for classes, by name ([`Budget::class_hash`]).
+    class_hashes: RefCell<HashMap<Box<str>, i32>>,
 }
 
 impl fmt::Debug for Budget {
@@ -123,6 +129,7 @@ impl Budget {
             cycles: Cycles::default(),
             lone_surrogates: Cell::new(false),
             identities: Cell::new(0),
+            class_hashes: RefCell::new(HashMap::new()),
         }
     }
 
@@ -144,6 +151,26 @@ impl Budget {
         x ^= x >> 13;
         // A count past 2^31 - 1 (no render makes that many) starts again at 1.
         (if x == 0 { 1 } else { x }) as i32
+    }
+
+    /// `Class.hashCode()` of the class named `name`: an identity hash drawn
+    /// the first time the render asks for it (the name it is kept under is
+    /// charged), the same after (a class is one object).
+    pub fn class_hash(&self, name: &str) -> Result<i32, Exceeded> {
+        let known = self
+            .class_hashes
+            .try_borrow()
+            .ok()
+            .and_then(|m| m.get(name).copied());
+        if let Some(h) = known {
+            return Ok(h);
+        }
+        self.alloc(name.len() + CLASS_HASH_BYTES)?;
+        let h = self.identity_hash();
+        if let Ok(mut m) = self.class_hashes.try_borrow_mut() {
+            m.insert(name.into(), h);
+        }
+        Ok(h)
     }
 
     /// A budget that never runs out (depth is still bounded): for values built

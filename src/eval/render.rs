@@ -146,6 +146,9 @@ struct ForeachScope {
     parent: Option<Value>,
 }
 
+/// The class of `$foreach`.
+const FOREACH_SCOPE: &str = "org.apache.velocity.runtime.directive.ForeachScope";
+
 impl HostObject for ForeachScope {
     fn property(&self, name: &str) -> Option<Value> {
         let index = self.index.get();
@@ -157,6 +160,7 @@ impl HostObject for ForeachScope {
             "last" => Value::Bool(!self.has_next.get()),
             "parent" => self.parent.clone().unwrap_or(Value::Null),
             "topmost" => self.topmost(),
+            "class" | "Class" => methods::JavaClass::value(FOREACH_SCOPE),
             _ => return None,
         })
     }
@@ -173,13 +177,14 @@ impl HostObject for ForeachScope {
             "isLast" | "getLast" => "last",
             "getParent" => "parent",
             "getTopmost" => "topmost",
+            "getClass" => "class",
             _ => return None,
         };
         self.property(prop).map(Ok)
     }
 
     fn to_java_string(&self) -> String {
-        "org.apache.velocity.runtime.directive.ForeachScope".into()
+        FOREACH_SCOPE.into()
     }
 }
 

@@ -466,6 +466,19 @@ pub trait HostObject: fmt::Debug {
         None
     }
 
+    /// A `java.lang.Class`: the name of the class it stands for. `None` for
+    /// other objects.
+    fn java_class(&self) -> Option<&str> {
+        None
+    }
+
+    /// Java's `hashCode()` when it is not the hash of
+    /// [`HostObject::to_java_string`]'s text (a `Class` hashes by identity),
+    /// charged to `budget`. `None`: that hash.
+    fn hash_code(&self, _budget: &Budget) -> Option<Result<i32, Exceeded>> {
+        None
+    }
+
     /// A `Map.Entry`'s key and value (it prints as `key=value`); `None` for
     /// other objects.
     fn entry(&self) -> Option<(Value, Value)> {

@@ -14,7 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use super::object::JavaClass;
+use super::class::JavaClass;
 use super::{err, int_arg, ok, void, wrong_number_of_arguments, MResult};
 use crate::eval::budget::Budget;
 use crate::eval::budget::VALUE_BYTES;

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use super::object::JavaClass;
+use super::class::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES};
 use crate::eval::value::{

@@ -24,7 +24,8 @@
 //! static methods of `Integer`, `Long`, `Double`, `Float`, `Byte`, `Short` and
 //! `Boolean`, which 1.7 calls
 //! through any value of the class), [`object`]
-//! (`java.lang.Object`'s methods, `getClass`), [`sublist`] (`subList`
+//! (`java.lang.Object`'s methods), [`class`] (`java.lang.Class` and
+//! `java.lang.Package`), [`sublist`] (`subList`
 //! views of lists and arrays), [`optional`] (`java.util.Optional`, what
 //! `describeConstable()` returns), [`property`] (`$x.name`, `$x[i]`
 //! and their `#set` forms). This file dispatches a call to them.
@@ -49,6 +50,7 @@ macro_rules! charged {
 }
 
 mod character;
+mod class;
 mod format;
 mod iterator;
 mod list;
@@ -62,8 +64,9 @@ mod string;
 mod sublist;
 mod timsort;
 
+pub use class::JavaClass;
 pub use map::{get_str as map_get_str, MapEntry};
-pub use object::{java_hash, JavaClass};
+pub use object::java_hash;
 pub use property::{get_index, get_property, set_index, set_property};
 pub use string::utf16_len;
 pub use sublist::SubList;

@@ -1,12 +1,13 @@
 //! `java.lang.Object`'s methods every value has (`getClass`, `toString`,
-//! `hashCode`, `equals`) and `java.lang.Class`.
+//! `hashCode`, `equals`).
 
 use std::rc::Rc;
 
+use super::class::class_of;
 use super::string::java_string_hash;
 use super::{ok, MResult};
 use crate::eval::budget::{Budget, Exceeded, MAX_VALUE_DEPTH};
-use crate::eval::value::{CallError, CallResult, HostObject, ListRef, MapRef, Value};
+use crate::eval::value::{CallError, ListRef, MapRef, Value};
 
 /// Java's `hashCode()` of a value, charged to `budget` (a step per value).
 ///
@@ -136,7 +137,13 @@ fn start(v: &Value, stack: &mut Vec<Frame>, budget: &Budget) -> Result<Option<i3
                 key: scalar_hash(&k),
                 value: Some(value),
             },
-            None => return Ok(Some(java_string_hash(&o.to_java_string()))),
+            None => {
+                let hash = match o.hash_code(budget) {
+                    Some(h) => h?,
+                    None => java_string_hash(&o.to_java_string()),
+                };
+                return Ok(Some(hash));
+            }
         },
         other => return Ok(Some(scalar_hash(other))),
     };
@@ -195,87 +202,6 @@ fn bigint_hash(b: &num_bigint::BigInt) -> i32 {
         num_bigint::Sign::NoSign => 0,
         num_bigint::Sign::Plus => h,
     }
-}
-
-// ---------------------------------------------------------------------------
-// Host objects for Java values without a Value variant
-
-/// A `java.lang.Class` (what `$x.class` / `$x.getClass()` returns).
-#[derive(Debug)]
-pub struct JavaClass {
-    pub name: String,
-}
-
-impl JavaClass {
-    pub fn value(name: &str) -> Value {
-        Value::Object(Rc::new(JavaClass { name: name.into() }))
-    }
-    fn simple_name(&self) -> String {
-        simple_name(&self.name)
-    }
-}
-
-/// `Class.getSimpleName()` of the class named `name`: an array's is its
-/// element type's and `[]` (`[Ljava.lang.String;` is `String[]`, `[C` is
-/// `char[]`).
-fn simple_name(name: &str) -> String {
-    let element = name.trim_start_matches('[');
-    let dims = name.len() - element.len();
-    let mut simple = match element {
-        _ if dims == 0 => class_simple_name(name).to_string(),
-        "Z" => "boolean".into(),
-        "B" => "byte".into(),
-        "C" => "char".into(),
-        "S" => "short".into(),
-        "I" => "int".into(),
-        "J" => "long".into(),
-        "F" => "float".into(),
-        "D" => "double".into(),
-        e => {
-            let class = e.strip_prefix('L').and_then(|e| e.strip_suffix(';'));
-            class_simple_name(class.unwrap_or(e)).to_string()
-        }
-    };
-    for _ in 0..dims {
-        simple.push_str("[]");
-    }
-    simple
-}
-
-/// The simple name of a class that is not an array.
-fn class_simple_name(name: &str) -> &str {
-    let tail = name.rsplit('.').next().unwrap_or(name);
-    tail.rsplit('$').next().unwrap_or(tail)
-}
-
-impl HostObject for JavaClass {
-    fn property(&self, name: &str) -> Option<Value> {
-        match name {
-            "name" | "Name" | "typeName" | "TypeName" => Some(Value::str(&self.name)),
-            "simpleName" | "SimpleName" => Some(Value::str(&self.simple_name())),
-            "class" | "Class" => Some(JavaClass::value("java.lang.Class")),
-            _ => None,
-        }
-    }
-    fn call(&self, name: &str, args: &[Value], _budget: &Budget) -> CallResult {
-        match (name, args.len()) {
-            ("getName" | "getTypeName", 0) => ok(Value::str(&self.name)),
-            ("getSimpleName", 0) => ok(Value::str(&self.simple_name())),
-            ("toString", 0) => ok(Value::str(&self.to_java_string())),
-            ("getClass", 0) => ok(JavaClass::value("java.lang.Class")),
-            ("getName" | "getTypeName" | "getSimpleName" | "toString" | "getClass", _) => {
-                super::wrong_number_of_arguments()
-            }
-            _ => None,
-        }
-    }
-    fn to_java_string(&self) -> String {
-        format!("class {}", self.name)
-    }
-}
-
-pub(super) fn class_of(v: &Value) -> Value {
-    JavaClass::value(&v.java_class_name())
 }
 
 /// Methods of `java.lang.Object` every value has.

@@ -10,7 +10,8 @@
 
 use std::rc::Rc;
 
-use super::object::{java_hash, JavaClass};
+use super::class::JavaClass;
+use super::object::java_hash;
 use super::string::java_string_hash;
 use super::{err, npe, ok, wrong_number_of_arguments};
 use crate::eval::budget::Budget;

@@ -2,7 +2,7 @@
 //! resolves them: getters, `Map.get`, boolean `is` getters, `get(i)` / `set(i, v)`
 //! / `put(k, v)` with negative indexes counted from the end.
 
-use super::object::class_of;
+use super::class::class_of;
 use super::string::java_is_whitespace;
 use super::{call_method, list, map};
 use crate::eval::budget::{Budget, ENTRY_BYTES};
@@ -10,7 +10,7 @@ use crate::eval::value::{CallError, Key, Value};
 
 /// Does `name` name the getter `get<Prop>` / `is<Prop>` (1.7 tries `prop` as written,
 /// then with its first letter's case toggled)?
-fn names_prop(name: &str, prop: &str) -> bool {
+pub(super) fn names_prop(name: &str, prop: &str) -> bool {
     if name == prop {
         return true;
     }

@@ -21,9 +21,9 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use super::class::JavaClass;
 use super::iterator::{concurrent_modification, identity_method, illegal_state, no_such_element};
 use super::list::{ioobe, last_position, position, sorted_naturally, to_array_in, unsupported};
-use super::object::JavaClass;
 use super::{err, int_arg, ok, void, wrong_number_of_arguments, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
 use crate::eval::value::{
