@@ -19,8 +19,9 @@
 //! * `APIGW_VTL_DIFF_CASES` — number of templates (default 5000), in each test.
 //! * `APIGW_VTL_DIFF_SEED` — PRNG seed (default fixed).
 //!
-//! All differences go to `<target dir>/differential-failures.jsonl` and
-//! `<target dir>/differential-bodies-failures.jsonl`.
+//! All differences go to `<target dir>/differential-failures-SEED.jsonl` and
+//! `<target dir>/differential-bodies-failures-SEED.jsonl` (one file per seed,
+//! so a run of several seeds keeps each one's).
 //!
 //! The generator stays inside what Velocity 1.7 supports and avoids output that is
 //! unstable (hash codes, `class`, Java arrays printed directly) or where API Gateway
@@ -1794,7 +1795,7 @@ fn check_against_oracle(oracle: &str, cases: &[Case], seed: u64, tag: &str, what
 
     panic::set_hook(hook);
 
-    let failures_path = dir.join(format!("{tag}-failures.jsonl"));
+    let failures_path = dir.join(format!("{tag}-failures-{seed}.jsonl"));
     let mut failures = std::fs::File::create(&failures_path).unwrap();
     let mut report = String::new();
     let mut diff = 0usize;
