@@ -138,12 +138,16 @@ struct State<'t> {
     main_src: &'t str,
 }
 
-/// `$foreach`: the loop's scope object.
+/// `$foreach`: the loop's scope object. In Velocity 1.7 a `Scope` is an
+/// `AbstractMap` over its storage, which holds nothing here: it prints
+/// `{}`, has size 0 and hash code 0.
 #[derive(Debug)]
 struct ForeachScope {
     index: Cell<i64>,
     has_next: Cell<bool>,
     parent: Option<Value>,
+    /// Itself: the topmost scope of a loop in no other.
+    this: std::rc::Weak<ForeachScope>,
 }
 
 /// The class of `$foreach`.
@@ -170,6 +174,9 @@ impl HostObject for ForeachScope {
             return None;
         }
         let prop = match name {
+            "size" | "hashCode" => return Some(Ok(Value::Int(0))),
+            "isEmpty" => return Some(Ok(Value::Bool(true))),
+            "toString" => return Some(Ok(Value::str("{}"))),
             "getIndex" => "index",
             "getCount" => "count",
             "hasNext" | "getHasNext" => "hasNext",
@@ -184,7 +191,11 @@ impl HostObject for ForeachScope {
     }
 
     fn to_java_string(&self) -> String {
-        FOREACH_SCOPE.into()
+        "{}".into()
+    }
+
+    fn hash_code(&self, _budget: &Budget) -> Option<Result<i32, Exceeded>> {
+        Some(Ok(0))
     }
 }
 
@@ -206,7 +217,11 @@ impl ForeachScope {
                 other => other,
             };
         }
-        top.unwrap_or(Value::Null)
+        top.or_else(|| {
+            let this: Rc<dyn HostObject> = self.this.upgrade()?;
+            Some(Value::Object(this))
+        })
+        .unwrap_or(Value::Null)
     }
 }
 
@@ -1927,10 +1942,11 @@ fn render_foreach(
         )
     });
     let saved_scope = st.get(SLOT_FOREACH).clone();
-    let scope = Rc::new(ForeachScope {
+    let scope = Rc::new_cyclic(|this| ForeachScope {
         index: Cell::new(-1),
         has_next: Cell::new(false),
         parent: (!saved_scope.is_null()).then(|| saved_scope.clone()),
+        this: this.clone(),
     });
     let scope_obj: Rc<dyn HostObject> = scope.clone();
     let scope_addr = Rc::as_ptr(&scope_obj) as *const () as usize;
