@@ -1788,10 +1788,7 @@ impl Iter {
 
     /// The `kind` elements of the map `m`, from the first.
     fn of_map(m: super::value::MapRef, kind: MapView) -> Iter {
-        let (len, mods) = {
-            let map = m.borrow();
-            (map.entries.len(), map.entries.mods())
-        };
+        let (len, mods) = methods::map_stamp(&m);
         Iter::Map(m, 0, len, mods, kind)
     }
 

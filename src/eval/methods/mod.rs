@@ -65,6 +65,7 @@ mod sublist;
 mod timsort;
 
 pub use class::JavaClass;
+pub(crate) use iterator::map_stamp;
 pub use map::{get_str as map_get_str, MapEntry};
 pub use object::java_hash;
 pub use property::{get_index, get_property, set_index, set_property};
