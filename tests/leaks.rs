@@ -99,6 +99,12 @@ const CYCLES: &[&str] = &[
     "#set($l=[1])#set($o=$l.toArray())#set($v=$o.subList(0,1))#set($d=$v.set(0,$v))$o.size()",
     "#set($j=$input.path('$.list'))#set($s=$j.subList(0,1))#set($d=$s.add($s))$s.size()",
     "#set($l=[1])#set($s=$l.subList(0,1))#foreach($i in [1..3000])#set($s=$s.subList(0,1))#end#set($d=$s.add($s))$s.size()",
+    // A loop's `$foreach` that holds itself: directly, as a property, through
+    // a list, through its parent, and kept past its loop.
+    "#foreach($i in [1])#set($d=$foreach.put('me',$foreach))#end",
+    "#foreach($i in [1,2])#set($foreach.me=[$foreach])#end",
+    "#foreach($i in [1])#foreach($j in [1])#set($d=$foreach.parent.put('c',$foreach))#end#end",
+    "#foreach($i in [1])#set($o=$foreach)#set($d=$o.put('l',[$o]))#end$o.size()",
     // Copies of containers that hold themselves.
     "#set($l=[1])#set($d=$l.add($l))#set($c=$l.clone())#set($d=$c.add($c))$c.size()",
     "#set($m={})#set($d=$m.put('s',$m))#set($c=$m.clone())#set($d=$c.put('c',$c))$c.size()",

@@ -89,6 +89,9 @@ enum Frame {
         map: MapRef,
         next: usize,
         json: bool,
+        /// The object the map is the contents of ([`HostObject::as_map`]),
+        /// or null: a value that is it prints `(this Map)`.
+        owner: *const (),
     },
     /// A value still to write.
     Pending(Value),
@@ -251,6 +254,7 @@ impl<'o, 'b> Printer<'o, 'b> {
                     map: m.clone(),
                     next: 0,
                     json,
+                    owner: std::ptr::null(),
                 })?;
                 self.push("{")
             }
@@ -260,6 +264,16 @@ impl<'o, 'b> Printer<'o, 'b> {
                 }
                 if let Some((m, kind)) = o.map_view() {
                     return self.view(o.as_ref(), &m, kind, json);
+                }
+                if let Some(m) = o.as_map() {
+                    // (A value that is the object prints `(this Map)`.)
+                    self.open(Frame::Map {
+                        map: m,
+                        next: 0,
+                        json,
+                        owner: Rc::as_ptr(o) as *const (),
+                    })?;
+                    return self.push("{");
                 }
                 if json {
                     self.open(Frame::Quote {
@@ -366,10 +380,15 @@ impl<'o, 'b> Printer<'o, 'b> {
                         _ => self.value(&item, json)?,
                     }
                 }
-                Frame::Map { map, next, json } => {
+                Frame::Map {
+                    map,
+                    next,
+                    json,
+                    owner,
+                } => {
                     let i = *next;
                     *next += 1;
-                    let (this, json) = (Rc::as_ptr(map), *json);
+                    let (this, json, owner) = (Rc::as_ptr(map), *json, *owner);
                     let entry = map
                         .try_borrow()
                         .ok()
@@ -386,6 +405,9 @@ impl<'o, 'b> Printer<'o, 'b> {
                     self.push(if json { ":" } else { "=" })?;
                     match &v {
                         Value::Map(x) if !json && std::ptr::eq(Rc::as_ptr(x), this) => {
+                            self.push("(this Map)")?;
+                        }
+                        Value::Object(o) if !json && std::ptr::addr_eq(Rc::as_ptr(o), owner) => {
                             self.push("(this Map)")?;
                         }
                         _ => self.value(&v, json)?,

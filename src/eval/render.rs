@@ -34,7 +34,6 @@
 //! (recorded by [`super::compile`]) to a count bounded by
 //! [`MAX_RENDER_NESTING`].
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -51,10 +50,11 @@ use super::lazy::StrMember;
 use super::methods;
 use super::ops;
 use super::options::{NullMode, RenderOptions};
-use super::value::{CallError, CallResult, HostObject, MapView, Value};
+use super::value::{CallError, HostObject, MapView, Value};
 use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
 use crate::syntax::whitespace_len;
+use scope::ForeachScope;
 
 /// The deepest the walker nests, in the parser's units (a statement in a
 /// block 2, an expression 1), adding up the bodies that macro calls, `#define`
@@ -136,93 +136,6 @@ struct State<'t> {
     budget: &'t Budget,
     /// The main template's source, for error positions.
     main_src: &'t str,
-}
-
-/// `$foreach`: the loop's scope object. In Velocity 1.7 a `Scope` is an
-/// `AbstractMap` over its storage, which holds nothing here: it prints
-/// `{}`, has size 0 and hash code 0.
-#[derive(Debug)]
-struct ForeachScope {
-    index: Cell<i64>,
-    has_next: Cell<bool>,
-    parent: Option<Value>,
-    /// Itself: the topmost scope of a loop in no other.
-    this: std::rc::Weak<ForeachScope>,
-}
-
-/// The class of `$foreach`.
-const FOREACH_SCOPE: &str = "org.apache.velocity.runtime.directive.ForeachScope";
-
-impl HostObject for ForeachScope {
-    fn property(&self, name: &str) -> Option<Value> {
-        let index = self.index.get();
-        Some(match name {
-            "index" => Value::Int(index as i32),
-            "count" => Value::Int((index + 1) as i32),
-            "hasNext" => Value::Bool(self.has_next.get()),
-            "first" => Value::Bool(index < 1),
-            "last" => Value::Bool(!self.has_next.get()),
-            "parent" => self.parent.clone().unwrap_or(Value::Null),
-            "topmost" => self.topmost(),
-            "class" | "Class" => methods::JavaClass::value(FOREACH_SCOPE),
-            _ => return None,
-        })
-    }
-
-    fn call(&self, name: &str, args: &[Value], _budget: &Budget) -> CallResult {
-        if !args.is_empty() {
-            return None;
-        }
-        let prop = match name {
-            "size" | "hashCode" => return Some(Ok(Value::Int(0))),
-            "isEmpty" => return Some(Ok(Value::Bool(true))),
-            "toString" => return Some(Ok(Value::str("{}"))),
-            "getIndex" => "index",
-            "getCount" => "count",
-            "hasNext" | "getHasNext" => "hasNext",
-            "isFirst" | "getFirst" => "first",
-            "isLast" | "getLast" => "last",
-            "getParent" => "parent",
-            "getTopmost" => "topmost",
-            "getClass" => "class",
-            _ => return None,
-        };
-        self.property(prop).map(Ok)
-    }
-
-    fn to_java_string(&self) -> String {
-        "{}".into()
-    }
-
-    fn hash_code(&self, _budget: &Budget) -> Option<Result<i32, Exceeded>> {
-        Some(Ok(0))
-    }
-}
-
-impl ForeachScope {
-    fn topmost(&self) -> Value {
-        let mut top: Option<Value> = None;
-        let mut cur = self.parent.clone();
-        // Bounded by the loop nesting depth.
-        let mut guard = 0;
-        while let Some(Value::Object(o)) = cur {
-            guard += 1;
-            if guard > 10_000 {
-                break;
-            }
-            let p = o.property("parent");
-            top = Some(Value::Object(o));
-            cur = match p {
-                Some(Value::Null) | None => None,
-                other => other,
-            };
-        }
-        top.or_else(|| {
-            let this: Rc<dyn HostObject> = self.this.upgrade()?;
-            Some(Value::Object(this))
-        })
-        .unwrap_or(Value::Null)
-    }
 }
 
 /// The variables of one render, by name.
@@ -1098,12 +1011,12 @@ fn shortcuts() -> bool {
 
 #[cfg(test)]
 thread_local! {
-    static SHORTCUTS: Cell<bool> = const { Cell::new(true) };
+    static SHORTCUTS: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
 
 #[cfg(test)]
 fn shortcuts() -> bool {
-    SHORTCUTS.with(Cell::get)
+    SHORTCUTS.with(std::cell::Cell::get)
 }
 
 /// A printed `$obj.name(arg)` on an object that escapes
@@ -1547,7 +1460,7 @@ fn slot_has_next(st: &State<'_>, slot: Slot) -> Option<bool> {
         return None;
     };
     let top = st.scopes.last()?;
-    std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(top)).then(|| top.has_next.get())
+    std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(top)).then(|| top.has_next())
 }
 
 /// The truth of a reference's value in `#if`, `!`, `&&` and `||`. Velocity 1.7:
@@ -1919,6 +1832,8 @@ fn render_foreach(
                 // A `subList` view: walked by its iterator, made now (it
                 // throws when the view is stale).
                 Value::Object(o) if o.is_list() => list_iterator(st, src, span, o)?,
+                // A `Map` object (`$foreach`): its map's values.
+                Value::Object(o) if o.as_map().is_some() => o.as_map().map_or(v, Value::Map),
                 _ => v,
             };
             match Iter::of(&v) {
@@ -1939,12 +1854,7 @@ fn render_foreach(
         )
     });
     let saved_scope = st.get(SLOT_FOREACH).clone();
-    let scope = Rc::new_cyclic(|this| ForeachScope {
-        index: Cell::new(-1),
-        has_next: Cell::new(false),
-        parent: (!saved_scope.is_null()).then(|| saved_scope.clone()),
-        this: this.clone(),
-    });
+    let scope = ForeachScope::new(saved_scope.clone(), st.scopes.last());
     let scope_obj: Rc<dyn HostObject> = scope.clone();
     let scope_addr = Rc::as_ptr(&scope_obj) as *const () as usize;
     st.scopes.push(Rc::clone(&scope));
@@ -1989,8 +1899,7 @@ fn render_foreach(
         if counters {
             st.set_bool(SLOT_VELOCITY_HAS_NEXT, has_next);
         }
-        scope.index.set(scope.index.get() + 1);
-        scope.has_next.set(has_next);
+        scope.advance(has_next);
         match render_block(st, src, body, out) {
             Ok(Flow::Normal) => {}
             Ok(Flow::Break) => break,
@@ -2171,5 +2080,6 @@ fn render_evaluate(
     })
 }
 
+mod scope;
 #[cfg(test)]
 mod tests;

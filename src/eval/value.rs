@@ -525,6 +525,15 @@ pub trait HostObject: fmt::Debug {
         None
     }
 
+    /// A `java.util.Map` that is no map of the engine's own (a loop's
+    /// `$foreach`, an `AbstractMap` over a map it keeps): that map. The
+    /// object prints, is written as JSON, equals and hashes as the map does;
+    /// a value in it that is the object itself prints `(this Map)`. `None`
+    /// for other objects.
+    fn as_map(&self) -> Option<MapRef> {
+        None
+    }
+
     /// A `java.util.Iterator` (`iterator()` of a list or a map's view),
     /// which `#foreach` walks by calling it. `None` for other objects.
     fn iterator(&self) -> Option<&dyn JavaIter> {
@@ -745,6 +754,15 @@ impl Value {
                 (Value::Object(x), y) | (y, Value::Object(x)) if x.is_list() && is_list_like(y) => {
                     (as_list(&a, budget)?, as_list(&b, budget)?)
                 }
+                // A `Map` object (`$foreach`) against a map: as its map.
+                (Value::Object(_), _) | (_, Value::Object(_))
+                    if as_map(&a).is_some() || as_map(&b).is_some() =>
+                {
+                    (
+                        as_map(&a).map_or(a.clone(), Value::Map),
+                        as_map(&b).map_or(b.clone(), Value::Map),
+                    )
+                }
                 _ => (a, b),
             };
             let equal = match (&a, &b) {
@@ -901,6 +919,14 @@ pub fn float_bits(f: f32) -> u32 {
     }
 }
 
+/// The bucket of a key whose Java `hashCode()` is `h` in a `java.util.HashMap`
+/// table of `capacity` (a power of two) slots: `(h ^ h >>> 16) & (capacity - 1)`.
+/// A `HashMap` iterates its buckets in turn, each in the order its keys came.
+pub fn hash_map_bucket(h: i32, capacity: usize) -> usize {
+    let h = h as u32;
+    ((h ^ (h >> 16)) as usize) & capacity.saturating_sub(1)
+}
+
 /// Is `v` a `java.util.List` (a list that is no Java array, or a `subList`
 /// view)?
 fn is_list_like(v: &Value) -> bool {
@@ -920,6 +946,14 @@ fn as_list(v: &Value, budget: &Budget) -> Result<Value, Exceeded> {
         }
     }
     Ok(v.clone())
+}
+
+/// The map of a `Map` object ([`HostObject::as_map`]).
+fn as_map(v: &Value) -> Option<MapRef> {
+    match v {
+        Value::Object(o) => o.as_map(),
+        _ => None,
+    }
 }
 
 /// `equals` of two values that are not both lists or both maps.

@@ -300,8 +300,7 @@ pub(crate) fn hash_map_order(
                 insertion.len(),
             ),
         };
-        let h = h as u32;
-        (((h ^ (h >> 16)) as usize) & (capacity - 1), rank)
+        (crate::eval::value::hash_map_bucket(h, capacity), rank)
     });
     entries
 }

@@ -132,6 +132,16 @@ fn start(v: &Value, stack: &mut Vec<Frame>, budget: &Budget) -> Result<Option<i3
             },
             None => return Ok(Some(1)),
         },
+        // A `Map` object (`$foreach`) hashes as its map.
+        Value::Object(o) if o.as_map().is_some() => match o.as_map() {
+            Some(m) => Frame::Map {
+                map: m,
+                next: 0,
+                h: 0,
+                key: 0,
+            },
+            None => return Ok(Some(0)),
+        },
         Value::Object(o) => match o.entry() {
             Some((k, value)) => Frame::Entry {
                 key: scalar_hash(&k),
