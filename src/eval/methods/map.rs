@@ -396,6 +396,12 @@ pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) ->
             None => err("java.util.ConcurrentModificationException"),
         };
     }
+    // `putAll` of a `Map` object (`$foreach`): of its map.
+    if let ("putAll", [Value::Object(o)]) = (name, args) {
+        if let Some(other) = o.as_map() {
+            return method(m, name, &[Value::Map(other)], budget);
+        }
+    }
     match (name, args) {
         ("keySet", []) => return ok(CollectionView::value(m, MapView::Keys)),
         ("values", []) => return ok(CollectionView::value(m, MapView::Values)),
