@@ -1496,15 +1496,23 @@ fn parse_replacement(rep: &str, compiled: &Compiled) -> Result<Vec<Piece>, Strin
 }
 
 /// `String.replaceAll` (`all`) / `String.replaceFirst`, telling `meter` the
-/// input scanned and the output built at each match.
+/// input scanned and the output built at each match. A null replacement
+/// (`None`) throws as Java's does: `replaceFirst` once the pattern is
+/// compiled, `replaceAll` at the first match (without one the text is
+/// returned).
 pub fn replace(
     s: &str,
     pattern: &str,
-    rep: &str,
+    rep: Option<&str>,
     all: bool,
     meter: Meter<'_>,
 ) -> Result<String, RegexError> {
     let c = metered_compile(pattern, false, meter)?;
+    if rep.is_none() && !all {
+        return Err(RegexError::Java(
+            "java.lang.NullPointerException: replacement".into(),
+        ));
+    }
     let re = &c.re;
     let mut out = String::new();
     let mut last = 0;
@@ -1516,6 +1524,12 @@ pub fn replace(
         };
         // Java parses the replacement at the first match only.
         if pieces.is_none() {
+            let Some(rep) = rep else {
+                return Err(
+                    "java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"replacement\" is null"
+                        .into(),
+                );
+            };
             pieces = Some(parse_replacement(rep, &c)?);
         }
         out.push_str(s.get(last..m.start()).unwrap_or(""));
@@ -1610,7 +1624,7 @@ mod tests {
     }
 
     fn ra(s: &str, re: &str, rep: &str) -> String {
-        replace(s, re, rep, true, &mut |_: u64, _: usize| true)
+        replace(s, re, Some(rep), true, &mut |_: u64, _: usize| true)
             .unwrap_or_else(|e| format!("ERR {e}"))
     }
 
@@ -1741,14 +1755,14 @@ mod tests {
             let _ = translate(&p);
             let _ = split(&s, &p, 0, &mut |_: u64, _: usize| true);
             let _ = split(&s, &p, 2, &mut |_: u64, _: usize| true);
-            let _ = replace(&s, &p, &rep, true, &mut |_: u64, _: usize| true);
+            let _ = replace(&s, &p, Some(&rep), true, &mut |_: u64, _: usize| true);
             let _ = matches(&s, &p, &mut |_: u64, _: usize| true);
         }
 
         #[test]
         fn regexish_never_panics(p in "[\\\\()\\[\\]{}a-c0-9?*+|^$.&-]{0,12}", s in "[a-c0-9]{0,10}") {
             let _ = split(&s, &p, 0, &mut |_: u64, _: usize| true);
-            let _ = replace(&s, &p, "$0", false, &mut |_: u64, _: usize| true);
+            let _ = replace(&s, &p, Some("$0"), false, &mut |_: u64, _: usize| true);
         }
     }
 }

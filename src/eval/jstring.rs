@@ -177,3 +177,165 @@ mod tests {
         assert_eq!(java_utf8(&format!("{hi}{hi}{lo}")), "?\u{1F600}");
     }
 }
+
+/// The charsets `String.getBytes(charsetName)` encodes here, by the names
+/// and aliases Java's `Charset.forName` knows them by (without regard to
+/// case). Java has more (Shift_JIS, GBK, …): those are not supported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    Utf8,
+    Ascii,
+    Latin1,
+    Windows1252,
+    /// UTF-16 with a byte-order mark, big-endian (Java's `UTF-16` encoder).
+    Utf16,
+    Utf16Be,
+    Utf16Le,
+    /// `UTF-32` (big-endian, no mark) and `UTF-32BE`.
+    Utf32Be,
+    Utf32Le,
+}
+
+impl Charset {
+    /// The charset Java's `Charset.forName(name)` finds, among these.
+    pub fn named(name: &str) -> Option<Charset> {
+        const NAMES: &[(&str, Charset)] = &[
+            ("utf-8", Charset::Utf8),
+            ("utf8", Charset::Utf8),
+            ("unicode-1-1-utf-8", Charset::Utf8),
+            ("us-ascii", Charset::Ascii),
+            ("ascii", Charset::Ascii),
+            ("default", Charset::Ascii),
+            ("us", Charset::Ascii),
+            ("iso646-us", Charset::Ascii),
+            ("iso-ir-6", Charset::Ascii),
+            ("ansi_x3.4-1968", Charset::Ascii),
+            ("ansi_x3.4-1986", Charset::Ascii),
+            ("iso_646.irv:1991", Charset::Ascii),
+            ("iso_646.irv:1983", Charset::Ascii),
+            ("cp367", Charset::Ascii),
+            ("ibm367", Charset::Ascii),
+            ("csascii", Charset::Ascii),
+            ("646", Charset::Ascii),
+            ("ascii7", Charset::Ascii),
+            ("iso-8859-1", Charset::Latin1),
+            ("iso8859_1", Charset::Latin1),
+            ("iso_8859_1", Charset::Latin1),
+            ("iso-ir-100", Charset::Latin1),
+            ("iso_8859-1", Charset::Latin1),
+            ("latin1", Charset::Latin1),
+            ("l1", Charset::Latin1),
+            ("ibm819", Charset::Latin1),
+            ("cp819", Charset::Latin1),
+            ("csisolatin1", Charset::Latin1),
+            ("819", Charset::Latin1),
+            ("ibm-819", Charset::Latin1),
+            ("iso8859-1", Charset::Latin1),
+            ("iso_8859-1:1987", Charset::Latin1),
+            ("8859_1", Charset::Latin1),
+            ("windows-1252", Charset::Windows1252),
+            ("cp1252", Charset::Windows1252),
+            ("cp5348", Charset::Windows1252),
+            ("ibm-1252", Charset::Windows1252),
+            ("ibm1252", Charset::Windows1252),
+            ("utf-16", Charset::Utf16),
+            ("utf_16", Charset::Utf16),
+            ("utf16", Charset::Utf16),
+            ("unicode", Charset::Utf16),
+            ("unicodebig", Charset::Utf16),
+            ("utf-16be", Charset::Utf16Be),
+            ("utf_16be", Charset::Utf16Be),
+            ("iso-10646-ucs-2", Charset::Utf16Be),
+            ("x-utf-16be", Charset::Utf16Be),
+            ("unicodebigunmarked", Charset::Utf16Be),
+            ("utf-16le", Charset::Utf16Le),
+            ("utf_16le", Charset::Utf16Le),
+            ("x-utf-16le", Charset::Utf16Le),
+            ("unicodelittleunmarked", Charset::Utf16Le),
+            ("utf-32", Charset::Utf32Be),
+            ("utf_32", Charset::Utf32Be),
+            ("utf32", Charset::Utf32Be),
+            ("utf-32be", Charset::Utf32Be),
+            ("utf_32be", Charset::Utf32Be),
+            ("x-utf-32be", Charset::Utf32Be),
+            ("utf-32le", Charset::Utf32Le),
+            ("utf_32le", Charset::Utf32Le),
+            ("x-utf-32le", Charset::Utf32Le),
+        ];
+        NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|&(_, c)| c)
+    }
+
+    /// The bytes Java's encoder writes for `s`: a character the charset
+    /// lacks is `?` (a surrogate pair one `?`), a lone surrogate is `?` in
+    /// the 8-bit charsets and UTF-8 and U+FFFD in UTF-16 and UTF-32.
+    pub fn encode(self, s: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(s.len());
+        if self == Charset::Utf16 {
+            out.extend_from_slice(&[0xfe, 0xff]);
+        }
+        let u: Vec<u16> = units(s).collect();
+        let mut i = 0;
+        while let Some(&c) = u.get(i) {
+            // A code point, or `None` for a lone surrogate.
+            let (cp, n) = match u.get(i + 1).and_then(|&lo| pair(c, lo)) {
+                Some(cp) => (Some(cp as u32), 2),
+                None if (0xd800..0xe000).contains(&c) => (None, 1),
+                None => (Some(u32::from(c)), 1),
+            };
+            i += n;
+            let byte = |max: u32| match cp {
+                Some(cp) if cp < max => cp as u8,
+                _ => b'?',
+            };
+            match self {
+                Charset::Utf8 => match cp.and_then(char::from_u32) {
+                    Some(ch) => {
+                        let mut b = [0; 4];
+                        out.extend_from_slice(ch.encode_utf8(&mut b).as_bytes());
+                    }
+                    None => out.push(b'?'),
+                },
+                Charset::Ascii => out.push(byte(0x80)),
+                Charset::Latin1 => out.push(byte(0x100)),
+                Charset::Windows1252 => out.push(match cp {
+                    Some(cp) if !(0x80..0xa0).contains(&cp) && cp < 0x100 => cp as u8,
+                    Some(cp) => WINDOWS_1252_HIGH
+                        .iter()
+                        .position(|&x| u32::from(x) == cp && x != 0)
+                        .map_or(b'?', |p| 0x80 + p as u8),
+                    None => b'?',
+                }),
+                Charset::Utf16 | Charset::Utf16Be | Charset::Utf16Le => {
+                    let mut w = [0u16; 2];
+                    let units: &[u16] = match cp.and_then(char::from_u32) {
+                        Some(ch) => ch.encode_utf16(&mut w),
+                        None => {
+                            w[0] = 0xfffd;
+                            &w[..1]
+                        }
+                    };
+                    for x in units {
+                        if self == Charset::Utf16Le {
+                            out.extend_from_slice(&x.to_le_bytes());
+                        } else {
+                            out.extend_from_slice(&x.to_be_bytes());
+                        }
+                    }
+                }
+                Charset::Utf32Be => out.extend_from_slice(&cp.unwrap_or(0xfffd).to_be_bytes()),
+                Charset::Utf32Le => out.extend_from_slice(&cp.unwrap_or(0xfffd).to_le_bytes()),
+            }
+        }
+        out
+    }
+}
+
+/// What windows-1252 writes as 0x80 to 0x9F (0: nothing).
+const WINDOWS_1252_HIGH: [u16; 32] = [
+    0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0, 0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc,
+    0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];

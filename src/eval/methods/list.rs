@@ -8,6 +8,9 @@ use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
 use crate::eval::value::{ArrayOf, CallError, List, ListRef, Value};
 
+/// What `containsAll(null)` throws (`AbstractCollection`'s loop over it).
+pub(super) const NULL_COLLECTION_ITERATED: &str = "java.lang.NullPointerException: Cannot invoke \"java.util.Collection.iterator()\" because \"c\" is null";
+
 pub(super) fn ioobe(index: i64, len: usize) -> MResult {
     err(format!(
         "java.lang.IndexOutOfBoundsException: Index {index} out of bounds for length {len}"
@@ -43,6 +46,12 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
     match (name, args) {
         ("size", []) => ok(Value::Int(len as i32)),
         ("isEmpty", []) => ok(Value::Bool(len == 0)),
+        // A null collection.
+        ("addAll", [Value::Null]) | ("addAll", [Value::Int(_), Value::Null]) => {
+            err("java.lang.NullPointerException: Cannot invoke \"java.util.Collection.toArray()\" because \"c\" is null")
+        }
+        ("containsAll", [Value::Null]) => err(NULL_COLLECTION_ITERATED),
+        ("removeAll" | "retainAll", [Value::Null]) => err("java.lang.NullPointerException"),
         ("get", [i]) => {
             let i = int_arg(i)?;
             match usize::try_from(i).ok().and_then(|i| list.items.get(i)) {
@@ -217,6 +226,28 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             super::sublist::of_list(l, list.array.is_some(), list.mods, a, b, len)
         }
         ("toArray", [a]) => to_array_in(Some((l, list.array)), &list.items, a, budget),
+        // `toArray(T[] a)` given several arguments: 1.7 takes a method whose
+        // last parameter is an array for one of variable arity, and hands it
+        // the arguments as an `Object[]`.
+        ("toArray", [_, _, ..]) => {
+            let n = list.items.len();
+            charge!(budget.slots(args.len().max(n)));
+            let items: Vec<Value> = if args.len() >= n {
+                // Filled with the items, the slot after them nulled.
+                let mut a = list.items.to_vec();
+                a.extend(args.iter().skip(n).enumerate().map(|(i, v)| {
+                    if i == 0 {
+                        Value::Null
+                    } else {
+                        v.clone()
+                    }
+                }));
+                a
+            } else {
+                list.items.to_vec()
+            };
+            ok(Value::new_array(ArrayOf::Objects, items, budget))
+        }
         // `Object[]`, a copy.
         ("toArray", []) => {
             charge!(budget.slots(len));

@@ -277,6 +277,8 @@ impl HostObject for CollectionView {
             ("size", []) => ok(Value::Int(i32::try_from(len).unwrap_or(i32::MAX))),
             ("isEmpty", []) => ok(Value::Bool(len == 0)),
             ("contains", [x]) => ok(Value::Bool(charged!(self.contains(&m, x, budget)))),
+            ("containsAll", [Value::Null]) => err(super::list::NULL_COLLECTION_ITERATED),
+            ("removeAll" | "retainAll", [Value::Null]) => err("java.lang.NullPointerException"),
             ("containsAll", [c]) => {
                 let items = charged!(super::collection_elements(c, budget)?);
                 ok(Value::Bool(charged!(self.contains_all(&m, &items, budget))))
@@ -402,6 +404,9 @@ pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) ->
             return method(m, name, &[Value::Map(other)], budget);
         }
     }
+    if let ("putAll", [Value::Null]) = (name, args) {
+        return err("java.lang.NullPointerException: Cannot invoke \"java.util.Map.size()\" because \"m\" is null");
+    }
     match (name, args) {
         ("keySet", []) => return ok(CollectionView::value(m, MapView::Keys)),
         ("values", []) => return ok(CollectionView::value(m, MapView::Values)),
@@ -490,6 +495,19 @@ pub(super) fn method(m: &MapRef, name: &str, args: &[Value], budget: &Budget) ->
             }
             None => ok(Value::Null),
         },
+        // `Map.replace(key, oldValue, newValue)`: when the key holds the old value.
+        ("replace", [_, old, v], Some(key)) => {
+            let held = match map.entries.get(&key) {
+                Some(x) => charged!(x.java_equals(old, budget)),
+                None => false,
+            };
+            if !held {
+                return ok(Value::Bool(false));
+            }
+            budget.note_map(m, v);
+            map.entries.insert(key, v.clone());
+            ok(Value::Bool(true))
+        }
         // LinkedHashMap.remove keeps the order of the other entries.
         ("remove", [_], Some(key)) => {
             charge!(budget.scan(len.saturating_mul(ENTRY_BYTES)));

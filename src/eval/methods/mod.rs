@@ -127,12 +127,26 @@ fn npe(what: &str) -> String {
     format!("java.lang.NullPointerException: {what}")
 }
 
-/// Java's `ClassCastException` for `from` cast to the class `to`.
+/// Java's `ClassCastException` for `from` cast to the class `to`, with
+/// the modules of both (the JDK's classes are in `java.base`; json-smart's
+/// and Velocity's in the application's unnamed module).
 fn cce(from: &Value, to: &str) -> String {
-    format!(
-        "java.lang.ClassCastException: class {} cannot be cast to class {to}",
-        from.java_class_name()
-    )
+    let from = from.java_class_name();
+    let module = |class: &str| {
+        let element = class.trim_start_matches('[').trim_start_matches('L');
+        if element.starts_with("java.") || element.len() <= 1 {
+            "module java.base of loader 'bootstrap'"
+        } else {
+            "unnamed module of loader 'app'"
+        }
+    };
+    let (a, b) = (module(&from), module(to));
+    let modules = if a == b {
+        format!("{from} and {to} are in {a}")
+    } else {
+        format!("{from} is in {a}; {to} is in {b}")
+    };
+    format!("java.lang.ClassCastException: class {from} cannot be cast to class {to} ({modules})")
 }
 
 // ---------------------------------------------------------------------------
@@ -296,10 +310,17 @@ fn only_without_parameters(recv: &Value, name: &str, args: &[Value]) -> bool {
         Value::List(l) => {
             // json-smart's `JSONArray` also has `toString(JSONStyle)` and
             // `toJSONString(JSONStyle)`; `listIterator(int)` takes an Integer.
-            let json = l.try_borrow().map_or(true, |l| l.json);
+            let (json, array) = l
+                .try_borrow()
+                .map_or((true, false), |l| (l.json, l.array.is_some()));
             if (json && name == "toString")
                 || (name == "listIterator" && matches!(args, [Value::Int(_)]))
             {
+                return false;
+            }
+            // An array's methods are `AbstractList`'s (over the array): it
+            // has no `trimToSize`, and its `clone` is not public to 1.7.
+            if array && matches!(name, "trimToSize" | "clone") {
                 return false;
             }
             &[

@@ -630,6 +630,19 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 budget,
             ))
         }
+        // `getBytes(String charsetName)`.
+        ("getBytes", [Value::Str(name)]) => match jstring::Charset::named(name) {
+            Some(cs) => {
+                let bytes = cs.encode(s);
+                charge!(budget.slots(bytes.len()));
+                ok(Value::new_array(
+                    ArrayOf::Bytes,
+                    bytes.into_iter().map(|b| Value::Byte(b as i8)).collect(),
+                    budget,
+                ))
+            }
+            None => err(format!("java.io.UnsupportedEncodingException: {name}")),
+        },
         ("isBlank", []) => ok(Value::Bool(s.chars().all(java_is_whitespace))),
         // Java returns the string itself.
         ("toString" | "intern", []) => ok(Value::Str(rc.clone())),
@@ -750,16 +763,24 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             let last = name == "lastIndexOf";
             let default_from = if last { i64::from(i32::MAX) } else { 0 };
             let from = from.map_or(default_from, i64::from);
-            let needle: String = match needle {
-                Value::Int(cp) => match code_point_units(*cp) {
+            let needle: String = match needle.int_like() {
+                // `indexOf(int ch)`: a Short or Byte widens to it.
+                Some(cp) => match code_point_units(cp) {
                     Some(u) => from_units(&u, budget),
                     None => return ok(Value::Int(-1)),
                 },
-                other => match str_arg(other)? {
+                None => match str_arg(needle)? {
                     Some(n) => n.to_string(),
-                    None => {
+                    // `indexOf(String)` reads the needle's coder; the others
+                    // pass it on to the static search that reads its value.
+                    None if !last && args.len() == 1 => {
                         return err(npe(
                             "Cannot invoke \"String.coder()\" because \"str\" is null",
+                        ))
+                    }
+                    None => {
+                        return err(npe(
+                            "Cannot read field \"value\" because \"tgtStr\" is null",
                         ))
                     }
                 },
@@ -833,11 +854,13 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 "Cannot invoke \"java.lang.CharSequence.length()\" because \"cs\" is null",
             )),
         },
-        ("compareTo", [o]) => match str_arg(o)? {
-            Some(o) => ok(Value::Int(java_compare(s, o))),
-            None => err(npe(
+        ("compareTo", [o]) => match str_arg(o) {
+            Some(Some(o)) => ok(Value::Int(java_compare(s, o))),
+            Some(None) => err(npe(
                 "Cannot read field \"value\" because \"anotherString\" is null",
             )),
+            // `compareTo(Object)`, the bridge of `Comparable<String>`, casts.
+            None => err(super::cce(&args[0], "java.lang.String")),
         },
         ("compareToIgnoreCase", [o]) => match str_arg(o)? {
             Some(o) => ok(Value::Int(compare_ignore_case(s, o))),
@@ -892,10 +915,11 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             joined(replace_literal(s, a, b, budget), budget)
         }
         ("replaceAll" | "replaceFirst", [re, rep]) => {
-            let (Some(re), Some(rep)) = (str_arg(re)?, str_arg(rep)?) else {
-                return err(npe(
-                    "Cannot invoke \"String.length()\" because \"regex\" is null",
-                ));
+            let (re, rep) = (str_arg(re)?, str_arg(rep)?);
+            // `Pattern.compile(null)` fails first; a null replacement only
+            // once it is needed (see `jregex::replace`).
+            let Some(re) = re else {
+                return err(npe(NULL_PATTERN));
             };
             let mut meter =
                 |steps: u64, made: usize| budget.steps(steps).is_ok() && budget.build(made).is_ok();
@@ -911,9 +935,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 let r = jregex::matches(s, re, &mut meter);
                 Some(regex_result(r, budget).map(Value::Bool))
             }
-            None => err(npe(
-                "Cannot invoke \"String.length()\" because \"regex\" is null",
-            )),
+            None => err(npe(NULL_PATTERN)),
         },
         ("split", [re]) | ("split", [re, _]) => {
             let limit = match args.get(1) {
@@ -987,20 +1009,33 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 .collect();
             built(&from_units(&u, budget), budget)
         }
-        ("valueOf", [v]) if !v.is_null() => Some(
+        // `valueOf(Object)` of a null (1.7 prefers it to `valueOf(char[])`).
+        ("valueOf", [Value::Null]) => ok(Value::str("null")),
+        ("valueOf", [v]) => Some(
             v.java_string(budget)
                 .map(|t| Value::str(&t))
                 .map_err(CallError::from),
         ),
         ("join", [sep, rest @ ..]) if !rest.is_empty() => {
-            let Some(Some(sep)) = str_arg(sep) else {
-                return None;
-            };
             // An `Iterable`: a list, a map's view, or a `subList` view.
             let iterable = match rest {
                 [Value::List(_)] => true,
                 [Value::Object(o)] => o.map_view().is_some() || o.is_list(),
                 _ => false,
+            };
+            let strings = rest.iter().all(|v| matches!(v, Value::Str(_) | Value::Null));
+            let sep = match str_arg(sep)? {
+                // A null alone fits both `join(CharSequence, CharSequence...)`
+                // and `join(CharSequence, Iterable)`: 1.7 takes neither.
+                _ if matches!(rest, [Value::Null]) => return None,
+                Some(sep) => sep,
+                None if iterable => return err("java.lang.NullPointerException"),
+                None if strings => {
+                    return err(npe(
+                        "Cannot invoke \"java.lang.CharSequence.toString()\" because \"delimiter\" is null",
+                    ))
+                }
+                None => return None,
             };
             let items: Vec<Value> = match rest {
                 [Value::List(l)] => l.borrow().items.to_vec(),
@@ -1088,6 +1123,9 @@ fn replace_literal(s: &str, target: &str, rep: &str, budget: &Budget) -> MResult
 }
 
 /// A regex operation's result: a stop by the meter is the budget's failure.
+/// What `Pattern.compile(null)` throws (`replaceAll`, `replaceFirst`, `matches`).
+const NULL_PATTERN: &str = "Cannot invoke \"String.isEmpty()\" because \"this.pattern\" is null";
+
 fn regex_result<T>(r: Result<T, jregex::RegexError>, budget: &Budget) -> Result<T, CallError> {
     match r {
         Ok(v) => Ok(v),

@@ -295,7 +295,7 @@ fn sort_stops_cleanly_when_a_comparison_fails_part_way() {
     let before = l.to_java_string();
     assert_eq!(
         call(&l, "sort", &[Value::Null]),
-        "ERR java.lang.ClassCastException: class java.lang.String cannot be cast to class java.lang.Integer"
+        "ERR java.lang.ClassCastException: class java.lang.String cannot be cast to class java.lang.Integer (java.lang.String and java.lang.Integer are in module java.base of loader 'bootstrap')"
     );
     assert_eq!(l.to_java_string(), before);
 }
@@ -308,7 +308,7 @@ fn sort_meets_the_pair_java_meets_first() {
     // expected: oracle (each list built in a template; letters are strings,
     // digits Integers)
     let cast = |from: &str, to: &str| {
-        format!("ERR java.lang.ClassCastException: class java.lang.{from} cannot be cast to class java.lang.{to}")
+        format!("ERR java.lang.ClassCastException: class java.lang.{from} cannot be cast to class java.lang.{to} (java.lang.{from} and java.lang.{to} are in module java.base of loader 'bootstrap')")
     };
     for (list, want) in [
         (
@@ -346,7 +346,7 @@ fn sort_meets_the_pair_java_meets_first() {
 fn compare_to_across_types_and_with_null() {
     // expected: oracle
     let cce = |from: &str, to: &str| {
-        format!("ERR java.lang.ClassCastException: class {from} cannot be cast to class {to}")
+        format!("ERR java.lang.ClassCastException: class {from} cannot be cast to class {to} ({from} and {to} are in module java.base of loader 'bootstrap')")
     };
     let npe = |field: &str, param: &str| {
         format!(
@@ -483,7 +483,12 @@ fn a_method_without_parameters_refuses_arguments() {
         call(&s("abc"), "toUpperCase", &[Value::Null]),
         "ERR java.lang.NullPointerException"
     );
-    assert_eq!(call(&s("abc"), "getBytes", &[s("UTF-8")]), "NONE");
+    // `getBytes(String)` is no method without parameters.
+    assert_eq!(call(&s("abc"), "getBytes", &[s("UTF-8")]), "[B@14018177");
+    assert_eq!(
+        call(&s("abc"), "getBytes", &[s("no such charset")]),
+        "ERR java.io.UnsupportedEncodingException: no such charset"
+    );
     assert_eq!(call(&Value::Int(3), "toString", &[Value::Double(2.5)]), iae);
     assert_eq!(
         call(&Value::Int(3), "toString", &[Value::Int(2), Value::Int(2)]),
