@@ -77,6 +77,11 @@ const CHARS_NOT_OBJECTS: &str = "java.lang.ClassCastException: class [C cannot b
 /// What json-smart throws writing a `byte[]` as JSON.
 const BYTES_NOT_OBJECTS: &str = "java.lang.ClassCastException: class [B cannot be cast to class [Ljava.lang.Object; ([B and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')";
 
+/// What json-smart throws writing an `int[]`, `long[]` or `double[]` as JSON.
+const INTS_NOT_OBJECTS: &str = "java.lang.ClassCastException: class [I cannot be cast to class [Ljava.lang.Object; ([I and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')";
+const LONGS_NOT_OBJECTS: &str = "java.lang.ClassCastException: class [J cannot be cast to class [Ljava.lang.Object; ([J and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')";
+const DOUBLES_NOT_OBJECTS: &str = "java.lang.ClassCastException: class [D cannot be cast to class [Ljava.lang.Object; ([D and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')";
+
 enum Frame {
     /// A list being written; `next` is the index of the next element.
     List {
@@ -235,6 +240,9 @@ impl<'o, 'b> Printer<'o, 'b> {
                     match a.of {
                         ArrayOf::Chars => return Err(Exceeded::Java(CHARS_NOT_OBJECTS)),
                         ArrayOf::Bytes => return Err(Exceeded::Java(BYTES_NOT_OBJECTS)),
+                        ArrayOf::Ints => return Err(Exceeded::Java(INTS_NOT_OBJECTS)),
+                        ArrayOf::Longs => return Err(Exceeded::Java(LONGS_NOT_OBJECTS)),
+                        ArrayOf::Doubles => return Err(Exceeded::Java(DOUBLES_NOT_OBJECTS)),
                         ArrayOf::Strings | ArrayOf::Objects => {}
                     }
                 }

@@ -79,6 +79,9 @@ impl Clone for Value {
 }
 
 pub type ListRef = Rc<RefCell<List>>;
+
+/// The class of an unmodifiable list ([`List::immutable`]).
+pub const IMMUTABLE_LIST: &str = "java.util.ImmutableCollections$ListN";
 pub type MapRef = Rc<RefCell<Map>>;
 
 #[derive(Clone, Default, Debug)]
@@ -96,6 +99,10 @@ pub struct List {
     /// last saw, and throws `ConcurrentModificationException` once the list
     /// was changed not through it (see [`super::methods::SubList`]).
     pub mods: u32,
+    /// An unmodifiable list (`java.util.ImmutableCollections$ListN`, what a
+    /// stream's `toList()` returns): whatever would change it throws
+    /// `UnsupportedOperationException`.
+    pub immutable: bool,
 }
 
 /// A Java array, as Velocity 1.7 sees one. Its methods are
@@ -121,6 +128,12 @@ pub enum ArrayOf {
     Bytes,
     /// `Object[]` (`toArray()`).
     Objects,
+    /// `int[]`, `long[]`, `double[]` (`toArray()` of an `IntStream`, a
+    /// `LongStream`, a `DoubleStream`): their items are Integers, Longs and
+    /// Doubles.
+    Ints,
+    Longs,
+    Doubles,
 }
 
 impl JavaArray {
@@ -131,6 +144,9 @@ impl JavaArray {
             ArrayOf::Chars => "[C",
             ArrayOf::Bytes => "[B",
             ArrayOf::Objects => "[Ljava.lang.Object;",
+            ArrayOf::Ints => "[I",
+            ArrayOf::Longs => "[J",
+            ArrayOf::Doubles => "[D",
         }
     }
 
@@ -604,6 +620,7 @@ impl Value {
             json: false,
             array: None,
             mods: 0,
+            immutable: false,
         })))
     }
 
@@ -618,6 +635,7 @@ impl Value {
                 hash: budget.identity_hash(),
             }),
             mods: 0,
+            immutable: false,
         })))
     }
 
@@ -695,6 +713,7 @@ impl Value {
                 json: true,
                 array: None,
                 mods: 0,
+                immutable: false,
             }))),
             serde_json::Value::Object(o) => {
                 let mut entries = entries_with_capacity(o.len());
@@ -725,6 +744,7 @@ impl Value {
                 Ok(l) if l.json => "net.minidev.json.JSONArray".into(),
                 Ok(l) => match l.array {
                     Some(a) => a.class_name().into(),
+                    None if l.immutable => IMMUTABLE_LIST.into(),
                     None => "java.util.ArrayList".into(),
                 },
                 Err(_) => "java.util.ArrayList".into(),

@@ -473,6 +473,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
             json: true,
             array: None,
             mods: 0,
+            immutable: false,
         })))
     }
 
@@ -1124,6 +1125,7 @@ impl Document {
                 json: true,
                 array: None,
                 mods: 0,
+                immutable: false,
             })))
         } else {
             Value::Map(Rc::new(RefCell::new(Map {

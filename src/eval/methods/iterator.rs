@@ -128,6 +128,11 @@ impl JavaIterator {
 
     fn class_name(&self) -> &'static str {
         match (self.source(), self.list_iterator) {
+            (Some(Source::List { list, array: false }), _)
+                if list.try_borrow().is_ok_and(|l| l.immutable) =>
+            {
+                "java.util.ImmutableCollections$ListItr"
+            }
             (Some(Source::List { array: false, .. }), false) => "java.util.ArrayList$Itr",
             (Some(Source::List { array: false, .. }), true) => "java.util.ArrayList$ListItr",
             (Some(Source::List { array: true, .. }), false) => "java.util.AbstractList$Itr",
@@ -206,6 +211,12 @@ impl JavaIterator {
     /// `remove()`: the element last returned.
     fn remove(&self, budget: &Budget) -> MResult {
         let source = self.source()?;
+        // `ImmutableCollections$ListItr` removes nothing.
+        if let Source::List { list, .. } = &source {
+            if list.try_borrow().is_ok_and(|l| l.immutable) {
+                return super::list::unsupported();
+            }
+        }
         let Some(at) = self.last.get() else {
             return illegal_state();
         };

@@ -38,6 +38,11 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         return err("java.util.ConcurrentModificationException");
     };
     let len = list.items.len();
+    if list.immutable {
+        if let Some(r) = immutable_method(name, args) {
+            return r;
+        }
+    }
     if let Some(array) = list.array {
         if let Some(r) = array_method(l, &mut list.items, array.of, name, args, &mut view, budget) {
             return r;
@@ -175,6 +180,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 json: list.json,
                 array: None,
                 mods: 0,
+                immutable: false,
             }));
             // Nothing holds the copy yet: it is in no cycle (an insert that
             // makes one notes it).
@@ -257,6 +263,11 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 budget,
             ))
         }
+        ("stream" | "parallelStream", []) => ok(super::stream::JavaStream::of_collection(
+            Value::List(l.clone()),
+            name == "parallelStream",
+            budget,
+        )),
         ("iterator", []) => ok(JavaIterator::of_list(
             l,
             list.array.is_some(),
@@ -382,9 +393,11 @@ pub(super) fn to_array_in(
         _ => None,
     };
     let of = match target {
-        Some((_, ArrayOf::Chars | ArrayOf::Bytes, _)) => {
-            return err("java.lang.IllegalArgumentException: wrong number of arguments")
-        }
+        Some((
+            _,
+            ArrayOf::Chars | ArrayOf::Bytes | ArrayOf::Ints | ArrayOf::Longs | ArrayOf::Doubles,
+            _,
+        )) => return err("java.lang.IllegalArgumentException: wrong number of arguments"),
         // An array filled with its own items: unchanged.
         Some((a, _, _)) if receiver_is(a).is_some() => return ok(arg.clone()),
         Some((_, of, _)) => of,
@@ -467,6 +480,35 @@ fn array_method(
             let Some(slot) = usize::try_from(i).ok().and_then(|i| items.get_mut(i)) else {
                 return Some(out_of_bounds());
             };
+            // `Array.set` of a primitive array unboxes and widens.
+            let widened = match (of, v) {
+                (
+                    ArrayOf::Ints,
+                    Value::Int(_) | Value::Short(_) | Value::Byte(_) | Value::Char(_),
+                ) => v.int_like().or_else(|| char_code(v)).map(Value::Int),
+                (ArrayOf::Longs, Value::Long(x)) => Some(Value::Long(*x)),
+                (
+                    ArrayOf::Longs,
+                    Value::Int(_) | Value::Short(_) | Value::Byte(_) | Value::Char(_),
+                ) => v
+                    .int_like()
+                    .or_else(|| char_code(v))
+                    .map(|x| Value::Long(i64::from(x))),
+                (ArrayOf::Doubles, Value::Double(x)) => Some(Value::Double(*x)),
+                (ArrayOf::Doubles, Value::Float(x)) => Some(Value::Double(f64::from(*x))),
+                (ArrayOf::Doubles, Value::Long(x)) => Some(Value::Double(*x as f64)),
+                (
+                    ArrayOf::Doubles,
+                    Value::Int(_) | Value::Short(_) | Value::Byte(_) | Value::Char(_),
+                ) => v
+                    .int_like()
+                    .or_else(|| char_code(v))
+                    .map(|x| Value::Double(f64::from(x))),
+                _ => None,
+            };
+            if let Some(w) = widened {
+                return Some(ok(std::mem::replace(slot, w)));
+            }
             match (of, v) {
                 (ArrayOf::Objects, _)
                 | (ArrayOf::Strings, Value::Str(_) | Value::Null)
@@ -564,6 +606,29 @@ pub(super) fn position(
     Ok(None)
 }
 
+/// The methods of an unmodifiable list (`ImmutableCollections$ListN`)
+/// that differ from an `ArrayList`'s: every change throws
+/// `UnsupportedOperationException`, whatever its arguments, and it has no
+/// `clone`, `trimToSize` or `ensureCapacity`. `None`: as an `ArrayList`.
+fn immutable_method(name: &str, args: &[Value]) -> Option<MResult> {
+    match (name, args.len()) {
+        ("add" | "addAll", 1 | 2)
+        | ("set", 2)
+        | ("remove" | "removeAll" | "retainAll" | "removeIf" | "replaceAll" | "sort", 1)
+        | ("clear", 0) => Some(unsupported()),
+        ("clone" | "trimToSize" | "ensureCapacity", _) => Some(None),
+        _ => None,
+    }
+}
+
+/// The code of a Character (what a primitive array's `Array.set` widens it to).
+fn char_code(v: &Value) -> Option<i32> {
+    match v {
+        Value::Char(c) => Some(i32::from(*c)),
+        _ => None,
+    }
+}
+
 /// [`position`] from the end (`lastIndexOf`).
 pub(super) fn last_position(
     items: &[Value],
@@ -600,7 +665,7 @@ pub(super) fn sorted_naturally(items: &[Value], budget: &Budget) -> Result<Vec<V
 /// NullPointerException naming it as the sort's code does (`receiver`),
 /// an `a` that is not Comparable a ClassCastException; the rest is
 /// `a.compareTo(b)`'s (a null `b`, or one it cannot compare with, throws).
-fn natural_order(
+pub(super) fn natural_order(
     a: &Value,
     b: &Value,
     receiver: &str,

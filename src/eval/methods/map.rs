@@ -300,6 +300,12 @@ impl HostObject for CollectionView {
                 let items = charged!(view_elements(&m, self.kind, budget));
                 super::list::to_array_in(None, &items, a, budget)
             }
+            ("stream" | "parallelStream", []) => ok(super::stream::JavaStream::of_map_view(
+                &m,
+                self.kind,
+                name == "parallelStream",
+                budget,
+            )),
             ("iterator", []) => ok(super::iterator::JavaIterator::of_map(
                 &m,
                 self.kind,

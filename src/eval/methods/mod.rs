@@ -27,7 +27,8 @@
 //! (`java.lang.Object`'s methods), [`class`] (`java.lang.Class` and
 //! `java.lang.Package`), [`sublist`] (`subList`
 //! views of lists and arrays), [`optional`] (`java.util.Optional`, what
-//! `describeConstable()` returns), [`property`] (`$x.name`, `$x[i]`
+//! `describeConstable()` returns, and what a stream's `findFirst()`
+//! returns), [`stream`] (`java.util.stream`'s streams), [`property`] (`$x.name`, `$x[i]`
 //! and their `#set` forms). This file dispatches a call to them.
 
 /// Charges the budget, or returns the call's failure.
@@ -60,6 +61,7 @@ mod object;
 mod optional;
 mod property;
 mod statics;
+mod stream;
 mod string;
 mod sublist;
 mod timsort;

@@ -23,19 +23,31 @@ const OPTIONAL: &str = "java.util.Optional";
 const NULL_ACTION: &str =
     "Cannot invoke \"java.util.function.Consumer.accept(Object)\" because \"action\" is null";
 
-/// An `Optional` holding a value (never null: a template cannot make an
-/// empty one).
+/// An `Optional`: a value (never null), or `Optional.empty` (what
+/// `findFirst()` of an empty stream returns).
 #[derive(Debug)]
 pub struct JavaOptional {
-    value: Value,
+    value: Option<Value>,
 }
 
 impl JavaOptional {
     /// `Optional.of(value)`.
     pub(super) fn of(value: Value) -> Value {
+        Self::of_option(Some(value))
+    }
+
+    /// `Optional.of(value)`, or `Optional.empty()` for `None`.
+    pub(super) fn of_option(value: Option<Value>) -> Value {
         Value::Object(Rc::new(JavaOptional { value }))
     }
 }
+
+/// What `get()` and `orElseThrow()` of an empty `Optional` throw.
+const NO_VALUE: &str = "java.util.NoSuchElementException: No value present";
+
+/// What `ifPresentOrElse(null, null)` of an empty `Optional` throws.
+const NULL_EMPTY_ACTION: &str =
+    "Cannot invoke \"java.lang.Runnable.run()\" because \"emptyAction\" is null";
 
 impl HostObject for JavaOptional {
     fn property(&self, name: &str) -> Option<Value> {
@@ -46,12 +58,15 @@ impl HostObject for JavaOptional {
     }
 
     fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
-        let v = &self.value;
+        let Some(v) = &self.value else {
+            return empty_call(name, args, budget);
+        };
         match (name, args) {
             ("get" | "orElseThrow", []) => ok(v.clone()),
             ("isPresent", []) => ok(Value::Bool(true)),
             ("isEmpty", []) => ok(Value::Bool(false)),
             ("orElse", [_]) => ok(v.clone()),
+            ("stream", []) => ok(super::stream::JavaStream::of_items(vec![v.clone()], budget)),
             // A template can hand a function parameter only a null (see
             // `null_function`); present, these do not call it.
             ("orElseGet" | "orElseThrow", [Value::Null]) => ok(v.clone()),
@@ -65,17 +80,18 @@ impl HostObject for JavaOptional {
             ("equals", [other]) => {
                 let other = match other {
                     Value::Object(o) if host_class_name(o.as_ref()) == OPTIONAL => {
-                        o.call("get", &[], budget)
+                        o.call("orElse", &[Value::Null], budget)
                     }
                     _ => None,
                 };
                 match other {
+                    Some(Ok(Value::Null)) | None => ok(Value::Bool(false)),
                     Some(Ok(w)) => Some(
                         v.java_equals(&w, budget)
                             .map(Value::Bool)
                             .map_err(CallError::from),
                     ),
-                    _ => ok(Value::Bool(false)),
+                    Some(Err(_)) => ok(Value::Bool(false)),
                 }
             }
             // `Objects.hashCode(value)`.
@@ -94,7 +110,7 @@ impl HostObject for JavaOptional {
             }
             ("getClass", []) => ok(JavaClass::value(OPTIONAL)),
             // Methods without parameters handed arguments no other overload
-            // takes (`stream()` is not implemented).
+            // takes.
             (
                 "get" | "isPresent" | "isEmpty" | "orElseThrow" | "stream" | "hashCode"
                 | "toString" | "getClass" | "notify" | "notifyAll",
@@ -105,11 +121,46 @@ impl HostObject for JavaOptional {
     }
 
     fn to_java_string(&self) -> String {
-        format!("Optional[{}]", self.value.to_java_string())
+        match &self.value {
+            Some(v) => format!("Optional[{}]", v.to_java_string()),
+            None => "Optional.empty".into(),
+        }
     }
 
     fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
-        f(&self.value);
+        if let Some(v) = &self.value {
+            f(v);
+        }
+    }
+}
+
+/// The methods of `Optional.empty()`.
+fn empty_call(name: &str, args: &[Value], budget: &Budget) -> CallResult {
+    match (name, args) {
+        ("get" | "orElseThrow", []) => err(NO_VALUE),
+        ("isPresent", []) => ok(Value::Bool(false)),
+        ("isEmpty", []) => ok(Value::Bool(true)),
+        ("orElse", [x]) => ok(x.clone()),
+        ("stream", []) => ok(super::stream::JavaStream::of_items(Vec::new(), budget)),
+        // Empty, these call the function: null, it throws.
+        ("orElseGet" | "orElseThrow" | "or", [Value::Null]) => {
+            err("java.lang.NullPointerException")
+        }
+        ("ifPresent", [Value::Null]) => super::void(),
+        ("ifPresentOrElse", [Value::Null, Value::Null]) => err(npe(NULL_EMPTY_ACTION)),
+        ("filter" | "map" | "flatMap", [Value::Null]) => err("java.lang.NullPointerException"),
+        ("equals", [other]) => ok(Value::Bool(matches!(other,
+            Value::Object(o) if host_class_name(o.as_ref()) == OPTIONAL
+                && o.to_java_string() == "Optional.empty"))),
+        ("hashCode", []) => ok(Value::Int(0)),
+        ("toString", []) => ok(Value::str("Optional.empty")),
+        ("getClass", []) => ok(JavaClass::value(OPTIONAL)),
+        (
+            "get" | "isPresent" | "isEmpty" | "orElseThrow" | "stream" | "hashCode" | "toString"
+            | "getClass" | "notify" | "notifyAll",
+            [_, ..],
+        ) => wrong_number_of_arguments(),
+        _ => None,
     }
 }
 

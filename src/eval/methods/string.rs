@@ -961,6 +961,9 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 )),
             }
         }
+        ("chars", []) => ok(super::stream::JavaStream::chars(rc, budget)),
+        ("codePoints", []) => ok(super::stream::JavaStream::code_points(rc, budget)),
+        ("lines", []) => ok(super::stream::JavaStream::lines(rc, budget)),
         ("toCharArray", []) => {
             // A list slot per UTF-16 unit, each a `Character`.
             let n = utf16_len(s);

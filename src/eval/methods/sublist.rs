@@ -490,6 +490,14 @@ impl SubList {
                 let receiver = (!self.array).then_some((&root, None));
                 to_array_in(receiver, &items, a, budget)
             }
+            ("stream" | "parallelStream", []) => {
+                let this = self.this.upgrade()?;
+                ok(super::stream::JavaStream::of_collection(
+                    Value::Object(this as Rc<dyn HostObject>),
+                    name == "parallelStream",
+                    budget,
+                ))
+            }
             ("iterator" | "listIterator", []) => {
                 charged!(self.check());
                 ok(self.iterator(0, budget))

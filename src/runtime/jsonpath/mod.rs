@@ -138,6 +138,7 @@ impl Selection {
                 json: true,
                 array: None,
                 mods: 0,
+                immutable: false,
             })))),
         }
     }
