@@ -1834,6 +1834,18 @@ fn render_foreach(
                 Value::Object(o) if o.is_list() => list_iterator(st, src, span, o)?,
                 // A `Map` object (`$foreach`): its map's values.
                 Value::Object(o) if o.as_map().is_some() => o.as_map().map_or(v, Value::Map),
+                // A stream: Velocity 1.7 finds its `iterator()`, on a class
+                // of the JDK it may not call (not public), and fails.
+                Value::Object(o)
+                    if super::value::host_class_name(o.as_ref())
+                        .starts_with("java.util.stream.") =>
+                {
+                    let msg = format!(
+                        "Error invoking the method 'iterator' on class '{}'",
+                        super::value::host_class_name(o.as_ref())
+                    );
+                    return Err(st.err(src, span, RenderErrorKind::MethodFailed, &msg));
+                }
                 _ => v,
             };
             match Iter::of(&v) {
