@@ -105,6 +105,13 @@ const CYCLES: &[&str] = &[
     "#foreach($i in [1,2])#set($foreach.me=[$foreach])#end",
     "#foreach($i in [1])#foreach($j in [1])#set($d=$foreach.parent.put('c',$foreach))#end#end",
     "#foreach($i in [1])#set($o=$foreach)#set($d=$o.put('l',[$o]))#end$o.size()",
+    // Streams over a list or a map that holds them, and their iterators.
+    "#set($l=[1])#set($d=$l.add($l.stream()))$l.size()",
+    "#set($l=[1])#set($s=$l.stream())#set($d=$l.add($s.distinct()))$l.size()",
+    "#set($m={'a':1})#set($d=$m.put('s',$m.keySet().stream()))$m.size()",
+    "#set($l=[1])#set($d=$l.add($l))#set($i=$l.stream().iterator())#set($d=$l.add($i))$l.size()",
+    "#set($l=[1])#set($d=$l.add($l))#set($t=$l.stream().toList())#set($d=$l.add($t))$l.size()",
+    "#set($l=[1,2,3])#set($s=$l.subList(0,2))#set($d=$l.add($s.stream()))$l.size()",
     // Copies of containers that hold themselves.
     "#set($l=[1])#set($d=$l.add($l))#set($c=$l.clone())#set($d=$c.add($c))$c.size()",
     "#set($m={})#set($d=$m.put('s',$m))#set($c=$m.clone())#set($d=$c.put('c',$c))$c.size()",
