@@ -30,7 +30,8 @@ use super::{err, npe, ok, wrong_number_of_arguments, MResult};
 use crate::eval::budget::Budget;
 use crate::eval::jstring;
 use crate::eval::value::{
-    ArrayOf, CallError, CallResult, HostObject, JavaIter, List, MapRef, MapView, Value,
+    host_class_name, ArrayOf, CallError, CallResult, HostObject, JavaIter, List, MapRef, MapView,
+    Value,
 };
 
 /// What every use of a linked or consumed stream throws.
@@ -414,6 +415,7 @@ impl JavaStream {
                         kind,
                         stats: Stats::of(kind, &items),
                         text: String::new(),
+                        hash: budget.identity_hash(),
                     },
                     Err(e) => return Some(Err(e)),
                 };
@@ -739,6 +741,8 @@ impl HostObject for JavaStream {
     fn property(&self, name: &str) -> Option<Value> {
         match name {
             "class" | "Class" => Some(JavaClass::value(self.class)),
+            // `isParallel()`.
+            "parallel" | "Parallel" => Some(Value::Bool(self.parallel.get())),
             _ => None,
         }
     }
@@ -911,6 +915,12 @@ impl HostObject for PrimitiveOptional {
     fn property(&self, name: &str) -> Option<Value> {
         match name {
             "class" | "Class" => Some(JavaClass::value(self.class())),
+            "present" | "Present" => Some(Value::Bool(self.value.is_some())),
+            "empty" | "Empty" => Some(Value::Bool(self.value.is_none())),
+            // `getAsInt()` (empty, Java's throws; here it is undefined).
+            "asInt" | "AsInt" if self.kind == Kind::Int => self.value.clone(),
+            "asLong" | "AsLong" if self.kind == Kind::Long => self.value.clone(),
+            "asDouble" | "AsDouble" if self.kind == Kind::Double => self.value.clone(),
             _ => None,
         }
     }
@@ -977,6 +987,8 @@ struct SummaryStatistics {
     stats: Stats,
     /// Its `toString()`.
     text: String,
+    /// Its identity hash.
+    hash: i32,
 }
 
 impl SummaryStatistics {
@@ -1035,10 +1047,21 @@ impl HostObject for SummaryStatistics {
         }
     }
 
-    fn call(&self, name: &str, args: &[Value], _budget: &Budget) -> CallResult {
+    fn call(&self, name: &str, args: &[Value], budget: &Budget) -> CallResult {
         match (name, args) {
             ("toString", []) => ok(Value::str(&self.text)),
             ("getClass", []) => ok(JavaClass::value(self.class())),
+            ("hashCode", []) => ok(Value::Int(self.hash)),
+            // Object's: itself only (the same class, text and identity hash).
+            ("equals", [other]) => ok(Value::Bool(match other {
+                Value::Object(o) => {
+                    host_class_name(o.as_ref()) == self.class()
+                        && o.to_java_string() == self.text
+                        && matches!(o.call("hashCode", &[], budget),
+                            Some(Ok(Value::Int(h))) if h == self.hash)
+                }
+                _ => false,
+            })),
             (_, []) => self.getter(name).map(Ok),
             _ => None,
         }
