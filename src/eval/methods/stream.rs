@@ -649,7 +649,7 @@ fn natural_order(a: &Value, b: &Value, budget: &Budget) -> Result<std::cmp::Orde
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => return Ok(x.cmp(y)),
         (Value::Long(x), Value::Long(y)) => return Ok(x.cmp(y)),
-        (Value::Double(x), Value::Double(y)) => return Ok(x.total_cmp(y)),
+        (Value::Double(x), Value::Double(y)) => return Ok(double_compare(*x, *y)),
         _ => {}
     }
     for v in [a, b] {
@@ -663,6 +663,25 @@ fn natural_order(a: &Value, b: &Value, budget: &Budget) -> Result<std::cmp::Orde
         )));
     }
     super::list::natural_order(a, b, "c1", budget)
+}
+
+/// `Double.compare`: `-0.0` before `0.0`, every NaN equal and after
+/// everything else.
+fn double_compare(x: f64, y: f64) -> std::cmp::Ordering {
+    if x < y {
+        std::cmp::Ordering::Less
+    } else if x > y {
+        std::cmp::Ordering::Greater
+    } else {
+        let bits = |d: f64| {
+            if d.is_nan() {
+                0x7ff8_0000_0000_0000_i64
+            } else {
+                d.to_bits() as i64
+            }
+        };
+        bits(x).cmp(&bits(y))
+    }
 }
 
 /// Counts, sums and extremes of a stream of numbers.
@@ -1069,5 +1088,30 @@ impl HostObject for SummaryStatistics {
 
     fn to_java_string(&self) -> String {
         self.text.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{double_compare, java_lines};
+    use std::cmp::Ordering;
+
+    #[test]
+    fn lines_end_at_lf_cr_and_crlf_and_drop_a_last_empty_one() {
+        assert_eq!(java_lines(""), Vec::<&str>::new());
+        assert_eq!(java_lines("\n"), vec![""]);
+        assert_eq!(
+            java_lines("a\r\nb\rc\n\r\nd\r"),
+            vec!["a", "b", "c", "", "d"]
+        );
+        assert_eq!(java_lines("é\n😀"), vec!["é", "😀"]);
+    }
+
+    #[test]
+    fn doubles_compare_as_java_does() {
+        assert_eq!(double_compare(-0.0, 0.0), Ordering::Less);
+        assert_eq!(double_compare(f64::NAN, f64::INFINITY), Ordering::Greater);
+        assert_eq!(double_compare(-f64::NAN, f64::NAN), Ordering::Equal);
+        assert_eq!(double_compare(1.0, 2.0), Ordering::Less);
     }
 }
