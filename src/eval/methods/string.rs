@@ -862,6 +862,11 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
             // `compareTo(Object)`, the bridge of `Comparable<String>`, casts.
             None => err(super::cce(&args[0], "java.lang.String")),
         },
+        // The static `CharSequence.compare(cs1, cs2)`, found through a string.
+        ("compare", [a, b]) => match (str_arg(a)?, str_arg(b)?) {
+            (Some(a), Some(b)) => ok(Value::Int(java_compare(a, b))),
+            _ => err("java.lang.NullPointerException"),
+        },
         ("compareToIgnoreCase", [o]) => match str_arg(o)? {
             Some(o) => ok(Value::Int(compare_ignore_case(s, o))),
             None => err(npe(
