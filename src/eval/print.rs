@@ -243,7 +243,10 @@ impl<'o, 'b> Printer<'o, 'b> {
                         ArrayOf::Ints => return Err(Exceeded::Java(INTS_NOT_OBJECTS)),
                         ArrayOf::Longs => return Err(Exceeded::Java(LONGS_NOT_OBJECTS)),
                         ArrayOf::Doubles => return Err(Exceeded::Java(DOUBLES_NOT_OBJECTS)),
-                        ArrayOf::Strings | ArrayOf::Objects => {}
+                        ArrayOf::Strings
+                        | ArrayOf::Objects
+                        | ArrayOf::BigIntegers
+                        | ArrayOf::BigDecimals => {}
                     }
                 }
                 let json = json || json_list;

@@ -134,6 +134,10 @@ pub enum ArrayOf {
     Ints,
     Longs,
     Doubles,
+    /// `BigInteger[]` (`divideAndRemainder`, `sqrtAndRemainder`).
+    BigIntegers,
+    /// `BigDecimal[]` (`divideAndRemainder`).
+    BigDecimals,
 }
 
 impl JavaArray {
@@ -147,6 +151,8 @@ impl JavaArray {
             ArrayOf::Ints => "[I",
             ArrayOf::Longs => "[J",
             ArrayOf::Doubles => "[D",
+            ArrayOf::BigIntegers => "[Ljava.math.BigInteger;",
+            ArrayOf::BigDecimals => "[Ljava.math.BigDecimal;",
         }
     }
 

@@ -403,14 +403,25 @@ pub(super) fn to_array_in(
         Some((_, of, _)) => of,
         None => ArrayOf::Objects,
     };
-    if of == ArrayOf::Strings {
+    let element = match of {
+        ArrayOf::Strings => Some("java.lang.String"),
+        ArrayOf::BigIntegers => Some("java.math.BigInteger"),
+        ArrayOf::BigDecimals => Some("java.math.BigDecimal"),
+        _ => None,
+    };
+    if let Some(element) = element {
         charge!(budget.steps(n as u64));
-        if let Some(bad) = items
-            .iter()
-            .find(|v| !matches!(v, Value::Str(_) | Value::Null))
-        {
+        if let Some(bad) = items.iter().find(|v| {
+            !matches!(
+                (of, v),
+                (_, Value::Null)
+                    | (ArrayOf::Strings, Value::Str(_))
+                    | (ArrayOf::BigIntegers, Value::BigInt(_))
+                    | (ArrayOf::BigDecimals, Value::Decimal(_))
+            )
+        }) {
             return err(match receiver {
-                Some((_, None)) => "java.lang.ArrayStoreException: arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String".to_string(),
+                Some((_, None)) => format!("java.lang.ArrayStoreException: arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, {element}"),
                 _ => format!("java.lang.ArrayStoreException: {}", bad.java_class_name()),
             });
         }
@@ -513,8 +524,10 @@ fn array_method(
                 (ArrayOf::Objects, _)
                 | (ArrayOf::Strings, Value::Str(_) | Value::Null)
                 | (ArrayOf::Chars, Value::Char(_))
-                | (ArrayOf::Bytes, Value::Byte(_)) => {}
-                (ArrayOf::Strings, _) => {
+                | (ArrayOf::Bytes, Value::Byte(_))
+                | (ArrayOf::BigIntegers, Value::BigInt(_) | Value::Null)
+                | (ArrayOf::BigDecimals, Value::Decimal(_) | Value::Null) => {}
+                (ArrayOf::Strings | ArrayOf::BigIntegers | ArrayOf::BigDecimals, _) => {
                     return Some(err(
                         "java.lang.IllegalArgumentException: array element type mismatch",
                     ))
