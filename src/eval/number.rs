@@ -587,7 +587,8 @@ impl Decimal {
         Ok(Decimal { unscaled, scale })
     }
 
-    fn check(self) -> Result<Decimal, String> {
+    /// This value, or the error past the engine's digit limit.
+    pub fn check(self) -> Result<Decimal, String> {
         if self.unscaled.bits() > NUMBER_MAX_BITS || self.scale.unsigned_abs() > DECIMAL_MAX_DIGITS
         {
             return Err(format!(
@@ -800,6 +801,56 @@ impl Decimal {
             out.push_str("0.");
             out.push_str(&"0".repeat((self.scale - len) as usize));
             out.push_str(&digits);
+        }
+        out
+    }
+
+    /// Java's `BigDecimal.toEngineeringString()`: as `toString()`, but an
+    /// exponent is a multiple of three.
+    pub fn to_engineering_string(&self) -> String {
+        use num_traits::Signed;
+        let digits = self.unscaled.abs().to_string();
+        let len = digits.len() as i64;
+        let mut adjusted = -self.scale + (len - 1);
+        if self.scale == 0 || (self.scale > 0 && adjusted >= -6) {
+            return self.to_java_string();
+        }
+        let mut out = String::new();
+        if self.unscaled.is_negative() {
+            out.push('-');
+        }
+        let mut sig = adjusted.rem_euclid(3);
+        adjusted -= sig;
+        sig += 1;
+        if self.unscaled.is_zero() {
+            match sig {
+                2 => {
+                    out.push_str("0.00");
+                    adjusted += 3;
+                }
+                3 => {
+                    out.push_str("0.0");
+                    adjusted += 3;
+                }
+                _ => out.push('0'),
+            }
+        } else if sig >= len {
+            out.push_str(&digits);
+            for _ in 0..(sig - len) {
+                out.push('0');
+            }
+        } else {
+            let cut = sig as usize;
+            out.push_str(digits.get(..cut).unwrap_or(""));
+            out.push('.');
+            out.push_str(digits.get(cut..).unwrap_or(""));
+        }
+        if adjusted != 0 {
+            out.push('E');
+            if adjusted > 0 {
+                out.push('+');
+            }
+            out.push_str(&adjusted.to_string());
         }
         out
     }

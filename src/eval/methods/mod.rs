@@ -50,6 +50,7 @@ macro_rules! charged {
     };
 }
 
+mod bignum;
 mod character;
 mod class;
 mod format;
@@ -342,6 +343,56 @@ fn only_without_parameters(recv: &Value, name: &str, args: &[Value]) -> bool {
             "size", "isEmpty", "clear", "keySet", "values", "entrySet", "clone",
         ],
         Value::Char(_) => &["charValue", "describeConstable"],
+        Value::BigInt(_) => {
+            if NUMBER.contains(&name) && name != "describeConstable" {
+                return true;
+            }
+            &[
+                "abs",
+                "negate",
+                "signum",
+                "bitLength",
+                "bitCount",
+                "getLowestSetBit",
+                "not",
+                "nextProbablePrime",
+                "sqrt",
+                "sqrtAndRemainder",
+                "toByteArray",
+                "intValueExact",
+                "longValueExact",
+                "shortValueExact",
+                "byteValueExact",
+            ]
+        }
+        Value::Decimal(_) => {
+            // `abs`, `negate` and `plus` also take a `MathContext` (a null).
+            if matches!(name, "abs" | "negate" | "plus") && matches!(args, [Value::Null]) {
+                return false;
+            }
+            if NUMBER.contains(&name) && name != "describeConstable" {
+                return true;
+            }
+            &[
+                "abs",
+                "negate",
+                "plus",
+                "signum",
+                "scale",
+                "precision",
+                "unscaledValue",
+                "stripTrailingZeros",
+                "toEngineeringString",
+                "toPlainString",
+                "toBigInteger",
+                "toBigIntegerExact",
+                "ulp",
+                "intValueExact",
+                "longValueExact",
+                "shortValueExact",
+                "byteValueExact",
+            ]
+        }
         _ => return false,
     };
     own.contains(&name) || OBJECT.contains(&name)

@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
 use super::optional::{ConstantDesc, JavaOptional};
@@ -137,7 +136,7 @@ pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) 
             ok(recv.clone())
         }
         _ => match recv {
-            Value::BigInt(b) => bigint_method(b, name, args),
+            Value::BigInt(b) => super::bignum::bigint_method(b, name, args, budget),
             _ => None,
         },
     }
@@ -189,27 +188,6 @@ fn decimal_method(
         ("add", [Value::Decimal(o)]) => dec(d.add(o)),
         ("subtract", [Value::Decimal(o)]) => dec(d.sub(o)),
         ("multiply", [Value::Decimal(o)]) => dec(d.mul(o)),
-        _ => None,
-    }
-}
-
-fn bigint_method(b: &BigInt, name: &str, args: &[Value]) -> MResult {
-    let other = |v: &Value| match v {
-        Value::BigInt(o) => Some((**o).clone()),
-        _ => None,
-    };
-    let big = |v: BigInt| {
-        Some(
-            crate::eval::number::check_bigint(v)
-                .map(|v| Value::BigInt(Rc::new(v)))
-                .map_err(CallError::from),
-        )
-    };
-    match (name, args) {
-        ("add", [o]) => big(b + other(o)?),
-        ("subtract", [o]) => big(b - other(o)?),
-        ("multiply", [o]) => big(b * other(o)?),
-        ("negate", []) => big(-b.clone()),
-        _ => None,
+        _ => super::bignum::decimal_method(d, name, args, budget),
     }
 }
