@@ -601,3 +601,44 @@ fn string_format_as_java() {
         );
     }
 }
+
+#[test]
+fn big_number_work_is_bounded() {
+    // Operands near the digit limit: the slow methods end on the step
+    // budget before they start, and results past the limit are refused
+    // before they are computed.
+    let two = Value::BigInt(Rc::new(BigInt::from(2)));
+    let huge = BigInt::from(1) << 33_000usize;
+    let h = Value::BigInt(Rc::new(huge.clone()));
+    let g = Value::BigInt(Rc::new(huge - 1));
+    let started = std::time::Instant::now();
+    for (recv, name, args) in [
+        (&g, "modPow", vec![g.clone(), h.clone()]),
+        (&h, "nextProbablePrime", vec![]),
+        (&two, "pow", vec![Value::Int(i32::MAX)]),
+        (&two, "shiftLeft", vec![Value::Int(40_000)]),
+        (&two, "setBit", vec![Value::Int(40_000)]),
+    ] {
+        let budget = Budget::new(10_000_000, usize::MAX);
+        let r = call_method(recv, name, &args, &budget);
+        assert!(matches!(r, Some(Err(_))), "{name}");
+    }
+    assert!(started.elapsed().as_secs() < 5);
+    assert_eq!(
+        call(&two, "pow", &[Value::Int(40_000)]),
+        "ERR java.lang.ArithmeticException: BigInteger result over 10000 digits"
+    );
+    assert_eq!(
+        call(&two, "shiftLeft", &[Value::Int(i32::MAX)]),
+        "ERR java.lang.ArithmeticException: BigInteger would overflow supported range"
+    );
+    let d = Value::Decimal(Rc::new(Decimal {
+        unscaled: BigInt::from(125),
+        scale: 2,
+    }));
+    assert_eq!(
+        call(&d, "setScale", &[Value::Int(20_000)]).get(..4),
+        Some("ERR ")
+    );
+    assert_eq!(call(&d, "toEngineeringString", &[]), "1.25");
+}
