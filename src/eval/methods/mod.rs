@@ -20,7 +20,8 @@
 //! (`ArrayList`, json-smart's `JSONArray` and Java arrays), [`map`] (`LinkedHashMap` and its
 //! `Map.Entry`), [`iterator`] (the iterators of lists, arrays and map
 //! views), [`character`] (`Character` and its static methods), [`number`]
-//! (the number types and `Boolean`), [`statics`] (the
+//! (the number types and `Boolean`), [`bignum`] (`BigInteger`'s and
+//! `BigDecimal`'s own methods), [`statics`] (the
 //! static methods of `Integer`, `Long`, `Double`, `Float`, `Byte`, `Short` and
 //! `Boolean`, which 1.7 calls
 //! through any value of the class), [`object`]
