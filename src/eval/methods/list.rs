@@ -97,9 +97,10 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                 None => ioobe(i64::from(i), len),
             }
         }
-        // remove(int) is more specific than remove(Object) for an Integer argument.
-        ("remove", [Value::Int(i)]) => {
-            let i = *i;
+        // remove(int) is more specific than remove(Object) for an Integer
+        // argument (a Short or Byte widens to it).
+        ("remove", [x @ (Value::Int(_) | Value::Short(_) | Value::Byte(_))]) => {
+            let i = x.int_like().unwrap_or(-1);
             match usize::try_from(i).ok().filter(|&i| i < len) {
                 Some(i) => {
                     charge!(budget.scan((len - i) * VALUE_BYTES));
@@ -550,7 +551,7 @@ fn array_method(
             int_arg(i)?;
             unsupported()
         }
-        ("remove", [Value::Int(_)]) => unsupported(),
+        ("remove", [Value::Int(_) | Value::Short(_) | Value::Byte(_)]) => unsupported(),
         // `AbstractCollection.remove`: found, it is removed (which throws).
         ("remove", [v]) => match position(items, v, budget) {
             Ok(Some(_)) => unsupported(),

@@ -870,7 +870,7 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
         ("compareToIgnoreCase", [o]) => match str_arg(o)? {
             Some(o) => ok(Value::Int(compare_ignore_case(s, o))),
             None => err(npe(
-                "Cannot invoke \"String.length()\" because \"s2\" is null",
+                "Cannot read field \"value\" because \"s2\" is null",
             )),
         },
         ("concat", [o]) => match str_arg(o)? {
@@ -1024,6 +1024,11 @@ pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) 
                 .map(|t| Value::str(&t))
                 .map_err(CallError::from),
         ),
+        // `join(delimiter, CharSequence...)` of no elements.
+        ("join", [Value::Str(_)]) => ok(Value::str("")),
+        ("join", [Value::Null]) => err(npe(
+            "Cannot invoke \"java.lang.CharSequence.toString()\" because \"delimiter\" is null",
+        )),
         ("join", [sep, rest @ ..]) if !rest.is_empty() => {
             // An `Iterable`: a list, a map's view, or a `subList` view.
             let iterable = match rest {
