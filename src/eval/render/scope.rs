@@ -27,6 +27,21 @@ use crate::eval::value::{
 /// The class of `$foreach`.
 const FOREACH_SCOPE: &str = "org.apache.velocity.runtime.directive.ForeachScope";
 
+/// The storage's methods that read no order of its keys: they leave it
+/// unsorted (see `ForeachScope::ordered`).
+const ORDER_FREE: &[&str] = &[
+    "put",
+    "get",
+    "getOrDefault",
+    "containsKey",
+    "putIfAbsent",
+    "replace",
+    "remove",
+    "size",
+    "isEmpty",
+    "clear",
+];
+
 /// A `HashMap`'s first table size.
 const FIRST_CAPACITY: usize = 16;
 
@@ -43,6 +58,8 @@ pub(in crate::eval) struct ForeachScope {
     storage: RefCell<Option<MapRef>>,
     /// The storage's `HashMap` table size (it never shrinks).
     capacity: Cell<usize>,
+    /// Keys were added since the storage was last put in `HashMap`'s order.
+    unordered: Cell<bool>,
 }
 
 impl std::fmt::Debug for ForeachScope {
@@ -83,6 +100,7 @@ impl ForeachScope {
             this: this.clone(),
             storage: RefCell::new(None),
             capacity: Cell::new(FIRST_CAPACITY),
+            unordered: Cell::new(false),
         })
     }
 
@@ -155,25 +173,34 @@ impl ForeachScope {
         self.storage.try_borrow().ok()?.clone()
     }
 
-    /// After a call that may have changed the storage `m`: `HashMap`'s
-    /// order of its keys (the table doubled as it filled).
-    fn rehash(&self, m: &MapRef, budget: &Budget) {
-        let Ok(mut m) = m.try_borrow_mut() else {
-            return;
-        };
-        let entries = &mut *m.entries;
+    /// After a call that added keys to the storage (`len` of them now):
+    /// the table doubles as `HashMap`'s does, and the order is due.
+    fn grown(&self, len: usize) {
         let mut capacity = self.capacity.get();
-        while entries.len() > capacity / 4 * 3 {
+        while len > capacity / 4 * 3 {
             capacity = capacity.saturating_mul(2);
         }
         self.capacity.set(capacity);
-        if entries.len() < 2 {
+        self.unordered.set(true);
+    }
+
+    /// The storage `m` in `HashMap`'s order of its keys, before anything
+    /// reads that order: a stable sort by bucket keeps the order keys came
+    /// in within a bucket (new keys are appended; a removal moves nothing).
+    /// Calls that read no order skip it, so a loop of `put`s sorts nothing.
+    fn ordered(&self, m: &MapRef) {
+        if !self.unordered.replace(false) {
             return;
         }
-        entries.sort_by_cached_key(|k, _| {
-            // A key's hash cannot fail but for the budget, which the call
-            // just charged: then any order.
-            let h = methods::java_hash(&k.to_value(), budget).unwrap_or(0);
+        let Ok(mut m) = m.try_borrow_mut() else {
+            return;
+        };
+        let capacity = self.capacity.get();
+        // The keys are scalars or text, charged when they were made; the
+        // sort is charged with what reads the order (printing, iterating).
+        let unmetered = Budget::unmetered();
+        m.entries.sort_by_cached_key(|k, _| {
+            let h = methods::java_hash(&k.to_value(), &unmetered).unwrap_or(0);
             hash_map_bucket(h, capacity)
         });
     }
@@ -230,10 +257,11 @@ impl HostObject for ForeachScope {
             }
         }
         let m = self.storage()?;
-        let before = m
-            .try_borrow()
-            .ok()
-            .map(|s| (s.entries.len(), s.entries.mods()));
+        if !ORDER_FREE.contains(&name) {
+            self.ordered(&m);
+        }
+        let len = || m.try_borrow().map_or(0, |s| s.entries.len());
+        let before = len();
         let map = Value::Map(m.clone());
         // `equals(this)`: the storage equals itself.
         let me = [map.clone()];
@@ -242,12 +270,9 @@ impl HostObject for ForeachScope {
             _ => args,
         };
         let r = methods::call_method(&map, name, args, budget);
-        let after = m
-            .try_borrow()
-            .ok()
-            .map(|s| (s.entries.len(), s.entries.mods()));
-        if before != after {
-            self.rehash(&m, budget);
+        let after = len();
+        if after > before {
+            self.grown(after);
         }
         r
     }
@@ -259,7 +284,9 @@ impl HostObject for ForeachScope {
     }
 
     fn as_map(&self) -> Option<MapRef> {
-        self.storage()
+        let m = self.storage()?;
+        self.ordered(&m);
+        Some(m)
     }
 
     fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
