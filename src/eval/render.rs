@@ -1832,19 +1832,23 @@ fn render_foreach(
                 // A `subList` view: walked by its iterator, made now (it
                 // throws when the view is stale).
                 Value::Object(o) if o.is_list() => list_iterator(st, src, span, o)?,
-                // A `Map` object (`$foreach`): its map's values.
-                Value::Object(o) if o.as_map().is_some() => o.as_map().map_or(v, Value::Map),
-                // A stream: Velocity 1.7 finds its `iterator()`, on a class
-                // of the JDK it may not call (not public), and fails.
-                Value::Object(o)
-                    if super::value::host_class_name(o.as_ref())
-                        .starts_with("java.util.stream.") =>
-                {
-                    let msg = format!(
-                        "Error invoking the method 'iterator' on class '{}'",
-                        super::value::host_class_name(o.as_ref())
-                    );
-                    return Err(st.err(src, span, RenderErrorKind::MethodFailed, &msg));
+                // Neither a map's view nor an iterator (which `Iter` walks).
+                Value::Object(o) if o.map_view().is_none() && o.iterator().is_none() => {
+                    // A `Map` object (`$foreach`): its map's values.
+                    if let Some(m) = o.as_map() {
+                        Value::Map(m)
+                    } else {
+                        // A stream: Velocity 1.7 finds its `iterator()`, on a
+                        // class of the JDK it may not call (not public), and
+                        // fails.
+                        let class = super::value::host_class_name(o.as_ref());
+                        if class.starts_with("java.util.stream.") {
+                            let msg =
+                                format!("Error invoking the method 'iterator' on class '{class}'");
+                            return Err(st.err(src, span, RenderErrorKind::MethodFailed, &msg));
+                        }
+                        v.clone()
+                    }
                 }
                 _ => v,
             };

@@ -780,14 +780,10 @@ impl Value {
                 (Value::Object(x), y) | (y, Value::Object(x)) if x.is_list() && is_list_like(y) => {
                     (as_list(&a, budget)?, as_list(&b, budget)?)
                 }
-                // A `Map` object (`$foreach`) against a map: as its map.
-                (Value::Object(_), _) | (_, Value::Object(_))
-                    if as_map(&a).is_some() || as_map(&b).is_some() =>
-                {
-                    (
-                        as_map(&a).map_or(a.clone(), Value::Map),
-                        as_map(&b).map_or(b.clone(), Value::Map),
-                    )
+                // A `Map` object (`$foreach`): as its map.
+                (Value::Object(_), _) | (_, Value::Object(_)) => {
+                    let (ma, mb) = (as_map(&a), as_map(&b));
+                    (ma.map_or(a, Value::Map), mb.map_or(b, Value::Map))
                 }
                 _ => (a, b),
             };
