@@ -1837,22 +1837,6 @@ fn decode_escape(b: &[u8], at: usize) -> (Option<char>, usize) {
     (Some(c), i)
 }
 
-/// Where the run of `b` from `i` that [`escape_javascript_decoded`] copies
-/// as it is ends (`plain` says which bytes it takes, for the last few): 16
-/// bytes at a time while [`wide::string_stops`] marks none of them (its
-/// stops, with `'`, are the bytes that decoding or escapeJavaScript change).
-#[inline(always)]
-fn wide_run_end(b: &[u8], mut i: usize, plain: impl Fn(u8) -> bool) -> usize {
-    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
-        let stops = wide::string_stops::<true>(chunk);
-        if stops != 0 {
-            return i + stops.trailing_zeros() as usize;
-        }
-        i += 16;
-    }
-    byte_run(b, i, plain)
-}
-
 /// Below this many bytes left, a run is found byte by byte.
 const SHORT_RUN: usize = 32;
 
@@ -1863,91 +1847,159 @@ const SHORT_RUN: usize = 32;
 /// [`decode_checked`] decodes it, then escaped as
 /// [`super::util::escape_javascript_into`] escapes it. Returns the decoded
 /// string's length (what a call on it is charged for).
+///
+/// The stops of 16 bytes are found at once ([`js_stops_from`]) and serve
+/// every run that starts among those bytes: strings of names and labels
+/// change a character every few bytes, and each run is then a shift and a
+/// count of zeros.
 pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) -> usize {
+    if !matches!(quote, b'"' | b'\'') {
+        return escape_javascript_decoded_narrow(raw, quote, out);
+    }
     let b = raw.as_bytes();
     let mut decoded = 0;
     let mut i = 0;
-    let escape = |c: char, out: &mut String| {
-        super::util::escape_char(c, out);
-        c.len_utf8()
-    };
+    while i < b.len() {
+        let base = i;
+        let stops = js_stops_from(b, base);
+        let end = (base + 16).min(b.len());
+        loop {
+            let m = stops.checked_shr((i - base) as u32).unwrap_or(0);
+            // No stop among the rest: they are ASCII, so `end` is on a
+            // character's boundary.
+            let stop = if m == 0 {
+                end
+            } else {
+                i + m.trailing_zeros() as usize
+            };
+            if stop > i {
+                crate::eval::print::push_short(out, raw.get(i..stop).unwrap_or(""));
+                decoded += stop - i;
+            }
+            i = stop;
+            if m == 0 {
+                break;
+            }
+            match escape_decoded_char(raw, i, quote, out) {
+                Some((next, n)) => (i, decoded) = (next, decoded + n),
+                None => return decoded,
+            }
+            if i >= end {
+                break;
+            }
+        }
+    }
+    decoded
+}
+
+/// Bit `k` set when byte `i + k` of `b` (`k` < 16, within `b`) is one that
+/// decoding or escapeJavaScript changes ([`wide::string_stops`] with `'`).
+#[inline(always)]
+fn js_stops_from(b: &[u8], i: usize) -> u32 {
+    if let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        return wide::string_stops::<true>(chunk);
+    }
+    let left = b.len().saturating_sub(i);
+    // Fewer than 16 bytes left: the last 16 of `b`, those before `i`
+    // shifted out.
+    let last = b.len().checked_sub(16).and_then(|at| b.get(at..));
+    if let Some(chunk) = last.and_then(|s| s.first_chunk::<16>()) {
+        return wide::string_stops::<true>(chunk) >> (16 - left);
+    }
+    // A string shorter than 16 bytes: copied into a chunk, the bytes past
+    // it masked off.
+    let mut chunk = [0u8; 16];
+    if let (Some(to), Some(from)) = (chunk.get_mut(..left), b.get(i..)) {
+        to.copy_from_slice(from);
+    }
+    wide::string_stops::<true>(&chunk) & ((1u32 << left) - 1)
+}
+
+/// [`escape_javascript_decoded`] for a string in quotes other than `"` and
+/// `'`, whose stops [`wide::string_stops`] does not give: runs found a word
+/// or a byte at a time.
+fn escape_javascript_decoded_narrow(raw: &str, quote: u8, out: &mut String) -> usize {
+    let b = raw.as_bytes();
+    let mut decoded = 0;
+    let mut i = 0;
     while i < b.len() {
         let run = i;
         let plain =
             |c: u8| super::util::JS_DECODED_PLAIN.get(usize::from(c)) == Some(&true) && c != quote;
-        i = match b.get(i..).and_then(|s| s.first_chunk::<16>()) {
-            // Sixteen bytes at a time; both quotes are among the stops.
-            Some(_) if matches!(quote, b'"' | b'\'') => wide_run_end(b, i, plain),
+        i = if b.len() - i < SHORT_RUN {
             // A short rest: byte by byte, cheaper than a word's setup.
-            _ if b.len() - i < SHORT_RUN => byte_run(b, i, plain),
-            _ => run_end_in(b, i, |x| decode_stops(x, quote) | js_escapes(x), plain),
+            byte_run(b, i, plain)
+        } else {
+            run_end_in(b, i, |x| decode_stops(x, quote) | js_escapes(x), plain)
         }
         .min(b.len());
         if i > run {
             crate::eval::print::push_short(out, raw.get(run..i).unwrap_or(""));
             decoded += i - run;
         }
-        let Some(&c) = b.get(i) else {
+        if i >= b.len() {
             break;
-        };
-        // Dropped by decoding: control characters and DEL written raw.
-        if c < 0x20 || c == 0x7f {
-            i += 1;
-            continue;
         }
-        if matches!(c, b'"' | b'\'' | b'/') && c != quote {
-            // Kept by decoding, escaped with a backslash.
-            out.push('\\');
-            out.push(char::from(c));
-            i += 1;
-            decoded += 1;
-            continue;
+        match escape_decoded_char(raw, i, quote, out) {
+            Some((next, n)) => (i, decoded) = (next, decoded + n),
+            None => break,
         }
-        if c == b'\\' {
-            match b.get(i + 1) {
-                Some(&e @ (b'"' | b'\\' | b'/' | b'\'')) => {
-                    // Decoded to a character escaped with a backslash.
-                    out.push('\\');
-                    out.push(char::from(e));
-                    i += 2;
-                    decoded += 1;
-                    continue;
-                }
-                Some(b'u') => {
-                    // A character past ASCII and not a surrogate: one
-                    // UTF-16 unit, `\uXXXX` again in upper case.
-                    let v = b.get(i + 2..).and_then(|h| h.first_chunk::<4>());
-                    if let Some(v) = v.and_then(hex_value) {
-                        if (0x80..0xd800).contains(&v) || (0xe000..=0xffff).contains(&v) {
-                            push_unicode_escape(v, out);
-                            i += 6;
-                            decoded += if v < 0x800 { 2 } else { 3 };
-                            continue;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if c != b'\\' && c != quote {
-            // Kept by decoding, changed by escaping: a character beyond
-            // ASCII.
-            let Some(ch) = raw.get(i..).and_then(|t| t.chars().next()) else {
-                break;
-            };
-            i += ch.len_utf8();
-            decoded += escape(ch, out);
-            continue;
-        }
-        // An escape (as decode_checked reads it; past the end: nothing).
-        let (ch, next) = decode_escape(b, i + 1);
-        i = next;
-        let Some(ch) = ch else {
-            continue;
-        };
-        decoded += escape(ch, out);
     }
     decoded
+}
+
+/// The byte at `i` of the escaped text `raw` (one that ends a run: an
+/// escape, a quote, a slash, a control character, DEL or a character past
+/// ASCII), decoded and escaped into `out`: where the text goes on, and how
+/// many bytes the decoded string has for it. `None`: nothing more to read.
+#[inline(always)]
+fn escape_decoded_char(raw: &str, i: usize, quote: u8, out: &mut String) -> Option<(usize, usize)> {
+    let b = raw.as_bytes();
+    let escape = |c: char, out: &mut String| {
+        super::util::escape_char(c, out);
+        c.len_utf8()
+    };
+    let c = *b.get(i)?;
+    // Dropped by decoding: control characters and DEL written raw.
+    if c < 0x20 || c == 0x7f {
+        return Some((i + 1, 0));
+    }
+    if matches!(c, b'"' | b'\'' | b'/') && c != quote {
+        // Kept by decoding, escaped with a backslash.
+        out.push('\\');
+        out.push(char::from(c));
+        return Some((i + 1, 1));
+    }
+    if c == b'\\' {
+        match b.get(i + 1) {
+            Some(&e @ (b'"' | b'\\' | b'/' | b'\'')) => {
+                // Decoded to a character escaped with a backslash.
+                out.push('\\');
+                out.push(char::from(e));
+                return Some((i + 2, 1));
+            }
+            Some(b'u') => {
+                // A character past ASCII and not a surrogate: one UTF-16
+                // unit, `\uXXXX` again in upper case.
+                let v = b.get(i + 2..).and_then(|h| h.first_chunk::<4>());
+                if let Some(v) = v.and_then(hex_value) {
+                    if (0x80..0xd800).contains(&v) || (0xe000..=0xffff).contains(&v) {
+                        push_unicode_escape(v, out);
+                        return Some((i + 6, if v < 0x800 { 2 } else { 3 }));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if c != b'\\' && c != quote {
+        // Kept by decoding, changed by escaping: a character beyond ASCII.
+        let ch = raw.get(i..).and_then(|t| t.chars().next())?;
+        return Some((i + ch.len_utf8(), escape(ch, out)));
+    }
+    // An escape (as decode_checked reads it; past the end: nothing).
+    let (ch, next) = decode_escape(b, i + 1);
+    Some((next, ch.map_or(0, |ch| escape(ch, out))))
 }
 
 /// 10⁰ to 10¹⁵, each exact in a double.
