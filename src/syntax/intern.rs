@@ -5,7 +5,10 @@
 //! open-addressed over a seeded hash of the name's bytes (a folded multiply of
 //! its first and last eight bytes, and of the bytes between for long names),
 //! so looking a name up costs a few instructions and a comparison; the seed is
-//! drawn per table, so nobody can choose names that collide.
+//! drawn per table, so nobody can choose names that collide. Each entry holds
+//! the name's first and last eight bytes and its length, which say what a
+//! name of at most 16 bytes is: such a name is found by comparing the entry
+//! alone, without reading the string it stands for.
 
 use std::hash::BuildHasher;
 use std::sync::Arc;
@@ -13,13 +16,32 @@ use std::sync::Arc;
 /// Names and their shared strings.
 pub(crate) struct Interner {
     seed: u64,
-    /// A power of two long, at most half full; each entry: hash, name and
-    /// the name's number.
-    table: Vec<Option<(u64, Arc<str>, u32)>>,
+    /// A power of two long, at most half full (see [`Entry`]).
+    table: Vec<Entry>,
     len: usize,
     /// The names by number, in the order they were first met.
     list: Vec<Arc<str>>,
 }
+
+/// An entry of the table: a name's [`ends`], its length and its number
+/// ([`EMPTY`] for no name).
+#[derive(Clone, Copy)]
+struct Entry {
+    first: u64,
+    last: u64,
+    len: u32,
+    id: u32,
+}
+
+/// [`Entry::id`] of an entry with no name.
+const EMPTY: u32 = u32::MAX;
+
+const NO_ENTRY: Entry = Entry {
+    first: 0,
+    last: 0,
+    len: 0,
+    id: EMPTY,
+};
 
 const INITIAL: usize = 256;
 
@@ -117,23 +139,54 @@ impl Interner {
     /// The shared string of `name`, made if new.
     #[inline(always)]
     pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
-        let at = self.find(name);
-        match self.table.get(at) {
-            Some(Some((_, s, _))) => s.clone(),
-            _ => Arc::from(name),
+        let id = self.id(name);
+        match self.list.get(id as usize) {
+            Some(s) => s.clone(),
+            None => Arc::from(name),
         }
     }
 
     /// The number of `name` (names are numbered from 0 in the order they are
     /// first met; [`Interner::names`] lists them), made if new. Nothing is
     /// shared, so nothing is counted.
+    ///
+    /// Inlined where the parser names things: most names are there already,
+    /// and finding one costs less than a call; making one is out of line.
     #[inline(always)]
     pub(crate) fn id(&mut self, name: &str) -> u32 {
-        let at = self.find(name);
-        match self.table.get(at) {
-            Some(Some((_, _, id))) => *id,
-            _ => 0,
+        let (h, (first, last)) = self.hash(name);
+        let bytes = name.as_bytes();
+        // At most one name per byte of the text parsed: its length fits.
+        let len = bytes.len() as u32;
+        // An empty table has no entry to probe (the mask is never used then).
+        let mask = self.table.len().wrapping_sub(1);
+        let mut i = (h >> 32) as usize & mask;
+        // The table is at most half full: an empty entry comes before the end of a round.
+        for _ in 0..self.table.len() {
+            match self.table.get(i) {
+                Some(e) if e.id == EMPTY => break,
+                // A name of at most 16 bytes is its ends and length; a
+                // longer one is compared whole.
+                Some(e)
+                    if e.first == first
+                        && e.last == last
+                        && e.len == len
+                        && (bytes.len() <= 16 || self.is_listed(e.id, bytes)) =>
+                {
+                    return e.id
+                }
+                Some(_) => i = (i + 1) & mask,
+                None => break,
+            }
         }
+        self.insert(h, i, name)
+    }
+
+    /// Whether the name numbered `id` is `bytes`.
+    fn is_listed(&self, id: u32, bytes: &[u8]) -> bool {
+        self.list
+            .get(id as usize)
+            .is_some_and(|s| s.as_bytes() == bytes)
     }
 
     /// The names by number.
@@ -146,64 +199,45 @@ impl Interner {
         self.list
     }
 
-    /// The entry of `name`, made if new. Inlined where the parser names
-    /// things: most names are there already, and finding one costs less
-    /// than a call; making one is out of line.
-    #[inline(always)]
-    fn find(&mut self, name: &str) -> usize {
-        let (h, name_ends) = self.hash(name);
-        let bytes = name.as_bytes();
-        // Whether an entry's string is `name` (a short one is compared by
-        // its ends, those of `name` computed by the hash already).
-        let is_name = |s: &[u8]| {
-            s.len() == bytes.len()
-                && if bytes.len() <= 16 {
-                    ends(s) == name_ends
-                } else {
-                    s == bytes
-                }
-        };
-        // An empty table has no entry to probe (the mask is never used then).
-        let mask = self.table.len().wrapping_sub(1);
-        let mut i = (h >> 32) as usize & mask;
-        // The table is at most half full: an empty entry comes before the end of a round.
-        for _ in 0..self.table.len() {
-            match self.table.get(i) {
-                Some(Some((eh, s, _))) if *eh == h && is_name(s.as_bytes()) => return i,
-                Some(Some(_)) => i = (i + 1) & mask,
-                _ => break,
-            }
-        }
-        self.insert(h, i, name)
-    }
-
     /// Makes the entry of `name` (hashed `h`), which is not in the table, in
     /// the empty entry `at` that the search ended on (unless the table grows
-    /// first); gives where it is.
+    /// first); gives its number.
     #[inline(never)]
-    fn insert(&mut self, h: u64, at: usize, name: &str) -> usize {
+    fn insert(&mut self, h: u64, at: usize, name: &str) -> u32 {
         let mut i = at;
         let grown = self.len * 2 >= self.table.len();
         if grown {
             self.grow();
         }
-        if grown || !matches!(self.table.get(i), Some(None)) {
-            let mask = self.table.len() - 1;
-            i = (h >> 32) as usize & mask;
-            // Each round moves to the next entry; an empty one comes before the end of a round.
-            for _ in 0..self.table.len() {
-                match self.table.get(i) {
-                    Some(Some(_)) => i = (i + 1) & mask,
-                    _ => break,
-                }
-            }
+        if grown || !matches!(self.table.get(i), Some(e) if e.id == EMPTY) {
+            i = self.free_entry(h);
         }
-        let s: Arc<str> = Arc::from(name);
+        // At most one name per byte of the text parsed: fewer than 2^32.
+        let id = self.list.len() as u32;
+        let (first, last) = ends(name.as_bytes());
         if let Some(e) = self.table.get_mut(i) {
-            // At most one name per byte of the text parsed: fewer than 2^32.
-            *e = Some((h, s.clone(), self.list.len() as u32));
-            self.list.push(s);
+            *e = Entry {
+                first,
+                last,
+                len: name.len() as u32,
+                id,
+            };
+            self.list.push(Arc::from(name));
             self.len += 1;
+        }
+        id
+    }
+
+    /// The first empty entry from where hash `h` starts its search.
+    fn free_entry(&self, h: u64) -> usize {
+        let mask = self.table.len().wrapping_sub(1);
+        let mut i = (h >> 32) as usize & mask;
+        // Each round moves to the next entry; an empty one comes before the end of a round.
+        for _ in 0..self.table.len() {
+            match self.table.get(i) {
+                Some(e) if e.id != EMPTY => i = (i + 1) & mask,
+                _ => break,
+            }
         }
         i
     }
@@ -216,27 +250,37 @@ impl Interner {
     pub(crate) fn reserve(&mut self, n: usize) {
         let size = n.saturating_mul(2).next_power_of_two().min(MAX_RESERVED);
         if self.len == 0 && size > INITIAL && self.table.len() < size {
-            self.table = vec![None; size];
+            self.table = vec![NO_ENTRY; size];
         }
     }
 
     #[cold]
     fn grow(&mut self) {
         let size = (self.table.len() * 2).max(INITIAL);
-        let old = std::mem::replace(&mut self.table, vec![None; size]);
+        let mut table = vec![NO_ENTRY; size];
         let mask = size - 1;
-        for (h, s, id) in old.into_iter().flatten() {
+        // The names are hashed again (the table keeps no hashes): a table
+        // grows a few times per parse at most.
+        for (id, name) in self.list.iter().enumerate() {
+            let (h, (first, last)) = self.hash(name);
             let mut i = (h >> 32) as usize & mask;
+            // Each round moves to the next entry; an empty one comes before the end of a round.
             for _ in 0..size {
-                match self.table.get_mut(i) {
-                    Some(e @ None) => {
-                        *e = Some((h, s, id));
+                match table.get_mut(i) {
+                    Some(e) if e.id == EMPTY => {
+                        *e = Entry {
+                            first,
+                            last,
+                            len: name.len() as u32,
+                            id: id as u32,
+                        };
                         break;
                     }
                     _ => i = (i + 1) & mask,
                 }
             }
         }
+        self.table = table;
     }
 }
 
@@ -265,6 +309,25 @@ mod tests {
         }
         assert_eq!(t.id("new"), names.len() as u32);
         assert_eq!(t.into_names().len(), names.len() + 1);
+    }
+
+    #[test]
+    fn long_names_with_the_same_ends_are_told_apart() {
+        let mut t = Interner::default();
+        let names = [
+            "abcdefgh1ijklmnopq",
+            "abcdefgh2ijklmnopq",
+            "abcdefgh12ijklmnopq",
+            "abcdefghijklmnopq",
+            "abcdefghXYijklmnop",
+        ];
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(t.id(n), i as u32, "{n}");
+        }
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(t.id(n), i as u32, "{n}");
+            assert_eq!(&*t.names()[i], *n);
+        }
     }
 
     #[test]
