@@ -407,7 +407,7 @@ fn render(a: RenderArgs) -> Result<i32, Failure> {
         .map_err(|e| gateway_failure(&name, &source, e))?;
     write_stdout(&rendered.body)?;
     if a.overrides {
-        let json = serde_json::to_string_pretty(&rendered.overrides).unwrap_or_default();
+        let json = serde_json::to_string_pretty(rendered.overrides()).unwrap_or_default();
         eprintln!("{json}");
     }
     Ok(0)

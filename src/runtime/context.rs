@@ -681,7 +681,13 @@ impl Drop for ContextValue {
 
 impl ContextValue {
     /// The overrides the template set, their values as text (charged to `budget`).
-    pub(crate) fn overrides(&self, budget: &Budget) -> Result<super::Overrides, Exceeded> {
+    /// `None`: the template touched neither override (nothing is made).
+    pub(crate) fn overrides(&self, budget: &Budget) -> Result<Option<super::Overrides>, Exceeded> {
+        let (request, response) = (self.tape.request.borrow(), self.tape.response.borrow());
+        if request.is_none() && response.is_none() {
+            return Ok(None);
+        }
+        drop((request, response));
         let mut out = super::Overrides::default();
         if let Some([h, q, p]) = &*self.tape.request.borrow() {
             out.request_header = entries(h, budget)?;
@@ -705,7 +711,7 @@ impl ContextValue {
             response_header.retain(|_, v| !v.is_empty());
             out.response_header = response_header;
         }
-        Ok(out)
+        Ok(Some(out))
     }
 }
 

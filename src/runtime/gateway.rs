@@ -58,7 +58,11 @@ pub struct Overrides {
 
 impl Overrides {
     pub fn is_empty(&self) -> bool {
-        *self == Overrides::default()
+        self.request_header.is_empty()
+            && self.request_querystring.is_empty()
+            && self.request_path.is_empty()
+            && self.response_header.is_empty()
+            && self.response_status.is_none()
     }
 }
 
@@ -66,10 +70,35 @@ impl Overrides {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
     pub body: String,
-    pub overrides: Overrides,
+    /// What the template set, when it set anything ([`Rendered::overrides`]):
+    /// most renders set nothing, and a render's result stays a few words,
+    /// cheap to hand back, with no empty maps made and dropped.
+    overrides: Option<Box<Overrides>>,
 }
 
 impl Rendered {
+    /// A body and the overrides that go with it.
+    pub fn new(body: String, overrides: Overrides) -> Rendered {
+        Rendered {
+            body,
+            overrides: (!overrides.is_empty()).then(|| Box::new(overrides)),
+        }
+    }
+
+    /// The `$context` overrides the template set (all empty when it set none).
+    pub fn overrides(&self) -> &Overrides {
+        static NONE: std::sync::OnceLock<Overrides> = std::sync::OnceLock::new();
+        match &self.overrides {
+            Some(o) => o,
+            None => NONE.get_or_init(Overrides::default),
+        }
+    }
+
+    /// The body and the overrides, taken apart.
+    pub fn into_parts(self) -> (String, Overrides) {
+        (self.body, self.overrides.map(|o| *o).unwrap_or_default())
+    }
+
     /// Every lone surrogate of the body and the overrides as `?`.
     fn encode_lone_surrogates(&mut self) {
         use crate::eval::jstring::java_utf8;
@@ -79,7 +108,9 @@ impl Rendered {
             }
         };
         fix(&mut self.body);
-        let o = &mut self.overrides;
+        let Some(o) = self.overrides.as_deref_mut() else {
+            return;
+        };
         for map in [
             &mut o.request_header,
             &mut o.request_querystring,
@@ -362,9 +393,9 @@ impl MappingTemplate {
         }
         let overrides = match &ctx {
             Some(c) => c.overrides(&budget).map_err(limit_error)?,
-            None => Overrides::default(),
+            None => None,
         };
-        if let Some(message) = super::overrides::first_problem(&overrides) {
+        if let Some(message) = overrides.as_ref().and_then(super::overrides::first_problem) {
             return Err(GatewayError::Render(RenderError {
                 kind: crate::RenderErrorKind::Invalid,
                 message,
@@ -374,7 +405,10 @@ impl MappingTemplate {
         }
         drop(ctx);
         budget.collect_cycles();
-        let mut rendered = Rendered { body, overrides };
+        let mut rendered = Rendered {
+            body,
+            overrides: overrides.filter(|o| !o.is_empty()).map(Box::new),
+        };
         // Lone surrogates leave as Java's UTF-8 encoder writes them (`?`); a
         // traced render keeps the output its pieces point into.
         if budget.saw_lone_surrogates() && !traced {
@@ -430,5 +464,41 @@ mod tests {
         ] {
             assert!(parse(src).plan.params, "{src}");
         }
+    }
+
+    #[test]
+    fn overrides_are_made_only_when_a_template_sets_one() {
+        let render = |src: &str| {
+            parse(src)
+                .render(&Request::default(), &GatewayOptions::default())
+                .unwrap_or_else(|e| panic!("{src}: {e}"))
+        };
+        // Set nothing (reading or clearing counts as nothing): all empty.
+        for src in [
+            "x",
+            "$context.requestId",
+            "$context.requestOverride.header",
+            "#set($context.requestOverride.header.a = $null)",
+            "$context.responseOverride.header.clear()",
+        ] {
+            let r = render(src);
+            assert!(r.overrides().is_empty(), "{src}");
+            assert_eq!(r.overrides(), &Overrides::default(), "{src}");
+            assert_eq!(r.clone().into_parts().1, Overrides::default(), "{src}");
+        }
+        let r = render(
+            "#set($context.requestOverride.header.X = 'a')\
+             #set($context.responseOverride.status = 201)ok",
+        );
+        assert_eq!(r.body, "ok");
+        let o = r.overrides();
+        assert_eq!(o.request_header.get("X"), Some(&vec!["a".to_string()]));
+        assert_eq!(o.response_status.as_deref(), Some("201"));
+        assert!(!o.is_empty());
+        let (body, parts) = r.clone().into_parts();
+        assert_eq!((body.as_str(), &parts), ("ok", o));
+        // Equal results compare equal, whichever way they were made.
+        assert_eq!(Rendered::new("ok".into(), parts), r);
+        assert_eq!(Rendered::new("x".into(), Overrides::default()), render("x"));
     }
 }

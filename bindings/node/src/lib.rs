@@ -38,7 +38,7 @@ pub struct RenderOutput {
 
 fn output(r: Rendered) -> RenderOutput {
     RenderOutput {
-        overrides: overrides_json(&r.overrides),
+        overrides: overrides_json(r.overrides()),
         body: r.body,
     }
 }

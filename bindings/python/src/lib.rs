@@ -65,7 +65,7 @@ impl MappingTemplate {
         let rendered = py
             .detach(|| self.inner.render(&request, &opts))
             .map_err(|e| gateway_error(py, e))?;
-        let overrides = serde_json::to_value(&rendered.overrides)
+        let overrides = serde_json::to_value(rendered.overrides())
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         let overrides = from_json(py, &overrides)?.cast_into::<PyDict>()?.unbind();
         Ok(RenderResult {
