@@ -959,6 +959,7 @@ fn to_u32(n: usize) -> u32 {
 
 /// Where a value or key is in a [`Document`].
 #[derive(Clone, Copy)]
+#[cfg_attr(test, derive(Debug, PartialEq, Eq))]
 struct Node {
     /// The byte where it starts (a key's quote character).
     pos: u32,
@@ -1041,6 +1042,7 @@ impl Node {
     }
 
     /// A `Double` whose text, up to `end`, is Java's ([`DECIMAL`]).
+    #[cfg(test)]
     fn keep_decimal(&mut self, end: usize) {
         (self.kind, self.end) = (DECIMAL, to_u32(end));
     }

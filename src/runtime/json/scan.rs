@@ -5,11 +5,25 @@
 //! repeated commas, deep nesting, errors), and the general reader then reads
 //! the document from its start, so nothing it charged is charged twice: it
 //! charges only once it is done.
+//!
+//! The pass is one function whose state is all in locals (the read
+//! position, the charges, the innermost open container), so that it stays
+//! in registers: through `&mut self` the charge counter alone was a load and
+//! a store at every value. Whether an object repeats a key is decided from
+//! its keys' fingerprints, as the general reader's searches need it
+//! ([`Keys`]); an object whose keys so far are those of the last object
+//! read at its depth, in the same order (the rows of an array of records),
+//! is known to repeat none of them with one comparison per key.
 
+#[cfg(test)]
+mod reference;
+
+use super::wide::{blank_stops, quote_stops};
 use super::{
-    escaped_end, key_fingerprint, note_in_filter, number_text, number_value, plain_end,
-    short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED,
-    FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
+    escaped_end, key_fingerprint, number_text, number_value, plain_end, short_key_fingerprint,
+    short_plain_number, word_at, Node, ARRAY, DECIMAL, DISTINCT_OBJECT, DOUBLE, ESCAPED, FALSE,
+    INT, KEY, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SCALAR, SHARED_STRING_MAX, STRING,
+    TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -18,38 +32,33 @@ use crate::eval::value::Value;
 /// `{` or `[`, and which holds no end-of-input mark) are, charged to
 /// `budget`; `Ok(None)`: not plain JSON, nothing charged.
 pub(super) fn plain(text: &str, budget: &Budget) -> Result<Option<Vec<Node>>, Exceeded> {
-    let mut s = Scan {
-        b: text.as_bytes(),
-        nodes: Vec::new(),
-        fingerprints: Vec::new(),
-        pending: 0,
-        bytes: 0,
-        steps: 0,
-        bytes_room: budget.bytes_left(),
-        steps_room: budget.steps_left(),
-    };
-    // About a node per 8 bytes, within what the budget leaves (the charges
-    // are larger than the nodes).
-    s.nodes
-        .reserve((text.len() / 8).min(s.bytes_room / std::mem::size_of::<Node>()));
-    if s.document().is_none() {
+    let Some(s) = scan(text.as_bytes(), budget.bytes_left(), budget.steps_left()) else {
         return Ok(None);
-    }
-    s.flush();
+    };
     budget.alloc(s.bytes)?;
     budget.steps(s.steps)?;
     Ok(Some(s.nodes))
 }
 
-struct Scan<'a> {
-    b: &'a [u8],
-    nodes: Vec<Node>,
-    /// The key fingerprints of the open objects (of those that repeat no
-    /// key so far).
-    fingerprints: Vec<u64>,
-    /// Bytes built since the last charge, as the general reader counts them.
+/// What [`scan`] found: the nodes, and what the general reader's charges
+/// add up to.
+pub(super) struct Scanned {
+    pub(super) nodes: Vec<Node>,
+    pub(super) bytes: usize,
+    pub(super) steps: u64,
+}
+
+/// The general reader's charges, as it makes them: the bytes built since
+/// the last charge, and a charge every [`CHUNK`] bytes.
+struct Charges {
     pending: usize,
-    /// What the general reader's charges add up to.
+    /// Apart, and charged out of line: what is touched at every value is
+    /// `pending` alone.
+    totals: Totals,
+}
+
+/// What the charges so far add up to.
+struct Totals {
     bytes: usize,
     steps: u64,
     /// What the budget had left when the pass began: past it, the pass
@@ -60,339 +69,515 @@ struct Scan<'a> {
     steps_room: u64,
 }
 
-/// An open container: its node, how many values it holds so far, whether
-/// it is an object, and, for an object, the filter of its keys'
-/// fingerprints ([`note_in_filter`]), where they start in
-/// [`Scan::fingerprints`], and whether it may repeat a key (two of them
-/// have the same fingerprint, or it has more keys than
-/// [`MEMBER_SEARCH_MAX`], which are not compared).
-struct Open {
-    at: usize,
-    n: usize,
-    object: bool,
-    bloom: u64,
-    keys_at: usize,
-    repeats: bool,
-}
-
-impl Scan<'_> {
-    /// The general reader's `built`: a charge every [`CHUNK`] bytes.
+impl Charges {
+    /// The general reader's `built`.
     #[inline(always)]
     fn built(&mut self, n: usize) -> Option<()> {
         self.pending += n;
         if self.pending >= CHUNK {
-            self.flush();
-            if self.bytes > self.bytes_room || self.steps > self.steps_room {
-                return None;
-            }
+            return self.totals.charge(std::mem::take(&mut self.pending));
         }
         Some(())
     }
+}
 
-    fn flush(&mut self) {
-        let n = std::mem::take(&mut self.pending);
+impl Totals {
+    /// A charge of `n` bytes: `None` past the room.
+    #[cold]
+    #[inline(never)]
+    fn charge(&mut self, n: usize) -> Option<()> {
+        self.add(n);
+        (self.bytes <= self.bytes_room && self.steps <= self.steps_room).then_some(())
+    }
+
+    fn add(&mut self, n: usize) {
         self.bytes += n;
         self.steps += (n / VALUE_BYTES) as u64;
     }
+}
 
-    /// The document, in one loop with its position in a local: the read
-    /// position is what every step touches, so it stays in a register.
-    fn document(&mut self) -> Option<()> {
-        let b = self.b;
-        let mut i = skip_ws(b, 0);
-        let mut open: Vec<Open> = Vec::new();
-        'value: loop {
-            // A value.
-            i = skip_ws(b, i);
-            self.built(VALUE_BYTES)?;
-            let pos = i;
-            let c = *b.get(i)?;
-            if c == b'{' || c == b'[' {
-                if open.len() >= MAX_JSON_DEPTH {
+/// An open container.
+#[derive(Clone, Copy)]
+struct Open {
+    /// Its node.
+    at: u32,
+    /// How many values it holds so far.
+    n: u32,
+    /// The byte that closes it: `}` for an object, `]` for an array.
+    close: u8,
+    /// An object that may repeat a key: two of its keys have the same
+    /// fingerprint, or it has more keys than [`MEMBER_SEARCH_MAX`] (which
+    /// are not compared: past them a member search builds the map).
+    repeats: bool,
+    /// How many of an object's first keys are known to be those of the
+    /// template ([`Keys`]) while all of its keys so far are: 0 once one is
+    /// not.
+    fast: u8,
+    /// For an object, where its keys' fingerprints are in [`Keys::slots`];
+    /// for an array, where those of the objects it holds are.
+    base: u32,
+}
+
+impl Open {
+    #[inline(always)]
+    fn object(&self) -> bool {
+        self.close == b'}'
+    }
+
+    /// Where the keys of an object opened in this container go.
+    #[inline(always)]
+    fn inner_base(&self) -> usize {
+        self.base as usize + if self.object() { MEMBER_SEARCH_MAX } else { 0 }
+    }
+}
+
+/// The key fingerprints of objects, [`MEMBER_SEARCH_MAX`] slots for each
+/// depth of objects (an object and those it holds do not share slots;
+/// objects one after the other at one depth do). The slots of a depth hold,
+/// when an object opens there, the fingerprints of the last object closed
+/// there: its template. `shapes` tells how many of them it had when it
+/// repeated no key (0 when it did): those are pairwise distinct, so while
+/// each key of the new object has the fingerprint of the template's key in
+/// its place, the new object repeats no key. At the first that does not,
+/// the key and each one after it is compared with the keys before it (and
+/// overwrites the template's in its slot).
+struct Keys {
+    slots: Vec<u64>,
+    shapes: Vec<u8>,
+}
+
+impl Keys {
+    /// An object opens at `base`: its slots exist, and how many of its keys
+    /// the template there gives (the container's [`Open::fast`]).
+    #[inline(always)]
+    fn open(&mut self, base: usize) -> u8 {
+        if self.slots.len() < base + MEMBER_SEARCH_MAX {
+            self.grow(base);
+        }
+        self.shapes
+            .get(base / MEMBER_SEARCH_MAX)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, base: usize) {
+        self.slots.resize(base + MEMBER_SEARCH_MAX, 0);
+        self.shapes.resize(base / MEMBER_SEARCH_MAX + 1, 0);
+    }
+
+    /// The `k`th key of the object `o` (that does not repeat a key so far),
+    /// whose fingerprint is `fp`: whether the object may repeat a key now.
+    #[inline(always)]
+    fn note(&mut self, o: &mut Open, fp: u64) {
+        let k = o.n as usize;
+        if k < usize::from(o.fast) && self.slots.get(o.base as usize + k) == Some(&fp) {
+            return;
+        }
+        self.note_new(o, fp);
+    }
+
+    /// [`Keys::note`] of a key that is not the template's: compared with the
+    /// object's keys before it. The new [`Open::fast`] and [`Open::repeats`].
+    #[inline(never)]
+    fn note_new(&mut self, o: &mut Open, fp: u64) {
+        let (base, k) = (o.base as usize, o.n as usize);
+        o.fast = 0;
+        if k >= MEMBER_SEARCH_MAX {
+            o.repeats = true;
+            return;
+        }
+        o.repeats = self
+            .slots
+            .get(base..base + k)
+            .is_some_and(|f| f.contains(&fp));
+        if let Some(slot) = self.slots.get_mut(base + k) {
+            *slot = fp;
+        }
+    }
+
+    /// The object `o` closes: the template of its depth now.
+    #[inline(always)]
+    fn close(&mut self, o: &Open) {
+        if let Some(s) = self.shapes.get_mut(o.base as usize / MEMBER_SEARCH_MAX) {
+            // Without a repeat, at most `MEMBER_SEARCH_MAX` keys.
+            *s = if o.repeats { 0 } else { o.n as u8 };
+        }
+    }
+}
+
+/// The nodes of `b` (a document whose first byte that is not blank is `{`
+/// or `[`) and their charges, the budget leaving `bytes_room` and
+/// `steps_room`; `None`: not plain JSON, or past the budget.
+pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scanned> {
+    // Positions and node numbers are kept in 32 bits ([`super::parse_lazy`]
+    // reads longer texts with the general reader).
+    if b.len() >= u32::MAX as usize {
+        return None;
+    }
+    let mut ch = Charges {
+        pending: 0,
+        totals: Totals {
+            bytes: 0,
+            steps: 0,
+            bytes_room,
+            steps_room,
+        },
+    };
+    // About a node per 8 bytes, within what the budget leaves (the charges
+    // are larger than the nodes).
+    let mut nodes: Vec<Node> =
+        Vec::with_capacity((b.len() / 8).min(bytes_room / std::mem::size_of::<Node>()));
+    let mut keys = Keys {
+        slots: Vec::new(),
+        shapes: Vec::new(),
+    };
+    // The open containers but the innermost, which is `cur`; first a
+    // container that holds the document.
+    let mut outer: Vec<Open> = Vec::new();
+    let mut cur = Open {
+        at: 0,
+        n: 0,
+        close: b']',
+        repeats: false,
+        base: 0,
+        fast: 0,
+    };
+    let mut i = skip_ws(b, 0);
+    if !matches!(b.get(i), Some(b'{' | b'[')) {
+        return None;
+    }
+    'value: loop {
+        // A value at `i`, after its key if any (whose bytes are charged
+        // with it).
+        ch.built(VALUE_BYTES)?;
+        let c = *b.get(i)?;
+        match c {
+            b'{' | b'[' => {
+                // (The document's container is one of `outer`.)
+                if outer.len() >= MAX_JSON_DEPTH {
                     return None;
                 }
                 let object = c == b'{';
-                open.push(Open {
-                    at: self.nodes.len(),
+                let base = cur.inner_base();
+                outer.push(cur);
+                cur = Open {
+                    at: nodes.len() as u32,
                     n: 0,
-                    object,
-                    bloom: 0,
-                    keys_at: self.fingerprints.len(),
+                    close: c + 2,
                     repeats: false,
+                    fast: 0,
+                    base: base as u32,
+                };
+                nodes.push(Node {
+                    pos: i as u32,
+                    end: 0,
+                    kind: if object { OBJECT } else { ARRAY },
                 });
-                self.nodes
-                    .push(Node::container(pos, if object { OBJECT } else { ARRAY }));
-                i += 1;
-                i = skip_ws(b, i);
-                match *b.get(i)? {
-                    b'}' if object => {}
-                    b']' if !object => {}
-                    b'"' if object => {
-                        i = self.key(i, open.last_mut()?)?;
+                i = skip_ws(b, i + 1);
+                let next = *b.get(i)?;
+                if object {
+                    cur.fast = keys.open(base);
+                    if next == b'"' {
+                        i = key(b, i, &mut cur, &mut keys, &mut nodes, &mut ch)?;
                         continue 'value;
                     }
-                    _ if object => return None,
-                    _ => continue 'value,
-                }
-                // An empty container: closed below.
-            } else {
-                let o = open.last_mut()?;
-                o.n += 1;
-                let object = o.object;
-                i = self.scalar(i, c, object)?;
-            }
-            // After a value: separators and closing brackets.
-            loop {
-                i = skip_ws(b, i);
-                let top = open.last_mut()?;
-                let c = *b.get(i)?;
-                if c == b',' {
-                    i += 1;
-                    i = skip_ws(b, i);
-                    let next = *b.get(i)?;
-                    if top.object {
-                        if next != b'"' {
-                            return None;
-                        }
-                        i = self.key(i, top)?;
-                    } else if next == b',' || next == b']' {
-                        // Repeated or trailing commas: the general reader's.
+                    if next != b'}' {
                         return None;
                     }
+                } else if next != b']' {
                     continue 'value;
                 }
-                if c != if top.object { b'}' } else { b']' } {
-                    return None;
-                }
-                i += 1;
-                let per = if top.object { ENTRY_BYTES } else { VALUE_BYTES };
-                self.built(CONTAINER_BYTES + top.n * per)?;
-                let end = super::to_u32(self.nodes.len());
-                if let Some(node) = self.nodes.get_mut(top.at) {
-                    node.end = end;
-                    if top.object && !top.repeats {
-                        node.kind = DISTINCT_OBJECT;
-                    }
-                }
-                self.fingerprints.truncate(top.keys_at);
-                open.pop();
-                match open.last_mut() {
-                    Some(o) => o.n += 1,
-                    // The document's value: what follows it is not read.
-                    None => return Some(()),
-                }
+                // An empty container: closed below.
             }
-        }
-    }
-
-    /// A key in double quotes without escapes at `pos` of the object `o`,
-    /// and its colon: where the value after it starts (or its blanks).
-    #[inline(always)]
-    fn key(&mut self, pos: usize, o: &mut Open) -> Option<usize> {
-        let b = self.b;
-        let start = pos + 1;
-        // Most keys are short and plain, their colon at once: the key, its
-        // quotes and the colon are one chunk.
-        if let Some(chunk) = b.get(pos..).and_then(|s| s.first_chunk::<16>()) {
-            // The closing quote's place (the opening one is not a stop).
-            let n = (super::wide::quote_stops(chunk, b'"') & !1).trailing_zeros() as usize;
-            if chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
-                self.note_key(
-                    o,
-                    #[inline(always)]
-                    || {
-                        let key = chunk.get(1..n)?;
-                        Some(match chunk.first_chunk::<8>() {
-                            Some(head) if key.len() <= 7 => {
-                                short_key_fingerprint(u64::from_le_bytes(*head) >> 8, key.len())
-                            }
-                            _ => key_fingerprint(key),
-                        })
-                    },
-                )?;
-                self.pending += n - 1;
-                self.nodes.push(Node::key(pos, Some(pos + n)));
-                let i = pos + n + 2;
-                return (i < b.len()).then_some(i);
-            }
-        }
-        let end = plain_end(b, start, b'"');
-        if b.get(end) != Some(&b'"') {
-            return None;
-        }
-        self.note_key(o, || {
-            let len = end - start;
-            Some(match word_at(b, start) {
-                // From one load.
-                Some(w) if len < 8 => short_key_fingerprint(w, len),
-                _ => key_fingerprint(b.get(start..end)?),
-            })
-        })?;
-        // Charged with the next value, as the general reader does.
-        self.pending += end - start;
-        self.nodes.push(Node::key(pos, Some(end)));
-        let mut i = end + 1;
-        // Most often the colon comes at once.
-        if b.get(i) != Some(&b':') {
-            i = skip_ws(b, i);
-            if b.get(i) != Some(&b':') {
-                return None;
-            }
-        }
-        i += 1;
-        (i < b.len()).then_some(i)
-    }
-
-    /// Notes a key of the object `o` whose fingerprint `fp` gives, and
-    /// whether the object may repeat a key.
-    #[inline(always)]
-    fn note_key(&mut self, o: &mut Open, fp: impl FnOnce() -> Option<u64>) -> Option<()> {
-        // Past the keys a member search reads, a search builds the map: no
-        // need to know, and no quadratic comparing of fingerprints.
-        if o.n >= MEMBER_SEARCH_MAX {
-            o.repeats = true;
-        }
-        if !o.repeats {
-            let fp = fp()?;
-            if note_in_filter(&mut o.bloom, fp)
-                && self
-                    .fingerprints
-                    .get(o.keys_at..)
-                    .is_some_and(|f| f.contains(&fp))
-            {
-                o.repeats = true;
-            }
-            self.fingerprints.push(fp);
-        }
-        Some(())
-    }
-
-    /// A string, number or literal at `pos` (its first byte `c`), in an
-    /// object or an array: where it ends.
-    #[inline(always)]
-    fn scalar(&mut self, pos: usize, c: u8, object: bool) -> Option<usize> {
-        let b = self.b;
-        let (stop, at) = if object {
-            (b'}', super::Stop::OBJECT)
-        } else {
-            (b']', super::Stop::ARRAY)
-        };
-        let (node, i) = match c {
             b'"' => {
-                let start = pos + 1;
-                let end = plain_end(b, start, b'"');
-                if b.get(end) == Some(&b'"') {
-                    if end - start > SHARED_STRING_MAX {
-                        self.built(end - start)?;
+                cur.n += 1;
+                let start = i + 1;
+                let mut end = string_end(b, i);
+                match b.get(end) {
+                    Some(b'"') => {
+                        if end - start > SHARED_STRING_MAX {
+                            ch.built(end - start)?;
+                        }
+                        nodes.push(Node {
+                            pos: start as u32,
+                            end: end as u32,
+                            kind: STRING,
+                        });
                     }
-                    (Node::string(start, end, STRING), end + 1)
-                } else {
-                    // Escapes: checked here, decoded when read.
-                    let end = escaped_end(b, end, b'"')?;
-                    self.built(end - start)?;
-                    (Node::string(start, end, ESCAPED), end + 1)
+                    Some(b'\\') => {
+                        // Escapes: checked here, decoded when read.
+                        end = escaped_end(b, end, b'"')?;
+                        ch.built(end - start)?;
+                        nodes.push(Node {
+                            pos: start as u32,
+                            end: end as u32,
+                            kind: ESCAPED,
+                        });
+                    }
+                    _ => return None,
                 }
+                i = end + 1;
             }
             b'-' | b'0'..=b'9' => {
-                let mut node = Node::scalar(pos, at);
-                // Mostly short and plain (an integer, or a decimal Java
-                // writes as it is), in the chunk that starts at it.
-                let chunk = b.get(pos..).and_then(|s| s.first_chunk::<8>());
-                if let Some((chunk, n)) = chunk.and_then(|c| Some((c, short_plain_number(c)?))) {
-                    let end = pos + n;
-                    value_ends(b, end, stop)?;
-                    let digits = chunk.get(..n)?;
-                    if digits.contains(&b'.') {
-                        node.keep_decimal(end);
-                    } else {
-                        // At most 7 digits: an Integer.
-                        let (neg, digits) = match digits.split_first() {
-                            Some((b'-', rest)) => (true, rest),
-                            _ => (false, digits),
-                        };
-                        let m = digits
-                            .iter()
-                            .fold(0i32, |m, &d| m * 10 + i32::from(d - b'0'));
-                        node.keep_int(if neg { -m } else { m });
-                    }
-                    self.nodes.push(node);
-                    return Some(end);
-                }
-                let n = number_text(b, pos);
-                value_ends(b, n.end, stop)?;
-                if n.java_text(b, pos) {
-                    // Printed as written; its value is read when asked for.
-                    node.keep_decimal(n.end);
-                    self.nodes.push(node);
-                    return Some(n.end);
-                }
-                let v = match n.common() {
-                    Some(v) => v,
-                    None => {
-                        let text = std::str::from_utf8(b.get(pos..n.end)?).ok()?;
-                        number_value(text).ok()?
-                    }
-                };
-                // Kept when an Integer or a Double, else read again when
-                // built; text where the general reader reads text.
-                match v {
-                    Value::Int(i) => node.keep_int(i),
-                    Value::Double(d) => node.keep_double(d),
-                    Value::Str(_) => return None,
-                    _ => {}
-                }
-                (node, n.end)
+                cur.n += 1;
+                let (node, end) = number(b, i, cur.object())?;
+                nodes.push(node);
+                i = end;
             }
             b't' | b'f' | b'n' => {
+                cur.n += 1;
                 let (word, kind): (&[u8; 4], u8) = match c {
                     b't' => (b"true", TRUE),
                     // `false`: its `f` is `c`.
                     b'f' => (b"alse", FALSE),
                     _ => (b"null", NULL),
                 };
-                let at_word = pos + usize::from(c == b'f');
-                if b.get(at_word..).and_then(|s| s.first_chunk::<4>()) != Some(word) {
+                let at = i + usize::from(c == b'f');
+                if b.get(at..).and_then(|s| s.first_chunk::<4>()) != Some(word) {
                     return None;
                 }
-                let end = at_word + 4;
-                value_ends(b, end, stop)?;
-                let mut node = Node::scalar(pos, at);
-                node.kind = kind;
-                (node, end)
+                nodes.push(Node {
+                    pos: i as u32,
+                    end: 0,
+                    kind,
+                });
+                i = at + 4;
             }
             _ => return None,
-        };
-        self.nodes.push(node);
-        Some(i)
+        }
+        // After a value (what follows a number or literal is what ends it
+        // for the general reader: a comma or the closing bracket, else it
+        // is text): separators and closing brackets.
+        loop {
+            i = skip_ws(b, i);
+            let c = *b.get(i)?;
+            if c == b',' {
+                i = skip_ws(b, i + 1);
+                let next = *b.get(i)?;
+                if cur.object() {
+                    if next != b'"' {
+                        return None;
+                    }
+                    i = key(b, i, &mut cur, &mut keys, &mut nodes, &mut ch)?;
+                } else if next == b',' || next == b']' {
+                    // Repeated or trailing commas: the general reader's.
+                    return None;
+                }
+                continue 'value;
+            }
+            if c != cur.close {
+                return None;
+            }
+            i += 1;
+            let object = cur.object();
+            let per = if object { ENTRY_BYTES } else { VALUE_BYTES };
+            ch.built(CONTAINER_BYTES + cur.n as usize * per)?;
+            let end = nodes.len() as u32;
+            if let Some(node) = nodes.get_mut(cur.at as usize) {
+                node.end = end;
+                if object && !cur.repeats {
+                    node.kind = DISTINCT_OBJECT;
+                }
+            }
+            if object {
+                keys.close(&cur);
+            }
+            cur = outer.pop()?;
+            if outer.is_empty() {
+                // The document's value: what follows it is not read.
+                ch.totals.add(ch.pending);
+                return Some(Scanned {
+                    nodes,
+                    bytes: ch.totals.bytes,
+                    steps: ch.totals.steps,
+                });
+            }
+            cur.n += 1;
+        }
     }
 }
 
-/// The first byte at or after `i` that is not blank (JSON's blanks and
-/// json-smart's: any byte up to the space). The compactor's
-/// [`super::skip_blanks`] finds the same byte, but in this pass its two-byte
-/// load and word loop cost more: `#foreach` over 1,000 items read with it
-/// took 2.4% more instructions (this pass alone 5% more).
+/// A key in double quotes without escapes at `pos` of the object `o`,
+/// and its colon: where the value after it starts (its first byte that is
+/// not blank).
 #[inline(always)]
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    // Mostly none, or one space.
+fn key(
+    b: &[u8],
+    pos: usize,
+    o: &mut Open,
+    keys: &mut Keys,
+    nodes: &mut Vec<Node>,
+    ch: &mut Charges,
+) -> Option<usize> {
+    let start = pos + 1;
+    // Most keys are short and plain, their colon at once: the key, its
+    // quotes and the colon are one chunk.
+    if let Some(chunk) = b.get(pos..).and_then(|s| s.first_chunk::<16>()) {
+        // The closing quote's place (the opening one is not a stop).
+        let n = (quote_stops(chunk, b'"') & !1).trailing_zeros() as usize;
+        if chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
+            let len = n - 1;
+            if !o.repeats {
+                let fp = match chunk.first_chunk::<8>() {
+                    Some(head) if len <= 7 => {
+                        short_key_fingerprint(u64::from_le_bytes(*head) >> 8, len)
+                    }
+                    _ => key_fingerprint(chunk.get(1..n)?),
+                };
+                keys.note(o, fp);
+            }
+            // Charged with the next value, as the general reader does.
+            ch.pending += len;
+            nodes.push(Node {
+                pos: pos as u32,
+                end: (pos + n) as u32,
+                kind: KEY,
+            });
+            return Some(skip_ws(b, pos + n + 2));
+        }
+    }
+    let end = plain_end(b, start, b'"');
+    if b.get(end) != Some(&b'"') {
+        return None;
+    }
+    let len = end - start;
+    if !o.repeats {
+        let fp = match word_at(b, start) {
+            // From one load.
+            Some(w) if len < 8 => short_key_fingerprint(w, len),
+            _ => key_fingerprint(b.get(start..end)?),
+        };
+        keys.note(o, fp);
+    }
+    ch.pending += len;
+    nodes.push(Node {
+        pos: pos as u32,
+        end: end as u32,
+        kind: KEY,
+    });
+    let mut i = end + 1;
+    // Most often the colon comes at once.
+    if b.get(i) != Some(&b':') {
+        i = skip_ws(b, i);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+    }
+    Some(skip_ws(b, i + 1))
+}
+
+/// Where the plain run of the content of the string whose opening quote is
+/// at `pos` ends: at its closing quote, a backslash or the end of `b`.
+#[inline(always)]
+fn string_end(b: &[u8], pos: usize) -> usize {
+    match b.get(pos..).and_then(|s| s.first_chunk::<16>()) {
+        Some(chunk) => {
+            let stops = quote_stops(chunk, b'"') & !1;
+            if stops != 0 {
+                pos + stops.trailing_zeros() as usize
+            } else {
+                plain_end(b, pos + 16, b'"')
+            }
+        }
+        None => plain_end(b, pos + 1, b'"'),
+    }
+}
+
+/// The number at `pos` in an object (`object`) or an array: its node, and
+/// where it ends; `None` when the general reader reads text there.
+#[inline(always)]
+fn number(b: &[u8], pos: usize, object: bool) -> Option<(Node, usize)> {
+    let scalar = SCALAR + if object { 2 } else { 1 };
+    let node = |kind, end| Node {
+        pos: pos as u32,
+        end,
+        kind,
+    };
+    // Mostly short and plain (an integer, or a decimal Java writes as it
+    // is), in the chunk that starts at it.
+    let chunk = b.get(pos..).and_then(|s| s.first_chunk::<8>());
+    if let Some((chunk, n)) = chunk.and_then(|c| Some((c, short_plain_number(c)?))) {
+        let end = pos + n;
+        let digits = chunk.get(..n)?;
+        if digits.contains(&b'.') {
+            return Some((node(DECIMAL, end as u32), end));
+        }
+        // At most 7 digits: an Integer.
+        let (neg, digits) = match digits.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, digits),
+        };
+        let m = digits
+            .iter()
+            .fold(0i32, |m, &d| m * 10 + i32::from(d - b'0'));
+        return Some((node(INT, (if neg { -m } else { m }) as u32), end));
+    }
+    let n = number_text(b, pos);
+    if n.java_text(b, pos) {
+        // Printed as written; its value is read when asked for.
+        return Some((node(DECIMAL, n.end as u32), n.end));
+    }
+    let v = match n.common() {
+        Some(v) => v,
+        None => {
+            let text = std::str::from_utf8(b.get(pos..n.end)?).ok()?;
+            number_value(text).ok()?
+        }
+    };
+    // Kept when an Integer or a Double, else read again when built; text
+    // where the general reader reads text.
+    let node = match v {
+        Value::Int(i) => node(INT, i as u32),
+        Value::Double(d) => {
+            let bits = d.to_bits();
+            Node {
+                pos: (bits >> 32) as u32,
+                end: bits as u32,
+                kind: DOUBLE,
+            }
+        }
+        Value::Str(_) => return None,
+        _ => node(scalar, 0),
+    };
+    Some((node, n.end))
+}
+
+/// The first byte at or after `i` that is not blank (JSON's blanks and
+/// json-smart's: any byte up to the space), or the end of `b`. Mostly none
+/// or one; past two, sixteen at a time.
+#[inline(always)]
+fn skip_ws(b: &[u8], i: usize) -> usize {
     match b.get(i) {
         Some(&c) if c > b' ' => return i,
         Some(_) if b.get(i + 1).is_some_and(|&c| c > b' ') => return i + 1,
         _ => {}
     }
-    while let Some(&c) = b.get(i) {
-        if c > b' ' {
-            break;
-        }
-        i += 1;
-    }
-    i
+    skip_blank_run(b, i + 2)
 }
 
-/// After a number or literal ending at `i`, blanks, then a comma or `stop`
-/// (what ends it for the general reader; anything else makes it text).
-#[inline(always)]
-fn value_ends(b: &[u8], i: usize, stop: u8) -> Option<()> {
-    let next = *b.get(skip_ws(b, i))?;
-    (next == b',' || next == stop).then_some(())
+/// [`skip_ws`] of a longer run of blanks (an indented document's).
+#[inline(never)]
+fn skip_blank_run(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        let stops = blank_stops(chunk);
+        if stops != 0 {
+            return i + stops.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while b.get(i).is_some_and(|&c| c <= b' ') {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
+#[cfg(test)]
+pub(super) fn reference(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scanned> {
+    reference::scan(b, bytes_room, steps_room).map(|(nodes, bytes, steps)| Scanned {
+        nodes,
+        bytes,
+        steps,
+    })
 }

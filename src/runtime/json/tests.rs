@@ -1366,3 +1366,194 @@ proptest! {
         }
     }
 }
+
+/// The body scan and the one it replaced note the same nodes, charge the
+/// same totals and give up on the same documents, with the whole budget
+/// and with less room than the document needs, in bytes or in steps.
+fn assert_scans_alike(text: &str) {
+    let b = text.as_bytes();
+    let same = |bytes_room: usize, steps_room: u64| {
+        let new = scan::scan(b, bytes_room, steps_room).map(|s| (s.nodes, s.bytes, s.steps));
+        let old = scan::reference(b, bytes_room, steps_room).map(|s| (s.nodes, s.bytes, s.steps));
+        assert_eq!(new, old, "{text:?} (room {bytes_room}, {steps_room})");
+        new
+    };
+    if let Some((_, bytes, steps)) = same(usize::MAX, u64::MAX) {
+        for cut in [1, 2, CHUNK - 1, CHUNK, CHUNK + 1, bytes / 2] {
+            same(bytes.saturating_sub(cut), u64::MAX);
+            same(usize::MAX, steps.saturating_sub(cut as u64));
+        }
+    }
+}
+
+#[test]
+fn the_scan_reads_what_it_read_before() {
+    for t in [
+        "{}",
+        "[]",
+        " \t\n[ ]",
+        "{\"a\":1}",
+        "{\"a\" : 1 , \"b\":[true,false,null,-0,0.5,1e5,12345678901,\"x\"]}",
+        "[{\"sku\": \"SKU-1\", \"qty\": 0, \"price\": 26.22, \"name\": \"It\\\"em\\u00e9\"}]",
+        "[1,,2]",
+        "[1,]",
+        "{\"a\":1,}",
+        "{'a':1}",
+        "{a:1}",
+        "[1 2]",
+        "[12abc]",
+        "[truex]",
+        "[tru]",
+        "{\"a\\u0041\":1}",
+        "{\"a\":\"\\uD800\"}",
+        "[\"\\uD83D\\uDE00\", \"\\x41\", \"\\q\", \"\\\u{e9}\"]",
+        "[1] trailing",
+        "[\"unterminated",
+        "{\"a\":1",
+        "[-]",
+        "[007]",
+        "[1.0e]",
+        "[123456789012345678901234567890]",
+        "[1.5, 2.25e3, -0.0]",
+    ] {
+        assert_scans_alike(t);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Random documents, compact or indented, and text made of JSON's
+    /// pieces and json-smart's permissive syntax: scanned as before.
+    #[test]
+    fn the_scan_reads_random_documents_as_before(doc in arb_json(), pretty in any::<bool>()) {
+        let doc = serde_json::json!({"doc": doc, "list": [doc, doc]});
+        let text = if pretty {
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        } else {
+            serde_json::to_string(&doc).unwrap_or_default()
+        };
+        assert_scans_alike(&text);
+    }
+
+    #[test]
+    fn the_scan_reads_plain_documents_as_before(doc in arb_plain_json(), pretty in any::<bool>()) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        } else {
+            serde_json::to_string(&doc).unwrap_or_default()
+        };
+        assert_scans_alike(&format!("[{text}]"));
+        assert_scans_alike(&format!("{{\"k\": {text}, \"l\": [{text}, {text}]}}"));
+    }
+
+    #[test]
+    fn the_scan_reads_pieces_as_before(
+        open in "[\\[{]",
+        s in "[\\[\\]{}:,'\" \t\n.eE0-9abdfnltrux\\\\+\\-\u{1a}\u{e9}]{0,64}",
+    ) {
+        assert_scans_alike(&format!("{open}{s}"));
+    }
+}
+
+/// Arrays of records whose keys come from a few, so that rows share their
+/// keys (in order, in part, or in another order), repeat one, nest records
+/// at the same and other depths, or hold more keys than a member search
+/// reads: the scan finds the same repeats as before.
+fn arb_records() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("a"),
+        Just("b"),
+        Just("sku"),
+        Just("abcdefgh"),
+        Just("abcdefgh-1-ijklmnop"),
+        Just("abcdefgh-2-ijklmnop"),
+    ];
+    let value = prop_oneof![
+        Just("1".to_string()),
+        Just("\"x\"".to_string()),
+        Just("[]".to_string()),
+        Just("{}".to_string()),
+        Just("{\"a\": 1, \"a\": 2}".to_string()),
+        Just("[{\"a\": 1}, {\"a\": 2, \"b\": 3}]".to_string()),
+    ];
+    let row = proptest::collection::vec((key, value), 0..20).prop_map(|members| {
+        let members: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("\"{k}\": {v}"))
+            .collect();
+        format!("{{{}}}", members.join(", "))
+    });
+    (proptest::collection::vec(row, 0..8), any::<bool>()).prop_map(|(rows, nest)| {
+        let list = format!("[{}]", rows.join(", "));
+        if nest {
+            format!("{{\"rows\": {list}, \"more\": {{\"rows\": {list}}}}}")
+        } else {
+            list
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_scan_finds_repeated_keys_in_records_as_before(text in arb_records()) {
+        assert_scans_alike(&text);
+    }
+}
+
+#[test]
+fn the_scan_reads_rows_that_share_keys_as_before() {
+    let row = |keys: &[&str]| {
+        let members: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 0")).collect();
+        format!("{{{}}}", members.join(","))
+    };
+    let many: Vec<String> = (0..=MEMBER_SEARCH_MAX).map(|i| format!("k{i}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    for rows in [
+        // The same keys, then one more, one fewer, another order, a repeat.
+        vec![
+            &["a", "b"][..],
+            &["a", "b"],
+            &["a", "b", "c"],
+            &["a"],
+            &["b", "a"],
+            &["a", "a"],
+        ],
+        vec![&["a", "b", "c"][..], &["a", "b", "a"], &["a", "b", "c"]],
+        // A repeat of the template's key in a row that differs first.
+        vec![&["a", "b", "c"][..], &["x", "c", "c"]],
+        // As many keys as a search reads, and one more.
+        vec![
+            &many[..MEMBER_SEARCH_MAX],
+            &many[..MEMBER_SEARCH_MAX],
+            &many[..],
+            &many[..],
+        ],
+    ] {
+        let rows: Vec<String> = rows.iter().map(|r| row(r)).collect();
+        let text = format!("[{}]", rows.join(","));
+        assert_scans_alike(&text);
+        assert!(parse(&text).is_ok());
+        // The same rows as members, and each in a row of its own.
+        let text = format!("{{\"x\": {}}}", rows.join(", \"x\": "));
+        assert_scans_alike(&text);
+        let nested: Vec<String> = rows.iter().map(|r| format!("{{\"in\": {r}}}")).collect();
+        assert_scans_alike(&format!("[{}]", nested.join(",")));
+    }
+    // A row whose nested record, at the next depth, holds the keys the
+    // next row's template has there.
+    assert_scans_alike(r#"[{"a": 1, "b": 2}, {"a": {"a": 1}, "a": 3}, {"a": 1, "b": 2}]"#);
+    assert_scans_alike(r#"[{"a": {"b": 1}, "c": 2}, {"a": {"b": 1, "b": 2}, "c": 3}]"#);
+    // Indented, with every kind of blank, and escapes at every place
+    // around the 16-byte chunks.
+    for pad in 0..40 {
+        let p = " \t\r\n\u{1}".repeat(pad / 5) + &" ".repeat(pad % 5);
+        let s = "y".repeat(pad);
+        assert_scans_alike(&format!(
+            "{p}[{p}{{{p}\"{s}\"{p}:{p}\"{s}\\\"{s}\"{p},{p}\"k\":{p}[{p}1{p},{p}-2.5{p}]{p}}}{p}]{p}"
+        ));
+        assert_scans_alike(&format!("[\"{s}\\u00e9{s}\\\\\", \"{s}\\/\", {pad}]"));
+    }
+}

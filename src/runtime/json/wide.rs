@@ -1,6 +1,7 @@
 //! Byte classes of 16 bytes at once, one bit per byte (bit `i` for byte
-//! `i`): the string scans of the compactor and of the body reader. SSE2 on
-//! x86-64 (every x86-64 CPU has it); elsewhere a byte loop (`portable`).
+//! `i`): the string and blank scans of the compactor and of the body
+//! reader. SSE2 on x86-64 (every x86-64 CPU has it); elsewhere a byte loop
+//! (`portable`).
 
 /// The bytes that end a run of plain string content for the compactor: the
 /// double quote, the backslash, `/` (written `\/`), control characters, DEL
@@ -18,11 +19,18 @@ pub(super) fn quote_stops(chunk: &[u8; 16], quote: u8) -> u32 {
     imp::quote_stops(chunk, quote)
 }
 
+/// The bytes that are not blank (above the space): where a run of blanks
+/// ends.
+#[inline(always)]
+pub(super) fn blank_stops(chunk: &[u8; 16]) -> u32 {
+    imp::blank_stops(chunk)
+}
+
 #[cfg(target_arch = "x86_64")]
 mod imp {
     use core::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8,
+        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_max_epu8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
 
     #[inline(always)]
@@ -58,6 +66,19 @@ mod imp {
             _mm_movemask_epi8(_mm_or_si128(q, e)) as u32
         }
     }
+
+    #[inline(always)]
+    pub(super) fn blank_stops(chunk: &[u8; 16]) -> u32 {
+        // SAFETY: as in `string_stops`.
+        unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            // A byte is at most the space when the larger of it and the
+            // space is the space.
+            let space = _mm_set1_epi8(b' ' as i8);
+            let blank = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space);
+            (_mm_movemask_epi8(blank) as u32) ^ 0xffff
+        }
+    }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -89,11 +110,40 @@ mod portable {
         }
         m
     }
+
+    #[inline(always)]
+    pub(super) fn blank_stops(chunk: &[u8; 16]) -> u32 {
+        let mut m = 0;
+        for (i, &c) in chunk.iter().enumerate() {
+            m |= u32::from(c > b' ') << i;
+        }
+        m
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{portable, quote_stops, string_stops};
+    use super::{blank_stops, portable, quote_stops, string_stops};
+
+    #[test]
+    fn blanks_in_every_place() {
+        for c in 0..=255u8 {
+            for at in 0..16 {
+                for fill in [b' ', b'\t', 0, b'a'] {
+                    let mut chunk = [fill; 16];
+                    if let Some(x) = chunk.get_mut(at) {
+                        *x = c;
+                    }
+                    let want = chunk
+                        .iter()
+                        .enumerate()
+                        .fold(0, |m, (i, &c)| m | u32::from(c > b' ') << i);
+                    assert_eq!(blank_stops(&chunk), want, "byte {c:#x} at {at}");
+                    assert_eq!(portable::blank_stops(&chunk), want);
+                }
+            }
+        }
+    }
 
     #[test]
     fn quotes_and_backslashes_in_every_place() {
