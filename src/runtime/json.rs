@@ -1897,7 +1897,7 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
 /// Bit `k` set when byte `i + k` of `b` (`k` < 16, within `b`) is one that
 /// decoding or escapeJavaScript changes ([`wide::string_stops`] with `'`).
 #[inline(always)]
-fn js_stops_from(b: &[u8], i: usize) -> u32 {
+pub(super) fn js_stops_from(b: &[u8], i: usize) -> u32 {
     if let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
         return wide::string_stops::<true>(chunk);
     }
@@ -1908,13 +1908,31 @@ fn js_stops_from(b: &[u8], i: usize) -> u32 {
     if let Some(chunk) = last.and_then(|s| s.first_chunk::<16>()) {
         return wide::string_stops::<true>(chunk) >> (16 - left);
     }
-    // A string shorter than 16 bytes: copied into a chunk, the bytes past
-    // it masked off.
-    let mut chunk = [0u8; 16];
-    if let (Some(to), Some(from)) = (chunk.get_mut(..left), b.get(i..)) {
-        to.copy_from_slice(from);
-    }
+    // A string shorter than 16 bytes: put in a chunk, the bytes past it
+    // masked off.
+    let chunk = short_chunk(b.get(i..).unwrap_or(&[]));
     wide::string_stops::<true>(&chunk) & ((1u32 << left) - 1)
+}
+
+/// The bytes of `b` (fewer than 16) at the start of a chunk, zeros after:
+/// from two loads that may overlap, by the size class of `b` (a copy of a
+/// length known only when running is a call, and header values and
+/// names, mostly this short, vary in length from one to the next).
+#[inline(always)]
+fn short_chunk(b: &[u8]) -> [u8; 16] {
+    let n = b.len();
+    let x: u128 = if let (Some(lo), Some(hi)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        // The overlap, if any, holds the same bytes in both.
+        u128::from(u64::from_le_bytes(*lo)) | u128::from(u64::from_le_bytes(*hi)) << (8 * (n - 8))
+    } else if let (Some(lo), Some(hi)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        u128::from(u32::from_le_bytes(*lo)) | u128::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
+    } else {
+        b.iter()
+            .take(16)
+            .enumerate()
+            .fold(0, |x, (k, &c)| x | u128::from(c) << (8 * k))
+    };
+    x.to_le_bytes()
 }
 
 /// [`escape_javascript_decoded`] for a string in quotes other than `"` and

@@ -116,9 +116,10 @@ fn java_utf8_decoding_matches_jdk() {
 }
 
 proptest! {
-    /// Eight bytes at a time or one character at a time, the same escapes.
+    /// A word or 16 bytes at a time, or one character at a time, the same
+    /// escapes (short strings and long ones take different scans).
     #[test]
-    fn escape_javascript_does_not_depend_on_runs(s in "[a-z/'\"\\\\ \u{0}-\u{1f}\u{7f}é€😀~]{0,40}") {
+    fn escape_javascript_does_not_depend_on_runs(s in "[a-z/'\"\\\\ \u{0}-\u{1f}\u{7f}é€😀~]{0,150}") {
         let mut one_by_one = String::new();
         for c in s.chars() {
             escape_javascript_into(c.encode_utf8(&mut [0; 4]), &mut one_by_one);
@@ -162,10 +163,12 @@ proptest! {
 
 #[test]
 fn escape_javascript_finds_a_stop_at_every_place() {
-    // Every length around the 8-byte words the runs are read in, and every
-    // place of each kind of byte that ends a run, the last few bytes too.
+    // Every length around the 8-byte words and the 16-byte chunks the runs
+    // are read in (short strings by words, from 64 bytes by chunks), and
+    // every place of each kind of byte that ends a run, the last few bytes
+    // too.
     for c in ["\"", "'", "\\", "/", "\u{1}", "\n", "\u{7f}", "é", "😀"] {
-        for len in 0..20 {
+        for len in 0..100 {
             for at in 0..=len {
                 let s = format!("{}{c}{}", "a".repeat(at), "b".repeat(len - at));
                 let mut one_by_one = String::new();
