@@ -371,21 +371,13 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
                 return None;
             }
             i += 1;
-            let object = cur.object();
-            let per = if object { ENTRY_BYTES } else { VALUE_BYTES };
+            let per = if cur.object() {
+                ENTRY_BYTES
+            } else {
+                VALUE_BYTES
+            };
             ch.built(CONTAINER_BYTES + cur.n as usize * per)?;
-            let end = nodes.len() as u32;
-            if let Some(node) = nodes.get_mut(cur.at as usize) {
-                node.end = end;
-                if object && !cur.repeats {
-                    node.kind = DISTINCT_OBJECT;
-                }
-            }
-            if object {
-                keys.close(&cur);
-            }
-            cur = outer.pop()?;
-            if outer.is_empty() {
+            if !close(&mut cur, &mut outer, &mut keys, &mut nodes)? {
                 // The document's value: what follows it is not read.
                 ch.totals.add(ch.pending);
                 return Some(Scanned {
@@ -394,9 +386,39 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
                     steps: ch.totals.steps,
                 });
             }
-            cur.n += 1;
         }
     }
+}
+
+/// The container `cur` closes (charged): its node's end, and the
+/// container around it is `cur` now (with one more value); `Some(false)`
+/// when that is the one that holds the document. Out of line: inlined, the
+/// places of `outer` and of the slots were read again after each value, for
+/// the loop of the closing brackets.
+#[inline(never)]
+fn close(
+    cur: &mut Open,
+    outer: &mut Vec<Open>,
+    keys: &mut Keys,
+    nodes: &mut [Node],
+) -> Option<bool> {
+    let object = cur.object();
+    let end = nodes.len() as u32;
+    if let Some(node) = nodes.get_mut(cur.at as usize) {
+        node.end = end;
+        if object && !cur.repeats {
+            node.kind = DISTINCT_OBJECT;
+        }
+    }
+    if object {
+        keys.close(cur);
+    }
+    *cur = outer.pop()?;
+    if outer.is_empty() {
+        return Some(false);
+    }
+    cur.n += 1;
+    Some(true)
 }
 
 /// A key in double quotes without escapes at `pos` of the object `o`,
