@@ -1420,6 +1420,36 @@ fn the_scan_reads_what_it_read_before() {
     }
 }
 
+/// Closing brackets in runs, at every depth, after each kind of value,
+/// and with rows whose keys are the last row's (the template the close of
+/// an object leaves): as before.
+#[test]
+fn the_scan_closes_as_before() {
+    for t in [
+        "[[[[]]]]",
+        "{\"a\":{\"b\":{\"c\":{}}}}",
+        "[{\"a\":[{\"b\":[1]}]},{\"a\":[{\"b\":[2]}]}]",
+        "[[1],[\"x\"],[true],[null],[{}],[[]],[1.5]]",
+        "[{\"a\":1,\"b\":2},{\"a\":3,\"b\":4},{\"b\":5,\"a\":6},{\"a\":7,\"a\":8}]",
+        "{\"x\":[{\"k\":1}],\"y\":[{\"k\":2},{\"j\":3}]} ]",
+        "[[1]]]",
+        "[[1]}",
+        "[{\"a\":1]",
+        "[ [ 1 ] , [ 2 ] ]",
+    ] {
+        assert_scans_alike(t);
+    }
+    // Long runs of closes, across charges of a chunk.
+    for depth in [300, 450] {
+        assert_scans_alike(&format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+    }
+    let rows = format!(
+        "[{}{{\"k\":0}}]",
+        "{\"k\":[[[{\"v\":\"x\"}]]]},".repeat(400)
+    );
+    assert_scans_alike(&rows);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
