@@ -1848,18 +1848,31 @@ const SHORT_RUN: usize = 32;
 /// quote, a slash, anything not printable ASCII) is decoded as
 /// [`decode_checked`] decodes it, then escaped as
 /// [`super::util::escape_javascript_into`] escapes it. Returns the decoded
-/// string's length (what a call on it is charged for).
-///
-/// The stops of 16 bytes are found at once ([`js_stops_from`]) and serve
-/// every run that starts among those bytes: strings of names and labels
-/// change a character every few bytes, and each run is then a shift and a
-/// count of zeros.
+/// string's length (what a call on it is charged for). The runs are
+/// found 16 bytes at a time ([`js_runs`]).
 pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) -> usize {
     if !matches!(quote, b'"' | b'\'') {
         return escape_javascript_decoded_narrow(raw, quote, out);
     }
-    let b = raw.as_bytes();
-    let mut decoded = 0;
+    js_runs(raw, out, |out, i| escape_decoded_char(raw, i, quote, out))
+}
+
+/// Copies the runs of `s` that escapeJavaScript (and decoding) leave as
+/// they are into `out`, and hands each byte that ends one to `stop` (with
+/// its place), which writes what it becomes and says where `s` goes on and
+/// how many bytes it counts for (`None`: nothing more to read). The stops
+/// of 16 bytes are found at once ([`js_stops_from`]) and serve every run
+/// that starts among those bytes: strings of names and labels change a
+/// character every few bytes, and each run is then a shift and a count of
+/// zeros. Returns the runs' bytes and `stop`'s counts, added up.
+#[inline(always)]
+pub(super) fn js_runs(
+    s: &str,
+    out: &mut String,
+    mut stop: impl FnMut(&mut String, usize) -> Option<(usize, usize)>,
+) -> usize {
+    let b = s.as_bytes();
+    let mut counted = 0;
     let mut i = 0;
     while i < b.len() {
         let base = i;
@@ -1869,35 +1882,35 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
             let m = stops.checked_shr((i - base) as u32).unwrap_or(0);
             // No stop among the rest: they are ASCII, so `end` is on a
             // character's boundary.
-            let stop = if m == 0 {
+            let at = if m == 0 {
                 end
             } else {
                 i + m.trailing_zeros() as usize
             };
-            if stop > i {
-                crate::eval::print::push_short(out, raw.get(i..stop).unwrap_or(""));
-                decoded += stop - i;
+            if at > i {
+                crate::eval::print::push_short(out, s.get(i..at).unwrap_or(""));
+                counted += at - i;
             }
-            i = stop;
+            i = at;
             if m == 0 {
                 break;
             }
-            match escape_decoded_char(raw, i, quote, out) {
-                Some((next, n)) => (i, decoded) = (next, decoded + n),
-                None => return decoded,
+            match stop(out, i) {
+                Some((next, n)) => (i, counted) = (next, counted + n),
+                None => return counted,
             }
             if i >= end {
                 break;
             }
         }
     }
-    decoded
+    counted
 }
 
 /// Bit `k` set when byte `i + k` of `b` (`k` < 16, within `b`) is one that
 /// decoding or escapeJavaScript changes ([`wide::string_stops`] with `'`).
 #[inline(always)]
-pub(super) fn js_stops_from(b: &[u8], i: usize) -> u32 {
+fn js_stops_from(b: &[u8], i: usize) -> u32 {
     if let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
         return wide::string_stops::<true>(chunk);
     }

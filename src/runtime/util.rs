@@ -89,51 +89,23 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
 const LONG: usize = 64;
 
 /// [`escape_javascript_into`] of a long string: the bytes that end a run are
-/// found 16 at a time ([`super::json::js_stops_from`]), and one such mask
-/// serves every run that starts among its bytes.
+/// found 16 at a time ([`super::json::js_runs`]).
 #[inline(never)]
 fn escape_long(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let base = i;
-        // Its stops also take DEL, which `escape_char` writes as it is.
-        let stops = super::json::js_stops_from(bytes, base);
-        let end = (base + 16).min(bytes.len());
-        loop {
-            let m = stops.checked_shr((i - base) as u32).unwrap_or(0);
-            // No stop among the rest: they are ASCII, so `end` is on a
-            // character's boundary.
-            let stop = if m == 0 {
-                end
-            } else {
-                i + m.trailing_zeros() as usize
-            };
-            if stop > i {
-                crate::eval::print::push_short(out, s.get(i..stop).unwrap_or(""));
-            }
-            i = stop;
-            if m == 0 {
-                break;
-            }
-            if let Some(&b @ (b'"' | b'\'' | b'/' | b'\\')) = bytes.get(i) {
-                // The commonest: a backslash in front, without the
-                // character decoded and matched.
-                out.push('\\');
-                out.push(char::from(b));
-                i += 1;
-            } else {
-                let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
-                    return;
-                };
-                i += c.len_utf8();
-                escape_char(c, out);
-            }
-            if i >= end {
-                break;
-            }
+    super::json::js_runs(s, out, |out, i| {
+        // The stops also take DEL, which `escape_char` writes as it is.
+        if let Some(&b @ (b'"' | b'\'' | b'/' | b'\\')) = bytes.get(i) {
+            // The commonest: a backslash in front, without the character
+            // decoded and matched.
+            out.push('\\');
+            out.push(char::from(b));
+            return Some((i + 1, 0));
         }
-    }
+        let c = s.get(i..).and_then(|t| t.chars().next())?;
+        escape_char(c, out);
+        Some((i + c.len_utf8(), 0))
+    });
 }
 
 /// One character as [`escape_javascript_into`] writes it.

@@ -3,7 +3,7 @@
 //! up on the same documents (and within the same budget) as this one.
 
 use super::super::{
-    hex_at, key_fingerprint, note_in_filter, number_text, number_value, plain_end,
+    escaped_end, key_fingerprint, note_in_filter, number_text, number_value, plain_end,
     short_key_fingerprint, short_plain_number, word_at, Node, ARRAY, DISTINCT_OBJECT, ESCAPED,
     FALSE, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SHARED_STRING_MAX, STRING, TRUE,
 };
@@ -386,56 +386,4 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn value_ends(b: &[u8], i: usize, stop: u8) -> Option<()> {
     let next = *b.get(skip_ws(b, i))?;
     (next == b',' || next == stop).then_some(())
-}
-
-/// Where a string whose content has an escape at `i` (a backslash) ends: the
-/// byte of its closing `quote`, when each escape is one json-smart reads
-/// without error (`\uXXXX`, `\xXX`, or a backslash and any character) and
-/// no `\u` escape is half of a surrogate pair written without its other
-/// half. `None` otherwise, or when the text ends first.
-fn escaped_end(b: &[u8], mut i: usize, quote: u8) -> Option<usize> {
-    let hex = |at: usize, n: usize| hex_at(b, at, n);
-    loop {
-        match *b.get(i)? {
-            c if c == quote => return Some(i),
-            b'\\' => {}
-            _ => return None,
-        }
-        let e = *b.get(i + 1)?;
-        i += 2;
-        match e {
-            b'u' => {
-                let v = hex(i, 4)?;
-                i += 4;
-                match v {
-                    0xD800..=0xDBFF => {
-                        if b.get(i..i + 2) != Some(b"\\u") {
-                            return None;
-                        }
-                        if !(0xDC00..=0xDFFF).contains(&hex(i + 2, 4)?) {
-                            return None;
-                        }
-                        i += 6;
-                    }
-                    0xDC00..=0xDFFF => return None,
-                    _ => {}
-                }
-            }
-            b'x' => {
-                hex(i, 2)?;
-                i += 2;
-            }
-            // Any other character, whole (json-smart drops unknown escapes).
-            e if e >= 0x80 => {
-                let len = match e {
-                    0xC0..=0xDF => 2,
-                    0xE0..=0xEF => 3,
-                    _ => 4,
-                };
-                i += len - 1;
-            }
-            _ => {}
-        }
-        i = plain_end(b, i, quote);
-    }
 }
