@@ -687,14 +687,13 @@ impl ContextValue {
         if request.is_none() && response.is_none() {
             return Ok(None);
         }
-        drop((request, response));
         let mut out = super::Overrides::default();
-        if let Some([h, q, p]) = &*self.tape.request.borrow() {
+        if let Some([h, q, p]) = &*request {
             out.request_header = entries(h, budget)?;
             out.request_querystring = entries(q, budget)?;
             out.request_path = entries(p, budget)?;
         }
-        if let Some((response, header)) = &*self.tape.response.borrow() {
+        if let Some((response, header)) = &*response {
             let mut response_header = entries(header, budget)?;
             let status = match response.value() {
                 Value::Map(m) => m

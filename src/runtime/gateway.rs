@@ -79,9 +79,14 @@ pub struct Rendered {
 impl Rendered {
     /// A body and the overrides that go with it.
     pub fn new(body: String, overrides: Overrides) -> Rendered {
+        Rendered::with(body, Some(overrides))
+    }
+
+    /// A body and its overrides, kept only when some are set (`None`: none).
+    fn with(body: String, overrides: Option<Overrides>) -> Rendered {
         Rendered {
             body,
-            overrides: (!overrides.is_empty()).then(|| Box::new(overrides)),
+            overrides: overrides.filter(|o| !o.is_empty()).map(Box::new),
         }
     }
 
@@ -405,10 +410,7 @@ impl MappingTemplate {
         }
         drop(ctx);
         budget.collect_cycles();
-        let mut rendered = Rendered {
-            body,
-            overrides: overrides.filter(|o| !o.is_empty()).map(Box::new),
-        };
+        let mut rendered = Rendered::with(body, overrides);
         // Lone surrogates leave as Java's UTF-8 encoder writes them (`?`); a
         // traced render keeps the output its pieces point into.
         if budget.saw_lone_surrogates() && !traced {

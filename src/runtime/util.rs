@@ -65,20 +65,27 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
         if i > run {
             crate::eval::print::push_short(out, s.get(run..i).unwrap_or(""));
         }
-        if let Some(&b @ (b'"' | b'\'' | b'/' | b'\\')) = bytes.get(i) {
-            // The commonest: a backslash in front, without the character
-            // decoded and matched.
-            out.push('\\');
-            out.push(char::from(b));
-            i += 1;
-            continue;
+        match escape_at(s, i, out) {
+            Some(next) => i = next,
+            None => break,
         }
-        let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
-            break;
-        };
-        i += c.len_utf8();
-        escape_char(c, out);
     }
+}
+
+/// The character at `i` of `s`, one that ends a run, as
+/// [`escape_javascript_into`] writes it: where `s` goes on (`None`: its end).
+#[inline(always)]
+fn escape_at(s: &str, i: usize, out: &mut String) -> Option<usize> {
+    if let Some(&b @ (b'"' | b'\'' | b'/' | b'\\')) = s.as_bytes().get(i) {
+        // The commonest: a backslash in front, without the character
+        // decoded and matched.
+        out.push('\\');
+        out.push(char::from(b));
+        return Some(i + 1);
+    }
+    let c = s.get(i..).and_then(|t| t.chars().next())?;
+    escape_char(c, out);
+    Some(i + c.len_utf8())
 }
 
 /// From this many bytes on, [`escape_javascript_into`] finds the bytes that
@@ -92,20 +99,8 @@ const LONG: usize = 64;
 /// found 16 at a time ([`super::json::js_runs`]).
 #[inline(never)]
 fn escape_long(s: &str, out: &mut String) {
-    let bytes = s.as_bytes();
-    super::json::js_runs(s, out, |out, i| {
-        // The stops also take DEL, which `escape_char` writes as it is.
-        if let Some(&b @ (b'"' | b'\'' | b'/' | b'\\')) = bytes.get(i) {
-            // The commonest: a backslash in front, without the character
-            // decoded and matched.
-            out.push('\\');
-            out.push(char::from(b));
-            return Some((i + 1, 0));
-        }
-        let c = s.get(i..).and_then(|t| t.chars().next())?;
-        escape_char(c, out);
-        Some((i + c.len_utf8(), 0))
-    });
+    // The stops also take DEL, which `escape_char` writes as it is.
+    super::json::js_runs(s, out, |out, i| Some((escape_at(s, i, out)?, 0)));
 }
 
 /// One character as [`escape_javascript_into`] writes it.
