@@ -50,7 +50,7 @@ use super::lazy::StrMember;
 use super::methods;
 use super::ops;
 use super::options::{NullMode, RenderOptions};
-use super::value::{CallError, HostObject, MapView, Value};
+use super::value::{CallError, HostObject, JStr, MapView, Value};
 use crate::syntax::ast::{BinOp, IncludeKind};
 use crate::syntax::span::{LineCol, Span};
 use crate::syntax::whitespace_len;
@@ -116,7 +116,7 @@ struct State<'t> {
     /// String constants beyond the template's (`#evaluate`d text).
     extra_strings: Vec<Box<str>>,
     /// Each string constant's value, made on first use.
-    consts: Vec<Option<Rc<str>>>,
+    consts: Vec<Option<JStr>>,
     /// Inside a macro call, `$param` → the call's argument as written: a null
     /// argument prints that text in stock mode (1.7's `.literal.$param`).
     arg_literals: HashMap<String, String>,
@@ -337,7 +337,7 @@ impl<'t> State<'t> {
         if let Some(Some(s)) = self.consts.get(i) {
             return Value::Str(s.clone());
         }
-        let rc: Rc<str> = Rc::from(self.string_text(id));
+        let rc = JStr::new(self.string_text(id));
         if let Some(c) = self.consts.get_mut(i) {
             *c = Some(rc.clone());
         }
@@ -1162,9 +1162,10 @@ impl StrCall<'_, '_> {
         if let Err(e) = self.charge(s.len(), key) {
             return Some(Err(e));
         }
-        self.o
-            .write_str_call(self.name, s, out, self.st.budget)
-            .map(Ok)
+        match self.o.write_str_call(self.name, s, out, self.st.budget)? {
+            Ok(()) => Some(Ok(Ok(()))),
+            Err(e) => Some(Ok(Err(*e))),
+        }
     }
 }
 
@@ -1261,7 +1262,7 @@ fn lookup_define(st: &mut State<'_>, src: &str, r: &Reference) -> R<Value> {
     if let Some(def) = st.define(r.root).cloned() {
         let mut s = String::new();
         render_define(st, src, r.span, &def, &mut s)?;
-        return Ok(Value::Str(Rc::from(s)));
+        return Ok(Value::Str(JStr::from(s)));
     }
     Ok(Value::Null)
 }
@@ -1529,7 +1530,7 @@ fn eval_interpolated(st: &mut State<'_>, src: &str, span: Span, block: &Block) -
     if st.budget.saw_lone_surrogates() {
         return Ok(Value::str(&super::jstring::paired(&s)));
     }
-    Ok(Value::Str(Rc::from(s)))
+    Ok(Value::Str(JStr::from(s)))
 }
 
 /// `[a, b, …]`.

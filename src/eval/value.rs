@@ -11,7 +11,10 @@ use std::rc::Rc;
 
 use super::budget::{Budget, Exceeded, MAX_VALUE_DEPTH};
 use super::lazy::{Lazy, Member};
+
+mod jstr;
 pub use super::print::write_json_string;
+pub use jstr::{JStr, INLINE_MAX};
 
 /// `repr(u64)`: the tag is a whole word and every payload starts at the second
 /// word. With a one-byte tag the compiler moved small payloads (`Bool`, `Int`)
@@ -34,7 +37,7 @@ pub enum Value {
     /// `java.math.BigDecimal` (what 1.7 computes when a BigInteger meets a Double).
     Decimal(Rc<crate::eval::number::Decimal>),
     /// `java.lang.String`.
-    Str(Rc<str>),
+    Str(JStr),
     /// `java.lang.Character`: one UTF-16 unit (`charAt`, the items of
     /// `toCharArray`).
     Char(u16),
@@ -66,7 +69,7 @@ impl Clone for Value {
             Value::BigInt(b) => Value::BigInt(Rc::clone(b)),
             Value::Double(d) => Value::Double(*d),
             Value::Decimal(d) => Value::Decimal(Rc::clone(d)),
-            Value::Str(s) => Value::Str(Rc::clone(s)),
+            Value::Str(s) => Value::Str(s.clone()),
             Value::Char(c) => Value::Char(*c),
             Value::Byte(b) => Value::Byte(*b),
             Value::Short(v) => Value::Short(*v),
@@ -254,12 +257,14 @@ impl Map {
 /// A map key, compared as Java's `equals` compares keys: `"1"`, `1` (Integer)
 /// and `1L` (Long) are three different keys; `2.0` and `2.00` (BigDecimal) too.
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// `repr(u64)` as [`Value`] is: a whole-word tag, every payload at the second word.
+#[repr(u64)]
 pub enum Key {
     Null,
     Bool(bool),
     Int(i32),
     Long(i64),
-    Str(Rc<str>),
+    Str(JStr),
     BigInt(Rc<BigInt>),
     /// A `Double` by its bits (`Double.equals`: NaN equals NaN, `0.0` differs from `-0.0`).
     Double(u64),
@@ -272,7 +277,7 @@ pub enum Key {
     /// A `Float` by its bits, as a Double is.
     Float(u32),
     /// Anything else (a list, a map, a host object), by its Java `toString`.
-    Other(Rc<str>),
+    Other(JStr),
 }
 
 impl std::hash::Hash for Key {
@@ -451,14 +456,17 @@ pub trait HostObject: fmt::Debug {
 
     /// [`HostObject::write_call`] with one string argument given as text (a
     /// request body's string, not made into a value). `None`: not offered,
-    /// nothing written.
+    /// nothing written. The error is boxed so that the result is two words,
+    /// handed back in registers: the walker calls this for every printed
+    /// `$util.escapeJavaScript(…)`, and a result handed back through memory
+    /// was read in one move that waited on the smaller stores writing it.
     fn write_str_call(
         &self,
         _name: &str,
         _arg: &str,
         _out: &mut String,
         _budget: &Budget,
-    ) -> Option<Result<(), CallError>> {
+    ) -> Option<Result<(), Box<CallError>>> {
         None
     }
 
@@ -617,7 +625,7 @@ impl Value {
     }
 
     pub fn str(s: &str) -> Value {
-        Value::Str(Rc::from(s))
+        Value::Str(JStr::new(s))
     }
 
     pub fn new_list(items: Vec<Value>) -> Value {
@@ -870,14 +878,14 @@ impl Value {
             Value::Byte(b) => Key::Byte(*b),
             Value::Short(v) => Key::Short(*v),
             Value::Float(f) => Key::Float(float_bits(*f)),
-            other => Key::Other(Rc::from(other.java_string(budget)?)),
+            other => Key::Other(JStr::from(other.java_string(budget)?)),
         })
     }
 }
 
 impl Key {
     pub fn str(s: &str) -> Key {
-        Key::Str(Rc::from(s))
+        Key::Str(JStr::new(s))
     }
 
     #[inline]

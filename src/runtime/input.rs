@@ -26,7 +26,7 @@ use super::json;
 use super::jsonpath::{JsonPath, Selection};
 use super::util;
 use crate::eval::budget::{Budget, Exceeded, CHUNK};
-use crate::eval::value::{CallError, CallResult, Entries, HostObject, Key, StrKey, Value};
+use crate::eval::value::{CallError, CallResult, Entries, HostObject, JStr, Key, StrKey, Value};
 
 /// Literal JSONPaths compiled when the template was parsed; one that does not
 /// compile fails when (and only if) the call runs, as on API Gateway.
@@ -65,10 +65,10 @@ pub(crate) enum Params {
 fn str_map(m: &IndexMap<String, String>) -> Value {
     // The request's keys are distinct already; the entries are written in
     // place as the vector is filled.
-    let items = m
-        .iter()
-        .map(|(k, v)| (Key::str(k), Value::str(v)))
-        .collect();
+    let mut items = Vec::with_capacity(m.len());
+    for (k, v) in m {
+        items.push((Key::str(k), Value::str(v)));
+    }
     Value::new_map(Entries::from_unique(items))
 }
 
@@ -121,7 +121,7 @@ pub(crate) struct Input {
     /// The body, shared with the request.
     body: Option<Arc<str>>,
     /// `$input.body` as a value, made on first use.
-    body_value: RefCell<Option<Rc<str>>>,
+    body_value: RefCell<Option<JStr>>,
     /// Built only when the template may call `params` (see the gateway's plan).
     params: Option<Params>,
     compiled: Arc<PathCache>,
@@ -157,7 +157,7 @@ impl Input {
 
     fn body_value(&self) -> Value {
         let mut cached = self.body_value.borrow_mut();
-        let rc = cached.get_or_insert_with(|| Rc::from(self.text()));
+        let rc = cached.get_or_insert_with(|| JStr::new(self.text()));
         Value::Str(rc.clone())
     }
 
@@ -240,7 +240,7 @@ impl Input {
     fn json(&self, path: &str, budget: &Budget) -> Result<Value, CallError> {
         let mut s = String::new();
         self.write_json(path, &mut s, budget)?;
-        Ok(Value::Str(Rc::from(s)))
+        Ok(Value::Str(JStr::from(s)))
     }
 
     fn path(&self, path: &str, budget: &Budget) -> Result<Value, CallError> {
@@ -523,9 +523,10 @@ impl HostObject for Util {
         arg: &str,
         out: &mut String,
         budget: &Budget,
-    ) -> Option<Result<(), CallError>> {
+    ) -> Option<Result<(), Box<CallError>>> {
         (name == "escapeJavaScript").then(|| {
-            chunked(arg, out, budget, util::escape_javascript_into).map_err(CallError::from)
+            chunked(arg, out, budget, util::escape_javascript_into)
+                .map_err(|e| Box::new(CallError::from(e)))
         })
     }
 

@@ -27,6 +27,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::eval::value::JStr;
+
 use num_bigint::BigInt;
 mod scan;
 mod stack;
@@ -119,7 +121,7 @@ struct Parser<'a, 'b, const MARK: bool, const LAZY: bool = false> {
     /// The items of the open arrays, then the entries of the open objects:
     /// each list and map is allocated once, at its final size, when it closes.
     items: Vec<Value>,
-    entries: Vec<(Rc<str>, Words, Value)>,
+    entries: Vec<(JStr, Words, Value)>,
     /// Where strings with escapes are decoded.
     buf: String,
     budget: &'b Budget,
@@ -134,7 +136,7 @@ struct Parser<'a, 'b, const MARK: bool, const LAZY: bool = false> {
 /// A key of the document, and its text packed in words.
 struct SharedKey {
     words: Words,
-    key: Rc<str>,
+    key: JStr,
 }
 
 /// How many distinct keys and short strings are shared at once (a
@@ -260,7 +262,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
 
     /// A quoted object key and its [`key_words`], shared with earlier equal
     /// keys when written without escapes.
-    fn key(&mut self, quote: u8) -> Result<(Rc<str>, Words), String> {
+    fn key(&mut self, quote: u8) -> Result<(JStr, Words), String> {
         let Ok((start, end)) = self.plain_quoted(quote) else {
             let k = self.string(quote)?;
             let words = key_words(k.as_bytes());
@@ -274,10 +276,15 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
     }
 
     /// The text from `start` to `end` (no escapes in it), shared with earlier
-    /// equal text, and its [`key_words`].
-    fn shared(&mut self, start: usize, end: usize) -> (Words, Rc<str>) {
+    /// equal text when it is too long to be held in place, and its
+    /// [`key_words`].
+    fn shared(&mut self, start: usize, end: usize) -> (Words, JStr) {
         let bytes = self.b.get(start..end).unwrap_or_default();
         let words = key_words(bytes);
+        if bytes.len() <= crate::eval::value::INLINE_MAX {
+            // Held in place: cheaper made than looked up.
+            return (words, JStr::new(self.s.get(start..end).unwrap_or("")));
+        }
         let slot = ((words.0 ^ words.1.rotate_left(23) ^ words.2 as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             >> 55) as usize
@@ -290,7 +297,7 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
                 return (words, k.key.clone());
             }
         }
-        let key: Rc<str> = Rc::from(self.s.get(start..end).unwrap_or(""));
+        let key = JStr::new(self.s.get(start..end).unwrap_or(""));
         if let Some(s) = self.keys.get_mut(slot) {
             *s = Some(SharedKey {
                 words,
@@ -455,9 +462,9 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
 
     /// An object key written without quotes.
     #[inline(never)]
-    fn unquoted_key(&mut self) -> Result<(Rc<str>, Words), String> {
+    fn unquoted_key(&mut self) -> Result<(JStr, Words), String> {
         let start = self.pos;
-        let text: Rc<str> = Rc::from(self.unquoted_text(start, Stop::KEY));
+        let text = JStr::new(self.unquoted_text(start, Stop::KEY));
         self.built(text.len())?;
         let words = key_words(text.as_bytes());
         Ok((text, words))
@@ -544,19 +551,19 @@ impl<'a, 'b, const MARK: bool, const LAZY: bool> Parser<'a, 'b, MARK, LAZY> {
     }
 
     /// A quoted string. Without escapes it is one allocation, straight from the text.
-    fn string(&mut self, quote: u8) -> Result<Rc<str>, String> {
+    fn string(&mut self, quote: u8) -> Result<JStr, String> {
         if let Ok((start, end)) = self.plain_quoted(quote) {
             self.pos = end + 1;
             if end - start <= SHARED_STRING_MAX {
                 return Ok(self.shared(start, end).1);
             }
             self.built(end - start)?;
-            return Ok(Rc::from(self.s.get(start..end).unwrap_or("")));
+            return Ok(JStr::new(self.s.get(start..end).unwrap_or("")));
         }
         self.pos += 1;
         let out = self.escaped_string(quote)?;
         self.built(out.len())?;
-        let s = Rc::from(out.as_str());
+        let s = JStr::new(&out);
         self.buf = out;
         Ok(s)
     }
@@ -1224,8 +1231,8 @@ trait Reader {
     /// The value at the scalar node `n` (read before: it does not fail).
     fn scalar(&mut self, n: Node) -> Value;
     /// The key at `n`, and its words.
-    fn key_at(&mut self, n: Node) -> (Rc<str>, Words);
-    fn push_entry(&mut self, key: Rc<str>, words: Words, v: Value);
+    fn key_at(&mut self, n: Node) -> (JStr, Words);
+    fn push_entry(&mut self, key: JStr, words: Words, v: Value);
     fn close_entries(&mut self) -> Entries;
 }
 
@@ -1235,16 +1242,16 @@ impl<const MARK: bool> Reader for Parser<'_, '_, MARK, false> {
         self.value(n.stop(), 0).unwrap_or_default()
     }
 
-    fn key_at(&mut self, n: Node) -> (Rc<str>, Words) {
+    fn key_at(&mut self, n: Node) -> (JStr, Words) {
         self.pos = n.pos as usize;
         let key = match self.b.get(self.pos) {
             Some(&q @ (b'"' | b'\'')) => self.key(q),
             _ => self.unquoted_key(),
         };
-        key.unwrap_or_else(|_| (Rc::from(""), key_words(b"")))
+        key.unwrap_or_else(|_| (JStr::new(""), key_words(b"")))
     }
 
-    fn push_entry(&mut self, key: Rc<str>, words: Words, v: Value) {
+    fn push_entry(&mut self, key: JStr, words: Words, v: Value) {
         self.entries.push((key, words, v));
     }
 

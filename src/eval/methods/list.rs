@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::iterator::{concurrent_modification, JavaIterator};
 use super::{err, int_arg, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
-use crate::eval::value::{ArrayOf, CallError, List, ListRef, Value};
+use crate::eval::value::{ArrayOf, CallError, JStr, List, ListRef, Value};
 
 /// What `containsAll(null)` throws (`AbstractCollection`'s loop over it).
 pub(super) const NULL_COLLECTION_ITERATED: &str = "java.lang.NullPointerException: Cannot invoke \"java.util.Collection.iterator()\" because \"c\" is null";
@@ -303,7 +303,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             drop(list);
             let mut s = String::new();
             charge!(Value::List(l.clone()).write_json(&mut s, budget));
-            ok(Value::Str(Rc::from(s)))
+            ok(Value::Str(JStr::from(s)))
         }
         _ => None,
     }

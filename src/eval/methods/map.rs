@@ -7,7 +7,7 @@ use super::class::JavaClass;
 use super::{err, java_hash, ok, void, MResult};
 use crate::eval::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES};
 use crate::eval::value::{
-    ArrayOf, CallError, CallResult, Entries, HostObject, Key, MapRef, MapView, Value,
+    ArrayOf, CallError, CallResult, Entries, HostObject, JStr, Key, MapRef, MapView, Value,
 };
 
 /// A `Map.Entry` of a map's `entrySet()`; `setValue` writes through to the map.
@@ -67,7 +67,7 @@ impl HostObject for MapEntry {
             ("toString", []) => Some(
                 this()
                     .java_string(budget)
-                    .map(|s| Value::Str(Rc::from(s)))
+                    .map(|s| Value::Str(JStr::from(s)))
                     .map_err(CallError::from),
             ),
             ("getClass", []) => ok(JavaClass::value("java.util.LinkedHashMap$Entry")),
@@ -315,7 +315,7 @@ impl HostObject for CollectionView {
             ("toString", []) => {
                 let items = charged!(view_elements(&m, self.kind, budget));
                 let s = charged!(Value::new_list(items).java_string(budget));
-                ok(Value::Str(Rc::from(s)))
+                ok(Value::Str(JStr::from(s)))
             }
             // AbstractSet's: the sum of the elements' hash codes (a values
             // view keeps Object's, by identity: not known here).

@@ -1,13 +1,11 @@
 //! `java.lang.Object`'s methods every value has (`getClass`, `toString`,
 //! `hashCode`, `equals`).
 
-use std::rc::Rc;
-
 use super::class::class_of;
 use super::string::java_string_hash;
 use super::{ok, MResult};
 use crate::eval::budget::{Budget, Exceeded, MAX_VALUE_DEPTH};
-use crate::eval::value::{CallError, ListRef, MapRef, Value};
+use crate::eval::value::{CallError, JStr, ListRef, MapRef, Value};
 
 /// Java's `hashCode()` of a value, charged to `budget` (a step per value).
 ///
@@ -218,7 +216,7 @@ fn bigint_hash(b: &num_bigint::BigInt) -> i32 {
 pub(super) fn method(recv: &Value, name: &str, args: &[Value], budget: &Budget) -> MResult {
     let r = match (name, args) {
         ("getClass", []) => return ok(class_of(recv)),
-        ("toString", []) => recv.java_string(budget).map(|s| Value::Str(Rc::from(s))),
+        ("toString", []) => recv.java_string(budget).map(|s| Value::Str(JStr::from(s))),
         ("hashCode", []) => java_hash(recv, budget).map(Value::Int),
         ("equals", [other]) => recv.java_equals(other, budget).map(Value::Bool),
         _ => return None,

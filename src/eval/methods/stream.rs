@@ -23,6 +23,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use crate::eval::value::JStr;
+
 use super::class::JavaClass;
 use super::iterator::{identity_method, no_such_element};
 use super::optional::JavaOptional;
@@ -58,11 +60,11 @@ enum Source {
     /// terminal operation.
     Collection(Value),
     /// The UTF-16 units of a string (`chars()`).
-    Chars(Rc<str>),
+    Chars(JStr),
     /// The code points of a string (`codePoints()`).
-    CodePoints(Rc<str>),
+    CodePoints(JStr),
     /// The lines of a string (`lines()`).
-    Lines(Rc<str>),
+    Lines(JStr),
     /// A map's keys, values or entries (`keySet().stream()`, …), read at
     /// the terminal operation.
     MapView(MapRef, MapView),
@@ -157,17 +159,17 @@ impl JavaStream {
     }
 
     /// `chars()` of `s`.
-    pub(super) fn chars(s: &Rc<str>, budget: &Budget) -> Value {
+    pub(super) fn chars(s: &JStr, budget: &Budget) -> Value {
         Self::head(Source::Chars(s.clone()), Kind::Int, false, budget)
     }
 
     /// `codePoints()` of `s`.
-    pub(super) fn code_points(s: &Rc<str>, budget: &Budget) -> Value {
+    pub(super) fn code_points(s: &JStr, budget: &Budget) -> Value {
         Self::head(Source::CodePoints(s.clone()), Kind::Int, false, budget)
     }
 
     /// `lines()` of `s`.
-    pub(super) fn lines(s: &Rc<str>, budget: &Budget) -> Value {
+    pub(super) fn lines(s: &JStr, budget: &Budget) -> Value {
         Self::head(Source::Lines(s.clone()), Kind::Ref, false, budget)
     }
 

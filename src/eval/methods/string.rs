@@ -1,11 +1,9 @@
 //! `java.lang.String`'s methods. Strings are indexed in UTF-16 code units, as
 //! Java does.
 
-use std::rc::Rc;
-
 use super::{err, int_arg, npe, ok, str_arg, too_big, MResult, MAX_STRING};
 use crate::eval::budget::{Budget, CHUNK, CONTAINER_BYTES};
-use crate::eval::value::{ArrayOf, CallError, ListRef, Value};
+use crate::eval::value::{ArrayOf, CallError, JStr, ListRef, Value};
 use crate::eval::{jregex, jstring};
 
 /// A string result, charged before it is copied, unless it is over [`MAX_STRING`].
@@ -604,7 +602,7 @@ fn substring(s: &str, begin: i64, end: i64, budget: &Budget) -> MResult {
 /// `String`'s methods. Each call is charged a scan of the receiver and the
 /// string arguments (most methods read them whole, many as UTF-16 units: a
 /// step per 16 bytes), and what it builds.
-pub(super) fn method(rc: &Rc<str>, name: &str, args: &[Value], budget: &Budget) -> MResult {
+pub(super) fn method(rc: &JStr, name: &str, args: &[Value], budget: &Budget) -> MResult {
     let s: &str = rc;
     let arg_bytes: usize = args
         .iter()

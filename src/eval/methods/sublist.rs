@@ -27,7 +27,7 @@ use super::list::{ioobe, last_position, position, sorted_naturally, to_array_in,
 use super::{err, int_arg, ok, void, wrong_number_of_arguments, MResult};
 use crate::eval::budget::{Budget, Exceeded, VALUE_BYTES};
 use crate::eval::value::{
-    ArrayOf, CallError, CallResult, HostObject, JavaIter, List, ListRef, Value,
+    ArrayOf, CallError, CallResult, HostObject, JStr, JavaIter, List, ListRef, Value,
 };
 
 /// What a stale view throws.
@@ -528,7 +528,7 @@ impl SubList {
                     .upgrade()
                     .map(|t| Value::Object(t as Rc<dyn HostObject>));
                 let s = charged!(this.unwrap_or_default().java_string(budget));
-                ok(Value::Str(Rc::from(s)))
+                ok(Value::Str(JStr::from(s)))
             }
             ("getClass", []) => ok(JavaClass::value(self.class_name())),
             (
