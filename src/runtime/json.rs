@@ -1917,7 +1917,7 @@ pub(super) fn js_runs(
 /// Bit `k` set when byte `i + k` of `b` (`k` < 16, within `b`) is one that
 /// decoding or escapeJavaScript changes ([`wide::string_stops`] with `'`).
 #[inline(always)]
-fn js_stops_from(b: &[u8], i: usize) -> u32 {
+pub(super) fn js_stops_from(b: &[u8], i: usize) -> u32 {
     if let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
         return wide::string_stops::<true>(chunk);
     }

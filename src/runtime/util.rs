@@ -55,6 +55,12 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
         escape_long(s, out);
         return;
     }
+    if bytes.len() < 16 && super::json::js_stops_from(bytes, 0) == 0 {
+        // A short string with nothing to escape (most header values and
+        // names): found with one mask.
+        crate::eval::print::push_short(out, s);
+        return;
+    }
     let mut i = 0;
     while i < bytes.len() {
         let run = i;

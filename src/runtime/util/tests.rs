@@ -180,3 +180,35 @@ fn escape_javascript_finds_a_stop_at_every_place() {
         }
     }
 }
+
+#[test]
+fn short_strings_are_copied_only_when_nothing_in_them_changes() {
+    // Under 16 bytes a string with nothing to escape is copied whole; one
+    // that has any of these, anywhere, is escaped (expected text written out).
+    let escaped = [
+        ("\"", "\\\""),
+        ("'", "\\'"),
+        ("\\", "\\\\"),
+        ("/", "\\/"),
+        ("\u{1}", "\\u0001"),
+        ("\n", "\\n"),
+        ("\t", "\\t"),
+        ("é", "\\u00E9"),
+        ("€", "\\u20AC"),
+        ("😀", "\\uD83D\\uDE00"),
+    ];
+    for len in 0..16 {
+        let plain = "x~ A".repeat(4).chars().take(len).collect::<String>();
+        assert_eq!(escape_javascript(&plain), plain);
+        for (c, want) in escaped {
+            for at in 0..=len.saturating_sub(c.len()) {
+                let (a, b) = plain.split_at(at.min(plain.len()));
+                let s = format!("{a}{c}{}", b.get(c.len().min(b.len())..).unwrap_or(""));
+                let expect = format!("{a}{want}{}", b.get(c.len().min(b.len())..).unwrap_or(""));
+                assert_eq!(escape_javascript(&s), expect, "{s:?}");
+            }
+        }
+    }
+    // DEL is a stop of the mask but escapeJavaScript leaves it.
+    assert_eq!(escape_javascript("a\u{7f}b"), "a\u{7f}b");
+}
