@@ -449,6 +449,14 @@ impl ContextTape {
         self.sub_map_among(name, usize::MAX)
     }
 
+    /// The map of top-level key `name`, when it was made before.
+    fn kept_sub_map(&self, name: &str) -> Option<Value> {
+        let subs = self.subs.borrow();
+        subs.iter()
+            .find(|(k, _)| same_text(k, name))
+            .map(|(_, v)| v.clone())
+    }
+
     /// [`ContextTape::sub_map`], looking for it among the first `known` kept
     /// maps only (when building `$context`, each key is met once: only maps
     /// kept before the build can be met again, and a large event is not
@@ -597,6 +605,11 @@ impl Tape for ContextTape {
         let v = if node == 0 {
             if is_override(key) {
                 return Member::Build;
+            }
+            // A map made before (`$context.identity` read again): found
+            // among the few kept, without the event searched.
+            if let Some(v) = self.kept_sub_map(key) {
+                return Member::Found(v);
             }
             match self.top(key) {
                 None => return Member::Absent,
