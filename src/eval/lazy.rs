@@ -42,27 +42,43 @@ pub trait Tape {
     fn with_str_member(&self, _node: u32, _key: &str, _f: &mut dyn FnMut(&str)) -> bool {
         false
     }
-    /// [`Tape::with_str_member`] for an `escapeJavaScript` of the member: a
-    /// string written with escapes is not decoded, `f` gets
-    /// [`StrMember::JsEscaped`] instead.
-    fn with_str_member_to_escape(
-        &self,
-        node: u32,
-        key: &str,
-        f: &mut dyn FnMut(StrMember<'_>),
-    ) -> bool {
-        self.with_str_member(node, key, &mut |s| f(StrMember::Text(s)))
+    /// The value of `key` in the object `node` for an `escapeJavaScript` of
+    /// it, when it is a short string: its text, or, written with escapes,
+    /// its text undecoded ([`StrMember::JsEscaped`]). `None`: neither (the
+    /// caller reads the member as a value). Returned, not handed to a
+    /// callback: each `$util.escapeJavaScript($item.name)` of a loop is a
+    /// dynamic call fewer.
+    fn str_member_to_escape(&self, _node: u32, _key: &str) -> Option<StrMember<'_>> {
+        None
     }
 }
 
-/// A short string member of a document, for [`Tape::with_str_member_to_escape`].
+/// A short string member of a document, for [`Tape::str_member_to_escape`].
+#[derive(Clone, Copy)]
 pub enum StrMember<'a> {
     /// The string.
     Text(&'a str),
-    /// Written with escapes: the function appends commons-lang's
-    /// `escapeJavaScript` of the decoded string to its argument, straight
-    /// from the document's text, and returns the decoded string's length.
-    JsEscaped(&'a dyn Fn(&mut String) -> usize),
+    /// Written with escapes: `write(raw, quote, out)` appends commons-lang's
+    /// `escapeJavaScript` of the decoded string to `out`, straight from the
+    /// document's text `raw` (the string's content, quoted with `quote`),
+    /// and returns the decoded string's length.
+    JsEscaped {
+        raw: &'a str,
+        quote: u8,
+        write: fn(&str, u8, &mut String) -> usize,
+    },
+}
+
+impl StrMember<'_> {
+    /// [`StrMember::JsEscaped`]'s escapeJavaScript of the member appended to
+    /// `out` (the decoded string's length); [`StrMember::Text`]: `None`.
+    #[inline(always)]
+    pub fn write_js_escaped(self, out: &mut String) -> Option<usize> {
+        match self {
+            StrMember::JsEscaped { raw, quote, write } => Some(write(raw, quote, out)),
+            StrMember::Text(_) => None,
+        }
+    }
 }
 
 /// What [`Tape::member`] found.

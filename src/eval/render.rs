@@ -1054,32 +1054,7 @@ fn write_str_arg_call(
     match (root, r.parts.as_slice()) {
         (Value::Str(s), []) => call.on(s, None, out),
         (Value::Map(m), [RefPart::Property(_, key)]) if !is_class_getter(key) => {
-            let m = m.try_borrow().ok()?;
-            // A built map's member is read in place; a request body's
-            // object not built yet is read from the body's text.
-            if let Some(v) = m.built_str(key) {
-                return match v {
-                    Some(Value::Str(s)) => call.on(s, None, out),
-                    _ => None,
-                };
-            }
-            let mut done = None;
-            let mut write = |s: StrMember<'_>| {
-                done = Some(match s {
-                    StrMember::Text(s) => call.on(s, None, out),
-                    StrMember::JsEscaped(w) => {
-                        Some(call.step().map(|()| write_js_escaped(w, out, st.budget)))
-                    }
-                });
-            };
-            if !m.with_str_member_to_escape(key, &mut write) {
-                m.with_str(key, |v| {
-                    if let Some(Value::Str(s)) = v {
-                        write(StrMember::Text(s));
-                    }
-                });
-            }
-            done.flatten()
+            member_arg_call(call, m, key, out)
         }
         (Value::Map(m), [RefPart::Method(get, method, args)]) if &**method == "get" => {
             let [k] = &**args else {
@@ -1110,6 +1085,37 @@ fn write_str_arg_call(
             done
         }
         _ => None,
+    }
+}
+
+/// [`write_str_arg_call`] of `$map.key`: a built map's member read in
+/// place, a request body's object not built yet read from the body's text.
+/// Out of line: the rest of [`write_str_arg_call`] (`$map.get($k)` of the
+/// all-params template) keeps the frame it had without this arm's registers.
+#[inline(never)]
+fn member_arg_call(
+    call: StrCall<'_, '_>,
+    m: &super::value::MapRef,
+    key: &str,
+    out: &mut String,
+) -> Option<R<Result<(), CallError>>> {
+    let m = m.try_borrow().ok()?;
+    if let Some(v) = m.built_str(key) {
+        return match v {
+            Some(Value::Str(s)) => call.on(s, None, out),
+            _ => None,
+        };
+    }
+    match m.str_member_to_escape(key) {
+        Some(StrMember::Text(s)) => call.on(s, None, out),
+        Some(escaped) => Some(
+            call.step()
+                .map(|()| write_js_escaped(escaped, out, call.st.budget)),
+        ),
+        None => m.with_str(key, |v| match v {
+            Some(Value::Str(s)) => call.on(s, None, out),
+            _ => None,
+        }),
     }
 }
 
@@ -1173,13 +1179,14 @@ impl StrCall<'_, '_> {
 /// from its text ([`StrMember::JsEscaped`]), charged as the call on the
 /// decoded string is: a scan of it, then what it built (nothing written when
 /// the scan is over the budget).
+#[inline(always)]
 fn write_js_escaped(
-    w: &dyn Fn(&mut String) -> usize,
+    escaped: StrMember<'_>,
     out: &mut String,
     budget: &Budget,
 ) -> Result<(), CallError> {
     let start = out.len();
-    let decoded = w(out);
+    let decoded = escaped.write_js_escaped(out).unwrap_or(0);
     if let Err(e) = budget.scan(decoded) {
         out.truncate(start);
         return Err(e.into());

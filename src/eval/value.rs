@@ -204,7 +204,7 @@ impl Map {
     /// The value of the string key `key` when the map is built (`Some(None)`:
     /// absent); `None` when it is a request body's object not built yet
     /// (read it with [`Map::with_str`]).
-    #[inline]
+    #[inline(always)]
     pub fn built_str(&self, key: &str) -> Option<Option<&Value>> {
         self.entries.if_built().map(|e| e.get(&StrKey(key)))
     }
@@ -233,18 +233,14 @@ impl Map {
         }
     }
 
-    /// [`Map::with_str_member`] for an `escapeJavaScript` of the member
-    /// ([`super::lazy::Tape::with_str_member_to_escape`]).
-    #[inline]
-    pub fn with_str_member_to_escape(
-        &self,
-        key: &str,
-        f: &mut dyn FnMut(super::lazy::StrMember<'_>),
-    ) -> bool {
-        match self.entries.source() {
-            Some((tape, node)) => tape.with_str_member_to_escape(node, key, f),
-            None => false,
-        }
+    /// The string member `key` for an `escapeJavaScript` of it, when the map
+    /// is a request body's object not yet built
+    /// ([`super::lazy::Tape::str_member_to_escape`]). `None`: read it as a
+    /// value.
+    #[inline(always)]
+    pub fn str_member_to_escape(&self, key: &str) -> Option<super::lazy::StrMember<'_>> {
+        let (tape, node) = self.entries.source()?;
+        tape.str_member_to_escape(node, key)
     }
 
     /// The value of the string key `key`, null when absent (`get(key)`).

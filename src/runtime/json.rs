@@ -1326,24 +1326,22 @@ impl Tape for Document {
         self.text.len()
     }
 
-    fn with_str_member_to_escape(
-        &self,
-        node: u32,
-        key: &str,
-        f: &mut dyn FnMut(StrMember<'_>),
-    ) -> bool {
-        let Some((v, text)) = self.short_str_member(node, key) else {
-            return false;
-        };
-        if v.kind == ESCAPED {
+    fn str_member_to_escape(&self, node: u32, key: &str) -> Option<StrMember<'_>> {
+        let (v, text) = self.short_str_member(node, key)?;
+        Some(if v.kind == ESCAPED {
             let quote = self.quote(v);
-            f(StrMember::JsEscaped(&|out| {
-                escape_javascript_decoded(text, quote, out)
-            }));
+            StrMember::JsEscaped {
+                raw: text,
+                quote,
+                write: match quote {
+                    b'"' => escape_javascript_quoted::<b'"'>,
+                    b'\'' => escape_javascript_quoted::<b'\''>,
+                    _ => escape_javascript_decoded,
+                },
+            }
         } else {
-            f(StrMember::Text(text));
-        }
-        true
+            StrMember::Text(text)
+        })
     }
 
     fn with_str_member(&self, node: u32, key: &str, f: &mut dyn FnMut(&str)) -> bool {
@@ -1862,6 +1860,18 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
         return escape_javascript_decoded_narrow(raw, quote, out);
     }
     js_runs(raw, out, |out, i| escape_decoded_char(raw, i, quote, out))
+}
+
+/// [`escape_javascript_decoded`] of a string quoted with `Q` (`"` or `'`),
+/// the quote known when compiling (`quote` is `Q`): the loop over the runs
+/// keeps one register fewer, and compares with a constant.
+pub(crate) fn escape_javascript_quoted<const Q: u8>(
+    raw: &str,
+    quote: u8,
+    out: &mut String,
+) -> usize {
+    debug_assert!(quote == Q && matches!(Q, b'"' | b'\''));
+    js_runs(raw, out, |out, i| escape_decoded_char(raw, i, Q, out))
 }
 
 /// Copies the runs of `s` that escapeJavaScript (and decoding) leave as

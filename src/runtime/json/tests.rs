@@ -27,17 +27,15 @@ fn parse(text: &str) -> Result<Value, String> {
                             assert_eq!(seen.as_deref(), Some(&*v.to_java_string()), "{text:?}");
                         }
                         // escapeJavaScript of it, straight from the body's text.
-                        let mut escaped = None;
-                        if lm.borrow().with_str_member_to_escape(k, &mut |m| {
-                            escaped = Some(match m {
-                                StrMember::Text(s) => crate::runtime::util::escape_javascript(s),
-                                StrMember::JsEscaped(w) => {
-                                    let mut out = String::new();
-                                    w(&mut out);
-                                    out
-                                }
-                            })
-                        }) {
+                        let escaped = lm.borrow().str_member_to_escape(k).map(|m| match m {
+                            StrMember::Text(s) => crate::runtime::util::escape_javascript(s),
+                            escaped => {
+                                let mut out = String::new();
+                                escaped.write_js_escaped(&mut out);
+                                out
+                            }
+                        });
+                        if escaped.is_some() {
                             let want = crate::runtime::util::escape_javascript(&v.to_java_string());
                             assert_eq!(escaped, Some(want), "{text:?}: {k}");
                         }
@@ -1153,8 +1151,57 @@ proptest! {
         crate::runtime::util::escape_javascript_into(&decoded, &mut want);
         let mut got = String::from("x");
         let n = escape_javascript_decoded(&raw, quote, &mut got);
-        prop_assert_eq!(got, want);
+        prop_assert_eq!(&got, &want);
         prop_assert_eq!(n, decoded.len());
+        // The same, by the function of the quote a member's escape is
+        // handed ([`StrMember::JsEscaped`]).
+        let mut by_quote = String::from("x");
+        let n = if single {
+            escape_javascript_quoted::<b'\''>(&raw, quote, &mut by_quote)
+        } else {
+            escape_javascript_quoted::<b'"'>(&raw, quote, &mut by_quote)
+        };
+        prop_assert_eq!(by_quote, want);
+        prop_assert_eq!(n, decoded.len());
+    }
+}
+
+/// A body's string member for escapeJavaScript: its text when written
+/// without escapes, else its escaped text and the function of its quote,
+/// which writes what escaping the decoded member writes; absent, long, or
+/// not a string: `None`.
+#[test]
+fn str_member_to_escape_hands_out_the_member_as_written() {
+    // "g": an escaped string of `CHUNK` bytes or more, read as a value.
+    let text = format!(
+        r#"{{"a": "plain", "b": "it's \"q\" / caf\u00e9", 'c': 'x\'y"z/\u20ac', "d": 5, "e": {{"f": 1}}, "g": "\"{}"}}"#,
+        "x".repeat(CHUNK)
+    );
+    let Ok(Value::Map(m)) = parse_lazy(&Arc::from(text.as_str()), &Budget::unmetered()) else {
+        panic!("not a map");
+    };
+    let m = m.borrow();
+    let escaped = |k: &str| {
+        m.str_member_to_escape(k).map(|s| match s {
+            StrMember::Text(t) => format!("text {t}"),
+            escaped => {
+                let mut out = String::new();
+                let n = escaped.write_js_escaped(&mut out);
+                format!("escaped {out} {n:?}")
+            }
+        })
+    };
+    assert_eq!(escaped("a").as_deref(), Some("text plain"));
+    assert_eq!(
+        escaped("b").as_deref(),
+        Some(r#"escaped it\'s \"q\" \/ caf\u00E9 Some(16)"#)
+    );
+    assert_eq!(
+        escaped("c").as_deref(),
+        Some(r#"escaped x\'y\"z\/\u20AC Some(9)"#)
+    );
+    for k in ["d", "e", "g", "h"] {
+        assert_eq!(escaped(k), None, "{k}");
     }
 }
 
