@@ -2233,17 +2233,23 @@ fn compact_into<const ESC: bool>(
     let mut c = Compactor::<ESC> {
         b,
         keys: Stack::new(),
-        budget,
-        charged_to: start + b.len(),
-        exceeded: None,
+        window: Window {
+            at: usize::MAX,
+            stops: 0,
+        },
+        meter: Meter {
+            budget,
+            charged_to: start + b.len(),
+            exceeded: None,
+        },
     };
     let first = skip_blanks(b, 0);
     let end = match b.get(first) {
         Some(b'{' | b'[') => c.document(first, o),
         _ => None,
     };
-    let grown = o.len().saturating_sub(c.charged_to);
-    if let Some(e) = c.exceeded {
+    let grown = o.len().saturating_sub(c.meter.charged_to);
+    if let Some(e) = c.meter.exceeded {
         return Err(e);
     }
     // Blanks after the document; anything else is trailing data.
@@ -2258,10 +2264,66 @@ fn compact_into<const ESC: bool>(
 /// copied in chunks of 8 bytes: a chunk is appended whole, then the output is
 /// cut back to what belongs. With `ESC`, what it writes is escaped for
 /// JavaScript (commons-lang's `escapeJavaScript`) as it goes.
+///
+/// What is not inlined into [`Compactor::document`] is given the parts it
+/// needs (the text, the [`Meter`]), not the compactor: given its address,
+/// the compactor lived in memory, and every key reloaded the text's bounds
+/// and the key stack's length.
 struct Compactor<'a, const ESC: bool> {
     b: &'a [u8],
     /// The key fingerprints of the open objects (on the stack while few).
     keys: Stack<u64, 32>,
+    /// The string stops of 64 bytes from the last key or string that
+    /// started past the last window's stops.
+    window: Window,
+    meter: Meter<'a>,
+}
+
+/// [`wide::string_stops`] (without `ESC`) of the 64 bytes of the text from
+/// `at` (bit `i` for byte `at + i`), read where a key or a string starts
+/// past the last window's stops ([`Compactor::stops_at`]). The keys and
+/// short strings after it that start and end in it find where they end
+/// from it, a shift and a count of zeros, without waiting for a load and a
+/// mask at their own place: the pass's longest chain (each token's place
+/// waits on the last one's) gets shorter.
+#[derive(Clone, Copy)]
+struct Window {
+    at: usize,
+    stops: u64,
+}
+
+impl Window {
+    /// The stops of the bytes from `r` to the window's end (bit 0 for `r`;
+    /// the bits past the window are clear, and all are when `r` is not in
+    /// it). Only a set bit says something: none may mean the stops are not
+    /// known.
+    #[inline(always)]
+    fn stops_from(self, r: usize) -> u64 {
+        // Before `at`, the difference wraps past 63; before the first window
+        // (`at` is `usize::MAX`) it may not, but that window has no stops.
+        let off = r.wrapping_sub(self.at);
+        if off < 64 {
+            self.stops >> off
+        } else {
+            0
+        }
+    }
+}
+
+/// [`Window::stops`] of the 64 bytes of `c`.
+#[inline(always)]
+fn window_stops(c: &[u8; 64]) -> u64 {
+    let mut m = 0;
+    for (i, chunk) in c.chunks_exact(16).enumerate() {
+        if let Some(chunk) = chunk.first_chunk::<16>() {
+            m |= u64::from(wide::string_stops::<false>(chunk)) << (16 * i);
+        }
+    }
+    m
+}
+
+/// What the compactor's output is charged to the budget.
+struct Meter<'a> {
     budget: &'a Budget,
     /// The output length charged so far: the text's length is charged before
     /// the pass, and what rewrites add past it every [`CHUNK`] bytes.
@@ -2490,7 +2552,7 @@ fn java_decimal_digits(int: &[u8], frac: &[u8]) -> bool {
     int.first() != Some(&b'0') && int.len() + frac.len() <= 15
 }
 
-impl<const ESC: bool> Compactor<'_, ESC> {
+impl Meter<'_> {
     /// After a rewrite that may write more than it read (an escape, `\/`, a
     /// number): charges the output's growth past what was charged every
     /// [`CHUNK`] bytes.
@@ -2512,6 +2574,30 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         self.charged_to = len;
         Some(())
     }
+}
+
+impl<const ESC: bool> Compactor<'_, ESC> {
+    /// The string stops (without `ESC`) from `r`, where a key or a string
+    /// starts (its first 16 bytes `chunk`): from the window while it has one
+    /// past `r`, else from a new window at `r` (or only `chunk`'s, at the
+    /// end of the text). Bit 0 is for `r`; only bits of stops are ever set,
+    /// and the first set bit past bit 0 is the first stop past `r` unless
+    /// it is past bit 15.
+    #[inline(always)]
+    fn stops_at(&mut self, r: usize, chunk: &[u8; 16]) -> u64 {
+        let w = self.window.stops_from(r);
+        if w & !1 != 0 {
+            return w;
+        }
+        match self.b.get(r..).and_then(|s| s.first_chunk::<64>()) {
+            Some(c) => {
+                let stops = window_stops(c);
+                self.window = Window { at: r, stops };
+                stops
+            }
+            None => u64::from(wide::string_stops::<false>(chunk)),
+        }
+    }
 
     /// The document's value (an object or an array, its first byte at `r`),
     /// written to `o`: where it ends. One loop, without recursion, with the
@@ -2519,8 +2605,9 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// step touches stays in registers.
     fn document(&mut self, mut r: usize, o: &mut Vec<u8>) -> Option<usize> {
         let b = self.b;
+        let mut buf = [0; OUT_ROOM];
         let o = &mut Out {
-            buf: [0; OUT_ROOM],
+            buf: &mut buf,
             w: 0,
             o,
         };
@@ -2622,8 +2709,9 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         // Most keys are short and plain, their colon at once: the key, its
         // quotes and the colon are one chunk, written whole.
         if let (false, Some(chunk)) = (ESC, b.get(r..).and_then(|s| s.first_chunk::<16>())) {
-            // The closing quote's place (the opening one is not a stop).
-            let n = (wide::string_stops::<false>(chunk) & !1).trailing_zeros() as usize;
+            // The closing quote's place (the opening one is not a stop); at
+            // 16 or past, not in this chunk.
+            let n = (self.stops_at(r, chunk) & !1).trailing_zeros() as usize;
             if chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
                 let key = chunk.get(1..n)?;
                 let fp = match chunk.first_chunk::<8>() {
@@ -2686,13 +2774,12 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                 return Some(r + n);
             }
         }
-        self.long_number(r, o.flushed())
+        Self::long_number(&mut self.meter, self.b, r, o.flushed())
     }
 
     /// [`Compactor::number`] of what is not short and plain.
     #[inline(never)]
-    fn long_number(&mut self, start: usize, o: &mut Vec<u8>) -> Option<usize> {
-        let b = self.b;
+    fn long_number(m: &mut Meter<'_>, b: &[u8], start: usize, o: &mut Vec<u8>) -> Option<usize> {
         let int_start = start + usize::from(b.get(start) == Some(&b'-'));
         let int_end = digits(b, int_start);
         let int = b.get(int_start..int_end)?;
@@ -2740,7 +2827,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         let mut s = String::new();
         write_java_double(f, &mut s);
         o.extend_from_slice(s.as_bytes());
-        self.grown(o.len())?;
+        m.grown(o.len())?;
         Some(end)
     }
 
@@ -2759,7 +2846,8 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                 head = chunk
                     .first_chunk::<8>()
                     .map_or(0, |h| u64::from_le_bytes(*h) >> 8);
-                let stops = wide::string_stops::<false>(chunk) & !1;
+                // This chunk's stops past the opening quote.
+                let stops = (self.stops_at(r, chunk) & 0xfffe) as u32;
                 if stops == 0 {
                     o.put(chunk, 16);
                     r += 16;
@@ -2793,7 +2881,14 @@ impl<const ESC: bool> Compactor<'_, ESC> {
         loop {
             match b.get(r..).and_then(|s| s.first_chunk::<16>()) {
                 Some(chunk) => {
-                    let stops = wide::string_stops::<ESC>(chunk);
+                    // From the window when it has a stop from here on (the
+                    // runs between a short value's escapes).
+                    let w = if ESC { 0 } else { self.window.stops_from(r) };
+                    let stops = if w != 0 {
+                        (w & 0xffff) as u32
+                    } else {
+                        wide::string_stops::<ESC>(chunk)
+                    };
                     if stops == 0 {
                         o.put(chunk, 16);
                         r += 16;
@@ -2819,7 +2914,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                     r = Self::quote(r, o);
                     if ESC {
                         // Each quote grew by a byte.
-                        self.grown(o.len())?;
+                        self.meter.grown(o.len())?;
                     }
                     return Some((r, head));
                 }
@@ -2831,7 +2926,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                         Self::short_escape(o, e);
                         if ESC {
                             // Escaped again, it grew.
-                            self.grown(o.len())?;
+                            self.meter.grown(o.len())?;
                         }
                     }
                     // A character past Latin-1's controls, written as
@@ -2845,16 +2940,19 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                             r += 6;
                             Self::plain_char(o, v);
                         }
-                        _ => r = self.string_special(b'\\', r, o)?,
+                        _ => {
+                            r =
+                                o.aside(|o| Self::string_special(&mut self.meter, b, b'\\', r, o))?
+                        }
                     },
-                    _ => r = self.string_special(b'\\', r, o)?,
+                    _ => r = o.aside(|o| Self::string_special(&mut self.meter, b, b'\\', r, o))?,
                 },
                 b'/' => {
                     r += 1;
                     Self::short_escape(o, b'/');
-                    self.grown(o.len())?;
+                    self.meter.grown(o.len())?;
                 }
-                c => r = self.string_special(c, r, o)?,
+                c => r = o.aside(|o| Self::string_special(&mut self.meter, b, c, r, o))?,
             }
         }
     }
@@ -2876,7 +2974,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     #[inline(always)]
     fn plain_char(o: &mut Out<'_>, v: u32) {
         if ESC {
-            hex_escape(o, b"\\u", v);
+            o.aside(|o| hex_escape(o, b"\\u", v));
         } else if v < 0x800 {
             o.put(&[0xc0 | (v >> 6) as u8, 0x80 | (v & 0x3f) as u8], 2);
         } else {
@@ -2908,8 +3006,13 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     /// back (which [`Compactor::string`] writes itself): where what it
     /// starts ends.
     #[inline(never)]
-    fn string_special(&mut self, c: u8, mut r: usize, o: &mut Out<'_>) -> Option<usize> {
-        let b = self.b;
+    fn string_special(
+        m: &mut Meter<'_>,
+        b: &[u8],
+        c: u8,
+        mut r: usize,
+        o: &mut Out<'_>,
+    ) -> Option<usize> {
         match c {
             b'\\' => match *b.get(r + 1)? {
                 b'u' => {
@@ -2968,7 +3071,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
                 }
             }
         }
-        self.grown(o.len())?;
+        m.grown(o.len())?;
         Some(r)
     }
 
@@ -3099,7 +3202,7 @@ fn hex_escape<const N: usize>(o: &mut Out<'_>, prefix: &[u8; N], unit: u32) {
 /// a buffer on the stack, then the output. Long numbers rewritten are
 /// written to the output itself ([`Out::flushed`]).
 struct Out<'o> {
-    buf: [u8; OUT_ROOM],
+    buf: &'o mut [u8; OUT_ROOM],
     /// How much of `buf` is written.
     w: usize,
     o: &'o mut Vec<u8>,
@@ -3116,8 +3219,24 @@ impl Out<'_> {
 
     #[inline(always)]
     fn flush(&mut self) {
-        append(self.o, &self.buf, self.w);
+        append(self.o, self.buf, self.w);
         self.w = 0;
+    }
+
+    /// `f` on a copy of this `Out`, its write position taken back after:
+    /// for what is not inlined. `f` given this one's address, the write
+    /// position lived in memory, not in a register, for the whole pass
+    /// (every `put` a load and a store on the loop's critical path).
+    #[inline(always)]
+    fn aside<R>(&mut self, f: impl FnOnce(&mut Out<'_>) -> R) -> R {
+        let mut t = Out {
+            buf: &mut *self.buf,
+            w: self.w,
+            o: &mut *self.o,
+        };
+        let res = f(&mut t);
+        self.w = t.w;
+        res
     }
 
     /// The output, with what the buffer held appended.

@@ -59,15 +59,24 @@ impl<T: Copy + Default, const N: usize> Stack<T, N> {
         }
     }
 
-    /// Whether an item from `from` on is `v`.
+    /// Whether an item from `from` on is `v`. Inlined, with the search
+    /// out of line: a call given the stack's address would keep its length
+    /// in memory wherever the stack is used.
+    #[inline(always)]
     pub(super) fn contains_from(&self, from: usize, v: &T) -> bool
     where
         T: PartialEq,
     {
         let inline = self.inline.get(from.min(N)..self.len.min(N)).unwrap_or(&[]);
         let spill = self.spill.get(from.saturating_sub(N)..).unwrap_or(&[]);
-        inline.contains(v) || spill.contains(v)
+        either_contains(inline, spill, v)
     }
+}
+
+/// Whether `a` or `b` holds `v`.
+#[inline(never)]
+fn either_contains<T: PartialEq>(a: &[T], b: &[T], v: &T) -> bool {
+    a.contains(v) || b.contains(v)
 }
 
 #[cfg(test)]

@@ -1634,3 +1634,134 @@ fn the_scan_reads_rows_that_share_keys_as_before() {
         assert_scans_alike(&format!("[\"{s}\\u00e9{s}\\\\\", \"{s}\\/\", {pad}]"));
     }
 }
+
+/// A string's content for [`arb_windowed`]: plain runs of lengths around the
+/// 16-, 32- and 64-byte boundaries, between escapes, `/`, quotes and
+/// characters past ASCII (some that json-smart writes `\uXXXX`).
+fn arb_window_string() -> impl Strategy<Value = String> {
+    let run = prop_oneof![
+        (0usize..=3, 12usize..=20).prop_map(|(a, b)| "a".repeat(a) + &"x".repeat(b)),
+        (28usize..=36).prop_map(|n| "y".repeat(n)),
+        (60usize..=68).prop_map(|n| "z".repeat(n)),
+        "[a-z ]{0,8}",
+    ];
+    let special = prop_oneof![
+        Just("\\\"".to_string()),
+        Just("\\\\".to_string()),
+        Just("/".to_string()),
+        Just("\\/".to_string()),
+        Just("\\n".to_string()),
+        Just("\\u00e9".to_string()),
+        Just("\\u2028".to_string()),
+        Just("'".to_string()),
+        Just("é".to_string()),
+        Just("\u{85}".to_string()),
+        Just("日本".to_string()),
+        Just("😀".to_string()),
+    ];
+    proptest::collection::vec((run, special), 0..4).prop_map(|parts| {
+        parts
+            .into_iter()
+            .fold(String::new(), |mut s, (run, special)| {
+                s.push_str(&run);
+                s.push_str(&special);
+                s
+            })
+    })
+}
+
+/// Records of keys of every length up to past 16 bytes and values (strings
+/// from [`arb_window_string`], numbers, literals, arrays of strings), compact
+/// or with runs of blanks of every length, after a prefix of blanks of
+/// every length: tokens at every place around the compactor's windows of 64
+/// bytes, and at the text's end, where a window no longer fits.
+fn arb_windowed() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        arb_window_string().prop_map(|s| format!("\"{s}\"")),
+        Just("12.5".to_string()),
+        Just("-7".to_string()),
+        Just("true".to_string()),
+        Just("null".to_string()),
+        proptest::collection::vec(arb_window_string(), 0..4).prop_map(|v| {
+            let items: Vec<String> = v.iter().map(|s| format!("\"{s}\"")).collect();
+            format!("[{}]", items.join(", "))
+        }),
+    ];
+    let member = ("[a-k]{0,18}", value);
+    let record = proptest::collection::vec(member, 0..6);
+    (
+        proptest::collection::vec(record, 1..5),
+        0usize..70,
+        prop_oneof![Just(0usize), Just(1), 0usize..20],
+    )
+        .prop_map(|(records, lead, gap)| {
+            let blanks = |n: usize| " \n\t".chars().cycle().take(n).collect::<String>();
+            let sep = format!(",{}", blanks(gap));
+            let colon = format!(":{}", blanks(gap % 3));
+            let rows: Vec<String> = records
+                .iter()
+                .map(|r| {
+                    // Keys made distinct, as json-smart's repeats go to the tree.
+                    let members: Vec<String> = r
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, v))| format!("\"{k}{i}\"{colon}{v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(&sep))
+                })
+                .collect();
+            format!("{}[{}]{}", blanks(lead), rows.join(&sep), blanks(gap % 7))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Keys and strings that start and end in a window of stops, or cross
+    /// its end, or start where none fits: compacted as the tree writes them
+    /// (and escaped for JavaScript as that text is).
+    #[test]
+    fn compact_windows_agree_with_the_tree(text in arb_windowed()) {
+        let mut out = String::from("prefix");
+        prop_assert!(compact(&text, &mut out, &Budget::unmetered()) == Ok(true), "{}", text);
+        let expected = via_tree(&text);
+        prop_assert!(expected.is_some(), "{}", text);
+        prop_assert_eq!(out.strip_prefix("prefix"), expected.as_deref(), "{}", text);
+        assert_escapes_as_compact(&text)?;
+        // Each record alone, with the window's place moved along the text.
+        for cut in [1, 15, 16, 17, 31, 32, 33, 63, 64, 65] {
+            if let Some(tail) = text.get(cut.min(text.len())..) {
+                let t = format!("[{}", tail.trim_start_matches(|c: char| c != '{'));
+                let mut out = String::new();
+                if compact(&t, &mut out, &Budget::unmetered()) == Ok(true) {
+                    prop_assert_eq!(Some(out), via_tree(&t), "{}", t);
+                }
+            }
+        }
+    }
+}
+
+/// A window's stops are [`wide::string_stops`]'s of its four chunks, and
+/// from a place in it, the stops from there to its end.
+#[test]
+fn window_stops_are_each_bytes_stop() {
+    for c in 0..=255u8 {
+        for at in 0..64 {
+            let mut text = [b'a'; 64];
+            if let Some(x) = text.get_mut(at) {
+                *x = c;
+            }
+            let stop = !(0x20..0x7f).contains(&c) || matches!(c, b'"' | b'\\' | b'/');
+            let stops = window_stops(&text);
+            assert_eq!(stops, u64::from(stop) << at, "byte {c:#x} at {at}");
+            let w = Window { at: 1000, stops };
+            for r in [999, 1000, 1000 + at, 1063, 1064, 2000, usize::MAX] {
+                let want = match r.checked_sub(1000) {
+                    Some(off) if off < 64 => stops >> off,
+                    _ => 0,
+                };
+                assert_eq!(w.stops_from(r), want, "from {r}");
+            }
+        }
+    }
+}
