@@ -2974,7 +2974,7 @@ impl<const ESC: bool> Compactor<'_, ESC> {
     #[inline(always)]
     fn plain_char(o: &mut Out<'_>, v: u32) {
         if ESC {
-            o.aside(|o| hex_escape(o, b"\\u", v));
+            hex_escape(o, b"\\u", v);
         } else if v < 0x800 {
             o.put(&[0xc0 | (v >> 6) as u8, 0x80 | (v & 0x3f) as u8], 2);
         } else {
@@ -3192,7 +3192,9 @@ fn char_at(b: &[u8], r: usize, len: usize) -> Option<char> {
     std::str::from_utf8(b.get(r..r + len)?).ok()?.chars().next()
 }
 
-/// `prefix` and the four upper-case hex digits of `unit`.
+/// `prefix` and the four upper-case hex digits of `unit`. Inlined: given an
+/// `Out`'s address, a call kept its write position in memory.
+#[inline(always)]
 fn hex_escape<const N: usize>(o: &mut Out<'_>, prefix: &[u8; N], unit: u32) {
     o.put(prefix, N);
     o.put(&hex4(unit), 4);
