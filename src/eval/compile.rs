@@ -530,7 +530,7 @@ pub enum Shape {
     /// `$name`.
     Var,
     /// `$obj.name(arg)` whose argument is `$s`, `$m.key` or `$m.get(k)`
-    /// (`$util.escapeJavaScript($s)`).
+    /// (`$util.escapeJavaScript($s)`), and `$m.get('k')`.
     CallOnReadable,
     /// `$map.key` (printed straight from the map's member when it can be).
     Member,
@@ -547,7 +547,9 @@ impl Shape {
         match parts {
             [] => Shape::Var,
             [Part::Property(..)] => Shape::Member,
-            [Part::Method(_, _, args)] => match &**args {
+            [Part::Method(_, name, args)] => match &**args {
+                // `$m.get('k')`, printed from the map.
+                [Expr::Str(..)] if &**name == "get" => Shape::CallOnReadable,
                 [Expr::Ref(a)] => match a.parts.as_slice() {
                     [] | [Part::Property(..)] => Shape::CallOnReadable,
                     [Part::Method(_, m, _)] if &**m == "get" => Shape::CallOnReadable,

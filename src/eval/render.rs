@@ -572,14 +572,27 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
         return Ok(true);
     }
     if let [RefPart::Method(span, name, args)] = r.parts.as_slice() {
-        // `$util.escapeJavaScript($s)` and the like: what `render_host_call`
-        // does for it, without the value of `$util` cloned and handed on.
         let [arg] = &**args else {
             return Ok(false);
         };
-        let Some(Value::Object(o)) = st.slots.get(r.root as usize) else {
-            return Ok(false);
+        let o = match st.slots.get(r.root as usize) {
+            Some(Value::Object(o)) => o,
+            // `$m.get($k)` / `$m.get('k')` holding a string: printed from
+            // the map.
+            Some(Value::Map(m)) if &**name == "get" => {
+                let Some(v) = map_get_printable(st, m, arg) else {
+                    return Ok(false);
+                };
+                charge_map_get(st, src, r.span, *span, arg, &v)?;
+                v.write_java(out, st.budget)
+                    .map_err(|e| st.exceeded(src, r.span, e))?;
+                st.wrote(src, r.span, start, out.len())?;
+                return Ok(true);
+            }
+            _ => return Ok(false),
         };
+        // `$util.escapeJavaScript($s)` and the like: what `render_host_call`
+        // does for it, without the value of `$util` cloned and handed on.
         if !o.escapes_javascript(name) {
             return Ok(false);
         }
@@ -609,6 +622,47 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
     }
     st.wrote(src, r.span, start, out.len())?;
     Ok(true)
+}
+
+/// The string `$m.get(k)` finds, when the key is a string literal or a
+/// string variable (no `#define` body) and the value a string: what the
+/// general path would print. `None` for anything else (nothing charged).
+#[inline(never)]
+fn map_get_printable(st: &State<'_>, m: &super::value::MapRef, arg: &Expr) -> Option<Value> {
+    let key: &str = match arg {
+        Expr::Str(_, id) => st.string_text(*id),
+        Expr::Ref(kr) if kr.parts.is_empty() => {
+            if st.define(kr.root).is_some() {
+                return None;
+            }
+            match st.slots.get(kr.root as usize)? {
+                Value::Str(s) => s,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let m = m.try_borrow().ok()?;
+    match m.built_str(key)? {
+        Some(v @ Value::Str(_)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// What the general path charges for a printed `$m.get(k)` before it
+/// prints: the reference's step, the key's, and `get`'s size check.
+#[inline(always)]
+fn charge_map_get(
+    st: &State<'_>,
+    src: &str,
+    span: Span,
+    get: Span,
+    arg: &Expr,
+    v: &Value,
+) -> R<()> {
+    st.step(src, span)?;
+    st.step(src, arg.span())?;
+    check_value_size(st, src, get, v)
 }
 
 /// The block an `#if` chose. One text node (`#if($foreach.hasNext),#end`)

@@ -47,6 +47,17 @@ const TEMPLATES: &[&str] = &[
      [$m.s][$m.i][$m.d][$m.l][$m.o][$m.z][$!m.z][$m.missing][$m.class][$m.long][$m.empty]\
      #set($s = 'abc')[$s.bytes][$s.class][$none.x][$!none.x]#define($d)d#end[$d.x]",
     "#set($m = {'s': 'v'})$m.s",
+    // `$m.get(k)` printed from the map: a string by a variable and by a
+    // literal key, and what falls back (absent, null, a number, a list, a
+    // `#define` key, a key that is no string, a long string, a quiet one).
+    "#set($m = {'s': 'v', 'i': 1, 'l': [1], 'z': $null, 'x': \"it's\"})#set($k = 's')#set($i = 'i')\
+     #set($m.long = \"a string of more than sixty-four bytes, printed from the map: 0123456789\")\
+     [$m.get($k)][$m.get('s')][$m.get(\"x\")][$m.get($i)][$m.get('l')][$m.get('z')][$!m.get('z')]\
+     [$m.get('none')][$m.get($none)][$m.get(1)][$m.get('long')]#define($d)s#end[$m.get($d)]\
+     #set($all = $input.params())#foreach($t in $all.keySet())#set($p = $all.get($t))\
+     #foreach($n in $p.keySet())$n=$p.get($n);#end#end",
+    "#set($m = {'s': 'v'})#set($k = 's')$m.get($k)",
+    "#set($m = {'s': 'v'})$m.get('s')",
     "#set($m = {'s': 'v'})$m.none",
     // Variables printed in place: short and long strings, a `#define`
     // block, escaped ones, and what is no string.
