@@ -624,27 +624,32 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
     Ok(true)
 }
 
-/// The string `$m.get(k)` finds, when the key is a string literal or a
-/// string variable (no `#define` body) and the value a string: what the
-/// general path would print. `None` for anything else (nothing charged).
+/// The string `$m.get(k)` finds, when the key is a string ([`str_key`])
+/// and the value a string: what the general path would print. `None` for
+/// anything else (nothing charged).
 #[inline(never)]
 fn map_get_printable(st: &State<'_>, m: &super::value::MapRef, arg: &Expr) -> Option<Value> {
-    let key: &str = match arg {
-        Expr::Str(_, id) => st.string_text(*id),
-        Expr::Ref(kr) if kr.parts.is_empty() => {
-            if st.define(kr.root).is_some() {
-                return None;
-            }
-            match st.slots.get(kr.root as usize)? {
-                Value::Str(s) => s,
-                _ => return None,
-            }
-        }
-        _ => return None,
-    };
-    let m = m.try_borrow().ok()?;
+    let (key, _) = str_key(st, arg)?;
+    // `get` borrows the map as the value path does (see `map_get_str`).
+    let m = m.try_borrow_mut().ok()?;
     match m.built_str(key)? {
         Some(v @ Value::Str(_)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// The key `k` of a `$m.get(k)` read in place, with its span: a string
+/// literal, or a variable holding a string (a variable that holds one is
+/// read as it is by the general path too: a `#define` body is only the
+/// value of a null variable).
+#[inline(always)]
+fn str_key<'a>(st: &'a State<'_>, k: &Expr) -> Option<(&'a str, Span)> {
+    match k {
+        Expr::Str(span, id) => Some((st.string_text(*id), *span)),
+        Expr::Ref(kr) if kr.parts.is_empty() => match st.slots.get(kr.root as usize)? {
+            Value::Str(s) => Some((s, kr.span)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -1114,14 +1119,7 @@ fn write_str_arg_call(
             let [k] = &**args else {
                 return None;
             };
-            let (key, key_span): (&str, Span) = match k {
-                Expr::Str(span, id) => (st.string_text(*id), *span),
-                Expr::Ref(kr) if kr.parts.is_empty() => match st.slots.get(kr.root as usize)? {
-                    Value::Str(s) => (s, kr.span),
-                    _ => return None,
-                },
-                _ => return None,
-            };
+            let (key, key_span) = str_key(st, k)?;
             // `get` borrows the map as the value path does (see `map_get_str`).
             let m = m.try_borrow_mut().ok()?;
             if let Some(v) = m.built_str(key) {

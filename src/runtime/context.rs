@@ -397,6 +397,13 @@ fn response_override() -> (Value, (Rc<OverrideMap>, Rc<OverrideMap>)) {
     (Value::Object(response.clone()), (response, response_header))
 }
 
+/// The kept map of top-level key `name` among `subs`.
+fn kept_among(subs: &[(Box<str>, Value)], name: &str) -> Option<Value> {
+    subs.iter()
+        .find(|(k, _)| same_text(k, name))
+        .map(|(_, v)| v.clone())
+}
+
 /// `$context` for one render, read from the event's `requestContext` as the
 /// template asks ([`crate::eval::lazy`]): a map is built only when something
 /// needs it whole (a lookup that is not `$context.name`, iteration, a
@@ -451,10 +458,7 @@ impl ContextTape {
 
     /// The map of top-level key `name`, when it was made before.
     fn kept_sub_map(&self, name: &str) -> Option<Value> {
-        let subs = self.subs.borrow();
-        subs.iter()
-            .find(|(k, _)| same_text(k, name))
-            .map(|(_, v)| v.clone())
+        kept_among(&self.subs.borrow(), name)
     }
 
     /// [`ContextTape::sub_map`], looking for it among the first `known` kept
@@ -464,8 +468,8 @@ impl ContextTape {
     fn sub_map_among(&self, name: &str, known: usize) -> Value {
         let mut subs = self.subs.borrow_mut();
         let earlier = subs.get(..known.min(subs.len())).unwrap_or_default();
-        if let Some((_, v)) = earlier.iter().find(|(k, _)| same_text(k, name)) {
-            return v.clone();
+        if let Some(v) = kept_among(earlier, name) {
+            return v;
         }
         let Some(this) = self.me.upgrade() else {
             return Value::Null;
