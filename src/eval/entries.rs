@@ -282,6 +282,23 @@ impl Entries {
     }
 
     /// Removes every entry, in order.
+    /// Does dropping the entries free nothing but their vector (and index)?
+    #[inline]
+    pub fn owns_nothing(&self) -> bool {
+        self.items
+            .iter()
+            .all(|(k, v)| k.owns_nothing() && v.owns_nothing())
+    }
+
+    /// Drops the entries without running the drop of each key and value:
+    /// only for entries that [own nothing](Entries::owns_nothing) (for
+    /// any other, what they own would never be freed).
+    #[inline]
+    pub fn forget_items(self) {
+        debug_assert!(self.owns_nothing());
+        self.items.into_iter().for_each(std::mem::forget);
+    }
+
     pub fn drain(&mut self, range: std::ops::RangeFull) -> std::vec::Drain<'_, (Key, Value)> {
         self.index = OnceCell::new();
         self.mods = self.mods.wrapping_add(1);

@@ -620,6 +620,25 @@ impl Value {
         }
     }
 
+    /// Does dropping the value free nothing (a scalar, a string held in
+    /// place)?
+    #[inline(always)]
+    pub fn owns_nothing(&self) -> bool {
+        match self {
+            Value::Str(s) => s.in_place(),
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Long(_)
+            | Value::Double(_)
+            | Value::Char(_)
+            | Value::Byte(_)
+            | Value::Short(_)
+            | Value::Float(_) => true,
+            _ => false,
+        }
+    }
+
     pub fn str(s: &str) -> Value {
         Value::Str(JStr::new(s))
     }
@@ -884,6 +903,16 @@ impl Key {
         Key::Str(JStr::new(s))
     }
 
+    /// Does dropping the key free nothing ([`Value::owns_nothing`])?
+    #[inline(always)]
+    pub fn owns_nothing(&self) -> bool {
+        match self {
+            Key::Str(s) | Key::Other(s) => s.in_place(),
+            Key::BigInt(_) | Key::Decimal(_) => false,
+            _ => true,
+        }
+    }
+
     #[inline]
     pub fn to_value(&self) -> Value {
         match self {
@@ -1100,6 +1129,13 @@ impl Drop for Map {
         if entries.is_empty() {
             return;
         }
+        // Entries that own nothing (short strings, numbers: a request's
+        // parameters and headers): freed without a drop call per key and
+        // per value.
+        if entries.owns_nothing() {
+            entries.forget_items();
+            return;
+        }
         nested_drop(|deep| {
             if deep {
                 drop_flat(entries.into_values().collect());
@@ -1130,6 +1166,62 @@ mod tests {
             proptest::prop_assert_eq!(same_text(&a, &b), a == b);
             proptest::prop_assert!(same_text(&a, &a.clone()));
         }
+    }
+
+    #[test]
+    fn a_map_of_plain_entries_is_freed_whole_and_any_other_entry_by_its_drop() {
+        let long: Rc<str> = Rc::from("a string longer than fifteen bytes");
+        let shared = || Value::Str(JStr::from(Rc::clone(&long)));
+        let big = Rc::new(BigInt::from(7));
+        let plain = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(1),
+            Value::Long(2),
+            Value::Double(0.5),
+            Value::Char(65),
+            Value::Byte(1),
+            Value::Short(2),
+            Value::Float(0.5),
+            Value::str("fifteen bytes.."),
+        ];
+        assert!(plain.iter().all(Value::owns_nothing));
+        for owner in [
+            shared(),
+            Value::BigInt(Rc::clone(&big)),
+            Value::new_list(vec![Value::Int(1)]),
+        ] {
+            assert!(!owner.owns_nothing());
+        }
+        for key in [Key::str("sixteen bytes..."), Key::BigInt(Rc::clone(&big))] {
+            assert!(!key.owns_nothing());
+        }
+        assert!(Key::str("fifteen bytes..").owns_nothing() && Key::Int(1).owns_nothing());
+        // A map of plain entries, then the same with one shared string as
+        // its last value, then as its last key: every count given back.
+        let plain_map = |last: Option<(Key, Value)>| {
+            let mut m = entries_with_capacity(plain.len() + 1);
+            for (i, v) in plain.iter().enumerate() {
+                m.push_unique(Key::Int(i as i32), v.clone());
+            }
+            if let Some((k, v)) = last {
+                m.push_unique(k, v);
+            }
+            Value::new_map(m)
+        };
+        drop(plain_map(None));
+        let m = plain_map(Some((Key::str("x"), shared())));
+        assert_eq!(Rc::strong_count(&long), 2);
+        drop(m);
+        assert_eq!(Rc::strong_count(&long), 1);
+        let m = plain_map(Some((Key::Str(JStr::from(Rc::clone(&long))), Value::Null)));
+        assert_eq!(Rc::strong_count(&long), 2);
+        drop(m);
+        assert_eq!(Rc::strong_count(&long), 1);
+        let m = plain_map(Some((Key::BigInt(Rc::clone(&big)), Value::Null)));
+        assert_eq!(Rc::strong_count(&big), 2);
+        drop(m);
+        assert_eq!(Rc::strong_count(&big), 1);
     }
 
     #[test]

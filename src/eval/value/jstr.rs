@@ -49,9 +49,9 @@ const _: () = assert!(std::mem::size_of::<JStr>() == 16);
 const _: () = assert!(std::mem::size_of::<usize>() == 8 || !INLINE);
 
 impl JStr {
-    /// Is the string held in place?
+    /// Is the string held in place (its drop frees nothing)?
     #[inline(always)]
-    fn in_place(&self) -> bool {
+    pub(crate) fn in_place(&self) -> bool {
         INLINE && self.tag() & IN_PLACE != 0
     }
 
