@@ -85,11 +85,11 @@ impl JStr {
     #[inline(always)]
     pub fn new(s: &str) -> JStr {
         if INLINE && s.len() <= INLINE_MAX {
-            let x = load_short(s.as_bytes());
+            let (lo, hi) = load_short(s.as_bytes());
             let tag = ((IN_PLACE | s.len() as u8) as usize) << (usize::BITS - 8);
             return JStr {
-                ptr: x as usize as *const u8,
-                len: (x >> 64) as usize | tag,
+                ptr: lo as usize as *const u8,
+                len: hi as usize | tag,
             };
         }
         JStr::copied(s)
@@ -116,28 +116,34 @@ impl JStr {
     }
 }
 
-/// The bytes of `b` (at most 15) as a little-endian number, zeros past
-/// them: from two loads that may overlap, by size class (a copy of a length
-/// known only when running is a call, and writes byte by byte).
+/// The bytes of `b` (at most 15) as a little-endian number in two words
+/// (low, high), zeros past them: from two loads that may overlap, by size
+/// class (a copy of a length known only when running is a call, and writes
+/// byte by byte). No 128-bit shift: its generic code (`shld`, a test and
+/// two `cmov`s) cost more than the loads.
 #[inline(always)]
-fn load_short(b: &[u8]) -> u128 {
+fn load_short(b: &[u8]) -> (u64, u64) {
     let n = b.len();
     if let (Some(lo), Some(hi)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
-        // The overlap, if any, holds the same bytes in both.
-        return u128::from(u64::from_le_bytes(*lo))
-            | u128::from(u64::from_le_bytes(*hi)) << (8 * (n - 8));
+        // `hi` holds bytes `n - 8 .. n`: the low word is all `lo`'s (the
+        // overlap holds the same bytes), the high word `hi`'s last `n - 8`
+        // bytes, by a shift of `8 * (16 - n)` bits (8 to 64: made in two, as
+        // a shift of 64 is not one).
+        let hi = u64::from_le_bytes(*hi) >> (8 * (16 - n) - 1) >> 1;
+        return (u64::from_le_bytes(*lo), hi);
     }
     if let (Some(lo), Some(hi)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
-        return u128::from(
-            u32::from_le_bytes(*lo) as u64 | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4)),
-        );
+        let lo =
+            u32::from_le_bytes(*lo) as u64 | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4));
+        return (lo, 0);
     }
-    match b {
+    let lo = match b {
         [] => 0,
-        [a] => u128::from(*a),
-        [a, c] => u128::from(*a) | u128::from(*c) << 8,
-        [a, c, d, ..] => u128::from(*a) | u128::from(*c) << 8 | u128::from(*d) << 16,
-    }
+        [a] => u64::from(*a),
+        [a, c] => u64::from(*a) | u64::from(*c) << 8,
+        [a, c, d, ..] => u64::from(*a) | u64::from(*c) << 8 | u64::from(*d) << 16,
+    };
+    (lo, 0)
 }
 
 impl Clone for JStr {
