@@ -74,16 +74,33 @@ const EVALUATE_BYTES_PER_STEP: usize = 8;
 /// tree, and the names, constants and `#define` texts the render keeps.
 const EVALUATE_MEMORY_FACTOR: usize = 8;
 
-/// How a block ended.
+/// How a block ended: normally, `#break`, `#stop`, or `#break($scope)`.
+///
+/// One word, so that a node's result (`R<Flow>`) is a pair of words that
+/// comes back in registers: as an enum with the address beside its tag it
+/// was three words, written to memory by every node and block and read
+/// back by the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flow {
-    Normal,
+#[repr(transparent)]
+struct Flow(usize);
+
+impl Flow {
+    const NORMAL: Flow = Flow(0);
     /// `#break`: caught by the nearest loop, define, macro or evaluate.
-    Break,
-    /// `#break($scope)`: caught by the `#foreach` whose `$foreach` object has this address.
-    BreakTo(usize),
+    const BREAK: Flow = Flow(1);
     /// `#stop`: caught by the template or an `#evaluate`.
-    Stop,
+    const STOP: Flow = Flow(2);
+
+    /// `#break($scope)`: caught by the `#foreach` whose `$foreach` object
+    /// has the address `addr` (an object's address, never 0, 1 or 2).
+    fn break_to(addr: usize) -> Flow {
+        Flow(addr.max(3))
+    }
+
+    /// The scope address of a `#break($scope)`.
+    fn break_addr(self) -> Option<usize> {
+        (self.0 > 2).then_some(self.0)
+    }
 }
 
 /// Errors are boxed inside the walker: every node returns a result, and a small
@@ -534,11 +551,11 @@ fn render_block(st: &mut State<'_>, src: &str, block: &[Node], out: &mut String)
             }
         }
         let flow = render_node(st, src, node, out)?;
-        if flow != Flow::Normal {
+        if flow != Flow::NORMAL {
             return Ok(flow);
         }
     }
-    Ok(Flow::Normal)
+    Ok(Flow::NORMAL)
 }
 
 /// The two commonest printed references, rendered as [`render_node`]
@@ -677,7 +694,7 @@ fn render_branch(st: &mut State<'_>, src: &str, body: &[Node], out: &mut String)
     if let [Node::Text(span, text)] = body {
         if shortcuts() {
             write_text_node(st, src, *span, text, out)?;
-            return Ok(Flow::Normal);
+            return Ok(Flow::NORMAL);
         }
     }
     render_block(st, src, body, out)
@@ -770,9 +787,9 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
             iterable,
             body,
         } => return render_foreach(st, src, *span, *var, iterable, body, out),
-        Node::Break(_, None) => return Ok(Flow::Break),
+        Node::Break(_, None) => return Ok(Flow::BREAK),
         Node::Break(span, Some(scope)) => return break_to(st, src, *span, scope),
-        Node::Stop(_) => return Ok(Flow::Stop),
+        Node::Stop(_) => return Ok(Flow::STOP),
         // A definition prints nothing: Velocity registers it; API Gateway drops it
         // (recorded against AWS: `#macro(m)…#end#m()` prints `#m()`).
         Node::Macro(_) => {}
@@ -792,7 +809,7 @@ fn render_node(st: &mut State<'_>, src: &str, node: &Node, out: &mut String) -> 
         }
         Node::Include { span, kind } => return Err(include(st, src, *span, *kind)),
     }
-    Ok(Flow::Normal)
+    Ok(Flow::NORMAL)
 }
 
 // The rarer statements live out of `render_node`, in functions of their own:
@@ -810,7 +827,7 @@ fn break_to(st: &mut State<'_>, src: &str, span: Span, scope: &Expr) -> R<Flow> 
             .iter()
             .any(|s| Rc::as_ptr(s) as *const () as usize == addr)
         {
-            return Ok(Flow::BreakTo(addr));
+            return Ok(Flow::break_to(addr));
         }
     }
     Err(st.err(
@@ -858,7 +875,7 @@ fn include(st: &State<'_>, src: &str, span: Span, kind: IncludeKind) -> Box<Rend
 fn render_ref(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String) -> R<Flow> {
     if let Some(res) = write_plain(st, r, out) {
         res.map_err(|e| st.exceeded(src, r.span, e))?;
-        return Ok(Flow::Normal);
+        return Ok(Flow::NORMAL);
     }
     render_ref_general(st, src, r, out)
 }
@@ -882,7 +899,7 @@ fn render_ref_general(st: &mut State<'_>, src: &str, r: &Reference, out: &mut St
     let value = if r.backslashes == 0 {
         match render_host_call(st, src, r, out)? {
             Some(v) => v,
-            None => return Ok(Flow::Normal),
+            None => return Ok(Flow::NORMAL),
         }
     } else {
         eval_ref(st, src, r)?
@@ -893,7 +910,7 @@ fn render_ref_general(st: &mut State<'_>, src: &str, r: &Reference, out: &mut St
             out.push('\\');
         }
         out.push_str(literal());
-        return Ok(Flow::Normal);
+        return Ok(Flow::NORMAL);
     }
     if value.is_null() {
         if st.apigw() {
@@ -901,7 +918,7 @@ fn render_ref_general(st: &mut State<'_>, src: &str, r: &Reference, out: &mut St
             if st.opts.null_mode == NullMode::JsonNull {
                 out.push_str("null");
             }
-            return Ok(Flow::Normal);
+            return Ok(Flow::NORMAL);
         }
         push_backslashes(out, half * 2);
         if !r.silent {
@@ -911,13 +928,13 @@ fn render_ref_general(st: &mut State<'_>, src: &str, r: &Reference, out: &mut St
                 None => out.push_str(literal),
             }
         }
-        return Ok(Flow::Normal);
+        return Ok(Flow::NORMAL);
     }
     push_backslashes(out, half);
     value
         .write_java(out, st.budget)
         .map_err(|e| st.exceeded(src, r.span, e))?;
-    Ok(Flow::Normal)
+    Ok(Flow::NORMAL)
 }
 
 /// Is `$map.name` the getter every object has (`getClass()`), not the map's
@@ -1301,7 +1318,7 @@ fn render_define(
     st.leave(Some(def.height));
     // `#break` ends the body; `#stop` and `#break($scope)` go on up (1.7's Block).
     match flow? {
-        Flow::Break => Ok(Flow::Normal),
+        Flow::BREAK => Ok(Flow::NORMAL),
         other => Ok(other),
     }
 }
@@ -1914,7 +1931,7 @@ fn render_foreach(
             };
             match Iter::of(&v) {
                 Some(iter) => iter,
-                None => return Ok(Flow::Normal),
+                None => return Ok(Flow::NORMAL),
             }
         }
     };
@@ -1938,7 +1955,7 @@ fn render_foreach(
 
     let max = st.opts.limits.foreach_max;
     let mut count = 0usize;
-    let mut result = Ok(Flow::Normal);
+    let mut result = Ok(Flow::NORMAL);
     while count < max && iter.has_next() {
         // Every iteration is a step, whatever its body costs (an empty one too).
         if let Err(e) = st.step(src, span) {
@@ -1977,9 +1994,9 @@ fn render_foreach(
         }
         scope.advance(has_next);
         match render_block(st, src, body, out) {
-            Ok(Flow::Normal) => {}
-            Ok(Flow::Break) => break,
-            Ok(Flow::BreakTo(addr)) if addr == scope_addr => break,
+            Ok(Flow::NORMAL) => {}
+            Ok(Flow::BREAK) => break,
+            Ok(f) if f.break_addr() == Some(scope_addr) => break,
             other => {
                 result = other;
                 break;
@@ -2016,7 +2033,7 @@ fn render_macro_call(
         let start = out.len();
         out.push_str(span.text(src));
         st.wrote(src, span, start, out.len())?;
-        return Ok(Flow::Normal);
+        return Ok(Flow::NORMAL);
     };
     // Binding each parameter (its value, and its text for stock printing).
     st.budget
@@ -2054,7 +2071,7 @@ fn render_macro_call(
         };
     }
     match flow? {
-        Flow::Break => Ok(Flow::Normal),
+        Flow::BREAK => Ok(Flow::NORMAL),
         other => Ok(other),
     }
 }
@@ -2102,7 +2119,7 @@ fn render_evaluate(
 ) -> R<Flow> {
     let v = eval(st, src, arg)?;
     if v.is_null() {
-        return Ok(Flow::Normal);
+        return Ok(Flow::NORMAL);
     }
     let text = v
         .java_string(st.budget)
@@ -2145,9 +2162,9 @@ fn render_evaluate(
     let flow = render_block(st, &text, &body, out);
     st.leave(Some(height));
     // #break and #stop end only the evaluated text; #break($scope) goes on up.
-    flow.map(|f| match f {
-        Flow::BreakTo(a) => Flow::BreakTo(a),
-        _ => Flow::Normal,
+    flow.map(|f| match f.break_addr() {
+        Some(_) => f,
+        None => Flow::NORMAL,
     })
     .map_err(|mut e| {
         e.span = span;
