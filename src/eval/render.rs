@@ -615,7 +615,7 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
         }
         st.step(src, r.span)?;
         match write_str_arg_call(st, src, o, name, arg, out) {
-            Some(res) => res?.map_err(|e| st.call_failed(src, *span, Some(name), e))?,
+            Some(res) => res?.map_err(|e| st.call_failed(src, *span, Some(name), *e))?,
             // The general path, its step taken (a reference with parts
             // renders no `#define` body, so its flow is normal).
             None => {
@@ -1050,7 +1050,7 @@ fn render_host_call(
     let vals: &[Value] = match &**args {
         [arg] if o.escapes_javascript(name) => {
             if let Some(res) = write_str_arg_call(st, src, o, name, arg, out) {
-                res?.map_err(|e| st.call_failed(src, *span, Some(name), e))?;
+                res?.map_err(|e| st.call_failed(src, *span, Some(name), *e))?;
                 return Ok(None);
             }
             match escaped_arg(st, src, arg, out)? {
@@ -1112,7 +1112,7 @@ fn write_str_arg_call(
     name: &str,
     arg: &Expr,
     out: &mut String,
-) -> Option<R<Result<(), CallError>>> {
+) -> Option<R<Result<(), Box<CallError>>>> {
     let Expr::Ref(r) = arg else {
         return None;
     };
@@ -1167,7 +1167,7 @@ fn member_arg_call(
     m: &super::value::MapRef,
     key: &str,
     out: &mut String,
-) -> Option<R<Result<(), CallError>>> {
+) -> Option<R<Result<(), Box<CallError>>>> {
     let m = m.try_borrow().ok()?;
     if let Some(v) = m.built_str(key) {
         return match v {
@@ -1233,13 +1233,13 @@ impl StrCall<'_, '_> {
         s: &str,
         key: Option<(Span, Span)>,
         out: &mut String,
-    ) -> Option<R<Result<(), CallError>>> {
+    ) -> Option<R<Result<(), Box<CallError>>>> {
         if let Err(e) = self.charge(s.len(), key) {
             return Some(Err(e));
         }
         match self.o.write_str_call(self.name, s, out, self.st.budget)? {
             Ok(()) => Some(Ok(Ok(()))),
-            Err(e) => Some(Ok(Err(*e))),
+            Err(e) => Some(Ok(Err(e))),
         }
     }
 }
@@ -1253,14 +1253,16 @@ fn write_js_escaped(
     escaped: StrMember<'_>,
     out: &mut String,
     budget: &Budget,
-) -> Result<(), CallError> {
+) -> Result<(), Box<CallError>> {
     let start = out.len();
     let decoded = escaped.write_js_escaped(out).unwrap_or(0);
     if let Err(e) = budget.scan(decoded) {
         out.truncate(start);
-        return Err(e.into());
+        return Err(Box::new(e.into()));
     }
-    budget.alloc(out.len() - start).map_err(CallError::from)
+    budget
+        .alloc(out.len() - start)
+        .map_err(|e| Box::new(CallError::from(e)))
 }
 
 /// The argument of a printed `escapeJavaScript` call. When it is a call on a
