@@ -143,8 +143,17 @@ impl Open {
 /// overwrites the template's in its slot).
 struct Keys {
     slots: Vec<u64>,
+    /// For each slot whose fingerprint is a key of at most
+    /// [`QUOTED_KEY_MAX`] bytes, the key in quotes and its colon as the
+    /// text holds them (`"key":`, little-endian); else 0 (no such text
+    /// begins with a zero byte).
+    quoted: Vec<u64>,
     shapes: Vec<u8>,
 }
+
+/// The longest key a slot keeps as text ([`Keys::quoted`]): in quotes and
+/// with its colon, a word.
+const QUOTED_KEY_MAX: usize = 5;
 
 impl Keys {
     /// An object opens at `base`: its slots exist, and how many of its keys
@@ -164,6 +173,7 @@ impl Keys {
     #[inline(never)]
     fn grow(&mut self, base: usize) {
         self.slots.resize(base + MEMBER_SEARCH_MAX, 0);
+        self.quoted.resize(base + MEMBER_SEARCH_MAX, 0);
         self.shapes.resize(base / MEMBER_SEARCH_MAX + 1, 0);
     }
 
@@ -195,6 +205,33 @@ impl Keys {
         if let Some(slot) = self.slots.get_mut(base + k) {
             *slot = fp;
         }
+        if let Some(q) = self.quoted.get_mut(base + k) {
+            *q = quoted_key(fp);
+        }
+    }
+
+    /// When the object `o`'s next key is the template's in its place
+    /// ([`Keys::note`] would find it so) and short, and the text at `pos`
+    /// is that key in quotes and its colon: the key's length. What the
+    /// general path of [`key`] does for the key then comes to its node, its
+    /// charge and the place after the colon, which the caller makes.
+    #[inline(always)]
+    fn template_key(&self, o: &Open, b: &[u8], pos: usize) -> Option<usize> {
+        let k = o.n as usize;
+        if k >= usize::from(o.fast) {
+            return None;
+        }
+        let want = *self.quoted.get(o.base as usize + k)?;
+        // The colon's byte (the last that is not zero) is the key's length
+        // and 2 (`want` is 0 for no key: the byte is then 0, and the word of
+        // the text does not match, its first byte being a quote).
+        let colon = (63u32.saturating_sub(want.leading_zeros())) / 8;
+        let mask = u64::MAX >> (56 - 8 * colon.min(7));
+        let w = super::word_at(b, pos)?;
+        if (w ^ want) & mask != 0 || want == 0 {
+            return None;
+        }
+        Some(colon as usize - 2)
     }
 
     /// The object `o` closes: the template of its depth now.
@@ -205,6 +242,23 @@ impl Keys {
             *s = if o.repeats { 0 } else { o.n as u8 };
         }
     }
+}
+
+/// [`Keys::quoted`] of the fingerprint `fp`: `"key":` as a word when `fp`
+/// is that of a key of at most [`QUOTED_KEY_MAX`] bytes (its bytes and its
+/// length: [`short_key_fingerprint`]), else 0. (A longer key's fingerprint
+/// that is that of a short one is taken for it, as [`Keys::note`] takes
+/// it: keys are told apart by their fingerprints.)
+fn quoted_key(fp: u64) -> u64 {
+    let len = (fp >> 59) as usize;
+    if len > QUOTED_KEY_MAX || short_key_fingerprint(fp, len) != fp {
+        return 0;
+    }
+    let key = fp & !(u64::MAX << 56);
+    u64::from(b'"')
+        | key << 8
+        | u64::from(b'"') << (8 * (len + 1))
+        | u64::from(b':') << (8 * (len + 2))
 }
 
 /// The nodes of `b` (a document whose first byte that is not blank is `{`
@@ -231,6 +285,7 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
         Vec::with_capacity((b.len() / 8).min(bytes_room / std::mem::size_of::<Node>()));
     let mut keys = Keys {
         slots: Vec::new(),
+        quoted: Vec::new(),
         shapes: Vec::new(),
     };
     // The open containers but the innermost, which is `cur`; first a
@@ -433,6 +488,17 @@ fn key(
     nodes: &mut Vec<Node>,
     ch: &mut Charges,
 ) -> Option<usize> {
+    // In the rows of an array of records, the key of the last row in this
+    // place: compared as a word.
+    if let Some(len) = keys.template_key(o, b, pos) {
+        ch.pending += len;
+        nodes.push(Node {
+            pos: pos as u32,
+            end: (pos + len + 1) as u32,
+            kind: KEY,
+        });
+        return Some(skip_ws(b, pos + len + 3));
+    }
     let start = pos + 1;
     // Most keys are short and plain, their colon at once: the key, its
     // quotes and the colon are one chunk.

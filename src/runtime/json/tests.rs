@@ -1497,6 +1497,49 @@ fn the_scan_closes_as_before() {
     assert_scans_alike(&rows);
 }
 
+/// Rows whose keys are compared with the last row's as words (the
+/// template's keys of up to five bytes): the same keys, ones that differ in
+/// a byte, a length or what follows the quote, repeats after the template's
+/// keys, the empty key, keys of five to eight bytes, and a key at the end
+/// of the text: as before.
+#[test]
+fn the_scan_reads_template_keys_as_before() {
+    let rows = [
+        r#"{"a":1,"bc":2}"#,
+        r#"{"a":1,"bc":2}"#,
+        r#"{"a" :1,"bc":2}"#,
+        r#"{"ab":1,"bc":2}"#,
+        r#"{"":1,"bc":2}"#,
+        r#"{"":1,"bc":2}"#,
+        r#"{"b":1,"bc":2}"#,
+        r#"{"b":1,"bc":2,"b":3}"#,
+        r#"{"b":1,"bc":2}"#,
+        r#"{"b":1,"bd":2}"#,
+        r#"{"abcde":1,"abcdef":2,"abcdefgh":3}"#,
+        r#"{"abcde":1,"abcdef":2,"abcdefgh":3}"#,
+        r#"{"abcdE":1,"abcdef":2,"abcdefgh":3}"#,
+        r#"{"abcde":1,"abcdeg":2,"abcdefgh":4}"#,
+        r#"{"abcde":1,"abcdeg":2,"abcdefgh":4,"abcde":5}"#,
+        r#"{"a\u0062":1}"#,
+        r#"{"ab":1}"#,
+    ];
+    for n in 1..=rows.len() {
+        let take = rows.get(..n).unwrap_or(&[]);
+        assert_scans_alike(&format!("[{}]", take.join(",")));
+        assert_scans_alike(&format!("[{}]", take.join(" , ")));
+        assert_scans_alike(&format!("{{\"x\":[{}]}}", take.join(",")));
+    }
+    // The last key near the end of the text (fewer than 8 bytes after its
+    // quote).
+    for t in [
+        r#"[{"a":1},{"a":2}]"#,
+        r#"[{"a":1},{"a""#,
+        r#"[{"a":1},{"a"#,
+    ] {
+        assert_scans_alike(t);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
