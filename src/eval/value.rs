@@ -1122,7 +1122,12 @@ impl Drop for List {
 impl Drop for Map {
     fn drop(&mut self) {
         // Taken whole (no allocation): dropped as usual, or flat. Contents
-        // never built are not built to be dropped.
+        // never built are not built to be dropped (nor taken: the fields'
+        // own drops are all there is to do, the commonest case for the
+        // objects of a request body).
+        if self.entries.if_built().is_none() {
+            return;
+        }
         let Some(entries) = self.entries.take_built() else {
             return;
         };
