@@ -8,7 +8,9 @@
 //! drawn per table, so nobody can choose names that collide. Each entry holds
 //! the name's first and last eight bytes and its length, which say what a
 //! name of at most 16 bytes is: such a name is found by comparing the entry
-//! alone, without reading the string it stands for.
+//! alone, without reading the string it stands for. The entries of names
+//! met lately are also kept in a small table of their own, looked at first:
+//! the names a template repeats are found there, in a few cache lines.
 
 use std::hash::BuildHasher;
 use std::sync::Arc;
@@ -21,7 +23,16 @@ pub(crate) struct Interner {
     len: usize,
     /// The names by number, in the order they were first met.
     list: Vec<Arc<str>>,
+    /// The entries of names found or made lately, by a hash of their ends
+    /// and length ([`RECENT`] of them once a name is looked up): a template
+    /// names a few things over and over, and their entries are found here,
+    /// in a few cache lines, rather than in the table, whose entries are
+    /// spread over far more.
+    recent: Vec<Entry>,
 }
+
+/// [`Interner::recent`]'s length (a power of two).
+const RECENT: usize = 64;
 
 /// An entry of the table: a name's [`ends`], its length and its number
 /// ([`EMPTY`] for no name).
@@ -55,6 +66,7 @@ impl Default for Interner {
             table: Vec::new(),
             len: 0,
             list: Vec::new(),
+            recent: Vec::new(),
         }
     }
 }
@@ -118,9 +130,15 @@ impl Interner {
     /// The hash of `s`, and its [`ends`] (which the search compares).
     #[inline]
     fn hash(&self, s: &str) -> (u64, (u64, u64)) {
+        let ends = ends(s.as_bytes());
+        (self.hash_ends(s, ends), ends)
+    }
+
+    /// The hash of `s`, whose [`ends`] are `(first, last)`.
+    #[inline]
+    fn hash_ends(&self, s: &str, (first, last): (u64, u64)) -> u64 {
         let b = s.as_bytes();
         let n = b.len();
-        let (first, last) = ends(b);
         let mut h = fold(first ^ self.seed, last ^ K1 ^ n as u64);
         // The bytes between the first and the last eight.
         let mut at = 8;
@@ -128,7 +146,7 @@ impl Interner {
             h = fold(h ^ word(b, at), K2 ^ self.seed);
             at += 8;
         }
-        (h, (first, last))
+        h
     }
 
     /// How many names the table holds.
@@ -154,9 +172,48 @@ impl Interner {
     /// and finding one costs less than a call; making one is out of line.
     #[inline(always)]
     pub(crate) fn id(&mut self, name: &str) -> u32 {
-        let (h, (first, last)) = self.hash(name);
         let bytes = name.as_bytes();
+        let (first, last) = ends(bytes);
         // At most one name per byte of the text parsed: its length fits.
+        let len = bytes.len() as u32;
+        // A name met lately: its entry, as the table's search would take it.
+        // (The multiplier spreads the ends' bytes over the top bits; which
+        // names share a place decides only what is found here.)
+        let r = ((first ^ last.rotate_left(29) ^ u64::from(len)).wrapping_mul(K1) >> 58) as usize
+            & (RECENT - 1);
+        match self.recent.get(r) {
+            Some(e)
+                if e.first == first
+                    && e.last == last
+                    && e.len == len
+                    && e.id != EMPTY
+                    && (bytes.len() <= 16 || self.is_listed(e.id, bytes)) =>
+            {
+                return e.id
+            }
+            _ => {}
+        }
+        let id = self.find_or_insert(name, (first, last));
+        if self.recent.is_empty() {
+            self.recent = vec![NO_ENTRY; RECENT];
+        }
+        if let Some(e) = self.recent.get_mut(r) {
+            *e = Entry {
+                first,
+                last,
+                len,
+                id,
+            };
+        }
+        id
+    }
+
+    /// [`Interner::id`] by the table: the number of `name`, whose [`ends`]
+    /// are `(first, last)`, made if new.
+    #[inline(always)]
+    fn find_or_insert(&mut self, name: &str, (first, last): (u64, u64)) -> u32 {
+        let h = self.hash_ends(name, (first, last));
+        let bytes = name.as_bytes();
         let len = bytes.len() as u32;
         // An empty table has no entry to probe (the mask is never used then).
         let mask = self.table.len().wrapping_sub(1);
@@ -327,6 +384,30 @@ mod tests {
         for (i, n) in names.iter().enumerate() {
             assert_eq!(t.id(n), i as u32, "{n}");
             assert_eq!(&*t.names()[i], *n);
+        }
+    }
+
+    proptest::proptest! {
+        /// Names are numbered in the order they are first met, whether a
+        /// lookup finds them among the recent ones or in the table: names of
+        /// few letters (so that they repeat and share places among the
+        /// recent ones), short and long.
+        #[test]
+        fn names_are_numbered_in_the_order_first_met(
+            names in proptest::collection::vec("[ab_-]{0,3}|[a-c]{15,18}|x[0-9]{1,3}", 0..400)
+        ) {
+            let mut t = Interner::default();
+            let mut expected: std::collections::HashMap<&str, u32> = Default::default();
+            for n in &names {
+                let next = expected.len() as u32;
+                let want = *expected.entry(n.as_str()).or_insert(next);
+                proptest::prop_assert_eq!(t.id(n), want, "{}", n);
+            }
+            let listed: Vec<&str> = t.names().iter().map(|s| &**s).collect();
+            let mut by_id: Vec<(&u32, &&str)> = expected.iter().map(|(k, v)| (v, k)).collect();
+            by_id.sort();
+            let want: Vec<&str> = by_id.into_iter().map(|(_, k)| *k).collect();
+            proptest::prop_assert_eq!(listed, want);
         }
     }
 
