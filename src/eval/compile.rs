@@ -540,6 +540,9 @@ pub enum Shape {
 }
 
 impl Shape {
+    /// The shape of a compiled reference with these parts (what
+    /// [`Shape::of_tree`] gives from the syntax tree's).
+    #[cfg(test)]
     fn of(parts: &[Part], backslashes: u32) -> Shape {
         if backslashes != 0 {
             return Shape::Other;
@@ -553,6 +556,41 @@ impl Shape {
                 [Expr::Ref(a)] => match a.parts.as_slice() {
                     [] | [Part::Property(..)] => Shape::CallOnReadable,
                     [Part::Method(_, m, _)] if &**m == "get" => Shape::CallOnReadable,
+                    _ => Shape::Other,
+                },
+                _ => Shape::Other,
+            },
+            _ => Shape::Other,
+        }
+    }
+
+    /// The shape of the compiled form of a reference of the syntax tree
+    /// with these parts (whose names `names` numbers, if they are numbers):
+    /// read before the parts are compiled, so that the compiled chain is
+    /// made where it goes and not read back.
+    #[inline]
+    fn of_tree<T: TreeName>(
+        parts: &[ast::RefPart<T>],
+        backslashes: u32,
+        names: &[Arc<str>],
+    ) -> Shape {
+        if backslashes != 0 {
+            return Shape::Other;
+        }
+        match parts {
+            [] => Shape::Var,
+            [ast::RefPart::Property(..)] => Shape::Member,
+            [ast::RefPart::Method(_, name, args)] => match args.as_slice() {
+                // `$m.get('k')`, printed from the map (a plain string
+                // literal: an interpolated one is no constant).
+                [ast::Expr::Str {
+                    interpolated: None, ..
+                }] if name.text(names) == "get" => Shape::CallOnReadable,
+                [ast::Expr::Ref(a)] => match a.parts.as_slice() {
+                    [] | [ast::RefPart::Property(..)] => Shape::CallOnReadable,
+                    [ast::RefPart::Method(_, m, _)] if m.text(names) == "get" => {
+                        Shape::CallOnReadable
+                    }
                     _ => Shape::Other,
                 },
                 _ => Shape::Other,
@@ -1002,18 +1040,8 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             Some(Watched::Yes) => (self.seen)(&Seen::of(r, self.tree_names)),
             _ => self.watch(root, r),
         }
-        // Most references have one part or none: one is popped and made
-        // the chain's inline part, without a drain of the old list.
-        let parts = match r.parts.len() {
-            0 => Chain::none(),
-            1 => match r.parts.pop() {
-                Some(p) => Chain::One(self.part(p)),
-                None => Chain::none(),
-            },
-            _ => Chain::Other(r.parts.drain(..).map(|p| self.part(p)).collect()),
-        };
         let shape = if printed {
-            Shape::of(&parts, r.backslashes)
+            Shape::of_tree(&r.parts, r.backslashes, self.tree_names)
         } else {
             Shape::Other
         };
@@ -1021,7 +1049,16 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             span: r.span,
             root,
             shape,
-            parts,
+            // Most references have one part or none: one is popped and made
+            // the chain's inline part, without a drain of the old list.
+            parts: match r.parts.len() {
+                0 => Chain::none(),
+                1 => match r.parts.pop() {
+                    Some(p) => Chain::One(self.part(p)),
+                    None => Chain::none(),
+                },
+                _ => Chain::Other(r.parts.drain(..).map(|p| self.part(p)).collect()),
+            },
             silent: r.silent,
             backslashes: r.backslashes,
         }
@@ -1304,6 +1341,79 @@ mod tests {
             "#set($m = {'k': $n})",
             "#if(",
         ];
+
+        /// Every printed reference's shape, as [`Shape::of`] gives it from
+        /// the compiled parts (the walker's view), against the shape the
+        /// compilation read from the syntax tree.
+        fn check_shapes(block: &[Node]) -> Result<(), String> {
+            for n in block {
+                match n {
+                    Node::Ref(r) => {
+                        let want = Shape::of(&r.parts, r.backslashes);
+                        if r.shape != want {
+                            return Err(format!("{:?}: {:?}, not {want:?}", r, r.shape));
+                        }
+                    }
+                    Node::If {
+                        branches,
+                        otherwise,
+                        ..
+                    } => {
+                        for (_, b) in branches {
+                            check_shapes(b)?;
+                        }
+                        check_shapes(otherwise.as_deref().unwrap_or(&[]))?;
+                    }
+                    Node::Foreach { body, .. } => check_shapes(body)?,
+                    Node::Define { body, .. } => check_shapes(body)?,
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+
+        /// References of every shape and near misses: plain, members,
+        /// calls with one argument of each kind, `get` and other names.
+        const SHAPED: [&str; 18] = [
+            "$a",
+            "$a.b",
+            "$a.get('k')",
+            "$a.get(\"k\")",
+            "$a.get(\"$k\")",
+            "$a.put('k')",
+            "$a.f($b)",
+            "$a.f($b.c)",
+            "$a.f($b.get($k))",
+            "$a.f($b.put($k))",
+            "$a.f($b.c.d)",
+            "$a.f($b, $c)",
+            "$a.f(1)",
+            "$a.b.c",
+            "$a[0]",
+            "\\$a.b",
+            "$!{a.get('k')}",
+            "#foreach($i in $l)$i.get('x')#if($i)$i.f($j)#end#end",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn shapes_read_from_the_tree_are_those_of_the_compiled_parts(
+                picks in proptest::collection::vec(0..SHAPED.len(), 1..12)
+            ) {
+                let src: String = picks
+                    .iter()
+                    .filter_map(|&i| SHAPED.get(i).copied())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let source: Arc<str> = Arc::from(src.as_str());
+                let p = parse_named::<NameId>(&source, 0).expect("parses");
+                let ids = compile_observed_sized(p.tree, &p.names, p.counts, |_| Watch::Every, &mut |_| {});
+                prop_assert_eq!(check_shapes(&ids.body), Ok(()), "{}", src);
+                let shared = compile(crate::syntax::parse(&src).expect("parses"));
+                prop_assert_eq!(check_shapes(&shared.body), Ok(()), "{}", src);
+            }
+        }
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(500))]
