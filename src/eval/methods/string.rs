@@ -912,8 +912,13 @@ pub(super) fn method(rc: &JStr, name: &str, args: &[Value], budget: &Budget) -> 
             ok(Value::str(&from_units(&u, budget)))
         }
         ("replace", [a, b]) => {
-            let (Some(a), Some(b)) = (str_arg(a)?, str_arg(b)?) else {
+            // Java reads `target.toString()`, then `replacement.toString()`.
+            let (a, b) = (str_arg(a)?, str_arg(b)?);
+            let Some(a) = a else {
                 return err(npe("Cannot invoke \"java.lang.CharSequence.toString()\" because \"target\" is null"));
+            };
+            let Some(b) = b else {
+                return err(npe("Cannot invoke \"java.lang.CharSequence.toString()\" because \"replacement\" is null"));
             };
             joined(replace_literal(s, a, b, budget), budget)
         }

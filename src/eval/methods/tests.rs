@@ -21,6 +21,25 @@ fn call(recv: &Value, name: &str, args: &[Value]) -> String {
 }
 
 #[test]
+fn replace_names_the_null_argument_java_reads_first() {
+    // expected: oracle (tests/corpus/string-methods.case, sm-replace-null-*)
+    let t = s(" a,b ");
+    let npe = |arg: &str| {
+        format!("ERR java.lang.NullPointerException: Cannot invoke \"java.lang.CharSequence.toString()\" because \"{arg}\" is null")
+    };
+    assert_eq!(
+        call(&t, "replace", &[s(""), Value::Null]),
+        npe("replacement")
+    );
+    assert_eq!(call(&t, "replace", &[Value::Null, s("x")]), npe("target"));
+    assert_eq!(
+        call(&t, "replace", &[Value::Null, Value::Null]),
+        npe("target")
+    );
+    assert_eq!(call(&t, "replace", &[s(","), s(";")]), " a;b ");
+}
+
+#[test]
 fn string_methods() {
     // expected: oracle
     let a = s("abc");
