@@ -281,7 +281,6 @@ impl Entries {
         self.mods = self.mods.wrapping_add(1);
     }
 
-    /// Removes every entry, in order.
     /// Does dropping the entries free nothing but their vector (and index)?
     #[inline]
     pub fn owns_nothing(&self) -> bool {
@@ -299,6 +298,7 @@ impl Entries {
         self.items.into_iter().for_each(std::mem::forget);
     }
 
+    /// Removes every entry, in order.
     pub fn drain(&mut self, range: std::ops::RangeFull) -> std::vec::Drain<'_, (Key, Value)> {
         self.index = OnceCell::new();
         self.mods = self.mods.wrapping_add(1);
