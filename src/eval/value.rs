@@ -604,20 +604,30 @@ impl Value {
     #[inline(always)]
     pub fn discard(self) {
         match self {
-            // Nothing owned: forgetting it frees nothing.
-            Value::Null
-            | Value::Bool(_)
-            | Value::Int(_)
-            | Value::Long(_)
-            | Value::Double(_)
-            | Value::Char(_)
-            | Value::Byte(_)
-            | Value::Short(_)
-            | Value::Float(_) => std::mem::forget(self),
             // A string (a loop over keys or strings): its count dropped here.
             Value::Str(s) => drop(s),
-            _ => drop(self),
+            // Nothing owned: forgetting it frees nothing.
+            v if v.is_scalar() => std::mem::forget(v),
+            v => drop(v),
         }
+    }
+
+    /// A null, a boolean or a number held in the value itself (no count,
+    /// no allocation).
+    #[inline(always)]
+    fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Value::Null
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Long(_)
+                | Value::Double(_)
+                | Value::Char(_)
+                | Value::Byte(_)
+                | Value::Short(_)
+                | Value::Float(_)
+        )
     }
 
     /// Does dropping the value free nothing (a scalar, a string held in
@@ -626,16 +636,7 @@ impl Value {
     pub fn owns_nothing(&self) -> bool {
         match self {
             Value::Str(s) => s.in_place(),
-            Value::Null
-            | Value::Bool(_)
-            | Value::Int(_)
-            | Value::Long(_)
-            | Value::Double(_)
-            | Value::Char(_)
-            | Value::Byte(_)
-            | Value::Short(_)
-            | Value::Float(_) => true,
-            _ => false,
+            v => v.is_scalar(),
         }
     }
 
