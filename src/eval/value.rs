@@ -14,6 +14,7 @@ use super::lazy::{Lazy, Member};
 
 mod jstr;
 pub use super::print::write_json_string;
+pub(crate) use jstr::load_short;
 pub use jstr::{JStr, INLINE_MAX};
 
 /// `repr(u64)`: the tag is a whole word and every payload starts at the second

@@ -1945,24 +1945,11 @@ pub(super) fn js_stops_from(b: &[u8], i: usize) -> u32 {
 }
 
 /// The bytes of `b` (fewer than 16) at the start of a chunk, zeros after:
-/// from two loads that may overlap, by the size class of `b` (a copy of a
-/// length known only when running is a call, and header values and
-/// names, mostly this short, vary in length from one to the next).
+/// the two words a short `JStr` is made of ([`crate::eval::value::load_short`]).
 #[inline(always)]
 fn short_chunk(b: &[u8]) -> [u8; 16] {
-    let n = b.len();
-    let x: u128 = if let (Some(lo), Some(hi)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
-        // The overlap, if any, holds the same bytes in both.
-        u128::from(u64::from_le_bytes(*lo)) | u128::from(u64::from_le_bytes(*hi)) << (8 * (n - 8))
-    } else if let (Some(lo), Some(hi)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
-        u128::from(u32::from_le_bytes(*lo)) | u128::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
-    } else {
-        b.iter()
-            .take(16)
-            .enumerate()
-            .fold(0, |x, (k, &c)| x | u128::from(c) << (8 * k))
-    };
-    x.to_le_bytes()
+    let (lo, hi) = crate::eval::value::load_short(b);
+    (u128::from(hi) << 64 | u128::from(lo)).to_le_bytes()
 }
 
 /// [`escape_javascript_decoded`] for a string in quotes other than `"` and

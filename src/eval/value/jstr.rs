@@ -116,13 +116,15 @@ impl JStr {
     }
 }
 
-/// The bytes of `b` (at most 15) as a little-endian number in two words
-/// (low, high), zeros past them: from two loads that may overlap, by size
-/// class (a copy of a length known only when running is a call, and writes
-/// byte by byte). No 128-bit shift: its generic code (`shld`, a test and
-/// two `cmov`s) cost more than the loads.
+/// The bytes of `b` (at most 15; only the first 15 of a longer one) as a
+/// little-endian number in two words (low, high), zeros past them: from
+/// two loads that may overlap, by size class (a copy of a length known only
+/// when running is a call, and writes byte by byte). No 128-bit shift: its
+/// generic code (`shld`, a test and two `cmov`s) cost more than the loads.
+/// Also the short chunk of the escape masks (`json::js_stops_from`).
 #[inline(always)]
-fn load_short(b: &[u8]) -> (u64, u64) {
+pub(crate) fn load_short(b: &[u8]) -> (u64, u64) {
+    let b = b.get(..INLINE_MAX).unwrap_or(b);
     let n = b.len();
     if let (Some(lo), Some(hi)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
         // `hi` holds bytes `n - 8 .. n`: the low word is all `lo`'s (the
