@@ -120,6 +120,15 @@ const CYCLES: &[&str] = &[
     // The body's own document made to hold itself.
     "#set($b=$input.path('$'))#set($d=$b.put('self',$b))$input.json('$.a')",
     "#set($l=$input.path('$.list'))#set($d=$l.add($l))#set($d=$l.add($input.path('$')))",
+    // A `#foreach` over a body array not built lends its items (a cycle
+    // through the document until the loop ends): ended normally, by
+    // `#break` with the item kept, by `#stop`, by an error, nested.
+    "#foreach($r in $input.path('$.rows'))$r#end",
+    "#foreach($r in $input.path('$.rows'))#set($k=$r)#break#end$k",
+    "#foreach($r in $input.path('$.rows'))#stop#end",
+    "#set($a=$input.path('$.rows'))#foreach($r in $a)#set($d=$a.remove(0))#end",
+    "#set($a=$input.path('$.rows'))#foreach($r in $a)#foreach($s in $a)#end#set($d=$r.put('me',$r))#end",
+    "#foreach($r in $input.path('$.rows'))#set($d=$r.put('me',$r))#end",
     // $context's override maps.
     "#set($h=$context.requestOverride.header)#set($h.x=$h)#set($context.responseOverride.header.y=[$h])",
     // $context read from the event on first use: its kept maps hold the reader.
@@ -131,7 +140,7 @@ const CYCLES: &[&str] = &[
 fn cycles_are_freed_after_each_render() {
     let context = r#"{"apiId":"a1","identity":{"sourceIp":"198.51.100.7","user":null}}"#;
     let request = Request {
-        body: Some(r#"{"a":1,"list":[1,2]}"#.into()),
+        body: Some(r#"{"a":1,"list":[1,2],"rows":[{"k":1},{"k":2},[3]]}"#.into()),
         request_context: std::sync::Arc::new(
             serde_json::from_str(context).unwrap_or_else(|e| panic!("{e}")),
         ),

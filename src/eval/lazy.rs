@@ -12,7 +12,7 @@
 //! shares, so Java's shared mutation is kept: a put through one reference is
 //! seen through all of them.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use super::value::{Entries, Value};
@@ -50,6 +50,242 @@ pub trait Tape {
     /// dynamic call fewer.
     fn str_member_to_escape(&self, _node: u32, _key: &str) -> Option<StrMember<'_>> {
         None
+    }
+    /// Where this tape notes the item it lends to a [`Walk`]; `None`: it
+    /// walks no array (`#foreach` builds the list).
+    fn lent(&self) -> Option<&Lent> {
+        None
+    }
+    /// The node of the first item of the array `array`; `None`: it is
+    /// empty.
+    fn first_item(&self, _array: u32) -> Option<u32> {
+        None
+    }
+    /// A step of a [`Walk`] over the array `array` (`this`: this tape): the
+    /// item at `*next` into `slot` (through [`Lent::lend`]) and `*next` its
+    /// next item's node (`None` past the last). `false`: nothing done, as
+    /// the item lent before is not the loop's alone.
+    fn walk_next(
+        &self,
+        _this: &Rc<dyn Tape>,
+        _array: u32,
+        _next: &mut Option<u32>,
+        _slot: &mut Value,
+    ) -> bool {
+        false
+    }
+}
+
+/// The container a [`Walk`] lent out, and the node it stands for. Until it
+/// is given back, building the array that holds that node puts this
+/// container in its place ([`Lent::take_at`]), so that the loop's variable
+/// and the built list share it as Java's would. Lending makes a cycle (the
+/// container's contents are read from the tape that notes it) that the walk
+/// breaks when it ends ([`Walk::finish`]).
+#[derive(Default)]
+pub struct Lent(RefCell<Option<(u32, Value)>>);
+
+impl Lent {
+    /// The container lent for the node `at`, taken back (for the build of
+    /// the array that holds it).
+    pub fn take_at(&self, at: u32) -> Option<Value> {
+        let mut lent = self.0.try_borrow_mut().ok()?;
+        match &*lent {
+            Some((n, _)) if *n == at => lent.take().map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn is_free(&self) -> bool {
+        self.0.try_borrow().is_ok_and(|l| l.is_none())
+    }
+
+    /// The item at the node `at` into `slot`, the loop's variable: when it
+    /// is a container (`array`: `Some(true)` for an array, `Some(false)` for
+    /// an object), the one lent before read into in place if it can be,
+    /// else a new one (`make`) lent; a scalar's value (`make`) otherwise.
+    /// `false`: nothing done, as the container lent before is not the
+    /// loop's alone.
+    #[inline(always)]
+    pub fn lend(
+        &self,
+        at: u32,
+        array: Option<bool>,
+        slot: &mut Value,
+        make: impl FnOnce() -> Value,
+    ) -> bool {
+        let Ok(mut held) = self.0.try_borrow_mut() else {
+            return false;
+        };
+        if let Some((node, v)) = &mut *held {
+            match reuse(v, slot, at, array) {
+                Reuse::Done => {
+                    *node = at;
+                    return true;
+                }
+                Reuse::Kept => return false,
+                // Given back: the slot's value (this container) is replaced
+                // below.
+                Reuse::Free => *held = None,
+            }
+        }
+        let v = make();
+        if array.is_some() {
+            *held = Some((at, v.clone()));
+        }
+        drop(held);
+        std::mem::replace(slot, v).discard();
+        true
+    }
+}
+
+/// What [`reuse`] did with a lent container.
+enum Reuse {
+    /// It is the container of the next item now.
+    Done,
+    /// It is held elsewhere too, or built: not the loop's alone.
+    Kept,
+    /// The loop's alone, but the next item is not a container of its kind.
+    Free,
+}
+
+/// The lent container `v`, held by its lender and at most the loop's
+/// variable `slot`, made that of the node `at` (a container when `array` is
+/// `Some`) if it is one of its kind and not built.
+#[inline(always)]
+fn reuse(v: &Value, slot: &Value, at: u32, array: Option<bool>) -> Reuse {
+    match v {
+        Value::Map(m) => {
+            let held = matches!(slot, Value::Map(s) if Rc::ptr_eq(s, m));
+            if Rc::strong_count(m) != 1 + usize::from(held) || Rc::weak_count(m) != 0 {
+                return Reuse::Kept;
+            }
+            let Ok(mut m) = m.try_borrow_mut() else {
+                return Reuse::Kept;
+            };
+            if m.entries.if_built().is_some() {
+                Reuse::Kept
+            } else if array == Some(false) && m.entries.retarget(at) {
+                Reuse::Done
+            } else {
+                Reuse::Free
+            }
+        }
+        Value::List(l) => {
+            let held = matches!(slot, Value::List(s) if Rc::ptr_eq(s, l));
+            if Rc::strong_count(l) != 1 + usize::from(held) || Rc::weak_count(l) != 0 {
+                return Reuse::Kept;
+            }
+            let Ok(mut l) = l.try_borrow_mut() else {
+                return Reuse::Kept;
+            };
+            if l.items.if_built().is_some() {
+                Reuse::Kept
+            } else if array == Some(true) && l.items.retarget(at) {
+                Reuse::Done
+            } else {
+                Reuse::Free
+            }
+        }
+        _ => Reuse::Free,
+    }
+}
+
+/// `#foreach` over an array of a tape that is not built: its items handed
+/// out one at a time, without the list of them. An item that is an object
+/// or array is lent ([`Lent`]); while the loop's variable is all that holds
+/// it and it is not built, nothing can tell it from one the array's build
+/// would make, so the next item of that kind is read into it in place
+/// (no allocation per item). Otherwise (kept elsewhere, or built: maybe
+/// changed) [`Walk::next_into`] and [`Walk::finish`] answer `false`, and the
+/// caller builds the array, which takes the lent container in its place.
+pub struct Walk {
+    tape: Rc<dyn Tape>,
+    array: u32,
+    next: Option<u32>,
+}
+
+impl Walk {
+    /// A walk over the items of the array `array` of `tape`, when the tape
+    /// walks arrays and lends nothing now.
+    pub fn start(tape: &Rc<dyn Tape>, array: u32) -> Option<Walk> {
+        if !tape.lent()?.is_free() {
+            return None;
+        }
+        Some(Walk {
+            tape: Rc::clone(tape),
+            array,
+            next: tape.first_item(array),
+        })
+    }
+
+    #[inline]
+    pub fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// The next item into `slot` (the loop's variable; past the last: the
+    /// slot emptied). `false`: the lent container is not the loop's alone
+    /// any more, and nothing was done (the caller builds the array).
+    #[inline]
+    pub fn next_into(&mut self, slot: &mut Value) -> bool {
+        if self.next.is_none() {
+            std::mem::take(slot).discard();
+            return true;
+        }
+        self.tape
+            .walk_next(&self.tape, self.array, &mut self.next, slot)
+    }
+
+    /// The loop ends, its variable still `slot`: the lent container given
+    /// back when it is the loop's alone; `false`: it is not (the caller
+    /// builds the array, which takes it).
+    pub fn finish(&mut self, slot: &Value) -> bool {
+        let Some(lent) = self.tape.lent() else {
+            return true;
+        };
+        let Ok(mut held) = lent.0.try_borrow_mut() else {
+            return false;
+        };
+        match &*held {
+            Some((_, v)) if !alone(v, slot) => false,
+            _ => {
+                let given = held.take();
+                drop(held);
+                drop(given);
+                true
+            }
+        }
+    }
+
+    /// After the caller built the array: anything still lent given back
+    /// (the build took the container; this only breaks the cycle should it
+    /// not have).
+    pub fn release(&mut self) {
+        if let Some(lent) = self.tape.lent() {
+            let given = lent.0.try_borrow_mut().ok().and_then(|mut l| l.take());
+            drop(given);
+        }
+    }
+}
+
+/// Whether the lent container `v` is held by its lender and at most the
+/// loop's variable `slot` alone, and not built.
+fn alone(v: &Value, slot: &Value) -> bool {
+    match v {
+        Value::Map(m) => {
+            let held = matches!(slot, Value::Map(s) if Rc::ptr_eq(s, m));
+            Rc::strong_count(m) == 1 + usize::from(held)
+                && Rc::weak_count(m) == 0
+                && m.try_borrow().is_ok_and(|m| m.entries.if_built().is_none())
+        }
+        Value::List(l) => {
+            let held = matches!(slot, Value::List(s) if Rc::ptr_eq(s, l));
+            Rc::strong_count(l) == 1 + usize::from(held)
+                && Rc::weak_count(l) == 0
+                && l.try_borrow().is_ok_and(|l| l.items.if_built().is_none())
+        }
+        _ => true,
     }
 }
 
@@ -171,6 +407,26 @@ impl<T: Built> Lazy<T> {
     #[inline]
     pub fn unbuilt_size_bound(&self) -> Option<usize> {
         self.source().map(|(tape, _)| tape.size_bound())
+    }
+
+    /// While the contents are not built: read them from the node `at` of
+    /// the same tape instead. `false`: they are built (nothing changed).
+    pub fn retarget(&mut self, at: u32) -> bool {
+        match (&mut self.src, self.cell.get()) {
+            (Some((_, node)), None) => {
+                *node = at;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Lazy::source`], the tape as shared.
+    pub fn source_rc(&self) -> Option<(&Rc<dyn Tape>, u32)> {
+        match (&self.src, self.cell.get()) {
+            (Some((tape, node)), None) => Some((tape, *node)),
+            _ => None,
+        }
     }
 
     /// Where the contents are read from while they are not built.

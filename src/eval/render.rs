@@ -46,7 +46,7 @@ use super::compile::{
     SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
 };
 use super::error::{RenderError, RenderErrorKind};
-use super::lazy::StrMember;
+use super::lazy::{StrMember, Walk};
 use super::methods;
 use super::ops;
 use super::options::{NullMode, RenderOptions};
@@ -1754,6 +1754,12 @@ enum Iter {
     /// A `java.util.Iterator` (`$list.iterator()`), walked by calling it:
     /// the loop consumes it.
     Host(Rc<dyn HostObject>),
+    /// A list read from a request body and not built: its items read one at
+    /// a time ([`Walk`]) while it stays so; the next item's place and the
+    /// list's modification count when the loop began. Once the list is
+    /// built (by the loop's body, or because the loop's item is kept),
+    /// walked as [`Iter::List`] from there.
+    Walk(super::value::ListRef, Walk, usize, u32),
 }
 
 impl Iter {
@@ -1762,10 +1768,12 @@ impl Iter {
     fn of(v: &Value) -> Option<Iter> {
         Some(match v {
             Value::List(l) => {
-                let (len, mods) = {
-                    let list = l.borrow();
-                    (list.items.len(), list.mods)
-                };
+                let list = l.borrow();
+                if let Some(walk) = list.items.source_rc().and_then(|(t, n)| Walk::start(t, n)) {
+                    return Some(Iter::Walk(l.clone(), walk, 0, list.mods));
+                }
+                let (len, mods) = (list.items.len(), list.mods);
+                drop(list);
                 Iter::List(l.clone(), 0, len, mods)
             }
             Value::Map(m) => Iter::of_map(m.clone(), MapView::Values),
@@ -1794,6 +1802,41 @@ impl Iter {
             Iter::List(l, i, ..) => *i != l.borrow().items.len(),
             Iter::Map(_, i, len, ..) => *i < *len,
             Iter::Host(o) => host_has_next(o),
+            Iter::Walk(l, w, i, _) => match l.borrow().items.if_built() {
+                Some(items) => *i != items.len(),
+                None => w.has_next(),
+            },
+        }
+    }
+
+    /// A walk from here on over its list built: [`Iter::List`] at the same
+    /// place (the list built now if it is not: its build takes the lent
+    /// item in its place).
+    #[cold]
+    #[inline(never)]
+    fn walk_to_list(&mut self) {
+        if let Iter::Walk(l, w, i, mods) = self {
+            let len = {
+                let list = l.borrow();
+                if list.mods == *mods {
+                    list.items.len()
+                } else {
+                    usize::MAX
+                }
+            };
+            w.release();
+            *self = Iter::List(l.clone(), *i, len, *mods);
+        }
+    }
+
+    /// The loop ends, its variable `slot`: a walk gives back its lent
+    /// item, or builds its list to hold it.
+    fn finish(&mut self, slot: &Value) {
+        if let Iter::Walk(l, w, ..) = self {
+            if !w.finish(slot) {
+                l.borrow().items.force();
+                w.release();
+            }
         }
     }
 
@@ -1804,6 +1847,13 @@ impl Iter {
     /// after it is built stalls the processor.
     #[inline(always)]
     fn next_into(&mut self, slot: &mut Value) -> Result<(), ()> {
+        if let Iter::Walk(l, w, i, _) = self {
+            if l.borrow().items.if_built().is_none() && w.next_into(slot) {
+                *i += 1;
+                return Ok(());
+            }
+            self.walk_to_list();
+        }
         let old = match self {
             Iter::List(l, i, len, mods) => {
                 let l = l.borrow();
@@ -1838,6 +1888,8 @@ impl Iter {
                 Some(v) => std::mem::replace(slot, v),
                 None => return Err(()),
             },
+            // Made a list above.
+            Iter::Walk(..) => return Err(()),
         };
         old.discard();
         Ok(())
@@ -2008,6 +2060,7 @@ fn render_foreach(
     }
 
     st.scopes.pop();
+    iter.finish(st.get(var));
     st.set(var, saved_var);
     if let Some((count, has_next)) = saved_counters {
         st.set(SLOT_VELOCITY_COUNT, count);

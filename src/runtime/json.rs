@@ -38,7 +38,7 @@ use stack::Stack;
 
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::jstring;
-use crate::eval::lazy::{Lazy, Member, StrMember, Tape};
+use crate::eval::lazy::{Lazy, Lent, Member, StrMember, Tape};
 use crate::eval::number::{write_java_double, Decimal, DECIMAL_MAX_DIGITS};
 use crate::eval::value::{Entries, Key, List, Map, Value};
 
@@ -1104,6 +1104,8 @@ struct Document {
     /// place (from 1). Templates read members in order (`$it.sku`, then
     /// `$it.qty` …), so the next search of that object starts there.
     hint: Cell<(u32, u32, u32)>,
+    /// The item a `#foreach` over an array not built holds ([`Walk`]).
+    lent: Lent,
 }
 
 /// An object holding more members than this builds its map (with a hash
@@ -1122,6 +1124,7 @@ impl Document {
             keys: RefCell::new((Vec::new(), String::new())),
             budget: Budget::unmetered(),
             hint: Cell::new((u32::MAX, 0, 0)),
+            lent: Lent::default(),
         });
         Document::container(&doc, 0, kind)
     }
@@ -1270,7 +1273,10 @@ impl Tape for Document {
             while i < end {
                 let c = self.node(i);
                 items.push(if c.is_container() {
-                    Document::container(this, to_u32(i), c.kind)
+                    // The item a loop holds, if it is this one.
+                    self.lent
+                        .take_at(to_u32(i))
+                        .unwrap_or_else(|| Document::container(this, to_u32(i), c.kind))
                 } else {
                     self.kept(c).unwrap_or_else(|| p.scalar(c))
                 });
@@ -1293,6 +1299,44 @@ impl Tape for Document {
             }
             p.close_entries()
         })
+    }
+
+    fn lent(&self) -> Option<&Lent> {
+        Some(&self.lent)
+    }
+
+    fn first_item(&self, array: u32) -> Option<u32> {
+        let end = self.node(array as usize).end;
+        (array + 1 < end).then_some(array + 1)
+    }
+
+    fn walk_next(
+        &self,
+        this: &Rc<dyn Tape>,
+        array: u32,
+        next: &mut Option<u32>,
+        slot: &mut Value,
+    ) -> bool {
+        let Some(at) = *next else {
+            return false;
+        };
+        let n = self.node(at as usize);
+        let container = n.is_container();
+        let lent = self
+            .lent
+            .lend(at, container.then_some(n.kind == ARRAY), slot, || {
+                if container {
+                    Document::container(this, at, n.kind)
+                } else {
+                    self.scalar(n)
+                }
+            });
+        if lent {
+            let after = if container { n.end.max(at + 1) } else { at + 1 };
+            let end = self.node(array as usize).end.min(to_u32(self.nodes.len()));
+            *next = (after < end).then_some(after);
+        }
+        lent
     }
 
     fn member(&self, node: u32, key: &str) -> Member {

@@ -1255,6 +1255,7 @@ proptest! {
             keys: RefCell::new((Vec::new(), String::new())),
             budget: Budget::unmetered(),
             hint: Cell::new((u32::MAX, 0, 0)),
+            lent: Default::default(),
         };
         // The object, or the array's objects (each ends where the next starts).
         let mut object_nodes = Vec::new();
