@@ -1797,15 +1797,13 @@ impl Iter {
     /// `next()` throws); a map's knows its next entry from its last
     /// `next()`, so an entry put during the last iteration is not reached
     /// (and `next()` is never called to fail on it).
+    #[inline(always)]
     fn has_next(&self) -> bool {
         match self {
             Iter::List(l, i, ..) => *i != l.borrow().items.len(),
             Iter::Map(_, i, len, ..) => *i < *len,
             Iter::Host(o) => host_has_next(o),
-            Iter::Walk(l, w, i, _) => match l.borrow().items.if_built() {
-                Some(items) => *i != items.len(),
-                None => w.has_next(),
-            },
+            Iter::Walk(l, w, i, _) => walk_has_next(l, w, *i),
         }
     }
 
@@ -1893,6 +1891,16 @@ impl Iter {
         };
         old.discard();
         Ok(())
+    }
+}
+
+/// [`Iter::has_next`] of a walk at the item `i` of the list `l`: Java's
+/// `cursor != size()` once the list is built (by the loop's body).
+#[inline(never)]
+fn walk_has_next(l: &super::value::ListRef, w: &Walk, i: usize) -> bool {
+    match l.borrow().items.if_built() {
+        Some(items) => i != items.len(),
+        None => w.has_next(),
     }
 }
 
