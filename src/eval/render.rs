@@ -1874,6 +1874,12 @@ impl Iter {
                 *i += 1;
                 match (map.entries.get_index(at), *kind) {
                     (Some((_, v)), MapView::Values) => std::mem::replace(slot, v.clone()),
+                    // A string key (the common case) made in registers and
+                    // stored once: `to_value`'s result, returned through
+                    // memory and copied wider than it was written, stalled.
+                    (Some((super::value::Key::Str(s), _)), MapView::Keys) => {
+                        std::mem::replace(slot, Value::Str(s.clone()))
+                    }
                     (Some((k, _)), MapView::Keys) => std::mem::replace(slot, k.to_value()),
                     (Some((k, v)), MapView::Entries) => {
                         std::mem::replace(slot, super::methods::map::MapEntry::value(m, k, v))
