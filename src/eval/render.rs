@@ -286,9 +286,12 @@ impl<'t> State<'t> {
         self.slots.get(slot as usize).unwrap_or(&Value::Null)
     }
 
+    /// The new value is stored before the old one is dropped: dropped
+    /// first (a call), the new one was kept in memory across it and copied
+    /// back wider than it was written, which stalled.
     fn set(&mut self, slot: Slot, v: Value) {
         if let Some(s) = self.slots.get_mut(slot as usize) {
-            *s = v;
+            std::mem::replace(s, v).discard();
         }
     }
 
