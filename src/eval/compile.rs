@@ -479,6 +479,19 @@ pub struct Ref {
 }
 
 impl Ref {
+    /// A reference to be filled in: `$foreach` with no parts (nothing to
+    /// drop when it is overwritten).
+    fn unfilled() -> Ref {
+        Ref {
+            span: Span::default(),
+            root: SLOT_FOREACH,
+            parts: Chain::none(),
+            silent: false,
+            backslashes: 0,
+            shape: Shape::Other,
+        }
+    }
+
     /// The root's slot when the reference is `$x.hasNext` (which the walker
     /// reads from the innermost loop's scope when `$x` holds it).
     pub fn has_next_root(&self) -> Option<Slot> {
@@ -873,7 +886,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         self.depth += STATEMENT_UNITS;
         self.max = self.max.max(self.depth);
         let mut block = Vec::with_capacity(b.len());
-        block.extend(b.into_iter().map(|n| self.node(n)));
+        for n in b {
+            match n {
+                // Compiled where it goes (see [`Compiler::reference`]).
+                ast::Node::Ref(mut r) => {
+                    block.push(Node::Ref(Ref::unfilled()));
+                    if let Some(Node::Ref(to)) = block.last_mut() {
+                        self.reference(&mut r, true, to);
+                    }
+                }
+                n => block.push(self.node(n)),
+            }
+        }
         self.depth -= STATEMENT_UNITS;
         block
     }
@@ -928,7 +952,11 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     fn node<T: TreeName>(&mut self, n: ast::Node<T>) -> Node {
         match n {
             ast::Node::Text(span, text) => Node::Text(span, text),
-            ast::Node::Ref(mut r) => Node::Ref(self.reference(&mut r, true)),
+            ast::Node::Ref(mut r) => {
+                let mut to = Ref::unfilled();
+                self.reference(&mut r, true, &mut to);
+                Node::Ref(to)
+            }
             ast::Node::Set {
                 span,
                 target,
@@ -1025,15 +1053,20 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
 
     #[inline]
     fn boxed_reference<T: TreeName>(&mut self, mut r: Box<ast::Reference<T>>) -> Box<Ref> {
-        Box::new(self.reference(&mut r, false))
+        let mut to = Box::new(Ref::unfilled());
+        self.reference(&mut r, false, &mut to);
+        to
     }
 
-    /// Compiles the reference in the syntax tree's box, taking its parts out
-    /// in place (moving the reference out whole copies it twice).
+    /// Compiles the reference in the syntax tree's box into `to`, taking its
+    /// parts out in place (moving the reference out whole copies it twice).
     /// `printed`: it is a statement's (only those have a [`Shape`] besides
-    /// [`Shape::Other`]: the walker reads it of no other).
+    /// [`Shape::Other`]: the walker reads it of no other). The reference is
+    /// written where it goes (`to`, made [`Ref::unfilled`] there): returned
+    /// and then copied there, the copy's wide loads would wait on the
+    /// narrow stores that made it.
     #[inline]
-    fn reference<T: TreeName>(&mut self, r: &mut ast::Reference<T>, printed: bool) -> Ref {
+    fn reference<T: TreeName>(&mut self, r: &mut ast::Reference<T>, printed: bool, to: &mut Ref) {
         let root = self.slot_of(&r.root);
         match self.watched.get(root as usize) {
             Some(Watched::No) => {}
@@ -1045,7 +1078,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         } else {
             Shape::Other
         };
-        Ref {
+        *to = Ref {
             span: r.span,
             root,
             shape,
@@ -1061,7 +1094,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             },
             silent: r.silent,
             backslashes: r.backslashes,
-        }
+        };
     }
 
     /// Asks the observer's filter about the root of `r` (slot `root`) the
