@@ -1216,9 +1216,17 @@ fn compare_exceptions(
             (Outcome::Output(a), Outcome::Output(b)) => {
                 without_identity_hashes(a) == without_identity_hashes(b)
             }
-            (Outcome::Error(a), Outcome::Error(b)) => {
-                exception(a).is_some() && exception(a) == exception(b)
-            }
+            (Outcome::Error(a), Outcome::Error(b)) => match (exception(a), exception(b)) {
+                // The JVM throws a preallocated exception, without its
+                // message, at a place that has thrown that exception many
+                // times (HotSpot's OmitStackTraceInFastThrow: the oracle's
+                // `(cause ClassCastException: null)` late in a batch):
+                // then only the class is compared.
+                (Some(x), Some(y)) if !x.contains(':') && a.contains("Exception: null)") => {
+                    y.split(':').next() == Some(x)
+                }
+                (x, y) => x.is_some() && x == y,
+            },
             (Outcome::TimedOut, _) => true,
             _ => false,
         };

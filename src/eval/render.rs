@@ -1772,7 +1772,8 @@ impl Iter {
         Some(match v {
             Value::List(l) => {
                 let list = l.borrow();
-                if let Some(walk) = list.items.source_rc().and_then(|(t, n)| Walk::start(t, n)) {
+                let walk = list.items.source_rc().filter(|_| shortcuts());
+                if let Some(walk) = walk.and_then(|(t, n)| Walk::start(t, n)) {
                     return Some(Iter::Walk(l.clone(), walk, 0, list.mods));
                 }
                 let (len, mods) = (list.items.len(), list.mods);

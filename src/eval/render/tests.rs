@@ -11,7 +11,7 @@ const EVENT: &str = r#"{
   "queryStringParameters": {"q": "a/b"},
   "stageVariables": {"v": "</script>"},
   "requestContext": {"stage": "dev", "identity": {"sourceIp": "198.51.100.7", "userAgent": null}},
-  "body": "{\"s\": \"SKU-1\", \"e\": \"Item \\\"0\\\" it's\\u00e9\", \"d\": 26.22, \"i\": 7, \"n\": null, \"t\": true, \"r\": \"r1\", \"r\": \"r2\", \"o\": {\"p\": \"x\"}, \"a\": [1], \"nested\": {\"e\": \"Item \\\"0\\\" it's\\u00e9\", \"long\": \"A string of more than sixty-four bytes once decoded: \\\"quoted\\\", it's \\u00e9t\\u00e9 / \\ud83d\\ude00 \\n\\x41.\"}}"
+  "body": "{\"s\": \"SKU-1\", \"e\": \"Item \\\"0\\\" it's\\u00e9\", \"d\": 26.22, \"i\": 7, \"n\": null, \"t\": true, \"r\": \"r1\", \"r\": \"r2\", \"o\": {\"p\": \"x\"}, \"a\": [1], \"rows\": [{\"k\": 1}, {\"k\": \"two\"}, [3], \"s\", null, {\"k\": 4.5}], \"nested\": {\"e\": \"Item \\\"0\\\" it's\\u00e9\", \"long\": \"A string of more than sixty-four bytes once decoded: \\\"quoted\\\", it's \\u00e9t\\u00e9 / \\ud83d\\ude00 \\n\\x41.\"}}"
 }"#;
 
 /// Templates whose references take a shortcut (with the shortcuts on).
@@ -56,6 +56,11 @@ const TEMPLATES: &[&str] = &[
      [$m.get('none')][$m.get($none)][$m.get(1)][$m.get('long')]#define($d)s#end[$m.get($d)]\
      #set($all = $input.params())#foreach($t in $all.keySet())#set($p = $all.get($t))\
      #foreach($n in $p.keySet())$n=$p.get($n);#end#end",
+    // `#foreach` over a body array not built: its items read one at a
+    // time (objects, an array, scalars), one kept, the array built after.
+    "#foreach($r in $input.path('$.rows'))[$r][$r.k]#if($foreach.hasNext),#end#end",
+    "#set($o = $input.path('$'))#foreach($r in $o.rows)#set($k = $r)#end[$k]\
+     #foreach($r in $o.rows)#if($foreach.index == 1)#set($kept = $r)#end#end#set($kept.x = 1)$o.rows",
     "#set($m = {'s': 'v'})#set($k = 's')$m.get($k)",
     "#set($m = {'s': 'v'})$m.get('s')",
     "#set($m = {'s': 'v'})$m.none",
