@@ -143,17 +143,44 @@ impl Open {
 /// overwrites the template's in its slot).
 struct Keys {
     slots: Vec<u64>,
-    /// For each slot whose fingerprint is a key of at most
-    /// [`QUOTED_KEY_MAX`] bytes, the key in quotes and its colon as the
-    /// text holds them (`"key":`, little-endian); else 0 (no such text
-    /// begins with a zero byte).
-    quoted: Vec<u64>,
+    /// For each slot, the text that led to its key when the key was last
+    /// read the long way ([`Sep`]).
+    seps: Vec<Sep>,
     shapes: Vec<u8>,
 }
 
-/// The longest key a slot keeps as text ([`Keys::quoted`]): in quotes and
-/// with its colon, a word.
-const QUOTED_KEY_MAX: usize = 5;
+/// The text from where a key's separator starts (the end of the value
+/// before it, or the object's opening bracket) up to and with the key's
+/// colon, when it is at most 16 bytes: `, "sku":` in the rows of an array of
+/// records. The same text in the same place of the next row is that key
+/// again, read with one comparison: its separator, the key (whose
+/// fingerprint is its slot's, as the key's text is the same) and its colon.
+#[derive(Clone, Copy)]
+struct Sep {
+    /// The text's bytes, little-endian, zero past its end.
+    text: [u64; 2],
+    /// The bytes of `text` that are compared: all ones for those of the
+    /// text, zero past its end.
+    mask: [u64; 2],
+    /// How many bytes the text has.
+    len: u8,
+    /// Where the key's opening quote is in the text.
+    quote: u8,
+    /// How many bytes the key has.
+    key_len: u8,
+}
+
+impl Sep {
+    /// No text: a first byte that no separator starts with (one starts with
+    /// a blank, a comma or a quote).
+    const NONE: Sep = Sep {
+        text: [b'x' as u64, 0],
+        mask: [0xff, 0],
+        len: 0,
+        quote: 0,
+        key_len: 0,
+    };
+}
 
 impl Keys {
     /// An object opens at `base`: its slots exist, and how many of its keys
@@ -173,7 +200,7 @@ impl Keys {
     #[inline(never)]
     fn grow(&mut self, base: usize) {
         self.slots.resize(base + MEMBER_SEARCH_MAX, 0);
-        self.quoted.resize(base + MEMBER_SEARCH_MAX, 0);
+        self.seps.resize(base + MEMBER_SEARCH_MAX, Sep::NONE);
         self.shapes.resize(base / MEMBER_SEARCH_MAX + 1, 0);
     }
 
@@ -205,33 +232,61 @@ impl Keys {
         if let Some(slot) = self.slots.get_mut(base + k) {
             *slot = fp;
         }
-        if let Some(q) = self.quoted.get_mut(base + k) {
-            *q = quoted_key(fp);
+    }
+
+    /// The key just noted ([`Keys::note`]) as the `k`th of the object `o`,
+    /// its separator from `from` and its colon at `colon` of `b`, its
+    /// opening quote at `quote` and its closing one at `end`: the text its
+    /// slot keeps for the next object ([`Sep`]). (Its slot holds its
+    /// fingerprint now.)
+    #[inline(always)]
+    fn keep_sep(
+        &mut self,
+        o: &Open,
+        b: &[u8],
+        from: usize,
+        quote: usize,
+        end: usize,
+        colon: usize,
+    ) {
+        let k = o.n as usize;
+        if k >= MEMBER_SEARCH_MAX {
+            return;
+        }
+        if let Some(slot) = self.seps.get_mut(o.base as usize + k) {
+            *slot = sep_of(b, from, quote, end, colon);
         }
     }
 
     /// When the object `o`'s next key is the template's in its place
-    /// ([`Keys::note`] would find it so) and short, and the text at `pos`
-    /// is that key in quotes and its colon: the key's length. What the
-    /// general path of [`key`] does for the key then comes to its node, its
-    /// charge and the place after the colon, which the caller makes.
+    /// ([`Keys::note`] would find it so) and the text at `pos` is what led
+    /// to that key in the last object read ([`Sep`]): its node, what it
+    /// charges, and where its colon's next byte is. (The general path of
+    /// [`key`] does the same for the same text.)
     #[inline(always)]
-    fn template_key(&self, o: &Open, b: &[u8], pos: usize) -> Option<usize> {
+    fn template_key(&self, o: &Open, b: &[u8], pos: usize) -> Option<(Node, usize, usize)> {
         let k = o.n as usize;
         if k >= usize::from(o.fast) {
             return None;
         }
-        let want = *self.quoted.get(o.base as usize + k)?;
-        // The colon's byte (the last that is not zero) is the key's length
-        // and 2 (`want` is 0 for no key: the byte is then 0, and the word of
-        // the text does not match, its first byte being a quote).
-        let colon = (63u32.saturating_sub(want.leading_zeros())) / 8;
-        let mask = u64::MAX >> (56 - 8 * colon.min(7));
-        let w = super::word_at(b, pos)?;
-        if (w ^ want) & mask != 0 || want == 0 {
+        let sep = self.seps.get(o.base as usize + k)?;
+        let chunk = b.get(pos..)?.first_chunk::<16>()?;
+        let (lo, hi) = chunk.split_at(8);
+        let lo = u64::from_le_bytes(lo.try_into().ok()?);
+        let hi = u64::from_le_bytes(hi.try_into().ok()?);
+        let [t0, t1] = sep.text;
+        let [m0, m1] = sep.mask;
+        if ((lo ^ t0) & m0) | ((hi ^ t1) & m1) != 0 {
             return None;
         }
-        Some(colon as usize - 2)
+        let quote = pos + usize::from(sep.quote);
+        let len = usize::from(sep.key_len);
+        let node = Node {
+            pos: quote as u32,
+            end: (quote + len + 1) as u32,
+            kind: KEY,
+        };
+        Some((node, len, pos + usize::from(sep.len)))
     }
 
     /// The object `o` closes: the template of its depth now.
@@ -244,21 +299,28 @@ impl Keys {
     }
 }
 
-/// [`Keys::quoted`] of the fingerprint `fp`: `"key":` as a word when `fp`
-/// is that of a key of at most [`QUOTED_KEY_MAX`] bytes (its bytes and its
-/// length: [`short_key_fingerprint`]), else 0. (A longer key's fingerprint
-/// that is that of a short one is taken for it, as [`Keys::note`] takes
-/// it: keys are told apart by their fingerprints.)
-fn quoted_key(fp: u64) -> u64 {
-    let len = (fp >> 59) as usize;
-    if len > QUOTED_KEY_MAX || short_key_fingerprint(fp, len) != fp {
-        return 0;
+/// [`Sep`] of the text of `b` from `from` to the colon at `colon` (a key's
+/// from its opening quote at `quote` to its closing one at `end`), or
+/// [`Sep::NONE`] when it is longer than 16 bytes.
+fn sep_of(b: &[u8], from: usize, quote: usize, end: usize, colon: usize) -> Sep {
+    let len = colon + 1 - from;
+    let Some(text) = b.get(from..=colon).filter(|_| len <= 16) else {
+        return Sep::NONE;
+    };
+    let mut bytes = [0u8; 16];
+    let mut mask = [0u8; 16];
+    if let (Some(t), Some(m)) = (bytes.get_mut(..len), mask.get_mut(..len)) {
+        t.copy_from_slice(text);
+        m.fill(0xff);
     }
-    let key = fp & !(u64::MAX << 56);
-    u64::from(b'"')
-        | key << 8
-        | u64::from(b'"') << (8 * (len + 1))
-        | u64::from(b':') << (8 * (len + 2))
+    let word = |a: &[u8; 16], at: usize| word_at(a, at).unwrap_or(0);
+    Sep {
+        text: [word(&bytes, 0), word(&bytes, 8)],
+        mask: [word(&mask, 0), word(&mask, 8)],
+        len: len as u8,
+        quote: (quote - from) as u8,
+        key_len: (end - quote - 1) as u8,
+    }
 }
 
 /// The nodes of `b` (a document whose first byte that is not blank is `{`
@@ -285,7 +347,7 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
         Vec::with_capacity((b.len() / 8).min(bytes_room / std::mem::size_of::<Node>()));
     let mut keys = Keys {
         slots: Vec::new(),
-        quoted: Vec::new(),
+        seps: Vec::new(),
         shapes: Vec::new(),
     };
     // The open containers but the innermost, which is `cur`; first a
@@ -330,12 +392,21 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
                     end: 0,
                     kind: if object { OBJECT } else { ARRAY },
                 });
-                i = skip_ws(b, i + 1);
-                let next = *b.get(i)?;
+                let from = i + 1;
                 if object {
                     cur.fast = keys.open(base);
+                    if let Some((node, len, at)) = keys.template_key(&cur, b, from) {
+                        ch.pending += len;
+                        nodes.push(node);
+                        i = skip_ws(b, at);
+                        continue 'value;
+                    }
+                }
+                i = skip_ws(b, from);
+                let next = *b.get(i)?;
+                if object {
                     if next == b'"' {
-                        i = key(b, i, &mut cur, &mut keys, &mut nodes, &mut ch)?;
+                        i = key(b, from, i, &mut cur, &mut keys, &mut nodes, &mut ch)?;
                         continue 'value;
                     }
                     if next != b'}' {
@@ -406,6 +477,15 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
         // for the general reader: a comma or the closing bracket, else it
         // is text): separators and closing brackets.
         loop {
+            // In the rows of an array of records, the separator and key of
+            // the last row in this place, compared at once.
+            if let Some((node, len, at)) = keys.template_key(&cur, b, i) {
+                ch.pending += len;
+                nodes.push(node);
+                i = skip_ws(b, at);
+                continue 'value;
+            }
+            let from = i;
             i = skip_ws(b, i);
             let c = *b.get(i)?;
             if c == b',' {
@@ -415,7 +495,7 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
                     if next != b'"' {
                         return None;
                     }
-                    i = key(b, i, &mut cur, &mut keys, &mut nodes, &mut ch)?;
+                    i = key(b, from, i, &mut cur, &mut keys, &mut nodes, &mut ch)?;
                 } else if next == b',' || next == b']' {
                     // Repeated or trailing commas: the general reader's.
                     return None;
@@ -478,27 +558,17 @@ fn close(
 
 /// A key in double quotes without escapes at `pos` of the object `o`,
 /// and its colon: where the value after it starts (its first byte that is
-/// not blank).
+/// not blank). Its separator starts at `from` (see [`Sep`]).
 #[inline(always)]
 fn key(
     b: &[u8],
+    from: usize,
     pos: usize,
     o: &mut Open,
     keys: &mut Keys,
     nodes: &mut Vec<Node>,
     ch: &mut Charges,
 ) -> Option<usize> {
-    // In the rows of an array of records, the key of the last row in this
-    // place: compared as a word.
-    if let Some(len) = keys.template_key(o, b, pos) {
-        ch.pending += len;
-        nodes.push(Node {
-            pos: pos as u32,
-            end: (pos + len + 1) as u32,
-            kind: KEY,
-        });
-        return Some(skip_ws(b, pos + len + 3));
-    }
     let start = pos + 1;
     // Most keys are short and plain, their colon at once: the key, its
     // quotes and the colon are one chunk.
@@ -515,6 +585,7 @@ fn key(
                     _ => key_fingerprint(chunk.get(1..n)?),
                 };
                 keys.note(o, fp);
+                keys.keep_sep(o, b, from, pos, pos + n, pos + n + 1);
             }
             // Charged with the next value, as the general reader does.
             ch.pending += len;
@@ -531,12 +602,12 @@ fn key(
         return None;
     }
     let len = end - start;
-    if !o.repeats {
-        let fp = match word_at(b, start) {
-            // From one load.
-            Some(w) if len < 8 => short_key_fingerprint(w, len),
-            _ => key_fingerprint(b.get(start..end)?),
-        };
+    let fp = (!o.repeats).then(|| match word_at(b, start) {
+        // From one load.
+        Some(w) if len < 8 => short_key_fingerprint(w, len),
+        _ => key_fingerprint(b.get(start..end).unwrap_or_default()),
+    });
+    if let Some(fp) = fp {
         keys.note(o, fp);
     }
     ch.pending += len;
@@ -552,6 +623,9 @@ fn key(
         if b.get(i) != Some(&b':') {
             return None;
         }
+    }
+    if fp.is_some() {
+        keys.keep_sep(o, b, from, pos, end, i);
     }
     Some(skip_ws(b, i + 1))
 }

@@ -1541,6 +1541,105 @@ fn the_scan_reads_template_keys_as_before() {
     }
 }
 
+/// Rows whose keys are read with what leads to them in the last row (the
+/// separator, the key and its colon as one text of up to 16 bytes): the
+/// same text, texts that differ only in their blanks, texts of 15 to 17
+/// bytes, blanks before a colon, after an opening bracket and before a
+/// value, indented rows, and a text cut short at the end of the document:
+/// as before.
+#[test]
+fn the_scan_reads_separators_as_before() {
+    let keys = [
+        "a",
+        "sku",
+        "abcdefgh",
+        "abcdefghij",
+        "abcdefghijk",
+        "abcdefghijkl",
+    ];
+    let seps = [",", ", ", " ,", ",\n    ", ", \t", "\n,"];
+    let colons = [":", " :", ": ", ":\n"];
+    for key in keys {
+        for sep in seps {
+            for colon in colons {
+                let row = |v: u32| {
+                    format!("{{\"id\"{colon}{v}{sep}\"{key}\"{colon}{v}{sep}\"z\"{colon}\"{v}\"}}")
+                };
+                let rows: Vec<String> = (0..3).map(row).collect();
+                assert_scans_alike(&format!("[{}]", rows.join(",")));
+                assert_scans_alike(&format!("[{}]", rows.join(sep)));
+                // Rows whose blanks change from one to the next.
+                let mixed = format!("[{}, {}]", row(0), row(1).replace(sep, ","));
+                assert_scans_alike(&mixed);
+                let mixed = format!("[{}, {}]", row(0).replace(colon, ":"), row(1));
+                assert_scans_alike(&mixed);
+                // The last row cut short at each byte of its separator.
+                let whole = format!("[{},{}]", row(0), row(1));
+                for cut in whole.len().saturating_sub(40)..whole.len() {
+                    assert_scans_alike(whole.get(..cut).unwrap_or_default());
+                }
+            }
+        }
+    }
+    // Blanks after the opening bracket, and rows whose first key differs.
+    for t in [
+        r#"[{ "a":1},{ "a":2},{"a":3},{  "a":4}]"#,
+        r#"[{"a":1},{"b":2},{"a":3,"a":4},{"a":5}]"#,
+        r#"[{"a":1,"b":2},{"a":1,"b":2,"b":3},{"a":1,"b":2}]"#,
+        r#"[{"a":1},{"a" :2},{"a":3}]"#,
+        "[{\"a\":1},{\"a\":\t2},{\"a\": 3}]",
+    ] {
+        assert_scans_alike(t);
+    }
+}
+
+/// Rows of records whose blanks are drawn at random at each place, from a
+/// few keys: read as before.
+fn arb_spaced_records() -> impl Strategy<Value = String> {
+    let blank = prop_oneof![
+        Just(""),
+        Just(""),
+        Just(" "),
+        Just("\n  "),
+        Just("\t"),
+        Just("\n            ")
+    ];
+    let key = prop_oneof![
+        Just("a"),
+        Just("sku"),
+        Just("price"),
+        Just("abcdefghijk"),
+        Just("abcdefghijklmnop")
+    ];
+    let value = prop_oneof![
+        Just("1"),
+        Just("\"x\""),
+        Just("[1, 2]"),
+        Just("{\"a\": 1}"),
+        Just("null")
+    ];
+    let member = (
+        blank.clone(),
+        key,
+        blank.clone(),
+        blank.clone(),
+        value,
+        blank,
+    )
+        .prop_map(|(b0, k, b1, b2, v, b3)| format!("{b0}\"{k}\"{b1}:{b2}{v}{b3}"));
+    let row = proptest::collection::vec(member, 0..6).prop_map(|m| format!("{{{}}}", m.join(",")));
+    proptest::collection::vec(row, 1..8).prop_map(|rows| format!("[{}]", rows.join(",")))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_scan_reads_spaced_records_as_before(text in arb_spaced_records()) {
+        assert_scans_alike(&text);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
