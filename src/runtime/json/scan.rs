@@ -20,10 +20,10 @@ mod reference;
 
 use super::wide::{blank_stops, quote_stops};
 use super::{
-    escaped_end, key_fingerprint, number_text, number_value, plain_end, short_key_fingerprint,
-    short_plain_number, word_at, Node, ARRAY, DECIMAL, DISTINCT_OBJECT, DOUBLE, ESCAPED, FALSE,
-    INT, KEY, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SCALAR, SHARED_STRING_MAX, STRING,
-    TRUE,
+    escaped_end, java_decimal_digits, key_fingerprint, non_digits, number_text, number_value,
+    plain_end, short_key_fingerprint, word_at, Node, ARRAY, DECIMAL, DISTINCT_OBJECT, DOUBLE,
+    ESCAPED, FALSE, INT, KEY, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SCALAR,
+    SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -490,16 +490,15 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
             let c = *b.get(i)?;
             if c == b',' {
                 i = skip_ws(b, i + 1);
-                let next = *b.get(i)?;
                 if cur.object() {
-                    if next != b'"' {
+                    if b.get(i) != Some(&b'"') {
                         return None;
                     }
                     i = key(b, from, i, &mut cur, &mut keys, &mut nodes, &mut ch)?;
-                } else if next == b',' || next == b']' {
-                    // Repeated or trailing commas: the general reader's.
-                    return None;
                 }
+                // In an array, repeated or trailing commas (the general
+                // reader's) are no value: the match of values gives up on
+                // the comma or closing bracket.
                 continue 'value;
             }
             if c != cur.close {
@@ -659,22 +658,16 @@ fn number(b: &[u8], pos: usize, object: bool) -> Option<(Node, usize)> {
     };
     // Mostly short and plain (an integer, or a decimal Java writes as it
     // is), in the chunk that starts at it.
-    let chunk = b.get(pos..).and_then(|s| s.first_chunk::<8>());
-    if let Some((chunk, n)) = chunk.and_then(|c| Some((c, short_plain_number(c)?))) {
+    if let Some((n, int)) = b
+        .get(pos..)
+        .and_then(|s| s.first_chunk::<8>())
+        .and_then(short_number)
+    {
         let end = pos + n;
-        let digits = chunk.get(..n)?;
-        if digits.contains(&b'.') {
-            return Some((node(DECIMAL, end as u32), end));
-        }
-        // At most 7 digits: an Integer.
-        let (neg, digits) = match digits.split_first() {
-            Some((b'-', rest)) => (true, rest),
-            _ => (false, digits),
-        };
-        let m = digits
-            .iter()
-            .fold(0i32, |m, &d| m * 10 + i32::from(d - b'0'));
-        return Some((node(INT, (if neg { -m } else { m }) as u32), end));
+        return Some(match int {
+            Some(m) => (node(INT, m as u32), end),
+            None => (node(DECIMAL, end as u32), end),
+        });
     }
     let n = number_text(b, pos);
     if n.java_text(b, pos) {
@@ -704,6 +697,46 @@ fn number(b: &[u8], pos: usize, object: bool) -> Option<(Node, usize)> {
         _ => node(scalar, 0),
     };
     Some((node, n.end))
+}
+
+/// [`short_plain_number`] of `chunk`, and the value of the number when it
+/// is an integer (at most 7 digits: an Integer), `None` for a decimal. From
+/// the marks of its bytes that are not digits, each byte looked at once.
+#[inline(always)]
+fn short_number(chunk: &[u8; 8]) -> Option<(usize, Option<i32>)> {
+    let x = u64::from_le_bytes(*chunk);
+    let marks = non_digits(x);
+    let neg = chunk.first() == Some(&b'-');
+    let int_start = usize::from(neg);
+    // The first byte from `at` on that is no digit, if the chunk has one.
+    let run_end = |at: usize| {
+        let m = marks.checked_shr(8 * at as u32).unwrap_or(0);
+        (m != 0).then(|| at + (m.trailing_zeros() / 8) as usize)
+    };
+    let int_end = run_end(int_start)?;
+    let int = chunk.get(int_start..int_end)?;
+    let first = *int.first()?;
+    if int.len() > 1 && first == b'0' {
+        return None;
+    }
+    match chunk.get(int_end)? {
+        b'.' => {
+            let frac_end = run_end(int_end + 1)?;
+            let frac = chunk.get(int_end + 1..frac_end)?;
+            let plain =
+                !matches!(chunk.get(frac_end), Some(b'e' | b'E')) && java_decimal_digits(int, frac);
+            plain.then_some((frac_end, None))
+        }
+        b'e' | b'E' => None,
+        _ => {
+            // `-0` is written 0.
+            if neg && int == b"0" {
+                return None;
+            }
+            let m = int.iter().fold(0i32, |m, &d| m * 10 + i32::from(d - b'0'));
+            Some((int_end, Some(if neg { -m } else { m })))
+        }
+    }
 }
 
 /// The first byte at or after `i` that is not blank (JSON's blanks and
@@ -742,4 +775,35 @@ pub(super) fn reference(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<
         bytes,
         steps,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{super::short_plain_number, short_number};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+
+        /// The short numbers are [`short_plain_number`]'s, and an integer's
+        /// value is what its text says.
+        #[test]
+        fn short_numbers_are_the_plain_ones(text in prop_oneof![
+            "[-0-9.eE,\\]} x]{8}",
+            "-?[0-9]{1,7}(\\.[0-9]{1,6})?[,\\]}eE. ][0-9,x]{7}",
+        ]) {
+            let Some(chunk) = text.as_bytes().first_chunk::<8>() else {
+                return Ok(());
+            };
+            let got = short_number(chunk);
+            prop_assert_eq!(got.map(|(n, _)| n), short_plain_number(chunk), "{}", text);
+            if let Some((n, int)) = got {
+                let t = text.get(..n).unwrap_or_default();
+                match int {
+                    Some(v) => prop_assert_eq!(t.parse::<i32>().ok(), Some(v), "{}", text),
+                    None => prop_assert!(t.contains('.'), "{}", text),
+                }
+            }
+        }
+    }
 }
