@@ -150,11 +150,12 @@ struct Keys {
 }
 
 /// The text from where a key's separator starts (the end of the value
-/// before it, or the object's opening bracket) up to and with the key's
-/// colon, when it is at most 16 bytes: `, "sku":` in the rows of an array of
-/// records. The same text in the same place of the next row is that key
-/// again, read with one comparison: its separator, the key (whose
-/// fingerprint is its slot's, as the key's text is the same) and its colon.
+/// before it, or the object's opening bracket) up to its value (its colon
+/// and the blanks after it), when it is at most 16 bytes: `, "sku": ` in the
+/// rows of an array of records. The same text in the same place of the next
+/// row is that key again, read with one comparison: its separator, the key
+/// (whose fingerprint is its slot's, as the key's text is the same), its
+/// colon and blanks (more may follow them).
 #[derive(Clone, Copy)]
 struct Sep {
     /// The text's bytes, little-endian, zero past its end.
@@ -235,7 +236,7 @@ impl Keys {
     }
 
     /// The key just noted ([`Keys::note`]) as the `k`th of the object `o`,
-    /// its separator from `from` and its colon at `colon` of `b`, its
+    /// its separator from `from` of `b` and its value at `value`, its
     /// opening quote at `quote` and its closing one at `end`: the text its
     /// slot keeps for the next object ([`Sep`]). (Its slot holds its
     /// fingerprint now.)
@@ -247,14 +248,14 @@ impl Keys {
         from: usize,
         quote: usize,
         end: usize,
-        colon: usize,
+        value: usize,
     ) {
         let k = o.n as usize;
         if k >= MEMBER_SEARCH_MAX {
             return;
         }
         if let Some(slot) = self.seps.get_mut(o.base as usize + k) {
-            *slot = sep_of(b, from, quote, end, colon);
+            *slot = sep_of(b, from, quote, end, value);
         }
     }
 
@@ -299,12 +300,12 @@ impl Keys {
     }
 }
 
-/// [`Sep`] of the text of `b` from `from` to the colon at `colon` (a key's
+/// [`Sep`] of the text of `b` from `from` to the value at `value` (a key's
 /// from its opening quote at `quote` to its closing one at `end`), or
 /// [`Sep::NONE`] when it is longer than 16 bytes.
-fn sep_of(b: &[u8], from: usize, quote: usize, end: usize, colon: usize) -> Sep {
-    let len = colon + 1 - from;
-    let Some(text) = b.get(from..=colon).filter(|_| len <= 16) else {
+fn sep_of(b: &[u8], from: usize, quote: usize, end: usize, value: usize) -> Sep {
+    let len = value - from;
+    let Some(text) = b.get(from..value).filter(|_| len <= 16) else {
         return Sep::NONE;
     };
     let mut bytes = [0u8; 16];
@@ -434,7 +435,7 @@ pub(super) fn scan(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<Scann
                     }
                     Some(b'\\') => {
                         // Escapes: checked here, decoded when read.
-                        end = escaped_end(b, end, b'"')?;
+                        end = escaped_string_end(b, end)?;
                         ch.built(end - start)?;
                         nodes.push(Node {
                             pos: start as u32,
@@ -576,7 +577,10 @@ fn key(
         let n = (quote_stops(chunk, b'"') & !1).trailing_zeros() as usize;
         if chunk.get(n) == Some(&b'"') && chunk.get(n + 1) == Some(&b':') {
             let len = n - 1;
-            if !o.repeats {
+            // (A key noted has its text kept with its fingerprint, even when
+            // it is a repeat.)
+            let noted = !o.repeats;
+            if noted {
                 let fp = match chunk.first_chunk::<8>() {
                     Some(head) if len <= 7 => {
                         short_key_fingerprint(u64::from_le_bytes(*head) >> 8, len)
@@ -584,7 +588,10 @@ fn key(
                     _ => key_fingerprint(chunk.get(1..n)?),
                 };
                 keys.note(o, fp);
-                keys.keep_sep(o, b, from, pos, pos + n, pos + n + 1);
+            }
+            let value = skip_ws(b, pos + n + 2);
+            if noted {
+                keys.keep_sep(o, b, from, pos, pos + n, value);
             }
             // Charged with the next value, as the general reader does.
             ch.pending += len;
@@ -593,7 +600,7 @@ fn key(
                 end: (pos + n) as u32,
                 kind: KEY,
             });
-            return Some(skip_ws(b, pos + n + 2));
+            return Some(value);
         }
     }
     let end = plain_end(b, start, b'"');
@@ -623,10 +630,11 @@ fn key(
             return None;
         }
     }
+    let value = skip_ws(b, i + 1);
     if fp.is_some() {
-        keys.keep_sep(o, b, from, pos, end, i);
+        keys.keep_sep(o, b, from, pos, end, value);
     }
-    Some(skip_ws(b, i + 1))
+    Some(value)
 }
 
 /// Where the plain run of the content of the string whose opening quote is
@@ -644,6 +652,74 @@ fn string_end(b: &[u8], pos: usize) -> usize {
         }
         None => plain_end(b, pos + 1, b'"'),
     }
+}
+
+/// [`escaped_end`] of a string in double quotes whose content has an
+/// escape at `at` (a backslash): the byte of its closing quote, or `None`.
+/// The stops (quotes and backslashes) of the 32 bytes from `at` are found
+/// at once, for all the escapes among them (most strings with escapes end
+/// there), not again after each; a `\\u` escape's digits are checked, not
+/// read. The escapes of other kinds (`\\x`, a backslash and a character
+/// past ASCII, a `\\u` whose first digit is `d`, as a surrogate's is) are
+/// rare: [`escaped_end`] reads the rest of the string from there.
+#[inline(never)]
+fn escaped_string_end(b: &[u8], mut at: usize) -> Option<usize> {
+    // The window's first byte, and its stops (none past the text's end).
+    let w = at;
+    let stops = window_stops(b, at) | window_stops(b, at + 16) << 16;
+    loop {
+        // At a backslash.
+        let next = match *b.get(at + 1)? {
+            b'u' => {
+                let four = u32::from_le_bytes(*b.get(at + 2..)?.first_chunk::<4>()?);
+                if four as u8 | 0x20 == b'd' {
+                    return escaped_end(b, at, b'"');
+                }
+                if !hex_digits(four) {
+                    return None;
+                }
+                at + 6
+            }
+            b'x' | 0x80.. => return escaped_end(b, at, b'"'),
+            _ => at + 2,
+        };
+        let rest = stops.checked_shr((next - w) as u32).unwrap_or(0);
+        if rest == 0 {
+            // Past the window (or the text's end): one stop at a time.
+            return escaped_end(b, plain_end(b, next, b'"'), b'"');
+        }
+        at = next + rest.trailing_zeros() as usize;
+        match *b.get(at)? {
+            b'"' => return Some(at),
+            b'\\' => {}
+            _ => return None,
+        }
+    }
+}
+
+/// Whether the four bytes of `x` are hex digits (of either case), as
+/// [`hex_value`] finds them.
+#[inline(always)]
+fn hex_digits(x: u32) -> bool {
+    if x & 0x8080_8080 != 0 {
+        return false;
+    }
+    let lower = x | 0x2020_2020;
+    // The high bit of each byte of `w` that is at least `c` (bytes below
+    // 0x80: no sum carries).
+    let ge = |w: u32, c: u8| w.wrapping_add(0x8080_8080 - 0x0101_0101 * u32::from(c)) & 0x8080_8080;
+    let digit = ge(x, b'0') & !ge(x, b'9' + 1);
+    let letter = ge(lower, b'a') & !ge(lower, b'f' + 1);
+    digit | letter == 0x8080_8080
+}
+
+/// The stops of a string in double quotes in the 16 bytes of `b` from
+/// `at` ([`quote_stops`]); 0 when fewer are left.
+#[inline(always)]
+fn window_stops(b: &[u8], at: usize) -> u32 {
+    b.get(at..)
+        .and_then(|s| s.first_chunk::<16>())
+        .map_or(0, |c| quote_stops(c, b'"'))
 }
 
 /// The number at `pos` in an object (`object`) or an array: its node, and
@@ -779,8 +855,58 @@ pub(super) fn reference(b: &[u8], bytes_room: usize, steps_room: u64) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use super::{super::short_plain_number, short_number};
+    use super::{super::escaped_end, super::short_plain_number, escaped_string_end, short_number};
     use proptest::prelude::*;
+
+    /// Text made of a string's pieces: plain runs of several lengths,
+    /// escapes of each kind (good and bad), quotes, and bytes past ASCII.
+    fn arb_escaped() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-z ]{0,20}",
+            Just("\\\"".to_string()),
+            Just("\\\\".to_string()),
+            Just("\\n".to_string()),
+            Just("\\/".to_string()),
+            Just("\\u00e9".to_string()),
+            Just("\\u00E9".to_string()),
+            Just("\\uD83D\\uDE00".to_string()),
+            Just("\\ud83d\\ude00".to_string()),
+            Just("\\uDE00".to_string()),
+            Just("\\uD800x".to_string()),
+            Just("\\ud7ff".to_string()),
+            Just("\\u12g4".to_string()),
+            Just("\\u12".to_string()),
+            Just("\\x41".to_string()),
+            Just("\\xZ1".to_string()),
+            Just("\\\u{e9}".to_string()),
+            Just("\\\u{1F600}".to_string()),
+            Just("\"".to_string()),
+            Just("\u{e9}".to_string()),
+            Just("\u{1}".to_string()),
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        /// From each backslash of the text (cut short by up to 15 bytes),
+        /// the same end as [`escaped_end`]'s, or none.
+        #[test]
+        fn escaped_strings_end_where_they_did(text in arb_escaped(), cut in 0usize..16) {
+            let b = text.as_bytes();
+            let b = b.get(..b.len().saturating_sub(cut)).unwrap_or(b);
+            for (at, _) in b.iter().enumerate().filter(|&(_, &c)| c == b'\\') {
+                prop_assert_eq!(
+                    escaped_string_end(b, at),
+                    escaped_end(b, at, b'"'),
+                    "{:?} from {}",
+                    text,
+                    at
+                );
+            }
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20000))]
