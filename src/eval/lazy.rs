@@ -141,17 +141,20 @@ impl Lent {
 
 /// What [`reuse`] did with a lent container.
 enum Reuse {
-    /// It is the container of the next item now.
+    /// It is the container of the next item now (and still the loop's
+    /// variable).
     Done,
     /// It is held elsewhere too, or built: not the loop's alone.
     Kept,
-    /// The loop's alone, but the next item is not a container of its kind.
+    /// The loop's alone, but the next item is not a container of its kind,
+    /// or the loop's variable was set to something else (the next item must
+    /// go there).
     Free,
 }
 
 /// The lent container `v`, held by its lender and at most the loop's
 /// variable `slot`, made that of the node `at` (a container when `array` is
-/// `Some`) if it is one of its kind and not built.
+/// `Some`) if it is one of its kind, not built, and still the variable's.
 #[inline(always)]
 fn reuse(v: &Value, slot: &Value, at: u32, array: Option<bool>) -> Reuse {
     match v {
@@ -165,7 +168,7 @@ fn reuse(v: &Value, slot: &Value, at: u32, array: Option<bool>) -> Reuse {
             };
             if m.entries.if_built().is_some() {
                 Reuse::Kept
-            } else if array == Some(false) && m.entries.retarget(at) {
+            } else if held && array == Some(false) && m.entries.retarget(at) {
                 Reuse::Done
             } else {
                 Reuse::Free
@@ -181,7 +184,7 @@ fn reuse(v: &Value, slot: &Value, at: u32, array: Option<bool>) -> Reuse {
             };
             if l.items.if_built().is_some() {
                 Reuse::Kept
-            } else if array == Some(true) && l.items.retarget(at) {
+            } else if held && array == Some(true) && l.items.retarget(at) {
                 Reuse::Done
             } else {
                 Reuse::Free

@@ -59,6 +59,7 @@ const TEMPLATES: &[&str] = &[
     // `#foreach` over a body array not built: its items read one at a
     // time (objects, an array, scalars), one kept, the array built after.
     "#foreach($r in $input.path('$.rows'))[$r][$r.k]#if($foreach.hasNext),#end#end",
+    "#foreach($r in $input.path('$.rows'))[$r]#set($r = 5)#end",
     "#set($o = $input.path('$'))#foreach($r in $o.rows)#set($k = $r)#end[$k]\
      #foreach($r in $o.rows)#if($foreach.index == 1)#set($kept = $r)#end#end#set($kept.x = 1)$o.rows",
     "#set($m = {'s': 'v'})#set($k = 's')$m.get($k)",
