@@ -397,11 +397,34 @@ fn response_override() -> (Value, (Rc<OverrideMap>, Rc<OverrideMap>)) {
     (Value::Object(response.clone()), (response, response_header))
 }
 
+/// The position of entry `name` in `o`, when [`json_entry`] finds it by a walk
+/// (`None` for a large `o`, which it hashes, and for a name `o` lacks).
+fn json_position(o: &serde_json::Map<String, serde_json::Value>, name: &str) -> Option<usize> {
+    if o.len() > 32 {
+        return None;
+    }
+    o.keys().position(|k| same_text(k, name))
+}
+
+/// A map the tape keeps for a top-level key, with what reading its entries
+/// needs, found once when it is made (the event does not change during a
+/// render).
+struct Kept {
+    name: Box<str>,
+    value: Value,
+    /// The position of the key's entry in `requestContext`, when found by a
+    /// walk (else it is looked up by name).
+    at: Option<usize>,
+    /// The plan's entry for the key (its index), when the plan names only
+    /// some of the map's entries.
+    plan: Option<usize>,
+}
+
 /// The kept map of top-level key `name` among `subs`.
-fn kept_among(subs: &[(Box<str>, Value)], name: &str) -> Option<Value> {
+fn kept_among(subs: &[Kept], name: &str) -> Option<Value> {
     subs.iter()
-        .find(|(k, _)| same_text(k, name))
-        .map(|(_, v)| v.clone())
+        .find(|k| same_text(&k.name, name))
+        .map(|k| k.value.clone())
 }
 
 /// `$context` for one render, read from the event's `requestContext` as the
@@ -415,13 +438,14 @@ fn kept_among(subs: &[(Box<str>, Value)], name: &str) -> Option<Value> {
 ///
 /// Node 0 is `$context`; node `i + 1` the `i`th map kept in `subs`. Names
 /// are looked up as [`json_entry`] looks them up (a large `requestContext`
-/// is hashed), never by a walk to a position.
+/// is hashed); a kept map's entry in `requestContext` is found again by its
+/// position when a walk found it.
 struct ContextTape {
     rc: Arc<serde_json::Map<String, serde_json::Value>>,
     keys: ContextKeys,
     /// The maps of top-level keys made so far, with their keys. Cleared when
     /// the render ends ([`ContextValue`]'s drop): each holds this tape.
-    subs: RefCell<Vec<(Box<str>, Value)>>,
+    subs: RefCell<Vec<Kept>>,
     /// This tape, for the maps it makes.
     me: std::rc::Weak<ContextTape>,
     /// The override maps, once `$context` or the override key is built.
@@ -479,27 +503,60 @@ impl ContextTape {
             entries: Lazy::on_tape(this, node),
             prints_empty: true,
         })));
-        subs.push((Box::from(name), v.clone()));
+        let plan = match &self.keys {
+            ContextKeys::All => None,
+            ContextKeys::Only(keys) => keys
+                .iter()
+                .position(|k| k.sub.is_some() && same_text(&k.name, name)),
+        };
+        subs.push(Kept {
+            name: Box::from(name),
+            value: v.clone(),
+            at: json_position(&self.rc, name),
+            plan,
+        });
         v
     }
 
-    /// The top-level key of the kept map at `node`, and its object.
-    fn object(&self, node: u32) -> Option<(&str, &serde_json::Map<String, serde_json::Value>)> {
-        let found = {
+    /// The names the plan reads in a kept map (its [`Kept::plan`]): `None`
+    /// when it reads them all.
+    fn kept_plan(&self, plan: Option<usize>) -> Option<&[Box<str>]> {
+        match &self.keys {
+            ContextKeys::Only(keys) => keys.get(plan?)?.sub.as_deref(),
+            ContextKeys::All => None,
+        }
+    }
+
+    /// The top-level key of the kept map at `node`, its object, and the
+    /// names the plan reads in it (`None`: all).
+    #[allow(clippy::type_complexity)]
+    fn object(
+        &self,
+        node: u32,
+    ) -> Option<(
+        &str,
+        &serde_json::Map<String, serde_json::Value>,
+        Option<&[Box<str>]>,
+    )> {
+        let (found, plan) = {
             let subs = self.subs.borrow();
-            let (name, _) = subs.get(node.checked_sub(1)? as usize)?;
-            json_entry(&self.rc, name)
+            let kept = subs.get(node.checked_sub(1)? as usize)?;
+            let found = match kept.at {
+                Some(i) => self.rc.iter().nth(i).map(|(k, v)| (k.as_str(), v)),
+                None => json_entry(&self.rc, &kept.name),
+            };
+            (found, kept.plan)
         };
         match found? {
-            (k, serde_json::Value::Object(o)) => Some((k, o)),
+            (k, serde_json::Value::Object(o)) => Some((k, o, self.kept_plan(plan))),
             _ => None,
         }
     }
 
     /// The entry `sub` of the kept map at `node`, when the render has it.
     fn sub_entry(&self, node: u32, sub: &str) -> Option<(&str, &serde_json::Value)> {
-        let (k, o) = self.object(node)?;
-        if let Some(Some(subs)) = self.plan(k) {
+        let (k, o, plan) = self.object(node)?;
+        if let Some(subs) = plan {
             if !subs.iter().any(|s| same_text(s, sub)) {
                 return None;
             }
@@ -508,17 +565,20 @@ impl ContextTape {
     }
 
     /// The text a string entry (top-level or inside a top-level map) is read
-    /// as, when it is a string: `None` for anything else.
+    /// as, when it is a string: `None` for anything else. A null inside a
+    /// top-level map is read as the empty string ([`context_value`]).
     fn str_at(&self, node: u32, key: &str) -> Option<&str> {
-        let v = if node == 0 {
+        if node == 0 {
             if is_override(key) {
                 return None;
             }
-            self.top(key)?
-        } else {
-            self.sub_entry(node, key)?.1
-        };
-        v.as_str()
+            return self.top(key)?.as_str();
+        }
+        match self.sub_entry(node, key)?.1 {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Null => Some(""),
+            _ => None,
+        }
     }
 }
 
@@ -530,12 +590,12 @@ impl Tape for ContextTape {
 
     fn entries(&self, _this: &Rc<dyn Tape>, node: u32) -> Entries {
         if node != 0 {
-            let Some((k, o)) = self.object(node) else {
+            let Some((k, o, plan)) = self.object(node) else {
                 return Entries::default();
             };
-            return match self.plan(k) {
+            return match plan {
                 // Only the entries the template names.
-                Some(Some(subs)) => {
+                Some(subs) => {
                     let mut m = crate::eval::value::entries_with_capacity(subs.len());
                     // The plan lists each name once.
                     for sub in subs {
@@ -545,7 +605,7 @@ impl Tape for ContextTape {
                     }
                     m
                 }
-                _ => {
+                None => {
                     let mut m = crate::eval::value::entries_with_capacity(o.len());
                     for (sk, v) in o {
                         m.push_unique(Key::str(sk), context_value(k, v));
@@ -771,6 +831,85 @@ mod tests {
 
     fn names(m: &crate::eval::value::Entries) -> Vec<String> {
         m.keys().map(|k| k.to_value().to_java_string()).collect()
+    }
+
+    /// `template` rendered against a `requestContext` of `rc`, twice: with
+    /// `$context` read by name only, and built whole (a `$context.size()`
+    /// in a branch not taken); both must print the same.
+    fn render(template: &str, rc: serde_json::Value) -> String {
+        use crate::runtime::{GatewayOptions, MappingTemplate, Request};
+        let serde_json::Value::Object(rc) = rc else {
+            panic!("requestContext must be an object");
+        };
+        let request = Request {
+            request_context: Arc::new(rc),
+            ..Request::default()
+        };
+        let out = |src: &str| {
+            MappingTemplate::parse(src)
+                .unwrap()
+                .render(&request, &GatewayOptions::default())
+                .unwrap()
+                .body
+        };
+        let named = out(template);
+        let whole = out(&format!("#if(false)$context.size()#end{template}"));
+        assert_eq!(named, whole, "{template}");
+        named
+    }
+
+    fn small_rc() -> serde_json::Value {
+        serde_json::json!({
+            "apiId": "a1",
+            "stage": "prod",
+            "empty": null,
+            "identity": {"sourceIp": "198.51.100.7", "accountId": null, "user": "u"},
+            "authorizer": {"principalId": "p", "nothing": null, "count": 3,
+                           "claims": {"sub": "s", "none": null}},
+        })
+    }
+
+    /// A `requestContext` larger than the size a lookup walks (so hashed).
+    fn large_rc() -> serde_json::Value {
+        let mut rc = small_rc();
+        for i in 0..40 {
+            rc[format!("key{i}")] = serde_json::Value::from(format!("v{i}"));
+        }
+        rc
+    }
+
+    #[test]
+    fn kept_maps_are_read_alike_at_any_size_and_by_any_reader() {
+        let template = "$context.identity.sourceIp|[$context.identity.accountId]|\
+$context.authorizer.principalId|[$context.authorizer.nothing]|$context.authorizer.count|\
+$context.authorizer.claims.sub|[$context.authorizer.claims.none]|$context.identity.user|\
+[$context.empty]|$context.identity.accountId.length()|$context.apiId|$context.identity.sourceIp";
+        let expected = "198.51.100.7|[]|p|[]|3|s|[]|u|[]|0|a1|198.51.100.7";
+        assert_eq!(render(template, small_rc()), expected);
+        assert_eq!(render(template, large_rc()), expected);
+    }
+
+    #[test]
+    fn a_kept_map_changed_by_the_template_is_read_changed() {
+        let template = "$context.identity.sourceIp#set($context.identity.sourceIp = 'q') \
+$context.identity.sourceIp#set($context.identity.accountId = 'n') [$context.identity.accountId] \
+$context.authorizer.principalId#set($a = $context.authorizer)#set($d = $a.put('principalId', 'z')) \
+$context.authorizer.principalId $a.principalId [$context.identity.nope] $context.key3";
+        let expected = "198.51.100.7 q [n] p z z [] v3";
+        assert_eq!(render(template, large_rc()), expected);
+        assert_eq!(
+            render(&template.replace(" $context.key3", ""), small_rc()),
+            "198.51.100.7 q [n] p z z []"
+        );
+    }
+
+    #[test]
+    fn a_kept_map_is_the_entry_it_was_made_for() {
+        // Two maps read in turn: each node keeps its own entry.
+        let template = "#foreach($i in [1..2])$context.authorizer.principalId\
+$context.identity.user$context.authorizer.claims.sub#end";
+        assert_eq!(render(template, small_rc()), "puspus");
+        assert_eq!(render(template, large_rc()), "puspus");
     }
 
     #[test]
