@@ -410,7 +410,9 @@ fn json_position(o: &serde_json::Map<String, serde_json::Value>, name: &str) -> 
 /// needs, found once when it is made (the event does not change during a
 /// render).
 struct Kept {
-    name: Box<str>,
+    /// The key, when its entry is looked up by name (else it is the key of
+    /// the entry at [`Kept::at`]).
+    name: Option<Box<str>>,
     value: Value,
     /// The position of the key's entry in `requestContext`, when found by a
     /// walk (else it is looked up by name).
@@ -420,12 +422,8 @@ struct Kept {
     plan: Option<usize>,
 }
 
-/// The kept map of top-level key `name` among `subs`.
-fn kept_among(subs: &[Kept], name: &str) -> Option<Value> {
-    subs.iter()
-        .find(|k| same_text(&k.name, name))
-        .map(|k| k.value.clone())
-}
+/// The maps a tape keeps: most renders keep one or two.
+type KeptMaps = smallvec::SmallVec<[Kept; 2]>;
 
 /// `$context` for one render, read from the event's `requestContext` as the
 /// template asks ([`crate::eval::lazy`]): a map is built only when something
@@ -445,7 +443,7 @@ struct ContextTape {
     keys: ContextKeys,
     /// The maps of top-level keys made so far, with their keys. Cleared when
     /// the render ends ([`ContextValue`]'s drop): each holds this tape.
-    subs: RefCell<Vec<Kept>>,
+    subs: RefCell<KeptMaps>,
     /// This tape, for the maps it makes.
     me: std::rc::Weak<ContextTape>,
     /// The override maps, once `$context` or the override key is built.
@@ -453,6 +451,8 @@ struct ContextTape {
     response: RefCell<Option<(Rc<OverrideMap>, Rc<OverrideMap>)>>,
     /// [`Tape::size_bound`], worked out on first use.
     bound: std::cell::OnceCell<usize>,
+    /// Where the last walk of `requestContext` for a top-level key ended.
+    walked: std::cell::Cell<usize>,
 }
 
 impl ContextTape {
@@ -472,7 +472,26 @@ impl ContextTape {
     /// not null).
     fn top(&self, name: &str) -> Option<&serde_json::Value> {
         self.plan(name)?;
-        json_get(&self.rc, name).filter(|v| !v.is_null())
+        self.top_entry(name).filter(|v| !v.is_null())
+    }
+
+    /// `requestContext`'s entry `name`, as [`json_entry`] finds it, its walk
+    /// started after the entry found last: a template that reads keys in the
+    /// event's order walks each entry about once.
+    fn top_entry(&self, name: &str) -> Option<&serde_json::Value> {
+        let o = &*self.rc;
+        if o.len() > 32 {
+            return json_get(o, name);
+        }
+        let from = self.walked.get();
+        let (i, (_, v)) = o
+            .iter()
+            .enumerate()
+            .skip(from)
+            .chain(o.iter().enumerate().take(from))
+            .find(|(_, (k, _))| same_text(k, name))?;
+        self.walked.set(i + 1);
+        Some(v)
     }
 
     /// The map of top-level key `name`, made on first use and kept.
@@ -482,7 +501,7 @@ impl ContextTape {
 
     /// The map of top-level key `name`, when it was made before.
     fn kept_sub_map(&self, name: &str) -> Option<Value> {
-        kept_among(&self.subs.borrow(), name)
+        self.kept_among(&self.subs.borrow(), name)
     }
 
     /// [`ContextTape::sub_map`], looking for it among the first `known` kept
@@ -492,7 +511,7 @@ impl ContextTape {
     fn sub_map_among(&self, name: &str, known: usize) -> Value {
         let mut subs = self.subs.borrow_mut();
         let earlier = subs.get(..known.min(subs.len())).unwrap_or_default();
-        if let Some(v) = kept_among(earlier, name) {
+        if let Some(v) = self.kept_among(earlier, name) {
             return v;
         }
         let Some(this) = self.me.upgrade() else {
@@ -503,6 +522,7 @@ impl ContextTape {
             entries: Lazy::on_tape(this, node),
             prints_empty: true,
         })));
+        let at = json_position(&self.rc, name);
         let plan = match &self.keys {
             ContextKeys::All => None,
             ContextKeys::Only(keys) => keys
@@ -510,12 +530,28 @@ impl ContextTape {
                 .position(|k| k.sub.is_some() && same_text(&k.name, name)),
         };
         subs.push(Kept {
-            name: Box::from(name),
+            name: at.is_none().then(|| Box::from(name)),
             value: v.clone(),
-            at: json_position(&self.rc, name),
+            at,
             plan,
         });
         v
+    }
+
+    /// The top-level key of `kept`.
+    fn kept_name<'a>(&'a self, kept: &'a Kept) -> &'a str {
+        match (&kept.name, kept.at) {
+            (Some(name), _) => name,
+            (None, Some(i)) => self.rc.keys().nth(i).map_or("", String::as_str),
+            (None, None) => "",
+        }
+    }
+
+    /// The kept map of top-level key `name` among `subs`.
+    fn kept_among(&self, subs: &[Kept], name: &str) -> Option<Value> {
+        subs.iter()
+            .find(|k| same_text(self.kept_name(k), name))
+            .map(|k| k.value.clone())
     }
 
     /// The names the plan reads in a kept map (its [`Kept::plan`]): `None`
@@ -543,7 +579,7 @@ impl ContextTape {
             let kept = subs.get(node.checked_sub(1)? as usize)?;
             let found = match kept.at {
                 Some(i) => self.rc.iter().nth(i).map(|(k, v)| (k.as_str(), v)),
-                None => json_entry(&self.rc, &kept.name),
+                None => json_entry(&self.rc, kept.name.as_deref().unwrap_or_default()),
             };
             (found, kept.plan)
         };
@@ -734,11 +770,12 @@ pub(crate) fn build_context(
     let tape = Rc::new_cyclic(|me| ContextTape {
         rc: Arc::clone(rc),
         keys,
-        subs: RefCell::new(Vec::new()),
+        subs: RefCell::new(KeptMaps::new()),
         me: me.clone(),
         request: RefCell::new(None),
         response: RefCell::new(None),
         bound: std::cell::OnceCell::new(),
+        walked: std::cell::Cell::new(0),
     });
     let this: Rc<dyn Tape> = tape.clone();
     let value = Value::Map(Rc::new(RefCell::new(Map {
