@@ -15,7 +15,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
-use super::value::{Entries, Value};
+use super::value::{Entries, List, Map, Value};
 
 /// Where the contents of a container are read from.
 pub trait Tape {
@@ -158,39 +158,85 @@ enum Reuse {
 #[inline(always)]
 fn reuse(v: &Value, slot: &Value, at: u32, array: Option<bool>) -> Reuse {
     match v {
-        Value::Map(m) => {
-            let held = matches!(slot, Value::Map(s) if Rc::ptr_eq(s, m));
-            if Rc::strong_count(m) != 1 + usize::from(held) || Rc::weak_count(m) != 0 {
-                return Reuse::Kept;
-            }
-            let Ok(mut m) = m.try_borrow_mut() else {
-                return Reuse::Kept;
-            };
-            if m.entries.if_built().is_some() {
-                Reuse::Kept
-            } else if held && array == Some(false) && m.entries.retarget(at) {
-                Reuse::Done
-            } else {
-                Reuse::Free
-            }
-        }
-        Value::List(l) => {
-            let held = matches!(slot, Value::List(s) if Rc::ptr_eq(s, l));
-            if Rc::strong_count(l) != 1 + usize::from(held) || Rc::weak_count(l) != 0 {
-                return Reuse::Kept;
-            }
-            let Ok(mut l) = l.try_borrow_mut() else {
-                return Reuse::Kept;
-            };
-            if l.items.if_built().is_some() {
-                Reuse::Kept
-            } else if held && array == Some(true) && l.items.retarget(at) {
-                Reuse::Done
-            } else {
-                Reuse::Free
-            }
-        }
+        Value::Map(m) => reuse_container(m, slot, at, array),
+        Value::List(l) => reuse_container(l, slot, at, array),
         _ => Reuse::Free,
+    }
+}
+
+/// A map or list that can be lent: whether it is built, and its contents
+/// read from another node of the tape while it is not.
+trait Lendable: Sized {
+    /// Whether it is an array (the kind [`reuse`] compares).
+    const ARRAY: bool;
+    fn built(&self) -> bool;
+    fn retarget(&mut self, at: u32) -> bool;
+    /// The container in `slot`, when it holds one of this kind.
+    fn in_slot(slot: &Value) -> Option<&Rc<RefCell<Self>>>;
+}
+
+impl Lendable for Map {
+    const ARRAY: bool = false;
+    fn built(&self) -> bool {
+        self.entries.if_built().is_some()
+    }
+    fn retarget(&mut self, at: u32) -> bool {
+        self.entries.retarget(at)
+    }
+    fn in_slot(slot: &Value) -> Option<&Rc<RefCell<Map>>> {
+        match slot {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+impl Lendable for List {
+    const ARRAY: bool = true;
+    fn built(&self) -> bool {
+        self.items.if_built().is_some()
+    }
+    fn retarget(&mut self, at: u32) -> bool {
+        self.items.retarget(at)
+    }
+    fn in_slot(slot: &Value) -> Option<&Rc<RefCell<List>>> {
+        match slot {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `slot` holds the lent container `c`, and whether nothing but
+/// its lender and that holds it.
+#[inline(always)]
+fn holders<T: Lendable>(c: &Rc<RefCell<T>>, slot: &Value) -> (bool, bool) {
+    let held = T::in_slot(slot).is_some_and(|s| Rc::ptr_eq(s, c));
+    let only = Rc::strong_count(c) == 1 + usize::from(held) && Rc::weak_count(c) == 0;
+    (held, only)
+}
+
+/// [`reuse`] of a lent map or list.
+#[inline(always)]
+fn reuse_container<T: Lendable>(
+    c: &Rc<RefCell<T>>,
+    slot: &Value,
+    at: u32,
+    array: Option<bool>,
+) -> Reuse {
+    let (held, only) = holders(c, slot);
+    if !only {
+        return Reuse::Kept;
+    }
+    let Ok(mut c) = c.try_borrow_mut() else {
+        return Reuse::Kept;
+    };
+    if c.built() {
+        Reuse::Kept
+    } else if held && array == Some(T::ARRAY) && c.retarget(at) {
+        Reuse::Done
+    } else {
+        Reuse::Free
     }
 }
 
@@ -275,19 +321,12 @@ impl Walk {
 /// Whether the lent container `v` is held by its lender and at most the
 /// loop's variable `slot` alone, and not built.
 fn alone(v: &Value, slot: &Value) -> bool {
+    fn unbuilt_alone<T: Lendable>(c: &Rc<RefCell<T>>, slot: &Value) -> bool {
+        holders(c, slot).1 && c.try_borrow().is_ok_and(|c| !c.built())
+    }
     match v {
-        Value::Map(m) => {
-            let held = matches!(slot, Value::Map(s) if Rc::ptr_eq(s, m));
-            Rc::strong_count(m) == 1 + usize::from(held)
-                && Rc::weak_count(m) == 0
-                && m.try_borrow().is_ok_and(|m| m.entries.if_built().is_none())
-        }
-        Value::List(l) => {
-            let held = matches!(slot, Value::List(s) if Rc::ptr_eq(s, l));
-            Rc::strong_count(l) == 1 + usize::from(held)
-                && Rc::weak_count(l) == 0
-                && l.try_borrow().is_ok_and(|l| l.items.if_built().is_none())
-        }
+        Value::Map(m) => unbuilt_alone(m, slot),
+        Value::List(l) => unbuilt_alone(l, slot),
         _ => true,
     }
 }
@@ -434,10 +473,7 @@ impl<T: Built> Lazy<T> {
 
     /// Where the contents are read from while they are not built.
     pub fn source(&self) -> Option<(&dyn Tape, u32)> {
-        match (&self.src, self.cell.get()) {
-            (Some((tape, node)), None) => Some((&**tape, *node)),
-            _ => None,
-        }
+        self.source_rc().map(|(tape, node)| (&**tape, node))
     }
 }
 

@@ -1155,6 +1155,12 @@ impl Document {
         })
     }
 
+    /// The node after the last of the array `array` (as [`Tape::items`]
+    /// reads it: within the nodes).
+    fn array_end(&self, array: u32) -> u32 {
+        self.node(array as usize).end.min(to_u32(self.nodes.len()))
+    }
+
     /// The index after the node `i` and all it holds.
     fn after(&self, i: usize) -> usize {
         let n = self.node(i);
@@ -1306,8 +1312,8 @@ impl Tape for Document {
     }
 
     fn first_item(&self, array: u32) -> Option<u32> {
-        let end = self.node(array as usize).end;
-        (array + 1 < end).then_some(array + 1)
+        let first = array + 1;
+        (first < self.array_end(array)).then_some(first)
     }
 
     fn walk_next(
@@ -1332,9 +1338,8 @@ impl Tape for Document {
                 }
             });
         if lent {
-            let after = if container { n.end.max(at + 1) } else { at + 1 };
-            let end = self.node(array as usize).end.min(to_u32(self.nodes.len()));
-            *next = (after < end).then_some(after);
+            let after = to_u32(self.after(at as usize));
+            *next = (after < self.array_end(array)).then_some(after);
         }
         lent
     }
@@ -3299,10 +3304,10 @@ fn append(o: &mut Vec<u8>, buf: &[u8; OUT_ROOM], w: usize) {
     o.extend_from_slice(buf.get(..w).unwrap_or(buf));
 }
 
-/// The value of four hex digits (of either case), if they are.
-#[inline]
-pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
-    let x = u32::from_le_bytes(*hex);
+/// When the four bytes of `x` are hex digits (of either case): `x` in lower
+/// case, and the high bit of each byte that is a letter.
+#[inline(always)]
+pub(super) fn hex_letters(x: u32) -> Option<(u32, u32)> {
     if x & 0x8080_8080 != 0 {
         return None;
     }
@@ -3313,9 +3318,13 @@ pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
     let ge = |w: u32, c: u8| w.wrapping_add(0x8080_8080 - 0x0101_0101 * u32::from(c)) & 0x8080_8080;
     let digit = ge(x, b'0') & !ge(x, b'9' + 1);
     let letter = ge(lower, b'a') & !ge(lower, b'f' + 1);
-    if digit | letter != 0x8080_8080 {
-        return None;
-    }
+    (digit | letter == 0x8080_8080).then_some((lower, letter))
+}
+
+/// The value of four hex digits (of either case), if they are.
+#[inline]
+pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
+    let (lower, letter) = hex_letters(u32::from_le_bytes(*hex))?;
     // Each byte's value: its low 4 bits, and 9 more for a letter.
     let v = (lower & 0x0f0f_0f0f) + (letter >> 7) * 9;
     // The first digit is the lowest byte and the most significant.

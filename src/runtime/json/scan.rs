@@ -675,9 +675,8 @@ fn escaped_string_end(b: &[u8], mut at: usize) -> Option<usize> {
                 if four as u8 | 0x20 == b'd' {
                     return escaped_end(b, at, b'"');
                 }
-                if !hex_digits(four) {
-                    return None;
-                }
+                // Hex digits, checked (the value is read when decoded).
+                super::hex_letters(four)?;
                 at + 6
             }
             b'x' | 0x80.. => return escaped_end(b, at, b'"'),
@@ -695,22 +694,6 @@ fn escaped_string_end(b: &[u8], mut at: usize) -> Option<usize> {
             _ => return None,
         }
     }
-}
-
-/// Whether the four bytes of `x` are hex digits (of either case), as
-/// [`hex_value`] finds them.
-#[inline(always)]
-fn hex_digits(x: u32) -> bool {
-    if x & 0x8080_8080 != 0 {
-        return false;
-    }
-    let lower = x | 0x2020_2020;
-    // The high bit of each byte of `w` that is at least `c` (bytes below
-    // 0x80: no sum carries).
-    let ge = |w: u32, c: u8| w.wrapping_add(0x8080_8080 - 0x0101_0101 * u32::from(c)) & 0x8080_8080;
-    let digit = ge(x, b'0') & !ge(x, b'9' + 1);
-    let letter = ge(lower, b'a') & !ge(lower, b'f' + 1);
-    digit | letter == 0x8080_8080
 }
 
 /// The stops of a string in double quotes in the 16 bytes of `b` from
