@@ -1078,23 +1078,29 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         } else {
             Shape::Other
         };
-        *to = Ref {
-            span: r.span,
-            root,
-            shape,
-            // Most references have one part or none: one is popped and made
-            // the chain's inline part, without a drain of the old list.
-            parts: match r.parts.len() {
-                0 => Chain::none(),
-                1 => match r.parts.pop() {
-                    Some(p) => Chain::One(self.part(p)),
-                    None => Chain::none(),
+        // `to` is unfilled: it owns nothing, so it is replaced without a
+        // drop of its empty chain.
+        let unfilled = std::mem::replace(
+            to,
+            Ref {
+                span: r.span,
+                root,
+                shape,
+                // Most references have one part or none: one is popped and made
+                // the chain's inline part, without a drain of the old list.
+                parts: match r.parts.len() {
+                    0 => Chain::none(),
+                    1 => match r.parts.pop() {
+                        Some(p) => Chain::One(self.part(p)),
+                        None => Chain::none(),
+                    },
+                    _ => Chain::Other(r.parts.drain(..).map(|p| self.part(p)).collect()),
                 },
-                _ => Chain::Other(r.parts.drain(..).map(|p| self.part(p)).collect()),
+                silent: r.silent,
+                backslashes: r.backslashes,
             },
-            silent: r.silent,
-            backslashes: r.backslashes,
-        };
+        );
+        std::mem::forget(unfilled);
     }
 
     /// Asks the observer's filter about the root of `r` (slot `root`) the
