@@ -181,6 +181,24 @@ impl Text {
         Text::checked(buf.clone(), start, end)
     }
 
+    /// The text `s`, a slice of `buf` (as [`Text::new`] with its offsets).
+    /// A non-empty `&str` lying within `buf` starts and ends on characters of
+    /// `buf` (it is UTF-8 itself: it cannot start with a character's
+    /// continuation or stop inside one), so only its place is checked.
+    #[inline]
+    pub(crate) fn slice_of(buf: &Arc<str>, s: &str) -> Text {
+        let start = (s.as_ptr() as usize).wrapping_sub(buf.as_ptr() as usize);
+        let end = start.wrapping_add(s.len());
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(a), Ok(b)) if a < b && end <= buf.len() => Text {
+                buf: buf.clone(),
+                start: a,
+                end: b,
+            },
+            _ => Text::new(buf, start, end),
+        }
+    }
+
     /// `buf[start..end]`, or the empty text when that is no range of `buf`
     /// or does not fit the offsets.
     fn checked(buf: Arc<str>, start: usize, end: usize) -> Text {

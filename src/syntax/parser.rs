@@ -605,8 +605,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 if !special.is_empty() {
                     self.scratch.push_text(&mut out, span, special);
                 }
-                self.scratch
-                    .push_source(&mut out, span, self.image(&t), t.at());
+                self.scratch.push_source(&mut out, span, self.image(&t));
             } else if t.kind == K::Identifier && plain {
                 // A reference (likewise).
                 self.depth += STATEMENT_COST;
@@ -650,14 +649,13 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 let img = self.image(t);
                 let cut = img.find("##").or_else(|| img.find("#*")).unwrap_or(0);
                 let prefix = img.get(..cut).unwrap_or("");
-                self.scratch.push_source(out, self.tspan(t), prefix, t.at());
+                self.scratch.push_source(out, self.tspan(t), prefix);
             }
             K::TextBlock => {
                 self.bump()?;
                 let img = self.image(t);
                 let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
-                self.scratch
-                    .push_source(out, self.tspan(t), body, t.at() + 3);
+                self.scratch.push_source(out, self.tspan(t), body);
             }
             K::SetDirective => {
                 let n = self.set_directive()?;
@@ -675,7 +673,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 // The special text in front, then the token (they merge).
                 let span = self.tspan(t);
                 self.scratch.push_text(out, span, self.lx.special(t));
-                self.scratch.push_source(out, span, self.image(t), t.at());
+                self.scratch.push_source(out, span, self.image(t));
             }
             _ => return Err(self.unexpected(t, "text, a reference or a directive")),
         }
@@ -1908,9 +1906,8 @@ struct Out<'t, N> {
     spilled: Option<Vec<Node<N>>>,
     /// Where the block starts in the text (to size `spilled`).
     from: usize,
+    /// A slice of `buf`.
     pending: &'t str,
-    /// Where `pending` starts in `buf`.
-    pending_at: usize,
     /// The text being parsed, shared.
     buf: &'t Arc<str>,
     text: String,
@@ -1972,7 +1969,6 @@ impl<N: TreeName> Scratch<N> {
             spilled: None,
             from: 0,
             pending: "",
-            pending_at: 0,
             buf,
             text: self.texts.pop().unwrap_or_default(),
             text_span: Span::default(),
@@ -2055,17 +2051,16 @@ impl<N: TreeName> Scratch<N> {
         out.text.push_str(s);
     }
 
-    /// [`Scratch::push_text`] for the slice of the text being parsed that
-    /// starts at `at`, kept as a slice while it is the only text waiting
-    /// (and made a range of the text, not a copy).
+    /// [`Scratch::push_text`] for a slice of the text being parsed, kept as
+    /// a slice while it is the only text waiting (and made a range of the
+    /// text, not a copy).
     #[inline]
-    fn push_source<'t>(&mut self, out: &mut Out<'t, N>, span: Span, s: &'t str, at: usize) {
+    fn push_source<'t>(&mut self, out: &mut Out<'t, N>, span: Span, s: &'t str) {
         if s.is_empty() {
             return;
         }
         if out.pending.is_empty() && out.text.is_empty() && !self.last_is_text(out) {
             out.pending = s;
-            out.pending_at = at;
             out.text_span = span;
         } else {
             self.push_text(out, span, s);
@@ -2084,9 +2079,8 @@ impl<N: TreeName> Scratch<N> {
     #[inline(never)]
     fn flush(&mut self, out: &mut Out<'_, N>) {
         if !out.pending.is_empty() {
-            let at = out.pending_at;
-            let end = at + std::mem::take(&mut out.pending).len();
-            let node = Node::Text(out.text_span, Text::new(out.buf, at, end));
+            let text = Text::slice_of(out.buf, std::mem::take(&mut out.pending));
+            let node = Node::Text(out.text_span, text);
             self.push_node(out, node);
         } else if !out.text.is_empty() {
             let node = Node::Text(out.text_span, out.text.as_str().into());
