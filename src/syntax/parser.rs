@@ -1692,10 +1692,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         };
         if plain {
             // The body as written: a range of the text, nothing copied.
-            let end = t.to().saturating_sub(1).max(t.at());
             return Ok(Expr::Str {
                 span: self.tspan(&t),
-                value: Text::new(self.buf, t.at() + 1, end),
+                value: Text::slice_of(self.buf, body),
                 interpolated: None,
             });
         }
