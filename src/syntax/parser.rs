@@ -1209,12 +1209,21 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         let mut parts = Parts::new();
         // Where the last token read ends.
         let mut end = ident.to();
-        if self.peek(0)? == K::IndexLBracket {
-            end = self.indexes(&mut parts, end)?;
-        }
-        // LOOKAHEAD(2) <DOT> … : a DOT is always followed by an identifier.
-        while self.peek(0)? == K::Dot {
-            self.bump()?;
+        // `[…]` parts after the name and after each `.` part (`indexes`
+        // takes all of them, so one of these kinds at a time is looked at),
+        // and `.` parts: LOOKAHEAD(2) <DOT> … : a DOT is always followed by
+        // an identifier.
+        loop {
+            match self.peek(0)? {
+                K::IndexLBracket => {
+                    end = self.indexes(&mut parts, end)?;
+                    continue;
+                }
+                K::Dot => {}
+                _ => break,
+            }
+            // The `.` just looked at (in the window: no lexing).
+            self.cur += 1;
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
             let name = self.name(self.image(&id));
             // LOOKAHEAD(3) Method()
@@ -1223,7 +1232,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 k == K::Whitespace || k == K::RefMod2RParen || starts_parameter(k)
             };
             if is_method {
-                self.bump()?;
+                // The `(` just looked at.
+                self.cur += 1;
                 let args_from = self.scratch.exprs.len();
                 if self.peek(0)? != K::RefMod2RParen {
                     let e = self.parameter()?;
@@ -1244,9 +1254,6 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 let part = RefPart::Property(self.span(id.at(), id.to()), name);
                 parts.push(part);
                 end = id.to();
-            }
-            if self.peek(0)? == K::IndexLBracket {
-                end = self.indexes(&mut parts, end)?;
             }
         }
         if formal {
