@@ -540,6 +540,13 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         Ok(t)
     }
 
+    /// Steps over the next token, just looked at and found to be of a kind
+    /// other than the end of input (so it is in the window: nothing to lex).
+    #[inline(always)]
+    fn step(&mut self) {
+        self.cur += 1;
+    }
+
     /// The next token, which must be of kind `k`. Inlined (the parser
     /// expects a token at every other step), with the failure out of line.
     #[inline(always)]
@@ -564,7 +571,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     #[inline]
     fn skip_ws(&mut self) -> PResult<()> {
         if self.peek(0)? == K::Whitespace {
-            self.bump()?;
+            self.step();
         }
         Ok(())
     }
@@ -737,7 +744,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         let rp = self.expect(K::RParen, "')' to close #set(")?;
         self.lx.in_set = false;
         if self.peek(0)? == K::Newline {
-            self.bump()?;
+            self.step();
         }
         let target = match target.into_ref() {
             Ok(mut r) => {
@@ -785,14 +792,14 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         branches.push((cond, body));
         // Each round consumes an #elseif token.
         while self.peek(0)? == K::ElseIf {
-            self.bump()?;
+            self.step();
             let cond = self.condition("#elseif")?;
             let body = self.statements()?;
             branches.push((cond, body));
         }
         let mut otherwise = None;
         if self.peek(0)? == K::Else {
-            self.bump()?;
+            self.step();
             otherwise = Some(self.statements()?);
         }
         let end = self.peek_tok(0)?;
@@ -881,7 +888,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             }
             self.skip_ws()?;
             if self.peek(0)? == K::Comma {
-                self.bump()?;
+                self.step();
                 self.skip_ws()?;
             }
             let arg = self.directive_arg()?;
@@ -1109,7 +1116,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 self.bump()?;
                 Ok(Arg::Word(self.tspan(&t), self.image(&t)))
             }
-            K::StringLiteral => Ok(Arg::Expr(self.string_literal()?)),
+            K::StringLiteral => Ok(Arg::Expr(self.string_literal(&t)?)),
             K::IntegerLiteral => Ok(Arg::Expr(self.integer_literal()?)),
             K::LBracket if self.range_ahead()? => Ok(Arg::Expr(self.integer_range()?)),
             K::FloatLiteral => Ok(Arg::Expr(self.float_literal()?)),
@@ -1159,7 +1166,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         }
         let first = self.peek_tok(0)?;
         self.enter(first.at())?;
-        let r = self.reference_inner();
+        let r = self.reference_inner(first);
         self.leave();
         r
     }
@@ -1181,7 +1188,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         let depth = self.depth;
         let first = self.peek_tok(0)?;
         self.enter(first.at())?;
-        let r = self.reference_inner();
+        let r = self.reference_inner(first);
         self.leave();
         let r = match r {
             Ok(r) => r,
@@ -1198,8 +1205,11 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         Ok(r)
     }
 
-    fn reference_inner(&mut self) -> PResult<RefOrText<N>> {
-        let first = self.bump()?;
+    /// `first`: the next token, just looked at.
+    fn reference_inner(&mut self, first: Token) -> PResult<RefOrText<N>> {
+        if first.kind != K::Eof {
+            self.step();
+        }
         let formal = first.kind == K::LCurly;
         let ident = if formal {
             self.expect(K::Identifier, "an identifier after '${'")?
@@ -1222,8 +1232,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 K::Dot => {}
                 _ => break,
             }
-            // The `.` just looked at (in the window: no lexing).
-            self.cur += 1;
+            // The `.` just looked at.
+            self.step();
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
             let name = self.name(self.image(&id));
             // LOOKAHEAD(3) Method()
@@ -1233,14 +1243,14 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             };
             if is_method {
                 // The `(` just looked at.
-                self.cur += 1;
+                self.step();
                 let args_from = self.scratch.exprs.len();
                 if self.peek(0)? != K::RefMod2RParen {
                     let e = self.parameter()?;
                     self.scratch.exprs.push(e);
                     // Each round consumes a comma.
                     while self.peek(0)? == K::Comma {
-                        self.bump()?;
+                        self.step();
                         let e = self.parameter()?;
                         self.scratch.exprs.push(e);
                     }
@@ -1272,7 +1282,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             self.skip_ws()?;
             let t = self.peek_tok(0)?;
             let e = match t.kind {
-                K::StringLiteral => self.string_literal()?,
+                K::StringLiteral => self.string_literal(&t)?,
                 K::IntegerLiteral => self.integer_literal()?,
                 K::True | K::False => {
                     self.bump()?;
@@ -1484,7 +1494,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     fn primary_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
         Ok(match t.kind {
-            K::StringLiteral => self.string_literal()?,
+            K::StringLiteral => self.string_literal(&t)?,
             K::Identifier | K::LCurly => self.reference_expr()?,
             K::IntegerLiteral => self.integer_literal()?,
             K::LBracket if self.range_ahead()? => self.integer_range()?,
@@ -1519,7 +1529,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     fn parameter_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
         Ok(match t.kind {
-            K::StringLiteral => self.string_literal()?,
+            K::StringLiteral => self.string_literal(&t)?,
             K::IntegerLiteral => self.integer_literal()?,
             K::LBracket if self.range_ahead()? => self.integer_range()?,
             K::LeftCurley => self.map()?,
@@ -1608,7 +1618,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             self.scratch.exprs.push(e);
             // Each round consumes a comma.
             while self.peek(0)? == K::Comma {
-                self.bump()?;
+                self.step();
                 let e = self.parameter()?;
                 self.scratch.exprs.push(e);
             }
@@ -1682,8 +1692,10 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `StringLiteral()` with `ASTStringLiteral`'s processing.
-    fn string_literal(&mut self) -> PResult<Expr<N>> {
-        let t = self.bump()?;
+    /// `t`: the next token, just looked at (a string literal).
+    fn string_literal(&mut self, t: &Token) -> PResult<Expr<N>> {
+        let t = *t;
+        self.step();
         self.scratch.strings += 1;
         let img = self.image(&t);
         let body = img.get(1..img.len().saturating_sub(1)).unwrap_or("");
