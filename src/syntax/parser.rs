@@ -620,15 +620,15 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 self.depth -= STATEMENT_COST;
                 self.push_reference(&mut out, r?);
             } else {
-                self.statement(&mut out)?;
+                self.statement(&mut out, t)?;
             }
             self.trim();
         }
         Ok(self.scratch.finish(out))
     }
 
-    fn statement(&mut self, out: &mut Out<'a, N>) -> PResult<()> {
-        let t = self.peek_tok(0)?;
+    /// `t`: the next token, just looked at (one that starts a statement).
+    fn statement(&mut self, out: &mut Out<'a, N>, t: Token) -> PResult<()> {
         self.enter_by(t.at(), STATEMENT_COST)?;
         let r = self.statement_inner(&t, out);
         self.leave_by(STATEMENT_COST);
@@ -637,7 +637,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     fn statement_inner(&mut self, t: &Token, out: &mut Out<'a, N>) -> PResult<()> {
         if t.kind == K::If {
-            let n = self.if_statement()?;
+            let n = self.if_statement(*t)?;
             self.scratch.push(out, n);
             return Ok(());
         }
@@ -665,7 +665,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 self.scratch.push_source(out, self.tspan(t), body);
             }
             K::SetDirective => {
-                let n = self.set_directive()?;
+                let n = self.set_directive(*t)?;
                 self.scratch.push(out, n);
             }
             K::EscapeDirective => {
@@ -673,8 +673,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 let text = self.escaped_directive(self.image(t));
                 self.scratch.push_text(out, self.tspan(t), &text);
             }
-            K::DoubleEscape => self.escape(out)?,
-            K::Word | K::BracketedWord => self.directive(out)?,
+            K::DoubleEscape => self.escape(out, *t)?,
+            K::Word | K::BracketedWord => self.directive(out, *t)?,
             k if is_text_token(k) => {
                 self.bump()?;
                 // The special text in front, then the token (they merge).
@@ -708,8 +708,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// `Escape()`: a run of `\\` pairs. Before a directive each pair prints
     /// one backslash, elsewhere two.
-    fn escape(&mut self, out: &mut Out<'a, N>) -> PResult<()> {
-        let first = self.bump()?;
+    /// `first`: the next token, just looked at.
+    fn escape(&mut self, out: &mut Out<'a, N>, first: Token) -> PResult<()> {
+        self.step();
         let mut count = 1usize;
         let mut end = first.to();
         // Each round consumes a token.
@@ -728,8 +729,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `SetDirective()`
-    fn set_directive(&mut self) -> PResult<Node<N>> {
-        let set = self.bump()?;
+    /// `set`: the next token, just looked at.
+    fn set_directive(&mut self, set: Token) -> PResult<Node<N>> {
+        self.step();
         let hash = byte_at(self.image(&set), b'#').unwrap_or(0);
         let start = set.at() + hash;
         self.skip_ws()?;
@@ -778,8 +780,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `IfStatement()`
-    fn if_statement(&mut self) -> PResult<Node<N>> {
-        let if_tok = self.bump()?;
+    /// `if_tok`: the next token, just looked at.
+    fn if_statement(&mut self, if_tok: Token) -> PResult<Node<N>> {
+        self.step();
         let start = if_tok.at()
             + self
                 .image(&if_tok)
@@ -825,8 +828,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `Directive()`: built-in directives and macro calls.
-    fn directive(&mut self, out: &mut Out<'a, N>) -> PResult<()> {
-        let word = self.bump()?;
+    /// `word`: the next token, just looked at.
+    fn directive(&mut self, out: &mut Out<'a, N>, word: Token) -> PResult<()> {
+        self.step();
         let img = self.image(&word);
         let name: &str = if word.kind == K::BracketedWord {
             img.get(2..img.len().saturating_sub(1)).unwrap_or("")
@@ -1236,17 +1240,20 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             self.step();
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
             let name = self.name(self.image(&id));
-            // LOOKAHEAD(3) Method()
-            let is_method = self.peek(0)? == K::LParen && {
-                let k = self.peek(1)?;
-                k == K::Whitespace || k == K::RefMod2RParen || starts_parameter(k)
+            // LOOKAHEAD(3) Method(): the token after the `(`, if it is one.
+            let after = if self.peek(0)? == K::LParen {
+                let a = self.peek_tok(1)?;
+                let k = a.kind;
+                (k == K::Whitespace || k == K::RefMod2RParen || starts_parameter(k)).then_some(a)
+            } else {
+                None
             };
-            if is_method {
-                // The `(` just looked at.
+            if let Some(a) = after {
+                // The `(` just looked at; `a` is the next token now.
                 self.step();
                 let args_from = self.scratch.exprs.len();
-                if self.peek(0)? != K::RefMod2RParen {
-                    let e = self.parameter()?;
+                if a.kind != K::RefMod2RParen {
+                    let e = self.parameter_at(a)?;
                     self.scratch.exprs.push(e);
                     // Each round consumes a comma.
                     while self.peek(0)? == K::Comma {
@@ -1517,8 +1524,16 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// `Parameter()`: method arguments, list and map elements.
     fn parameter(&mut self) -> PResult<Expr<N>> {
-        self.skip_ws()?;
         let t = self.peek_tok(0)?;
+        self.parameter_at(t)
+    }
+
+    /// [`Parser::parameter`], `t` being the next token, just looked at.
+    fn parameter_at(&mut self, mut t: Token) -> PResult<Expr<N>> {
+        if t.kind == K::Whitespace {
+            self.step();
+            t = self.peek_tok(0)?;
+        }
         self.enter(t.at())?;
         let e = self.parameter_inner(&t);
         self.leave();
