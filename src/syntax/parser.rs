@@ -616,7 +616,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             } else if t.kind == K::Identifier && plain {
                 // A reference (likewise).
                 self.depth += STATEMENT_COST;
-                let r = self.reference();
+                let r = self.reference_at(t);
                 self.depth -= STATEMENT_COST;
                 self.push_reference(&mut out, r?);
             } else {
@@ -739,7 +739,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         if !(t.kind == K::Identifier || t.kind == K::LCurly) {
             return Err(self.unexpected(&t, "a reference after #set("));
         }
-        let target = self.reference()?;
+        let target = self.reference_at(t)?;
         self.skip_ws()?;
         self.expect(K::Equals, "'=' in #set")?;
         let value = self.expression()?;
@@ -1115,7 +1115,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     fn directive_arg(&mut self) -> PResult<Arg<'a, N>> {
         let t = self.peek_tok(0)?;
         match t.kind {
-            K::Identifier | K::LCurly => Ok(Arg::Expr(self.reference_expr()?)),
+            K::Identifier | K::LCurly => Ok(Arg::Expr(self.reference_expr(t)?)),
             K::Word => {
                 self.bump()?;
                 Ok(Arg::Word(self.tspan(&t), self.image(&t)))
@@ -1148,8 +1148,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         }
     }
 
-    fn reference_expr(&mut self) -> PResult<Expr<N>> {
-        match self.reference()?.into_ref() {
+    /// `t`: the next token, just looked at.
+    fn reference_expr(&mut self, t: Token) -> PResult<Expr<N>> {
+        match self.reference_at(t)?.into_ref() {
             Ok(r) => Ok(Expr::Ref(r)),
             Err((span, s)) => Ok(Expr::Ref(Box::new(Reference {
                 span,
@@ -1165,10 +1166,15 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// `Reference()`
     fn reference(&mut self) -> PResult<RefOrText<N>> {
+        let first = self.peek_tok(0)?;
+        self.reference_at(first)
+    }
+
+    /// [`Parser::reference`], `first` being the next token, just looked at.
+    fn reference_at(&mut self, first: Token) -> PResult<RefOrText<N>> {
         if self.memo_live {
             return self.memo_reference();
         }
-        let first = self.peek_tok(0)?;
         self.enter(first.at())?;
         let r = self.reference_inner(first);
         self.leave();
@@ -1295,7 +1301,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                     self.bump()?;
                     Expr::Bool(self.tspan(&t), t.kind == K::True)
                 }
-                K::Identifier | K::LCurly => self.reference_expr()?,
+                K::Identifier | K::LCurly => self.reference_expr(t)?,
                 _ => {
                     return Err(
                         self.unexpected(&t, "a string, integer, boolean or reference as index")
@@ -1467,11 +1473,12 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// `UnaryExpression()`: `!` operands, else a primary expression.
     #[inline]
     fn operand(&mut self) -> PResult<Expr<N>> {
-        let k0 = self.peek(0)?;
+        let t0 = self.peek_tok(0)?;
+        let k0 = t0.kind;
         if k0 == K::Not || (k0 == K::Whitespace && self.peek(1)? == K::Not) {
             self.not_expr()
         } else {
-            self.primary()
+            self.primary_at(t0)
         }
     }
 
@@ -1488,9 +1495,12 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `PrimaryExpression()`
-    fn primary(&mut self) -> PResult<Expr<N>> {
-        self.skip_ws()?;
-        let t = self.peek_tok(0)?;
+    /// `t`: the next token, just looked at.
+    fn primary_at(&mut self, mut t: Token) -> PResult<Expr<N>> {
+        if t.kind == K::Whitespace {
+            self.step();
+            t = self.peek_tok(0)?;
+        }
         self.enter(t.at())?;
         let e = self.primary_inner(&t);
         self.leave();
@@ -1502,7 +1512,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     fn primary_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
         Ok(match t.kind {
             K::StringLiteral => self.string_literal(&t)?,
-            K::Identifier | K::LCurly => self.reference_expr()?,
+            K::Identifier | K::LCurly => self.reference_expr(*t)?,
             K::IntegerLiteral => self.integer_literal()?,
             K::LBracket if self.range_ahead()? => self.integer_range()?,
             K::FloatLiteral => self.float_literal()?,
@@ -1553,7 +1563,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 self.bump()?;
                 Expr::Bool(self.tspan(t), t.kind == K::True)
             }
-            K::Identifier | K::LCurly => self.reference_expr()?,
+            K::Identifier | K::LCurly => self.reference_expr(*t)?,
             K::FloatLiteral => self.float_literal()?,
             _ => return Err(self.unexpected(t, "a value")),
         })
@@ -1618,7 +1628,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         let t = self.peek_tok(0)?;
         match t.kind {
             K::IntegerLiteral => self.integer_literal(),
-            K::Identifier | K::LCurly => self.reference_expr(),
+            K::Identifier | K::LCurly => self.reference_expr(t),
             _ => Err(self.unexpected(&t, "an integer or a reference in the range")),
         }
     }
