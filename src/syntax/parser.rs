@@ -1268,7 +1268,11 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                         self.scratch.exprs.push(e);
                     }
                 }
-                let rp = self.expect(K::RefMod2RParen, "',' or ')' in the method call")?;
+                let rp = self.peek_tok(0)?;
+                if rp.kind != K::RefMod2RParen {
+                    return Err(self.unexpected(&rp, "',' or ')' in the method call"));
+                }
+                self.step();
                 let args = take_from(&mut self.scratch.exprs, args_from);
                 let part = RefPart::Method(self.span(id.at(), rp.to()), name, args);
                 parts.push(part);
@@ -1441,7 +1445,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     fn expression(&mut self) -> PResult<Expr<N>> {
         let t = self.peek_tok(0)?;
         self.enter(t.at())?;
-        let r = self.or_expr();
+        let r = self.binary_expr_at(0, t);
         self.leave();
         r
     }
@@ -1450,12 +1454,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// operators of precedence `min` and above, each level left-associative,
     /// by precedence climbing (one call per operand instead of one per level;
     /// the recursion is at most one call per level deep).
-    fn or_expr(&mut self) -> PResult<Expr<N>> {
-        self.binary_expr(0)
-    }
-
-    fn binary_expr(&mut self, min: u8) -> PResult<Expr<N>> {
-        let mut l = self.operand()?;
+    /// `t`: the next token, just looked at.
+    fn binary_expr_at(&mut self, min: u8, t: Token) -> PResult<Expr<N>> {
+        let mut l = self.operand(t)?;
         // Each round consumes an operator.
         loop {
             let Some((op, prec)) = binary_op(self.peek(0)?) else {
@@ -1464,16 +1465,18 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             if prec < min {
                 return Ok(l);
             }
-            self.bump()?;
-            let r = self.binary_expr(prec + 1)?;
+            // The operator just looked at.
+            self.step();
+            let next = self.peek_tok(0)?;
+            let r = self.binary_expr_at(prec + 1, next)?;
             l = binary(op, l, r);
         }
     }
 
-    /// `UnaryExpression()`: `!` operands, else a primary expression.
+    /// `UnaryExpression()`: `!` operands, else a primary expression. `t0`:
+    /// the next token, just looked at.
     #[inline]
-    fn operand(&mut self) -> PResult<Expr<N>> {
-        let t0 = self.peek_tok(0)?;
+    fn operand(&mut self, t0: Token) -> PResult<Expr<N>> {
         let k0 = t0.kind;
         if k0 == K::Not || (k0 == K::Whitespace && self.peek(1)? == K::Not) {
             self.not_expr()
@@ -1487,7 +1490,10 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         self.skip_ws()?;
         let t = self.bump()?;
         self.enter(t.at())?;
-        let e = self.operand();
+        let e = match self.peek_tok(0) {
+            Ok(next) => self.operand(next),
+            Err(f) => Err(f),
+        };
         self.leave();
         let e = e?;
         let span = Span::new(self.abs(t.at()), e.span().end as usize);
