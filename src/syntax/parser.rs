@@ -1517,7 +1517,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     fn primary_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
         Ok(match t.kind {
-            K::StringLiteral => self.string_literal(&t)?,
+            K::StringLiteral => self.string_literal(t)?,
             K::Identifier | K::LCurly => self.reference_expr(*t)?,
             K::IntegerLiteral => self.integer_literal()?,
             K::LBracket if self.range_ahead()? => self.integer_range()?,
@@ -1560,7 +1560,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     fn parameter_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
         Ok(match t.kind {
-            K::StringLiteral => self.string_literal(&t)?,
+            K::StringLiteral => self.string_literal(t)?,
             K::IntegerLiteral => self.integer_literal()?,
             K::LBracket if self.range_ahead()? => self.integer_range()?,
             K::LeftCurley => self.map()?,
