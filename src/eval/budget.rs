@@ -260,6 +260,22 @@ impl Budget {
         Ok(())
     }
 
+    /// Charges `steps` steps when they fit, and nothing when they do not
+    /// (`false`). Charges that add up to these, each of at least a step or
+    /// made after one, made one by one all succeed when these fit (each
+    /// fits in what the ones before it left) and leave what this leaves: a
+    /// caller that gets `false` makes them one by one, to fail where they
+    /// fail.
+    #[inline(always)]
+    pub fn try_steps(&self, steps: u64) -> bool {
+        let room = self.steps_room.get();
+        if steps >= room {
+            return false;
+        }
+        self.steps_room.set(room - steps);
+        true
+    }
+
     /// [`Budget::step_then_alloc`] of `steps` steps and `n` bytes when one
     /// of them does not fit: both charged, and the one that failed first of
     /// the step, the bytes, and the steps after them.

@@ -542,9 +542,12 @@ impl std::ops::Deref for Chain {
 pub enum Shape {
     /// `$name`.
     Var,
-    /// `$obj.name(arg)` whose argument is `$s`, `$m.key` or `$m.get(k)`
-    /// (`$util.escapeJavaScript($s)`), and `$m.get('k')`.
+    /// `$obj.name(arg)` whose argument is `$m.key` (`$util.escapeJavaScript($m.key)`),
+    /// and `$m.get('k')`.
     CallOnReadable,
+    /// `$obj.name(arg)` whose argument is `$s` or `$m.get(k)`
+    /// (`$util.escapeJavaScript($s)`): a string held by a variable or a map.
+    CallOnHeld,
     /// `$map.key` (printed straight from the map's member when it can be).
     Member,
     /// Anything else, any reference with backslashes in front, and any
@@ -567,8 +570,9 @@ impl Shape {
                 // `$m.get('k')`, printed from the map.
                 [Expr::Str(..)] if &**name == "get" => Shape::CallOnReadable,
                 [Expr::Ref(a)] => match a.parts.as_slice() {
-                    [] | [Part::Property(..)] => Shape::CallOnReadable,
-                    [Part::Method(_, m, _)] if &**m == "get" => Shape::CallOnReadable,
+                    [Part::Property(..)] => Shape::CallOnReadable,
+                    [] => Shape::CallOnHeld,
+                    [Part::Method(_, m, _)] if &**m == "get" => Shape::CallOnHeld,
                     _ => Shape::Other,
                 },
                 _ => Shape::Other,
@@ -600,10 +604,9 @@ impl Shape {
                     interpolated: None, ..
                 }] if name.text(names) == "get" => Shape::CallOnReadable,
                 [ast::Expr::Ref(a)] => match a.parts.as_slice() {
-                    [] | [ast::RefPart::Property(..)] => Shape::CallOnReadable,
-                    [ast::RefPart::Method(_, m, _)] if m.text(names) == "get" => {
-                        Shape::CallOnReadable
-                    }
+                    [ast::RefPart::Property(..)] => Shape::CallOnReadable,
+                    [] => Shape::CallOnHeld,
+                    [ast::RefPart::Method(_, m, _)] if m.text(names) == "get" => Shape::CallOnHeld,
                     _ => Shape::Other,
                 },
                 _ => Shape::Other,

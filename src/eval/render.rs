@@ -611,6 +611,19 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
             }
             _ => return Ok(false),
         };
+        // `$util.escapeJavaScript($s)` and `(…($m.get($k))`, all charged at
+        // once: what the path below does for them.
+        let held = match r.shape {
+            Shape::CallOnHeld => o.str_writer(name),
+            _ => None,
+        };
+        if let Some(f) = held {
+            if let Some(res) = write_str_fn_call(st, f, arg, out) {
+                res.map_err(|e| st.call_failed(src, *span, Some(name), e.into()))?;
+                st.wrote(src, r.span, start, out.len())?;
+                return Ok(true);
+            }
+        }
         // `$util.escapeJavaScript($s)` and the like: what `render_host_call`
         // does for it, without the value of `$util` cloned and handed on.
         if !o.escapes_javascript(name) {
@@ -642,6 +655,64 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
     }
     st.wrote(src, r.span, start, out.len())?;
     Ok(true)
+}
+
+/// A printed `$obj.name(arg)` whose object writes `f` of a string
+/// ([`HostObject::str_writer`]), when `arg` is `$s` or `$m.get(k)` ([`str_key`])
+/// of a built map holding a string of at most a chunk, and the steps the
+/// path of [`write_str_arg_call`] charges first all fit: the reference's
+/// step, the argument's, the key's (`get`), and the scan of the string,
+/// charged at once (each, made in turn, would succeed). Then `f` writes
+/// and what it wrote is charged (the result). `None`: nothing charged or
+/// written.
+#[inline(never)]
+fn write_str_fn_call(
+    st: &State<'_>,
+    f: fn(&str, &mut String),
+    arg: &Expr,
+    out: &mut String,
+) -> Option<Result<(), Exceeded>> {
+    let Expr::Ref(a) = arg else {
+        return None;
+    };
+    match (st.slots.get(a.root as usize)?, a.parts.as_slice()) {
+        (Value::Str(s), []) => str_fn_call(st, f, s, 2, out),
+        (Value::Map(m), [RefPart::Method(_, method, args)]) if &**method == "get" => {
+            let [k] = &**args else {
+                return None;
+            };
+            let (key, _) = str_key(st, k)?;
+            // `get` borrows the map as the value path does (see `map_get_str`).
+            let m = m.try_borrow_mut().ok()?;
+            match m.built_str(key)? {
+                // `get`'s size check of the string passes.
+                Some(Value::Str(s)) if s.len() <= st.opts.limits.output_max => {
+                    str_fn_call(st, f, s, 3, out)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// [`write_str_fn_call`] of the string `s`, charged `steps` steps before
+/// its scan.
+#[inline(always)]
+fn str_fn_call(
+    st: &State<'_>,
+    f: fn(&str, &mut String),
+    s: &str,
+    steps: u64,
+    out: &mut String,
+) -> Option<Result<(), Exceeded>> {
+    let scan = (s.len() / super::budget::BYTES_PER_STEP) as u64;
+    if s.len() > super::budget::CHUNK || !st.budget.try_steps(steps + scan) {
+        return None;
+    }
+    let before = out.len();
+    f(s, out);
+    Some(st.budget.alloc(out.len() - before))
 }
 
 /// The string `$m.get(k)` finds, when the key is a string ([`str_key`])

@@ -467,6 +467,15 @@ pub trait HostObject: fmt::Debug {
         None
     }
 
+    /// The function `$obj.name(x)` writes of a string `x` of at most
+    /// [`super::budget::CHUNK`] bytes, when [`HostObject::write_str_call`]
+    /// writes that call as `f(x)` charged as a scan of `x` and then what
+    /// `f` wrote: the walker then calls `f` itself (one call through the
+    /// object instead of two). `None`: not offered.
+    fn str_writer(&self, _name: &str) -> Option<fn(&str, &mut String)> {
+        None
+    }
+
     /// Is `$obj.name(x)` commons-lang's `escapeJavaScript(x)`, charged as a
     /// scan of `x` and then what it writes? Then a printed
     /// `$obj.name($other.call(args))` first offers `$other` to write its call's

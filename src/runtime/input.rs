@@ -530,6 +530,12 @@ impl HostObject for Util {
         })
     }
 
+    fn str_writer(&self, name: &str) -> Option<fn(&str, &mut String)> {
+        // What `write_str_call` does in one chunk.
+        (name == "escapeJavaScript")
+            .then_some(util::escape_javascript_into as fn(&str, &mut String))
+    }
+
     fn escapes_javascript(&self, name: &str) -> bool {
         name == "escapeJavaScript"
     }

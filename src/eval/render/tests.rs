@@ -78,6 +78,12 @@ const TEMPLATES: &[&str] = &[
     "#set($m = {'k': 'plain'})#set($k = 'k')$util.escapeJavaScript($m.get($k))",
     "#set($m = {'k': 'plain'})$util.escapeJavaScript($m.get('k'))",
     "$util.escapeJavaScript(1)",
+    // A held string of more than 64 bytes escaped (its scan a step), each
+    // the last thing charged.
+    "#set($m = {'k': \"a string of more than sixty-four bytes, escaped from the map: 0123456789 it's\"})\
+     #set($k = 'k')$util.escapeJavaScript($m.get($k))",
+    "#set($s = \"a string of more than sixty-four bytes, escaped from the variable: 0123456789 it's\")\
+     $util.escapeJavaScript($s)",
     // Calls on `$util` written in place, and those that go the general way.
     "#set($s = \"it's\")#set($m = {'k': 'v'})[$util.escapeJavaScript($s)][$util.escapeJavaScript(1)]\
      [$util.escapeJavaScript($input.json('$.s'))][$util.escapeJavaScript($s, 2)][$util.escapeJavaScript()]\
