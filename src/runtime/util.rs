@@ -58,7 +58,9 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
     if bytes.len() < 16 && super::json::js_stops_from(bytes, 0) == 0 {
         // A short string with nothing to escape (most header values and
         // names): found with one mask.
-        crate::eval::print::push_short(out, s);
+        if !push_8_to_16(out, s) {
+            crate::eval::print::push_short(out, s);
+        }
         return;
     }
     let mut i = 0;
@@ -76,6 +78,39 @@ pub fn escape_javascript_into(s: &str, out: &mut String) {
             None => break,
         }
     }
+}
+
+/// Appends `s` when it has 8 to 16 bytes, with two 8-byte stores that
+/// overlap: the copy `push_str` makes with a call (and `push_short` too
+/// where its lengths, matched one by one, are merged back into one
+/// `memcpy` of a length known at run time). `false`: another length,
+/// nothing written.
+#[inline(always)]
+fn push_8_to_16(out: &mut String, s: &str) -> bool {
+    let b = s.as_bytes();
+    let n = b.len();
+    let (Some(head), Some(tail)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) else {
+        return false;
+    };
+    if n > 16 {
+        return false;
+    }
+    out.reserve(n);
+    let len = out.len();
+    // SAFETY: `reserve` left room for `n` more bytes after the `len` the
+    // string holds. The stores write bytes `len..len + 8` and
+    // `len + n - 8..len + n` (8 <= n <= 16: within that room, and with no
+    // gap between them) with the first and the last 8 bytes of `s`, so
+    // bytes `len..len + n` are those of `s`, in order: the new length ends
+    // the UTF-8 of `s` appended to the string's.
+    unsafe {
+        let v = out.as_mut_vec();
+        let at = v.as_mut_ptr().add(len);
+        at.cast::<[u8; 8]>().write_unaligned(*head);
+        at.add(n - 8).cast::<[u8; 8]>().write_unaligned(*tail);
+        v.set_len(len + n);
+    }
+    true
 }
 
 /// The character at `i` of `s`, one that ends a run, as

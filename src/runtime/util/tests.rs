@@ -200,6 +200,11 @@ fn short_strings_are_copied_only_when_nothing_in_them_changes() {
     for len in 0..16 {
         let plain = "x~ A".repeat(4).chars().take(len).collect::<String>();
         assert_eq!(escape_javascript(&plain), plain);
+        // Appended after text, into a string with room and without.
+        for mut out in [String::from("ab"), String::with_capacity(64) + "ab"] {
+            escape_javascript_into(&plain, &mut out);
+            assert_eq!(out, format!("ab{plain}"));
+        }
         for (c, want) in escaped {
             for at in 0..=len.saturating_sub(c.len()) {
                 let (a, b) = plain.split_at(at.min(plain.len()));
