@@ -26,6 +26,9 @@ pub(crate) trait TreeName: Clone + std::fmt::Debug + PartialEq {
     const IDS: bool;
     /// The name `name`, from the parse's table of names.
     fn make(names: &mut Interner, name: &str) -> Self;
+    /// [`TreeName::make`] for the bytes of a name, a slice of the text
+    /// parsed on its characters' boundaries.
+    fn make_bytes(names: &mut Interner, name: &[u8]) -> Self;
     /// Its shared string, given the parse's list of names.
     fn resolve<'t>(&'t self, names: &'t [Arc<str>]) -> Option<&'t Arc<str>>;
     /// Its number in the parse's list of names, if it is one.
@@ -51,6 +54,11 @@ impl TreeName for Arc<str> {
     #[inline(always)]
     fn make(names: &mut Interner, name: &str) -> Self {
         names.intern(name)
+    }
+
+    #[inline(always)]
+    fn make_bytes(names: &mut Interner, name: &[u8]) -> Self {
+        names.intern_bytes(name)
     }
 
     #[inline(always)]
@@ -80,6 +88,11 @@ impl TreeName for NameId {
     #[inline(always)]
     fn make(names: &mut Interner, name: &str) -> Self {
         NameId(names.id(name))
+    }
+
+    #[inline(always)]
+    fn make_bytes(names: &mut Interner, name: &[u8]) -> Self {
+        NameId(names.id_bytes(name))
     }
 
     #[inline(always)]

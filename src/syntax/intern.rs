@@ -123,21 +123,27 @@ pub(crate) fn ends(b: &[u8]) -> (u64, u64) {
     }
 }
 
+/// The text of a name's bytes: a slice of text on its characters'
+/// boundaries is text (anything else, which the parser never hands over,
+/// is the empty name).
+fn text_of(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or("")
+}
+
 const K1: u64 = 0x243f_6a88_85a3_08d3;
 const K2: u64 = 0x1319_8a2e_0370_7344;
 
 impl Interner {
     /// The hash of `s`, and its [`ends`] (which the search compares).
     #[inline]
-    fn hash(&self, s: &str) -> (u64, (u64, u64)) {
-        let ends = ends(s.as_bytes());
+    fn hash(&self, s: &[u8]) -> (u64, (u64, u64)) {
+        let ends = ends(s);
         (self.hash_ends(s, ends), ends)
     }
 
     /// The hash of `s`, whose [`ends`] are `(first, last)`.
     #[inline]
-    fn hash_ends(&self, s: &str, (first, last): (u64, u64)) -> u64 {
-        let b = s.as_bytes();
+    fn hash_ends(&self, b: &[u8], (first, last): (u64, u64)) -> u64 {
         let n = b.len();
         let mut h = fold(first ^ self.seed, last ^ K1 ^ n as u64);
         // The bytes between the first and the last eight.
@@ -157,10 +163,17 @@ impl Interner {
     /// The shared string of `name`, made if new.
     #[inline(always)]
     pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
-        let id = self.id(name);
+        self.intern_bytes(name.as_bytes())
+    }
+
+    /// [`Interner::intern`] for the bytes of a name (a slice of the text
+    /// parsed, on its characters' boundaries: no check of them needed).
+    #[inline(always)]
+    pub(crate) fn intern_bytes(&mut self, name: &[u8]) -> Arc<str> {
+        let id = self.id_bytes(name);
         match self.list.get(id as usize) {
             Some(s) => s.clone(),
-            None => Arc::from(name),
+            None => Arc::from(text_of(name)),
         }
     }
 
@@ -172,7 +185,12 @@ impl Interner {
     /// and finding one costs less than a call; making one is out of line.
     #[inline(always)]
     pub(crate) fn id(&mut self, name: &str) -> u32 {
-        let bytes = name.as_bytes();
+        self.id_bytes(name.as_bytes())
+    }
+
+    /// [`Interner::id`] for the bytes of a name (as [`Interner::intern_bytes`]).
+    #[inline(always)]
+    pub(crate) fn id_bytes(&mut self, bytes: &[u8]) -> u32 {
         let (first, last) = ends(bytes);
         // At most one name per byte of the text parsed: its length fits.
         let len = bytes.len() as u32;
@@ -193,7 +211,7 @@ impl Interner {
             }
             _ => {}
         }
-        let id = self.find_or_insert(name, (first, last));
+        let id = self.find_or_insert(bytes, (first, last));
         if self.recent.is_empty() {
             self.recent = vec![NO_ENTRY; RECENT];
         }
@@ -211,9 +229,8 @@ impl Interner {
     /// [`Interner::id`] by the table: the number of `name`, whose [`ends`]
     /// are `(first, last)`, made if new.
     #[inline(always)]
-    fn find_or_insert(&mut self, name: &str, (first, last): (u64, u64)) -> u32 {
-        let h = self.hash_ends(name, (first, last));
-        let bytes = name.as_bytes();
+    fn find_or_insert(&mut self, bytes: &[u8], (first, last): (u64, u64)) -> u32 {
+        let h = self.hash_ends(bytes, (first, last));
         let len = bytes.len() as u32;
         // An empty table has no entry to probe (the mask is never used then).
         let mask = self.table.len().wrapping_sub(1);
@@ -236,7 +253,7 @@ impl Interner {
                 None => break,
             }
         }
-        self.insert(h, i, name)
+        self.insert(h, i, bytes)
     }
 
     /// Whether the name numbered `id` is `bytes`.
@@ -260,7 +277,8 @@ impl Interner {
     /// the empty entry `at` that the search ended on (unless the table grows
     /// first); gives its number.
     #[inline(never)]
-    fn insert(&mut self, h: u64, at: usize, name: &str) -> u32 {
+    fn insert(&mut self, h: u64, at: usize, bytes: &[u8]) -> u32 {
+        let name = text_of(bytes);
         let mut i = at;
         let grown = self.len * 2 >= self.table.len();
         if grown {
@@ -319,7 +337,7 @@ impl Interner {
         // The names are hashed again (the table keeps no hashes): a table
         // grows a few times per parse at most.
         for (id, name) in self.list.iter().enumerate() {
-            let (h, (first, last)) = self.hash(name);
+            let (h, (first, last)) = self.hash(name.as_bytes());
             let mut i = (h >> 32) as usize & mask;
             // Each round moves to the next entry; an empty one comes before the end of a round.
             for _ in 0..size {

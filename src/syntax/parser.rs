@@ -372,6 +372,20 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         self.text.get(t.at()..t.to()).unwrap_or("")
     }
 
+    /// The bytes of a token: its image (a token lies on the text's
+    /// characters' boundaries), without the checks of them.
+    #[inline]
+    fn image_bytes(&self, t: &Token) -> &'a [u8] {
+        self.text.as_bytes().get(t.at()..t.to()).unwrap_or(&[])
+    }
+
+    /// The name that is the token's image.
+    #[inline]
+    fn name_of(&mut self, t: &Token) -> N {
+        let bytes = self.image_bytes(t);
+        N::make_bytes(&mut self.scratch.names, bytes)
+    }
+
     #[cold]
     fn fail(&self, span: Span, message: impl Into<String>) -> Box<Fail> {
         Box::new(Fail {
@@ -1245,7 +1259,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             // The `.` just looked at.
             self.step();
             let id = self.expect(K::Identifier, "an identifier after '.'")?;
-            let name = self.name(self.image(&id));
+            let name = self.name_of(&id);
             // LOOKAHEAD(3) Method(): the token after the `(`, if it is one.
             let after = if self.peek(0)? == K::LParen {
                 let a = self.peek_tok(1)?;
@@ -1331,8 +1345,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         formal: bool,
         end: usize,
     ) -> PResult<RefOrText<N>> {
-        let img = self.image(first);
-        let bytes = img.as_bytes();
+        let bytes = self.image_bytes(first);
         // The common `$name` and `${name}`: no escapes, prefix or `!`.
         let plain = match bytes {
             [b'$', b'{'] => formal,
@@ -1341,16 +1354,16 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         };
         if plain {
             let (name, root_span) = if formal {
-                (self.image(ident), self.tspan(ident))
+                (self.image_bytes(ident), self.tspan(ident))
             } else {
                 (
-                    img.get(1..).unwrap_or(""),
+                    bytes.get(1..).unwrap_or(&[]),
                     self.span(first.at() + 1, ident.to()),
                 )
             };
             return Ok(RefOrText::Ref(Box::new(Reference {
                 span: self.span(first.at(), end),
-                root: self.name(name),
+                root: N::make_bytes(&mut self.scratch.names, name),
                 root_span,
                 parts,
                 silent: false,
@@ -1358,6 +1371,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 backslashes: 0,
             })));
         }
+        let img = self.image(first);
         self.build_escaped_reference(img, (first, ident), formal, end, parts)
     }
 
