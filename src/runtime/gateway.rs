@@ -282,14 +282,18 @@ impl MappingTemplate {
             _ => Watch::No,
         };
         let template = Template::parse_observed(source, limits, keep_ast, roots, &mut |r| {
-            plan.see(r);
-            if let Some(path) = literal_path(r) {
-                if !paths.contains_key(path) {
-                    let compiled = JsonPath::compile(path)
-                        .map(Arc::new)
-                        .map_err(|e| super::input::invalid_path(&e));
-                    paths.insert(Box::from(path), compiled);
-                }
+            let Some(path) = literal_path(r) else {
+                plan.see(r);
+                return;
+            };
+            // All that [`Plan::see`] notes of `$input.json('…')` and
+            // `$input.path('…')`: `$input` is used.
+            plan.input = true;
+            if !paths.contains_key(path) {
+                let compiled = JsonPath::compile(path)
+                    .map(Arc::new)
+                    .map_err(|e| super::input::invalid_path(&e));
+                paths.insert(Box::from(path), compiled);
             }
         })?;
         if template.program().evaluates {
