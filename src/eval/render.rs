@@ -614,11 +614,15 @@ fn write_in_place(st: &mut State<'_>, src: &str, r: &Reference, out: &mut String
         // `$util.escapeJavaScript($s)` and `(…($m.get($k))`, all charged at
         // once: what the path below does for them.
         let held = match r.shape {
-            Shape::CallOnHeld => o.str_writer(name),
+            Shape::CallOnHeld | Shape::CallOnReadable => o.str_writer(name),
             _ => None,
         };
         if let Some(f) = held {
-            if let Some(res) = write_str_fn_call(st, f, arg, out) {
+            let res = match r.shape {
+                Shape::CallOnHeld => write_str_fn_call(st, f, arg, out),
+                _ => write_member_fn_call(st, f, arg, out),
+            };
+            if let Some(res) = res {
                 res.map_err(|e| st.call_failed(src, *span, Some(name), e.into()))?;
                 st.wrote(src, r.span, start, out.len())?;
                 return Ok(true);
@@ -693,6 +697,56 @@ fn write_str_fn_call(
             }
         }
         _ => None,
+    }
+}
+
+/// [`write_str_fn_call`] for `$util.escapeJavaScript($m.key)`: the member
+/// of a built map holding a string, or of a request body's object not built
+/// yet (a short string read from the body's text, written with escapes or
+/// not: [`super::value::Map::str_member_to_escape`]), when the reference's
+/// and the argument's steps and the string's scan all fit (each made in
+/// turn by [`member_arg_call`]'s path would succeed). A string written with
+/// escapes is escaped straight from its text, and its decoded length then
+/// charged as [`write_js_escaped`] charges it. `None`: nothing charged or
+/// written.
+#[inline(never)]
+fn write_member_fn_call(
+    st: &State<'_>,
+    f: fn(&str, &mut String),
+    arg: &Expr,
+    out: &mut String,
+) -> Option<Result<(), Exceeded>> {
+    let Expr::Ref(a) = arg else {
+        return None;
+    };
+    let (Value::Map(m), [RefPart::Property(_, key)]) =
+        (st.slots.get(a.root as usize)?, a.parts.as_slice())
+    else {
+        return None;
+    };
+    if is_class_getter(key) {
+        return None;
+    }
+    let m = m.try_borrow().ok()?;
+    match m.built_str(key) {
+        Some(Some(Value::Str(s))) => return str_fn_call(st, f, s, 2, out),
+        Some(_) => return None,
+        None => {}
+    }
+    match m.str_member_to_escape(key)? {
+        StrMember::Text(s) => str_fn_call(st, f, s, 2, out),
+        escaped => {
+            if !st.budget.try_steps(2) {
+                return None;
+            }
+            let start = out.len();
+            let decoded = escaped.write_js_escaped(out).unwrap_or(0);
+            if let Err(e) = st.budget.scan(decoded) {
+                out.truncate(start);
+                return Some(Err(e));
+            }
+            Some(st.budget.alloc(out.len() - start))
+        }
     }
 }
 
