@@ -487,6 +487,55 @@ fn escape_json_into(s: &str, out: &mut String) {
     }
 }
 
+/// `out.push_str(s)` for a string of 1 to 16 bytes, copied with stores that
+/// overlap (two of 8 bytes from 8 bytes on, two of 4 from 4, else three of
+/// one), without the call
+/// to `memcpy` that `push_str` makes (and `push_short` too, where the
+/// compiler merges its lengths back into one copy of a length known at run
+/// time). Any other length: `push_str`.
+#[inline(always)]
+pub fn push_upto_16(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let n = b.len();
+    if !(1..=16).contains(&n) {
+        out.push_str(s);
+        return;
+    }
+    out.reserve(n);
+    let len = out.len();
+    // SAFETY: `reserve` left room for `n` more bytes after the `len` the
+    // string holds. With 8 <= n <= 16, the stores write bytes `len..len + 8`
+    // and `len + n - 8..len + n` with the first and the last 8 bytes of `s`
+    // (both within `s`, which has `n` >= 8 bytes); with 4 <= n < 8, bytes
+    // `len..len + 4` and `len + n - 4..len + n` with its first and last 4;
+    // with 1 <= n < 4, bytes `len`, `len + n / 2` and `len + n - 1` with
+    // bytes 0, `n / 2` and `n - 1` of `s` (which cover `0..n`). All within
+    // the room, with no gap between them, so bytes
+    // `len..len + n` are those of `s`, in order: the new length ends the
+    // UTF-8 of `s` appended to the string's.
+    unsafe {
+        let v = out.as_mut_vec();
+        let at = v.as_mut_ptr().add(len);
+        let from = b.as_ptr();
+        if n >= 8 {
+            let head = from.cast::<[u8; 8]>().read_unaligned();
+            let tail = from.add(n - 8).cast::<[u8; 8]>().read_unaligned();
+            at.cast::<[u8; 8]>().write_unaligned(head);
+            at.add(n - 8).cast::<[u8; 8]>().write_unaligned(tail);
+        } else if n >= 4 {
+            let head = from.cast::<[u8; 4]>().read_unaligned();
+            let tail = from.add(n - 4).cast::<[u8; 4]>().read_unaligned();
+            at.cast::<[u8; 4]>().write_unaligned(head);
+            at.add(n - 4).cast::<[u8; 4]>().write_unaligned(tail);
+        } else {
+            at.write(from.read());
+            at.add(n / 2).write(from.add(n / 2).read());
+            at.add(n - 1).write(from.add(n - 1).read());
+        }
+        v.set_len(len + n);
+    }
+}
+
 /// `out.push_str(s)`, with the copy of a string of up to 16 bytes inlined:
 /// each length gets a copy of a size known when compiling (a move or two),
 /// where `push_str` calls `memcpy` for any length. Text nodes, names and
@@ -510,7 +559,21 @@ pub fn push_short(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::push_short;
+    use super::{push_short, push_upto_16};
+
+    #[test]
+    fn push_upto_16_appends_what_push_str_appends() {
+        let text = "aé€😀bcdefghijklmnopqrstuvwxyz0123456789";
+        for (start, _) in text.char_indices() {
+            for end in (start..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                let s = &text[start..end];
+                for mut ours in [String::from("x"), String::with_capacity(64) + "x"] {
+                    push_upto_16(&mut ours, s);
+                    assert_eq!(ours, format!("x{s}"));
+                }
+            }
+        }
+    }
 
     #[test]
     fn push_short_appends_what_push_str_appends() {

@@ -1364,7 +1364,8 @@ impl Tape for Document {
             return false;
         };
         match v.kind {
-            STRING | DECIMAL => out.push_str(text),
+            // Mostly short (codes, prices): copied without a call.
+            STRING | DECIMAL => crate::eval::print::push_upto_16(out, text),
             ESCAPED => self.decode(v, text, out),
             _ => return false,
         }
@@ -3334,17 +3335,24 @@ pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
 
 /// `\uXXXX` with upper-case hex digits.
 pub(crate) fn push_unicode_escape(unit: u32, out: &mut String) {
-    // Two bytes' digits at a time.
-    out.push_str("\\u");
-    out.push_str(hex_pair(unit >> 8));
-    out.push_str(hex_pair(unit));
+    let [a, b, c, d] = hex4(unit);
+    let escape = [b'\\', b'u', a, b, c, d];
+    // SAFETY: the six bytes are ASCII (a backslash, `u` and hex digits),
+    // each a character of its own: appended, the string stays UTF-8. One
+    // copy of six bytes, where three `push_str` checked the room and the
+    // table's character boundaries three times.
+    unsafe { out.as_mut_vec() }.extend_from_slice(&escape);
 }
 
 /// The two upper-case hex digits of the low byte of `byte`.
 #[inline]
-fn hex_pair(byte: u32) -> &'static str {
+fn hex_pair(byte: u32) -> [u8; 2] {
     let at = 2 * (byte & 0xff) as usize;
-    HEX_PAIRS.get(at..at + 2).unwrap_or("00")
+    let pair = HEX_PAIRS
+        .as_bytes()
+        .get(at..)
+        .and_then(|p| p.first_chunk::<2>());
+    pair.copied().unwrap_or(*b"00")
 }
 
 /// `00` to `FF`, the upper-case hex digits of each byte in turn.
@@ -3360,12 +3368,10 @@ static HEX_PAIRS: &str = concat!(
 );
 
 /// The last four hex digits of `unit`, upper-case.
+#[inline]
 fn hex4(unit: u32) -> [u8; 4] {
-    let (high, low) = (hex_pair(unit >> 8).as_bytes(), hex_pair(unit).as_bytes());
-    match (high, low) {
-        (&[a, b], &[c, d]) => [a, b, c, d],
-        _ => *b"0000",
-    }
+    let ([a, b], [c, d]) = (hex_pair(unit >> 8), hex_pair(unit));
+    [a, b, c, d]
 }
 
 #[cfg(test)]
