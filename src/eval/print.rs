@@ -536,6 +536,33 @@ pub fn push_upto_16(out: &mut String, s: &str) {
     }
 }
 
+/// [`push_short`] of the bytes `b`, which must be UTF-8 (ASCII where it is
+/// called): no check of the characters' boundaries where the caller knows
+/// them.
+///
+/// # Safety
+///
+/// `b` must be UTF-8.
+#[inline(always)]
+pub unsafe fn push_short_utf8(out: &mut String, b: &[u8]) {
+    // SAFETY: the caller hands UTF-8 bytes, which keep the string UTF-8
+    // appended to it.
+    let v = unsafe { out.as_mut_vec() };
+    macro_rules! by_len {
+        ($($n:literal)*) => {
+            match b.len() {
+                $($n => {
+                    if let Some(t) = b.first_chunk::<$n>() {
+                        v.extend_from_slice(t);
+                    }
+                })*
+                _ => v.extend_from_slice(b),
+            }
+        };
+    }
+    by_len!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
 /// `out.push_str(s)`, with the copy of a string of up to 16 bytes inlined:
 /// each length gets a copy of a size known when compiling (a move or two),
 /// where `push_str` calls `memcpy` for any length. Text nodes, names and

@@ -1955,7 +1955,12 @@ pub(super) fn js_runs(
                 i + m.trailing_zeros() as usize
             };
             if at > i {
-                crate::eval::print::push_short(out, s.get(i..at).unwrap_or(""));
+                let run = b.get(i..at).unwrap_or(&[]);
+                debug_assert!(run.is_ascii());
+                // SAFETY: the run's bytes are ASCII: none is a stop, and
+                // `wide::string_stops` (all `js_stops_from` reads) marks
+                // every byte past ASCII; bytes past `end` are not in it.
+                unsafe { crate::eval::print::push_short_utf8(out, run) };
                 counted += at - i;
             }
             i = at;
