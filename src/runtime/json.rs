@@ -1357,7 +1357,7 @@ impl Tape for Document {
             return false;
         };
         if v.kind == INT {
-            out.push_str(itoa::Buffer::new().format(v.end as i32));
+            crate::eval::print::push_upto_16(out, itoa::Buffer::new().format(v.end as i32));
             return true;
         }
         let Some(text) = self.short_text(v) else {
