@@ -739,13 +739,7 @@ fn write_member_fn_call(
             if !st.budget.try_steps(2) {
                 return None;
             }
-            let start = out.len();
-            let decoded = escaped.write_js_escaped(out).unwrap_or(0);
-            if let Err(e) = st.budget.scan(decoded) {
-                out.truncate(start);
-                return Some(Err(e));
-            }
-            Some(st.budget.alloc(out.len() - start))
+            Some(write_js_escaped_charged(escaped, out, st.budget))
         }
     }
 }
@@ -1382,15 +1376,24 @@ fn write_js_escaped(
     out: &mut String,
     budget: &Budget,
 ) -> Result<(), Box<CallError>> {
+    write_js_escaped_charged(escaped, out, budget).map_err(|e| Box::new(CallError::from(e)))
+}
+
+/// [`write_js_escaped`] with the budget's error as it is: the decoded
+/// length charged as a scan (nothing written when that fails), then what
+/// was written.
+fn write_js_escaped_charged(
+    escaped: StrMember<'_>,
+    out: &mut String,
+    budget: &Budget,
+) -> Result<(), Exceeded> {
     let start = out.len();
     let decoded = escaped.write_js_escaped(out).unwrap_or(0);
     if let Err(e) = budget.scan(decoded) {
         out.truncate(start);
-        return Err(Box::new(e.into()));
+        return Err(e);
     }
-    budget
-        .alloc(out.len() - start)
-        .map_err(|e| Box::new(CallError::from(e)))
+    budget.alloc(out.len() - start)
 }
 
 /// The argument of a printed `escapeJavaScript` call. When it is a call on a
