@@ -2532,6 +2532,18 @@ fn non_digits(x: u64) -> u64 {
 /// longer way (which also finds what is no number).
 #[inline(always)]
 fn short_plain_number(chunk: &[u8; 8]) -> Option<usize> {
+    short_plain(chunk).map(|(end, _)| end)
+}
+
+/// Where a short plain number ends, and an integer's sign (negative) and
+/// digits (`None` for a decimal).
+pub(super) type ShortPlain<'a> = (usize, Option<(bool, &'a [u8])>);
+
+/// [`short_plain_number`], with an integer's sign and digits (`None` for a
+/// decimal): from the marks of the chunk's bytes that are not digits, each
+/// byte looked at once. Shared with the body pass's short numbers.
+#[inline(always)]
+pub(super) fn short_plain(chunk: &[u8; 8]) -> Option<ShortPlain<'_>> {
     let x = u64::from_le_bytes(*chunk);
     let marks = non_digits(x);
     // The first byte from `at` on that is no digit, if the chunk has one.
@@ -2539,7 +2551,8 @@ fn short_plain_number(chunk: &[u8; 8]) -> Option<usize> {
         let m = marks.checked_shr(8 * at as u32).unwrap_or(0);
         (m != 0).then(|| at + (m.trailing_zeros() / 8) as usize)
     };
-    let int_start = usize::from(chunk.first() == Some(&b'-'));
+    let neg = chunk.first() == Some(&b'-');
+    let int_start = usize::from(neg);
     let int_end = run_end(int_start)?;
     let int = chunk.get(int_start..int_end)?;
     if int.is_empty() || int.len() > 1 && int.first() == Some(&b'0') {
@@ -2551,11 +2564,11 @@ fn short_plain_number(chunk: &[u8; 8]) -> Option<usize> {
             let frac = chunk.get(int_end + 1..frac_end)?;
             let plain =
                 !matches!(chunk.get(frac_end), Some(b'e' | b'E')) && java_decimal_digits(int, frac);
-            plain.then_some(frac_end)
+            plain.then_some((frac_end, None))
         }
         b'e' | b'E' => None,
         // `-0` is written 0.
-        _ => (int_start == 0 || int != b"0").then_some(int_end),
+        _ => (!neg || int != b"0").then_some((int_end, Some((neg, int)))),
     }
 }
 

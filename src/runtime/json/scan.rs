@@ -20,10 +20,9 @@ mod reference;
 
 use super::wide::{blank_stops, quote_stops};
 use super::{
-    escaped_end, java_decimal_digits, key_fingerprint, non_digits, number_text, number_value,
-    plain_end, short_key_fingerprint, word_at, Node, ARRAY, DECIMAL, DISTINCT_OBJECT, DOUBLE,
-    ESCAPED, FALSE, INT, KEY, MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SCALAR,
-    SHARED_STRING_MAX, STRING, TRUE,
+    escaped_end, key_fingerprint, number_text, number_value, plain_end, short_key_fingerprint,
+    word_at, Node, ARRAY, DECIMAL, DISTINCT_OBJECT, DOUBLE, ESCAPED, FALSE, INT, KEY,
+    MAX_JSON_DEPTH, MEMBER_SEARCH_MAX, NULL, OBJECT, SCALAR, SHARED_STRING_MAX, STRING, TRUE,
 };
 use crate::eval::budget::{Budget, Exceeded, CHUNK, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use crate::eval::value::Value;
@@ -758,44 +757,24 @@ fn number(b: &[u8], pos: usize, object: bool) -> Option<(Node, usize)> {
     Some((node, n.end))
 }
 
-/// [`short_plain_number`] of `chunk`, and the value of the number when it
-/// is an integer (at most 7 digits: an Integer), `None` for a decimal. From
-/// the marks of its bytes that are not digits, each byte looked at once.
+/// [`super::short_plain`] of `chunk`, with the value of the number when it
+/// is an integer (at most 7 digits: an Integer), `None` for a decimal.
 #[inline(always)]
 fn short_number(chunk: &[u8; 8]) -> Option<(usize, Option<i32>)> {
-    let x = u64::from_le_bytes(*chunk);
-    let marks = non_digits(x);
-    let neg = chunk.first() == Some(&b'-');
-    let int_start = usize::from(neg);
-    // The first byte from `at` on that is no digit, if the chunk has one.
-    let run_end = |at: usize| {
-        let m = marks.checked_shr(8 * at as u32).unwrap_or(0);
-        (m != 0).then(|| at + (m.trailing_zeros() / 8) as usize)
-    };
-    let int_end = run_end(int_start)?;
-    let int = chunk.get(int_start..int_end)?;
-    let first = *int.first()?;
-    if int.len() > 1 && first == b'0' {
-        return None;
-    }
-    match chunk.get(int_end)? {
-        b'.' => {
-            let frac_end = run_end(int_end + 1)?;
-            let frac = chunk.get(int_end + 1..frac_end)?;
-            let plain =
-                !matches!(chunk.get(frac_end), Some(b'e' | b'E')) && java_decimal_digits(int, frac);
-            plain.then_some((frac_end, None))
-        }
-        b'e' | b'E' => None,
-        _ => {
-            // `-0` is written 0.
-            if neg && int == b"0" {
-                return None;
+    let (end, int) = super::short_plain(chunk)?;
+    Some((
+        end,
+        int.map(|(neg, digits)| {
+            let m = digits
+                .iter()
+                .fold(0i32, |m, &d| m * 10 + i32::from(d - b'0'));
+            if neg {
+                -m
+            } else {
+                m
             }
-            let m = int.iter().fold(0i32, |m, &d| m * 10 + i32::from(d - b'0'));
-            Some((int_end, Some(if neg { -m } else { m })))
-        }
-    }
+        }),
+    ))
 }
 
 /// The first byte at or after `i` that is not blank (JSON's blanks and
