@@ -890,16 +890,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         self.max = self.max.max(self.depth);
         let mut block = Vec::with_capacity(b.len());
         for n in b {
-            match n {
-                // Compiled where it goes (see [`Compiler::reference`]).
-                ast::Node::Ref(mut r) => {
-                    block.push(Node::Ref(Ref::unfilled()));
-                    if let Some(Node::Ref(to)) = block.last_mut() {
-                        self.reference(&mut r, true, to);
-                    }
-                }
-                n => block.push(self.node(n)),
-            }
+            self.node(n, &mut block);
         }
         self.depth -= STATEMENT_UNITS;
         block
@@ -952,23 +943,31 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         }
     }
 
-    fn node<T: TreeName>(&mut self, n: ast::Node<T>) -> Node {
+    /// Compiles `n` onto the end of `block`. Each node is made where it
+    /// goes: made here and then pushed, it would be copied on the way.
+    #[inline(always)]
+    fn node<T: TreeName>(&mut self, n: ast::Node<T>, block: &mut Block) {
         match n {
-            ast::Node::Text(span, text) => Node::Text(span, text),
+            ast::Node::Text(span, text) => block.push(Node::Text(span, text)),
+            // Compiled in its place (see [`Compiler::reference`]).
             ast::Node::Ref(mut r) => {
-                let mut to = Ref::unfilled();
-                self.reference(&mut r, true, &mut to);
-                Node::Ref(to)
+                block.push(Node::Ref(Ref::unfilled()));
+                if let Some(Node::Ref(to)) = block.last_mut() {
+                    self.reference(&mut r, true, to);
+                }
             }
             ast::Node::Set {
                 span,
                 target,
                 value,
-            } => Node::Set {
-                span,
-                target: self.boxed_reference(target),
-                value: self.expr(value),
-            },
+            } => {
+                let target = self.boxed_reference(target);
+                block.push(Node::Set {
+                    span,
+                    target,
+                    value: self.expr(value),
+                });
+            }
             ast::Node::If {
                 span,
                 branches,
@@ -983,12 +982,13 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                     Some((Expr::Ref(r), _)) => r.has_next_root(),
                     _ => None,
                 };
-                Node::If {
+                let otherwise = otherwise.map(|b| self.block(b));
+                block.push(Node::If {
                     span,
                     branches: compiled,
-                    otherwise: otherwise.map(|b| self.block(b)),
+                    otherwise,
                     has_next,
-                }
+                });
             }
             ast::Node::Foreach {
                 span,
@@ -1002,17 +1002,18 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 self.depth += FOREACH_UNITS;
                 let body = self.block(body);
                 self.depth -= FOREACH_UNITS;
-                Node::Foreach {
+                block.push(Node::Foreach {
                     span,
                     var,
                     iterable,
                     body,
-                }
+                });
             }
             ast::Node::Break(span, scope) => {
-                Node::Break(span, scope.map(|e| Box::new(self.expr(*e))))
+                let scope = scope.map(|e| Box::new(self.expr(*e)));
+                block.push(Node::Break(span, scope));
             }
-            ast::Node::Stop(span) => Node::Stop(span),
+            ast::Node::Stop(span) => block.push(Node::Stop(span)),
             ast::Node::Macro {
                 span,
                 name,
@@ -1020,31 +1021,34 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 body,
             } => {
                 self.register_macro(name, params, body);
-                Node::Macro(span)
+                block.push(Node::Macro(span));
             }
-            ast::Node::MacroCall { span, name, args } => Node::MacroCall {
-                span,
-                name: name.into_shared(self.tree_names),
-                args: self.exprs(args),
-            },
+            ast::Node::MacroCall { span, name, args } => {
+                let name = name.into_shared(self.tree_names);
+                block.push(Node::MacroCall {
+                    span,
+                    name,
+                    args: self.exprs(args),
+                });
+            }
             ast::Node::Define { span, name, body } => {
                 let slot = self.slot_of(&name);
                 let (body, height) = self.body(body, false);
-                Node::Define {
+                block.push(Node::Define {
                     span,
                     slot,
                     body: Arc::new(body),
                     height,
-                }
+                });
             }
             ast::Node::Evaluate { span, arg } => {
                 self.evaluates = true;
-                Node::Evaluate {
+                block.push(Node::Evaluate {
                     span,
                     arg: self.expr(arg),
-                }
+                });
             }
-            ast::Node::Include { span, kind, .. } => Node::Include { span, kind },
+            ast::Node::Include { span, kind, .. } => block.push(Node::Include { span, kind }),
         }
     }
 
