@@ -766,7 +766,11 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             Ok(mut r) => {
                 // A simple target is named by its first token minus one
                 // character (`ASTSetDirective`): `#set(${a} = 1)` sets `{`.
-                if r.parts.is_empty() {
+                // A plain `$name` is named so already (see
+                // [`Parser::build_reference`]): nothing to compare.
+                let plain = !r.formal
+                    && matches!(self.image_bytes(&t), [b'$', c, ..] if starts_identifier(*c));
+                if r.parts.is_empty() && !plain {
                     let written = self.image(&t);
                     let first = if r.formal {
                         written
