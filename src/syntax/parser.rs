@@ -651,9 +651,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     fn statement_inner(&mut self, t: &Token, out: &mut Out<'a, N>) -> PResult<()> {
         if t.kind == K::If {
-            let n = self.if_statement(*t)?;
-            self.scratch.push(out, n);
-            return Ok(());
+            return self.if_statement(*t, out);
         }
         // LOOKAHEAD(2) Reference()
         if t.kind == K::Identifier || (t.kind == K::LCurly && self.peek(1)? == K::Identifier) {
@@ -678,10 +676,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 let body = img.get(3..img.len().saturating_sub(3)).unwrap_or("");
                 self.scratch.push_source(out, self.tspan(t), body);
             }
-            K::SetDirective => {
-                let n = self.set_directive(*t)?;
-                self.scratch.push(out, n);
-            }
+            K::SetDirective => self.set_directive(*t, out)?,
             K::EscapeDirective => {
                 self.bump()?;
                 let text = self.escaped_directive(self.image(t));
@@ -742,9 +737,10 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         Ok(())
     }
 
-    /// `SetDirective()`
+    /// `SetDirective()`, pushed on `out` (made there: made here and then
+    /// pushed, the node would be copied on the way).
     /// `set`: the next token, just looked at.
-    fn set_directive(&mut self, set: Token) -> PResult<Node<N>> {
+    fn set_directive(&mut self, set: Token, out: &mut Out<'a, N>) -> PResult<()> {
         self.step();
         let hash = byte_at(self.image(&set), b'#').unwrap_or(0);
         let start = set.at() + hash;
@@ -790,16 +786,21 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             }
             Err((span, _)) => return Err(self.fail(span, "#set needs a reference to assign to")),
         };
-        Ok(Node::Set {
-            span: self.span(start, rp.at() + 1),
-            target,
-            value,
-        })
+        let span = self.span(start, rp.at() + 1);
+        self.scratch.push(
+            out,
+            Node::Set {
+                span,
+                target,
+                value,
+            },
+        );
+        Ok(())
     }
 
-    /// `IfStatement()`
+    /// `IfStatement()`, pushed on `out` (as [`Parser::set_directive`]).
     /// `if_tok`: the next token, just looked at.
-    fn if_statement(&mut self, if_tok: Token) -> PResult<Node<N>> {
+    fn if_statement(&mut self, if_tok: Token, out: &mut Out<'a, N>) -> PResult<()> {
         self.step();
         let start = if_tok.at()
             + self
@@ -829,11 +830,16 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             return Err(self.unexpected(&end, &format!("#end to close the #if at {at}")));
         }
         self.bump()?;
-        Ok(Node::If {
-            span: self.span(start, end.to()),
-            branches,
-            otherwise,
-        })
+        let span = self.span(start, end.to());
+        self.scratch.push(
+            out,
+            Node::If {
+                span,
+                branches,
+                otherwise,
+            },
+        );
+        Ok(())
     }
 
     /// `[<WHITESPACE>] <LPAREN> Expression() <RPAREN>` after `#if` / `#elseif`.
