@@ -1281,23 +1281,30 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             if let Some(a) = after {
                 // The `(` just looked at; `a` is the next token now.
                 self.step();
-                let args_from = self.scratch.exprs.len();
-                if a.kind != K::RefMod2RParen {
+                let args = if a.kind == K::RefMod2RParen {
+                    Vec::new()
+                } else {
                     let e = self.parameter_at(a)?;
-                    self.scratch.exprs.push(e);
-                    // Each round consumes a comma.
-                    while self.peek(0)? == K::Comma {
-                        self.step();
-                        let e = self.parameter()?;
+                    if self.peek(0)? == K::Comma {
+                        let args_from = self.scratch.exprs.len();
                         self.scratch.exprs.push(e);
+                        // Each round consumes a comma.
+                        while self.peek(0)? == K::Comma {
+                            self.step();
+                            let e = self.parameter()?;
+                            self.scratch.exprs.push(e);
+                        }
+                        take_from(&mut self.scratch.exprs, args_from)
+                    } else {
+                        // The commonest: one argument, made where it goes.
+                        vec![e]
                     }
-                }
+                };
                 let rp = self.peek_tok(0)?;
                 if rp.kind != K::RefMod2RParen {
                     return Err(self.unexpected(&rp, "',' or ')' in the method call"));
                 }
                 self.step();
-                let args = take_from(&mut self.scratch.exprs, args_from);
                 let part = RefPart::Method(self.span(id.at(), rp.to()), name, args);
                 parts.push(part);
                 end = rp.to();
