@@ -1476,9 +1476,32 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     fn expression(&mut self) -> PResult<Expr<N>> {
         let t = self.peek_tok(0)?;
         self.enter(t.at())?;
-        let r = self.binary_expr_at(0, t);
+        let r = self.expression_at(t);
         self.leave();
         r
+    }
+
+    /// [`Parser::binary_expr_at`] at the lowest precedence, `t` being the
+    /// next token. An expression that starts with a reference (most are
+    /// one reference alone), blanks in front or not, is parsed as
+    /// [`Parser::operand`] and [`Parser::primary_at`] parse it, then the
+    /// operators after it, if any (without the calls between, which copy
+    /// the result on its way up).
+    fn expression_at(&mut self, t: Token) -> PResult<Expr<N>> {
+        let t = match t.kind {
+            K::Identifier => t,
+            K::Whitespace if self.peek(1)? == K::Identifier => {
+                self.step();
+                self.peek_tok(0)?
+            }
+            _ => return self.binary_expr_at(0, t),
+        };
+        self.enter(t.at())?;
+        let e = self.reference_expr(t);
+        self.leave();
+        let e = e?;
+        self.skip_ws()?;
+        self.binary_after(0, e)
     }
 
     /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`: the
@@ -1487,7 +1510,14 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// the recursion is at most one call per level deep).
     /// `t`: the next token, just looked at.
     fn binary_expr_at(&mut self, min: u8, t: Token) -> PResult<Expr<N>> {
-        let mut l = self.operand(t)?;
+        let l = self.operand(t)?;
+        self.binary_after(min, l)
+    }
+
+    /// The operators of precedence `min` and above after the operand `l`
+    /// (see [`Parser::binary_expr_at`]).
+    #[inline(always)]
+    fn binary_after(&mut self, min: u8, mut l: Expr<N>) -> PResult<Expr<N>> {
         // Each round consumes an operator.
         loop {
             let Some((op, prec)) = binary_op(self.peek(0)?) else {
