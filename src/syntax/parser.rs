@@ -1174,9 +1174,15 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// `t`: the next token, just looked at.
     fn reference_expr(&mut self, t: Token) -> PResult<Expr<N>> {
+        self.reference_box(t).map(Expr::Ref)
+    }
+
+    /// [`Parser::reference_expr`]'s reference (a result small enough for
+    /// registers). `t`: the next token, just looked at.
+    fn reference_box(&mut self, t: Token) -> PResult<Box<Reference<N>>> {
         match self.reference_at(t)?.into_ref() {
-            Ok(r) => Ok(Expr::Ref(r)),
-            Err((span, s)) => Ok(Expr::Ref(Box::new(Reference {
+            Ok(r) => Ok(r),
+            Err((span, s)) => Ok(Box::new(Reference {
                 span,
                 root: self.name(&s),
                 root_span: span,
@@ -1184,7 +1190,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 silent: false,
                 formal: false,
                 backslashes: 0,
-            }))),
+            })),
         }
     }
 
@@ -1497,11 +1503,15 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             _ => return self.binary_expr_at(0, t),
         };
         self.enter(t.at())?;
-        let e = self.reference_expr(t);
+        let r = self.reference_box(t);
         self.leave();
-        let e = e?;
+        let r = r?;
         self.skip_ws()?;
-        self.binary_after(0, e)
+        if binary_op(self.peek(0)?).is_none() {
+            // Made where it goes.
+            return Ok(Expr::Ref(r));
+        }
+        self.binary_after(0, Expr::Ref(r))
     }
 
     /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`: the
