@@ -960,8 +960,10 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         }
         self.bump()?;
         let span = self.span(start, end.to());
+        if name == "foreach" {
+            return self.foreach(span, head_span, args, body, out);
+        }
         let node = match name {
-            "foreach" => self.foreach(span, head_span, args, body)?,
             "macro" => {
                 let mut it = args.into_iter();
                 let mname = match it.next() {
@@ -1101,13 +1103,15 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         }
     }
 
+    /// `#foreach`, pushed on `out` (as [`Parser::set_directive`]).
     fn foreach(
         &mut self,
         span: Span,
         head: Span,
         args: Args<'a, N>,
         body: Block<N>,
-    ) -> PResult<Node<N>> {
+        out: &mut Out<'a, N>,
+    ) -> PResult<()> {
         if args.len() < 2 {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
@@ -1126,13 +1130,18 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             Some(a) => self.arg_expr(a),
             None => Expr::List(head, Vec::new()),
         };
-        Ok(Node::Foreach {
-            span,
-            var,
-            var_span,
-            iterable: Box::new(iterable),
-            body,
-        })
+        let iterable = Box::new(iterable);
+        self.scratch.push(
+            out,
+            Node::Foreach {
+                span,
+                var,
+                var_span,
+                iterable,
+                body,
+            },
+        );
+        Ok(())
     }
 
     /// `DirectiveArg()`
