@@ -792,11 +792,33 @@ impl<'s> Lexer<'s> {
             };
             out.push(t);
             // The kinds that can end a batch first: one test for the others.
-            if ENDS_BATCH[t.kind as usize] && (t.kind == K::Eof || i + 1 >= need) {
+            if ENDS_BATCH[t.kind as usize]
+                && (t.kind == K::Eof || i + 1 >= need)
+                && self.parser_may_act(t.kind)
+            {
                 break;
             }
         }
         Ok(())
+    }
+
+    /// Whether the parser may change the lexer after a token of kind `k`
+    /// (one of [`ENDS_BATCH`]'s), just lexed: after a directive's name (it
+    /// switches the state and reads the text after the name), and after a
+    /// `)` while `in_set` holds (`#set(`'s closes it, and the parser clears
+    /// `in_set` then). Not after a word lexed in a directive's parentheses
+    /// (`in`: an argument, which the parser reads and nothing more), nor
+    /// after any other `)`: `in_set` is set by `#set(` only and cleared by
+    /// the parser only, once it has read the `)` that closes it, so a `)`
+    /// lexed while it is clear closes no `#set(`. The parser tests compare
+    /// whole parses with lexing on demand.
+    #[inline]
+    fn parser_may_act(&self, k: K) -> bool {
+        match k {
+            K::RParen => self.in_set,
+            K::Word => !(self.state == State::Directive && self.lparen > 0),
+            _ => true,
+        }
     }
 
     /// The commonest tokens, lexed without the general loop, with the same

@@ -130,6 +130,18 @@ pub(crate) fn parse_named<N: TreeName>(
     }
 }
 
+/// [`parse`] lexing no token before the parser asks for it (as 1.7's
+/// token manager does), for the tests that compare it with [`parse`].
+#[cfg(test)]
+pub(crate) fn parse_on_demand(source: &str) -> Result<Block, ParseError> {
+    let source: Arc<str> = Arc::from(source);
+    let mut macros = HashSet::new();
+    let mut p: Parser<'_, '_, Arc<str>> = Parser::new(&source, &source, None, &mut macros, 0);
+    p.lex_ahead = 0;
+    p.template()
+        .map_err(|e| ParseError::new(&source, e.span, e.message))
+}
+
 /// What [`parse_counting`] counts while it parses, so that the compilation
 /// makes its tables at their size at once.
 #[derive(Debug, Clone, Copy, Default)]
@@ -216,13 +228,17 @@ struct Parser<'a, 'm, N> {
     /// depth (what the result depends on): without them, nested lists whose
     /// references fail make the lookahead exponential.
     ref_fail_memo: HashMap<(usize, usize), Box<Fail>>,
+    /// Tokens lexed ahead at most ([`LEX_AHEAD`]; none, to test that lexing
+    /// ahead changes nothing).
+    #[cfg(test)]
+    lex_ahead: usize,
 }
 
 /// Tokens the window keeps before it is trimmed.
 const TOKEN_WINDOW: usize = 1024;
 
 /// Tokens lexed ahead at most (see [`Parser::lex_to`]).
-const LEX_AHEAD: usize = 32;
+const LEX_AHEAD: usize = 64;
 
 /// [`KIND_BITS`]: a token printed as text where a statement starts.
 const TEXT_TOKEN: u8 = 1;
@@ -341,6 +357,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             scratch: Scratch::default(),
             ref_memo: HashMap::new(),
             ref_fail_memo: HashMap::new(),
+            #[cfg(test)]
+            lex_ahead: LEX_AHEAD,
         }
     }
 
@@ -508,7 +526,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             if let Some(e) = self.lex_error.take() {
                 return Err(self.lex_fail(*e));
             }
-            if let Err(e) = self.lx.lex_into(&mut self.toks, want + 1 - have, LEX_AHEAD) {
+            let ahead = self.lex_ahead();
+            if let Err(e) = self.lx.lex_into(&mut self.toks, want + 1 - have, ahead) {
                 if self.toks.len() > want {
                     // Met while lexing ahead: for when its token is asked for.
                     self.lex_error = Some(e);
@@ -521,6 +540,15 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             Some(t) => Ok(*t),
             None => Err(self.fail(Span::default(), "internal: no token")),
         }
+    }
+
+    /// Tokens lexed ahead at most (see [`Parser::lex_to`]).
+    #[inline(always)]
+    fn lex_ahead(&self) -> usize {
+        #[cfg(test)]
+        return self.lex_ahead;
+        #[cfg(not(test))]
+        LEX_AHEAD
     }
 
     /// Drops the tokens before the cursor but one (the last token read), and
@@ -1934,6 +1962,10 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         offs.push(close as u32);
         let text: Arc<str> = Arc::from(text);
         let mut sub = Parser::new(self.src, &text, Some(offs), self.macros, self.depth);
+        #[cfg(test)]
+        {
+            sub.lex_ahead = self.lex_ahead;
+        }
         sub.scratch = std::mem::take(&mut self.scratch);
         let r = sub.template();
         self.scratch = std::mem::take(&mut sub.scratch);

@@ -471,6 +471,81 @@ mod prop {
     }
 }
 
+/// Pieces of directives, references and text, in any order: where lexing
+/// ahead could go wrong (a `)` that closes `#set(` or not, a directive's
+/// name and its words, blanks and newlines after them, errors).
+const PIECES: &[&str] = &[
+    "#set(",
+    "$a",
+    "$b.c",
+    "$d.e('x')",
+    "${f}",
+    "$!g",
+    " = ",
+    "=",
+    " in ",
+    "in",
+    "#foreach(",
+    "#if(",
+    "#elseif(",
+    "#else",
+    "#end",
+    "#macro(m $p)",
+    "#m(",
+    "#m",
+    "#{if}",
+    "#break",
+    "#stop",
+    "#define($h)",
+    "#evaluate(",
+    "#literal()",
+    "(",
+    ")",
+    ")\n",
+    " ",
+    "\n",
+    "'y'",
+    "\"z$a\"",
+    "1",
+    "2.5",
+    "[1..3]",
+    "[$a, 'w']",
+    "{'k': 1}",
+    " && ",
+    " + ",
+    "!",
+    ",",
+    "x",
+    "##c\n",
+    "#*c*#",
+    "\\",
+    "\\#if",
+    "$",
+    "#",
+    "$a[0]",
+    "true",
+    "$a.m($b, 2)",
+];
+
+mod on_demand {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Lexing ahead in batches changes neither the tree nor the error
+        /// (message and place) from lexing each token when it is asked for.
+        #[test]
+        fn lexing_ahead_changes_nothing(
+            v in proptest::collection::vec(proptest::sample::select(PIECES), 0..30)
+        ) {
+            let src = v.concat();
+            let ahead = format!("{:?}", parse(&src));
+            prop_assert_eq!(ahead, format!("{:?}", parse_on_demand(&src)), "{:?}", src);
+        }
+    }
+}
+
 /// The kind tests as they were written before [`KIND_BITS`].
 mod kind_tests {
     use super::*;
