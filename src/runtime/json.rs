@@ -1909,7 +1909,9 @@ pub(crate) fn escape_javascript_decoded(raw: &str, quote: u8, out: &mut String) 
     if !matches!(quote, b'"' | b'\'') {
         return escape_javascript_decoded_narrow(raw, quote, out);
     }
-    js_runs(raw, out, |out, i| escape_decoded_char(raw, i, quote, out))
+    js_runs::<true>(raw, quote, out, |out, i| {
+        escape_decoded_char(raw, i, quote, out)
+    })
 }
 
 /// [`escape_javascript_decoded`] of a string quoted with `Q` (`"` or `'`),
@@ -1921,20 +1923,29 @@ pub(crate) fn escape_javascript_quoted<const Q: u8>(
     out: &mut String,
 ) -> usize {
     debug_assert!(quote == Q && matches!(Q, b'"' | b'\''));
-    js_runs(raw, out, |out, i| escape_decoded_char(raw, i, Q, out))
+    js_runs::<true>(raw, Q, out, |out, i| escape_decoded_char(raw, i, Q, out))
 }
 
 /// Copies the runs of `s` that escapeJavaScript (and decoding) leave as
 /// they are into `out`, and hands each byte that ends one to `stop` (with
 /// its place), which writes what it becomes and says where `s` goes on and
 /// how many bytes it counts for (`None`: nothing more to read). The stops
-/// of 16 bytes are found at once ([`js_stops_from`]) and serve every run
+/// of 16 bytes are found at once ([`js_run_masks`]) and serve every run
 /// that starts among those bytes: strings of names and labels change a
 /// character every few bytes, and each run is then a shift and a count of
-/// zeros. Returns the runs' bytes and `stop`'s counts, added up.
+/// zeros. A quote, slash or backslash that escapeJavaScript writes after a
+/// backslash is not handed to `stop`: the backslash is written, and the
+/// byte starts the next run. Returns the runs' bytes and `stop`'s counts,
+/// added up.
+///
+/// With `ESCAPED`, `s` is escaped text in quotes `quote` (`"` or `'`),
+/// decoded, then escaped: its escapes `\\"`, `\\\\`, `\\/` and `\\'` are
+/// written as they are, and are part of the runs, each counted as the one
+/// byte it decodes to.
 #[inline(always)]
-pub(super) fn js_runs(
+pub(super) fn js_runs<const ESCAPED: bool>(
     s: &str,
+    quote: u8,
     out: &mut String,
     mut stop: impl FnMut(&mut String, usize) -> Option<(usize, usize)>,
 ) -> usize {
@@ -1943,60 +1954,156 @@ pub(super) fn js_runs(
     let mut i = 0;
     while i < b.len() {
         let base = i;
-        let stops = js_stops_from(b, base);
+        let masks = js_run_masks::<ESCAPED>(b, base, quote);
         let end = (base + 16).min(b.len());
+        // The stops from `i` on, and the escapes of the runs (from the last
+        // stop on) not counted yet. Places within the chunk (`i`, `at`) are
+        // below `end`, at most 15 bytes past `base`: the shifts by them are
+        // exact.
+        let mut rest = masks.stops;
+        let mut pairs = masks.pairs;
         loop {
-            let m = stops.checked_shr((i - base) as u32).unwrap_or(0);
             // No stop among the rest: they are ASCII, so `end` is on a
             // character's boundary.
-            let at = if m == 0 {
+            let at = if rest == 0 {
                 end
             } else {
-                i + m.trailing_zeros() as usize
+                base + rest.trailing_zeros() as usize
             };
             if at > i {
                 let run = b.get(i..at).unwrap_or(&[]);
                 debug_assert!(run.is_ascii());
                 // SAFETY: the run's bytes are ASCII: none is a stop, and
-                // `wide::string_stops` (all `js_stops_from` reads) marks
-                // every byte past ASCII; bytes past `end` are not in it.
+                // `wide::escape_stops` (all `js_run_masks` reads) marks
+                // every byte past ASCII (those it unmarks, escapes and the
+                // bytes written after a backslash, are ASCII); bytes past
+                // `end` are not in it.
                 unsafe { crate::eval::print::push_short_utf8(out, run) };
                 counted += at - i;
             }
-            i = at;
-            if m == 0 {
+            if rest == 0 {
+                // Each escape in the runs decodes to one byte.
+                counted -= ones(pairs);
+                i = end;
                 break;
             }
-            match stop(out, i) {
+            let bit = rest & rest.wrapping_neg();
+            rest ^= bit;
+            if masks.inserts & bit != 0 {
+                // The byte is written after a backslash, with the next run.
+                out.push('\\');
+                i = at;
+                continue;
+            }
+            counted -= ones(pairs & (bit - 1));
+            match stop(out, at) {
                 Some((next, n)) => (i, counted) = (next, counted + n),
                 None => return counted,
             }
             if i >= end {
                 break;
             }
+            let from = 1u32.wrapping_shl((i - base) as u32);
+            if masks.pairs << 1 & from != 0 {
+                // `stop` read the backslash of an escape found here (as the
+                // last byte of a longer one): the byte after it, unmarked, is
+                // a character of its own. Its stops again from there.
+                break;
+            }
+            // What `stop` read is no run.
+            rest &= !(from - 1);
+            pairs &= !(from - 1);
         }
     }
     counted
+}
+
+/// How many bits of `m` are set (mostly none or one: no table or
+/// instruction of its own).
+#[inline(always)]
+fn ones(mut m: u32) -> usize {
+    let mut n = 0;
+    while m != 0 {
+        n += 1;
+        m &= m - 1;
+    }
+    n
+}
+
+/// What 16 bytes tell [`js_runs`] (bit `k` for byte `i + k`).
+struct RunMasks {
+    /// The bytes that end a run.
+    stops: u32,
+    /// The first bytes of the escapes written again as they are.
+    pairs: u32,
+    /// The stops written after a backslash as they are.
+    inserts: u32,
+}
+
+/// [`RunMasks`] of the bytes of `b` from `i` (where a character, or with
+/// `ESCAPED` an escape, starts): the bytes that decoding or escapeJavaScript
+/// changes ([`wide::escape_stops`]). With `ESCAPED` (escaped text in quotes
+/// `quote`), without the escapes that decoding and then escaping write
+/// again as they are: a backslash that does not follow one, and `"`, `\\`,
+/// `/` or `'` after it.
+#[inline(always)]
+fn js_run_masks<const ESCAPED: bool>(b: &[u8], i: usize, quote: u8) -> RunMasks {
+    let m = js_escape_masks(b, i);
+    if !ESCAPED {
+        return RunMasks {
+            stops: m.stops,
+            pairs: 0,
+            inserts: m.backslash | m.double_quote | m.single_quote | m.slash,
+        };
+    }
+    // Byte `i` starts an escape or a character, and so does the byte after
+    // each plain byte or escape of a run from it: a backslash there starts
+    // an escape, and `"`, `\\`, `/` or `'` after it ends that escape. A
+    // backslash after a backslash is left a stop: it may end `\\` (and where
+    // a longer escape ends on a backslash, `js_runs` reads the stops again
+    // after it).
+    let ends = m.backslash | m.double_quote | m.single_quote | m.slash;
+    let pairs = m.backslash & ends >> 1 & !(m.backslash << 1);
+    let stops = m.stops & !(pairs | pairs << 1);
+    // Kept by decoding, escaped with a backslash: a slash, and the quote
+    // that is not the string's.
+    let other = if quote == b'"' {
+        m.single_quote
+    } else {
+        m.double_quote
+    };
+    RunMasks {
+        stops,
+        pairs,
+        inserts: stops & (m.slash | other),
+    }
 }
 
 /// Bit `k` set when byte `i + k` of `b` (`k` < 16, within `b`) is one that
 /// decoding or escapeJavaScript changes ([`wide::string_stops`] with `'`).
 #[inline(always)]
 pub(super) fn js_stops_from(b: &[u8], i: usize) -> u32 {
+    js_escape_masks(b, i).stops
+}
+
+/// [`wide::escape_stops`] of the bytes of `b` from `i` (bit `k` for byte
+/// `i + k`, within `b`).
+#[inline(always)]
+fn js_escape_masks(b: &[u8], i: usize) -> wide::EscapeStops {
     if let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<16>()) {
-        return wide::string_stops::<true>(chunk);
+        return wide::escape_stops(chunk);
     }
     let left = b.len().saturating_sub(i);
     // Fewer than 16 bytes left: the last 16 of `b`, those before `i`
     // shifted out.
     let last = b.len().checked_sub(16).and_then(|at| b.get(at..));
     if let Some(chunk) = last.and_then(|s| s.first_chunk::<16>()) {
-        return wide::string_stops::<true>(chunk) >> (16 - left);
+        return wide::escape_stops(chunk).map(|m| m >> (16 - left));
     }
     // A string shorter than 16 bytes: put in a chunk, the bytes past it
     // masked off.
     let chunk = short_chunk(b.get(i..).unwrap_or(&[]));
-    wide::string_stops::<true>(&chunk) & ((1u32 << left) - 1)
+    wide::escape_stops(&chunk).map(|m| m & ((1u32 << left) - 1))
 }
 
 /// The bytes of `b` (fewer than 16) at the start of a chunk, zeros after:

@@ -143,7 +143,7 @@ const LONG: usize = 16;
 #[inline(never)]
 fn escape_long(s: &str, out: &mut String) {
     // The stops also take DEL, which `escape_char` writes as it is.
-    super::json::js_runs(s, out, |out, i| Some((escape_at(s, i, out)?, 0)));
+    super::json::js_runs::<false>(s, 0, out, |out, i| Some((escape_at(s, i, out)?, 0)));
 }
 
 /// One character as [`escape_javascript_into`] writes it.

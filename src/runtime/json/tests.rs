@@ -1166,6 +1166,53 @@ proptest! {
     }
 }
 
+/// Escapes written again as they are (`\\"`, `\\\\`, `\\/`, `\\'`) are copied
+/// with the runs around them; each place where one may seem to start but
+/// does not (after a backslash, or inside a longer escape that ends on its
+/// backslash: `\\u12\\"`, `\\x4\\"`, a surrogate's unchecked half) is a stop of
+/// its own. Every piece in every place of the 16-byte masks, quoted either
+/// way, writes what decoding and then escaping writes.
+#[test]
+fn escapes_written_as_they_are_end_only_where_they_do() {
+    let pieces = [
+        "\\\"",
+        "\\\\",
+        "\\/",
+        "\\'",
+        "\\\\\\\"",
+        "\\\\\"",
+        "\\\\\\\\\\\"",
+        "\\u12\\\"",
+        "\\u1\\\\\"",
+        "\\x4\\\"",
+        "\\ud800ab\\\"",
+        "\\ud800\\u12\\\"",
+        "\\\\u0041",
+        "\\u00e9\\/",
+        "\\é\\\"",
+        "'\\\"/",
+        "\"\\'",
+        "\\",
+    ];
+    for piece in pieces {
+        for pad in 0..20 {
+            for tail in ["", "ab", "\\\"", "xyz\\/"] {
+                let raw = format!("{}{piece}{tail}", "p".repeat(pad));
+                for quote in [b'"', b'\''] {
+                    let mut decoded = String::new();
+                    decode_checked(&raw, quote, &mut decoded);
+                    let mut want = String::from("x");
+                    crate::runtime::util::escape_javascript_into(&decoded, &mut want);
+                    let mut got = String::from("x");
+                    let n = escape_javascript_decoded(&raw, quote, &mut got);
+                    assert_eq!(got, want, "{raw:?} in {}", char::from(quote));
+                    assert_eq!(n, decoded.len(), "{raw:?}");
+                }
+            }
+        }
+    }
+}
+
 /// A body's string member for escapeJavaScript: its text when written
 /// without escapes, else its escaped text and the function of its quote,
 /// which writes what escaping the decoded member writes; absent, long, or

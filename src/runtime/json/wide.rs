@@ -12,6 +12,38 @@ pub(super) fn string_stops<const ESC: bool>(chunk: &[u8; 16]) -> u32 {
     imp::string_stops::<ESC>(chunk)
 }
 
+/// [`string_stops`] with `ESC`, and apart the bytes that escapeJavaScript
+/// writes after a backslash (and that end the escapes written again as
+/// they are: `\\"`, `\\\\`, `\\/`, `\\'`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct EscapeStops {
+    pub(super) stops: u32,
+    pub(super) backslash: u32,
+    pub(super) double_quote: u32,
+    pub(super) single_quote: u32,
+    pub(super) slash: u32,
+}
+
+impl EscapeStops {
+    /// `f` of each mask.
+    #[inline(always)]
+    pub(super) fn map(self, f: impl Fn(u32) -> u32) -> EscapeStops {
+        EscapeStops {
+            stops: f(self.stops),
+            backslash: f(self.backslash),
+            double_quote: f(self.double_quote),
+            single_quote: f(self.single_quote),
+            slash: f(self.slash),
+        }
+    }
+}
+
+/// The masks of [`EscapeStops`].
+#[inline(always)]
+pub(super) fn escape_stops(chunk: &[u8; 16]) -> EscapeStops {
+    imp::escape_stops(chunk)
+}
+
 /// The bytes that are `quote` or a backslash: where a string's plain run
 /// ends for the reader.
 #[inline(always)]
@@ -53,6 +85,30 @@ mod imp {
             }
             // The mask of 16 bytes is the low 16 bits.
             _mm_movemask_epi8(m) as u32
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn escape_stops(chunk: &[u8; 16]) -> super::EscapeStops {
+        // SAFETY: as in `string_stops`.
+        unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+            // As in `string_stops`.
+            let odd = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x21));
+            let (backslash, double_quote) = (eq(b'\\'), eq(b'"'));
+            let (single_quote, slash) = (eq(b'\''), eq(b'/'));
+            let stops = _mm_or_si128(
+                _mm_or_si128(odd, _mm_or_si128(backslash, double_quote)),
+                _mm_or_si128(single_quote, slash),
+            );
+            super::EscapeStops {
+                stops: _mm_movemask_epi8(stops) as u32,
+                backslash: _mm_movemask_epi8(backslash) as u32,
+                double_quote: _mm_movemask_epi8(double_quote) as u32,
+                single_quote: _mm_movemask_epi8(single_quote) as u32,
+                slash: _mm_movemask_epi8(slash) as u32,
+            }
         }
     }
 
@@ -103,6 +159,24 @@ mod portable {
     }
 
     #[inline(always)]
+    pub(super) fn escape_stops(chunk: &[u8; 16]) -> super::EscapeStops {
+        let of = |c: u8| {
+            let mut m = 0;
+            for (i, &x) in chunk.iter().enumerate() {
+                m |= u32::from(x == c) << i;
+            }
+            m
+        };
+        super::EscapeStops {
+            stops: string_stops::<true>(chunk),
+            backslash: of(b'\\'),
+            double_quote: of(b'"'),
+            single_quote: of(b'\''),
+            slash: of(b'/'),
+        }
+    }
+
+    #[inline(always)]
     pub(super) fn quote_stops(chunk: &[u8; 16], quote: u8) -> u32 {
         let mut m = 0;
         for (i, &c) in chunk.iter().enumerate() {
@@ -123,7 +197,7 @@ mod portable {
 
 #[cfg(test)]
 mod tests {
-    use super::{blank_stops, portable, quote_stops, string_stops};
+    use super::{blank_stops, escape_stops, portable, quote_stops, string_stops, EscapeStops};
 
     #[test]
     fn blanks_in_every_place() {
@@ -187,6 +261,18 @@ mod tests {
                     };
                     assert_eq!(m, u32::from(want) << at, "byte {c:#x} at {at}, esc {esc}");
                     assert_eq!(p, m);
+                    if esc {
+                        let is = |x: u8| u32::from(c == x) << at;
+                        let want = EscapeStops {
+                            stops: m,
+                            backslash: is(b'\\'),
+                            double_quote: is(b'"'),
+                            single_quote: is(b'\''),
+                            slash: is(b'/'),
+                        };
+                        assert_eq!(escape_stops(&chunk), want);
+                        assert_eq!(portable::escape_stops(&chunk), want);
+                    }
                 }
             }
         }
