@@ -1382,6 +1382,7 @@ fn write_js_escaped(
 /// [`write_js_escaped`] with the budget's error as it is: the decoded
 /// length charged as a scan (nothing written when that fails), then what
 /// was written.
+#[inline(always)]
 fn write_js_escaped_charged(
     escaped: StrMember<'_>,
     out: &mut String,
