@@ -2180,10 +2180,13 @@ fn escape_decoded_char(raw: &str, i: usize, quote: u8, out: &mut String) -> Opti
             Some(b'u') => {
                 // A character past ASCII and not a surrogate: one UTF-16
                 // unit, `\uXXXX` again in upper case.
-                let v = b.get(i + 2..).and_then(|h| h.first_chunk::<4>());
-                if let Some(v) = v.and_then(hex_value) {
+                let x = b.get(i + 2..).and_then(|h| h.first_chunk::<4>());
+                let x = x.map_or(0, |h| u32::from_le_bytes(*h));
+                if let Some((lower, letter)) = hex_letters(x) {
+                    let v = hex_letters_value(lower, letter);
                     if (0x80..0xd800).contains(&v) || (0xe000..=0xffff).contains(&v) {
-                        push_unicode_escape(v, out);
+                        // Its digits, the letters' case bit cleared.
+                        push_u_escape(x & !(letter >> 2), out);
                         return Some((i + 6, if v < 0x800 { 2 } else { 3 }));
                     }
                 }
@@ -3451,21 +3454,35 @@ pub(super) fn hex_letters(x: u32) -> Option<(u32, u32)> {
 #[inline]
 pub(crate) fn hex_value(hex: &[u8; 4]) -> Option<u32> {
     let (lower, letter) = hex_letters(u32::from_le_bytes(*hex))?;
+    Some(hex_letters_value(lower, letter))
+}
+
+/// The value of four hex digits from what [`hex_letters`] tells of them.
+#[inline(always)]
+fn hex_letters_value(lower: u32, letter: u32) -> u32 {
     // Each byte's value: its low 4 bits, and 9 more for a letter.
     let v = (lower & 0x0f0f_0f0f) + (letter >> 7) * 9;
     // The first digit is the lowest byte and the most significant.
     let [a, b, c, d] = v.to_le_bytes().map(u32::from);
-    Some(a << 12 | b << 8 | c << 4 | d)
+    a << 12 | b << 8 | c << 4 | d
 }
 
 /// `\uXXXX` with upper-case hex digits.
+#[inline]
 pub(crate) fn push_unicode_escape(unit: u32, out: &mut String) {
-    let [a, b, c, d] = hex4(unit);
+    push_u_escape(u32::from_le_bytes(hex4(unit)), out);
+}
+
+/// `\u` and the four bytes of `digits` (little-endian: the first is the
+/// lowest), the high bit of each dropped (hex digits have none).
+#[inline(always)]
+fn push_u_escape(digits: u32, out: &mut String) {
+    let [a, b, c, d] = (digits & 0x7f7f_7f7f).to_le_bytes();
     let escape = [b'\\', b'u', a, b, c, d];
-    // SAFETY: the six bytes are ASCII (a backslash, `u` and hex digits),
-    // each a character of its own: appended, the string stays UTF-8. One
-    // copy of six bytes, where three `push_str` checked the room and the
-    // table's character boundaries three times.
+    // SAFETY: the six bytes are ASCII (a backslash, `u`, and four bytes
+    // below 0x80), each a character of its own: appended, the string stays
+    // UTF-8. One copy of six bytes, where three `push_str` checked the room
+    // and the table's character boundaries three times.
     unsafe { out.as_mut_vec() }.extend_from_slice(&escape);
 }
 
