@@ -1163,12 +1163,7 @@ impl Document {
 
     /// The index after the node `i` and all it holds.
     fn after(&self, i: usize) -> usize {
-        let n = self.node(i);
-        if n.is_container() {
-            (n.end as usize).max(i + 1)
-        } else {
-            i + 1
-        }
+        after_node(i, self.node(i))
     }
 
     /// The members of the object `node`: each key's node, and its value's
@@ -1338,7 +1333,7 @@ impl Tape for Document {
                 }
             });
         if lent {
-            let after = to_u32(self.after(at as usize));
+            let after = to_u32(after_node(at as usize, n));
             *next = (after < self.array_end(array)).then_some(after);
         }
         lent
@@ -1409,6 +1404,16 @@ impl Tape for Document {
             f(text);
         }
         true
+    }
+}
+
+/// The index after the node `n` at `i` and all it holds.
+#[inline(always)]
+fn after_node(i: usize, n: Node) -> usize {
+    if n.is_container() {
+        (n.end as usize).max(i + 1)
+    } else {
+        i + 1
     }
 }
 
@@ -1930,7 +1935,7 @@ pub(crate) fn escape_javascript_quoted<const Q: u8>(
 /// they are into `out`, and hands each byte that ends one to `stop` (with
 /// its place), which writes what it becomes and says where `s` goes on and
 /// how many bytes it counts for (`None`: nothing more to read). The stops
-/// of 16 bytes are found at once ([`js_run_masks`]) and serve every run
+/// of 32 bytes are found at once ([`js_run_masks`]) and serve every run
 /// that starts among those bytes: strings of names and labels change a
 /// character every few bytes, and each run is then a shift and a count of
 /// zeros. A quote, slash or backslash that escapeJavaScript writes after a
@@ -1955,10 +1960,10 @@ pub(super) fn js_runs<const ESCAPED: bool>(
     while i < b.len() {
         let base = i;
         let masks = js_run_masks::<ESCAPED>(b, base, quote);
-        let end = (base + 16).min(b.len());
+        let end = (base + 32).min(b.len());
         // The stops from `i` on, and the escapes of the runs (from the last
         // stop on) not counted yet. Places within the chunk (`i`, `at`) are
-        // below `end`, at most 15 bytes past `base`: the shifts by them are
+        // below `end`, at most 31 bytes past `base`: the shifts by them are
         // exact.
         let mut rest = masks.stops;
         let mut pairs = masks.pairs;
@@ -2030,7 +2035,7 @@ fn ones(mut m: u32) -> usize {
     n
 }
 
-/// What 16 bytes tell [`js_runs`] (bit `k` for byte `i + k`).
+/// What 32 bytes tell [`js_runs`] (bit `k` for byte `i + k`).
 struct RunMasks {
     /// The bytes that end a run.
     stops: u32,
@@ -2048,7 +2053,7 @@ struct RunMasks {
 /// `/` or `'` after it.
 #[inline(always)]
 fn js_run_masks<const ESCAPED: bool>(b: &[u8], i: usize, quote: u8) -> RunMasks {
-    let m = js_escape_masks(b, i);
+    let m = js_window_masks(b, i);
     if !ESCAPED {
         return RunMasks {
             stops: m.stops,
@@ -2086,7 +2091,20 @@ pub(super) fn js_stops_from(b: &[u8], i: usize) -> u32 {
     js_escape_masks(b, i).stops
 }
 
-/// [`wide::escape_stops`] of the bytes of `b` from `i` (bit `k` for byte
+/// [`js_escape_masks`] of the 32 bytes of `b` from `i` (within `b`): two
+/// chunks, whose runs and escapes are read in one pass (names and labels
+/// are mostly shorter than 32 bytes).
+#[inline(always)]
+fn js_window_masks(b: &[u8], i: usize) -> wide::EscapeStops {
+    match b.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        // (From `i + 16`, `b` ends within 16 bytes or goes on: its last 16
+        // bytes are at or after `i`.)
+        Some(chunk) => wide::escape_stops(chunk).then(js_escape_masks(b, i + 16)),
+        None => js_escape_masks(b, i),
+    }
+}
+
+/// [`wide::escape_stops`] of the 16 bytes of `b` from `i` (bit `k` for byte
 /// `i + k`, within `b`).
 #[inline(always)]
 fn js_escape_masks(b: &[u8], i: usize) -> wide::EscapeStops {

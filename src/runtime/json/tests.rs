@@ -1170,7 +1170,7 @@ proptest! {
 /// with the runs around them; each place where one may seem to start but
 /// does not (after a backslash, or inside a longer escape that ends on its
 /// backslash: `\\u12\\"`, `\\x4\\"`, a surrogate's unchecked half) is a stop of
-/// its own. Every piece in every place of the 16-byte masks, quoted either
+/// its own. Every piece in every place of the 32-byte masks, quoted either
 /// way, writes what decoding and then escaping writes.
 #[test]
 fn escapes_written_as_they_are_end_only_where_they_do() {
@@ -1195,7 +1195,7 @@ fn escapes_written_as_they_are_end_only_where_they_do() {
         "\\",
     ];
     for piece in pieces {
-        for pad in 0..20 {
+        for pad in 0..40 {
             for tail in ["", "ab", "\\\"", "xyz\\/"] {
                 let raw = format!("{}{piece}{tail}", "p".repeat(pad));
                 for quote in [b'"', b'\''] {

@@ -36,6 +36,19 @@ impl EscapeStops {
             slash: f(self.slash),
         }
     }
+
+    /// The masks of 16 bytes followed by those of the 16 bytes `next` (bit
+    /// `16 + k` for byte `k` of `next`).
+    #[inline(always)]
+    pub(super) fn then(self, next: EscapeStops) -> EscapeStops {
+        EscapeStops {
+            stops: self.stops | next.stops << 16,
+            backslash: self.backslash | next.backslash << 16,
+            double_quote: self.double_quote | next.double_quote << 16,
+            single_quote: self.single_quote | next.single_quote << 16,
+            slash: self.slash | next.slash << 16,
+        }
+    }
 }
 
 /// The masks of [`EscapeStops`].
