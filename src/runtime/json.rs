@@ -1935,10 +1935,10 @@ pub(crate) fn escape_javascript_quoted<const Q: u8>(
 /// they are into `out`, and hands each byte that ends one to `stop` (with
 /// its place), which writes what it becomes and says where `s` goes on and
 /// how many bytes it counts for (`None`: nothing more to read). The stops
-/// of 32 bytes are found at once ([`js_run_masks`]) and serve every run
-/// that starts among those bytes: strings of names and labels change a
-/// character every few bytes, and each run is then a shift and a count of
-/// zeros. A quote, slash or backslash that escapeJavaScript writes after a
+/// of 16 bytes (32 with `ESCAPED`) are found at once ([`js_run_masks`]) and
+/// serve every run that starts among those bytes: strings of names and
+/// labels change a character every few bytes, and each run is then a count
+/// of zeros. A quote, slash or backslash that escapeJavaScript writes after a
 /// backslash is not handed to `stop`: the backslash is written, and the
 /// byte starts the next run. Returns the runs' bytes and `stop`'s counts,
 /// added up.
@@ -1960,7 +1960,7 @@ pub(super) fn js_runs<const ESCAPED: bool>(
     while i < b.len() {
         let base = i;
         let masks = js_run_masks::<ESCAPED>(b, base, quote);
-        let end = (base + 32).min(b.len());
+        let end = (base + if ESCAPED { 32 } else { 16 }).min(b.len());
         // The stops from `i` on, and the escapes of the runs (from the last
         // stop on) not counted yet. Places within the chunk (`i`, `at`) are
         // below `end`, at most 31 bytes past `base`: the shifts by them are
@@ -2035,7 +2035,7 @@ fn ones(mut m: u32) -> usize {
     n
 }
 
-/// What 32 bytes tell [`js_runs`] (bit `k` for byte `i + k`).
+/// What 16 or 32 bytes tell [`js_runs`] (bit `k` for byte `i + k`).
 struct RunMasks {
     /// The bytes that end a run.
     stops: u32,
@@ -2047,20 +2047,22 @@ struct RunMasks {
 
 /// [`RunMasks`] of the bytes of `b` from `i` (where a character, or with
 /// `ESCAPED` an escape, starts): the bytes that decoding or escapeJavaScript
-/// changes ([`wide::escape_stops`]). With `ESCAPED` (escaped text in quotes
+/// changes ([`wide::escape_stops`]), of 16 bytes, or with `ESCAPED` of 32
+/// (a plain string's longer runs were copied with a call, and took longer). With `ESCAPED` (escaped text in quotes
 /// `quote`), without the escapes that decoding and then escaping write
 /// again as they are: a backslash that does not follow one, and `"`, `\\`,
 /// `/` or `'` after it.
 #[inline(always)]
 fn js_run_masks<const ESCAPED: bool>(b: &[u8], i: usize, quote: u8) -> RunMasks {
-    let m = js_window_masks(b, i);
     if !ESCAPED {
+        let m = js_escape_masks(b, i);
         return RunMasks {
             stops: m.stops,
             pairs: 0,
             inserts: m.backslash | m.double_quote | m.single_quote | m.slash,
         };
     }
+    let m = js_window_masks(b, i);
     // Byte `i` starts an escape or a character, and so does the byte after
     // each plain byte or escape of a run from it: a backslash there starts
     // an escape, and `"`, `\\`, `/` or `'` after it ends that escape. A
