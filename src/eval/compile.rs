@@ -890,7 +890,13 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         self.max = self.max.max(self.depth);
         let mut block = Vec::with_capacity(b.len());
         for n in b {
-            self.node(n, &mut block);
+            // The commonest nodes here, the others out of line: with all of
+            // them inlined, every node was first copied whole to the stack.
+            match n {
+                ast::Node::Text(span, text) => block.push(Node::Text(span, text)),
+                ast::Node::Ref(mut r) => self.printed_reference(&mut r, &mut block),
+                n => self.node(n, &mut block),
+            }
         }
         self.depth -= STATEMENT_UNITS;
         block
@@ -943,19 +949,24 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         }
     }
 
+    /// Compiles a statement's reference onto the end of `block`, in its
+    /// place (see [`Compiler::reference`]).
+    #[inline(always)]
+    fn printed_reference<T: TreeName>(&mut self, r: &mut ast::Reference<T>, block: &mut Block) {
+        block.push(Node::Ref(Ref::unfilled()));
+        if let Some(Node::Ref(to)) = block.last_mut() {
+            self.reference(r, true, to);
+        }
+    }
+
     /// Compiles `n` onto the end of `block`. Each node is made where it
     /// goes: made here and then pushed, it would be copied on the way.
-    #[inline(always)]
+    #[inline(never)]
     fn node<T: TreeName>(&mut self, n: ast::Node<T>, block: &mut Block) {
         match n {
             ast::Node::Text(span, text) => block.push(Node::Text(span, text)),
             // Compiled in its place (see [`Compiler::reference`]).
-            ast::Node::Ref(mut r) => {
-                block.push(Node::Ref(Ref::unfilled()));
-                if let Some(Node::Ref(to)) = block.last_mut() {
-                    self.reference(&mut r, true, to);
-                }
-            }
+            ast::Node::Ref(mut r) => self.printed_reference(&mut r, block),
             ast::Node::Set {
                 span,
                 target,
