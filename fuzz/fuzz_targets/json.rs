@@ -5,7 +5,8 @@
 //! that text writes, taking the same texts. The reader of request bodies,
 //! which builds objects and arrays on first use, agrees with the whole
 //! parse: the same error, or the same values, read member by member first
-//! (and members printed from the body's text print as the values do).
+//! (and members printed, or escaped for JavaScript, from the body's text
+//! print as the values do, or as escaping them does).
 //!
 //! `cargo +nightly fuzz run json` (see fuzz/README.md).
 
@@ -41,9 +42,26 @@ fuzz_target!(|data: &[u8]| {
                             assert_eq!(out, v.to_java_string(), "member {k} of {text:?}");
                         }
                         let mut seen = None;
-                        if l.borrow().with_str_member(k, &mut |s| seen = Some(s.to_string())) {
+                        if l.borrow()
+                            .with_str_member(k, &mut |s| seen = Some(s.to_string()))
+                        {
                             assert!(matches!(v, Value::Str(_)), "member {k} of {text:?}");
                             assert_eq!(seen.as_deref(), Some(&*v.to_java_string()));
+                        }
+                        // Escaped for JavaScript straight from the body's
+                        // text: as escaping the decoded string.
+                        let mut escaped = String::new();
+                        let len = match l.borrow().str_member_to_escape(k) {
+                            Some(m) => m.write_js_escaped(&mut escaped),
+                            None => None,
+                        };
+                        if let (Some(len), Value::Str(s)) = (len, v) {
+                            assert_eq!(
+                                escaped,
+                                util::escape_javascript(s),
+                                "member {k} of {text:?}"
+                            );
+                            assert_eq!(len, s.len(), "member {k} of {text:?}");
                         }
                         let read = l.borrow().get_str(k);
                         assert_eq!(
