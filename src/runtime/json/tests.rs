@@ -1145,14 +1145,11 @@ proptest! {
             escaped_end(text.as_bytes(), first, quote)
         };
         prop_assume!(end == Some(raw.len()));
-        let mut decoded = String::new();
-        decode_checked(&raw, quote, &mut decoded);
-        let mut want = String::from("x");
-        crate::runtime::util::escape_javascript_into(&decoded, &mut want);
+        let (want, decoded) = decoded_then_escaped(&raw, quote);
         let mut got = String::from("x");
         let n = escape_javascript_decoded(&raw, quote, &mut got);
         prop_assert_eq!(&got, &want);
-        prop_assert_eq!(n, decoded.len());
+        prop_assert_eq!(n, decoded);
         // The same, by the function of the quote a member's escape is
         // handed ([`StrMember::JsEscaped`]).
         let mut by_quote = String::from("x");
@@ -1162,7 +1159,7 @@ proptest! {
             escape_javascript_quoted::<b'"'>(&raw, quote, &mut by_quote)
         };
         prop_assert_eq!(by_quote, want);
-        prop_assert_eq!(n, decoded.len());
+        prop_assert_eq!(n, decoded);
     }
 }
 
@@ -1199,14 +1196,11 @@ fn escapes_written_as_they_are_end_only_where_they_do() {
             for tail in ["", "ab", "\\\"", "xyz\\/"] {
                 let raw = format!("{}{piece}{tail}", "p".repeat(pad));
                 for quote in [b'"', b'\''] {
-                    let mut decoded = String::new();
-                    decode_checked(&raw, quote, &mut decoded);
-                    let mut want = String::from("x");
-                    crate::runtime::util::escape_javascript_into(&decoded, &mut want);
+                    let (want, decoded) = decoded_then_escaped(&raw, quote);
                     let mut got = String::from("x");
                     let n = escape_javascript_decoded(&raw, quote, &mut got);
                     assert_eq!(got, want, "{raw:?} in {}", char::from(quote));
-                    assert_eq!(n, decoded.len(), "{raw:?}");
+                    assert_eq!(n, decoded, "{raw:?}");
                 }
             }
         }
@@ -1954,4 +1948,15 @@ fn window_stops_are_each_bytes_stop() {
             }
         }
     }
+}
+
+/// What escaping the escaped text `raw` (quoted with `quote`) straight from
+/// the text must write after an `x`: escapeJavaScript of the decoded
+/// string, and the decoded string's length.
+fn decoded_then_escaped(raw: &str, quote: u8) -> (String, usize) {
+    let mut decoded = String::new();
+    decode_checked(raw, quote, &mut decoded);
+    let mut want = String::from("x");
+    crate::runtime::util::escape_javascript_into(&decoded, &mut want);
+    (want, decoded.len())
 }
