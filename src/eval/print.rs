@@ -588,29 +588,23 @@ pub fn push_short(out: &mut String, s: &str) {
 mod tests {
     use super::{push_short, push_upto_16};
 
+    /// Both short appends, on every slice of a text of 1- to 4-byte
+    /// characters, onto a string with no room to spare and onto one with room.
     #[test]
-    fn push_upto_16_appends_what_push_str_appends() {
+    fn short_appends_append_what_push_str_appends() {
         let text = "aé€😀bcdefghijklmnopqrstuvwxyz0123456789";
+        type Append = fn(&mut String, &str);
+        let appends: [(&str, Append); 2] =
+            [("push_upto_16", push_upto_16), ("push_short", push_short)];
         for (start, _) in text.char_indices() {
             for end in (start..=text.len()).filter(|&e| text.is_char_boundary(e)) {
                 let s = &text[start..end];
-                for mut ours in [String::from("x"), String::with_capacity(64) + "x"] {
-                    push_upto_16(&mut ours, s);
-                    assert_eq!(ours, format!("x{s}"));
+                for (name, append) in appends {
+                    for mut ours in [String::from("x"), String::with_capacity(64) + "x"] {
+                        append(&mut ours, s);
+                        assert_eq!(ours, format!("x{s}"), "{name}({s:?})");
+                    }
                 }
-            }
-        }
-    }
-
-    #[test]
-    fn push_short_appends_what_push_str_appends() {
-        let text = "aé€😀bcdefghijklmnopqrstuvwxyz0123456789";
-        for (start, _) in text.char_indices() {
-            for end in (start..=text.len()).filter(|&e| text.is_char_boundary(e)) {
-                let s = &text[start..end];
-                let mut ours = String::from("x");
-                push_short(&mut ours, s);
-                assert_eq!(ours, format!("x{s}"));
             }
         }
     }
