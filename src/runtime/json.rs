@@ -2047,11 +2047,11 @@ struct RunMasks {
 
 /// [`RunMasks`] of the bytes of `b` from `i` (where a character, or with
 /// `ESCAPED` an escape, starts): the bytes that decoding or escapeJavaScript
-/// changes ([`wide::escape_stops`]), of 16 bytes, or with `ESCAPED` of 32
-/// (a plain string's longer runs were copied with a call, and took longer). With `ESCAPED` (escaped text in quotes
-/// `quote`), without the escapes that decoding and then escaping write
-/// again as they are: a backslash that does not follow one, and `"`, `\\`,
-/// `/` or `'` after it.
+/// changes ([`wide::escape_stops`]), of 16 bytes, or with `ESCAPED` of 32 (a
+/// plain string keeps 16: its longer runs were copied with a call, and took
+/// longer). With `ESCAPED` (escaped text in quotes `quote`), without the
+/// escapes that decoding and then escaping write again as they are: a
+/// backslash that does not follow one, and `"`, `\\`, `/` or `'` after it.
 #[inline(always)]
 fn js_run_masks<const ESCAPED: bool>(b: &[u8], i: usize, quote: u8) -> RunMasks {
     if !ESCAPED {
