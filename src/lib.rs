@@ -131,10 +131,9 @@ impl Template {
             let _ = body.set(tree);
             program
         } else {
-            // Names as numbers: the tree is compiled and dropped, and numbers
-            // are handed out and read without changing a shared count.
-            let p = syntax::parser::parse_named::<syntax::ast::NameId>(&source, 0)?;
-            eval::compile::compile_observed_sized(p.tree, &p.names, p.counts, roots, seen)
+            // Built by the parser itself, with no syntax tree between: names
+            // are numbers it hands out, resolved to slots as it goes.
+            eval::direct::parse_program(&source, roots, seen)?
         };
         Ok(Template {
             inner: Arc::new(TemplateInner {

@@ -20,14 +20,13 @@
 //!
 //! The pass takes the syntax tree by value: names, texts and bodies move into
 //! the program rather than being copied and then dropped with the tree (each
-//! copy of a shared name is an atomic count). A template parsed to be rendered
-//! is parsed with its names as numbers into the parse's list of names
-//! (`ast::NameId`): the parser hands them out and this pass maps them to slots
-//! by a vector, without a shared count changed per name written. The linter,
-//! which reads the tree too, parses it with shared names and compiles a copy
-//! ([`crate::Template::ast`]).
-//! Text handed to `#evaluate` at render time is compiled against the render's
-//! own [`Namespace`], which extends the template's names.
+//! copy of a shared name is an atomic count). It compiles the trees the
+//! linter reads (parsed with shared names; it compiles a copy, see
+//! [`crate::Template::ast`]) and text handed to `#evaluate` at render time,
+//! against the render's own [`Namespace`], which extends the template's
+//! names. A template parsed to be rendered is not compiled by this pass: the
+//! parser builds its program itself, by the same rules ([`super::direct`]),
+//! with no syntax tree in between.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -197,6 +196,14 @@ impl Names {
         self.list.get(slot as usize).map(|s| &**s)
     }
 
+    /// The name of `slot`, shared (the empty name for a slot it has not).
+    pub(crate) fn shared(&self, slot: Slot) -> Arc<str> {
+        match self.list.get(slot as usize) {
+            Some(s) => s.clone(),
+            None => Arc::from(""),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.list.len()
     }
@@ -230,11 +237,11 @@ pub trait Namespace {
 }
 
 /// The namespace of a template being parsed.
-struct TemplateNamespace {
-    names: Names,
+pub(crate) struct TemplateNamespace {
+    pub(crate) names: Names,
     /// A name resolved to `$velocityCount`'s or `$velocityHasNext`'s slot.
-    loop_counters: bool,
-    strings: Vec<ast::Text>,
+    pub(crate) loop_counters: bool,
+    pub(crate) strings: Vec<ast::Text>,
     /// Slots by the address of a shared name: the parser makes one string per
     /// distinct name, so most names are found without hashing their text.
     by_address: ByAddress,
@@ -320,6 +327,35 @@ impl ByAddress {
 }
 
 impl TemplateNamespace {
+    /// A namespace for names numbered by the parse ([`ast::NameId`]), with
+    /// room for about `names` names and `strings` constants.
+    pub(crate) fn for_ids(names: usize, strings: usize) -> TemplateNamespace {
+        TemplateNamespace {
+            names: Names::new(names),
+            loop_counters: false,
+            strings: Vec::with_capacity(strings),
+            by_address: ByAddress::default(),
+            by_id: Vec::with_capacity(names),
+        }
+    }
+
+    /// [`Namespace::id_slot`].
+    #[inline(always)]
+    pub(crate) fn id_slot_of(&mut self, id: u32, name: &Arc<str>) -> Slot {
+        self.id_slot(id, name)
+    }
+
+    /// [`Namespace::slot`].
+    pub(crate) fn slot_of(&mut self, name: &str) -> Slot {
+        self.slot(name)
+    }
+
+    /// [`Namespace::text_string`].
+    #[inline(always)]
+    pub(crate) fn text_string_of(&mut self, s: ast::Text) -> u32 {
+        self.text_string(s)
+    }
+
     /// [`Namespace::shared_slot`] for an address not seen yet.
     #[inline(never)]
     fn new_address(&mut self, address: usize, name: &Arc<str>) -> Slot {
@@ -395,7 +431,7 @@ pub type Block = Vec<Node>;
 /// which the walker reads for every node (kept in a spare value of a
 /// reference's field, it would take arithmetic to read). The node is no
 /// bigger for it: the reference leaves room.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[repr(u8)]
 pub enum Node {
     Text(Span, ast::Text),
@@ -465,7 +501,7 @@ impl Node {
 }
 
 /// A reference: `$root` and its chain.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ref {
     pub span: Span,
     pub root: Slot,
@@ -476,6 +512,12 @@ pub struct Ref {
     /// may take (decided here, once): only a statement's reference
     /// ([`Node::Ref`]) is printed so; any other is [`Shape::Other`].
     pub shape: Shape,
+    /// How deep the walker nests inside the reference's arguments, for
+    /// the heights of the bodies that hold it, when the parser built the
+    /// program (`eval::direct`, which counts heights bottom-up; the
+    /// compile pass counts them top-down and leaves 0). Fits the room
+    /// the other fields leave.
+    pub height: u32,
 }
 
 impl Ref {
@@ -489,6 +531,7 @@ impl Ref {
             silent: false,
             backslashes: 0,
             shape: Shape::Other,
+            height: 0,
         }
     }
 
@@ -506,7 +549,7 @@ impl Ref {
 /// one part, held inline, or none (an empty slice, which allocates nothing).
 /// Smaller than a `SmallVec` of one (no capacity word), which keeps a
 /// reference, and so every node, smaller; and as quick to read (two forms).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Chain {
     One(Part),
     Other(Box<[Part]>),
@@ -558,8 +601,7 @@ pub enum Shape {
 impl Shape {
     /// The shape of a compiled reference with these parts (what
     /// [`Shape::of_tree`] gives from the syntax tree's).
-    #[cfg(test)]
-    fn of(parts: &[Part], backslashes: u32) -> Shape {
+    pub(crate) fn of(parts: &[Part], backslashes: u32) -> Shape {
         if backslashes != 0 {
             return Shape::Other;
         }
@@ -616,7 +658,7 @@ impl Shape {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Part {
     /// `.name`: the name as written (map key, getter name).
     Property(Span, Arc<str>),
@@ -634,7 +676,7 @@ impl Part {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Expr {
     Ref(Box<Ref>),
     /// A string literal: its constant number.
@@ -859,7 +901,7 @@ struct Compiler<'c, N: Namespace + ?Sized> {
 
 /// Whether the observer watches a slot's name.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Watched {
+pub(crate) enum Watched {
     Unasked,
     /// Every reference (a root watched for its first one only is
     /// [`Watched::No`] once that is shown).
@@ -868,10 +910,10 @@ enum Watched {
 }
 
 /// What a statement inside a block adds to the nesting (as in the parser).
-const STATEMENT_UNITS: u32 = 2;
+pub(crate) const STATEMENT_UNITS: u32 = 2;
 
 /// What a `#foreach` adds besides (its loop keeps more on the stack).
-const FOREACH_UNITS: u32 = 2;
+pub(crate) const FOREACH_UNITS: u32 = 2;
 
 impl<N: Namespace + ?Sized> Compiler<'_, N> {
     /// The slot of a name of the tree.
@@ -1116,6 +1158,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                 },
                 silent: r.silent,
                 backslashes: r.backslashes,
+                height: 0,
             },
         );
         std::mem::forget(unfilled);
@@ -1211,7 +1254,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn assert_send_sync<T: Send + Sync>() {}
@@ -1363,7 +1406,7 @@ mod tests {
         }
     }
 
-    mod prop {
+    pub(crate) mod prop {
         use super::*;
         use crate::syntax::ast::NameId;
         use crate::syntax::parser::{parse_counting, parse_named};
@@ -1372,7 +1415,7 @@ mod tests {
         /// Pieces that make templates with every kind of name the tree
         /// holds (roots, properties, methods, loop variables, macros and
         /// their parameters, `#define`s), nested and repeated.
-        const PIECES: [&str; 24] = [
+        pub(crate) const PIECES: [&str; 24] = [
             "$a",
             "$b.c",
             "$a.d($b, 'x')",

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod compile;
 pub(crate) mod cycles;
+pub(crate) mod direct;
 pub mod entries;
 pub mod error;
 pub mod jparse;

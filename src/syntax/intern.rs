@@ -269,6 +269,7 @@ impl Interner {
     }
 
     /// The names by number, the table dropped.
+    #[cfg(test)]
     pub(crate) fn into_names(self) -> Vec<Arc<str>> {
         self.list
     }

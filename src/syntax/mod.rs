@@ -5,6 +5,7 @@
 //! the crate.
 
 pub mod ast;
+pub(crate) mod build;
 pub mod error;
 pub(crate) mod intern;
 mod lexer;

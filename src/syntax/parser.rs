@@ -7,7 +7,9 @@
 //! stream. It asks for tokens as it goes and keeps a window of them (lookahead
 //! and the range lookahead's rewind need it); lists are built on scratch
 //! stacks and moved into the tree at their final size; errors get their line
-//! and column only when one is returned.
+//! and column only when one is returned. What it builds is a [`Build`]'s
+//! (`super::build`): the syntax tree, or, for a template parsed to be
+//! rendered, the compiled program straight away.
 //!
 //! # Whitespace (what 1.7 prints, found in the grammar and checked against 1.7)
 //!
@@ -43,10 +45,8 @@ use std::sync::Arc;
 
 use num_bigint::BigInt;
 
-use super::ast::{
-    BinOp, Block, Expr, IncludeKind, IntLit, Node, Parts, RefPart, Reference, Text, TreeName,
-    UnaryOp,
-};
+use super::ast::{BinOp, Block, IncludeKind, IntLit, Text, TreeName};
+use super::build::{Build, Named, PartsOf, RefFields, Syntax};
 use super::error::ParseError;
 use super::intern::Interner;
 use super::lexer::{starts_identifier, LexError, Lexer, State, Token, K};
@@ -83,10 +83,12 @@ pub(crate) fn parse_counting(
     source: &Arc<str>,
     nested: usize,
 ) -> Result<(Block, Counts), ParseError> {
-    parse_named::<Arc<str>>(source, nested).map(|p| (p.tree, p.counts))
+    let mut b = Syntax::<Arc<str>>::default();
+    parse_with(source, nested, &mut b).map(|p| (p.block, p.counts))
 }
 
 /// A tree whose names are of the form `N`, as [`parse_named`] gives it.
+#[cfg(test)]
 pub(crate) struct Parsed<N> {
     pub tree: Block<N>,
     pub counts: Counts,
@@ -96,13 +98,46 @@ pub(crate) struct Parsed<N> {
 
 /// [`parse_counting`] into a tree whose names are of the form `N`; also
 /// gives the parse's list of names.
+#[cfg(test)]
 pub(crate) fn parse_named<N: TreeName>(
     source: &Arc<str>,
     nested: usize,
 ) -> Result<Parsed<N>, ParseError> {
+    let mut b = Syntax::<N>::default();
+    let p = parse_with(source, nested, &mut b)?;
+    Ok(Parsed {
+        tree: p.block,
+        counts: p.counts,
+        names: p.names,
+    })
+}
+
+/// What [`parse_with`] gives.
+pub(crate) struct Built<B: Build> {
+    /// The template's block.
+    pub block: B::Block,
+    pub counts: Counts,
+    /// The parse's list of names (which [`NameId`](super::ast::NameId)s
+    /// number; the builders keep what they need of it as they go).
+    #[cfg(test)]
+    pub names: Vec<Arc<str>>,
+}
+
+/// Parses `source` with the builder `b`, as if already `nested` units deep.
+pub(crate) fn parse_with<B: Build>(
+    source: &Arc<str>,
+    nested: usize,
+    b: &mut B,
+) -> Result<Built<B>, ParseError> {
     let mut macros = HashSet::new();
-    let mut p: Parser<'_, '_, N> =
-        Parser::new(source, source, None, &mut macros, nested.min(MAX_NESTING));
+    let mut p: Parser<'_, '_, B> = Parser::new(
+        source,
+        source,
+        None,
+        &mut macros,
+        b,
+        nested.min(MAX_NESTING),
+    );
     // About one distinct name per this many bytes of a long template.
     p.scratch.names.reserve(source.len() / 160);
     // The token window and the stack of nodes at the sizes a long template
@@ -119,11 +154,11 @@ pub(crate) fn parse_named<N: TreeName>(
                 names: p.scratch.names.len(),
                 strings: p.scratch.strings,
             };
-            let names = std::mem::take(&mut p.scratch.names).into_names();
-            Ok(Parsed {
-                tree: block,
+            Ok(Built {
+                block,
                 counts,
-                names,
+                #[cfg(test)]
+                names: std::mem::take(&mut p.scratch.names).into_names(),
             })
         }
         Err(e) => Err(ParseError::new(source, e.span, e.message)),
@@ -136,7 +171,9 @@ pub(crate) fn parse_named<N: TreeName>(
 pub(crate) fn parse_on_demand(source: &str) -> Result<Block, ParseError> {
     let source: Arc<str> = Arc::from(source);
     let mut macros = HashSet::new();
-    let mut p: Parser<'_, '_, Arc<str>> = Parser::new(&source, &source, None, &mut macros, 0);
+    let mut b = Syntax::<Arc<str>>::default();
+    let mut p: Parser<'_, '_, Syntax<Arc<str>>> =
+        Parser::new(&source, &source, None, &mut macros, &mut b, 0);
     p.lex_ahead = 0;
     p.template()
         .map_err(|e| ParseError::new(&source, e.span, e.message))
@@ -174,25 +211,25 @@ fn builtin_directive(name: &str) -> Option<bool> {
 }
 
 /// A directive's arguments (most directives have at most three).
-type Args<'a, N> = smallvec::SmallVec<[Arg<'a, N>; 3]>;
+type Args<'a, B> = smallvec::SmallVec<[Arg<'a, B>; 3]>;
 
 /// A directive argument (`DirectiveArg`): an expression or a bare word (as
 /// written in the text: most words are `in` and are dropped unread).
-enum Arg<'a, N> {
-    Expr(Expr<N>),
+enum Arg<'a, B: Build> {
+    Expr(B::Expr),
     Word(Span, &'a str),
 }
 
-impl<N> Arg<'_, N> {
+impl<B: Build> Arg<'_, B> {
     fn span(&self) -> Span {
         match self {
-            Arg::Expr(e) => e.span(),
+            Arg::Expr(e) => B::expr_span(e),
             Arg::Word(s, _) => *s,
         }
     }
 }
 
-struct Parser<'a, 'm, N> {
+struct Parser<'a, 'm, B: Build> {
     /// The template source (errors are reported against it).
     src: &'a str,
     /// The text being lexed: `src`, or an interpolated string's body.
@@ -210,6 +247,8 @@ struct Parser<'a, 'm, N> {
     /// trimmed only when the memos are dropped).
     cur: usize,
     macros: &'m mut HashSet<String>,
+    /// What the parse builds.
+    b: &'m mut B,
     depth: usize,
     /// A lexical error met while lexing ahead, for when its token is asked for.
     lex_error: Option<Box<LexError>>,
@@ -219,11 +258,11 @@ struct Parser<'a, 'm, N> {
     /// trimmed: only then can one be under way or the memos hold anything.
     memo_live: bool,
     /// Where lists are built (shared with the parsers of interpolated strings).
-    scratch: Scratch<N>,
+    scratch: Scratch<B>,
     /// `Reference()` results of speculative parses by first token number:
     /// the parse that follows reuses them, and nested lists would otherwise
     /// make the lookahead exponential.
-    ref_memo: HashMap<usize, (RefOrText<N>, usize)>,
+    ref_memo: HashMap<usize, (RefOrText<B>, usize)>,
     /// `Reference()` failures of speculative parses by first token number and
     /// depth (what the result depends on): without them, nested lists whose
     /// references fail make the lookahead exponential.
@@ -332,14 +371,15 @@ fn starts_directive_arg(k: K) -> bool {
     kind_is(k, PARAMETER_START | WORD)
 }
 
-impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
+impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
     fn new(
         src: &'a str,
         buf: &'a Arc<str>,
         map: Option<Vec<u32>>,
         macros: &'m mut HashSet<String>,
+        b: &'m mut B,
         depth: usize,
-    ) -> Parser<'a, 'm, N> {
+    ) -> Parser<'a, 'm, B> {
         let text: &'a str = buf;
         Parser {
             src,
@@ -350,6 +390,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             toks: Vec::new(),
             cur: 0,
             macros,
+            b,
             depth,
             lex_error: None,
             speculating: 0,
@@ -366,8 +407,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// A name of the tree: one shared string per distinct name.
     #[inline(always)]
-    fn name(&mut self, name: &str) -> N {
-        N::make(&mut self.scratch.names, name)
+    fn name(&mut self, name: &str) -> B::Name {
+        <B::Name as TreeName>::make(&mut self.scratch.names, name)
     }
 
     /// Absolute source offset of a `text` offset.
@@ -399,9 +440,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// The name that is the token's image.
     #[inline]
-    fn name_of(&mut self, t: &Token) -> N {
+    fn name_of(&mut self, t: &Token) -> B::Name {
         let bytes = self.image_bytes(t);
-        N::make_bytes(&mut self.scratch.names, bytes)
+        <B::Name as TreeName>::make_bytes(&mut self.scratch.names, bytes)
     }
 
     #[cold]
@@ -620,7 +661,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     // ----- statements -------------------------------------------------------
 
-    fn template(&mut self) -> PResult<Block<N>> {
+    fn template(&mut self) -> PResult<B::Block> {
         let block = self.statements()?;
         let t = self.peek_tok(0)?;
         if t.kind != K::Eof {
@@ -635,7 +676,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `( Statement() )*`
-    fn statements(&mut self) -> PResult<Block<N>> {
+    fn statements(&mut self) -> PResult<B::Block> {
         let mut out = self.scratch.open(self.buf);
         out.from = self.peek_tok(0)?.at();
         // Every statement consumes at least one token.
@@ -666,18 +707,29 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             }
             self.trim();
         }
-        Ok(self.scratch.finish(out))
+        let height = out.height;
+        Ok(B::block(self.scratch.finish(out), height))
+    }
+
+    /// Pushes a node the builder has just made on `out`, noting how deep
+    /// it nests.
+    #[inline(always)]
+    fn push_built(&mut self, out: &mut Out<'a, B>, node: B::Node) {
+        let h = self.b.last_height();
+        out.height = out.height.max(h);
+        self.scratch.push(out, node);
     }
 
     /// `t`: the next token, just looked at (one that starts a statement).
-    fn statement(&mut self, out: &mut Out<'a, N>, t: Token) -> PResult<()> {
+    fn statement(&mut self, out: &mut Out<'a, B>, t: Token) -> PResult<()> {
         self.enter_by(t.at(), STATEMENT_COST)?;
         let r = self.statement_inner(&t, out);
         self.leave_by(STATEMENT_COST);
         r
     }
 
-    fn statement_inner(&mut self, t: &Token, out: &mut Out<'a, N>) -> PResult<()> {
+    #[inline(always)]
+    fn statement_inner(&mut self, t: &Token, out: &mut Out<'a, B>) -> PResult<()> {
         if t.kind == K::If {
             return self.if_statement(*t, out);
         }
@@ -746,7 +798,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// `Escape()`: a run of `\\` pairs. Before a directive each pair prints
     /// one backslash, elsewhere two.
     /// `first`: the next token, just looked at.
-    fn escape(&mut self, out: &mut Out<'a, N>, first: Token) -> PResult<()> {
+    fn escape(&mut self, out: &mut Out<'a, B>, first: Token) -> PResult<()> {
         self.step();
         let mut count = 1usize;
         let mut end = first.to();
@@ -768,7 +820,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// `SetDirective()`, pushed on `out` (made there: made here and then
     /// pushed, the node would be copied on the way).
     /// `set`: the next token, just looked at.
-    fn set_directive(&mut self, set: Token, out: &mut Out<'a, N>) -> PResult<()> {
+    fn set_directive(&mut self, set: Token, out: &mut Out<'a, B>) -> PResult<()> {
         self.step();
         let hash = byte_at(self.image(&set), b'#').unwrap_or(0);
         let start = set.at() + hash;
@@ -792,11 +844,12 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 // character (`ASTSetDirective`): `#set(${a} = 1)` sets `{`.
                 // A plain `$name` is named so already (see
                 // [`Parser::build_reference`]): nothing to compare.
-                let plain = !r.formal
+                let formal = t.kind == K::LCurly;
+                let plain = !formal
                     && matches!(self.image_bytes(&t), [b'$', c, ..] if starts_identifier(*c));
-                if r.parts.is_empty() && !plain {
+                if B::is_bare(&r) && !plain {
                     let written = self.image(&t);
-                    let first = if r.formal {
+                    let first = if formal {
                         written
                             .find('{')
                             .and_then(|i| written.get(..=i))
@@ -806,8 +859,9 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                     };
                     let mut cs = first.chars();
                     cs.next();
-                    if r.root.text(self.scratch.names.names()) != cs.as_str() {
-                        r.root = self.name(cs.as_str());
+                    if self.b.root_text(&r, self.scratch.names.names()) != cs.as_str() {
+                        let name = self.name(cs.as_str());
+                        self.b.rename_root(&mut r, name, self.scratch.names.names());
                     }
                 }
                 r
@@ -815,20 +869,14 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             Err((span, _)) => return Err(self.fail(span, "#set needs a reference to assign to")),
         };
         let span = self.span(start, rp.at() + 1);
-        self.scratch.push(
-            out,
-            Node::Set {
-                span,
-                target,
-                value,
-            },
-        );
+        let node = self.b.set(span, target, value);
+        self.push_built(out, node);
         Ok(())
     }
 
     /// `IfStatement()`, pushed on `out` (as [`Parser::set_directive`]).
     /// `if_tok`: the next token, just looked at.
-    fn if_statement(&mut self, if_tok: Token, out: &mut Out<'a, N>) -> PResult<()> {
+    fn if_statement(&mut self, if_tok: Token, out: &mut Out<'a, B>) -> PResult<()> {
         self.step();
         let start = if_tok.at()
             + self
@@ -836,16 +884,16 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 .bytes()
                 .rposition(|b| b == b'#')
                 .unwrap_or(0);
-        let mut branches = Vec::with_capacity(1);
+        let mut branches = B::branches();
         let cond = self.condition("#if")?;
         let body = self.statements()?;
-        branches.push((cond, body));
+        self.b.branch(&mut branches, cond, body);
         // Each round consumes an #elseif token.
         while self.peek(0)? == K::ElseIf {
             self.step();
             let cond = self.condition("#elseif")?;
             let body = self.statements()?;
-            branches.push((cond, body));
+            self.b.branch(&mut branches, cond, body);
         }
         let mut otherwise = None;
         if self.peek(0)? == K::Else {
@@ -859,19 +907,13 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         }
         self.bump()?;
         let span = self.span(start, end.to());
-        self.scratch.push(
-            out,
-            Node::If {
-                span,
-                branches,
-                otherwise,
-            },
-        );
+        let node = self.b.if_(span, branches, otherwise);
+        self.push_built(out, node);
         Ok(())
     }
 
     /// `[<WHITESPACE>] <LPAREN> Expression() <RPAREN>` after `#if` / `#elseif`.
-    fn condition(&mut self, what: &str) -> PResult<Expr<N>> {
+    fn condition(&mut self, what: &str) -> PResult<B::Expr> {
         self.skip_ws()?;
         self.expect_with(K::LParen, || format!("'(' after {what}"))?;
         let e = self.expression()?;
@@ -881,7 +923,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// `Directive()`: built-in directives and macro calls.
     /// `word`: the next token, just looked at.
-    fn directive(&mut self, out: &mut Out<'a, N>, word: Token) -> PResult<()> {
+    fn directive(&mut self, out: &mut Out<'a, B>, word: Token) -> PResult<()> {
         self.step();
         let img = self.image(&word);
         let name: &str = if word.kind == K::BracketedWord {
@@ -906,18 +948,18 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             self.lx.pop();
             let span = self.span(start, word.to());
             let node = match name {
-                "break" => Node::Break(span, None),
-                "stop" => Node::Stop(span),
+                "break" => self.b.break_(span, None),
+                "stop" => self.b.stop(span),
                 _ if builtin.is_some() => {
                     return Err(self.fail(span, format!("#{name} needs arguments in parentheses")));
                 }
-                _ => Node::MacroCall {
-                    span,
-                    name: self.name(name),
-                    args: Vec::new(),
-                },
+                _ => {
+                    let name = self.name(name);
+                    self.b
+                        .macro_call(span, name, Vec::new(), self.scratch.names.names())
+                }
             };
-            self.scratch.push(out, node);
+            self.push_built(out, node);
             return Ok(());
         }
 
@@ -976,11 +1018,19 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
         if !is_block {
             let node = self.line_directive(name, start, &rp, head_span, args)?;
-            self.scratch.push(out, node);
+            self.push_built(out, node);
             return Ok(());
         }
 
-        let body = self.statements()?;
+        // 1.7 registers the `#macro`s among the template's statements, not
+        // those inside another macro (or a string).
+        let registering = self.scratch.registering;
+        if is_macro_def {
+            self.scratch.registering = false;
+        }
+        let body = self.statements();
+        self.scratch.registering = registering;
+        let body = body?;
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
             let at = LineCol::of(self.src, self.abs(word.at()));
@@ -1000,18 +1050,26 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 };
                 let params = it
                     .map(|a| match a {
-                        Arg::Expr(Expr::Ref(r)) => r.root,
-                        Arg::Expr(e) => self.name(e.span().text(self.src)),
-                        Arg::Word(_, w) => self.name(w),
+                        Arg::Expr(e) => match B::into_ref(e) {
+                            Ok(r) => Named::Ref(r),
+                            Err(e) => {
+                                let s = B::expr_span(&e);
+                                Named::Name(self.name(s.text(self.src)), s)
+                            }
+                        },
+                        Arg::Word(s, w) => Named::Name(self.name(w), s),
                     })
                     .collect();
                 self.macros.insert(mname.to_string());
-                Node::Macro {
+                let name = self.name(mname);
+                self.b.macro_def(
                     span,
-                    name: self.name(mname),
+                    name,
                     params,
                     body,
-                }
+                    registering,
+                    self.scratch.names.names(),
+                )
             }
             "define" => {
                 if args.len() != 1 {
@@ -1020,19 +1078,14 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                         "#define needs exactly one argument: the reference to define",
                     ));
                 }
-                let dname: N = match args.into_iter().next() {
-                    Some(Arg::Expr(Expr::Ref(r))) => r.root,
-                    Some(a) => {
-                        let s = a.span().text(self.src);
-                        self.name(s.get(1..).unwrap_or(""))
+                let dname = match args.into_iter().next().map(|a| self.named(a)) {
+                    Some(Ok(n)) => n,
+                    Some(Err(s)) => {
+                        Named::Name(self.name(s.text(self.src).get(1..).unwrap_or("")), s)
                     }
-                    None => self.name(""),
+                    None => Named::Name(self.name(""), Span::default()),
                 };
-                Node::Define {
-                    span,
-                    name: dname,
-                    body,
-                }
+                self.b.define(span, dname, body, self.scratch.names.names())
             }
             "literal" => {
                 // `#literal()`: its body as written.
@@ -1040,16 +1093,17 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                     .src
                     .get(self.abs(rp.to())..self.abs(end.at()))
                     .unwrap_or("");
-                Node::Text(span, text.into())
+                B::text(span, text.into())
             }
-            _ => Node::MacroCall {
+            _ => {
                 // `#@name(…) … #end`: a block macro call.
-                span,
-                name: self.name(name),
-                args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
-            },
+                let name = self.name(name);
+                let args = args.into_iter().map(|a| self.arg_expr(a)).collect();
+                self.b
+                    .macro_call(span, name, args, self.scratch.names.names())
+            }
         };
-        self.scratch.push(out, node);
+        self.push_built(out, node);
         Ok(())
     }
 
@@ -1059,26 +1113,24 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         start: usize,
         rp: &Token,
         head: Span,
-        args: Args<'a, N>,
-    ) -> PResult<Node<N>> {
+        args: Args<'a, B>,
+    ) -> PResult<B::Node> {
         Ok(match name {
-            "include" | "parse" => Node::Include {
-                span: head,
-                kind: if name == "include" {
+            "include" | "parse" => {
+                let kind = if name == "include" {
                     IncludeKind::Include
                 } else {
                     IncludeKind::Parse
-                },
-                args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
-            },
+                };
+                let args = args.into_iter().map(|a| self.arg_expr(a)).collect();
+                self.b.include(head, kind, args)
+            }
             "evaluate" => {
                 if args.len() != 1 {
                     return Err(self.fail(head, "#evaluate() requires exactly one argument"));
                 }
                 match args.into_iter().next() {
-                    Some(Arg::Expr(e @ (Expr::Str { .. } | Expr::Ref(_)))) => {
-                        Node::Evaluate { span: head, arg: e }
-                    }
+                    Some(Arg::Expr(e)) if B::is_str_or_ref(&e) => self.b.evaluate(head, e),
                     Some(a) => {
                         return Err(self.fail(
                             a.span(),
@@ -1095,7 +1147,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                     return Err(self.fail(head, "#break accepts at most one scope argument"));
                 }
                 let scope = match args.into_iter().next() {
-                    Some(Arg::Expr(e)) => Some(Box::new(e)),
+                    Some(Arg::Expr(e)) => Some(e),
                     Some(Arg::Word(span, _)) => {
                         return Err(
                             self.fail(span, "#break takes a scope reference such as $foreach")
@@ -1103,31 +1155,40 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                     }
                     None => None,
                 };
-                Node::Break(head, scope)
+                self.b.break_(head, scope)
             }
             "stop" => {
                 if args.len() > 1 {
                     return Err(self.fail(head, "#stop accepts at most one scope argument"));
                 }
-                Node::Stop(head)
+                self.b.stop(head)
             }
-            _ => Node::MacroCall {
+            _ => {
                 // Printed as written, the `)`'s swallowed blanks included.
-                span: self.span(start, rp.to()),
-                name: self.name(name),
-                args: args.into_iter().map(|a| self.arg_expr(a)).collect(),
-            },
+                let span = self.span(start, rp.to());
+                let name = self.name(name);
+                let args = args.into_iter().map(|a| self.arg_expr(a)).collect();
+                self.b
+                    .macro_call(span, name, args, self.scratch.names.names())
+            }
         })
     }
 
-    fn arg_expr(&mut self, a: Arg<'a, N>) -> Expr<N> {
+    fn arg_expr(&mut self, a: Arg<'a, B>) -> B::Expr {
         match a {
             Arg::Expr(e) => e,
-            Arg::Word(span, w) => Expr::Str {
-                span,
-                value: w.into(),
-                interpolated: None,
+            Arg::Word(span, w) => self.b.str(span, w.into()),
+        }
+    }
+
+    /// A directive argument written as a reference, or its span.
+    fn named(&mut self, a: Arg<'a, B>) -> Result<Named<B>, Span> {
+        match a {
+            Arg::Expr(e) => match B::into_ref(e) {
+                Ok(r) => Ok(Named::Ref(r)),
+                Err(e) => Err(B::expr_span(&e)),
             },
+            Arg::Word(s, _) => Err(s),
         }
     }
 
@@ -1136,44 +1197,34 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         &mut self,
         span: Span,
         head: Span,
-        args: Args<'a, N>,
-        body: Block<N>,
-        out: &mut Out<'a, N>,
+        args: Args<'a, B>,
+        body: B::Block,
+        out: &mut Out<'a, B>,
     ) -> PResult<()> {
         if args.len() < 2 {
             return Err(self.fail(head, "#foreach needs `$item in $list`"));
         }
         let mut it = args.into_iter();
-        let (var, var_span): (N, Span) = match it.next() {
-            Some(Arg::Expr(Expr::Ref(r))) => (r.root, r.span),
-            Some(a) => {
-                let s = a.span();
-                (self.name(s.text(self.src).get(1..).unwrap_or("")), s)
-            }
+        let var = match it.next().map(|a| self.named(a)) {
+            Some(Ok(n)) => n,
+            Some(Err(s)) => Named::Name(self.name(s.text(self.src).get(1..).unwrap_or("")), s),
             None => return Err(self.fail(head, "#foreach needs a loop variable")),
         };
         let _in = it.next();
         // `#foreach($i in)` iterates 1.7's block node: nothing.
         let iterable = match it.next() {
             Some(a) => self.arg_expr(a),
-            None => Expr::List(head, Vec::new()),
+            None => self.b.list(head, Vec::new()),
         };
-        let iterable = Box::new(iterable);
-        self.scratch.push(
-            out,
-            Node::Foreach {
-                span,
-                var,
-                var_span,
-                iterable,
-                body,
-            },
-        );
+        let node = self
+            .b
+            .foreach(span, var, iterable, body, self.scratch.names.names());
+        self.push_built(out, node);
         Ok(())
     }
 
     /// `DirectiveArg()`
-    fn directive_arg(&mut self) -> PResult<Arg<'a, N>> {
+    fn directive_arg(&mut self) -> PResult<Arg<'a, B>> {
         let t = self.peek_tok(0)?;
         match t.kind {
             K::Identifier | K::LCurly => Ok(Arg::Expr(self.reference_expr(t)?)),
@@ -1189,7 +1240,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             K::LBracket => Ok(Arg::Expr(self.object_array()?)),
             K::True | K::False => {
                 self.bump()?;
-                Ok(Arg::Expr(Expr::Bool(self.tspan(&t), t.kind == K::True)))
+                Ok(Arg::Expr(self.b.bool(self.tspan(&t), t.kind == K::True)))
             }
             _ => Err(self.unexpected(&t, "a directive argument")),
         }
@@ -1197,48 +1248,57 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     // ----- references -------------------------------------------------------
 
-    fn push_reference(&mut self, out: &mut Out<'a, N>, r: RefOrText<N>) {
+    fn push_reference(&mut self, out: &mut Out<'a, B>, r: RefOrText<B>) {
         match r {
-            RefOrText::Ref(r) => self.scratch.push(out, Node::Ref(r)),
+            RefOrText::Ref(r) => {
+                let node = self.b.printed(r);
+                self.push_built(out, node);
+            }
             RefOrText::Prefixed(p) => {
                 let (r, span, text) = *p;
                 self.scratch.push_text(out, span, &text);
-                self.scratch.push(out, Node::Ref(r));
+                let node = self.b.printed(r);
+                self.push_built(out, node);
             }
             RefOrText::Text(t) => self.scratch.push_text(out, t.0, &t.1),
         }
     }
 
     /// `t`: the next token, just looked at.
-    fn reference_expr(&mut self, t: Token) -> PResult<Expr<N>> {
-        self.reference_box(t).map(Expr::Ref)
+    fn reference_expr(&mut self, t: Token) -> PResult<B::Expr> {
+        let r = self.reference_box(t)?;
+        Ok(self.b.ref_expr(r))
     }
 
     /// [`Parser::reference_expr`]'s reference (a result small enough for
     /// registers). `t`: the next token, just looked at.
-    fn reference_box(&mut self, t: Token) -> PResult<Box<Reference<N>>> {
+    fn reference_box(&mut self, t: Token) -> PResult<Box<B::Ref>> {
         match self.reference_at(t)?.into_ref() {
             Ok(r) => Ok(r),
-            Err((span, s)) => Ok(Box::new(Reference {
-                span,
-                root: self.name(&s),
-                root_span: span,
-                parts: Parts::new(),
-                silent: false,
-                formal: false,
-                backslashes: 0,
-            })),
+            Err((span, s)) => {
+                let root = self.name(&s);
+                let r = RefFields {
+                    span,
+                    root,
+                    root_span: span,
+                    parts: PartsOf::<B>::new(),
+                    silent: false,
+                    formal: false,
+                    backslashes: 0,
+                };
+                Ok(Box::new(self.b.reference(r, self.scratch.names.names())))
+            }
         }
     }
 
     /// `Reference()`
-    fn reference(&mut self) -> PResult<RefOrText<N>> {
+    fn reference(&mut self) -> PResult<RefOrText<B>> {
         let first = self.peek_tok(0)?;
         self.reference_at(first)
     }
 
     /// [`Parser::reference`], `first` being the next token, just looked at.
-    fn reference_at(&mut self, first: Token) -> PResult<RefOrText<N>> {
+    fn reference_at(&mut self, first: Token) -> PResult<RefOrText<B>> {
         if self.memo_live {
             return self.memo_reference();
         }
@@ -1252,7 +1312,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// have left results to reuse (out of line: nearly always there are
     /// none). With none, it parses as [`Parser::reference`] does.
     #[inline(never)]
-    fn memo_reference(&mut self) -> PResult<RefOrText<N>> {
+    fn memo_reference(&mut self) -> PResult<RefOrText<B>> {
         let at = self.cur;
         if let Some((r, end)) = self.ref_memo.get(&at) {
             let r = r.clone();
@@ -1283,7 +1343,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `first`: the next token, just looked at.
-    fn reference_inner(&mut self, first: Token) -> PResult<RefOrText<N>> {
+    fn reference_inner(&mut self, first: Token) -> PResult<RefOrText<B>> {
         if first.kind != K::Eof {
             self.step();
         }
@@ -1293,7 +1353,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         } else {
             first
         };
-        let mut parts = Parts::new();
+        let mut parts = PartsOf::<B>::new();
         // Where the last token read ends.
         let mut end = ident.to();
         // `[…]` parts after the name and after each `.` part (`indexes`
@@ -1348,11 +1408,13 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                     return Err(self.unexpected(&rp, "',' or ')' in the method call"));
                 }
                 self.step();
-                let part = RefPart::Method(self.span(id.at(), rp.to()), name, args);
+                let span = self.span(id.at(), rp.to());
+                let part = self.b.method(span, name, args, self.scratch.names.names());
                 parts.push(part);
                 end = rp.to();
             } else {
-                let part = RefPart::Property(self.span(id.at(), id.to()), name);
+                let span = self.span(id.at(), id.to());
+                let part = self.b.property(span, name, self.scratch.names.names());
                 parts.push(part);
                 end = id.to();
             }
@@ -1366,7 +1428,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// `[index]` parts, pushed on `parts`; gives where the last `]` ends
     /// (`end` if there is none). Out of line: few references have them.
     #[inline(never)]
-    fn indexes(&mut self, parts: &mut Parts<N>, mut end: usize) -> PResult<usize> {
+    fn indexes(&mut self, parts: &mut PartsOf<B>, mut end: usize) -> PResult<usize> {
         // Each round consumes a '['.
         while self.peek(0)? == K::IndexLBracket {
             let lb = self.bump()?;
@@ -1377,7 +1439,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 K::IntegerLiteral => self.integer_literal()?,
                 K::True | K::False => {
                     self.bump()?;
-                    Expr::Bool(self.tspan(&t), t.kind == K::True)
+                    self.b.bool(self.tspan(&t), t.kind == K::True)
                 }
                 K::Identifier | K::LCurly => self.reference_expr(t)?,
                 _ => {
@@ -1388,7 +1450,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             };
             self.skip_ws()?;
             let rb = self.expect(K::IndexRBracket, "']' to close the index")?;
-            let part = RefPart::Index(self.span(lb.at(), rb.to()), e);
+            let span = self.span(lb.at(), rb.to());
+            let part = self.b.index(span, e);
             parts.push(part);
             end = rb.to();
         }
@@ -1401,10 +1464,10 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         &mut self,
         first: &Token,
         ident: &Token,
-        parts: Parts<N>,
+        parts: PartsOf<B>,
         formal: bool,
         end: usize,
-    ) -> PResult<RefOrText<N>> {
+    ) -> PResult<RefOrText<B>> {
         let bytes = self.image_bytes(first);
         // The common `$name` and `${name}`: no escapes, prefix or `!`.
         let plain = match bytes {
@@ -1421,15 +1484,18 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                     self.span(first.at() + 1, ident.to()),
                 )
             };
-            return Ok(RefOrText::Ref(Box::new(Reference {
+            let r = RefFields {
                 span: self.span(first.at(), end),
-                root: N::make_bytes(&mut self.scratch.names, name),
+                root: <B::Name as TreeName>::make_bytes(&mut self.scratch.names, name),
                 root_span,
                 parts,
                 silent: false,
                 formal,
                 backslashes: 0,
-            })));
+            };
+            return Ok(RefOrText::Ref(Box::new(
+                self.b.reference(r, self.scratch.names.names()),
+            )));
         }
         let img = self.image(first);
         self.build_escaped_reference(img, (first, ident), formal, end, parts)
@@ -1445,8 +1511,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         (first, ident): (&Token, &Token),
         formal: bool,
         end: usize,
-        parts: Parts<N>,
-    ) -> PResult<RefOrText<N>> {
+        parts: PartsOf<B>,
+    ) -> PResult<RefOrText<B>> {
         let bytes = img.as_bytes();
         // Where the name starts: after the last `$` or `!`.
         let after_sigil = bytes
@@ -1466,15 +1532,18 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         let n = bytes.iter().take_while(|&&b| b == b'\\').count();
         if bytes.contains(&b'\\') && img.contains("\\!") {
             // `$\!x`: not a reference; 1.7 prints it as a null one.
-            return Ok(RefOrText::Ref(Box::new(Reference {
+            let r = RefFields {
                 span: self.span(first.at(), end),
                 root: self.name(&format!("\\!{}", name)),
                 root_span,
-                parts: Parts::new(),
+                parts: PartsOf::<B>::new(),
                 silent: false,
                 formal,
                 backslashes: 0,
-            })));
+            };
+            return Ok(RefOrText::Ref(Box::new(
+                self.b.reference(r, self.scratch.names.names()),
+            )));
         }
         let rest = img.get(n..).unwrap_or("");
         let dollar = rest.bytes().rposition(|b| b == b'$');
@@ -1498,7 +1567,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             let at = first.at() + n + dollar;
             (at, 0, Some((self.span(first.at(), at), p)))
         };
-        let r = Box::new(Reference {
+        let r = RefFields {
             span: self.span(span_start, end),
             root: self.name(name),
             root_span,
@@ -1506,7 +1575,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             silent,
             formal,
             backslashes,
-        });
+        };
+        let r = Box::new(self.b.reference(r, self.scratch.names.names()));
         Ok(match prefix {
             None => RefOrText::Ref(r),
             Some((span, text)) => RefOrText::Prefixed(Box::new((r, span, text))),
@@ -1516,7 +1586,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     // ----- expressions ------------------------------------------------------
 
     /// `Expression()` = `ConditionalOrExpression()`
-    fn expression(&mut self) -> PResult<Expr<N>> {
+    fn expression(&mut self) -> PResult<B::Expr> {
         let t = self.peek_tok(0)?;
         self.enter(t.at())?;
         let r = self.expression_at(t);
@@ -1530,7 +1600,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// [`Parser::operand`] and [`Parser::primary_at`] parse it, then the
     /// operators after it, if any (without the calls between, which copy
     /// the result on its way up).
-    fn expression_at(&mut self, t: Token) -> PResult<Expr<N>> {
+    fn expression_at(&mut self, t: Token) -> PResult<B::Expr> {
         let t = match t.kind {
             K::Identifier => t,
             K::Whitespace if self.peek(1)? == K::Identifier => {
@@ -1546,9 +1616,10 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         self.skip_ws()?;
         if binary_op(self.peek(0)?).is_none() {
             // Made where it goes.
-            return Ok(Expr::Ref(r));
+            return Ok(self.b.ref_expr(r));
         }
-        self.binary_after(0, Expr::Ref(r))
+        let l = self.b.ref_expr(r);
+        self.binary_after(0, l)
     }
 
     /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`: the
@@ -1556,7 +1627,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// by precedence climbing (one call per operand instead of one per level;
     /// the recursion is at most one call per level deep).
     /// `t`: the next token, just looked at.
-    fn binary_expr_at(&mut self, min: u8, t: Token) -> PResult<Expr<N>> {
+    fn binary_expr_at(&mut self, min: u8, t: Token) -> PResult<B::Expr> {
         let l = self.operand(t)?;
         self.binary_after(min, l)
     }
@@ -1564,7 +1635,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// The operators of precedence `min` and above after the operand `l`
     /// (see [`Parser::binary_expr_at`]).
     #[inline(always)]
-    fn binary_after(&mut self, min: u8, mut l: Expr<N>) -> PResult<Expr<N>> {
+    fn binary_after(&mut self, min: u8, mut l: B::Expr) -> PResult<B::Expr> {
         // Each round consumes an operator.
         loop {
             let Some((op, prec)) = binary_op(self.peek(0)?) else {
@@ -1577,14 +1648,14 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             self.step();
             let next = self.peek_tok(0)?;
             let r = self.binary_expr_at(prec + 1, next)?;
-            l = binary(op, l, r);
+            l = self.b.binary(op, l, r);
         }
     }
 
     /// `UnaryExpression()`: `!` operands, else a primary expression. `t0`:
     /// the next token, just looked at.
     #[inline]
-    fn operand(&mut self, t0: Token) -> PResult<Expr<N>> {
+    fn operand(&mut self, t0: Token) -> PResult<B::Expr> {
         let k0 = t0.kind;
         if k0 == K::Not || (k0 == K::Whitespace && self.peek(1)? == K::Not) {
             self.not_expr()
@@ -1594,7 +1665,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `"!" UnaryExpression()`
-    fn not_expr(&mut self) -> PResult<Expr<N>> {
+    fn not_expr(&mut self) -> PResult<B::Expr> {
         self.skip_ws()?;
         let t = self.bump()?;
         self.enter(t.at())?;
@@ -1604,13 +1675,13 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         };
         self.leave();
         let e = e?;
-        let span = Span::new(self.abs(t.at()), e.span().end as usize);
-        Ok(Expr::Unary(span, UnaryOp::Not, Box::new(e)))
+        let span = Span::new(self.abs(t.at()), B::expr_span(&e).end as usize);
+        Ok(self.b.not(span, e))
     }
 
     /// `PrimaryExpression()`
     /// `t`: the next token, just looked at.
-    fn primary_at(&mut self, mut t: Token) -> PResult<Expr<N>> {
+    fn primary_at(&mut self, mut t: Token) -> PResult<B::Expr> {
         if t.kind == K::Whitespace {
             self.step();
             t = self.peek_tok(0)?;
@@ -1623,7 +1694,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         Ok(e)
     }
 
-    fn primary_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
+    fn primary_inner(&mut self, t: &Token) -> PResult<B::Expr> {
         Ok(match t.kind {
             K::StringLiteral => self.string_literal(t)?,
             K::Identifier | K::LCurly => self.reference_expr(*t)?,
@@ -1634,26 +1705,27 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             K::LBracket => self.object_array()?,
             K::True | K::False => {
                 self.bump()?;
-                Expr::Bool(self.tspan(t), t.kind == K::True)
+                self.b.bool(self.tspan(t), t.kind == K::True)
             }
             K::LParen => {
                 self.bump()?;
                 let e = self.expression()?;
                 let rp = self.expect(K::RParen, "')'")?;
-                Expr::Paren(self.span(t.at(), rp.at() + 1), Box::new(e))
+                let span = self.span(t.at(), rp.at() + 1);
+                self.b.paren(span, e)
             }
             _ => return Err(self.unexpected(t, "an expression")),
         })
     }
 
     /// `Parameter()`: method arguments, list and map elements.
-    fn parameter(&mut self) -> PResult<Expr<N>> {
+    fn parameter(&mut self) -> PResult<B::Expr> {
         let t = self.peek_tok(0)?;
         self.parameter_at(t)
     }
 
     /// [`Parser::parameter`], `t` being the next token, just looked at.
-    fn parameter_at(&mut self, mut t: Token) -> PResult<Expr<N>> {
+    fn parameter_at(&mut self, mut t: Token) -> PResult<B::Expr> {
         if t.kind == K::Whitespace {
             self.step();
             t = self.peek_tok(0)?;
@@ -1666,7 +1738,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         Ok(e)
     }
 
-    fn parameter_inner(&mut self, t: &Token) -> PResult<Expr<N>> {
+    fn parameter_inner(&mut self, t: &Token) -> PResult<B::Expr> {
         Ok(match t.kind {
             K::StringLiteral => self.string_literal(t)?,
             K::IntegerLiteral => self.integer_literal()?,
@@ -1675,7 +1747,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             K::LBracket => self.object_array()?,
             K::True | K::False => {
                 self.bump()?;
-                Expr::Bool(self.tspan(t), t.kind == K::True)
+                self.b.bool(self.tspan(t), t.kind == K::True)
             }
             K::Identifier | K::LCurly => self.reference_expr(*t)?,
             K::FloatLiteral => self.float_literal()?,
@@ -1721,7 +1793,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `IntegerRange()`
-    fn integer_range(&mut self) -> PResult<Expr<N>> {
+    fn integer_range(&mut self) -> PResult<B::Expr> {
         let lb = self.bump()?;
         self.skip_ws()?;
         let from = self.range_end()?;
@@ -1731,14 +1803,11 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         let to = self.range_end()?;
         self.skip_ws()?;
         let rb = self.expect(K::RBracket, "']' to close the range")?;
-        Ok(Expr::Range(
-            self.span(lb.at(), rb.to()),
-            Box::new(from),
-            Box::new(to),
-        ))
+        let span = self.span(lb.at(), rb.to());
+        Ok(self.b.range(span, from, to))
     }
 
-    fn range_end(&mut self) -> PResult<Expr<N>> {
+    fn range_end(&mut self) -> PResult<B::Expr> {
         let t = self.peek_tok(0)?;
         match t.kind {
             K::IntegerLiteral => self.integer_literal(),
@@ -1748,7 +1817,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     }
 
     /// `ObjectArray()`
-    fn object_array(&mut self) -> PResult<Expr<N>> {
+    fn object_array(&mut self) -> PResult<B::Expr> {
         let lb = self.bump()?;
         let items_from = self.scratch.exprs.len();
         let k = self.peek(0)?;
@@ -1764,11 +1833,12 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         }
         let rb = self.expect(K::RBracket, "',' or ']' in the list")?;
         let items = take_from(&mut self.scratch.exprs, items_from);
-        Ok(Expr::List(self.span(lb.at(), rb.to()), items))
+        let span = self.span(lb.at(), rb.to());
+        Ok(self.b.list(span, items))
     }
 
     /// `Map()`
-    fn map(&mut self) -> PResult<Expr<N>> {
+    fn map(&mut self) -> PResult<B::Expr> {
         let lc = self.bump()?;
         let mut entries = Vec::new();
         // LOOKAHEAD(2) Parameter()
@@ -1795,10 +1865,11 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             return Err(self.unexpected(&t, "',' or '}' in the map"));
         }
         self.bump()?;
-        Ok(Expr::Map(self.span(lc.at(), t.to()), entries))
+        let span = self.span(lc.at(), t.to());
+        Ok(self.b.map(span, entries))
     }
 
-    fn integer_literal(&mut self) -> PResult<Expr<N>> {
+    fn integer_literal(&mut self) -> PResult<B::Expr> {
         let t = self.bump()?;
         let img = self.image(&t);
         let span = self.tspan(&t);
@@ -1814,15 +1885,15 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
                 format!("invalid integer {}", crate::syntax::span::excerpt(img, 40)),
             ));
         };
-        Ok(Expr::Int(span, lit))
+        Ok(self.b.int(span, lit))
     }
 
-    fn float_literal(&mut self) -> PResult<Expr<N>> {
+    fn float_literal(&mut self) -> PResult<B::Expr> {
         let t = self.bump()?;
         let img = self.image(&t);
         let span = self.tspan(&t);
         match img.parse::<f64>() {
-            Ok(f) => Ok(Expr::Float(span, f)),
+            Ok(f) => Ok(self.b.float(span, f)),
             Err(_) => Err(self.fail(
                 span,
                 format!("invalid number {}", crate::syntax::span::excerpt(img, 40)),
@@ -1832,7 +1903,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
 
     /// `StringLiteral()` with `ASTStringLiteral`'s processing.
     /// `t`: the next token, just looked at (a string literal).
-    fn string_literal(&mut self, t: &Token) -> PResult<Expr<N>> {
+    fn string_literal(&mut self, t: &Token) -> PResult<B::Expr> {
         let t = *t;
         self.step();
         self.scratch.strings += 1;
@@ -1850,11 +1921,8 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         };
         if plain {
             // The body as written: a range of the text, nothing copied.
-            return Ok(Expr::Str {
-                span: self.tspan(&t),
-                value: Text::slice_of(self.buf, body),
-                interpolated: None,
-            });
+            let value = Text::slice_of(self.buf, body);
+            return Ok(self.b.str(self.tspan(&t), value));
         }
         self.processed_string_literal(&t)
     }
@@ -1862,7 +1930,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
     /// [`Parser::string_literal`] for a literal whose body is processed
     /// (out of line: most are plain).
     #[inline(never)]
-    fn processed_string_literal(&mut self, t: &Token) -> PResult<Expr<N>> {
+    fn processed_string_literal(&mut self, t: &Token) -> PResult<B::Expr> {
         let img = self.image(t);
         let span = self.tspan(t);
         let quote = img.chars().next().unwrap_or('"');
@@ -1931,16 +1999,11 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             push_mapped(&mut value, &mut offs, '\u{FFFD}', self.abs(hat));
         }
         let close = self.abs(t.to().saturating_sub(1));
-        let interpolated = if interpolate {
-            Some(Box::new(self.interpolate(&value, offs, close, span)?))
-        } else {
-            None
-        };
-        Ok(Expr::Str {
-            span,
-            value: value.into(),
-            interpolated,
-        })
+        if interpolate {
+            let body = self.interpolate(&value, offs, close, span)?;
+            return Ok(self.b.interpolated(span, value.into(), body));
+        }
+        Ok(self.b.str(span, value.into()))
     }
 
     /// Parses an interpolated string's body as a template (1.7 appends a space
@@ -1951,7 +2014,7 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         mut offs: Vec<u32>,
         close: usize,
         span: Span,
-    ) -> PResult<Block<N>> {
+    ) -> PResult<B::Block> {
         self.enter(span.start as usize)?;
         let line_comment = value.contains("##");
         let mut text = value.to_string();
@@ -1961,13 +2024,23 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
         }
         offs.push(close as u32);
         let text: Arc<str> = Arc::from(text);
-        let mut sub = Parser::new(self.src, &text, Some(offs), self.macros, self.depth);
+        let mut sub = Parser::new(
+            self.src,
+            &text,
+            Some(offs),
+            self.macros,
+            &mut *self.b,
+            self.depth,
+        );
         #[cfg(test)]
         {
             sub.lex_ahead = self.lex_ahead;
         }
         sub.scratch = std::mem::take(&mut self.scratch);
+        // No `#macro` in a string is registered.
+        let registering = std::mem::replace(&mut sub.scratch.registering, false);
         let r = sub.template();
+        sub.scratch.registering = registering;
         self.scratch = std::mem::take(&mut sub.scratch);
         self.leave();
         let mut block = match r {
@@ -1983,10 +2056,11 @@ impl<'a, 'm, N: TreeName> Parser<'a, 'm, N> {
             }
         };
         if !line_comment {
-            if let Some(Node::Text(s, t)) = block.last_mut() {
+            let nodes = B::nodes_of(&mut block);
+            if let Some((s, t)) = nodes.last_mut().and_then(B::text_of) {
                 if t.ends_with(' ') {
                     if t.len() == 1 {
-                        block.pop();
+                        nodes.pop();
                     } else {
                         t.cut_end(1);
                         s.end = s.end.min(close as u32);
@@ -2014,16 +2088,25 @@ fn push_mapped(value: &mut String, offs: &mut Vec<u32>, c: char, at: usize) {
 /// A parsed `Reference()`: a reference (with text 1.7 prints in front of it),
 /// or text when 1.7 treats it as a plain token. Boxed parts only: results
 /// carrying one are returned in registers.
-#[derive(Clone)]
-enum RefOrText<N> {
-    Ref(Box<Reference<N>>),
-    Prefixed(Box<(Box<Reference<N>>, Span, String)>),
+enum RefOrText<B: Build> {
+    Ref(Box<B::Ref>),
+    Prefixed(Box<(Box<B::Ref>, Span, String)>),
     Text(Box<(Span, String)>),
 }
 
-impl<N> RefOrText<N> {
+impl<B: Build> Clone for RefOrText<B> {
+    fn clone(&self) -> Self {
+        match self {
+            RefOrText::Ref(r) => RefOrText::Ref(r.clone()),
+            RefOrText::Prefixed(p) => RefOrText::Prefixed(p.clone()),
+            RefOrText::Text(t) => RefOrText::Text(t.clone()),
+        }
+    }
+}
+
+impl<B: Build> RefOrText<B> {
     /// The reference (without its prefix), or the text.
-    fn into_ref(self) -> Result<Box<Reference<N>>, (Span, String)> {
+    fn into_ref(self) -> Result<Box<B::Ref>, (Span, String)> {
         match self {
             RefOrText::Ref(r) => Ok(r),
             RefOrText::Prefixed(p) => Ok(p.0),
@@ -2053,18 +2136,17 @@ fn binary_op(k: K) -> Option<(BinOp, u8)> {
     })
 }
 
-fn binary<N>(op: BinOp, l: Expr<N>, r: Expr<N>) -> Expr<N> {
-    Expr::Binary(l.span().join(r.span()), op, Box::new(l), Box::new(r))
-}
-
 /// A block being built: its nodes are those of [`Scratch::nodes`] from
 /// `start` on, or, once there are many, `spilled`. Consecutive text is merged
 /// into one node; the text waits until something else comes, in `pending`
 /// while it is one slice of the text being parsed (made a node without a
 /// copy in between), else in `text`.
-struct Out<'t, N> {
+struct Out<'t, B: Build> {
     start: usize,
-    spilled: Option<Vec<Node<N>>>,
+    spilled: Option<Vec<B::Node>>,
+    /// How deep the walker nests inside the nodes so far (see
+    /// [`Build::last_height`]).
+    height: u32,
     /// Where the block starts in the text (to size `spilled`).
     from: usize,
     /// A slice of `buf`.
@@ -2082,9 +2164,9 @@ const SPILL_AT: usize = 256;
 
 /// Stacks that lists are built on before they move into the tree at their
 /// final size: one allocation per list, and no capacity to spare.
-struct Scratch<N> {
-    nodes: Vec<Node<N>>,
-    exprs: Vec<Expr<N>>,
+struct Scratch<B: Build> {
+    nodes: Vec<B::Node>,
+    exprs: Vec<B::Expr>,
     /// Text buffers for [`Out`], kept for reuse.
     texts: Vec<String>,
     /// Where the statement being parsed starts, and the text's length.
@@ -2094,10 +2176,13 @@ struct Scratch<N> {
     names: Interner,
     /// The string literals parsed (see [`Counts`]).
     strings: usize,
+    /// Whether a `#macro` ending now is one 1.7 registers (see
+    /// [`Build::macro_def`]).
+    registering: bool,
 }
 
-impl<N> Default for Scratch<N> {
-    fn default() -> Scratch<N> {
+impl<B: Build> Default for Scratch<B> {
+    fn default() -> Scratch<B> {
         Scratch {
             nodes: Vec::new(),
             exprs: Vec::new(),
@@ -2106,6 +2191,7 @@ impl<N> Default for Scratch<N> {
             len: 0,
             names: Interner::default(),
             strings: 0,
+            registering: true,
         }
     }
 }
@@ -2123,11 +2209,12 @@ fn take_from<T>(stack: &mut Vec<T>, from: usize) -> Vec<T> {
     }
 }
 
-impl<N: TreeName> Scratch<N> {
-    fn open<'t>(&mut self, buf: &'t Arc<str>) -> Out<'t, N> {
+impl<B: Build> Scratch<B> {
+    fn open<'t>(&mut self, buf: &'t Arc<str>) -> Out<'t, B> {
         Out {
             start: self.nodes.len(),
             spilled: None,
+            height: 0,
             from: 0,
             pending: "",
             buf,
@@ -2137,7 +2224,7 @@ impl<N: TreeName> Scratch<N> {
     }
 
     #[inline]
-    fn push(&mut self, out: &mut Out<'_, N>, node: Node<N>) {
+    fn push(&mut self, out: &mut Out<'_, B>, node: B::Node) {
         if !out.pending.is_empty() || !out.text.is_empty() {
             self.flush(out);
         }
@@ -2147,7 +2234,7 @@ impl<N: TreeName> Scratch<N> {
     /// Inlined: a node is pushed for nearly every statement, and a call
     /// would copy it once more on the way.
     #[inline(always)]
-    fn push_node(&mut self, out: &mut Out<'_, N>, node: Node<N>) {
+    fn push_node(&mut self, out: &mut Out<'_, B>, node: B::Node) {
         if let Some(v) = &mut out.spilled {
             v.push(node);
         } else if self.nodes.len() - out.start >= SPILL_AT {
@@ -2162,7 +2249,7 @@ impl<N: TreeName> Scratch<N> {
     /// (growing by doubling would copy them all).
     #[cold]
     #[inline(never)]
-    fn spill(&mut self, out: &mut Out<'_, N>, node: Node<N>) {
+    fn spill(&mut self, out: &mut Out<'_, B>, node: B::Node) {
         let done = self.at.saturating_sub(out.from).max(1);
         let rest = self.len.saturating_sub(out.from);
         let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
@@ -2174,15 +2261,15 @@ impl<N: TreeName> Scratch<N> {
     }
 
     /// Removes and returns the block's last node if it is text.
-    fn pop_text(&mut self, out: &mut Out<'_, N>) -> Option<(Span, Text)> {
+    fn pop_text(&mut self, out: &mut Out<'_, B>) -> Option<(Span, Text)> {
         let nodes = match &mut out.spilled {
             Some(v) => v,
             None if self.nodes.len() > out.start => &mut self.nodes,
             None => return None,
         };
-        match nodes.pop() {
-            Some(Node::Text(span, text)) => Some((span, text)),
-            Some(other) => {
+        match nodes.pop().map(B::into_text) {
+            Some(Ok(text)) => Some(text),
+            Some(Err(other)) => {
                 nodes.push(other);
                 None
             }
@@ -2191,7 +2278,7 @@ impl<N: TreeName> Scratch<N> {
     }
 
     /// Appends text, merging with a preceding text node.
-    fn push_text(&mut self, out: &mut Out<'_, N>, span: Span, s: &str) {
+    fn push_text(&mut self, out: &mut Out<'_, B>, span: Span, s: &str) {
         if s.is_empty() {
             return;
         }
@@ -2216,7 +2303,7 @@ impl<N: TreeName> Scratch<N> {
     /// a slice while it is the only text waiting (and made a range of the
     /// text, not a copy).
     #[inline]
-    fn push_source<'t>(&mut self, out: &mut Out<'t, N>, span: Span, s: &'t str) {
+    fn push_source<'t>(&mut self, out: &mut Out<'t, B>, span: Span, s: &'t str) {
         if s.is_empty() {
             return;
         }
@@ -2229,28 +2316,28 @@ impl<N: TreeName> Scratch<N> {
     }
 
     /// Whether the block's last node is text.
-    fn last_is_text(&self, out: &Out<'_, N>) -> bool {
+    fn last_is_text(&self, out: &Out<'_, B>) -> bool {
         let last = match &out.spilled {
             Some(v) => v.last(),
-            None => self.nodes.get(out.start..).and_then(<[Node<N>]>::last),
+            None => self.nodes.get(out.start..).and_then(<[B::Node]>::last),
         };
-        matches!(last, Some(Node::Text(..)))
+        last.is_some_and(B::is_text)
     }
 
     #[inline(never)]
-    fn flush(&mut self, out: &mut Out<'_, N>) {
+    fn flush(&mut self, out: &mut Out<'_, B>) {
         if !out.pending.is_empty() {
             let text = Text::slice_of(out.buf, std::mem::take(&mut out.pending));
-            let node = Node::Text(out.text_span, text);
+            let node = B::text(out.text_span, text);
             self.push_node(out, node);
         } else if !out.text.is_empty() {
-            let node = Node::Text(out.text_span, out.text.as_str().into());
+            let node = B::text(out.text_span, out.text.as_str().into());
             out.text.clear();
             self.push_node(out, node);
         }
     }
 
-    fn finish(&mut self, mut out: Out<'_, N>) -> Block<N> {
+    fn finish(&mut self, mut out: Out<'_, B>) -> Vec<B::Node> {
         self.flush(&mut out);
         self.texts.push(std::mem::take(&mut out.text));
         match out.spilled {

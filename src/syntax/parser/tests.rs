@@ -1,6 +1,7 @@
 //! Parser tests. Expected texts were checked against Velocity 1.7 (the oracle).
 
 use super::*;
+use crate::syntax::ast::{Expr, Node, RefPart, UnaryOp};
 
 fn p(src: &str) -> Block {
     match parse(src) {
