@@ -509,8 +509,10 @@ pub struct Ref {
     pub silent: bool,
     pub backslashes: u32,
     /// Which of the walker's in-place paths a printed reference of this form
-    /// may take (decided here, once): only a statement's reference
-    /// ([`Node::Ref`]) is printed so; any other is [`Shape::Other`].
+    /// may take (decided once): only a statement's reference ([`Node::Ref`])
+    /// is printed so, and the walker reads no other's (this pass makes any
+    /// other [`Shape::Other`]; the parser's builder gives every reference
+    /// the shape of its parts).
     pub shape: Shape,
     /// How deep the walker nests inside the reference's arguments, for
     /// the heights of the bodies that hold it, when the parser built the
@@ -523,7 +525,7 @@ pub struct Ref {
 impl Ref {
     /// A reference to be filled in: `$foreach` with no parts (nothing to
     /// drop when it is overwritten).
-    fn unfilled() -> Ref {
+    pub(crate) fn unfilled() -> Ref {
         Ref {
             span: Span::default(),
             root: SLOT_FOREACH,

@@ -30,7 +30,7 @@ use super::compile::{
 };
 use super::value::Hasher;
 use crate::syntax::ast::{BinOp, IncludeKind, IntLit, NameId, Text, TreeName};
-use crate::syntax::build::{Build, Named, RefFields};
+use crate::syntax::build::{Build, Named, PartsOf, RefFields};
 use crate::syntax::error::ParseError;
 use crate::syntax::parser::parse_with;
 use crate::syntax::span::Span;
@@ -221,10 +221,9 @@ impl Build for Direct<'_> {
 
     #[inline(always)]
     fn printed(&mut self, r: Box<Ref>) -> Node {
-        let mut r = *r;
-        r.shape = Shape::of(&r.parts, r.backslashes);
+        // Its shape is made with it (see [`Direct::reference`]).
         self.last = r.height;
-        Node::Ref(r)
+        Node::Ref(*r)
     }
 
     fn set(&mut self, span: Span, target: Box<Ref>, value: Expr) -> Node {
@@ -429,29 +428,40 @@ impl Build for Direct<'_> {
     }
 
     #[inline]
-    fn reference(&mut self, r: RefFields<Self>, names: &[Arc<str>]) -> Ref {
+    fn reference(
+        &mut self,
+        r: RefFields<Self>,
+        parts: &mut PartsOf<Self>,
+        names: &[Arc<str>],
+    ) -> Box<Ref> {
         let root = self.slot(r.root, names);
-        let mut parts = r.parts;
-        self.observe(root, &parts);
-        let height = parts_height(&parts);
-        // Most references have one part or none, held inline.
-        let parts = match parts.len() {
-            0 => Chain::none(),
-            1 => match parts.pop() {
-                Some(p) => Chain::One(p),
-                None => Chain::none(),
-            },
-            _ => Chain::Other(parts.into_vec().into_boxed_slice()),
-        };
-        Ref {
-            span: r.span,
-            root,
-            parts,
-            silent: r.silent,
-            backslashes: r.backslashes,
-            shape: Shape::Other,
-            height,
+        self.observe(root, parts);
+        let height = parts_height(parts);
+        // Made in its box, field by field: made on the stack and then
+        // moved, its wide loads would wait on the narrow stores that made it.
+        let mut to = Box::new(Ref::unfilled());
+        to.span = r.span;
+        to.root = root;
+        to.silent = r.silent;
+        to.backslashes = r.backslashes;
+        to.height = height;
+        // Most references have one part or none, held inline (an unfilled
+        // reference has none: nothing to drop).
+        match parts.len() {
+            0 => {}
+            1 => {
+                if let Some(p) = parts.pop() {
+                    to.parts = Chain::One(p);
+                }
+            }
+            _ => to.parts = Chain::Other(std::mem::take(parts).into_vec().into_boxed_slice()),
         }
+        // The shape the walker reads of a statement's reference, made for
+        // every reference: set once the reference is printed, it would be
+        // a narrow store just before the reference is moved whole, whose
+        // wide loads would wait on it. The walker reads no other's.
+        to.shape = Shape::of(&to.parts, to.backslashes);
+        to
     }
 
     #[inline(always)]

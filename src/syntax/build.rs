@@ -26,12 +26,12 @@ pub(crate) enum Named<B: Build + ?Sized> {
     Name(B::Name, Span),
 }
 
-/// A reference's fields as the parser read them.
+/// A reference's fields as the parser read them (its parts apart: see
+/// [`Build::reference`]).
 pub(crate) struct RefFields<B: Build + ?Sized> {
     pub span: Span,
     pub root: B::Name,
     pub root_span: Span,
-    pub parts: PartsOf<B>,
     pub silent: bool,
     pub formal: bool,
     pub backslashes: u32,
@@ -150,7 +150,16 @@ pub(crate) trait Build {
     fn is_str_or_ref(e: &Self::Expr) -> bool;
 
     // ----- references -----
-    fn reference(&mut self, r: RefFields<Self>, names: &[Arc<str>]) -> Self::Ref;
+    /// The reference, boxed (a builder may make it in its box), with the
+    /// parts in `parts`, taken from where the parser collected them (moved
+    /// out whole, the list's wide loads would wait on the narrow stores
+    /// that just made it).
+    fn reference(
+        &mut self,
+        r: RefFields<Self>,
+        parts: &mut PartsOf<Self>,
+        names: &[Arc<str>],
+    ) -> Box<Self::Ref>;
     fn property(&mut self, span: Span, name: Self::Name, names: &[Arc<str>]) -> Self::Part;
     fn method(
         &mut self,
@@ -412,16 +421,21 @@ impl<N: TreeName> Build for Syntax<N> {
     }
 
     #[inline(always)]
-    fn reference(&mut self, r: RefFields<Self>, _: &[Arc<str>]) -> Reference<N> {
-        Reference {
+    fn reference(
+        &mut self,
+        r: RefFields<Self>,
+        parts: &mut PartsOf<Self>,
+        _: &[Arc<str>],
+    ) -> Box<Reference<N>> {
+        Box::new(Reference {
             span: r.span,
             root: r.root,
             root_span: r.root_span,
-            parts: r.parts,
+            parts: std::mem::take(parts),
             silent: r.silent,
             formal: r.formal,
             backslashes: r.backslashes,
-        }
+        })
     }
 
     #[inline(always)]

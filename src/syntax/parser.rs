@@ -1281,12 +1281,13 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
                     span,
                     root,
                     root_span: span,
-                    parts: PartsOf::<B>::new(),
                     silent: false,
                     formal: false,
                     backslashes: 0,
                 };
-                Ok(Box::new(self.b.reference(r, self.scratch.names.names())))
+                Ok(self
+                    .b
+                    .reference(r, &mut PartsOf::<B>::new(), self.scratch.names.names()))
             }
         }
     }
@@ -1422,7 +1423,7 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
         if formal {
             end = self.expect(K::RCurly, "'}' to close '${'")?.to();
         }
-        self.build_reference(&first, &ident, parts, formal, end)
+        self.build_reference(&first, &ident, &mut parts, formal, end)
     }
 
     /// `[index]` parts, pushed on `parts`; gives where the last `]` ends
@@ -1464,7 +1465,7 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
         &mut self,
         first: &Token,
         ident: &Token,
-        parts: PartsOf<B>,
+        parts: &mut PartsOf<B>,
         formal: bool,
         end: usize,
     ) -> PResult<RefOrText<B>> {
@@ -1488,13 +1489,14 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
                 span: self.span(first.at(), end),
                 root: <B::Name as TreeName>::make_bytes(&mut self.scratch.names, name),
                 root_span,
-                parts,
                 silent: false,
                 formal,
                 backslashes: 0,
             };
-            return Ok(RefOrText::Ref(Box::new(
-                self.b.reference(r, self.scratch.names.names()),
+            return Ok(RefOrText::Ref(self.b.reference(
+                r,
+                parts,
+                self.scratch.names.names(),
             )));
         }
         let img = self.image(first);
@@ -1511,7 +1513,7 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
         (first, ident): (&Token, &Token),
         formal: bool,
         end: usize,
-        parts: PartsOf<B>,
+        parts: &mut PartsOf<B>,
     ) -> PResult<RefOrText<B>> {
         let bytes = img.as_bytes();
         // Where the name starts: after the last `$` or `!`.
@@ -1536,13 +1538,14 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
                 span: self.span(first.at(), end),
                 root: self.name(&format!("\\!{}", name)),
                 root_span,
-                parts: PartsOf::<B>::new(),
                 silent: false,
                 formal,
                 backslashes: 0,
             };
-            return Ok(RefOrText::Ref(Box::new(
-                self.b.reference(r, self.scratch.names.names()),
+            return Ok(RefOrText::Ref(self.b.reference(
+                r,
+                &mut PartsOf::<B>::new(),
+                self.scratch.names.names(),
             )));
         }
         let rest = img.get(n..).unwrap_or("");
@@ -1571,12 +1574,11 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
             span: self.span(span_start, end),
             root: self.name(name),
             root_span,
-            parts,
             silent,
             formal,
             backslashes,
         };
-        let r = Box::new(self.b.reference(r, self.scratch.names.names()));
+        let r = self.b.reference(r, parts, self.scratch.names.names());
         Ok(match prefix {
             None => RefOrText::Ref(r),
             Some((span, text)) => RefOrText::Prefixed(Box::new((r, span, text))),
@@ -2235,12 +2237,20 @@ impl<B: Build> Scratch<B> {
     /// would copy it once more on the way.
     #[inline(always)]
     fn push_node(&mut self, out: &mut Out<'_, B>, node: B::Node) {
-        if let Some(v) = &mut out.spilled {
-            v.push(node);
-        } else if self.nodes.len() - out.start >= SPILL_AT {
-            self.spill(out, node);
-        } else {
-            self.nodes.push(node);
+        self.target(out).push(node);
+    }
+
+    /// The vector the block's next node goes to (the block spilled first
+    /// when it has grown long): a node made as it is pushed there is made
+    /// in its place.
+    #[inline(always)]
+    fn target<'s>(&'s mut self, out: &'s mut Out<'_, B>) -> &'s mut Vec<B::Node> {
+        if out.spilled.is_none() && self.nodes.len() - out.start >= SPILL_AT {
+            self.spill(out);
+        }
+        match &mut out.spilled {
+            Some(v) => v,
+            None => &mut self.nodes,
         }
     }
 
@@ -2249,14 +2259,13 @@ impl<B: Build> Scratch<B> {
     /// (growing by doubling would copy them all).
     #[cold]
     #[inline(never)]
-    fn spill(&mut self, out: &mut Out<'_, B>, node: B::Node) {
+    fn spill(&mut self, out: &mut Out<'_, B>) {
         let done = self.at.saturating_sub(out.from).max(1);
         let rest = self.len.saturating_sub(out.from);
         let guess = (SPILL_AT * (rest / done)).saturating_add(SPILL_AT * (rest % done) / done);
         let room = (guess + guess / 8 + 16).clamp(4 * SPILL_AT, rest.max(4 * SPILL_AT));
         let mut v = Vec::with_capacity(room);
         v.extend(self.nodes.drain(out.start.min(self.nodes.len())..));
-        v.push(node);
         out.spilled = Some(v);
     }
 
@@ -2326,14 +2335,17 @@ impl<B: Build> Scratch<B> {
 
     #[inline(never)]
     fn flush(&mut self, out: &mut Out<'_, B>) {
+        // Each text node is made where it goes (made first and then
+        // pushed, its copy's wide loads would wait on the narrow stores that
+        // made it).
+        let span = out.text_span;
         if !out.pending.is_empty() {
             let text = Text::slice_of(out.buf, std::mem::take(&mut out.pending));
-            let node = B::text(out.text_span, text);
-            self.push_node(out, node);
+            self.target(out).push(B::text(span, text));
         } else if !out.text.is_empty() {
-            let node = B::text(out.text_span, out.text.as_str().into());
+            let text: Text = out.text.as_str().into();
             out.text.clear();
-            self.push_node(out, node);
+            self.target(out).push(B::text(span, text));
         }
     }
 
