@@ -835,8 +835,7 @@ pub(crate) fn compile_observed_sized<T: TreeName>(
         ns: &mut ns,
         tree_names,
         seen,
-        roots,
-        watched: Vec::with_capacity(FIXED.len() + names),
+        watcher: Watcher::new(roots, FIXED.len() + names),
         evaluates: false,
         macros: Some(&mut macros),
         registering: true,
@@ -864,8 +863,7 @@ pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
         ns,
         tree_names: &[],
         seen: &mut |_| {},
-        roots: |_| Watch::No,
-        watched: Vec::new(),
+        watcher: Watcher::new(|_| Watch::No, 0),
         evaluates: false,
         macros: None,
         registering: false,
@@ -883,10 +881,8 @@ struct Compiler<'c, N: Namespace + ?Sized> {
     /// are [`ast::NameId`]s.
     tree_names: &'c [Arc<str>],
     seen: Observer<'c>,
-    /// Which roots `seen` watches, and by slot what it answered
-    /// ([`Watched`]): a reference costs `seen` a call only when it matters.
-    roots: Roots,
-    watched: Vec<Watched>,
+    /// Which references `seen` is shown.
+    watcher: Watcher,
     evaluates: bool,
     /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
     macros: Option<&'c mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
@@ -903,12 +899,58 @@ struct Compiler<'c, N: Namespace + ?Sized> {
 
 /// Whether the observer watches a slot's name.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Watched {
+enum Watched {
     Unasked,
     /// Every reference (a root watched for its first one only is
     /// [`Watched::No`] once that is shown).
     Yes,
     No,
+}
+
+/// Which references an observer is shown: its filter's answer for each
+/// root, asked once per slot and kept by slot ([`Watched`]), so that a
+/// reference costs the observer a call only when it matters.
+pub(crate) struct Watcher {
+    roots: Roots,
+    watched: Vec<Watched>,
+}
+
+impl Watcher {
+    /// A watcher asking `roots`, with room for `slots` answers.
+    pub(crate) fn new(roots: Roots, slots: usize) -> Watcher {
+        Watcher {
+            roots,
+            watched: Vec::with_capacity(slots),
+        }
+    }
+
+    /// Whether a reference whose root has slot `root` (named `name()`) is
+    /// shown.
+    #[inline(always)]
+    pub(crate) fn shows<'n>(&mut self, root: Slot, name: impl FnOnce() -> &'n str) -> bool {
+        match self.watched.get(root as usize) {
+            Some(Watched::No) => false,
+            Some(Watched::Yes) => true,
+            _ => self.ask(root, name()),
+        }
+    }
+
+    /// Asks the filter about `name`, the name of slot `root`, the first time.
+    #[inline(never)]
+    fn ask(&mut self, root: Slot, name: &str) -> bool {
+        let watch = (self.roots)(name);
+        let i = root as usize;
+        if self.watched.len() <= i {
+            self.watched.resize(i + 1, Watched::Unasked);
+        }
+        if let Some(e) = self.watched.get_mut(i) {
+            *e = match watch {
+                Watch::Every => Watched::Yes,
+                Watch::First | Watch::No => Watched::No,
+            };
+        }
+        watch != Watch::No
+    }
 }
 
 /// What a statement inside a block adds to the nesting (as in the parser).
@@ -1130,10 +1172,9 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
     #[inline]
     fn reference<T: TreeName>(&mut self, r: &mut ast::Reference<T>, printed: bool, to: &mut Ref) {
         let root = self.slot_of(&r.root);
-        match self.watched.get(root as usize) {
-            Some(Watched::No) => {}
-            Some(Watched::Yes) => (self.seen)(&Seen::of(r, self.tree_names)),
-            _ => self.watch(root, r),
+        let names = self.tree_names;
+        if self.watcher.shows(root, || r.root.text(names)) {
+            (self.seen)(&Seen::of(r, names));
         }
         let shape = if printed {
             Shape::of_tree(&r.parts, r.backslashes, self.tree_names)
@@ -1164,27 +1205,6 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             },
         );
         std::mem::forget(unfilled);
-    }
-
-    /// Asks the observer's filter about the root of `r` (slot `root`) the
-    /// first time, and shows `r` if it is watched.
-    #[inline(never)]
-    fn watch<T: TreeName>(&mut self, root: Slot, r: &ast::Reference<T>) {
-        let watch = (self.roots)(r.root.text(self.tree_names));
-        let w = match watch {
-            Watch::Every => Watched::Yes,
-            Watch::First | Watch::No => Watched::No,
-        };
-        let i = root as usize;
-        if self.watched.len() <= i {
-            self.watched.resize(i + 1, Watched::Unasked);
-        }
-        if let Some(e) = self.watched.get_mut(i) {
-            *e = w;
-        }
-        if watch != Watch::No {
-            (self.seen)(&Seen::of(r, self.tree_names));
-        }
     }
 
     #[inline]

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use super::compile::{
     Block, Chain, Expr, MacroDef, Node, Observer, Part, Program, Ref, Roots, Seen, SeenPart, Shape,
-    Slot, TemplateNamespace, Watch, Watched, FOREACH_UNITS, STATEMENT_UNITS,
+    Slot, TemplateNamespace, Watcher, FOREACH_UNITS, STATEMENT_UNITS,
 };
 use super::value::Hasher;
 use crate::syntax::ast::{BinOp, IncludeKind, IntLit, NameId, Text, TreeName};
@@ -58,9 +58,8 @@ pub(crate) fn parse_program(
 /// The builder of a program (see the module's notes).
 pub(crate) struct Direct<'o> {
     ns: TemplateNamespace,
-    /// Which roots `seen` watches, by slot (as in the compile pass).
-    roots: Roots,
-    watched: Vec<Watched>,
+    /// Which references `seen` is shown.
+    watcher: Watcher,
     seen: Observer<'o>,
     macros: HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
     evaluates: bool,
@@ -82,8 +81,7 @@ impl<'o> Direct<'o> {
         let names = len / 160;
         Direct {
             ns: TemplateNamespace::for_ids(names, len / 100),
-            roots,
-            watched: Vec::with_capacity(names + 3),
+            watcher: Watcher::new(roots, names + 3),
             seen,
             macros: HashMap::default(),
             evaluates: false,
@@ -109,30 +107,11 @@ impl<'o> Direct<'o> {
     }
 
     /// Shows the observer the reference of slot `root` with these parts,
-    /// if it watches the root (its filter is asked once per slot).
+    /// if it watches the root.
     #[inline(always)]
     fn observe(&mut self, root: Slot, parts: &[Part]) {
-        match self.watched.get(root as usize) {
-            Some(Watched::No) => {}
-            Some(Watched::Yes) => self.show(root, parts),
-            _ => self.watch(root, parts),
-        }
-    }
-
-    #[inline(never)]
-    fn watch(&mut self, root: Slot, parts: &[Part]) {
-        let watch = (self.roots)(self.ns.names.name(root).unwrap_or(""));
-        let i = root as usize;
-        if self.watched.len() <= i {
-            self.watched.resize(i + 1, Watched::Unasked);
-        }
-        if let Some(e) = self.watched.get_mut(i) {
-            *e = match watch {
-                Watch::Every => Watched::Yes,
-                Watch::First | Watch::No => Watched::No,
-            };
-        }
-        if watch != Watch::No {
+        let names = &self.ns.names;
+        if self.watcher.shows(root, || names.name(root).unwrap_or("")) {
             self.show(root, parts);
         }
     }
