@@ -161,12 +161,17 @@ pub(crate) enum K {
     RefTerminator,
     DirectiveTerminator,
     EmptyIndex,
+    // Not a token of 1.7: made by the fast path only.
+    /// `.name`: a [`K::Dot`] and the [`K::Identifier`] after it, as one
+    /// token (see [`Token::dot_name`]). A reference's dotted parts are the
+    /// commonest pair of tokens; lexed and read as one, a parse is quicker.
+    DotName,
     Eof,
 }
 
 /// Every token kind, in declaration order (`ALL[k as usize] == k`).
 #[cfg(test)]
-pub(crate) const ALL_KINDS: [K; 66] = [
+pub(crate) const ALL_KINDS: [K; 67] = [
     K::IndexLBracket,
     K::IndexRBracket,
     K::LBracket,
@@ -232,6 +237,7 @@ pub(crate) const ALL_KINDS: [K; 66] = [
     K::RefTerminator,
     K::DirectiveTerminator,
     K::EmptyIndex,
+    K::DotName,
     K::Eof,
 ];
 
@@ -305,7 +311,7 @@ impl K {
             K::FloatLiteral => "a number",
             K::Word | K::BracketedWord => "a word",
             K::Identifier => "an identifier",
-            K::Dot => "'.'",
+            K::Dot | K::DotName => "'.'",
             K::RefTerminator | K::DirectiveTerminator => "a character",
             K::EmptyIndex => "'$['",
             K::Eof => "end of input",
@@ -338,6 +344,18 @@ impl Token {
     #[inline(always)]
     pub(crate) fn to(&self) -> usize {
         self.end as usize
+    }
+
+    /// The identifier of a [`K::DotName`] token: the token the general
+    /// loop lexes after its [`K::Dot`].
+    #[inline(always)]
+    pub(crate) fn dot_name(&self) -> Token {
+        Token {
+            start: self.start + 1,
+            end: self.end,
+            special: 0,
+            kind: K::Identifier,
+        }
     }
 }
 
@@ -916,9 +934,17 @@ impl<'s> Lexer<'s> {
                         if !m::is(second(s), m::ALPHA) {
                             return None;
                         }
-                        // `Dot` takes the letter after it and gives it back.
+                        // `Dot` takes the letter after it and gives it back;
+                        // in `RefModifier`, the identifier from that letter
+                        // is lexed next: both as one token, unless the
+                        // identifier is `true` or `false` (kinds of their own).
                         self.state = State::RefModifier;
-                        (K::Dot, start + 1)
+                        let id = s.get(1..).unwrap_or(&[]);
+                        let n = m::identifier_len(id);
+                        match m::identifier_kind(id, n) {
+                            K::Identifier => (K::DotName, start + 1 + n),
+                            _ => (K::Dot, start + 1),
+                        }
                     } else if b == b'(' && self.state == State::RefModifier {
                         if !self.in_comment {
                             self.lparen += 1;

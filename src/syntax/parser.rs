@@ -295,6 +295,7 @@ static KIND_BITS: [u8; K::Eof as usize + 1] = {
     let text = [
         K::Text,
         K::Dot,
+        K::DotName,
         K::RParen,
         K::LParen,
         K::IntegerLiteral,
@@ -1362,17 +1363,24 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
         // and `.` parts: LOOKAHEAD(2) <DOT> … : a DOT is always followed by
         // an identifier.
         loop {
-            match self.peek(0)? {
+            let t = self.peek_tok(0)?;
+            let id = match t.kind {
                 K::IndexLBracket => {
                     end = self.indexes(&mut parts, end)?;
                     continue;
                 }
-                K::Dot => {}
+                // `.name`, lexed as one token.
+                K::DotName => {
+                    self.step();
+                    t.dot_name()
+                }
+                K::Dot => {
+                    // The `.` just looked at.
+                    self.step();
+                    self.expect(K::Identifier, "an identifier after '.'")?
+                }
                 _ => break,
-            }
-            // The `.` just looked at.
-            self.step();
-            let id = self.expect(K::Identifier, "an identifier after '.'")?;
+            };
             let name = self.name_of(&id);
             // LOOKAHEAD(3) Method(): the token after the `(`, if it is one.
             let after = if self.peek(0)? == K::LParen {

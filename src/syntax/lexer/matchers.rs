@@ -526,7 +526,8 @@ pub(super) fn match_kind(kind: K, s: &[u8]) -> Option<usize> {
             [b'\\', b'!', b'[', ..] => Some(4),
             _ => None,
         },
-        Eof => None,
+        // The fast path's own: no state's matchers have it.
+        DotName | Eof => None,
     }
 }
 
@@ -628,7 +629,7 @@ pub(super) const fn can_start(kind: K, b: u8) -> bool {
         BracketedWord => b == b'{',
         Identifier => is_identifier_start(b),
         EmptyIndex => b == b'$',
-        Eof => false,
+        DotName | Eof => false,
     }
 }
 

@@ -233,6 +233,7 @@ pub(super) fn match_kind(kind: K, s: &str) -> Option<usize> {
             .iter()
             .filter_map(|t| lit(t))
             .max(),
-        Eof => None,
+        // The fast path's own (see `K::DotName`).
+        DotName | Eof => None,
     }
 }

@@ -557,6 +557,7 @@ mod kind_tests {
             k,
             K::Text
                 | K::Dot
+                | K::DotName
                 | K::RParen
                 | K::LParen
                 | K::IntegerLiteral
