@@ -22,6 +22,21 @@ pub mod lint;
 pub mod runtime;
 pub mod syntax;
 
+/// Checks for the fuzz targets, built with `--cfg fuzzing` (as cargo-fuzz
+/// builds): not part of the API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// `Ok` when the program the parser builds for `src` (the one every
+    /// render walks) is the one the compile pass makes of its syntax tree
+    /// (the linter's), compared as text with names for slots and texts for
+    /// constants; or when both parses fail with the same error. Else what
+    /// differs.
+    pub fn direct_build_agrees(src: &str) -> Result<(), String> {
+        crate::eval::direct::check::agrees(src)
+    }
+}
+
 use std::sync::Arc;
 
 pub use error::{Error, ParseError, RenderError, RenderErrorKind};
@@ -274,6 +289,32 @@ mod tests {
     fn template_is_send_and_sync() {
         assert_send_sync::<Template>();
         assert_send_sync::<Context>();
+    }
+
+    /// Velocity 1.7 parses a `#literal` body and a block macro call's, and
+    /// registers the `#macro`s defined there, the first of a name winning
+    /// (source: oracle).
+    #[test]
+    fn a_macro_defined_inside_literal_is_registered() {
+        let velocity = RenderOptions {
+            null_mode: NullMode::Velocity,
+            ..RenderOptions::default()
+        };
+        for (src, out) in [
+            ("#literal()#macro(m)x#end#end[#m()]", "#macro(m)x#end[x]"),
+            (
+                "#@foo()#macro(m)A#end#end#macro(m)B#end[#m()]",
+                "#@foo()#macro(m)A#end#end[A]",
+            ),
+            (
+                "#macro(m)B#end#@foo()#macro(m)A#end#end[#m()]",
+                "#@foo()#macro(m)A#end#end[B]",
+            ),
+        ] {
+            let t = Template::parse(src).expect("parses");
+            let got = t.render_with(&Context::new(), &velocity).expect("renders");
+            assert_eq!(got, out, "{src}");
+        }
     }
 
     #[test]
