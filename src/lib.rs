@@ -291,11 +291,11 @@ mod tests {
         assert_send_sync::<Context>();
     }
 
-    /// Velocity 1.7 parses a `#literal` body and a block macro call's, and
-    /// registers the `#macro`s defined there, the first of a name winning
-    /// (source: oracle).
+    /// Velocity 1.7 registers every `#macro` its parser meets: inside a
+    /// `#literal` body, a block macro call's, another macro or a string too,
+    /// the first of a name winning (source: oracle, each case).
     #[test]
-    fn a_macro_defined_inside_literal_is_registered() {
+    fn macros_are_registered_wherever_velocity_parses_them() {
         let velocity = RenderOptions {
             null_mode: NullMode::Velocity,
             ..RenderOptions::default()
@@ -309,6 +309,21 @@ mod tests {
             (
                 "#macro(m)B#end#@foo()#macro(m)A#end#end[#m()]",
                 "#@foo()#macro(m)A#end#end[B]",
+            ),
+            // Inside another macro and inside strings too, as the parser
+            // ends each: the inner first.
+            ("#macro(outer)#macro(inner)I#end#end[#inner()]", "[I]"),
+            (
+                "#inner()#macro(outer)#macro(inner)I#end#end[#inner()]",
+                "I[I]",
+            ),
+            ("#set($s = \"#macro(m)S#end\")#macro(m)T#end[#m()]", "[S]"),
+            ("#macro(outer)#macro(m)I#end#end#macro(m)T#end[#m()]", "[I]"),
+            ("#macro(m)T#end#macro(outer)#macro(m)I#end#end[#m()]", "[T]"),
+            ("#if(false)#set($s = \"#macro(m)B#end\")#end#m()", "B"),
+            (
+                "#macro(m)A#end#macro(m)#macro(n)N#end#end[#n()][#m()]",
+                "[N][A]",
             ),
         ] {
             let t = Template::parse(src).expect("parses");

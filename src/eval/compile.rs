@@ -838,7 +838,6 @@ pub(crate) fn compile_observed_sized<T: TreeName>(
         watcher: Watcher::new(roots, FIXED.len() + names),
         evaluates: false,
         macros: Some(&mut macros),
-        registering: true,
         depth: 0,
         max: 0,
     };
@@ -866,7 +865,6 @@ pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
         watcher: Watcher::new(|_| Watch::No, 0),
         evaluates: false,
         macros: None,
-        registering: false,
         depth: 0,
         max: 0,
     };
@@ -884,13 +882,10 @@ struct Compiler<'c, N: Namespace + ?Sized> {
     /// Which references `seen` is shown.
     watcher: Watcher,
     evaluates: bool,
-    /// Where `#macro`s are registered (a template's, not `#evaluate` text's).
+    /// Where `#macro`s are registered (a template's, not `#evaluate` text's;
+    /// see [`Compiler::register_macro`]). A call may come before the
+    /// definition.
     macros: Option<&'c mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
-    /// Whether a `#macro` met now is registered: Velocity 1.7 registers them
-    /// when it parses, every `#macro` among the template's statements (not
-    /// inside another macro or a string), the first definition of a name
-    /// winning; so a call may come before the definition.
-    registering: bool,
     /// The nesting of what is being compiled, and the deepest so far, in the
     /// parser's units (which bound them).
     depth: u32,
@@ -1006,19 +1001,25 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         (block, height)
     }
 
+    /// Registers a `#macro` of the template (not of `#evaluate`d text, which
+    /// has no table), as 1.7's parser does: every one it meets, inside
+    /// another macro's body or a string too, the first definition of a name
+    /// winning. The body is compiled first, so that the macros defined in it
+    /// come first, as 1.7's parser ends them first.
     fn register_macro<T: TreeName>(&mut self, name: T, params: Box<[T]>, body: ast::Block<T>) {
         let names = self.tree_names;
-        if !self.registering
-            || self
-                .macros
-                .as_ref()
-                .map_or(true, |m| m.contains_key(name.text(names)))
+        if self.macros.is_none() {
+            return;
+        }
+        let slots = params.iter().map(|p| self.slot_of(p)).collect();
+        let (body, height) = self.body(body, false);
+        if self
+            .macros
+            .as_ref()
+            .map_or(true, |m| m.contains_key(name.text(names)))
         {
             return;
         }
-        self.registering = false;
-        let slots = params.iter().map(|p| self.slot_of(p)).collect();
-        let (body, height) = self.body(body, false);
         let def = MacroDef {
             params: slots,
             param_names: params
@@ -1029,7 +1030,6 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             body,
             height,
         };
-        self.registering = true;
         if let Some(m) = self.macros.as_mut() {
             m.insert(name.into_shared(names), Arc::new(def));
         }
@@ -1241,9 +1241,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
             } => match interpolated {
                 None => Expr::Str(span, self.ns.text_string(value)),
                 Some(b) => {
-                    let registering = std::mem::replace(&mut self.registering, false);
                     let b = self.block(*b);
-                    self.registering = registering;
                     Expr::Interpolated(span, b)
                 }
             },
@@ -1316,6 +1314,11 @@ pub(crate) mod tests {
         }
     }
 
+    /// Velocity 1.7 registers every `#macro` its parser meets, inside
+    /// another macro or a string too, the first of a name winning (source:
+    /// oracle: `#macro(outer)#macro(inner)I#end#end[#inner()]` renders
+    /// `[I]`, `#set($s = "#macro(m)S#end")#macro(m)T#end[#m()]` renders
+    /// `[S]`).
     #[test]
     fn macros_are_registered_as_velocity_parses_them() {
         let ast = crate::syntax::parse(
@@ -1326,7 +1329,7 @@ pub(crate) mod tests {
         let p = compile(ast);
         let mut names: Vec<&str> = p.macros.keys().map(|k| &**k).collect();
         names.sort_unstable();
-        assert_eq!(names, ["m", "outer"]);
+        assert_eq!(names, ["inner", "m", "outer", "str"]);
         let m = p.macros.get("m").expect("m is registered");
         assert_eq!(m.param_names, vec![Arc::from("a")]);
         assert!(matches!(&m.body[..], [Node::Text(_, t)] if &**t == "first"));

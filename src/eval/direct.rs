@@ -11,8 +11,8 @@
 //! - references the compile pass never compiles get slots and constants
 //!   too, and the observer is shown them (bottom-up as well): a `#foreach`
 //!   variable, `#macro` parameters and `#define`d names written as
-//!   references, `#include` arguments, the references of a `#macro` that is
-//!   not registered, and those of a range lookahead that failed. The
+//!   references, `#include` arguments, and the references of a range
+//!   lookahead that failed. The
 //!   observer learns what a template may use; being shown more only makes a
 //!   render prepare more. Likewise an `#evaluate` or a `$velocityCount`
 //!   among what the syntax tree drops (a `#foreach`'s extra arguments, …)
@@ -286,11 +286,10 @@ impl Build for Direct<'_> {
         name: NameId,
         params: Vec<Named<Self>>,
         body: Body,
-        registering: bool,
         names: &[Arc<str>],
     ) -> Node {
         let name = name.into_shared(names);
-        if registering && !self.macros.contains_key(&name) {
+        if !self.macros.contains_key(&name) {
             let mut slots = Vec::with_capacity(params.len());
             let mut param_names = Vec::with_capacity(params.len());
             for p in &params {
@@ -580,7 +579,9 @@ pub(crate) mod check {
         compile_observed_sized, Expr, Node, Part, Program, Ref, Slot, Watch,
     };
     use super::parse_program;
+    use crate::syntax::ast;
     use crate::syntax::parser::parse_counting;
+    use crate::syntax::visit::{walk, Visitor, Walk};
 
     /// A program as text, with names for slots and texts for constants
     /// (which the two builds number differently), every height included.
@@ -821,13 +822,19 @@ pub(crate) mod check {
     /// The program built by the parser and the one compiled from the
     /// syntax tree, as text; `None` when the source does not parse (then
     /// neither build may succeed).
-    fn both(src: &str) -> Result<Option<(Canon, Canon)>, String> {
+    /// Both programs of `src`, and whether the syntax tree keeps every
+    /// `#macro` the text writes (as many as `#macro` and `#{macro}` are
+    /// written in it).
+    fn both(src: &str) -> Result<Option<(Canon, Canon, bool)>, String> {
         let source: Arc<str> = Arc::from(src);
         let direct = parse_program(&source, |_| Watch::Every, &mut |_| {});
         match (parse_counting(&source, 0), direct) {
             (Ok((tree, counts)), Ok(d)) => {
+                let mut kept = MacroCount(0);
+                walk(&tree, &mut kept);
+                let written = src.matches("#macro").count() + src.matches("#{macro}").count();
                 let c = compile_observed_sized(tree, &[], counts, |_| Watch::Every, &mut |_| {});
-                Ok(Some((canon(&d), canon(&c))))
+                Ok(Some((canon(&d), canon(&c), kept.0 == written)))
             }
             (Err(a), Err(b)) if a.to_string() == b.to_string() => Ok(None),
             (a, b) => Err(format!(
@@ -835,6 +842,18 @@ pub(crate) mod check {
                 a.map(|_| ()).map_err(|e| e.to_string()),
                 b.map(|_| ()).map_err(|e| e.to_string()),
             )),
+        }
+    }
+
+    /// Counts the `#macro` definitions of a syntax tree.
+    struct MacroCount(usize);
+
+    impl<'a> Visitor<'a> for MacroCount {
+        fn node(&mut self, n: &'a ast::Node) -> Walk {
+            if matches!(n, ast::Node::Macro { .. }) {
+                self.0 += 1;
+            }
+            Walk::Descend
         }
     }
 
@@ -847,19 +866,24 @@ pub(crate) mod check {
     ///   arguments, a failed range lookahead, …), and an `#evaluate` or a
     ///   `$velocityCount` there sets a flag; a set flag only makes a render
     ///   prepare more;
-    /// - a `#macro` inside a body the syntax tree keeps as text only, a
-    ///   `#literal`'s or a block macro call's (`#@name(…) … #end`, of a
-    ///   macro not defined). 1.7 parses such a body and registers the macros
-    ///   it defines there (rendered by Velocity 1.7,
-    ///   `#literal()#macro(m)x#end#end#m()` prints the literal text, then
-    ///   `x`); the parser's program has them, the compile pass (the linter's
-    ///   trees, `#evaluate`d text) does not see them.
+    /// - a `#macro` inside what the syntax tree keeps as text only or drops:
+    ///   a `#literal`'s body, a block macro call's (`#@name(…) … #end`, of a
+    ///   macro not defined), a string among a `#foreach`'s extra arguments.
+    ///   1.7 parses it and registers the macros defined there (rendered by
+    ///   Velocity 1.7, `#literal()#macro(m)x#end#end#m()` prints the literal
+    ///   text, then `x`); the parser's program has them, the compile pass
+    ///   (the linter's trees, `#evaluate`d text) does not see them. When the
+    ///   tree holds fewer `#macro`s than the text writes, the compile pass's
+    ///   macros need only be named among the parser's (a macro the tree
+    ///   dropped may have taken a name first).
     pub(crate) fn agrees(src: &str) -> Result<(), String> {
         match both(src)? {
-            Some((d, c)) if d != c => {
+            Some((d, c, all_kept)) if d != c => {
                 let flags = d.flags.iter().zip(&c.flags).all(|(&d, &c)| d || !c);
-                // (With such a body, the macro tables are not compared.)
-                let macros = d.macros == c.macros || src.contains("literal") || src.contains("#@");
+                let name = |m: &String| m.split(' ').nth(1).map(str::to_string);
+                let named: Vec<_> = d.macros.iter().filter_map(name).collect();
+                let macros = d.macros == c.macros
+                    || (!all_kept && c.macros.iter().filter_map(name).all(|n| named.contains(&n)));
                 if d.body == c.body && flags && macros {
                     return Ok(());
                 }

@@ -97,15 +97,16 @@ pub(crate) trait Build {
     ) -> Self::Node;
     fn break_(&mut self, span: Span, scope: Option<Self::Expr>) -> Self::Node;
     fn stop(&mut self, span: Span) -> Self::Node;
-    /// `registering`: the definition is one 1.7 registers (among the
-    /// template's statements, not inside a macro or a string).
+    /// A `#macro`, called as its definition ends: 1.7 registers every one
+    /// as its parser meets it (inside another macro's body, a string, a
+    /// `#literal` or a block macro call's body too), the first definition
+    /// of a name winning.
     fn macro_def(
         &mut self,
         span: Span,
         name: Self::Name,
         params: Vec<Named<Self>>,
         body: Self::Block,
-        registering: bool,
         names: &[Arc<str>],
     ) -> Self::Node;
     fn macro_call(
@@ -314,7 +315,6 @@ impl<N: TreeName> Build for Syntax<N> {
         name: N,
         params: Vec<Named<Self>>,
         body: Block<N>,
-        _registering: bool,
         _names: &[Arc<str>],
     ) -> Node<N> {
         Node::Macro {

@@ -1023,15 +1023,7 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
             return Ok(());
         }
 
-        // 1.7 registers the `#macro`s among the template's statements, not
-        // those inside another macro (or a string).
-        let registering = self.scratch.registering;
-        if is_macro_def {
-            self.scratch.registering = false;
-        }
-        let body = self.statements();
-        self.scratch.registering = registering;
-        let body = body?;
+        let body = self.statements()?;
         let end = self.peek_tok(0)?;
         if end.kind != K::End {
             let at = LineCol::of(self.src, self.abs(word.at()));
@@ -1063,14 +1055,8 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
                     .collect();
                 self.macros.insert(mname.to_string());
                 let name = self.name(mname);
-                self.b.macro_def(
-                    span,
-                    name,
-                    params,
-                    body,
-                    registering,
-                    self.scratch.names.names(),
-                )
+                self.b
+                    .macro_def(span, name, params, body, self.scratch.names.names())
             }
             "define" => {
                 if args.len() != 1 {
@@ -2047,10 +2033,7 @@ impl<'a, 'm, B: Build> Parser<'a, 'm, B> {
             sub.lex_ahead = self.lex_ahead;
         }
         sub.scratch = std::mem::take(&mut self.scratch);
-        // No `#macro` in a string is registered.
-        let registering = std::mem::replace(&mut sub.scratch.registering, false);
         let r = sub.template();
-        sub.scratch.registering = registering;
         self.scratch = std::mem::take(&mut sub.scratch);
         self.leave();
         let mut block = match r {
@@ -2186,9 +2169,6 @@ struct Scratch<B: Build> {
     names: Interner,
     /// The string literals parsed (see [`Counts`]).
     strings: usize,
-    /// Whether a `#macro` ending now is one 1.7 registers (see
-    /// [`Build::macro_def`]).
-    registering: bool,
 }
 
 impl<B: Build> Default for Scratch<B> {
@@ -2201,7 +2181,6 @@ impl<B: Build> Default for Scratch<B> {
             len: 0,
             names: Interner::default(),
             strings: 0,
-            registering: true,
         }
     }
 }
