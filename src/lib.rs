@@ -332,6 +332,47 @@ mod tests {
         }
     }
 
+    /// 1.7 registers the `#macro`s of `#evaluate`d text as it parses it,
+    /// after the template's: a template's macro of the same name wins, the
+    /// first evaluated one wins over later ones, and they are called after
+    /// the `#evaluate` too (source: oracle, each case).
+    #[test]
+    fn macros_of_evaluated_text_are_registered() {
+        let velocity = RenderOptions {
+            null_mode: NullMode::Velocity,
+            ..RenderOptions::default()
+        };
+        for (src, out) in [
+            ("#evaluate('#macro(m)B#end[#m()]')", "[B]"),
+            ("#evaluate('#macro(m)B#end')[#m()]", "[B]"),
+            (
+                "#evaluate(\"#macro(m)B#end\")#evaluate(\"#macro(m)C#end[#m()]\")",
+                "[B]",
+            ),
+            (
+                "#macro(m)A#end#evaluate(\"#macro(m)B#end[#m()]\")[#m()]",
+                "[A][A]",
+            ),
+            ("#evaluate('#macro(m $x)<$x>#end')#m(1)#m('z')", "<1><z>"),
+            (
+                "#evaluate('#macro(m)#macro(n)N#end#end')[#n()][#m()]",
+                "[N][]",
+            ),
+            ("#evaluate('#macro(m)x$y#end')#set($y = 5)[#m()]", "[x5]"),
+        ] {
+            let t = Template::parse(src).expect("parses");
+            let got = t.render_with(&Context::new(), &velocity).expect("renders");
+            assert_eq!(got, out, "{src}");
+        }
+        // An error inside such a macro's body is reported at the call.
+        let src = "#evaluate('#macro(m)$s.substring(5)#end')#set($s = 'ab')\n  #m()";
+        let t = Template::parse(src).expect("parses");
+        let e = t
+            .render_with(&Context::new(), &velocity)
+            .expect_err("substring(5) of 'ab' throws");
+        assert_eq!((e.pos.line, e.pos.column), (2, 3), "{e:?}");
+    }
+
     #[test]
     fn the_syntax_tree_is_the_same_kept_or_parsed_again() {
         let src = "#macro(m $a)[$a]#end#set($x = {'k': [1, 2.5]})#foreach($i in $x.k)#m($i)#end $!y.z('w')";

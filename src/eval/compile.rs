@@ -856,15 +856,35 @@ pub(crate) fn compile_observed_sized<T: TreeName>(
 }
 
 /// Compiles text handed to `#evaluate`, against a render's namespace; gives
-/// the body and its height.
+/// the body and its height. Its `#macro`s are not registered (see
+/// [`compile_evaluated`]).
 pub fn compile_with(ast: ast::Block, ns: &mut dyn Namespace) -> (Block, u32) {
+    compile_text(ast, ns, None)
+}
+
+/// [`compile_with`], registering the `#macro`s the text defines in `macros`
+/// (as a template's are in its program's), the first of a name winning: 1.7
+/// registers them as it parses the text.
+pub(crate) fn compile_evaluated(
+    ast: ast::Block,
+    ns: &mut dyn Namespace,
+    macros: &mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>,
+) -> (Block, u32) {
+    compile_text(ast, ns, Some(macros))
+}
+
+fn compile_text(
+    ast: ast::Block,
+    ns: &mut dyn Namespace,
+    macros: Option<&mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
+) -> (Block, u32) {
     let mut c = Compiler {
         ns,
         tree_names: &[],
         seen: &mut |_| {},
         watcher: Watcher::new(|_| Watch::No, 0),
         evaluates: false,
-        macros: None,
+        macros,
         depth: 0,
         max: 0,
     };
@@ -882,9 +902,8 @@ struct Compiler<'c, N: Namespace + ?Sized> {
     /// Which references `seen` is shown.
     watcher: Watcher,
     evaluates: bool,
-    /// Where `#macro`s are registered (a template's, not `#evaluate` text's;
-    /// see [`Compiler::register_macro`]). A call may come before the
-    /// definition.
+    /// Where `#macro`s are registered (see [`Compiler::register_macro`]). A
+    /// call may come before the definition.
     macros: Option<&'c mut HashMap<Arc<str>, Arc<MacroDef>, Hasher>>,
     /// The nesting of what is being compiled, and the deepest so far, in the
     /// parser's units (which bound them).
@@ -1001,8 +1020,7 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
         (block, height)
     }
 
-    /// Registers a `#macro` of the template (not of `#evaluate`d text, which
-    /// has no table), as 1.7's parser does: every one it meets, inside
+    /// Registers a `#macro`, as 1.7's parser does: every one it meets, inside
     /// another macro's body or a string too, the first definition of a name
     /// winning. The body is compiled first, so that the macros defined in it
     /// come first, as 1.7's parser ends them first.

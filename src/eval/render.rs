@@ -42,8 +42,8 @@ use smallvec::SmallVec;
 
 use super::budget::{Budget, Exceeded, CONTAINER_BYTES, ENTRY_BYTES, VALUE_BYTES};
 use super::compile::{
-    self, Block, Expr, Namespace, Node, Part as RefPart, Program, Ref as Reference, Shape, Slot,
-    SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
+    self, Block, Expr, MacroDef, Namespace, Node, Part as RefPart, Program, Ref as Reference,
+    Shape, Slot, SLOT_FOREACH, SLOT_VELOCITY_COUNT, SLOT_VELOCITY_HAS_NEXT,
 };
 use super::error::{RenderError, RenderErrorKind};
 use super::lazy::{StrMember, Walk};
@@ -132,6 +132,11 @@ struct State<'t> {
     extra_list: Vec<Box<str>>,
     /// String constants beyond the template's (`#evaluate`d text).
     extra_strings: Vec<Box<str>>,
+    /// The `#macro`s `#evaluate`d text defined, with that text (their
+    /// bodies' spans are into it), in the order registered: 1.7 registers
+    /// them as it parses the text, after the template's, the first of a
+    /// name winning.
+    evaluated_macros: Vec<(Arc<str>, Rc<str>, Arc<MacroDef>)>,
     /// Each string constant's value, made on first use.
     consts: Vec<Option<JStr>>,
     /// Inside a macro call, `$param` → the call's argument as written: a null
@@ -266,6 +271,7 @@ impl<'t> State<'t> {
             extra_names: HashMap::new(),
             extra_list: Vec::new(),
             extra_strings: Vec::new(),
+            evaluated_macros: Vec::new(),
             consts: vec![None; prog.strings.len()],
             arg_literals: HashMap::new(),
             scopes: Vec::new(),
@@ -2229,9 +2235,16 @@ fn render_macro_call(
     let found = if st.apigw() {
         None
     } else {
-        st.prog.macros.get(name).cloned()
+        match st.prog.macros.get(name) {
+            Some(def) => Some((def.clone(), None)),
+            None => st
+                .evaluated_macros
+                .iter()
+                .find(|(n, _, _)| &**n == name)
+                .map(|(_, text, def)| (def.clone(), Some(text.clone()))),
+        }
     };
-    let Some(def) = found else {
+    let Some((def, own_src)) = found else {
         let start = out.len();
         out.push_str(span.text(src));
         st.wrote(src, span, start, out.len())?;
@@ -2259,9 +2272,19 @@ fn render_macro_call(
         saved.push((p, st.replace(p, v)));
     }
     st.enter(src, span, Some(def.height))?;
-    // Macro bodies are the main template's text.
+    // A macro's body is the main template's text, or the `#evaluate`d
+    // text that defined it.
     let main = st.main_src;
-    let flow = render_block(st, main, &def.body, out);
+    let body_src: &str = own_src.as_deref().unwrap_or(main);
+    let mut flow = render_block(st, body_src, &def.body, out);
+    if own_src.is_some() {
+        // Where the text is no part of the template: at the call.
+        flow = flow.map_err(|mut e| {
+            e.span = span;
+            e.pos = LineCol::of(src, span.start as usize);
+            e
+        });
+    }
     st.leave(Some(def.height));
     for (p, v) in saved.into_iter().rev() {
         st.set(p, v);
@@ -2275,6 +2298,26 @@ fn render_macro_call(
     match flow? {
         Flow::BREAK => Ok(Flow::NORMAL),
         other => Ok(other),
+    }
+}
+
+/// Registers the `#macro`s `#evaluate`d `text` defined, after the
+/// template's and those of earlier text: a name already known keeps its
+/// macro.
+#[cold]
+#[inline(never)]
+fn keep_evaluated_macros(
+    st: &mut State<'_>,
+    text: &str,
+    macros: HashMap<Arc<str>, Arc<MacroDef>, super::value::Hasher>,
+) {
+    let text: Rc<str> = Rc::from(text);
+    for (name, def) in macros {
+        let known = st.prog.macros.contains_key(&name)
+            || st.evaluated_macros.iter().any(|(n, _, _)| *n == name);
+        if !known {
+            st.evaluated_macros.push((name, text.clone(), def));
+        }
     }
 }
 
@@ -2359,7 +2402,11 @@ fn render_evaluate(
             format!("#evaluate: {}", e),
         )
     })?;
-    let (body, height) = compile::compile_with(ast, &mut RenderNamespace { st });
+    let mut macros = HashMap::default();
+    let (body, height) = compile::compile_evaluated(ast, &mut RenderNamespace { st }, &mut macros);
+    if !macros.is_empty() {
+        keep_evaluated_macros(st, &text, macros);
+    }
     st.enter(src, span, Some(height))?;
     let flow = render_block(st, &text, &body, out);
     st.leave(Some(height));
