@@ -2279,11 +2279,7 @@ fn render_macro_call(
     let mut flow = render_block(st, body_src, &def.body, out);
     if own_src.is_some() {
         // Where the text is no part of the template: at the call.
-        flow = flow.map_err(|mut e| {
-            e.span = span;
-            e.pos = LineCol::of(src, span.start as usize);
-            e
-        });
+        flow = flow.map_err(|e| placed_at(e, src, span));
     }
     st.leave(Some(def.height));
     for (p, v) in saved.into_iter().rev() {
@@ -2415,11 +2411,15 @@ fn render_evaluate(
         Some(_) => f,
         None => Flow::NORMAL,
     })
-    .map_err(|mut e| {
-        e.span = span;
-        e.pos = LineCol::of(src, span.start as usize);
-        e
-    })
+    .map_err(|e| placed_at(e, src, span))
+}
+
+/// An error from text that is no part of `src` (`#evaluate`d text), placed
+/// at `span` of `src`, where that text was run.
+fn placed_at(mut e: Box<RenderError>, src: &str, span: Span) -> Box<RenderError> {
+    e.span = span;
+    e.pos = LineCol::of(src, span.start as usize);
+    e
 }
 
 mod scope;
