@@ -367,6 +367,14 @@ mod tests {
         let src = "#evaluate('#macro(m)$s.substring(5)#end')#set($s = 'ab')\n  #m()";
         let e = render_velocity(src).expect_err("substring(5) of 'ab' throws");
         assert_eq!((e.pos.line, e.pos.column), (2, 3), "{e:?}");
+        // So is one inside a `#define` body such text made, at the reference
+        // (within the text, the `#evaluate` places it at itself).
+        let src = "#evaluate('#define($d)$s.substring(5)#end')#set($s = 'ab')\n  $d";
+        let e = render_velocity(src).expect_err("substring(5) of 'ab' throws");
+        assert_eq!((e.pos.line, e.pos.column), (2, 3), "{e:?}");
+        let src = "#set($s = 'ab')\n  #evaluate('#define($d)$s.substring(5)#end$d')";
+        let e = render_velocity(src).expect_err("substring(5) of 'ab' throws");
+        assert_eq!((e.pos.line, e.pos.column), (2, 3), "{e:?}");
     }
 
     #[test]

@@ -1454,7 +1454,11 @@ fn render_define(
     st.enter(src, span, Some(def.height))?;
     let main = st.main_src;
     let body_src: &str = def.src.as_deref().unwrap_or(main);
-    let flow = render_block(st, body_src, &def.body, out);
+    let mut flow = render_block(st, body_src, &def.body, out);
+    if def.src.is_some() {
+        // `#evaluate`d text, no part of the template: at the reference.
+        flow = flow.map_err(|e| placed_at(e, src, span));
+    }
     st.leave(Some(def.height));
     // `#break` ends the body; `#stop` and `#break($scope)` go on up (1.7's Block).
     match flow? {
