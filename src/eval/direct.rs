@@ -434,14 +434,17 @@ impl Build for Direct<'_> {
         to.height = height;
         // Most references have one part or none, held inline (an unfilled
         // reference has none: nothing to drop).
-        match parts.len() {
-            0 => {}
-            1 => {
-                if let Some(p) = parts.pop() {
-                    to.parts = Chain::One(p);
-                }
-            }
-            _ => to.parts = Chain::Other(std::mem::take(parts).into_vec().into_boxed_slice()),
+        // The unfilled chain is replaced without its drop (it owns nothing):
+        // a call per reference, otherwise.
+        let chain = match parts.len() {
+            0 => None,
+            1 => parts.pop().map(Chain::One),
+            _ => Some(Chain::Other(
+                std::mem::take(parts).into_vec().into_boxed_slice(),
+            )),
+        };
+        if let Some(chain) = chain {
+            std::mem::forget(std::mem::replace(&mut to.parts, chain));
         }
         // The shape the walker reads of a statement's reference, made for
         // every reference: set once the reference is printed, it would be
