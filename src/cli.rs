@@ -397,6 +397,7 @@ fn render(a: RenderArgs) -> Result<i32, Failure> {
         return Ok(0);
     }
     let req = build_request(&a.request)?;
+    crate::release_freed_memory();
     let t = parse_template(&name, &source)?;
     let gw = GatewayOptions {
         render: opts,

@@ -71,6 +71,18 @@ unsafe impl GlobalAlloc for Allocator {
     }
 }
 
+/// Returns the memory freed so far to the system now, rather than after
+/// mimalloc's delay. `render` calls it once the request is read: the event's
+/// text (as large as the body) is freed then, and a one-shot render would
+/// otherwise hold it while the output is allocated beside it (its peak was
+/// 3.3x to 4.1x the body, depending on where the output fell; 2.9x to 3.1x
+/// after the call).
+pub(crate) fn release_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointers; forcing it frees only memory
+    // that no live allocation uses.
+    unsafe { ffi::mi_collect(true) }
+}
+
 fn main() {
     std::process::exit(cli::run());
 }
