@@ -360,6 +360,14 @@ mod tests {
                 "[N][]",
             ),
             ("#evaluate('#macro(m)x$y#end')#set($y = 5)[#m()]", "[x5]"),
+            (
+                "#evaluate('#if(false)#parse(\"#macro(m)X#end\")#end')[#m()]",
+                "[X]",
+            ),
+            (
+                "#evaluate('#if(false)#include(\"#macro(m)X#end\")#end')[#m()]",
+                "[X]",
+            ),
         ] {
             assert_eq!(render_velocity(src).expect("renders"), out, "{src}");
         }

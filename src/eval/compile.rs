@@ -1163,7 +1163,16 @@ impl<N: Namespace + ?Sized> Compiler<'_, N> {
                     arg: self.expr(arg),
                 });
             }
-            ast::Node::Include { span, kind, .. } => block.push(Node::Include { span, kind }),
+            ast::Node::Include { span, kind, args } => {
+                // The arguments are compiled for what they define (1.7
+                // registers a `#macro` in an interpolated string among them)
+                // and dropped: a render refuses the directive, entering
+                // none of them (they add no height).
+                let max = self.max;
+                drop(self.exprs(args));
+                self.max = max;
+                block.push(Node::Include { span, kind });
+            }
         }
     }
 
@@ -1341,13 +1350,14 @@ pub(crate) mod tests {
     fn macros_are_registered_as_velocity_parses_them() {
         let ast = crate::syntax::parse(
             "#m()#if($x)#macro(m $a)first#end#end#macro(m)second#end\
-             #macro(outer)#macro(inner)#end#end#set($s = \"#macro(str)#end\")",
+             #macro(outer)#macro(inner)#end#end#set($s = \"#macro(str)#end\")\
+             #if(false)#parse(\"#macro(inc)#end\")#end",
         )
         .expect("parses");
         let p = compile(ast);
         let mut names: Vec<&str> = p.macros.keys().map(|k| &**k).collect();
         names.sort_unstable();
-        assert_eq!(names, ["inner", "m", "outer", "str"]);
+        assert_eq!(names, ["inc", "inner", "m", "outer", "str"]);
         let m = p.macros.get("m").expect("m is registered");
         assert_eq!(m.param_names, vec![Arc::from("a")]);
         assert!(matches!(&m.body[..], [Node::Text(_, t)] if &**t == "first"));

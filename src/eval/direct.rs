@@ -11,8 +11,7 @@
 //! - references the compile pass never compiles get slots and constants
 //!   too, and the observer is shown them (bottom-up as well): a `#foreach`
 //!   variable, `#macro` parameters and `#define`d names written as
-//!   references, `#include` arguments, and the references of a range
-//!   lookahead that failed. The
+//!   references, and the references of a range lookahead that failed. The
 //!   observer learns what a template may use; being shown more only makes a
 //!   render prepare more. Likewise an `#evaluate` or a `$velocityCount`
 //!   among what the syntax tree drops (a `#foreach`'s extra arguments, …)
@@ -432,10 +431,9 @@ impl Build for Direct<'_> {
         to.silent = r.silent;
         to.backslashes = r.backslashes;
         to.height = height;
-        // Most references have one part or none, held inline (an unfilled
-        // reference has none: nothing to drop).
-        // The unfilled chain is replaced without its drop (it owns nothing):
-        // a call per reference, otherwise.
+        // Most references have one part or none, held inline. The unfilled
+        // chain owns nothing: it is swapped out and forgotten (assigned over,
+        // its drop would be a call for every reference with parts).
         let chain = match parts.len() {
             0 => None,
             1 => parts.pop().map(Chain::One),
