@@ -76,7 +76,11 @@ unsafe impl GlobalAlloc for Allocator {
 /// text (as large as the body) is freed then, and a one-shot render would
 /// otherwise hold it while the output is allocated beside it (its peak was
 /// 3.3x to 4.1x the body, depending on where the output fell; 2.9x to 3.1x
-/// after the call).
+/// after the call). Out of line and cold: inlined into `render`, it moved the
+/// code of the renders `bench` times (a pass-through 5% slower, with the same
+/// instructions).
+#[cold]
+#[inline(never)]
 pub(crate) fn release_freed_memory() {
     // SAFETY: `mi_collect` takes no pointers; forcing it frees only memory
     // that no live allocation uses.
