@@ -51,7 +51,10 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
     match (name, args) {
         ("size", []) => ok(Value::Int(len as i32)),
         ("isEmpty", []) => ok(Value::Bool(len == 0)),
-        // A null collection.
+        // A null collection (`addAll(index, c)` checks the index first).
+        ("addAll", [Value::Int(i), Value::Null]) if usize::try_from(*i).map_or(true, |i| i > len) => {
+            err(format!("java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"))
+        }
         ("addAll", [Value::Null]) | ("addAll", [Value::Int(_), Value::Null]) => {
             err("java.lang.NullPointerException: Cannot invoke \"java.util.Collection.toArray()\" because \"c\" is null")
         }
