@@ -17,6 +17,14 @@ pub(super) fn ioobe(index: i64, len: usize) -> MResult {
     ))
 }
 
+/// `ArrayList.rangeCheckForAdd`'s exception: an insertion index past the
+/// size (`add(i, v)`, `addAll(i, c)`).
+fn add_index_error(index: impl std::fmt::Display, len: usize) -> MResult {
+    err(format!(
+        "java.lang.IndexOutOfBoundsException: Index: {index}, Size: {len}"
+    ))
+}
+
 pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -> MResult {
     // A `subList` view argument may read this list: it is compared with
     // the items, or read, before the list is borrowed.
@@ -53,7 +61,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
         ("isEmpty", []) => ok(Value::Bool(len == 0)),
         // A null collection (`addAll(index, c)` checks the index first).
         ("addAll", [Value::Int(i), Value::Null]) if usize::try_from(*i).map_or(true, |i| i > len) => {
-            err(format!("java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"))
+            add_index_error(i, len)
         }
         ("addAll", [Value::Null]) | ("addAll", [Value::Int(_), Value::Null]) => {
             err("java.lang.NullPointerException: Cannot invoke \"java.util.Collection.toArray()\" because \"c\" is null")
@@ -85,9 +93,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
                     list.mods = list.mods.wrapping_add(1);
                     void()
                 }
-                None => err(format!(
-                    "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
-                )),
+                None => add_index_error(i, len),
             }
         }
         ("set", [i, v]) => {
@@ -157,9 +163,7 @@ pub(super) fn method(l: &ListRef, name: &str, args: &[Value], budget: &Budget) -
             let i = int_arg(i)?;
             let items = charged!(collection_items(c, l, &list.items, &mut view, budget)?);
             let Some(at) = usize::try_from(i).ok().filter(|&i| i <= len) else {
-                return err(format!(
-                    "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
-                ));
+                return add_index_error(i, len);
             };
             charge!(budget.scan((len - at) * VALUE_BYTES));
             charge!(budget.grow(len, list.items.capacity(), items.len(), VALUE_BYTES));
@@ -564,9 +568,7 @@ fn array_method(
         ("clear", []) if len > 0 => unsupported(),
         ("addAll", [Value::Null]) => null_collection(),
         ("addAll", [i, Value::Null]) => match int_arg(i)? {
-            i if i < 0 || i as usize > len => err(format!(
-                "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
-            )),
+            i if i < 0 || i as usize > len => add_index_error(i, len),
             _ => null_collection(),
         },
         // Each element of the argument is added (the first throws).
@@ -579,9 +581,7 @@ fn array_method(
             let i = int_arg(i)?;
             match collection_items(c, l, items, view, budget)? {
                 Err(e) => Some(Err(e.into())),
-                Ok(_) if i < 0 || i as usize > len => err(format!(
-                    "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
-                )),
+                Ok(_) if i < 0 || i as usize > len => add_index_error(i, len),
                 Ok(added) if added.is_empty() => ok(Value::Bool(false)),
                 Ok(_) => unsupported(),
             }
